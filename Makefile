@@ -1,0 +1,144 @@
+# budgetx: plain Makefile.  `make` builds build/budgetx, build/libbudgetx.a
+# and build/libbudgetx.so; `make check` runs every test suite.
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WERROR ?=
+BUILD ?= build
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share/budgetx
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+PKGS = libxml-2.0 libxslt libexslt zlib libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       $(WERROR)
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc $(PKG_CFLAGS) \
+             -MMD -MP -DBX_DATADIR='"$(DATADIR)"'
+ifneq ($(wildcard src/report_xml.c),)
+ALL_CFLAGS += -DBX_HAVE_REPORT_XML
+endif
+
+CLI_SRC = src/main.c src/cli.c $(wildcard src/cmd_*.c)
+LIB_SRC = $(filter-out $(CLI_SRC),$(wildcard src/*.c))
+LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_OBJ = $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_OBJ = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/unit/%.o) \
+           $(BUILD)/obj/unit/main.o
+SUITES = $(UNIT_SRC:tests/unit/test_%.c=%)
+
+BIN = $(BUILD)/budgetx
+LIBA = $(BUILD)/libbudgetx.a
+LIBSO = $(BUILD)/libbudgetx.so
+UNIT = $(BUILD)/unit-tests
+
+TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
+
+.PHONY: all check check-unit check-golden lint asan ubsan valgrind coverage \
+        golden-update install uninstall clean bench fuzz docs
+
+all: $(BIN) $(LIBA) $(LIBSO)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/unit_suites.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I$(BUILD) -include tests/unit/protos.h -c -o $@ $<
+
+# The unit runner calls bx_test_suite_<name>() for each tests/unit/test_<name>.c
+$(BUILD)/unit_suites.h: $(UNIT_SRC) Makefile
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(foreach s,$(SUITES),'SUITE($(s))') > $@.tmp
+	@mv $@.tmp $@
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBSO): $(LIB_OBJ) src/libbudgetx.map
+	$(CC) -shared -o $@ $(LIB_OBJ) -Wl,--version-script=src/libbudgetx.map \
+	    -Wl,-soname,libbudgetx.so.0 $(LDFLAGS) $(PKG_LIBS)
+
+$(BIN): $(CLI_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS)
+
+$(UNIT): $(UNIT_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
+
+check: check-unit check-golden
+
+check-unit: $(UNIT)
+	$(TEST_ENV) BX_TEST_ROOT=$(CURDIR) $(UNIT)
+
+check-golden: $(BIN)
+	$(TEST_ENV) sh tests/golden/run.sh $(CURDIR)/$(BIN)
+
+golden-update: $(BIN)
+	$(TEST_ENV) sh tests/golden/run.sh $(CURDIR)/$(BIN) --update
+
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer
+asan:
+	$(MAKE) BUILD=build-asan WERROR=$(WERROR) \
+	    CFLAGS="$(SAN_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" check
+
+ubsan:
+	$(MAKE) BUILD=build-ubsan WERROR=$(WERROR) \
+	    CFLAGS="$(SAN_FLAGS) -fsanitize=undefined -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=undefined" check
+
+valgrind: $(BIN) $(UNIT)
+	$(TEST_ENV) BX_TEST_ROOT=$(CURDIR) valgrind -q --error-exitcode=99 \
+	    --leak-check=full --errors-for-leak-kinds=definite $(UNIT)
+	$(TEST_ENV) BX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite" sh tests/golden/run.sh \
+	    $(CURDIR)/$(BIN)
+
+coverage:
+	$(MAKE) BUILD=build-cov CFLAGS="-O0 -g --coverage" \
+	    LDFLAGS="--coverage" check
+	gcov -o build-cov/obj src/*.c > /dev/null && mkdir -p build-cov/gcov \
+	    && mv *.gcov build-cov/gcov/ && echo "gcov files in build-cov/gcov"
+
+lint:
+	clang-format --dry-run --Werror src/*.c src/*.h include/*.h \
+	    tests/unit/*.c
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+	    $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/budgetx
+	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libbudgetx.a
+	install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libbudgetx.so.0
+	ln -sf libbudgetx.so.0 $(DESTDIR)$(LIBDIR)/libbudgetx.so
+	install -m 644 include/budgetx.h $(DESTDIR)$(INCLUDEDIR)/budgetx.h
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(shell sed -n 's/^#define BX_VERSION "\(.*\)"/\1/p' include/budgetx.h)|' \
+	    budgetx.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/budgetx.pc
+	cp -R schemas $(DESTDIR)$(DATADIR)/
+	if [ -d xslt ]; then cp -R xslt $(DESTDIR)$(DATADIR)/; fi
+	install -m 644 docs/budgetx.1 $(DESTDIR)$(MANDIR)/man1/budgetx.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/budgetx $(DESTDIR)$(LIBDIR)/libbudgetx.* \
+	    $(DESTDIR)$(INCLUDEDIR)/budgetx.h \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/budgetx.pc \
+	    $(DESTDIR)$(MANDIR)/man1/budgetx.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+bench: $(BIN)
+	sh tests/bench/run.sh $(CURDIR)/$(BIN)
+
+clean:
+	rm -rf build build-asan build-ubsan build-cov build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

@@ -1,0 +1,302 @@
+/*
+ * budgetx: validate, transform and package government budget disclosures.
+ *
+ * This is the one public header of libbudgetx.  The library never prints
+ * and never exits: every function returns an enum bx_status and reports
+ * what the user should see as struct bx_diag records in a struct bx_diags.
+ */
+#ifndef BUDGETX_H
+#define BUDGETX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BX_VERSION "0.1.0"
+#define BX_NAMESPACE "urn:budgetx:disclosure:1"
+
+/* Return codes of library functions.  BX_OK is 0, failures negative. */
+enum bx_status {
+    BX_OK = 0,
+    BX_E_NOMEM = -1,    /* out of memory */
+    BX_E_IO = -2,       /* a file could not be read or written */
+    BX_E_PARSE = -3,    /* input is not well-formed XML (or not a zip) */
+    BX_E_LIMIT = -4,    /* input exceeds a size, depth or ratio limit */
+    BX_E_DATA = -5,     /* a data file of ours (schema, rules, xslt) is bad */
+    BX_E_STATE = -6,    /* called in the wrong order */
+    BX_E_ARG = -7,      /* invalid argument */
+    BX_E_EXISTS = -8,   /* output exists and overwriting was not allowed */
+    BX_E_INVALID = -9,  /* the input was processed and is invalid */
+    BX_E_INTERNAL = -10 /* a library call failed unexpectedly */
+};
+
+/* Exit codes of the budgetx command.  Only ever appended to. */
+enum bx_exit {
+    BX_EXIT_OK = 0,       /* every input valid / operation done */
+    BX_EXIT_INVALID = 1,  /* some input invalid (or rejected) */
+    BX_EXIT_USAGE = 2,    /* bad command line */
+    BX_EXIT_IO = 3,       /* an input unreadable, not XML, not a zip */
+    BX_EXIT_INTERNAL = 4  /* internal error: broken data files, bugs */
+};
+
+/* Short English name of a status ("out of memory"). Never NULL. */
+const char *bx_status_str(int status);
+
+/* ---------------------------------------------------------------- */
+/* Diagnostics                                                       */
+/* ---------------------------------------------------------------- */
+
+enum bx_severity {
+    BX_SEV_INFO = 0,
+    BX_SEV_WARNING = 1,
+    BX_SEV_ERROR = 2,
+    BX_SEV_FATAL = 3
+};
+#define BX_SEV_COUNT 4
+
+/* "info", "warning", "error", "fatal". */
+const char *bx_severity_name(enum bx_severity sev);
+
+enum bx_lang { BX_LANG_ZH = 0, BX_LANG_EN = 1 };
+
+/*
+ * One finding.  All strings are owned by the struct bx_diags that holds
+ * the record; any of them may be NULL when unknown.  line/column are 0
+ * when unknown.
+ */
+struct bx_diag {
+    enum bx_severity severity;
+    char *code;        /* stable machine code: "XSD-MISSING", "BR-001" ... */
+    char *rule;        /* business rule id ("BR-001") or NULL */
+    char *file;        /* input path as given */
+    long line;
+    long column;
+    char *xpath;       /* location path of the offending node */
+    char *message_zh;  /* message in Chinese */
+    char *message_en;  /* message in English */
+    char *table;       /* table number and name: "表五 一般公共预算支出情况表" */
+    char *row;         /* row code and label: "2080505 机关事业单位基本养老…" */
+    char *column_label;/* column label: "基本支出" */
+    char *printed;     /* printed value (decimal string) */
+    char *computed;    /* computed value */
+    char *difference;  /* printed - computed */
+    char *tolerance;   /* tolerance used */
+};
+
+struct bx_diags {
+    struct bx_diag *items;
+    size_t count;
+    size_t cap;
+    size_t by_severity[BX_SEV_COUNT];
+};
+
+void bx_diags_init(struct bx_diags *diags);
+/* Frees every record and its strings; leaves 'diags' empty and reusable. */
+void bx_diags_release(struct bx_diags *diags);
+
+/*
+ * Append a copy of 'd' (every non-NULL string is duplicated).
+ * Returns BX_OK or BX_E_NOMEM (then 'diags' is unchanged).
+ */
+int bx_diags_add(struct bx_diags *diags, const struct bx_diag *d);
+
+/*
+ * Convenience: append a diagnostic with only severity, code, file and a
+ * message in both languages.  'line' may be 0.
+ */
+int bx_diags_addf(struct bx_diags *diags, enum bx_severity sev,
+                  const char *code, const char *file, long line,
+                  const char *message_zh, const char *message_en);
+
+/* Message in 'lang', falling back to the other language.  Never NULL. */
+const char *bx_diag_message(const struct bx_diag *d, enum bx_lang lang);
+
+/* Non-zero when some record has code or rule equal to 'id'. */
+int bx_diags_has(const struct bx_diags *diags, const char *id);
+
+/* Highest severity present, or -1 when empty. */
+int bx_diags_worst(const struct bx_diags *diags);
+
+/* ---------------------------------------------------------------- */
+/* Context: compiled schemas, rules and stylesheets for one run      */
+/* ---------------------------------------------------------------- */
+
+struct bx_limits {
+    size_t max_bytes;      /* largest input file (after decompression) */
+    unsigned max_depth;    /* deepest element nesting */
+};
+
+struct bx_options {
+    const char *data_dir;  /* directory holding schemas/ and xslt/;
+                              NULL: $BUDGETX_DATADIR, else the
+                              compiled-in install location */
+    struct bx_limits limits; /* zeros: defaults */
+    int no_rules;          /* skip business rules */
+};
+
+/* Defaults: 64 MiB input, depth 256. */
+void bx_options_init(struct bx_options *opts);
+
+struct bx_context;
+
+/*
+ * Compile the disclosure schema (and, later, rules) found under the data
+ * directory.  Compilation problems are appended to 'diags' as FATAL.
+ * Returns BX_OK, BX_E_DATA (schema missing or broken), BX_E_NOMEM.
+ * Caller frees '*out' with bx_context_free().
+ */
+int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
+                   struct bx_context **out);
+void bx_context_free(struct bx_context *ctx);
+
+/* The data directory the context was built from.  Never NULL. */
+const char *bx_context_data_dir(const struct bx_context *ctx);
+
+/* ---------------------------------------------------------------- */
+/* Submissions                                                       */
+/* ---------------------------------------------------------------- */
+
+struct bx_submission;
+
+/*
+ * Read and parse one submission.  'path' "-" reads standard input.
+ * Gzip input (.xml.gz or by magic) is decompressed under the size limit.
+ * Parsing forbids network, DTD loading, entity substitution and XInclude.
+ * Problems are appended to 'diags' (file = 'path').
+ * Returns BX_OK, BX_E_IO (unreadable), BX_E_PARSE (not well-formed),
+ * BX_E_LIMIT (too large or too deep), BX_E_NOMEM.
+ * Caller frees '*out' with bx_submission_free().
+ */
+int bx_submission_load(struct bx_context *ctx, const char *path,
+                       struct bx_diags *diags, struct bx_submission **out);
+
+/* The same from memory; 'name' is used in diagnostics. */
+int bx_submission_load_memory(struct bx_context *ctx, const void *buf,
+                              size_t len, const char *name,
+                              struct bx_diags *diags,
+                              struct bx_submission **out);
+
+void bx_submission_free(struct bx_submission *sub);
+
+/* Path or name given at load time. */
+const char *bx_submission_path(const struct bx_submission *sub);
+/* Lower-case hex SHA-256 of the bytes read (after gunzip). */
+const char *bx_submission_sha256(const struct bx_submission *sub);
+/* The raw bytes read (after gunzip); valid while 'sub' lives. */
+const unsigned char *bx_submission_bytes(const struct bx_submission *sub,
+                                         size_t *len);
+
+/*
+ * Metadata fields as strings ("" when absent), valid while 'sub' lives:
+ * "mofDivCode", "fiscalYear", "department.code", "department.name",
+ * "published".
+ */
+const char *bx_submission_meta(const struct bx_submission *sub,
+                               const char *field);
+
+/*
+ * Validate 'sub' against the disclosure schema.  Every violation is
+ * appended to 'diags' as ERROR with line, XPath and a message naming the
+ * table and field.  Returns BX_OK when validation ran (whatever its
+ * verdict; see bx_submission_schema_valid()), BX_E_NOMEM, BX_E_INTERNAL.
+ */
+int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
+                       struct bx_diags *diags);
+
+/* 1 valid, 0 invalid, -1 not validated yet. */
+int bx_submission_schema_valid(const struct bx_submission *sub);
+
+/* ---------------------------------------------------------------- */
+/* Business rules (rules.c)                                          */
+/* ---------------------------------------------------------------- */
+
+/* ---------------------------------------------------------------- */
+/* Reports (report.c: text, json; report_xml.c: xml, html)           */
+/* ---------------------------------------------------------------- */
+
+enum bx_report_format {
+    BX_REPORT_TEXT = 0,
+    BX_REPORT_JSON = 1,
+    BX_REPORT_XML = 2,
+    BX_REPORT_HTML = 3
+};
+
+/* The outcome for one input file, as the caller assembled it. */
+struct bx_file_result {
+    const char *path;            /* as given */
+    const char *sha256;          /* NULL when the file was unreadable */
+    int status;                  /* BX_OK, or why processing stopped */
+    int schema_valid;            /* 1, 0, -1 (not reached) */
+    const char *ruleset_id;      /* NULL when rules did not run */
+    const char *ruleset_version;
+    const struct bx_diags *diags; /* findings for this file only */
+};
+
+struct bx_report {
+    const struct bx_file_result *files;
+    size_t nfiles;
+    enum bx_lang lang;
+    enum bx_severity fail_on;    /* severity that makes a file rejected */
+};
+
+/*
+ * A file is accepted when processing succeeded and no finding reaches
+ * 'fail_on'.  Returns 1 accepted, 0 rejected.
+ */
+int bx_file_accepted(const struct bx_file_result *f,
+                     enum bx_severity fail_on);
+
+/*
+ * Render 'rep' in 'fmt' into a new NUL-terminated buffer (caller frees
+ * '*out').  HTML needs 'ctx' for its stylesheet; other formats accept
+ * NULL.  Returns BX_OK, BX_E_NOMEM, BX_E_DATA (stylesheet missing).
+ */
+int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
+                     struct bx_context *ctx, char **out, size_t *len);
+
+/* ---------------------------------------------------------------- */
+/* The whole check of one file (check.c)                             */
+/* ---------------------------------------------------------------- */
+
+/*
+ * What bx_check_file() produced for one input.  Owns its strings and
+ * diagnostics; release with bx_check_release().
+ */
+struct bx_check {
+    struct bx_diags diags;
+    struct bx_submission *sub;   /* NULL when the file could not be read */
+    int status;                  /* BX_OK or why processing stopped */
+    struct bx_file_result result; /* points into this struct */
+};
+
+/*
+ * Load 'path', validate it against the schema and, when it is schema
+ * valid and rules are enabled in the context, against the business rules.
+ * Fills 'chk' (call bx_check_release() afterwards, whatever the result).
+ * Returns BX_OK when the pipeline ran (the verdict is in chk->result),
+ * or the status that stopped it: BX_E_IO, BX_E_PARSE, BX_E_LIMIT (input
+ * problems, reported in chk->diags), BX_E_NOMEM, BX_E_DATA, BX_E_INTERNAL.
+ */
+int bx_check_file(struct bx_context *ctx, const char *path,
+                  struct bx_check *chk);
+void bx_check_release(struct bx_check *chk);
+
+/* Exit code for a run: the worst over all files (see enum bx_exit). */
+int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on);
+
+/* ---------------------------------------------------------------- */
+/* Transformations (transform.c)                                     */
+/* ---------------------------------------------------------------- */
+
+/* ---------------------------------------------------------------- */
+/* Bundles (package.c)                                               */
+/* ---------------------------------------------------------------- */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BUDGETX_H */

@@ -1,0 +1,53 @@
+/*
+ * The validation pipeline for one file: load, schema, rules.  Every
+ * command that needs a verdict (validate, convert, bundle, verify) goes
+ * through here so that they all judge a file the same way.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+int bx_check_file(struct bx_context *ctx, const char *path,
+                  struct bx_check *chk)
+{
+    int rc;
+
+    memset(chk, 0, sizeof(*chk));
+    bx_diags_init(&chk->diags);
+    chk->result.path = path;
+    chk->result.schema_valid = -1;
+    chk->result.diags = &chk->diags;
+    rc = bx_submission_load(ctx, path, &chk->diags, &chk->sub);
+    if (rc == BX_OK) {
+        chk->result.sha256 = bx_submission_sha256(chk->sub);
+        rc = bx_validate_schema(ctx, chk->sub, &chk->diags);
+    }
+    if (rc == BX_OK) {
+        chk->result.schema_valid = chk->sub->schema_valid;
+    }
+    chk->status = rc;
+    chk->result.status = rc;
+    return rc;
+}
+
+void bx_check_release(struct bx_check *chk)
+{
+    bx_submission_free(chk->sub);
+    bx_diags_release(&chk->diags);
+    memset(chk, 0, sizeof(*chk));
+}
+
+int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on)
+{
+    switch (chk->status) {
+    case BX_OK:
+        return bx_file_accepted(&chk->result, fail_on) ? BX_EXIT_OK
+                                                       : BX_EXIT_INVALID;
+    case BX_E_IO:
+    case BX_E_PARSE:
+    case BX_E_LIMIT:
+        return BX_EXIT_IO;
+    default:
+        return BX_EXIT_INTERNAL;
+    }
+}

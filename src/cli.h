@@ -1,0 +1,40 @@
+/*
+ * Helpers shared by the CLI's subcommands (not part of the library):
+ * language choice, data directory discovery, opening the context.
+ */
+#ifndef BX_CLI_H
+#define BX_CLI_H
+
+#include <stdio.h>
+
+#include "budgetx.h"
+
+/* zh when LC_ALL / LC_MESSAGES / LANG start with "zh", else en. */
+enum bx_lang cli_lang_default(void);
+
+/* Parse "zh" / "en"; returns 0 on success, -1 otherwise. */
+int cli_parse_lang(const char *s, enum bx_lang *out);
+
+/* Parse "info" / "warning" / "error"; returns 0 or -1. */
+int cli_parse_severity(const char *s, enum bx_severity *out);
+
+/*
+ * Open the context.  'data_dir' NULL means: $BUDGETX_DATADIR, else the
+ * source tree or install tree next to the executable, else the
+ * compiled-in location.  Failures are printed to stderr.
+ * Returns BX_EXIT_OK or BX_EXIT_INTERNAL.
+ */
+int cli_open_context(const char *data_dir, struct bx_options *opts,
+                     enum bx_lang lang, struct bx_context **ctx);
+
+/* Print every record of 'diags' to 'fp', one line each. */
+void cli_print_diags(FILE *fp, const struct bx_diags *diags,
+                     enum bx_lang lang);
+
+/* Usage error: "budgetx CMD: MSG" + a hint line; returns BX_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *msg, const char *arg);
+
+/* Write a whole buffer to stdout; 0 or -1. */
+int cli_write_stdout(const char *data, size_t len);
+
+#endif /* BX_CLI_H */

@@ -1,0 +1,115 @@
+/*
+ * The per-run context: locates the data directory and owns everything
+ * compiled once per run (schema here, rule sets and stylesheets through
+ * their modules' slots).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "util.h"
+#include "validate.h"
+#include "xmlio.h"
+
+#ifndef BX_DATADIR
+#define BX_DATADIR "/usr/local/share/budgetx"
+#endif
+
+void bx_options_init(struct bx_options *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->limits.max_bytes = 64u << 20;
+    opts->limits.max_depth = 256;
+}
+
+char *context_path(const struct bx_context *ctx, const char *rel)
+{
+    struct bx_buf b;
+
+    buf_init(&b);
+    buf_printf(&b, "%s/%s", ctx->data_dir, rel);
+    return buf_take(&b, NULL);
+}
+
+static const char *default_data_dir(const struct bx_options *opts)
+{
+    const char *env;
+
+    if (opts->data_dir != NULL && opts->data_dir[0] != '\0') {
+        return opts->data_dir;
+    }
+    env = getenv("BUDGETX_DATADIR");
+    if (env != NULL && env[0] != '\0') {
+        return env;
+    }
+    return BX_DATADIR;
+}
+
+int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
+                   struct bx_context **out)
+{
+    struct bx_context *ctx = NULL;
+    struct bx_options defaults;
+    int rc = BX_E_NOMEM;
+
+    *out = NULL;
+    bx_options_init(&defaults);
+    if (opts == NULL) {
+        opts = &defaults;
+    }
+    xmlio_init();
+    ctx = calloc(1, sizeof(*ctx));
+    if (ctx == NULL) {
+        goto out;
+    }
+    ctx->opts = *opts;
+    if (ctx->opts.limits.max_bytes == 0) {
+        ctx->opts.limits.max_bytes = defaults.limits.max_bytes;
+    }
+    if (ctx->opts.limits.max_depth == 0) {
+        ctx->opts.limits.max_depth = defaults.limits.max_depth;
+    }
+    ctx->data_dir = util_strdup(default_data_dir(opts));
+    if (ctx->data_dir == NULL) {
+        goto out;
+    }
+    ctx->opts.data_dir = ctx->data_dir;
+    rc = validate_compile(ctx, diags);
+    if (rc != BX_OK) {
+        goto out;
+    }
+    *out = ctx;
+    ctx = NULL;
+out:
+    bx_context_free(ctx);
+    return rc;
+}
+
+static void slot_release(struct bx_slot *slot)
+{
+    if (slot->ptr != NULL && slot->release != NULL) {
+        slot->release(slot->ptr);
+    }
+    slot->ptr = NULL;
+}
+
+void bx_context_free(struct bx_context *ctx)
+{
+    if (ctx == NULL) {
+        return;
+    }
+    slot_release(&ctx->rules);
+    slot_release(&ctx->transform);
+    slot_release(&ctx->package);
+    validate_release(ctx);
+    free(ctx->data_dir);
+    free(ctx);
+}
+
+const char *bx_context_data_dir(const struct bx_context *ctx)
+{
+    return ctx->data_dir;
+}

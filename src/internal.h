@@ -1,0 +1,46 @@
+/*
+ * Internal types shared by the library's modules: the context (what is
+ * compiled once per run) and the submission (one parsed input).  Not
+ * installed; the CLI never includes it.
+ */
+#ifndef BX_INTERNAL_H
+#define BX_INTERNAL_H
+
+#include <libxml/tree.h>
+
+#include "budgetx.h"
+
+/*
+ * A slot for state a module compiles once per run and keeps in the
+ * context (rule sets, stylesheets).  The module fills 'ptr' and 'release';
+ * bx_context_free() calls release(ptr) when both are set.
+ */
+struct bx_slot {
+    void *ptr;
+    void (*release)(void *ptr);
+};
+
+struct bx_context {
+    char *data_dir;
+    struct bx_options opts;
+    void *schema;             /* xmlSchemaPtr, owned by validate.c */
+    void *schema_doc;         /* xmlDocPtr of the XSD, for labels */
+    struct bx_slot rules;     /* owned by rules.c */
+    struct bx_slot transform; /* owned by transform.c */
+    struct bx_slot package;   /* owned by package.c */
+};
+
+struct bx_submission {
+    char *path;               /* as given; "-" is shown as "<stdin>" */
+    unsigned char *bytes;     /* bytes read (after gunzip), NUL-terminated */
+    size_t len;
+    char sha256[65];
+    xmlDocPtr doc;
+    int schema_valid;         /* -1 not yet, 0 no, 1 yes */
+    int rules_checked;        /* 1 once rules ran */
+};
+
+/* Build "<data_dir>/<rel>".  Caller frees.  NULL on ENOMEM. */
+char *context_path(const struct bx_context *ctx, const char *rel);
+
+#endif /* BX_INTERNAL_H */

@@ -1,0 +1,225 @@
+/*
+ * Reports: renders the per-file results of a run as text or JSON (XML and
+ * HTML are in report_xml.c).  Rendering only; deciding is the caller's.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "budgetx.h"
+#include "util.h"
+
+#if defined(BX_HAVE_REPORT_XML)
+#include "report_xml.h"
+#endif
+
+int bx_file_accepted(const struct bx_file_result *f,
+                     enum bx_severity fail_on)
+{
+    int sev;
+
+    if (f->status != BX_OK || f->schema_valid != 1) {
+        return 0;
+    }
+    for (sev = (int)fail_on; sev < BX_SEV_COUNT; sev++) {
+        if (f->diags->by_severity[sev] > 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const char *sev_zh(enum bx_severity sev)
+{
+    static const char *const names[BX_SEV_COUNT] = {"提示", "警告", "错误",
+                                                     "严重错误"};
+    return (unsigned)sev < BX_SEV_COUNT ? names[sev] : "?";
+}
+
+static void text_values(struct bx_buf *b, const struct bx_diag *d, int zh)
+{
+    if (d->printed == NULL && d->computed == NULL) {
+        return;
+    }
+    buf_puts(b, zh ? "（" : " (");
+    if (d->printed != NULL) {
+        buf_printf(b, zh ? "填报 %s" : "printed %s", d->printed);
+    }
+    if (d->computed != NULL) {
+        buf_printf(b, zh ? "，计算 %s" : ", computed %s", d->computed);
+    }
+    if (d->difference != NULL) {
+        buf_printf(b, zh ? "，差额 %s" : ", difference %s", d->difference);
+    }
+    if (d->tolerance != NULL) {
+        buf_printf(b, zh ? "，容差 %s" : ", tolerance %s", d->tolerance);
+    }
+    buf_puts(b, zh ? "）" : ")");
+}
+
+static void text_finding(struct bx_buf *b, const char *path,
+                         const struct bx_diag *d, enum bx_lang lang)
+{
+    buf_puts(b, d->file != NULL ? d->file : path);
+    if (d->line > 0) {
+        buf_printf(b, ":%ld", d->line);
+        if (d->column > 0) {
+            buf_printf(b, ":%ld", d->column);
+        }
+    }
+    buf_printf(b, ": %s: [%s] %s",
+               lang == BX_LANG_ZH ? sev_zh(d->severity)
+                                  : bx_severity_name(d->severity),
+               d->code != NULL ? d->code : "-", bx_diag_message(d, lang));
+    text_values(b, d, lang == BX_LANG_ZH);
+    buf_puts(b, "\n");
+}
+
+static void render_text(const struct bx_report *rep, struct bx_buf *b)
+{
+    size_t i;
+    size_t j;
+    size_t ok = 0;
+    size_t totals[BX_SEV_COUNT] = {0, 0, 0, 0};
+    const struct bx_file_result *f;
+    int zh = rep->lang == BX_LANG_ZH;
+
+    for (i = 0; i < rep->nfiles; i++) {
+        f = &rep->files[i];
+        for (j = 0; j < f->diags->count; j++) {
+            text_finding(b, f->path, &f->diags->items[j], rep->lang);
+        }
+        for (j = 0; j < BX_SEV_COUNT; j++) {
+            totals[j] += f->diags->by_severity[j];
+        }
+        ok += (size_t)bx_file_accepted(f, rep->fail_on);
+    }
+    if (zh) {
+        buf_printf(b,
+                   "budgetx: 检查文件 %zu 个：通过 %zu 个，未通过 %zu 个；"
+                   "严重错误 %zu，错误 %zu，警告 %zu，提示 %zu\n",
+                   rep->nfiles, ok, rep->nfiles - ok, totals[BX_SEV_FATAL],
+                   totals[BX_SEV_ERROR], totals[BX_SEV_WARNING],
+                   totals[BX_SEV_INFO]);
+    } else {
+        buf_printf(b,
+                   "budgetx: %zu file%s checked: %zu accepted, %zu rejected; "
+                   "%zu fatal, %zu error%s, %zu warning%s, %zu notice%s\n",
+                   rep->nfiles, rep->nfiles == 1 ? "" : "s", ok,
+                   rep->nfiles - ok, totals[BX_SEV_FATAL],
+                   totals[BX_SEV_ERROR], totals[BX_SEV_ERROR] == 1 ? "" : "s",
+                   totals[BX_SEV_WARNING],
+                   totals[BX_SEV_WARNING] == 1 ? "" : "s",
+                   totals[BX_SEV_INFO], totals[BX_SEV_INFO] == 1 ? "" : "s");
+    }
+}
+
+static void json_key_str(struct bx_buf *b, const char *key, const char *val)
+{
+    buf_printf(b, ",\"%s\":", key);
+    buf_json_str(b, val);
+}
+
+static void json_finding(struct bx_buf *b, const struct bx_diag *d,
+                         enum bx_lang lang)
+{
+    buf_puts(b, "{\"code\":");
+    buf_json_str(b, d->code);
+    json_key_str(b, "severity", bx_severity_name(d->severity));
+    json_key_str(b, "message", bx_diag_message(d, lang));
+    json_key_str(b, "message_zh", d->message_zh);
+    json_key_str(b, "message_en", d->message_en);
+    buf_printf(b, ",\"line\":%ld,\"column\":%ld", d->line, d->column);
+    json_key_str(b, "xpath", d->xpath);
+    json_key_str(b, "rule", d->rule);
+    json_key_str(b, "table", d->table);
+    json_key_str(b, "row", d->row);
+    json_key_str(b, "column_label", d->column_label);
+    json_key_str(b, "printed", d->printed);
+    json_key_str(b, "computed", d->computed);
+    json_key_str(b, "difference", d->difference);
+    json_key_str(b, "tolerance", d->tolerance);
+    buf_puts(b, "}");
+}
+
+static void json_file(struct bx_buf *b, const struct bx_file_result *f,
+                      const struct bx_report *rep)
+{
+    size_t j;
+    int accepted = bx_file_accepted(f, rep->fail_on);
+
+    buf_puts(b, "{\"path\":");
+    buf_json_str(b, f->path);
+    json_key_str(b, "sha256", f->sha256);
+    buf_printf(b, ",\"valid\":%s", accepted ? "true" : "false");
+    json_key_str(b, "verdict", accepted ? "accepted" : "rejected");
+    buf_printf(b, ",\"schema_valid\":%s",
+               f->schema_valid == 1 ? "true"
+                                    : (f->schema_valid == 0 ? "false"
+                                                            : "null"));
+    buf_puts(b, ",\"ruleset\":");
+    if (f->ruleset_id != NULL) {
+        buf_puts(b, "{\"id\":");
+        buf_json_str(b, f->ruleset_id);
+        json_key_str(b, "version", f->ruleset_version);
+        buf_puts(b, "}");
+    } else {
+        buf_puts(b, "null");
+    }
+    buf_puts(b, ",\"counts\":{");
+    for (j = 0; j < BX_SEV_COUNT; j++) {
+        buf_printf(b, "%s\"%s\":%zu", j ? "," : "",
+                   bx_severity_name((enum bx_severity)j),
+                   f->diags->by_severity[j]);
+    }
+    buf_puts(b, "},\"findings\":[");
+    for (j = 0; j < f->diags->count; j++) {
+        buf_puts(b, j ? ",\n    " : "\n    ");
+        json_finding(b, &f->diags->items[j], rep->lang);
+    }
+    buf_puts(b, f->diags->count ? "\n  ]}" : "]}");
+}
+
+static void render_json(const struct bx_report *rep, struct bx_buf *b)
+{
+    size_t i;
+
+    buf_printf(b, "{\"tool\":{\"name\":\"budgetx\",\"version\":\"%s\"},\n"
+                  "\"files\":[",
+               BX_VERSION);
+    for (i = 0; i < rep->nfiles; i++) {
+        buf_puts(b, i ? ",\n  " : "\n  ");
+        json_file(b, &rep->files[i], rep);
+    }
+    buf_puts(b, rep->nfiles ? "\n]}\n" : "]}\n");
+}
+
+int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
+                     struct bx_context *ctx, char **out, size_t *len)
+{
+    struct bx_buf b;
+
+    *out = NULL;
+    *len = 0;
+    buf_init(&b);
+    switch (fmt) {
+    case BX_REPORT_TEXT:
+        render_text(rep, &b);
+        break;
+    case BX_REPORT_JSON:
+        render_json(rep, &b);
+        break;
+#if defined(BX_HAVE_REPORT_XML)
+    case BX_REPORT_XML:
+        return report_render_xml(rep, out, len);
+    case BX_REPORT_HTML:
+        return report_render_html(rep, ctx, out, len);
+#endif
+    default:
+        (void)ctx;
+        return BX_E_ARG;
+    }
+    *out = buf_take(&b, len);
+    return *out != NULL ? BX_OK : BX_E_NOMEM;
+}

@@ -1,0 +1,430 @@
+/*
+ * Small shared helpers: growable buffers with JSON/XML escaping, capped
+ * file reads, atomic writes and digests.  No knowledge of the format.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+void buf_init(struct bx_buf *b)
+{
+    memset(b, 0, sizeof(*b));
+}
+
+void buf_release(struct bx_buf *b)
+{
+    free(b->data);
+    buf_init(b);
+}
+
+char *buf_take(struct bx_buf *b, size_t *len)
+{
+    char *p = b->data;
+
+    if (p == NULL && !b->failed) {
+        p = calloc(1, 1);
+    }
+    if (len != NULL) {
+        *len = b->len;
+    }
+    if (b->failed) {
+        free(p);
+        p = NULL;
+    }
+    buf_init(b);
+    return p;
+}
+
+static int reserve(struct bx_buf *b, size_t extra)
+{
+    size_t need;
+    size_t cap;
+    char *p;
+
+    if (b->failed) {
+        return BX_E_NOMEM;
+    }
+    if (extra > SIZE_MAX - b->len - 1) {
+        b->failed = 1;
+        return BX_E_NOMEM;
+    }
+    need = b->len + extra + 1;
+    if (need <= b->cap) {
+        return BX_OK;
+    }
+    cap = b->cap ? b->cap : 256;
+    while (cap < need) {
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    }
+    p = realloc(b->data, cap);
+    if (p == NULL) {
+        b->failed = 1;
+        return BX_E_NOMEM;
+    }
+    b->data = p;
+    b->cap = cap;
+    return BX_OK;
+}
+
+int buf_append(struct bx_buf *b, const void *data, size_t len)
+{
+    if (reserve(b, len) != BX_OK) {
+        return BX_E_NOMEM;
+    }
+    if (len > 0) {
+        memcpy(b->data + b->len, data, len);
+    }
+    b->len += len;
+    b->data[b->len] = '\0';
+    return BX_OK;
+}
+
+int buf_puts(struct bx_buf *b, const char *s)
+{
+    return buf_append(b, s, strlen(s));
+}
+
+int buf_printf(struct bx_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || reserve(b, (size_t)n) != BX_OK) {
+        b->failed = 1;
+        return BX_E_NOMEM;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return BX_OK;
+}
+
+int buf_json_str(struct bx_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    if (s == NULL) {
+        return buf_puts(b, "null");
+    }
+    buf_puts(b, "\"");
+    for (; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\') {
+            buf_printf(b, "\\%c", *p);
+        } else if (*p == '\n') {
+            buf_puts(b, "\\n");
+        } else if (*p == '\t') {
+            buf_puts(b, "\\t");
+        } else if (*p == '\r') {
+            buf_puts(b, "\\r");
+        } else if (*p < 0x20 || *p == 0x7f) {
+            buf_printf(b, "\\u%04x", *p);
+        } else if (p[0] == 0xe2 && p[1] == 0x80 &&
+                   (p[2] == 0xa8 || p[2] == 0xa9)) {
+            /* U+2028/U+2029 break JavaScript string literals */
+            buf_printf(b, "\\u%04x", p[2] == 0xa8 ? 0x2028 : 0x2029);
+            p += 2;
+        } else {
+            buf_append(b, p, 1);
+        }
+    }
+    return buf_puts(b, "\"");
+}
+
+int buf_xml_str(struct bx_buf *b, const char *s)
+{
+    for (; s != NULL && *s != '\0'; s++) {
+        switch (*s) {
+        case '&':
+            buf_puts(b, "&amp;");
+            break;
+        case '<':
+            buf_puts(b, "&lt;");
+            break;
+        case '>':
+            buf_puts(b, "&gt;");
+            break;
+        case '"':
+            buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            buf_puts(b, "&apos;");
+            break;
+        default:
+            buf_append(b, s, 1);
+        }
+    }
+    return b->failed ? BX_E_NOMEM : BX_OK;
+}
+
+/* Length of the valid UTF-8 sequence at 'p' (at most 'n' bytes), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    size_t want;
+    size_t i;
+    unsigned long cp;
+
+    if (p[0] < 0x80) {
+        return 1;
+    }
+    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+        want = 2;
+        cp = p[0] & 0x1f;
+    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+        want = 3;
+        cp = p[0] & 0x0f;
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+        want = 4;
+        cp = p[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < want) {
+        return 0;
+    }
+    for (i = 1; i < want; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if ((want == 3 && cp < 0x800) || (want == 4 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+        (cp >= 0x80 && cp < 0xa0)) {
+        return 0;
+    }
+    return want;
+}
+
+char *util_escape_untrusted(const char *s, size_t len, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    struct bx_buf b;
+    size_t i = 0;
+    size_t n;
+
+    buf_init(&b);
+    buf_puts(&b, "");
+    while (s != NULL && i < len) {
+        if (i >= max) {
+            buf_puts(&b, "...");
+            break;
+        }
+        n = utf8_len(p + i, len - i);
+        if (n == 0 || (n == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
+            buf_printf(&b, "\\x%02X", p[i]);
+            i++;
+            continue;
+        }
+        buf_append(&b, p + i, n);
+        i += n;
+    }
+    return buf_take(&b, NULL);
+}
+
+static int read_fd(int fd, size_t max, unsigned char **buf, size_t *len)
+{
+    unsigned char *data = NULL;
+    unsigned char *grown;
+    size_t cap = 0;
+    size_t used = 0;
+    ssize_t got;
+
+    for (;;) {
+        if (used == cap) {
+            if (cap > max) {
+                free(data);
+                return BX_E_LIMIT;
+            }
+            cap = cap ? cap * 2 : 65536;
+            grown = realloc(data, cap + 1);
+            if (grown == NULL) {
+                free(data);
+                return BX_E_NOMEM;
+            }
+            data = grown;
+        }
+        got = read(fd, data + used, cap - used);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            free(data);
+            return BX_E_IO;
+        }
+        if (got == 0) {
+            break;
+        }
+        used += (size_t)got;
+        if (used > max) {
+            free(data);
+            return BX_E_LIMIT;
+        }
+    }
+    if (data == NULL) {
+        data = malloc(1);
+        if (data == NULL) {
+            return BX_E_NOMEM;
+        }
+    }
+    data[used] = '\0';
+    *buf = data;
+    *len = used;
+    return BX_OK;
+}
+
+int util_read_file(const char *path, size_t max, unsigned char **buf,
+                   size_t *len)
+{
+    struct stat st;
+    int fd;
+    int rc;
+    int saved;
+
+    *buf = NULL;
+    *len = 0;
+    if (strcmp(path, "-") == 0) {
+        return read_fd(STDIN_FILENO, max, buf, len);
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        return BX_E_IO;
+    }
+    if (fstat(fd, &st) != 0) {
+        rc = BX_E_IO;
+    } else if (S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        rc = BX_E_IO;
+    } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+        rc = BX_E_LIMIT;
+    } else {
+        rc = read_fd(fd, max, buf, len);
+    }
+    saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    ssize_t n;
+
+    while (len > 0) {
+        n = write(fd, p, len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return BX_E_IO;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return BX_OK;
+}
+
+int util_write_atomic(const char *path, const void *data, size_t len,
+                      int force)
+{
+    struct bx_buf tmp;
+    int fd = -1;
+    int rc = BX_E_IO;
+    int saved;
+
+    buf_init(&tmp);
+    if (!force && access(path, F_OK) == 0) {
+        return BX_E_EXISTS;
+    }
+    if (buf_printf(&tmp, "%s.tmpXXXXXX", path) != BX_OK) {
+        return BX_E_NOMEM;
+    }
+    fd = mkstemp(tmp.data);
+    if (fd < 0) {
+        goto out;
+    }
+    if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != BX_OK ||
+        fsync(fd) != 0) {
+        goto out;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        goto out;
+    }
+    fd = -1;
+    if (!force && link(tmp.data, path) != 0) {
+        /* link(2) refuses to replace: no race with a file created since */
+        if (errno == EEXIST) {
+            rc = BX_E_EXISTS;
+        }
+        goto out;
+    }
+    if (force && rename(tmp.data, path) != 0) {
+        goto out;
+    }
+    rc = BX_OK;
+out:
+    saved = errno;
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (tmp.data != NULL) {
+        unlink(tmp.data); /* after link(2) or on failure; ENOENT after rename */
+    }
+    buf_release(&tmp);
+    errno = saved;
+    return rc;
+}
+
+int util_digest_hex(const char *alg, const void *data, size_t len,
+                    char *out, size_t outsz)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    const EVP_MD *type;
+    unsigned int i;
+
+    if (strcmp(alg, "sha256") == 0) {
+        type = EVP_sha256();
+    } else if (strcmp(alg, "sm3") == 0) {
+        type = EVP_get_digestbyname("SM3");
+    } else {
+        return BX_E_ARG;
+    }
+    if (type == NULL) {
+        return BX_E_INTERNAL;
+    }
+    if (EVP_Digest(data, len, md, &mdlen, type, NULL) != 1) {
+        return BX_E_INTERNAL;
+    }
+    if (outsz < 2 * (size_t)mdlen + 1) {
+        return BX_E_ARG;
+    }
+    for (i = 0; i < mdlen; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[2 * mdlen] = '\0';
+    return BX_OK;
+}
+
+char *util_strdup(const char *s)
+{
+    return s == NULL ? NULL : strdup(s);
+}

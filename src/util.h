@@ -1,0 +1,70 @@
+/*
+ * Small shared helpers: a growable byte buffer with JSON/XML escaping,
+ * whole-file reads with a size cap, atomic writes, digests.
+ */
+#ifndef BX_UTIL_H
+#define BX_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "budgetx.h"
+
+/* Growable NUL-terminated buffer.  'data' is NULL until the first append. */
+struct bx_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    int failed; /* set once an allocation failed; later appends are no-ops */
+};
+
+void buf_init(struct bx_buf *b);
+void buf_release(struct bx_buf *b);
+/* Moves the contents to the caller (free()); leaves 'b' empty. */
+char *buf_take(struct bx_buf *b, size_t *len);
+/* Each returns BX_OK or BX_E_NOMEM (and sets b->failed). */
+int buf_append(struct bx_buf *b, const void *data, size_t len);
+int buf_puts(struct bx_buf *b, const char *s);
+int buf_printf(struct bx_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* "..." with JSON escapes; NULL appends null. */
+int buf_json_str(struct bx_buf *b, const char *s);
+/* Text with & < > " ' escaped for XML content and attributes. */
+int buf_xml_str(struct bx_buf *b, const char *s);
+
+/*
+ * Copy 'len' bytes of untrusted input into a printable, bounded string:
+ * valid UTF-8 passes (minus C0/C1 controls), anything else becomes \xNN;
+ * at most 'max' input bytes, then "...".  Caller frees.
+ */
+char *util_escape_untrusted(const char *s, size_t len, size_t max);
+
+/*
+ * Read a whole file ("-" = stdin) refusing more than 'max' bytes.
+ * '*buf' is NUL-terminated, caller frees.  Returns BX_OK, BX_E_IO
+ * (errno preserved), BX_E_LIMIT, BX_E_NOMEM.
+ */
+int util_read_file(const char *path, size_t max, unsigned char **buf,
+                   size_t *len);
+
+/*
+ * Write 'len' bytes to 'path' via a temporary file in the same directory
+ * and rename(2).  With 'force' 0 an existing 'path' is left alone and
+ * BX_E_EXISTS returned.  On failure nothing is left behind.
+ * Returns BX_OK, BX_E_EXISTS, BX_E_IO.
+ */
+int util_write_atomic(const char *path, const void *data, size_t len,
+                      int force);
+
+/*
+ * Hex digest of 'data' with 'alg' ("sha256" or "sm3") into 'out'
+ * (at least 65 bytes).  Returns BX_OK, BX_E_ARG (unknown alg),
+ * BX_E_INTERNAL.
+ */
+int util_digest_hex(const char *alg, const void *data, size_t len,
+                    char *out, size_t outsz);
+
+/* strdup that tolerates NULL. */
+char *util_strdup(const char *s);
+
+#endif /* BX_UTIL_H */

@@ -1,0 +1,765 @@
+/*
+ * Schema validation.  The XSD is compiled once per context; its
+ * xs:documentation labels are indexed so that each violation names the
+ * table, row and column the way the printed tables do.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "validate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/uri.h>
+#include <libxml/xmlschemas.h>
+
+#include "util.h"
+#include "xmlio.h"
+
+#define XSD_NS "http://www.w3.org/2001/XMLSchema"
+#define SCHEMA_FILE "schemas/budgetx.xsd"
+
+struct label {
+    char *name;
+    char *scope;   /* attributes: enclosing named type or group, or NULL */
+    char *type;    /* elements: local name of the declared type, or NULL */
+    char *text[2]; /* indexed by enum bx_lang */
+    int attr;
+};
+
+struct schema_state {
+    xmlSchemaPtr schema;
+    struct label *labels;
+    size_t nlabels;
+    size_t cap;
+};
+
+struct valid_state {
+    const struct bx_context *ctx;
+    const char *file;
+    struct bx_diags *diags;
+    int errors;
+};
+
+static int is_xsd(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           xmlStrEqual(n->ns->href, BAD_CAST XSD_NS) &&
+           xmlStrEqual(n->name, BAD_CAST name);
+}
+
+/* Text of xs:annotation/xs:documentation[@xml:lang=lang] under 'decl'. */
+static char *doc_text(xmlNodePtr decl, const char *lang)
+{
+    xmlNodePtr ann;
+    xmlNodePtr d;
+    xmlChar *l;
+    xmlChar *text;
+    char *out;
+
+    for (ann = decl->children; ann != NULL; ann = ann->next) {
+        if (!is_xsd(ann, "annotation")) {
+            continue;
+        }
+        for (d = ann->children; d != NULL; d = d->next) {
+            if (!is_xsd(d, "documentation")) {
+                continue;
+            }
+            l = xmlNodeGetLang(d);
+            if (l != NULL && xmlStrEqual(l, BAD_CAST lang)) {
+                xmlFree(l);
+                text = xmlNodeGetContent(d);
+                out = util_strdup((const char *)text);
+                xmlFree(text);
+                return out;
+            }
+            xmlFree(l);
+        }
+    }
+    return NULL;
+}
+
+/* Name of the named complexType or attributeGroup enclosing 'decl'. */
+static char *enclosing_scope(xmlNodePtr decl)
+{
+    xmlNodePtr p;
+    xmlChar *name;
+    char *out;
+
+    for (p = decl->parent; p != NULL && p->type == XML_ELEMENT_NODE;
+         p = p->parent) {
+        if (is_xsd(p, "complexType") || is_xsd(p, "attributeGroup")) {
+            name = xmlGetProp(p, BAD_CAST "name");
+            if (name != NULL) {
+                out = util_strdup((const char *)name);
+                xmlFree(name);
+                return out;
+            }
+        }
+        if (is_xsd(p, "element")) {
+            return NULL; /* anonymous type of a local element */
+        }
+    }
+    return NULL;
+}
+
+/* Local part of a QName attribute value ("bx:Row" → "Row"), or NULL. */
+static char *local_type(xmlNodePtr decl)
+{
+    xmlChar *t = xmlGetProp(decl, BAD_CAST "type");
+    const char *colon;
+    char *out;
+
+    if (t == NULL) {
+        return NULL;
+    }
+    colon = strchr((const char *)t, ':');
+    out = util_strdup(colon ? colon + 1 : (const char *)t);
+    xmlFree(t);
+    return out;
+}
+
+static int same(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) ||
+           (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static void add_label(struct schema_state *st, xmlNodePtr decl, int attr)
+{
+    xmlChar *name = xmlGetProp(decl, BAD_CAST "name");
+    char *scope = attr ? enclosing_scope(decl) : NULL;
+    struct label *grown;
+    size_t i;
+
+    if (name == NULL) {
+        free(scope);
+        return;
+    }
+    for (i = 0; i < st->nlabels; i++) {
+        if (st->labels[i].attr == attr && same(st->labels[i].scope, scope) &&
+            strcmp(st->labels[i].name, (const char *)name) == 0) {
+            xmlFree(name); /* first declaration wins */
+            free(scope);
+            return;
+        }
+    }
+    if (st->nlabels == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 256;
+        grown = realloc(st->labels, st->cap * sizeof(*grown));
+        if (grown == NULL) {
+            xmlFree(name);
+            free(scope);
+            return; /* labels are a nicety: validation still works */
+        }
+        st->labels = grown;
+    }
+    grown = &st->labels[st->nlabels];
+    grown->name = util_strdup((const char *)name);
+    grown->scope = scope;
+    grown->type = attr ? NULL : local_type(decl);
+    grown->text[BX_LANG_ZH] = doc_text(decl, "zh");
+    grown->text[BX_LANG_EN] = doc_text(decl, "en");
+    grown->attr = attr;
+    xmlFree(name);
+    if (grown->name != NULL) {
+        st->nlabels++;
+    }
+}
+
+static void index_tree(struct schema_state *st, xmlNodePtr node)
+{
+    for (; node != NULL; node = node->next) {
+        if (is_xsd(node, "element")) {
+            add_label(st, node, 0);
+        } else if (is_xsd(node, "attribute")) {
+            add_label(st, node, 1);
+        }
+        if (node->type == XML_ELEMENT_NODE) {
+            index_tree(st, node->children);
+        }
+    }
+}
+
+/* Index 'path' and, recursively, the files it xs:includes (depth-bounded). */
+static void index_file(struct schema_state *st, const char *path, int depth)
+{
+    xmlDocPtr doc;
+    xmlNodePtr c;
+    xmlChar *loc;
+    xmlChar *full;
+
+    if (depth > 8) {
+        return;
+    }
+    doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                      XML_PARSE_NOWARNING);
+    if (doc == NULL) {
+        return;
+    }
+    index_tree(st, xmlDocGetRootElement(doc));
+    for (c = xmlDocGetRootElement(doc)->children; c != NULL; c = c->next) {
+        if (!is_xsd(c, "include") && !is_xsd(c, "import")) {
+            continue;
+        }
+        loc = xmlGetProp(c, BAD_CAST "schemaLocation");
+        full = loc ? xmlBuildURI(loc, doc->URL) : NULL;
+        if (full != NULL) {
+            index_file(st, (const char *)full, depth + 1);
+        }
+        xmlFree(full);
+        xmlFree(loc);
+    }
+    xmlFreeDoc(doc);
+}
+
+static void on_schema_error(void *user, xmlErrorPtr err)
+{
+    struct bx_diags *diags = user;
+
+    xmlio_error_to_diag(err, err->file, "DATA-SCHEMA", BX_SEV_FATAL, diags);
+}
+
+int validate_compile(struct bx_context *ctx, struct bx_diags *diags)
+{
+    struct schema_state *st;
+    xmlSchemaParserCtxtPtr pctxt = NULL;
+    char *path;
+    int rc = BX_E_NOMEM;
+
+    path = context_path(ctx, SCHEMA_FILE);
+    st = calloc(1, sizeof(*st));
+    if (path == NULL || st == NULL) {
+        goto out;
+    }
+    pctxt = xmlSchemaNewParserCtxt(path);
+    if (pctxt == NULL) {
+        goto out;
+    }
+    xmlSchemaSetParserStructuredErrors(pctxt, on_schema_error, diags);
+    st->schema = xmlSchemaParse(pctxt);
+    if (st->schema == NULL) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "DATA-SCHEMA", path, 0,
+                      "无法编译披露格式的 XML 模式（检查数据目录或设置 "
+                      "BUDGETX_DATADIR）",
+                      "cannot compile the disclosure schema (check the data "
+                      "directory or set BUDGETX_DATADIR)");
+        rc = BX_E_DATA;
+        goto out;
+    }
+    index_file(st, path, 0);
+    ctx->schema = st;
+    st = NULL;
+    rc = BX_OK;
+out:
+    xmlSchemaFreeParserCtxt(pctxt);
+    free(path);
+    if (st != NULL) {
+        ctx->schema = st;
+        validate_release(ctx);
+    }
+    return rc;
+}
+
+void validate_release(struct bx_context *ctx)
+{
+    struct schema_state *st = ctx->schema;
+    size_t i;
+
+    if (st == NULL) {
+        return;
+    }
+    for (i = 0; i < st->nlabels; i++) {
+        free(st->labels[i].name);
+        free(st->labels[i].scope);
+        free(st->labels[i].type);
+        free(st->labels[i].text[0]);
+        free(st->labels[i].text[1]);
+    }
+    free(st->labels);
+    if (st->schema != NULL) {
+        xmlSchemaFree(st->schema);
+    }
+    free(st);
+    ctx->schema = NULL;
+}
+
+static const struct label *find_label(const struct schema_state *st,
+                                      const char *name, int attr,
+                                      const char *scope)
+{
+    size_t i;
+
+    for (i = 0; st != NULL && i < st->nlabels; i++) {
+        if (st->labels[i].attr == (attr != 0) &&
+            strcmp(st->labels[i].name, name) == 0 &&
+            (scope == NULL || same(st->labels[i].scope, scope))) {
+            return &st->labels[i];
+        }
+    }
+    return NULL;
+}
+
+const char *validate_label(const struct bx_context *ctx, const char *name,
+                           int attr, enum bx_lang lang)
+{
+    const struct label *l = find_label(ctx->schema, name, attr, NULL);
+
+    return l != NULL ? l->text[lang] : NULL;
+}
+
+const char *validate_attr_label(const struct bx_context *ctx,
+                                const char *elem, const char *attr,
+                                enum bx_lang lang)
+{
+    const struct label *e = find_label(ctx->schema, elem, 0, NULL);
+    const struct label *a = NULL;
+
+    if (e != NULL && e->type != NULL) {
+        a = find_label(ctx->schema, attr, 1, e->type);
+    }
+    if (a == NULL) {
+        a = find_label(ctx->schema, attr, 1, NULL);
+    }
+    return a != NULL ? a->text[lang] : NULL;
+}
+
+static int is_ours(xmlNodePtr n, const char *name)
+{
+    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           xmlStrEqual(n->ns->href, BAD_CAST BX_NAMESPACE) &&
+           (name == NULL || xmlStrEqual(n->name, BAD_CAST name));
+}
+
+const char *validate_table_label(const struct bx_context *ctx,
+                                 xmlNodePtr node, enum bx_lang lang)
+{
+    for (; node != NULL && node->type == XML_ELEMENT_NODE;
+         node = node->parent) {
+        if (is_ours(node->parent, "tables")) {
+            return validate_label(ctx, (const char *)node->name, 0, lang);
+        }
+    }
+    return NULL;
+}
+
+/* Row description "2010301 行政运行" of a table row element, or NULL. */
+static char *row_label(xmlNodePtr row)
+{
+    static const char *const keys[] = {"code", "dep", "name", "label"};
+    struct bx_buf b;
+    xmlChar *v;
+    size_t i;
+
+    buf_init(&b);
+    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        v = xmlGetProp(row, BAD_CAST keys[i]);
+        if (v == NULL || v[0] == '\0') {
+            xmlFree(v);
+            continue;
+        }
+        if (i == 3 && b.len > 0) {
+            xmlFree(v); /* a name already describes the row */
+            continue;
+        }
+        if (b.len > 0) {
+            buf_puts(&b, " ");
+        }
+        buf_puts(&b, (const char *)v);
+        xmlFree(v);
+    }
+    if (b.len == 0) {
+        buf_release(&b);
+        return NULL;
+    }
+    return buf_take(&b, NULL);
+}
+
+/* Copy of the first '…'-quoted string after 'after' in 'msg', escaped. */
+static char *quoted_after(const char *msg, const char *after)
+{
+    const char *p = after ? strstr(msg, after) : msg;
+    const char *q;
+
+    if (p == NULL) {
+        return NULL;
+    }
+    p = strchr(p, '\'');
+    if (p == NULL) {
+        return NULL;
+    }
+    q = strchr(p + 1, '\'');
+    if (q == NULL) {
+        return NULL;
+    }
+    return util_escape_untrusted(p + 1, (size_t)(q - p - 1), 80);
+}
+
+/*
+ * The "( {ns}a, {ns}b )" list of a content-model error, as labels:
+ * "a（标签a）、b（标签b）".  Caller frees; NULL when there is none.
+ */
+static char *expected_list(const struct bx_context *ctx, const char *msg,
+                           enum bx_lang lang)
+{
+    const char *p = strstr(msg, "Expected is");
+    const char *end;
+    const char *tok;
+    const char *label;
+    struct bx_buf b;
+    char name[128];
+    size_t n;
+
+    if (p == NULL || (p = strchr(p, '(')) == NULL ||
+        (end = strchr(p, ')')) == NULL) {
+        return NULL;
+    }
+    buf_init(&b);
+    for (tok = p + 1; tok < end;) {
+        while (tok < end && (*tok == ' ' || *tok == ',')) {
+            tok++;
+        }
+        if (*tok == '{' && strchr(tok, '}') != NULL &&
+            strchr(tok, '}') < end) {
+            tok = strchr(tok, '}') + 1;
+        }
+        n = strcspn(tok, " ,)");
+        if (n == 0 || n >= sizeof(name)) {
+            break;
+        }
+        memcpy(name, tok, n);
+        name[n] = '\0';
+        tok += n;
+        label = validate_label(ctx, name, 0, lang);
+        if (b.len > 0) {
+            buf_puts(&b, lang == BX_LANG_ZH ? "、" : ", ");
+        }
+        if (label != NULL) {
+            buf_printf(&b, lang == BX_LANG_ZH ? "%s（%s）" : "%s (%s)", name,
+                       label);
+        } else {
+            buf_puts(&b, name);
+        }
+    }
+    return buf_take(&b, NULL);
+}
+
+/* The offending value of a datatype error, escaped. */
+static char *error_value(const char *msg)
+{
+    const char *p = strstr(msg, "The value '");
+
+    if (p != NULL) {
+        return quoted_after(p, NULL);
+    }
+    p = strstr(msg, "': '");
+    return p != NULL ? quoted_after(p + 3, NULL) : NULL;
+}
+
+/* "The value 'X' is not accepted by the pattern 'P'" and friends. */
+static void word_value(const char *msg, struct bx_buf *zh, struct bx_buf *en)
+{
+    char *val = error_value(msg);
+    char *pat = NULL;
+    const char *v = val ? val : "";
+
+    if (strstr(msg, "[facet 'pattern']") != NULL) {
+        pat = quoted_after(strstr(msg, "pattern '") + 1, NULL);
+        buf_printf(zh, "值 '%s' 不符合编码格式 %s", v, pat ? pat : "");
+        buf_printf(en, "value '%s' does not match the pattern %s", v,
+                   pat ? pat : "");
+    } else if (strstr(msg, "[facet 'enumeration']") != NULL) {
+        pat = strstr(msg, "set {") ? util_escape_untrusted(
+                                         strstr(msg, "set {") + 4,
+                                         strcspn(strstr(msg, "set {") + 4,
+                                                 "}") + 1,
+                                         200)
+                                   : NULL;
+        buf_printf(zh, "值 '%s' 不在允许的取值 %s 之中", v, pat ? pat : "");
+        buf_printf(en, "value '%s' is not one of %s", v, pat ? pat : "");
+    } else if (strstr(msg, "}amount'") != NULL) {
+        buf_printf(zh, "值 '%s' 不是有效的金额（十进制数，如 179.6，"
+                       "不含千位分隔符；空白单元格写作空字符串）", v);
+        buf_printf(en, "value '%s' is not a valid amount (a decimal such as "
+                       "179.6, no thousands separators; a blank cell is an "
+                       "empty string)", v);
+    } else {
+        buf_printf(zh, "值 '%s' 不符合规定的数据类型", v);
+        buf_printf(en, "value '%s' is not valid for this field", v);
+    }
+    free(pat);
+    free(val);
+}
+
+struct wording {
+    const char *code;
+    char *zh;
+    char *en;
+};
+
+/* Say what failed, in both languages, from libxml2's code and message. */
+static void word_error(const struct bx_context *ctx, const xmlError *err,
+                       xmlNodePtr elem, const char *attr,
+                       struct wording *w)
+{
+    const char *msg = err->message ? err->message : "";
+    const char *ename = elem ? (const char *)elem->name : "?";
+    char *val = NULL;
+    char *exp_zh = NULL;
+    char *exp_en = NULL;
+    struct bx_buf zh;
+    struct bx_buf en;
+
+    buf_init(&zh);
+    buf_init(&en);
+    switch (err->code) {
+    case XML_SCHEMAV_CVC_ELT_1:
+        w->code = "XSD-ROOT";
+        buf_printf(&zh, "根元素 <%s> 不是预算公开文档（应为命名空间 %s 中的 "
+                   "disclosure）", ename, BX_NAMESPACE);
+        buf_printf(&en, "root element <%s> is not a budget disclosure "
+                   "(expected 'disclosure' in namespace %s)", ename,
+                   BX_NAMESPACE);
+        break;
+    case XML_SCHEMAV_ELEMENT_CONTENT:
+        exp_zh = expected_list(ctx, msg, BX_LANG_ZH);
+        exp_en = expected_list(ctx, msg, BX_LANG_EN);
+        if (strstr(msg, "Missing child") != NULL) {
+            w->code = "XSD-MISSING";
+            buf_printf(&zh, "<%s> 缺少必需的内容：%s", ename,
+                       exp_zh ? exp_zh : "?");
+            buf_printf(&en, "<%s> lacks required content: %s", ename,
+                       exp_en ? exp_en : "?");
+        } else {
+            w->code = "XSD-UNEXPECTED";
+            buf_printf(&zh, "此处不应出现元素 <%s>", ename);
+            buf_printf(&en, "element <%s> is not expected here", ename);
+            if (exp_zh != NULL) {
+                buf_printf(&zh, "；此处应为：%s", exp_zh);
+                buf_printf(&en, "; expected: %s", exp_en ? exp_en : "");
+            }
+        }
+        break;
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
+        w->code = "XSD-MISSING";
+        val = quoted_after(msg, "attribute");
+        buf_printf(&zh, "缺少必需的属性 '%s'", val ? val : "?");
+        buf_printf(&en, "required attribute '%s' is missing", val ? val : "?");
+        break;
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
+        w->code = "XSD-UNEXPECTED";
+        buf_printf(&zh, "不允许的属性 '%s'", attr ? attr : "?");
+        buf_printf(&en, "attribute '%s' is not allowed", attr ? attr : "?");
+        break;
+    case XML_SCHEMAV_CVC_IDC:
+        if (strstr(msg, "Duplicate") != NULL) {
+            w->code = "XSD-DUPLICATE";
+            val = quoted_after(msg, "key-sequence");
+            buf_printf(&zh, "编码 '%s' 重复", val ? val : "?");
+            buf_printf(&en, "code '%s' is duplicated", val ? val : "?");
+            break;
+        }
+        w->code = "XSD-KEYREF";
+        val = quoted_after(msg, "key-sequence");
+        buf_printf(&zh, "引用的编码 '%s' 没有对应的定义", val ? val : "?");
+        buf_printf(&en, "code '%s' refers to nothing that is defined",
+                   val ? val : "?");
+        break;
+    default:
+        if ((err->code >= XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1 &&
+             err->code <= XML_SCHEMAV_CVC_ENUMERATION_VALID) ||
+            err->code == XML_SCHEMAV_CVC_ATTRIBUTE_3 ||
+            err->code == XML_SCHEMAV_CVC_ELT_5_2_2_2_2 ||
+            err->code == XML_SCHEMAV_CVC_TYPE_3_1_2 ||
+            err->code == XML_SCHEMAV_CVC_ELT_4_3 ||
+            err->code == XML_SCHEMAV_CVC_AU) {
+            w->code = "XSD-VALUE";
+            word_value(msg, &zh, &en);
+        } else {
+            w->code = "XSD-OTHER";
+            val = util_escape_untrusted(msg, strcspn(msg, "\n"), 300);
+            buf_printf(&zh, "不符合格式：%s", val ? val : "");
+            buf_printf(&en, "does not conform: %s", val ? val : "");
+        }
+    }
+    free(val);
+    free(exp_zh);
+    free(exp_en);
+    w->zh = buf_take(&zh, NULL);
+    w->en = buf_take(&en, NULL);
+}
+
+/* "表五 …，行 2010301 行政运行，列 基本支出（basic）：" in either language. */
+static char *place_prefix(const struct bx_context *ctx, xmlNodePtr elem,
+                          const char *attr, const char *table,
+                          const char *row, enum bx_lang lang)
+{
+    const char *alabel =
+        attr && elem ? validate_attr_label(ctx, (const char *)elem->name,
+                                           attr, lang)
+                     : NULL;
+    const char *elabel = NULL;
+    int zh = lang == BX_LANG_ZH;
+    struct bx_buf b;
+
+    buf_init(&b);
+    if (table != NULL) {
+        buf_puts(&b, table);
+    }
+    if (row != NULL) {
+        buf_printf(&b, zh ? "%s行 %s" : "%srow %s", b.len ? (zh ? "，" : ", ")
+                                                           : "", row);
+    } else if (elem != NULL && table == NULL) {
+        elabel = validate_label(ctx, (const char *)elem->name, 0, lang);
+        if (elabel != NULL) {
+            buf_puts(&b, elabel);
+        }
+    }
+    if (attr != NULL) {
+        buf_printf(&b, zh ? "%s列 %s" : "%scolumn %s",
+                   b.len ? (zh ? "，" : ", ") : "", alabel ? alabel : attr);
+        if (alabel != NULL) {
+            buf_printf(&b, zh ? "（%s）" : " (%s)", attr);
+        }
+    }
+    if (b.len > 0) {
+        buf_puts(&b, zh ? "：" : ": ");
+    }
+    return buf_take(&b, NULL);
+}
+
+/* The attribute of 'elem' that "…, attribute 'X': …" names, or NULL. */
+static xmlAttrPtr attr_from_message(xmlNodePtr elem, const char *msg)
+{
+    const char *p = strstr(msg, ", attribute '");
+    const char *q;
+    char name[128];
+    size_t n;
+
+    if (p == NULL || elem->type != XML_ELEMENT_NODE) {
+        return NULL;
+    }
+    p += strlen(", attribute '");
+    q = strchr(p, '\'');
+    n = q != NULL ? (size_t)(q - p) : 0;
+    if (n == 0 || n >= sizeof(name)) {
+        return NULL;
+    }
+    memcpy(name, p, n);
+    name[n] = '\0';
+    return xmlHasProp(elem, BAD_CAST name);
+}
+
+static void on_valid_error(void *user, xmlErrorPtr err)
+{
+    struct valid_state *vs = user;
+    xmlNodePtr node = err->node;
+    xmlNodePtr elem = node;
+    const char *attr = NULL;
+    xmlAttrPtr attr_node = NULL;
+    struct wording w = {NULL, NULL, NULL};
+    struct bx_diag d;
+    char *row = NULL;
+    char *pre_zh;
+    char *pre_en;
+    struct bx_buf zh;
+    struct bx_buf en;
+
+    if (err->level == XML_ERR_WARNING) {
+        return;
+    }
+    vs->errors++;
+    if (node != NULL && node->type == XML_ATTRIBUTE_NODE) {
+        attr = (const char *)node->name;
+        elem = node->parent;
+    } else if (node != NULL && err->message != NULL &&
+               err->code != XML_SCHEMAV_CVC_COMPLEX_TYPE_4) {
+        /* libxml2 reports attribute values on the element; find it */
+        attr_node = attr_from_message(node, err->message);
+        if (attr_node != NULL) {
+            attr = (const char *)attr_node->name;
+        }
+    }
+    memset(&d, 0, sizeof(d));
+    word_error(vs->ctx, err, elem, attr, &w);
+    d.table = (char *)(elem ? validate_table_label(vs->ctx, elem,
+                                                   BX_LANG_ZH)
+                            : NULL);
+    if (elem != NULL && d.table != NULL &&
+        !is_ours(elem->parent, "tables")) {
+        row = row_label(elem);
+    }
+    pre_zh = place_prefix(vs->ctx, elem, attr, d.table, row, BX_LANG_ZH);
+    pre_en = place_prefix(vs->ctx, elem, attr,
+                          elem ? validate_table_label(vs->ctx, elem,
+                                                      BX_LANG_EN)
+                               : NULL,
+                          row, BX_LANG_EN);
+    buf_init(&zh);
+    buf_init(&en);
+    buf_printf(&zh, "%s%s", pre_zh ? pre_zh : "", w.zh ? w.zh : "");
+    buf_printf(&en, "%s%s", pre_en ? pre_en : "", w.en ? w.en : "");
+    d.severity = BX_SEV_ERROR;
+    d.code = (char *)w.code;
+    d.file = (char *)vs->file;
+    d.line = elem ? xmlGetLineNo(elem) : err->line;
+    if (d.line <= 0) {
+        d.line = err->line;
+    }
+    d.xpath = node ? xmlio_node_path(attr_node ? (xmlNodePtr)attr_node
+                                               : node)
+                   : NULL;
+    d.message_zh = zh.data;
+    d.message_en = en.data;
+    d.row = row;
+    d.column_label = attr && elem ? (char *)validate_attr_label(
+                                        vs->ctx, (const char *)elem->name,
+                                        attr, BX_LANG_ZH)
+                                  : NULL;
+    if (attr != NULL && d.column_label == NULL) {
+        d.column_label = (char *)attr;
+    }
+    bx_diags_add(vs->diags, &d);
+    free(d.xpath);
+    free(row);
+    free(pre_zh);
+    free(pre_en);
+    free(w.zh);
+    free(w.en);
+    buf_release(&zh);
+    buf_release(&en);
+}
+
+int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
+                       struct bx_diags *diags)
+{
+    struct schema_state *st = ctx->schema;
+    xmlSchemaValidCtxtPtr vctxt;
+    struct valid_state vs;
+    int ret;
+
+    if (sub == NULL || sub->doc == NULL) {
+        return BX_E_STATE;
+    }
+    vctxt = xmlSchemaNewValidCtxt(st->schema);
+    if (vctxt == NULL) {
+        return BX_E_NOMEM;
+    }
+    vs.ctx = ctx;
+    vs.file = sub->path;
+    vs.diags = diags;
+    vs.errors = 0;
+    xmlSchemaSetValidStructuredErrors(vctxt, on_valid_error, &vs);
+    ret = xmlSchemaValidateDoc(vctxt, sub->doc);
+    xmlSchemaFreeValidCtxt(vctxt);
+    if (ret < 0) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "INTERNAL", sub->path, 0,
+                      "模式校验器内部错误", "schema validator failed");
+        sub->schema_valid = 0;
+        return BX_E_INTERNAL;
+    }
+    sub->schema_valid = ret == 0 && vs.errors == 0;
+    return BX_OK;
+}

@@ -1,0 +1,38 @@
+/*
+ * Schema layer: compiles the disclosure XSD once per context, validates
+ * submissions and words libxml2's findings in the tables' own terms.
+ */
+#ifndef BX_VALIDATE_H
+#define BX_VALIDATE_H
+
+#include "internal.h"
+
+/* Compile schemas/budgetx.xsd into 'ctx'.  BX_OK, BX_E_DATA, BX_E_NOMEM. */
+int validate_compile(struct bx_context *ctx, struct bx_diags *diags);
+void validate_release(struct bx_context *ctx);
+
+/*
+ * Bilingual label of the schema declaration of element (attr == 0) or
+ * attribute (attr != 0) 'name' from its xs:documentation, or NULL.
+ * Valid while 'ctx' lives.
+ */
+const char *validate_label(const struct bx_context *ctx, const char *name,
+                           int attr, enum bx_lang lang);
+
+/*
+ * Label of attribute 'attr' as declared in the type of element 'elem'
+ * (so that 'code' on a function row reads 功能分类科目编码, not 部门代码),
+ * falling back to the first declaration of 'attr'.  NULL when unknown.
+ */
+const char *validate_attr_label(const struct bx_context *ctx,
+                                const char *elem, const char *attr,
+                                enum bx_lang lang);
+
+/*
+ * Table label ("表五 一般公共预算支出情况表") for any node inside a table,
+ * or NULL when 'node' is not inside bx:tables.
+ */
+const char *validate_table_label(const struct bx_context *ctx,
+                                 xmlNodePtr node, enum bx_lang lang);
+
+#endif /* BX_VALIDATE_H */

@@ -1,0 +1,354 @@
+/*
+ * The one place where submissions meet the XML parser.  Parsing is done
+ * from memory only (libxml2 never opens a submission itself, so its
+ * unbounded transparent gunzip never runs), with no network, no DTD, no
+ * entity substitution and no XInclude.  Errors become diagnostics.
+ */
+#include "xmlio.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <zlib.h>
+
+#include "util.h"
+
+/* Parser options for untrusted input: see the file comment. */
+#define SAFE_OPTIONS                                                       \
+    (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |           \
+     XML_PARSE_NOXINCNODE)
+
+struct parse_state {
+    const char *name;
+    struct bx_diags *diags;
+    int saw_doctype;
+    int errors;
+};
+
+static void quiet_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+void xmlio_init(void)
+{
+    xmlInitParser();
+    xmlSetGenericErrorFunc(NULL, quiet_generic);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    /* never load external DTDs or entities, whatever a caller asks */
+    xmlLoadExtDtdDefaultValue = 0;
+    xmlSubstituteEntitiesDefault(0);
+}
+
+int xmlio_gunzip(unsigned char **buf, size_t *len, size_t max)
+{
+    z_stream zs;
+    unsigned char *out = NULL;
+    unsigned char *grown;
+    size_t cap = 65536;
+    int zrc;
+    int rc = BX_E_NOMEM;
+
+    if (*len < 2 || (*buf)[0] != 0x1f || (*buf)[1] != 0x8b) {
+        return BX_OK;
+    }
+    memset(&zs, 0, sizeof(zs));
+    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+        return BX_E_NOMEM;
+    }
+    zs.next_in = *buf;
+    zs.avail_in = (uInt)(*len > UINT32_MAX ? UINT32_MAX : *len);
+    for (;;) {
+        grown = realloc(out, cap + 1);
+        if (grown == NULL) {
+            goto out;
+        }
+        out = grown;
+        zs.next_out = out + zs.total_out;
+        zs.avail_out = (uInt)(cap - zs.total_out);
+        zrc = inflate(&zs, Z_NO_FLUSH);
+        if (zrc == Z_STREAM_END) {
+            break;
+        }
+        if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
+            rc = zrc == Z_MEM_ERROR ? BX_E_NOMEM : BX_E_PARSE;
+            goto out;
+        }
+        if (zs.avail_out != 0) {
+            rc = BX_E_PARSE; /* input ended before the stream did */
+            goto out;
+        }
+        if (cap > max) {
+            rc = BX_E_LIMIT;
+            goto out;
+        }
+        cap *= 2;
+    }
+    if (zs.total_out > max) {
+        rc = BX_E_LIMIT;
+        goto out;
+    }
+    out[zs.total_out] = '\0';
+    free(*buf);
+    *buf = out;
+    *len = zs.total_out;
+    out = NULL;
+    rc = BX_OK;
+out:
+    inflateEnd(&zs);
+    free(out);
+    return rc;
+}
+
+int xmlio_error_to_diag(const xmlError *err, const char *file,
+                        const char *code, enum bx_severity sev,
+                        struct bx_diags *diags)
+{
+    struct bx_diag d;
+    char *msg = NULL;
+    xmlChar *path = NULL;
+    size_t n;
+    int rc;
+
+    memset(&d, 0, sizeof(d));
+    n = err->message != NULL ? strlen(err->message) : 0;
+    while (n > 0 && (err->message[n - 1] == '\n' || err->message[n - 1] == ' ')) {
+        n--;
+    }
+    msg = util_escape_untrusted(err->message, n, 400);
+    if (err->node != NULL && ((xmlNodePtr)err->node)->doc != NULL) {
+        path = (xmlChar *)xmlio_node_path((xmlNodePtr)err->node);
+    }
+    d.severity = sev;
+    d.code = (char *)code;
+    d.file = (char *)file;
+    d.line = err->line;
+    d.column = err->int2;
+    d.xpath = (char *)path;
+    d.message_en = msg;
+    d.message_zh = msg;
+    rc = msg == NULL ? BX_E_NOMEM : bx_diags_add(diags, &d);
+    free(msg);
+    free(path);
+    return rc;
+}
+
+/* Position of 'node' among its element siblings of the same name, and
+ * whether it has such siblings at all. */
+static int sibling_index(xmlNodePtr node, int *many)
+{
+    xmlNodePtr c;
+    int index = 0;
+    int count = 0;
+
+    for (c = node->parent ? node->parent->children : node; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || !xmlStrEqual(c->name, node->name)) {
+            continue;
+        }
+        count++;
+        if (c == node) {
+            index = count;
+        }
+    }
+    *many = count > 1;
+    return index;
+}
+
+char *xmlio_node_path(xmlNodePtr node)
+{
+    xmlNodePtr chain[512];
+    struct bx_buf b;
+    const char *attr = NULL;
+    int n = 0;
+    int many;
+    int index;
+
+    buf_init(&b);
+    if (node != NULL && node->type == XML_ATTRIBUTE_NODE) {
+        attr = (const char *)node->name;
+        node = node->parent;
+    }
+    for (; node != NULL && node->type == XML_ELEMENT_NODE && n < 512;
+         node = node->parent) {
+        chain[n++] = node;
+    }
+    while (n-- > 0) {
+        node = chain[n];
+        index = sibling_index(node, &many);
+        if (node->ns != NULL &&
+            xmlStrEqual(node->ns->href, BAD_CAST BX_NAMESPACE)) {
+            buf_printf(&b, "/bx:%s", (const char *)node->name);
+        } else {
+            buf_printf(&b, "/*[local-name()='%s']", (const char *)node->name);
+        }
+        if (many) {
+            buf_printf(&b, "[%d]", index);
+        }
+    }
+    if (attr != NULL) {
+        buf_printf(&b, "/@%s", attr);
+    }
+    return buf_take(&b, NULL);
+}
+
+static void on_parse_error(void *user, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr ctxt = user;
+    struct parse_state *st = ctxt->_private;
+
+    if (st == NULL || err == NULL) {
+        return;
+    }
+    if (err->level == XML_ERR_WARNING) {
+        return; /* warnings from the parser are noise for our users */
+    }
+    st->errors++;
+    if (st->errors > 20) {
+        return; /* one broken byte can cascade; the first ones matter */
+    }
+    xmlio_error_to_diag(err, st->name, "XML-MALFORMED", BX_SEV_FATAL,
+                        st->diags);
+}
+
+/* SAX hook: a DOCTYPE stops the parse before any declaration is read. */
+static void on_doctype(void *user, const xmlChar *name, const xmlChar *eid,
+                       const xmlChar *sid)
+{
+    xmlParserCtxtPtr ctxt = user;
+    struct parse_state *st = ctxt->_private;
+
+    (void)name;
+    (void)eid;
+    (void)sid;
+    st->saw_doctype = 1;
+    xmlStopParser(ctxt);
+}
+
+static unsigned tree_depth(xmlNodePtr node, unsigned limit)
+{
+    unsigned depth = 0;
+    unsigned max = 0;
+    xmlNodePtr cur = node;
+
+    /* iterative walk: a hostile document must not exhaust our stack */
+    while (cur != NULL) {
+        if (cur->type == XML_ELEMENT_NODE && depth + 1 > max) {
+            max = depth + 1;
+            if (max > limit) {
+                return max;
+            }
+        }
+        if (cur->children != NULL && cur->type == XML_ELEMENT_NODE) {
+            cur = cur->children;
+            depth++;
+            continue;
+        }
+        while (cur != NULL && cur->next == NULL && cur != node) {
+            cur = cur->parent;
+            depth--;
+        }
+        if (cur == NULL || cur == node) {
+            break;
+        }
+        cur = cur->next;
+    }
+    return max;
+}
+
+static int refuse(struct bx_diags *diags, const char *name, const char *code,
+                  const char *zh, const char *en, int rc)
+{
+    bx_diags_addf(diags, BX_SEV_FATAL, code, name, 0, zh, en);
+    return rc;
+}
+
+int xmlio_parse(const unsigned char *buf, size_t len, const char *name,
+                const struct bx_limits *lim, struct bx_diags *diags,
+                xmlDocPtr *out)
+{
+    struct parse_state st;
+    xmlParserCtxtPtr ctxt = NULL;
+    xmlDocPtr doc = NULL;
+    int rc = BX_E_NOMEM;
+
+    *out = NULL;
+    memset(&st, 0, sizeof(st));
+    st.name = name;
+    st.diags = diags;
+    if (len > (size_t)INT32_MAX) {
+        return refuse(diags, name, "IO-LIMIT", "文件过大", "file too large",
+                      BX_E_LIMIT);
+    }
+    ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL) {
+        goto out;
+    }
+    ctxt->_private = &st;
+    ctxt->sax->serror = on_parse_error;
+    ctxt->sax->internalSubset = on_doctype;
+    ctxt->sax->externalSubset = NULL;
+    ctxt->vctxt.error = quiet_generic;
+    ctxt->vctxt.warning = quiet_generic;
+    doc = xmlCtxtReadMemory(ctxt, (const char *)buf, (int)len, name, NULL,
+                            SAFE_OPTIONS);
+    if (st.saw_doctype) {
+        rc = refuse(diags, name, "XML-DOCTYPE",
+                    "拒绝文档类型声明（DOCTYPE）：提交文件不得包含 DTD 或实体声明",
+                    "document type declaration refused: a submission may not "
+                    "carry a DTD or entity declarations",
+                    BX_E_PARSE);
+        goto out;
+    }
+    if (doc == NULL || !ctxt->wellFormed || st.errors > 0) {
+        if (st.errors == 0) {
+            refuse(diags, name, "XML-MALFORMED", "不是格式正确的 XML 文档",
+                   "not a well-formed XML document", 0);
+        }
+        rc = BX_E_PARSE;
+        goto out;
+    }
+    if (xmlDocGetRootElement(doc) == NULL) {
+        rc = refuse(diags, name, "XML-MALFORMED", "文档没有根元素",
+                    "document has no root element", BX_E_PARSE);
+        goto out;
+    }
+    if (tree_depth(xmlDocGetRootElement(doc), lim->max_depth) >
+        lim->max_depth) {
+        rc = refuse(diags, name, "XML-DEPTH", "元素嵌套过深",
+                    "elements nested too deeply", BX_E_LIMIT);
+        goto out;
+    }
+    *out = doc;
+    doc = NULL;
+    rc = BX_OK;
+out:
+    xmlFreeDoc(doc);
+    if (ctxt != NULL) {
+        ctxt->_private = NULL;
+        xmlFreeParserCtxt(ctxt);
+    }
+    return rc;
+}
+
+int xmlio_read_data(const char *path, struct bx_diags *diags,
+                    xmlDocPtr *out)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    struct bx_limits lim = {64u << 20, 256};
+    int rc;
+
+    *out = NULL;
+    rc = util_read_file(path, lim.max_bytes, &buf, &len);
+    if (rc != BX_OK) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "DATA-READ", path, 0,
+                      "无法读取数据文件", "cannot read data file");
+        return BX_E_DATA;
+    }
+    rc = xmlio_parse(buf, len, path, &lim, diags, out);
+    free(buf);
+    return rc == BX_OK ? BX_OK : BX_E_DATA;
+}

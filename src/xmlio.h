@@ -1,0 +1,56 @@
+/*
+ * Safe XML input: every submission is parsed here, with network, DTDs,
+ * entity substitution and XInclude off and size/depth bounded, and
+ * libxml2's errors turned into struct bx_diag records.
+ */
+#ifndef BX_XMLIO_H
+#define BX_XMLIO_H
+
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "budgetx.h"
+
+/* Silence libxml2's default stderr handlers for this process. */
+void xmlio_init(void);
+
+/*
+ * If 'buf' is gzip data, inflate it (refusing more than 'max' bytes) and
+ * replace '*buf'/'*len' with the result (the old buffer is freed).
+ * Returns BX_OK (also when not gzip), BX_E_LIMIT, BX_E_PARSE (corrupt
+ * gzip), BX_E_NOMEM.
+ */
+int xmlio_gunzip(unsigned char **buf, size_t *len, size_t max);
+
+/*
+ * Parse untrusted bytes.  'name' is used in diagnostics.  A document
+ * type declaration is refused outright (no DTD, no entities).
+ * Caller frees '*out' with xmlFreeDoc().  Returns BX_OK, BX_E_PARSE,
+ * BX_E_LIMIT (too deep), BX_E_NOMEM.
+ */
+int xmlio_parse(const unsigned char *buf, size_t len, const char *name,
+                const struct bx_limits *lim, struct bx_diags *diags,
+                xmlDocPtr *out);
+
+/*
+ * Turn one libxml2 error into a diagnostic with code 'code', keeping
+ * line, column and (when the error has a node) the XPath.  The message
+ * is escaped so that raw input bytes never reach the output.
+ */
+int xmlio_error_to_diag(const xmlError *err, const char *file,
+                        const char *code, enum bx_severity sev,
+                        struct bx_diags *diags);
+
+/*
+ * Location path of 'node' (element or attribute) with the prefix 'bx'
+ * for our namespace and positions where a name repeats:
+ * "/bx:disclosure/bx:tables/bx:gpbExpenditure/bx:dept/bx:func[3]/@basic".
+ * Caller frees.  NULL on ENOMEM.
+ */
+char *xmlio_node_path(xmlNodePtr node);
+
+/* A parsed data file of ours (schema, rules): trusted but still no net. */
+int xmlio_read_data(const char *path, struct bx_diags *diags,
+                    xmlDocPtr *out);
+
+#endif /* BX_XMLIO_H */

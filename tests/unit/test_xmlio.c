@@ -1,0 +1,207 @@
+/* Unit tests: safe parsing of untrusted XML and gzip input. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+#include <zlib.h>
+
+#include "budgetx.h"
+#include "util.h"
+#include "xmlio.h"
+
+static const struct bx_limits limits = {1u << 20, 256};
+
+static int parse(const char *text, struct bx_diags *diags, xmlDocPtr *doc)
+{
+    return xmlio_parse((const unsigned char *)text, strlen(text), "t.xml",
+                       &limits, diags, doc);
+}
+
+static void test_parse_accepts_plain_utf8(void)
+{
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(parse("<a>预算</a>", &diags, &doc), BX_OK);
+    CU_ASSERT_PTR_NOT_NULL(doc);
+    CU_ASSERT_EQUAL(diags.count, 0);
+    xmlFreeDoc(doc);
+    bx_diags_release(&diags);
+}
+
+static void test_parse_refuses_external_entity(void)
+{
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(parse("<?xml version=\"1.0\"?>\n"
+                          "<!DOCTYPE a [<!ENTITY x SYSTEM \"/etc/passwd\">]>\n"
+                          "<a>&x;</a>",
+                          &diags, &doc),
+                    BX_E_PARSE);
+    CU_ASSERT_PTR_NULL(doc);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "XML-DOCTYPE"));
+    bx_diags_release(&diags);
+}
+
+static void test_parse_refuses_entity_expansion_bomb(void)
+{
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(parse("<!DOCTYPE a [<!ENTITY a \"aaaaaaaaaa\">"
+                          "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+                          "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>"
+                          "<a>&c;&c;&c;</a>",
+                          &diags, &doc),
+                    BX_E_PARSE);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "XML-DOCTYPE"));
+    bx_diags_release(&diags);
+}
+
+static void test_parse_refuses_deep_nesting(void)
+{
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+    struct bx_buf b;
+    int i;
+
+    buf_init(&b);
+    for (i = 0; i < 10000; i++) {
+        buf_puts(&b, "<d>");
+    }
+    for (i = 0; i < 10000; i++) {
+        buf_puts(&b, "</d>");
+    }
+    bx_diags_init(&diags);
+    CU_ASSERT_NOT_EQUAL(parse(b.data, &diags, &doc), BX_OK);
+    CU_ASSERT_PTR_NULL(doc);
+    CU_ASSERT_TRUE(diags.count > 0);
+    bx_diags_release(&diags);
+    buf_release(&b);
+}
+
+static void test_parse_reports_invalid_utf8_escaped(void)
+{
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+    size_t i;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(parse("<a>\xff\xfe</a>", &diags, &doc), BX_E_PARSE);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "XML-MALFORMED"));
+    for (i = 0; i < diags.count; i++) {
+        CU_ASSERT_PTR_NULL(strchr(diags.items[i].message_en, '\xff'));
+    }
+    bx_diags_release(&diags);
+}
+
+static void test_parse_decodes_declared_gb18030(void)
+{
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+    xmlChar *text;
+
+    bx_diags_init(&diags);
+    /* 预算 in GB18030 is D4 A4 CB E3 */
+    CU_ASSERT_EQUAL(parse("<?xml version=\"1.0\" encoding=\"GB18030\"?>"
+                          "<a>\xd4\xa4\xcb\xe3</a>",
+                          &diags, &doc),
+                    BX_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    text = xmlNodeGetContent(xmlDocGetRootElement(doc));
+    CU_ASSERT_STRING_EQUAL((char *)text, "预算");
+    xmlFree(text);
+    xmlFreeDoc(doc);
+    bx_diags_release(&diags);
+}
+
+static void test_parse_reports_truncated_document(void)
+{
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(parse("<a><b>text</b", &diags, &doc), BX_E_PARSE);
+    CU_ASSERT_TRUE(diags.count > 0);
+    CU_ASSERT_TRUE(diags.items[0].line >= 1);
+    bx_diags_release(&diags);
+}
+
+static unsigned char *gz(const char *text, size_t len, size_t *outlen)
+{
+    z_stream zs;
+    size_t cap = compressBound(len) + 64;
+    unsigned char *out = malloc(cap);
+
+    memset(&zs, 0, sizeof(zs));
+    deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    zs.next_in = (unsigned char *)text;
+    zs.avail_in = (uInt)len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    deflate(&zs, Z_FINISH);
+    *outlen = zs.total_out;
+    deflateEnd(&zs);
+    return out;
+}
+
+static void test_gunzip_inflates_under_the_cap(void)
+{
+    size_t len;
+    unsigned char *buf = gz("<a>x</a>", 8, &len);
+
+    CU_ASSERT_EQUAL(xmlio_gunzip(&buf, &len, 100), BX_OK);
+    CU_ASSERT_EQUAL(len, 8);
+    CU_ASSERT_NSTRING_EQUAL(buf, "<a>x</a>", 8);
+    free(buf);
+}
+
+static void test_gunzip_refuses_a_bomb(void)
+{
+    size_t n = 8u << 20;
+    char *zeros = calloc(1, n);
+    size_t len;
+    unsigned char *buf = gz(zeros, n, &len);
+
+    free(zeros);
+    CU_ASSERT_TRUE(len < 100000);
+    CU_ASSERT_EQUAL(xmlio_gunzip(&buf, &len, 1u << 20), BX_E_LIMIT);
+    free(buf);
+}
+
+static void test_gunzip_refuses_truncated_stream(void)
+{
+    size_t len;
+    unsigned char *buf = gz("<a>some text here</a>", 21, &len);
+
+    len -= 10;
+    CU_ASSERT_EQUAL(xmlio_gunzip(&buf, &len, 100), BX_E_PARSE);
+    free(buf);
+}
+
+int bx_test_suite_xmlio(void)
+{
+    CU_pSuite s = CU_add_suite("xmlio", NULL, NULL);
+
+    if (s == NULL) {
+        return CU_get_error();
+    }
+    xmlio_init();
+    CU_ADD_TEST(s, test_parse_accepts_plain_utf8);
+    CU_ADD_TEST(s, test_parse_refuses_external_entity);
+    CU_ADD_TEST(s, test_parse_refuses_entity_expansion_bomb);
+    CU_ADD_TEST(s, test_parse_refuses_deep_nesting);
+    CU_ADD_TEST(s, test_parse_reports_invalid_utf8_escaped);
+    CU_ADD_TEST(s, test_parse_decodes_declared_gb18030);
+    CU_ADD_TEST(s, test_parse_reports_truncated_document);
+    CU_ADD_TEST(s, test_gunzip_inflates_under_the_cap);
+    CU_ADD_TEST(s, test_gunzip_refuses_a_bomb);
+    CU_ADD_TEST(s, test_gunzip_refuses_truncated_stream);
+    return CU_get_error();
+}
