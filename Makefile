@@ -42,7 +42,7 @@ UNIT = $(BUILD)/unit-tests
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
 .PHONY: all check check-unit check-golden lint asan ubsan valgrind coverage \
-        golden-update install uninstall clean bench fuzz docs
+        golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
 
@@ -142,3 +142,14 @@ clean:
 	rm -rf build build-asan build-ubsan build-cov build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+
+# One command for a fresh Debian 12 machine: install what is missing,
+# build, and validate the bundled sample.
+SAMPLE = samples/pingdingshan-hitech-service-center-2024.xml
+quickstart:
+	sh .ci/install-deps
+	$(MAKE) all
+	./$(BIN) validate $(SAMPLE)
+
+deps:
+	sh .ci/install-deps

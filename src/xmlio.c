@@ -108,31 +108,52 @@ int xmlio_error_to_diag(const xmlError *err, const char *file,
                         struct bx_diags *diags)
 {
     struct bx_diag d;
+    struct bx_buf zh;
     char *msg = NULL;
-    xmlChar *path = NULL;
+    char *flat = NULL;
+    char *path = NULL;
     size_t n;
-    int rc;
+    size_t i;
+    int rc = BX_E_NOMEM;
 
     memset(&d, 0, sizeof(d));
-    n = err->message != NULL ? strlen(err->message) : 0;
-    while (n > 0 && (err->message[n - 1] == '\n' || err->message[n - 1] == ' ')) {
+    buf_init(&zh);
+    flat = util_strdup(err->message != NULL ? err->message : "");
+    if (flat == NULL) {
+        goto out;
+    }
+    /* libxml2 messages span lines; a finding is one line */
+    n = strlen(flat);
+    for (i = 0; i < n; i++) {
+        if (flat[i] == '\n' || flat[i] == '\r') {
+            flat[i] = ' ';
+        }
+    }
+    while (n > 0 && flat[n - 1] == ' ') {
         n--;
     }
-    msg = util_escape_untrusted(err->message, n, 400);
-    if (err->node != NULL && ((xmlNodePtr)err->node)->doc != NULL) {
-        path = (xmlChar *)xmlio_node_path((xmlNodePtr)err->node);
+    msg = util_escape_untrusted(flat, n, 400);
+    if (msg == NULL) {
+        goto out;
     }
+    if (err->node != NULL && ((xmlNodePtr)err->node)->doc != NULL) {
+        path = xmlio_node_path((xmlNodePtr)err->node);
+    }
+    buf_printf(&zh, "XML 格式错误：%s", msg);
     d.severity = sev;
     d.code = (char *)code;
     d.file = (char *)file;
     d.line = err->line;
     d.column = err->int2;
-    d.xpath = (char *)path;
+    d.xpath = path;
     d.message_en = msg;
-    d.message_zh = msg;
-    rc = msg == NULL ? BX_E_NOMEM : bx_diags_add(diags, &d);
+    d.message_zh = zh.data != NULL ? zh.data : msg;
+    rc = bx_diags_add(diags, &d);
+out:
+    free(flat);
     free(msg);
     free(path);
+    buf_release(&zh);
     return rc;
 }
 
@@ -209,6 +230,14 @@ static void on_parse_error(void *user, xmlErrorPtr err)
     if (st->errors > 20) {
         return; /* one broken byte can cascade; the first ones matter */
     }
+    if (err->message != NULL && strstr(err->message, "Excessive depth")) {
+        /* libxml2's own hard limit (256 levels); its wording suggests an
+         * option we deliberately never set */
+        bx_diags_addf(st->diags, BX_SEV_FATAL, "XML-DEPTH", st->name,
+                      err->line, "元素嵌套超过 256 层",
+                      "elements nested deeper than 256 levels");
+        return;
+    }
     xmlio_error_to_diag(err, st->name, "XML-MALFORMED", BX_SEV_FATAL,
                         st->diags);
 }
@@ -223,7 +252,7 @@ static void on_doctype(void *user, const xmlChar *name, const xmlChar *eid,
     (void)name;
     (void)eid;
     (void)sid;
-    st->saw_doctype = 1;
+    st->saw_doctype = ctxt->input != NULL ? ctxt->input->line : 1;
     xmlStopParser(ctxt);
 }
 
@@ -258,11 +287,18 @@ static unsigned tree_depth(xmlNodePtr node, unsigned limit)
     return max;
 }
 
+static int refuse_at(struct bx_diags *diags, const char *name, long line,
+                     const char *code, const char *zh, const char *en,
+                     int rc)
+{
+    bx_diags_addf(diags, BX_SEV_FATAL, code, name, line, zh, en);
+    return rc;
+}
+
 static int refuse(struct bx_diags *diags, const char *name, const char *code,
                   const char *zh, const char *en, int rc)
 {
-    bx_diags_addf(diags, BX_SEV_FATAL, code, name, 0, zh, en);
-    return rc;
+    return refuse_at(diags, name, 0, code, zh, en, rc);
 }
 
 int xmlio_parse(const unsigned char *buf, size_t len, const char *name,
@@ -295,7 +331,7 @@ int xmlio_parse(const unsigned char *buf, size_t len, const char *name,
     doc = xmlCtxtReadMemory(ctxt, (const char *)buf, (int)len, name, NULL,
                             SAFE_OPTIONS);
     if (st.saw_doctype) {
-        rc = refuse(diags, name, "XML-DOCTYPE",
+        rc = refuse_at(diags, name, st.saw_doctype, "XML-DOCTYPE",
                     "拒绝文档类型声明（DOCTYPE）：提交文件不得包含 DTD 或实体声明",
                     "document type declaration refused: a submission may not "
                     "carry a DTD or entity declarations",
