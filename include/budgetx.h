@@ -213,6 +213,37 @@ int bx_submission_schema_valid(const struct bx_submission *sub);
 /* Business rules (rules.c)                                          */
 /* ---------------------------------------------------------------- */
 
+/*
+ * Check 'sub' against the business rules of its fiscal year
+ * (schemas/rules/<year>.xml, BR-001 ...): table identities within the
+ * rounding the printed figures allow, cross-table equalities, code lists,
+ * narrative figures.  The rule set and its code lists are loaded,
+ * validated against schemas/rules.xsd and compiled on first use and kept
+ * in 'ctx' for every later file of that year.  A year without a rule set
+ * uses the nearest earlier one (else the nearest later one) and adds a
+ * RULES-FALLBACK warning.
+ *
+ * Appends one finding per broken check to 'diags' (code = rule = BR-nnn,
+ * with table, row, column, printed, computed, difference, tolerance) and
+ * keeps going; differences within the rounding tolerance are INFO.
+ * Returns BX_OK when every rule was evaluated (whatever was found),
+ * BX_E_STATE if 'sub' has not passed schema validation, BX_E_DATA if the
+ * rule file or a code list is missing or broken (FATAL findings say
+ * why), BX_E_NOMEM.  Never prints, never exits.
+ */
+int bx_rules_check(struct bx_context *ctx, struct bx_submission *sub,
+                   struct bx_diags *diags);
+
+/*
+ * Id and version of the rule set bx_rules_check() used for 'sub' (for
+ * struct bx_file_result.ruleset_id/version).  The strings live as long as
+ * 'ctx'.  Returns BX_OK, or BX_E_STATE (NULLs) when no rule set was
+ * loaded for the submission's year yet.
+ */
+int bx_rules_ruleset(struct bx_context *ctx,
+                     const struct bx_submission *sub, const char **id,
+                     const char **version);
+
 /* ---------------------------------------------------------------- */
 /* Reports (report.c: text, json; report_xml.c: xml, html)           */
 /* ---------------------------------------------------------------- */
@@ -269,6 +300,7 @@ struct bx_check {
     struct bx_diags diags;
     struct bx_submission *sub;   /* NULL when the file could not be read */
     int status;                  /* BX_OK or why processing stopped */
+    char sha256[65];             /* of the bytes read; "" if unread */
     struct bx_file_result result; /* points into this struct */
 };
 
@@ -283,6 +315,12 @@ struct bx_check {
 int bx_check_file(struct bx_context *ctx, const char *path,
                   struct bx_check *chk);
 void bx_check_release(struct bx_check *chk);
+
+/*
+ * Free the parsed document of 'chk' (keeping its verdict, digest and
+ * findings): a batch run holds findings, not documents.
+ */
+void bx_check_drop_document(struct bx_check *chk);
 
 /* Exit code for a run: the worst over all files (see enum bx_exit). */
 int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on);

@@ -19,7 +19,9 @@ int bx_check_file(struct bx_context *ctx, const char *path,
     chk->result.diags = &chk->diags;
     rc = bx_submission_load(ctx, path, &chk->diags, &chk->sub);
     if (rc == BX_OK) {
-        chk->result.sha256 = bx_submission_sha256(chk->sub);
+        memcpy(chk->sha256, bx_submission_sha256(chk->sub),
+               sizeof(chk->sha256));
+        chk->result.sha256 = chk->sha256;
         rc = bx_validate_schema(ctx, chk->sub, &chk->diags);
     }
     if (rc == BX_OK) {
@@ -35,6 +37,12 @@ void bx_check_release(struct bx_check *chk)
     bx_submission_free(chk->sub);
     bx_diags_release(&chk->diags);
     memset(chk, 0, sizeof(*chk));
+}
+
+void bx_check_drop_document(struct bx_check *chk)
+{
+    bx_submission_free(chk->sub);
+    chk->sub = NULL;
 }
 
 int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on)

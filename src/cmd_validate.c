@@ -138,6 +138,7 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
     }
     for (i = 0; i < nfiles; i++) {
         bx_check_file(ctx, files[i], &checks[i]);
+        bx_check_drop_document(&checks[i]);
         results[i] = checks[i].result;
         code = bx_check_exit_code(&checks[i], o->fail_on);
         if (code > exit_code) {
