@@ -41,7 +41,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-unit check-golden lint asan ubsan valgrind coverage \
+.PHONY: all check check-unit check-golden check-install lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -74,7 +74,10 @@ $(BIN): $(CLI_OBJ) $(LIBA)
 $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
-check: check-unit check-golden
+check: check-unit check-golden check-install
+
+check-install: $(BIN)
+	$(TEST_ENV) sh tests/install/run.sh
 
 check-unit: $(UNIT)
 	$(TEST_ENV) BX_TEST_ROOT=$(CURDIR) $(UNIT)
@@ -134,6 +137,25 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/budgetx.pc \
 	    $(DESTDIR)$(MANDIR)/man1/budgetx.1
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# libFuzzer targets: tests/fuzz/fuzz_<name>.c, corpus tests/fuzz/corpus/<name>/
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
+	    build-fuzz/libbudgetx.a
+	@for t in $(FUZZ_TARGETS); do \
+	    clang -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+	        $(PKG_CFLAGS) tests/fuzz/fuzz_$$t.c build-fuzz/libbudgetx.a \
+	        $(PKG_LIBS) -o build-fuzz/fuzz_$$t || exit 1; \
+	    mkdir -p build-fuzz/corpus-$$t; \
+	    echo "fuzz_$$t: $(FUZZ_SECONDS)s"; \
+	    BUDGETX_DATADIR=$(CURDIR) build-fuzz/fuzz_$$t \
+	        -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	        -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t \
+	        tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 bench: $(BIN)
 	sh tests/bench/run.sh $(CURDIR)/$(BIN)

@@ -35,11 +35,11 @@ enum bx_status {
 
 /* Exit codes of the budgetx command.  Only ever appended to. */
 enum bx_exit {
-    BX_EXIT_OK = 0,       /* every input valid / operation done */
-    BX_EXIT_INVALID = 1,  /* some input invalid (or rejected) */
-    BX_EXIT_USAGE = 2,    /* bad command line */
-    BX_EXIT_IO = 3,       /* an input unreadable, not XML, not a zip */
-    BX_EXIT_INTERNAL = 4  /* internal error: broken data files, bugs */
+    BX_EXIT_OK = 0,      /* every input valid / operation done */
+    BX_EXIT_INVALID = 1, /* some input invalid (or rejected) */
+    BX_EXIT_USAGE = 2,   /* bad command line */
+    BX_EXIT_IO = 3,      /* an input unreadable, not XML, not a zip */
+    BX_EXIT_INTERNAL = 4 /* internal error: broken data files, bugs */
 };
 
 /* Short English name of a status ("out of memory"). Never NULL. */
@@ -69,21 +69,21 @@ enum bx_lang { BX_LANG_ZH = 0, BX_LANG_EN = 1 };
  */
 struct bx_diag {
     enum bx_severity severity;
-    char *code;        /* stable machine code: "XSD-MISSING", "BR-001" ... */
-    char *rule;        /* business rule id ("BR-001") or NULL */
-    char *file;        /* input path as given */
+    char *code; /* stable machine code: "XSD-MISSING", "BR-001" ... */
+    char *rule; /* business rule id ("BR-001") or NULL */
+    char *file; /* input path as given */
     long line;
     long column;
-    char *xpath;       /* location path of the offending node */
-    char *message_zh;  /* message in Chinese */
-    char *message_en;  /* message in English */
-    char *table;       /* table number and name: "表五 一般公共预算支出情况表" */
-    char *row;         /* row code and label: "2080505 机关事业单位基本养老…" */
-    char *column_label;/* column label: "基本支出" */
-    char *printed;     /* printed value (decimal string) */
-    char *computed;    /* computed value */
-    char *difference;  /* printed - computed */
-    char *tolerance;   /* tolerance used */
+    char *xpath;      /* location path of the offending node */
+    char *message_zh; /* message in Chinese */
+    char *message_en; /* message in English */
+    char *table; /* table number and name: "表五 一般公共预算支出情况表" */
+    char *row; /* row code and label: "2080505 机关事业单位基本养老…" */
+    char *column_label; /* column label: "基本支出" */
+    char *printed;      /* printed value (decimal string) */
+    char *computed;     /* computed value */
+    char *difference;   /* printed - computed */
+    char *tolerance;    /* tolerance used */
 };
 
 struct bx_diags {
@@ -125,16 +125,16 @@ int bx_diags_worst(const struct bx_diags *diags);
 /* ---------------------------------------------------------------- */
 
 struct bx_limits {
-    size_t max_bytes;      /* largest input file (after decompression) */
-    unsigned max_depth;    /* deepest element nesting */
+    size_t max_bytes;   /* largest input file (after decompression) */
+    unsigned max_depth; /* deepest element nesting */
 };
 
 struct bx_options {
-    const char *data_dir;  /* directory holding schemas/ and xslt/;
-                              NULL: $BUDGETX_DATADIR, else the
-                              compiled-in install location */
+    const char *data_dir;    /* directory holding schemas/ and xslt/;
+                                NULL: $BUDGETX_DATADIR, else the
+                                compiled-in install location */
     struct bx_limits limits; /* zeros: defaults */
-    int no_rules;          /* skip business rules */
+    int no_rules;            /* skip business rules */
 };
 
 /* Defaults: 64 MiB input, depth 256. */
@@ -240,9 +240,8 @@ int bx_rules_check(struct bx_context *ctx, struct bx_submission *sub,
  * 'ctx'.  Returns BX_OK, or BX_E_STATE (NULLs) when no rule set was
  * loaded for the submission's year yet.
  */
-int bx_rules_ruleset(struct bx_context *ctx,
-                     const struct bx_submission *sub, const char **id,
-                     const char **version);
+int bx_rules_ruleset(struct bx_context *ctx, const struct bx_submission *sub,
+                     const char **id, const char **version);
 
 /* ---------------------------------------------------------------- */
 /* Reports (report.c: text, json; report_xml.c: xml, html)           */
@@ -257,11 +256,11 @@ enum bx_report_format {
 
 /* The outcome for one input file, as the caller assembled it. */
 struct bx_file_result {
-    const char *path;            /* as given */
-    const char *sha256;          /* NULL when the file was unreadable */
-    int status;                  /* BX_OK, or why processing stopped */
-    int schema_valid;            /* 1, 0, -1 (not reached) */
-    const char *ruleset_id;      /* NULL when rules did not run */
+    const char *path;       /* as given */
+    const char *sha256;     /* NULL when the file was unreadable */
+    int status;             /* BX_OK, or why processing stopped */
+    int schema_valid;       /* 1, 0, -1 (not reached) */
+    const char *ruleset_id; /* NULL when rules did not run */
     const char *ruleset_version;
     const struct bx_diags *diags; /* findings for this file only */
 };
@@ -270,15 +269,14 @@ struct bx_report {
     const struct bx_file_result *files;
     size_t nfiles;
     enum bx_lang lang;
-    enum bx_severity fail_on;    /* severity that makes a file rejected */
+    enum bx_severity fail_on; /* severity that makes a file rejected */
 };
 
 /*
  * A file is accepted when processing succeeded and no finding reaches
  * 'fail_on'.  Returns 1 accepted, 0 rejected.
  */
-int bx_file_accepted(const struct bx_file_result *f,
-                     enum bx_severity fail_on);
+int bx_file_accepted(const struct bx_file_result *f, enum bx_severity fail_on);
 
 /*
  * Render 'rep' in 'fmt' into a new NUL-terminated buffer (caller frees
@@ -298,9 +296,9 @@ int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
  */
 struct bx_check {
     struct bx_diags diags;
-    struct bx_submission *sub;   /* NULL when the file could not be read */
-    int status;                  /* BX_OK or why processing stopped */
-    char sha256[65];             /* of the bytes read; "" if unread */
+    struct bx_submission *sub;    /* NULL when the file could not be read */
+    int status;                   /* BX_OK or why processing stopped */
+    char sha256[65];              /* of the bytes read; "" if unread */
     struct bx_file_result result; /* points into this struct */
 };
 

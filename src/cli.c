@@ -115,8 +115,7 @@ int cli_open_context(const char *data_dir, struct bx_options *opts,
     return rc == BX_OK ? BX_EXIT_OK : BX_EXIT_INTERNAL;
 }
 
-void cli_print_diags(FILE *fp, const struct bx_diags *diags,
-                     enum bx_lang lang)
+void cli_print_diags(FILE *fp, const struct bx_diags *diags, enum bx_lang lang)
 {
     size_t i;
     const struct bx_diag *d;

@@ -28,8 +28,7 @@ int cli_open_context(const char *data_dir, struct bx_options *opts,
                      enum bx_lang lang, struct bx_context **ctx);
 
 /* Print every record of 'diags' to 'fp', one line each. */
-void cli_print_diags(FILE *fp, const struct bx_diags *diags,
-                     enum bx_lang lang);
+void cli_print_diags(FILE *fp, const struct bx_diags *diags, enum bx_lang lang);
 
 /* Usage error: "budgetx CMD: MSG" + a hint line; returns BX_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *msg, const char *arg);

@@ -80,8 +80,7 @@ static int parse_args(int argc, char **argv, struct vopts *o)
         switch (c) {
         case 'l':
             if (cli_parse_lang(optarg, &o->lang) != 0) {
-                return cli_usage_error("validate", "unknown language",
-                                       optarg);
+                return cli_usage_error("validate", "unknown language", optarg);
             }
             break;
         case 'f':
@@ -91,8 +90,7 @@ static int parse_args(int argc, char **argv, struct vopts *o)
             break;
         case 'F':
             if (cli_parse_severity(optarg, &o->fail_on) != 0) {
-                return cli_usage_error("validate", "unknown severity",
-                                       optarg);
+                return cli_usage_error("validate", "unknown severity", optarg);
             }
             break;
         case 'd':

@@ -10,8 +10,8 @@
 #include "budgetx.h"
 #include "util.h"
 
-static const char *const severity_names[BX_SEV_COUNT] = {
-    "info", "warning", "error", "fatal"};
+static const char *const severity_names[BX_SEV_COUNT] = {"info", "warning",
+                                                         "error", "fatal"};
 
 const char *bx_severity_name(enum bx_severity sev)
 {

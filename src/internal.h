@@ -31,13 +31,13 @@ struct bx_context {
 };
 
 struct bx_submission {
-    char *path;               /* as given; "-" is shown as "<stdin>" */
-    unsigned char *bytes;     /* bytes read (after gunzip), NUL-terminated */
+    char *path;           /* as given; "-" is shown as "<stdin>" */
+    unsigned char *bytes; /* bytes read (after gunzip), NUL-terminated */
     size_t len;
     char sha256[65];
     xmlDocPtr doc;
-    int schema_valid;         /* -1 not yet, 0 no, 1 yes */
-    int rules_checked;        /* 1 once rules ran */
+    int schema_valid;  /* -1 not yet, 0 no, 1 yes */
+    int rules_checked; /* 1 once rules ran */
 };
 
 /* Build "<data_dir>/<rel>".  Caller frees.  NULL on ENOMEM. */

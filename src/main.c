@@ -16,8 +16,9 @@ struct command {
 
 /* commands: one line each, in the order --help lists them */
 static const struct command commands[] = {
-    {"validate", cmd_validate, "check submissions against the schema and "
-                               "the business rules"},
+    {"validate", cmd_validate,
+     "check submissions against the schema and "
+     "the business rules"},
 };
 
 static void usage(FILE *fp)
@@ -62,8 +63,9 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
         }
     }
-    fprintf(stderr, "budgetx: unknown command '%s'\n"
-                    "Try 'budgetx --help' for the list of commands.\n",
+    fprintf(stderr,
+            "budgetx: unknown command '%s'\n"
+            "Try 'budgetx --help' for the list of commands.\n",
             argv[1]);
     return BX_EXIT_USAGE;
 }

@@ -49,8 +49,8 @@ static int read_failed(struct bx_diags *diags, const char *path, int rc,
 }
 
 /* Takes ownership of 'bytes'. */
-static int load_bytes(struct bx_context *ctx, unsigned char *bytes,
-                      size_t len, const char *name, struct bx_diags *diags,
+static int load_bytes(struct bx_context *ctx, unsigned char *bytes, size_t len,
+                      const char *name, struct bx_diags *diags,
                       struct bx_submission **out)
 {
     struct bx_submission *sub = NULL;
@@ -75,7 +75,8 @@ static int load_bytes(struct bx_context *ctx, unsigned char *bytes,
     }
     if (rc == BX_E_PARSE) {
         bx_diags_addf(diags, BX_SEV_FATAL, "IO-GZIP", name, 0,
-                      "gzip 数据损坏或不完整", "corrupt or truncated gzip data");
+                      "gzip 数据损坏或不完整",
+                      "corrupt or truncated gzip data");
         goto out;
     }
     if (rc != BX_OK) {

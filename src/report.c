@@ -14,8 +14,7 @@
 #include "report_xml.h"
 #endif
 
-int bx_file_accepted(const struct bx_file_result *f,
-                     enum bx_severity fail_on)
+int bx_file_accepted(const struct bx_file_result *f, enum bx_severity fail_on)
 {
     int sev;
 
@@ -33,7 +32,7 @@ int bx_file_accepted(const struct bx_file_result *f,
 static const char *sev_zh(enum bx_severity sev)
 {
     static const char *const names[BX_SEV_COUNT] = {"提示", "警告", "错误",
-                                                     "严重错误"};
+                                                    "严重错误"};
     return (unsigned)sev < BX_SEV_COUNT ? names[sev] : "?";
 }
 
@@ -107,11 +106,10 @@ static void render_text(const struct bx_report *rep, struct bx_buf *b)
                    "budgetx: %zu file%s checked: %zu accepted, %zu rejected; "
                    "%zu fatal, %zu error%s, %zu warning%s, %zu notice%s\n",
                    rep->nfiles, rep->nfiles == 1 ? "" : "s", ok,
-                   rep->nfiles - ok, totals[BX_SEV_FATAL],
-                   totals[BX_SEV_ERROR], totals[BX_SEV_ERROR] == 1 ? "" : "s",
-                   totals[BX_SEV_WARNING],
-                   totals[BX_SEV_WARNING] == 1 ? "" : "s",
-                   totals[BX_SEV_INFO], totals[BX_SEV_INFO] == 1 ? "" : "s");
+                   rep->nfiles - ok, totals[BX_SEV_FATAL], totals[BX_SEV_ERROR],
+                   totals[BX_SEV_ERROR] == 1 ? "" : "s", totals[BX_SEV_WARNING],
+                   totals[BX_SEV_WARNING] == 1 ? "" : "s", totals[BX_SEV_INFO],
+                   totals[BX_SEV_INFO] == 1 ? "" : "s");
     }
 }
 
@@ -155,9 +153,9 @@ static void json_file(struct bx_buf *b, const struct bx_file_result *f,
     buf_printf(b, ",\"valid\":%s", accepted ? "true" : "false");
     json_key_str(b, "verdict", accepted ? "accepted" : "rejected");
     buf_printf(b, ",\"schema_valid\":%s",
-               f->schema_valid == 1 ? "true"
-                                    : (f->schema_valid == 0 ? "false"
-                                                            : "null"));
+               f->schema_valid == 1
+                   ? "true"
+                   : (f->schema_valid == 0 ? "false" : "null"));
     buf_puts(b, ",\"ruleset\":");
     if (f->ruleset_id != NULL) {
         buf_puts(b, "{\"id\":");
@@ -185,8 +183,9 @@ static void render_json(const struct bx_report *rep, struct bx_buf *b)
 {
     size_t i;
 
-    buf_printf(b, "{\"tool\":{\"name\":\"budgetx\",\"version\":\"%s\"},\n"
-                  "\"files\":[",
+    buf_printf(b,
+               "{\"tool\":{\"name\":\"budgetx\",\"version\":\"%s\"},\n"
+               "\"files\":[",
                BX_VERSION);
     for (i = 0; i < rep->nfiles; i++) {
         buf_puts(b, i ? ",\n  " : "\n  ");

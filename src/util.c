@@ -339,8 +339,7 @@ static int write_all(int fd, const void *data, size_t len)
     return BX_OK;
 }
 
-int util_write_atomic(const char *path, const void *data, size_t len,
-                      int force)
+int util_write_atomic(const char *path, const void *data, size_t len, int force)
 {
     struct bx_buf tmp;
     int fd = -1;
@@ -391,8 +390,8 @@ out:
     return rc;
 }
 
-int util_digest_hex(const char *alg, const void *data, size_t len,
-                    char *out, size_t outsz)
+int util_digest_hex(const char *alg, const void *data, size_t len, char *out,
+                    size_t outsz)
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];

@@ -61,8 +61,8 @@ int util_write_atomic(const char *path, const void *data, size_t len,
  * (at least 65 bytes).  Returns BX_OK, BX_E_ARG (unknown alg),
  * BX_E_INTERNAL.
  */
-int util_digest_hex(const char *alg, const void *data, size_t len,
-                    char *out, size_t outsz);
+int util_digest_hex(const char *alg, const void *data, size_t len, char *out,
+                    size_t outsz);
 
 /* strdup that tolerates NULL. */
 char *util_strdup(const char *s);

@@ -193,8 +193,8 @@ static void index_file(struct schema_state *st, const char *path, int depth)
     if (depth > 8) {
         return;
     }
-    doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                      XML_PARSE_NOWARNING);
+    doc = xmlReadFile(
+        path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (doc == NULL) {
         return;
     }
@@ -309,9 +309,8 @@ const char *validate_label(const struct bx_context *ctx, const char *name,
     return l != NULL ? l->text[lang] : NULL;
 }
 
-const char *validate_attr_label(const struct bx_context *ctx,
-                                const char *elem, const char *attr,
-                                enum bx_lang lang)
+const char *validate_attr_label(const struct bx_context *ctx, const char *elem,
+                                const char *attr, enum bx_lang lang)
 {
     const struct label *e = find_label(ctx->schema, elem, 0, NULL);
     const struct label *a = NULL;
@@ -332,8 +331,8 @@ static int is_ours(xmlNodePtr n, const char *name)
            (name == NULL || xmlStrEqual(n->name, BAD_CAST name));
 }
 
-const char *validate_table_label(const struct bx_context *ctx,
-                                 xmlNodePtr node, enum bx_lang lang)
+const char *validate_table_label(const struct bx_context *ctx, xmlNodePtr node,
+                                 enum bx_lang lang)
 {
     for (; node != NULL && node->type == XML_ELEMENT_NODE;
          node = node->parent) {
@@ -420,8 +419,7 @@ static char *expected_list(const struct bx_context *ctx, const char *msg,
         while (tok < end && (*tok == ' ' || *tok == ',')) {
             tok++;
         }
-        if (*tok == '{' && strchr(tok, '}') != NULL &&
-            strchr(tok, '}') < end) {
+        if (*tok == '{' && strchr(tok, '}') != NULL && strchr(tok, '}') < end) {
             tok = strchr(tok, '}') + 1;
         }
         n = strcspn(tok, " ,)");
@@ -470,20 +468,23 @@ static void word_value(const char *msg, struct bx_buf *zh, struct bx_buf *en)
         buf_printf(en, "value '%s' does not match the pattern %s", v,
                    pat ? pat : "");
     } else if (strstr(msg, "[facet 'enumeration']") != NULL) {
-        pat = strstr(msg, "set {") ? util_escape_untrusted(
-                                         strstr(msg, "set {") + 4,
-                                         strcspn(strstr(msg, "set {") + 4,
-                                                 "}") + 1,
-                                         200)
-                                   : NULL;
+        pat = strstr(msg, "set {")
+                  ? util_escape_untrusted(
+                        strstr(msg, "set {") + 4,
+                        strcspn(strstr(msg, "set {") + 4, "}") + 1, 200)
+                  : NULL;
         buf_printf(zh, "值 '%s' 不在允许的取值 %s 之中", v, pat ? pat : "");
         buf_printf(en, "value '%s' is not one of %s", v, pat ? pat : "");
     } else if (strstr(msg, "}amount'") != NULL) {
-        buf_printf(zh, "值 '%s' 不是有效的金额（十进制数，如 179.6，"
-                       "不含千位分隔符；空白单元格写作空字符串）", v);
-        buf_printf(en, "value '%s' is not a valid amount (a decimal such as "
-                       "179.6, no thousands separators; a blank cell is an "
-                       "empty string)", v);
+        buf_printf(zh,
+                   "值 '%s' 不是有效的金额（十进制数，如 179.6，"
+                   "不含千位分隔符；空白单元格写作空字符串）",
+                   v);
+        buf_printf(en,
+                   "value '%s' is not a valid amount (a decimal such as "
+                   "179.6, no thousands separators; a blank cell is an "
+                   "empty string)",
+                   v);
     } else {
         buf_printf(zh, "值 '%s' 不符合规定的数据类型", v);
         buf_printf(en, "value '%s' is not valid for this field", v);
@@ -500,8 +501,7 @@ struct wording {
 
 /* Say what failed, in both languages, from libxml2's code and message. */
 static void word_error(const struct bx_context *ctx, const xmlError *err,
-                       xmlNodePtr elem, const char *attr,
-                       struct wording *w)
+                       xmlNodePtr elem, const char *attr, struct wording *w)
 {
     const char *msg = err->message ? err->message : "";
     const char *ename = elem ? (const char *)elem->name : "?";
@@ -516,11 +516,14 @@ static void word_error(const struct bx_context *ctx, const xmlError *err,
     switch (err->code) {
     case XML_SCHEMAV_CVC_ELT_1:
         w->code = "XSD-ROOT";
-        buf_printf(&zh, "根元素 <%s> 不是预算公开文档（应为命名空间 %s 中的 "
-                   "disclosure）", ename, BX_NAMESPACE);
-        buf_printf(&en, "root element <%s> is not a budget disclosure "
-                   "(expected 'disclosure' in namespace %s)", ename,
-                   BX_NAMESPACE);
+        buf_printf(&zh,
+                   "根元素 <%s> 不是预算公开文档（应为命名空间 %s 中的 "
+                   "disclosure）",
+                   ename, BX_NAMESPACE);
+        buf_printf(&en,
+                   "root element <%s> is not a budget disclosure "
+                   "(expected 'disclosure' in namespace %s)",
+                   ename, BX_NAMESPACE);
         break;
     case XML_SCHEMAV_ELEMENT_CONTENT:
         exp_zh = expected_list(ctx, msg, BX_LANG_ZH);
@@ -593,13 +596,13 @@ static void word_error(const struct bx_context *ctx, const xmlError *err,
 
 /* "表五 …，行 2010301 行政运行，列 基本支出（basic）：" in either language. */
 static char *place_prefix(const struct bx_context *ctx, xmlNodePtr elem,
-                          const char *attr, const char *table,
-                          const char *row, enum bx_lang lang)
+                          const char *attr, const char *table, const char *row,
+                          enum bx_lang lang)
 {
     const char *alabel =
-        attr && elem ? validate_attr_label(ctx, (const char *)elem->name,
-                                           attr, lang)
-                     : NULL;
+        attr && elem
+            ? validate_attr_label(ctx, (const char *)elem->name, attr, lang)
+            : NULL;
     const char *elabel = NULL;
     int zh = lang == BX_LANG_ZH;
     struct bx_buf b;
@@ -609,8 +612,8 @@ static char *place_prefix(const struct bx_context *ctx, xmlNodePtr elem,
         buf_puts(&b, table);
     }
     if (row != NULL) {
-        buf_printf(&b, zh ? "%s行 %s" : "%srow %s", b.len ? (zh ? "，" : ", ")
-                                                           : "", row);
+        buf_printf(&b, zh ? "%s行 %s" : "%srow %s",
+                   b.len ? (zh ? "，" : ", ") : "", row);
     } else if (elem != NULL && table == NULL) {
         elabel = validate_label(ctx, (const char *)elem->name, 0, lang);
         if (elabel != NULL) {
@@ -684,17 +687,14 @@ static void on_valid_error(void *user, xmlErrorPtr err)
     }
     memset(&d, 0, sizeof(d));
     word_error(vs->ctx, err, elem, attr, &w);
-    d.table = (char *)(elem ? validate_table_label(vs->ctx, elem,
-                                                   BX_LANG_ZH)
-                            : NULL);
-    if (elem != NULL && d.table != NULL &&
-        !is_ours(elem->parent, "tables")) {
+    d.table =
+        (char *)(elem ? validate_table_label(vs->ctx, elem, BX_LANG_ZH) : NULL);
+    if (elem != NULL && d.table != NULL && !is_ours(elem->parent, "tables")) {
         row = row_label(elem);
     }
     pre_zh = place_prefix(vs->ctx, elem, attr, d.table, row, BX_LANG_ZH);
     pre_en = place_prefix(vs->ctx, elem, attr,
-                          elem ? validate_table_label(vs->ctx, elem,
-                                                      BX_LANG_EN)
+                          elem ? validate_table_label(vs->ctx, elem, BX_LANG_EN)
                                : NULL,
                           row, BX_LANG_EN);
     buf_init(&zh);
@@ -708,16 +708,15 @@ static void on_valid_error(void *user, xmlErrorPtr err)
     if (d.line <= 0) {
         d.line = err->line;
     }
-    d.xpath = node ? xmlio_node_path(attr_node ? (xmlNodePtr)attr_node
-                                               : node)
-                   : NULL;
+    d.xpath =
+        node ? xmlio_node_path(attr_node ? (xmlNodePtr)attr_node : node) : NULL;
     d.message_zh = zh.data;
     d.message_en = en.data;
     d.row = row;
-    d.column_label = attr && elem ? (char *)validate_attr_label(
-                                        vs->ctx, (const char *)elem->name,
-                                        attr, BX_LANG_ZH)
-                                  : NULL;
+    d.column_label =
+        attr && elem ? (char *)validate_attr_label(
+                           vs->ctx, (const char *)elem->name, attr, BX_LANG_ZH)
+                     : NULL;
     if (attr != NULL && d.column_label == NULL) {
         d.column_label = (char *)attr;
     }

@@ -24,15 +24,14 @@ const char *validate_label(const struct bx_context *ctx, const char *name,
  * (so that 'code' on a function row reads 功能分类科目编码, not 部门代码),
  * falling back to the first declaration of 'attr'.  NULL when unknown.
  */
-const char *validate_attr_label(const struct bx_context *ctx,
-                                const char *elem, const char *attr,
-                                enum bx_lang lang);
+const char *validate_attr_label(const struct bx_context *ctx, const char *elem,
+                                const char *attr, enum bx_lang lang);
 
 /*
  * Table label ("表五 一般公共预算支出情况表") for any node inside a table,
  * or NULL when 'node' is not inside bx:tables.
  */
-const char *validate_table_label(const struct bx_context *ctx,
-                                 xmlNodePtr node, enum bx_lang lang);
+const char *validate_table_label(const struct bx_context *ctx, xmlNodePtr node,
+                                 enum bx_lang lang);
 
 #endif /* BX_VALIDATE_H */

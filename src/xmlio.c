@@ -16,8 +16,8 @@
 #include "util.h"
 
 /* Parser options for untrusted input: see the file comment. */
-#define SAFE_OPTIONS                                                       \
-    (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |           \
+#define SAFE_OPTIONS                                                           \
+    (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |               \
      XML_PARSE_NOXINCNODE)
 
 struct parse_state {
@@ -103,9 +103,8 @@ out:
     return rc;
 }
 
-int xmlio_error_to_diag(const xmlError *err, const char *file,
-                        const char *code, enum bx_severity sev,
-                        struct bx_diags *diags)
+int xmlio_error_to_diag(const xmlError *err, const char *file, const char *code,
+                        enum bx_severity sev, struct bx_diags *diags)
 {
     struct bx_diag d;
     struct bx_buf zh;
@@ -233,8 +232,8 @@ static void on_parse_error(void *user, xmlErrorPtr err)
     if (err->message != NULL && strstr(err->message, "Excessive depth")) {
         /* libxml2's own hard limit (256 levels); its wording suggests an
          * option we deliberately never set */
-        bx_diags_addf(st->diags, BX_SEV_FATAL, "XML-DEPTH", st->name,
-                      err->line, "元素嵌套超过 256 层",
+        bx_diags_addf(st->diags, BX_SEV_FATAL, "XML-DEPTH", st->name, err->line,
+                      "元素嵌套超过 256 层",
                       "elements nested deeper than 256 levels");
         return;
     }
@@ -288,8 +287,7 @@ static unsigned tree_depth(xmlNodePtr node, unsigned limit)
 }
 
 static int refuse_at(struct bx_diags *diags, const char *name, long line,
-                     const char *code, const char *zh, const char *en,
-                     int rc)
+                     const char *code, const char *zh, const char *en, int rc)
 {
     bx_diags_addf(diags, BX_SEV_FATAL, code, name, line, zh, en);
     return rc;
@@ -331,11 +329,12 @@ int xmlio_parse(const unsigned char *buf, size_t len, const char *name,
     doc = xmlCtxtReadMemory(ctxt, (const char *)buf, (int)len, name, NULL,
                             SAFE_OPTIONS);
     if (st.saw_doctype) {
-        rc = refuse_at(diags, name, st.saw_doctype, "XML-DOCTYPE",
-                    "拒绝文档类型声明（DOCTYPE）：提交文件不得包含 DTD 或实体声明",
-                    "document type declaration refused: a submission may not "
-                    "carry a DTD or entity declarations",
-                    BX_E_PARSE);
+        rc = refuse_at(
+            diags, name, st.saw_doctype, "XML-DOCTYPE",
+            "拒绝文档类型声明（DOCTYPE）：提交文件不得包含 DTD 或实体声明",
+            "document type declaration refused: a submission may not "
+            "carry a DTD or entity declarations",
+            BX_E_PARSE);
         goto out;
     }
     if (doc == NULL || !ctxt->wellFormed || st.errors > 0) {
@@ -369,8 +368,7 @@ out:
     return rc;
 }
 
-int xmlio_read_data(const char *path, struct bx_diags *diags,
-                    xmlDocPtr *out)
+int xmlio_read_data(const char *path, struct bx_diags *diags, xmlDocPtr *out)
 {
     unsigned char *buf = NULL;
     size_t len = 0;

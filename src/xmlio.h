@@ -37,9 +37,8 @@ int xmlio_parse(const unsigned char *buf, size_t len, const char *name,
  * line, column and (when the error has a node) the XPath.  The message
  * is escaped so that raw input bytes never reach the output.
  */
-int xmlio_error_to_diag(const xmlError *err, const char *file,
-                        const char *code, enum bx_severity sev,
-                        struct bx_diags *diags);
+int xmlio_error_to_diag(const xmlError *err, const char *file, const char *code,
+                        enum bx_severity sev, struct bx_diags *diags);
 
 /*
  * Location path of 'node' (element or attribute) with the prefix 'bx'
@@ -50,7 +49,6 @@ int xmlio_error_to_diag(const xmlError *err, const char *file,
 char *xmlio_node_path(xmlNodePtr node);
 
 /* A parsed data file of ours (schema, rules): trusted but still no net. */
-int xmlio_read_data(const char *path, struct bx_diags *diags,
-                    xmlDocPtr *out);
+int xmlio_read_data(const char *path, struct bx_diags *diags, xmlDocPtr *out);
 
 #endif /* BX_XMLIO_H */

@@ -51,8 +51,7 @@ static void test_sha256_and_sm3_of_abc(void)
                     BX_OK);
     CU_ASSERT_STRING_EQUAL(hex, "ba7816bf8f01cfea414140de5dae2223b00361a3"
                                 "96177a9cb410ff61f20015ad");
-    CU_ASSERT_EQUAL(util_digest_hex("sm3", "abc", 3, hex, sizeof(hex)),
-                    BX_OK);
+    CU_ASSERT_EQUAL(util_digest_hex("sm3", "abc", 3, hex, sizeof(hex)), BX_OK);
     CU_ASSERT_STRING_EQUAL(hex, "66c7f0f462eeedd9d1f2d46bdc10e4e24167c487"
                                 "5cf2f7a2297da02b8f4ba8e0");
     CU_ASSERT_EQUAL(util_digest_hex("md5", "abc", 3, hex, sizeof(hex)),

@@ -22,8 +22,8 @@ static int setup(void)
     if (ctx == NULL) {
         return -1;
     }
-    return util_read_file(test_path(SAMPLE), 1u << 24, &sample,
-                          &sample_len) == BX_OK
+    return util_read_file(test_path(SAMPLE), 1u << 24, &sample, &sample_len) ==
+                   BX_OK
                ? 0
                : -1;
 }
@@ -111,9 +111,8 @@ static void test_non_numeric_amount_is_a_value_error(void)
     const struct bx_diag *d;
 
     bx_diags_init(&diags);
-    CU_ASSERT_EQUAL(validate_variant("amount=\"179.6\"", "amount=\"17,96\"",
-                                     &diags),
-                    0);
+    CU_ASSERT_EQUAL(
+        validate_variant("amount=\"179.6\"", "amount=\"17,96\"", &diags), 0);
     d = find(&diags, "XSD-VALUE");
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
     CU_ASSERT_PTR_NOT_NULL(strstr(d->message_en, "not a valid amount"));
@@ -138,9 +137,8 @@ static void test_unexpected_element_is_reported(void)
     struct bx_diags diags;
 
     bx_diags_init(&diags);
-    CU_ASSERT_EQUAL(validate_variant("<fiscalYear>", "<bogus/><fiscalYear>",
-                                     &diags),
-                    0);
+    CU_ASSERT_EQUAL(
+        validate_variant("<fiscalYear>", "<bogus/><fiscalYear>", &diags), 0);
     CU_ASSERT_TRUE(bx_diags_has(&diags, "XSD-UNEXPECTED"));
     bx_diags_release(&diags);
 }
@@ -164,8 +162,7 @@ static void test_check_of_missing_file_exits_3(void)
 {
     struct bx_check chk;
 
-    CU_ASSERT_EQUAL(bx_check_file(ctx, "/nonexistent/x.xml", &chk),
-                    BX_E_IO);
+    CU_ASSERT_EQUAL(bx_check_file(ctx, "/nonexistent/x.xml", &chk), BX_E_IO);
     CU_ASSERT_EQUAL(bx_check_exit_code(&chk, BX_SEV_ERROR), BX_EXIT_IO);
     CU_ASSERT_TRUE(bx_diags_has(&chk.diags, "IO-READ"));
     CU_ASSERT_PTR_NULL(chk.result.sha256);
@@ -192,12 +189,10 @@ static void test_metadata_fields_are_exposed(void)
     struct bx_submission *sub = NULL;
 
     bx_diags_init(&diags);
-    CU_ASSERT_EQUAL_FATAL(bx_submission_load(ctx, test_path(SAMPLE), &diags,
-                                             &sub),
-                          BX_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        bx_submission_load(ctx, test_path(SAMPLE), &diags, &sub), BX_OK);
     CU_ASSERT_STRING_EQUAL(bx_submission_meta(sub, "fiscalYear"), "2024");
-    CU_ASSERT_STRING_EQUAL(bx_submission_meta(sub, "department.code"),
-                           "060");
+    CU_ASSERT_STRING_EQUAL(bx_submission_meta(sub, "department.code"), "060");
     CU_ASSERT_STRING_EQUAL(bx_submission_meta(sub, "mofDivCode"), "410491");
     CU_ASSERT_STRING_EQUAL(bx_submission_meta(sub, "nonexistent"), "");
     bx_submission_free(sub);
