@@ -45,6 +45,14 @@ enum bx_exit {
 /* Short English name of a status ("out of memory"). Never NULL. */
 const char *bx_status_str(int status);
 
+/*
+ * Write 'len' bytes to 'path' atomically: a temporary file in the same
+ * directory, fsync, then rename.  With 'force' 0 an existing file is left
+ * alone (BX_E_EXISTS).  A failure never leaves a partial file behind.
+ * Returns BX_OK, BX_E_EXISTS or BX_E_IO (errno says why).
+ */
+int bx_write_file(const char *path, const void *data, size_t len, int force);
+
 /* ---------------------------------------------------------------- */
 /* Diagnostics                                                       */
 /* ---------------------------------------------------------------- */
@@ -312,6 +320,10 @@ struct bx_check {
  */
 int bx_check_file(struct bx_context *ctx, const char *path,
                   struct bx_check *chk);
+
+/* The same for bytes in memory; 'name' is used as the path. */
+int bx_check_memory(struct bx_context *ctx, const void *buf, size_t len,
+                    const char *name, struct bx_check *chk);
 void bx_check_release(struct bx_check *chk);
 
 /*
@@ -327,9 +339,187 @@ int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on);
 /* Transformations (transform.c)                                     */
 /* ---------------------------------------------------------------- */
 
+/*
+ * Renditions of a disclosure produced by the stylesheets in xslt/ (see
+ * docs/convert.md): "html" (the public page), "csv" (one file per table
+ * plus index.csv), "json" (docs/json.md) and "platform" (the provincial
+ * platform's exchange XML, schemas/platform.xsd), and back from
+ * "platform".  Each stylesheet is compiled once per context, on first use,
+ * and always runs with file, directory and network access forbidden.
+ */
+
+/* A format, as bx_transform_formats() lists it. */
+struct bx_format_info {
+    const char *name;        /* "html", "csv", "json", "platform" */
+    int can_export;          /* 1: bx_transform() writes it */
+    int can_import;          /* 1: bx_transform_import() reads it */
+    int directory;           /* 1: several files (a directory) */
+    const char *extension;   /* of a single-file output: ".html"; "" */
+    const char *media_type;  /* of its files: "text/html; charset=utf-8" */
+    const char *summary_en;  /* one line, for listings */
+    const char *summary_zh;
+};
+
+/* Every format, in listing order; '*n' receives the count.  Static. */
+const struct bx_format_info *bx_transform_formats(size_t *n);
+
+/* The format called 'name', or NULL. */
+const struct bx_format_info *bx_transform_format(const char *name);
+
+enum bx_text_encoding {
+    BX_ENC_UTF8 = 0,   /* UTF-8, with a byte order mark unless no_bom */
+    BX_ENC_GB18030 = 1 /* GB 18030 (no byte order mark) */
+};
+
+struct bx_transform_opts {
+    enum bx_lang lang;              /* labels: zh, or zh + en (html, csv) */
+    enum bx_text_encoding encoding; /* csv */
+    int no_bom;                     /* csv in UTF-8: no byte order mark */
+    int no_validate;                /* import: skip schemas/platform.xsd */
+};
+
+/* Defaults: zh, UTF-8 with BOM, validation on. */
+void bx_transform_opts_init(struct bx_transform_opts *o);
+
+/* One produced file; name is relative ("t01-budget-summary.csv"). */
+struct bx_output_file {
+    char *name;
+    const char *media_type;  /* static string */
+    unsigned char *data;     /* NUL-terminated; 'len' excludes the NUL */
+    size_t len;
+};
+
+/* What a transformation produced: one file, or a directory of files. */
+struct bx_output {
+    struct bx_output_file *files;
+    size_t count;
+    size_t cap;
+    int directory;           /* 1: write 'files' into a directory */
+};
+
+void bx_output_init(struct bx_output *out);
+/* Frees every file; leaves 'out' empty and reusable. */
+void bx_output_release(struct bx_output *out);
+
+/*
+ * Render the disclosure 'sub' as 'format' ("html", "csv", "json",
+ * "platform") and append the files to 'out' (single-file formats give one
+ * file named "disclosure.html", "disclosure.json", "platform.xml"; csv
+ * gives index.csv and one tNN-<name>.csv per table, and sets
+ * out->directory).  'o' NULL means defaults.  Does not validate 'sub':
+ * callers refuse invalid input first (bx_check_file()).
+ * Returns BX_OK, BX_E_ARG (unknown format), BX_E_DATA (stylesheet
+ * missing or broken: FATAL findings in 'diags'), BX_E_INTERNAL (the
+ * transformation failed: findings say why), BX_E_NOMEM.  On failure
+ * 'out' is left as it was.
+ */
+int bx_transform(struct bx_context *ctx, struct bx_submission *sub,
+                 const char *format, const struct bx_transform_opts *o,
+                 struct bx_diags *diags, struct bx_output *out);
+
+/*
+ * Turn 'sub', a document in 'format' (only "platform"), back into a
+ * disclosure: appends one file, "disclosure.xml", to 'out'.  Unless
+ * o->no_validate, 'sub' is first checked against schemas/platform.xsd and
+ * refused with its violations (ERROR findings, BX_E_INVALID).  The
+ * result is not validated here: load it and check it like any input.
+ * Returns BX_OK, BX_E_ARG (not an import format), BX_E_INVALID (not a
+ * platform document, or invalid), BX_E_DATA, BX_E_INTERNAL, BX_E_NOMEM.
+ */
+int bx_transform_import(struct bx_context *ctx, struct bx_submission *sub,
+                        const char *format,
+                        const struct bx_transform_opts *o,
+                        struct bx_diags *diags, struct bx_output *out);
+
+/*
+ * Write 'out' to 'path' atomically.  One file: a temporary file, then
+ * rename(2).  A directory: its files are written into a new temporary
+ * directory next to 'path', which is then renamed to 'path'.  An
+ * existing 'path' is replaced only with 'force', and a directory only
+ * when it holds nothing but files a csv conversion writes (*.csv).
+ * Returns BX_OK, BX_E_EXISTS, BX_E_IO (findings say what failed),
+ * BX_E_ARG (empty output), BX_E_NOMEM.
+ */
+int bx_output_write(const struct bx_output *out, const char *path, int force,
+                    struct bx_diags *diags);
+
 /* ---------------------------------------------------------------- */
-/* Bundles (package.c)                                               */
+/* Bundles (package.c, verify.c)                                    */
 /* ---------------------------------------------------------------- */
+
+struct bx_bundle_opts {
+    const char *include;      /* renditions, comma-separated:
+                                 "html,csv,json,platform"; NULL means
+                                 "html,platform", "" none */
+    int allow_invalid;        /* bundle rejected submissions too */
+    enum bx_severity fail_on; /* what makes a submission rejected */
+    int64_t mtime;            /* entry time (Unix seconds, UTC); < 0:
+                                 the first submission's published date,
+                                 else 1 January of its fiscal year */
+    enum bx_lang lang;        /* language of renditions and reports */
+};
+
+void bx_bundle_opts_init(struct bx_bundle_opts *o);
+
+/*
+ * Build a bundle from checked submissions ('checks[i]->sub' must still
+ * hold its document: do not drop it).  A rejected submission refuses the
+ * whole bundle (BX_E_INVALID, one BUNDLE-REJECTED finding per file in
+ * 'diags') unless opts->allow_invalid.  The zip is returned in memory
+ * (caller frees '*zip'); the caller writes it atomically.
+ * Returns BX_OK, BX_E_INVALID, BX_E_ARG (unknown rendition), BX_E_DATA,
+ * BX_E_NOMEM, BX_E_INTERNAL.
+ */
+int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
+                    size_t n, const struct bx_bundle_opts *opts,
+                    struct bx_diags *diags, unsigned char **zip,
+                    size_t *len);
+
+/*
+ * Default file name "{财政区划代码}-{部门代码}-{年度}-budget.zip" of a
+ * bundle whose first submission is 'chk'.  Characters outside
+ * [0-9A-Za-z._-] become '_'.  Caller frees.  NULL on ENOMEM.
+ */
+char *bx_bundle_default_name(const struct bx_check *chk);
+
+/* What bx_bundle_verify() found.  Release with bx_verify_release(). */
+struct bx_verify {
+    struct bx_diags diags;        /* integrity and re-validation findings */
+    int status;                   /* BX_OK: the bundle could be read */
+    int intact;                   /* 1: listing, sizes, digests all agree */
+    int accepted;                 /* 1: every submission accepted now */
+    size_t nsubmissions;
+    char sha256[65];              /* of the bundle file */
+    struct bx_file_result result; /* for bx_report_render() */
+    void *internal;               /* extracted entries (unpack uses them) */
+};
+
+/*
+ * Read the bundle at 'path' strictly (see docs/bundle.md for every
+ * check), compare it with its manifest, and re-validate each submission
+ * with the current schema and rule set.  Fills 'v' (call
+ * bx_verify_release() whatever the result).  Returns BX_OK when the
+ * bundle was read (intact or not: see v->intact, v->accepted), BX_E_IO,
+ * BX_E_PARSE, BX_E_LIMIT, BX_E_INVALID (not a bundle we can read),
+ * BX_E_NOMEM, BX_E_DATA.
+ */
+int bx_bundle_verify(struct bx_context *ctx, const char *path,
+                     enum bx_severity fail_on, struct bx_verify *v);
+void bx_verify_release(struct bx_verify *v);
+
+/* Exit code for a verification (see enum bx_exit). */
+int bx_verify_exit_code(const struct bx_verify *v);
+
+/*
+ * Extract an intact, verified bundle (after bx_bundle_verify() on 'v')
+ * into directory 'dir', created if missing.  Nothing is ever written
+ * outside 'dir': paths are checked again, every directory is opened with
+ * O_NOFOLLOW relative to 'dir', files are written to a temporary name
+ * and renamed.  An existing file is replaced only with 'force'.
+ * Returns BX_OK, BX_E_STATE (the bundle is not intact), BX_E_EXISTS,
+ * BX_E_IO, BX_E_NOMEM; findings in v->diags.
+ */
+int bx_bundle_unpack(struct bx_verify *v, const char *dir, int force);
 
 #ifdef __cplusplus
 }

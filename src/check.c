@@ -7,17 +7,18 @@
 
 #include "internal.h"
 
-int bx_check_file(struct bx_context *ctx, const char *path,
-                  struct bx_check *chk)
+static void check_init(struct bx_check *chk, const char *path)
 {
-    int rc;
-
     memset(chk, 0, sizeof(*chk));
     bx_diags_init(&chk->diags);
     chk->result.path = path;
     chk->result.schema_valid = -1;
     chk->result.diags = &chk->diags;
-    rc = bx_submission_load(ctx, path, &chk->diags, &chk->sub);
+}
+
+/* Schema, then rules, on a loaded submission ('rc' is the load status). */
+static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc)
+{
     if (rc == BX_OK) {
         memcpy(chk->sha256, bx_submission_sha256(chk->sub),
                sizeof(chk->sha256));
@@ -27,9 +28,33 @@ int bx_check_file(struct bx_context *ctx, const char *path,
     if (rc == BX_OK) {
         chk->result.schema_valid = chk->sub->schema_valid;
     }
+    if (rc == BX_OK && chk->sub->schema_valid == 1 && !ctx->opts.no_rules) {
+        rc = bx_rules_check(ctx, chk->sub, &chk->diags);
+        if (rc == BX_OK) {
+            bx_rules_ruleset(ctx, chk->sub, &chk->result.ruleset_id,
+                             &chk->result.ruleset_version);
+        }
+    }
     chk->status = rc;
     chk->result.status = rc;
     return rc;
+}
+
+int bx_check_file(struct bx_context *ctx, const char *path,
+                  struct bx_check *chk)
+{
+    check_init(chk, path);
+    return check_loaded(ctx, chk,
+                        bx_submission_load(ctx, path, &chk->diags, &chk->sub));
+}
+
+int bx_check_memory(struct bx_context *ctx, const void *buf, size_t len,
+                    const char *name, struct bx_check *chk)
+{
+    check_init(chk, name);
+    return check_loaded(
+        ctx, chk,
+        bx_submission_load_memory(ctx, buf, len, name, &chk->diags, &chk->sub));
 }
 
 void bx_check_release(struct bx_check *chk)

@@ -3,5 +3,10 @@
 #define BX_CMD_H
 
 int cmd_validate(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_formats(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_unpack(int argc, char **argv);
 
 #endif /* BX_CMD_H */

@@ -390,6 +390,11 @@ out:
     return rc;
 }
 
+int bx_write_file(const char *path, const void *data, size_t len, int force)
+{
+    return util_write_atomic(path, data, len, force);
+}
+
 int util_digest_hex(const char *alg, const void *data, size_t len, char *out,
                     size_t outsz)
 {

@@ -1,0 +1,1644 @@
+/*
+ * bxzip: deterministic ZIP writer and strict ZIP reader over zlib (raw
+ * deflate).  Whole archives live in memory; nothing here touches files,
+ * and nothing supports ZIP64, encryption, links or directories.
+ */
+#include "bxzip.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ZLIB_CONST
+#include <zlib.h>
+
+#include "util.h"
+
+/* Record signatures and fixed sizes (PKWARE APPNOTE 6.3, section 4.3). */
+#define SIG_LOCAL 0x04034b50u
+#define SIG_CENTRAL 0x02014b50u
+#define SIG_EOCD 0x06054b50u
+#define SIG_DESCRIPTOR 0x08074b50u
+#define SIG_ZIP64_LOCATOR 0x07064b50u
+#define LOCAL_LEN 30u
+#define CENTRAL_LEN 46u
+#define EOCD_LEN 22u
+#define ZIP64_LOCATOR_LEN 20u
+#define MAX_COMMENT 65535u
+
+/* 0xFFFF / 0xFFFFFFFF in a field mean "see the ZIP64 record". */
+#define U16_ZIP64 0xffffu
+#define U32_ZIP64 0xffffffffu
+/* Largest size, offset or count the writer puts in a field. */
+#define WRITE_MAX_U32 0xfffffffeu
+#define WRITE_MAX_ENTRIES 0xfffeu
+
+#define MADE_BY_UNIX_30 0x031eu
+#define VERSION_DEFLATE 20u
+#define ATTR_REGULAR_644 (0100644u << 16)
+
+#define FLAG_ENCRYPTED 0x0001u
+#define FLAG_DESCRIPTOR 0x0008u
+#define FLAG_PATCHED 0x0020u
+#define FLAG_STRONG_CRYPTO 0x0040u
+#define FLAG_UTF8 0x0800u
+#define FLAG_CD_ENCRYPTED 0x2000u
+
+#define METHOD_STORE 0
+#define METHOD_DEFLATE 8
+#define METHOD_AES 99
+
+/* UNIX file type bits in the high half of the external attributes. */
+#define MODE_TYPE 0170000u
+#define MODE_REGULAR 0100000u
+#define MODE_DIR 0040000u
+#define MODE_SYMLINK 0120000u
+#define DOS_ATTR_DIR 0x10u
+
+#define EXTRA_UNICODE_PATH 0x7075u
+#define DEFLATE_LEVEL 9
+#define DEFLATE_MEMLEVEL 8
+#define RAW_DEFLATE (-15)
+
+/* 1980-01-01 00:00:00 and 2107-12-31 23:59:58 UTC: the DOS date range. */
+#define DOS_TIME_MIN INT64_C(315532800)
+#define DOS_TIME_MAX INT64_C(4354819198)
+
+#define MAX_DIAGS 100
+#define SHOWN_NAME_MAX 200
+
+/* ---------------------------------------------------------------- */
+/* Little-endian fields                                              */
+/* ---------------------------------------------------------------- */
+
+static unsigned get16(const unsigned char *p)
+{
+    return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static unsigned char *put16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v & 0xff);
+    p[1] = (unsigned char)(v >> 8 & 0xff);
+    return p + 2;
+}
+
+static unsigned char *put32(unsigned char *p, uint32_t v)
+{
+    p = put16(p, v & 0xffff);
+    return put16(p, v >> 16 & 0xffff);
+}
+
+/* ---------------------------------------------------------------- */
+/* DOS date and time (UTC), via Howard Hinnant's civil-date formulas */
+/* ---------------------------------------------------------------- */
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    int64_t era;
+    unsigned yoe;
+    unsigned doy;
+    unsigned doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned)(y - era * 400);
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    int64_t era;
+    unsigned doe;
+    unsigned yoe;
+    unsigned doy;
+    unsigned mp;
+
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = (unsigned)(z - era * 146097);
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+/* 't' as DOS time and date, clamped to the range DOS dates can hold. */
+static void dos_from_unix(int64_t t, unsigned *dtime, unsigned *ddate)
+{
+    int64_t y;
+    unsigned m;
+    unsigned d;
+    unsigned secs;
+
+    if (t < DOS_TIME_MIN) {
+        t = DOS_TIME_MIN;
+    }
+    if (t > DOS_TIME_MAX) {
+        t = DOS_TIME_MAX;
+    }
+    civil_from_days(t / 86400, &y, &m, &d);
+    secs = (unsigned)(t % 86400);
+    *ddate = (unsigned)(y - 1980) << 9 | m << 5 | d;
+    *dtime = secs / 3600 << 11 | secs / 60 % 60 << 5 | secs % 60 / 2;
+}
+
+/* DOS time and date read as UTC; impossible months and days clamped. */
+static int64_t unix_from_dos(unsigned dtime, unsigned ddate)
+{
+    unsigned m = ddate >> 5 & 15;
+    unsigned d = ddate & 31;
+    int64_t days;
+
+    m = m < 1 ? 1 : m > 12 ? 12 : m;
+    d = d < 1 ? 1 : d;
+    days = days_from_civil(1980 + (ddate >> 9), m, d);
+    return days * 86400 + (int64_t)(dtime >> 11) * 3600 +
+           (int64_t)(dtime >> 5 & 63) * 60 + (int64_t)(dtime & 31) * 2;
+}
+
+/* ---------------------------------------------------------------- */
+/* Entry names, shared by writer and reader                          */
+/* ---------------------------------------------------------------- */
+
+enum name_verdict {
+    NAME_OK,
+    NAME_NOMEM,
+    NAME_EMPTY,
+    NAME_ABSOLUTE,
+    NAME_TEXT,
+    NAME_BACKSLASH,
+    NAME_COLON,
+    NAME_DIR,
+    NAME_DOTDOT,
+    NAME_DOT
+};
+
+/* Diagnostic texts by verdict; "%s" is the shown name. */
+static const struct {
+    const char *zh;
+    const char *en;
+} name_messages[] = {
+    [NAME_EMPTY] = {"条目名称为空", "entry has an empty name"},
+    [NAME_ABSOLUTE] = {"条目 '%s' 是绝对路径",
+                       "entry '%s' has an absolute path"},
+    [NAME_TEXT] = {"条目名称 '%s' 不是有效的 UTF-8 或含控制字符",
+                   "entry name '%s' is not valid UTF-8 or has control "
+                   "characters"},
+    [NAME_BACKSLASH] = {"条目 '%s' 的路径含反斜杠",
+                        "entry '%s' has a backslash in its path"},
+    [NAME_COLON] = {"条目 '%s' 的路径含 ':'（盘符或数据流）",
+                    "entry '%s' has ':' in its path (drive or stream)"},
+    [NAME_DIR] = {"条目 '%s' 是目录，提交包中只能有文件",
+                  "entry '%s' is a directory; bundles hold only files"},
+    [NAME_DOTDOT] = {"条目 '%s' 的路径含 '..'，会越出提交包",
+                     "entry '%s' has a '..' component that leaves the "
+                     "bundle"},
+    [NAME_DOT] = {"条目 '%s' 的路径含空的或 '.' 部分",
+                  "entry '%s' has an empty or '.' path component"},
+};
+
+/*
+ * Text check: valid UTF-8 without C0/C1 controls or DEL.  That is
+ * exactly what util_escape_untrusted() passes through unchanged, so a
+ * name is acceptable text when it is shown as itself.
+ */
+static enum name_verdict check_text(const char *s, size_t n)
+{
+    char *shown = util_escape_untrusted(s, n, n);
+    enum name_verdict v;
+
+    if (shown == NULL) {
+        return NAME_NOMEM;
+    }
+    v = strlen(shown) == n && memcmp(shown, s, n) == 0 ? NAME_OK : NAME_TEXT;
+    free(shown);
+    return v;
+}
+
+static enum name_verdict check_components(const char *s, size_t n)
+{
+    size_t start = 0;
+    size_t i;
+    size_t len;
+
+    for (i = 0; i <= n; i++) {
+        if (i < n && s[i] != '/') {
+            continue;
+        }
+        len = i - start;
+        if (len == 2 && s[start] == '.' && s[start + 1] == '.') {
+            return NAME_DOTDOT;
+        }
+        if (len == 0 || (len == 1 && s[start] == '.')) {
+            return NAME_DOT;
+        }
+        start = i + 1;
+    }
+    return NAME_OK;
+}
+
+/* Whether the 'n' bytes of 's' are a safe relative file path. */
+static enum name_verdict check_name(const char *s, size_t n)
+{
+    enum name_verdict v;
+
+    if (n == 0) {
+        return NAME_EMPTY;
+    }
+    if (s[0] == '/') {
+        return NAME_ABSOLUTE;
+    }
+    v = check_text(s, n);
+    if (v != NAME_OK) {
+        return v;
+    }
+    if (memchr(s, '\\', n) != NULL) {
+        return NAME_BACKSLASH;
+    }
+    if (memchr(s, ':', n) != NULL) {
+        return NAME_COLON;
+    }
+    if (s[n - 1] == '/') {
+        return NAME_DIR;
+    }
+    return check_components(s, n);
+}
+
+static int ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* strcmp() ignoring ASCII case over at most 'n' bytes. */
+static int fold_ncmp(const char *a, const char *b, size_t n)
+{
+    size_t i;
+    int d;
+
+    for (i = 0; i < n; i++) {
+        d = ascii_lower((unsigned char)a[i]) - ascii_lower((unsigned char)b[i]);
+        if (d != 0 || a[i] == '\0') {
+            return d;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Writer                                                            */
+/* ---------------------------------------------------------------- */
+
+struct wentry {
+    char *name;
+    size_t name_len;
+    unsigned flags;
+    unsigned dtime;
+    unsigned ddate;
+    uint32_t crc;
+    uint32_t csize;
+    uint32_t size;
+    uint32_t offset;
+};
+
+struct bxzip_writer {
+    unsigned char *buf; /* local headers and data, then the directory */
+    size_t len;
+    size_t cap;
+    struct wentry *ents;
+    size_t count;
+    size_t ents_cap;
+    int finished;
+};
+
+int bxzip_writer_new(struct bxzip_writer **out)
+{
+    *out = calloc(1, sizeof(**out));
+    return *out == NULL ? BX_E_NOMEM : BX_OK;
+}
+
+void bxzip_writer_free(struct bxzip_writer *w)
+{
+    size_t i;
+
+    if (w == NULL) {
+        return;
+    }
+    for (i = 0; i < w->count; i++) {
+        free(w->ents[i].name);
+    }
+    free(w->ents);
+    free(w->buf);
+    free(w);
+}
+
+/* Make room for 'extra' more bytes in w->buf. */
+static int reserve(struct bxzip_writer *w, size_t extra)
+{
+    size_t cap = w->cap ? w->cap : 4096;
+    unsigned char *grown;
+
+    if (extra > SIZE_MAX - w->len) {
+        return BX_E_NOMEM;
+    }
+    while (cap < w->len + extra) {
+        cap = cap > SIZE_MAX / 2 ? w->len + extra : cap * 2;
+    }
+    if (cap == w->cap) {
+        return BX_OK;
+    }
+    grown = realloc(w->buf, cap);
+    if (grown == NULL) {
+        return BX_E_NOMEM;
+    }
+    w->buf = grown;
+    w->cap = cap;
+    return BX_OK;
+}
+
+static int grow_entries(struct bxzip_writer *w)
+{
+    size_t cap = w->ents_cap ? w->ents_cap * 2 : 16;
+    struct wentry *grown;
+
+    if (w->count < w->ents_cap) {
+        return BX_OK;
+    }
+    grown = realloc(w->ents, cap * sizeof(*grown));
+    if (grown == NULL) {
+        return BX_E_NOMEM;
+    }
+    w->ents = grown;
+    w->ents_cap = cap;
+    return BX_OK;
+}
+
+/* Non-zero when 'dir' names a directory on the path 'path'. */
+static int is_dir_of(const char *dir, size_t dn, const char *path, size_t pn)
+{
+    return pn > dn && path[dn] == '/' && fold_ncmp(dir, path, dn) == 0;
+}
+
+/* The name rules of bxzip_writer_add(): BX_OK, BX_E_ARG or BX_E_NOMEM. */
+static int writer_check_name(const struct bxzip_writer *w, const char *name)
+{
+    size_t n = strlen(name);
+    const struct wentry *e;
+    enum name_verdict v;
+    size_t i;
+
+    if (n > 0xffff) {
+        return BX_E_ARG;
+    }
+    v = check_name(name, n);
+    if (v != NAME_OK) {
+        return v == NAME_NOMEM ? BX_E_NOMEM : BX_E_ARG;
+    }
+    for (i = 0; i < w->count; i++) {
+        e = &w->ents[i];
+        if ((e->name_len == n && fold_ncmp(e->name, name, n) == 0) ||
+            is_dir_of(e->name, e->name_len, name, n) ||
+            is_dir_of(name, n, e->name, e->name_len)) {
+            return BX_E_ARG;
+        }
+    }
+    return BX_OK;
+}
+
+/*
+ * Deflate 'len' bytes into 'out' (room for 'room' bytes) in one call.
+ * Returns BX_OK, BX_E_LIMIT (output would not fit a 32-bit field),
+ * BX_E_NOMEM or BX_E_INTERNAL.
+ */
+static int deflate_into(const void *data, size_t len, unsigned char *out,
+                        uint64_t room, uint32_t *csize)
+{
+    z_stream s;
+    int zr;
+
+    memset(&s, 0, sizeof(s));
+    zr = deflateInit2(&s, DEFLATE_LEVEL, Z_DEFLATED, RAW_DEFLATE,
+                      DEFLATE_MEMLEVEL, Z_DEFAULT_STRATEGY);
+    if (zr != Z_OK) {
+        return zr == Z_MEM_ERROR ? BX_E_NOMEM : BX_E_INTERNAL;
+    }
+    s.next_in = data;
+    s.avail_in = (uInt)len;
+    s.next_out = out;
+    s.avail_out = (uInt)(room > WRITE_MAX_U32 ? WRITE_MAX_U32 : room);
+    zr = deflate(&s, Z_FINISH);
+    *csize = (uint32_t)s.total_out;
+    deflateEnd(&s);
+    if (zr == Z_STREAM_END) {
+        return BX_OK;
+    }
+    return s.avail_out == 0 ? BX_E_LIMIT : BX_E_INTERNAL;
+}
+
+static void put_local(unsigned char *p, const struct wentry *e)
+{
+    p = put32(p, SIG_LOCAL);
+    p = put16(p, VERSION_DEFLATE);
+    p = put16(p, e->flags);
+    p = put16(p, METHOD_DEFLATE);
+    p = put16(p, e->dtime);
+    p = put16(p, e->ddate);
+    p = put32(p, e->crc);
+    p = put32(p, e->csize);
+    p = put32(p, e->size);
+    p = put16(p, (unsigned)e->name_len);
+    p = put16(p, 0); /* no extra field */
+    memcpy(p, e->name, e->name_len);
+}
+
+/*
+ * Append the local header and deflated data of 'e' (whose csize is set
+ * here).  Leaves w->len unchanged on failure.
+ */
+static int append_entry(struct bxzip_writer *w, struct wentry *e,
+                        const void *data, size_t len)
+{
+    size_t start = w->len;
+    size_t head = LOCAL_LEN + e->name_len;
+    uint64_t room = compressBound((uLong)len); /* >= raw deflate needs */
+    int rc;
+
+    if (room > SIZE_MAX - head) {
+        return BX_E_LIMIT;
+    }
+    rc = reserve(w, head + (size_t)room);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    rc = deflate_into(data, len, w->buf + start + head, room, &e->csize);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    if (start + head + e->csize > WRITE_MAX_U32) {
+        return BX_E_LIMIT;
+    }
+    put_local(w->buf + start, e);
+    w->len = start + head + e->csize;
+    return BX_OK;
+}
+
+static int is_ascii(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if ((unsigned char)*s >= 0x80) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int bxzip_writer_add(struct bxzip_writer *w, const char *name, const void *data,
+                     size_t len, int64_t mtime_unix)
+{
+    struct wentry e;
+    int rc;
+
+    if (w == NULL || name == NULL || (data == NULL && len > 0)) {
+        return BX_E_ARG;
+    }
+    if (w->finished) {
+        return BX_E_STATE;
+    }
+    rc = writer_check_name(w, name);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    if (len > WRITE_MAX_U32 || w->count >= WRITE_MAX_ENTRIES ||
+        w->len > WRITE_MAX_U32) {
+        return BX_E_LIMIT;
+    }
+    rc = grow_entries(w);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    memset(&e, 0, sizeof(e));
+    e.name_len = strlen(name);
+    e.flags = is_ascii(name) ? 0 : FLAG_UTF8;
+    dos_from_unix(mtime_unix, &e.dtime, &e.ddate);
+    e.crc = (uint32_t)crc32(0, data, (uInt)len);
+    e.size = (uint32_t)len;
+    e.offset = (uint32_t)w->len;
+    e.name = util_strdup(name);
+    if (e.name == NULL) {
+        return BX_E_NOMEM;
+    }
+    rc = append_entry(w, &e, data, len);
+    if (rc != BX_OK) {
+        free(e.name);
+        return rc;
+    }
+    w->ents[w->count++] = e;
+    return BX_OK;
+}
+
+static unsigned char *put_central(unsigned char *p, const struct wentry *e)
+{
+    p = put32(p, SIG_CENTRAL);
+    p = put16(p, MADE_BY_UNIX_30);
+    p = put16(p, VERSION_DEFLATE);
+    p = put16(p, e->flags);
+    p = put16(p, METHOD_DEFLATE);
+    p = put16(p, e->dtime);
+    p = put16(p, e->ddate);
+    p = put32(p, e->crc);
+    p = put32(p, e->csize);
+    p = put32(p, e->size);
+    p = put16(p, (unsigned)e->name_len);
+    p = put16(p, 0); /* extra field */
+    p = put16(p, 0); /* comment */
+    p = put16(p, 0); /* disk number start */
+    p = put16(p, 0); /* internal attributes: binary */
+    p = put32(p, ATTR_REGULAR_644);
+    p = put32(p, e->offset);
+    memcpy(p, e->name, e->name_len);
+    return p + e->name_len;
+}
+
+static void put_eocd(unsigned char *p, size_t count, uint32_t cd_size,
+                     uint32_t cd_off)
+{
+    p = put32(p, SIG_EOCD);
+    p = put16(p, 0); /* this disk */
+    p = put16(p, 0); /* disk holding the directory */
+    p = put16(p, (unsigned)count);
+    p = put16(p, (unsigned)count);
+    p = put32(p, cd_size);
+    p = put32(p, cd_off);
+    put16(p, 0); /* comment length */
+}
+
+int bxzip_writer_finish(struct bxzip_writer *w, unsigned char **buf,
+                        size_t *len)
+{
+    uint64_t cd_size = 0;
+    unsigned char *p;
+    size_t i;
+    int rc;
+
+    if (w == NULL || buf == NULL || len == NULL) {
+        return BX_E_ARG;
+    }
+    if (w->finished) {
+        return BX_E_STATE;
+    }
+    for (i = 0; i < w->count; i++) {
+        cd_size += CENTRAL_LEN + w->ents[i].name_len;
+    }
+    if (cd_size > WRITE_MAX_U32 || w->len > WRITE_MAX_U32) {
+        return BX_E_LIMIT;
+    }
+    rc = reserve(w, (size_t)cd_size + EOCD_LEN);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    p = w->buf + w->len;
+    for (i = 0; i < w->count; i++) {
+        p = put_central(p, &w->ents[i]);
+    }
+    put_eocd(p, w->count, (uint32_t)cd_size, (uint32_t)w->len);
+    *len = w->len + (size_t)cd_size + EOCD_LEN;
+    *buf = w->buf;
+    w->buf = NULL;
+    w->len = 0;
+    w->cap = 0;
+    w->finished = 1;
+    return BX_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Reader: diagnostics                                               */
+/* ---------------------------------------------------------------- */
+
+struct rentry {
+    struct bxzip_entry pub;
+    char *shown;                   /* escaped name for messages */
+    const unsigned char *raw_name; /* in the archive buffer */
+    size_t name_len;
+    unsigned made_by;
+    unsigned flags;
+    uint32_t attr;
+    uint64_t local_off;
+    uint64_t data_off;
+    uint64_t end; /* past the data and its descriptor */
+    int bad_name;
+};
+
+struct bxzip_reader {
+    const unsigned char *buf;
+    size_t len;
+    char *file;
+    struct bxzip_limits lim;
+    struct rentry *ents;
+    size_t count;
+};
+
+/* The end of central directory record, as far as we use it. */
+struct eocd {
+    size_t pos;
+    uint32_t cd_off;
+    uint32_t cd_size;
+    unsigned count;
+};
+
+/* State of one open or extract call. */
+struct rctx {
+    struct bx_diags *diags;
+    const char *file;
+    int rc; /* status of the first problem found */
+    size_t reported;
+};
+
+static const struct {
+    const char *code;
+    int status;
+} code_status[] = {
+    {"ZIP-FORMAT", BX_E_PARSE},
+    {"ZIP-TRUNCATED", BX_E_PARSE},
+    {"ZIP-HEADER-MISMATCH", BX_E_PARSE},
+    {"ZIP-SIZE-MISMATCH", BX_E_PARSE},
+    {"ZIP-OVERLAP", BX_E_PARSE},
+    {"ZIP-PATH", BX_E_INVALID},
+    {"ZIP-DIR", BX_E_INVALID},
+    {"ZIP-DUP", BX_E_INVALID},
+    {"ZIP-SYMLINK", BX_E_INVALID},
+    {"ZIP-SPECIAL", BX_E_INVALID},
+    {"ZIP-ENCRYPTED", BX_E_INVALID},
+    {"ZIP-METHOD", BX_E_INVALID},
+    {"ZIP-CRC", BX_E_INVALID},
+    {"ZIP-LIMIT", BX_E_LIMIT},
+    {"ZIP-BOMB", BX_E_LIMIT},
+};
+
+static int status_of(const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(code_status) / sizeof(code_status[0]); i++) {
+        if (strcmp(code_status[i].code, code) == 0) {
+            return code_status[i].status;
+        }
+    }
+    return BX_E_INTERNAL;
+}
+
+/*
+ * Record one problem: keep the status of the first, and append a
+ * diagnostic (up to MAX_DIAGS) whose two messages are built from
+ * 'fmt_zh' and 'fmt_en' with the same arguments in the same order.
+ * A word that differs by language is passed as a zh, en pair: the
+ * Chinese format prints the first and ignores the trailing one, the
+ * English format skips the first with "%.0s".
+ */
+static void report(struct rctx *c, enum bx_severity sev, const char *code,
+                   const char *fmt_zh, const char *fmt_en, ...)
+{
+    char zh[4096];
+    char en[4096];
+    va_list ap;
+
+    if (c->rc == BX_OK) {
+        c->rc = status_of(code);
+    }
+    if (c->diags == NULL || c->reported >= MAX_DIAGS) {
+        return;
+    }
+    c->reported++;
+    va_start(ap, fmt_en);
+    vsnprintf(zh, sizeof(zh), fmt_zh, ap);
+    va_end(ap);
+    va_start(ap, fmt_en);
+    vsnprintf(en, sizeof(en), fmt_en, ap);
+    va_end(ap);
+    if (bx_diags_addf(c->diags, sev, code, c->file, 0, zh, en) != BX_OK) {
+        c->rc = BX_E_NOMEM;
+    }
+}
+
+/* ---------------------------------------------------------------- */
+/* Reader: end of central directory                                  */
+/* ---------------------------------------------------------------- */
+
+/*
+ * Say why no end record fits.  'seen' is 0 when no signature was found,
+ * else whether the signature nearest the end had a comment running past
+ * the end of the file (2) or stopping short of it (1).
+ */
+static void report_no_eocd(struct rctx *c, const unsigned char *b, int seen)
+{
+    if (seen == 2) {
+        report(c, BX_SEV_FATAL, "ZIP-TRUNCATED", "压缩包注释超出文件末尾",
+               "archive comment runs past the end of the file");
+    } else if (seen == 1) {
+        report(c, BX_SEV_FATAL, "ZIP-FORMAT", "中央目录结束记录之后有多余字节",
+               "unexpected bytes after the end of central directory record");
+    } else if (get32(b) == SIG_LOCAL) {
+        report(c, BX_SEV_FATAL, "ZIP-TRUNCATED",
+               "未找到中央目录结束记录：zip 文件可能被截断",
+               "end of central directory record not found: truncated zip?");
+    } else {
+        report(c, BX_SEV_FATAL, "ZIP-FORMAT",
+               "不是 zip 压缩包（未找到中央目录结束记录）",
+               "not a zip archive (no end of central directory record)");
+    }
+}
+
+/*
+ * Find the end record: the last signature in the final 65,557 bytes whose
+ * comment ends exactly at the end of the file.  Reports why none fits.
+ */
+static int find_eocd_pos(struct rctx *c, const unsigned char *b, size_t len,
+                         size_t *pos)
+{
+    size_t span;
+    size_t i;
+    size_t p;
+    size_t end;
+    int seen = 0;
+
+    if (len < EOCD_LEN) {
+        report(c, BX_SEV_FATAL, "ZIP-FORMAT",
+               "文件只有 %lu 字节，不是 zip 压缩包",
+               "not a zip archive: only %lu bytes", (unsigned long)len);
+        return BX_E_PARSE;
+    }
+    span = len - EOCD_LEN > MAX_COMMENT ? MAX_COMMENT : len - EOCD_LEN;
+    for (i = 0; i <= span; i++) {
+        p = len - EOCD_LEN - i;
+        if (get32(b + p) != SIG_EOCD) {
+            continue;
+        }
+        end = p + EOCD_LEN + get16(b + p + 20);
+        if (end == len) {
+            *pos = p;
+            return BX_OK;
+        }
+        if (seen == 0) {
+            seen = end > len ? 2 : 1;
+        }
+    }
+    report_no_eocd(c, b, seen);
+    return BX_E_PARSE;
+}
+
+static int is_zip64(const unsigned char *b, size_t pos, const struct eocd *e)
+{
+    if (pos >= ZIP64_LOCATOR_LEN &&
+        get32(b + pos - ZIP64_LOCATOR_LEN) == SIG_ZIP64_LOCATOR) {
+        return 1;
+    }
+    return e->count == U16_ZIP64 || e->cd_size == U32_ZIP64 ||
+           e->cd_off == U32_ZIP64;
+}
+
+/* Read and check the end record's fields into 'e'. */
+static int read_eocd(struct rctx *c, const unsigned char *b,
+                     const struct bxzip_limits *lim, struct eocd *e)
+{
+    const unsigned char *p = b + e->pos;
+    uint64_t cd_end;
+
+    e->count = get16(p + 10);
+    e->cd_size = get32(p + 12);
+    e->cd_off = get32(p + 16);
+    if (is_zip64(b, e->pos, e)) {
+        report(c, BX_SEV_FATAL, "ZIP-FORMAT", "不支持 ZIP64 压缩包",
+               "ZIP64 archives are not supported");
+        return BX_E_PARSE;
+    }
+    if (get16(p + 4) != 0 || get16(p + 6) != 0 || get16(p + 8) != e->count) {
+        report(c, BX_SEV_FATAL, "ZIP-FORMAT", "不支持分卷 zip 压缩包",
+               "multi-disk zip archives are not supported");
+        return BX_E_PARSE;
+    }
+    if (e->count > lim->max_entries) {
+        report(c, BX_SEV_FATAL, "ZIP-LIMIT", "压缩包有 %u 个条目，超过上限 %lu",
+               "archive declares %u entries, more than the limit of %lu",
+               e->count, (unsigned long)lim->max_entries);
+        return BX_E_LIMIT;
+    }
+    cd_end = (uint64_t)e->cd_off + e->cd_size;
+    if (cd_end > e->pos) {
+        report(c, BX_SEV_FATAL, "ZIP-TRUNCATED", "中央目录超出文件范围或被截断",
+               "central directory is truncated or out of bounds");
+        return BX_E_PARSE;
+    }
+    if (cd_end < e->pos) {
+        report(c, BX_SEV_FATAL, "ZIP-FORMAT",
+               "中央目录与结束记录之间有多余字节",
+               "unexpected bytes between the central directory and its "
+               "end record");
+        return BX_E_PARSE;
+    }
+    return BX_OK;
+}
+
+static int find_eocd(struct rctx *c, const unsigned char *b, size_t len,
+                     const struct bxzip_limits *lim, struct eocd *e)
+{
+    int rc;
+
+    if (len == 0) {
+        report(c, BX_SEV_FATAL, "ZIP-FORMAT", "文件为空，不是 zip 压缩包",
+               "empty file, not a zip archive");
+        return BX_E_PARSE;
+    }
+    rc = find_eocd_pos(c, b, len, &e->pos);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    return read_eocd(c, b, lim, e);
+}
+
+/* ---------------------------------------------------------------- */
+/* Reader: central directory entries                                 */
+/* ---------------------------------------------------------------- */
+
+/* NULL when the extra field is well formed, else the problem's code. */
+static const char *extra_problem(const unsigned char *p, size_t n)
+{
+    unsigned size;
+
+    while (n >= 4) {
+        size = get16(p + 2);
+        if (size > n - 4) {
+            return "ZIP-FORMAT";
+        }
+        if (get16(p) == EXTRA_UNICODE_PATH) {
+            return "ZIP-PATH";
+        }
+        p += 4 + size;
+        n -= 4 + size;
+    }
+    return n == 0 ? NULL : "ZIP-FORMAT";
+}
+
+static void report_extra(struct rctx *c, const struct rentry *e,
+                         const char *code)
+{
+    if (strcmp(code, "ZIP-PATH") == 0) {
+        report(c, BX_SEV_ERROR, code,
+               "条目 '%s' 带有第二个名称（Unicode Path 扩展字段）",
+               "entry '%s' carries a second name (Unicode Path extra field)",
+               e->shown);
+        return;
+    }
+    report(c, BX_SEV_ERROR, code, "条目 '%s' 的扩展字段格式错误",
+           "entry '%s' has a malformed extra field", e->shown);
+}
+
+/* ZIP64, encryption and method.  Returns 0 when none applies. */
+static int check_entry_format(struct rctx *c, const struct rentry *e,
+                              unsigned disk)
+{
+    if (e->pub.csize == U32_ZIP64 || e->pub.size == U32_ZIP64 ||
+        e->local_off == U32_ZIP64 || disk != 0) {
+        report(c, BX_SEV_ERROR, "ZIP-FORMAT",
+               "条目 '%s' 使用 ZIP64 或分卷字段，不受支持",
+               "entry '%s' uses ZIP64 or multi-disk fields, not supported",
+               e->shown);
+        return -1;
+    }
+    if (e->flags & (FLAG_ENCRYPTED | FLAG_STRONG_CRYPTO | FLAG_CD_ENCRYPTED) ||
+        e->pub.method == METHOD_AES) {
+        report(c, BX_SEV_ERROR, "ZIP-ENCRYPTED", "条目 '%s' 已加密",
+               "entry '%s' is encrypted", e->shown);
+        return -1;
+    }
+    if (e->pub.method != METHOD_STORE && e->pub.method != METHOD_DEFLATE) {
+        report(c, BX_SEV_ERROR, "ZIP-METHOD",
+               "条目 '%s' 使用不支持的压缩方法 %d",
+               "entry '%s' uses unsupported compression method %d", e->shown,
+               e->pub.method);
+        return -1;
+    }
+    if (e->flags & FLAG_PATCHED) {
+        report(c, BX_SEV_ERROR, "ZIP-FORMAT", "条目 '%s' 是补丁数据，不受支持",
+               "entry '%s' holds patch data, not supported", e->shown);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_entry_name(struct rctx *c, struct rentry *e)
+{
+    enum name_verdict v = check_name((const char *)e->raw_name, e->name_len);
+
+    if (v == NAME_OK) {
+        return 0;
+    }
+    e->bad_name = 1;
+    if (v == NAME_NOMEM) {
+        c->rc = BX_E_NOMEM;
+        return -1;
+    }
+    report(c, BX_SEV_ERROR, v == NAME_DIR ? "ZIP-DIR" : "ZIP-PATH",
+           name_messages[v].zh, name_messages[v].en, e->shown);
+    return -1;
+}
+
+/* File type from the external attributes: only regular files pass. */
+static int check_entry_type(struct rctx *c, const struct rentry *e)
+{
+    /* Mode bits are honoured whatever the "made by" host says: some
+     * extractors look at them regardless. */
+    unsigned type = (e->attr >> 16) & MODE_TYPE;
+
+    if (type == MODE_SYMLINK) {
+        report(c, BX_SEV_ERROR, "ZIP-SYMLINK", "条目 '%s' 是符号链接",
+               "entry '%s' is a symbolic link", e->shown);
+        return -1;
+    }
+    if (type == MODE_DIR || (e->attr & DOS_ATTR_DIR)) {
+        report(c, BX_SEV_ERROR, "ZIP-DIR", name_messages[NAME_DIR].zh,
+               name_messages[NAME_DIR].en, e->shown);
+        return -1;
+    }
+    if (type != 0 && type != MODE_REGULAR) {
+        report(c, BX_SEV_ERROR, "ZIP-SPECIAL",
+               "条目 '%s' 是设备、管道或套接字等特殊文件",
+               "entry '%s' is a special file (device, fifo or socket)",
+               e->shown);
+        return -1;
+    }
+    return 0;
+}
+
+static void check_entry_sizes(struct rctx *c, const struct bxzip_limits *lim,
+                              const struct rentry *e)
+{
+    unsigned long long size = e->pub.size;
+    unsigned long long csize = e->pub.csize;
+
+    if (e->pub.method == METHOD_STORE && size != csize) {
+        report(c, BX_SEV_ERROR, "ZIP-SIZE-MISMATCH",
+               "未压缩条目 '%s' 声明 %llu 字节，实际存放 %llu 字节",
+               "stored entry '%s' declares %llu bytes but holds %llu", e->shown,
+               size, csize);
+    } else if (size > lim->max_entry_size) {
+        report(c, BX_SEV_ERROR, "ZIP-LIMIT",
+               "条目 '%s' 声明 %llu 字节，超过上限 %llu",
+               "entry '%s' declares %llu bytes, more than the limit of %llu",
+               e->shown, size, (unsigned long long)lim->max_entry_size);
+    } else if (size > BXZIP_RATIO_MIN_SIZE && size > csize * lim->max_ratio) {
+        report(c, BX_SEV_ERROR, "ZIP-BOMB",
+               "条目 '%s' 由 %llu 字节解压为 %llu 字节，压缩比超过 %u:1",
+               "entry '%s' inflates %llu bytes into %llu, a ratio over %u:1",
+               e->shown, csize, size, lim->max_ratio);
+    }
+}
+
+/* Per-entry checks of a central record; reports the first problem. */
+static void check_entry(struct rctx *c, const struct bxzip_limits *lim,
+                        struct rentry *e, const unsigned char *rec)
+{
+    const unsigned char *extra = rec + CENTRAL_LEN + e->name_len;
+    const char *code;
+
+    /* The name first: check_unique() skips entries with bad names. */
+    if (check_entry_name(c, e) != 0 ||
+        check_entry_format(c, e, get16(rec + 34)) != 0 ||
+        check_entry_type(c, e) != 0) {
+        return;
+    }
+    code = extra_problem(extra, get16(rec + 30));
+    if (code != NULL) {
+        report_extra(c, e, code);
+        return;
+    }
+    check_entry_sizes(c, lim, e);
+}
+
+/* Copy the name and the fields we keep from the central record 'p'. */
+static int load_entry(const unsigned char *p, struct rentry *e)
+{
+    e->made_by = get16(p + 4);
+    e->flags = get16(p + 8);
+    e->pub.method = (int)get16(p + 10);
+    e->pub.mtime_unix = unix_from_dos(get16(p + 12), get16(p + 14));
+    e->pub.crc = get32(p + 16);
+    e->pub.csize = get32(p + 20);
+    e->pub.size = get32(p + 24);
+    e->name_len = get16(p + 28);
+    e->attr = get32(p + 38);
+    e->local_off = get32(p + 42);
+    e->raw_name = p + CENTRAL_LEN;
+    e->shown = util_escape_untrusted((const char *)e->raw_name, e->name_len,
+                                     SHOWN_NAME_MAX);
+    e->pub.name = malloc(e->name_len + 1);
+    if (e->shown == NULL || e->pub.name == NULL) {
+        return BX_E_NOMEM;
+    }
+    memcpy((char *)e->pub.name, e->raw_name, e->name_len);
+    ((char *)e->pub.name)[e->name_len] = '\0';
+    return BX_OK;
+}
+
+/*
+ * Parse central record 'i' at 'p' with 'avail' directory bytes left;
+ * '*used' is its length.  A record that does not fit is FATAL.
+ */
+static int parse_central(struct rctx *c, const unsigned char *p, size_t avail,
+                         size_t i, struct rentry *e, size_t *used)
+{
+    if (avail < CENTRAL_LEN || get32(p) != SIG_CENTRAL) {
+        report(c, BX_SEV_FATAL, "ZIP-FORMAT",
+               "中央目录第 %lu 条记录缺失或损坏（条目数与结束记录不符）",
+               "central directory record %lu is missing or damaged (entry "
+               "count disagrees with the end record)",
+               (unsigned long)i + 1);
+        return BX_E_PARSE;
+    }
+    *used = CENTRAL_LEN + (size_t)get16(p + 28) + get16(p + 30) + get16(p + 32);
+    if (*used > avail) {
+        report(c, BX_SEV_FATAL, "ZIP-TRUNCATED",
+               "中央目录第 %lu 条记录超出中央目录",
+               "central directory record %lu runs past the directory",
+               (unsigned long)i + 1);
+        return BX_E_PARSE;
+    }
+    return load_entry(p, e);
+}
+
+static int read_central(struct rctx *c, struct bxzip_reader *r,
+                        const struct eocd *eo)
+{
+    size_t pos = eo->cd_off;
+    size_t end = pos + eo->cd_size;
+    size_t used = 0;
+    size_t i;
+    int rc;
+
+    r->ents = calloc(eo->count ? eo->count : 1, sizeof(*r->ents));
+    if (r->ents == NULL) {
+        return BX_E_NOMEM;
+    }
+    for (i = 0; i < eo->count; i++) {
+        r->count++;
+        rc = parse_central(c, r->buf + pos, end - pos, i, &r->ents[i], &used);
+        if (rc != BX_OK) {
+            return rc;
+        }
+        check_entry(c, &r->lim, &r->ents[i], r->buf + pos);
+        pos += used;
+    }
+    if (pos != end) {
+        report(c, BX_SEV_FATAL, "ZIP-FORMAT",
+               "中央目录的记录多于结束记录声明的 %u 条",
+               "central directory holds more than the %u entries its end "
+               "record declares",
+               eo->count);
+        return BX_E_PARSE;
+    }
+    return BX_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Reader: names across entries                                      */
+/* ---------------------------------------------------------------- */
+
+struct folded {
+    char *name; /* ASCII lower case */
+    size_t index;
+};
+
+static int cmp_folded(const void *a, const void *b)
+{
+    const struct folded *x = a;
+    const struct folded *y = b;
+    int d = strcmp(x->name, y->name);
+
+    if (d != 0) {
+        return d;
+    }
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int cmp_folded_name(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct folded *)elem)->name);
+}
+
+/*
+ * Report entries whose directories are files of the archive.  'dir' has
+ * room for the longest name.
+ */
+static void check_dir_conflicts(struct rctx *c, const struct bxzip_reader *r,
+                                const struct folded *f, size_t n, char *dir)
+{
+    const struct folded *hit;
+    const char *slash;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        slash = strchr(f[i].name, '/');
+        for (; slash != NULL; slash = strchr(slash + 1, '/')) {
+            memcpy(dir, f[i].name, (size_t)(slash - f[i].name));
+            dir[slash - f[i].name] = '\0';
+            hit = bsearch(dir, f, n, sizeof(*f), cmp_folded_name);
+            if (hit == NULL) {
+                continue;
+            }
+            report(c, BX_SEV_ERROR, "ZIP-DUP",
+                   "条目 '%s' 需要 '%s' 是目录，但它是文件",
+                   "entry '%s' needs '%s' to be a directory, but it is a file",
+                   r->ents[f[i].index].shown, r->ents[hit->index].shown);
+            break;
+        }
+    }
+}
+
+static void check_dups(struct rctx *c, const struct bxzip_reader *r,
+                       const struct folded *f, size_t n)
+{
+    size_t i;
+
+    for (i = 1; i < n; i++) {
+        if (strcmp(f[i - 1].name, f[i].name) != 0) {
+            continue;
+        }
+        report(c, BX_SEV_ERROR, "ZIP-DUP",
+               "条目 '%s' 与 '%s' 重名（不区分大小写）",
+               "entry '%s' has the same name as '%s' (ignoring case)",
+               r->ents[f[i].index].shown, r->ents[f[i - 1].index].shown);
+    }
+}
+
+/* Names that collide once extracted: duplicates and file/dir clashes. */
+static int check_unique(struct rctx *c, const struct bxzip_reader *r)
+{
+    struct folded *f = calloc(r->count ? r->count : 1, sizeof(*f));
+    char *dir = malloc(0x10000); /* a name has at most 65535 bytes */
+    size_t n = 0;
+    size_t i;
+    char *p;
+    int rc = BX_E_NOMEM;
+
+    if (f == NULL || dir == NULL) {
+        goto out;
+    }
+    for (i = 0; i < r->count; i++) {
+        if (r->ents[i].bad_name) {
+            continue;
+        }
+        f[n].name = util_strdup(r->ents[i].pub.name);
+        f[n].index = i;
+        if (f[n++].name == NULL) {
+            goto out;
+        }
+        for (p = f[n - 1].name; *p != '\0'; p++) {
+            *p = (char)ascii_lower((unsigned char)*p);
+        }
+    }
+    qsort(f, n, sizeof(*f), cmp_folded);
+    check_dups(c, r, f, n);
+    check_dir_conflicts(c, r, f, n, dir);
+    rc = BX_OK;
+out:
+    for (i = 0; f != NULL && i < n; i++) {
+        free(f[i].name);
+    }
+    free(f);
+    free(dir);
+    return rc;
+}
+
+static void check_total(struct rctx *c, const struct bxzip_reader *r)
+{
+    uint64_t total = 0;
+    size_t i;
+
+    for (i = 0; i < r->count; i++) {
+        total += r->ents[i].pub.size;
+    }
+    if (total > r->lim.max_total_size) {
+        report(c, BX_SEV_ERROR, "ZIP-LIMIT",
+               "各条目共声明 %llu 字节，超过上限 %llu",
+               "entries declare %llu bytes in total, more than the limit of "
+               "%llu",
+               (unsigned long long)total,
+               (unsigned long long)r->lim.max_total_size);
+    }
+}
+
+/* ---------------------------------------------------------------- */
+/* Reader: local headers                                             */
+/* ---------------------------------------------------------------- */
+
+/* Name, flags, method and extra field of the local header at 'p'. */
+static int check_local_header(struct rctx *c, const unsigned char *p,
+                              const struct rentry *e)
+{
+    const char *zh = NULL;
+    const char *en = NULL;
+    const char *code;
+    size_t n = get16(p + 26);
+
+    if (n != e->name_len || memcmp(p + LOCAL_LEN, e->raw_name, n) != 0) {
+        zh = "名称";
+        en = "name";
+    } else if (get16(p + 6) != e->flags) {
+        zh = "标志位";
+        en = "flags";
+    } else if ((int)get16(p + 8) != e->pub.method) {
+        zh = "压缩方法";
+        en = "compression method";
+    }
+    if (zh != NULL) {
+        report(c, BX_SEV_ERROR, "ZIP-HEADER-MISMATCH",
+               "条目 '%s' 的本地文件头与中央目录不一致（%s）",
+               "local header of entry '%s' disagrees with the central "
+               "directory (%.0s%s)",
+               e->shown, zh, en);
+        return -1;
+    }
+    code = extra_problem(p + LOCAL_LEN + n, get16(p + 28));
+    if (code != NULL) {
+        report_extra(c, e, code);
+        return -1;
+    }
+    return 0;
+}
+
+/* A data descriptor leaves the local fields zero; else they must match. */
+static int local_field_ok(uint32_t local, uint64_t central, int descriptor)
+{
+    return local == central || (descriptor && local == 0);
+}
+
+static int check_local_values(struct rctx *c, const unsigned char *p,
+                              const struct rentry *e)
+{
+    int dd = (e->flags & FLAG_DESCRIPTOR) != 0;
+
+    if (!local_field_ok(get32(p + 14), e->pub.crc, dd)) {
+        report(c, BX_SEV_ERROR, "ZIP-CRC",
+               "条目 '%s' 的本地文件头 CRC 与中央目录不一致",
+               "local header of entry '%s' declares a different CRC than "
+               "the central directory",
+               e->shown);
+        return -1;
+    }
+    if (!local_field_ok(get32(p + 18), e->pub.csize, dd) ||
+        !local_field_ok(get32(p + 22), e->pub.size, dd)) {
+        report(c, BX_SEV_ERROR, "ZIP-SIZE-MISMATCH",
+               "条目 '%s' 的本地文件头大小与中央目录不一致",
+               "local header of entry '%s' declares different sizes than "
+               "the central directory",
+               e->shown);
+        return -1;
+    }
+    return 0;
+}
+
+static int descriptor_matches(const unsigned char *p, const struct rentry *e)
+{
+    return get32(p) == e->pub.crc && get32(p + 4) == e->pub.csize &&
+           get32(p + 8) == e->pub.size;
+}
+
+/* Check the data descriptor after the data of 'e' and extend e->end. */
+static void check_descriptor(struct rctx *c, const unsigned char *buf,
+                             uint64_t limit, struct rentry *e)
+{
+    uint64_t at = e->end;
+
+    if (at + 16 <= limit && get32(buf + at) == SIG_DESCRIPTOR &&
+        descriptor_matches(buf + at + 4, e)) {
+        e->end = at + 16;
+    } else if (at + 12 <= limit && descriptor_matches(buf + at, e)) {
+        e->end = at + 12;
+    } else if (at + 12 > limit) {
+        report(c, BX_SEV_ERROR, "ZIP-TRUNCATED",
+               "条目 '%s' 的数据描述符超出条目区域",
+               "data descriptor of entry '%s' runs past the entry area",
+               e->shown);
+    } else {
+        report(c, BX_SEV_ERROR, "ZIP-SIZE-MISMATCH",
+               "条目 '%s' 的数据描述符与中央目录不一致",
+               "data descriptor of entry '%s' disagrees with the central "
+               "directory",
+               e->shown);
+    }
+}
+
+static void report_out_of_bounds(struct rctx *c, const struct rentry *e)
+{
+    report(c, BX_SEV_ERROR, "ZIP-TRUNCATED", "条目 '%s' 的数据超出条目区域",
+           "entry '%s' runs past the entry area", e->shown);
+}
+
+/* Cross-check entry 'e' against its local header; entries end at 'limit'. */
+static void check_local(struct rctx *c, const unsigned char *buf,
+                        uint64_t limit, struct rentry *e)
+{
+    const unsigned char *p = buf + e->local_off;
+
+    if (e->local_off + LOCAL_LEN > limit) {
+        report_out_of_bounds(c, e);
+        return;
+    }
+    if (get32(p) != SIG_LOCAL) {
+        report(c, BX_SEV_ERROR, "ZIP-FORMAT", "条目 '%s' 的本地文件头缺失",
+               "entry '%s' has no local header at its offset", e->shown);
+        return;
+    }
+    e->data_off = e->local_off + LOCAL_LEN + get16(p + 26) + get16(p + 28);
+    e->end = e->data_off + e->pub.csize;
+    if (e->end > limit) {
+        report_out_of_bounds(c, e);
+        return;
+    }
+    if (check_local_header(c, p, e) != 0 || check_local_values(c, p, e) != 0) {
+        return;
+    }
+    if (e->flags & FLAG_DESCRIPTOR) {
+        check_descriptor(c, buf, limit, e);
+    }
+}
+
+static int cmp_offset(const void *a, const void *b)
+{
+    const struct rentry *x = *(const struct rentry *const *)a;
+    const struct rentry *y = *(const struct rentry *const *)b;
+
+    return x->local_off < y->local_off ? -1 : x->local_off > y->local_off;
+}
+
+/* Entries must not share bytes (the "overlapping files" zip bomb). */
+static int check_overlap(struct rctx *c, const struct bxzip_reader *r)
+{
+    const struct rentry **v = calloc(r->count ? r->count : 1, sizeof(*v));
+    size_t i;
+
+    if (v == NULL) {
+        return BX_E_NOMEM;
+    }
+    for (i = 0; i < r->count; i++) {
+        v[i] = &r->ents[i];
+    }
+    qsort(v, r->count, sizeof(*v), cmp_offset);
+    for (i = 1; i < r->count; i++) {
+        if (v[i - 1]->end <= v[i]->local_off) {
+            continue;
+        }
+        report(c, BX_SEV_ERROR, "ZIP-OVERLAP", "条目 '%s' 与 '%s' 的数据重叠",
+               "entries '%s' and '%s' overlap", v[i - 1]->shown, v[i]->shown);
+    }
+    free(v);
+    return BX_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Reader: open, query, free                                         */
+/* ---------------------------------------------------------------- */
+
+void bxzip_limits_default(struct bxzip_limits *l)
+{
+    l->max_entries = 10000;
+    l->max_entry_size = UINT64_C(256) << 20;
+    l->max_total_size = UINT64_C(1) << 30;
+    l->max_ratio = 200;
+}
+
+static void limits_fill(struct bxzip_limits *l, const struct bxzip_limits *in)
+{
+    struct bxzip_limits def;
+
+    bxzip_limits_default(&def);
+    *l = in != NULL ? *in : def;
+    l->max_entries = l->max_entries ? l->max_entries : def.max_entries;
+    l->max_entry_size =
+        l->max_entry_size ? l->max_entry_size : def.max_entry_size;
+    l->max_total_size =
+        l->max_total_size ? l->max_total_size : def.max_total_size;
+    l->max_ratio = l->max_ratio ? l->max_ratio : def.max_ratio;
+}
+
+/*
+ * Run every check in order.  A stage that leaves the structure in doubt
+ * (BX_E_PARSE) stops the later stages, which rely on it.
+ */
+static int check_archive(struct rctx *c, struct bxzip_reader *r)
+{
+    struct eocd eo;
+    size_t i;
+    int rc;
+
+    rc = find_eocd(c, r->buf, r->len, &r->lim, &eo);
+    if (rc == BX_OK) {
+        rc = read_central(c, r, &eo);
+    }
+    if (rc == BX_OK && c->rc != BX_E_PARSE) {
+        rc = check_unique(c, r);
+    }
+    if (rc != BX_OK || c->rc == BX_E_PARSE || c->rc == BX_E_NOMEM) {
+        return rc != BX_OK ? rc : c->rc;
+    }
+    check_total(c, r);
+    for (i = 0; i < r->count; i++) {
+        check_local(c, r->buf, eo.cd_off, &r->ents[i]);
+    }
+    if (c->rc == BX_E_PARSE) {
+        return c->rc;
+    }
+    rc = check_overlap(c, r);
+    return rc != BX_OK ? rc : c->rc;
+}
+
+int bxzip_reader_open(const void *buf, size_t len,
+                      const struct bxzip_limits *lim, const char *file,
+                      struct bx_diags *diags, struct bxzip_reader **out)
+{
+    struct rctx c = {diags, file, BX_OK, 0};
+    struct bxzip_reader *r = NULL;
+    int rc = BX_E_NOMEM;
+
+    if (out == NULL || (buf == NULL && len > 0)) {
+        return BX_E_ARG;
+    }
+    *out = NULL;
+    r = calloc(1, sizeof(*r));
+    if (r == NULL) {
+        goto out;
+    }
+    r->buf = buf;
+    r->len = len;
+    r->file = util_strdup(file);
+    if (file != NULL && r->file == NULL) {
+        goto out;
+    }
+    limits_fill(&r->lim, lim);
+    rc = check_archive(&c, r);
+    if (rc != BX_OK) {
+        goto out;
+    }
+    *out = r;
+    r = NULL; /* ownership moved to the caller */
+out:
+    bxzip_reader_free(r);
+    return rc;
+}
+
+size_t bxzip_reader_count(const struct bxzip_reader *r)
+{
+    return r->count;
+}
+
+const struct bxzip_entry *bxzip_reader_entry(const struct bxzip_reader *r,
+                                             size_t i)
+{
+    return i < r->count ? &r->ents[i].pub : NULL;
+}
+
+void bxzip_reader_free(struct bxzip_reader *r)
+{
+    size_t i;
+
+    if (r == NULL) {
+        return;
+    }
+    for (i = 0; i < r->count; i++) {
+        free((char *)r->ents[i].pub.name);
+        free(r->ents[i].shown);
+    }
+    free(r->ents);
+    free(r->file);
+    free(r);
+}
+
+/* ---------------------------------------------------------------- */
+/* Reader: extraction                                                */
+/* ---------------------------------------------------------------- */
+
+/* Explain how the inflate of 'e' failed ('zr' from inflate()). */
+static void report_inflate(struct rctx *c, const struct rentry *e, int zr,
+                           const z_stream *s)
+{
+    if (zr == Z_MEM_ERROR) {
+        c->rc = BX_E_NOMEM;
+    } else if (zr == Z_STREAM_END && s->total_out < e->pub.size) {
+        report(c, BX_SEV_ERROR, "ZIP-SIZE-MISMATCH",
+               "条目 '%s' 解压后只有 %lu 字节，声明 %llu 字节",
+               "entry '%s' inflates to %lu bytes, fewer than the %llu "
+               "declared",
+               e->shown, (unsigned long)s->total_out,
+               (unsigned long long)e->pub.size);
+    } else if (zr == Z_STREAM_END) {
+        report(c, BX_SEV_ERROR, "ZIP-SIZE-MISMATCH",
+               "条目 '%s' 的压缩数据在流结束后还有 %u 字节",
+               "entry '%s' has %u compressed bytes after its stream ends",
+               e->shown, s->avail_in);
+    } else if (s->total_out > e->pub.size) {
+        report(c, BX_SEV_ERROR, "ZIP-BOMB",
+               "条目 '%s' 解压后超过声明的 %llu 字节",
+               "entry '%s' inflates to more than the %llu bytes declared",
+               e->shown, (unsigned long long)e->pub.size);
+    } else if (zr == Z_BUF_ERROR) {
+        report(c, BX_SEV_ERROR, "ZIP-TRUNCATED", "条目 '%s' 的压缩数据不完整",
+               "compressed data of entry '%s' ends early", e->shown);
+    } else {
+        report(c, BX_SEV_ERROR, "ZIP-FORMAT", "条目 '%s' 的压缩数据已损坏",
+               "compressed data of entry '%s' is corrupt", e->shown);
+    }
+}
+
+/*
+ * Inflate 'e' into 'out', which has room for its declared size plus one
+ * byte: filling that byte proves the data is longer than declared, and
+ * inflation stops there.
+ */
+static int inflate_entry(struct rctx *c, const struct rentry *e,
+                         const unsigned char *src, unsigned char *out)
+{
+    z_stream s;
+    int zr;
+
+    memset(&s, 0, sizeof(s));
+    zr = inflateInit2(&s, RAW_DEFLATE);
+    if (zr != Z_OK) {
+        return zr == Z_MEM_ERROR ? BX_E_NOMEM : BX_E_INTERNAL;
+    }
+    s.next_in = src;
+    s.avail_in = (uInt)e->pub.csize;
+    s.next_out = out;
+    s.avail_out = (uInt)e->pub.size + 1;
+    zr = inflate(&s, Z_FINISH);
+    if (zr != Z_STREAM_END || s.total_out != e->pub.size || s.avail_in != 0) {
+        report_inflate(c, e, zr, &s);
+    }
+    inflateEnd(&s);
+    return c->rc;
+}
+
+/* Decompress 'e' into 'buf' (room for its size + 1) and check its CRC. */
+static int decode_entry(struct rctx *c, const struct bxzip_reader *r,
+                        const struct rentry *e, unsigned char *buf)
+{
+    int rc;
+
+    if (e->pub.method == METHOD_STORE) {
+        memcpy(buf, r->buf + e->data_off, (size_t)e->pub.size);
+    } else {
+        rc = inflate_entry(c, e, r->buf + e->data_off, buf);
+        if (rc != BX_OK) {
+            return rc;
+        }
+    }
+    if (crc32(0, buf, (uInt)e->pub.size) != e->pub.crc) {
+        report(c, BX_SEV_ERROR, "ZIP-CRC", "条目 '%s' 的数据 CRC 校验失败",
+               "entry '%s' fails its CRC check", e->shown);
+    }
+    return c->rc;
+}
+
+int bxzip_reader_extract(struct bxzip_reader *r, size_t i, unsigned char **data,
+                         size_t *len, struct bx_diags *diags)
+{
+    struct rctx c = {diags, NULL, BX_OK, 0};
+    const struct rentry *e;
+    unsigned char *buf = NULL;
+    int rc = BX_E_ARG;
+
+    if (data == NULL || len == NULL) {
+        return BX_E_ARG;
+    }
+    *data = NULL;
+    *len = 0;
+    if (r == NULL || i >= r->count) {
+        goto out;
+    }
+    e = &r->ents[i];
+    c.file = r->file;
+    rc = BX_E_NOMEM;
+    buf = malloc((size_t)e->pub.size + 1);
+    if (buf == NULL) {
+        goto out;
+    }
+    rc = decode_entry(&c, r, e, buf);
+    if (rc != BX_OK) {
+        goto out;
+    }
+    buf[e->pub.size] = '\0';
+    *data = buf;
+    *len = (size_t)e->pub.size;
+    buf = NULL; /* ownership moved to the caller */
+out:
+    free(buf);
+    return rc;
+}
