@@ -41,7 +41,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-unit check-golden check-install lint asan ubsan valgrind coverage \
+.PHONY: all check check-unit check-golden check-install check-bundle check-zip lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -74,7 +74,17 @@ $(BIN): $(CLI_OBJ) $(LIBA)
 $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
-check: check-unit check-golden check-install
+check: check-unit check-golden check-bundle check-zip check-install
+
+check-bundle: $(BIN)
+	$(TEST_ENV) sh tests/bundle/run.sh $(CURDIR)/$(BIN)
+
+$(BUILD)/bxzip_driver: tests/unit/bxzip_driver.c $(LIBA)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/unit/bxzip_driver.c $(LIBA) $(LDFLAGS) \
+	    $(PKG_LIBS)
+
+check-zip: $(BUILD)/bxzip_driver
+	$(TEST_ENV) sh tests/zip/interop.sh $(CURDIR)/$(BUILD)/bxzip_driver
 
 check-install: $(BIN)
 	$(TEST_ENV) sh tests/install/run.sh

@@ -177,6 +177,16 @@ static int run(struct bx_context *ctx, char **files, int n,
             worst = code;
         }
     }
+    if (worst == BX_EXIT_INVALID) {
+        fprintf(
+            stderr,
+            o->b.lang == BX_LANG_ZH
+                ? "budgetx bundle: 有提交文件未通过校验，未生成提交包（可用 "
+                  "--allow-invalid 打包并记录未通过结论）\n"
+                : "budgetx bundle: a submission was rejected; no bundle "
+                  "written (--allow-invalid bundles it with the rejected "
+                  "verdict recorded)\n");
+    }
     if (worst == BX_EXIT_OK) {
         rc = bx_bundle_build(ctx, ptrs, (size_t)n, &o->b, &diags, &zip, &len);
         cli_print_diags(stderr, &diags, o->b.lang);

@@ -127,6 +127,25 @@ static void init_opts(struct vopts *o, const char *cmd)
     bx_options_init(&o->lib);
 }
 
+/* "bundle.zip: intact; 1 submission; accepted" after the findings. */
+static void print_status(const struct bx_verify *v, enum bx_lang lang)
+{
+    int zh = lang == BX_LANG_ZH;
+
+    if (v->status != BX_OK) {
+        printf(zh ? "%s：无法读取\n" : "%s: unreadable\n", v->result.path);
+        return;
+    }
+    printf(zh ? "%s：%s；提交文件 %zu 个%s；%s\n"
+              : "%s: %s; %zu submission%s; %s\n",
+           v->result.path,
+           v->intact ? (zh ? "完整" : "intact")
+                     : (zh ? "已被改动或不完整" : "ALTERED or incomplete"),
+           v->nsubmissions, zh ? "" : (v->nsubmissions == 1 ? "" : "s"),
+           v->intact && v->accepted ? (zh ? "通过" : "accepted")
+                                    : (zh ? "未通过" : "rejected"));
+}
+
 static int print_report(struct bx_verify *v, size_t n, const struct vopts *o,
                         struct bx_context *ctx)
 {
@@ -151,6 +170,9 @@ static int print_report(struct bx_verify *v, size_t n, const struct vopts *o,
     if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
         cli_write_stdout(text, len) != 0) {
         rc = -1;
+    }
+    for (i = 0; rc == 0 && o->format == BX_REPORT_TEXT && i < n; i++) {
+        print_status(&v[i], o->lang);
     }
     free(text);
     free(files);

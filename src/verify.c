@@ -66,10 +66,12 @@ int bx_verify_exit_code(const struct bx_verify *v)
     switch (v->status) {
     case BX_OK:
         return v->intact && v->accepted ? BX_EXIT_OK : BX_EXIT_INVALID;
+    case BX_E_INVALID:
+        /* a zip we could read, with unsafe or altered content */
+        return BX_EXIT_INVALID;
     case BX_E_IO:
     case BX_E_PARSE:
     case BX_E_LIMIT:
-    case BX_E_INVALID:
         return BX_EXIT_IO;
     default:
         return BX_EXIT_INTERNAL;
@@ -560,10 +562,14 @@ int bx_bundle_unpack(struct bx_verify *v, const char *dir, int force)
         return BX_E_STATE;
     }
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        return BX_E_IO;
+        root = -1;
+    } else {
+        root = open(dir, O_RDONLY | O_DIRECTORY);
     }
-    root = open(dir, O_RDONLY | O_DIRECTORY);
     if (root < 0) {
+        finding(v, BX_SEV_FATAL, "UNPACK-DIR", dir, "无法创建或打开目标目录",
+                "cannot create or open the target "
+                "directory");
         return BX_E_IO;
     }
     for (i = 0; i < b->count && rc == BX_OK; i++) {
