@@ -36,27 +36,6 @@ static const char *sev_zh(enum bx_severity sev)
     return (unsigned)sev < BX_SEV_COUNT ? names[sev] : "?";
 }
 
-static void text_values(struct bx_buf *b, const struct bx_diag *d, int zh)
-{
-    if (d->printed == NULL && d->computed == NULL) {
-        return;
-    }
-    buf_puts(b, zh ? "（" : " (");
-    if (d->printed != NULL) {
-        buf_printf(b, zh ? "填报 %s" : "printed %s", d->printed);
-    }
-    if (d->computed != NULL) {
-        buf_printf(b, zh ? "，计算 %s" : ", computed %s", d->computed);
-    }
-    if (d->difference != NULL) {
-        buf_printf(b, zh ? "，差额 %s" : ", difference %s", d->difference);
-    }
-    if (d->tolerance != NULL) {
-        buf_printf(b, zh ? "，容差 %s" : ", tolerance %s", d->tolerance);
-    }
-    buf_puts(b, zh ? "）" : ")");
-}
-
 static void text_finding(struct bx_buf *b, const char *path,
                          const struct bx_diag *d, enum bx_lang lang)
 {
@@ -71,7 +50,6 @@ static void text_finding(struct bx_buf *b, const char *path,
                lang == BX_LANG_ZH ? sev_zh(d->severity)
                                   : bx_severity_name(d->severity),
                d->code != NULL ? d->code : "-", bx_diag_message(d, lang));
-    text_values(b, d, lang == BX_LANG_ZH);
     buf_puts(b, "\n");
 }
 
