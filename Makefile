@@ -110,7 +110,8 @@ ubsan:
 	    LDFLAGS="-fsanitize=undefined" check
 
 valgrind: $(BIN) $(UNIT)
-	$(TEST_ENV) BX_TEST_ROOT=$(CURDIR) valgrind -q --error-exitcode=99 \
+	$(TEST_ENV) BX_TEST_ROOT=$(CURDIR) BX_TEST_QUICK=1 valgrind -q \
+	    --error-exitcode=99 \
 	    --leak-check=full --errors-for-leak-kinds=definite $(UNIT)
 	$(TEST_ENV) BX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite" sh tests/golden/run.sh \
@@ -166,6 +167,10 @@ fuzz:
 	        -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t \
 	        tests/fuzz/corpus/$$t || exit 1; \
 	done
+
+# docs/rules.md is generated from the rule set; the output is committed
+docs:
+	xsltproc -o docs/rules.md xslt/rules-doc.xsl schemas/rules/2024.xml
 
 bench: $(BIN)
 	sh tests/bench/run.sh $(CURDIR)/$(BIN)

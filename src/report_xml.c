@@ -1,0 +1,270 @@
+/*
+ * XML and HTML reports.  The XML follows schemas/report.xsd and is written
+ * with our buffer helpers; the HTML is that XML transformed by
+ * xslt/report-html.xsl.  Like xmlio.c, this file uses libxslt directly (a
+ * pragmatic exception: one stylesheet, run once per report).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "report_xml.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxslt/security.h>
+#include <libxslt/transform.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/xsltutils.h>
+
+#include "internal.h"
+#include "util.h"
+
+#define REPORT_NS "urn:budgetx:report:1"
+
+static const char *status_token(int status)
+{
+    static const char *const names[] = {"ok",     "nomem",   "io",      "parse",
+                                        "limit",  "data",    "state",   "arg",
+                                        "exists", "invalid", "internal"};
+
+    if (status > 0 || status < BX_E_INTERNAL)
+        return "internal";
+    return names[-status];
+}
+
+static const char *schema_token(int valid)
+{
+    return valid == 1 ? "yes" : valid == 0 ? "no" : "not-checked";
+}
+
+/* <name>text</name> when 'text' is set. */
+static void element(struct bx_buf *b, const char *name, const char *text)
+{
+    if (text == NULL)
+        return;
+    buf_printf(b, "      <%s>", name);
+    buf_xml_str(b, text);
+    buf_printf(b, "</%s>\n", name);
+}
+
+static void message(struct bx_buf *b, const char *lang, const char *text)
+{
+    if (text == NULL)
+        return;
+    buf_printf(b, "      <message xml:lang=\"%s\">", lang);
+    buf_xml_str(b, text);
+    buf_puts(b, "</message>\n");
+}
+
+static void finding(struct bx_buf *b, const struct bx_diag *d)
+{
+    buf_printf(b, "    <finding severity=\"%s\" code=\"",
+               bx_severity_name(d->severity));
+    buf_xml_str(b, d->code != NULL ? d->code : "");
+    buf_puts(b, "\"");
+    if (d->rule != NULL) {
+        buf_puts(b, " rule=\"");
+        buf_xml_str(b, d->rule);
+        buf_puts(b, "\"");
+    }
+    if (d->line > 0)
+        buf_printf(b, " line=\"%ld\"", d->line);
+    if (d->column > 0)
+        buf_printf(b, " column=\"%ld\"", d->column);
+    buf_puts(b, ">\n");
+    element(b, "table", d->table);
+    element(b, "row", d->row);
+    element(b, "columnLabel", d->column_label);
+    element(b, "printed", d->printed);
+    element(b, "computed", d->computed);
+    element(b, "difference", d->difference);
+    element(b, "tolerance", d->tolerance);
+    element(b, "xpath", d->xpath);
+    /* at least one message: the schema requires it */
+    if (d->message_zh == NULL && d->message_en == NULL)
+        message(b, "en", "");
+    message(b, "zh", d->message_zh);
+    message(b, "en", d->message_en);
+    buf_puts(b, "    </finding>\n");
+}
+
+static void file_result(struct bx_buf *b, const struct bx_file_result *f,
+                        enum bx_severity fail_on)
+{
+    const size_t *n = f->diags != NULL ? f->diags->by_severity : NULL;
+    size_t i;
+
+    buf_puts(b, "  <file path=\"");
+    buf_xml_str(b, f->path != NULL ? f->path : "");
+    buf_puts(b, "\"");
+    if (f->sha256 != NULL && f->sha256[0] != '\0')
+        buf_printf(b, " sha256=\"%s\"", f->sha256);
+    buf_printf(b, " verdict=\"%s\" status=\"%s\" schemaValid=\"%s\">\n",
+               bx_file_accepted(f, fail_on) ? "accepted" : "rejected",
+               status_token(f->status), schema_token(f->schema_valid));
+    buf_printf(b,
+               "    <counts info=\"%zu\" warning=\"%zu\" error=\"%zu\" "
+               "fatal=\"%zu\"/>\n",
+               n ? n[BX_SEV_INFO] : 0, n ? n[BX_SEV_WARNING] : 0,
+               n ? n[BX_SEV_ERROR] : 0, n ? n[BX_SEV_FATAL] : 0);
+    if (f->ruleset_id != NULL) {
+        buf_puts(b, "    <ruleset id=\"");
+        buf_xml_str(b, f->ruleset_id);
+        buf_puts(b, "\" version=\"");
+        buf_xml_str(b, f->ruleset_version ? f->ruleset_version : "");
+        buf_puts(b, "\"/>\n");
+    }
+    for (i = 0; f->diags != NULL && i < f->diags->count; i++)
+        finding(b, &f->diags->items[i]);
+    buf_puts(b, "  </file>\n");
+}
+
+int report_render_xml(const struct bx_report *rep, char **out, size_t *len)
+{
+    struct bx_buf b;
+    size_t accepted = 0;
+    size_t i;
+
+    *out = NULL;
+    if (len != NULL)
+        *len = 0;
+    for (i = 0; i < rep->nfiles; i++)
+        accepted += (size_t)bx_file_accepted(&rep->files[i], rep->fail_on);
+    buf_init(&b);
+    buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    buf_printf(&b,
+               "<report xmlns=\"%s\" tool=\"budgetx\" version=\"%s\" "
+               "lang=\"%s\" failOn=\"%s\">\n",
+               REPORT_NS, BX_VERSION, rep->lang == BX_LANG_EN ? "en" : "zh",
+               bx_severity_name(rep->fail_on));
+    buf_printf(&b,
+               "  <summary files=\"%zu\" accepted=\"%zu\" rejected=\"%zu\"/>\n",
+               rep->nfiles, accepted, rep->nfiles - accepted);
+    for (i = 0; i < rep->nfiles; i++)
+        file_result(&b, &rep->files[i], rep->fail_on);
+    buf_puts(&b, "</report>\n");
+    if (b.failed) {
+        buf_release(&b);
+        return BX_E_NOMEM;
+    }
+    *out = buf_take(&b, len);
+    return *out != NULL ? BX_OK : BX_E_NOMEM;
+}
+
+/* ------------------------------------------------------------------ */
+/* HTML                                                                */
+/* ------------------------------------------------------------------ */
+
+/* Forbid writing files, creating directories and any network access. */
+static xsltSecurityPrefsPtr locked_prefs(void)
+{
+    xsltSecurityPrefsPtr p = xsltNewSecurityPrefs();
+
+    if (p == NULL)
+        return NULL;
+    if (xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid) !=
+            0 ||
+        xsltSetSecurityPrefs(p, XSLT_SECPREF_CREATE_DIRECTORY,
+                             xsltSecurityForbid) != 0 ||
+        xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_NETWORK,
+                             xsltSecurityForbid) != 0 ||
+        xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_NETWORK,
+                             xsltSecurityForbid) != 0) {
+        xsltFreeSecurityPrefs(p);
+        return NULL;
+    }
+    return p;
+}
+
+static int load_stylesheet(struct bx_context *ctx, xsltStylesheetPtr *out)
+{
+    char *path = context_path(ctx, "xslt/report-html.xsl");
+    xmlDocPtr doc;
+
+    *out = NULL;
+    if (path == NULL)
+        return BX_E_NOMEM;
+    doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    free(path);
+    if (doc == NULL)
+        return BX_E_DATA;
+    *out = xsltParseStylesheetDoc(doc);
+    if (*out == NULL) {
+        xmlFreeDoc(doc);
+        return BX_E_DATA;
+    }
+    return BX_OK;
+}
+
+/* Apply 'style' to 'doc' with the language parameter; output in '*out'. */
+static int transform(xsltStylesheetPtr style, xmlDocPtr doc, enum bx_lang lang,
+                     char **out, size_t *len)
+{
+    const char *params[] = {"lang", lang == BX_LANG_EN ? "'en'" : "'zh'", NULL};
+    xsltSecurityPrefsPtr prefs = locked_prefs();
+    xsltTransformContextPtr tctx = NULL;
+    xmlDocPtr res = NULL;
+    xmlChar *text = NULL;
+    int size = 0;
+    int rc = BX_E_NOMEM;
+
+    if (prefs == NULL)
+        goto out;
+    tctx = xsltNewTransformContext(style, doc);
+    if (tctx == NULL || xsltSetCtxtSecurityPrefs(prefs, tctx) != 0)
+        goto out;
+    rc = BX_E_INTERNAL;
+    res = xsltApplyStylesheetUser(style, doc, params, NULL, NULL, tctx);
+    if (res == NULL || xsltSaveResultToString(&text, &size, res, style) != 0)
+        goto out;
+    *out = malloc((size_t)size + 1);
+    rc = BX_E_NOMEM;
+    if (*out == NULL)
+        goto out;
+    if (size > 0)
+        memcpy(*out, text, (size_t)size);
+    (*out)[size] = '\0';
+    if (len != NULL)
+        *len = (size_t)size;
+    rc = BX_OK;
+out:
+    xmlFree(text);
+    xmlFreeDoc(res);
+    xsltFreeTransformContext(tctx);
+    xsltFreeSecurityPrefs(prefs);
+    return rc;
+}
+
+int report_render_html(const struct bx_report *rep, struct bx_context *ctx,
+                       char **out, size_t *len)
+{
+    xsltStylesheetPtr style = NULL;
+    xmlDocPtr doc = NULL;
+    char *xml = NULL;
+    size_t xlen = 0;
+    int rc;
+
+    *out = NULL;
+    if (len != NULL)
+        *len = 0;
+    if (ctx == NULL)
+        return BX_E_ARG;
+    rc = report_render_xml(rep, &xml, &xlen);
+    if (rc != BX_OK)
+        goto out;
+    rc = load_stylesheet(ctx, &style);
+    if (rc != BX_OK)
+        goto out;
+    /* our own output: trusted, but parsed with the network off anyway */
+    doc = xmlReadMemory(xml, (int)xlen, "report.xml", "UTF-8", XML_PARSE_NONET);
+    rc = BX_E_INTERNAL;
+    if (doc == NULL)
+        goto out;
+    rc = transform(style, doc, rep->lang, out, len);
+out:
+    xmlFreeDoc(doc);
+    xsltFreeStylesheet(style);
+    free(xml);
+    return rc;
+}

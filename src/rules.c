@@ -1,0 +1,1193 @@
+/*
+ * Business rules: loads schemas/rules/YYYY.xml, validates it against
+ * schemas/rules.xsd, compiles every XPath once and keeps the rule set (and
+ * its code lists) in the context, one per fiscal year, for all files of a
+ * run.  Evaluation is in rules_eval.c.  Uses libxml2 directly (see rules.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "rules.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlschemas.h>
+#include <libxml/xpathInternals.h>
+
+#include "util.h"
+#include "xmlio.h"
+
+#define RULES_NS "urn:budgetx:rules:1"
+#define XML_NS "http://www.w3.org/XML/1998/namespace"
+
+/* One fiscal year asked for, and the rule set that serves it. */
+struct year_map {
+    int year;
+    struct bx_ruleset *rs; /* not owned (the cache's 'sets' owns it) */
+    int fallback;          /* the rule set is for another year */
+};
+
+struct rules_cache {
+    void *schema; /* xmlSchemaPtr of rules.xsd */
+    struct bx_ruleset **sets;
+    size_t nsets;
+    struct year_map *years;
+    size_t nyears;
+};
+
+/* ------------------------------------------------------------------ */
+/* Small helpers over the rule document                                */
+/* ------------------------------------------------------------------ */
+
+static int is_rules_elem(xmlNodePtr n, const char *name)
+{
+    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           xmlStrEqual(n->ns->href, BAD_CAST RULES_NS) &&
+           (name == NULL || xmlStrEqual(n->name, BAD_CAST name));
+}
+
+static xmlNodePtr first_child(xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr c;
+
+    for (c = parent ? parent->children : NULL; c != NULL; c = c->next) {
+        if (is_rules_elem(c, name))
+            return c;
+    }
+    return NULL;
+}
+
+static xmlNodePtr next_sibling(xmlNodePtr n, const char *name)
+{
+    for (n = n ? n->next : NULL; n != NULL; n = n->next) {
+        if (is_rules_elem(n, name))
+            return n;
+    }
+    return NULL;
+}
+
+/* Attribute value as a string owned by the document, or NULL. */
+static const char *attr(xmlNodePtr n, const char *name)
+{
+    xmlAttrPtr a = xmlHasNsProp(n, BAD_CAST name, NULL);
+
+    if (a == NULL || a->children == NULL)
+        return a != NULL ? "" : NULL;
+    return (const char *)a->children->content;
+}
+
+/* Text of the first element content child, or "". */
+static const char *text_of(xmlNodePtr n)
+{
+    xmlNodePtr c;
+
+    for (c = n->children; c != NULL; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+            return (const char *)c->content;
+    }
+    return "";
+}
+
+/*
+ * The text of the child elements 'name' in each language: out[0] zh,
+ * out[1] en; a missing language falls back to the other one.
+ */
+static void texts(xmlNodePtr parent, const char *name, const char *out[2])
+{
+    xmlNodePtr c;
+    xmlChar *lang;
+
+    out[0] = NULL;
+    out[1] = NULL;
+    for (c = first_child(parent, name); c != NULL; c = next_sibling(c, name)) {
+        lang = xmlGetNsProp(c, BAD_CAST "lang", BAD_CAST XML_NS);
+        if (lang != NULL && xmlStrEqual(lang, BAD_CAST "en"))
+            out[BX_LANG_EN] = text_of(c);
+        else
+            out[BX_LANG_ZH] = text_of(c);
+        xmlFree(lang);
+    }
+    if (out[0] == NULL)
+        out[0] = out[1] ? out[1] : "";
+    if (out[1] == NULL)
+        out[1] = out[0];
+}
+
+static void *grow(void *p, size_t n, size_t *cap, size_t size)
+{
+    void *q;
+    size_t c;
+
+    if (n < *cap)
+        return p;
+    c = *cap ? *cap * 2 : 16;
+    q = realloc(p, c * size);
+    if (q != NULL)
+        *cap = c;
+    return q;
+}
+
+static int data_error(struct bx_diags *diags, const char *file,
+                      const char *what, const char *detail)
+{
+    struct bx_buf zh;
+    struct bx_buf en;
+
+    buf_init(&zh);
+    buf_init(&en);
+    buf_printf(&zh, "规则文件有误：%s：%s", what, detail ? detail : "");
+    buf_printf(&en, "broken rule file: %s: %s", what, detail ? detail : "");
+    if (!zh.failed && !en.failed)
+        bx_diags_addf(diags, BX_SEV_FATAL, "RULES-DATA", file, 0, zh.data,
+                      en.data);
+    buf_release(&zh);
+    buf_release(&en);
+    return BX_E_DATA;
+}
+
+/* ------------------------------------------------------------------ */
+/* Freeing                                                             */
+/* ------------------------------------------------------------------ */
+
+static void codelist_release(struct bx_codelist *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->ncodes; i++)
+        free(l->codes[i].aliases);
+    for (i = 0; i < l->nstrings; i++)
+        xmlFree(l->strings[i]);
+    free(l->codes);
+    free(l->strings);
+    xmlFreeDoc(l->doc);
+}
+
+static void check_release(struct bx_rcheck *c)
+{
+    size_t i;
+
+    for (i = 0; i < BX_X_COUNT; i++)
+        xmlXPathFreeCompExpr(c->x[i]);
+    for (i = 0; i < c->npairs; i++) {
+        xmlXPathFreeCompExpr(c->pairs[i].left);
+        xmlXPathFreeCompExpr(c->pairs[i].right);
+    }
+    free(c->pairs);
+    free(c->scopes);
+    free(c->column);
+}
+
+void rules_set_free(struct bx_ruleset *rs)
+{
+    size_t i;
+
+    if (rs == NULL)
+        return;
+    for (i = 0; i < rs->nchecks; i++)
+        check_release(&rs->checks[i]);
+    for (i = 0; i < rs->ntables; i++) {
+        free(rs->tables[i].label[0]);
+        free(rs->tables[i].label[1]);
+        free(rs->tables[i].columns);
+    }
+    for (i = 0; i < rs->nfigures; i++)
+        xmlXPathFreeCompExpr(rs->figures[i].select);
+    for (i = 0; i < rs->nlists; i++)
+        codelist_release(&rs->lists[i]);
+    free(rs->checks);
+    free(rs->tables);
+    free(rs->figures);
+    free(rs->lists);
+    free(rs->rules);
+    free(rs->ns);
+    xmlFreeDoc(rs->doc);
+    free(rs);
+}
+
+/* ------------------------------------------------------------------ */
+/* XPath compilation                                                   */
+/* ------------------------------------------------------------------ */
+
+/* A new XPath context on 'doc' with the rule set's prefixes. */
+static xmlXPathContextPtr new_xpath(const struct bx_ruleset *rs, xmlDocPtr doc)
+{
+    xmlXPathContextPtr xp = xmlXPathNewContext(doc);
+    size_t i;
+
+    if (xp == NULL)
+        return NULL;
+    for (i = 0; i < rs->nns; i++)
+        xmlXPathRegisterNs(xp, BAD_CAST rs->ns[i].prefix,
+                           BAD_CAST rs->ns[i].uri);
+    return xp;
+}
+
+/* 'expr' with every "{col}" replaced by 'col' (NULL: unchanged). */
+static char *expand_col(const char *expr, const char *col)
+{
+    struct bx_buf b;
+    const char *p;
+
+    buf_init(&b);
+    while (col != NULL && (p = strstr(expr, "{col}")) != NULL) {
+        buf_append(&b, expr, (size_t)(p - expr));
+        buf_puts(&b, col);
+        expr = p + 5;
+    }
+    buf_puts(&b, expr);
+    return buf_take(&b, NULL);
+}
+
+/* Silences libxml2's XPath compile messages; we report our own. */
+static void quiet_error(void *data, xmlErrorPtr err)
+{
+    (void)data;
+    (void)err;
+}
+
+/*
+ * Compile attribute 'name' of check element 'el' (after {col}
+ * expansion).  A missing optional attribute leaves '*out' NULL.
+ */
+static int compile_attr(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
+                        const char *col, const char *file,
+                        struct bx_diags *diags, xmlXPathCompExprPtr *out)
+{
+    const char *src = attr(el, name);
+    char *expr;
+
+    *out = NULL;
+    if (src == NULL)
+        return BX_OK;
+    expr = expand_col(src, col);
+    if (expr == NULL)
+        return BX_E_NOMEM;
+
+    xmlSetStructuredErrorFunc(NULL, quiet_error);
+    *out = xmlXPathCtxtCompile(xp, BAD_CAST expr);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (*out == NULL) {
+        data_error(diags, file, "XPath", expr);
+        free(expr);
+        return BX_E_DATA;
+    }
+    free(expr);
+    return BX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks                                                              */
+/* ------------------------------------------------------------------ */
+
+struct kind_def {
+    const char *element;
+    enum bx_check_kind kind;
+    const char *attrs[BX_X_COUNT - 2]; /* names for BX_X_A..BX_X_D */
+};
+
+static const struct kind_def kinds[] = {
+    {"sum", BX_CHECK_SUM, {"total", "parts", NULL, NULL}},
+    {"equal", BX_CHECK_EQUAL, {"left", "right", NULL, NULL}},
+    {"le", BX_CHECK_LE, {"part", "whole", NULL, NULL}},
+    {"assert", BX_CHECK_ASSERT, {"test", "value", NULL, NULL}},
+    {"exists", BX_CHECK_EXISTS, {"value", "in", NULL, NULL}},
+    {"codelist", BX_CHECK_CODELIST, {"code", "name", "label", NULL}},
+    {"pairing", BX_CHECK_PAIRING, {"dep", "gov", NULL, "unitType"}},
+    {"emptyNote", BX_CHECK_EMPTYNOTE, {NULL, NULL, "note", "hasData"}},
+    {"match", BX_CHECK_MATCH, {"left", "right", "key", NULL}},
+    {"costCap", BX_CHECK_COSTCAP, {"amount", "caps", NULL, NULL}},
+    {"figure", BX_CHECK_FIGURE, {NULL, NULL, NULL, NULL}},
+    {"share", BX_CHECK_SHARE, {NULL, NULL, NULL, NULL}},
+    {"growth", BX_CHECK_GROWTH, {NULL, NULL, "change", NULL}},
+};
+
+static const struct kind_def *kind_of(xmlNodePtr el)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (xmlStrEqual(el->name, BAD_CAST kinds[i].element))
+            return &kinds[i];
+    }
+    return NULL;
+}
+
+static enum bx_severity parse_severity(const char *s)
+{
+    if (s != NULL && strcmp(s, "warning") == 0)
+        return BX_SEV_WARNING;
+    if (s != NULL && strcmp(s, "info") == 0)
+        return BX_SEV_INFO;
+    return BX_SEV_ERROR;
+}
+
+static int compile_pairs(xmlXPathContextPtr xp, xmlNodePtr el, const char *col,
+                         const char *file, struct bx_diags *diags,
+                         struct bx_rcheck *c)
+{
+    xmlNodePtr p;
+    size_t n = 0;
+    int rc;
+
+    for (p = first_child(el, "pair"); p != NULL; p = next_sibling(p, "pair"))
+        n++;
+    if (n == 0)
+        return BX_OK;
+    c->pairs = calloc(n, sizeof(*c->pairs));
+    if (c->pairs == NULL)
+        return BX_E_NOMEM;
+    for (p = first_child(el, "pair"); p != NULL; p = next_sibling(p, "pair")) {
+        struct bx_pair_expr *pe = &c->pairs[c->npairs++];
+
+        rc = compile_attr(xp, p, "left", col, file, diags, &pe->left);
+        if (rc == BX_OK)
+            rc = compile_attr(xp, p, "right", col, file, diags, &pe->right);
+        if (rc != BX_OK)
+            return rc;
+    }
+    return BX_OK;
+}
+
+static int read_scopes(xmlNodePtr el, struct bx_rcheck *c)
+{
+    xmlNodePtr s;
+    size_t n = 0;
+
+    for (s = first_child(el, "scope"); s != NULL; s = next_sibling(s, "scope"))
+        n++;
+    if (n == 0)
+        return BX_OK;
+    c->scopes = calloc(n, sizeof(*c->scopes));
+    if (c->scopes == NULL)
+        return BX_E_NOMEM;
+    for (s = first_child(el, "scope"); s != NULL;
+         s = next_sibling(s, "scope")) {
+        c->scopes[c->nscopes].unit_types = attr(s, "unitTypes");
+        c->scopes[c->nscopes].value = attr(s, "value");
+        c->nscopes++;
+    }
+    return BX_OK;
+}
+
+/* 1 when an attribute of 'el' or of its children mentions $self. */
+static int mentions_self(xmlNodePtr el)
+{
+    xmlAttrPtr a;
+    xmlNodePtr c;
+
+    for (a = el->properties; a != NULL; a = a->next) {
+        if (a->children != NULL && a->children->content != NULL &&
+            strstr((const char *)a->children->content, "$self") != NULL)
+            return 1;
+    }
+    for (c = el->children; c != NULL; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && mentions_self(c))
+            return 1;
+    }
+    return 0;
+}
+
+/* Compile one check element for one column (or none). */
+static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
+                         const struct bx_rule *rule, xmlNodePtr el,
+                         const char *col, const char *file,
+                         struct bx_diags *diags)
+{
+    const struct kind_def *k = kind_of(el);
+    struct bx_rcheck *c;
+    const char *tol;
+    const char *v;
+    int rc;
+    int i;
+
+    rs->checks =
+        grow(rs->checks, rs->nchecks, &rs->capchecks, sizeof(*rs->checks));
+    if (rs->checks == NULL)
+        return BX_E_NOMEM;
+    c = &rs->checks[rs->nchecks++];
+    memset(c, 0, sizeof(*c));
+    c->kind = k->kind;
+    c->rule = rule;
+    /* figure selects may use $self (keyProject.amount) */
+    c->uses_self = mentions_self(el) || c->kind == BX_CHECK_FIGURE ||
+                   c->kind == BX_CHECK_SHARE || c->kind == BX_CHECK_GROWTH;
+    if (col != NULL) {
+        c->column = util_strdup(col);
+        if (c->column == NULL)
+            return BX_E_NOMEM;
+    }
+    rc = compile_attr(xp, el, "context", col, file, diags, &c->x[BX_X_CONTEXT]);
+    if (rc == BX_OK)
+        rc = compile_attr(xp, el, "when", col, file, diags, &c->x[BX_X_WHEN]);
+    for (i = 0; rc == BX_OK && i < BX_X_COUNT - 2; i++) {
+        if (k->attrs[i] != NULL)
+            rc = compile_attr(xp, el, k->attrs[i], col, file, diags,
+                              &c->x[BX_X_A + i]);
+    }
+    if (rc == BX_OK && c->kind == BX_CHECK_EMPTYNOTE) {
+        v = attr(el, "expect");
+        c->expect_present = v != NULL && strcmp(v, "present") == 0;
+    }
+    tol = attr(el, "tolerance");
+    c->exact =
+        tol != NULL ? strcmp(tol, "exact") == 0 : c->kind != BX_CHECK_SUM;
+    c->list = attr(el, "list");
+    c->expected = attr(el, "expected");
+    c->suffix = attr(el, "suffix");
+    v = attr(el, "ordinal");
+    c->ordinal_class = v != NULL && strcmp(v, "class") == 0;
+    c->alias_severity = parse_severity(
+        attr(el, "aliasSeverity") ? attr(el, "aliasSeverity") : "warning");
+    v = attr(el, "zeroPrior");
+    c->zero_prior =
+        v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+    if (rc == BX_OK)
+        rc = compile_pairs(xp, el, col, file, diags, c);
+    if (rc == BX_OK)
+        rc = read_scopes(el, c);
+    if (rc == BX_OK && c->list != NULL && rules_list(rs, c->list) == NULL)
+        rc = data_error(diags, file, "unknown code list", c->list);
+    return rc;
+}
+
+/* Compile a check once per name in its columns list (or once). */
+static int compile_check_cols(struct bx_ruleset *rs, xmlXPathContextPtr xp,
+                              const struct bx_rule *rule, xmlNodePtr el,
+                              const char *file, struct bx_diags *diags)
+{
+    const char *cols = attr(el, "columns");
+    char name[64];
+    const char *p;
+    size_t n;
+    int rc;
+
+    if (cols == NULL)
+        return compile_check(rs, xp, rule, el, NULL, file, diags);
+    p = cols;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            p++;
+        if (*p == '\0')
+            return BX_OK;
+        n = strcspn(p, " \t\n");
+        if (n >= sizeof(name))
+            return data_error(diags, file, "column name too long", p);
+        memcpy(name, p, n);
+        name[n] = '\0';
+        p += n;
+        rc = compile_check(rs, xp, rule, el, name, file, diags);
+        if (rc != BX_OK)
+            return rc;
+    }
+}
+
+static int load_rules(struct bx_ruleset *rs, xmlXPathContextPtr xp,
+                      xmlNodePtr root, const char *file, struct bx_diags *diags)
+{
+    xmlNodePtr r;
+    xmlNodePtr c;
+    size_t n = 0;
+    int rc;
+
+    for (r = first_child(root, "rule"); r != NULL; r = next_sibling(r, "rule"))
+        n++;
+    rs->rules = calloc(n ? n : 1, sizeof(*rs->rules));
+    if (rs->rules == NULL)
+        return BX_E_NOMEM;
+    for (r = first_child(root, "rule"); r != NULL;
+         r = next_sibling(r, "rule")) {
+        struct bx_rule *rule = &rs->rules[rs->nrules++];
+
+        rule->id = attr(r, "id");
+        rule->severity = parse_severity(attr(r, "severity"));
+        texts(r, "title", rule->title);
+        texts(r, "message", rule->message);
+        for (c = r->children; c != NULL; c = c->next) {
+            if (!is_rules_elem(c, NULL) || kind_of(c) == NULL)
+                continue;
+            rc = compile_check_cols(rs, xp, rule, c, file, diags);
+            if (rc != BX_OK)
+                return rc;
+        }
+    }
+    return BX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tables, figures, namespaces                                         */
+/* ------------------------------------------------------------------ */
+
+static int load_namespaces(struct bx_ruleset *rs, xmlNodePtr root)
+{
+    xmlNodePtr n;
+    size_t cnt = 0;
+
+    for (n = first_child(root, "namespace"); n;
+         n = next_sibling(n, "namespace"))
+        cnt++;
+    rs->ns = calloc(cnt ? cnt : 1, sizeof(*rs->ns));
+    if (rs->ns == NULL)
+        return BX_E_NOMEM;
+    for (n = first_child(root, "namespace"); n;
+         n = next_sibling(n, "namespace")) {
+        rs->ns[rs->nns].prefix = attr(n, "prefix");
+        rs->ns[rs->nns].uri = attr(n, "uri");
+        rs->nns++;
+    }
+    return BX_OK;
+}
+
+static int load_table(struct bx_table_def *t, xmlNodePtr el)
+{
+    const char *name[2];
+    xmlNodePtr c;
+    size_t n = 0;
+    int l;
+
+    t->key = attr(el, "key");
+    t->element = attr(el, "element");
+    texts(el, "name", name);
+    for (l = 0; l < 2; l++) {
+        struct bx_buf b;
+
+        buf_init(&b);
+        if (l == BX_LANG_ZH)
+            buf_printf(&b, "表%s %s", attr(el, "no"), name[l]);
+        else
+            buf_printf(&b, "Table %s (%s) %s", t->key + 1, attr(el, "no"),
+                       name[l]);
+        t->label[l] = buf_take(&b, NULL);
+        if (t->label[l] == NULL)
+            return BX_E_NOMEM;
+    }
+    for (c = first_child(el, "column"); c; c = next_sibling(c, "column"))
+        n++;
+    t->columns = calloc(n ? n : 1, sizeof(*t->columns));
+    if (t->columns == NULL)
+        return BX_E_NOMEM;
+    for (c = first_child(el, "column"); c; c = next_sibling(c, "column")) {
+        t->columns[t->ncolumns].name = attr(c, "name");
+        texts(c, "label", t->columns[t->ncolumns].label);
+        t->ncolumns++;
+    }
+    return BX_OK;
+}
+
+static int load_tables(struct bx_ruleset *rs, xmlNodePtr root)
+{
+    xmlNodePtr tables = first_child(root, "tables");
+    xmlNodePtr t;
+    size_t n = 0;
+    int rc;
+
+    for (t = first_child(tables, "table"); t; t = next_sibling(t, "table"))
+        n++;
+    rs->tables = calloc(n ? n : 1, sizeof(*rs->tables));
+    if (rs->tables == NULL)
+        return BX_E_NOMEM;
+    for (t = first_child(tables, "table"); t; t = next_sibling(t, "table")) {
+        rc = load_table(&rs->tables[rs->ntables++], t);
+        if (rc != BX_OK)
+            return rc;
+    }
+    return BX_OK;
+}
+
+static int load_figures(struct bx_ruleset *rs, xmlXPathContextPtr xp,
+                        xmlNodePtr root, const char *file,
+                        struct bx_diags *diags)
+{
+    xmlNodePtr figs = first_child(root, "figures");
+    xmlNodePtr f;
+    size_t n = 0;
+    int rc;
+
+    for (f = first_child(figs, "figure"); f; f = next_sibling(f, "figure"))
+        n++;
+    rs->figures = calloc(n ? n : 1, sizeof(*rs->figures));
+    if (rs->figures == NULL)
+        return BX_E_NOMEM;
+    for (f = first_child(figs, "figure"); f; f = next_sibling(f, "figure")) {
+        struct bx_figure_def *fd = &rs->figures[rs->nfigures++];
+
+        fd->key = attr(f, "key");
+        fd->keylen = strlen(fd->key);
+        if (fd->keylen > 0 && fd->key[fd->keylen - 1] == '*') {
+            fd->wildcard = 1;
+            fd->keylen--;
+        }
+        rc = compile_attr(xp, f, "select", NULL, file, diags, &fd->select);
+        if (rc != BX_OK)
+            return rc;
+    }
+    return BX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Code lists                                                          */
+/* ------------------------------------------------------------------ */
+
+static int cmp_code(const void *a, const void *b)
+{
+    const struct bx_code *x = a;
+    const struct bx_code *y = b;
+
+    return strcmp(x->code, y->code);
+}
+
+const struct bx_codelist *rules_list(const struct bx_ruleset *rs,
+                                     const char *key)
+{
+    size_t i;
+
+    for (i = 0; key != NULL && i < rs->nlists; i++) {
+        if (strcmp(rs->lists[i].key, key) == 0)
+            return &rs->lists[i];
+    }
+    return NULL;
+}
+
+const struct bx_code *rules_code_find(const struct bx_codelist *list,
+                                      const char *code, size_t *count)
+{
+    size_t lo = 0;
+    size_t hi = list->ncodes;
+    size_t first;
+
+    *count = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (strcmp(list->codes[mid].code, code) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    first = lo;
+    while (lo < list->ncodes && strcmp(list->codes[lo].code, code) == 0)
+        lo++;
+    *count = lo - first;
+    return *count ? &list->codes[first] : NULL;
+}
+
+/* Keep 's' (from xmlXPathCastToString) for freeing with the list. */
+static const char *keep_string(struct bx_codelist *l, size_t *cap, xmlChar *s)
+{
+    if (s == NULL)
+        return NULL;
+    l->strings = grow(l->strings, l->nstrings, cap, sizeof(*l->strings));
+    if (l->strings == NULL) {
+        xmlFree(s);
+        return NULL;
+    }
+    l->strings[l->nstrings++] = s;
+    return (const char *)s;
+}
+
+/* Evaluate 'comp' on 'node' as a string kept by the list. */
+static const char *entry_string(struct bx_codelist *l, size_t *cap,
+                                xmlXPathContextPtr xp, xmlXPathCompExprPtr comp,
+                                xmlNodePtr node)
+{
+    xmlXPathObjectPtr o;
+    xmlChar *s;
+
+    if (comp == NULL)
+        return NULL;
+    xp->node = node;
+    o = xmlXPathCompiledEval(comp, xp);
+    if (o == NULL)
+        return NULL;
+    s = xmlXPathCastToString(o);
+    xmlXPathFreeObject(o);
+    return keep_string(l, cap, s);
+}
+
+static int entry_aliases(struct bx_codelist *l, size_t *cap,
+                         xmlXPathContextPtr xp, xmlXPathCompExprPtr comp,
+                         xmlNodePtr node, struct bx_code *code)
+{
+    xmlXPathObjectPtr o;
+    int i;
+    int n;
+
+    if (comp == NULL)
+        return BX_OK;
+    xp->node = node;
+    o = xmlXPathCompiledEval(comp, xp);
+    if (o == NULL || o->type != XPATH_NODESET || o->nodesetval == NULL) {
+        xmlXPathFreeObject(o);
+        return BX_OK;
+    }
+    n = o->nodesetval->nodeNr;
+    code->aliases = calloc((size_t)n + 1, sizeof(*code->aliases));
+    if (code->aliases == NULL) {
+        xmlXPathFreeObject(o);
+        return BX_E_NOMEM;
+    }
+    for (i = 0; i < n; i++) {
+        xmlChar *s = xmlXPathCastNodeToString(o->nodesetval->nodeTab[i]);
+        const char *k = keep_string(l, cap, s);
+
+        if (k != NULL)
+            code->aliases[code->naliases++] = k;
+    }
+    xmlXPathFreeObject(o);
+    return BX_OK;
+}
+
+struct list_exprs {
+    xmlXPathCompExprPtr x[5]; /* entry code name alias scope */
+};
+
+static int list_compile(xmlXPathContextPtr xp, xmlNodePtr el, const char *file,
+                        struct bx_diags *diags, struct list_exprs *e)
+{
+    static const char *const names[5] = {"entry", "code", "name", "alias",
+                                         "scope"};
+    int i;
+    int rc;
+
+    for (i = 0; i < 5; i++) {
+        rc = compile_attr(xp, el, names[i], NULL, file, diags, &e->x[i]);
+        if (rc != BX_OK)
+            return rc;
+    }
+    return BX_OK;
+}
+
+static int list_fill(struct bx_codelist *l, xmlXPathContextPtr xp,
+                     const struct list_exprs *e)
+{
+    xmlXPathObjectPtr set;
+    size_t cap = 0;
+    int i;
+    int rc = BX_OK;
+
+    xp->node = (xmlNodePtr)l->doc;
+    set = xmlXPathCompiledEval(e->x[0], xp);
+    if (set == NULL || set->type != XPATH_NODESET || set->nodesetval == NULL)
+        goto out;
+    l->codes = calloc((size_t)set->nodesetval->nodeNr + 1, sizeof(*l->codes));
+    if (l->codes == NULL) {
+        rc = BX_E_NOMEM;
+        goto out;
+    }
+    for (i = 0; i < set->nodesetval->nodeNr; i++) {
+        xmlNodePtr node = set->nodesetval->nodeTab[i];
+        struct bx_code *c = &l->codes[l->ncodes];
+
+        c->code = entry_string(l, &cap, xp, e->x[1], node);
+        c->name = entry_string(l, &cap, xp, e->x[2], node);
+        c->scope = entry_string(l, &cap, xp, e->x[4], node);
+        if (c->code == NULL || c->code[0] == '\0')
+            continue;
+        l->ncodes++;
+        rc = entry_aliases(l, &cap, xp, e->x[3], node, c);
+        if (rc != BX_OK)
+            goto out;
+    }
+    qsort(l->codes, l->ncodes, sizeof(*l->codes), cmp_code);
+out:
+    xmlXPathFreeObject(set);
+    return rc;
+}
+
+static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
+                     xmlXPathContextPtr rxp, xmlNodePtr el, const char *file,
+                     struct bx_diags *diags, struct bx_codelist *l)
+{
+    struct list_exprs e;
+    xmlXPathContextPtr xp = NULL;
+    char *path = NULL;
+    int rc;
+    int i;
+
+    memset(&e, 0, sizeof(e));
+    l->key = attr(el, "key");
+    rc = list_compile(rxp, el, file, diags, &e);
+    if (rc != BX_OK)
+        goto out;
+    rc = BX_E_NOMEM;
+    path = context_path(ctx, attr(el, "href"));
+    if (path == NULL)
+        goto out;
+    rc = xmlio_read_data(path, diags, &l->doc);
+    if (rc != BX_OK)
+        goto out;
+    rc = BX_E_NOMEM;
+    xp = new_xpath(rs, l->doc);
+    if (xp == NULL)
+        goto out;
+    rc = list_fill(l, xp, &e);
+out:
+    for (i = 0; i < 5; i++)
+        xmlXPathFreeCompExpr(e.x[i]);
+    xmlXPathFreeContext(xp);
+    free(path);
+    return rc;
+}
+
+static int load_lists(struct bx_context *ctx, struct bx_ruleset *rs,
+                      xmlXPathContextPtr xp, xmlNodePtr root, const char *file,
+                      struct bx_diags *diags)
+{
+    xmlNodePtr lists = first_child(root, "codelists");
+    xmlNodePtr l;
+    size_t n = 0;
+    int rc;
+
+    for (l = first_child(lists, "codelist"); l; l = next_sibling(l, "codelist"))
+        n++;
+    rs->lists = calloc(n ? n : 1, sizeof(*rs->lists));
+    if (rs->lists == NULL)
+        return BX_E_NOMEM;
+    for (l = first_child(lists, "codelist"); l;
+         l = next_sibling(l, "codelist")) {
+        rc = load_list(ctx, rs, xp, l, file, diags, &rs->lists[rs->nlists]);
+        rs->nlists++;
+        if (rc != BX_OK)
+            return rc;
+    }
+    return BX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading one rule set                                                */
+/* ------------------------------------------------------------------ */
+
+/* xmlErrorPtr: the handler type lost its const in 2.12; 2.9.14 is our floor. */
+static void schema_error(void *data, xmlErrorPtr err)
+{
+    struct bx_diags *diags = data;
+
+    xmlio_error_to_diag(err, err->file, "RULES-INVALID", BX_SEV_FATAL, diags);
+}
+
+/* Validate the rule document against rules.xsd (compiled once). */
+static int validate_rules(struct bx_context *ctx, struct rules_cache *cache,
+                          xmlDocPtr doc, struct bx_diags *diags)
+{
+    xmlSchemaValidCtxtPtr v;
+    char *path = NULL;
+    int rc;
+
+    if (cache->schema == NULL) {
+        xmlSchemaParserCtxtPtr p;
+
+        path = context_path(ctx, "schemas/rules.xsd");
+        if (path == NULL)
+            return BX_E_NOMEM;
+        p = xmlSchemaNewParserCtxt(path);
+        if (p == NULL) {
+            free(path);
+            return BX_E_NOMEM;
+        }
+        xmlSchemaSetParserStructuredErrors(p, schema_error, diags);
+        cache->schema = xmlSchemaParse(p);
+        xmlSchemaFreeParserCtxt(p);
+        if (cache->schema == NULL) {
+            rc = data_error(diags, path, "schema", "cannot compile");
+            free(path);
+            return rc;
+        }
+        free(path);
+    }
+    v = xmlSchemaNewValidCtxt(cache->schema);
+    if (v == NULL)
+        return BX_E_NOMEM;
+    xmlSchemaSetValidStructuredErrors(v, schema_error, diags);
+    rc = xmlSchemaValidateDoc(v, doc);
+    xmlSchemaFreeValidCtxt(v);
+    return rc == 0 ? BX_OK : BX_E_DATA;
+}
+
+static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
+                      const char *file, struct bx_diags *diags)
+{
+    xmlNodePtr root = xmlDocGetRootElement(rs->doc);
+    xmlXPathContextPtr xp = NULL;
+    const char *year;
+    int rc;
+
+    rs->id = attr(root, "id");
+    rs->version = attr(root, "version");
+    year = attr(root, "fiscalYear");
+    rs->year = year ? atoi(year) : 0;
+    texts(first_child(root, "roundingTail"), "message", rs->tail);
+    rc = load_namespaces(rs, root);
+    if (rc != BX_OK)
+        return rc;
+    xp = new_xpath(rs, rs->doc);
+    if (xp == NULL)
+        return BX_E_NOMEM;
+    rc = load_tables(rs, root);
+    if (rc == BX_OK)
+        rc = load_figures(rs, xp, root, file, diags);
+    if (rc == BX_OK)
+        rc = load_lists(ctx, rs, xp, root, file, diags);
+    if (rc == BX_OK)
+        rc = load_rules(rs, xp, root, file, diags);
+    xmlXPathFreeContext(xp);
+    return rc;
+}
+
+static int load_set(struct bx_context *ctx, struct rules_cache *cache, int year,
+                    struct bx_diags *diags, struct bx_ruleset **out)
+{
+    struct bx_ruleset *rs = NULL;
+    char rel[64];
+    char *path = NULL;
+    int rc = BX_E_NOMEM;
+
+    *out = NULL;
+    snprintf(rel, sizeof(rel), "schemas/rules/%d.xml", year);
+    path = context_path(ctx, rel);
+    rs = calloc(1, sizeof(*rs));
+    if (path == NULL || rs == NULL)
+        goto out;
+    rc = xmlio_read_data(path, diags, &rs->doc);
+    if (rc == BX_OK)
+        rc = validate_rules(ctx, cache, rs->doc, diags);
+    if (rc == BX_OK)
+        rc = load_parts(ctx, rs, path, diags);
+    if (rc != BX_OK)
+        goto out;
+    *out = rs;
+    rs = NULL;
+out:
+    rules_set_free(rs);
+    free(path);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The per-context cache and year selection                            */
+/* ------------------------------------------------------------------ */
+
+static void cache_free(void *p)
+{
+    struct rules_cache *cache = p;
+    size_t i;
+
+    if (cache == NULL)
+        return;
+    for (i = 0; i < cache->nsets; i++)
+        rules_set_free(cache->sets[i]);
+    free(cache->sets);
+    free(cache->years);
+    xmlSchemaFree(cache->schema);
+    free(cache);
+}
+
+static struct rules_cache *cache_of(struct bx_context *ctx)
+{
+    struct rules_cache *cache = ctx->rules.ptr;
+
+    if (cache == NULL) {
+        cache = calloc(1, sizeof(*cache));
+        if (cache == NULL)
+            return NULL;
+        ctx->rules.ptr = cache;
+        ctx->rules.release = cache_free;
+    }
+    return cache;
+}
+
+/*
+ * The year of the rule set that serves 'year': 'year' itself when
+ * schemas/rules/<year>.xml exists, else the nearest earlier one, else the
+ * nearest later one; 0 when there is none.
+ */
+static int pick_year(struct bx_context *ctx, int year)
+{
+    char *dir = context_path(ctx, "schemas/rules");
+    struct dirent *e;
+    DIR *d;
+    int best_le = 0;
+    int best_gt = 0;
+
+    d = dir != NULL ? opendir(dir) : NULL;
+    free(dir);
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        int y;
+        char tail[8];
+
+        if (strlen(e->d_name) != 8 ||
+            sscanf(e->d_name, "%4d%7s", &y, tail) != 2 ||
+            strcmp(tail, ".xml") != 0)
+            continue;
+        if (y <= year && y > best_le)
+            best_le = y;
+        if (y > year && (best_gt == 0 || y < best_gt))
+            best_gt = y;
+    }
+    closedir(d);
+    return best_le ? best_le : best_gt;
+}
+
+static struct year_map *find_year(struct rules_cache *cache, int year)
+{
+    size_t i;
+
+    for (i = 0; i < cache->nyears; i++) {
+        if (cache->years[i].year == year)
+            return &cache->years[i];
+    }
+    return NULL;
+}
+
+static struct bx_ruleset *find_set(struct rules_cache *cache, int year)
+{
+    size_t i;
+
+    for (i = 0; i < cache->nsets; i++) {
+        if (cache->sets[i]->year == year)
+            return cache->sets[i];
+    }
+    return NULL;
+}
+
+static int remember(struct rules_cache *cache, int year, struct bx_ruleset *rs,
+                    int fallback)
+{
+    struct year_map *m;
+
+    m = realloc(cache->years, (cache->nyears + 1) * sizeof(*m));
+    if (m == NULL)
+        return BX_E_NOMEM;
+    cache->years = m;
+    m[cache->nyears].year = year;
+    m[cache->nyears].rs = rs;
+    m[cache->nyears].fallback = fallback;
+    cache->nyears++;
+    return BX_OK;
+}
+
+static int add_set(struct rules_cache *cache, struct bx_ruleset *rs)
+{
+    struct bx_ruleset **s;
+
+    s = realloc(cache->sets, (cache->nsets + 1) * sizeof(*s));
+    if (s == NULL)
+        return BX_E_NOMEM;
+    cache->sets = s;
+    s[cache->nsets++] = rs;
+    return BX_OK;
+}
+
+/* The rule set for 'year', loading it on first use. */
+static int ruleset_for(struct bx_context *ctx, int year, struct bx_diags *diags,
+                       struct year_map **out)
+{
+    struct rules_cache *cache = cache_of(ctx);
+    struct bx_ruleset *rs;
+    int file_year;
+    int rc;
+
+    *out = NULL;
+    if (cache == NULL)
+        return BX_E_NOMEM;
+    *out = find_year(cache, year);
+    if (*out != NULL && (*out)->rs == NULL)
+        return data_error(diags, NULL, "rule set",
+                          "could not be loaded (see the first file)");
+    if (*out != NULL)
+        return BX_OK;
+    file_year = pick_year(ctx, year);
+    rs = file_year ? find_set(cache, file_year) : NULL;
+    if (rs == NULL && file_year != 0) {
+        rc = load_set(ctx, cache, file_year, diags, &rs);
+        if (rc == BX_OK)
+            rc = add_set(cache, rs);
+        if (rc != BX_OK) {
+            if (rc == BX_E_NOMEM)
+                rules_set_free(rs);
+            else
+                remember(cache, year, NULL, 0); /* broken: do not retry */
+            return rc;
+        }
+    }
+    if (rs == NULL) {
+        data_error(diags, NULL, "no rule set under schemas/rules", NULL);
+        return BX_E_DATA;
+    }
+    rc = remember(cache, year, rs, file_year != year);
+    if (rc == BX_OK)
+        *out = &cache->years[cache->nyears - 1];
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public API                                                          */
+/* ------------------------------------------------------------------ */
+
+static int fallback_notice(const struct bx_submission *sub, int year,
+                           const struct bx_ruleset *rs, struct bx_diags *diags)
+{
+    char zh[256];
+    char en[256];
+
+    snprintf(zh, sizeof(zh), "没有%d年度的规则集，改用%d年度规则集“%s”", year,
+             rs->year, rs->id);
+    snprintf(en, sizeof(en),
+             "no rule set for fiscal year %d, using the %d rule set '%s'", year,
+             rs->year, rs->id);
+    return bx_diags_addf(diags, BX_SEV_WARNING, "RULES-FALLBACK", sub->path, 0,
+                         zh, en);
+}
+
+static int submission_year(const struct bx_submission *sub)
+{
+    const char *y = bx_submission_meta(sub, "fiscalYear");
+
+    return y != NULL ? atoi(y) : 0;
+}
+
+int bx_rules_check(struct bx_context *ctx, struct bx_submission *sub,
+                   struct bx_diags *diags)
+{
+    struct year_map *m;
+    int year;
+    int rc;
+
+    if (ctx == NULL || sub == NULL || diags == NULL)
+        return BX_E_ARG;
+    if (sub->schema_valid != 1 || sub->doc == NULL)
+        return BX_E_STATE;
+    year = submission_year(sub);
+    rc = ruleset_for(ctx, year, diags, &m);
+    if (rc != BX_OK)
+        return rc;
+    if (m->fallback) {
+        rc = fallback_notice(sub, year, m->rs, diags);
+        if (rc != BX_OK)
+            return rc;
+    }
+    rc = rules_eval(ctx, m->rs, sub, diags);
+    if (rc == BX_OK)
+        sub->rules_checked = 1;
+    return rc;
+}
+
+int bx_rules_ruleset(struct bx_context *ctx, const struct bx_submission *sub,
+                     const char **id, const char **version)
+{
+    struct rules_cache *cache = ctx != NULL ? ctx->rules.ptr : NULL;
+    struct year_map *m;
+
+    *id = NULL;
+    *version = NULL;
+    if (cache == NULL || sub == NULL)
+        return BX_E_STATE;
+    m = find_year(cache, submission_year(sub));
+    if (m == NULL || m->rs == NULL)
+        return BX_E_STATE;
+    *id = m->rs->id;
+    *version = m->rs->version;
+    return BX_OK;
+}

@@ -1,0 +1,166 @@
+/*
+ * Business rules, internal view: a rule set compiled from
+ * schemas/rules/YYYY.xml (see schemas/rules.xsd) and the evaluator that
+ * runs its checks over one submission.  rules.c loads and caches rule
+ * sets per fiscal year; rules_eval.c evaluates checks and words findings;
+ * rules_num.c does the fixed-point arithmetic.
+ *
+ * Like xmlio.c and validate.c, these files use libxml2 (XPath) directly:
+ * the checks are XPath expressions and wrapping them buys nothing.
+ */
+#ifndef BX_RULES_H
+#define BX_RULES_H
+
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include "internal.h"
+
+enum bx_check_kind {
+    BX_CHECK_SUM,
+    BX_CHECK_EQUAL,
+    BX_CHECK_LE,
+    BX_CHECK_ASSERT,
+    BX_CHECK_EXISTS,
+    BX_CHECK_CODELIST,
+    BX_CHECK_PAIRING,
+    BX_CHECK_EMPTYNOTE,
+    BX_CHECK_MATCH,
+    BX_CHECK_COSTCAP,
+    BX_CHECK_FIGURE,
+    BX_CHECK_SHARE,
+    BX_CHECK_GROWTH
+};
+
+/* Strings below point into the rule set's document unless noted. */
+
+struct bx_rule {
+    const char *id;
+    enum bx_severity severity;
+    const char *title[2]; /* by enum bx_lang */
+    const char *message[2];
+};
+
+/* Expression slots of a check; which ones are used depends on the kind. */
+enum {
+    BX_X_CONTEXT, /* context nodes */
+    BX_X_WHEN,    /* optional guard */
+    BX_X_A,       /* total / left / part / test / value / amount / code */
+    BX_X_B,       /* parts / right / whole / in / caps / name / dep */
+    BX_X_C,       /* label / gov / note / key / change */
+    BX_X_D,       /* unitType / hasData */
+    BX_X_COUNT
+};
+
+struct bx_pair_expr {
+    xmlXPathCompExprPtr left;
+    xmlXPathCompExprPtr right;
+};
+
+struct bx_scope {
+    const char *unit_types; /* space-separated */
+    const char *value;
+};
+
+struct bx_rcheck {
+    enum bx_check_kind kind;
+    const struct bx_rule *rule;
+    xmlXPathCompExprPtr x[BX_X_COUNT];
+    int exact;          /* tolerance="exact" */
+    char *column;       /* the {col} this copy was expanded for; owned */
+    const char *list;   /* codelist / pairing */
+    const char *suffix; /* codelist */
+    int ordinal_class;  /* codelist ordinal="class" */
+    enum bx_severity alias_severity;
+    int expect_present;         /* emptyNote */
+    int zero_prior;             /* growth */
+    const char *expected;       /* assert, emptyNote: text for {expected} */
+    int uses_self;              /* some expression refers to $self */
+    struct bx_pair_expr *pairs; /* match; owned */
+    size_t npairs;
+    struct bx_scope *scopes; /* pairing; owned */
+    size_t nscopes;
+};
+
+struct bx_column_label {
+    const char *name;
+    const char *label[2];
+};
+
+struct bx_table_def {
+    const char *key;
+    const char *element;
+    char *label[2]; /* "表五 一般公共预算支出情况表"; owned */
+    struct bx_column_label *columns; /* owned */
+    size_t ncolumns;
+};
+
+struct bx_figure_def {
+    const char *key; /* without the trailing "*" when wildcard */
+    size_t keylen;
+    int wildcard;
+    xmlXPathCompExprPtr select;
+};
+
+struct bx_code {
+    const char *code; /* point into the code list's document */
+    const char *name;
+    const char *scope;
+    const char **aliases; /* owned array */
+    size_t naliases;
+};
+
+struct bx_codelist {
+    const char *key;
+    xmlDocPtr doc;         /* owned */
+    struct bx_code *codes; /* owned, sorted by code */
+    size_t ncodes;
+    xmlChar **strings; /* owned copies of computed strings */
+    size_t nstrings;
+};
+
+struct bx_ns {
+    const char *prefix;
+    const char *uri;
+};
+
+struct bx_ruleset {
+    xmlDocPtr doc; /* the rule file; owns the strings above */
+    const char *id;
+    const char *version;
+    int year;
+    const char *tail[2]; /* rounding-tail message */
+    struct bx_ns *ns;
+    size_t nns;
+    struct bx_rule *rules;
+    size_t nrules;
+    struct bx_rcheck *checks;
+    size_t nchecks;
+    size_t capchecks;
+    struct bx_table_def *tables;
+    size_t ntables;
+    struct bx_figure_def *figures;
+    size_t nfigures;
+    struct bx_codelist *lists;
+    size_t nlists;
+};
+
+/* Free a rule set and everything it owns.  NULL-safe. */
+void rules_set_free(struct bx_ruleset *rs);
+
+/* The code list 'key' of 'rs', or NULL. */
+const struct bx_codelist *rules_list(const struct bx_ruleset *rs,
+                                     const char *key);
+
+/* The first entry of 'list' with 'code', or NULL (binary search). */
+const struct bx_code *rules_code_find(const struct bx_codelist *list,
+                                      const char *code, size_t *count);
+
+/*
+ * Evaluate every check of 'rs' over 'sub' and append findings to
+ * 'diags'.  Returns BX_OK (whatever was found) or BX_E_NOMEM.
+ */
+int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
+               struct bx_submission *sub, struct bx_diags *diags);
+
+#endif /* BX_RULES_H */

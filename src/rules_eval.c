@@ -1,0 +1,728 @@
+/*
+ * Business rules, evaluation: runs the compiled checks of a rule set over
+ * one submission and words each finding (table, row, column, printed,
+ * computed, difference, tolerance, bilingual message).  All arithmetic is
+ * fixed point (rules_num.c).  Uses libxml2 XPath directly (see rules.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xpathInternals.h>
+
+#include "rules_eval.h"
+#include "rules_num.h"
+#include "util.h"
+#include "validate.h"
+#include "xmlio.h"
+
+/* ------------------------------------------------------------------ */
+/* XPath evaluation                                                    */
+/* ------------------------------------------------------------------ */
+
+xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                            xmlNodePtr node)
+{
+    ev->xp->node = node;
+    ev->xp->contextSize = 1;
+    ev->xp->proximityPosition = 1;
+    return xmlXPathCompiledEval(comp, ev->xp);
+}
+
+/* Bind $self to 'node' for the expressions evaluated on it. */
+static void bind_self(struct bx_eval *ev, xmlNodePtr node)
+{
+    xmlXPathRegisterVariable(ev->xp, BAD_CAST "self", xmlXPathNewNodeSet(node));
+}
+
+int rules_run_bool(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                   xmlNodePtr node)
+{
+    xmlXPathObjectPtr o = rules_run(ev, comp, node);
+    int b = o != NULL ? xmlXPathCastToBoolean(o) : 0;
+
+    xmlXPathFreeObject(o);
+    return b;
+}
+
+/* String value of 'comp' on 'node'; caller xmlFree()s; NULL on failure. */
+xmlChar *rules_run_string(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                          xmlNodePtr node)
+{
+    xmlXPathObjectPtr o;
+    xmlChar *s;
+
+    if (comp == NULL)
+        return NULL;
+    o = rules_run(ev, comp, node);
+    if (o == NULL)
+        return NULL;
+    s = xmlXPathCastToString(o);
+    xmlXPathFreeObject(o);
+    return s;
+}
+
+static void val_add_string(struct bx_val *v, const char *s)
+{
+    struct bx_dec d;
+    const char *p = s;
+
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (*p == '\0')
+        return; /* a blank cell: printed as nothing, adds nothing */
+    if (rules_dec_parse(p, &d) != BX_OK ||
+        !rules_dec_add(v->sum, d.v, &v->sum)) {
+        v->bad = 1;
+        return;
+    }
+    v->n++;
+    if (d.places > v->places)
+        v->places = d.places;
+}
+
+static void val_add_node(struct bx_val *v, xmlNodePtr node)
+{
+    xmlChar *s = xmlNodeGetContent(node);
+
+    if (v->first == NULL)
+        v->first = node;
+    v->nodes++;
+    if (s == NULL) {
+        v->bad = 1;
+        return;
+    }
+    val_add_string(v, (const char *)s);
+    xmlFree(s);
+}
+
+/* Evaluate 'comp' on 'node' and add up what it selects into 'v'. */
+void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
+               struct bx_val *v)
+{
+    xmlXPathObjectPtr o;
+    int i;
+
+    memset(v, 0, sizeof(*v));
+    o = rules_run(ev, comp, node);
+    if (o == NULL) {
+        v->bad = 1;
+        return;
+    }
+    if (o->type == XPATH_NODESET) {
+        for (i = 0; o->nodesetval != NULL && i < o->nodesetval->nodeNr; i++)
+            val_add_node(v, o->nodesetval->nodeTab[i]);
+    } else if (o->type == XPATH_NUMBER) {
+        /* counts and literals only: integral, so exact in a double */
+        double d = o->floatval;
+
+        if (d != d || d > 1e14 || d < -1e14)
+            v->bad = 1;
+        else
+            v->sum = (int64_t)(d * BX_DEC_ONE + (d >= 0 ? 0.5 : -0.5));
+        v->nodes = 1;
+    } else if (o->type == XPATH_STRING) {
+        v->nodes = 1;
+        val_add_string(v, (const char *)o->stringval);
+    } else {
+        v->bad = 1;
+    }
+    xmlXPathFreeObject(o);
+}
+
+/* ------------------------------------------------------------------ */
+/* Wording a finding                                                   */
+/* ------------------------------------------------------------------ */
+
+static int is_bx(xmlNodePtr n, const char *name)
+{
+    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           xmlStrEqual(n->ns->href, BAD_CAST BX_NAMESPACE) &&
+           (name == NULL || xmlStrEqual(n->name, BAD_CAST name));
+}
+
+xmlNodePtr rules_element_of(xmlNodePtr n)
+{
+    if (n != NULL && n->type == XML_ATTRIBUTE_NODE)
+        return n->parent;
+    if (n != NULL && n->type == XML_DOCUMENT_NODE)
+        return xmlDocGetRootElement((xmlDocPtr)n);
+    return n;
+}
+
+static const struct bx_table_def *table_of(const struct bx_ruleset *rs,
+                                           xmlNodePtr n)
+{
+    size_t i;
+
+    for (n = rules_element_of(n); n != NULL && n->type == XML_ELEMENT_NODE;
+         n = n->parent) {
+        if (!is_bx(n->parent, "tables"))
+            continue;
+        for (i = 0; i < rs->ntables; i++) {
+            if (xmlStrEqual(n->name, BAD_CAST rs->tables[i].element))
+                return &rs->tables[i];
+        }
+        return NULL;
+    }
+    return NULL;
+}
+
+const char *rules_prop(xmlNodePtr el, const char *name)
+{
+    xmlAttrPtr a = el ? xmlHasNsProp(el, BAD_CAST name, NULL) : NULL;
+
+    if (a == NULL || a->children == NULL || a->children->content == NULL ||
+        a->children->content[0] == '\0')
+        return NULL;
+    return (const char *)a->children->content;
+}
+
+/* "第二部分 情况说明 一、收入支出预算总体情况说明" for narrative nodes. */
+static void section_label(xmlNodePtr el, struct bx_buf *b, int outer)
+{
+    xmlNodePtr s = NULL;
+    xmlNodePtr n;
+
+    for (n = el; n != NULL && n->type == XML_ELEMENT_NODE; n = n->parent) {
+        if (is_bx(n, "section") || is_bx(n, "item")) {
+            s = n;
+            if (!outer)
+                break;
+        }
+    }
+    if (s == NULL)
+        return;
+    if (rules_prop(s, "no") != NULL)
+        buf_printf(b, "%s%s", rules_prop(s, "no"),
+                   is_bx(s, "item") ? ". " : " ");
+    if (rules_prop(s, "title") != NULL)
+        buf_puts(b, rules_prop(s, "title"));
+    else if (rules_prop(s, "func") != NULL)
+        buf_puts(b, rules_prop(s, "func"));
+}
+
+/* Row label of an element: code and name, or its printed label. */
+static char *row_label(xmlNodePtr el)
+{
+    struct bx_buf b;
+    const char *code = rules_prop(el, "code");
+    const char *name = rules_prop(el, "name");
+
+    buf_init(&b);
+    if (el == NULL)
+        return NULL;
+    if (rules_prop(el, "dep") != NULL) {
+        code = rules_prop(el, "dep");
+        name = rules_prop(el, "depName");
+    }
+    if (name == NULL)
+        name = rules_prop(el, "label");
+    if (is_bx(el, "total") && name == NULL)
+        name = "合计";
+    if (code != NULL)
+        buf_puts(&b, code);
+    if (code != NULL && name != NULL)
+        buf_puts(&b, " ");
+    if (name != NULL)
+        buf_puts(&b, name);
+    if (code == NULL && name == NULL)
+        section_label(el, &b, 0);
+    return buf_take(&b, NULL);
+}
+
+static const char *column_label(struct bx_eval *ev,
+                                const struct bx_table_def *t, const char *name,
+                                int lang)
+{
+    const char *l;
+    size_t i;
+
+    for (i = 0; t != NULL && i < t->ncolumns; i++) {
+        if (strcmp(t->columns[i].name, name) == 0)
+            return t->columns[i].label[lang];
+    }
+    l = validate_label(ev->ctx, name, 1, (enum bx_lang)lang);
+    return l != NULL ? l : name;
+}
+
+struct bx_words {
+    char *table[2];
+    char *row;
+    const char *column[2];
+    char num[4][NUMSZ];
+};
+
+static void fill(struct bx_buf *b, const char *tpl, const struct bx_finding *f,
+                 const struct bx_words *w, int lang)
+{
+    static const char *const keys[] = {"table",    "row",  "column", "printed",
+                                       "computed", "diff", "tol",    "value",
+                                       "expected", "key",  "rule",   "title"};
+    const char *vals[12];
+    const char *p;
+    size_t i;
+
+    vals[0] = w->table[lang];
+    vals[1] = w->row;
+    vals[2] = w->column[lang];
+    vals[3] = f->nums ? w->num[0] : NULL;
+    vals[4] = f->nums ? w->num[1] : NULL;
+    vals[5] = f->nums ? w->num[2] : NULL;
+    vals[6] = f->nums ? w->num[3] : NULL;
+    vals[7] = f->value;
+    vals[8] = f->expected;
+    vals[9] = f->key;
+    vals[10] = f->chk->rule->id;
+    vals[11] = f->chk->rule->title[lang];
+    for (p = tpl; *p != '\0'; p++) {
+        int done = 0;
+
+        for (i = 0; *p == '{' && i < sizeof(keys) / sizeof(keys[0]); i++) {
+            size_t kl = strlen(keys[i]);
+
+            if (strncmp(p + 1, keys[i], kl) == 0 && p[1 + kl] == '}') {
+                buf_puts(b, vals[i] != NULL ? vals[i] : "—");
+                p += kl + 1;
+                done = 1;
+                break;
+            }
+        }
+        if (!done)
+            buf_append(b, p, 1);
+    }
+}
+
+static void words_table(struct bx_eval *ev, xmlNodePtr el, struct bx_words *w)
+{
+    const struct bx_table_def *t = table_of(ev->rs, el);
+    struct bx_buf b;
+    int l;
+
+    for (l = 0; l < 2; l++) {
+        buf_init(&b);
+        if (t != NULL) {
+            buf_puts(&b, t->label[l]);
+        } else if (el != NULL) {
+            buf_puts(&b, l == BX_LANG_ZH ? "情况说明 " : "explanation ");
+            section_label(el, &b, 1);
+        }
+        w->table[l] = buf_take(&b, NULL);
+    }
+}
+
+static void words_init(struct bx_eval *ev, const struct bx_finding *f,
+                       struct bx_words *w)
+{
+    xmlNodePtr el = rules_element_of(f->node);
+    const struct bx_table_def *t = table_of(ev->rs, el);
+    const char *col = f->column;
+    int l;
+
+    memset(w, 0, sizeof(*w));
+    words_table(ev, el, w);
+    w->row = f->row != NULL ? util_strdup(f->row) : row_label(el);
+    /* a narrative figure's column is the quantity it states */
+    if (col == NULL && is_bx(el, "fig"))
+        col = rules_prop(el, "of");
+    if (col == NULL && f->node != NULL && f->node->type == XML_ATTRIBUTE_NODE)
+        col = (const char *)f->node->name;
+    if (col == NULL)
+        col = f->chk->column;
+    for (l = 0; col != NULL && l < 2; l++)
+        w->column[l] = column_label(ev, t, col, l);
+    if (f->nums) {
+        int pl = f->cplaces > ev->places ? f->cplaces : ev->places;
+
+        rules_dec_format(f->printed, f->pplaces, w->num[0], NUMSZ);
+        rules_dec_format(f->computed, pl, w->num[1], NUMSZ);
+        rules_dec_format(f->diff, pl, w->num[2], NUMSZ);
+        rules_dec_format(f->tol, pl, w->num[3], NUMSZ);
+    }
+}
+
+static void words_release(struct bx_words *w)
+{
+    free(w->table[0]);
+    free(w->table[1]);
+    free(w->row);
+}
+
+void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
+{
+    struct bx_diag d;
+    struct bx_words w;
+    struct bx_buf msg[2];
+    xmlNodePtr el = rules_element_of(f->node);
+    int l;
+    int rc;
+
+    words_init(ev, f, &w);
+    for (l = 0; l < 2; l++) {
+        buf_init(&msg[l]);
+        fill(&msg[l], f->tail ? ev->rs->tail[l] : f->chk->rule->message[l], f,
+             &w, l);
+    }
+    memset(&d, 0, sizeof(d));
+    d.severity = f->sev;
+    d.code = (char *)f->chk->rule->id;
+    d.rule = (char *)f->chk->rule->id;
+    d.file = ev->sub->path;
+    d.line = el != NULL ? xmlGetLineNo(el) : 0;
+    d.xpath = f->node != NULL ? xmlio_node_path(f->node) : NULL;
+    d.message_zh = msg[0].data;
+    d.message_en = msg[1].data;
+    d.table = w.table[0];
+    d.row = w.row;
+    d.column_label = (char *)w.column[0];
+    if (f->nums) {
+        d.printed = w.num[0];
+        d.computed = w.num[1];
+        d.difference = w.num[2];
+        d.tolerance = w.num[3];
+    }
+    rc = msg[0].failed || msg[1].failed ? BX_E_NOMEM
+                                        : bx_diags_add(ev->diags, &d);
+    if (rc != BX_OK && ev->rc == BX_OK)
+        ev->rc = rc;
+    if (d.line < 0)
+        d.line = 0;
+    free(d.xpath);
+    buf_release(&msg[0]);
+    buf_release(&msg[1]);
+    words_release(&w);
+}
+
+/*
+ * Judge a difference: beyond 'tol' the rule's severity, within it a
+ * rounding-tail notice, zero silent.  'one_sided': only diff > 0 counts.
+ */
+void rules_judge(struct bx_eval *ev, struct bx_finding *f, int one_sided)
+{
+    int64_t mag = f->diff;
+
+    if (!one_sided && mag < 0)
+        mag = -mag;
+    if (mag <= 0)
+        return;
+    f->nums = 1;
+    if (mag > f->tol) {
+        f->sev = f->chk->rule->severity;
+        f->tail = 0;
+    } else {
+        f->sev = BX_SEV_INFO;
+        f->tail = 1;
+    }
+    rules_emit(ev, f);
+}
+
+void rules_finding_init(struct bx_finding *f, const struct bx_rcheck *chk,
+                        xmlNodePtr node)
+{
+    memset(f, 0, sizeof(*f));
+    f->chk = chk;
+    f->sev = chk->rule->severity;
+    f->node = node;
+}
+
+/* ------------------------------------------------------------------ */
+/* Numeric checks: sum, equal, le                                      */
+/* ------------------------------------------------------------------ */
+
+static void compare(struct bx_eval *ev, const struct bx_rcheck *chk,
+                    const struct bx_val *a, const struct bx_val *b,
+                    xmlNodePtr at)
+{
+    struct bx_finding f;
+
+    if (a->bad || b->bad)
+        return;
+    rules_finding_init(&f, chk, a->first != NULL ? a->first : at);
+    f.printed = a->sum;
+    f.computed = b->sum;
+    f.pplaces = a->places;
+    if (!rules_dec_add(a->sum, -b->sum, &f.diff))
+        return;
+    f.tol = chk->exact ? 0 : (int64_t)(a->n + b->n) * ev->half_u;
+    rules_judge(ev, &f, chk->kind == BX_CHECK_LE);
+}
+
+static void check_numeric(struct bx_eval *ev, const struct bx_rcheck *chk,
+                          xmlNodePtr node)
+{
+    struct bx_val a;
+    struct bx_val b;
+
+    rules_val(ev, chk->x[BX_X_A], node, &a);
+    if (a.nodes == 0)
+        return; /* the figure checked is not in this document */
+    rules_val(ev, chk->x[BX_X_B], node, &b);
+    if (b.nodes == 0 && chk->kind != BX_CHECK_SUM)
+        return;
+    compare(ev, chk, &a, &b, node);
+}
+
+/* ------------------------------------------------------------------ */
+/* assert, exists                                                      */
+/* ------------------------------------------------------------------ */
+
+xmlNodePtr rules_first_node(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                            xmlNodePtr node)
+{
+    xmlXPathObjectPtr o;
+    xmlNodePtr n = NULL;
+
+    if (comp == NULL)
+        return NULL;
+    o = rules_run(ev, comp, node);
+    if (o != NULL && o->type == XPATH_NODESET && o->nodesetval != NULL &&
+        o->nodesetval->nodeNr > 0)
+        n = o->nodesetval->nodeTab[0];
+    xmlXPathFreeObject(o);
+    return n;
+}
+
+static void check_assert(struct bx_eval *ev, const struct bx_rcheck *chk,
+                         xmlNodePtr node)
+{
+    struct bx_finding f;
+    xmlNodePtr at;
+    xmlChar *v = NULL;
+
+    if (rules_run_bool(ev, chk->x[BX_X_A], node))
+        return;
+    at = rules_first_node(ev, chk->x[BX_X_B], node);
+    if (at != NULL)
+        v = xmlNodeGetContent(at);
+    rules_finding_init(&f, chk, at != NULL ? at : node);
+    f.value = (const char *)v;
+    f.expected = chk->expected;
+    rules_emit(ev, &f);
+    xmlFree(v);
+}
+
+static int in_set(xmlXPathObjectPtr o, const xmlChar *s)
+{
+    int i;
+
+    for (i = 0; o->nodesetval != NULL && i < o->nodesetval->nodeNr; i++) {
+        xmlChar *t = xmlXPathCastNodeToString(o->nodesetval->nodeTab[i]);
+        int eq = xmlStrEqual(t, s);
+
+        xmlFree(t);
+        if (eq)
+            return 1;
+    }
+    return 0;
+}
+
+static void check_exists(struct bx_eval *ev, const struct bx_rcheck *chk,
+                         xmlNodePtr node)
+{
+    xmlChar *v = rules_run_string(ev, chk->x[BX_X_A], node);
+    xmlXPathObjectPtr o = NULL;
+    struct bx_finding f;
+
+    if (v == NULL || v[0] == '\0')
+        goto out;
+    o = rules_run(ev, chk->x[BX_X_B], node);
+    if (o == NULL || o->type != XPATH_NODESET || in_set(o, v))
+        goto out;
+    rules_finding_init(&f, chk, rules_first_node(ev, chk->x[BX_X_A], node));
+    if (f.node == NULL)
+        f.node = node;
+    f.value = (const char *)v;
+    rules_emit(ev, &f);
+out:
+    xmlXPathFreeObject(o);
+    xmlFree(v);
+}
+
+/* ------------------------------------------------------------------ */
+/* emptyNote                                                           */
+/* ------------------------------------------------------------------ */
+
+static void check_empty_note(struct bx_eval *ev, const struct bx_rcheck *chk,
+                             xmlNodePtr node)
+{
+    int has = rules_run_bool(ev, chk->x[BX_X_D], node);
+    xmlNodePtr note = rules_first_node(ev, chk->x[BX_X_C], node);
+    struct bx_finding f;
+    xmlChar *v = NULL;
+
+    if (chk->expect_present ? (has || note != NULL) : (!has || note == NULL))
+        return;
+    rules_finding_init(&f, chk, note != NULL ? note : node);
+    if (note != NULL)
+        v = xmlNodeGetContent(note);
+    f.value = (const char *)v;
+    f.expected = chk->expected;
+    rules_emit(ev, &f);
+    xmlFree(v);
+}
+
+/* ------------------------------------------------------------------ */
+/* Dispatch                                                            */
+/* ------------------------------------------------------------------ */
+
+static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       xmlNodePtr node)
+{
+    if (chk->uses_self)
+        bind_self(ev, node);
+    if (chk->x[BX_X_WHEN] != NULL &&
+        !rules_run_bool(ev, chk->x[BX_X_WHEN], node))
+        return;
+    switch (chk->kind) {
+    case BX_CHECK_SUM:
+    case BX_CHECK_EQUAL:
+    case BX_CHECK_LE:
+        check_numeric(ev, chk, node);
+        break;
+    case BX_CHECK_ASSERT:
+        check_assert(ev, chk, node);
+        break;
+    case BX_CHECK_EXISTS:
+        check_exists(ev, chk, node);
+        break;
+    case BX_CHECK_EMPTYNOTE:
+        check_empty_note(ev, chk, node);
+        break;
+    case BX_CHECK_CODELIST:
+        rules_check_codelist(ev, chk, node);
+        break;
+    case BX_CHECK_PAIRING:
+        rules_check_pairing(ev, chk, node);
+        break;
+    case BX_CHECK_MATCH:
+        rules_check_match(ev, chk, node);
+        break;
+    case BX_CHECK_COSTCAP:
+        rules_check_costcap(ev, chk, node);
+        break;
+    case BX_CHECK_FIGURE:
+    case BX_CHECK_SHARE:
+    case BX_CHECK_GROWTH:
+        rules_check_figure(ev, chk, node);
+        break;
+    }
+}
+
+static void run_check(struct bx_eval *ev, const struct bx_rcheck *chk)
+{
+    xmlXPathObjectPtr set;
+    xmlNodeSetPtr nodes;
+    int i;
+
+    set = rules_run(ev, chk->x[BX_X_CONTEXT], (xmlNodePtr)ev->sub->doc);
+    if (set == NULL || set->type != XPATH_NODESET) {
+        xmlXPathFreeObject(set);
+        return;
+    }
+    /* The set is ours: later evaluations do not touch it. */
+    nodes = set->nodesetval;
+    for (i = 0; nodes != NULL && i < nodes->nodeNr && ev->rc == BX_OK; i++)
+        check_node(ev, chk, nodes->nodeTab[i]);
+    xmlXPathFreeObject(set);
+}
+
+static void doc_amounts(struct bx_eval *ev)
+{
+    xmlXPathObjectPtr o;
+    xmlNodePtr n;
+    const char *s;
+
+    ev->places = 2;
+    ev->yuan = 0;
+    o = xmlXPathEval(BAD_CAST "/bx:disclosure/bx:metadata/bx:amounts", ev->xp);
+    if (o != NULL && o->type == XPATH_NODESET && o->nodesetval != NULL &&
+        o->nodesetval->nodeNr > 0) {
+        n = o->nodesetval->nodeTab[0];
+        s = rules_prop(n, "decimals");
+        if (s != NULL && s[0] >= '0' && s[0] <= '4')
+            ev->places = s[0] - '0';
+        s = rules_prop(n, "unit");
+        ev->yuan = s != NULL && strcmp(s, "元") == 0;
+    }
+    xmlXPathFreeObject(o);
+    ev->half_u = rules_dec_unit(ev->places) / 2;
+    if (ev->half_u == 0)
+        ev->half_u = 1; /* four places: u/2 is below our resolution */
+}
+
+/*
+ * Bind $T1 ... $T14 (each table element, or an empty set when the
+ * document has no such table) and $meta, so that rules read
+ * "$T1/bx:income/bx:grandTotal/@amount".
+ */
+static void bind_tables(struct bx_eval *ev)
+{
+    xmlNodePtr root = xmlDocGetRootElement(ev->sub->doc);
+    xmlNodePtr c;
+    xmlNodePtr t;
+    xmlNodePtr tables = NULL;
+    xmlNodePtr meta = NULL;
+    size_t i;
+
+    for (c = root ? root->children : NULL; c != NULL; c = c->next) {
+        if (is_bx(c, "tables"))
+            tables = c;
+        else if (is_bx(c, "metadata"))
+            meta = c;
+    }
+    for (i = 0; i < ev->rs->ntables; i++) {
+        const struct bx_table_def *def = &ev->rs->tables[i];
+
+        for (t = tables ? tables->children : NULL; t != NULL; t = t->next) {
+            if (is_bx(t, def->element))
+                break;
+        }
+        xmlXPathRegisterVariable(ev->xp, BAD_CAST def->key,
+                                 xmlXPathNewNodeSet(t));
+    }
+    xmlXPathRegisterVariable(ev->xp, BAD_CAST "meta", xmlXPathNewNodeSet(meta));
+}
+
+int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
+               struct bx_submission *sub, struct bx_diags *diags)
+{
+    struct bx_eval ev;
+    size_t i;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.ctx = ctx;
+    ev.rs = rs;
+    ev.sub = sub;
+    ev.diags = diags;
+    ev.xp = xmlXPathNewContext(sub->doc);
+    if (ev.xp == NULL)
+        return BX_E_NOMEM;
+    for (i = 0; i < rs->nns; i++)
+        xmlXPathRegisterNs(ev.xp, BAD_CAST rs->ns[i].prefix,
+                           BAD_CAST rs->ns[i].uri);
+    xmlXPathRegisterNs(ev.xp, BAD_CAST "bx", BAD_CAST BX_NAMESPACE);
+    doc_amounts(&ev);
+    bind_tables(&ev);
+    for (i = 0; i < rs->nchecks && ev.rc == BX_OK; i++)
+        run_check(&ev, &rs->checks[i]);
+    xmlXPathFreeContext(ev.xp);
+    return ev.rc;
+}
+
+int rules_convert(const struct bx_eval *ev, int64_t v, int to_yuan,
+                  int64_t *out)
+{
+    if (ev->yuan == to_yuan) {
+        *out = v;
+        return 1;
+    }
+    if (to_yuan)
+        return rules_dec_mul(v, BX_DEC_ONE, out);
+    /* 元 to 万元: keep four places, rounding half away from zero */
+    *out = v >= 0 ? (v + BX_DEC_ONE / 2) / BX_DEC_ONE
+                  : -((-v + BX_DEC_ONE / 2) / BX_DEC_ONE);
+    return 1;
+}

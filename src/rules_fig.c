@@ -1,0 +1,293 @@
+/*
+ * Business rules, the narrative: each fig element of the explanation
+ * names a quantity (fig/@of); the rule set's figure map says which table
+ * figures it restates.  Checks amounts and counts (figure), shares
+ * (share) and year-on-year rates (growth) with the interval logic of
+ * FORMAT.md 7.1.  Uses libxml2 XPath directly (see rules.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <string.h>
+
+#include <libxml/xpathInternals.h>
+
+#include "rules_eval.h"
+#include "rules_num.h"
+
+/* A fig as printed: its number, unit and role. */
+struct bx_fig {
+    xmlNodePtr node;
+    const char *key;  /* @of */
+    const char *role; /* @role, default "amount" */
+    struct bx_dec num;
+    int yuan; /* amounts: in 元 (else 万元) */
+};
+
+/* The figure definition for 'key' and the '*' part of it ('*arg'). */
+static const struct bx_figure_def *figure_def(const struct bx_ruleset *rs,
+                                              const char *key, const char **arg)
+{
+    const struct bx_figure_def *best = NULL;
+    size_t i;
+
+    *arg = NULL;
+    for (i = 0; i < rs->nfigures; i++) {
+        const struct bx_figure_def *d = &rs->figures[i];
+
+        if (!d->wildcard && strcmp(d->key, key) == 0) {
+            *arg = NULL;
+            return d;
+        }
+        if (d->wildcard && strncmp(d->key, key, d->keylen) == 0 &&
+            (best == NULL || d->keylen > best->keylen))
+            best = d;
+    }
+    if (best != NULL)
+        *arg = key + best->keylen;
+    return best;
+}
+
+/*
+ * The table value behind quantity 'key' (fig 'self' bound as $self).
+ * Returns 1 with '*v' filled, 0 when the key is unknown or the tables
+ * that hold it are absent.
+ */
+static int table_value(struct bx_eval *ev, const char *key, xmlNodePtr self,
+                       struct bx_val *v)
+{
+    const char *arg;
+    const struct bx_figure_def *d = figure_def(ev->rs, key, &arg);
+
+    if (d == NULL)
+        return 0;
+    xmlXPathRegisterVariable(ev->xp, BAD_CAST "arg",
+                             xmlXPathNewCString(arg != NULL ? arg : ""));
+    rules_val(ev, d->select, self, v);
+    return v->nodes > 0 && !v->bad;
+}
+
+/* Read a fig: @value when given, else its text.  0 when not a number. */
+static int read_fig(xmlNodePtr node, struct bx_fig *f)
+{
+    const char *value = rules_prop(node, "value");
+    const char *unit = rules_prop(node, "unit");
+    xmlChar *text = NULL;
+    int rc;
+
+    memset(f, 0, sizeof(*f));
+    f->node = node;
+    f->key = rules_prop(node, "of");
+    f->role = rules_prop(node, "role");
+    if (f->role == NULL)
+        f->role = "amount";
+    f->yuan = unit != NULL && strcmp(unit, "元") == 0;
+    if (value == NULL) {
+        text = xmlNodeGetContent(node);
+        value = (const char *)text;
+    }
+    rc = f->key != NULL && value != NULL &&
+         rules_dec_parse(value, &f->num) == BX_OK;
+    xmlFree(text);
+    return rc;
+}
+
+/* An amount fig must be in 万元 or 元 (or carry no unit). */
+static int amount_unit_ok(const struct bx_fig *f)
+{
+    const char *unit = rules_prop(f->node, "unit");
+
+    return unit == NULL || strcmp(unit, "万元") == 0 || strcmp(unit, "元") == 0;
+}
+
+static void fig_finding(struct bx_eval *ev, const struct bx_rcheck *chk,
+                        const struct bx_fig *f, int64_t computed, int64_t tol)
+{
+    struct bx_finding fd;
+
+    rules_finding_init(&fd, chk, f->node);
+    fd.key = f->key;
+    fd.column = f->key;
+    fd.printed = f->num.v;
+    fd.pplaces = f->num.places;
+    fd.cplaces = f->num.places;
+    fd.computed = computed;
+    fd.diff = f->num.v - computed;
+    fd.tol = tol;
+    rules_judge(ev, &fd, 0);
+}
+
+/* fig = the table figure it restates, in the fig's unit and places. */
+static void check_amount(struct bx_eval *ev, const struct bx_rcheck *chk,
+                         const struct bx_fig *f)
+{
+    struct bx_val v;
+    int64_t conv;
+    int64_t tol = 0;
+    int count = strcmp(f->role, "count") == 0;
+
+    if (!count && (strcmp(f->role, "amount") != 0 || !amount_unit_ok(f)))
+        return;
+    if (!table_value(ev, f->key, f->node, &v))
+        return;
+    if (count) {
+        fig_finding(ev, chk, f, v.sum, 0);
+        return;
+    }
+    if (!rules_convert(ev, v.sum, f->yuan, &conv))
+        return;
+    if (v.n > 1 &&
+        !rules_convert(ev, (int64_t)(v.n + 1) * ev->half_u, f->yuan, &tol))
+        return;
+    /* the text may show fewer places than the table: compare rounded */
+    if (f->num.places < BX_DEC_PLACES)
+        conv = rules_dec_round(conv, f->num.places);
+    if (tol > 0 && f->num.places < ev->places)
+        tol += rules_dec_unit(f->num.places) / 2;
+    fig_finding(ev, chk, f, conv, tol);
+}
+
+/* Uncertainty of a table value made of 'v': half a unit per figure. */
+static int64_t spread(const struct bx_eval *ev, const struct bx_val *v)
+{
+    return (int64_t)(v->n > 0 ? v->n : 1) * ev->half_u;
+}
+
+static void ratio_finding(struct bx_eval *ev, const struct bx_rcheck *chk,
+                          const struct bx_fig *f, int64_t x, int64_t ex,
+                          int64_t y, int64_t ey)
+{
+    int64_t exact;
+    int64_t half;
+    struct bx_finding fd;
+    int ok = rules_dec_ratio_ok(x, ex, y, ey, f->num.v, f->num.places, &exact,
+                                &half);
+
+    if (ok != 0)
+        return;
+    rules_finding_init(&fd, chk, f->node);
+    fd.key = f->key;
+    fd.column = f->key;
+    fd.nums = 1;
+    fd.printed = f->num.v;
+    fd.pplaces = f->num.places;
+    fd.cplaces = f->num.places;
+    fd.computed = exact;
+    fd.diff = f->num.v - exact;
+    fd.tol = half;
+    rules_emit(ev, &fd);
+}
+
+/* share: p% of @of in @base. */
+static void check_share(struct bx_eval *ev, const struct bx_rcheck *chk,
+                        const struct bx_fig *f)
+{
+    const char *base = rules_prop(f->node, "base");
+    struct bx_val a;
+    struct bx_val b;
+
+    if (strcmp(f->role, "share") != 0 || base == NULL)
+        return;
+    if (!table_value(ev, f->key, f->node, &a) ||
+        !table_value(ev, base, f->node, &b))
+        return;
+    ratio_finding(ev, chk, f, a.sum, spread(ev, &a), b.sum, spread(ev, &b));
+}
+
+/* The change fig that goes with rate 'f' (same key), read. */
+static int change_of(struct bx_eval *ev, const struct bx_rcheck *chk,
+                     const struct bx_fig *f, struct bx_fig *c)
+{
+    xmlNodePtr n = rules_first_node(ev, chk->x[BX_X_C], f->node);
+
+    return n != NULL && read_fig(n, c) && strcmp(c->key, f->key) == 0 &&
+           amount_unit_ok(c);
+}
+
+/*
+ * The current amount a rate is about: the nearest earlier amount fig of
+ * the same key in the paragraph (the text's own statement), else the
+ * table figure.  '*v' in the document's unit; returns 0 when unknown.
+ */
+static int current_of(struct bx_eval *ev, const struct bx_fig *f,
+                      struct bx_val *v)
+{
+    xmlNodePtr n;
+    struct bx_fig a;
+
+    for (n = f->node->prev; n != NULL; n = n->prev) {
+        if (n->type != XML_ELEMENT_NODE ||
+            !xmlStrEqual(n->name, BAD_CAST "fig") || !read_fig(n, &a) ||
+            strcmp(a.key, f->key) != 0 || strcmp(a.role, "amount") != 0 ||
+            !amount_unit_ok(&a))
+            continue;
+        memset(v, 0, sizeof(*v));
+        v->sum = a.num.v;
+        if (a.yuan != ev->yuan)
+            v->sum = a.yuan ? v->sum / BX_DEC_ONE : v->sum * BX_DEC_ONE;
+        v->n = 1;
+        v->nodes = 1;
+        return 1;
+    }
+    return table_value(ev, f->key, f->node, v);
+}
+
+/* growth: rate = change / (current - change). */
+static void check_growth(struct bx_eval *ev, const struct bx_rcheck *chk,
+                         const struct bx_fig *f)
+{
+    struct bx_fig c;
+    struct bx_val cur;
+    struct bx_finding fd;
+    int64_t delta;
+    int64_t edelta;
+    int64_t prior;
+
+    if (strcmp(f->role, "rate") != 0 || !change_of(ev, chk, f, &c) ||
+        !current_of(ev, f, &cur))
+        return;
+    /* the change as printed, in the document's unit */
+    delta = c.num.v;
+    edelta = rules_dec_unit(c.num.places) / 2;
+    if (c.yuan != ev->yuan) {
+        delta = c.yuan ? delta / BX_DEC_ONE : delta * BX_DEC_ONE;
+        edelta = c.yuan ? edelta / BX_DEC_ONE : edelta * BX_DEC_ONE;
+    }
+    prior = cur.sum - delta;
+    if (chk->zero_prior) {
+        if (prior != 0)
+            return;
+        rules_finding_init(&fd, chk, f->node);
+        fd.key = f->key;
+        fd.column = f->key;
+        fd.printed = f->num.v;
+        fd.pplaces = f->num.places;
+        fd.nums = 1;
+        rules_emit(ev, &fd);
+        return;
+    }
+    if (prior == 0)
+        return; /* BR-102's case */
+    ratio_finding(ev, chk, f, delta, edelta, prior, edelta + spread(ev, &cur));
+}
+
+void rules_check_figure(struct bx_eval *ev, const struct bx_rcheck *chk,
+                        xmlNodePtr node)
+{
+    struct bx_fig f;
+
+    if (!read_fig(node, &f))
+        return;
+    switch (chk->kind) {
+    case BX_CHECK_FIGURE:
+        check_amount(ev, chk, &f);
+        break;
+    case BX_CHECK_SHARE:
+        check_share(ev, chk, &f);
+        break;
+    case BX_CHECK_GROWTH:
+        check_growth(ev, chk, &f);
+        break;
+    default:
+        break;
+    }
+}

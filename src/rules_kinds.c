@@ -1,0 +1,555 @@
+/*
+ * Business rules, the checks that are not plain arithmetic: code lists
+ * (codes exist, printed names and ordinals match), economic-class pairing
+ * by unit type, matching two row sets by key (T10/T12 projects) and
+ * performance cost caps.  Uses libxml2 XPath directly (see rules.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xpathInternals.h>
+
+#include "rules_eval.h"
+#include "rules_num.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ */
+/* Names and ordinals                                                  */
+/* ------------------------------------------------------------------ */
+
+static const char *const zh_digits[] = {"〇", "一", "二", "三", "四",
+                                        "五", "六", "七", "八", "九"};
+
+/* Value of the Chinese digit at 's' (3 UTF-8 bytes), or -1. */
+static int zh_digit(const char *s)
+{
+    int i;
+
+    for (i = 0; i < 10; i++) {
+        if (strncmp(s, zh_digits[i], 3) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/*
+ * Parse a Chinese numeral of up to 99 at 's' ("九", "十九", "二十四").
+ * Returns the value and sets '*end', or -1.
+ */
+static int zh_number(const char *s, const char **end)
+{
+    int tens = -1;
+    int ones = -1;
+    int d;
+
+    d = zh_digit(s);
+    if (d > 0) {
+        ones = d;
+        s += 3;
+    }
+    if (strncmp(s, "十", 3) == 0) {
+        tens = ones > 0 ? ones : 1;
+        ones = 0;
+        s += 3;
+        d = zh_digit(s);
+        if (d > 0) {
+            ones = d;
+            s += 3;
+        }
+    }
+    if (ones < 0)
+        return -1;
+    *end = s;
+    return (tens > 0 ? tens * 10 : 0) + ones;
+}
+
+static void zh_format(int n, struct bx_buf *b)
+{
+    if (n >= 20)
+        buf_puts(b, zh_digits[n / 10]);
+    if (n >= 10)
+        buf_puts(b, "十");
+    if (n % 10 != 0 || n < 10)
+        buf_puts(b, zh_digits[n % 10]);
+}
+
+static const char *skip_prefix(const char *s, const char *const *set)
+{
+    size_t i;
+
+    for (i = 0; set[i] != NULL; i++) {
+        size_t n = strlen(set[i]);
+
+        if (strncmp(s, set[i], n) == 0)
+            return s + n;
+    }
+    return s;
+}
+
+/*
+ * Split a printed label "一、一般公共服务" / "（九）医疗卫生…支出" into its
+ * ordinal (-1 when none) and the name that follows.
+ */
+static const char *split_label(const char *label, int *ordinal)
+{
+    static const char *const open[] = {"（", "(", NULL};
+    static const char *const close[] = {"）", ")", "、", ".", "．", NULL};
+    const char *p = skip_prefix(label, open);
+    const char *end;
+    int n = zh_number(p, &end);
+
+    *ordinal = -1;
+    if (n < 0)
+        return label;
+    p = skip_prefix(end, close);
+    if (p == end)
+        return label;
+    while (*p == ' ')
+        p++;
+    *ordinal = n;
+    return p;
+}
+
+/* Copy of 's' without blanks, with ASCII parentheses made full-width. */
+static char *normalize(const char *s, const char *suffix)
+{
+    struct bx_buf b;
+    size_t sl = suffix != NULL ? strlen(suffix) : 0;
+    char *out;
+
+    buf_init(&b);
+    for (; *s != '\0'; s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            continue;
+        if (strncmp(s, "\xe3\x80\x80", 3) == 0) { /* U+3000 */
+            s += 2;
+            continue;
+        }
+        if (*s == '(')
+            buf_puts(&b, "（");
+        else if (*s == ')')
+            buf_puts(&b, "）");
+        else
+            buf_append(&b, s, 1);
+    }
+    out = buf_take(&b, NULL);
+    if (out != NULL && sl > 0 && strlen(out) > sl &&
+        strcmp(out + strlen(out) - sl, suffix) == 0)
+        out[strlen(out) - sl] = '\0';
+    return out;
+}
+
+/* 1 when 'printed' equals 'official' up to blanks, brackets, suffix. */
+static int same_name(const char *printed, const char *official,
+                     const char *suffix)
+{
+    char *a = normalize(printed, suffix);
+    char *b = normalize(official, suffix);
+    int eq = a != NULL && b != NULL && strcmp(a, b) == 0;
+
+    free(a);
+    free(b);
+    return eq;
+}
+
+/* 0 official, 1 an alias, 2 neither. */
+static int name_class(const struct bx_code *c, const char *printed,
+                      const char *suffix)
+{
+    size_t i;
+
+    if (c->name != NULL && same_name(printed, c->name, suffix))
+        return 0;
+    for (i = 0; i < c->naliases; i++) {
+        if (same_name(printed, c->aliases[i], suffix))
+            return 1;
+    }
+    return 2;
+}
+
+/* ------------------------------------------------------------------ */
+/* codelist                                                            */
+/* ------------------------------------------------------------------ */
+
+static void name_finding(struct bx_eval *ev, const struct bx_rcheck *chk,
+                         xmlNodePtr at, enum bx_severity sev, const char *value,
+                         const char *expected)
+{
+    struct bx_finding f;
+
+    rules_finding_init(&f, chk, at);
+    f.sev = sev;
+    f.value = value;
+    f.expected = expected;
+    rules_emit(ev, &f);
+}
+
+/* The ordinal of a class row must be its code minus 200 (rule 5). */
+static int ordinal_ok(const struct bx_rcheck *chk, const char *code, int ord)
+{
+    if (!chk->ordinal_class || ord < 0 || strlen(code) != 3)
+        return 1;
+    return ord == atoi(code) - 200;
+}
+
+static void check_label(struct bx_eval *ev, const struct bx_rcheck *chk,
+                        const struct bx_code *c, xmlNodePtr node,
+                        const char *code, const char *label)
+{
+    xmlNodePtr at = rules_first_node(ev, chk->x[BX_X_C], node);
+    int ord;
+    const char *name = split_label(label, &ord);
+    int cls = name_class(c, name, chk->suffix);
+    struct bx_buf exp;
+
+    if (ordinal_ok(chk, code, ord) && cls == 0)
+        return;
+    buf_init(&exp);
+    if (chk->ordinal_class && strlen(code) == 3 && atoi(code) > 200) {
+        /* in the label's own style: "七、", "（七）" or "(七) " */
+        int paren = strncmp(label, "（", 3) == 0 ? 1 : label[0] == '(' ? 2 : 0;
+
+        buf_puts(&exp, paren == 1 ? "（" : paren == 2 ? "(" : "");
+        zh_format(atoi(code) - 200, &exp);
+        buf_puts(&exp, paren == 1 ? "）" : paren == 2 ? ") " : "、");
+    }
+    buf_puts(&exp, c->name != NULL ? c->name : "");
+    name_finding(ev, chk, at != NULL ? at : node,
+                 ordinal_ok(chk, code, ord) && cls == 1 ? chk->alias_severity
+                                                        : chk->rule->severity,
+                 label, exp.data);
+    buf_release(&exp);
+}
+
+static void check_name(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       const struct bx_code *c, xmlNodePtr node,
+                       const char *name)
+{
+    xmlNodePtr at = rules_first_node(ev, chk->x[BX_X_B], node);
+    int cls = name_class(c, name, chk->suffix);
+
+    if (cls == 0)
+        return;
+    name_finding(ev, chk, at != NULL ? at : node,
+                 cls == 1 ? chk->alias_severity : chk->rule->severity, name,
+                 c->name);
+}
+
+void rules_check_codelist(struct bx_eval *ev, const struct bx_rcheck *chk,
+                          xmlNodePtr node)
+{
+    const struct bx_codelist *list = rules_list(ev->rs, chk->list);
+    xmlChar *code = rules_run_string(ev, chk->x[BX_X_A], node);
+    xmlChar *name = NULL;
+    xmlChar *label = NULL;
+    const struct bx_code *c;
+    size_t n;
+
+    if (list == NULL || code == NULL || code[0] == '\0')
+        goto out;
+    c = rules_code_find(list, (const char *)code, &n);
+    if (c == NULL) {
+        xmlNodePtr at = rules_first_node(ev, chk->x[BX_X_A], node);
+
+        name_finding(ev, chk, at != NULL ? at : node, chk->rule->severity,
+                     (const char *)code, NULL);
+        goto out;
+    }
+    name = rules_run_string(ev, chk->x[BX_X_B], node);
+    label = rules_run_string(ev, chk->x[BX_X_C], node);
+    if (name != NULL && name[0] != '\0')
+        check_name(ev, chk, c, node, (const char *)name);
+    if (label != NULL && label[0] != '\0')
+        check_label(ev, chk, c, node, (const char *)code, (const char *)label);
+out:
+    xmlFree(code);
+    xmlFree(name);
+    xmlFree(label);
+}
+
+/* ------------------------------------------------------------------ */
+/* pairing                                                             */
+/* ------------------------------------------------------------------ */
+
+/* 1 when the space-separated 'list' holds 'word'. */
+static int has_word(const char *list, const char *word)
+{
+    size_t wl = strlen(word);
+    const char *p = list;
+
+    while (p != NULL && *p != '\0') {
+        size_t n;
+
+        while (*p == ' ')
+            p++;
+        n = strcspn(p, " ");
+        if (n == wl && strncmp(p, word, n) == 0)
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
+/* Scope values that apply to the unit types 'types' selects. */
+static void scopes_for(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       xmlNodePtr node, struct bx_buf *out)
+{
+    xmlXPathObjectPtr o = rules_run(ev, chk->x[BX_X_D], node);
+    size_t s;
+    int i;
+
+    buf_puts(out, " ");
+    for (i = 0; o != NULL && o->type == XPATH_NODESET &&
+                o->nodesetval != NULL && i < o->nodesetval->nodeNr;
+         i++) {
+        xmlChar *t = xmlXPathCastNodeToString(o->nodesetval->nodeTab[i]);
+
+        for (s = 0; t != NULL && s < chk->nscopes; s++) {
+            if (has_word(chk->scopes[s].unit_types, (const char *)t)) {
+                buf_puts(out, chk->scopes[s].value);
+                buf_puts(out, " ");
+            }
+        }
+        xmlFree(t);
+    }
+    xmlXPathFreeObject(o);
+}
+
+/* 1 ok, 0 wrong pair, -1 no entry applies (cannot judge). */
+static int pair_ok(const struct bx_code *c, size_t n, const char *scopes,
+                   const char *gov, struct bx_buf *allowed)
+{
+    int applicable = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const char *sc = c[i].scope;
+
+        if (sc != NULL && sc[0] != '\0' && scopes[1] != '\0' &&
+            !has_word(scopes, sc))
+            continue;
+        applicable = 1;
+        if (c[i].name != NULL && strcmp(c[i].name, gov) == 0)
+            return 1;
+        buf_printf(allowed, "%s%s", allowed->len ? "/" : "",
+                   c[i].name ? c[i].name : "");
+    }
+    return applicable ? 0 : -1;
+}
+
+void rules_check_pairing(struct bx_eval *ev, const struct bx_rcheck *chk,
+                         xmlNodePtr node)
+{
+    const struct bx_codelist *list = rules_list(ev->rs, chk->list);
+    xmlChar *dep = rules_run_string(ev, chk->x[BX_X_A], node);
+    xmlChar *gov = rules_run_string(ev, chk->x[BX_X_B], node);
+    struct bx_buf scopes;
+    struct bx_buf allowed;
+    struct bx_finding f;
+    const struct bx_code *c;
+    size_t n;
+
+    buf_init(&scopes);
+    buf_init(&allowed);
+    if (list == NULL || dep == NULL || gov == NULL || dep[0] == '\0' ||
+        gov[0] == '\0')
+        goto out;
+    c = rules_code_find(list, (const char *)dep, &n);
+    if (c == NULL)
+        goto out; /* unknown code: the code-list rule reports it */
+    scopes_for(ev, chk, node, &scopes);
+    if (scopes.failed ||
+        pair_ok(c, n, scopes.data, (const char *)gov, &allowed) != 0)
+        goto out;
+    rules_finding_init(&f, chk, rules_first_node(ev, chk->x[BX_X_B], node));
+    if (f.node == NULL)
+        f.node = node;
+    f.value = (const char *)gov;
+    f.key = (const char *)dep;
+    f.expected = allowed.data;
+    rules_emit(ev, &f);
+out:
+    buf_release(&scopes);
+    buf_release(&allowed);
+    xmlFree(dep);
+    xmlFree(gov);
+}
+
+/* ------------------------------------------------------------------ */
+/* match                                                               */
+/* ------------------------------------------------------------------ */
+
+static void match_amounts(struct bx_eval *ev, const struct bx_rcheck *chk,
+                          xmlNodePtr l, xmlNodePtr r, const char *key)
+{
+    struct bx_finding f;
+    struct bx_val a;
+    struct bx_val b;
+    size_t i;
+
+    for (i = 0; i < chk->npairs; i++) {
+        rules_val(ev, chk->pairs[i].left, l, &a);
+        rules_val(ev, chk->pairs[i].right, r, &b);
+        if (a.nodes == 0 || b.nodes == 0 || a.bad || b.bad)
+            continue;
+        rules_finding_init(&f, chk, a.first);
+        f.value = key;
+        f.printed = a.sum;
+        f.computed = b.sum;
+        f.diff = a.sum - b.sum;
+        f.tol = 0;
+        rules_judge(ev, &f, 0);
+    }
+}
+
+static void unmatched(struct bx_eval *ev, const struct bx_rcheck *chk,
+                      xmlNodePtr at, const char *key)
+{
+    struct bx_finding f;
+
+    rules_finding_init(&f, chk, at);
+    f.value = key;
+    rules_emit(ev, &f);
+}
+
+static xmlChar **keys_of(struct bx_eval *ev, const struct bx_rcheck *chk,
+                         xmlNodeSetPtr set)
+{
+    xmlChar **keys;
+    int i;
+
+    keys = calloc((size_t)set->nodeNr + 1, sizeof(*keys));
+    for (i = 0; keys != NULL && i < set->nodeNr; i++)
+        keys[i] = rules_run_string(ev, chk->x[BX_X_C], set->nodeTab[i]);
+    return keys;
+}
+
+static void free_keys(xmlChar **keys, int n)
+{
+    int i;
+
+    for (i = 0; keys != NULL && i < n; i++)
+        xmlFree(keys[i]);
+    free(keys);
+}
+
+static void match_sets(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       xmlNodeSetPtr ls, xmlNodeSetPtr rs)
+{
+    xmlChar **lk = keys_of(ev, chk, ls);
+    xmlChar **rk = keys_of(ev, chk, rs);
+    char *used = calloc((size_t)rs->nodeNr + 1, 1);
+    int i;
+    int j;
+
+    if (lk == NULL || rk == NULL || used == NULL) {
+        ev->rc = BX_E_NOMEM;
+        goto out;
+    }
+    for (i = 0; i < ls->nodeNr; i++) {
+        for (j = 0; j < rs->nodeNr; j++) {
+            if (!used[j] && xmlStrEqual(lk[i], rk[j]))
+                break;
+        }
+        if (j == rs->nodeNr) {
+            unmatched(ev, chk, ls->nodeTab[i], (const char *)lk[i]);
+            continue;
+        }
+        used[j] = 1;
+        match_amounts(ev, chk, ls->nodeTab[i], rs->nodeTab[j],
+                      (const char *)lk[i]);
+    }
+    for (j = 0; j < rs->nodeNr; j++) {
+        if (!used[j])
+            unmatched(ev, chk, rs->nodeTab[j], (const char *)rk[j]);
+    }
+out:
+    free_keys(lk, ls->nodeNr);
+    free_keys(rk, rs->nodeNr);
+    free(used);
+}
+
+void rules_check_match(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       xmlNodePtr node)
+{
+    xmlXPathObjectPtr l = rules_run(ev, chk->x[BX_X_A], node);
+    xmlXPathObjectPtr r = rules_run(ev, chk->x[BX_X_B], node);
+
+    /* Both tables must be there: a missing table is not a mismatch. */
+    if (l != NULL && r != NULL && l->type == XPATH_NODESET &&
+        r->type == XPATH_NODESET && l->nodesetval != NULL &&
+        r->nodesetval != NULL && l->nodesetval->nodeNr > 0 &&
+        r->nodesetval->nodeNr > 0)
+        match_sets(ev, chk, l->nodesetval, r->nodesetval);
+    xmlXPathFreeObject(l);
+    xmlXPathFreeObject(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* costCap                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The cap of a parsed indicator value in the document's unit. */
+static int cap_of(struct bx_eval *ev, xmlNodePtr v, struct bx_dec *cap)
+{
+    const char *op = rules_prop(v, "op");
+    const char *num = rules_prop(v, "num");
+    const char *unit = rules_prop(v, "unit");
+    int yuan;
+
+    if (op == NULL || num == NULL || unit == NULL ||
+        (strcmp(op, "le") != 0 && strcmp(op, "lt") != 0))
+        return 0;
+    if (strcmp(unit, "万元") == 0)
+        yuan = 0;
+    else if (strcmp(unit, "元") == 0)
+        yuan = 1;
+    else
+        return 0;
+    if (rules_dec_parse(num, cap) != BX_OK)
+        return 0;
+    if (yuan == ev->yuan)
+        return 1;
+    if (!yuan)
+        return rules_dec_mul(cap->v, BX_DEC_ONE, &cap->v);
+    cap->v = cap->v / BX_DEC_ONE; /* 元 caps in a 万元 table */
+    return 1;
+}
+
+void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
+                         xmlNodePtr node)
+{
+    xmlXPathObjectPtr caps;
+    struct bx_finding f;
+    struct bx_val amount;
+    struct bx_dec cap;
+    xmlChar *text;
+    int i;
+
+    rules_val(ev, chk->x[BX_X_A], node, &amount);
+    if (amount.n == 0 || amount.bad)
+        return;
+    caps = rules_run(ev, chk->x[BX_X_B], node);
+    for (i = 0; caps != NULL && caps->type == XPATH_NODESET &&
+                caps->nodesetval != NULL && i < caps->nodesetval->nodeNr;
+         i++) {
+        xmlNodePtr v = caps->nodesetval->nodeTab[i];
+
+        if (!cap_of(ev, v, &cap))
+            continue;
+        rules_finding_init(&f, chk, amount.first);
+        text = xmlNodeGetContent(v);
+        f.value = (const char *)text;
+        f.printed = amount.sum;
+        f.computed = cap.v;
+        f.pplaces = amount.places;
+        f.cplaces = cap.places;
+        f.diff = amount.sum - cap.v;
+        f.tol = 2 * ev->half_u; /* R(1): the amount's own rounding */
+        rules_judge(ev, &f, 1);
+        xmlFree(text);
+    }
+    xmlXPathFreeObject(caps);
+}
