@@ -41,7 +41,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-unit check-golden check-install check-bundle check-zip lint asan ubsan valgrind coverage \
+.PHONY: all check check-unit check-golden check-install check-bundle check-zip check-docs lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -74,7 +74,14 @@ $(BIN): $(CLI_OBJ) $(LIBA)
 $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
-check: check-unit check-golden check-bundle check-zip check-install
+check: check-unit check-golden check-bundle check-zip check-docs \
+       check-install
+
+# the generated docs/rules.md must match the rule set it documents
+check-docs:
+	@xsltproc xslt/rules-doc.xsl schemas/rules/2024.xml > $(BUILD)/rules.md
+	@cmp -s $(BUILD)/rules.md docs/rules.md && echo "docs: 1 passed, 0 failed" \
+	    || { echo "docs/rules.md is stale: run make docs"; exit 1; }
 
 check-bundle: $(BIN)
 	$(TEST_ENV) sh tests/bundle/run.sh $(CURDIR)/$(BIN)

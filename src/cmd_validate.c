@@ -28,6 +28,7 @@ static const char help[] =
     "                        severity that rejects a file\n"
     "  --data-dir DIR        where schemas/ and xslt/ are (default:\n"
     "                        $BUDGETX_DATADIR, else next to the program)\n"
+    "  --schema-only         check the schema only, not the business rules\n"
     "  --max-size BYTES      largest input accepted, after gunzip\n"
     "                        (default 67108864)\n"
     "  -h, --help            show this help\n"
@@ -70,6 +71,7 @@ static int parse_args(int argc, char **argv, struct vopts *o)
         {"fail-on", required_argument, NULL, 'F'},
         {"data-dir", required_argument, NULL, 'd'},
         {"max-size", required_argument, NULL, 'm'},
+        {"schema-only", no_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     char *end;
@@ -101,6 +103,9 @@ static int parse_args(int argc, char **argv, struct vopts *o)
             if (*end != '\0' || o->lib.limits.max_bytes == 0) {
                 return cli_usage_error("validate", "invalid size", optarg);
             }
+            break;
+        case 's':
+            o->lib.no_rules = 1;
             break;
         case 'h':
             fputs(help, stdout);

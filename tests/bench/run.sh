@@ -20,7 +20,7 @@ done
 # measure NAME CMD...: prints "seconds maxKB" for one run of CMD
 measure() {
     /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>&1 || true
-    cat "$tmp/time"
+    tail -n 1 "$tmp/time"
 }
 
 ratio() {
@@ -45,6 +45,8 @@ echo "bench: $copies copies of the sample, one process each side"
 ours=$(measure "$bin" validate --lang en "$tmp"/s*.xml)
 base=$(measure xmllint --noout --schema "$root/schemas/budgetx.xsd" "$tmp"/s*.xml)
 report "validate (schema+rules)" "$ours" "$base"
-for extra in "$root"/tests/bench/run-*.sh; do
+ours=$(measure "$bin" validate --lang en --schema-only "$tmp"/s*.xml)
+report "validate --schema-only" "$ours" "$base"
+for extra in "$root"/tests/bench/run-convert.sh "$root"/tests/bench/run-bundle.sh; do
     [ -f "$extra" ] && . "$extra"
 done

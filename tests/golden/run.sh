@@ -5,6 +5,8 @@
 #   expected.out  expected standard output
 #   expected.err  expected standard error
 #   expected.rc   expected exit code
+# $SCRATCH is a fresh empty directory for each case (for outputs), $ROOT
+# the project root (README examples run from there).
 # Usage: run.sh /path/to/budgetx [--update] [CASE...]
 # BX_WRAP, when set, prefixes each call (e.g. valgrind).
 set -u
@@ -30,7 +32,9 @@ for c in $cases; do
     dir=$here/$c
     [ -f "$dir/cmd" ] || continue
     args=$(cat "$dir/cmd")
-    (cd "$dir" && BUDGETX="$bin" eval "${BX_WRAP:-} \"\$BUDGETX\" $args" \
+    rm -rf "$tmp/scratch" && mkdir "$tmp/scratch"
+    ROOT=$(cd "$here/../.." && pwd)
+    (cd "$dir" && ROOT="$ROOT" SCRATCH="$tmp/scratch" BUDGETX="$bin" eval "${BX_WRAP:-} \"\$BUDGETX\" $args" \
         >"$tmp/out" 2>"$tmp/err" </dev/null)
     echo $? >"$tmp/rc"
     if [ $update -eq 1 ]; then
