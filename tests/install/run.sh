@@ -18,7 +18,7 @@ check() {
 }
 make -s -C "$root" install PREFIX=/opt/bx DESTDIR="$tmp/dest" >/dev/null
 p="$tmp/dest/opt/bx"
-cp "$root/samples/pingdingshan-hitech-service-center-2024.xml" "$tmp/s.xml"
+cp "$root/samples/example-county-education-bureau-2024.xml" "$tmp/s.xml"
 check test -x "$p/bin/budgetx"
 check test -f "$p/include/budgetx.h"
 check test -f "$p/lib/libbudgetx.a"

@@ -1,0 +1,930 @@
+/*
+ * Renditions: runs the stylesheets of xslt/ over a submission (html, csv,
+ * json, platform) and back (platform import), and writes what they
+ * produce atomically.  It neither validates disclosures (check.c does)
+ * nor prints.  Like report_xml.c, it uses libxslt directly: the
+ * stylesheets are compiled here, once per context, and run here.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "transform.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libexslt/exslt.h>
+#include <libxml/xmlschemas.h>
+#include <libxslt/security.h>
+#include <libxslt/transform.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/xsltutils.h>
+
+#include "internal.h"
+#include "util.h"
+#include "xmlio.h"
+
+#define META_NS "urn:budgetx:xslt:meta"
+
+/* The stylesheets, indexed like 'sheet_files'. */
+enum sheet {
+    SHEET_HTML,
+    SHEET_CSV,
+    SHEET_JSON,
+    SHEET_PLATFORM,
+    SHEET_IMPORT,
+    SHEET_COUNT
+};
+
+static const char *const sheet_files[SHEET_COUNT] = {
+    "xslt/html.xsl", "xslt/csv.xsl", "xslt/json.xsl", "xslt/platform.xsl",
+    "xslt/platform-import.xsl"};
+
+#define MEDIA_HTML "text/html; charset=utf-8"
+#define MEDIA_CSV "text/csv; charset=utf-8"
+#define MEDIA_CSV_GB "text/csv; charset=gb18030"
+#define MEDIA_JSON "application/json"
+#define MEDIA_XML "application/xml"
+
+static const struct bx_format_info formats[] = {
+    {"html", 1, 0, 0, ".html", MEDIA_HTML,
+     "the public disclosure page: one self-contained HTML file",
+     "公开网页：一个自包含的 HTML 文件"},
+    {"csv", 1, 0, 1, "", MEDIA_CSV,
+     "one CSV file per table (RFC 4180) and index.csv, in a directory",
+     "每张表一个 CSV 文件（RFC 4180）及 index.csv，放在一个目录中"},
+    {"json", 1, 0, 0, ".json", MEDIA_JSON,
+     "the whole disclosure as JSON for web applications (docs/json.md)",
+     "整份公开数据的 JSON，供网页应用使用"},
+    {"platform", 1, 1, 0, ".xml", MEDIA_XML,
+     "the provincial finance platform's exchange XML, amounts in yuan",
+     "省财政平台交换 XML（金额单位：元）"},
+};
+
+#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
+/* What the context keeps for this module (ctx->transform.ptr). */
+struct sheets {
+    xsltStylesheetPtr style[SHEET_COUNT];
+    xmlSchemaPtr platform_schema;
+    xsltSecurityPrefsPtr prefs;
+};
+
+/* Error text libxslt reports while compiling or running a stylesheet. */
+struct collector {
+    struct bx_buf text;
+    int count;
+};
+
+/* ------------------------------------------------------------------ */
+/* Formats, options, outputs                                           */
+/* ------------------------------------------------------------------ */
+
+const struct bx_format_info *bx_transform_formats(size_t *n)
+{
+    if (n != NULL) {
+        *n = NFORMATS;
+    }
+    return formats;
+}
+
+const struct bx_format_info *bx_transform_format(const char *name)
+{
+    size_t i;
+
+    for (i = 0; name != NULL && i < NFORMATS; i++) {
+        if (strcmp(formats[i].name, name) == 0) {
+            return &formats[i];
+        }
+    }
+    return NULL;
+}
+
+void bx_transform_opts_init(struct bx_transform_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->lang = BX_LANG_ZH;
+    o->encoding = BX_ENC_UTF8;
+}
+
+void bx_output_init(struct bx_output *out)
+{
+    memset(out, 0, sizeof(*out));
+}
+
+void bx_output_release(struct bx_output *out)
+{
+    size_t i;
+
+    for (i = 0; i < out->count; i++) {
+        free(out->files[i].name);
+        free(out->files[i].data);
+    }
+    free(out->files);
+    bx_output_init(out);
+}
+
+int transform_output_add(struct bx_output *out, const char *name,
+                         const char *media_type, unsigned char *data,
+                         size_t len)
+{
+    struct bx_output_file *grown;
+    size_t cap;
+    char *copy = util_strdup(name);
+
+    if (copy == NULL) {
+        free(data);
+        return BX_E_NOMEM;
+    }
+    if (out->count == out->cap) {
+        cap = out->cap ? out->cap * 2 : 4;
+        grown = realloc(out->files, cap * sizeof(*grown));
+        if (grown == NULL) {
+            free(copy);
+            free(data);
+            return BX_E_NOMEM;
+        }
+        out->files = grown;
+        out->cap = cap;
+    }
+    out->files[out->count].name = copy;
+    out->files[out->count].media_type = media_type;
+    out->files[out->count].data = data;
+    out->files[out->count].len = len;
+    out->count++;
+    return BX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Compiling, once per context                                         */
+/* ------------------------------------------------------------------ */
+
+static void sheets_release(void *p)
+{
+    struct sheets *sh = p;
+    int i;
+
+    if (sh == NULL) {
+        return;
+    }
+    for (i = 0; i < SHEET_COUNT; i++) {
+        xsltFreeStylesheet(sh->style[i]);
+    }
+    xmlSchemaFree(sh->platform_schema);
+    xsltFreeSecurityPrefs(sh->prefs);
+    free(sh);
+}
+
+/*
+ * Forbid everything a stylesheet could touch outside the documents it is
+ * given: reading files (document()), writing files and directories
+ * (exsl:document), the network.  xsl:include is resolved at compile
+ * time, before these preferences are installed on a transformation.
+ */
+static xsltSecurityPrefsPtr locked_prefs(void)
+{
+    static const xsltSecurityOption forbidden[] = {
+        XSLT_SECPREF_READ_FILE, XSLT_SECPREF_WRITE_FILE,
+        XSLT_SECPREF_CREATE_DIRECTORY, XSLT_SECPREF_READ_NETWORK,
+        XSLT_SECPREF_WRITE_NETWORK};
+    xsltSecurityPrefsPtr p = xsltNewSecurityPrefs();
+    size_t i;
+
+    for (i = 0; p != NULL && i < sizeof(forbidden) / sizeof(forbidden[0]);
+         i++) {
+        if (xsltSetSecurityPrefs(p, forbidden[i], xsltSecurityForbid) != 0) {
+            xsltFreeSecurityPrefs(p);
+            p = NULL;
+        }
+    }
+    return p;
+}
+
+/* The module's state in 'ctx', created on first use.  NULL on ENOMEM. */
+static struct sheets *sheets_of(struct bx_context *ctx)
+{
+    struct sheets *sh = ctx->transform.ptr;
+
+    if (sh != NULL) {
+        return sh;
+    }
+    sh = calloc(1, sizeof(*sh));
+    if (sh == NULL) {
+        return NULL;
+    }
+    sh->prefs = locked_prefs();
+    if (sh->prefs == NULL) {
+        free(sh);
+        return NULL;
+    }
+    exsltRegisterAll();
+    ctx->transform.ptr = sh;
+    ctx->transform.release = sheets_release;
+    return sh;
+}
+
+size_t transform_compiled(const struct bx_context *ctx)
+{
+    const struct sheets *sh = ctx->transform.ptr;
+    size_t n = 0;
+    int i;
+
+    for (i = 0; sh != NULL && i < SHEET_COUNT; i++) {
+        n += sh->style[i] != NULL;
+    }
+    return n;
+}
+
+static void collect(void *data, const char *fmt, ...)
+{
+    struct collector *c = data;
+    va_list ap;
+    char line[1024];
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    c->count++;
+    /* one line per message, joined by "; " */
+    line[strcspn(line, "\n")] = '\0';
+    if (c->text.len < 4096 && line[0] != '\0') {
+        buf_printf(&c->text, "%s%s", c->text.len > 0 ? "; " : "", line);
+    }
+}
+
+/* libxslt's process-wide error handler, swapped for a collector. */
+struct saved_handler {
+    xmlGenericErrorFunc func;
+    void *data;
+};
+
+static void collect_begin(struct collector *c, struct saved_handler *s)
+{
+    buf_init(&c->text);
+    c->count = 0;
+    s->func = xsltGenericError;
+    s->data = xsltGenericErrorContext;
+    xsltSetGenericErrorFunc(c, collect);
+}
+
+/*
+ * Restore the handler; append what was collected as one finding 'code'
+ * about 'file'.  Returns the number of messages collected.
+ */
+static int collect_end(struct collector *c, struct saved_handler *s,
+                       const char *code, const char *file,
+                       struct bx_diags *diags)
+{
+    char *msg;
+    int n = c->count;
+
+    xsltSetGenericErrorFunc(s->data, s->func);
+    if (n > 0 && diags != NULL) {
+        msg = util_escape_untrusted(c->text.data ? c->text.data : "",
+                                    c->text.len, 1000);
+        bx_diags_addf(diags, BX_SEV_FATAL, code, file, 0,
+                      msg ? msg : "样式表出错", msg ? msg : "stylesheet error");
+        free(msg);
+    }
+    buf_release(&c->text);
+    return n;
+}
+
+/*
+ * The compiled stylesheet 'which', compiling it on first use.
+ * Returns BX_OK, BX_E_DATA (missing or broken: FATAL finding),
+ * BX_E_NOMEM.
+ */
+static int get_sheet(struct bx_context *ctx, enum sheet which,
+                     struct bx_diags *diags, xsltStylesheetPtr *out)
+{
+    struct sheets *sh = sheets_of(ctx);
+    struct collector col;
+    struct saved_handler saved;
+    char *path;
+    int n;
+
+    *out = NULL;
+    if (sh == NULL) {
+        return BX_E_NOMEM;
+    }
+    if (sh->style[which] != NULL) {
+        *out = sh->style[which];
+        return BX_OK;
+    }
+    path = context_path(ctx, sheet_files[which]);
+    if (path == NULL) {
+        return BX_E_NOMEM;
+    }
+    collect_begin(&col, &saved);
+    sh->style[which] = xsltParseStylesheetFile((const xmlChar *)path);
+    n = collect_end(&col, &saved, "XSLT-COMPILE", path, diags);
+    if (sh->style[which] == NULL && n == 0) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "XSLT-COMPILE", path, 0,
+                      "无法读取或编译样式表",
+                      "cannot read or compile stylesheet");
+    }
+    free(path);
+    *out = sh->style[which];
+    return *out != NULL ? BX_OK : BX_E_DATA;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Apply 'which' to 'doc' under the locked preferences.  Any error the
+ * stylesheet reports (a forbidden document(), a failed xsl:message
+ * terminate) fails the run.  Caller frees '*res' with xmlFreeDoc().
+ */
+static int apply(struct bx_context *ctx, enum sheet which, xmlDocPtr doc,
+                 const char **params, struct bx_diags *diags, xmlDocPtr *res)
+{
+    struct sheets *sh;
+    xsltStylesheetPtr style;
+    xsltTransformContextPtr tctx;
+    struct collector col;
+    struct saved_handler saved;
+    int rc = get_sheet(ctx, which, diags, &style);
+
+    *res = NULL;
+    if (rc != BX_OK) {
+        return rc;
+    }
+    sh = ctx->transform.ptr;
+    tctx = xsltNewTransformContext(style, doc);
+    if (tctx == NULL || xsltSetCtxtSecurityPrefs(sh->prefs, tctx) != 0) {
+        xsltFreeTransformContext(tctx);
+        return BX_E_NOMEM;
+    }
+    collect_begin(&col, &saved);
+    xsltSetTransformErrorFunc(tctx, &col, collect);
+    *res = xsltApplyStylesheetUser(style, doc, params, NULL, NULL, tctx);
+    if (collect_end(&col, &saved, "XSLT-RUN", sheet_files[which], diags) > 0 ||
+        tctx->state != XSLT_STATE_OK || *res == NULL) {
+        xmlFreeDoc(*res);
+        *res = NULL;
+        rc = BX_E_INTERNAL;
+    }
+    xsltFreeTransformContext(tctx);
+    return rc;
+}
+
+/* Serialise 'res' with the output method of 'which' into malloc memory. */
+static int serialise(struct bx_context *ctx, enum sheet which, xmlDocPtr res,
+                     unsigned char **out, size_t *len)
+{
+    struct sheets *sh = ctx->transform.ptr;
+    xmlChar *text = NULL;
+    int size = 0;
+
+    *out = NULL;
+    if (xsltSaveResultToString(&text, &size, res, sh->style[which]) != 0 ||
+        size < 0) {
+        xmlFree(text);
+        return BX_E_NOMEM;
+    }
+    *out = malloc((size_t)size + 1);
+    if (*out != NULL) {
+        if (size > 0) {
+            memcpy(*out, text, (size_t)size);
+        }
+        (*out)[size] = '\0';
+        *len = (size_t)size;
+    }
+    xmlFree(text);
+    return *out != NULL ? BX_OK : BX_E_NOMEM;
+}
+
+/* Run 'which' and add its serialised result to 'out' as 'name'. */
+static int run_single(struct bx_context *ctx, enum sheet which, xmlDocPtr doc,
+                      const char **params, const char *name, const char *media,
+                      struct bx_diags *diags, struct bx_output *out)
+{
+    xmlDocPtr res = NULL;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = apply(ctx, which, doc, params, diags, &res);
+
+    if (rc == BX_OK) {
+        rc = serialise(ctx, which, res, &data, &len);
+    }
+    xmlFreeDoc(res);
+    if (rc == BX_OK) {
+        rc = transform_output_add(out, name, media, data, len);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* CSV: split the <m:file> wrappers, encode                             */
+/* ------------------------------------------------------------------ */
+
+/* GB 18030 through iconv (glibc): every Unicode character maps. */
+static int to_gb18030(const char *utf8, size_t len, unsigned char **out,
+                      size_t *outlen)
+{
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    size_t cap = len * 2 + 16; /* GB 18030 needs at most 4 bytes per 3 */
+    char *in = (char *)utf8;
+    char *dst;
+    size_t inleft = len;
+    size_t outleft = cap;
+    int rc = BX_E_NOMEM;
+
+    *out = NULL;
+    if (cd == (iconv_t)-1) {
+        return BX_E_INTERNAL;
+    }
+    *out = malloc(cap + 1);
+    if (*out != NULL) {
+        dst = (char *)*out;
+        rc = BX_OK;
+        if (iconv(cd, &in, &inleft, &dst, &outleft) == (size_t)-1) {
+            rc = errno == EILSEQ || errno == EINVAL ? BX_E_DATA : BX_E_INTERNAL;
+            free(*out);
+            *out = NULL;
+        } else {
+            *outlen = cap - outleft;
+            (*out)[*outlen] = '\0';
+        }
+    }
+    iconv_close(cd);
+    return rc;
+}
+
+int transform_encode(const char *utf8, size_t len, enum bx_text_encoding enc,
+                     int bom, unsigned char **out, size_t *outlen)
+{
+    static const unsigned char mark[] = {0xEF, 0xBB, 0xBF};
+    size_t pre = bom ? sizeof(mark) : 0;
+
+    if (enc == BX_ENC_GB18030) {
+        return to_gb18030(utf8, len, out, outlen);
+    }
+    *out = malloc(pre + len + 1);
+    if (*out == NULL) {
+        return BX_E_NOMEM;
+    }
+    memcpy(*out, mark, pre);
+    if (len > 0) {
+        memcpy(*out + pre, utf8, len);
+    }
+    (*out)[pre + len] = '\0';
+    *outlen = pre + len;
+    return BX_OK;
+}
+
+/* One <m:file name="...">text</m:file> of the csv result. */
+static int csv_file(xmlNodePtr file, const struct bx_transform_opts *o,
+                    struct bx_diags *diags, struct bx_output *out)
+{
+    xmlChar *name = xmlGetProp(file, (const xmlChar *)"name");
+    xmlChar *text = xmlNodeGetContent(file);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = BX_E_NOMEM;
+
+    if (name != NULL && text != NULL) {
+        rc = transform_encode((const char *)text, strlen((const char *)text),
+                              o->encoding, !o->no_bom, &data, &len);
+    }
+    if (rc == BX_OK) {
+        rc = transform_output_add(out, (const char *)name,
+                                  o->encoding == BX_ENC_GB18030 ? MEDIA_CSV_GB
+                                                                : MEDIA_CSV,
+                                  data, len);
+    } else if (rc == BX_E_DATA || rc == BX_E_INTERNAL) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "CONVERT-ENCODING",
+                      name ? (const char *)name : NULL, 0,
+                      "无法转换为 GB18030 编码", "cannot encode as GB18030");
+    }
+    xmlFree(name);
+    xmlFree(text);
+    return rc;
+}
+
+static int run_csv(struct bx_context *ctx, xmlDocPtr doc, const char **params,
+                   const struct bx_transform_opts *o, struct bx_diags *diags,
+                   struct bx_output *out)
+{
+    xmlDocPtr res = NULL;
+    xmlNodePtr n;
+    int rc = apply(ctx, SHEET_CSV, doc, params, diags, &res);
+
+    for (n = res ? res->children : NULL; rc == BX_OK && n != NULL;
+         n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+            xmlStrEqual(n->ns->href, (const xmlChar *)META_NS) &&
+            xmlStrEqual(n->name, (const xmlChar *)"file")) {
+            rc = csv_file(n, o, diags, out);
+        }
+    }
+    xmlFreeDoc(res);
+    if (rc == BX_OK) {
+        out->directory = 1;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public entry points                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Undo what a failed call appended to 'out'. */
+static void output_truncate(struct bx_output *out, size_t count, int dir)
+{
+    while (out->count > count) {
+        out->count--;
+        free(out->files[out->count].name);
+        free(out->files[out->count].data);
+    }
+    out->directory = dir;
+}
+
+int bx_transform(struct bx_context *ctx, struct bx_submission *sub,
+                 const char *format, const struct bx_transform_opts *o,
+                 struct bx_diags *diags, struct bx_output *out)
+{
+    struct bx_transform_opts defaults;
+    const char *params[] = {"lang", "'zh'", NULL};
+    size_t count = out->count;
+    int dir = out->directory;
+    int rc;
+
+    if (o == NULL) {
+        bx_transform_opts_init(&defaults);
+        o = &defaults;
+    }
+    if (sub == NULL || sub->doc == NULL) {
+        return BX_E_STATE;
+    }
+    if (o->lang == BX_LANG_EN) {
+        params[1] = "'en'";
+    }
+    if (format == NULL || bx_transform_format(format) == NULL) {
+        return BX_E_ARG;
+    } else if (strcmp(format, "html") == 0) {
+        rc = run_single(ctx, SHEET_HTML, sub->doc, params, "disclosure.html",
+                        MEDIA_HTML, diags, out);
+    } else if (strcmp(format, "csv") == 0) {
+        rc = run_csv(ctx, sub->doc, params, o, diags, out);
+    } else if (strcmp(format, "json") == 0) {
+        rc = run_single(ctx, SHEET_JSON, sub->doc, params, "disclosure.json",
+                        MEDIA_JSON, diags, out);
+    } else {
+        rc = run_single(ctx, SHEET_PLATFORM, sub->doc, params, "platform.xml",
+                        MEDIA_XML, diags, out);
+    }
+    if (rc != BX_OK) {
+        output_truncate(out, count, dir);
+    }
+    return rc;
+}
+
+/* Structured schema errors → ERROR findings about 'file'. */
+struct schema_errors {
+    const char *file;
+    struct bx_diags *diags;
+    int count;
+};
+
+static void schema_error(void *data, xmlErrorPtr err)
+{
+    struct schema_errors *se = data;
+
+    se->count++;
+    xmlio_error_to_diag(err, se->file, "PLATFORM-XSD", BX_SEV_ERROR, se->diags);
+}
+
+/* schemas/platform.xsd, compiled on first use. */
+static int platform_schema(struct bx_context *ctx, struct bx_diags *diags,
+                           xmlSchemaPtr *out)
+{
+    struct sheets *sh = sheets_of(ctx);
+    xmlSchemaParserCtxtPtr pctx;
+    struct schema_errors se = {NULL, NULL, 0};
+    char *path;
+
+    *out = NULL;
+    if (sh == NULL) {
+        return BX_E_NOMEM;
+    }
+    if (sh->platform_schema == NULL) {
+        path = context_path(ctx, "schemas/platform.xsd");
+        if (path == NULL) {
+            return BX_E_NOMEM;
+        }
+        se.file = path;
+        se.diags = diags;
+        pctx = xmlSchemaNewParserCtxt(path);
+        if (pctx != NULL) {
+            xmlSchemaSetParserStructuredErrors(pctx, schema_error, &se);
+            sh->platform_schema = xmlSchemaParse(pctx);
+            xmlSchemaFreeParserCtxt(pctx);
+        }
+        if (sh->platform_schema == NULL) {
+            bx_diags_addf(diags, BX_SEV_FATAL, "DATA-SCHEMA", path, 0,
+                          "无法编译平台交换格式模式",
+                          "cannot compile the platform schema");
+        }
+        free(path);
+    }
+    *out = sh->platform_schema;
+    return *out != NULL ? BX_OK : BX_E_DATA;
+}
+
+/* Is 'sub' a platform document, and (unless skipped) a valid one? */
+static int check_platform(struct bx_context *ctx, struct bx_submission *sub,
+                          const struct bx_transform_opts *o,
+                          struct bx_diags *diags)
+{
+    xmlNodePtr root = xmlDocGetRootElement(sub->doc);
+    struct schema_errors se = {sub->path, diags, 0};
+    xmlSchemaValidCtxtPtr vctx;
+    xmlSchemaPtr schema;
+    int rc;
+
+    if (root == NULL || root->ns == NULL ||
+        !xmlStrEqual(root->ns->href, (const xmlChar *)TRANSFORM_PLATFORM_NS)) {
+        bx_diags_addf(
+            diags, BX_SEV_ERROR, "CONVERT-NOT-PLATFORM", sub->path, 0,
+            "不是平台交换格式文档（命名空间 " TRANSFORM_PLATFORM_NS "）",
+            "not a platform exchange document (namespace " TRANSFORM_PLATFORM_NS
+            ")");
+        return BX_E_INVALID;
+    }
+    if (o->no_validate) {
+        return BX_OK;
+    }
+    rc = platform_schema(ctx, diags, &schema);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    vctx = xmlSchemaNewValidCtxt(schema);
+    if (vctx == NULL) {
+        return BX_E_NOMEM;
+    }
+    xmlSchemaSetValidStructuredErrors(vctx, schema_error, &se);
+    rc = xmlSchemaValidateDoc(vctx, sub->doc);
+    xmlSchemaFreeValidCtxt(vctx);
+    if (rc < 0) {
+        return BX_E_INTERNAL;
+    }
+    return rc == 0 && se.count == 0 ? BX_OK : BX_E_INVALID;
+}
+
+int bx_transform_import(struct bx_context *ctx, struct bx_submission *sub,
+                        const char *format, const struct bx_transform_opts *o,
+                        struct bx_diags *diags, struct bx_output *out)
+{
+    struct bx_transform_opts defaults;
+    const struct bx_format_info *f = bx_transform_format(format);
+    const char *params[] = {NULL};
+    size_t count = out->count;
+    int dir = out->directory;
+    int rc;
+
+    if (o == NULL) {
+        bx_transform_opts_init(&defaults);
+        o = &defaults;
+    }
+    if (f == NULL || !f->can_import) {
+        return BX_E_ARG;
+    }
+    if (sub == NULL || sub->doc == NULL) {
+        return BX_E_STATE;
+    }
+    rc = check_platform(ctx, sub, o, diags);
+    if (rc == BX_OK) {
+        rc = run_single(ctx, SHEET_IMPORT, sub->doc, params, "disclosure.xml",
+                        MEDIA_XML, diags, out);
+    }
+    if (rc != BX_OK) {
+        output_truncate(out, count, dir);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+/* ------------------------------------------------------------------ */
+
+static int io_error(struct bx_diags *diags, const char *path, const char *zh,
+                    const char *en)
+{
+    struct bx_buf m;
+    char *msg;
+
+    buf_init(&m);
+    buf_printf(&m, "%s: %s", en, strerror(errno));
+    msg = buf_take(&m, NULL);
+    bx_diags_addf(diags, BX_SEV_FATAL, "CONVERT-WRITE", path, 0, zh,
+                  msg ? msg : en);
+    free(msg);
+    return BX_E_IO;
+}
+
+/* "<dir>/<name>"; NULL on ENOMEM. */
+static char *join(const char *dir, const char *name)
+{
+    struct bx_buf b;
+
+    buf_init(&b);
+    buf_printf(&b, "%s/%s", dir, name);
+    return buf_take(&b, NULL);
+}
+
+/*
+ * A directory that a csv conversion may replace: nothing in it but
+ * regular files named *.csv (an empty directory qualifies).
+ */
+static int replaceable_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    struct stat st;
+    size_t n;
+    char *p;
+    int ok = d != NULL;
+
+    while (ok && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+            continue;
+        }
+        n = strlen(e->d_name);
+        p = join(path, e->d_name);
+        ok = p != NULL && n > 4 && strcmp(e->d_name + n - 4, ".csv") == 0 &&
+             lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+        free(p);
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    return ok;
+}
+
+/* Remove a directory that replaceable_dir() accepted, and its files. */
+static void remove_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    char *p;
+
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            p = join(path, e->d_name);
+            if (p != NULL) {
+                unlink(p);
+            }
+            free(p);
+        }
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+/* Write every file of 'out' into the new directory 'tmp'. */
+static int write_files(const struct bx_output *out, const char *tmp,
+                       struct bx_diags *diags)
+{
+    size_t i;
+    char *p;
+    int rc = BX_OK;
+
+    for (i = 0; rc == BX_OK && i < out->count; i++) {
+        if (strchr(out->files[i].name, '/') != NULL ||
+            out->files[i].name[0] == '.') {
+            return BX_E_ARG; /* names come from our stylesheet */
+        }
+        p = join(tmp, out->files[i].name);
+        if (p == NULL) {
+            return BX_E_NOMEM;
+        }
+        rc = util_write_atomic(p, out->files[i].data, out->files[i].len, 0);
+        if (rc != BX_OK) {
+            io_error(diags, p, "无法写入文件", "cannot write file");
+        }
+        free(p);
+    }
+    return rc;
+}
+
+/* "<path><suffix>-XXXXXX" made unique by mkdtemp(); NULL on failure. */
+static char *sibling_dir(const char *path, const char *suffix)
+{
+    struct bx_buf b;
+    char *p;
+
+    buf_init(&b);
+    buf_printf(&b, "%s%s-XXXXXX", path, suffix);
+    p = buf_take(&b, NULL);
+    if (p != NULL && mkdtemp(p) == NULL) {
+        free(p);
+        p = NULL;
+    }
+    return p;
+}
+
+/*
+ * Put directory 'tmp' in place of 'path'.  An existing 'path' is first
+ * renamed onto an empty directory made for it, so that a failure can
+ * put it back.
+ */
+static int swap_dir(const char *tmp, const char *path, int exists,
+                    struct bx_diags *diags)
+{
+    char *old = NULL;
+    int rc = BX_OK;
+
+    if (exists) {
+        old = sibling_dir(path, ".old");
+        if (old == NULL || rename(path, old) != 0) {
+            rc = io_error(diags, path, "无法替换目录",
+                          "cannot replace directory");
+            if (old != NULL) {
+                rmdir(old);
+            }
+            free(old);
+            return rc;
+        }
+    }
+    if (rename(tmp, path) != 0) {
+        rc = io_error(diags, path, "无法创建目录", "cannot create directory");
+        if (old != NULL) {
+            rename(old, path);
+        }
+    } else if (old != NULL) {
+        remove_dir(old);
+    }
+    free(old);
+    return rc;
+}
+
+/* The directory case of bx_output_write(). */
+static int write_dir(const struct bx_output *out, const char *path, int force,
+                     struct bx_diags *diags)
+{
+    struct stat st;
+    int exists = lstat(path, &st) == 0;
+    char *tmp;
+    int rc;
+
+    if (exists && !force) {
+        bx_diags_addf(diags, BX_SEV_ERROR, "CONVERT-EXISTS", path, 0,
+                      "输出已存在（使用 --force 替换）",
+                      "output exists (use --force to replace it)");
+        return BX_E_EXISTS;
+    }
+    if (exists && (!S_ISDIR(st.st_mode) || !replaceable_dir(path))) {
+        bx_diags_addf(diags, BX_SEV_ERROR, "CONVERT-EXISTS", path, 0,
+                      "不替换：不是只含 CSV 文件的目录",
+                      "not replaced: not a directory of CSV files only");
+        return BX_E_EXISTS;
+    }
+    tmp = sibling_dir(path, ".tmp");
+    if (tmp == NULL) {
+        return io_error(diags, path, "无法创建临时目录",
+                        "cannot create temporary directory");
+    }
+    rc = write_files(out, tmp, diags);
+    if (rc == BX_OK) {
+        rc = swap_dir(tmp, path, exists, diags);
+    }
+    if (rc != BX_OK) {
+        remove_dir(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+int bx_output_write(const struct bx_output *out, const char *path, int force,
+                    struct bx_diags *diags)
+{
+    int rc;
+
+    if (out->count == 0 || path == NULL) {
+        return BX_E_ARG;
+    }
+    if (out->directory) {
+        return write_dir(out, path, force, diags);
+    }
+    rc = util_write_atomic(path, out->files[0].data, out->files[0].len, force);
+    if (rc == BX_E_EXISTS) {
+        bx_diags_addf(diags, BX_SEV_ERROR, "CONVERT-EXISTS", path, 0,
+                      "输出已存在（使用 --force 替换）",
+                      "output exists (use --force to replace it)");
+    } else if (rc != BX_OK) {
+        io_error(diags, path, "无法写入文件", "cannot write file");
+    }
+    return rc;
+}

@@ -1,0 +1,273 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  common.xsl: what every budgetx rendition shares.  The table registry
+  (canonical number, file name, English title), the names of the amount
+  attributes, bilingual labels and small string helpers.  No output of its
+  own; included by html.xsl, csv.xsl, json.xsl, platform.xsl and
+  platform-import.xsl.  Plain XSLT 1.0 plus exsl:node-set.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:bx="urn:budgetx:disclosure:1"
+    xmlns:exsl="http://exslt.org/common"
+    xmlns:m="urn:budgetx:xslt:meta"
+    extension-element-prefixes="exsl"
+    exclude-result-prefixes="bx exsl m">
+
+  <!-- 'zh' (default) or 'en': 'en' prints every fixed label as zh + en. -->
+  <xsl:param name="lang" select="'zh'"/>
+
+  <xsl:variable name="bx-ns" select="'urn:budgetx:disclosure:1'"/>
+
+  <!--
+    Attributes of type bx:amount (docs/format.md "The tables").  Kept as one
+    space-delimited string: a contains() test is much cheaper than a
+    node-set lookup on large documents.  tests/convert/run.sh checks this
+    list against schemas/budgetx.xsd.
+  -->
+  <xsl:variable name="amount-names" select="concat(' ',
+      'total currentTotal gpb gpbFiscal govFund stateCapital ',
+      'specialAccount business operating superior subordinate other reserve ',
+      'carryTotal carryGpb carryGovFund carryStateCapital ',
+      'carrySpecialAccount carryUnit amount basic wages family goods ',
+      'capital project projectOperating projectSpecific personnel ',
+      'public carry abroad vehicle vehiclePurchase vehicleOperation ',
+      'reception officeOperation unitFunds govFunds projectSocial ',
+      'projectDebt projectConstruction projectOther ')"/>
+
+  <!-- Table registry: canonical order T1..T14 (FORMAT.md section 4). -->
+  <xsl:variable name="meta-rtf">
+    <m:table key="budgetSummary" n="01" slug="budget-summary"
+        zh="部门收支总体情况表"
+        en="Revenue and expenditure summary"/>
+    <m:table key="incomeSummary" n="02" slug="income-summary"
+        zh="部门收入总体情况表" en="Revenue summary"/>
+    <m:table key="expenditureSummary" n="03" slug="expenditure-summary"
+        zh="部门支出总体情况表" en="Expenditure summary"/>
+    <m:table key="fiscalSummary" n="04" slug="fiscal-summary"
+        zh="财政拨款收支总体情况表"
+        en="Fiscal appropriations: revenue and expenditure summary"/>
+    <m:table key="gpbExpenditure" n="05" slug="gpb-expenditure"
+        zh="一般公共预算支出情况表"
+        en="General public budget expenditure"/>
+    <m:table key="gpbBasic" n="06" slug="gpb-basic"
+        zh="一般公共预算基本支出表"
+        en="General public budget basic expenditure"/>
+    <m:table key="economicSummary" n="07" slug="economic-summary"
+        zh="支出经济分类汇总表"
+        en="Expenditure by economic classification"/>
+    <m:table key="threePublic" n="08" slug="three-public"
+        zh="一般公共预算“三公”经费支出情况表"
+        en="“Three public expenses” (general public budget)"/>
+    <m:table key="govFundExpenditure" n="09" slug="gov-fund-expenditure"
+        zh="政府性基金预算支出情况表"
+        en="Government fund budget expenditure"/>
+    <m:table key="projectExpenditure" n="10" slug="project-expenditure"
+        zh="项目支出预算表" en="Project expenditure"/>
+    <m:table key="deptPerformance" n="11" slug="dept-performance"
+        zh="部门（单位）整体绩效目标表"
+        en="Department (unit) overall performance targets"/>
+    <m:table key="projectPerformance" n="12" slug="project-performance"
+        zh="部门预算项目绩效目标表" en="Project performance targets"/>
+    <m:table key="stateCapitalExpenditure" n="13"
+        slug="state-capital-expenditure"
+        zh="国有资本经营预算支出情况表"
+        en="State capital operating budget expenditure"/>
+    <m:table key="procurement" n="14" slug="procurement"
+        zh="政府采购汇总表" en="Government procurement summary"/>
+
+    <!-- Fixed labels used by the page, the spreadsheets and the report. -->
+    <m:l k="contents" zh="目 录" en="Contents"/>
+    <m:l k="part1" zh="第一部分" en="Part I"/>
+    <m:l k="part2" zh="第二部分" en="Part II"/>
+    <m:l k="part3" zh="第三部分" en="Part III"/>
+    <m:l k="annex" zh="附件：" en="Annex:"/>
+    <m:l k="annexTables" zh="年部门预算表" en="departmental budget tables"/>
+    <m:l k="deptName" zh="部门名称：" en="Department:"/>
+    <m:l k="amountUnit" zh="单位：" en="Unit:"/>
+    <m:l k="published" zh="公开日期：" en="Published:"/>
+    <m:l k="top" zh="返回目录" en="Back to contents"/>
+    <m:l k="period" zh="期间" en="Period"/>
+
+    <!-- Row labels of the fixed rows of T1/T4 (by element name). -->
+    <m:l k="row.gpb" zh="一般公共预算" en="General public budget"/>
+    <m:l k="row.gpbFiscal" zh="其中：财政拨款" en="of which: appropriations"/>
+    <m:l k="row.govFund" zh="政府性基金预算" en="Government fund budget"/>
+    <m:l k="row.stateCapital" zh="国有资本经营预算"
+        en="State capital operating budget"/>
+    <m:l k="row.specialAccount" zh="财政专户管理资金收入"
+        en="Special fiscal account funds"/>
+    <m:l k="row.business" zh="事业收入" en="Public service revenue"/>
+    <m:l k="row.operating" zh="事业单位经营收入"
+        en="Business revenue of public institutions"/>
+    <m:l k="row.superior" zh="上级补助收入" en="Grants from superiors"/>
+    <m:l k="row.subordinate" zh="附属单位上缴收入"
+        en="Remittances from subordinate units"/>
+    <m:l k="row.other" zh="其他收入" en="Other revenue"/>
+    <m:l k="row.currentTotal" zh="本年合计" en="Current-year total"/>
+    <m:l k="row.carryForward" zh="上年结转结余"
+        en="Carried forward from last year"/>
+    <m:l k="row.reserve" zh="用事业基金弥补收支差额"
+        en="Covered from the institution fund"/>
+    <m:l k="row.grandTotal" zh="总计" en="Grand total"/>
+    <m:l k="row.carryOver" zh="年终结转结余" en="Carried over at year end"/>
+    <m:l k="row.current" zh="本年" en="Current year"/>
+    <m:l k="row.currentGpb" zh="一般公共预算拨款"
+        en="General public budget appropriations"/>
+    <m:l k="row.currentGpbFiscal" zh="其中：财政拨款"
+        en="of which: appropriations"/>
+    <m:l k="row.currentGovFund" zh="政府性基金预算拨款"
+        en="Government fund appropriations"/>
+    <m:l k="row.currentStateCapital" zh="国有资本经营预算拨款"
+        en="State capital appropriations"/>
+    <m:l k="row.carry" zh="上年结转" en="Carried forward"/>
+    <m:l k="row.carryGpb" zh="一般公共预算拨款"
+        en="General public budget appropriations"/>
+    <m:l k="row.carryGovFund" zh="政府性基金预算拨款"
+        en="Government fund appropriations"/>
+    <m:l k="row.carryStateCapital" zh="国有资本经营预算拨款"
+        en="State capital appropriations"/>
+    <m:l k="row.total" zh="合计" en="Total"/>
+  </xsl:variable>
+  <xsl:variable name="M" select="exsl:node-set($meta-rtf)"/>
+
+  <!-- 1..256, for counted loops without recursion. -->
+  <xsl:variable name="seq-rtf">
+    <xsl:call-template name="seq-make">
+      <xsl:with-param name="n" select="256"/>
+    </xsl:call-template>
+  </xsl:variable>
+  <xsl:variable name="seq" select="exsl:node-set($seq-rtf)/m:i"/>
+
+  <xsl:template name="seq-make">
+    <xsl:param name="n"/>
+    <xsl:if test="$n &gt; 0">
+      <xsl:call-template name="seq-make">
+        <xsl:with-param name="n" select="$n - 1"/>
+      </xsl:call-template>
+      <m:i/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:variable name="meta" select="/bx:disclosure/bx:metadata"/>
+  <xsl:variable name="amount-unit" select="string($meta/bx:amounts/@unit)"/>
+  <xsl:variable name="dept-name" select="string($meta/bx:department/@name)"/>
+
+  <!--
+    Non-empty when attribute node $a is an amount: an attribute of a table
+    row with one of the names above (fig/@project in the narrative is a
+    project name, not an amount).
+  -->
+  <xsl:template name="is-amount">
+    <xsl:param name="a" select="."/>
+    <xsl:if test="contains($amount-names, concat(' ', local-name($a), ' '))
+                  and $a/ancestor::bx:tables">
+      <xsl:text>1</xsl:text>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- 部门名称 printed above a table: its own, else the department's. -->
+  <xsl:template name="table-dept-name">
+    <xsl:param name="t" select="."/>
+    <xsl:choose>
+      <xsl:when test="string($t/@deptName) != ''">
+        <xsl:value-of select="$t/@deptName"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$dept-name"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Registry entry of a table element. -->
+  <xsl:template name="table-meta">
+    <xsl:param name="t" select="."/>
+    <xsl:copy-of select="$M/m:table[@key = local-name($t)]"/>
+  </xsl:template>
+
+  <!-- "t01-budget-summary" for a table element (unknown: its name). -->
+  <xsl:template name="table-id">
+    <xsl:param name="t" select="."/>
+    <xsl:variable name="e" select="$M/m:table[@key = local-name($t)]"/>
+    <xsl:choose>
+      <xsl:when test="$e">
+        <xsl:value-of select="concat('t', $e/@n, '-', $e/@slug)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="local-name($t)"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Title as printed, or the registry title when the input has none. -->
+  <xsl:template name="table-title">
+    <xsl:param name="t" select="."/>
+    <xsl:choose>
+      <xsl:when test="string($t/@title) != ''">
+        <xsl:value-of select="$t/@title"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$M/m:table[@key = local-name($t)]/@zh"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- English title from the registry ("" when unknown). -->
+  <xsl:template name="table-title-en">
+    <xsl:param name="t" select="."/>
+    <xsl:value-of select="$M/m:table[@key = local-name($t)]/@en"/>
+  </xsl:template>
+
+  <!-- Plain-text label: zh, or "zh / en" when $lang = 'en'. -->
+  <xsl:template name="label-text">
+    <xsl:param name="k"/>
+    <xsl:variable name="l" select="$M/m:l[@k = $k]"/>
+    <xsl:value-of select="$l/@zh"/>
+    <xsl:if test="$lang = 'en' and string($l/@en) != ''">
+      <xsl:value-of select="concat(' / ', $l/@en)"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!--
+    Replace every occurrence of $from in $s by $to.  Long strings are cut
+    in halves first (safe for a one-character $from) so that the
+    recursion stays shallow: libxslt stops at 3000 nested templates.
+  -->
+  <xsl:template name="replace">
+    <xsl:param name="s"/>
+    <xsl:param name="from"/>
+    <xsl:param name="to"/>
+    <xsl:variable name="len" select="string-length($s)"/>
+    <xsl:choose>
+      <xsl:when test="not(contains($s, $from))">
+        <xsl:value-of select="$s"/>
+      </xsl:when>
+      <xsl:when test="$len &gt; 512 and string-length($from) = 1">
+        <xsl:variable name="half" select="floor($len div 2)"/>
+        <xsl:call-template name="replace">
+          <xsl:with-param name="s" select="substring($s, 1, $half)"/>
+          <xsl:with-param name="from" select="$from"/>
+          <xsl:with-param name="to" select="$to"/>
+        </xsl:call-template>
+        <xsl:call-template name="replace">
+          <xsl:with-param name="s" select="substring($s, $half + 1)"/>
+          <xsl:with-param name="from" select="$from"/>
+          <xsl:with-param name="to" select="$to"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="substring-before($s, $from)"/>
+        <xsl:value-of select="$to"/>
+        <xsl:call-template name="replace">
+          <xsl:with-param name="s" select="substring-after($s, $from)"/>
+          <xsl:with-param name="from" select="$from"/>
+          <xsl:with-param name="to" select="$to"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The table elements present, in document order. -->
+  <xsl:variable name="tables" select="/bx:disclosure/bx:tables/*"/>
+
+</xsl:stylesheet>

@@ -1,0 +1,152 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  csv.xsl: one table as RFC 4180 CSV (CRLF line ends, fields quoted only
+  when they hold a quote, comma, CR or LF).  The header rows are printed
+  as in the official table: a spanned header cell appears once, in its
+  first column, the positions it covers are empty.  Codes and amounts are
+  written exactly as stored.  index.csv lists the tables (file, table,
+  no, title, department, unit, header_rows, body_rows, notes, empty_note).
+
+  XSLT 1.0 yields one result per run, so every file is wrapped in an
+  <m:file name="..."> element of the result tree, which src/transform.c
+  splits (the text output method ignores the wrappers).  With the
+  parameter table = 'gpbBasic' (an element name) only that table is
+  written: handy with xsltproc.  The byte order mark and the GB18030
+  re-encoding are added by transform.c.  Parameter lang: 'en' gives
+  "zh / en" header labels.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:bx="urn:budgetx:disclosure:1"
+    xmlns:exsl="http://exslt.org/common"
+    xmlns:m="urn:budgetx:xslt:meta"
+    extension-element-prefixes="exsl"
+    exclude-result-prefixes="bx exsl m">
+
+  <xsl:include href="grid.xsl"/>
+
+  <xsl:output method="text" encoding="UTF-8"/>
+
+  <xsl:param name="table" select="''"/>
+
+  <xsl:variable name="eol" select="'&#13;&#10;'"/>
+
+  <xsl:template match="/">
+    <xsl:choose>
+      <xsl:when test="$table != ''">
+        <xsl:apply-templates select="$tables[local-name() = $table][1]"
+            mode="csv"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <m:file name="index.csv">
+          <xsl:call-template name="index"/>
+        </m:file>
+        <xsl:for-each select="$tables">
+          <xsl:variable name="id">
+            <xsl:call-template name="table-id"/>
+          </xsl:variable>
+          <m:file name="{$id}.csv">
+            <xsl:apply-templates select="." mode="csv"/>
+          </m:file>
+        </xsl:for-each>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
+    index.csv: file, table (element name), no, title, department, unit,
+    header_rows, body_rows, notes (joined by CRLF), empty_note.
+  -->
+  <xsl:template name="index">
+    <xsl:text>file,table,no,title,department,unit,header_rows,body_rows,notes,empty_note</xsl:text>
+    <xsl:value-of select="$eol"/>
+    <xsl:for-each select="$tables">
+      <xsl:variable name="g-rtf">
+        <xsl:call-template name="grid"/>
+      </xsl:variable>
+      <xsl:variable name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+      <xsl:variable name="id">
+        <xsl:call-template name="table-id"/>
+      </xsl:variable>
+      <xsl:variable name="title">
+        <xsl:call-template name="table-title"/>
+      </xsl:variable>
+      <xsl:variable name="dept">
+        <xsl:call-template name="table-dept-name"/>
+      </xsl:variable>
+      <xsl:variable name="notes">
+        <xsl:for-each select="bx:note">
+          <xsl:if test="position() &gt; 1">
+            <xsl:value-of select="$eol"/>
+          </xsl:if>
+          <xsl:value-of select="."/>
+        </xsl:for-each>
+      </xsl:variable>
+      <xsl:call-template name="line">
+        <xsl:with-param name="f1" select="concat($id, '.csv')"/>
+        <xsl:with-param name="f2" select="local-name()"/>
+        <xsl:with-param name="f3" select="string(@no)"/>
+        <xsl:with-param name="f4" select="$title"/>
+        <xsl:with-param name="f5" select="$dept"/>
+        <xsl:with-param name="f6" select="$amount-unit"/>
+        <xsl:with-param name="f7" select="count($g/m:head/m:row)"/>
+        <xsl:with-param name="f8" select="count($g/m:body/m:row)"/>
+        <xsl:with-param name="f9" select="$notes"/>
+        <xsl:with-param name="f10" select="string(bx:emptyNote)"/>
+      </xsl:call-template>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template name="line">
+    <xsl:param name="f1"/><xsl:param name="f2"/><xsl:param name="f3"/>
+    <xsl:param name="f4"/><xsl:param name="f5"/><xsl:param name="f6"/>
+    <xsl:param name="f7"/><xsl:param name="f8"/><xsl:param name="f9"/>
+    <xsl:param name="f10"/>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="$f1"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f2"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f3"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f4"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f5"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f6"/></xsl:call-template>,<xsl:value-of select="$f7"/>,<xsl:value-of select="$f8"/>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f9"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f10"/></xsl:call-template>
+    <xsl:value-of select="$eol"/>
+  </xsl:template>
+
+  <xsl:template match="*" mode="csv">
+    <xsl:variable name="g-rtf">
+      <xsl:call-template name="grid"/>
+    </xsl:variable>
+    <xsl:variable name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+    <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
+      <xsl:for-each select="*">
+        <xsl:if test="position() &gt; 1">,</xsl:if>
+        <xsl:if test="self::m:c">
+          <xsl:call-template name="field">
+            <xsl:with-param name="v">
+              <xsl:value-of select="."/>
+              <xsl:if test="$lang = 'en' and string(@en) != ''">
+                <xsl:value-of select="concat(' / ', @en)"/>
+              </xsl:if>
+            </xsl:with-param>
+          </xsl:call-template>
+        </xsl:if>
+      </xsl:for-each>
+      <xsl:value-of select="$eol"/>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- One RFC 4180 field. -->
+  <xsl:template name="field">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="contains($v, '&quot;') or contains($v, ',')
+                      or contains($v, '&#10;') or contains($v, '&#13;')">
+        <xsl:text>"</xsl:text>
+        <xsl:call-template name="replace">
+          <xsl:with-param name="s" select="$v"/>
+          <xsl:with-param name="from" select="'&quot;'"/>
+          <xsl:with-param name="to" select="'&quot;&quot;'"/>
+        </xsl:call-template>
+        <xsl:text>"</xsl:text>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$v"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+</xsl:stylesheet>
