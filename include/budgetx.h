@@ -350,13 +350,13 @@ int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on);
 
 /* A format, as bx_transform_formats() lists it. */
 struct bx_format_info {
-    const char *name;        /* "html", "csv", "json", "platform" */
-    int can_export;          /* 1: bx_transform() writes it */
-    int can_import;          /* 1: bx_transform_import() reads it */
-    int directory;           /* 1: several files (a directory) */
-    const char *extension;   /* of a single-file output: ".html"; "" */
-    const char *media_type;  /* of its files: "text/html; charset=utf-8" */
-    const char *summary_en;  /* one line, for listings */
+    const char *name;       /* "html", "csv", "json", "platform" */
+    int can_export;         /* 1: bx_transform() writes it */
+    int can_import;         /* 1: bx_transform_import() reads it */
+    int directory;          /* 1: several files (a directory) */
+    const char *extension;  /* of a single-file output: ".html"; "" */
+    const char *media_type; /* of its files: "text/html; charset=utf-8" */
+    const char *summary_en; /* one line, for listings */
     const char *summary_zh;
 };
 
@@ -384,8 +384,8 @@ void bx_transform_opts_init(struct bx_transform_opts *o);
 /* One produced file; name is relative ("t01-budget-summary.csv"). */
 struct bx_output_file {
     char *name;
-    const char *media_type;  /* static string */
-    unsigned char *data;     /* NUL-terminated; 'len' excludes the NUL */
+    const char *media_type; /* static string */
+    unsigned char *data;    /* NUL-terminated; 'len' excludes the NUL */
     size_t len;
 };
 
@@ -394,7 +394,7 @@ struct bx_output {
     struct bx_output_file *files;
     size_t count;
     size_t cap;
-    int directory;           /* 1: write 'files' into a directory */
+    int directory; /* 1: write 'files' into a directory */
 };
 
 void bx_output_init(struct bx_output *out);
@@ -427,8 +427,7 @@ int bx_transform(struct bx_context *ctx, struct bx_submission *sub,
  * platform document, or invalid), BX_E_DATA, BX_E_INTERNAL, BX_E_NOMEM.
  */
 int bx_transform_import(struct bx_context *ctx, struct bx_submission *sub,
-                        const char *format,
-                        const struct bx_transform_opts *o,
+                        const char *format, const struct bx_transform_opts *o,
                         struct bx_diags *diags, struct bx_output *out);
 
 /*
@@ -472,8 +471,7 @@ void bx_bundle_opts_init(struct bx_bundle_opts *o);
  */
 int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
                     size_t n, const struct bx_bundle_opts *opts,
-                    struct bx_diags *diags, unsigned char **zip,
-                    size_t *len);
+                    struct bx_diags *diags, unsigned char **zip, size_t *len);
 
 /*
  * Default file name "{财政区划代码}-{部门代码}-{年度}-budget.zip" of a
@@ -484,10 +482,10 @@ char *bx_bundle_default_name(const struct bx_check *chk);
 
 /* What bx_bundle_verify() found.  Release with bx_verify_release(). */
 struct bx_verify {
-    struct bx_diags diags;        /* integrity and re-validation findings */
-    int status;                   /* BX_OK: the bundle could be read */
-    int intact;                   /* 1: listing, sizes, digests all agree */
-    int accepted;                 /* 1: every submission accepted now */
+    struct bx_diags diags; /* integrity and re-validation findings */
+    int status;            /* BX_OK: the bundle could be read */
+    int intact;            /* 1: listing, sizes, digests all agree */
+    int accepted;          /* 1: every submission accepted now */
     size_t nsubmissions;
     char sha256[65];              /* of the bundle file */
     struct bx_file_result result; /* for bx_report_render() */

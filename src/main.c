@@ -21,7 +21,8 @@ static const struct command commands[] = {
      "the business rules"},
     {"convert", cmd_convert, "convert to html, csv, json, platform and back"},
     {"formats", cmd_formats, "list the formats of convert"},
-    {"bundle", cmd_bundle, "package validated submissions into a zip for upload"},
+    {"bundle", cmd_bundle,
+     "package validated submissions into a zip for upload"},
     {"verify", cmd_verify, "check received bundles, re-validate submissions"},
     {"unpack", cmd_unpack, "extract a verified bundle into a directory"},
 };

@@ -910,13 +910,27 @@ static int write_dir(const struct bx_output *out, const char *path, int force,
 int bx_output_write(const struct bx_output *out, const char *path, int force,
                     struct bx_diags *diags)
 {
+    char *trimmed;
+    size_t n;
     int rc;
 
     if (out->count == 0 || path == NULL) {
         return BX_E_ARG;
     }
     if (out->directory) {
-        return write_dir(out, path, force, diags);
+        /* "tables/" names the directory "tables": the temporary sibling
+         * must not be created inside a directory that does not exist */
+        trimmed = util_strdup(path);
+        if (trimmed == NULL) {
+            return BX_E_NOMEM;
+        }
+        n = strlen(trimmed);
+        while (n > 1 && trimmed[n - 1] == '/') {
+            trimmed[--n] = '\0';
+        }
+        rc = write_dir(out, trimmed, force, diags);
+        free(trimmed);
+        return rc;
     }
     rc = util_write_atomic(path, out->files[0].data, out->files[0].len, force);
     if (rc == BX_E_EXISTS) {

@@ -20,10 +20,13 @@
   <xsl:variable name="bx-ns" select="'urn:budgetx:disclosure:1'"/>
 
   <!--
-    Attributes of type bx:amount (docs/format.md "The tables").  Kept as one
-    space-delimited string: a contains() test is much cheaper than a
-    node-set lookup on large documents.  tests/convert/run.sh checks this
-    list against schemas/budgetx.xsd.
+    Money attributes: those of type bx:amount (docs/format.md "The
+    tables") except quantity (采购数量, a count).  An attribute is an amount
+    when its name is listed here AND it sits inside bx:tables (fig/@project
+    in the narrative is a project name).  Kept as one space-delimited
+    string: a contains() test is much cheaper than a node-set lookup on
+    large documents.  tests/convert/check.py compares this list with
+    schemas/budgetx.xsd.
   -->
   <xsl:variable name="amount-names" select="concat(' ',
       'total currentTotal gpb gpbFiscal govFund stateCapital ',
@@ -83,11 +86,10 @@
     <m:l k="part3" zh="第三部分" en="Part III"/>
     <m:l k="annex" zh="附件：" en="Annex:"/>
     <m:l k="annexTables" zh="年部门预算表" en="departmental budget tables"/>
-    <m:l k="deptName" zh="部门名称：" en="Department:"/>
-    <m:l k="amountUnit" zh="单位：" en="Unit:"/>
-    <m:l k="published" zh="公开日期：" en="Published:"/>
+    <m:l k="deptName" zh="部门名称" en="Department"/>
+    <m:l k="amountUnit" zh="单位" en="Unit"/>
+    <m:l k="published" zh="公开日期" en="Published"/>
     <m:l k="top" zh="返回目录" en="Back to contents"/>
-    <m:l k="period" zh="期间" en="Period"/>
 
     <!-- Row labels of the fixed rows of T1/T4 (by element name). -->
     <m:l k="row.gpb" zh="一般公共预算" en="General public budget"/>
@@ -153,19 +155,6 @@
   <xsl:variable name="amount-unit" select="string($meta/bx:amounts/@unit)"/>
   <xsl:variable name="dept-name" select="string($meta/bx:department/@name)"/>
 
-  <!--
-    Non-empty when attribute node $a is an amount: an attribute of a table
-    row with one of the names above (fig/@project in the narrative is a
-    project name, not an amount).
-  -->
-  <xsl:template name="is-amount">
-    <xsl:param name="a" select="."/>
-    <xsl:if test="contains($amount-names, concat(' ', local-name($a), ' '))
-                  and $a/ancestor::bx:tables">
-      <xsl:text>1</xsl:text>
-    </xsl:if>
-  </xsl:template>
-
   <!-- 部门名称 printed above a table: its own, else the department's. -->
   <xsl:template name="table-dept-name">
     <xsl:param name="t" select="."/>
@@ -177,12 +166,6 @@
         <xsl:value-of select="$dept-name"/>
       </xsl:otherwise>
     </xsl:choose>
-  </xsl:template>
-
-  <!-- Registry entry of a table element. -->
-  <xsl:template name="table-meta">
-    <xsl:param name="t" select="."/>
-    <xsl:copy-of select="$M/m:table[@key = local-name($t)]"/>
   </xsl:template>
 
   <!-- "t01-budget-summary" for a table element (unknown: its name). -->
@@ -218,14 +201,19 @@
     <xsl:value-of select="$M/m:table[@key = local-name($t)]/@en"/>
   </xsl:template>
 
-  <!-- Plain-text label: zh, or "zh / en" when $lang = 'en'. -->
+  <!--
+    Plain-text label: zh, or "zh / en" when $lang = 'en'; $colon adds the
+    full-width colon that introduces a value ("部门名称 / Department：").
+  -->
   <xsl:template name="label-text">
     <xsl:param name="k"/>
+    <xsl:param name="colon" select="false()"/>
     <xsl:variable name="l" select="$M/m:l[@k = $k]"/>
     <xsl:value-of select="$l/@zh"/>
     <xsl:if test="$lang = 'en' and string($l/@en) != ''">
       <xsl:value-of select="concat(' / ', $l/@en)"/>
     </xsl:if>
+    <xsl:if test="$colon">：</xsl:if>
   </xsl:template>
 
   <!--

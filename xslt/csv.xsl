@@ -115,13 +115,12 @@
       <xsl:for-each select="*">
         <xsl:if test="position() &gt; 1">,</xsl:if>
         <xsl:if test="self::m:c">
+          <!-- "zh / en" with lang=en; a string, not a fragment (speed) -->
           <xsl:call-template name="field">
-            <xsl:with-param name="v">
-              <xsl:value-of select="."/>
-              <xsl:if test="$lang = 'en' and string(@en) != ''">
-                <xsl:value-of select="concat(' / ', @en)"/>
-              </xsl:if>
-            </xsl:with-param>
+            <xsl:with-param name="v" select="concat(., substring(
+                concat(' / ', @en), 1,
+                (string-length(@en) + 3)
+                * number($lang = 'en' and string(@en) != '')))"/>
           </xsl:call-template>
         </xsl:if>
       </xsl:for-each>

@@ -674,6 +674,9 @@
         select="*[not(self::bx:note or self::bx:emptyNote)]">
       <xsl:with-param name="def" select="$def"/>
       <xsl:with-param name="table" select="local-name()"/>
+      <!-- T10 prints a 项目编码 column when some project has a code;
+           computed once here, not once per row -->
+      <xsl:with-param name="codes" select="boolean(.//bx:project/@code)"/>
     </xsl:apply-templates>
   </xsl:template>
 
@@ -684,10 +687,12 @@
   <xsl:template match="*" mode="row">
     <xsl:param name="def"/>
     <xsl:param name="table"/>
+    <xsl:param name="codes" select="false()"/>
     <m:row>
       <xsl:call-template name="row-attrs"/>
       <xsl:call-template name="key-cells">
         <xsl:with-param name="table" select="$table"/>
+        <xsl:with-param name="codes" select="$codes"/>
       </xsl:call-template>
       <xsl:call-template name="amounts">
         <xsl:with-param name="row" select="."/>
@@ -697,12 +702,14 @@
     <xsl:apply-templates select="*" mode="row">
       <xsl:with-param name="def" select="$def"/>
       <xsl:with-param name="table" select="$table"/>
+      <xsl:with-param name="codes" select="$codes"/>
     </xsl:apply-templates>
   </xsl:template>
 
   <!-- Key (non-amount) cells of a keyed row, per table. -->
   <xsl:template name="key-cells">
     <xsl:param name="table"/>
+    <xsl:param name="codes" select="false()"/>
     <xsl:variable name="k" select="local-name()"/>
     <xsl:choose>
       <!-- T2: 部门代码 | 部门名称 -->
@@ -810,9 +817,6 @@
       </xsl:when>
       <!-- T10: 类型 [项目编码] 项目名称 项目单位 -->
       <xsl:when test="$table = 'projectExpenditure'">
-        <xsl:variable name="codes"
-            select="boolean(ancestor-or-self::bx:projectExpenditure
-                            //bx:project/@code)"/>
         <xsl:choose>
           <xsl:when test="$k = 'project'">
             <m:c t="text"><xsl:value-of select="@kind"/></m:c>

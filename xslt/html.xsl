@@ -45,6 +45,7 @@
         <p class="published">
           <xsl:call-template name="label-text">
             <xsl:with-param name="k" select="'published'"/>
+            <xsl:with-param name="colon" select="true()"/>
           </xsl:call-template>
           <xsl:value-of select="$meta/bx:published"/>
         </p>
@@ -378,6 +379,7 @@
         <span>
           <xsl:call-template name="label-text">
             <xsl:with-param name="k" select="'deptName'"/>
+            <xsl:with-param name="colon" select="true()"/>
           </xsl:call-template>
           <xsl:call-template name="table-dept-name"/>
         </span>
@@ -387,6 +389,7 @@
           <span>
             <xsl:call-template name="label-text">
               <xsl:with-param name="k" select="'amountUnit'"/>
+              <xsl:with-param name="colon" select="true()"/>
             </xsl:call-template>
             <xsl:value-of select="$amount-unit"/>
           </span>
@@ -525,7 +528,7 @@ tbody th{white-space:nowrap}
 tr.r-total td,tr.r-subtotal td,tr.r-dept td{font-weight:600}
 tr.r-unit td,tr.r-func3 td{font-weight:500}
 tr.r-total{background:#fafafa}
-.caption,.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .note,.empty-note{font-size:.85rem;margin:.35rem 0}
 .empty-note{color:var(--accent)}
 .top{font-size:.8rem;text-align:right}

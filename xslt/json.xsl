@@ -255,52 +255,39 @@
     A decimal as a JSON number, digits as written: "" gives null; a
     leading "+" is dropped, ".5" becomes 0.5, "5." becomes 5, leading zeros
     go ("007" is 7).  Anything that is not a decimal stays a string.
+    Plain string expressions only: this runs for every amount, and
+    variables with content (result tree fragments) cost far more.
   -->
   <xsl:template name="json-number">
     <xsl:param name="v"/>
-    <xsl:variable name="sign">
-      <xsl:if test="starts-with($v, '-')">-</xsl:if>
-    </xsl:variable>
-    <xsl:variable name="abs">
-      <xsl:choose>
-        <xsl:when test="starts-with($v, '-') or starts-with($v, '+')">
-          <xsl:value-of select="substring($v, 2)"/>
-        </xsl:when>
-        <xsl:otherwise>
-          <xsl:value-of select="$v"/>
-        </xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="int">
-      <xsl:call-template name="strip-zeros">
-        <xsl:with-param name="s">
-          <xsl:choose>
-            <xsl:when test="contains($abs, '.')">
-              <xsl:value-of select="substring-before($abs, '.')"/>
-            </xsl:when>
-            <xsl:otherwise>
-              <xsl:value-of select="$abs"/>
-            </xsl:otherwise>
-          </xsl:choose>
-        </xsl:with-param>
-      </xsl:call-template>
-    </xsl:variable>
+    <xsl:variable name="abs" select="translate($v, '+-', '')"/>
+    <xsl:variable name="int" select="substring-before(concat($abs, '.'), '.')"/>
     <xsl:variable name="frac" select="substring-after($abs, '.')"/>
     <xsl:choose>
       <xsl:when test="$v = ''">null</xsl:when>
-      <xsl:when test="translate($abs, '0123456789', '') != ''
-                      and translate($abs, '0123456789', '') != '.'">
-        <xsl:call-template name="json-str">
-          <xsl:with-param name="s" select="$v"/>
-        </xsl:call-template>
-      </xsl:when>
-      <xsl:when test="translate($abs, '.', '') = ''">
+      <xsl:when test="translate($abs, '0123456789.', '') != ''
+                      or translate($abs, '.', '') = ''
+                      or contains($frac, '.')
+                      or string-length($abs) + 1 &lt; string-length($v)
+                      or (string-length($abs) &lt; string-length($v)
+                          and not(starts-with($v, '-') or starts-with($v, '+')))">
         <xsl:call-template name="json-str">
           <xsl:with-param name="s" select="$v"/>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:value-of select="concat($sign, $int)"/>
+        <xsl:if test="starts-with($v, '-')">-</xsl:if>
+        <xsl:choose>
+          <xsl:when test="$int = ''">0</xsl:when>
+          <xsl:when test="starts-with($int, '0') and string-length($int) &gt; 1">
+            <xsl:call-template name="strip-zeros">
+              <xsl:with-param name="s" select="$int"/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:value-of select="$int"/>
+          </xsl:otherwise>
+        </xsl:choose>
         <xsl:if test="$frac != ''">
           <xsl:value-of select="concat('.', $frac)"/>
         </xsl:if>

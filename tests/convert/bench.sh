@@ -29,26 +29,22 @@ tree = ET.parse(src)
 root = tree.getroot()
 tables = root.find("{%s}tables" % NS)
 def parents(tag):
-    return [p for p in tables.iter() for c in p if c.tag == "{%s}%s" % (NS, tag)]
+    return [p for p in tables.iter()
+            if any(c.tag == "{%s}%s" % (NS, tag) for c in p)]
 pp = parents("project")          # dept/unit elements holding projects
 fp = [p for p in parents("func") if p.tag != "{%s}func" % NS]
+orig = [(p, [c for c in p if c.tag == "{%s}project" % NS]) for p in pp]
+orig += [(p, [c for c in p if c.tag == "{%s}func" % NS][:8]) for p in fp]
 seq = 100000
-def grow():
-    global seq
-    for p in pp:
-        for c in list(p):
-            if c.tag == "{%s}project" % NS:
-                n = copy.deepcopy(c)
-                if n.get("code"):
-                    n.set("code", n.get("code")[:8] + "%013d" % seq)
-                p.append(n)
-        seq += 1
-    for p in fp:
-        for c in list(p)[:8]:
-            if c.tag == "{%s}func" % NS:
-                p.append(copy.deepcopy(c))
-while len(ET.tostring(root)) < mb * 1e6:
-    grow()
+while len(ET.tostring(root, encoding="utf-8")) < mb * 1e6:
+    for p, rows in orig:
+        for c in rows:
+            n = copy.deepcopy(c)
+            if c.tag == "{%s}project" % NS and n.get("code"):
+                # unique per copy, the same in tables 10 and 12
+                n.set("code", n.get("code")[:8] + "%07d" % seq + n.get("code")[-6:])
+            p.append(n)
+    seq += 1
 tree.write(dst, encoding="UTF-8", xml_declaration=True)
 EOF
 
@@ -56,7 +52,7 @@ size=$(wc -c <"$TMP/big.xml")
 echo "input: $size bytes"
 ms() {
     start=$(date +%s%N)
-    "$@" >/dev/null 2>"$TMP/err" || { cat "$TMP/err" >&2; return 1; }
+    "$@" >/dev/null 2>"$TMP/err" || { head -5 "$TMP/err" >&2; return 1; }
     end=$(date +%s%N)
     echo $(((end - start) / 1000000))
 }
