@@ -37,6 +37,7 @@ struct schema_state {
 
 struct valid_state {
     const struct bx_context *ctx;
+    xmlDocPtr doc;
     const char *file;
     struct bx_diags *diags;
     int errors;
@@ -506,6 +507,7 @@ static void word_error(const struct bx_context *ctx, const xmlError *err,
     const char *msg = err->message ? err->message : "";
     const char *ename = elem ? (const char *)elem->name : "?";
     char *val = NULL;
+    char *ref = NULL;
     char *exp_zh = NULL;
     char *exp_en = NULL;
     struct bx_buf zh;
@@ -566,9 +568,17 @@ static void word_error(const struct bx_context *ctx, const xmlError *err,
         }
         w->code = "XSD-KEYREF";
         val = quoted_after(msg, "key-sequence");
-        buf_printf(&zh, "引用的编码 '%s' 没有对应的定义", val ? val : "?");
-        buf_printf(&en, "code '%s' refers to nothing that is defined",
-                   val ? val : "?");
+        ref = quoted_after(msg, "of keyref");
+        if (ref != NULL && strchr(ref, '}') != NULL) {
+            memmove(ref, strchr(ref, '}') + 1, strlen(strchr(ref, '}')));
+        }
+        buf_printf(&zh, "引用的编码 '%s' 没有对应的定义（引用约束 %s）",
+                   val ? val : "?", ref ? ref : "?");
+        buf_printf(&en,
+                   "code '%s' refers to nothing that is defined "
+                   "(reference %s)",
+                   val ? val : "?", ref ? ref : "?");
+        free(ref);
         break;
     default:
         if ((err->code >= XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1 &&
@@ -655,6 +665,63 @@ static xmlAttrPtr attr_from_message(xmlNodePtr elem, const char *msg)
     return xmlHasProp(elem, BAD_CAST name);
 }
 
+/* Element named in "Element '{ns}name'…" at 'line', for errors that
+ * libxml2 reports without a node (identity constraints). */
+static xmlNodePtr node_from_message(xmlDocPtr doc, const xmlError *err)
+{
+    const char *msg = err->message ? err->message : "";
+    const char *p = strstr(msg, "Element '");
+    const char *q;
+    char name[128];
+    size_t n;
+    xmlNodePtr cur;
+
+    if (p == NULL || err->line <= 0) {
+        return NULL;
+    }
+    p += strlen("Element '");
+    if (*p == '{' && strchr(p, '}') != NULL) {
+        p = strchr(p, '}') + 1;
+    }
+    q = strchr(p, '\'');
+    n = q != NULL ? (size_t)(q - p) : 0;
+    if (n == 0 || n >= sizeof(name)) {
+        return NULL;
+    }
+    memcpy(name, p, n);
+    name[n] = '\0';
+    /* document order walk without recursion */
+    for (cur = xmlDocGetRootElement(doc); cur != NULL;) {
+        if (cur->type == XML_ELEMENT_NODE && xmlGetLineNo(cur) == err->line &&
+            xmlStrEqual(cur->name, BAD_CAST name)) {
+            return cur;
+        }
+        if (cur->children != NULL && cur->type == XML_ELEMENT_NODE) {
+            cur = cur->children;
+            continue;
+        }
+        while (cur != NULL && cur->next == NULL) {
+            cur = cur->parent;
+            if (cur != NULL && cur->type == XML_DOCUMENT_NODE) {
+                cur = NULL;
+            }
+        }
+        if (cur != NULL) {
+            cur = cur->next;
+        }
+    }
+    return NULL;
+}
+
+/* libxml2 follows a bad key value with two consequential complaints. */
+static int is_followup(const xmlError *err)
+{
+    const char *msg = err->message ? err->message : "";
+
+    return strstr(msg, "No precomputed value available") != NULL ||
+           strstr(msg, "evaluate to a node") != NULL;
+}
+
 static void on_valid_error(void *user, xmlErrorPtr err)
 {
     struct valid_state *vs = user;
@@ -673,7 +740,14 @@ static void on_valid_error(void *user, xmlErrorPtr err)
     if (err->level == XML_ERR_WARNING) {
         return;
     }
+    if (vs->errors > 0 && is_followup(err)) {
+        vs->errors++; /* still invalid, but already reported */
+        return;
+    }
     vs->errors++;
+    if (node == NULL) {
+        node = elem = node_from_message(vs->doc, err);
+    }
     if (node != NULL && node->type == XML_ATTRIBUTE_NODE) {
         attr = (const char *)node->name;
         elem = node->parent;
@@ -747,6 +821,7 @@ int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
         return BX_E_NOMEM;
     }
     vs.ctx = ctx;
+    vs.doc = sub->doc;
     vs.file = sub->path;
     vs.diags = diags;
     vs.errors = 0;
