@@ -158,7 +158,7 @@ PY
 # CRC is altered (1): either way verify fails and names the entry
 "$bin" verify --lang en flip.zip >"$tmp/.log" 2>&1
 r=$?
-{ [ $r -eq 1 ] || [ $r -eq 3 ]; } && grep -q "ZIP-CRC\|ZIP-FORMAT\|ZIP-SIZE" "$tmp/.log" && grep -q "manifest.xml\|submissions/" "$tmp/.log" && ok || bad "flipped byte: exit $r"
+{ [ $r -eq 1 ] || [ $r -eq 3 ]; } && grep -q "ZIP-CRC\|ZIP-FORMAT\|ZIP-SIZE\|ZIP-BOMB" "$tmp/.log" && grep -q "manifest.xml\|submissions/\|renditions/" "$tmp/.log" && ok || bad "flipped byte: exit $r"
 
 # hostile zips
 python3 - <<'PY'
