@@ -100,21 +100,6 @@ static unsigned char *put32(unsigned char *p, uint32_t v)
 /* DOS date and time (UTC), via Howard Hinnant's civil-date formulas */
 /* ---------------------------------------------------------------- */
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    int64_t era;
-    unsigned yoe;
-    unsigned doy;
-    unsigned doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
     int64_t era;
@@ -163,7 +148,7 @@ static int64_t unix_from_dos(unsigned dtime, unsigned ddate)
 
     m = m < 1 ? 1 : m > 12 ? 12 : m;
     d = d < 1 ? 1 : d;
-    days = days_from_civil(1980 + (ddate >> 9), m, d);
+    days = util_days_from_civil(1980 + (ddate >> 9), m, d);
     return days * 86400 + (int64_t)(dtime >> 11) * 3600 +
            (int64_t)(dtime >> 5 & 63) * 60 + (int64_t)(dtime & 31) * 2;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "util.h"
 
 static void check_init(struct bx_check *chk, const char *path)
 {
@@ -72,15 +73,11 @@ void bx_check_drop_document(struct bx_check *chk)
 
 int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on)
 {
-    switch (chk->status) {
-    case BX_OK:
+    if (chk->status == BX_OK) {
         return bx_file_accepted(&chk->result, fail_on) ? BX_EXIT_OK
                                                        : BX_EXIT_INVALID;
-    case BX_E_IO:
-    case BX_E_PARSE:
-    case BX_E_LIMIT:
-        return BX_EXIT_IO;
-    default:
-        return BX_EXIT_INTERNAL;
     }
+    /* an input that could not be judged is never "invalid": it is 3/4 */
+    return chk->status == BX_E_INVALID ? BX_EXIT_INTERNAL
+                                       : util_exit_for_status(chk->status);
 }

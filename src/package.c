@@ -136,22 +136,6 @@ char *bx_bundle_default_name(const struct bx_check *chk)
     return buf_take(&b, NULL);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    int64_t era;
-    unsigned yoe;
-    unsigned doy;
-    unsigned doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 int package_timestamp(const struct bx_check *chk, int64_t forced, int64_t *out,
                       const char **source)
 {
@@ -168,7 +152,7 @@ int package_timestamp(const struct bx_check *chk, int64_t forced, int64_t *out,
     date = bx_submission_meta(chk->sub, "published");
     if (sscanf(date, "%4d-%2u-%2u", &y, &m, &d) == 3 && y >= 1980 && m >= 1 &&
         m <= 12 && d >= 1 && d <= 31) {
-        *out = days_from_civil(y, m, d) * 86400;
+        *out = util_days_from_civil(y, m, d) * 86400;
         *source = "published";
         return BX_OK;
     }
@@ -176,7 +160,7 @@ int package_timestamp(const struct bx_check *chk, int64_t forced, int64_t *out,
     if (y < 1980) {
         y = 1980;
     }
-    *out = days_from_civil(y, 1, 1) * 86400;
+    *out = util_days_from_civil(y, 1, 1) * 86400;
     *source = "fiscalYear";
     return BX_OK;
 }

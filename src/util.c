@@ -428,6 +428,37 @@ int util_digest_hex(const char *alg, const void *data, size_t len, char *out,
     return BX_OK;
 }
 
+int64_t util_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    int64_t era;
+    unsigned yoe;
+    unsigned doy;
+    unsigned doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned)(y - era * 400);
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+int util_exit_for_status(int status)
+{
+    switch (status) {
+    case BX_OK:
+        return BX_EXIT_OK;
+    case BX_E_INVALID:
+        return BX_EXIT_INVALID;
+    case BX_E_IO:
+    case BX_E_PARSE:
+    case BX_E_LIMIT:
+        return BX_EXIT_IO;
+    default:
+        return BX_EXIT_INTERNAL;
+    }
+}
+
 char *util_strdup(const char *s)
 {
     return s == NULL ? NULL : strdup(s);

@@ -63,19 +63,11 @@ void bx_verify_release(struct bx_verify *v)
 
 int bx_verify_exit_code(const struct bx_verify *v)
 {
-    switch (v->status) {
-    case BX_OK:
+    if (v->status == BX_OK) {
         return v->intact && v->accepted ? BX_EXIT_OK : BX_EXIT_INVALID;
-    case BX_E_INVALID:
-        /* a zip we could read, with unsafe or altered content */
-        return BX_EXIT_INVALID;
-    case BX_E_IO:
-    case BX_E_PARSE:
-    case BX_E_LIMIT:
-        return BX_EXIT_IO;
-    default:
-        return BX_EXIT_INTERNAL;
     }
+    /* BX_E_INVALID: a zip we could read, with unsafe or altered content */
+    return util_exit_for_status(v->status);
 }
 
 /* A finding about the bundle; 'entry' (may be NULL) is quoted escaped. */
