@@ -256,6 +256,25 @@ struct bx_words {
     char num[4][NUMSZ];
 };
 
+/*
+ * A placeholder's value.  An 'expected' text of the rule file may hold
+ * both languages as "中文 / English": each message gets its own half.
+ */
+static void put_value(struct bx_buf *b, const char *v, int bilingual, int lang)
+{
+    const char *sep = v != NULL && bilingual ? strstr(v, " / ") : NULL;
+
+    if (v == NULL) {
+        buf_puts(b, "—");
+    } else if (sep == NULL) {
+        buf_puts(b, v);
+    } else if (lang == BX_LANG_ZH) {
+        buf_append(b, v, (size_t)(sep - v));
+    } else {
+        buf_puts(b, sep + 3);
+    }
+}
+
 static void fill(struct bx_buf *b, const char *tpl, const struct bx_finding *f,
                  const struct bx_words *w, int lang)
 {
@@ -285,7 +304,7 @@ static void fill(struct bx_buf *b, const char *tpl, const struct bx_finding *f,
             size_t kl = strlen(keys[i]);
 
             if (strncmp(p + 1, keys[i], kl) == 0 && p[1 + kl] == '}') {
-                buf_puts(b, vals[i] != NULL ? vals[i] : "—");
+                put_value(b, vals[i], i == 8, lang);
                 p += kl + 1;
                 done = 1;
                 break;
