@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "util.h"
+#include "xmlio.h"
 
 static void check_init(struct bx_check *chk, const char *path)
 {
@@ -17,8 +18,14 @@ static void check_init(struct bx_check *chk, const char *path)
     chk->result.diags = &chk->diags;
 }
 
-/* Schema, then rules, on a loaded submission ('rc' is the load status). */
-static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc)
+/*
+ * Schema, then rules, on a loaded submission ('rc' is the load status).
+ * 'nomem' is xmlio_nomem_count() before the load: when libxml2 ran out of
+ * memory since, its parse errors, schema errors and XPath results cannot
+ * be trusted, and the file is not judged (BX_E_NOMEM).
+ */
+static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
+                        unsigned long nomem)
 {
     if (rc == BX_OK) {
         memcpy(chk->sha256, bx_submission_sha256(chk->sub),
@@ -36,6 +43,20 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc)
                              &chk->result.ruleset_version);
         }
     }
+    if (xmlio_nomem_count() != nomem) {
+        rc = BX_E_NOMEM;
+    }
+    if (rc == BX_E_NOMEM) {
+        bx_diags_addf(&chk->diags, BX_SEV_FATAL, "OUT-OF-MEMORY",
+                      chk->result.path, 0, "内存不足，文件未能校验",
+                      "out of memory: the file was not checked");
+    } else if (rc != BX_E_DATA &&
+               util_exit_for_status(rc) == BX_EXIT_INTERNAL) {
+        /* broken data files have their findings already */
+        bx_diags_addf(&chk->diags, BX_SEV_FATAL, "INTERNAL", chk->result.path,
+                      0, "内部错误，文件未能校验",
+                      "internal error: the file was not checked");
+    }
     chk->status = rc;
     chk->result.status = rc;
     return rc;
@@ -44,18 +65,23 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc)
 int bx_check_file(struct bx_context *ctx, const char *path,
                   struct bx_check *chk)
 {
+    unsigned long nomem = xmlio_nomem_count();
+
     check_init(chk, path);
-    return check_loaded(ctx, chk,
-                        bx_submission_load(ctx, path, &chk->diags, &chk->sub));
+    return check_loaded(
+        ctx, chk, bx_submission_load(ctx, path, &chk->diags, &chk->sub), nomem);
 }
 
 int bx_check_memory(struct bx_context *ctx, const void *buf, size_t len,
                     const char *name, struct bx_check *chk)
 {
+    unsigned long nomem = xmlio_nomem_count();
+
     check_init(chk, name);
     return check_loaded(
         ctx, chk,
-        bx_submission_load_memory(ctx, buf, len, name, &chk->diags, &chk->sub));
+        bx_submission_load_memory(ctx, buf, len, name, &chk->diags, &chk->sub),
+        nomem);
 }
 
 void bx_check_release(struct bx_check *chk)

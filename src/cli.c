@@ -104,7 +104,9 @@ int cli_open_context(const char *data_dir, struct bx_options *opts,
     opts->data_dir = data_dir;
     bx_diags_init(&diags);
     rc = bx_context_new(opts, &diags, ctx);
-    if (rc != BX_OK) {
+    if (rc == BX_E_NOMEM) {
+        fprintf(stderr, "budgetx: %s\n", bx_status_str(rc));
+    } else if (rc != BX_OK) {
         cli_print_diags(stderr, &diags, lang);
         fprintf(stderr, "budgetx: %s\n",
                 lang == BX_LANG_ZH ? "无法加载数据文件（模式、规则、样式表）"
@@ -143,6 +145,19 @@ int cli_usage_error(const char *cmd, const char *msg, const char *arg)
     }
     fprintf(stderr, "Try 'budgetx %s --help' for more information.\n", cmd);
     return BX_EXIT_USAGE;
+}
+
+void cli_internal_error(const char *cmd, const char *subject, int status)
+{
+    if (status == BX_E_DATA) {
+        return;
+    }
+    if (subject != NULL) {
+        fprintf(stderr, "budgetx %s: %s: %s\n", cmd, subject,
+                bx_status_str(status));
+    } else {
+        fprintf(stderr, "budgetx %s: %s\n", cmd, bx_status_str(status));
+    }
 }
 
 int cli_write_stdout(const char *data, size_t len)

@@ -33,6 +33,13 @@ void cli_print_diags(FILE *fp, const struct bx_diags *diags, enum bx_lang lang);
 /* Usage error: "budgetx CMD: MSG" + a hint line; returns BX_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *msg, const char *arg);
 
+/*
+ * Exit code 4 never comes without a word: "budgetx CMD: SUBJECT: what
+ * failed" (out of memory, ...) on stderr.  'subject' may be NULL.  A
+ * broken data file (BX_E_DATA) has its findings already: nothing printed.
+ */
+void cli_internal_error(const char *cmd, const char *subject, int status);
+
 /* Write a whole buffer to stdout; 0 or -1. */
 int cli_write_stdout(const char *data, size_t len);
 

@@ -131,7 +131,14 @@ static int write_bundle(const struct bopts *o, const char *name,
     int rc = bx_write_file(name, zip, len, o->force);
 
     if (rc == BX_OK) {
-        printf("%s\n", name);
+        /* the name is the result scripts read: losing it is a failure */
+        if (printf("%s\n", name) < 0 || fflush(stdout) != 0) {
+            fprintf(stderr,
+                    "budgetx bundle: '%s' written, but not its name to "
+                    "standard output: %s\n",
+                    name, strerror(errno));
+            return BX_EXIT_IO;
+        }
         return BX_EXIT_OK;
     }
     if (rc == BX_E_EXISTS) {
@@ -163,6 +170,7 @@ static int run(struct bx_context *ctx, char **files, int n,
     if (checks == NULL || ptrs == NULL) {
         free(checks);
         free(ptrs);
+        cli_internal_error("bundle", NULL, BX_E_NOMEM);
         return BX_EXIT_INTERNAL;
     }
     for (i = 0; i < n; i++) {
@@ -194,10 +202,14 @@ static int run(struct bx_context *ctx, char **files, int n,
             name = o->output ? strdup(o->output)
                              : bx_bundle_default_name(&checks[0]);
             worst = name ? write_bundle(o, name, zip, len) : BX_EXIT_INTERNAL;
+            rc = name ? BX_OK : BX_E_NOMEM;
         } else {
             worst = rc == BX_E_INVALID ? BX_EXIT_INVALID
                     : rc == BX_E_ARG   ? BX_EXIT_USAGE
                                        : BX_EXIT_INTERNAL;
+        }
+        if (worst == BX_EXIT_INTERNAL) {
+            cli_internal_error("bundle", NULL, rc);
         }
     }
     for (i = 0; i < n; i++) {

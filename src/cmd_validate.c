@@ -137,6 +137,7 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
     if (checks == NULL || results == NULL) {
         free(checks);
         free(results);
+        cli_internal_error("validate", NULL, BX_E_NOMEM);
         return BX_EXIT_INTERNAL;
     }
     for (i = 0; i < nfiles; i++) {

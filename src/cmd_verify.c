@@ -203,9 +203,16 @@ int cmd_verify(int argc, char **argv)
     for (i = 0; v != NULL && i < n; i++) {
         bx_bundle_verify(ctx, argv[optind + i], o.fail_on, &v[i]);
         code = bx_verify_exit_code(&v[i]);
+        if (code == BX_EXIT_INTERNAL) {
+            cli_internal_error("verify", argv[optind + i], v[i].status);
+        }
         rc = code > rc ? code : rc;
     }
-    if (v == NULL || print_report(v, (size_t)n, &o, ctx) != 0) {
+    if (v == NULL) {
+        cli_internal_error("verify", NULL, BX_E_NOMEM);
+        rc = BX_EXIT_INTERNAL;
+    } else if (print_report(v, (size_t)n, &o, ctx) != 0) {
+        fprintf(stderr, "budgetx verify: cannot write the report\n");
         rc = BX_EXIT_INTERNAL;
     }
     for (i = 0; v != NULL && i < n; i++) {
@@ -241,6 +248,9 @@ int cmd_unpack(int argc, char **argv)
     }
     bx_bundle_verify(ctx, argv[optind], o.fail_on, &v);
     rc = bx_verify_exit_code(&v);
+    if (rc == BX_EXIT_INTERNAL) {
+        cli_internal_error("unpack", argv[optind], v.status);
+    }
     if (v.status == BX_OK && v.intact) {
         urc = bx_bundle_unpack(&v, o.output, o.force);
         if (urc != BX_OK) {
@@ -248,6 +258,7 @@ int cmd_unpack(int argc, char **argv)
         }
     }
     if (print_report(&v, 1, &o, ctx) != 0) {
+        fprintf(stderr, "budgetx unpack: cannot write the report\n");
         rc = BX_EXIT_INTERNAL;
     }
     bx_verify_release(&v);

@@ -53,6 +53,7 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
 {
     struct bx_context *ctx = NULL;
     struct bx_options defaults;
+    unsigned long nomem;
     int rc = BX_E_NOMEM;
 
     *out = NULL;
@@ -61,6 +62,7 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
         opts = &defaults;
     }
     xmlio_init();
+    nomem = xmlio_nomem_count();
     ctx = calloc(1, sizeof(*ctx));
     if (ctx == NULL) {
         goto out;
@@ -78,6 +80,9 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
     }
     ctx->opts.data_dir = ctx->data_dir;
     rc = validate_compile(ctx, diags);
+    if (rc == BX_OK && xmlio_nomem_count() != nomem) {
+        rc = BX_E_NOMEM; /* the schema may be compiled short of a part */
+    }
     if (rc != BX_OK) {
         goto out;
     }

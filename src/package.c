@@ -14,6 +14,7 @@
 #include "bxzip.h"
 #include "internal.h"
 #include "util.h"
+#include "xmlio.h"
 
 #if defined(BX_HAVE_REPORT_XML)
 #include "report_xml.h"
@@ -55,25 +56,31 @@ static void plist_release(struct plist *l)
     memset(l, 0, sizeof(*l));
 }
 
-/* Append an entry; takes ownership of 'path' and 'data' even on failure. */
+/*
+ * Append an entry; takes ownership of 'path' and 'data' even on failure.
+ * Either being NULL (a failed allocation of the caller's) is BX_E_NOMEM.
+ */
 static int plist_add(struct plist *l, char *path, unsigned char *data,
                      size_t len, const struct pentry *meta)
 {
     struct pentry *grown;
+    size_t cap;
 
-    if (path == NULL) {
+    if (path == NULL || (data == NULL && len > 0)) {
+        free(path);
         free(data);
         return BX_E_NOMEM;
     }
     if (l->count == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        grown = realloc(l->items, l->cap * sizeof(*grown));
+        cap = l->cap ? l->cap * 2 : 16;
+        grown = realloc(l->items, cap * sizeof(*grown));
         if (grown == NULL) {
             free(path);
             free(data);
             return BX_E_NOMEM;
         }
         l->items = grown;
+        l->cap = cap;
     }
     l->items[l->count] = *meta;
     l->items[l->count].path = path;
@@ -460,6 +467,7 @@ int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
     const char *source = NULL;
     size_t mlen = 0;
     int64_t mtime = 0;
+    unsigned long nomem = xmlio_nomem_count();
     size_t i;
     int rc;
 
@@ -497,6 +505,11 @@ int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
         qsort(l.items, l.count, sizeof(*l.items), cmp_entries);
         rc = manifest_build(ctx, checks, n, sub_paths, &l, mtime, source, opts,
                             &manifest, &mlen);
+    }
+    /* libxml2 and libxslt may drop a node or a stylesheet part when memory
+     * runs out and still report success: such a bundle is never made */
+    if (rc == BX_OK && xmlio_nomem_count() != nomem) {
+        rc = BX_E_NOMEM;
     }
     if (rc == BX_OK) {
         rc = zip_all(&l, manifest, mlen, mtime, zip, len);

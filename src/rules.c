@@ -115,6 +115,10 @@ static void texts(xmlNodePtr parent, const char *name, const char *out[2])
         out[1] = out[0];
 }
 
+/*
+ * Room for element 'n' of array 'p': the array, reallocated when full, or
+ * NULL when out of memory ('p' is then still valid and still the caller's).
+ */
 static void *grow(void *p, size_t n, size_t *cap, size_t size)
 {
     void *q;
@@ -397,15 +401,16 @@ static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
 {
     const struct kind_def *k = kind_of(el);
     struct bx_rcheck *c;
+    struct bx_rcheck *checks;
     const char *tol;
     const char *v;
     int rc;
     int i;
 
-    rs->checks =
-        grow(rs->checks, rs->nchecks, &rs->capchecks, sizeof(*rs->checks));
-    if (rs->checks == NULL)
+    checks = grow(rs->checks, rs->nchecks, &rs->capchecks, sizeof(*checks));
+    if (checks == NULL)
         return BX_E_NOMEM;
+    rs->checks = checks;
     c = &rs->checks[rs->nchecks++];
     memset(c, 0, sizeof(*c));
     c->kind = k->kind;
@@ -672,22 +677,33 @@ const struct bx_code *rules_code_find(const struct bx_codelist *list,
     return *count ? &list->codes[first] : NULL;
 }
 
+/* Room in l->strings while a list is filled, and whether memory ran out. */
+struct keep {
+    size_t cap;
+    int nomem;
+};
+
 /* Keep 's' (from xmlXPathCastToString) for freeing with the list. */
-static const char *keep_string(struct bx_codelist *l, size_t *cap, xmlChar *s)
+static const char *keep_string(struct bx_codelist *l, struct keep *keep,
+                               xmlChar *s)
 {
+    xmlChar **strings;
+
     if (s == NULL)
         return NULL;
-    l->strings = grow(l->strings, l->nstrings, cap, sizeof(*l->strings));
-    if (l->strings == NULL) {
+    strings = grow(l->strings, l->nstrings, &keep->cap, sizeof(*strings));
+    if (strings == NULL) {
         xmlFree(s);
+        keep->nomem = 1;
         return NULL;
     }
+    l->strings = strings;
     l->strings[l->nstrings++] = s;
     return (const char *)s;
 }
 
 /* Evaluate 'comp' on 'node' as a string kept by the list. */
-static const char *entry_string(struct bx_codelist *l, size_t *cap,
+static const char *entry_string(struct bx_codelist *l, struct keep *keep,
                                 xmlXPathContextPtr xp, xmlXPathCompExprPtr comp,
                                 xmlNodePtr node)
 {
@@ -702,10 +718,10 @@ static const char *entry_string(struct bx_codelist *l, size_t *cap,
         return NULL;
     s = xmlXPathCastToString(o);
     xmlXPathFreeObject(o);
-    return keep_string(l, cap, s);
+    return keep_string(l, keep, s);
 }
 
-static int entry_aliases(struct bx_codelist *l, size_t *cap,
+static int entry_aliases(struct bx_codelist *l, struct keep *keep,
                          xmlXPathContextPtr xp, xmlXPathCompExprPtr comp,
                          xmlNodePtr node, struct bx_code *code)
 {
@@ -729,7 +745,7 @@ static int entry_aliases(struct bx_codelist *l, size_t *cap,
     }
     for (i = 0; i < n; i++) {
         xmlChar *s = xmlXPathCastNodeToString(o->nodesetval->nodeTab[i]);
-        const char *k = keep_string(l, cap, s);
+        const char *k = keep_string(l, keep, s);
 
         if (k != NULL)
             code->aliases[code->naliases++] = k;
@@ -762,7 +778,7 @@ static int list_fill(struct bx_codelist *l, xmlXPathContextPtr xp,
                      const struct list_exprs *e)
 {
     xmlXPathObjectPtr set;
-    size_t cap = 0;
+    struct keep keep = {0, 0};
     int i;
     int rc = BX_OK;
 
@@ -779,15 +795,19 @@ static int list_fill(struct bx_codelist *l, xmlXPathContextPtr xp,
         xmlNodePtr node = set->nodesetval->nodeTab[i];
         struct bx_code *c = &l->codes[l->ncodes];
 
-        c->code = entry_string(l, &cap, xp, e->x[1], node);
-        c->name = entry_string(l, &cap, xp, e->x[2], node);
-        c->scope = entry_string(l, &cap, xp, e->x[4], node);
+        c->code = entry_string(l, &keep, xp, e->x[1], node);
+        c->name = entry_string(l, &keep, xp, e->x[2], node);
+        c->scope = entry_string(l, &keep, xp, e->x[4], node);
         if (c->code == NULL || c->code[0] == '\0')
             continue;
         l->ncodes++;
-        rc = entry_aliases(l, &cap, xp, e->x[3], node, c);
+        rc = entry_aliases(l, &keep, xp, e->x[3], node, c);
         if (rc != BX_OK)
             goto out;
+    }
+    if (keep.nomem) {
+        rc = BX_E_NOMEM; /* a list short of a name would judge wrongly */
+        goto out;
     }
     qsort(l->codes, l->ncodes, sizeof(*l->codes), cmp_code);
 out:
@@ -940,6 +960,7 @@ static int load_set(struct bx_context *ctx, struct rules_cache *cache, int year,
     struct bx_ruleset *rs = NULL;
     char rel[64];
     char *path = NULL;
+    unsigned long nomem = xmlio_nomem_count();
     int rc = BX_E_NOMEM;
 
     *out = NULL;
@@ -953,6 +974,9 @@ static int load_set(struct bx_context *ctx, struct rules_cache *cache, int year,
         rc = validate_rules(ctx, cache, rs->doc, diags);
     if (rc == BX_OK)
         rc = load_parts(ctx, rs, path, diags);
+    /* a set that libxml2 compiled short of memory is never cached */
+    if (xmlio_nomem_count() != nomem)
+        rc = BX_E_NOMEM;
     if (rc != BX_OK)
         goto out;
     *out = rs;

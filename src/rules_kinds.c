@@ -141,30 +141,36 @@ static char *normalize(const char *s, const char *suffix)
     return out;
 }
 
-/* 1 when 'printed' equals 'official' up to blanks, brackets, suffix. */
+/*
+ * 1 when 'printed' equals 'official' up to blanks, brackets, suffix, 0
+ * when not, -1 when out of memory (no verdict).
+ */
 static int same_name(const char *printed, const char *official,
                      const char *suffix)
 {
     char *a = normalize(printed, suffix);
     char *b = normalize(official, suffix);
-    int eq = a != NULL && b != NULL && strcmp(a, b) == 0;
+    int eq = a == NULL || b == NULL ? -1 : strcmp(a, b) == 0;
 
     free(a);
     free(b);
     return eq;
 }
 
-/* 0 official, 1 an alias, 2 neither. */
+/* 0 official, 1 an alias, 2 neither; -1 out of memory. */
 static int name_class(const struct bx_code *c, const char *printed,
                       const char *suffix)
 {
     size_t i;
+    int eq;
 
-    if (c->name != NULL && same_name(printed, c->name, suffix))
-        return 0;
+    eq = c->name != NULL ? same_name(printed, c->name, suffix) : 0;
+    if (eq != 0)
+        return eq > 0 ? 0 : -1;
     for (i = 0; i < c->naliases; i++) {
-        if (same_name(printed, c->aliases[i], suffix))
-            return 1;
+        eq = same_name(printed, c->aliases[i], suffix);
+        if (eq != 0)
+            return eq > 0 ? 1 : -1;
     }
     return 2;
 }
@@ -204,6 +210,10 @@ static void check_label(struct bx_eval *ev, const struct bx_rcheck *chk,
     int cls = name_class(c, name, chk->suffix);
     struct bx_buf exp;
 
+    if (cls < 0) {
+        ev->rc = BX_E_NOMEM;
+        return;
+    }
     if (ordinal_ok(chk, code, ord) && cls == 0)
         return;
     buf_init(&exp);
@@ -230,6 +240,10 @@ static void check_name(struct bx_eval *ev, const struct bx_rcheck *chk,
     xmlNodePtr at = rules_first_node(ev, chk->x[BX_X_B], node);
     int cls = name_class(c, name, chk->suffix);
 
+    if (cls < 0) {
+        ev->rc = BX_E_NOMEM;
+        return;
+    }
     if (cls == 0)
         return;
     name_finding(ev, chk, at != NULL ? at : node,

@@ -132,6 +132,7 @@ static void add_label(struct schema_state *st, xmlNodePtr decl, int attr)
     xmlChar *name = xmlGetProp(decl, BAD_CAST "name");
     char *scope = attr ? enclosing_scope(decl) : NULL;
     struct label *grown;
+    size_t cap;
     size_t i;
 
     if (name == NULL) {
@@ -147,14 +148,15 @@ static void add_label(struct schema_state *st, xmlNodePtr decl, int attr)
         }
     }
     if (st->nlabels == st->cap) {
-        st->cap = st->cap ? st->cap * 2 : 256;
-        grown = realloc(st->labels, st->cap * sizeof(*grown));
+        cap = st->cap ? st->cap * 2 : 256;
+        grown = realloc(st->labels, cap * sizeof(*grown));
         if (grown == NULL) {
             xmlFree(name);
             free(scope);
             return; /* labels are a nicety: validation still works */
         }
         st->labels = grown;
+        st->cap = cap;
     }
     grown = &st->labels[st->nlabels];
     grown->name = util_strdup((const char *)name);
@@ -166,7 +168,12 @@ static void add_label(struct schema_state *st, xmlNodePtr decl, int attr)
     xmlFree(name);
     if (grown->name != NULL) {
         st->nlabels++;
+        return;
     }
+    free(grown->scope); /* out of memory: drop this label whole */
+    free(grown->type);
+    free(grown->text[0]);
+    free(grown->text[1]);
 }
 
 static void index_tree(struct schema_state *st, xmlNodePtr node)

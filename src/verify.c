@@ -380,14 +380,20 @@ static void compare_verdict(struct bx_verify *v, xmlNodePtr s,
     }
 }
 
-static void revalidate(struct bx_context *ctx, struct bx_verify *v,
-                       struct vbundle *b, enum bx_severity fail_on)
+/*
+ * Re-validate every submission listed.  Returns BX_OK, or the status of a
+ * check that could not be made (out of memory, broken rules): then there
+ * is no verdict to compare, and the bundle is not judged at all.
+ */
+static int revalidate(struct bx_context *ctx, struct bx_verify *v,
+                      struct vbundle *b, enum bx_severity fail_on)
 {
     xmlNodePtr root = xmlDocGetRootElement(b->manifest);
     struct bx_check chk;
     struct bx_buf name;
     xmlNodePtr s;
     long i;
+    int rc;
 
     for (s = root->children; s != NULL; s = s->next) {
         if (!is_m(s, "submission")) {
@@ -400,9 +406,17 @@ static void revalidate(struct bx_context *ctx, struct bx_verify *v,
             continue; /* already reported as missing or unlisted */
         }
         buf_init(&name);
-        buf_printf(&name, "%s:%s", v->result.path, b->names[i]);
-        bx_check_memory(ctx, b->data[i], b->lens[i], name.data, &chk);
+        if (buf_printf(&name, "%s:%s", v->result.path, b->names[i]) != BX_OK) {
+            buf_release(&name);
+            return BX_E_NOMEM;
+        }
+        rc = bx_check_memory(ctx, b->data[i], b->lens[i], name.data, &chk);
         merge_findings(v, &chk);
+        if (util_exit_for_status(rc) == BX_EXIT_INTERNAL) {
+            bx_check_release(&chk);
+            buf_release(&name);
+            return rc;
+        }
         compare_verdict(v, s, &chk, fail_on);
         bx_check_release(&chk);
         buf_release(&name);
@@ -410,12 +424,14 @@ static void revalidate(struct bx_context *ctx, struct bx_verify *v,
     if (v->nsubmissions == 0) {
         v->accepted = 0;
     }
+    return BX_OK;
 }
 
 int bx_bundle_verify(struct bx_context *ctx, const char *path,
                      enum bx_severity fail_on, struct bx_verify *v)
 {
     struct vbundle *b;
+    unsigned long nomem = xmlio_nomem_count();
     int rc;
 
     memset(v, 0, sizeof(*v));
@@ -447,6 +463,9 @@ int bx_bundle_verify(struct bx_context *ctx, const char *path,
     if (rc == BX_OK) {
         rc = load_manifest(ctx, v, b);
     }
+    if (xmlio_nomem_count() != nomem) {
+        rc = BX_E_NOMEM; /* libxml2's verdict on the manifest is void */
+    }
     if (rc == BX_E_INVALID) {
         /* a zip we read, but no usable manifest: report, do not crash */
         v->intact = v->accepted = 0;
@@ -459,7 +478,12 @@ int bx_bundle_verify(struct bx_context *ctx, const char *path,
         return rc;
     }
     check_listing(v, b);
-    revalidate(ctx, v, b, fail_on);
+    rc = revalidate(ctx, v, b, fail_on);
+    if (rc != BX_OK) {
+        v->intact = v->accepted = 0;
+        v->result.status = v->status = rc;
+        return rc;
+    }
     v->result.schema_valid = v->intact && v->accepted ? 1 : 0;
     v->result.status = v->status = BX_OK;
     return BX_OK;
@@ -521,7 +545,10 @@ static int write_below(int root, const char *rel, const unsigned char *data,
         }
         off += (size_t)n;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
+    if (fsync(fd) != 0) {
+        goto out;
+    }
+    if (close(fd) != 0) {
         fd = -1;
         goto out;
     }

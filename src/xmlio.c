@@ -6,11 +6,13 @@
  */
 #include "xmlio.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xmlmemory.h>
 #include <zlib.h>
 
 #include "util.h"
@@ -33,8 +35,58 @@ static void quiet_generic(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
+/* libxml2's allocator before ours, and how often it returned NULL */
+static xmlFreeFunc next_free;
+static xmlMallocFunc next_malloc;
+static xmlReallocFunc next_realloc;
+static xmlStrdupFunc next_strdup;
+static atomic_ulong nomem_count;
+
+static void *counting_malloc(size_t size)
+{
+    void *p = next_malloc(size);
+
+    if (p == NULL) {
+        atomic_fetch_add(&nomem_count, 1);
+    }
+    return p;
+}
+
+static void *counting_realloc(void *old, size_t size)
+{
+    void *p = next_realloc(old, size);
+
+    if (p == NULL && size > 0) {
+        atomic_fetch_add(&nomem_count, 1);
+    }
+    return p;
+}
+
+static char *counting_strdup(const char *s)
+{
+    char *p = next_strdup(s);
+
+    if (p == NULL) {
+        atomic_fetch_add(&nomem_count, 1);
+    }
+    return p;
+}
+
+unsigned long xmlio_nomem_count(void)
+{
+    return atomic_load(&nomem_count);
+}
+
 void xmlio_init(void)
 {
+    static atomic_flag wrapped = ATOMIC_FLAG_INIT;
+
+    /* wrap whatever allocator is installed (the host's, if it set one) */
+    if (!atomic_flag_test_and_set(&wrapped)) {
+        xmlMemGet(&next_free, &next_malloc, &next_realloc, &next_strdup);
+        xmlMemSetup(next_free, counting_malloc, counting_realloc,
+                    counting_strdup);
+    }
     xmlInitParser();
     xmlSetGenericErrorFunc(NULL, quiet_generic);
     xmlSetStructuredErrorFunc(NULL, NULL);

@@ -11,8 +11,21 @@
 
 #include "budgetx.h"
 
-/* Silence libxml2's default stderr handlers for this process. */
+/*
+ * Silence libxml2's default stderr handlers for this process, and count
+ * its failed allocations (see xmlio_nomem_count()).
+ */
 void xmlio_init(void);
+
+/*
+ * How many allocations of libxml2 and libxslt have failed in this process
+ * so far.  They often turn an allocation failure into a parse error, a
+ * schema violation or a short XPath node-set: a stage that compares the
+ * count before and after its work returns BX_E_NOMEM rather than a wrong
+ * verdict.  (Process-wide: another thread's failure counts too, which
+ * errs on the safe side.)
+ */
+unsigned long xmlio_nomem_count(void);
 
 /*
  * If 'buf' is gzip data, inflate it (refusing more than 'max' bytes) and
