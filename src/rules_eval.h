@@ -15,6 +15,8 @@ struct bx_eval {
     const struct bx_ruleset *rs;
     struct bx_submission *sub;
     struct bx_diags *diags;
+    const struct tpl_template *tpl; /* the document's template, or NULL */
+    const struct tpl_template *ref; /* the reference template */
     xmlXPathContextPtr xp;
     int places;     /* display places of the document's amounts */
     int yuan;       /* amounts are in 元 (else 万元) */

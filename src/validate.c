@@ -14,6 +14,7 @@
 #include <libxml/uri.h>
 #include <libxml/xmlschemas.h>
 
+#include "templates.h"
 #include "util.h"
 #include "xmlio.h"
 
@@ -842,5 +843,6 @@ int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
         return BX_E_INTERNAL;
     }
     sub->schema_valid = ret == 0 && vs.errors == 0;
-    return BX_OK;
+    /* the template's own demands (profile known, identifiers it prints) */
+    return sub->schema_valid ? templates_check(ctx, sub, diags) : BX_OK;
 }
