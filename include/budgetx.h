@@ -359,6 +359,36 @@ int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on);
  * and always runs with file, directory and network access forbidden.
  */
 
+/* ---------------------------------------------------------------- */
+/* Templates: the registry of disclosure templates (schemas/templates) */
+/* ---------------------------------------------------------------- */
+
+/*
+ * One template, as bx_templates_list() gives it.  Strings belong to the
+ * context and stay valid while it lives.  metadata/profile names a
+ * template by its id or one of its aliases (docs/templates.md).
+ */
+struct bx_template_info {
+    const char *id;              /* "henan-county-14" */
+    const char *region[2];       /* by enum bx_lang: "河南省市县" */
+    int from_year;               /* first fiscal year it describes */
+    int to_year;                 /* last one, 0 when open-ended */
+    size_t ntables;              /* tables it prints (0: text only) */
+    const char *unit;            /* default amount unit: "万元" or "元" */
+    int decimals;                /* default decimal places */
+    const char *const *aliases;  /* former profile names; 'naliases' */
+    size_t naliases;
+};
+
+/*
+ * The templates of the data directory, sorted by id.  '*out' is an array
+ * of '*n' records; caller frees the array (not the strings) with free().
+ * Returns BX_OK; BX_E_DATA when a template file is broken (FATAL
+ * findings in 'diags'); BX_E_NOMEM.  On failure '*out' is NULL.
+ */
+int bx_templates_list(struct bx_context *ctx, struct bx_diags *diags,
+                      struct bx_template_info **out, size_t *n);
+
 /* A format, as bx_transform_formats() lists it. */
 struct bx_format_info {
     const char *name;       /* "html", "csv", "json", "platform" */

@@ -420,6 +420,13 @@ static int load_file(struct bx_context *ctx, xmlSchemaPtr schema,
         goto out;
     root = xmlDocGetRootElement(t->doc);
     rc = load_head(t, root);
+    /* one name for a template: its file is <id>.xml */
+    if (rc == BX_OK && (strlen(name) != strlen(t->id) + 4 ||
+                        strncmp(name, t->id, strlen(t->id)) != 0)) {
+        rc = data_error(diags, path, "文件名须为 <id>.xml",
+                        "the file must be named <id>.xml");
+        goto out;
+    }
     if (rc == BX_OK)
         rc = load_tables(t, root);
     if (rc == BX_E_DATA)
@@ -860,4 +867,39 @@ int templates_check(struct bx_context *ctx, struct bx_submission *sub,
     if (t == NULL)
         return unknown_profile(sub, bx_child(meta, "profile"), diags);
     return check_identifiers(t, sub, meta, diags);
+}
+
+int bx_templates_list(struct bx_context *ctx, struct bx_diags *diags,
+                      struct bx_template_info **out, size_t *n)
+{
+    const struct tpl_registry *reg = NULL;
+    struct bx_template_info *v;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    rc = templates_load(ctx, diags, &reg);
+    if (rc != BX_OK)
+        return rc;
+    v = calloc(reg->ntemplates ? reg->ntemplates : 1, sizeof(*v));
+    if (v == NULL)
+        return BX_E_NOMEM;
+    for (i = 0; i < reg->ntemplates; i++) {
+        const struct tpl_template *t = &reg->templates[i];
+
+        v[i].id = t->id;
+        v[i].region[0] = t->region[0];
+        v[i].region[1] = t->region[1];
+        v[i].from_year = t->from_year;
+        v[i].to_year = t->to_year;
+        v[i].ntables = t->ntables;
+        v[i].unit = t->unit;
+        v[i].decimals = t->decimals;
+        v[i].aliases = t->aliases;
+        v[i].naliases = t->naliases;
+    }
+    *out = v;
+    *n = reg->ntemplates;
+    return BX_OK;
 }
