@@ -29,6 +29,11 @@ static const char help[] =
     "  --data-dir DIR        where schemas/ and xslt/ are (default:\n"
     "                        $BUDGETX_DATADIR, else next to the program)\n"
     "  --schema-only         check the schema only, not the business rules\n"
+    "  --all-rules           json/xml: every rule's outcome (passed, failed,\n"
+    "                        not assessable and why), not only the counts\n"
+    "  --codes DIR           code lists imported with 'budgetx codes import'\n"
+    "                        (function.xml, dep-economic.xml, ...) used\n"
+    "                        instead of the bundled ones\n"
     "  --max-size BYTES      largest input accepted, after gunzip\n"
     "                        (default 67108864)\n"
     "  -h, --help            show this help\n"
@@ -45,6 +50,7 @@ struct vopts {
     enum bx_report_format format;
     enum bx_severity fail_on;
     const char *data_dir;
+    int all_rules;
     struct bx_options lib;
 };
 
@@ -72,6 +78,8 @@ static int parse_args(int argc, char **argv, struct vopts *o)
         {"data-dir", required_argument, NULL, 'd'},
         {"max-size", required_argument, NULL, 'm'},
         {"schema-only", no_argument, NULL, 's'},
+        {"all-rules", no_argument, NULL, 'A'},
+        {"codes", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     char *end;
@@ -106,6 +114,12 @@ static int parse_args(int argc, char **argv, struct vopts *o)
             break;
         case 's':
             o->lib.no_rules = 1;
+            break;
+        case 'A':
+            o->all_rules = 1;
+            break;
+        case 'C':
+            o->lib.codes_dir = optarg;
             break;
         case 'h':
             fputs(help, stdout);
@@ -154,6 +168,7 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
     rep.nfiles = (size_t)nfiles;
     rep.lang = o->lang;
     rep.fail_on = o->fail_on;
+    rep.all_rules = o->all_rules;
     if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
         cli_write_stdout(text, len) != 0) {
         fprintf(stderr, "budgetx validate: cannot write the report\n");

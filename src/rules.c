@@ -178,6 +178,9 @@ static void check_release(struct bx_rcheck *c)
         xmlXPathFreeCompExpr(c->pairs[i].left);
         xmlXPathFreeCompExpr(c->pairs[i].right);
     }
+    for (i = 0; i < c->nterms; i++)
+        xmlXPathFreeCompExpr(c->terms[i]);
+    free(c->terms);
     free(c->pairs);
     free(c->scopes);
     free(c->column);
@@ -288,11 +291,11 @@ static int compile_attr(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
 struct kind_def {
     const char *element;
     enum bx_check_kind kind;
-    const char *attrs[BX_X_COUNT - 2]; /* names for BX_X_A..BX_X_D */
+    const char *attrs[BX_X_COUNT - 2]; /* names for BX_X_A..BX_X_E */
 };
 
 static const struct kind_def kinds[] = {
-    {"sum", BX_CHECK_SUM, {"total", "parts", NULL, NULL}},
+    {"sum", BX_CHECK_SUM, {"total", "parts", NULL, NULL, "optional"}},
     {"equal", BX_CHECK_EQUAL, {"left", "right", NULL, NULL}},
     {"le", BX_CHECK_LE, {"part", "whole", NULL, NULL}},
     {"assert", BX_CHECK_ASSERT, {"test", "value", NULL, NULL}},
@@ -393,6 +396,79 @@ static int mentions_self(xmlNodePtr el)
     return 0;
 }
 
+/*
+ * Length of the first top-level alternative of the XPath union 'expr'
+ * (up to a '|' outside brackets, parentheses and quotes).
+ */
+static size_t union_term(const char *expr)
+{
+    const char *p = expr;
+    int depth = 0;
+    char quote = 0;
+
+    for (; *p != '\0'; p++) {
+        if (quote != 0) {
+            if (*p == quote)
+                quote = 0;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (*p == '(' || *p == '[') {
+            depth++;
+        } else if (*p == ')' || *p == ']') {
+            depth--;
+        } else if (*p == '|' && depth == 0) {
+            break;
+        }
+    }
+    return (size_t)(p - expr);
+}
+
+/*
+ * The parts of a sum (the right side of an equal) one term at a time:
+ * each top-level alternative of the union must select something, or the
+ * identity is not assessable (absent="zero" turns that off).
+ */
+static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
+                         const char *col, const char *file,
+                         struct bx_diags *diags, struct bx_rcheck *c)
+{
+    const char *src = attr(el, name);
+    char *expr = src != NULL ? expand_col(src, col) : NULL;
+    const char *p = expr;
+    size_t n = 0;
+    int rc = BX_OK;
+
+    if (src == NULL)
+        return BX_OK;
+    if (expr == NULL)
+        return BX_E_NOMEM;
+    for (p = expr; *p != '\0'; p += union_term(p) + (p[union_term(p)] != 0))
+        n++;
+    c->terms = calloc(n ? n : 1, sizeof(*c->terms));
+    if (c->terms == NULL)
+        rc = BX_E_NOMEM;
+    for (p = expr; rc == BX_OK && *p != '\0';) {
+        size_t len = union_term(p);
+        char *term = strndup(p, len);
+
+        if (term == NULL) {
+            rc = BX_E_NOMEM;
+            break;
+        }
+        xmlSetStructuredErrorFunc(NULL, quiet_error);
+        c->terms[c->nterms] = xmlXPathCtxtCompile(xp, BAD_CAST term);
+        xmlSetStructuredErrorFunc(NULL, NULL);
+        if (c->terms[c->nterms] == NULL)
+            rc = data_error(diags, file, "XPath", term);
+        else
+            c->nterms++;
+        free(term);
+        p += len + (p[len] != '\0');
+    }
+    free(expr);
+    return rc;
+}
+
 /* Compile one check element for one column (or none). */
 static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
                          const struct bx_rule *rule, xmlNodePtr el,
@@ -435,6 +511,14 @@ static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
         v = attr(el, "expect");
         c->expect_present = v != NULL && strcmp(v, "present") == 0;
     }
+    v = attr(el, "absent");
+    c->absent_zero = v != NULL && strcmp(v, "zero") == 0;
+    if (rc == BX_OK && !c->absent_zero && c->kind == BX_CHECK_SUM)
+        rc = compile_terms(xp, el, "parts", col, file, diags, c);
+    if (rc == BX_OK && !c->absent_zero && c->kind == BX_CHECK_EQUAL)
+        rc = compile_terms(xp, el, "right", col, file, diags, c);
+    v = attr(el, "convention");
+    c->convention_ordinals = v != NULL && strcmp(v, "classOrdinals") == 0;
     tol = attr(el, "tolerance");
     c->exact =
         tol != NULL ? strcmp(tol, "exact") == 0 : c->kind != BX_CHECK_SUM;
@@ -503,8 +587,10 @@ static int load_rules(struct bx_ruleset *rs, xmlXPathContextPtr xp,
         return BX_E_NOMEM;
     for (r = first_child(root, "rule"); r != NULL;
          r = next_sibling(r, "rule")) {
-        struct bx_rule *rule = &rs->rules[rs->nrules++];
+        struct bx_rule *rule = &rs->rules[rs->nrules];
 
+        rule->index = rs->nrules++;
+        rule->tables = attr(r, "tables");
         rule->id = attr(r, "id");
         rule->severity = parse_severity(attr(r, "severity"));
         texts(r, "title", rule->title);
@@ -815,6 +901,42 @@ out:
     return rc;
 }
 
+/*
+ * Where code list 'href' (schemas/codes/2024/function.xml) is read from:
+ * the file of the same name in the --codes directory when there is one,
+ * else the data directory.  Caller frees; NULL when out of memory.
+ */
+static char *list_path(const struct bx_context *ctx, const char *href)
+{
+    const char *dir = ctx->opts.codes_dir;
+    const char *base = strrchr(href, '/');
+    struct bx_buf b;
+    FILE *fp;
+
+    if (dir == NULL || dir[0] == '\0')
+        return context_path(ctx, href);
+    buf_init(&b);
+    buf_printf(&b, "%s/%s", dir, base != NULL ? base + 1 : href);
+    if (b.failed)
+        return NULL;
+    fp = fopen(b.data, "rb");
+    if (fp == NULL) {
+        buf_release(&b);
+        return context_path(ctx, href);
+    }
+    fclose(fp);
+    return buf_take(&b, NULL);
+}
+
+/* 1 when the list's root says complete="true" (codes.xsd). */
+static int list_complete(xmlDocPtr doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    const char *v = root != NULL ? attr(root, "complete") : NULL;
+
+    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
 static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
                      xmlXPathContextPtr rxp, xmlNodePtr el, const char *file,
                      struct bx_diags *diags, struct bx_codelist *l)
@@ -831,12 +953,13 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
     if (rc != BX_OK)
         goto out;
     rc = BX_E_NOMEM;
-    path = context_path(ctx, attr(el, "href"));
+    path = list_path(ctx, attr(el, "href"));
     if (path == NULL)
         goto out;
     rc = xmlio_read_data(path, diags, &l->doc);
     if (rc != BX_OK)
         goto out;
+    l->complete = list_complete(l->doc);
     rc = BX_E_NOMEM;
     xp = new_xpath(rs, l->doc);
     if (xp == NULL)
@@ -937,6 +1060,7 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
     year = attr(root, "fiscalYear");
     rs->year = year ? atoi(year) : 0;
     texts(first_child(root, "roundingTail"), "message", rs->tail);
+    texts(first_child(root, "notListed"), "message", rs->not_listed);
     rc = load_namespaces(rs, root);
     if (rc != BX_OK)
         return rc;
@@ -1175,10 +1299,18 @@ static int submission_year(const struct bx_submission *sub)
 int bx_rules_check(struct bx_context *ctx, struct bx_submission *sub,
                    struct bx_diags *diags)
 {
+    return bx_rules_check_coverage(ctx, sub, diags, NULL);
+}
+
+int bx_rules_check_coverage(struct bx_context *ctx, struct bx_submission *sub,
+                            struct bx_diags *diags, struct bx_coverage *cov)
+{
     struct year_map *m;
     int year;
     int rc;
 
+    if (cov != NULL)
+        memset(cov, 0, sizeof(*cov));
     if (ctx == NULL || sub == NULL || diags == NULL)
         return BX_E_ARG;
     if (sub->schema_valid != 1 || sub->doc == NULL)
@@ -1192,7 +1324,7 @@ int bx_rules_check(struct bx_context *ctx, struct bx_submission *sub,
         if (rc != BX_OK)
             return rc;
     }
-    rc = rules_eval(ctx, m->rs, sub, diags);
+    rc = rules_eval(ctx, m->rs, sub, diags, cov);
     if (rc == BX_OK)
         sub->rules_checked = 1;
     return rc;

@@ -192,6 +192,28 @@ static void name_finding(struct bx_eval *ev, const struct bx_rcheck *chk,
     rules_emit(ev, &f);
 }
 
+/*
+ * A code the list does not have: an error when the list is complete (a
+ * bureau's own, imported), a notice when it is our partial bundled list.
+ */
+static void not_listed(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       const struct bx_codelist *list, xmlNodePtr at,
+                       xmlNodePtr node, const char *code)
+{
+    struct bx_finding f;
+
+    if (list->complete) {
+        name_finding(ev, chk, at != NULL ? at : node, chk->rule->severity,
+                     code, NULL);
+        return;
+    }
+    rules_finding_init(&f, chk, at != NULL ? at : node);
+    f.sev = BX_SEV_INFO;
+    f.not_listed = 1;
+    f.value = code;
+    rules_emit(ev, &f);
+}
+
 /* The ordinal of a class row must be its code minus 200 (rule 5). */
 static int ordinal_ok(const struct bx_rcheck *chk, const char *code, int ord)
 {
@@ -265,10 +287,8 @@ void rules_check_codelist(struct bx_eval *ev, const struct bx_rcheck *chk,
         goto out;
     c = rules_code_find(list, (const char *)code, &n);
     if (c == NULL) {
-        xmlNodePtr at = rules_first_node(ev, chk->x[BX_X_A], node);
-
-        name_finding(ev, chk, at != NULL ? at : node, chk->rule->severity,
-                     (const char *)code, NULL);
+        not_listed(ev, chk, list, rules_first_node(ev, chk->x[BX_X_A], node),
+                   node, (const char *)code);
         goto out;
     }
     name = rules_run_string(ev, chk->x[BX_X_B], node);
