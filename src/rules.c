@@ -199,8 +199,14 @@ void rules_set_free(struct bx_ruleset *rs)
         free(rs->tables[i].label[1]);
         free(rs->tables[i].columns);
     }
-    for (i = 0; i < rs->nfigures; i++)
+    for (i = 0; i < rs->nfigures; i++) {
+        size_t j;
+
         xmlXPathFreeCompExpr(rs->figures[i].select);
+        for (j = 0; j < rs->figures[i].nterms; j++)
+            xmlXPathFreeCompExpr(rs->figures[i].terms[j]);
+        free(rs->figures[i].terms);
+    }
     for (i = 0; i < rs->nlists; i++)
         codelist_release(&rs->lists[i]);
     free(rs->checks);
@@ -291,7 +297,7 @@ static int compile_attr(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
 struct kind_def {
     const char *element;
     enum bx_check_kind kind;
-    const char *attrs[BX_X_COUNT - 2]; /* names for BX_X_A..BX_X_E */
+    const char *attrs[BX_X_COUNT - 3]; /* names for BX_X_A..BX_X_E */
 };
 
 static const struct kind_def kinds[] = {
@@ -300,7 +306,7 @@ static const struct kind_def kinds[] = {
     {"le", BX_CHECK_LE, {"part", "whole", NULL, NULL}},
     {"assert", BX_CHECK_ASSERT, {"test", "value", NULL, NULL}},
     {"exists", BX_CHECK_EXISTS, {"value", "in", NULL, NULL}},
-    {"codelist", BX_CHECK_CODELIST, {"code", "name", "label", NULL}},
+    {"codelist", BX_CHECK_CODELIST, {"code", "name", "label", "text"}},
     {"pairing", BX_CHECK_PAIRING, {"dep", "gov", NULL, "unitType"}},
     {"emptyNote", BX_CHECK_EMPTYNOTE, {NULL, NULL, "note", "hasData"}},
     {"match", BX_CHECK_MATCH, {"left", "right", "key", NULL}},
@@ -308,6 +314,8 @@ static const struct kind_def kinds[] = {
     {"figure", BX_CHECK_FIGURE, {NULL, NULL, NULL, NULL}},
     {"share", BX_CHECK_SHARE, {NULL, NULL, NULL, NULL}},
     {"growth", BX_CHECK_GROWTH, {NULL, NULL, "change", NULL}},
+    {"cells", BX_CHECK_CELLS, {"rows", NULL, NULL, NULL}},
+    {"requiredTables", BX_CHECK_REQUIRED_TABLES, {NULL, NULL, NULL, NULL}},
 };
 
 static const struct kind_def *kind_of(xmlNodePtr el)
@@ -430,7 +438,8 @@ static size_t union_term(const char *expr)
  */
 static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
                          const char *col, const char *file,
-                         struct bx_diags *diags, struct bx_rcheck *c)
+                         struct bx_diags *diags, xmlXPathCompExprPtr **terms,
+                         size_t *nterms)
 {
     const char *src = attr(el, name);
     char *expr = src != NULL ? expand_col(src, col) : NULL;
@@ -444,8 +453,8 @@ static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
         return BX_E_NOMEM;
     for (p = expr; *p != '\0'; p += union_term(p) + (p[union_term(p)] != 0))
         n++;
-    c->terms = calloc(n ? n : 1, sizeof(*c->terms));
-    if (c->terms == NULL)
+    *terms = calloc(n ? n : 1, sizeof(**terms));
+    if (*terms == NULL)
         rc = BX_E_NOMEM;
     for (p = expr; rc == BX_OK && *p != '\0';) {
         size_t len = union_term(p);
@@ -456,17 +465,29 @@ static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
             break;
         }
         xmlSetStructuredErrorFunc(NULL, quiet_error);
-        c->terms[c->nterms] = xmlXPathCtxtCompile(xp, BAD_CAST term);
+        (*terms)[*nterms] = xmlXPathCtxtCompile(xp, BAD_CAST term);
         xmlSetStructuredErrorFunc(NULL, NULL);
-        if (c->terms[c->nterms] == NULL)
+        if ((*terms)[*nterms] == NULL)
             rc = data_error(diags, file, "XPath", term);
         else
-            c->nterms++;
+            (*nterms)++;
         free(term);
         p += len + (p[len] != '\0');
     }
     free(expr);
     return rc;
+}
+
+/* The reason="…" of a check (bx_na_reason_name), default no-column. */
+static enum bx_na_reason na_reason_of(const char *s)
+{
+    int r;
+
+    for (r = 1; s != NULL && r < BX_NA_COUNT; r++) {
+        if (strcmp(s, bx_na_reason_name((enum bx_na_reason)r)) == 0)
+            return (enum bx_na_reason)r;
+    }
+    return BX_NA_NO_COLUMN;
 }
 
 /* Compile one check element for one column (or none). */
@@ -502,7 +523,10 @@ static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
     rc = compile_attr(xp, el, "context", col, file, diags, &c->x[BX_X_CONTEXT]);
     if (rc == BX_OK)
         rc = compile_attr(xp, el, "when", col, file, diags, &c->x[BX_X_WHEN]);
-    for (i = 0; rc == BX_OK && i < BX_X_COUNT - 2; i++) {
+    if (rc == BX_OK)
+        rc = compile_attr(xp, el, "assessable", col, file, diags,
+                          &c->x[BX_X_F]);
+    for (i = 0; rc == BX_OK && i < BX_X_COUNT - 3; i++) {
         if (k->attrs[i] != NULL)
             rc = compile_attr(xp, el, k->attrs[i], col, file, diags,
                               &c->x[BX_X_A + i]);
@@ -514,11 +538,17 @@ static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
     v = attr(el, "absent");
     c->absent_zero = v != NULL && strcmp(v, "zero") == 0;
     if (rc == BX_OK && !c->absent_zero && c->kind == BX_CHECK_SUM)
-        rc = compile_terms(xp, el, "parts", col, file, diags, c);
+        rc = compile_terms(xp, el, "parts", col, file, diags, &c->terms,
+                           &c->nterms);
     if (rc == BX_OK && !c->absent_zero && c->kind == BX_CHECK_EQUAL)
-        rc = compile_terms(xp, el, "right", col, file, diags, c);
+        rc = compile_terms(xp, el, "right", col, file, diags, &c->terms,
+                           &c->nterms);
     v = attr(el, "convention");
     c->convention_ordinals = v != NULL && strcmp(v, "classOrdinals") == 0;
+    v = attr(el, "coverage");
+    c->cap_partial = v != NULL && strcmp(v, "partial") == 0;
+    c->na_reason = na_reason_of(attr(el, "reason"));
+    c->skip = attr(el, "skip");
     tol = attr(el, "tolerance");
     c->exact =
         tol != NULL ? strcmp(tol, "exact") == 0 : c->kind != BX_CHECK_SUM;
@@ -710,6 +740,10 @@ static int load_figures(struct bx_ruleset *rs, xmlXPathContextPtr xp,
             fd->keylen--;
         }
         rc = compile_attr(xp, f, "select", NULL, file, diags, &fd->select);
+        if (rc == BX_OK && (attr(f, "absent") == NULL ||
+                            strcmp(attr(f, "absent"), "zero") != 0))
+            rc = compile_terms(xp, f, "select", NULL, file, diags, &fd->terms,
+                               &fd->nterms);
         if (rc != BX_OK)
             return rc;
     }

@@ -29,7 +29,9 @@ enum bx_check_kind {
     BX_CHECK_COSTCAP,
     BX_CHECK_FIGURE,
     BX_CHECK_SHARE,
-    BX_CHECK_GROWTH
+    BX_CHECK_GROWTH,
+    BX_CHECK_CELLS,
+    BX_CHECK_REQUIRED_TABLES
 };
 
 /* Strings below point into the rule set's document unless noted. */
@@ -52,6 +54,7 @@ enum {
     BX_X_C,       /* label / gov / note / key / change */
     BX_X_D,       /* unitType / hasData */
     BX_X_E,       /* sum: optional parts */
+    BX_X_F,       /* assessable: false makes the node not assessable */
     BX_X_COUNT
 };
 
@@ -76,6 +79,10 @@ struct bx_rcheck {
     size_t nterms;
     int convention_ordinals;    /* codelist: needs the class-ordinal
                                    convention of the template */
+    int cap_partial;            /* costCap: judge caps covering part of a
+                                   project (else caps below the amount) */
+    enum bx_na_reason na_reason; /* when 'assessable' is false */
+    const char *skip;           /* cells: column names not checked */
     char *column;       /* the {col} this copy was expanded for; owned */
     const char *list;   /* codelist / pairing */
     const char *suffix; /* codelist */
@@ -109,6 +116,9 @@ struct bx_figure_def {
     size_t keylen;
     int wildcard;
     xmlXPathCompExprPtr select;
+    xmlXPathCompExprPtr *terms; /* select split at the top-level '|' (each
+                                   must select something); owned */
+    size_t nterms;
 };
 
 struct bx_code {

@@ -68,6 +68,28 @@ xmlChar *rules_run_string(struct bx_eval *ev, xmlXPathCompExprPtr comp,
 static int is_bx(xmlNodePtr n, const char *name);
 
 /*
+ * What the template says of table element 't': a unit or decimals of its
+ * own (different from the template's default), blank = not applicable.
+ */
+static void template_unit(const struct bx_eval *ev, xmlNodePtr t,
+                          struct bx_unit *u)
+{
+    const struct tpl_table *tb =
+        ev->tpl != NULL ? templates_table(ev->tpl, (const char *)t->name)
+                        : NULL;
+
+    if (tb == NULL)
+        return;
+    if (tb->unit != NULL && ev->tpl->unit != NULL &&
+        strcmp(tb->unit, ev->tpl->unit) != 0)
+        u->yuan = strcmp(tb->unit, "元") == 0;
+    if (tb->decimals != ev->tpl->decimals && tb->decimals >= 0 &&
+        tb->decimals <= 4)
+        u->places = tb->decimals;
+    u->blank_na = tb->blank_na;
+}
+
+/*
  * The unit of the table 'node' belongs to: the table element's own unit,
  * decimals and blank attributes, else the document's (metadata/amounts).
  * Nodes outside the tables (narrative figures) are in the document's unit.
@@ -87,6 +109,7 @@ static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
         u->half = ev->half_u;
         return;
     }
+    template_unit(ev, t, u);
     s = rules_prop(t, "unit");
     if (s != NULL)
         u->yuan = strcmp(s, "元") == 0;
@@ -94,7 +117,8 @@ static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
     if (s != NULL && s[0] >= '0' && s[0] <= '4' && s[1] == '\0')
         u->places = s[0] - '0';
     s = rules_prop(t, "blank");
-    u->blank_na = s != NULL && strcmp(s, "na") == 0;
+    if (s != NULL)
+        u->blank_na = strcmp(s, "na") == 0;
     u->half = rules_dec_unit(u->places) / 2;
     if (!rules_unit_convert(u->half, u->yuan, ev->yuan, &u->half))
         u->half = INT64_MAX / 4;
@@ -620,7 +644,7 @@ static void check_numeric(struct bx_eval *ev, const struct bx_rcheck *chk,
     struct bx_val b;
 
     rules_val(ev, chk->x[BX_X_A], node, &a);
-    if (a.nodes == 0) {
+    if (a.nodes == 0 && !(chk->absent_zero && chk->kind == BX_CHECK_LE)) {
         /* the figure checked is not in this document */
         rules_not_assessable(ev, BX_NA_NO_COLUMN);
         return;
@@ -756,6 +780,11 @@ static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
         !rules_run_bool(ev, chk->x[BX_X_WHEN], node))
         return;
     ev->cur_na = BX_NA_NONE;
+    if (chk->x[BX_X_F] != NULL && !rules_run_bool(ev, chk->x[BX_X_F], node)) {
+        rules_not_assessable(ev, chk->na_reason);
+        rules_cov_node_done(ev, chk);
+        return;
+    }
     switch (chk->kind) {
     case BX_CHECK_SUM:
     case BX_CHECK_EQUAL:
@@ -787,6 +816,12 @@ static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
     case BX_CHECK_SHARE:
     case BX_CHECK_GROWTH:
         rules_check_figure(ev, chk, node);
+        break;
+    case BX_CHECK_CELLS:
+        rules_check_cells(ev, chk, node);
+        break;
+    case BX_CHECK_REQUIRED_TABLES:
+        rules_check_required_tables(ev, chk, node);
         break;
     }
     rules_cov_node_done(ev, chk);
@@ -867,6 +902,32 @@ static void bind_tables(struct bx_eval *ev)
     xmlXPathRegisterVariable(ev->xp, BAD_CAST "meta", xmlXPathNewNodeSet(meta));
 }
 
+/*
+ * The document's template (metadata/profile) and what it implies for the
+ * rules: Henan's class ordinals (BR-105).  Without a known template the
+ * henan-* profiles keep the convention.
+ */
+static void doc_template(struct bx_eval *ev)
+{
+    const char *profile = NULL;
+    xmlXPathObjectPtr o;
+
+    ev->tpl = templates_of_doc(ev->ctx, ev->sub->doc);
+    xmlXPathRegisterVariable(ev->xp, BAD_CAST "template",
+                             xmlXPathNewBoolean(ev->tpl != NULL));
+    if (ev->tpl != NULL) {
+        ev->class_ordinals = ev->tpl->class_ordinals == TPL_ORDINALS_HENAN;
+        return;
+    }
+    o = xmlXPathEval(BAD_CAST "string(/bx:disclosure/bx:metadata/bx:profile)",
+                     ev->xp);
+    if (o != NULL && o->type == XPATH_STRING)
+        profile = (const char *)o->stringval;
+    ev->class_ordinals =
+        profile != NULL && strncmp(profile, "henan-", 6) == 0;
+    xmlXPathFreeObject(o);
+}
+
 int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
                struct bx_submission *sub, struct bx_diags *diags,
                struct bx_coverage *cov)
@@ -888,6 +949,7 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     xmlXPathRegisterNs(ev.xp, BAD_CAST "bx", BAD_CAST BX_NAMESPACE);
     doc_amounts(&ev);
     bind_tables(&ev);
+    doc_template(&ev);
     ev.rc = rules_cov_begin(&ev);
     for (i = 0; i < rs->nchecks && ev.rc == BX_OK; i++)
         run_check(&ev, &rs->checks[i]);

@@ -7,6 +7,7 @@
 #define BX_RULES_EVAL_H
 
 #include "rules.h"
+#include "templates.h"
 
 #define NUMSZ 40
 
@@ -38,6 +39,7 @@ struct bx_eval {
     struct bx_rule_state *states; /* one per rule */
     enum bx_na_reason cur_na;     /* why the current check could not judge */
     int class_ordinals;           /* the template numbers classes 一 = 201 */
+    const struct tpl_template *tpl; /* the document's template, or NULL */
 };
 
 /* What an expression selected, added up. */
@@ -126,6 +128,10 @@ void rules_check_match(struct bx_eval *ev, const struct bx_rcheck *chk,
                        xmlNodePtr node);
 void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
                          xmlNodePtr node);
+void rules_check_cells(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       xmlNodePtr node);
+void rules_check_required_tables(struct bx_eval *ev,
+                                 const struct bx_rcheck *chk, xmlNodePtr node);
 void rules_check_figure(struct bx_eval *ev, const struct bx_rcheck *chk,
                         xmlNodePtr node);
 
