@@ -583,7 +583,10 @@ int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
 
 /*
  * Default file name "{财政区划代码}-{部门代码}-{年度}-budget.zip" of a
- * bundle whose first submission is 'chk'.  Characters outside
+ * bundle whose first submission is 'chk'.  Where the template prints no
+ * 财政区划代码 the template id (metadata/profile) stands in, and for a
+ * missing 部门代码 the first 8 hex digits of the document's SHA-256:
+ * "district-9-yuan-3fa2c1d0-2024-budget.zip".  Characters outside
  * [0-9A-Za-z._-] become '_'.  Caller frees.  NULL on ENOMEM.
  */
 char *bx_bundle_default_name(const struct bx_check *chk);

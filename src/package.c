@@ -121,6 +121,7 @@ char *package_safe_stem(const char *path)
 
 char *bx_bundle_default_name(const struct bx_check *chk)
 {
+    char digest[9];
     const char *parts[3];
     struct bx_buf b;
     const char *p;
@@ -129,6 +130,15 @@ char *bx_bundle_default_name(const struct bx_check *chk)
     parts[0] = bx_submission_meta(chk->sub, "mofDivCode");
     parts[1] = bx_submission_meta(chk->sub, "department.code");
     parts[2] = bx_submission_meta(chk->sub, "fiscalYear");
+    /* a template that prints no codes: what is known instead (the
+       template id, the first 8 hex digits of the document's SHA-256) */
+    if (parts[0][0] == '\0')
+        parts[0] = bx_submission_meta(chk->sub, "profile");
+    if (parts[1][0] == '\0') {
+        snprintf(digest, sizeof(digest), "%.8s",
+                 bx_submission_sha256(chk->sub));
+        parts[1] = digest;
+    }
     buf_init(&b);
     for (i = 0; i < 3; i++) {
         for (p = parts[i][0] != '\0' ? parts[i] : "unknown"; *p; p++) {

@@ -665,7 +665,7 @@ class Dept:
             n = Num(dec)
         w(2, f'<threePublic {A(no=no, title=title, deptName=self.name, unit=unit, decimals=dec)}>')
         w(3, f'<row name="合计" {cols(names, v, n)}/>')
-        w(3, f'<note>{self.note}</note>')
+        w(3, f'<note>{self.note.replace("为元", "为" + unit) if unit else self.note}</note>')
         w(2, '</threePublic>')
 
     def projects(self):
