@@ -41,7 +41,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
+.PHONY: all check check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -75,7 +75,10 @@ $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
 check: check-unit check-golden check-rules check-convert check-bundle \
-       check-zip check-docs check-install
+       check-zip check-docs check-install check-hostile
+
+check-hostile: $(BIN)
+	$(TEST_ENV) sh tests/hostile/run.sh $(CURDIR)/$(BIN)
 
 check-rules: $(BIN)
 	$(TEST_ENV) sh tests/rules/golden.sh $(CURDIR)/$(BIN)

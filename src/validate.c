@@ -451,11 +451,30 @@ static char *expected_list(const struct bx_context *ctx, const char *msg,
     return buf_take(&b, NULL);
 }
 
-/* The offending value of a datatype error, escaped. */
-static char *error_value(const char *msg)
+/*
+ * The offending value of a datatype error, escaped.  Taken from the node
+ * the error is about when there is one: libxml2 truncates its messages
+ * (about 64 KB), so no part of a message may be relied upon.
+ */
+static char *error_value(const char *msg, xmlNodePtr value_node)
 {
-    const char *p = strstr(msg, "The value '");
+    const char *p;
+    xmlChar *content;
+    char *out;
 
+    if (value_node != NULL &&
+        (value_node->type == XML_ATTRIBUTE_NODE ||
+         (value_node->type == XML_ELEMENT_NODE &&
+          xmlFirstElementChild(value_node) == NULL))) {
+        content = xmlNodeGetContent(value_node);
+        if (content != NULL) {
+            out = util_escape_untrusted((const char *)content,
+                                        strlen((const char *)content), 80);
+            xmlFree(content);
+            return out;
+        }
+    }
+    p = strstr(msg, "The value '");
     if (p != NULL) {
         return quoted_after(p, NULL);
     }
@@ -463,26 +482,47 @@ static char *error_value(const char *msg)
     return p != NULL ? quoted_after(p + 3, NULL) : NULL;
 }
 
-/* "The value 'X' is not accepted by the pattern 'P'" and friends. */
-static void word_value(const char *msg, struct bx_buf *zh, struct bx_buf *en)
+/* The enumeration "{'a', 'b'}" of a facet error, escaped, or NULL. */
+static char *enum_set(const char *msg)
 {
-    char *val = error_value(msg);
+    const char *p = strstr(msg, "set {");
+
+    if (p == NULL) {
+        return NULL;
+    }
+    p += strlen("set ");
+    return util_escape_untrusted(p, strcspn(p, "}") + (strchr(p, '}') != NULL),
+                                 200);
+}
+
+/* The pattern of a pattern-facet error, escaped, or NULL. */
+static char *pattern_of(const char *msg)
+{
+    const char *p = strstr(msg, "pattern '");
+
+    return p != NULL ? quoted_after(p + 1, NULL) : NULL;
+}
+
+/* "The value 'X' is not accepted by the pattern 'P'" and friends. */
+static void word_value(const char *msg, xmlNodePtr value_node,
+                       struct bx_buf *zh, struct bx_buf *en)
+{
+    char *val = error_value(msg, value_node);
     char *pat = NULL;
     const char *v = val ? val : "";
 
     if (strstr(msg, "[facet 'pattern']") != NULL) {
-        pat = quoted_after(strstr(msg, "pattern '") + 1, NULL);
-        buf_printf(zh, "值 '%s' 不符合编码格式 %s", v, pat ? pat : "");
-        buf_printf(en, "value '%s' does not match the pattern %s", v,
+        pat = pattern_of(msg);
+        buf_printf(zh, "值 '%s' 不符合编码格式%s%s", v, pat ? " " : "",
                    pat ? pat : "");
+        buf_printf(en, "value '%s' does not match the pattern%s%s", v,
+                   pat ? " " : "", pat ? pat : "");
     } else if (strstr(msg, "[facet 'enumeration']") != NULL) {
-        pat = strstr(msg, "set {")
-                  ? util_escape_untrusted(
-                        strstr(msg, "set {") + 4,
-                        strcspn(strstr(msg, "set {") + 4, "}") + 1, 200)
-                  : NULL;
-        buf_printf(zh, "值 '%s' 不在允许的取值 %s 之中", v, pat ? pat : "");
-        buf_printf(en, "value '%s' is not one of %s", v, pat ? pat : "");
+        pat = enum_set(msg);
+        buf_printf(zh, "值 '%s' 不在允许的取值%s%s之中", v, pat ? " " : "",
+                   pat ? pat : "");
+        buf_printf(en, "value '%s' is not one of %s", v,
+                   pat ? pat : "the allowed values");
     } else if (strstr(msg, "}amount'") != NULL) {
         buf_printf(zh,
                    "值 '%s' 不是有效的金额（十进制数，如 179.6，"
@@ -509,7 +549,8 @@ struct wording {
 
 /* Say what failed, in both languages, from libxml2's code and message. */
 static void word_error(const struct bx_context *ctx, const xmlError *err,
-                       xmlNodePtr elem, const char *attr, struct wording *w)
+                       xmlNodePtr elem, const char *attr, xmlNodePtr value_node,
+                       struct wording *w)
 {
     const char *msg = err->message ? err->message : "";
     const char *ename = elem ? (const char *)elem->name : "?";
@@ -596,7 +637,7 @@ static void word_error(const struct bx_context *ctx, const xmlError *err,
             err->code == XML_SCHEMAV_CVC_ELT_4_3 ||
             err->code == XML_SCHEMAV_CVC_AU) {
             w->code = "XSD-VALUE";
-            word_value(msg, &zh, &en);
+            word_value(msg, value_node, &zh, &en);
         } else {
             w->code = "XSD-OTHER";
             val = util_escape_untrusted(msg, strcspn(msg, "\n"), 300);
@@ -767,7 +808,8 @@ static void on_valid_error(void *user, xmlErrorPtr err)
         }
     }
     memset(&d, 0, sizeof(d));
-    word_error(vs->ctx, err, elem, attr, &w);
+    word_error(vs->ctx, err, elem, attr,
+               attr_node != NULL ? (xmlNodePtr)attr_node : node, &w);
     d.table =
         (char *)(elem ? validate_table_label(vs->ctx, elem, BX_LANG_ZH) : NULL);
     if (elem != NULL && d.table != NULL && !is_ours(elem->parent, "tables")) {

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Regression tests for hostile inputs (issue 9) that need more than one
+# budgetx call or generated inputs: bundles holding hostile submissions,
+# trailing bytes, file names with control characters, findings caps.
+# Usage: run.sh /path/to/budgetx
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export LC_ALL=C TZ=UTC BUDGETX_DATADIR="$root"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect RC PATTERN CMD...: exit code and (unless empty) a matching line
+expect() {
+    want=$1 pat=$2
+    shift 2
+    "$@" >"$tmp/.log" 2>&1
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        bad "exit $got, wanted $want: $*"
+        cut -c1-200 "$tmp/.log" | sed 's/^/    /' | head -20
+    elif [ -n "$pat" ] && ! grep -q -- "$pat" "$tmp/.log"; then
+        bad "no '$pat' in output of: $*"
+        cut -c1-200 "$tmp/.log" | sed 's/^/    /' | head -20
+    else
+        ok
+    fi
+}
+hostile=$root/tests/fixtures/hostile
+cd "$tmp" || exit 1
+
+# --- defect 1: a 70 KB code failing its pattern, inside a bundle -------
+for f in long-code.xml long-code-element.xml.gz; do
+    rm -rf b.zip u
+    expect 0 "" "$bin" bundle --allow-invalid -o b.zip "$hostile/$f"
+    expect 1 "does not match the pattern" "$bin" verify b.zip
+    expect 1 "rejected" "$bin" unpack b.zip -o u
+done
+
+echo "hostile: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
