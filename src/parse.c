@@ -68,15 +68,10 @@ static int load_bytes(struct bx_context *ctx, unsigned char *bytes, size_t len,
     if (sub->path == NULL) {
         goto out;
     }
-    rc = xmlio_gunzip(&sub->bytes, &sub->len, ctx->opts.limits.max_bytes);
+    rc = xmlio_gunzip(&sub->bytes, &sub->len, ctx->opts.limits.max_bytes,
+                      name, diags);
     if (rc == BX_E_LIMIT) {
         read_failed(diags, name, rc, 0);
-        goto out;
-    }
-    if (rc == BX_E_PARSE) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "IO-GZIP", name, 0,
-                      "gzip 数据损坏或不完整",
-                      "corrupt or truncated gzip data");
         goto out;
     }
     if (rc != BX_OK) {

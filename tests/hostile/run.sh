@@ -41,5 +41,18 @@ for f in long-code.xml long-code-element.xml.gz; do
     expect 1 "rejected" "$bin" unpack b.zip -o u
 done
 
+# --- defect 6: valid XML, then a NUL byte and garbage; gzip tails -------
+good=$root/samples/example-county-education-bureau-2024.xml
+expect 0 "" "$bin" validate "$good"
+{ cat "$good"; printf '\000garbage<evil/>'; } >nul.xml
+expect 3 "NUL character" "$bin" validate --lang en nul.xml
+gzip -c -n "$good" >one.xml.gz
+expect 0 "" "$bin" validate one.xml.gz
+{ cat one.xml.gz; printf 'trailing'; } >tail.xml.gz
+expect 3 "trailing bytes after the end of the gzip data" \
+    "$bin" validate --lang en tail.xml.gz
+cat one.xml.gz one.xml.gz >two.xml.gz
+expect 3 "more than one member" "$bin" validate --lang en two.xml.gz
+
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
