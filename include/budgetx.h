@@ -46,6 +46,15 @@ enum bx_exit {
 const char *bx_status_str(int status);
 
 /*
+ * The one mapping from a status that stopped processing to the exit code
+ * (enum bx_exit) every command uses:
+ *   BX_OK → 0; BX_E_INVALID → 1; BX_E_ARG → 2;
+ *   BX_E_IO, BX_E_PARSE, BX_E_LIMIT, BX_E_EXISTS → 3;
+ *   BX_E_NOMEM, BX_E_DATA, BX_E_STATE, BX_E_INTERNAL, anything else → 4.
+ */
+int bx_status_exit_code(int status);
+
+/*
  * Write 'len' bytes to 'path' atomically: a temporary file in the same
  * directory, fsync, then rename.  With 'force' 0 an existing file is left
  * alone (BX_E_EXISTS).  A failure never leaves a partial file behind.

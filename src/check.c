@@ -47,11 +47,9 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
         rc = BX_E_NOMEM;
     }
     if (rc == BX_E_NOMEM) {
-        bx_diags_addf(&chk->diags, BX_SEV_FATAL, "OUT-OF-MEMORY",
-                      chk->result.path, 0, "内存不足，文件未能校验",
-                      "out of memory: the file was not checked");
+        xmlio_out_of_memory(&chk->diags, chk->result.path);
     } else if (rc != BX_E_DATA &&
-               util_exit_for_status(rc) == BX_EXIT_INTERNAL) {
+               bx_status_exit_code(rc) == BX_EXIT_INTERNAL) {
         /* broken data files have their findings already */
         bx_diags_addf(&chk->diags, BX_SEV_FATAL, "INTERNAL", chk->result.path,
                       0, "内部错误，文件未能校验",
@@ -105,5 +103,5 @@ int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on)
     }
     /* an input that could not be judged is never "invalid": it is 3/4 */
     return chk->status == BX_E_INVALID ? BX_EXIT_INTERNAL
-                                       : util_exit_for_status(chk->status);
+                                       : bx_status_exit_code(chk->status);
 }

@@ -204,9 +204,7 @@ static int run(struct bx_context *ctx, char **files, int n,
             worst = name ? write_bundle(o, name, zip, len) : BX_EXIT_INTERNAL;
             rc = name ? BX_OK : BX_E_NOMEM;
         } else {
-            worst = rc == BX_E_INVALID ? BX_EXIT_INVALID
-                    : rc == BX_E_ARG   ? BX_EXIT_USAGE
-                                       : BX_EXIT_INTERNAL;
+            worst = bx_status_exit_code(rc);
         }
         if (worst == BX_EXIT_INTERNAL) {
             cli_internal_error("bundle", NULL, rc);

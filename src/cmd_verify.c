@@ -254,7 +254,7 @@ int cmd_unpack(int argc, char **argv)
     if (v.status == BX_OK && v.intact) {
         urc = bx_bundle_unpack(&v, o.output, o.force);
         if (urc != BX_OK) {
-            rc = urc == BX_E_NOMEM ? BX_EXIT_INTERNAL : BX_EXIT_IO;
+            rc = bx_status_exit_code(urc);
         }
     }
     if (print_report(&v, 1, &o, ctx) != 0) {

@@ -49,6 +49,25 @@ const char *bx_status_str(int status)
     }
 }
 
+int bx_status_exit_code(int status)
+{
+    switch (status) {
+    case BX_OK:
+        return BX_EXIT_OK;
+    case BX_E_INVALID:
+        return BX_EXIT_INVALID;
+    case BX_E_ARG:
+        return BX_EXIT_USAGE;
+    case BX_E_IO:
+    case BX_E_PARSE:
+    case BX_E_LIMIT:
+    case BX_E_EXISTS:
+        return BX_EXIT_IO;
+    default: /* NOMEM, DATA, STATE, INTERNAL and unknown codes */
+        return BX_EXIT_INTERNAL;
+    }
+}
+
 void bx_diags_init(struct bx_diags *diags)
 {
     memset(diags, 0, sizeof(*diags));

@@ -443,22 +443,6 @@ int64_t util_days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-int util_exit_for_status(int status)
-{
-    switch (status) {
-    case BX_OK:
-        return BX_EXIT_OK;
-    case BX_E_INVALID:
-        return BX_EXIT_INVALID;
-    case BX_E_IO:
-    case BX_E_PARSE:
-    case BX_E_LIMIT:
-        return BX_EXIT_IO;
-    default:
-        return BX_EXIT_INTERNAL;
-    }
-}
-
 char *util_strdup(const char *s)
 {
     return s == NULL ? NULL : strdup(s);

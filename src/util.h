@@ -68,13 +68,6 @@ int util_digest_hex(const char *alg, const void *data, size_t len, char *out,
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
 int64_t util_days_from_civil(int64_t y, unsigned m, unsigned d);
 
-/*
- * Exit code (enum bx_exit) for a status that stopped processing:
- * BX_E_IO, BX_E_PARSE, BX_E_LIMIT → 3; BX_E_INVALID → 1; BX_OK → 0;
- * anything else → 4.
- */
-int util_exit_for_status(int status);
-
 /* strdup that tolerates NULL. */
 char *util_strdup(const char *s);
 

@@ -67,7 +67,7 @@ int bx_verify_exit_code(const struct bx_verify *v)
         return v->intact && v->accepted ? BX_EXIT_OK : BX_EXIT_INVALID;
     }
     /* BX_E_INVALID: a zip we could read, with unsafe or altered content */
-    return util_exit_for_status(v->status);
+    return bx_status_exit_code(v->status);
 }
 
 /* A finding about the bundle; 'entry' (may be NULL) is quoted escaped. */
@@ -412,7 +412,7 @@ static int revalidate(struct bx_context *ctx, struct bx_verify *v,
         }
         rc = bx_check_memory(ctx, b->data[i], b->lens[i], name.data, &chk);
         merge_findings(v, &chk);
-        if (util_exit_for_status(rc) == BX_EXIT_INTERNAL) {
+        if (bx_status_exit_code(rc) == BX_EXIT_INTERNAL) {
             bx_check_release(&chk);
             buf_release(&name);
             return rc;

@@ -77,6 +77,16 @@ unsigned long xmlio_nomem_count(void)
     return atomic_load(&nomem_count);
 }
 
+void xmlio_out_of_memory(struct bx_diags *diags, const char *file)
+{
+    if (!bx_diags_has(diags, "OUT-OF-MEMORY")) {
+        /* may fail too; the caller's BX_E_NOMEM still says it */
+        bx_diags_addf(diags, BX_SEV_FATAL, "OUT-OF-MEMORY", file, 0,
+                      "内存不足，文件未能校验",
+                      "out of memory: the file was not checked");
+    }
+}
+
 void xmlio_init(void)
 {
     static atomic_flag wrapped = ATOMIC_FLAG_INIT;

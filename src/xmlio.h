@@ -28,6 +28,12 @@ void xmlio_init(void);
 unsigned long xmlio_nomem_count(void);
 
 /*
+ * Append the one OUT-OF-MEMORY finding (FATAL) for 'file' to 'diags'
+ * unless it holds one already.
+ */
+void xmlio_out_of_memory(struct bx_diags *diags, const char *file);
+
+/*
  * If 'buf' is gzip data, inflate it (refusing more than 'max' bytes) and
  * replace '*buf'/'*len' with the result (the old buffer is freed).
  * Exactly one gzip member is accepted: a second member or trailing bytes
