@@ -96,6 +96,8 @@ static void val_add_node(struct bx_val *v, xmlNodePtr node)
         return;
     }
     val_add_string(v, (const char *)s);
+    if (v->bad && v->bad_node == NULL)
+        v->bad_node = node;
     xmlFree(s);
 }
 
@@ -370,6 +372,13 @@ static void words_release(struct bx_words *w)
     free(w->row);
 }
 
+static const char *const unevaluated_tpl[2] = {
+    "{table}，行 {row}，列 {column}：无法按 {rule} 核对：值 '{value}' "
+    "不是规则运算能处理的数（至多 14 位整数、4 位小数），或合计、差额超出范围",
+    "{table}, row {row}, column {column}: {rule} could not be checked: "
+    "value '{value}' is not a number the rule arithmetic handles (at most 14 "
+    "integer digits and 4 decimals), or a sum or difference is out of range"};
+
 void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
 {
     struct bx_diag d;
@@ -382,12 +391,15 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
     words_init(ev, f, &w);
     for (l = 0; l < 2; l++) {
         buf_init(&msg[l]);
-        fill(&msg[l], f->tail ? ev->rs->tail[l] : f->chk->rule->message[l], f,
-             &w, l);
+        fill(&msg[l],
+             f->unevaluated ? unevaluated_tpl[l]
+             : f->tail      ? ev->rs->tail[l]
+                            : f->chk->rule->message[l],
+             f, &w, l);
     }
     memset(&d, 0, sizeof(d));
     d.severity = f->sev;
-    d.code = (char *)f->chk->rule->id;
+    d.code = (char *)(f->unevaluated ? "RULES-UNEVALUATED" : f->chk->rule->id);
     d.rule = (char *)f->chk->rule->id;
     d.file = ev->sub->path;
     d.line = el != NULL ? xmlGetLineNo(el) : 0;
@@ -451,20 +463,53 @@ void rules_finding_init(struct bx_finding *f, const struct bx_rcheck *chk,
 /* Numeric checks: sum, equal, le                                      */
 /* ------------------------------------------------------------------ */
 
+void rules_unevaluated(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       const struct bx_val *a, const struct bx_val *b,
+                       xmlNodePtr at)
+{
+    const struct bx_val *bad = a != NULL && a->bad ? a : b;
+    xmlNodePtr node = at;
+    struct bx_finding f;
+    xmlChar *text = NULL;
+    char *value = NULL;
+
+    if (bad != NULL && bad->bad && bad->bad_node != NULL)
+        node = bad->bad_node;
+    else if (a != NULL && a->first != NULL)
+        node = a->first;
+    if (node != NULL && (node->type == XML_ATTRIBUTE_NODE ||
+                         xmlFirstElementChild(node) == NULL))
+        text = xmlNodeGetContent(node);
+    if (text != NULL)
+        value = util_escape_untrusted((const char *)text,
+                                      strlen((const char *)text), 40);
+    rules_finding_init(&f, chk, node);
+    f.sev = BX_SEV_ERROR;
+    f.unevaluated = 1;
+    f.value = value;
+    rules_emit(ev, &f);
+    free(value);
+    xmlFree(text);
+}
+
 static void compare(struct bx_eval *ev, const struct bx_rcheck *chk,
                     const struct bx_val *a, const struct bx_val *b,
                     xmlNodePtr at)
 {
     struct bx_finding f;
 
-    if (a->bad || b->bad)
+    if (a->bad || b->bad) {
+        rules_unevaluated(ev, chk, a, b, at);
         return;
+    }
     rules_finding_init(&f, chk, a->first != NULL ? a->first : at);
     f.printed = a->sum;
     f.computed = b->sum;
     f.pplaces = a->places;
-    if (!rules_dec_add(a->sum, -b->sum, &f.diff))
+    if (!rules_dec_add(a->sum, -b->sum, &f.diff)) {
+        rules_unevaluated(ev, chk, NULL, NULL, f.node);
         return;
+    }
     f.tol = chk->exact ? 0 : (int64_t)(a->n + b->n) * ev->half_u;
     rules_judge(ev, &f, chk->kind == BX_CHECK_LE);
 }

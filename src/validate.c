@@ -526,12 +526,14 @@ static void word_value(const char *msg, xmlNodePtr value_node,
     } else if (strstr(msg, "}amount'") != NULL) {
         buf_printf(zh,
                    "值 '%s' 不是有效的金额（十进制数，如 179.6，"
-                   "不含千位分隔符；空白单元格写作空字符串）",
+                   "至多 14 位整数、4 位小数，不含千位分隔符；"
+                   "空白单元格写作空字符串）",
                    v);
         buf_printf(en,
                    "value '%s' is not a valid amount (a decimal such as "
-                   "179.6, no thousands separators; a blank cell is an "
-                   "empty string)",
+                   "179.6, at most 14 digits before the point and 4 after, "
+                   "no thousands separators; a blank cell is an empty "
+                   "string)",
                    v);
     } else {
         buf_printf(zh, "值 '%s' 不符合规定的数据类型", v);

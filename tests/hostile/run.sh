@@ -54,5 +54,17 @@ expect 3 "trailing bytes after the end of the gzip data" \
 cat one.xml.gz one.xml.gz >two.xml.gz
 expect 3 "more than one member" "$bin" validate --lang en two.xml.gz
 
+# --- defect 2: values the rules cannot compute with are findings ---------
+expect 1 "at most 14 digits before the point and 4 after" \
+    "$bin" validate --lang en "$hostile/amount-decimals.xml"
+expect 1 "RULES-UNEVALUATED" \
+    "$bin" validate --lang en "$hostile/amount-overflow.xml"
+sed 's|<fig of="income.gpb">697.56</fig>|<fig of="income.gpb">697.56789</fig>|' \
+    "$good" >fig-places.xml
+expect 1 "RULES-UNEVALUATED.*value '697.56789'" \
+    "$bin" validate --lang en fig-places.xml
+# schema-valid but unevaluable must never be bundled as accepted
+expect 1 "" "$bin" bundle -o amount.zip "$hostile/amount-overflow.xml"
+
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
