@@ -128,6 +128,16 @@ int bx_diags_addf(struct bx_diags *diags, enum bx_severity sev,
                   const char *code, const char *file, long line,
                   const char *message_zh, const char *message_en);
 
+/*
+ * 's' (a file name, any untrusted text) made safe to print: control
+ * characters (ESC, newline, CR ...) become \x1b-style escapes, bidi
+ * controls (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C) and U+2028/9
+ * \u202e-style, bytes that are not UTF-8 \xNN.  Written into 'buf'
+ * ('size' bytes, cut with "..." when longer); returns 'buf'.  Every
+ * finding's strings are escaped this way when they are added.
+ */
+const char *bx_display(const char *s, char *buf, size_t size);
+
 /* Message in 'lang', falling back to the other language.  Never NULL. */
 const char *bx_diag_message(const struct bx_diag *d, enum bx_lang lang);
 

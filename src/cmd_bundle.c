@@ -129,7 +129,9 @@ static int write_bundle(const struct bopts *o, const char *name,
                         const unsigned char *zip, size_t len)
 {
     int rc = bx_write_file(name, zip, len, o->force);
+    char shown[1024];
 
+    name = bx_display(name, shown, sizeof(shown));
     if (rc == BX_OK) {
         /* the name is the result scripts read: losing it is a failure */
         if (printf("%s\n", name) < 0 || fflush(stdout) != 0) {

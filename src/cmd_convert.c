@@ -340,6 +340,7 @@ static int load_valid(struct bx_context *ctx, const struct copts *o,
 static int convert_to(struct bx_context *ctx, const struct copts *o,
                       const char *path, int nfiles)
 {
+    char shown[1024];
     struct bx_check chk;
     struct bx_output out;
     int code = load_valid(ctx, o, path, &chk);
@@ -354,7 +355,7 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
         fprintf(stderr,
                 "budgetx convert: %s: refused (use --no-validate to "
                 "convert it anyway)\n",
-                path);
+                bx_display(path, shown, sizeof(shown)));
     }
     cli_print_diags(stderr, &chk.diags, o->msg_lang);
     bx_output_release(&out);
@@ -374,6 +375,7 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
 static int convert_from(struct bx_context *ctx, const struct copts *o,
                         const char *path, int nfiles)
 {
+    char shown[1024];
     struct bx_submission *sub = NULL;
     struct bx_diags diags;
     struct bx_output out;
@@ -401,7 +403,8 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     if (code == BX_EXIT_OK) {
         code = emit(o, path, nfiles, &out, &diags);
     } else if (code == BX_EXIT_INVALID) {
-        fprintf(stderr, "budgetx convert: %s: refused\n", path);
+        fprintf(stderr, "budgetx convert: %s: refused\n",
+                bx_display(path, shown, sizeof(shown)));
     }
     cli_print_diags(stderr, &diags, o->msg_lang);
     bx_output_release(&out);
@@ -440,15 +443,18 @@ static int check_stems(char **files, int n)
 /* Several inputs: -o is a directory (made if missing). */
 static int prepare_dir(const char *dir)
 {
+    char shown[1024];
     struct stat st;
 
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "budgetx convert: cannot create '%s': %s\n", dir,
+        fprintf(stderr, "budgetx convert: cannot create '%s': %s\n",
+                bx_display(dir, shown, sizeof(shown)),
                 strerror(errno));
         return BX_EXIT_IO;
     }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "budgetx convert: '%s' is not a directory\n", dir);
+        fprintf(stderr, "budgetx convert: '%s' is not a directory\n",
+                bx_display(dir, shown, sizeof(shown)));
         return BX_EXIT_IO;
     }
     return BX_EXIT_OK;

@@ -131,14 +131,16 @@ static void init_opts(struct vopts *o, const char *cmd)
 static void print_status(const struct bx_verify *v, enum bx_lang lang)
 {
     int zh = lang == BX_LANG_ZH;
+    char shown[1024];
+    const char *path = bx_display(v->result.path, shown, sizeof(shown));
 
     if (v->status != BX_OK) {
-        printf(zh ? "%s：无法读取\n" : "%s: unreadable\n", v->result.path);
+        printf(zh ? "%s：无法读取\n" : "%s: unreadable\n", path);
         return;
     }
     printf(zh ? "%s：%s；提交文件 %zu 个%s；%s\n"
               : "%s: %s; %zu submission%s; %s\n",
-           v->result.path,
+           path,
            v->intact ? (zh ? "完整" : "intact")
                      : (zh ? "已被改动或不完整" : "ALTERED or incomplete"),
            v->nsubmissions, zh ? "" : (v->nsubmissions == 1 ? "" : "s"),

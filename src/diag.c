@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,39 @@ int bx_status_exit_code(int status)
     }
 }
 
+const char *bx_display(const char *s, char *buf, size_t size)
+{
+    char *esc;
+    size_t n;
+
+    if (size == 0) {
+        return "";
+    }
+    buf[0] = '\0';
+    if (s == NULL) {
+        return buf;
+    }
+    esc = util_escape_display(s);
+    if (esc == NULL) {
+        snprintf(buf, size, "%s", "?");
+        return buf;
+    }
+    n = strlen(esc);
+    if (n < size) {
+        memcpy(buf, esc, n + 1);
+    } else if (size > 4) {
+        /* cut at a character boundary, then "..." */
+        n = size - 4;
+        while (n > 0 && ((unsigned char)esc[n] & 0xc0) == 0x80) {
+            n--;
+        }
+        memcpy(buf, esc, n);
+        memcpy(buf + n, "...", 4);
+    }
+    free(esc);
+    return buf;
+}
+
 void bx_diags_init(struct bx_diags *diags)
 {
     memset(diags, 0, sizeof(*diags));
@@ -101,10 +135,17 @@ void bx_diags_release(struct bx_diags *diags)
     bx_diags_init(diags);
 }
 
-/* Duplicate one optional string field; sets *failed on ENOMEM. */
+/*
+ * Duplicate one optional string field, escaping display controls (see
+ * util_escape_untrusted()): every finding any command prints, in any
+ * format, passes here, so a file name or a quoted input byte can never
+ * move the cursor, forge a line or reverse the text.  Sets *failed on
+ * ENOMEM.
+ */
 static char *dup_field(const char *s, int *failed)
 {
-    char *p = util_strdup(s);
+    char *p = util_needs_display_escape(s) ? util_escape_display(s)
+                                           : util_strdup(s);
 
     if (s != NULL && p == NULL) {
         *failed = 1;

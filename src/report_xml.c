@@ -89,6 +89,20 @@ static void finding(struct bx_buf *b, const struct bx_diag *d)
     buf_puts(b, "    </finding>\n");
 }
 
+/* Untrusted text as XML content: display controls escaped first (XML 1.0
+ * cannot even carry most C0 controls). */
+static void xml_display_str(struct bx_buf *b, const char *s)
+{
+    char *esc = util_escape_display(s != NULL ? s : "");
+
+    if (esc == NULL) {
+        b->failed = 1;
+        return;
+    }
+    buf_xml_str(b, esc);
+    free(esc);
+}
+
 static void file_result(struct bx_buf *b, const struct bx_file_result *f,
                         enum bx_severity fail_on)
 {
@@ -96,7 +110,7 @@ static void file_result(struct bx_buf *b, const struct bx_file_result *f,
     size_t i;
 
     buf_puts(b, "  <file path=\"");
-    buf_xml_str(b, f->path != NULL ? f->path : "");
+    xml_display_str(b, f->path);
     buf_puts(b, "\"");
     if (f->sha256 != NULL && f->sha256[0] != '\0')
         buf_printf(b, " sha256=\"%s\"", f->sha256);

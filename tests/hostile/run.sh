@@ -66,5 +66,43 @@ expect 1 "RULES-UNEVALUATED.*value '697.56789'" \
 # schema-valid but unevaluable must never be bundled as accepted
 expect 1 "" "$bin" bundle -o amount.zip "$hostile/amount-overflow.xml"
 
+# --- defect 9: names with controls and bidi overrides are escaped ---------
+nl='evil
+fake: accepted'
+rlo=$(printf 'evil\342\200\256lmx.xml')
+cp "$root/tests/fixtures/schema/bad-dept-code.xml" "$nl"
+cp "$root/tests/fixtures/schema/bad-dept-code.xml" "$rlo"
+for f in "$nl" "$rlo"; do
+    for fmt in text json xml; do
+        "$bin" validate --lang en --format $fmt "$f" >out.txt 2>&1
+        rc=$?
+        if [ $rc -ne 1 ]; then
+            bad "validate --format $fmt of a hostile name: exit $rc"
+        elif grep -q '^fake: accepted' out.txt ||
+            LC_ALL=C grep -q "$(printf '\342\200\256')" out.txt; then
+            bad "raw control or bidi character printed ($fmt)"
+        elif ! grep -q 'evil\\\{1,2\}x0Afake: accepted\|evil\\\{1,2\}u202elmx.xml' out.txt; then
+            bad "escaped name missing ($fmt)"
+            cut -c1-200 out.txt | head -5
+        else
+            ok
+        fi
+    done
+done
+"$bin" validate --format json "$nl" "$rlo" 2>/dev/null >out.json
+if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' out.json; then
+    ok
+else
+    bad "JSON report with hostile names is not valid JSON"
+fi
+cp "$good" "$nl.xml"
+expect 0 "" "$bin" bundle -o "b$nl.zip" "$nl.xml"
+"$bin" verify "b$nl.zip" >out.txt 2>&1
+if grep -q '^fake: accepted' out.txt || ! grep -q 'x0Afake' out.txt; then
+    bad "verify printed a hostile bundle name raw"
+else
+    ok
+fi
+
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
