@@ -103,14 +103,40 @@ struct bx_diag {
     char *tolerance;    /* tolerance used */
 };
 
+/*
+ * Findings of one run or file.  by_severity counts every finding added,
+ * including those the caps kept out of 'items' (the "and N more" records
+ * themselves are not counted).
+ */
 struct bx_diags {
     struct bx_diag *items;
     size_t count;
     size_t cap;
     size_t by_severity[BX_SEV_COUNT];
+    size_t max_per_rule; /* 0: no cap (see bx_diags_set_caps()) */
+    size_t max_total;    /* 0: no cap */
+    size_t suppressed;   /* findings counted but not stored */
+    void *caps;          /* per-rule counts, owned */
 };
 
+/* Defaults of struct bx_options' findings caps. */
+#define BX_MAX_FINDINGS_PER_RULE 100
+#define BX_MAX_FINDINGS 1000
+
 void bx_diags_init(struct bx_diags *diags);
+
+/*
+ * Keep at most 'per_rule' findings of one rule (or one code, when a
+ * finding has no rule) and at most 'total' findings in 'diags' (0: no
+ * cap).  Further findings are counted (by_severity, suppressed) but not
+ * stored; bx_diags_finish() then adds one "and N more" record (code
+ * MORE-FINDINGS, severity the worst one left out, rule the capped rule)
+ * per capped rule and one for the total, so a verdict never changes.
+ */
+void bx_diags_set_caps(struct bx_diags *diags, size_t per_rule, size_t total);
+
+/* Append the "and N more" records (see above).  BX_OK or BX_E_NOMEM. */
+int bx_diags_finish(struct bx_diags *diags);
 /* Frees every record and its strings; leaves 'diags' empty and reusable. */
 void bx_diags_release(struct bx_diags *diags);
 
@@ -162,9 +188,14 @@ struct bx_options {
                                 compiled-in install location */
     struct bx_limits limits; /* zeros: defaults */
     int no_rules;            /* skip business rules */
+    size_t max_findings_per_rule; /* per file and rule (or code); 0:
+                                     default 100, SIZE_MAX: no cap */
+    size_t max_findings;          /* per file; 0: default 1000, SIZE_MAX:
+                                     no cap */
 };
 
-/* Defaults: 64 MiB input, depth 256. */
+/* Defaults: 64 MiB input, depth 256, 100 findings per rule, 1000 per
+ * file. */
 void bx_options_init(struct bx_options *opts);
 
 struct bx_context;

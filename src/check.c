@@ -55,6 +55,10 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
                       0, "内部错误，文件未能校验",
                       "internal error: the file was not checked");
     }
+    if (bx_diags_finish(&chk->diags) != BX_OK && rc == BX_OK) {
+        rc = BX_E_NOMEM; /* the "and N more" line is part of the verdict */
+        xmlio_out_of_memory(&chk->diags, chk->result.path);
+    }
     chk->status = rc;
     chk->result.status = rc;
     return rc;
@@ -66,6 +70,7 @@ int bx_check_file(struct bx_context *ctx, const char *path,
     unsigned long nomem = xmlio_nomem_count();
 
     check_init(chk, path);
+    context_set_caps(ctx, &chk->diags);
     return check_loaded(
         ctx, chk, bx_submission_load(ctx, path, &chk->diags, &chk->sub), nomem);
 }
@@ -76,6 +81,7 @@ int bx_check_memory(struct bx_context *ctx, const void *buf, size_t len,
     unsigned long nomem = xmlio_nomem_count();
 
     check_init(chk, name);
+    context_set_caps(ctx, &chk->diags);
     return check_loaded(
         ctx, chk,
         bx_submission_load_memory(ctx, buf, len, name, &chk->diags, &chk->sub),

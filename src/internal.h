@@ -43,4 +43,7 @@ struct bx_submission {
 /* Build "<data_dir>/<rel>".  Caller frees.  NULL on ENOMEM. */
 char *context_path(const struct bx_context *ctx, const char *rel);
 
+/* Apply the context's findings caps (struct bx_options) to 'diags'. */
+void context_set_caps(const struct bx_context *ctx, struct bx_diags *diags);
+
 #endif /* BX_INTERNAL_H */

@@ -14,6 +14,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "rules_eval.h"
+#include "diag.h"
 #include "rules_num.h"
 #include "util.h"
 #include "validate.h"
@@ -388,6 +389,18 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
     int l;
     int rc;
 
+    if (!diags_admits(ev->diags, f->chk->rule->id, NULL)) {
+        /* over the findings caps: counted, not worded */
+        memset(&d, 0, sizeof(d));
+        d.severity = f->sev;
+        d.rule = (char *)f->chk->rule->id;
+        d.code = (char *)(f->unevaluated ? "RULES-UNEVALUATED"
+                                         : f->chk->rule->id);
+        rc = bx_diags_add(ev->diags, &d);
+        if (rc != BX_OK && ev->rc == BX_OK)
+            ev->rc = rc;
+        return;
+    }
     words_init(ev, f, &w);
     for (l = 0; l < 2; l++) {
         buf_init(&msg[l]);

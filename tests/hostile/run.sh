@@ -104,5 +104,46 @@ else
     ok
 fi
 
+# --- defect 4: many schema errors are capped, and fast (not timed here) ---
+python3 - "$root/tests/fixtures/minimal-valid.xml" <<'PY'
+import sys
+src = open(sys.argv[1], encoding="utf-8").read()
+one = '<department code="060" name="示例单位"/>'
+attrs = " ".join('a%d="x"' % i for i in range(30000))
+open("attrs.xml", "w", encoding="utf-8").write(
+    src.replace(one, one[:-2] + " " + attrs + "/>"))
+unit = '      <unit code="060001" name="示例单位" type="行政" level="本级"/>'
+rows = "\n".join('      <unit code="X%d" name="u" type="行政" level="本级"/>'
+                 % i for i in range(10000))
+open("rows.xml", "w", encoding="utf-8").write(src.replace(unit, rows))
+dups = "\n".join('      <unit code="06%04d" name="u" type="行政" level="本级"/>'
+                 % (i % 100) for i in range(10000))
+open("dups.xml", "w", encoding="utf-8").write(src.replace(unit, dups))
+PY
+# caps_check FILE CODE LEFT: 100 findings of CODE, one "and LEFT more"
+caps_check() {
+    "$bin" validate --lang en "$1" >out.txt 2>&1
+    rc=$?
+    n=$(grep -c "\[$2\]" out.txt)
+    if [ $rc -ne 1 ] || [ "$n" -ne 100 ] ||
+        ! grep -q "\[MORE-FINDINGS\] and $3 more findings of $2 not shown (at most 100 per rule)" out.txt ||
+        [ "$(wc -l <out.txt)" -ne 102 ]; then
+        bad "caps on $1: exit $rc, $n findings of $2"
+        tail -3 out.txt | cut -c1-200
+    else
+        ok
+    fi
+}
+caps_check attrs.xml XSD-UNEXPECTED 29900
+caps_check rows.xml XSD-VALUE 9900
+caps_check dups.xml XSD-DUPLICATE 9800
+expect 1 "30000 errors" "$bin" validate --lang en attrs.xml
+"$bin" validate --format json attrs.xml >out.json 2>/dev/null
+if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); f=r["files"][0]; assert len(f["findings"])==101, len(f["findings"]); assert f["counts"]["error"]==30000, f["counts"]' out.json; then
+    ok
+else
+    bad "JSON report of a capped file"
+fi
+
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
