@@ -344,6 +344,16 @@ int bx_file_accepted(const struct bx_file_result *f, enum bx_severity fail_on);
 int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
                      struct bx_context *ctx, char **out, size_t *len);
 
+/*
+ * bx_report_render() that says why it failed: problems of the report
+ * stylesheet (HTML) are FATAL findings in 'diags' (XSLT-COMPILE,
+ * XSLT-RUN; it is compiled and run like every stylesheet: once per
+ * context, no file or network access).  Commands print them and exit 4.
+ */
+int bx_report_render_diags(const struct bx_report *rep,
+                           enum bx_report_format fmt, struct bx_context *ctx,
+                           struct bx_diags *diags, char **out, size_t *len);
+
 /* ---------------------------------------------------------------- */
 /* The whole check of one file (check.c)                             */
 /* ---------------------------------------------------------------- */

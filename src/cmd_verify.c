@@ -151,6 +151,7 @@ static void print_status(const struct bx_verify *v, enum bx_lang lang)
 static int print_report(struct bx_verify *v, size_t n, const struct vopts *o,
                         struct bx_context *ctx)
 {
+    struct bx_diags rdiags;
     struct bx_file_result *files = calloc(n, sizeof(*files));
     struct bx_report rep;
     char *text = NULL;
@@ -169,10 +170,14 @@ static int print_report(struct bx_verify *v, size_t n, const struct vopts *o,
     rep.nfiles = n;
     rep.lang = o->lang;
     rep.fail_on = o->fail_on;
-    if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
+    bx_diags_init(&rdiags);
+    if (bx_report_render_diags(&rep, o->format, ctx, &rdiags, &text, &len) !=
+            BX_OK ||
         cli_write_stdout(text, len) != 0) {
+        cli_print_diags(stderr, &rdiags, o->lang);
         rc = -1;
     }
+    bx_diags_release(&rdiags);
     for (i = 0; rc == 0 && o->format == BX_REPORT_TEXT && i < n; i++) {
         print_status(&v[i], o->lang);
     }

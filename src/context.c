@@ -127,6 +127,7 @@ void bx_context_free(struct bx_context *ctx)
     slot_release(&ctx->transform);
     slot_release(&ctx->package);
     validate_release(ctx);
+    slot_release(&ctx->datafiles); /* last: the others point into it */
     free(ctx->data_dir);
     free(ctx);
 }

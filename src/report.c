@@ -188,6 +188,19 @@ static void render_json(const struct bx_report *rep, struct bx_buf *b)
 int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
                      struct bx_context *ctx, char **out, size_t *len)
 {
+    struct bx_diags diags;
+    int rc;
+
+    bx_diags_init(&diags);
+    rc = bx_report_render_diags(rep, fmt, ctx, &diags, out, len);
+    bx_diags_release(&diags);
+    return rc;
+}
+
+int bx_report_render_diags(const struct bx_report *rep,
+                           enum bx_report_format fmt, struct bx_context *ctx,
+                           struct bx_diags *diags, char **out, size_t *len)
+{
     struct bx_buf b;
 
     *out = NULL;
@@ -204,7 +217,7 @@ int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
     case BX_REPORT_XML:
         return report_render_xml(rep, out, len);
     case BX_REPORT_HTML:
-        return report_render_html(rep, ctx, out, len);
+        return report_render_html(rep, ctx, diags, out, len);
 #endif
     default:
         (void)ctx;

@@ -16,6 +16,7 @@
 #include <libxml/uri.h>
 #include <libxml/xmlschemas.h>
 
+#include "datafiles.h"
 #include "diag.h"
 #include "util.h"
 #include "xmlio.h"
@@ -228,17 +229,9 @@ static void index_file(struct schema_state *st, const char *path, int depth)
     xmlFreeDoc(doc);
 }
 
-static void on_schema_error(void *user, xmlErrorPtr err)
-{
-    struct bx_diags *diags = user;
-
-    xmlio_error_to_diag(err, err->file, "DATA-SCHEMA", BX_SEV_FATAL, diags);
-}
-
 int validate_compile(struct bx_context *ctx, struct bx_diags *diags)
 {
     struct schema_state *st;
-    xmlSchemaParserCtxtPtr pctxt = NULL;
     char *path;
     int rc = BX_E_NOMEM;
 
@@ -247,27 +240,14 @@ int validate_compile(struct bx_context *ctx, struct bx_diags *diags)
     if (path == NULL || st == NULL) {
         goto out;
     }
-    pctxt = xmlSchemaNewParserCtxt(path);
-    if (pctxt == NULL) {
-        goto out;
-    }
-    xmlSchemaSetParserStructuredErrors(pctxt, on_schema_error, diags);
-    st->schema = xmlSchemaParse(pctxt);
-    if (st->schema == NULL) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "DATA-SCHEMA", path, 0,
-                      "无法编译披露格式的 XML 模式（检查数据目录或设置 "
-                      "BUDGETX_DATADIR）",
-                      "cannot compile the disclosure schema (check the data "
-                      "directory or set BUDGETX_DATADIR)");
-        rc = BX_E_DATA;
+    rc = datafiles_schema(ctx, SCHEMA_FILE, diags, &st->schema);
+    if (rc != BX_OK) {
         goto out;
     }
     index_file(st, path, 0);
     ctx->schema = st;
     st = NULL;
-    rc = BX_OK;
 out:
-    xmlSchemaFreeParserCtxt(pctxt);
     free(path);
     if (st != NULL) {
         ctx->schema = st;
@@ -292,10 +272,7 @@ void validate_release(struct bx_context *ctx)
         free(st->labels[i].text[1]);
     }
     free(st->labels);
-    if (st->schema != NULL) {
-        xmlSchemaFree(st->schema);
-    }
-    free(st);
+    free(st); /* st->schema belongs to datafiles.c */
     ctx->schema = NULL;
 }
 

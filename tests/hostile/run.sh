@@ -145,5 +145,50 @@ else
     bad "JSON report of a capped file"
 fi
 
+# --- one front door for our data files: errors are findings, exit 4 ------
+# datadir NAME: a copy of the data files to break
+datadir() {
+    rm -rf "$1" && mkdir "$1" && cp -R "$root/schemas" "$root/xslt" "$1/"
+}
+xsl_head='<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:template match="/">'
+xsl_tail='</xsl:template></xsl:stylesheet>'
+datadir dd-compile
+echo "$xsl_head<xsl:value-of select=\"broken((\"/>$xsl_tail" \
+    >dd-compile/xslt/report-html.xsl
+BUDGETX_DATADIR=$PWD/dd-compile expect 4 "fatal: \[XSLT-COMPILE\]" \
+    "$bin" validate --lang en --format html "$good"
+datadir dd-run
+echo "$xsl_head<html/><xsl:message terminate=\"yes\">boom</xsl:message>$xsl_tail" \
+    >dd-run/xslt/report-html.xsl
+BUDGETX_DATADIR=$PWD/dd-run expect 4 "fatal: \[XSLT-RUN\].*boom" \
+    "$bin" validate --lang en --format html "$good"
+datadir dd-doc
+echo secret-bytes >secret.txt
+echo "$xsl_head<p><xsl:value-of select=\"document('$PWD/secret.txt')\"/></p>$xsl_tail" \
+    >dd-doc/xslt/report-html.xsl
+BUDGETX_DATADIR=$PWD/dd-doc "$bin" validate --lang en --format html "$good" \
+    >out.txt 2>&1
+rc=$?
+if [ $rc -ne 4 ] || grep -q secret-bytes out.txt ||
+    ! grep -q "fatal: \[XSLT-RUN\]" out.txt; then
+    bad "document() in report-html.xsl: exit $rc"
+    cut -c1-200 out.txt | head -5
+else
+    ok
+fi
+# the conversion stylesheets run in the same sandbox
+datadir dd-conv
+echo "$xsl_head<p><xsl:value-of select=\"document('$PWD/secret.txt')\"/></p>$xsl_tail" \
+    >dd-conv/xslt/json.xsl
+BUDGETX_DATADIR=$PWD/dd-conv expect 4 "fatal: \[XSLT-RUN\]" \
+    "$bin" convert --lang en --to json "$good"
+# a broken manifest schema is said, not silenced
+"$bin" bundle -o good.zip "$good" >/dev/null 2>&1
+datadir dd-manifest
+echo '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="x" type="nope"/></xs:schema>' \
+    >dd-manifest/schemas/manifest.xsd
+BUDGETX_DATADIR=$PWD/dd-manifest expect 4 "fatal: \[DATA-SCHEMA\]" \
+    "$bin" verify --lang en good.zip
+
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
