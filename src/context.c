@@ -126,6 +126,7 @@ void bx_context_free(struct bx_context *ctx)
     slot_release(&ctx->rules);
     slot_release(&ctx->transform);
     slot_release(&ctx->package);
+    slot_release(&ctx->templates);
     validate_release(ctx);
     slot_release(&ctx->datafiles); /* last: the others point into it */
     free(ctx->data_dir);

@@ -29,6 +29,7 @@ struct bx_context {
     struct bx_slot transform; /* owned by transform.c */
     struct bx_slot package;   /* owned by package.c */
     struct bx_slot datafiles; /* compiled schemas, stylesheets: datafiles.c */
+    struct bx_slot templates; /* owned by templates.c */
 };
 
 struct bx_submission {
