@@ -220,11 +220,11 @@ static int capped(const struct bx_diags *diags)
 
 int diags_admits(struct bx_diags *diags, const char *rule, const char *code)
 {
-    const struct caps *c = diags->caps;
+    const struct caps *c = diags != NULL ? diags->caps : NULL;
     const char *key = rule != NULL ? rule : code != NULL ? code : "";
     size_t i;
 
-    if (!capped(diags) || c == NULL) {
+    if (diags == NULL || !capped(diags) || c == NULL) {
         return 1;
     }
     if (diags->max_total > 0 && c->stored >= diags->max_total) {
@@ -339,6 +339,9 @@ int bx_diags_add(struct bx_diags *diags, const struct bx_diag *d)
                                : BX_SEV_FATAL;
     int rc;
 
+    if (diags == NULL) {
+        return BX_OK; /* a NULL sink: the caller does not want findings */
+    }
     if (capped(diags)) {
         rc = cap_admit(diags, d->rule, d->code, sev);
         if (rc <= 0) {
@@ -439,7 +442,7 @@ int bx_diags_has(const struct bx_diags *diags, const char *id)
     size_t i;
     const struct bx_diag *d;
 
-    for (i = 0; i < diags->count; i++) {
+    for (i = 0; diags != NULL && i < diags->count; i++) {
         d = &diags->items[i];
         if ((d->code != NULL && strcmp(d->code, id) == 0) ||
             (d->rule != NULL && strcmp(d->rule, id) == 0)) {
