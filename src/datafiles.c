@@ -220,7 +220,8 @@ static int collect_end(struct collector *c, const struct saved_handlers *s,
         msg = util_escape_untrusted(c->text.data ? c->text.data : "",
                                     c->text.len, 1000);
         bx_diags_addf(diags, BX_SEV_FATAL, code, file, 0,
-                      msg ? msg : "数据文件出错", msg ? msg : "data file error");
+                      msg ? msg : "数据文件出错",
+                      msg ? msg : "data file error");
         free(msg);
     }
     buf_release(&c->text);

@@ -242,11 +242,14 @@ int diags_admits(struct bx_diags *diags, const char *rule, const char *code)
  * Decide whether a finding with 'rule'/'code' is stored (1) or only
  * counted (0) under the caps; BX_E_NOMEM when the tally cannot grow.
  */
-static int cap_admit(struct bx_diags *diags, const char *rule,
-                     const char *code, enum bx_severity sev)
+static int cap_admit(struct bx_diags *diags, const char *rule, const char *code,
+                     enum bx_severity sev)
 {
-    struct cap_entry *e = cap_entry(
-        diags, rule != NULL ? rule : code != NULL ? code : "", rule != NULL);
+    struct cap_entry *e = cap_entry(diags,
+                                    rule != NULL   ? rule
+                                    : code != NULL ? code
+                                                   : "",
+                                    rule != NULL);
     struct caps *c = diags->caps;
 
     if (e == NULL) {
@@ -277,8 +280,8 @@ static int cap_admit(struct bx_diags *diags, const char *rule,
  */
 static char *dup_field(const char *s, int *failed)
 {
-    char *p = util_needs_display_escape(s) ? util_escape_display(s)
-                                           : util_strdup(s);
+    char *p =
+        util_needs_display_escape(s) ? util_escape_display(s) : util_strdup(s);
 
     if (s != NULL && p == NULL) {
         *failed = 1;
@@ -334,9 +337,8 @@ static int add_record(struct bx_diags *diags, const struct bx_diag *d,
 
 int bx_diags_add(struct bx_diags *diags, const struct bx_diag *d)
 {
-    enum bx_severity sev = (unsigned)d->severity < BX_SEV_COUNT
-                               ? d->severity
-                               : BX_SEV_FATAL;
+    enum bx_severity sev =
+        (unsigned)d->severity < BX_SEV_COUNT ? d->severity : BX_SEV_FATAL;
     int rc;
 
     if (diags == NULL) {
@@ -363,8 +365,9 @@ static int add_more(struct bx_diags *diags, const char *rule, size_t n,
     buf_init(&zh);
     buf_init(&en);
     if (rule != NULL) {
-        buf_printf(&zh, "另有 %zu 条 %s 的发现未列出（每条规则至多列出 %zu 条）",
-                   n, rule, limit);
+        buf_printf(&zh,
+                   "另有 %zu 条 %s 的发现未列出（每条规则至多列出 %zu 条）", n,
+                   rule, limit);
         buf_printf(&en,
                    "and %zu more findings of %s not shown (at most %zu per "
                    "rule)",
@@ -373,8 +376,8 @@ static int add_more(struct bx_diags *diags, const char *rule, size_t n,
         buf_printf(&zh, "另有 %zu 条发现未列出（每个文件至多列出 %zu 条）", n,
                    limit);
         buf_printf(&en,
-                   "and %zu more findings not shown (at most %zu per file)",
-                   n, limit);
+                   "and %zu more findings not shown (at most %zu per file)", n,
+                   limit);
     }
     memset(&d, 0, sizeof(d));
     d.severity = sev;
@@ -396,8 +399,8 @@ int bx_diags_finish(struct bx_diags *diags)
 
     for (i = 0; c != NULL && i < c->n; i++) {
         if (c->e[i].left_out > 0 && rc == BX_OK) {
-            rc = add_more(diags, c->e[i].key, c->e[i].left_out,
-                          c->e[i].worst, diags->max_per_rule);
+            rc = add_more(diags, c->e[i].key, c->e[i].left_out, c->e[i].worst,
+                          diags->max_per_rule);
         }
         c->e[i].left_out = 0;
     }

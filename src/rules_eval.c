@@ -489,8 +489,8 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
         memset(&d, 0, sizeof(d));
         d.severity = f->sev;
         d.rule = (char *)f->chk->rule->id;
-        d.code = (char *)(f->unevaluated ? "RULES-UNEVALUATED"
-                                         : f->chk->rule->id);
+        d.code =
+            (char *)(f->unevaluated ? "RULES-UNEVALUATED" : f->chk->rule->id);
         rc = bx_diags_add(ev->diags, &d);
         if (rc != BX_OK && ev->rc == BX_OK)
             ev->rc = rc;

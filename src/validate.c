@@ -445,10 +445,9 @@ static char *error_value(const char *msg, xmlNodePtr value_node)
     xmlChar *content;
     char *out;
 
-    if (value_node != NULL &&
-        (value_node->type == XML_ATTRIBUTE_NODE ||
-         (value_node->type == XML_ELEMENT_NODE &&
-          xmlFirstElementChild(value_node) == NULL))) {
+    if (value_node != NULL && (value_node->type == XML_ATTRIBUTE_NODE ||
+                               (value_node->type == XML_ELEMENT_NODE &&
+                                xmlFirstElementChild(value_node) == NULL))) {
         content = xmlNodeGetContent(value_node);
         if (content != NULL) {
             out = util_escape_untrusted((const char *)content,
@@ -794,8 +793,7 @@ static xmlHashTablePtr index_lines(xmlDocPtr doc)
  * that libxml2 reports without a node (identity constraints).  The
  * document is indexed on the first such error, then each is a lookup.
  */
-static xmlNodePtr node_from_message(struct valid_state *vs,
-                                    const xmlError *err)
+static xmlNodePtr node_from_message(struct valid_state *vs, const xmlError *err)
 {
     char name[128];
     char line[24];

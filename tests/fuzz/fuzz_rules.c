@@ -20,8 +20,8 @@ static struct bx_context *ctx;
 
 static void render_all(const struct bx_check *chk)
 {
-    static const enum bx_report_format fmts[] = {
-        BX_REPORT_TEXT, BX_REPORT_JSON, BX_REPORT_XML};
+    static const enum bx_report_format fmts[] = {BX_REPORT_TEXT, BX_REPORT_JSON,
+                                                 BX_REPORT_XML};
     struct bx_report rep = {0};
     char *out;
     size_t len;
