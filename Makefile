@@ -41,7 +41,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
+.PHONY: all check check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-bench lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -75,7 +75,7 @@ $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
 check: check-unit check-golden check-rules check-convert check-bundle \
-       check-zip check-docs check-install
+       check-zip check-docs check-install check-bench
 
 check-rules: $(BIN)
 	$(TEST_ENV) sh tests/rules/golden.sh $(CURDIR)/$(BIN)
@@ -185,8 +185,17 @@ fuzz:
 docs:
 	xsltproc -o docs/rules.md xslt/rules-doc.xsl schemas/rules/2024.xml
 
+# make bench: paired runs against the shell pipeline and python3-lxml
+# (tests/bench/bench.py; BENCH_QUICK=1 for a smoke run).  check-bench is
+# a few-second smoke of the generator and one pass of every job.
 bench: $(BIN)
-	sh tests/bench/run.sh $(CURDIR)/$(BIN)
+	python3 tests/bench/bench.py $(CURDIR)/$(BIN)
+
+check-bench: $(BIN)
+	BENCH_QUICK=1 BENCH_DOCS=4 BENCH_RUNS=1 BENCH_SINGLE_RUNS=1 \
+	    BENCH_CURVE=0 python3 tests/bench/bench.py $(CURDIR)/$(BIN) \
+	    > $(BUILD)/bench-smoke.txt || { cat $(BUILD)/bench-smoke.txt; exit 1; }
+	@echo "bench smoke: 1 passed, 0 failed"
 
 clean:
 	rm -rf build build-asan build-ubsan build-cov build-fuzz
