@@ -19,7 +19,8 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        $(WERROR)
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) \
+             $(PKG_CFLAGS) \
              -MMD -MP -DBX_DATADIR='"$(DATADIR)"'
 ifneq ($(wildcard src/report_xml.c),)
 ALL_CFLAGS += -DBX_HAVE_REPORT_XML
@@ -49,6 +50,16 @@ all: $(BIN) $(LIBA) $(LIBSO)
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# digests of the rule files that validate against rules.xsd at build time
+$(BUILD)/rules_digests.h: scripts/rules-digests.sh schemas/rules.xsd \
+                          $(wildcard schemas/rules/*.xml)
+	@mkdir -p $(dir $@)
+	sh scripts/rules-digests.sh schemas/rules.xsd \
+	    $(wildcard schemas/rules/*.xml) > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/obj/rules.o: $(BUILD)/rules_digests.h
 
 $(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/unit_suites.h
 	@mkdir -p $(dir $@)

@@ -16,6 +16,7 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xpathInternals.h>
 
+#include "rules_digests.h" /* generated: rules_validated[] */
 #include "util.h"
 #include "xmlio.h"
 
@@ -924,6 +925,45 @@ static int validate_rules(struct bx_context *ctx, struct rules_cache *cache,
     return rc == 0 ? BX_OK : BX_E_DATA;
 }
 
+/* SHA-256 (hex) of the file 'path' into 'hex' (65 bytes). */
+static int file_digest(const char *path, char *hex)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    int rc = util_read_file(path, 64u << 20, &buf, &len);
+
+    if (rc == BX_OK)
+        rc = util_digest_hex("sha256", buf, len, hex, 65);
+    free(buf);
+    return rc;
+}
+
+/*
+ * Whether the rule file 'path' and the rules.xsd of 'ctx' are a pair the
+ * build validated (rules_validated[], scripts/rules-digests.sh): the
+ * same bytes against the same schema, so validating again would only
+ * repeat the verdict (and cost as much as compiling the rules).
+ */
+static int validated_at_build(struct bx_context *ctx, const char *path)
+{
+    char pair[2 * 65];
+    char *xsd = context_path(ctx, "schemas/rules.xsd");
+    int ok;
+    size_t i;
+
+    ok = xsd != NULL && file_digest(xsd, pair) == BX_OK &&
+         file_digest(path, pair + 65) == BX_OK;
+    free(xsd);
+    if (!ok)
+        return 0;
+    pair[64] = ' ';
+    for (i = 0; rules_validated[i] != NULL; i++) {
+        if (strcmp(rules_validated[i], pair) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
                       const char *file, struct bx_diags *diags)
 {
@@ -970,7 +1010,7 @@ static int load_set(struct bx_context *ctx, struct rules_cache *cache, int year,
     if (path == NULL || rs == NULL)
         goto out;
     rc = xmlio_read_data(path, diags, &rs->doc);
-    if (rc == BX_OK)
+    if (rc == BX_OK && !validated_at_build(ctx, path))
         rc = validate_rules(ctx, cache, rs->doc, diags);
     if (rc == BX_OK)
         rc = load_parts(ctx, rs, path, diags);
