@@ -179,6 +179,9 @@ static void check_release(struct bx_rcheck *c)
         xmlXPathFreeCompExpr(c->pairs[i].left);
         xmlXPathFreeCompExpr(c->pairs[i].right);
     }
+    for (i = 0; i < c->nbranches; i++)
+        xmlXPathFreeCompExpr(c->branches[i]);
+    free(c->branches);
     free(c->pairs);
     free(c->scopes);
     free(c->column);
@@ -201,6 +204,11 @@ void rules_set_free(struct bx_ruleset *rs)
         xmlXPathFreeCompExpr(rs->figures[i].select);
     for (i = 0; i < rs->nlists; i++)
         codelist_release(&rs->lists[i]);
+    for (i = 0; i < rs->nkeys; i++) {
+        xmlXPathFreeCompExpr(rs->keys[i].match);
+        xmlXPathFreeCompExpr(rs->keys[i].use);
+    }
+    free(rs->keys);
     free(rs->checks);
     free(rs->tables);
     free(rs->figures);
@@ -394,6 +402,105 @@ static int mentions_self(xmlNodePtr el)
     return 0;
 }
 
+/*
+ * Whether 'expr' selects the same on every context node: no $self, and
+ * each branch of a top-level union starts from a variable or the root
+ * ("$T7//bx:eco/@dep | $T5//bx:func/@code").  Conservative: anything
+ * else counts as depending on the node.
+ */
+static int is_absolute(const char *expr)
+{
+    int depth = 0;
+    int start = 1;
+    char quote = 0;
+    const char *p;
+
+    if (expr == NULL || strstr(expr, "$self") != NULL)
+        return 0;
+    for (p = expr; *p != '\0'; p++) {
+        if (quote != 0) {
+            quote = *p == quote ? 0 : quote;
+            continue;
+        }
+        if (*p == ' ' || *p == '\t' || *p == '\n')
+            continue;
+        if (start && *p != '$' && *p != '/')
+            return 0;
+        start = 0;
+        if (*p == '\'' || *p == '"')
+            quote = *p;
+        else if (*p == '[' || *p == '(')
+            depth++;
+        else if (*p == ']' || *p == ')')
+            depth--;
+        else if (*p == '|' && depth == 0)
+            start = 1;
+    }
+    return !start;
+}
+
+/*
+ * The top-level union branches of the context of 'c' ("A | B | C"),
+ * compiled one by one into c->branches; nothing when there is one.
+ */
+static int compile_branches(struct bx_rcheck *c, xmlXPathContextPtr xp,
+                            xmlNodePtr el, const char *col, const char *file,
+                            struct bx_diags *diags)
+{
+    const char *src = attr(el, "context");
+    char *expr = src != NULL ? expand_col(src, col) : NULL;
+    char *p;
+    char *start;
+    int depth = 0;
+    char quote = 0;
+    int rc = BX_OK;
+
+    if (src == NULL)
+        return BX_OK;
+    if (expr == NULL)
+        return BX_E_NOMEM;
+    c->branches = calloc(strlen(expr) / 2 + 2, sizeof(*c->branches));
+    if (c->branches == NULL) {
+        free(expr);
+        return BX_E_NOMEM;
+    }
+    for (p = start = expr; rc == BX_OK; p++) {
+        if (quote != 0 && *p != '\0') {
+            quote = *p == quote ? 0 : quote;
+            continue;
+        }
+        if (*p == '\'' || *p == '"')
+            quote = *p;
+        else if (*p == '[' || *p == '(')
+            depth++;
+        else if (*p == ']' || *p == ')')
+            depth--;
+        if (*p == '\0' || (*p == '|' && depth == 0)) {
+            int end = *p == '\0';
+
+            *p = '\0';
+            xmlSetStructuredErrorFunc(NULL, quiet_error);
+            c->branches[c->nbranches] = xmlXPathCtxtCompile(xp, BAD_CAST start);
+            xmlSetStructuredErrorFunc(NULL, NULL);
+            if (c->branches[c->nbranches] == NULL)
+                rc = data_error(diags, file, "XPath", start);
+            else
+                c->nbranches++;
+            if (end)
+                break;
+            start = p + 1;
+        }
+    }
+    free(expr);
+    if (rc == BX_OK && c->nbranches > 1)
+        return BX_OK;
+    while (c->nbranches > 0)
+        xmlXPathFreeCompExpr(c->branches[--c->nbranches]);
+    free(c->branches);
+    c->branches = NULL;
+    return rc;
+}
+
 /* Compile one check element for one column (or none). */
 static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
                          const struct bx_rule *rule, xmlNodePtr el,
@@ -419,12 +526,15 @@ static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
     /* figure selects may use $self (keyProject.amount) */
     c->uses_self = mentions_self(el) || c->kind == BX_CHECK_FIGURE ||
                    c->kind == BX_CHECK_SHARE || c->kind == BX_CHECK_GROWTH;
+    c->in_static = c->kind == BX_CHECK_EXISTS && is_absolute(attr(el, "in"));
     if (col != NULL) {
         c->column = util_strdup(col);
         if (c->column == NULL)
             return BX_E_NOMEM;
     }
     rc = compile_attr(xp, el, "context", col, file, diags, &c->x[BX_X_CONTEXT]);
+    if (rc == BX_OK)
+        rc = compile_branches(c, xp, el, col, file, diags);
     if (rc == BX_OK)
         rc = compile_attr(xp, el, "when", col, file, diags, &c->x[BX_X_WHEN]);
     for (i = 0; rc == BX_OK && i < BX_X_COUNT - 2; i++) {
@@ -629,6 +739,34 @@ static int load_figures(struct bx_ruleset *rs, xmlXPathContextPtr xp,
             return rc;
     }
     return BX_OK;
+}
+
+/* The <key> elements: name, match and use, compiled once. */
+static int load_keys(struct bx_ruleset *rs, xmlXPathContextPtr xp,
+                     xmlNodePtr root, const char *file, struct bx_diags *diags)
+{
+    xmlNodePtr k;
+    size_t n = 0;
+    int rc = BX_OK;
+
+    for (k = first_child(root, "key"); k; k = next_sibling(k, "key"))
+        n++;
+    rs->keys = calloc(n ? n : 1, sizeof(*rs->keys));
+    if (rs->keys == NULL)
+        return BX_E_NOMEM;
+    for (k = first_child(root, "key"); k && rc == BX_OK;
+         k = next_sibling(k, "key")) {
+        struct bx_rkey *key = &rs->keys[rs->nkeys++];
+
+        key->name = attr(k, "name");
+        rc = compile_attr(xp, k, "match", NULL, file, diags, &key->match);
+        if (rc == BX_OK)
+            rc = compile_attr(xp, k, "use", NULL, file, diags, &key->use);
+        if (rc == BX_OK &&
+            (key->name == NULL || key->match == NULL || key->use == NULL))
+            rc = data_error(diags, file, "key", "name, match and use");
+    }
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -988,6 +1126,8 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
         rc = load_figures(rs, xp, root, file, diags);
     if (rc == BX_OK)
         rc = load_lists(ctx, rs, xp, root, file, diags);
+    if (rc == BX_OK)
+        rc = load_keys(rs, xp, root, file, diags);
     if (rc == BX_OK)
         rc = load_rules(rs, xp, root, file, diags);
     xmlXPathFreeContext(xp);

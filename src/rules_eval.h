@@ -16,10 +16,13 @@ struct bx_eval {
     struct bx_submission *sub;
     struct bx_diags *diags;
     xmlXPathContextPtr xp;
-    int places;     /* display places of the document's amounts */
-    int yuan;       /* amounts are in 元 (else 万元) */
-    int64_t half_u; /* half a display unit, 10^-4 units */
-    int rc;         /* first hard failure (BX_E_NOMEM) */
+    int places;           /* display places of the document's amounts */
+    int yuan;             /* amounts are in 元 (else 万元) */
+    int64_t half_u;       /* half a display unit, 10^-4 units */
+    int rc;               /* first hard failure (BX_E_NOMEM) */
+    void **keys;          /* xmlHashTablePtr per rs->keys (rules_key.c) */
+    void **insets;        /* per rs->checks: the strings of a static 'in' */
+    struct bx_sums *sums; /* sums of large node-sets (rules_val) */
 };
 
 /* What an expression selected, added up. */
@@ -63,6 +66,13 @@ xmlNodePtr rules_first_node(struct bx_eval *ev, xmlXPathCompExprPtr comp,
 /* Add up the printed figures 'comp' selects on 'node' into 'v'. */
 void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
                struct bx_val *v);
+/*
+ * Build the indexes of the rule set's keys over the document and register
+ * bx:key() on ev->xp (which must have $T1... bound).  Returns BX_OK or
+ * BX_E_NOMEM; free with rules_keys_release() (also after a failure).
+ */
+int rules_keys_build(struct bx_eval *ev);
+void rules_keys_release(struct bx_eval *ev);
 /* Non-empty value of attribute 'name' (no namespace), or NULL. */
 const char *rules_prop(xmlNodePtr el, const char *name);
 /* The element an attribute belongs to (or the node itself). */

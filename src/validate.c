@@ -36,8 +36,8 @@ struct schema_state {
     struct label *labels;
     size_t nlabels;
     size_t cap;
-    char *path;     /* the XSD, for the label index */
-    int indexed;    /* labels built (under 'lock') */
+    char *path;  /* the XSD, for the label index */
+    int indexed; /* labels built (under 'lock') */
     pthread_mutex_t lock;
 };
 
