@@ -46,6 +46,15 @@ enum bx_exit {
 const char *bx_status_str(int status);
 
 /*
+ * The one mapping from a status that stopped processing to the exit code
+ * (enum bx_exit) every command uses:
+ *   BX_OK → 0; BX_E_INVALID → 1; BX_E_ARG → 2;
+ *   BX_E_IO, BX_E_PARSE, BX_E_LIMIT, BX_E_EXISTS → 3;
+ *   BX_E_NOMEM, BX_E_DATA, BX_E_STATE, BX_E_INTERNAL, anything else → 4.
+ */
+int bx_status_exit_code(int status);
+
+/*
  * Write 'len' bytes to 'path' atomically: a temporary file in the same
  * directory, fsync, then rename.  With 'force' 0 an existing file is left
  * alone (BX_E_EXISTS).  A failure never leaves a partial file behind.
@@ -94,14 +103,40 @@ struct bx_diag {
     char *tolerance;    /* tolerance used */
 };
 
+/*
+ * Findings of one run or file.  by_severity counts every finding added,
+ * including those the caps kept out of 'items' (the "and N more" records
+ * themselves are not counted).
+ */
 struct bx_diags {
     struct bx_diag *items;
     size_t count;
     size_t cap;
     size_t by_severity[BX_SEV_COUNT];
+    size_t max_per_rule; /* 0: no cap (see bx_diags_set_caps()) */
+    size_t max_total;    /* 0: no cap */
+    size_t suppressed;   /* findings counted but not stored */
+    void *caps;          /* per-rule counts, owned */
 };
 
+/* Defaults of struct bx_options' findings caps. */
+#define BX_MAX_FINDINGS_PER_RULE 100
+#define BX_MAX_FINDINGS 1000
+
 void bx_diags_init(struct bx_diags *diags);
+
+/*
+ * Keep at most 'per_rule' findings of one rule (or one code, when a
+ * finding has no rule) and at most 'total' findings in 'diags' (0: no
+ * cap).  Further findings are counted (by_severity, suppressed) but not
+ * stored; bx_diags_finish() then adds one "and N more" record (code
+ * MORE-FINDINGS, severity the worst one left out, rule the capped rule)
+ * per capped rule and one for the total, so a verdict never changes.
+ */
+void bx_diags_set_caps(struct bx_diags *diags, size_t per_rule, size_t total);
+
+/* Append the "and N more" records (see above).  BX_OK or BX_E_NOMEM. */
+int bx_diags_finish(struct bx_diags *diags);
 /* Frees every record and its strings; leaves 'diags' empty and reusable. */
 void bx_diags_release(struct bx_diags *diags);
 
@@ -118,6 +153,16 @@ int bx_diags_add(struct bx_diags *diags, const struct bx_diag *d);
 int bx_diags_addf(struct bx_diags *diags, enum bx_severity sev,
                   const char *code, const char *file, long line,
                   const char *message_zh, const char *message_en);
+
+/*
+ * 's' (a file name, any untrusted text) made safe to print: control
+ * characters (ESC, newline, CR ...) become \x1b-style escapes, bidi
+ * controls (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C) and U+2028/9
+ * \u202e-style, bytes that are not UTF-8 \xNN.  Written into 'buf'
+ * ('size' bytes, cut with "..." when longer); returns 'buf'.  Every
+ * finding's strings are escaped this way when they are added.
+ */
+const char *bx_display(const char *s, char *buf, size_t size);
 
 /* Message in 'lang', falling back to the other language.  Never NULL. */
 const char *bx_diag_message(const struct bx_diag *d, enum bx_lang lang);
@@ -143,9 +188,17 @@ struct bx_options {
                                 compiled-in install location */
     struct bx_limits limits; /* zeros: defaults */
     int no_rules;            /* skip business rules */
+    const char *codes_dir;   /* code lists (function.xml, dep-economic.xml,
+                                gov-economic.xml, eco-mapping.xml) that
+                                replace the bundled ones; NULL: bundled */
+    size_t max_findings_per_rule; /* per file and rule (or code); 0:
+                                     default 100, SIZE_MAX: no cap */
+    size_t max_findings;          /* per file; 0: default 1000, SIZE_MAX:
+                                     no cap */
 };
 
-/* Defaults: 64 MiB input, depth 256. */
+/* Defaults: 64 MiB input, depth 256, 100 findings per rule, 1000 per
+ * file. */
 void bx_options_init(struct bx_options *opts);
 
 struct bx_context;
@@ -251,6 +304,67 @@ int bx_rules_check(struct bx_context *ctx, struct bx_submission *sub,
 int bx_rules_ruleset(struct bx_context *ctx, const struct bx_submission *sub,
                      const char **id, const char **version);
 
+/*
+ * Coverage: what the business rules could and could not judge.  Each
+ * rule ends, per file, as passed, failed (a finding at warning or above)
+ * or not assessable, with the reason (the template prints no such table
+ * or column, a cell is blank and means "not applicable", a unit type is
+ * unknown, the rule's convention is not the template's, nothing to
+ * check).
+ */
+enum bx_outcome {
+    BX_OUTCOME_PASSED = 0,
+    BX_OUTCOME_FAILED = 1,
+    BX_OUTCOME_NOT_ASSESSABLE = 2
+};
+
+enum bx_na_reason {
+    BX_NA_NONE = 0,
+    BX_NA_NO_TABLE,     /* the document (template) has no such table */
+    BX_NA_NO_COLUMN,    /* the template prints no such column or row */
+    BX_NA_BLANK,        /* the cells are blank and mean "not applicable" */
+    BX_NA_UNIT_TYPE,    /* a unit's type (行政/参公/事业) is not known */
+    BX_NA_CONVENTION,   /* the template does not follow the convention */
+    BX_NA_NOTHING,      /* the document holds nothing this rule checks */
+    BX_NA_COUNT
+};
+
+/* "passed", "failed", "not-assessable". */
+const char *bx_outcome_name(enum bx_outcome o);
+/* "no-table", "no-column", "blank", "unit-type", "convention", "nothing"
+ * ("" for BX_NA_NONE). */
+const char *bx_na_reason_name(enum bx_na_reason r);
+/* The reason in words: "template prints no such column". */
+const char *bx_na_reason_text(enum bx_na_reason r, enum bx_lang lang);
+
+struct bx_rule_outcome {
+    const char *rule; /* "BR-001"; lives as long as the context */
+    enum bx_outcome outcome;
+    enum bx_na_reason reason; /* BX_NA_NONE unless not assessable */
+};
+
+struct bx_coverage {
+    int evaluated; /* 1 when the business rules ran */
+    size_t checked; /* rules assessed (passed + failed) */
+    size_t failed;
+    size_t not_assessable;
+    size_t by_reason[BX_NA_COUNT]; /* not-assessable rules by reason */
+    int narrative_only; /* the document has no tables at all */
+    struct bx_rule_outcome *rules; /* one per rule, in rule-set order */
+    size_t nrules;
+};
+
+/* Frees 'cov->rules' and zeroes 'cov'.  NULL-safe. */
+void bx_coverage_release(struct bx_coverage *cov);
+
+/*
+ * bx_rules_check() that also fills '*cov' (when not NULL) with every
+ * rule's outcome; release it with bx_coverage_release().  On failure
+ * '*cov' is left zeroed.
+ */
+int bx_rules_check_coverage(struct bx_context *ctx, struct bx_submission *sub,
+                            struct bx_diags *diags, struct bx_coverage *cov);
+
 /* ---------------------------------------------------------------- */
 /* Reports (report.c: text, json; report_xml.c: xml, html)           */
 /* ---------------------------------------------------------------- */
@@ -271,6 +385,7 @@ struct bx_file_result {
     const char *ruleset_id; /* NULL when rules did not run */
     const char *ruleset_version;
     const struct bx_diags *diags; /* findings for this file only */
+    const struct bx_coverage *coverage; /* NULL when rules did not run */
 };
 
 struct bx_report {
@@ -278,6 +393,7 @@ struct bx_report {
     size_t nfiles;
     enum bx_lang lang;
     enum bx_severity fail_on; /* severity that makes a file rejected */
+    int all_rules; /* JSON/XML: list every rule's outcome */
 };
 
 /*
@@ -294,6 +410,16 @@ int bx_file_accepted(const struct bx_file_result *f, enum bx_severity fail_on);
 int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
                      struct bx_context *ctx, char **out, size_t *len);
 
+/*
+ * bx_report_render() that says why it failed: problems of the report
+ * stylesheet (HTML) are FATAL findings in 'diags' (XSLT-COMPILE,
+ * XSLT-RUN; it is compiled and run like every stylesheet: once per
+ * context, no file or network access).  Commands print them and exit 4.
+ */
+int bx_report_render_diags(const struct bx_report *rep,
+                           enum bx_report_format fmt, struct bx_context *ctx,
+                           struct bx_diags *diags, char **out, size_t *len);
+
 /* ---------------------------------------------------------------- */
 /* The whole check of one file (check.c)                             */
 /* ---------------------------------------------------------------- */
@@ -308,6 +434,7 @@ struct bx_check {
     int status;                   /* BX_OK or why processing stopped */
     char sha256[65];              /* of the bytes read; "" if unread */
     struct bx_file_result result; /* points into this struct */
+    struct bx_coverage coverage;  /* the rules' outcomes */
 };
 
 /*
