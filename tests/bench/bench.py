@@ -44,9 +44,10 @@ class Failure(Exception):
 
 
 def run(argv, cwd):
-    """Run argv once; returns (wall seconds, peak KB).  Raises Failure."""
+    """Run argv once; returns (wall seconds, peak KB, CPU seconds).
+    Raises Failure."""
     tf = os.path.join(cwd, '.time')
-    cmd = ['/usr/bin/time', '-f', '%M', '-o', tf] + argv
+    cmd = ['/usr/bin/time', '-f', '%M %U %S', '-o', tf] + argv
     t0 = time.monotonic()
     try:
         p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL,
@@ -58,8 +59,8 @@ def run(argv, cwd):
         raise Failure('exit %d: %s\n%s' % (p.returncode, shlex.join(argv)[:200],
                                            p.stderr.decode(errors='replace')[-600:]))
     with open(tf) as f:
-        kb = int(f.read().split()[-1])
-    return wall, kb
+        kb, user, sys_ = f.read().split()[-3:]
+    return wall, int(kb), float(user) + float(sys_)
 
 
 def fresh(d):
@@ -72,14 +73,16 @@ def paired(name, ndocs, sides, work, runs=RUNS):
     """sides: list of (label, argv-builder(outdir)).  The first is budgetx."""
     walls = {s[0]: [] for s in sides}
     mems = {s[0]: [] for s in sides}
+    cpus = {s[0]: [] for s in sides}
     try:
         for r in range(runs):
             order = sides if r % 2 == 0 else list(reversed(sides))
             for label, build in order:
                 out = fresh(os.path.join(work, 'out-' + label))
-                w, kb = run(build(out), work)
+                w, kb, cpu = run(build(out), work)
                 walls[label].append(w)
                 mems[label].append(kb)
+                cpus[label].append(cpu)
     except Failure as e:
         FAILED.append('%s: %s' % (name, e))
         print('%-34s FAILED: %s' % (name, str(e).splitlines()[0]), flush=True)
@@ -88,15 +91,18 @@ def paired(name, ndocs, sides, work, runs=RUNS):
     row = []
     for label, _ in sides:
         w = statistics.median(walls[label])
+        cpu = statistics.median(cpus[label])
         kb = max(mems[label])
-        ratio = ''
+        ratio = cratio = ''
         if label != ours:
             ratio = 'x%.2f' % statistics.median(
                 [a / b for a, b in zip(walls[label], walls[ours])])
+            cratio = 'x%.2f' % statistics.median(
+                [a / max(b, 1e-3) for a, b in zip(cpus[label], cpus[ours])])
         row.append((label, w, kb, ratio))
-        print('%-34s %-8s %8.1f docs/s %8.3fs %7.1f MB %s' % (
-            name if label == ours else '', label, ndocs / w, w, kb / 1024, ratio),
-            flush=True)
+        print('%-34s %-8s %8.1f docs/s %8.3fs %8.3fs %7.1f MB %7s %7s' % (
+            name if label == ours else '', label, ndocs / w, w, cpu, kb / 1024,
+            ratio, cratio), flush=True)
     return row
 
 
@@ -159,7 +165,8 @@ def jobs(bx, files, work):
                                           ('lxml', two(lx_cmd('bundle')))]),
     ]
     print('\n== batch of %d documents, %d paired round(s) ==' % (n, RUNS))
-    print('%-34s %-8s %15s %9s %10s %s' % ('job', 'side', 'rate', 'wall', 'peak', 'ratio'))
+    print('%-34s %-8s %15s %9s %9s %10s %7s %7s' % ('job', 'side', 'rate', 'wall', 'cpu',
+                                                 'peak', 'ratio', 'cpu-r'))
     for name, sides in table:
         paired(name, n, sides, work)
     f0 = files[:1]
@@ -185,7 +192,7 @@ def curve(bx, work):
     subprocess.run(gen + ['projects', d] + [str(r) for r in rows], check=True)
     xsd = os.path.join(ROOT, 'schemas', 'budgetx.xsd')
     html = os.path.join(ROOT, 'xslt', 'html.xsl')
-    print('\n== size curve: one document, one run each (s, s/MB) ==')
+    print('\n== size curve: one document, one run each (CPU s, CPU s/MB) ==')
     print('%-22s %8s %18s %18s %18s %18s' % ('document', 'MB', 'validate+rules',
                                             'convert html', 'xmllint --schema',
                                             'xsltproc html'))
@@ -201,10 +208,10 @@ def curve(bx, work):
                           ('t', ['xsltproc', '--nonet', '--huge', '-o',
                                  os.path.join(work, 't.html'), html, path])):
             try:
-                w, kb = run(argv, work)
-                cells.append('%6.2f %6.2f/MB' % (w, w / mb))
+                w, kb, cpu = run(argv, work)
+                cells.append('%6.2f %6.2f/MB' % (cpu, cpu / mb))
                 if key in per_mb and mb >= 0.2:
-                    per_mb[key].append(w / mb)
+                    per_mb[key].append(cpu / mb)
             except Failure as e:
                 FAILED.append('curve %s: %s' % (name, e))
                 cells.append('%18s' % 'FAILED')
@@ -245,7 +252,7 @@ def main(argv):
                         str(DOCS)], check=True)
         files = sorted(os.path.join(batch, f) for f in os.listdir(batch))
         # the generated documents must be valid: 0 errors, exit 0
-        w, _ = run([bx, 'validate', '--lang', 'en'] + files, work)
+        run([bx, 'validate', '--lang', 'en'] + files, work)
         print('generated %d documents (%.0f KB on average), all valid'
               % (len(files), sum(os.path.getsize(f) for f in files) / len(files) / 1024))
         jobs(bx, files, work)
