@@ -33,6 +33,8 @@ QUICK = os.environ.get('BENCH_QUICK', '') not in ('', '0')
 DOCS = int(os.environ.get('BENCH_DOCS', '40' if QUICK else '1000'))
 RUNS = int(os.environ.get('BENCH_RUNS', '1' if QUICK else '3'))
 SINGLE_RUNS = int(os.environ.get('BENCH_SINGLE_RUNS', '5' if QUICK else '11'))
+# renditions of documents beyond this are not timed (memory of xsltproc)
+RENDER_MAX_MB = 12
 TIMEOUT = float(os.environ.get('BENCH_TIMEOUT', '120'))
 CURVE = os.environ.get('BENCH_CURVE', '1') != '0'
 LXML_PY = '/usr/bin/python3'        # the Debian python3-lxml
@@ -207,6 +209,9 @@ def curve(bx, work):
                           ('x', ['xmllint', '--noout', '--huge', '--schema', xsd, path]),
                           ('t', ['xsltproc', '--nonet', '--huge', '-o',
                                  os.path.join(work, 't.html'), html, path])):
+            if key != 'v' and mb > RENDER_MAX_MB:
+                cells.append('%18s' % '-')
+                continue
             try:
                 w, kb, cpu = run(argv, work)
                 cells.append('%6.2f %6.2f/MB' % (cpu, cpu / mb))
