@@ -569,6 +569,66 @@ static void test_rules_key_lookup_pairs_by_unit(void)
     xmlFreeDoc(doc);
 }
 
+/* Whether <key name='name'> is declared in the rule document 'doc'. */
+static int key_declared(xmlDocPtr doc, const char *name)
+{
+    xmlNodePtr k;
+
+    for (k = xmlDocGetRootElement(doc)->children; k != NULL; k = k->next) {
+        xmlChar *n =
+            k->type == XML_ELEMENT_NODE && xmlStrEqual(k->name, BAD_CAST "key")
+                ? xmlGetProp(k, BAD_CAST "name")
+                : NULL;
+        int eq = n != NULL && strcmp((const char *)n, name) == 0;
+
+        xmlFree(n);
+        if (eq)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Every bx:key('name', ...) of the rule file names a declared key (an
+ * unknown key selects nothing, which would silently switch a check off).
+ */
+static void test_rules_keys_used_are_declared(void)
+{
+    xmlDocPtr doc =
+        xmlReadFile(test_path("schemas/rules/2024.xml"), NULL, XML_PARSE_NONET);
+    xmlXPathContextPtr xp;
+    xmlXPathObjectPtr o;
+    int i;
+    int uses = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    xp = xmlXPathNewContext(doc);
+    o = xmlXPathEval(BAD_CAST "//@*[contains(., \"bx:key('\")]", xp);
+    CU_ASSERT_FATAL(o != NULL && o->nodesetval != NULL);
+    for (i = 0; i < o->nodesetval->nodeNr; i++) {
+        xmlChar *v = xmlNodeGetContent(o->nodesetval->nodeTab[i]);
+        const char *p = (const char *)v;
+
+        while ((p = strstr(p, "bx:key('")) != NULL) {
+            char name[64];
+            size_t n;
+
+            p += strlen("bx:key('");
+            n = strcspn(p, "'");
+            CU_ASSERT_FATAL(n < sizeof(name));
+            memcpy(name, p, n);
+            name[n] = '\0';
+            CU_ASSERT(key_declared(doc, name));
+            uses++;
+        }
+        xmlFree(v);
+    }
+    CU_ASSERT(uses > 0);
+    xmlXPathFreeObject(o);
+    xmlXPathFreeContext(xp);
+    xmlFreeDoc(doc);
+}
+
 /* A rule file that breaks rules.xsd is refused with BX_E_DATA. */
 static void test_rules_broken_rule_file_is_data_error(void)
 {
@@ -719,6 +779,8 @@ int bx_test_suite_rules(void)
                     test_rules_missing_optional_tables_do_not_fire) == NULL ||
         CU_add_test(s, "unknown year falls back with warning",
                     test_rules_unknown_year_falls_back_with_warning) == NULL ||
+        CU_add_test(s, "keys used are declared",
+                    test_rules_keys_used_are_declared) == NULL ||
         CU_add_test(s, "union context reaches every branch",
                     test_rules_union_context_reaches_every_branch) == NULL ||
         CU_add_test(s, "key lookup pairs rows by unit",
