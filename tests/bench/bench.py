@@ -21,6 +21,7 @@ import os
 import platform
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -247,6 +248,8 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     bx = os.path.abspath(argv[1])
+    # a TERM (timeout, ^C from make) still removes the temporary files
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ.update(BUDGETX_DATADIR=ROOT, LC_ALL='C', TZ='UTC',
                       SOURCE_DATE_EPOCH='1700000000')
     print('bench: %s; %s' % ('quick' if QUICK else 'full', machine()))
