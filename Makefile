@@ -44,7 +44,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-cli check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-bench lint asan ubsan valgrind coverage \
+.PHONY: all check check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-bench lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -94,6 +94,22 @@ check: check-unit check-golden check-cli check-rules check-convert \
 # the command line: completion scripts, --help against man page and README
 check-cli: $(BIN)
 	$(TEST_ENV) sh tests/cli/run.sh $(CURDIR)/$(BIN)
+
+# Allocation-failure injection (tests/failinject): an ASan build whose
+# N-th allocation fails, for every N over the sample's validate, convert
+# and bundle paths.  Several minutes: a CI step of its own (.ci/run).
+FI_BUILD = build-fi
+FI_WRAP = -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc \
+          -Wl,--wrap=strdup -Wl,--wrap=strndup
+check-failinject:
+	$(MAKE) BUILD=$(FI_BUILD) \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address" \
+	    LDFLAGS="-fsanitize=address" $(FI_BUILD)/budgetx
+	$(CC) -std=c11 -O1 -g -fsanitize=address $(PKG_CFLAGS) -o \
+	    $(FI_BUILD)/budgetx-fi $(CLI_OBJ:$(BUILD)/%=$(FI_BUILD)/%) \
+	    tests/failinject/failmalloc.c $(FI_BUILD)/libbudgetx.a $(FI_WRAP) \
+	    $(PKG_LIBS)
+	$(TEST_ENV) sh tests/failinject/run.sh $(CURDIR)/$(FI_BUILD)/budgetx-fi
 
 # hostile inputs and broken data files (issue 9)
 check-hostile: $(BIN)
@@ -188,9 +204,11 @@ uninstall:
 	    $(DESTDIR)$(BASHCOMPDIR)/budgetx $(DESTDIR)$(ZSHCOMPDIR)/_budgetx
 	rm -rf $(DESTDIR)$(DATADIR)
 
-# libFuzzer targets: tests/fuzz/fuzz_<name>.c, corpus tests/fuzz/corpus/<name>/
+# libFuzzer targets: tests/fuzz/fuzz_<name>.c, corpus tests/fuzz/corpus/<name>/,
+# optional dictionary tests/fuzz/<name>.dict; `make fuzz FUZZ_TARGETS=rules`
+# runs one.  Each prints its executions and coverage (-print_final_stats).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
@@ -201,8 +219,10 @@ fuzz:
 	        $(PKG_LIBS) -o build-fuzz/fuzz_$$t || exit 1; \
 	    mkdir -p build-fuzz/corpus-$$t; \
 	    echo "fuzz_$$t: $(FUZZ_SECONDS)s"; \
-	    BUDGETX_DATADIR=$(CURDIR) build-fuzz/fuzz_$$t \
+	    dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	    BUDGETX_DATADIR=$(CURDIR) build-fuzz/fuzz_$$t $$dict \
 	        -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	        -print_final_stats=1 \
 	        -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t \
 	        tests/fuzz/corpus/$$t || exit 1; \
 	done
@@ -224,7 +244,7 @@ check-bench: $(BIN)
 	@echo "bench smoke: 1 passed, 0 failed"
 
 clean:
-	rm -rf build build-asan build-ubsan build-cov build-fuzz
+	rm -rf build build-asan build-ubsan build-cov build-fuzz build-fi
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
