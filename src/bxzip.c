@@ -283,9 +283,8 @@ static int unnormalised(unsigned long cp)
 /* Windows device names, with or without an extension ("nul.txt"). */
 static int reserved_component(const char *s, size_t len)
 {
-    static const char *const names[] = {"con", "prn",     "aux",
-                                        "nul", "conin$",  "conout$",
-                                        "clock$"};
+    static const char *const names[] = {"con",    "prn",     "aux",   "nul",
+                                        "conin$", "conout$", "clock$"};
     char base[8];
     size_t n = 0;
     size_t i;
@@ -1627,10 +1626,9 @@ static int check_layout(struct rctx *c, const struct bxzip_reader *r,
     qsort(v, r->count, sizeof(*v), cmp_offset);
     for (i = 0; i < r->count; i++) {
         if (i > 0 && v[i - 1]->end > v[i]->local_off) {
-            report(c, BX_SEV_ERROR, "ZIP-OVERLAP",
-                   "条目 '%s' 与 '%s' 的数据重叠",
-                   "entries '%s' and '%s' overlap", v[i - 1]->shown,
-                   v[i]->shown);
+            report(
+                c, BX_SEV_ERROR, "ZIP-OVERLAP", "条目 '%s' 与 '%s' 的数据重叠",
+                "entries '%s' and '%s' overlap", v[i - 1]->shown, v[i]->shown);
         } else if (v[i]->local_off > at) {
             report_gap(c, v[i], v[i]->local_off - at);
         }
@@ -1843,7 +1841,7 @@ static int inflate_entry(struct rctx *c, const struct rentry *e,
         f.total += n;
         *crc = crc32(*crc, chunk, (uInt)n);
         rc = n > 0 && (f.zr == Z_OK || f.zr == Z_STREAM_END) ? fn(arg, chunk, n)
-                                                              : BX_OK;
+                                                             : BX_OK;
     }
     f.avail_in = s.avail_in;
     inflateEnd(&s);

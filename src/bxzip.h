@@ -185,8 +185,7 @@ int bxzip_reader_extract(struct bxzip_reader *r, size_t i, unsigned char **data,
  * returns BX_OK to go on, anything else stops the stream with that
  * status.
  */
-typedef int (*bxzip_sink_fn)(void *arg, const unsigned char *data,
-                             size_t len);
+typedef int (*bxzip_sink_fn)(void *arg, const unsigned char *data, size_t len);
 
 /*
  * Stream entry 'i' into 'fn' without holding it: memory use is one

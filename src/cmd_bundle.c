@@ -32,6 +32,11 @@ static const char help[] =
     "  --allow-invalid       bundle rejected submissions too; the manifest\n"
     "                        records the rejected verdict\n"
     "  --force               replace an existing bundle\n"
+    "  --sign KEY            sign the manifest with this PEM private key\n"
+    "                        (SM2 with SM3, RSA-PSS or ECDSA P-256 with\n"
+    "                        SHA-256): adds manifest.sig\n"
+    "  --cert CERT           with --sign: the key's PEM certificate, stored\n"
+    "                        in manifest.sig instead of the bare public key\n"
     "  --fail-on SEVERITY    error (default), warning or info\n"
     "  --lang zh|en          language of messages and renditions\n"
     "  --data-dir DIR        where schemas/ and xslt/ are\n"
@@ -61,6 +66,8 @@ static int parse_args(int argc, char **argv, struct bopts *o)
         {"fail-on", required_argument, NULL, 'F'},
         {"lang", required_argument, NULL, 'l'},
         {"data-dir", required_argument, NULL, 'd'},
+        {"sign", required_argument, NULL, 's'},
+        {"cert", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
@@ -93,6 +100,12 @@ static int parse_args(int argc, char **argv, struct bopts *o)
         case 'd':
             o->data_dir = optarg;
             break;
+        case 's':
+            o->b.sign_key = optarg;
+            break;
+        case 'c':
+            o->b.sign_cert = optarg;
+            break;
         case 'h':
             fputs(help, stdout);
             return BX_EXIT_OK;
@@ -103,6 +116,9 @@ static int parse_args(int argc, char **argv, struct bopts *o)
     }
     if (optind >= argc) {
         return cli_usage_error("bundle", "no input files", NULL);
+    }
+    if (o->b.sign_cert != NULL && o->b.sign_key == NULL) {
+        return cli_usage_error("bundle", "--cert needs --sign KEY", NULL);
     }
     return -1;
 }
@@ -206,6 +222,7 @@ static int run(struct bx_context *ctx, char **files, int n,
         } else {
             worst = rc == BX_E_INVALID ? BX_EXIT_INVALID
                     : rc == BX_E_ARG   ? BX_EXIT_USAGE
+                    : rc == BX_E_IO    ? BX_EXIT_IO /* --sign KEY */
                                        : BX_EXIT_INTERNAL;
         }
         if (worst == BX_EXIT_INTERNAL) {

@@ -19,10 +19,13 @@ static const char verify_help[] =
     "Read each bundle strictly (paths, duplicates, links, encryption,\n"
     "sizes, CRCs, compression ratios), compare it with its manifest\n"
     "(every file listed, present, of the listed size and SHA-256 and SM3\n"
-    "digests), then re-validate every submission with the current schema\n"
-    "and rules and say whether the recorded verdict still holds.\n"
+    "digests), check its signature, then re-validate every submission with\n"
+    "the current schema and rules, say whether the recorded verdict still\n"
+    "holds, and render its renditions again to compare them byte for byte.\n"
     "\n"
     "options:\n"
+    "  --trust FILE          require a signature by this certificate or\n"
+    "                        public key (PEM); repeatable: any one will do\n"
     "  --lang zh|en          language of messages\n"
     "  --format FORMAT       text (default) or json\n"
     "  --fail-on SEVERITY    error (default), warning or info\n"
@@ -37,28 +40,35 @@ static const char unpack_help[] =
     "usage: budgetx unpack [options] BUNDLE -o DIR\n"
     "\n"
     "Verify BUNDLE (as budgetx verify does) and, when it is intact,\n"
-    "extract it into DIR (created if missing).  Nothing is ever written\n"
-    "outside DIR; an existing file is replaced only with --force.\n"
+    "extract it into DIR, all or nothing: into a temporary directory next\n"
+    "to DIR, renamed to DIR at the end.  Nothing is ever written outside.\n"
     "\n"
     "options:\n"
-    "  -o, --output DIR      target directory (required)\n"
-    "  --force               replace existing files\n"
+    "  -o, --output DIR      target directory (required; must not exist\n"
+    "                        or be empty)\n"
+    "  --force               replace a directory holding an unpacked bundle\n"
+    "  --trust FILE          require a signature by this certificate or\n"
+    "                        public key (PEM); repeatable\n"
     "  --lang zh|en          language of messages\n"
     "  --data-dir DIR        where schemas/ and xslt/ are\n"
     "  -h, --help            show this help\n"
     "\n"
     "exit codes: 0 extracted (and accepted), 1 not intact or a submission\n"
     "rejected (an intact bundle is still extracted), 2 usage, 3 unreadable\n"
-    "bundle or target not writable, 4 internal error\n";
+    "bundle, or extraction failed (the target exists, is read-only or\n"
+    "full; the bundle's own verdict is printed apart), 4 internal error\n";
+
+#define MAX_TRUST 16
 
 struct vopts {
     const char *cmd;
     const char *output;
     const char *data_dir;
+    const char *trust[MAX_TRUST];
     int force;
     enum bx_lang lang;
     enum bx_report_format format;
-    enum bx_severity fail_on;
+    struct bx_verify_opts v;
     struct bx_options lib;
 };
 
@@ -71,6 +81,7 @@ static int parse_args(int argc, char **argv, struct vopts *o, const char *help)
         {"fail-on", required_argument, NULL, 'F'},
         {"lang", required_argument, NULL, 'l'},
         {"data-dir", required_argument, NULL, 'd'},
+        {"trust", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
@@ -80,6 +91,12 @@ static int parse_args(int argc, char **argv, struct vopts *o, const char *help)
         switch (c) {
         case 'o':
             o->output = optarg;
+            break;
+        case 't':
+            if (o->v.ntrust == MAX_TRUST) {
+                return cli_usage_error(o->cmd, "too many --trust", optarg);
+            }
+            o->trust[o->v.ntrust++] = optarg;
             break;
         case 'f':
             o->force = 1;
@@ -92,7 +109,7 @@ static int parse_args(int argc, char **argv, struct vopts *o, const char *help)
             }
             break;
         case 'F':
-            if (cli_parse_severity(optarg, &o->fail_on) != 0) {
+            if (cli_parse_severity(optarg, &o->v.fail_on) != 0) {
                 return cli_usage_error(o->cmd, "unknown severity", optarg);
             }
             break;
@@ -123,11 +140,33 @@ static void init_opts(struct vopts *o, const char *cmd)
     o->cmd = cmd;
     o->lang = cli_lang_default();
     o->format = BX_REPORT_TEXT;
-    o->fail_on = BX_SEV_ERROR;
+    bx_verify_opts_init(&o->v);
+    o->v.trust = o->trust;
     bx_options_init(&o->lib);
 }
 
-/* "bundle.zip: intact; 1 submission; accepted" after the findings. */
+/* "; signed by …" when a signature was checked. */
+static void print_signature(const struct bx_verify *v, int zh)
+{
+    if (v->signature == 2) {
+        printf(zh ? "；由信任的 %s 签名" : "; signed by %s, trusted",
+               v->signer);
+    } else if (v->signature == 1) {
+        printf(zh ? "；已签名（%s），未对照信任锚检查"
+                  : "; signed (%s), not checked against a trust anchor",
+               v->signer);
+    } else if (v->signature == -2) {
+        printf(zh ? "；签名者（%s）不受信任" : "; signed by %s, NOT trusted",
+               v->signer);
+    } else if (v->signature < 0) {
+        printf(zh ? "；签名无效" : "; signature INVALID");
+    }
+}
+
+/*
+ * "bundle.zip: intact; 1 submission; accepted" after the findings; the
+ * signature and an extraction that failed are said apart.
+ */
 static void print_status(const struct bx_verify *v, enum bx_lang lang)
 {
     int zh = lang == BX_LANG_ZH;
@@ -136,14 +175,21 @@ static void print_status(const struct bx_verify *v, enum bx_lang lang)
         printf(zh ? "%s：无法读取\n" : "%s: unreadable\n", v->result.path);
         return;
     }
-    printf(zh ? "%s：%s；提交文件 %zu 个%s；%s\n"
-              : "%s: %s; %zu submission%s; %s\n",
+    printf(zh ? "%s：%s；提交文件 %zu 个%s；%s"
+              : "%s: %s; %zu submission%s; %s",
            v->result.path,
            v->intact ? (zh ? "完整" : "intact")
                      : (zh ? "已被改动或不完整" : "ALTERED or incomplete"),
            v->nsubmissions, zh ? "" : (v->nsubmissions == 1 ? "" : "s"),
            v->intact && v->accepted ? (zh ? "通过" : "accepted")
                                     : (zh ? "未通过" : "rejected"));
+    print_signature(v, zh);
+    if (v->extract_status != BX_OK) {
+        printf(zh ? "；解包失败，未写入任何文件"
+                  : "; extraction FAILED, nothing "
+                    "written");
+    }
+    printf("\n");
 }
 
 static int print_report(struct bx_verify *v, size_t n, const struct vopts *o,
@@ -166,7 +212,7 @@ static int print_report(struct bx_verify *v, size_t n, const struct vopts *o,
     rep.files = files;
     rep.nfiles = n;
     rep.lang = o->lang;
-    rep.fail_on = o->fail_on;
+    rep.fail_on = o->v.fail_on;
     if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
         cli_write_stdout(text, len) != 0) {
         rc = -1;
@@ -201,7 +247,7 @@ int cmd_verify(int argc, char **argv)
     n = argc - optind;
     v = calloc((size_t)n, sizeof(*v));
     for (i = 0; v != NULL && i < n; i++) {
-        bx_bundle_verify(ctx, argv[optind + i], o.fail_on, &v[i]);
+        bx_bundle_verify_with(ctx, argv[optind + i], &o.v, &v[i]);
         code = bx_verify_exit_code(&v[i]);
         if (code == BX_EXIT_INTERNAL) {
             cli_internal_error("verify", argv[optind + i], v[i].status);
@@ -246,15 +292,18 @@ int cmd_unpack(int argc, char **argv)
     if (rc != BX_EXIT_OK) {
         return rc;
     }
-    bx_bundle_verify(ctx, argv[optind], o.fail_on, &v);
+    bx_bundle_verify_with(ctx, argv[optind], &o.v, &v);
     rc = bx_verify_exit_code(&v);
     if (rc == BX_EXIT_INTERNAL) {
         cli_internal_error("unpack", argv[optind], v.status);
     }
     if (v.status == BX_OK && v.intact) {
+        /* the bundle's verdict stands; a failed extraction is worse */
         urc = bx_bundle_unpack(&v, o.output, o.force);
-        if (urc != BX_OK) {
-            rc = urc == BX_E_NOMEM ? BX_EXIT_INTERNAL : BX_EXIT_IO;
+        if (urc == BX_E_NOMEM) {
+            rc = BX_EXIT_INTERNAL;
+        } else if (urc != BX_OK && rc < BX_EXIT_IO) {
+            rc = BX_EXIT_IO;
         }
     }
     if (print_report(&v, 1, &o, ctx) != 0) {

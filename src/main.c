@@ -2,6 +2,7 @@
  * budgetx: the command-line client of libbudgetx.  A dispatch table maps
  * each subcommand to its cmd_<name>() in src/cmd_<name>.c.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +52,9 @@ int main(int argc, char **argv)
 {
     size_t i;
 
+    /* past 'ulimit -f', write(2) then fails with EFBIG, which every
+     * writer reports and cleans up after, instead of a silent kill */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return BX_EXIT_USAGE;

@@ -13,6 +13,7 @@
 
 #include "bxzip.h"
 #include "internal.h"
+#include "sign.h"
 #include "util.h"
 #include "xmlio.h"
 
@@ -344,11 +345,13 @@ static void manifest_submission(struct bx_buf *m, struct bx_context *ctx,
     buf_printf(m,
                "    <verdict>%s</verdict>\n"
                "    <counts info=\"%zu\" warning=\"%zu\" error=\"%zu\" "
-               "fatal=\"%zu\"/>\n  </submission>\n",
+               "fatal=\"%zu\"/>\n"
+               "    <renditionOptions lang=\"%s\"/>\n  </submission>\n",
                bx_file_accepted(&chk->result, opts->fail_on) ? "accepted"
                                                              : "rejected",
                d->by_severity[BX_SEV_INFO], d->by_severity[BX_SEV_WARNING],
-               d->by_severity[BX_SEV_ERROR], d->by_severity[BX_SEV_FATAL]);
+               d->by_severity[BX_SEV_ERROR], d->by_severity[BX_SEV_FATAL],
+               opts->lang == BX_LANG_EN ? "en" : "zh");
 }
 
 static int manifest_file(struct bx_buf *m, const struct pentry *e)
@@ -407,7 +410,8 @@ static int manifest_build(struct bx_context *ctx, struct bx_check *const *c,
 }
 
 static int zip_all(const struct plist *l, const char *manifest, size_t mlen,
-                   int64_t mtime, unsigned char **zip, size_t *len)
+                   const unsigned char *sig, size_t siglen, int64_t mtime,
+                   unsigned char **zip, size_t *len)
 {
     struct bxzip_writer *w = NULL;
     size_t i;
@@ -416,6 +420,9 @@ static int zip_all(const struct plist *l, const char *manifest, size_t mlen,
     rc = bxzip_writer_new(&w);
     if (rc == BX_OK) {
         rc = bxzip_writer_add(w, PACKAGE_MANIFEST, manifest, mlen, mtime);
+    }
+    if (rc == BX_OK && sig != NULL) {
+        rc = bxzip_writer_add(w, SIGN_ENTRY, sig, siglen, mtime);
     }
     for (i = 0; rc == BX_OK && i < l->count; i++) {
         rc = bxzip_writer_add(w, l->items[i].path, l->items[i].data,
@@ -463,6 +470,8 @@ int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
     struct plist l;
     char **sub_paths = NULL;
     char *manifest = NULL;
+    unsigned char *sig = NULL; /* manifest.sig, when signing */
+    size_t siglen = 0;
     char *stem = NULL;
     const char *source = NULL;
     size_t mlen = 0;
@@ -511,9 +520,14 @@ int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
     if (rc == BX_OK && xmlio_nomem_count() != nomem) {
         rc = BX_E_NOMEM;
     }
-    if (rc == BX_OK) {
-        rc = zip_all(&l, manifest, mlen, mtime, zip, len);
+    if (rc == BX_OK && opts->sign_key != NULL) {
+        rc = sign_manifest(opts->sign_key, opts->sign_cert, SIGN_DEFAULT,
+                           manifest, mlen, diags, &sig, &siglen);
     }
+    if (rc == BX_OK) {
+        rc = zip_all(&l, manifest, mlen, sig, siglen, mtime, zip, len);
+    }
+    free(sig);
     for (i = 0; i < n; i++) {
         free(sub_paths[i]);
     }

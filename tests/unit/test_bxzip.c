@@ -1346,10 +1346,14 @@ static void test_reader_rejects_names_that_collide_elsewhere(void)
     hz_init(&e[0], "\xc3\x84.xml", "1", 1, 1); /* Ä */
     hz_init(&e[1], "\xc3\xa4.xml", "2", 1, 1); /* ä */
     expect_refused(e, 2, BX_E_INVALID, "ZIP-DUP");
-    hz_init(&e[0], "\xc5\x81\xc3\xb3"
-                     "d\xc5\xba", "1", 1, 1); /* Łódź */
-    hz_init(&e[1], "\xc5\x82\xc3\x93"
-                     "D\xc5\xb9", "2", 1, 1); /* łÓDŹ */
+    hz_init(&e[0],
+            "\xc5\x81\xc3\xb3"
+            "d\xc5\xba",
+            "1", 1, 1); /* Łódź */
+    hz_init(&e[1],
+            "\xc5\x82\xc3\x93"
+            "D\xc5\xb9",
+            "2", 1, 1); /* łÓDŹ */
     expect_refused(e, 2, BX_E_INVALID, "ZIP-DUP");
     hz_init(&e[0], "\xd0\x94/a", "1", 1, 1); /* Cyrillic Д as a directory */
     hz_init(&e[1], "\xd0\xb4", "2", 1, 1);   /* д as a file */
@@ -1357,7 +1361,7 @@ static void test_reader_rejects_names_that_collide_elsewhere(void)
     hz_init(&e[0], "\xef\xbc\xa1", "1", 1, 1); /* full-width A */
     hz_init(&e[1], "\xef\xbd\x81", "2", 1, 1); /* full-width a */
     expect_refused(e, 2, BX_E_INVALID, "ZIP-DUP");
-    expect_name_refused("a\xcc\x88.xml", 7, "ZIP-PATH"); /* NFD ä */
+    expect_name_refused("a\xcc\x88.xml", 7, "ZIP-PATH");    /* NFD ä */
     expect_name_refused("\xef\xa4\x80.xml", 7, "ZIP-PATH"); /* U+F900 */
     expect_name_refused("report.", 7, "ZIP-PATH");
     expect_name_refused("report ", 7, "ZIP-PATH");
