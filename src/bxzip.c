@@ -1911,7 +1911,7 @@ struct fill {
     size_t len;
 };
 
-static int fill_sink(void *arg, const unsigned char *data, size_t len)
+static int fill_sink(void *arg, const void *data, size_t len)
 {
     struct fill *f = arg;
 

@@ -181,11 +181,11 @@ int bxzip_reader_extract(struct bxzip_reader *r, size_t i, unsigned char **data,
                          size_t *len, struct bx_diags *diags);
 
 /*
- * Receives the data of an entry, in order, in pieces of at most 64 KiB;
- * returns BX_OK to go on, anything else stops the stream with that
- * status.
+ * Receives bytes in order (the data of an entry when reading, in pieces
+ * of at most 64 KiB); returns BX_OK to go on, anything else stops the
+ * call with that status.
  */
-typedef int (*bxzip_sink_fn)(void *arg, const unsigned char *data, size_t len);
+typedef int (*bxzip_sink_fn)(void *user, const void *buf, size_t len);
 
 /*
  * Stream entry 'i' into 'fn' without holding it: memory use is one

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,4 +167,36 @@ int cli_write_stdout(const char *data, size_t len)
         return -1;
     }
     return fflush(stdout) == 0 ? 0 : -1;
+}
+
+int cli_same_file(const char *a, const char *b)
+{
+    struct stat sa;
+    struct stat sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int cli_has_extension(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    const char *dot;
+    size_t n;
+    size_t i;
+    int letter = 0;
+
+    base = base != NULL ? base + 1 : path;
+    dot = strrchr(base, '.');
+    if (dot == NULL || dot == base) {
+        return 0;
+    }
+    n = strlen(dot + 1);
+    for (i = 0; i < n; i++) {
+        if (!isalnum((unsigned char)dot[1 + i])) {
+            return 0;
+        }
+        letter = letter || isalpha((unsigned char)dot[1 + i]);
+    }
+    return n >= 1 && n <= 5 && letter;
 }

@@ -43,4 +43,16 @@ void cli_internal_error(const char *cmd, const char *subject, int status);
 /* Write a whole buffer to stdout; 0 or -1. */
 int cli_write_stdout(const char *data, size_t len);
 
+/*
+ * Non-zero when 'a' and 'b' name the same existing file (same device and
+ * inode: "./x", "x" and a hard link of x are all the same file).
+ */
+int cli_same_file(const char *a, const char *b);
+
+/*
+ * Non-zero when the last component of 'path' ends in what looks like a
+ * file extension (".csv", ".html"): a name for a file, not a directory.
+ */
+int cli_has_extension(const char *path);
+
 #endif /* BX_CLI_H */

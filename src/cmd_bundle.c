@@ -120,6 +120,14 @@ static int parse_args(int argc, char **argv, struct bopts *o)
     if (o->b.sign_cert != NULL && o->b.sign_key == NULL) {
         return cli_usage_error("bundle", "--cert needs --sign KEY", NULL);
     }
+    for (c = optind; o->output != NULL && c < argc; c++) {
+        if (cli_same_file(o->output, argv[c])) {
+            return cli_usage_error("bundle",
+                                   "the bundle would replace an input (not "
+                                   "even --force does that)",
+                                   argv[c]);
+        }
+    }
     return -1;
 }
 
@@ -145,6 +153,14 @@ static int write_bundle(const struct bopts *o, const char *name,
                         const unsigned char *zip, size_t len)
 {
     int rc = bx_write_file(name, zip, len, o->force);
+
+    if (rc == BX_E_IO && errno == EFBIG) {
+        fprintf(stderr,
+                "budgetx bundle: cannot write '%s': the bundle is larger "
+                "than the file size limit (ulimit -f)\n",
+                name);
+        return BX_EXIT_IO;
+    }
 
     if (rc == BX_OK) {
         /* the name is the result scripts read: losing it is a failure */

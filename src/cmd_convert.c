@@ -151,8 +151,11 @@ static int parse_opt(int c, struct copts *o, char **argv)
         o->data_dir = optarg;
         break;
     case 'm':
+        errno = 0;
         o->lib.limits.max_bytes = strtoull(optarg, &end, 10);
-        if (*end != '\0' || o->lib.limits.max_bytes == 0) {
+        /* strtoull() takes "-1" as 2^64 - 1: no limit at all */
+        if (*end != '\0' || end == optarg || optarg[0] == '-' ||
+            errno != 0 || o->lib.limits.max_bytes == 0) {
             return cli_usage_error("convert", "invalid size", optarg);
         }
         break;
@@ -194,6 +197,14 @@ static int check_args(const struct copts *o, int nfiles)
                                nfiles > 1 ? "several inputs need -o DIR"
                                           : "csv needs -o DIR",
                                NULL);
+    }
+    if (o->to != NULL && f->directory && nfiles == 1 &&
+        cli_has_extension(o->output)) {
+        return cli_usage_error("convert",
+                               "csv writes a directory of files, and this "
+                               "looks like a file name (give a directory "
+                               "name)",
+                               o->output);
     }
     return -1;
 }
@@ -455,6 +466,42 @@ static int check_stems(char **files, int n)
     return BX_EXIT_OK;
 }
 
+/*
+ * An output must never replace an input, even with --force: compared by
+ * device and inode, so "./a.html", a hard link or a path through a
+ * symbolic link are caught too.
+ */
+static int refuse_overwriting_inputs(const struct copts *o, char **files,
+                                     int n)
+{
+    const char *ext = ".html";
+    const char *dest;
+    char *owned;
+    int i;
+    int j;
+    int same;
+
+    if (o->to != NULL && strcmp(o->to, "json") == 0) {
+        ext = ".json";
+    } else if (o->to == NULL || strcmp(o->to, "platform") == 0) {
+        ext = ".xml";
+    }
+    for (i = 0; o->output != NULL && i < n; i++) {
+        dest = destination(o, files[i], n, ext, &owned);
+        for (j = 0, same = 0; dest != NULL && j < n && !same; j++) {
+            same = cli_same_file(dest, files[j]);
+        }
+        free(owned);
+        if (same) {
+            return cli_usage_error("convert",
+                                   "the output would replace an input (not "
+                                   "even --force does that)",
+                                   files[j - 1]);
+        }
+    }
+    return BX_EXIT_OK;
+}
+
 /* Several inputs: -o is a directory (made if missing). */
 static int prepare_dir(const char *dir)
 {
@@ -490,6 +537,10 @@ int cmd_convert(int argc, char **argv)
         return code;
     }
     nfiles = argc - optind;
+    code = refuse_overwriting_inputs(&o, argv + optind, nfiles);
+    if (code != BX_EXIT_OK) {
+        return code;
+    }
     if (nfiles > 1) {
         code = check_stems(argv + optind, nfiles);
         if (code == BX_EXIT_OK) {

@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,8 +100,11 @@ static int parse_args(int argc, char **argv, struct vopts *o)
             o->data_dir = optarg;
             break;
         case 'm':
+            errno = 0;
             o->lib.limits.max_bytes = strtoull(optarg, &end, 10);
-            if (*end != '\0' || o->lib.limits.max_bytes == 0) {
+            /* strtoull() takes "-1" as 2^64 - 1: no limit at all */
+            if (*end != '\0' || end == optarg || optarg[0] == '-' ||
+                errno != 0 || o->lib.limits.max_bytes == 0) {
                 return cli_usage_error("validate", "invalid size", optarg);
             }
             break;

@@ -172,7 +172,7 @@ static void on_manifest_error(void *user, xmlErrorPtr err)
 
 /* ---- reading ------------------------------------------------------- */
 
-static int digest_sink(void *arg, const unsigned char *data, size_t len)
+static int digest_sink(void *arg, const void *data, size_t len)
 {
     return util_digests_update(arg, data, len);
 }
@@ -924,8 +924,9 @@ static int unpack_error(struct bx_verify *v, int rc, const char *code,
     return rc;
 }
 
-static int fd_sink(void *arg, const unsigned char *data, size_t len)
+static int fd_sink(void *arg, const void *buf, size_t len)
 {
+    const unsigned char *data = buf;
     int fd = *(int *)arg;
     ssize_t n;
 

@@ -464,5 +464,43 @@ else
     bad "openssl cannot make an SM2 key"
 fi
 
+# --- output writing (defect 11) ----------------------------------------
+cp "$edu" in.xml
+expect 2 "would replace an input" "$bin" convert --lang en --to html --force -o ./in.xml in.xml
+ln in.xml hard.xml
+expect 2 "would replace an input" "$bin" convert --lang en --to platform --force -o hard.xml in.xml
+expect 2 "would replace an input" "$bin" bundle --lang en --force -o ./in.xml in.xml
+cmp -s in.xml "$edu" && ok || bad "an input was overwritten"
+expect 2 "invalid size" "$bin" validate --lang en --max-size -1 in.xml
+expect 2 "invalid size" "$bin" validate --lang en --max-size 99999999999999999999999 in.xml
+expect 2 "invalid size" "$bin" convert --lang en --to html --max-size -5 -o x.html in.xml
+expect 2 "looks like a file name" "$bin" convert --lang en --to csv -o out.csv in.xml
+[ ! -e out.csv ] && ok || bad "csv made a directory named like a file"
+# directories made with the umask, not 0700; replaced by an exchange
+umask 022
+expect 0 "" "$bin" convert --lang en --to csv -o tables in.xml
+[ "$(stat -c %a tables)" = 755 ] && ok || bad "csv directory mode $(stat -c %a tables)"
+ino=$(stat -c %i tables/index.csv)
+expect 0 "" "$bin" convert --lang en --to csv --force -o tables in.xml
+[ "$(stat -c %i tables/index.csv)" != "$ino" ] && [ -f tables/index.csv ] && ok || bad "csv directory not replaced"
+ls -a | grep -q '^\.budgetx-tmp-' && bad "temporary files left by convert" || ok
+# past the file size limit: a clear error and nothing left, not SIGXFSZ
+( ulimit -f 8; "$bin" bundle --lang en -o big.zip in.xml ) >"$tmp/.log" 2>&1
+r=$?
+[ $r -eq 3 ] && grep -q "file size limit" "$tmp/.log" && ok || { bad "bundle under ulimit -f: exit $r"; head -3 "$tmp/.log"; }
+( ulimit -f 8; "$bin" convert --lang en --to html -o big.html in.xml ) >"$tmp/.log" 2>&1
+r=$?
+[ $r -eq 3 ] && grep -q "File too large" "$tmp/.log" && ok || { bad "convert under ulimit -f: exit $r"; head -3 "$tmp/.log"; }
+[ ! -e big.zip ] && [ ! -e big.html ] && ok || bad "partial output under ulimit -f"
+ls -a | grep -q '^\.budgetx-tmp-' && bad "temporary files left under ulimit -f" || ok
+# a temporary file of a dead run is removed by the next run there
+sh -c 'exit 0' & dead=$!
+wait $dead
+: >".budgetx-tmp-$dead-XYZabc"
+: >".budgetx-tmp-1-XYZabc" # pid 1 lives: not ours to remove
+expect 0 "" "$bin" convert --lang en --to html -o page.html in.xml
+[ ! -e ".budgetx-tmp-$dead-XYZabc" ] && [ -e ".budgetx-tmp-1-XYZabc" ] && ok || bad "stale temporary file handling"
+rm -f ".budgetx-tmp-1-XYZabc"
+
 echo "bundle: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1274,7 +1274,7 @@ static void test_reader_rejects_bomb_of_entries_under_the_floor(void)
     free(b.p);
 }
 
-static int count_sink(void *arg, const unsigned char *data, size_t len)
+static int count_sink(void *arg, const void *data, size_t len)
 {
     size_t *seen = arg;
 
@@ -1285,7 +1285,7 @@ static int count_sink(void *arg, const unsigned char *data, size_t len)
     return BX_OK;
 }
 
-static int stop_sink(void *arg, const unsigned char *data, size_t len)
+static int stop_sink(void *arg, const void *data, size_t len)
 {
     (void)arg;
     (void)data;
