@@ -154,8 +154,8 @@ static int parse_opt(int c, struct copts *o, char **argv)
         errno = 0;
         o->lib.limits.max_bytes = strtoull(optarg, &end, 10);
         /* strtoull() takes "-1" as 2^64 - 1: no limit at all */
-        if (*end != '\0' || end == optarg || optarg[0] == '-' ||
-            errno != 0 || o->lib.limits.max_bytes == 0) {
+        if (*end != '\0' || end == optarg || optarg[0] == '-' || errno != 0 ||
+            o->lib.limits.max_bytes == 0) {
             return cli_usage_error("convert", "invalid size", optarg);
         }
         break;
@@ -471,8 +471,7 @@ static int check_stems(char **files, int n)
  * device and inode, so "./a.html", a hard link or a path through a
  * symbolic link are caught too.
  */
-static int refuse_overwriting_inputs(const struct copts *o, char **files,
-                                     int n)
+static int refuse_overwriting_inputs(const struct copts *o, char **files, int n)
 {
     const char *ext = ".html";
     const char *dest;
