@@ -5,10 +5,10 @@
 
 #include "cli.h"
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -180,23 +180,21 @@ int cli_same_file(const char *a, const char *b)
 
 int cli_has_extension(const char *path)
 {
+    static const char *const exts[] = {"csv", "html", "htm", "json", "xml",
+                                       "txt", "zip",  "gz",  "xlsx", "xls"};
     const char *base = strrchr(path, '/');
     const char *dot;
-    size_t n;
     size_t i;
-    int letter = 0;
 
     base = base != NULL ? base + 1 : path;
     dot = strrchr(base, '.');
     if (dot == NULL || dot == base) {
         return 0;
     }
-    n = strlen(dot + 1);
-    for (i = 0; i < n; i++) {
-        if (!isalnum((unsigned char)dot[1 + i])) {
-            return 0;
+    for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+        if (strcasecmp(dot + 1, exts[i]) == 0) {
+            return 1;
         }
-        letter = letter || isalpha((unsigned char)dot[1 + i]);
     }
-    return n >= 1 && n <= 5 && letter;
+    return 0;
 }

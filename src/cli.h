@@ -50,8 +50,9 @@ int cli_write_stdout(const char *data, size_t len);
 int cli_same_file(const char *a, const char *b);
 
 /*
- * Non-zero when the last component of 'path' ends in what looks like a
- * file extension (".csv", ".html"): a name for a file, not a directory.
+ * Non-zero when the last component of 'path' ends in the extension of a
+ * file format (".csv", ".html", ".json", ".xml", ".zip"...): a name for a
+ * file, not a directory.
  */
 int cli_has_extension(const char *path);
 
