@@ -37,10 +37,12 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
         chk->result.schema_valid = chk->sub->schema_valid;
     }
     if (rc == BX_OK && chk->sub->schema_valid == 1 && !ctx->opts.no_rules) {
-        rc = bx_rules_check(ctx, chk->sub, &chk->diags);
+        rc = bx_rules_check_coverage(ctx, chk->sub, &chk->diags,
+                                     &chk->coverage);
         if (rc == BX_OK) {
             bx_rules_ruleset(ctx, chk->sub, &chk->result.ruleset_id,
                              &chk->result.ruleset_version);
+            chk->result.coverage = &chk->coverage;
         }
     }
     if (xmlio_nomem_count() != nomem) {
@@ -88,6 +90,7 @@ void bx_check_release(struct bx_check *chk)
 {
     bx_submission_free(chk->sub);
     bx_diags_release(&chk->diags);
+    bx_coverage_release(&chk->coverage);
     memset(chk, 0, sizeof(*chk));
 }
 

@@ -4,7 +4,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,136 +12,99 @@
 #include "cli.h"
 #include "cmd.h"
 
-static const char verify_help[] =
-    "usage: budgetx verify [options] BUNDLE...\n"
-    "\n"
-    "Read each bundle strictly (paths, duplicates, links, encryption,\n"
-    "sizes, CRCs, compression ratios), compare it with its manifest\n"
-    "(every file listed, present, of the listed size and SHA-256 and SM3\n"
-    "digests), check its signature, then re-validate every submission with\n"
-    "the current schema and rules, say whether the recorded verdict still\n"
-    "holds, and render its renditions again to compare them byte for byte.\n"
-    "\n"
-    "options:\n"
-    "  --trust FILE          require a signature by this certificate or\n"
-    "                        public key (PEM); repeatable: any one will do\n"
-    "  --lang zh|en          language of messages\n"
-    "  --format FORMAT       text (default) or json\n"
-    "  --fail-on SEVERITY    error (default), warning or info\n"
-    "  --data-dir DIR        where schemas/ and xslt/ are\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "exit codes: 0 every bundle intact and accepted, 1 a bundle altered\n"
-    "or a submission rejected, 2 usage, 3 a bundle unreadable or not a\n"
-    "zip we accept, 4 internal error\n";
-
-static const char unpack_help[] =
-    "usage: budgetx unpack [options] BUNDLE -o DIR\n"
-    "\n"
-    "Verify BUNDLE (as budgetx verify does) and, when it is intact,\n"
-    "extract it into DIR, all or nothing: into a temporary directory next\n"
-    "to DIR, renamed to DIR at the end.  Nothing is ever written outside.\n"
-    "\n"
-    "options:\n"
-    "  -o, --output DIR      target directory (required; must not exist\n"
-    "                        or be empty)\n"
-    "  --force               replace a directory holding an unpacked bundle\n"
-    "  --trust FILE          require a signature by this certificate or\n"
-    "                        public key (PEM); repeatable\n"
-    "  --lang zh|en          language of messages\n"
-    "  --data-dir DIR        where schemas/ and xslt/ are\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "exit codes: 0 extracted (and accepted), 1 not intact or a submission\n"
-    "rejected (an intact bundle is still extracted), 2 usage, 3 unreadable\n"
-    "bundle, or extraction failed (the target exists, is read-only or\n"
-    "full; the bundle's own verdict is printed apart), 4 internal error\n";
+enum { OPT_OUTPUT = CLI_OPT_OWN, OPT_FORCE, OPT_FORMAT, OPT_TRUST };
 
 #define MAX_TRUST 16
 
+/* --trust, shared by verify and unpack */
+#define ENTRY_TRUST                                                                   \
+    {                                                                                 \
+        OPT_TRUST, 0, "trust", "FILE", "@file",                                       \
+            "require a signature by this certificate or\npublic key (PEM); "          \
+            "repeatable: any one\nwill do",                                           \
+            "要求由此证书或公钥（PEM）签名；\n可重复，任一即可" \
+    }
+
+static const struct cli_option verify_options[] = {
+    ENTRY_TRUST,
+    CLI_ENTRY_LANG("language of messages", "消息语言"),
+    {OPT_FORMAT, 0, "format", "FORMAT", "text json", "text (default) or json",
+     "text（默认）或 json"},
+    CLI_ENTRY_FAIL_ON,
+    CLI_ENTRY_DATA_DIR,
+    CLI_ENTRY_END};
+
+static const struct cli_option unpack_options[] = {
+    {OPT_OUTPUT, 'o', "output", "DIR", "@dir",
+     "target directory (required; must not exist\nor be empty)",
+     "目标目录（必需；不得存在或须为空）"},
+    {OPT_FORCE, 0, "force", NULL, NULL,
+     "replace a directory holding an unpacked bundle",
+     "替换存放已解包提交包的目录"},
+    ENTRY_TRUST,
+    CLI_ENTRY_LANG("language of messages", "消息语言"),
+    CLI_ENTRY_DATA_DIR,
+    CLI_ENTRY_END};
+
 struct vopts {
-    const char *cmd;
+    struct cli_common c;
     const char *output;
-    const char *data_dir;
-    const char *trust[MAX_TRUST];
     int force;
-    enum bx_lang lang;
     enum bx_report_format format;
+    const char *trust[MAX_TRUST];
     struct bx_verify_opts v;
-    struct bx_options lib;
 };
 
-static int parse_args(int argc, char **argv, struct vopts *o, const char *help)
+/* verify's and unpack's own options; 0 or CLI_EXIT. */
+static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},
-        {"format", required_argument, NULL, 'm'},
-        {"fail-on", required_argument, NULL, 'F'},
-        {"lang", required_argument, NULL, 'l'},
-        {"data-dir", required_argument, NULL, 'd'},
-        {"trust", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int c;
+    struct vopts *o = data;
 
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            o->output = optarg;
-            break;
-        case 't':
-            if (o->v.ntrust == MAX_TRUST) {
-                return cli_usage_error(o->cmd, "too many --trust", optarg);
-            }
-            o->trust[o->v.ntrust++] = optarg;
-            break;
-        case 'f':
-            o->force = 1;
-            break;
-        case 'm':
-            if (strcmp(optarg, "json") == 0) {
-                o->format = BX_REPORT_JSON;
-            } else if (strcmp(optarg, "text") != 0) {
-                return cli_usage_error(o->cmd, "unknown format", optarg);
-            }
-            break;
-        case 'F':
-            if (cli_parse_severity(optarg, &o->v.fail_on) != 0) {
-                return cli_usage_error(o->cmd, "unknown severity", optarg);
-            }
-            break;
-        case 'l':
-            if (cli_parse_lang(optarg, &o->lang) != 0) {
-                return cli_usage_error(o->cmd, "unknown language", optarg);
-            }
-            break;
-        case 'd':
-            o->data_dir = optarg;
-            break;
-        case 'h':
-            fputs(help, stdout);
-            return BX_EXIT_OK;
-        default:
-            return cli_usage_error(o->cmd, "unknown option", argv[optind - 1]);
+    switch (id) {
+    case OPT_OUTPUT:
+        o->output = arg;
+        break;
+    case OPT_FORCE:
+        o->force = 1;
+        break;
+    case OPT_TRUST:
+        if (o->v.ntrust == MAX_TRUST) {
+            return cli_fail(p, "too many --trust", arg);
         }
+        o->trust[o->v.ntrust++] = arg;
+        break;
+    case OPT_FORMAT:
+        if (strcmp(arg, "json") == 0) {
+            o->format = BX_REPORT_JSON;
+        } else if (strcmp(arg, "text") != 0) {
+            return cli_fail(p, "unknown format", arg);
+        }
+        break;
+    default:
+        break;
     }
-    if (optind >= argc) {
-        return cli_usage_error(o->cmd, "no bundle given", NULL);
-    }
-    return -1;
+    return 0;
 }
 
-static void init_opts(struct vopts *o, const char *cmd)
+/* Parse; -1 to go on, else the exit code. */
+static int parse_args(struct cli_parser *p, struct vopts *o)
 {
+    int rc;
+
     memset(o, 0, sizeof(*o));
-    o->cmd = cmd;
-    o->lang = cli_lang_default();
+    cli_common_init(&o->c);
     o->format = BX_REPORT_TEXT;
     bx_verify_opts_init(&o->v);
     o->v.trust = o->trust;
-    bx_options_init(&o->lib);
+    rc = cli_parse(p, &o->c, own_option, o);
+    if (rc >= 0) {
+        return rc;
+    }
+    o->v.fail_on = o->c.fail_on;
+    if (p->nfiles == 0) {
+        return cli_usage_error(p->cmd->name, "no bundle given", NULL);
+    }
+    return -1;
 }
 
 /* "; signed by …" when a signature was checked. */
@@ -186,8 +148,7 @@ static void print_status(const struct bx_verify *v, enum bx_lang lang)
     print_signature(v, zh);
     if (v->extract_status != BX_OK) {
         printf(zh ? "；解包失败，未写入任何文件"
-                  : "; extraction FAILED, nothing "
-                    "written");
+                  : "; extraction FAILED, nothing written");
     }
     printf("\n");
 }
@@ -211,23 +172,24 @@ static int print_report(struct bx_verify *v, size_t n, const struct vopts *o,
     memset(&rep, 0, sizeof(rep));
     rep.files = files;
     rep.nfiles = n;
-    rep.lang = o->lang;
-    rep.fail_on = o->v.fail_on;
+    rep.lang = o->c.lang;
+    rep.fail_on = o->c.fail_on;
     if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
         cli_write_stdout(text, len) != 0) {
         rc = -1;
     }
     for (i = 0; rc == 0 && o->format == BX_REPORT_TEXT && i < n; i++) {
-        print_status(&v[i], o->lang);
+        print_status(&v[i], o->c.lang);
     }
     free(text);
     free(files);
     return rc;
 }
 
-int cmd_verify(int argc, char **argv)
+static int cmd_verify(int argc, char **argv)
 {
     struct bx_context *ctx = NULL;
+    struct cli_parser p;
     struct bx_verify *v;
     struct vopts o;
     int n;
@@ -235,22 +197,22 @@ int cmd_verify(int argc, char **argv)
     int code;
     int rc;
 
-    init_opts(&o, "verify");
-    rc = parse_args(argc, argv, &o, verify_help);
+    cli_parser_init(&p, &cmd_verify_def, argc, argv);
+    rc = parse_args(&p, &o);
     if (rc >= 0) {
         return rc;
     }
-    rc = cli_open_context(o.data_dir, &o.lib, o.lang, &ctx);
+    rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     if (rc != BX_EXIT_OK) {
         return rc;
     }
-    n = argc - optind;
+    n = p.nfiles;
     v = calloc((size_t)n, sizeof(*v));
     for (i = 0; v != NULL && i < n; i++) {
-        bx_bundle_verify_with(ctx, argv[optind + i], &o.v, &v[i]);
+        bx_bundle_verify_with(ctx, p.files[i], &o.v, &v[i]);
         code = bx_verify_exit_code(&v[i]);
         if (code == BX_EXIT_INTERNAL) {
-            cli_internal_error("verify", argv[optind + i], v[i].status);
+            cli_internal_error("verify", p.files[i], v[i].status);
         }
         rc = code > rc ? code : rc;
     }
@@ -269,33 +231,34 @@ int cmd_verify(int argc, char **argv)
     return rc;
 }
 
-int cmd_unpack(int argc, char **argv)
+static int cmd_unpack(int argc, char **argv)
 {
     struct bx_context *ctx = NULL;
+    struct cli_parser p;
     struct bx_verify v;
     struct vopts o;
     int rc;
     int urc;
 
-    init_opts(&o, "unpack");
-    rc = parse_args(argc, argv, &o, unpack_help);
+    cli_parser_init(&p, &cmd_unpack_def, argc, argv);
+    rc = parse_args(&p, &o);
     if (rc >= 0) {
         return rc;
     }
     if (o.output == NULL) {
         return cli_usage_error("unpack", "no target directory (-o DIR)", NULL);
     }
-    if (argc - optind != 1) {
+    if (p.nfiles != 1) {
         return cli_usage_error("unpack", "exactly one bundle expected", NULL);
     }
-    rc = cli_open_context(o.data_dir, &o.lib, o.lang, &ctx);
+    rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     if (rc != BX_EXIT_OK) {
         return rc;
     }
-    bx_bundle_verify_with(ctx, argv[optind], &o.v, &v);
+    bx_bundle_verify_with(ctx, p.files[0], &o.v, &v);
     rc = bx_verify_exit_code(&v);
     if (rc == BX_EXIT_INTERNAL) {
-        cli_internal_error("unpack", argv[optind], v.status);
+        cli_internal_error("unpack", p.files[0], v.status);
     }
     if (v.status == BX_OK && v.intact) {
         /* the bundle's verdict stands; a failed extraction is worse */
@@ -314,3 +277,52 @@ int cmd_unpack(int argc, char **argv)
     bx_context_free(ctx);
     return rc;
 }
+
+const struct cli_command cmd_verify_def = {
+    "verify",
+    cmd_verify,
+    "check received bundles, re-validate submissions",
+    "检查收到的提交包，重新校验提交文件",
+    "[options] BUNDLE...",
+    "Read each bundle strictly (paths, duplicates, links, encryption,\n"
+    "sizes, CRCs, compression ratios), compare it with its manifest\n"
+    "(every file listed, present, of the listed size and SHA-256 and SM3\n"
+    "digests), check its signature, then re-validate every submission with\n"
+    "the current schema and rules, say whether the recorded verdict still\n"
+    "holds, and render its renditions again to compare them byte for byte.",
+    "严格读取每个提交包（路径、重名、链接、加密、大小、CRC、压缩比），\n"
+    "与其清单核对（每个文件都已列出、存在，大小及 SHA-256、SM3 摘要\n"
+    "一致），检查签名，再用当前的模式和规则重新校验每个提交文件，说明\n"
+    "记录的结论是否仍然成立，并重新生成各呈现逐字节比较。",
+    verify_options,
+    "\nexit codes: 0 every bundle intact and accepted, 1 a bundle altered\n"
+    "(or not signed by a --trust key) or a submission rejected, 2 usage,\n"
+    "3 a bundle unreadable or not a zip we accept, 4 internal error\n",
+    "\n退出码：0 全部提交包完整且通过，1 有提交包被改动或有提交文件\n"
+    "未通过，2 用法错误，3 有提交包无法读取或不是可接受的 zip，\n"
+    "4 内部错误\n",
+    "@file",
+};
+
+const struct cli_command cmd_unpack_def = {
+    "unpack",
+    cmd_unpack,
+    "extract a verified bundle into a directory",
+    "把通过检查的提交包解压到一个目录",
+    "[options] BUNDLE -o DIR",
+    "Verify BUNDLE (as budgetx verify does) and, when it is intact,\n"
+    "extract it into DIR, all or nothing: into a temporary directory next\n"
+    "to DIR, renamed to DIR at the end.  Nothing is ever written outside.",
+    "检查 BUNDLE（同 budgetx verify），完整时解压到目录 DIR，要么全部\n"
+    "成功要么不留痕迹：先写入 DIR 旁的临时目录，最后改名为 DIR。不会\n"
+    "写到其外。",
+    unpack_options,
+    "\nexit codes: 0 extracted (and accepted), 1 not intact or a submission\n"
+    "rejected (an intact bundle is still extracted), 2 usage, 3 unreadable\n"
+    "bundle, or extraction failed (the target exists, is read-only or\n"
+    "full; the bundle's own verdict is printed apart), 4 internal error\n",
+    "\n退出码：0 已解压（且通过），1 不完整或有提交文件未通过（完整的\n"
+    "提交包仍会解压），2 用法错误，3 提交包无法读取，或解包失败（目标\n"
+    "已存在、只读或空间不足；提交包本身的结论另行给出），4 内部错误\n",
+    "@file",
+};
