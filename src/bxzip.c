@@ -565,6 +565,13 @@ static int grow_entries(struct bxzip_writer *w)
     return BX_OK;
 }
 
+int bxzip_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+
+    return n <= 0xffff && check_name(name, n) == NAME_OK;
+}
+
 /* Non-zero when 'dir' names a directory on the path 'path' (folded). */
 static int is_dir_of(const char *dir, const char *path)
 {

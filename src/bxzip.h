@@ -72,6 +72,12 @@ int bxzip_writer_finish(struct bxzip_writer *w, unsigned char **buf,
 /* Free the writer and anything not yet handed out.  NULL-safe. */
 void bxzip_writer_free(struct bxzip_writer *w);
 
+/*
+ * Non-zero when 'name' alone passes the name rules of bxzip_writer_add()
+ * (path, characters, Windows device names, trailing dots and spaces).
+ */
+int bxzip_name_ok(const char *name);
+
 /* ---------------------------------------------------------------- */
 /* Strict reader                                                     */
 /* ---------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "bxzip.h"
@@ -94,6 +95,7 @@ static int plist_add(struct plist *l, char *path, unsigned char *data,
 char *package_safe_stem(const char *path)
 {
     const char *base = strrchr(path, '/');
+    struct bx_buf prefixed;
     struct bx_buf b;
     size_t n;
     size_t i;
@@ -116,6 +118,16 @@ char *package_safe_stem(const char *path)
     }
     if (b.len == 0) {
         buf_puts(&b, "submission");
+    }
+    /* names every system can hold: no trailing dot, no device name */
+    while (b.data != NULL && b.data[b.len - 1] == '.') {
+        b.data[b.len - 1] = '_';
+    }
+    if (b.data != NULL && !bxzip_name_ok(b.data)) {
+        buf_init(&prefixed);
+        buf_printf(&prefixed, "_%s", b.data);
+        buf_release(&b);
+        b = prefixed;
     }
     return buf_take(&b, NULL);
 }
@@ -204,7 +216,8 @@ static char *unique_path(const struct plist *l, const char *dir,
         }
         clash = 0;
         for (i = 0; i < l->count; i++) {
-            if (strcmp(l->items[i].path, b.data) == 0) {
+            /* names that differ only in case collide once unpacked */
+            if (strcasecmp(l->items[i].path, b.data) == 0) {
                 clash = 1;
             }
         }

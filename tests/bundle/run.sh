@@ -328,6 +328,12 @@ mk("trail.zip", [("manifest.xml", b"<m/>"), ("report.xml.", b"1")])
 mk("reserved.zip", [("manifest.xml", b"<m/>"), ("reports/CON.xml", b"1")])
 PY
 expect 1 "ZIP-DUP" "$bin" verify --lang en umlaut.zip
+# inputs whose names would collide or be refused still make a bundle
+for n in CON.xml A.xml a.xml x..xml; do cp "$edu" "$n"; done
+expect 0 "" "$bin" bundle --lang en -o names.zip CON.xml A.xml a.xml x..xml
+expect 0 "intact; 4 submissions; accepted" "$bin" verify --lang en names.zip
+unzip -Z1 names.zip | grep -q "^submissions/_CON.xml$" && unzip -Z1 names.zip | grep -q "^submissions/a-2.xml$" \
+    && ok || bad "reserved or case-colliding stems not renamed"
 for z in nfd trail reserved; do
     expect 1 "ZIP-PATH" "$bin" verify --lang en $z.zip
 done
