@@ -337,7 +337,34 @@ static int load_manifest(struct bx_context *ctx, struct bx_verify *v,
     return v->intact ? BX_OK : BX_E_INVALID;
 }
 
-/* One <file>: present, same size, same digests. */
+/*
+ * The role a file's place gives it: a rendition moved to role "report"
+ * would escape being rendered again, so place and role must agree.
+ */
+static void check_role(struct bx_verify *v, xmlNodePtr f)
+{
+    static const char *const places[][2] = {
+        {"submissions/", "submission"},
+        {"reports/", "report"},
+        {"renditions/", "rendition"},
+    };
+    const char *path = attr(f, "path");
+    size_t k;
+
+    for (k = 0; k < sizeof(places) / sizeof(places[0]); k++) {
+        if (strncmp(path, places[k][0], strlen(places[k][0])) == 0 &&
+            strcmp(attr(f, "role"), places[k][1]) == 0) {
+            return;
+        }
+    }
+    finding(v, BX_SEV_ERROR, "BUNDLE-ROLE", path,
+            "文件的位置与清单记录的角色不符（submissions/、reports/、"
+            "renditions/）",
+            "the file's place does not match its role in the manifest "
+            "(submissions/, reports/, renditions/)");
+}
+
+/* One <file>: in its place, present, same size, same digests. */
 static void check_file(struct bx_verify *v, struct vbundle *b, xmlNodePtr f)
 {
     const char *path = attr(f, "path");
@@ -346,6 +373,7 @@ static void check_file(struct bx_verify *v, struct vbundle *b, xmlNodePtr f)
     char sm3[65];
     char size[32];
 
+    check_role(v, f);
     if (i < 0) {
         finding(v, BX_SEV_ERROR, "BUNDLE-MISSING", path,
                 "清单列出的文件不在包中",

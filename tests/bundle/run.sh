@@ -216,6 +216,11 @@ elif how == "script":
 elif how == "extra-csv":
     n = "renditions/example-county-education-bureau-2024/csv/t99-extra.csv"
     files[n] = b"a,b\n1,2\n"
+elif how == "role":
+    # the edited rendition listed as a report: not rendered again?
+    n = [n for n in files if n.endswith("/platform.xml")][0]
+    edit(n, re.search(rb"TOTAL_AMT>[0-9.]+<", files[n]).group(0),
+         b"TOTAL_AMT>99999999.00<")
 m = files["manifest.xml"].decode()
 def entry(path):
     d = files[path]
@@ -231,6 +236,9 @@ else:
                lambda g: "%s%d%s%s%s%s" % (g.group(1), len(d), g.group(2),
                    hashlib.sha256(d).hexdigest(), g.group(3),
                    hashlib.new("sm3", d).hexdigest()), m)
+if how == "role":
+    m = re.sub(r'(path="%s" )role="rendition"(.*?) format="platform"' % re.escape(n),
+               r'\1role="report"\2', m)
 files["manifest.xml"] = m.encode()
 zout = zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED)
 for name in ["manifest.xml"] + sorted(k for k in files if k != "manifest.xml"):
@@ -239,9 +247,10 @@ zout.close()
 PY
 }
 "$bin" bundle --lang en --include html,csv,json,platform -o r.zip "$edu" >/dev/null 2>&1
-for t in total script extra-csv; do
+for t in total script extra-csv role; do
     retamper $t || bad "retamper $t"
 done
+expect 1 "BUNDLE-ROLE" "$bin" verify --lang en role.zip
 expect 1 "platform.xml': does not match the rendition of submission" "$bin" verify --lang en total.zip
 expect 1 "ALTERED" "$bin" verify --lang en total.zip
 expect 1 "disclosure.html': does not match the rendition of submission" "$bin" verify --lang en script.zip
