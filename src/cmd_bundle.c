@@ -115,6 +115,7 @@ static long long source_date_epoch(void)
 static int write_bundle(const struct bopts *o, const char *name,
                         const unsigned char *zip, size_t len)
 {
+    char shown[1024];
     int rc;
 
     if (cli_is_stdio(name)) {
@@ -128,6 +129,7 @@ static int write_bundle(const struct bopts *o, const char *name,
         return BX_EXIT_IO;
     }
     rc = bx_write_file(name, zip, len, o->force);
+    name = bx_display(name, shown, sizeof(shown));
     if (rc == BX_E_IO && errno == EFBIG) {
         fprintf(stderr,
                 "budgetx bundle: cannot write '%s': the bundle is larger "
@@ -209,10 +211,7 @@ static int run(struct bx_context *ctx, char **files, int n,
             worst = name ? write_bundle(o, name, zip, len) : BX_EXIT_INTERNAL;
             rc = name ? BX_OK : BX_E_NOMEM;
         } else {
-            worst = rc == BX_E_INVALID ? BX_EXIT_INVALID
-                    : rc == BX_E_ARG   ? BX_EXIT_USAGE
-                    : rc == BX_E_IO    ? BX_EXIT_IO /* --sign KEY */
-                                       : BX_EXIT_INTERNAL;
+            worst = bx_status_exit_code(rc); /* --sign KEY unreadable: 3 */
         }
         if (worst == BX_EXIT_INTERNAL) {
             cli_internal_error("bundle", NULL, rc);

@@ -19,6 +19,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "bxzip.h"
+#include "datafiles.h"
 #include "internal.h"
 #include "package.h"
 #include "sign.h"
@@ -93,7 +94,7 @@ int bx_verify_exit_code(const struct bx_verify *v)
         return v->intact && v->accepted ? BX_EXIT_OK : BX_EXIT_INVALID;
     }
     /* BX_E_INVALID: a zip we could read, with unsafe or altered content */
-    return util_exit_for_status(v->status);
+    return bx_status_exit_code(v->status);
 }
 
 /* A finding about the bundle; 'entry' (may be NULL) is quoted escaped. */
@@ -121,40 +122,6 @@ static void finding(struct bx_verify *v, enum bx_severity sev, const char *code,
     free(safe);
     buf_release(&z);
     buf_release(&e);
-}
-
-/* ---- the manifest schema, compiled once per context ---------------- */
-
-static void free_schema(void *p)
-{
-    xmlSchemaFree(p);
-}
-
-static void quiet_schema_error(void *user, xmlErrorPtr err)
-{
-    (void)user;
-    (void)err;
-}
-
-static xmlSchemaPtr manifest_schema(struct bx_context *ctx)
-{
-    xmlSchemaParserCtxtPtr pctxt;
-    char *path;
-
-    if (ctx->package.ptr != NULL) {
-        return ctx->package.ptr;
-    }
-    path = context_path(ctx, PACKAGE_MANIFEST_XSD);
-    pctxt = path != NULL ? xmlSchemaNewParserCtxt(path) : NULL;
-    free(path);
-    if (pctxt == NULL) {
-        return NULL;
-    }
-    xmlSchemaSetParserStructuredErrors(pctxt, quiet_schema_error, NULL);
-    ctx->package.ptr = xmlSchemaParse(pctxt);
-    ctx->package.release = free_schema;
-    xmlSchemaFreeParserCtxt(pctxt);
-    return ctx->package.ptr;
 }
 
 struct mvalid {
@@ -298,6 +265,7 @@ static int load_manifest(struct bx_context *ctx, struct bx_verify *v,
     xmlSchemaPtr schema;
     struct mvalid mv;
     long m = find_entry(b, PACKAGE_MANIFEST);
+    int rc;
 
     if (m < 0) {
         finding(v, BX_SEV_ERROR, "BUNDLE-MANIFEST", NULL,
@@ -317,12 +285,10 @@ static int load_manifest(struct bx_context *ctx, struct bx_verify *v,
         v->intact = 0;
         return BX_E_INVALID;
     }
-    schema = manifest_schema(ctx);
-    if (schema == NULL) {
-        bx_diags_addf(&v->diags, BX_SEV_FATAL, "DATA-SCHEMA",
-                      PACKAGE_MANIFEST_XSD, 0, "无法编译清单的 XML 模式",
-                      "cannot compile the manifest schema");
-        return BX_E_DATA;
+    /* our schema: compiled once, its compile errors are findings */
+    rc = datafiles_schema(ctx, PACKAGE_MANIFEST_XSD, &v->diags, &schema);
+    if (rc != BX_OK) {
+        return rc;
     }
     vctxt = xmlSchemaNewValidCtxt(schema);
     if (vctxt == NULL) {
@@ -746,7 +712,7 @@ static int check_submission(struct bx_context *ctx, struct bx_verify *v,
     } else if (rc == BX_OK) {
         rc = bx_check_memory(ctx, data, len, name.data, &chk);
         merge_findings(v, &chk);
-        if (util_exit_for_status(rc) != BX_EXIT_INTERNAL) {
+        if (bx_status_exit_code(rc) != BX_EXIT_INTERNAL) {
             compare_verdict(v, s, &chk, fail_on);
             rc = check_renditions(ctx, v, b, s, chk.sub);
         }
@@ -785,7 +751,7 @@ static int revalidate(struct bx_context *ctx, struct bx_verify *v,
             continue;
         }
         rc = check_submission(ctx, v, b, s, (size_t)i, fail_on);
-        if (util_exit_for_status(rc) == BX_EXIT_INTERNAL) {
+        if (bx_status_exit_code(rc) == BX_EXIT_INTERNAL) {
             return rc;
         }
     }
