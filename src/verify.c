@@ -1090,24 +1090,21 @@ static int put_in_place(struct bx_verify *v, const char *tmp, const char *dir,
                         "cannot move the extracted files into place");
 }
 
-int bx_bundle_unpack(struct bx_verify *v, const char *dir, int force)
+/* Extract into 'dir' (no trailing '/'), all or nothing. */
+static int unpack_to(struct bx_verify *v, struct vbundle *b, const char *dir,
+                     int force)
 {
-    struct vbundle *b = v->internal;
-    char *tmp = NULL;
-    int state;
+    int state = target_state(v, dir, force);
+    char *tmp;
     int rc;
 
-    if (b == NULL || v->status != BX_OK || !v->intact) {
-        return BX_E_STATE;
-    }
-    state = target_state(v, dir, force);
     if (state < 0) {
-        return v->extract_status = state == -2 ? BX_E_IO : BX_E_EXISTS;
+        return state == -2 ? BX_E_IO : BX_E_EXISTS;
     }
     util_clean_stale(dir);
     tmp = util_tmp_template(dir);
     if (tmp == NULL) {
-        return v->extract_status = BX_E_NOMEM;
+        return BX_E_NOMEM;
     }
     if (mkdtemp(tmp) == NULL || chmod(tmp, 0777 & ~util_umask()) != 0) {
         rc = unpack_error(v, BX_E_IO, "UNPACK-DIR", dir,
@@ -1116,7 +1113,7 @@ int bx_bundle_unpack(struct bx_verify *v, const char *dir, int force)
                           "target");
         rmdir(tmp);
         free(tmp);
-        return v->extract_status = rc;
+        return rc;
     }
     rc = unpack_into(v, b, tmp);
     if (rc == BX_OK) {
@@ -1126,5 +1123,30 @@ int bx_bundle_unpack(struct bx_verify *v, const char *dir, int force)
         util_remove_tree(tmp); /* all or nothing */
     }
     free(tmp);
+    return rc;
+}
+
+int bx_bundle_unpack(struct bx_verify *v, const char *dir, int force)
+{
+    struct vbundle *b = v->internal;
+    char *trimmed;
+    size_t n;
+    int rc;
+
+    if (b == NULL || v->status != BX_OK || !v->intact) {
+        return BX_E_STATE;
+    }
+    /* "out/" names the directory "out": the temporary directory goes
+     * next to it, not inside */
+    trimmed = util_strdup(dir);
+    if (trimmed == NULL) {
+        return v->extract_status = BX_E_NOMEM;
+    }
+    n = strlen(trimmed);
+    while (n > 1 && trimmed[n - 1] == '/') {
+        trimmed[--n] = '\0';
+    }
+    rc = unpack_to(v, b, trimmed, force);
+    free(trimmed);
     return v->extract_status = rc;
 }

@@ -405,6 +405,10 @@ r=$?
 [ ! -e limited ] && ok || bad "a failed unpack left a partial target"
 ls -a | grep -q '^\.budgetx-tmp-' && bad "temporary directory left behind" || ok
 expect 0 "" "$bin" unpack --lang en zh.zip -o fresh
+expect 0 "" "$bin" unpack --lang en zh.zip -o slash/
+mkdir empty
+expect 0 "" "$bin" unpack --lang en zh.zip -o empty/
+[ -f slash/manifest.xml ] && [ -f empty/manifest.xml ] && ok || bad "unpack into DIR/"
 umask 027
 expect 0 "" "$bin" unpack --lang en zh.zip -o masked
 [ "$(stat -c %a masked)" = 750 ] && [ "$(stat -c %a masked/manifest.xml)" = 640 ] \
