@@ -259,33 +259,28 @@ expect 0 "intact; 1 submission; accepted" "$bin" verify --lang en r.zip
 # renditions made in Chinese are compared in Chinese
 "$bin" bundle --lang zh -o zh.zip "$edu" >/dev/null 2>&1
 expect 0 "intact; 1 submission; accepted" "$bin" verify --lang en zh.zip
-# a bundle from before renditionOptions was recorded is still readable
-python3 - zh.zip old.zip <<'PY'
+# edit_manifest IN OUT EXPR: rewrite the zip with manifest.xml (bytes 'd')
+# replaced by the python expression EXPR
+edit_manifest() {
+    python3 - "$1" "$2" "$3" <<'PY'
 import re, sys, zipfile
 zin = zipfile.ZipFile(sys.argv[1])
 zout = zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED)
 for n in zin.namelist():
     d = zin.read(n)
     if n == "manifest.xml":
-        d = re.sub(rb"\s*<renditionOptions[^>]*/>", b"", d)
+        d = eval(sys.argv[3])
     zout.writestr(n, d)
 zout.close()
 PY
+}
+# a bundle from before renditionOptions was recorded is still readable
+edit_manifest zh.zip old.zip 're.sub(rb"\s*<renditionOptions[^>]*/>", b"", d)'
 expect 0 "intact; 1 submission; accepted" "$bin" verify --lang en old.zip
 
 # --- a submission the manifest names but the bundle lacks (defect 8) --
-python3 - zh.zip nowhere.zip <<'PY'
-import sys, zipfile
-zin = zipfile.ZipFile(sys.argv[1])
-zout = zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED)
-for n in zin.namelist():
-    d = zin.read(n)
-    if n == "manifest.xml":
-        d = d.replace(b'<submission id="s1" path="submissions/',
-                      b'<submission id="s1" path="submissions/gone-', 1)
-    zout.writestr(n, d)
-zout.close()
-PY
+edit_manifest zh.zip nowhere.zip \
+    'd.replace(b"path=\"submissions/", b"path=\"submissions/gone-", 1)'
 expect 1 "BUNDLE-SUBMISSION" "$bin" verify --lang en nowhere.zip
 
 # --- hidden bytes: before the first entry, between entries, comment ---
@@ -454,17 +449,8 @@ if openssl genpkey -algorithm SM2 -out sm2.pem 2>/dev/null; then
         -signature sx/sig.der sx/manifest.xml >/dev/null 2>&1 && ok || bad "openssl rejects our SM2 signature"
     # a flipped byte in the manifest (digests of the others unchanged)
     for k in sm2 rsa ec; do
-        python3 - signed-$k.zip flipped-$k.zip <<'PY'
-import sys, zipfile
-zin = zipfile.ZipFile(sys.argv[1])
-zout = zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED)
-for n in zin.namelist():
-    d = zin.read(n)
-    if n == "manifest.xml":
-        d = d.replace(b"<fiscalYear>2024<", b"<fiscalYear>2025<", 1)
-    zout.writestr(n, d)
-zout.close()
-PY
+        edit_manifest signed-$k.zip flipped-$k.zip \
+            'd.replace(b"<fiscalYear>2024<", b"<fiscalYear>2025<", 1)'
         expect 1 "BUNDLE-SIGNATURE" "$bin" verify --lang en flipped-$k.zip
         expect 1 "BUNDLE-SIGNATURE" "$bin" verify --lang en --trust $k.pub flipped-$k.zip
     done
