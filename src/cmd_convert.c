@@ -374,7 +374,7 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     if (rc == BX_OK && !o->no_validate) {
         rc = bx_check_memory(ctx, out.files[0].data, out.files[0].len, path,
                              &chk);
-        code = rc != BX_OK                                   ? bx_status_exit_code(rc)
+        code = rc != BX_OK ? bx_status_exit_code(rc)
                : bx_file_accepted(&chk.result, BX_SEV_ERROR) ? BX_EXIT_OK
                                                              : BX_EXIT_INVALID;
         cli_print_diags(stderr, &chk.diags, o->c.lang);
@@ -463,8 +463,7 @@ static int prepare_dir(const char *dir)
 
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "budgetx convert: cannot create '%s': %s\n",
-                bx_display(dir, shown, sizeof(shown)),
-                strerror(errno));
+                bx_display(dir, shown, sizeof(shown)), strerror(errno));
         return BX_EXIT_IO;
     }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
