@@ -230,7 +230,12 @@ static uint64_t set_hash(const xmlNodeSetPtr set)
 
     for (i = 0; i < set->nodeNr; i++)
         h = (h ^ (uint64_t)(uintptr_t)set->nodeTab[i]) * 1099511628211u;
-    return h ^ (uint64_t)set->nodeNr;
+    h ^= (uint64_t)set->nodeNr;
+    /* a multiplication carries bits upwards only: mix the high bits down
+       before the bucket (h % 1024) is taken (splitmix64's finaliser) */
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9u;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebu;
+    return h ^ (h >> 31);
 }
 
 static struct sum_entry *sums_find(struct bx_sums *sums, uint64_t h,
