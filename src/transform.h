@@ -30,6 +30,17 @@ int transform_output_add(struct bx_output *out, const char *name,
                          const char *media_type, unsigned char *data,
                          size_t len);
 
+struct _xmlDoc;
+
+/*
+ * Run xslt/xlsx.xsl over 'doc' with 'params' under the locked security
+ * preferences (compiled once per context).  Caller frees '*res' with
+ * xmlFreeDoc().  Returns BX_OK, BX_E_DATA, BX_E_INTERNAL, BX_E_NOMEM.
+ */
+int transform_run_xlsx(struct bx_context *ctx, struct _xmlDoc *doc,
+                       const char **params, struct bx_diags *diags,
+                       struct _xmlDoc **res);
+
 /*
  * How many stylesheets 'ctx' has compiled so far (each is compiled once
  * per context, on first use).  For tests.
