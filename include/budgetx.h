@@ -92,6 +92,7 @@ struct bx_diag {
     char *computed;     /* computed value */
     char *difference;   /* printed - computed */
     char *tolerance;    /* tolerance used */
+    char *cell; /* workbook cell of a workbook-born input: "'表五'!E12" */
 };
 
 struct bx_diags {
@@ -518,6 +519,39 @@ int bx_verify_exit_code(const struct bx_verify *v);
  * BX_E_IO, BX_E_NOMEM; findings in v->diags.
  */
 int bx_bundle_unpack(struct bx_verify *v, const char *dir, int force);
+
+/* ---------------------------------------------------------------- */
+/* Workbooks (xlsx_read.c, xlsx_write.c, xlsx_note.c; docs/xlsx.md)  */
+/* ---------------------------------------------------------------- */
+
+/* What reading a workbook learnt: where each value of the document came
+ * from.  Free with bx_xlsx_import_free(). */
+struct bx_xlsx_import;
+
+/*
+ * Read the workbook at 'path' (as budgetx wrote it, then filled in and
+ * saved by Excel, WPS or LibreOffice) back into a disclosure: appends
+ * "disclosure.xml" to 'out'.  The workbook is read with the strict zip
+ * reader and every part with the untrusted XML parser; macros, encrypted
+ * or legacy workbooks are refused, external links ignored, and cells,
+ * rows or sheets that have no place in the disclosure are reported
+ * (findings carry the cell, d->cell).  The result is not validated here.
+ * '*imp' (may be NULL) receives the cell map for bx_xlsx_locate().
+ * Returns BX_OK, BX_E_IO, BX_E_PARSE (not a workbook), BX_E_LIMIT,
+ * BX_E_INVALID (refused: not a budgetx workbook, macros), BX_E_NOMEM.
+ */
+int bx_xlsx_import(struct bx_context *ctx, const char *path,
+                   struct bx_diags *diags, struct bx_output *out,
+                   struct bx_xlsx_import **imp);
+
+/*
+ * Set d->cell ("'表五 一般公共预算支出情况表'!E12") of every finding of
+ * 'diags' whose xpath names a value read from a cell.  Returns BX_OK or
+ * BX_E_NOMEM.
+ */
+int bx_xlsx_locate(const struct bx_xlsx_import *imp, struct bx_diags *diags);
+
+void bx_xlsx_import_free(struct bx_xlsx_import *imp);
 
 #ifdef __cplusplus
 }

@@ -32,8 +32,11 @@ static const char help[] =
     "  csv        one CSV file per table and index.csv, in a directory\n"
     "  json       the whole disclosure as JSON (docs/json.md)\n"
     "  platform   the provincial platform's exchange XML (amounts in yuan)\n"
+    "  xlsx       an Excel workbook, one sheet per table (docs/xlsx.md)\n"
     "formats (--from):\n"
     "  platform   the platform's exchange XML, back to a disclosure\n"
+    "  xlsx       a budgetx workbook filled in with Excel, WPS or\n"
+    "             LibreOffice, back to a disclosure\n"
     "\n"
     "options:\n"
     "  -t, --to FORMAT       convert disclosures to FORMAT\n"
@@ -269,6 +272,8 @@ static char *stem_of(const char *path)
     }
     if (n > 4 && strcmp(s + n - 4, ".xml") == 0) {
         s[n - 4] = '\0';
+    } else if (n > 5 && strcmp(s + n - 5, ".xlsx") == 0) {
+        s[n - 5] = '\0';
     }
     return s;
 }
@@ -399,11 +404,17 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     int code;
     int rc;
 
+    struct bx_xlsx_import *imp = NULL;
+
     bx_diags_init(&diags);
     bx_output_init(&out);
     memset(&chk, 0, sizeof(chk));
-    rc = bx_submission_load(ctx, path, &diags, &sub);
-    if (rc == BX_OK) {
+    if (strcmp(o->from, "xlsx") == 0) {
+        rc = bx_xlsx_import(ctx, path, &diags, &out, &imp);
+    } else {
+        rc = bx_submission_load(ctx, path, &diags, &sub);
+    }
+    if (rc == BX_OK && imp == NULL) {
         rc = bx_transform_import(ctx, sub, o->from, &o->t, &diags, &out);
     }
     code = exit_for(rc);
@@ -413,6 +424,7 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
         code = rc != BX_OK                                   ? exit_for(rc)
                : bx_file_accepted(&chk.result, BX_SEV_ERROR) ? BX_EXIT_OK
                                                              : BX_EXIT_INVALID;
+        bx_xlsx_locate(imp, &chk.diags);
         cli_print_diags(stderr, &chk.diags, o->msg_lang);
         bx_check_release(&chk);
     }
@@ -424,6 +436,7 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     cli_print_diags(stderr, &diags, o->msg_lang);
     bx_output_release(&out);
     bx_submission_free(sub);
+    bx_xlsx_import_free(imp);
     bx_diags_release(&diags);
     return code;
 }

@@ -69,6 +69,7 @@ static void diag_release(struct bx_diag *d)
     free(d->computed);
     free(d->difference);
     free(d->tolerance);
+    free(d->cell);
 }
 
 void bx_diags_release(struct bx_diags *diags)
@@ -123,6 +124,7 @@ int bx_diags_add(struct bx_diags *diags, const struct bx_diag *d)
     copy.computed = dup_field(d->computed, &failed);
     copy.difference = dup_field(d->difference, &failed);
     copy.tolerance = dup_field(d->tolerance, &failed);
+    copy.cell = dup_field(d->cell, &failed);
     if (failed) {
         diag_release(&copy);
         return BX_E_NOMEM;

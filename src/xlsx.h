@@ -67,4 +67,7 @@ int xlsx_format_number(const char *v, int decimals, char *out, size_t size);
 /* "B12" → row 12, column 2 (1-based).  Returns BX_OK or BX_E_ARG. */
 int xlsx_parse_ref(const char *ref, unsigned long *row, unsigned *col);
 
+/* Row 12, column 5 → "E12" into 'out'. */
+void xlsx_ref_format(unsigned long row, unsigned col, char *out, size_t size);
+
 #endif /* BX_XLSX_H */
