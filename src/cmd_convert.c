@@ -424,6 +424,9 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
         code = rc != BX_OK                                   ? exit_for(rc)
                : bx_file_accepted(&chk.result, BX_SEV_ERROR) ? BX_EXIT_OK
                                                              : BX_EXIT_INVALID;
+        if (code == BX_EXIT_OK && bx_diags_worst(&diags) >= BX_SEV_ERROR) {
+            code = BX_EXIT_INVALID; /* the workbook itself has errors */
+        }
         bx_xlsx_locate(imp, &chk.diags);
         cli_print_diags(stderr, &chk.diags, o->msg_lang);
         bx_check_release(&chk);

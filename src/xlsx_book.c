@@ -508,7 +508,8 @@ static int cell_value(struct xlsx_book *b, xmlNodePtr x, struct xlsx_cell *c)
     if (t != NULL && strcmp(t, "inlineStr") == 0 && child(x, "is") != NULL) {
         c->v = string_item(child(x, "is"));
         c->kind = XLSX_TEXT;
-    } else if (text == NULL) {
+    } else if (text == NULL || text[0] == '\0') {
+        /* <v/> or no <v>: empty, or a formula never computed */
         c->kind = child(x, "f") != NULL ? XLSX_FORMULA_NO_VALUE : XLSX_EMPTY;
     } else if (t != NULL && strcmp(t, "s") == 0) {
         k = strtoul((const char *)text, NULL, 10);
@@ -569,6 +570,7 @@ static int read_row(struct xlsx_book *b, unsigned s, xmlNodePtr row,
         xlsx_ref_format(c.row, c.col, c.ref, sizeof(c.ref));
         rc = cell_value(b, x, &c);
         if (rc == BX_OK && c.kind != XLSX_EMPTY) {
+            /* empty cells are not stored: a lookup finds none */
             rc = add_cell(b, &c);
         } else {
             free(c.v);
