@@ -67,6 +67,12 @@ int xlsx_format_number(const char *v, int decimals, char *out, size_t size);
 /* "B12" → row 12, column 2 (1-based).  Returns BX_OK or BX_E_ARG. */
 int xlsx_parse_ref(const char *ref, unsigned long *row, unsigned *col);
 
+/*
+ * The node after 'n' in document order within 'root' (NULL at the end):
+ * the order that numbers elements for the cell map, on both sides.
+ */
+struct _xmlNode *xlsx_next_node(struct _xmlNode *root, struct _xmlNode *n);
+
 /* Row 12, column 5 → "E12" into 'out'. */
 void xlsx_ref_format(unsigned long row, unsigned col, char *out, size_t size);
 

@@ -527,14 +527,7 @@ static int index_elements(struct reader *rd, xmlDocPtr doc)
             }
             rd->els[rd->nels++] = n;
         }
-        if (n->type == XML_ELEMENT_NODE && n->children != NULL) {
-            n = n->children;
-            continue;
-        }
-        while (n != NULL && n != root && n->next == NULL) {
-            n = n->parent;
-        }
-        n = n == root || n == NULL ? NULL : n->next;
+        n = xlsx_next_node(root, n);
     }
     return BX_OK;
 }

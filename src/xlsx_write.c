@@ -109,6 +109,17 @@ int xlsx_base64_decode(const char *text, size_t len, unsigned char **out,
 /* Numbering, running the stylesheet                                    */
 /* ------------------------------------------------------------------ */
 
+xmlNodePtr xlsx_next_node(xmlNodePtr root, xmlNodePtr n)
+{
+    if (n->type == XML_ELEMENT_NODE && n->children != NULL) {
+        return n->children;
+    }
+    while (n != NULL && n != root && n->next == NULL) {
+        n = n->parent;
+    }
+    return n == root || n == NULL ? NULL : n->next;
+}
+
 /* Give every element m:n = its ordinal in document order (root 0). */
 static int number_elements(xmlDocPtr doc)
 {
@@ -128,14 +139,7 @@ static int number_elements(xmlDocPtr doc)
                 return BX_E_NOMEM;
             }
         }
-        if (n->type == XML_ELEMENT_NODE && n->children != NULL) {
-            n = n->children;
-            continue;
-        }
-        while (n != NULL && n != root && n->next == NULL) {
-            n = n->parent;
-        }
-        n = n == root || n == NULL ? NULL : n->next;
+        n = xlsx_next_node(root, n);
     }
     return BX_OK;
 }
