@@ -120,6 +120,12 @@ int bx_diags_addf(struct bx_diags *diags, enum bx_severity sev,
                   const char *code, const char *file, long line,
                   const char *message_zh, const char *message_en);
 
+/*
+ * strerror(errnum) in 'lang': Chinese for the common file errors (ENOENT,
+ * EACCES, ENOSPC ...), else the C library's text.  Never NULL.
+ */
+const char *bx_strerror(int errnum, enum bx_lang lang);
+
 /* Message in 'lang', falling back to the other language.  Never NULL. */
 const char *bx_diag_message(const struct bx_diag *d, enum bx_lang lang);
 
@@ -279,6 +285,11 @@ struct bx_report {
     size_t nfiles;
     enum bx_lang lang;
     enum bx_severity fail_on; /* severity that makes a file rejected */
+    /* display only; zero (memset) keeps the defaults */
+    enum bx_severity min_severity; /* text, json: list no finding below it
+                                      (counts and verdicts still count) */
+    int quiet;         /* text: verdict lines and summary, no findings */
+    int verdict_lines; /* text: "FILE: accepted|rejected" per file */
 };
 
 /*

@@ -3,7 +3,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,40 +11,27 @@
 #include "cli.h"
 #include "cmd.h"
 
-static const char help[] =
-    "usage: budgetx validate [options] FILE...\n"
-    "\n"
-    "Check budget disclosure submissions (XML, or gzip-compressed XML)\n"
-    "against the disclosure schema and the business rules, and print one\n"
-    "report: a line per finding, FILE:LINE:COL: severity: [CODE] message,\n"
-    "and a summary line.  FILE '-' reads standard input.\n"
-    "\n"
-    "options:\n"
-    "  --lang zh|en          language of messages (default: from the\n"
-    "                        locale, zh for zh_*)\n"
-    "  --format FORMAT       text (default), json, xml or html\n"
-    "  --fail-on SEVERITY    error (default), warning or info: the lowest\n"
-    "                        severity that rejects a file\n"
-    "  --data-dir DIR        where schemas/ and xslt/ are (default:\n"
-    "                        $BUDGETX_DATADIR, else next to the program)\n"
-    "  --schema-only         check the schema only, not the business rules\n"
-    "  --max-size BYTES      largest input accepted, after gunzip\n"
-    "                        (default 67108864)\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "exit codes:\n"
-    "  0  every file valid\n"
-    "  1  some file invalid\n"
-    "  2  usage error\n"
-    "  3  a file unreadable or not XML\n"
-    "  4  internal error\n";
+enum { OPT_FORMAT = CLI_OPT_OWN, OPT_SCHEMA_ONLY };
+
+static const struct cli_option options[] = {
+    CLI_ENTRY_LANG("language of messages (default: from the\nlocale, zh "
+                   "for zh_*)",
+                   "消息语言（默认取自区域设置，\nzh_* 为中文）"),
+    {OPT_FORMAT, 0, "format", "FORMAT", "text json xml html",
+     "text (default), json, xml or html", "text（默认）、json、xml 或 html"},
+    CLI_ENTRY_FAIL_ON,
+    CLI_ENTRY_QUIET,
+    CLI_ENTRY_MIN_SEVERITY,
+    CLI_ENTRY_DATA_DIR,
+    {OPT_SCHEMA_ONLY, 0, "schema-only", NULL, NULL,
+     "check the schema only, not the business rules",
+     "只做模式校验，不检查业务规则"},
+    CLI_ENTRY_MAX_SIZE,
+    CLI_ENTRY_END};
 
 struct vopts {
-    enum bx_lang lang;
+    struct cli_common c;
     enum bx_report_format format;
-    enum bx_severity fail_on;
-    const char *data_dir;
-    struct bx_options lib;
 };
 
 static int parse_format(const char *s, enum bx_report_format *out)
@@ -62,63 +48,24 @@ static int parse_format(const char *s, enum bx_report_format *out)
     return -1;
 }
 
-/* Returns -1 to go on, else the exit code. */
-static int parse_args(int argc, char **argv, struct vopts *o)
+/* validate's own options; 0 or CLI_EXIT. */
+static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
 {
-    static const struct option longopts[] = {
-        {"lang", required_argument, NULL, 'l'},
-        {"format", required_argument, NULL, 'f'},
-        {"fail-on", required_argument, NULL, 'F'},
-        {"data-dir", required_argument, NULL, 'd'},
-        {"max-size", required_argument, NULL, 'm'},
-        {"schema-only", no_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    char *end;
-    int c;
+    struct vopts *o = data;
 
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'l':
-            if (cli_parse_lang(optarg, &o->lang) != 0) {
-                return cli_usage_error("validate", "unknown language", optarg);
-            }
-            break;
-        case 'f':
-            if (parse_format(optarg, &o->format) != 0) {
-                return cli_usage_error("validate", "unknown format", optarg);
-            }
-            break;
-        case 'F':
-            if (cli_parse_severity(optarg, &o->fail_on) != 0) {
-                return cli_usage_error("validate", "unknown severity", optarg);
-            }
-            break;
-        case 'd':
-            o->data_dir = optarg;
-            break;
-        case 'm':
-            o->lib.limits.max_bytes = strtoull(optarg, &end, 10);
-            if (*end != '\0' || o->lib.limits.max_bytes == 0) {
-                return cli_usage_error("validate", "invalid size", optarg);
-            }
-            break;
-        case 's':
-            o->lib.no_rules = 1;
-            break;
-        case 'h':
-            fputs(help, stdout);
-            return BX_EXIT_OK;
-        default:
-            return cli_usage_error("validate", "unknown option",
-                                   argv[optind - 1]);
+    switch (id) {
+    case OPT_FORMAT:
+        if (parse_format(arg, &o->format) != 0) {
+            return cli_fail(p, "unknown format", arg);
         }
+        break;
+    case OPT_SCHEMA_ONLY:
+        o->c.lib.no_rules = 1;
+        break;
+    default:
+        break;
     }
-    if (optind >= argc) {
-        return cli_usage_error("validate", "no input files", NULL);
-    }
-    return -1;
+    return 0;
 }
 
 /* Check every file and render the report; returns the exit code. */
@@ -144,7 +91,7 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
         bx_check_file(ctx, files[i], &checks[i]);
         bx_check_drop_document(&checks[i]);
         results[i] = checks[i].result;
-        code = bx_check_exit_code(&checks[i], o->fail_on);
+        code = bx_check_exit_code(&checks[i], o->c.fail_on);
         if (code > exit_code) {
             exit_code = code;
         }
@@ -152,8 +99,11 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
     memset(&rep, 0, sizeof(rep));
     rep.files = results;
     rep.nfiles = (size_t)nfiles;
-    rep.lang = o->lang;
-    rep.fail_on = o->fail_on;
+    rep.lang = o->c.lang;
+    rep.fail_on = o->c.fail_on;
+    rep.min_severity = o->c.min_severity;
+    rep.quiet = o->c.quiet;
+    rep.verdict_lines = 1;
     if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
         cli_write_stdout(text, len) != 0) {
         fprintf(stderr, "budgetx validate: cannot write the report\n");
@@ -168,26 +118,58 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
     return exit_code;
 }
 
-int cmd_validate(int argc, char **argv)
+static int cmd_validate(int argc, char **argv)
 {
     struct bx_context *ctx = NULL;
+    struct cli_parser p;
     struct vopts o;
     int rc;
 
-    memset(&o, 0, sizeof(o));
-    o.lang = cli_lang_default();
+    cli_common_init(&o.c);
     o.format = BX_REPORT_TEXT;
-    o.fail_on = BX_SEV_ERROR;
-    bx_options_init(&o.lib);
-    rc = parse_args(argc, argv, &o);
+    cli_parser_init(&p, &cmd_validate_def, argc, argv);
+    rc = cli_parse(&p, &o.c, own_option, &o);
     if (rc >= 0) {
         return rc;
     }
-    rc = cli_open_context(o.data_dir, &o.lib, o.lang, &ctx);
+    if (p.nfiles == 0) {
+        return cli_usage_error("validate", "no input files", NULL);
+    }
+    rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     if (rc != BX_EXIT_OK) {
         return rc;
     }
-    rc = run(ctx, argv + optind, argc - optind, &o);
+    rc = run(ctx, p.files, p.nfiles, &o);
     bx_context_free(ctx);
     return rc;
 }
+
+const struct cli_command cmd_validate_def = {
+    "validate",
+    cmd_validate,
+    "check submissions against the schema and the business rules",
+    "按模式和业务规则校验提交文件",
+    "[options] FILE...",
+    "Check budget disclosure submissions (XML, or gzip-compressed XML)\n"
+    "against the disclosure schema and the business rules, and print one\n"
+    "report: a line per finding, FILE:LINE[:COL]: severity: [CODE] message,\n"
+    "and a summary line.  FILE '-' reads standard input.",
+    "按公开文件模式和业务规则校验部门预算公开提交文件（XML 或 gzip\n"
+    "压缩的 XML），输出一份报告：每个问题一行（文件:行[:列]: 级别: [代码] "
+    "说明），\n"
+    "最后是汇总行。文件为“-”时读标准输入。",
+    options,
+    "\nexit codes:\n"
+    "  0  every file valid\n"
+    "  1  some file invalid\n"
+    "  2  usage error\n"
+    "  3  a file unreadable or not XML\n"
+    "  4  internal error\n",
+    "\n退出码：\n"
+    "  0  全部文件有效\n"
+    "  1  有文件无效\n"
+    "  2  用法错误\n"
+    "  3  有文件无法读取或不是 XML\n"
+    "  4  内部错误\n",
+    "@file",
+};

@@ -110,12 +110,27 @@ static unsigned long count_tags(const unsigned char *data, size_t len)
     return n;
 }
 
+/* Count the <row> start tags of a sheet part (any prefix). */
+static unsigned long count_rows(const unsigned char *data, size_t len)
+{
+    unsigned long n = 0;
+    size_t i;
+
+    for (i = 1; i + 4 < len; i++) {
+        n += (data[i - 1] == '<' || data[i - 1] == ':') &&
+             memcmp(data + i, "row", 3) == 0 &&
+             (data[i + 3] == ' ' || data[i + 3] == '>' || data[i + 3] == '/');
+    }
+    return n;
+}
+
 /*
  * Parse part 'name' (BX_E_STATE when absent).  Caller frees '*doc'.
  * Parts are held to XLSX_MAX_PART by the zip limits and to
  * XLSX_MAX_NODES elements before they are parsed.
  */
-static int read_part(struct xlsx_book *b, const char *name, xmlDocPtr *doc)
+static int read_part_rows(struct xlsx_book *b, const char *name, int sheet,
+                          xmlDocPtr *doc)
 {
     long i = find_entry(b, name);
     unsigned char *data = NULL;
@@ -141,9 +156,18 @@ static int read_part(struct xlsx_book *b, const char *name, xmlDocPtr *doc)
         return refuse(b, BX_SEV_FATAL, "XLSX-LIMIT", "工作簿部件元素过多",
                       msg, BX_E_LIMIT);
     }
+    if (sheet && (b->rows += count_rows(data, len)) > XLSX_MAX_ROWS) {
+        free(data);
+        return BX_E_LIMIT; /* before parsing: memory stays bounded */
+    }
     rc = xmlio_parse(data, len, label, &b->ctx->opts.limits, b->diags, doc);
     free(data);
     return rc;
+}
+
+static int read_part(struct xlsx_book *b, const char *name, xmlDocPtr *doc)
+{
+    return read_part_rows(b, name, 0, doc);
 }
 
 static int is_el(xmlNodePtr n, const char *name)
@@ -548,7 +572,7 @@ static int read_row(struct xlsx_book *b, unsigned s, xmlNodePtr row,
 
     xmlFree(r);
     *last = rn;
-    if (++b->rows > XLSX_MAX_ROWS || rn == 0 || rn > 1048576) {
+    if (rn == 0 || rn > 1048576) {
         return BX_E_LIMIT;
     }
     for (x = row->children; x != NULL && rc == BX_OK; x = x->next) {
@@ -588,7 +612,7 @@ static int read_sheet(struct xlsx_book *b, unsigned s)
     int rc = BX_OK;
 
     if (b->sheets[s].part != NULL) {
-        rc = read_part(b, b->sheets[s].part, &doc);
+        rc = read_part_rows(b, b->sheets[s].part, 1, &doc);
     }
     if (rc == BX_E_STATE || b->sheets[s].part == NULL) {
         return BX_OK; /* a chart sheet or a missing part: no cells */
