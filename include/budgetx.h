@@ -564,6 +564,28 @@ int bx_xlsx_locate(const struct bx_xlsx_import *imp, struct bx_diags *diags);
 
 void bx_xlsx_import_free(struct bx_xlsx_import *imp);
 
+/* What the blank workbook is made for. */
+struct bx_template_opts {
+    const char *profile; /* template id: schemas/xlsx/<profile>.xml */
+    int year;            /* fiscal year, 0: the skeleton's */
+    const char *dept;    /* department code, NULL: the skeleton's */
+    const char *name;    /* department name, NULL: the skeleton's */
+    const char *from;    /* a disclosure to start from instead (last
+                            year's): its rows, its amounts emptied */
+};
+
+/*
+ * The blank workbook to fill in: the layout of convert --to xlsx with
+ * every amount empty, input cells unlocked and shaded, everything else
+ * locked (sheet protection without password), a decimal check on input
+ * cells and a sheet explaining how to fill it in.  Appends
+ * "template.xlsx" to 'out'.  Returns BX_OK, BX_E_ARG (bad profile, year,
+ * or a quote in dept/name), BX_E_IO (no skeleton for the profile: a
+ * finding says to use 'from'), BX_E_PARSE, BX_E_DATA, BX_E_NOMEM.
+ */
+int bx_xlsx_template(struct bx_context *ctx, const struct bx_template_opts *o,
+                     struct bx_diags *diags, struct bx_output *out);
+
 #ifdef __cplusplus
 }
 #endif

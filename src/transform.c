@@ -41,12 +41,14 @@ enum sheet {
     SHEET_PLATFORM,
     SHEET_IMPORT,
     SHEET_XLSX,
+    SHEET_XLSX_BLANK,
     SHEET_COUNT
 };
 
 static const char *const sheet_files[SHEET_COUNT] = {
     "xslt/html.xsl", "xslt/csv.xsl", "xslt/json.xsl", "xslt/platform.xsl",
-    "xslt/platform-import.xsl", "xslt/xlsx.xsl"};
+    "xslt/platform-import.xsl", "xslt/xlsx.xsl",
+    "xslt/xlsx-blank.xsl"};
 
 #define MEDIA_HTML "text/html; charset=utf-8"
 #define MEDIA_CSV "text/csv; charset=utf-8"
@@ -382,11 +384,12 @@ static int apply(struct bx_context *ctx, enum sheet which, xmlDocPtr doc,
     return rc;
 }
 
-int transform_run_xlsx(struct bx_context *ctx, xmlDocPtr doc,
+int transform_run_xlsx(struct bx_context *ctx, int blank, xmlDocPtr doc,
                        const char **params, struct bx_diags *diags,
                        xmlDocPtr *res)
 {
-    return apply(ctx, SHEET_XLSX, doc, params, diags, res);
+    return apply(ctx, blank ? SHEET_XLSX_BLANK : SHEET_XLSX, doc, params,
+                 diags, res);
 }
 
 /* Serialise 'res' with the output method of 'which' into malloc memory. */

@@ -33,11 +33,12 @@ int transform_output_add(struct bx_output *out, const char *name,
 struct _xmlDoc;
 
 /*
- * Run xslt/xlsx.xsl over 'doc' with 'params' under the locked security
- * preferences (compiled once per context).  Caller frees '*res' with
- * xmlFreeDoc().  Returns BX_OK, BX_E_DATA, BX_E_INTERNAL, BX_E_NOMEM.
+ * Run xslt/xlsx.xsl ('blank' 1: xslt/xlsx-blank.xsl) over 'doc' with
+ * 'params' under the locked security preferences (compiled once per
+ * context).  Caller frees '*res' with xmlFreeDoc().  Returns BX_OK,
+ * BX_E_DATA, BX_E_INTERNAL, BX_E_NOMEM.
  */
-int transform_run_xlsx(struct bx_context *ctx, struct _xmlDoc *doc,
+int transform_run_xlsx(struct bx_context *ctx, int blank, struct _xmlDoc *doc,
                        const char **params, struct bx_diags *diags,
                        struct _xmlDoc **res);
 

@@ -20,6 +20,7 @@
 #include "bxzip.h"
 #include "internal.h"
 #include "transform.h"
+#include "xmlio.h"
 
 #define META_NS "urn:budgetx:xslt:meta"
 #define MAIN_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -371,7 +372,7 @@ int xlsx_build(struct bx_context *ctx, xmlDocPtr doc, const unsigned char *src,
         rc = number_elements(copy);
     }
     if (rc == BX_OK) {
-        rc = transform_run_xlsx(ctx, copy, params, diags, &res);
+        rc = transform_run_xlsx(ctx, 0, copy, params, diags, &res);
     }
     if (rc == BX_OK) {
         rc = pack(res, src, srclen, mtime, zip, ziplen);
@@ -412,5 +413,125 @@ int xlsx_write(struct bx_context *ctx, struct bx_submission *sub,
         rc = transform_output_add(out, "disclosure.xlsx", XLSX_MEDIA_TYPE,
                                   zip, len);
     }
+    return rc;
+}
+
+/* The skeleton: o->from, else schemas/xlsx/<profile>.xml. */
+static int skeleton(struct bx_context *ctx, const struct bx_template_opts *o,
+                    struct bx_diags *diags, struct bx_submission **sub)
+{
+    struct bx_buf rel;
+    const char *p;
+    char *path;
+    int rc;
+
+    if (o->from != NULL) {
+        return bx_submission_load(ctx, o->from, diags, sub);
+    }
+    for (p = o->profile; p != NULL && *p != '\0'; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '-')) {
+            break;
+        }
+    }
+    if (o->profile == NULL || o->profile[0] == '\0' || *p != '\0') {
+        return BX_E_ARG;
+    }
+    buf_init(&rel);
+    buf_printf(&rel, "schemas/xlsx/%s.xml", o->profile);
+    path = rel.data != NULL ? context_path(ctx, rel.data) : NULL;
+    buf_release(&rel);
+    if (path == NULL) {
+        return BX_E_NOMEM;
+    }
+    rc = bx_submission_load(ctx, path, diags, sub);
+    if (rc == BX_E_IO) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "TEMPLATE-NO-SKELETON", o->profile,
+                      0, "该模板没有空白工作簿骨架：请用 --from 指定上年的公开文件",
+                      "no blank workbook for this profile: give last year's "
+                      "disclosure with --from FILE");
+    } else if (rc != BX_OK) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "TEMPLATE-NO-SKELETON", path, 0,
+                      "空白工作簿骨架损坏", "blank workbook skeleton broken");
+        rc = BX_E_DATA;
+    }
+    free(path);
+    return rc;
+}
+
+/* The blank document of the template, as bytes and parsed again. */
+static int blank_doc(struct bx_context *ctx, struct bx_submission *sub,
+                     const struct bx_template_opts *o, struct bx_diags *diags,
+                     xmlChar **mem, int *len, xmlDocPtr *doc)
+{
+    char year[16];
+    struct bx_buf dept;
+    struct bx_buf name;
+    const char *params[] = {"year", year, "dept", NULL, "name", NULL, NULL};
+    xmlDocPtr res = NULL;
+    int rc;
+
+    *mem = NULL;
+    *doc = NULL;
+    buf_init(&dept);
+    buf_init(&name);
+    snprintf(year, sizeof(year), o->year > 0 ? "'%d'" : "''", o->year);
+    /* quotes cannot reach an XPath literal: codes and names are checked */
+    buf_printf(&dept, "'%s'", o->dept != NULL ? o->dept : "");
+    buf_printf(&name, "'%s'", o->name != NULL ? o->name : "");
+    params[3] = dept.data;
+    params[5] = name.data;
+    rc = dept.failed || name.failed ? BX_E_NOMEM
+                                    : transform_run_xlsx(ctx, 1, sub->doc,
+                                                         params, diags, &res);
+    if (rc == BX_OK) {
+        xmlDocDumpMemoryEnc(res, mem, len, "UTF-8");
+        rc = *mem != NULL ? xmlio_parse(*mem, (size_t)*len, "template",
+                                        &ctx->opts.limits, diags, doc)
+                          : BX_E_NOMEM;
+    }
+    xmlFreeDoc(res);
+    buf_release(&dept);
+    buf_release(&name);
+    return rc;
+}
+
+static int quote_free(const char *s)
+{
+    return s == NULL || (strchr(s, '\'') == NULL && strchr(s, '"') == NULL);
+}
+
+int bx_xlsx_template(struct bx_context *ctx, const struct bx_template_opts *o,
+                     struct bx_diags *diags, struct bx_output *out)
+{
+    struct bx_submission *sub = NULL;
+    xmlDocPtr doc = NULL;
+    xmlChar *mem = NULL;
+    unsigned char *zip = NULL;
+    size_t ziplen = 0;
+    int len = 0;
+    int64_t when;
+    int rc;
+
+    if (!quote_free(o->dept) || !quote_free(o->name) ||
+        (o->year != 0 && (o->year < 1980 || o->year > 2100))) {
+        return BX_E_ARG;
+    }
+    rc = skeleton(ctx, o, diags, &sub);
+    if (rc == BX_OK) {
+        rc = blank_doc(ctx, sub, o, diags, &mem, &len, &doc);
+    }
+    if (rc == BX_OK) {
+        when = util_days_from_civil(o->year > 0 ? o->year : 1980, 1, 1) * 86400;
+        rc = xlsx_build(ctx, doc, mem, (size_t)len, 1, when, diags, &zip,
+                        &ziplen);
+    }
+    if (rc == BX_OK) {
+        rc = transform_output_add(out, "template.xlsx", XLSX_MEDIA_TYPE, zip,
+                                  ziplen);
+    }
+    xmlFree(mem);
+    xmlFreeDoc(doc);
+    bx_submission_free(sub);
     return rc;
 }

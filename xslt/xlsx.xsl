@@ -127,6 +127,14 @@
   <xsl:variable name="info-rows-rtf">
     <m:r k="title" v="{$meta/bx:title}"/>
     <m:r/>
+    <xsl:if test="$tpl">
+      <m:r k="head" v="填表说明"/>
+      <m:r k="text" v="1. 只在着色（浅黄）的金额单元格中填写数字，单位见各表表头的“单位”；其余单元格已锁定（工作表保护，无密码）。"/>
+      <m:r k="text" v="2. 金额按表中显示的小数位数读回；空单元格表示未填（不是 0），为 0 的请填 0。"/>
+      <m:r k="text" v="3. 可以使用公式，保存时 Excel、WPS 或 LibreOffice 会保存计算结果；请勿增删行列、改名或删除工作表（隐藏的工作表 _bx 记录各单元格对应的数据）。"/>
+      <m:r k="text" v="4. 填好后运行：budgetx convert --from xlsx 本工作簿.xlsx -o 公开文件.xml，再按提示修改。"/>
+      <m:r/>
+    </xsl:if>
     <m:r l="财政区划代码" v="{$meta/bx:mofDivCode}" code="1"/>
     <m:r l="预算年度" v="{$meta/bx:fiscalYear}" code="1"/>
     <m:r l="部门代码" v="{$meta/bx:department/@code}" code="1"/>
@@ -627,9 +635,34 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- Template: data-validation lists for code columns (none yet). -->
+  <!-- Template: every input cell takes a decimal number (or nothing). -->
   <xsl:template name="validations">
     <xsl:param name="g"/>
+    <xsl:variable name="refs">
+      <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
+        <xsl:variable name="r" select="position() + 2"/>
+        <xsl:for-each select="*">
+          <xsl:if test="starts-with(., $tok)">
+            <xsl:text> </xsl:text>
+            <xsl:call-template name="col">
+              <xsl:with-param name="i" select="position()"/>
+            </xsl:call-template>
+            <xsl:value-of select="$r"/>
+          </xsl:if>
+        </xsl:for-each>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:if test="normalize-space($refs) != ''">
+      <dataValidations xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+          count="1">
+        <dataValidation type="decimal" operator="between" allowBlank="1"
+            showErrorMessage="1" errorTitle="金额" sqref="{normalize-space($refs)}"
+            error="请输入数字（金额单位见表头“单位”），不要输入文字或千分位以外的符号">
+          <formula1>-1000000000000</formula1>
+          <formula2>1000000000000</formula2>
+        </dataValidation>
+      </dataValidations>
+    </xsl:if>
   </xsl:template>
 
 </xsl:stylesheet>
