@@ -564,6 +564,30 @@ int bx_xlsx_locate(const struct bx_xlsx_import *imp, struct bx_diags *diags);
 
 void bx_xlsx_import_free(struct bx_xlsx_import *imp);
 
+/*
+ * The annotated workbook: the workbook of 'sub' (convert --to xlsx) with
+ * every finding of 'findings' as a comment on its cell (the cell of the
+ * value its xpath names, or d->cell), the cell shaded by the worst
+ * severity, and a sheet 问题清单 listing the findings, each linked to its
+ * cell.  Messages in 'lang'.  Appends "report.xlsx" to 'out'.  Returns
+ * BX_OK, BX_E_STATE (no document), BX_E_DATA, BX_E_INTERNAL, BX_E_NOMEM.
+ */
+int bx_xlsx_annotate(struct bx_context *ctx, struct bx_submission *sub,
+                     const struct bx_diags *findings, enum bx_lang lang,
+                     struct bx_diags *diags, struct bx_output *out);
+
+/*
+ * Check the workbook at 'path' like bx_check_file() checks XML: read it
+ * back (bx_xlsx_import()), validate the disclosure it gives, and set the
+ * cell of every finding.  The workbook's own findings come first in
+ * chk->diags.  Returns like bx_check_file().
+ */
+int bx_check_workbook(struct bx_context *ctx, const char *path,
+                      struct bx_check *chk);
+
+/* Non-zero when the file at 'path' starts like a zip (an .xlsx). */
+int bx_is_workbook(const char *path);
+
 /* What the blank workbook is made for. */
 struct bx_template_opts {
     const char *profile; /* template id: schemas/xlsx/<profile>.xml */

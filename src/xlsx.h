@@ -73,6 +73,14 @@ int xlsx_parse_ref(const char *ref, unsigned long *row, unsigned *col);
  */
 struct _xmlNode *xlsx_next_node(struct _xmlNode *root, struct _xmlNode *n);
 
+/*
+ * The element a location path of xmlio_node_path() names in 'doc'
+ * ("/bx:disclosure/bx:tables/bx:x/bx:func[3]/@basic"); 'attr' receives
+ * the attribute name ("" for none).  NULL when nothing matches.
+ */
+struct _xmlNode *xlsx_resolve(struct _xmlDoc *doc, const char *xpath,
+                              char *attr, size_t size);
+
 /* Row 12, column 5 → "E12" into 'out'. */
 void xlsx_ref_format(unsigned long row, unsigned col, char *out, size_t size);
 

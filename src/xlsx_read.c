@@ -716,13 +716,8 @@ int bx_xlsx_import(struct bx_context *ctx, const char *path,
 /* Locating findings                                                    */
 /* ------------------------------------------------------------------ */
 
-/*
- * The node a location path of xmlio_node_path() names in 'doc'
- * ("/bx:disclosure/bx:tables/bx:x/bx:func[3]/@basic"); '*attr' receives
- * the attribute name or NULL.  NULL when nothing matches.
- */
-static xmlNodePtr resolve(xmlDocPtr doc, const char *xpath, char *attr,
-                          size_t size)
+xmlNodePtr xlsx_resolve(xmlDocPtr doc, const char *xpath, char *attr,
+                        size_t size)
 {
     xmlNodePtr cur = (xmlNodePtr)doc;
     xmlNodePtr c;
@@ -803,7 +798,7 @@ int bx_xlsx_locate(const struct bx_xlsx_import *imp, struct bx_diags *diags)
         if (d->xpath == NULL || d->cell != NULL) {
             continue;
         }
-        el = resolve(imp->doc, d->xpath, attr, sizeof(attr));
+        el = xlsx_resolve(imp->doc, d->xpath, attr, sizeof(attr));
         cell = el != NULL ? cell_of(imp, el, attr) : NULL;
         if (cell != NULL) {
             d->cell = util_strdup(cell);
@@ -813,4 +808,81 @@ int bx_xlsx_locate(const struct bx_xlsx_import *imp, struct bx_diags *diags)
         }
     }
     return BX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checking a workbook                                                  */
+/* ------------------------------------------------------------------ */
+
+int bx_is_workbook(const char *path)
+{
+    unsigned char head[4];
+    FILE *fp = strcmp(path, "-") != 0 ? fopen(path, "rb") : NULL;
+    int yes;
+
+    if (fp == NULL) {
+        return 0;
+    }
+    yes = fread(head, 1, 4, fp) == 4 && memcmp(head, "PK\003\004", 4) == 0;
+    fclose(fp);
+    return yes;
+}
+
+/* 'first' then the findings of 'chk', into chk->diags. */
+static int prepend(struct bx_check *chk, const struct bx_diags *first)
+{
+    struct bx_diags all;
+    size_t i;
+    int rc = BX_OK;
+
+    bx_diags_init(&all);
+    for (i = 0; rc == BX_OK && i < first->count; i++) {
+        rc = bx_diags_add(&all, &first->items[i]);
+    }
+    for (i = 0; rc == BX_OK && i < chk->diags.count; i++) {
+        rc = bx_diags_add(&all, &chk->diags.items[i]);
+    }
+    if (rc != BX_OK) {
+        bx_diags_release(&all);
+        return rc;
+    }
+    bx_diags_release(&chk->diags);
+    chk->diags = all;
+    chk->result.diags = &chk->diags;
+    return BX_OK;
+}
+
+int bx_check_workbook(struct bx_context *ctx, const char *path,
+                      struct bx_check *chk)
+{
+    struct bx_xlsx_import *imp = NULL;
+    struct bx_diags wd;
+    struct bx_output out;
+    int rc;
+
+    bx_diags_init(&wd);
+    bx_output_init(&out);
+    rc = bx_xlsx_import(ctx, path, &wd, &out, &imp);
+    if (rc == BX_OK) {
+        rc = bx_check_memory(ctx, out.files[0].data, out.files[0].len, path,
+                             chk);
+        if (bx_xlsx_locate(imp, &chk->diags) != BX_OK && rc == BX_OK) {
+            rc = BX_E_NOMEM;
+        }
+    } else {
+        memset(chk, 0, sizeof(*chk));
+        bx_diags_init(&chk->diags);
+        chk->result.path = path;
+        chk->result.schema_valid = -1;
+        chk->result.diags = &chk->diags;
+        chk->status = rc;
+        chk->result.status = rc;
+    }
+    if (prepend(chk, &wd) != BX_OK && rc == BX_OK) {
+        rc = BX_E_NOMEM;
+    }
+    bx_xlsx_import_free(imp);
+    bx_output_release(&out);
+    bx_diags_release(&wd);
+    return rc;
 }

@@ -20,6 +20,7 @@
 #include "bxzip.h"
 #include "internal.h"
 #include "transform.h"
+#include "xlsx_cells.h"
 #include "xmlio.h"
 
 #define META_NS "urn:budgetx:xslt:meta"
@@ -352,27 +353,51 @@ static int pack(xmlDocPtr res, const unsigned char *src, size_t srclen,
     return rc;
 }
 
+/* Run xlsx.xsl over the numbered copy 'copy' (stamp from 'mtime'). */
+static int run_sheet(struct bx_context *ctx, xmlDocPtr copy, int template,
+                     int annotate, int64_t mtime, struct bx_diags *diags,
+                     xmlDocPtr *res)
+{
+    char stamp[40];
+    struct tm tm;
+    time_t t = (time_t)mtime;
+    const char *params[] = {"stamp",
+                            stamp,
+                            "template",
+                            template ? "'1'" : "'0'",
+                            "annotate",
+                            annotate ? "'1'" : "'0'",
+                            NULL};
+
+    gmtime_r(&t, &tm);
+    strftime(stamp, sizeof(stamp), "'%Y-%m-%dT%H:%M:%SZ'", &tm);
+    return transform_run_xlsx(ctx, 0, copy, params, diags, res);
+}
+
+/* A numbered copy of 'doc'.  NULL on ENOMEM. */
+static xmlDocPtr numbered_copy(xmlDocPtr doc)
+{
+    xmlDocPtr copy = xmlCopyDoc(doc, 1);
+
+    if (copy == NULL || xmlDocGetRootElement(copy) == NULL ||
+        number_elements(copy) != BX_OK) {
+        xmlFreeDoc(copy);
+        return NULL;
+    }
+    return copy;
+}
+
 int xlsx_build(struct bx_context *ctx, xmlDocPtr doc, const unsigned char *src,
                size_t srclen, int template, int64_t mtime,
                struct bx_diags *diags, unsigned char **zip, size_t *ziplen)
 {
-    xmlDocPtr copy = xmlCopyDoc(doc, 1);
+    xmlDocPtr copy = numbered_copy(doc);
     xmlDocPtr res = NULL;
-    char stamp[40];
-    struct tm tm;
-    time_t t = (time_t)mtime;
-    const char *params[] = {"stamp", stamp, "template",
-                            template ? "'1'" : "'0'", NULL};
-    int rc = BX_E_NOMEM;
+    int rc = copy != NULL ? BX_OK : BX_E_NOMEM;
 
     *zip = NULL;
-    gmtime_r(&t, &tm);
-    strftime(stamp, sizeof(stamp), "'%Y-%m-%dT%H:%M:%SZ'", &tm);
-    if (copy != NULL && xmlDocGetRootElement(copy) != NULL) {
-        rc = number_elements(copy);
-    }
     if (rc == BX_OK) {
-        rc = transform_run_xlsx(ctx, 0, copy, params, diags, &res);
+        rc = run_sheet(ctx, copy, template, 0, mtime, diags, &res);
     }
     if (rc == BX_OK) {
         rc = pack(res, src, srclen, mtime, zip, ziplen);
@@ -533,5 +558,158 @@ int bx_xlsx_template(struct bx_context *ctx, const struct bx_template_opts *o,
     xmlFree(mem);
     xmlFreeDoc(doc);
     bx_submission_free(sub);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The annotated workbook                                               */
+/* ------------------------------------------------------------------ */
+
+/* The cell of element 'n' (attribute 'a', else its first) in the map of
+ * 'res': sets 's' and 'r' (xmlFree) or leaves them NULL. */
+static void find_cell(xmlDocPtr res, const xmlChar *n, const char *a,
+                      xmlChar **s, xmlChar **r)
+{
+    xmlNodePtr m;
+    xmlChar *mn;
+    xmlChar *ma;
+    int exact;
+
+    for (m = xmlDocGetRootElement(res)->children; m != NULL; m = m->next) {
+        if (!is_meta(m, "map")) {
+            continue;
+        }
+        mn = xmlGetProp(m, BAD_CAST "n");
+        ma = xmlGetProp(m, BAD_CAST "a");
+        exact = ma != NULL && strcmp((const char *)ma, a) == 0;
+        if (mn != NULL && xmlStrEqual(mn, n) && (exact || *s == NULL)) {
+            xmlFree(*s);
+            xmlFree(*r);
+            *s = xmlGetProp(m, BAD_CAST "s");
+            *r = xmlGetProp(m, BAD_CAST "r");
+        }
+        xmlFree(mn);
+        xmlFree(ma);
+        if (exact && *s != NULL) {
+            return;
+        }
+    }
+}
+
+/* Split "'sheet'!E12" (quotes doubled inside) into 's' and 'r'. */
+static void split_cell(const char *cell, xmlChar **s, xmlChar **r)
+{
+    struct bx_buf b;
+    const char *p = cell + 1;
+    char *name;
+
+    if (cell[0] != '\'') {
+        return;
+    }
+    buf_init(&b);
+    buf_puts(&b, "");
+    while (*p != '\0' && !(p[0] == '\'' && p[1] != '\'')) {
+        p += p[0] == '\'' ? 1 : 0; /* a doubled quote */
+        buf_append(&b, p, 1);
+        p++;
+    }
+    name = buf_take(&b, NULL);
+    if (name != NULL && p[0] == '\'' && p[1] == '!') {
+        *s = xmlStrdup(BAD_CAST name);
+        *r = xmlStrdup(BAD_CAST(p + 2));
+    }
+    free(name);
+}
+
+/* One <m:f> for finding 'd' under 'box'. */
+static int add_finding(xmlNodePtr box, xmlDocPtr copy, xmlDocPtr res,
+                       const struct bx_diag *d, enum bx_lang lang)
+{
+    xmlNodePtr f = xmlNewChild(box, box->ns, BAD_CAST "f", NULL);
+    xmlNodePtr el = NULL;
+    xmlChar *n = NULL;
+    xmlChar *s = NULL;
+    xmlChar *r = NULL;
+    char attr[128] = "";
+    char line[32];
+    char *cell = NULL;
+
+    if (f == NULL) {
+        return BX_E_NOMEM;
+    }
+    if (d->cell != NULL) {
+        split_cell(d->cell, &s, &r);
+    } else if (d->xpath != NULL) {
+        el = xlsx_resolve(copy, d->xpath, attr, sizeof(attr));
+        n = el != NULL ? xmlGetNsProp(el, BAD_CAST "n", BAD_CAST META_NS)
+                       : NULL;
+        if (n != NULL) {
+            find_cell(res, n, attr, &s, &r);
+        }
+    }
+    if (s != NULL && r != NULL) {
+        cell = xlsx_cell_name((const char *)s, (const char *)r);
+    }
+    snprintf(line, sizeof(line), "%ld", d->line);
+    xmlSetProp(f, BAD_CAST "sev", BAD_CAST bx_severity_name(d->severity));
+    xmlSetProp(f, BAD_CAST "code", BAD_CAST(d->code ? d->code : ""));
+    xmlSetProp(f, BAD_CAST "msg", BAD_CAST bx_diag_message(d, lang));
+    xmlSetProp(f, BAD_CAST "s", s != NULL && r != NULL ? s : BAD_CAST "");
+    xmlSetProp(f, BAD_CAST "r", s != NULL && r != NULL ? r : BAD_CAST "");
+    xmlSetProp(f, BAD_CAST "cell", BAD_CAST(cell ? cell : ""));
+    xmlSetProp(f, BAD_CAST "line", BAD_CAST line);
+    xmlSetProp(f, BAD_CAST "xpath", BAD_CAST(d->xpath ? d->xpath : ""));
+    free(cell);
+    xmlFree(n);
+    xmlFree(s);
+    xmlFree(r);
+    return BX_OK;
+}
+
+int bx_xlsx_annotate(struct bx_context *ctx, struct bx_submission *sub,
+                     const struct bx_diags *findings, enum bx_lang lang,
+                     struct bx_diags *diags, struct bx_output *out)
+{
+    xmlDocPtr copy = NULL;
+    xmlDocPtr res = NULL;
+    xmlDocPtr res2 = NULL;
+    xmlNodePtr root;
+    xmlNodePtr box;
+    unsigned char *zip = NULL;
+    size_t ziplen = 0;
+    int64_t when;
+    size_t i;
+    int rc = BX_E_NOMEM;
+
+    if (sub == NULL || sub->doc == NULL) {
+        return BX_E_STATE;
+    }
+    when = doc_time(sub);
+    copy = numbered_copy(sub->doc);
+    if (copy != NULL) {
+        rc = run_sheet(ctx, copy, 0, 0, when, diags, &res);
+    }
+    if (rc == BX_OK) {
+        root = xmlDocGetRootElement(copy);
+        box = xmlNewChild(root, xmlSearchNsByHref(copy, root, BAD_CAST META_NS),
+                          BAD_CAST "findings", NULL);
+        rc = box != NULL ? BX_OK : BX_E_NOMEM;
+        for (i = 0; rc == BX_OK && i < findings->count; i++) {
+            rc = add_finding(box, copy, res, &findings->items[i], lang);
+        }
+    }
+    if (rc == BX_OK) {
+        rc = run_sheet(ctx, copy, 0, 1, when, diags, &res2);
+    }
+    if (rc == BX_OK) {
+        rc = pack(res2, sub->bytes, sub->len, when, &zip, &ziplen);
+    }
+    if (rc == BX_OK) {
+        rc = transform_output_add(out, "report.xlsx", XLSX_MEDIA_TYPE, zip,
+                                  ziplen);
+    }
+    xmlFreeDoc(res);
+    xmlFreeDoc(res2);
+    xmlFreeDoc(copy);
     return rc;
 }

@@ -39,6 +39,7 @@
           ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
       <Override PartName="/docProps/app.xml"
           ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>
+      <xsl:call-template name="notes-content-types"/>
     </Types>
   </xsl:template>
 
@@ -93,11 +94,12 @@
   </xsl:template>
 
   <xsl:template name="workbook">
+    <xsl:param name="last"/>
     <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
         xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
       <workbookPr date1904="0"/>
       <bookViews>
-        <workbookView activeTab="0"/>
+        <workbookView activeTab="{($last - 2) * number($ann)}"/>
       </bookViews>
       <sheets>
         <sheet name="{$info-name}" sheetId="1" r:id="rId1"/>
@@ -108,8 +110,11 @@
           <sheet name="{$name}" sheetId="{position() + 1}"
               r:id="rId{position() + 1}"/>
         </xsl:for-each>
-        <sheet name="_bx" sheetId="{count($tables) + 2}" state="hidden"
-            r:id="rId{count($tables) + 2}"/>
+        <xsl:if test="$ann">
+          <sheet name="{$findings-name}" sheetId="{$last - 1}"
+              r:id="rId{$last - 1}"/>
+        </xsl:if>
+        <sheet name="_bx" sheetId="{$last}" state="hidden" r:id="rId{$last}"/>
       </sheets>
       <definedNames>
         <xsl:for-each select="$tables">

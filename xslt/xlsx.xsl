@@ -32,6 +32,7 @@
 
   <xsl:include href="grid.xsl"/>
   <xsl:include href="xlsx-parts.xsl"/>
+  <xsl:include href="xlsx-notes.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8"/>
 
@@ -82,10 +83,12 @@
   <!-- ============================================================ -->
   <xsl:template match="/">
     <xsl:variable name="n" select="count($tables)"/>
+    <!-- sheets: 封面, the tables, [问题清单], _bx -->
+    <xsl:variable name="last" select="$n + 2 + number($ann)"/>
     <m:parts>
       <m:part name="[Content_Types].xml">
         <xsl:call-template name="content-types">
-          <xsl:with-param name="n" select="$n + 2"/>
+          <xsl:with-param name="n" select="$last"/>
         </xsl:call-template>
       </m:part>
       <m:part name="_rels/.rels">
@@ -98,11 +101,13 @@
         <xsl:call-template name="core"/>
       </m:part>
       <m:part name="xl/workbook.xml">
-        <xsl:call-template name="workbook"/>
+        <xsl:call-template name="workbook">
+          <xsl:with-param name="last" select="$last"/>
+        </xsl:call-template>
       </m:part>
       <m:part name="xl/_rels/workbook.xml.rels">
         <xsl:call-template name="workbook-rels">
-          <xsl:with-param name="n" select="$n + 2"/>
+          <xsl:with-param name="n" select="$last"/>
         </xsl:call-template>
       </m:part>
       <m:part name="xl/styles.xml">
@@ -114,7 +119,13 @@
           <xsl:with-param name="i" select="position() + 1"/>
         </xsl:call-template>
       </xsl:for-each>
-      <m:part name="xl/worksheets/sheet{$n + 2}.xml" bx="1"/>
+      <xsl:if test="$ann">
+        <xsl:call-template name="findings-sheet">
+          <xsl:with-param name="i" select="$n + 2"/>
+        </xsl:call-template>
+        <xsl:call-template name="notes-parts"/>
+      </xsl:if>
+      <m:part name="xl/worksheets/sheet{$last}.xml" bx="1"/>
     </m:parts>
   </xsl:template>
 
@@ -166,13 +177,14 @@
   </xsl:variable>
 
   <xsl:template name="info-sheet">
+    <xsl:variable name="sheet" select="$info-name"/>
     <xsl:variable name="rows" select="exsl:node-set($info-rows-rtf)/m:r"/>
     <m:part name="xl/worksheets/sheet1.xml">
       <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
           xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
         <sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>
         <sheetViews>
-          <sheetView workbookViewId="0" tabSelected="1"/>
+          <sheetView workbookViewId="0" tabSelected="{number(not($ann))}"/>
         </sheetViews>
         <sheetFormatPr defaultRowHeight="15"/>
         <cols>
@@ -186,6 +198,7 @@
               <xsl:choose>
                 <xsl:when test="@k = 'title' or @k = 'head'">
                   <xsl:call-template name="istr">
+              <xsl:with-param name="sheet" select="$sheet"/>
                     <xsl:with-param name="r" select="concat('A', $r)"/>
                     <xsl:with-param name="s" select="1 + 15 * number(@k = 'head')"/>
                     <xsl:with-param name="v" select="@v"/>
@@ -193,6 +206,7 @@
                 </xsl:when>
                 <xsl:when test="@k = 'text'">
                   <xsl:call-template name="istr">
+              <xsl:with-param name="sheet" select="$sheet"/>
                     <xsl:with-param name="r" select="concat('B', $r)"/>
                     <xsl:with-param name="s" select="17"/>
                     <xsl:with-param name="v" select="@v"/>
@@ -200,11 +214,13 @@
                 </xsl:when>
                 <xsl:when test="@l">
                   <xsl:call-template name="istr">
+              <xsl:with-param name="sheet" select="$sheet"/>
                     <xsl:with-param name="r" select="concat('A', $r)"/>
                     <xsl:with-param name="s" select="16"/>
                     <xsl:with-param name="v" select="@l"/>
                   </xsl:call-template>
                   <xsl:call-template name="istr">
+              <xsl:with-param name="sheet" select="$sheet"/>
                     <xsl:with-param name="r" select="concat('B', $r)"/>
                     <xsl:with-param name="s" select="17 - 13 * number(@code = '1')"/>
                     <xsl:with-param name="v" select="@v"/>
@@ -223,6 +239,9 @@
         <pageSetup paperSize="9" orientation="portrait" fitToWidth="1"
             fitToHeight="0"/>
         <xsl:call-template name="header-footer"/>
+        <xsl:call-template name="legacy-drawing">
+          <xsl:with-param name="sheet" select="$sheet"/>
+        </xsl:call-template>
       </worksheet>
     </m:part>
     <xsl:for-each select="$rows">
@@ -246,11 +265,19 @@
 
   <!-- An inline string cell. -->
   <xsl:template name="istr">
+    <xsl:param name="sheet"/>
     <xsl:param name="r"/>
     <xsl:param name="s"/>
     <xsl:param name="v"/>
     <c xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-        r="{$r}" s="{$s}" t="inlineStr">
+        r="{$r}" t="inlineStr">
+      <xsl:attribute name="s">
+        <xsl:call-template name="cell-style">
+          <xsl:with-param name="sheet" select="$sheet"/>
+          <xsl:with-param name="ref" select="$r"/>
+          <xsl:with-param name="s" select="$s"/>
+        </xsl:call-template>
+      </xsl:attribute>
       <is><t xml:space="preserve"><xsl:value-of select="$v"/></t></is>
     </c>
   </xsl:template>
@@ -292,6 +319,7 @@
     <xsl:variable name="name">
       <xsl:call-template name="sheet-name"/>
     </xsl:variable>
+    <xsl:variable name="sheet" select="string($name)"/>
     <xsl:variable name="k-rtf">
       <xsl:apply-templates select="." mode="tok"/>
     </xsl:variable>
@@ -350,6 +378,7 @@
         <sheetData>
           <row r="1" ht="24" customHeight="1">
             <xsl:call-template name="istr">
+              <xsl:with-param name="sheet" select="$sheet"/>
               <xsl:with-param name="r" select="'A1'"/>
               <xsl:with-param name="s" select="1"/>
               <xsl:with-param name="v" select="$title"/>
@@ -357,12 +386,14 @@
           </row>
           <row r="2">
             <xsl:call-template name="istr">
+              <xsl:with-param name="sheet" select="$sheet"/>
               <xsl:with-param name="r" select="'A2'"/>
               <xsl:with-param name="s" select="18"/>
               <xsl:with-param name="v" select="concat('部门名称：', $dept)"/>
             </xsl:call-template>
             <xsl:if test="$cols &gt; 1">
               <xsl:call-template name="istr">
+              <xsl:with-param name="sheet" select="$sheet"/>
                 <xsl:with-param name="r" select="concat($unit-col, '2')"/>
                 <xsl:with-param name="s" select="19"/>
                 <xsl:with-param name="v"
@@ -372,6 +403,7 @@
           </row>
           <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
             <xsl:call-template name="grid-row">
+              <xsl:with-param name="sheet" select="$sheet"/>
               <xsl:with-param name="r" select="position() + 2"/>
               <xsl:with-param name="head" select="position() &lt;= $h"/>
             </xsl:call-template>
@@ -379,6 +411,7 @@
           <xsl:for-each select="bx:note | bx:emptyNote">
             <row r="{2 + $h + $nbody + position()}">
               <xsl:call-template name="istr">
+              <xsl:with-param name="sheet" select="$sheet"/>
                 <xsl:with-param name="r"
                     select="concat('A', 2 + $h + $nbody + position())"/>
                 <xsl:with-param name="s" select="18"/>
@@ -454,6 +487,9 @@
           </xsl:attribute>
         </pageSetup>
         <xsl:call-template name="header-footer"/>
+        <xsl:call-template name="legacy-drawing">
+          <xsl:with-param name="sheet" select="$sheet"/>
+        </xsl:call-template>
       </worksheet>
     </m:part>
     <!-- the cell map -->
@@ -523,6 +559,7 @@
 
   <!-- One grid row as a sheet row ($r: its row number). -->
   <xsl:template name="grid-row">
+    <xsl:param name="sheet"/>
     <xsl:param name="r"/>
     <xsl:param name="head"/>
     <xsl:variable name="bold" select="@kind = 'total' or @kind = 'subtotal'"/>
@@ -540,12 +577,14 @@
           </xsl:when>
           <xsl:when test="starts-with(., $tok)">
             <xsl:call-template name="amount-cell">
+              <xsl:with-param name="sheet" select="$sheet"/>
               <xsl:with-param name="ref" select="$ref"/>
               <xsl:with-param name="bold" select="$bold"/>
             </xsl:call-template>
           </xsl:when>
           <xsl:when test="@t = 'th'">
             <xsl:call-template name="istr">
+              <xsl:with-param name="sheet" select="$sheet"/>
               <xsl:with-param name="r" select="$ref"/>
               <xsl:with-param name="s" select="2"/>
               <xsl:with-param name="v" select="."/>
@@ -559,6 +598,7 @@
           </xsl:when>
           <xsl:otherwise>
             <xsl:call-template name="istr">
+              <xsl:with-param name="sheet" select="$sheet"/>
               <xsl:with-param name="r" select="$ref"/>
               <xsl:with-param name="s">
                 <xsl:choose>
@@ -581,6 +621,7 @@
     "179.60" keeps two places).  Empty: the declared decimals.
   -->
   <xsl:template name="amount-cell">
+    <xsl:param name="sheet"/>
     <xsl:param name="ref"/>
     <xsl:param name="bold"/>
     <xsl:variable name="n" select="substring-before(substring-after(., $tok), ' ')"/>
@@ -606,7 +647,7 @@
         <xsl:otherwise><xsl:value-of select="$d"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
-    <xsl:variable name="s">
+    <xsl:variable name="s0">
       <xsl:choose>
         <xsl:when test="$tpl and $v = ''">
           <xsl:value-of select="20 + $dd"/>
@@ -616,6 +657,13 @@
         </xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
+    <xsl:variable name="s">
+      <xsl:call-template name="cell-style">
+        <xsl:with-param name="sheet" select="$sheet"/>
+        <xsl:with-param name="ref" select="$ref"/>
+        <xsl:with-param name="s" select="$s0"/>
+      </xsl:call-template>
+    </xsl:variable>
     <xsl:choose>
       <xsl:when test="$v = ''">
         <c xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -623,6 +671,7 @@
       </xsl:when>
       <xsl:when test="string(number($v)) = 'NaN' or $d &gt; 4">
         <xsl:call-template name="istr">
+              <xsl:with-param name="sheet" select="$sheet"/>
           <xsl:with-param name="r" select="$ref"/>
           <xsl:with-param name="s" select="3"/>
           <xsl:with-param name="v" select="$v"/>
