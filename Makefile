@@ -77,7 +77,11 @@ $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
 check: check-unit check-golden check-cli check-rules check-convert \
-       check-bundle check-zip check-docs check-install
+       check-bundle check-zip check-docs check-install check-xlsx
+
+# workbooks: goldens, openpyxl, LibreOffice round trips, hostile inputs
+check-xlsx: $(BIN)
+	$(TEST_ENV) sh tests/xlsx/run.sh $(CURDIR)/$(BIN)
 
 # the command line: completion scripts, --help against man page and README
 check-cli: $(BIN)
