@@ -43,7 +43,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-cli check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
+.PHONY: all check check-xlsx check-cli check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
