@@ -241,6 +241,7 @@
     <m:part name="xl/worksheets/sheet{$i}.xml">
       <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
           xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+        <sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>
         <sheetViews>
           <sheetView workbookViewId="0" tabSelected="1">
             <pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"
@@ -270,7 +271,10 @@
                 <xsl:with-param name="f" select="."/>
               </xsl:call-template>
             </xsl:variable>
-            <row r="{$r}">
+            <!-- no viewer grows a row for wrapped text: ~60 characters
+                 a line in column D -->
+            <row r="{$r}" customHeight="1"
+                ht="{15 * ceiling((string-length(@msg) + 1) div 60)}">
               <c r="A{$r}" s="{32 + 7 * $sev}" t="inlineStr"><is><t><xsl:value-of
                   select="@sev"/></t></is></c>
               <c r="B{$r}" s="3" t="inlineStr"><is><t><xsl:value-of
@@ -282,7 +286,7 @@
               <xsl:if test="number(@line) &gt; 0">
                 <c r="E{$r}" s="3"><v><xsl:value-of select="@line"/></v></c>
               </xsl:if>
-              <c r="F{$r}" s="3" t="inlineStr"><is><t><xsl:value-of
+              <c r="F{$r}" s="0" t="inlineStr"><is><t><xsl:value-of
                   select="@xpath"/></t></is></c>
             </row>
           </xsl:for-each>

@@ -538,7 +538,7 @@
             order="descending"/>
         <xsl:if test="position() = 1">
           <xsl:choose>
-            <xsl:when test="starts-with(., $tok)">10</xsl:when>
+            <xsl:when test="starts-with(., $tok)">11</xsl:when>
             <xsl:when test="@t = 'code'">
               <xsl:value-of select="string-length(.)"/>
             </xsl:when>
@@ -564,6 +564,11 @@
     <xsl:param name="head"/>
     <xsl:variable name="bold" select="@kind = 'total' or @kind = 'subtotal'"/>
     <row r="{$r}" xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+      <xsl:if test="$head">
+        <!-- header labels wrap to two lines; no viewer grows rows itself -->
+        <xsl:attribute name="ht">30</xsl:attribute>
+        <xsl:attribute name="customHeight">1</xsl:attribute>
+      </xsl:if>
       <xsl:for-each select="*">
         <xsl:variable name="ref">
           <xsl:call-template name="col">
