@@ -17,7 +17,7 @@
   The input carries, on every element, the attribute m:n (its ordinal in
   document order, set by xlsx_write.c): the cell map names elements by it.
   Amount cells are found by laying out a copy of each table whose amount
-  attributes hold tokens (U+E000 ordinal ' ' name): grid.xsl never looks
+  attributes hold tokens (U+E000 ordinal ' ' name ' ' value): grid.xsl never looks
   at the value of an amount, so the token grid has the shape of the real
   one.  Parameters: stamp (ISO time of docProps), template ('1': the
   blank workbook to fill in: input cells unlocked, sheets protected).
@@ -44,7 +44,20 @@
   <xsl:variable name="tok" select="'&#xE000;'"/>
   <xsl:variable name="letters" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
 
-  <xsl:key name="ord" match="*" use="@m:n"/>
+  <!-- Column letters A..IV as nodes: a per-cell lookup by select, never a
+       result tree fragment per cell (libxslt keeps those until the end) -->
+  <xsl:variable name="letters-rtf">
+    <xsl:for-each select="$seq">
+      <m:l>
+        <xsl:call-template name="col">
+          <xsl:with-param name="i" select="position()"/>
+        </xsl:call-template>
+      </m:l>
+    </xsl:for-each>
+  </xsl:variable>
+  <xsl:variable name="L" select="exsl:node-set($letters-rtf)/m:l"/>
+  <xsl:variable name="declared"
+      select="number(concat('0', $meta/bx:amounts/@decimals))"/>
 
   <!-- Sheet names: 表 + printed ordinal + title, at most 31 characters
        and none of []:*?/\ -->
@@ -263,6 +276,25 @@
     </headerFooter>
   </xsl:template>
 
+  <!-- The s attribute of a cell: style $s, shaded when annotating. -->
+  <xsl:template name="style-attr">
+    <xsl:param name="sheet"/>
+    <xsl:param name="ref"/>
+    <xsl:param name="s"/>
+    <xsl:attribute name="s">
+      <xsl:choose>
+        <xsl:when test="$ann">
+          <xsl:call-template name="cell-style">
+            <xsl:with-param name="sheet" select="$sheet"/>
+            <xsl:with-param name="ref" select="$ref"/>
+            <xsl:with-param name="s" select="$s"/>
+          </xsl:call-template>
+        </xsl:when>
+        <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:attribute>
+  </xsl:template>
+
   <!-- An inline string cell. -->
   <xsl:template name="istr">
     <xsl:param name="sheet"/>
@@ -271,13 +303,11 @@
     <xsl:param name="v"/>
     <c xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
         r="{$r}" t="inlineStr">
-      <xsl:attribute name="s">
-        <xsl:call-template name="cell-style">
-          <xsl:with-param name="sheet" select="$sheet"/>
-          <xsl:with-param name="ref" select="$r"/>
-          <xsl:with-param name="s" select="$s"/>
-        </xsl:call-template>
-      </xsl:attribute>
+      <xsl:call-template name="style-attr">
+        <xsl:with-param name="sheet" select="$sheet"/>
+        <xsl:with-param name="ref" select="$r"/>
+        <xsl:with-param name="s" select="$s"/>
+      </xsl:call-template>
       <is><t xml:space="preserve"><xsl:value-of select="$v"/></t></is>
     </c>
   </xsl:template>
@@ -297,7 +327,7 @@
                           and namespace-uri() = ''">
             <xsl:attribute name="{local-name()}">
               <xsl:value-of select="concat($tok, ../@m:n, ' ',
-                                    local-name())"/>
+                                    local-name(), ' ', .)"/>
             </xsl:attribute>
           </xsl:when>
           <xsl:when test="namespace-uri() = ''">
@@ -493,34 +523,30 @@
       </worksheet>
     </m:part>
     <!-- the cell map -->
-    <m:fix s="{$name}" r="A1" v="{$title}"/>
-    <m:fix s="{$name}" r="A2" v="{concat('部门名称：', $dept)}"/>
+    <m:fix s="{$sheet}" r="A1" v="{$title}"/>
+    <m:fix s="{$sheet}" r="A2" v="{concat('部门名称：', $dept)}"/>
     <xsl:if test="$cols &gt; 1">
-      <m:fix s="{$name}" r="{$unit-col}2" v="{concat('单位：', $amount-unit)}"/>
+      <m:fix s="{$sheet}" r="{$unit-col}2" v="{concat('单位：', $amount-unit)}"/>
     </xsl:if>
     <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
       <xsl:variable name="r" select="position() + 2"/>
       <xsl:for-each select="m:c">
-        <xsl:variable name="c">
-          <xsl:call-template name="col">
-            <xsl:with-param name="i"
-                select="count(preceding-sibling::*) + 1"/>
-          </xsl:call-template>
-        </xsl:variable>
+        <xsl:variable name="i" select="count(preceding-sibling::*) + 1"/>
+        <xsl:variable name="c" select="string($L[$i])"/>
         <xsl:choose>
           <xsl:when test="starts-with(., $tok)">
-            <m:map s="{$name}" r="{$c}{$r}"
+            <m:map s="{$sheet}" r="{$c}{$r}"
                 n="{substring-before(substring-after(., $tok), ' ')}"
-                a="{substring-after(., ' ')}"/>
+                a="{substring-before(substring-after(., ' '), ' ')}"/>
           </xsl:when>
           <xsl:when test="string(.) != ''">
-            <m:fix s="{$name}" r="{$c}{$r}" v="{.}"/>
+            <m:fix s="{$sheet}" r="{$c}{$r}" v="{.}"/>
           </xsl:when>
         </xsl:choose>
       </xsl:for-each>
     </xsl:for-each>
     <xsl:for-each select="bx:note | bx:emptyNote">
-      <m:fix s="{$name}" r="A{2 + $h + $nbody + position()}"
+      <m:fix s="{$sheet}" r="A{2 + $h + $nbody + position()}"
           v="{normalize-space(.)}"/>
     </xsl:for-each>
   </xsl:template>
@@ -570,12 +596,8 @@
         <xsl:attribute name="customHeight">1</xsl:attribute>
       </xsl:if>
       <xsl:for-each select="*">
-        <xsl:variable name="ref">
-          <xsl:call-template name="col">
-            <xsl:with-param name="i" select="position()"/>
-          </xsl:call-template>
-          <xsl:value-of select="$r"/>
-        </xsl:variable>
+        <xsl:variable name="i" select="position()"/>
+        <xsl:variable name="ref" select="concat($L[$i], $r)"/>
         <xsl:choose>
           <xsl:when test="self::m:s">
             <c r="{$ref}" s="{3 - number($head)}"/>
@@ -605,13 +627,8 @@
             <xsl:call-template name="istr">
               <xsl:with-param name="sheet" select="$sheet"/>
               <xsl:with-param name="r" select="$ref"/>
-              <xsl:with-param name="s">
-                <xsl:choose>
-                  <xsl:when test="@t = 'code'">4</xsl:when>
-                  <xsl:when test="@t = 'label' or $bold">5</xsl:when>
-                  <xsl:otherwise>3</xsl:otherwise>
-                </xsl:choose>
-              </xsl:with-param>
+              <xsl:with-param name="s" select="3 + number(@t = 'code')
+                  + 2 * number(@t != 'code' and (@t = 'label' or $bold))"/>
               <xsl:with-param name="v" select="."/>
             </xsl:call-template>
           </xsl:otherwise>
@@ -629,50 +646,24 @@
     <xsl:param name="sheet"/>
     <xsl:param name="ref"/>
     <xsl:param name="bold"/>
-    <xsl:variable name="n" select="substring-before(substring-after(., $tok), ' ')"/>
-    <xsl:variable name="a" select="substring-after(., ' ')"/>
-    <xsl:variable name="v">
-      <xsl:for-each select="$root">
-        <xsl:value-of select="key('ord', $n)/@*[local-name() = $a]"/>
-      </xsl:for-each>
-    </xsl:variable>
-    <xsl:variable name="d">
-      <xsl:choose>
-        <xsl:when test="$v = ''">
-          <xsl:value-of select="number(concat('0', $meta/bx:amounts/@decimals))"/>
-        </xsl:when>
-        <xsl:otherwise>
-          <xsl:value-of select="string-length(substring-after($v, '.'))"/>
-        </xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="dd">
-      <xsl:choose>
-        <xsl:when test="$d &gt; 4">4</xsl:when>
-        <xsl:otherwise><xsl:value-of select="$d"/></xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="s0">
-      <xsl:choose>
-        <xsl:when test="$tpl and $v = ''">
-          <xsl:value-of select="20 + $dd"/>
-        </xsl:when>
-        <xsl:otherwise>
-          <xsl:value-of select="6 + $dd + 5 * number($bold)"/>
-        </xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="s">
-      <xsl:call-template name="cell-style">
-        <xsl:with-param name="sheet" select="$sheet"/>
-        <xsl:with-param name="ref" select="$ref"/>
-        <xsl:with-param name="s" select="$s0"/>
-      </xsl:call-template>
-    </xsl:variable>
+    <xsl:variable name="v" select="substring-after(substring-after(
+        substring-after(., $tok), ' '), ' ')"/>
+    <xsl:variable name="d" select="number($v = '') * $declared
+        + number($v != '') * string-length(substring-after($v, '.'))"/>
+    <xsl:variable name="dd" select="$d - ($d - 4) * number($d &gt; 4)"/>
+    <xsl:variable name="input" select="$tpl and $v = ''"/>
+    <xsl:variable name="s0" select="number($input) * (20 + $dd)
+        + number(not($input)) * (6 + $dd + 5 * number($bold))"/>
     <xsl:choose>
       <xsl:when test="$v = ''">
         <c xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-            r="{$ref}" s="{$s}"/>
+            r="{$ref}">
+          <xsl:call-template name="style-attr">
+            <xsl:with-param name="sheet" select="$sheet"/>
+            <xsl:with-param name="ref" select="$ref"/>
+            <xsl:with-param name="s" select="$s0"/>
+          </xsl:call-template>
+        </c>
       </xsl:when>
       <xsl:when test="string(number($v)) = 'NaN' or $d &gt; 4">
         <xsl:call-template name="istr">
@@ -684,7 +675,14 @@
       </xsl:when>
       <xsl:otherwise>
         <c xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-            r="{$ref}" s="{$s}" t="n"><v><xsl:value-of select="$v"/></v></c>
+            r="{$ref}" t="n">
+          <xsl:call-template name="style-attr">
+            <xsl:with-param name="sheet" select="$sheet"/>
+            <xsl:with-param name="ref" select="$ref"/>
+            <xsl:with-param name="s" select="$s0"/>
+          </xsl:call-template>
+          <v><xsl:value-of select="$v"/></v>
+        </c>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
