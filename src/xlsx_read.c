@@ -335,7 +335,8 @@ struct reader {
     xmlNodePtr *els; /* source elements by ordinal */
     size_t nels;
     struct bx_xlsx_import *imp;
-    size_t extra; /* cells reported as not placed */
+    size_t extra;   /* cells reported as not placed */
+    size_t changed; /* values that differ from the source document */
 };
 
 static int place(struct reader *rd, xmlNodePtr el, const char *attr,
@@ -400,6 +401,17 @@ static int amount_value(struct reader *rd, const struct xlsx_cell *c,
     return BX_OK;
 }
 
+/* 1 when setting 'attr' of 'el' to 'value' ("": empty) changes it. */
+static int changes(xmlNodePtr el, const char *attr, const char *value)
+{
+    xmlChar *old = xmlGetProp(el, BAD_CAST attr);
+    int differ = old != NULL ? strcmp((const char *)old, value) != 0
+                             : value[0] != '\0';
+
+    xmlFree(old);
+    return differ;
+}
+
 /* One "m" line: sheet, ref, ordinal, attribute. */
 static int apply_map(struct reader *rd, char **f)
 {
@@ -423,6 +435,7 @@ static int apply_map(struct reader *rd, char **f)
         c->used = 1;
     }
     rc = amount_value(rd, c, cell, value, sizeof(value));
+    rd->changed += changes(el, f[3], rc == BX_OK ? value : "");
     if (rc == BX_OK) {
         rc = xmlSetProp(el, BAD_CAST f[3], BAD_CAST value) != NULL
                  ? BX_OK
@@ -582,7 +595,7 @@ static int not_ours(struct reader *rd, const char *why)
  * source, number its elements, then apply the map to it.
  */
 static int source_and_map(struct reader *rd, char *blob, size_t size,
-                          xmlDocPtr *doc)
+                          xmlDocPtr *doc, size_t *src)
 {
     char *sep = blob[0] == '\n' ? blob : strstr(blob, "\n\n");
     size_t maplen;
@@ -594,6 +607,7 @@ static int source_and_map(struct reader *rd, char *blob, size_t size,
     }
     maplen = sep == blob ? 0 : (size_t)(sep - blob) + 1;
     at = sep == blob ? 1 : maplen + 1;
+    *src = at;
     rc = xmlio_parse((unsigned char *)blob + at, size - at, rd->file,
                      &rd->ctx->opts.limits, rd->diags, doc);
     if (rc == BX_OK) {
@@ -629,6 +643,7 @@ static int apply_blob(struct reader *rd, struct bx_output *out)
     xmlDocPtr doc = NULL;
     xmlChar *mem = NULL;
     int memlen = 0;
+    size_t src = 0;
     char *text = NULL;
     struct bx_limits lim = rd->ctx->opts.limits;
     int rc = xlsx_book_blob(rd->book, &text, &size);
@@ -652,8 +667,14 @@ static int apply_blob(struct reader *rd, struct bx_output *out)
     }
     free(z);
     blob[size] = '\0';
-    rc = source_and_map(rd, (char *)blob, size, &doc);
-    if (rc == BX_OK) {
+    rc = source_and_map(rd, (char *)blob, size, &doc, &src);
+    if (rc == BX_OK && rd->changed == 0) {
+        /* nothing changed: the source document, byte for byte */
+        report_extra(rd);
+        rc = output_copy(out, (xmlChar *)blob + src, size - src);
+        rd->imp->doc = doc;
+        doc = NULL;
+    } else if (rc == BX_OK) {
         report_extra(rd);
         xmlDocDumpMemoryEnc(doc, &mem, &memlen, "UTF-8");
         rc = mem != NULL ? output_copy(out, mem, (size_t)memlen)
