@@ -103,8 +103,8 @@ int sniff_refuse(const unsigned char *buf, size_t len, const char *name,
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
         p += 3;
     }
-    while (p < buf + window && (*p == ' ' || *p == '\t' || *p == '\r' ||
-                                *p == '\n')) {
+    while (p < buf + window &&
+           (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
         p++;
     }
     if (p < buf + window && *p == '<' &&
@@ -112,13 +112,14 @@ int sniff_refuse(const unsigned char *buf, size_t len, const char *name,
         return BX_OK; /* XML (a declared encoding is the parser's) */
     }
     if (not_utf8(buf, window)) {
-        return say(diags, name, "INPUT-ENCODING",
-                   "不是 UTF-8 文本（像是未声明编码的 GBK/GB 18030 文件）：请转换"
-                   "为 UTF-8，或在 XML 声明中写明 encoding=\"GB18030\"",
-                   "not UTF-8 text (looks like GBK/GB 18030 without an "
-                   "encoding declaration): convert it to UTF-8 (iconv -f "
-                   "GB18030 -t UTF-8) or declare encoding=\"GB18030\" in the "
-                   "XML declaration");
+        return say(
+            diags, name, "INPUT-ENCODING",
+            "不是 UTF-8 文本（像是未声明编码的 GBK/GB 18030 文件）：请转换"
+            "为 UTF-8，或在 XML 声明中写明 encoding=\"GB18030\"",
+            "not UTF-8 text (looks like GBK/GB 18030 without an "
+            "encoding declaration): convert it to UTF-8 (iconv -f "
+            "GB18030 -t UTF-8) or declare encoding=\"GB18030\" in the "
+            "XML declaration");
     }
     nl = memchr(p, '\n', window - (size_t)(p - buf));
     if (p < buf + window &&

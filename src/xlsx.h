@@ -45,8 +45,7 @@ int xlsx_build(struct bx_context *ctx, struct _xmlDoc *doc,
                size_t *ziplen);
 
 /* Base64 (RFC 4648, no line breaks) of 'len' bytes, appended to 'b'. */
-int xlsx_base64_append(struct bx_buf *b, const unsigned char *data,
-                       size_t len);
+int xlsx_base64_append(struct bx_buf *b, const unsigned char *data, size_t len);
 
 /*
  * Decode base64 text, ignoring whitespace; '*out' NUL-terminated, caller

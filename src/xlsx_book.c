@@ -153,8 +153,8 @@ static int read_part_rows(struct xlsx_book *b, const char *name, int sheet,
                  "part '%s' has more than %lu elements: refused", name,
                  XLSX_MAX_NODES);
         free(data);
-        return refuse(b, BX_SEV_FATAL, "XLSX-LIMIT", "工作簿部件元素过多",
-                      msg, BX_E_LIMIT);
+        return refuse(b, BX_SEV_FATAL, "XLSX-LIMIT", "工作簿部件元素过多", msg,
+                      BX_E_LIMIT);
     }
     if (sheet && (b->rows += count_rows(data, len)) > XLSX_MAX_ROWS) {
         free(data);
@@ -237,8 +237,8 @@ static char *resolve_target(const char *base, const char *target)
 
 /* Target of the relationship 'id' (or of type ending in 'type') of the
  * rels part 'rels' about part 'base'.  Caller frees; NULL if none. */
-static char *rel_target(struct xlsx_book *b, const char *base,
-                        const char *rels, const char *id, const char *type)
+static char *rel_target(struct xlsx_book *b, const char *base, const char *rels,
+                        const char *id, const char *type)
 {
     xmlDocPtr doc = NULL;
     xmlNodePtr r;
@@ -260,9 +260,9 @@ static char *rel_target(struct xlsx_book *b, const char *base,
         t = attr(r, "Target");
         mode = attr(r, "TargetMode");
         hit = v != NULL && t != NULL &&
-              (id != NULL ? strcmp(v, id) == 0
-                          : strlen(v) >= tl &&
-                                strcmp(v + strlen(v) - tl, type) == 0);
+              (id != NULL
+                   ? strcmp(v, id) == 0
+                   : strlen(v) >= tl && strcmp(v + strlen(v) - tl, type) == 0);
         if (hit && (mode == NULL || strcmp(mode, "External") != 0)) {
             out = resolve_target(base, t);
         }
@@ -687,8 +687,7 @@ struct xlsx_cell *xlsx_book_unused(struct xlsx_book *b, size_t *i)
     return NULL;
 }
 
-void xlsx_book_report_sheets(const struct xlsx_book *b,
-                             struct bx_diags *diags)
+void xlsx_book_report_sheets(const struct xlsx_book *b, struct bx_diags *diags)
 {
     char msg[512];
     unsigned s;
@@ -707,8 +706,8 @@ void xlsx_book_report_sheets(const struct xlsx_book *b,
         snprintf(msg, sizeof(msg),
                  "sheet '%.200s' is not part of the disclosure: ignored",
                  b->sheets[s].name);
-        xlsx_finding(diags, BX_SEV_WARNING, "XLSX-EXTRA-SHEET", b->file,
-                     NULL, "工作表不属于公开文件，已忽略", msg);
+        xlsx_finding(diags, BX_SEV_WARNING, "XLSX-EXTRA-SHEET", b->file, NULL,
+                     "工作表不属于公开文件，已忽略", msg);
     }
 }
 
@@ -794,6 +793,28 @@ static int not_zip(struct xlsx_book *b)
                   "not an .xlsx workbook (not a zip file)", BX_E_PARSE);
 }
 
+/* The sheets, shared strings and styles of workbook part 'wb'. */
+static int read_workbook(struct xlsx_book *b, const char *wb)
+{
+    char *rels = rels_of(wb);
+    char *sst = NULL;
+    char *sty = NULL;
+    int rc = rels != NULL ? read_sheets(b, wb) : BX_E_NOMEM;
+
+    if (rc == BX_OK) {
+        sst = rel_target(b, wb, rels, NULL, "/sharedStrings");
+        sty = rel_target(b, wb, rels, NULL, "/styles");
+        rc = sst != NULL ? read_sst(b, sst) : BX_OK;
+    }
+    if (rc == BX_OK && sty != NULL) {
+        rc = read_styles(b, sty);
+    }
+    free(rels);
+    free(sst);
+    free(sty);
+    return rc;
+}
+
 static int open_zip(struct xlsx_book *b)
 {
     struct bxzip_limits lim;
@@ -807,8 +828,7 @@ static int open_zip(struct xlsx_book *b)
     bxzip_limits_default(&lim);
     lim.max_entry_size = XLSX_MAX_PART;
     lim.max_total_size = XLSX_MAX_TOTAL;
-    rc = bxzip_reader_open(b->bytes, b->len, &lim, b->file, b->diags,
-                           &b->zip);
+    rc = bxzip_reader_open(b->bytes, b->len, &lim, b->file, b->diags, &b->zip);
     if (rc == BX_OK) {
         rc = screen_entries(b);
     }
@@ -816,24 +836,7 @@ static int open_zip(struct xlsx_book *b)
         return rc;
     }
     wb = rel_target(b, "", "_rels/.rels", NULL, "/officeDocument");
-    rc = read_sheets(b, wb != NULL ? wb : "xl/workbook.xml");
-    if (rc == BX_OK) {
-        char *rels = rels_of(wb != NULL ? wb : "xl/workbook.xml");
-        char *sst = rels ? rel_target(b, wb ? wb : "xl/workbook.xml", rels,
-                                      NULL, "/sharedStrings")
-                         : NULL;
-        char *sty = rels ? rel_target(b, wb ? wb : "xl/workbook.xml", rels,
-                                      NULL, "/styles")
-                         : NULL;
-
-        rc = sst != NULL ? read_sst(b, sst) : BX_OK;
-        if (rc == BX_OK && sty != NULL) {
-            rc = read_styles(b, sty);
-        }
-        free(rels);
-        free(sst);
-        free(sty);
-    }
+    rc = read_workbook(b, wb != NULL ? wb : "xl/workbook.xml");
     free(wb);
     for (s = 0; rc == BX_OK && s < b->nsheets; s++) {
         rc = read_sheet(b, s);

@@ -67,8 +67,7 @@ const char *xlsx_book_sheet_name(const struct xlsx_book *b, unsigned i);
 struct xlsx_cell *xlsx_book_unused(struct xlsx_book *b, size_t *i);
 
 /* One WARNING per sheet with content that the map does not know. */
-void xlsx_book_report_sheets(const struct xlsx_book *b,
-                             struct bx_diags *diags);
+void xlsx_book_report_sheets(const struct xlsx_book *b, struct bx_diags *diags);
 
 /*
  * The base64 text of the hidden sheet (caller frees) and the size of the

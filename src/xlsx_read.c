@@ -405,8 +405,8 @@ static int amount_value(struct reader *rd, const struct xlsx_cell *c,
 static int changes(xmlNodePtr el, const char *attr, const char *value)
 {
     xmlChar *old = xmlGetProp(el, BAD_CAST attr);
-    int differ = old != NULL ? strcmp((const char *)old, value) != 0
-                             : value[0] != '\0';
+    int differ =
+        old != NULL ? strcmp((const char *)old, value) != 0 : value[0] != '\0';
 
     xmlFree(old);
     return differ;
@@ -437,14 +437,13 @@ static int apply_map(struct reader *rd, char **f)
     rc = amount_value(rd, c, cell, value, sizeof(value));
     rd->changed += changes(el, f[3], rc == BX_OK ? value : "");
     if (rc == BX_OK) {
-        rc = xmlSetProp(el, BAD_CAST f[3], BAD_CAST value) != NULL
-                 ? BX_OK
-                 : BX_E_NOMEM;
+        rc = xmlSetProp(el, BAD_CAST f[3], BAD_CAST value) != NULL ? BX_OK
+                                                                   : BX_E_NOMEM;
     } else if (xmlHasProp(el, BAD_CAST f[3]) != NULL) {
         /* an empty cell is a blank amount, never 0; an amount the
          * document did not have stays absent */
         rc = xmlSetProp(el, BAD_CAST f[3], BAD_CAST "") != NULL ? BX_OK
-                                                                 : BX_E_NOMEM;
+                                                                : BX_E_NOMEM;
     } else {
         rc = BX_OK;
     }
@@ -483,9 +482,8 @@ static int check_fixed(struct reader *rd, char **f)
              "cell %s was changed from '%.200s' to '%.200s': only amounts "
              "are read back from a workbook, the change is ignored",
              cell, f[2], now);
-    xlsx_finding(rd->diags, BX_SEV_WARNING, "XLSX-CELL-CHANGED", rd->file,
-                 cell, "单元格内容被修改：工作簿只读回金额，此修改被忽略",
-                 msg);
+    xlsx_finding(rd->diags, BX_SEV_WARNING, "XLSX-CELL-CHANGED", rd->file, cell,
+                 "单元格内容被修改：工作簿只读回金额，此修改被忽略", msg);
     free(cell);
     return BX_OK;
 }
@@ -557,8 +555,7 @@ static void report_extra(struct reader *rd)
         if (rd->extra++ >= 50) {
             continue;
         }
-        cell = xlsx_cell_name(xlsx_book_sheet_name(rd->book, c->sheet),
-                              c->ref);
+        cell = xlsx_cell_name(xlsx_book_sheet_name(rd->book, c->sheet), c->ref);
         snprintf(msg, sizeof(msg),
                  "cell %s holds '%.200s', which has no place in the "
                  "disclosure: ignored",
@@ -628,8 +625,8 @@ static int output_copy(struct bx_output *out, const xmlChar *mem, size_t len)
     }
     memcpy(data, mem, len);
     data[len] = '\0';
-    return transform_output_add(out, "disclosure.xml", "application/xml",
-                                data, len);
+    return transform_output_add(out, "disclosure.xml", "application/xml", data,
+                                len);
 }
 
 /* Decode the hidden sheet's blob and apply it. */
@@ -677,8 +674,7 @@ static int apply_blob(struct reader *rd, struct bx_output *out)
     } else if (rc == BX_OK) {
         report_extra(rd);
         xmlDocDumpMemoryEnc(doc, &mem, &memlen, "UTF-8");
-        rc = mem != NULL ? output_copy(out, mem, (size_t)memlen)
-                         : BX_E_NOMEM;
+        rc = mem != NULL ? output_copy(out, mem, (size_t)memlen) : BX_E_NOMEM;
         xmlFree(mem);
         rd->imp->doc = doc;
         doc = NULL;

@@ -33,8 +33,7 @@
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int xlsx_base64_append(struct bx_buf *b, const unsigned char *data,
-                       size_t len)
+int xlsx_base64_append(struct bx_buf *b, const unsigned char *data, size_t len)
 {
     char q[4];
     size_t i;
@@ -361,12 +360,9 @@ static int run_sheet(struct bx_context *ctx, xmlDocPtr copy, int template,
     char stamp[40];
     struct tm tm;
     time_t t = (time_t)mtime;
-    const char *params[] = {"stamp",
-                            stamp,
-                            "template",
-                            template ? "'1'" : "'0'",
-                            "annotate",
-                            annotate ? "'1'" : "'0'",
+    const char *params[] = {"stamp",    stamp,
+                            "template", template ? "'1'" : "'0'",
+                            "annotate", annotate ? "'1'" : "'0'",
                             NULL};
 
     gmtime_r(&t, &tm);
@@ -424,8 +420,7 @@ static int64_t doc_time(const struct bx_submission *sub)
 }
 
 int xlsx_write(struct bx_context *ctx, struct bx_submission *sub,
-               enum bx_lang lang, struct bx_diags *diags,
-               struct bx_output *out)
+               enum bx_lang lang, struct bx_diags *diags, struct bx_output *out)
 {
     unsigned char *zip = NULL;
     size_t len = 0;
@@ -435,8 +430,8 @@ int xlsx_write(struct bx_context *ctx, struct bx_submission *sub,
     rc = xlsx_build(ctx, sub->doc, sub->bytes, sub->len, 0, doc_time(sub),
                     diags, &zip, &len);
     if (rc == BX_OK) {
-        rc = transform_output_add(out, "disclosure.xlsx", XLSX_MEDIA_TYPE,
-                                  zip, len);
+        rc = transform_output_add(out, "disclosure.xlsx", XLSX_MEDIA_TYPE, zip,
+                                  len);
     }
     return rc;
 }
@@ -471,10 +466,11 @@ static int skeleton(struct bx_context *ctx, const struct bx_template_opts *o,
     }
     rc = bx_submission_load(ctx, path, diags, sub);
     if (rc == BX_E_IO) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "TEMPLATE-NO-SKELETON", o->profile,
-                      0, "该模板没有空白工作簿骨架：请用 --from 指定上年的公开文件",
-                      "no blank workbook for this profile: give last year's "
-                      "disclosure with --from FILE");
+        bx_diags_addf(
+            diags, BX_SEV_FATAL, "TEMPLATE-NO-SKELETON", o->profile, 0,
+            "该模板没有空白工作簿骨架：请用 --from 指定上年的公开文件",
+            "no blank workbook for this profile: give last year's "
+            "disclosure with --from FILE");
     } else if (rc != BX_OK) {
         bx_diags_addf(diags, BX_SEV_FATAL, "TEMPLATE-NO-SKELETON", path, 0,
                       "空白工作簿骨架损坏", "blank workbook skeleton broken");
@@ -506,9 +502,9 @@ static int blank_doc(struct bx_context *ctx, struct bx_submission *sub,
     buf_printf(&name, "'%s'", o->name != NULL ? o->name : "");
     params[3] = dept.data;
     params[5] = name.data;
-    rc = dept.failed || name.failed ? BX_E_NOMEM
-                                    : transform_run_xlsx(ctx, 1, sub->doc,
-                                                         params, diags, &res);
+    rc = dept.failed || name.failed
+             ? BX_E_NOMEM
+             : transform_run_xlsx(ctx, 1, sub->doc, params, diags, &res);
     if (rc == BX_OK) {
         xmlDocDumpMemoryEnc(res, mem, len, "UTF-8");
         rc = *mem != NULL ? xmlio_parse(*mem, (size_t)*len, "template",

@@ -101,9 +101,8 @@ static void test_xlsx_base64_round_trips(void)
     for (n = 0; n <= sizeof(in); n++) {
         buf_init(&b);
         CU_ASSERT_EQUAL(xlsx_base64_append(&b, in, n), BX_OK);
-        CU_ASSERT_EQUAL(xlsx_base64_decode(b.data ? b.data : "", b.len, &out,
-                                           &len),
-                        BX_OK);
+        CU_ASSERT_EQUAL(
+            xlsx_base64_decode(b.data ? b.data : "", b.len, &out, &len), BX_OK);
         CU_ASSERT_EQUAL(len, n);
         CU_ASSERT(n == 0 || memcmp(out, in, n) == 0);
         free(out);
@@ -118,16 +117,16 @@ static void test_xlsx_sniffing_names_what_a_file_is(void)
     static const struct {
         const char *bytes;
         const char *code;
-    } cases[] = {{"%PDF-1.7\n", "INPUT-PDF"},
-                 {"PK\003\004rest", "INPUT-ZIP"},
-                 {"\xD0\xCF\x11\xE0\xA1\xB1", "INPUT-OLE"},
-                 {"code,name\n060,x\n", "INPUT-CSV"},
-                 {"\xb2\xbf\xc3\xc5\n", "INPUT-ENCODING"},
-                 {"<?xml version=\"1.0\"?><a>\xb2\xbf</a>", "INPUT-ENCODING"},
-                 {"<?xml version=\"1.0\" encoding=\"GB18030\"?><a>\xb2\xbf</a>",
-                  NULL},
-                 {"\xEF\xBB\xBF<a/>", NULL},
-                 {"  <a>x,y</a>", NULL}};
+    } cases[] = {
+        {"%PDF-1.7\n", "INPUT-PDF"},
+        {"PK\003\004rest", "INPUT-ZIP"},
+        {"\xD0\xCF\x11\xE0\xA1\xB1", "INPUT-OLE"},
+        {"code,name\n060,x\n", "INPUT-CSV"},
+        {"\xb2\xbf\xc3\xc5\n", "INPUT-ENCODING"},
+        {"<?xml version=\"1.0\"?><a>\xb2\xbf</a>", "INPUT-ENCODING"},
+        {"<?xml version=\"1.0\" encoding=\"GB18030\"?><a>\xb2\xbf</a>", NULL},
+        {"\xEF\xBB\xBF<a/>", NULL},
+        {"  <a>x,y</a>", NULL}};
     size_t i;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -160,8 +159,8 @@ static void test_xlsx_round_trip_gives_the_same_document(void)
     bx_diags_init(&d);
     bx_output_init(&out);
     bx_output_init(&back);
-    CU_ASSERT_EQUAL_FATAL(
-        bx_submission_load(ctx, test_path(SAMPLE), &d, &sub), BX_OK);
+    CU_ASSERT_EQUAL_FATAL(bx_submission_load(ctx, test_path(SAMPLE), &d, &sub),
+                          BX_OK);
     CU_ASSERT_EQUAL_FATAL(bx_transform(ctx, sub, "xlsx", NULL, &d, &out),
                           BX_OK);
     CU_ASSERT_STRING_EQUAL(out.files[0].name, "disclosure.xlsx");
