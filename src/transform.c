@@ -42,13 +42,14 @@ enum sheet {
     SHEET_IMPORT,
     SHEET_XLSX,
     SHEET_XLSX_BLANK,
+    SHEET_XLSX_TOK,
     SHEET_COUNT
 };
 
 static const char *const sheet_files[SHEET_COUNT] = {
     "xslt/html.xsl", "xslt/csv.xsl", "xslt/json.xsl", "xslt/platform.xsl",
     "xslt/platform-import.xsl", "xslt/xlsx.xsl",
-    "xslt/xlsx-blank.xsl"};
+    "xslt/xlsx-blank.xsl", "xslt/xlsx-tok.xsl"};
 
 #define MEDIA_HTML "text/html; charset=utf-8"
 #define MEDIA_CSV "text/csv; charset=utf-8"
@@ -384,12 +385,14 @@ static int apply(struct bx_context *ctx, enum sheet which, xmlDocPtr doc,
     return rc;
 }
 
-int transform_run_xlsx(struct bx_context *ctx, int blank, xmlDocPtr doc,
+int transform_run_xlsx(struct bx_context *ctx, int pass, xmlDocPtr doc,
                        const char **params, struct bx_diags *diags,
                        xmlDocPtr *res)
 {
-    return apply(ctx, blank ? SHEET_XLSX_BLANK : SHEET_XLSX, doc, params,
-                 diags, res);
+    static const enum sheet passes[] = {SHEET_XLSX, SHEET_XLSX_BLANK,
+                                        SHEET_XLSX_TOK};
+
+    return apply(ctx, passes[pass], doc, params, diags, res);
 }
 
 /* Serialise 'res' with the output method of 'which' into malloc memory. */

@@ -367,29 +367,40 @@ static int run_sheet(struct bx_context *ctx, xmlDocPtr copy, int template,
 
     gmtime_r(&t, &tm);
     strftime(stamp, sizeof(stamp), "'%Y-%m-%dT%H:%M:%SZ'", &tm);
-    return transform_run_xlsx(ctx, 0, copy, params, diags, res);
+    return transform_run_xlsx(ctx, TRANSFORM_XLSX, copy, params, diags, res);
 }
 
-/* A numbered copy of 'doc'.  NULL on ENOMEM. */
-static xmlDocPtr numbered_copy(xmlDocPtr doc)
+/*
+ * 'doc' numbered (m:n on every element) with the amounts of its tables
+ * as tokens (xslt/xlsx-tok.xsl): the input of xlsx.xsl.  Caller frees
+ * '*out' with xmlFreeDoc().
+ */
+static int numbered_copy(struct bx_context *ctx, xmlDocPtr doc,
+                         struct bx_diags *diags, xmlDocPtr *out)
 {
     xmlDocPtr copy = xmlCopyDoc(doc, 1);
+    const char *params[] = {NULL};
+    int rc = BX_E_NOMEM;
 
-    if (copy == NULL || xmlDocGetRootElement(copy) == NULL ||
-        number_elements(copy) != BX_OK) {
-        xmlFreeDoc(copy);
-        return NULL;
+    *out = NULL;
+    if (copy != NULL && xmlDocGetRootElement(copy) != NULL) {
+        rc = number_elements(copy);
     }
-    return copy;
+    if (rc == BX_OK) {
+        rc = transform_run_xlsx(ctx, TRANSFORM_XLSX_TOK, copy, params, diags,
+                                out);
+    }
+    xmlFreeDoc(copy);
+    return rc;
 }
 
 int xlsx_build(struct bx_context *ctx, xmlDocPtr doc, const unsigned char *src,
                size_t srclen, int template, int64_t mtime,
                struct bx_diags *diags, unsigned char **zip, size_t *ziplen)
 {
-    xmlDocPtr copy = numbered_copy(doc);
+    xmlDocPtr copy = NULL;
     xmlDocPtr res = NULL;
-    int rc = copy != NULL ? BX_OK : BX_E_NOMEM;
+    int rc = numbered_copy(ctx, doc, diags, &copy);
 
     *zip = NULL;
     if (rc == BX_OK) {
@@ -681,8 +692,8 @@ int bx_xlsx_annotate(struct bx_context *ctx, struct bx_submission *sub,
         return BX_E_STATE;
     }
     when = doc_time(sub);
-    copy = numbered_copy(sub->doc);
-    if (copy != NULL) {
+    rc = numbered_copy(ctx, sub->doc, diags, &copy);
+    if (rc == BX_OK) {
         rc = run_sheet(ctx, copy, 0, 0, when, diags, &res);
     }
     if (rc == BX_OK) {

@@ -14,12 +14,12 @@
       <m:fix s="sheet" r="A1" v="text"/>                    a fixed cell
     </m:parts>
 
-  The input carries, on every element, the attribute m:n (its ordinal in
-  document order, set by xlsx_write.c): the cell map names elements by it.
-  Amount cells are found by laying out a copy of each table whose amount
-  attributes hold tokens (U+E000 ordinal ' ' name ' ' value): grid.xsl never looks
-  at the value of an amount, so the token grid has the shape of the real
-  one.  Parameters: stamp (ISO time of docProps), template ('1': the
+  The input is the output of xlsx-tok.xsl: every element carries m:n (its
+  ordinal in document order, set by xlsx_write.c), and every amount of the
+  tables is a token (U+E000 ordinal ' ' name ' ' value).  grid.xsl never
+  looks at the value of an amount, so the grid of the tokens has the shape
+  of the real one, and each amount cell says where it came from: the cell
+  map names elements by their ordinal.  Parameters: stamp (ISO time of docProps), template ('1': the
   blank workbook to fill in: input cells unlocked, sheets protected).
 -->
 <xsl:stylesheet version="1.0"
@@ -44,18 +44,6 @@
   <xsl:variable name="tok" select="'&#xE000;'"/>
   <xsl:variable name="letters" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
 
-  <!-- Column letters A..IV as nodes: a per-cell lookup by select, never a
-       result tree fragment per cell (libxslt keeps those until the end) -->
-  <xsl:variable name="letters-rtf">
-    <xsl:for-each select="$seq">
-      <m:l>
-        <xsl:call-template name="col">
-          <xsl:with-param name="i" select="position()"/>
-        </xsl:call-template>
-      </m:l>
-    </xsl:for-each>
-  </xsl:variable>
-  <xsl:variable name="L" select="exsl:node-set($letters-rtf)/m:l"/>
   <xsl:variable name="declared"
       select="number(concat('0', $meta/bx:amounts/@decimals))"/>
 
@@ -316,33 +304,6 @@
   <!-- Table sheets                                                   -->
   <!-- ============================================================ -->
 
-  <!-- A copy of the table whose amounts are tokens; in a template also
-       the amounts a row lacks, so that every amount cell is mapped. -->
-  <xsl:template match="*" mode="tok">
-    <xsl:copy>
-      <xsl:for-each select="@*">
-        <xsl:choose>
-          <xsl:when test="contains($amount-names,
-                          concat(' ', local-name(), ' '))
-                          and namespace-uri() = ''">
-            <xsl:attribute name="{local-name()}">
-              <xsl:value-of select="concat($tok, ../@m:n, ' ',
-                                    local-name(), ' ', .)"/>
-            </xsl:attribute>
-          </xsl:when>
-          <xsl:when test="namespace-uri() = ''">
-            <xsl:copy/>
-          </xsl:when>
-        </xsl:choose>
-      </xsl:for-each>
-      <xsl:apply-templates mode="tok"/>
-    </xsl:copy>
-  </xsl:template>
-
-  <xsl:template match="text()" mode="tok">
-    <xsl:copy/>
-  </xsl:template>
-
   <xsl:template name="table-sheet">
     <xsl:param name="i"/>
     <xsl:variable name="t" select="."/>
@@ -350,13 +311,8 @@
       <xsl:call-template name="sheet-name"/>
     </xsl:variable>
     <xsl:variable name="sheet" select="string($name)"/>
-    <xsl:variable name="k-rtf">
-      <xsl:apply-templates select="." mode="tok"/>
-    </xsl:variable>
     <xsl:variable name="g-rtf">
-      <xsl:call-template name="grid">
-        <xsl:with-param name="t" select="exsl:node-set($k-rtf)/*"/>
-      </xsl:call-template>
+      <xsl:call-template name="grid"/>
     </xsl:variable>
     <xsl:variable name="g" select="exsl:node-set($g-rtf)/m:grid"/>
     <xsl:variable name="cols" select="number($g/@cols)"/>
@@ -431,7 +387,7 @@
               </xsl:call-template>
             </xsl:if>
           </row>
-          <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
+          <xsl:for-each select="$g/*/m:row">
             <xsl:call-template name="grid-row">
               <xsl:with-param name="sheet" select="$sheet"/>
               <xsl:with-param name="r" select="position() + 2"/>
@@ -456,8 +412,7 @@
         </xsl:if>
         <mergeCells>
           <xsl:variable name="spans"
-              select="$g/m:head/m:row/m:c[@rs or @cs]
-                      | $g/m:body/m:row/m:c[@rs or @cs]"/>
+              select="$g/*/m:row/m:c[@rs or @cs]"/>
           <xsl:attribute name="count">
             <xsl:value-of select="count($spans) + 1 + number($cols &gt; 1)
                                   + number($half + 1 &lt; $cols)"/>
@@ -477,7 +432,7 @@
               <mergeCell ref="{$unit-col}2:{$last}2"/>
             </xsl:if>
           </xsl:if>
-          <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
+          <xsl:for-each select="$g/*/m:row">
             <xsl:variable name="r" select="position() + 2"/>
             <xsl:for-each select="*">
               <xsl:if test="self::m:c[@rs or @cs]">
@@ -528,11 +483,13 @@
     <xsl:if test="$cols &gt; 1">
       <m:fix s="{$sheet}" r="{$unit-col}2" v="{concat('单位：', $amount-unit)}"/>
     </xsl:if>
-    <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
+    <xsl:for-each select="$g/*/m:row">
       <xsl:variable name="r" select="position() + 2"/>
       <xsl:for-each select="m:c">
         <xsl:variable name="i" select="count(preceding-sibling::*) + 1"/>
-        <xsl:variable name="c" select="string($L[$i])"/>
+        <xsl:variable name="c" select="concat(substring($letters,
+            floor(($i - 1) div 26), number($i &gt; 26)),
+            substring($letters, ($i - 1) mod 26 + 1, 1))"/>
         <xsl:choose>
           <xsl:when test="starts-with(., $tok)">
             <m:map s="{$sheet}" r="{$c}{$r}"
@@ -597,7 +554,11 @@
       </xsl:if>
       <xsl:for-each select="*">
         <xsl:variable name="i" select="position()"/>
-        <xsl:variable name="ref" select="concat($L[$i], $r)"/>
+        <!-- column letters by substring: a node-set lookup per cell
+             costs a predicate test per node -->
+        <xsl:variable name="ref" select="concat(substring($letters,
+            floor(($i - 1) div 26), number($i &gt; 26)),
+            substring($letters, ($i - 1) mod 26 + 1, 1), $r)"/>
         <xsl:choose>
           <xsl:when test="self::m:s">
             <c r="{$ref}" s="{3 - number($head)}"/>
@@ -691,7 +652,7 @@
   <xsl:template name="validations">
     <xsl:param name="g"/>
     <xsl:variable name="refs">
-      <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
+      <xsl:for-each select="$g/*/m:row">
         <xsl:variable name="r" select="position() + 2"/>
         <xsl:for-each select="*">
           <xsl:if test="starts-with(., $tok)">
