@@ -23,11 +23,9 @@ tree = ET.parse(sys.argv[1])
 rows = [(p, c) for t in tree.getroot().find(ns + "tables")
         for p in t.iter() for c in list(p)
         if c.tag in (ns + "func", ns + "project", ns + "eco")]
-size = len(ET.tostring(tree.getroot()))
-while size < float(sys.argv[3]) * 1e6:
+while len(ET.tostring(tree.getroot())) < float(sys.argv[3]) * 1e6:
     for p, c in rows:
         p.append(copy.deepcopy(c))
-        size += len(ET.tostring(c))
 tree.write(sys.argv[2], encoding="UTF-8", xml_declaration=True)
 PY
 
