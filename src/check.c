@@ -39,8 +39,8 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
         rc = diag_filter_consequences(chk->sub, &chk->diags);
     }
     if (rc == BX_OK && chk->sub->schema_valid == 1 && !ctx->opts.no_rules) {
-        rc = bx_rules_check_coverage(ctx, chk->sub, &chk->diags,
-                                     &chk->coverage);
+        rc =
+            bx_rules_check_coverage(ctx, chk->sub, &chk->diags, &chk->coverage);
         if (rc == BX_OK) {
             bx_rules_ruleset(ctx, chk->sub, &chk->result.ruleset_id,
                              &chk->result.ruleset_version);
@@ -52,8 +52,7 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
     }
     if (rc == BX_E_NOMEM) {
         xmlio_out_of_memory(&chk->diags, chk->result.path);
-    } else if (rc != BX_E_DATA &&
-               bx_status_exit_code(rc) == BX_EXIT_INTERNAL) {
+    } else if (rc != BX_E_DATA && bx_status_exit_code(rc) == BX_EXIT_INTERNAL) {
         /* broken data files have their findings already */
         bx_diags_addf(&chk->diags, BX_SEV_FATAL, "INTERNAL", chk->result.path,
                       0, "内部错误，文件未能校验",

@@ -374,7 +374,7 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     if (rc == BX_OK && !o->no_validate) {
         rc = bx_check_memory(ctx, out.files[0].data, out.files[0].len, path,
                              &chk);
-        code = rc != BX_OK                                   ? bx_status_exit_code(rc)
+        code = rc != BX_OK ? bx_status_exit_code(rc)
                : bx_file_accepted(&chk.result, BX_SEV_ERROR) ? BX_EXIT_OK
                                                              : BX_EXIT_INVALID;
         if (code == BX_EXIT_OK && bx_diags_worst(&diags) >= BX_SEV_ERROR) {
