@@ -44,7 +44,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-bench lint asan ubsan valgrind coverage \
+.PHONY: all check check-xlsx check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-bench lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -89,7 +89,11 @@ $(UNIT): $(UNIT_OBJ) $(LIBA)
 
 check: check-unit check-golden check-cli check-rules check-convert \
        check-bundle check-zip check-docs check-install check-hostile \
-       check-bench
+       check-bench check-xlsx
+
+# workbooks: goldens, openpyxl, LibreOffice round trips, hostile inputs
+check-xlsx: $(BIN)
+	$(TEST_ENV) sh tests/xlsx/run.sh $(CURDIR)/$(BIN)
 
 # the command line: completion scripts, --help against man page and README
 check-cli: $(BIN)

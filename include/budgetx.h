@@ -101,6 +101,7 @@ struct bx_diag {
     char *computed;     /* computed value */
     char *difference;   /* printed - computed */
     char *tolerance;    /* tolerance used */
+    char *cell; /* workbook cell of a workbook-born input: "'表五'!E12" */
 };
 
 /*
@@ -733,6 +734,85 @@ int bx_verify_exit_code(const struct bx_verify *v);
  * BX_E_EXISTS, BX_E_IO, BX_E_NOMEM.
  */
 int bx_bundle_unpack(struct bx_verify *v, const char *dir, int force);
+
+/* ---------------------------------------------------------------- */
+/* Workbooks (xlsx_read.c, xlsx_write.c, xlsx_note.c; docs/xlsx.md)  */
+/* ---------------------------------------------------------------- */
+
+/* What reading a workbook learnt: where each value of the document came
+ * from.  Free with bx_xlsx_import_free(). */
+struct bx_xlsx_import;
+
+/*
+ * Read the workbook at 'path' (as budgetx wrote it, then filled in and
+ * saved by Excel, WPS or LibreOffice) back into a disclosure: appends
+ * "disclosure.xml" to 'out'.  The workbook is read with the strict zip
+ * reader and every part with the untrusted XML parser; macros, encrypted
+ * or legacy workbooks are refused, external links ignored, and cells,
+ * rows or sheets that have no place in the disclosure are reported
+ * (findings carry the cell, d->cell).  The result is not validated here.
+ * '*imp' (may be NULL) receives the cell map for bx_xlsx_locate().
+ * Returns BX_OK, BX_E_IO, BX_E_PARSE (not a workbook), BX_E_LIMIT,
+ * BX_E_INVALID (refused: not a budgetx workbook, macros), BX_E_NOMEM.
+ */
+int bx_xlsx_import(struct bx_context *ctx, const char *path,
+                   struct bx_diags *diags, struct bx_output *out,
+                   struct bx_xlsx_import **imp);
+
+/*
+ * Set d->cell ("'表五 一般公共预算支出情况表'!E12") of every finding of
+ * 'diags' whose xpath names a value read from a cell.  Returns BX_OK or
+ * BX_E_NOMEM.
+ */
+int bx_xlsx_locate(const struct bx_xlsx_import *imp, struct bx_diags *diags);
+
+void bx_xlsx_import_free(struct bx_xlsx_import *imp);
+
+/*
+ * The annotated workbook: the workbook of 'sub' (convert --to xlsx) with
+ * every finding of 'findings' as a comment on its cell (the cell of the
+ * value its xpath names, or d->cell), the cell shaded by the worst
+ * severity, and a sheet 问题清单 listing the findings, each linked to its
+ * cell.  Messages in 'lang'.  Appends "report.xlsx" to 'out'.  Returns
+ * BX_OK, BX_E_STATE (no document), BX_E_DATA, BX_E_INTERNAL, BX_E_NOMEM.
+ */
+int bx_xlsx_annotate(struct bx_context *ctx, struct bx_submission *sub,
+                     const struct bx_diags *findings, enum bx_lang lang,
+                     struct bx_diags *diags, struct bx_output *out);
+
+/*
+ * Check the workbook at 'path' like bx_check_file() checks XML: read it
+ * back (bx_xlsx_import()), validate the disclosure it gives, and set the
+ * cell of every finding.  The workbook's own findings come first in
+ * chk->diags.  Returns like bx_check_file().
+ */
+int bx_check_workbook(struct bx_context *ctx, const char *path,
+                      struct bx_check *chk);
+
+/* Non-zero when the file at 'path' starts like a zip (an .xlsx). */
+int bx_is_workbook(const char *path);
+
+/* What the blank workbook is made for. */
+struct bx_template_opts {
+    const char *profile; /* template id: schemas/xlsx/<profile>.xml */
+    int year;            /* fiscal year, 0: the skeleton's */
+    const char *dept;    /* department code, NULL: the skeleton's */
+    const char *name;    /* department name, NULL: the skeleton's */
+    const char *from;    /* a disclosure to start from instead (last
+                            year's): its rows, its amounts emptied */
+};
+
+/*
+ * The blank workbook to fill in: the layout of convert --to xlsx with
+ * every amount empty, input cells unlocked and shaded, everything else
+ * locked (sheet protection without password), a decimal check on input
+ * cells and a sheet explaining how to fill it in.  Appends
+ * "template.xlsx" to 'out'.  Returns BX_OK, BX_E_ARG (bad profile, year,
+ * or a quote in dept/name), BX_E_IO (no skeleton for the profile: a
+ * finding says to use 'from'), BX_E_PARSE, BX_E_DATA, BX_E_NOMEM.
+ */
+int bx_xlsx_template(struct bx_context *ctx, const struct bx_template_opts *o,
+                     struct bx_diags *diags, struct bx_output *out);
 
 #ifdef __cplusplus
 }

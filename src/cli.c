@@ -149,6 +149,9 @@ void cli_print_diags(FILE *fp, const struct bx_diags *diags, enum bx_lang lang)
         if (d->column > 0) {
             fprintf(fp, ":%ld", d->column);
         }
+        if (d->cell != NULL) {
+            fprintf(fp, " (%s)", d->cell);
+        }
         fprintf(fp, ": %s: [%s] %s\n", bx_severity_name(d->severity),
                 d->code != NULL ? d->code : "-", bx_diag_message(d, lang));
     }

@@ -6,6 +6,7 @@
 
 extern const struct cli_command cmd_validate_def;
 extern const struct cli_command cmd_convert_def;
+extern const struct cli_command cmd_template_def;
 extern const struct cli_command cmd_formats_def;
 extern const struct cli_command cmd_bundle_def;
 extern const struct cli_command cmd_verify_def;

@@ -28,9 +28,9 @@ enum {
 };
 
 static const struct cli_option options[] = {
-    {OPT_TO, 't', "to", "FORMAT", "html csv json platform",
+    {OPT_TO, 't', "to", "FORMAT", "html csv json platform xlsx",
      "convert disclosures to FORMAT", "把公开文件转换为 FORMAT 格式"},
-    {OPT_FROM, 'f', "from", "FORMAT", "platform",
+    {OPT_FROM, 'f', "from", "FORMAT", "platform xlsx",
      "convert FORMAT documents to disclosures",
      "把 FORMAT 格式的文件转换为公开文件"},
     {OPT_OUTPUT, 'o', "output", "PATH", "@file",
@@ -231,6 +231,8 @@ static char *stem_of(const char *path)
     }
     if (n > 4 && strcmp(s + n - 4, ".xml") == 0) {
         s[n - 4] = '\0';
+    } else if (n > 5 && strcmp(s + n - 5, ".xlsx") == 0) {
+        s[n - 5] = '\0';
     }
     return s;
 }
@@ -363,11 +365,17 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     int code;
     int rc;
 
+    struct bx_xlsx_import *imp = NULL;
+
     bx_diags_init(&diags);
     bx_output_init(&out);
     memset(&chk, 0, sizeof(chk));
-    rc = bx_submission_load(ctx, path, &diags, &sub);
-    if (rc == BX_OK) {
+    if (strcmp(o->from, "xlsx") == 0) {
+        rc = bx_xlsx_import(ctx, path, &diags, &out, &imp);
+    } else {
+        rc = bx_submission_load(ctx, path, &diags, &sub);
+    }
+    if (rc == BX_OK && imp == NULL) {
         rc = bx_transform_import(ctx, sub, o->from, &o->t, &diags, &out);
     }
     code = bx_status_exit_code(rc);
@@ -377,6 +385,10 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
         code = rc != BX_OK ? bx_status_exit_code(rc)
                : bx_file_accepted(&chk.result, BX_SEV_ERROR) ? BX_EXIT_OK
                                                              : BX_EXIT_INVALID;
+        if (code == BX_EXIT_OK && bx_diags_worst(&diags) >= BX_SEV_ERROR) {
+            code = BX_EXIT_INVALID; /* the workbook itself has errors */
+        }
+        bx_xlsx_locate(imp, &chk.diags);
         cli_print_diags(stderr, &chk.diags, o->c.lang);
         bx_check_release(&chk);
     }
@@ -389,6 +401,7 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     cli_print_diags(stderr, &diags, o->c.lang);
     bx_output_release(&out);
     bx_submission_free(sub);
+    bx_xlsx_import_free(imp);
     bx_diags_release(&diags);
     return code;
 }
@@ -460,7 +473,6 @@ static int prepare_dir(const char *dir)
 {
     char shown[1024];
     struct stat st;
-
     int zh = cli_ui_lang() == BX_LANG_ZH;
 
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -526,10 +538,10 @@ static int cmd_convert(int argc, char **argv)
 const struct cli_command cmd_convert_def = {
     "convert",
     cmd_convert,
-    "convert to html, csv, json, platform and back",
-    "转换为 html、csv、json、platform 格式，或反向转换",
+    "convert to html, csv, json, platform, xlsx and back",
+    "转换为 html、csv、json、platform、xlsx 格式，或反向转换",
     "--to FORMAT [options] FILE...\n"
-    "--from platform [options] FILE...\n"
+    "--from platform|xlsx [options] FILE...\n"
     "--list",
     "Convert budget disclosures (XML) to another format, or a platform\n"
     "export back to a disclosure.  Every input is validated first (schema\n"
@@ -541,8 +553,11 @@ const struct cli_command cmd_convert_def = {
     "  csv        one CSV file per table and index.csv, in a directory\n"
     "  json       the whole disclosure as JSON (docs/json.md)\n"
     "  platform   the provincial platform's exchange XML (amounts in yuan)\n"
+    "  xlsx       an Excel workbook, one sheet per table (docs/xlsx.md)\n"
     "formats (--from):\n"
-    "  platform   the platform's exchange XML, back to a disclosure",
+    "  platform   the platform's exchange XML, back to a disclosure\n"
+    "  xlsx       a budgetx workbook filled in with Excel, WPS or\n"
+    "             LibreOffice, back to a disclosure",
     "把部门预算公开文件（XML）转换为其他格式，或把平台导出文件转换回\n"
     "公开文件。每个输入先经过校验（模式和业务规则）；有错误的输入被拒绝\n"
     "并列出问题，除非给出 --no-validate。输出以原子方式写入。\n"
@@ -552,8 +567,11 @@ const struct cli_command cmd_convert_def = {
     "  csv        每张表一个 CSV 文件，另有 index.csv，放在一个目录中\n"
     "  json       整个公开文件的 JSON 形式（docs/json.md）\n"
     "  platform   省级平台交换 XML（金额单位：元）\n"
+    "  xlsx       Excel 工作簿，每张表一个工作表（docs/xlsx.md）\n"
     "格式（--from）：\n"
-    "  platform   平台交换 XML，转换回公开文件",
+    "  platform   平台交换 XML，转换回公开文件\n"
+    "  xlsx       用 Excel、WPS 或 LibreOffice 填好的 budgetx 工作簿，\n"
+    "             转换回公开文件",
     options,
     "\nexit codes:\n"
     "  0  every input converted\n"

@@ -11,14 +11,25 @@
 #include "cli.h"
 #include "cmd.h"
 
-enum { OPT_FORMAT = CLI_OPT_OWN, OPT_SCHEMA_ONLY, OPT_ALL_RULES, OPT_CODES };
+enum {
+    OPT_FORMAT = CLI_OPT_OWN,
+    OPT_SCHEMA_ONLY,
+    OPT_ALL_RULES,
+    OPT_CODES,
+    OPT_OUTPUT
+};
 
 static const struct cli_option options[] = {
     CLI_ENTRY_LANG("language of messages (default: from the\nlocale, zh "
                    "for zh_*)",
                    "消息语言（默认取自区域设置，\nzh_* 为中文）"),
-    {OPT_FORMAT, 0, "format", "FORMAT", "text json xml html",
-     "text (default), json, xml or html", "text（默认）、json、xml 或 html"},
+    {OPT_FORMAT, 0, "format", "FORMAT", "text json xml html xlsx",
+     "text (default), json, xml or html; xlsx:\nthe submission's workbook "
+     "with every\nfinding on its cell (needs -o, one FILE)",
+     "text（默认）、json、xml 或 html；xlsx：\n提交文件的工作簿，"
+     "每个问题标注在\n其单元格上（需要 -o，一个文件）"},
+    {OPT_OUTPUT, 'o', "output", "FILE", "@file",
+     "--format xlsx: the workbook to write", "--format xlsx：要写入的工作簿"},
     CLI_ENTRY_FAIL_ON,
     CLI_ENTRY_QUIET,
     CLI_ENTRY_MIN_SEVERITY,
@@ -42,6 +53,8 @@ static const struct cli_option options[] = {
 struct vopts {
     struct cli_common c;
     enum bx_report_format format;
+    int xlsx;           /* --format xlsx */
+    const char *output; /* -o */
     int all_rules;
 };
 
@@ -66,12 +79,16 @@ static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
 
     switch (id) {
     case OPT_FORMAT:
-        if (parse_format(arg, &o->format) != 0) {
+        o->xlsx = strcmp(arg, "xlsx") == 0;
+        if (!o->xlsx && parse_format(arg, &o->format) != 0) {
             return cli_fail(p, "unknown format", arg);
         }
         break;
     case OPT_SCHEMA_ONLY:
         o->c.lib.no_rules = 1;
+        break;
+    case OPT_OUTPUT:
+        o->output = arg;
         break;
     case OPT_ALL_RULES:
         o->all_rules = 1;
@@ -83,6 +100,30 @@ static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
         break;
     }
     return 0;
+}
+
+/* --format xlsx: write the annotated workbook; 0 or -1 (printed). */
+static int annotate(struct bx_context *ctx, struct bx_check *chk,
+                    const struct vopts *o)
+{
+    struct bx_diags diags;
+    struct bx_output out;
+    int rc;
+
+    if (chk->sub == NULL) {
+        return 0; /* unreadable: the report says why */
+    }
+    bx_diags_init(&diags);
+    bx_output_init(&out);
+    rc = bx_xlsx_annotate(ctx, chk->sub, &chk->diags, o->c.lang, &diags,
+                          &out);
+    if (rc == BX_OK) {
+        rc = bx_output_write(&out, o->output, 1, &diags);
+    }
+    cli_print_diags(stderr, &diags, o->c.lang);
+    bx_output_release(&out);
+    bx_diags_release(&diags);
+    return rc == BX_OK ? 0 : -1;
 }
 
 /* Check every file and render the report; returns the exit code. */
@@ -106,7 +147,14 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
         return BX_EXIT_INTERNAL;
     }
     for (i = 0; i < nfiles; i++) {
-        bx_check_file(ctx, files[i], &checks[i]);
+        if (bx_is_workbook(files[i])) {
+            bx_check_workbook(ctx, files[i], &checks[i]);
+        } else {
+            bx_check_file(ctx, files[i], &checks[i]);
+        }
+        if (o->xlsx && annotate(ctx, &checks[i], o) != 0) {
+            exit_code = BX_EXIT_IO;
+        }
         bx_check_drop_document(&checks[i]);
         results[i] = checks[i].result;
         code = bx_check_exit_code(&checks[i], o->c.fail_on);
@@ -148,6 +196,7 @@ static int cmd_validate(int argc, char **argv)
     struct vopts o;
     int rc;
 
+    memset(&o, 0, sizeof(o));
     cli_common_init(&o.c);
     o.format = BX_REPORT_TEXT;
     o.all_rules = 0;
@@ -158,6 +207,11 @@ static int cmd_validate(int argc, char **argv)
     }
     if (p.nfiles == 0) {
         return cli_usage_error("validate", "no input files", NULL);
+    }
+    if (o.xlsx && (o.output == NULL || p.nfiles != 1)) {
+        return cli_usage_error("validate",
+                               "--format xlsx needs -o FILE and one input",
+                               NULL);
     }
     rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     if (rc != BX_EXIT_OK) {
@@ -174,7 +228,8 @@ const struct cli_command cmd_validate_def = {
     "check submissions against the schema and the business rules",
     "按模式和业务规则校验提交文件",
     "[options] FILE...",
-    "Check budget disclosure submissions (XML, or gzip-compressed XML)\n"
+    "Check budget disclosure submissions (XML, gzip-compressed XML, or a\n"
+    "budgetx workbook filled in: .xlsx)\n"
     "against the disclosure schema and the business rules, and print one\n"
     "report: a line per finding, FILE:LINE[:COL]: severity: [CODE] message,\n"
     "and a summary line.  FILE '-' reads standard input.",

@@ -123,6 +123,7 @@ static void diag_release(struct bx_diag *d)
     free(d->computed);
     free(d->difference);
     free(d->tolerance);
+    free(d->cell);
 }
 
 /* One rule's (or code's) tally under the caps. */
@@ -321,6 +322,7 @@ static int add_record(struct bx_diags *diags, const struct bx_diag *d,
     copy.computed = dup_field(d->computed, &failed);
     copy.difference = dup_field(d->difference, &failed);
     copy.tolerance = dup_field(d->tolerance, &failed);
+    copy.cell = dup_field(d->cell, &failed);
     if (failed) {
         diag_release(&copy);
         return BX_E_NOMEM;

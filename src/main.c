@@ -12,7 +12,8 @@
 
 /* commands, in the order --help lists them */
 const struct cli_command *const cli_commands[] = {
-    &cmd_validate_def, &cmd_convert_def, &cmd_formats_def, &cmd_bundle_def,
+    &cmd_validate_def, &cmd_convert_def,  &cmd_template_def, &cmd_formats_def,
+    &cmd_bundle_def,
     &cmd_verify_def,   &cmd_unpack_def,  &cmd_help_def,    &cmd_completion_def,
     &cmd_templates_def,
 };

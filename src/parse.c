@@ -12,6 +12,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "internal.h"
+#include "sniff.h"
 #include "util.h"
 #include "xmlio.h"
 
@@ -85,8 +86,11 @@ static int load_bytes(struct bx_context *ctx, unsigned char *bytes, size_t len,
     if (rc != BX_OK) {
         goto out;
     }
-    rc = xmlio_parse(sub->bytes, sub->len, name, &ctx->opts.limits, diags,
-                     &sub->doc);
+    rc = sniff_refuse(sub->bytes, sub->len, name, diags);
+    if (rc == BX_OK) {
+        rc = xmlio_parse(sub->bytes, sub->len, name, &ctx->opts.limits,
+                         diags, &sub->doc);
+    }
     if (rc != BX_OK) {
         goto out;
     }

@@ -46,6 +46,9 @@ static void text_finding(struct bx_buf *b, const char *path,
             buf_printf(b, ":%ld", d->column);
         }
     }
+    if (d->cell != NULL) {
+        buf_printf(b, " (%s)", d->cell);
+    }
     buf_printf(b, ": %s: [%s] %s",
                lang == BX_LANG_ZH ? sev_zh(d->severity)
                                   : bx_severity_name(d->severity),
@@ -223,6 +226,9 @@ static void json_finding(struct bx_buf *b, const struct bx_diag *d,
     json_key_str(b, "computed", d->computed);
     json_key_str(b, "difference", d->difference);
     json_key_str(b, "tolerance", d->tolerance);
+    if (d->cell != NULL) {
+        json_key_str(b, "cell", d->cell);
+    }
     buf_puts(b, "}");
 }
 

@@ -79,6 +79,7 @@ static void finding(struct bx_buf *b, const struct bx_diag *d)
     element(b, "difference", d->difference);
     element(b, "tolerance", d->tolerance);
     element(b, "xpath", d->xpath);
+    element(b, "cell", d->cell);
     /* at least one message: the schema requires it */
     if (d->message_zh == NULL && d->message_en == NULL)
         message(b, "en", "");

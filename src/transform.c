@@ -27,6 +27,7 @@
 #include "internal.h"
 #include "datafiles.h"
 #include "util.h"
+#include "xlsx.h"
 #include "xmlio.h"
 
 #define META_NS "urn:budgetx:xslt:meta"
@@ -38,12 +39,16 @@ enum sheet {
     SHEET_JSON,
     SHEET_PLATFORM,
     SHEET_IMPORT,
+    SHEET_XLSX,
+    SHEET_XLSX_BLANK,
+    SHEET_XLSX_TOK,
     SHEET_COUNT
 };
 
 static const char *const sheet_files[SHEET_COUNT] = {
     "xslt/html.xsl", "xslt/csv.xsl", "xslt/json.xsl", "xslt/platform.xsl",
-    "xslt/platform-import.xsl"};
+    "xslt/platform-import.xsl", "xslt/xlsx.xsl",
+    "xslt/xlsx-blank.xsl", "xslt/xlsx-tok.xsl"};
 
 #define MEDIA_HTML "text/html; charset=utf-8"
 #define MEDIA_CSV "text/csv; charset=utf-8"
@@ -64,6 +69,9 @@ static const struct bx_format_info formats[] = {
     {"platform", 1, 1, 0, ".xml", MEDIA_XML,
      "the provincial finance platform's exchange XML, amounts in yuan",
      "省财政平台交换 XML（金额单位：元）"},
+    {"xlsx", 1, 1, 0, ".xlsx", XLSX_MEDIA_TYPE,
+     "an Excel workbook: one sheet per table, as printed (docs/xlsx.md)",
+     "Excel 工作簿：每张表一个工作表，版式同公开表"},
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -238,6 +246,16 @@ static int apply(struct bx_context *ctx, enum sheet which, xmlDocPtr doc,
     }
     return datafiles_apply(ctx, style, sheet_files[which], doc, params, diags,
                            res);
+}
+
+int transform_run_xlsx(struct bx_context *ctx, int pass, xmlDocPtr doc,
+                       const char **params, struct bx_diags *diags,
+                       xmlDocPtr *res)
+{
+    static const enum sheet passes[] = {SHEET_XLSX, SHEET_XLSX_BLANK,
+                                        SHEET_XLSX_TOK};
+
+    return apply(ctx, passes[pass], doc, params, diags, res);
 }
 
 /* Serialise 'res' with the output method of 'which' into malloc memory. */
@@ -422,6 +440,8 @@ int bx_transform(struct bx_context *ctx, struct bx_submission *sub,
                         MEDIA_HTML, diags, out);
     } else if (strcmp(format, "csv") == 0) {
         rc = run_csv(ctx, sub->doc, params, o, diags, out);
+    } else if (strcmp(format, "xlsx") == 0) {
+        rc = xlsx_write(ctx, sub, o->lang, diags, out);
     } else if (strcmp(format, "json") == 0) {
         rc = run_single(ctx, SHEET_JSON, sub->doc, params, "disclosure.json",
                         MEDIA_JSON, diags, out);

@@ -30,6 +30,23 @@ int transform_output_add(struct bx_output *out, const char *name,
                          const char *media_type, unsigned char *data,
                          size_t len);
 
+struct _xmlDoc;
+
+/* The stylesheets of a workbook, for transform_run_xlsx(). */
+#define TRANSFORM_XLSX 0       /* xslt/xlsx.xsl: the parts */
+#define TRANSFORM_XLSX_BLANK 1 /* xslt/xlsx-blank.xsl: a template's document */
+#define TRANSFORM_XLSX_TOK 2   /* xslt/xlsx-tok.xsl: amounts as tokens */
+
+/*
+ * Run the workbook stylesheet 'pass' (TRANSFORM_XLSX...) over 'doc' with
+ * 'params' under the locked security preferences (compiled once per
+ * context).  Caller frees '*res' with xmlFreeDoc().  Returns BX_OK,
+ * BX_E_DATA, BX_E_INTERNAL, BX_E_NOMEM.
+ */
+int transform_run_xlsx(struct bx_context *ctx, int pass, struct _xmlDoc *doc,
+                       const char **params, struct bx_diags *diags,
+                       struct _xmlDoc **res);
+
 /*
  * How many stylesheets 'ctx' has compiled so far (each is compiled once
  * per context, on first use).  For tests.

@@ -195,6 +195,7 @@
           <xsl:otherwise><xsl:value-of select="rp:message[1]"/></xsl:otherwise>
         </xsl:choose>
         <xsl:if test="rp:xpath"><br/><code><xsl:value-of select="rp:xpath"/></code></xsl:if>
+        <xsl:if test="rp:cell"><br/><code><xsl:value-of select="rp:cell"/></code></xsl:if>
       </td>
     </tr>
   </xsl:template>

@@ -120,7 +120,8 @@ dups = "\n".join('      <unit code="06%04d" name="u" type="行政" level="本级
                  % (i % 100) for i in range(10000))
 open("dups.xml", "w", encoding="utf-8").write(src.replace(unit, dups))
 PY
-# caps_check FILE CODE LEFT: 100 findings of CODE, one "and LEFT more"
+# caps_check FILE CODE LEFT: 100 findings of CODE, one "and LEFT more",
+# the file's verdict line and the summary
 caps_check() {
     "$bin" validate --lang en "$1" >out.txt 2>&1
     rc=$?

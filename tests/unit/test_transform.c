@@ -88,8 +88,9 @@ static void test_transform_lists_the_formats(void)
     size_t n = 0;
     const struct bx_format_info *f = bx_transform_formats(&n);
 
-    CU_ASSERT_EQUAL(n, 4);
+    CU_ASSERT_EQUAL(n, 5);
     CU_ASSERT_STRING_EQUAL(f[0].name, "html");
+    CU_ASSERT_TRUE(bx_transform_format("xlsx")->can_import);
     CU_ASSERT_PTR_NOT_NULL(bx_transform_format("csv"));
     CU_ASSERT_TRUE(bx_transform_format("csv")->directory);
     CU_ASSERT_TRUE(bx_transform_format("platform")->can_import);

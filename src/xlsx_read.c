@@ -1,0 +1,905 @@
+/*
+ * Workbook → disclosure.  Reads a budgetx workbook, as Excel, WPS or
+ * LibreOffice saved it, with the strict zip reader and the untrusted XML
+ * parser; takes the source document and the cell map from the hidden
+ * sheet "_bx"; writes every mapped amount back at the printed precision of
+ * its cell's number format; reports what it cannot place.  It neither
+ * validates the result nor writes files.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "xlsx.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+#include <zlib.h>
+
+#include "bxzip.h"
+#include "internal.h"
+#include "transform.h"
+#include "xlsx_cells.h"
+#include "xmlio.h"
+
+#define MAIN_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define REL_NS                                                                 \
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+/* One value placed in the document: for bx_xlsx_locate(). */
+struct placed {
+    xmlNodePtr el;
+    char *attr;
+    char *cell; /* "'sheet'!E12" */
+};
+
+struct bx_xlsx_import {
+    xmlDocPtr doc; /* the document produced */
+    struct placed *placed;
+    size_t nplaced;
+    size_t cap;
+    char *path;
+};
+
+void bx_xlsx_import_free(struct bx_xlsx_import *imp)
+{
+    size_t i;
+
+    if (imp == NULL) {
+        return;
+    }
+    for (i = 0; i < imp->nplaced; i++) {
+        free(imp->placed[i].attr);
+        free(imp->placed[i].cell);
+    }
+    free(imp->placed);
+    xmlFreeDoc(imp->doc);
+    free(imp->path);
+    free(imp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Findings                                                             */
+/* ------------------------------------------------------------------ */
+
+/* "'sheet'!ref" (quotes doubled inside).  Caller frees. */
+char *xlsx_cell_name(const char *sheet, const char *ref)
+{
+    struct bx_buf b;
+    const char *p;
+
+    buf_init(&b);
+    buf_puts(&b, "'");
+    for (p = sheet; *p != '\0'; p++) {
+        buf_append(&b, p, 1);
+        if (*p == '\'') {
+            buf_puts(&b, "'");
+        }
+    }
+    buf_printf(&b, "'!%s", ref);
+    return buf_take(&b, NULL);
+}
+
+void xlsx_finding(struct bx_diags *diags, enum bx_severity sev,
+                  const char *code, const char *file, const char *cell,
+                  const char *zh, const char *en)
+{
+    struct bx_diag d;
+
+    memset(&d, 0, sizeof(d));
+    d.severity = sev;
+    d.code = (char *)code;
+    d.file = (char *)file;
+    d.cell = (char *)cell;
+    d.message_zh = (char *)zh;
+    d.message_en = (char *)en;
+    bx_diags_add(diags, &d);
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Round the digit string 'dg' (n digits) to keep 'keep' digits. */
+static int round_digits(char *dg, int n, int keep)
+{
+    int i;
+
+    if (keep >= n) {
+        return n;
+    }
+    if (keep < 0) {
+        return 0;
+    }
+    if (dg[keep] >= '5') {
+        for (i = keep - 1; i >= 0; i--) {
+            if (dg[i] < '9') {
+                dg[i]++;
+                break;
+            }
+            dg[i] = '0';
+        }
+        if (i < 0) {
+            memmove(dg + 1, dg, (size_t)keep);
+            dg[0] = '1';
+            return -(keep + 1); /* carried into a new leading digit */
+        }
+    }
+    return keep;
+}
+
+/*
+ * Parse 'v' into its digits (no leading zeros) and the position of the
+ * decimal point: value = 0.DIGITS × 10^point.  Returns digit count or -1.
+ */
+static int parse_decimal(const char *v, char *dg, size_t size, int *point,
+                         int *neg)
+{
+    const char *p = v;
+    int n = 0;
+    int pt = 0;
+    int seen_point = 0;
+    int any = 0;
+    long e = 0;
+    char *end;
+
+    *neg = 0;
+    while (*p == ' ') {
+        p++;
+    }
+    if (*p == '-' || *p == '+') {
+        *neg = *p == '-';
+        p++;
+    }
+    for (; (*p >= '0' && *p <= '9') || *p == '.'; p++) {
+        if (*p == '.') {
+            if (seen_point) {
+                return -1;
+            }
+            seen_point = 1;
+            continue;
+        }
+        any = 1;
+        if (n == 0 && *p == '0') {
+            pt -= seen_point; /* leading zeros after the point */
+            continue;
+        }
+        if ((size_t)n + 1 < size) {
+            dg[n++] = *p;
+        }
+        pt += !seen_point;
+    }
+    if (*p == 'e' || *p == 'E') {
+        errno = 0;
+        e = strtol(p + 1, &end, 10);
+        if (end == p + 1 || errno != 0 || e > 400 || e < -400) {
+            return -1;
+        }
+        p = end;
+    }
+    while (*p == ' ') {
+        p++;
+    }
+    if (!any || *p != '\0') {
+        return -1;
+    }
+    *point = pt + (int)e;
+    dg[n] = '\0';
+    return n;
+}
+
+int xlsx_format_number(const char *v, int decimals, char *out, size_t size)
+{
+    char dg[64];
+    struct bx_buf b;
+    int point;
+    int neg;
+    int n = parse_decimal(v, dg, sizeof(dg) - 2, &point, &neg);
+    int k;
+    int i;
+    char *s;
+
+    if (n < 0) {
+        return BX_E_ARG;
+    }
+    k = round_digits(dg, n, 15); /* what the spreadsheet shows */
+    if (k < 0) {
+        k = -k;
+        point++;
+    }
+    n = k;
+    while (n > 0 && dg[n - 1] == '0') {
+        n--;
+    }
+    if (decimals >= 0) {
+        k = round_digits(dg, n, point + decimals);
+        if (k < 0) {
+            k = -k;
+            point++;
+        }
+        n = k;
+    }
+    if (n == 0) {
+        neg = 0;
+    }
+    buf_init(&b);
+    buf_puts(&b, neg ? "-" : "");
+    for (i = 0; i < (point > 0 ? point : 1); i++) {
+        buf_append(&b, i < point && i < n ? &dg[i] : "0", 1);
+    }
+    k = decimals >= 0 ? decimals : n - point;
+    if (k > 0) {
+        buf_puts(&b, ".");
+    }
+    for (i = 0; i < k; i++) {
+        buf_append(&b, point + i >= 0 && point + i < n ? &dg[point + i] : "0",
+                   1);
+    }
+    s = buf_take(&b, NULL);
+    if (s == NULL || strlen(s) >= size) {
+        free(s);
+        return BX_E_ARG;
+    }
+    strcpy(out, s);
+    free(s);
+    return BX_OK;
+}
+
+int xlsx_parse_ref(const char *ref, unsigned long *row, unsigned *col)
+{
+    const char *p = ref;
+    unsigned c = 0;
+    unsigned long r = 0;
+
+    while (*p == '$') {
+        p++;
+    }
+    for (; *p >= 'A' && *p <= 'Z' && c < 100000; p++) {
+        c = c * 26 + (unsigned)(*p - 'A' + 1);
+    }
+    while (*p == '$') {
+        p++;
+    }
+    for (; *p >= '0' && *p <= '9' && r < 100000000; p++) {
+        r = r * 10 + (unsigned long)(*p - '0');
+    }
+    if (*p != '\0' || c == 0 || r == 0 || c > 16384 || r > 1048576) {
+        return BX_E_ARG;
+    }
+    *row = r;
+    *col = c;
+    return BX_OK;
+}
+
+void xlsx_ref_format(unsigned long row, unsigned col, char *out, size_t size)
+{
+    char letters[8];
+    int n = 0;
+    int i;
+    char *p = out;
+
+    while (col > 0 && n < 7) {
+        letters[n++] = (char)('A' + (col - 1) % 26);
+        col = (col - 1) / 26;
+    }
+    for (i = n - 1; i >= 0 && (size_t)(p - out) + 1 < size; i--) {
+        *p++ = letters[i];
+    }
+    snprintf(p, size - (size_t)(p - out), "%lu", row);
+}
+
+/* ------------------------------------------------------------------ */
+/* The hidden sheet: map and source                                     */
+/* ------------------------------------------------------------------ */
+
+/* Undo the escapes of xlsx_write.c's field() in place. */
+static void unescape(char *s)
+{
+    char *o = s;
+
+    for (; *s != '\0'; s++) {
+        if (*s == '\\' && s[1] != '\0') {
+            s++;
+            *o++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == 'r' ? '\r' : *s;
+        } else {
+            *o++ = *s;
+        }
+    }
+    *o = '\0';
+}
+
+/* Split a map line into at most 'max' tab-separated fields, in place. */
+static int split(char *line, char **f, int max)
+{
+    int n = 0;
+
+    f[n++] = line;
+    while (n < max && (line = strchr(line, '\t')) != NULL) {
+        *line++ = '\0';
+        f[n++] = line;
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Applying the map                                                     */
+/* ------------------------------------------------------------------ */
+
+struct reader {
+    struct bx_context *ctx;
+    const char *file;
+    struct bx_diags *diags;
+    struct xlsx_book *book;
+    xmlNodePtr *els; /* source elements by ordinal */
+    size_t nels;
+    struct bx_xlsx_import *imp;
+    size_t extra;   /* cells reported as not placed */
+    size_t changed; /* values that differ from the source document */
+};
+
+static int place(struct reader *rd, xmlNodePtr el, const char *attr,
+                 const char *cell)
+{
+    struct bx_xlsx_import *imp = rd->imp;
+    struct placed *grown;
+    size_t cap;
+
+    if (imp->nplaced == imp->cap) {
+        cap = imp->cap ? imp->cap * 2 : 256;
+        grown = realloc(imp->placed, cap * sizeof(*grown));
+        if (grown == NULL) {
+            return BX_E_NOMEM;
+        }
+        imp->placed = grown;
+        imp->cap = cap;
+    }
+    imp->placed[imp->nplaced].el = el;
+    imp->placed[imp->nplaced].attr = util_strdup(attr);
+    imp->placed[imp->nplaced].cell = util_strdup(cell);
+    imp->nplaced++;
+    return BX_OK;
+}
+
+/* The value an amount cell gives, or NULL for an empty cell. */
+static int amount_value(struct reader *rd, const struct xlsx_cell *c,
+                        const char *cell, char *out, size_t size)
+{
+    char msg[512];
+    int dec;
+
+    if (c == NULL || c->kind == XLSX_EMPTY) {
+        return BX_E_STATE;
+    }
+    if (c->kind == XLSX_FORMULA_NO_VALUE) {
+        snprintf(msg, sizeof(msg),
+                 "formula cell %s has no cached value: open and save the "
+                 "workbook in Excel, WPS or LibreOffice to compute it",
+                 cell);
+        xlsx_finding(rd->diags, BX_SEV_ERROR, "XLSX-FORMULA", rd->file, cell,
+                     "公式单元格没有计算结果：请用 Excel、WPS 或 LibreOffice "
+                     "打开并保存工作簿",
+                     msg);
+        return BX_E_STATE;
+    }
+    if (c->kind == XLSX_NUMBER) {
+        dec = xlsx_book_decimals(rd->book, c->style);
+        if (xlsx_format_number(c->v, dec, out, size) == BX_OK) {
+            return BX_OK;
+        }
+    } else if (c->kind == XLSX_TEXT &&
+               xlsx_format_number(c->v, -1, out, size) == BX_OK) {
+        snprintf(out, size, "%s", c->v); /* a number typed as text */
+        return BX_OK;
+    }
+    snprintf(msg, sizeof(msg), "cell %s holds '%.200s', not a number", cell,
+             c->v != NULL ? c->v : "");
+    xlsx_finding(rd->diags, BX_SEV_ERROR, "XLSX-NOT-NUMBER", rd->file, cell,
+                 "单元格内容不是数字", msg);
+    snprintf(out, size, "%s", c->v != NULL ? c->v : "");
+    return BX_OK;
+}
+
+/* 1 when setting 'attr' of 'el' to 'value' ("": empty) changes it. */
+static int changes(xmlNodePtr el, const char *attr, const char *value)
+{
+    xmlChar *old = xmlGetProp(el, BAD_CAST attr);
+    int differ =
+        old != NULL ? strcmp((const char *)old, value) != 0 : value[0] != '\0';
+
+    xmlFree(old);
+    return differ;
+}
+
+/* One "m" line: sheet, ref, ordinal, attribute. */
+static int apply_map(struct reader *rd, char **f)
+{
+    char *cell = xlsx_cell_name(f[0], f[1]);
+    struct xlsx_cell *c = xlsx_book_cell(rd->book, f[0], f[1]);
+    char value[128];
+    char *end;
+    unsigned long k = strtoul(f[2], &end, 10);
+    xmlNodePtr el;
+    int rc;
+
+    if (cell == NULL) {
+        return BX_E_NOMEM;
+    }
+    if (*end != '\0' || k >= rd->nels) {
+        free(cell);
+        return BX_E_INVALID;
+    }
+    el = rd->els[k];
+    if (c != NULL) {
+        c->used = 1;
+    }
+    rc = amount_value(rd, c, cell, value, sizeof(value));
+    rd->changed += changes(el, f[3], rc == BX_OK ? value : "");
+    if (rc == BX_OK) {
+        rc = xmlSetProp(el, BAD_CAST f[3], BAD_CAST value) != NULL ? BX_OK
+                                                                   : BX_E_NOMEM;
+    } else if (xmlHasProp(el, BAD_CAST f[3]) != NULL) {
+        /* an empty cell is a blank amount, never 0; an amount the
+         * document did not have stays absent */
+        rc = xmlSetProp(el, BAD_CAST f[3], BAD_CAST "") != NULL ? BX_OK
+                                                                : BX_E_NOMEM;
+    } else {
+        rc = BX_OK;
+    }
+    if (rc == BX_OK) {
+        rc = place(rd, el, f[3], cell);
+    }
+    free(cell);
+    return rc;
+}
+
+/* One "f" line: a cell budgetx wrote and does not read back. */
+static int check_fixed(struct reader *rd, char **f)
+{
+    struct xlsx_cell *c = xlsx_book_cell(rd->book, f[0], f[1]);
+    const char *now = c != NULL && c->v != NULL ? c->v : "";
+    char a[64];
+    char b[64];
+    char *cell;
+    char msg[1024];
+
+    if (c != NULL) {
+        c->used = 1;
+    }
+    unescape(f[2]);
+    if (strcmp(now, f[2]) == 0 ||
+        (xlsx_format_number(now, -1, a, sizeof(a)) == BX_OK &&
+         xlsx_format_number(f[2], -1, b, sizeof(b)) == BX_OK &&
+         strcmp(a, b) == 0)) {
+        return BX_OK;
+    }
+    cell = xlsx_cell_name(f[0], f[1]);
+    if (cell == NULL) {
+        return BX_E_NOMEM;
+    }
+    snprintf(msg, sizeof(msg),
+             "cell %s was changed from '%.200s' to '%.200s': only amounts "
+             "are read back from a workbook, the change is ignored",
+             cell, f[2], now);
+    xlsx_finding(rd->diags, BX_SEV_WARNING, "XLSX-CELL-CHANGED", rd->file, cell,
+                 "单元格内容被修改：工作簿只读回金额，此修改被忽略", msg);
+    free(cell);
+    return BX_OK;
+}
+
+/* Apply the map text (lines up to the first empty one). */
+static int apply_lines(struct reader *rd, char *text, size_t len)
+{
+    char *p = text;
+    char *nl;
+    char *f[5];
+    int n;
+    int rc = BX_OK;
+
+    while (rc == BX_OK && p < text + len &&
+           (nl = memchr(p, '\n', len - (size_t)(p - text))) != NULL) {
+        *nl = '\0';
+        n = split(p, f, 5);
+        if (n == 5 && strcmp(f[0], "m") == 0) {
+            rc = apply_map(rd, f + 1);
+        } else if (n == 4 && strcmp(f[0], "f") == 0) {
+            unescape(f[1]);
+            rc = check_fixed(rd, f + 1);
+        } else {
+            rc = BX_E_INVALID;
+        }
+        p = nl + 1;
+    }
+    return rc;
+}
+
+/* Index the source document's elements by ordinal (document order). */
+static int index_elements(struct reader *rd, xmlDocPtr doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNodePtr n = root;
+    size_t cap = 1024;
+    xmlNodePtr *grown;
+
+    rd->els = malloc(cap * sizeof(*rd->els));
+    if (rd->els == NULL) {
+        return BX_E_NOMEM;
+    }
+    while (n != NULL) {
+        if (n->type == XML_ELEMENT_NODE) {
+            if (rd->nels == cap) {
+                cap *= 2;
+                grown = realloc(rd->els, cap * sizeof(*grown));
+                if (grown == NULL) {
+                    return BX_E_NOMEM;
+                }
+                rd->els = grown;
+            }
+            rd->els[rd->nels++] = n;
+        }
+        n = xlsx_next_node(root, n);
+    }
+    return BX_OK;
+}
+
+/* Report cells that hold something and have no place (at most 50). */
+static void report_extra(struct reader *rd)
+{
+    struct xlsx_cell *c;
+    char *cell;
+    char msg[512];
+    size_t i = 0;
+
+    while ((c = xlsx_book_unused(rd->book, &i)) != NULL) {
+        if (rd->extra++ >= 50) {
+            continue;
+        }
+        cell = xlsx_cell_name(xlsx_book_sheet_name(rd->book, c->sheet), c->ref);
+        snprintf(msg, sizeof(msg),
+                 "cell %s holds '%.200s', which has no place in the "
+                 "disclosure: ignored",
+                 cell ? cell : c->ref, c->v ? c->v : "");
+        xlsx_finding(rd->diags, BX_SEV_WARNING, "XLSX-EXTRA-CELL", rd->file,
+                     cell, "单元格内容在公开文件中没有对应位置，已忽略", msg);
+        free(cell);
+    }
+    if (rd->extra > 50) {
+        snprintf(msg, sizeof(msg), "and %zu more cells with no place",
+                 rd->extra - 50);
+        xlsx_finding(rd->diags, BX_SEV_WARNING, "XLSX-EXTRA-CELL", rd->file,
+                     NULL, "另有更多单元格没有对应位置", msg);
+    }
+}
+
+static int not_ours(struct reader *rd, const char *why)
+{
+    char msg[512];
+
+    snprintf(msg, sizeof(msg),
+             "not a budgetx workbook (%s): start from 'budgetx template --to "
+             "xlsx' or 'budgetx convert --to xlsx'",
+             why);
+    xlsx_finding(rd->diags, BX_SEV_FATAL, "XLSX-NOT-BUDGETX", rd->file, NULL,
+                 "不是 budgetx 生成的工作簿：请从 budgetx template 或 "
+                 "budgetx convert --to xlsx 生成的工作簿开始填写",
+                 msg);
+    return BX_E_INVALID;
+}
+
+/*
+ * The blob is the map, an empty line, the source document: parse the
+ * source, number its elements, then apply the map to it.
+ */
+static int source_and_map(struct reader *rd, char *blob, size_t size,
+                          xmlDocPtr *doc, size_t *src)
+{
+    char *sep = blob[0] == '\n' ? blob : strstr(blob, "\n\n");
+    size_t maplen;
+    size_t at;
+    int rc;
+
+    if (sep == NULL) {
+        return BX_E_INVALID;
+    }
+    maplen = sep == blob ? 0 : (size_t)(sep - blob) + 1;
+    at = sep == blob ? 1 : maplen + 1;
+    *src = at;
+    rc = xmlio_parse((unsigned char *)blob + at, size - at, rd->file,
+                     &rd->ctx->opts.limits, rd->diags, doc);
+    if (rc == BX_OK) {
+        rc = index_elements(rd, *doc);
+    }
+    if (rc == BX_OK) {
+        rc = apply_lines(rd, blob, maplen);
+    }
+    return rc;
+}
+
+static int output_copy(struct bx_output *out, const xmlChar *mem, size_t len)
+{
+    unsigned char *data = malloc(len + 1);
+
+    if (data == NULL) {
+        return BX_E_NOMEM;
+    }
+    memcpy(data, mem, len);
+    data[len] = '\0';
+    return transform_output_add(out, "disclosure.xml", "application/xml", data,
+                                len);
+}
+
+/* Decode the hidden sheet's blob and apply it. */
+static int apply_blob(struct reader *rd, struct bx_output *out)
+{
+    unsigned char *z = NULL;
+    unsigned char *blob = NULL;
+    size_t zlen = 0;
+    size_t size = 0;
+    uLongf got;
+    xmlDocPtr doc = NULL;
+    xmlChar *mem = NULL;
+    int memlen = 0;
+    size_t src = 0;
+    char *text = NULL;
+    struct bx_limits lim = rd->ctx->opts.limits;
+    int rc = xlsx_book_blob(rd->book, &text, &size);
+
+    if (rc != BX_OK) {
+        return rc == BX_E_INVALID ? not_ours(rd, "no hidden sheet _bx") : rc;
+    }
+    if (size > lim.max_bytes + (64u << 20)) {
+        free(text);
+        return not_ours(rd, "hidden sheet _bx too large");
+    }
+    rc = xlsx_base64_decode(text, strlen(text), &z, &zlen);
+    free(text);
+    blob = rc == BX_OK ? malloc(size + 1) : NULL;
+    got = (uLongf)size;
+    if (blob == NULL || uncompress(blob, &got, z, (uLong)zlen) != Z_OK ||
+        got != size) {
+        free(z);
+        free(blob);
+        return rc == BX_E_NOMEM ? rc : not_ours(rd, "hidden sheet _bx damaged");
+    }
+    free(z);
+    blob[size] = '\0';
+    rc = source_and_map(rd, (char *)blob, size, &doc, &src);
+    if (rc == BX_OK && rd->changed == 0) {
+        /* nothing changed: the source document, byte for byte */
+        report_extra(rd);
+        rc = output_copy(out, (xmlChar *)blob + src, size - src);
+        rd->imp->doc = doc;
+        doc = NULL;
+    } else if (rc == BX_OK) {
+        report_extra(rd);
+        xmlDocDumpMemoryEnc(doc, &mem, &memlen, "UTF-8");
+        rc = mem != NULL ? output_copy(out, mem, (size_t)memlen) : BX_E_NOMEM;
+        xmlFree(mem);
+        rd->imp->doc = doc;
+        doc = NULL;
+    } else if (rc == BX_E_INVALID) {
+        rc = not_ours(rd, "hidden sheet _bx damaged");
+    }
+    xmlFreeDoc(doc);
+    free(blob);
+    return rc;
+}
+
+int bx_xlsx_import(struct bx_context *ctx, const char *path,
+                   struct bx_diags *diags, struct bx_output *out,
+                   struct bx_xlsx_import **imp)
+{
+    struct reader rd;
+    size_t count = out->count;
+    int rc;
+
+    if (imp != NULL) {
+        *imp = NULL;
+    }
+    memset(&rd, 0, sizeof(rd));
+    rd.ctx = ctx;
+    rd.file = path;
+    rd.diags = diags;
+    rd.imp = calloc(1, sizeof(*rd.imp));
+    if (rd.imp == NULL) {
+        return BX_E_NOMEM;
+    }
+    rc = xlsx_book_open(ctx, path, diags, &rd.book);
+    if (rc == BX_OK) {
+        rc = apply_blob(&rd, out);
+    }
+    if (rc == BX_OK) {
+        xlsx_book_report_sheets(rd.book, diags);
+    }
+    xlsx_book_free(rd.book);
+    free(rd.els);
+    if (rc != BX_OK) {
+        while (out->count > count) {
+            out->count--;
+            free(out->files[out->count].name);
+            free(out->files[out->count].data);
+        }
+    }
+    if (rc == BX_OK && imp != NULL) {
+        *imp = rd.imp;
+        rd.imp = NULL;
+    }
+    bx_xlsx_import_free(rd.imp);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Locating findings                                                    */
+/* ------------------------------------------------------------------ */
+
+xmlNodePtr xlsx_resolve(xmlDocPtr doc, const char *xpath, char *attr,
+                        size_t size)
+{
+    xmlNodePtr cur = (xmlNodePtr)doc;
+    xmlNodePtr c;
+    const char *p = xpath;
+    char name[256];
+    size_t n;
+    long want;
+    long k;
+
+    attr[0] = '\0';
+    while (cur != NULL && *p == '/') {
+        p++;
+        if (*p == '@') {
+            snprintf(attr, size, "%s", p + 1);
+            return cur;
+        }
+        if (strncmp(p, "bx:", 3) == 0) {
+            p += 3;
+        }
+        n = strcspn(p, "[/");
+        if (n == 0 || n >= sizeof(name)) {
+            return NULL;
+        }
+        memcpy(name, p, n);
+        name[n] = '\0';
+        p += n;
+        want = 1;
+        if (*p == '[') {
+            want = strtol(p + 1, NULL, 10);
+            p = strchr(p, ']');
+            if (p == NULL) {
+                return NULL;
+            }
+            p++;
+        }
+        for (c = cur->children, k = 0; c != NULL; c = c->next) {
+            if (c->type == XML_ELEMENT_NODE &&
+                xmlStrEqual(c->name, BAD_CAST name) && ++k == want) {
+                break;
+            }
+        }
+        cur = c;
+    }
+    return *p == '\0' ? cur : NULL;
+}
+
+/* The cell of (el, attr), else the first cell of 'el', else NULL. */
+static const char *cell_of(const struct bx_xlsx_import *imp, xmlNodePtr el,
+                           const char *attr)
+{
+    const char *any = NULL;
+    size_t i;
+
+    for (i = 0; i < imp->nplaced; i++) {
+        if (imp->placed[i].el != el) {
+            continue;
+        }
+        if (strcmp(imp->placed[i].attr, attr) == 0) {
+            return imp->placed[i].cell;
+        }
+        if (any == NULL) {
+            any = imp->placed[i].cell;
+        }
+    }
+    return any;
+}
+
+int bx_xlsx_locate(const struct bx_xlsx_import *imp, struct bx_diags *diags)
+{
+    struct bx_diag *d;
+    xmlNodePtr el;
+    const char *cell;
+    char attr[128];
+    size_t i;
+
+    for (i = 0; imp != NULL && i < diags->count; i++) {
+        d = &diags->items[i];
+        if (d->xpath == NULL || d->cell != NULL) {
+            continue;
+        }
+        el = xlsx_resolve(imp->doc, d->xpath, attr, sizeof(attr));
+        cell = el != NULL ? cell_of(imp, el, attr) : NULL;
+        if (cell != NULL) {
+            d->cell = util_strdup(cell);
+            if (d->cell == NULL) {
+                return BX_E_NOMEM;
+            }
+        }
+    }
+    return BX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checking a workbook                                                  */
+/* ------------------------------------------------------------------ */
+
+int bx_is_workbook(const char *path)
+{
+    unsigned char head[4];
+    FILE *fp = strcmp(path, "-") != 0 ? fopen(path, "rb") : NULL;
+    int yes;
+
+    if (fp == NULL) {
+        return 0;
+    }
+    yes = fread(head, 1, 4, fp) == 4 && memcmp(head, "PK\003\004", 4) == 0;
+    fclose(fp);
+    return yes;
+}
+
+/* 'first' then the findings of 'chk', into chk->diags. */
+static int prepend(struct bx_check *chk, const struct bx_diags *first)
+{
+    struct bx_diags all;
+    size_t i;
+    int rc = BX_OK;
+
+    bx_diags_init(&all);
+    for (i = 0; rc == BX_OK && i < first->count; i++) {
+        rc = bx_diags_add(&all, &first->items[i]);
+    }
+    for (i = 0; rc == BX_OK && i < chk->diags.count; i++) {
+        rc = bx_diags_add(&all, &chk->diags.items[i]);
+    }
+    if (rc != BX_OK) {
+        bx_diags_release(&all);
+        return rc;
+    }
+    bx_diags_release(&chk->diags);
+    chk->diags = all;
+    chk->result.diags = &chk->diags;
+    return BX_OK;
+}
+
+int bx_check_workbook(struct bx_context *ctx, const char *path,
+                      struct bx_check *chk)
+{
+    struct bx_xlsx_import *imp = NULL;
+    struct bx_diags wd;
+    struct bx_output out;
+    int rc;
+
+    bx_diags_init(&wd);
+    bx_output_init(&out);
+    rc = bx_xlsx_import(ctx, path, &wd, &out, &imp);
+    if (rc == BX_OK) {
+        rc = bx_check_memory(ctx, out.files[0].data, out.files[0].len, path,
+                             chk);
+        if (bx_xlsx_locate(imp, &chk->diags) != BX_OK && rc == BX_OK) {
+            rc = BX_E_NOMEM;
+        }
+    } else {
+        memset(chk, 0, sizeof(*chk));
+        bx_diags_init(&chk->diags);
+        chk->result.path = path;
+        chk->result.schema_valid = -1;
+        chk->result.diags = &chk->diags;
+        chk->status = rc;
+        chk->result.status = rc;
+    }
+    if (prepend(chk, &wd) != BX_OK && rc == BX_OK) {
+        rc = BX_E_NOMEM;
+    }
+    bx_xlsx_import_free(imp);
+    bx_output_release(&out);
+    bx_diags_release(&wd);
+    return rc;
+}

@@ -1,0 +1,190 @@
+"""Workbook checks for tests/xlsx/run.sh, with openpyxl (python3-openpyxl).
+
+  check.py types WORKBOOK SOURCE.xml   every mapped amount is a number in
+                                       its cell, equal to the source; every
+                                       fixed cell holds its text, codes
+                                       with their leading zeros as text
+  check.py edit IN.xlsx OUT.xlsx       type values as a user would
+  check.py edited OUT.xml              the edits came back as expected
+  check.py fill IN.xlsx OUT.xlsx       fill every unlocked cell (template)
+  check.py filled OUT.xml COMMON.xsl   every table amount is the filled one
+  check.py hostile DIR GOOD.xlsx       write the hostile fixtures into DIR
+"""
+import base64
+import io
+import re
+import sys
+import zipfile
+import zlib
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import openpyxl
+from openpyxl.cell.cell import MergedCell
+
+NS = "{urn:budgetx:disclosure:1}"
+
+
+def blob(wb):
+    """The map lines and source bytes of the hidden sheet _bx."""
+    ws = wb["_bx"]
+    assert ws["A1"].value == "budgetx-xlsx 1", "no budgetx magic in _bx!A1"
+    text = "".join(ws.cell(row=r, column=1).value or ""
+                   for r in range(2, ws.max_row + 1))
+    data = zlib.decompress(base64.b64decode(text))
+    assert len(data) == int(ws["B1"].value), "blob size differs from _bx!B1"
+    head, _, src = data.partition(b"\n\n") if not data.startswith(b"\n") \
+        else (b"", b"", data[1:])
+    lines = [l.split("\t") for l in head.decode("utf-8").split("\n") if l]
+    return lines, src
+
+
+def unescape(s):
+    return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}
+                  .get(m.group(1), m.group(1)), s)
+
+
+def types(path, source):
+    wb = openpyxl.load_workbook(path)
+    lines, src = blob(wb)
+    with open(source, "rb") as f:
+        assert f.read() == src, "the hidden sheet does not hold the source"
+    els = list(ET.fromstring(src).iter())
+    amounts = codes = fixed = 0
+    for l in lines:
+        if l[0] == "m":
+            _, s, r, n, a = l
+            v = els[int(n)].get(a)
+            c = wb[s][r]
+            if v in (None, ""):
+                assert c.value is None, f"{s}!{r}: {c.value!r}, expected empty"
+                continue
+            assert c.data_type == "n" and isinstance(c.value, (int, float)), \
+                f"{s}!{r}: {c.value!r} is not a number"
+            assert abs(Decimal(repr(c.value)) - Decimal(v)) < Decimal("1e-9"), \
+                f"{s}!{r}: {c.value!r} != {v}"
+            amounts += 1
+        else:
+            _, s, r, v = l
+            v = unescape(v)
+            c = wb[s][r]
+            if isinstance(c.value, (int, float)):
+                assert Decimal(repr(c.value)) == Decimal(v), f"{s}!{r}"
+            else:
+                assert c.value == v, f"{s}!{r}: {c.value!r} != {v!r}"
+            if re.fullmatch(r"0\d+", v):
+                assert c.data_type == "s", f"{s}!{r}: code {v} not text"
+                codes += 1
+            fixed += 1
+    print(f"{path}: {amounts} amounts, {fixed} fixed cells, "
+          f"{codes} codes with leading zeros")
+
+
+EDITS = {"C6": 179.60000000000002, "D6": None, "E6": "=1+1", "G6": 0.125,
+         "Z99": "x", "B7": "改名"}
+
+
+def edit(src, dst):
+    wb = openpyxl.load_workbook(src)
+    ws = wb["表二 部门收入总体情况表"]
+    for ref, v in EDITS.items():
+        ws[ref] = v
+    wb.create_sheet("备注")["A1"] = "hello"
+    wb.save(dst)
+
+
+def edited(xml):
+    total = ET.parse(xml).getroot().find(f"{NS}tables/{NS}incomeSummary/"
+                                         f"{NS}total")
+    got = {a: total.get(a) for a in ("total", "currentTotal", "gpb",
+                                     "govFund")}
+    want = {"total": "179.60", "currentTotal": "", "gpb": "",
+            "govFund": "0.13"}
+    assert got == want, f"{got} != {want}"
+    print(f"{xml}: edits read back {got}")
+
+
+def fill(src, dst):
+    wb = openpyxl.load_workbook(src)
+    n = 0
+    for ws in wb.worksheets:
+        assert ws.title == "_bx" or ws.protection.sheet, f"{ws.title} open"
+        for row in ws.iter_rows():
+            for c in row:
+                if not isinstance(c, MergedCell) and \
+                        c.protection.locked is False:
+                    c.value = 1.005 + 0.5  # 1.505: shown as 1.51 (0.00)
+                    n += 1
+    assert n > 100, f"only {n} input cells"
+    wb.save(dst)
+    print(f"{dst}: {n} input cells filled")
+
+
+def amount_names(common_xsl):
+    """The amount attributes, as xslt/common.xsl lists them."""
+    text = open(common_xsl, encoding="utf-8").read()
+    m = re.search(r'name="amount-names" select="concat\((.*?)\)"/>', text,
+                  re.S)
+    return set("".join(re.findall(r"'([^']*)'", m.group(1))).split())
+
+
+def filled(xml, common_xsl):
+    names = amount_names(common_xsl)
+    root = ET.parse(xml).getroot()
+    n = 0
+    for t in root.find(f"{NS}tables"):
+        for el in t.iter():
+            for a, v in el.attrib.items():
+                if a in names:
+                    assert v == "1.51", f"{el.tag}/@{a} = {v!r}"
+                    n += 1
+    assert n > 100, f"only {n} amounts"
+    print(f"{xml}: {n} amounts read back as 1.51")
+
+
+def hostile(d, good):
+    with zipfile.ZipFile(good) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+
+    def write(name, extra=None, drop=(), replace=None):
+        with zipfile.ZipFile(f"{d}/{name}", "w", zipfile.ZIP_DEFLATED) as z:
+            for k, v in parts.items():
+                if k in drop:
+                    continue
+                z.writestr(k, (replace or {}).get(k, v))
+            for k, v in (extra or {}).items():
+                z.writestr(k, v)
+
+    xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM '
+           b'"file:///etc/passwd">]>') + \
+        parts["xl/workbook.xml"].split(b"?>", 1)[1]
+    write("xxe.xlsx", replace={"xl/workbook.xml": xxe})
+    write("bomb.xlsx", replace={"xl/worksheets/sheet2.xml":
+                                b" " * (40 << 20)})
+    write("bigsst.xlsx", extra={"xl/sharedStrings.xml":
+                                b"<sst>" + b"a" * (100 << 20) + b"</sst>"})
+    rows = io.BytesIO()
+    rows.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/'
+               b'spreadsheetml/2006/main"><sheetData>')
+    for r in range(1, 1000002):
+        rows.write(b'<row r="%d"/>' % r)
+    rows.write(b"</sheetData></worksheet>")
+    write("rows.xlsx", replace={"xl/worksheets/sheet2.xml": rows.getvalue()})
+    write("extlink.xlsx", extra={"xl/externalLinks/externalLink1.xml":
+                                 b"<externalLink/>"})
+    write("macro.xlsm", extra={"xl/vbaProject.bin": b"\0" * 64})
+    with open(f"{d}/encrypted.xlsx", "wb") as f:
+        f.write(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504)
+    with zipfile.ZipFile(f"{d}/traversal.xlsx", "w") as z:
+        z.writestr("../../evil.txt", b"x")
+    nob = openpyxl.Workbook()
+    nob.active["A1"] = 1
+    nob.save(f"{d}/notours.xlsx")
+    with open(f"{d}/notzip.xlsx", "wb") as f:
+        f.write(b"hello, world\n")
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    {"types": types, "edit": edit, "edited": edited, "fill": fill,
+     "filled": filled, "hostile": hostile}[cmd](*args)
