@@ -399,6 +399,7 @@ int datafiles_apply(struct bx_context *ctx, xsltStylesheetPtr style,
                        xmlio_nomem_count() != nomem ? NULL : diags);
     if (xmlio_nomem_count() != nomem) {
         rc = BX_E_NOMEM;
+        xmlio_out_of_memory(diags, rel);
     } else if (said > 0 || tctx->state != XSLT_STATE_OK || *res == NULL) {
         rc = BX_E_INTERNAL;
         if (said == 0) {
