@@ -21,7 +21,8 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        $(WERROR)
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) \
+             $(PKG_CFLAGS) \
              -MMD -MP -DBX_DATADIR='"$(DATADIR)"'
 ifneq ($(wildcard src/report_xml.c),)
 ALL_CFLAGS += -DBX_HAVE_REPORT_XML
@@ -43,7 +44,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
+.PHONY: all check check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-bench lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -51,6 +52,16 @@ all: $(BIN) $(LIBA) $(LIBSO)
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# digests of the rule files that validate against rules.xsd at build time
+$(BUILD)/rules_digests.h: scripts/rules-digests.sh schemas/rules.xsd \
+                          $(wildcard schemas/rules/*.xml)
+	@mkdir -p $(dir $@)
+	sh scripts/rules-digests.sh schemas/rules.xsd \
+	    $(wildcard schemas/rules/*.xml) > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/obj/rules.o: $(BUILD)/rules_digests.h
 
 $(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/unit_suites.h
 	@mkdir -p $(dir $@)
@@ -77,7 +88,8 @@ $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
 check: check-unit check-golden check-cli check-rules check-convert \
-       check-bundle check-zip check-docs check-install check-hostile
+       check-bundle check-zip check-docs check-install check-hostile \
+       check-bench
 
 # the command line: completion scripts, --help against man page and README
 check-cli: $(BIN)
@@ -219,8 +231,17 @@ fuzz:
 docs:
 	xsltproc -o docs/rules.md xslt/rules-doc.xsl schemas/rules/2024.xml
 
+# make bench: paired runs against the shell pipeline and python3-lxml
+# (tests/bench/bench.py; BENCH_QUICK=1 for a smoke run).  check-bench is
+# a few-second smoke of the generator and one pass of every job.
 bench: $(BIN)
-	sh tests/bench/run.sh $(CURDIR)/$(BIN)
+	python3 tests/bench/bench.py $(CURDIR)/$(BIN)
+
+check-bench: $(BIN)
+	BENCH_QUICK=1 BENCH_DOCS=4 BENCH_RUNS=1 BENCH_SINGLE_RUNS=1 \
+	    BENCH_CURVE=0 python3 tests/bench/bench.py $(CURDIR)/$(BIN) \
+	    > $(BUILD)/bench-smoke.txt || { cat $(BUILD)/bench-smoke.txt; exit 1; }
+	@echo "bench smoke: 1 passed, 0 failed"
 
 clean:
 	rm -rf build build-asan build-ubsan build-cov build-fuzz build-fi

@@ -1,12 +1,15 @@
 /*
  * Schema validation.  The XSD is compiled once per context; its
  * xs:documentation labels are indexed so that each violation names the
- * table, row and column the way the printed tables do.
+ * table, row and column the way the printed tables do.  The label index
+ * is built on the first lookup (a valid document never needs it; it costs
+ * a re-parse of every XSD file), under a lock: contexts may be shared.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "validate.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,9 @@ struct schema_state {
     struct label *labels;
     size_t nlabels;
     size_t cap;
+    char *path;  /* the XSD, for the label index */
+    int indexed; /* labels built (under 'lock') */
+    pthread_mutex_t lock;
 };
 
 struct valid_state {
@@ -244,7 +250,9 @@ int validate_compile(struct bx_context *ctx, struct bx_diags *diags)
     if (rc != BX_OK) {
         goto out;
     }
-    index_file(st, path, 0);
+    pthread_mutex_init(&st->lock, NULL);
+    st->path = path;
+    path = NULL;
     ctx->schema = st;
     st = NULL;
 out:
@@ -272,8 +280,25 @@ void validate_release(struct bx_context *ctx)
         free(st->labels[i].text[1]);
     }
     free(st->labels);
+    if (st->path != NULL) {
+        pthread_mutex_destroy(&st->lock);
+        free(st->path);
+    }
     free(st); /* st->schema belongs to datafiles.c */
     ctx->schema = NULL;
+}
+
+/* Build the label index on first use ('cst' is never a const object). */
+static void index_once(const struct schema_state *cst)
+{
+    struct schema_state *st = (struct schema_state *)cst;
+
+    pthread_mutex_lock(&st->lock);
+    if (!st->indexed) {
+        index_file(st, st->path, 0);
+        st->indexed = 1;
+    }
+    pthread_mutex_unlock(&st->lock);
 }
 
 static const struct label *find_label(const struct schema_state *st,
@@ -282,6 +307,9 @@ static const struct label *find_label(const struct schema_state *st,
 {
     size_t i;
 
+    if (st != NULL) {
+        index_once(st);
+    }
     for (i = 0; st != NULL && i < st->nlabels; i++) {
         if (st->labels[i].attr == (attr != 0) &&
             strcmp(st->labels[i].name, name) == 0 &&
