@@ -40,7 +40,7 @@ static int read_failed(struct bx_diags *diags, const char *path, int rc,
     } else if (rc == BX_E_NOMEM) {
         xmlio_out_of_memory(diags, path);
     } else {
-        buf_printf(&zh, "无法读取文件：%s", strerror(err));
+        buf_printf(&zh, "无法读取文件：%s", bx_strerror(err, BX_LANG_ZH));
         buf_printf(&en, "cannot read file: %s", strerror(err));
         bx_diags_addf(diags, BX_SEV_FATAL, "IO-READ", path, 0, zh.data,
                       en.data);
