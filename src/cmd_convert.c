@@ -326,7 +326,7 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
     struct bx_check chk;
     struct bx_output out;
     int code = load_valid(ctx, o, path, &chk);
-    int rc;
+    int rc = BX_E_NOMEM; /* the only way emit() fails with exit code 4 */
 
     bx_output_init(&out);
     if (code == BX_EXIT_OK) {
@@ -340,6 +340,9 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
                 bx_display(path, shown, sizeof(shown)));
     }
     cli_print_diags(stderr, &chk.diags, o->c.lang);
+    if (code == BX_EXIT_INTERNAL && bx_diags_worst(&chk.diags) < BX_SEV_FATAL) {
+        cli_internal_error("convert", path, rc == BX_OK ? BX_E_NOMEM : rc);
+    }
     bx_output_release(&out);
     if (o->no_validate) {
         bx_submission_free(chk.sub);

@@ -295,6 +295,7 @@ int datafiles_schema(struct bx_context *ctx, const char *rel,
     schema = compile_schema(path, diags);
     if (xmlio_nomem_count() != nomem) {
         xmlSchemaFree(schema); /* possibly short of a part */
+        xmlio_out_of_memory(diags, path);
         free(path);
         return BX_E_NOMEM;
     }
@@ -355,6 +356,7 @@ int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
     style = compile_stylesheet(ctx->datafiles.ptr, path, diags, &said);
     if (xmlio_nomem_count() != nomem) {
         xsltFreeStylesheet(style); /* possibly short of a part */
+        xmlio_out_of_memory(diags, path);
         free(path);
         return BX_E_NOMEM;
     }
@@ -399,6 +401,7 @@ int datafiles_apply(struct bx_context *ctx, xsltStylesheetPtr style,
                        xmlio_nomem_count() != nomem ? NULL : diags);
     if (xmlio_nomem_count() != nomem) {
         rc = BX_E_NOMEM;
+        xmlio_out_of_memory(diags, rel);
     } else if (said > 0 || tctx->state != XSLT_STATE_OK || *res == NULL) {
         rc = BX_E_INTERNAL;
         if (said == 0) {

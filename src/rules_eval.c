@@ -30,10 +30,21 @@
 xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
                             xmlNodePtr node)
 {
+    xmlXPathObjectPtr o;
+
     ev->xp->node = node;
     ev->xp->contextSize = 1;
     ev->xp->proximityPosition = 1;
-    return xmlXPathCompiledEval(comp, ev->xp);
+    o = xmlXPathCompiledEval(comp, ev->xp);
+    if (o == NULL && comp != NULL && ev->rc == BX_OK) {
+        /* no result is no verdict (never "a value we cannot evaluate"):
+         * out of memory, in libxml2 or in one of our XPath functions, or
+         * a rule expression that fails at run time */
+        ev->rc = ev->xp->lastError.code == XML_XPATH_MEMORY_ERROR
+                     ? BX_E_NOMEM
+                     : BX_E_INTERNAL;
+    }
+    return o;
 }
 
 /* Bind $self to 'node' for the expressions evaluated on it. */

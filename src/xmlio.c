@@ -82,8 +82,8 @@ void xmlio_out_of_memory(struct bx_diags *diags, const char *file)
     if (!bx_diags_has(diags, "OUT-OF-MEMORY")) {
         /* may fail too; the caller's BX_E_NOMEM still says it */
         bx_diags_addf(diags, BX_SEV_FATAL, "OUT-OF-MEMORY", file, 0,
-                      "内存不足，文件未能校验",
-                      "out of memory: the file was not checked");
+                      "内存不足：已停止，没有结论，也没有输出",
+                      "out of memory: stopped, no verdict and no output");
     }
 }
 
