@@ -60,5 +60,12 @@ if command -v zsh >/dev/null 2>&1; then
     if zsh -n "$tmp/_budgetx"; then ok; else bad "zsh script does not parse"; fi
 fi
 
+# every patterned simple type of the disclosure schema says its format in
+# words, zh and en (findings show these words, never the pattern)
+root=$(cd "$here/../.." && pwd)
+missing=$(xmllint --xpath '//*[local-name()="simpleType"][.//*[local-name()="pattern"]][not(.//*[local-name()="documentation"][@source="urn:budgetx:format"][@xml:lang="en"]) or not(.//*[local-name()="documentation"][@source="urn:budgetx:format"][@xml:lang="zh"])]/@name' \
+    "$root/schemas/disclosure/common.xsd" 2>/dev/null)
+if [ -z "$missing" ]; then ok; else bad "simple types without format words: $missing"; fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
