@@ -2,6 +2,7 @@
  * Format texts of the schema's simple types, looked up by pattern (what
  * libxml2 quotes in a pattern error).  Reads the XSD tree only.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,9 +18,12 @@ struct words {
 };
 
 struct schema_words {
-    struct words *items;
+    struct words *items; /* 'pattern' holds a pattern ... */
     size_t count;
     size_t cap;
+    struct words *values; /* ... or an enumerated value */
+    size_t nvalues;
+    size_t vcap;
 };
 
 static int is_xsd(xmlNodePtr n, const char *name)
@@ -72,22 +76,75 @@ static char *format_text(xmlNodePtr decl, const char *lang)
     return out;
 }
 
-static int grow(struct schema_words *sw)
+static int grow(struct words **items, size_t count, size_t *cap)
 {
-    struct words *items;
-    size_t cap;
+    struct words *grown;
+    size_t n;
 
-    if (sw->count < sw->cap) {
+    if (count < *cap) {
         return 0;
     }
-    cap = sw->cap ? sw->cap * 2 : 32;
-    items = realloc(sw->items, cap * sizeof(*items));
-    if (items == NULL) {
+    n = *cap ? *cap * 2 : 32;
+    grown = realloc(*items, n * sizeof(*grown));
+    if (grown == NULL) {
         return -1;
     }
-    sw->items = items;
-    sw->cap = cap;
+    *items = grown;
+    *cap = n;
     return 0;
+}
+
+/* The plain (label) documentation of 'decl' in 'lang', or NULL. */
+static char *label_text(xmlNodePtr decl, const char *lang)
+{
+    xmlNodePtr ann = child(decl, "annotation");
+    xmlNodePtr d;
+    xmlChar *l;
+    xmlChar *text;
+    char *out = NULL;
+
+    for (d = ann != NULL ? ann->children : NULL; d != NULL && out == NULL;
+         d = d->next) {
+        if (!is_xsd(d, "documentation") || xmlHasProp(d, BAD_CAST "source")) {
+            continue;
+        }
+        l = xmlNodeGetLang(d);
+        if (l != NULL && xmlStrEqual(l, BAD_CAST lang)) {
+            text = xmlNodeGetContent(d);
+            out = text != NULL ? util_strdup((const char *)text) : NULL;
+            xmlFree(text);
+        }
+        xmlFree(l);
+    }
+    return out;
+}
+
+/* Remember the labels of the documented xs:enumeration values of 'r'. */
+static void add_values(struct schema_words *sw, xmlNodePtr r)
+{
+    xmlNodePtr e;
+    xmlChar *value;
+    struct words w;
+
+    for (e = r->children; e != NULL; e = e->next) {
+        if (!is_xsd(e, "enumeration")) {
+            continue;
+        }
+        value = xmlGetProp(e, BAD_CAST "value");
+        w.pattern = value != NULL ? util_strdup((const char *)value) : NULL;
+        w.text[BX_LANG_ZH] = label_text(e, "zh");
+        w.text[BX_LANG_EN] = label_text(e, "en");
+        xmlFree(value);
+        if (w.pattern == NULL || w.text[BX_LANG_ZH] == NULL ||
+            w.text[BX_LANG_EN] == NULL ||
+            grow(&sw->values, sw->nvalues, &sw->vcap) != 0) {
+            free(w.pattern);
+            free(w.text[0]);
+            free(w.text[1]);
+            continue;
+        }
+        sw->values[sw->nvalues++] = w;
+    }
 }
 
 void schema_words_add(struct schema_words **sw, xmlNodePtr decl)
@@ -98,18 +155,24 @@ void schema_words_add(struct schema_words **sw, xmlNodePtr decl)
     xmlChar *value = pat != NULL ? xmlGetProp(pat, BAD_CAST "value") : NULL;
     struct words w;
 
-    if (value == NULL) {
+    if (r == NULL) {
         return;
     }
     if (*sw == NULL) {
         *sw = calloc(1, sizeof(**sw));
+    }
+    if (*sw != NULL) {
+        add_values(*sw, r);
+    }
+    if (value == NULL) {
+        return;
     }
     w.pattern = util_strdup((const char *)value);
     w.text[BX_LANG_ZH] = format_text(decl, "zh");
     w.text[BX_LANG_EN] = format_text(decl, "en");
     xmlFree(value);
     if (*sw == NULL || w.pattern == NULL || w.text[BX_LANG_EN] == NULL ||
-        grow(*sw) != 0) {
+        grow(&(*sw)->items, (*sw)->count, &(*sw)->cap) != 0) {
         free(w.pattern);
         free(w.text[0]);
         free(w.text[1]);
@@ -133,18 +196,67 @@ const char *schema_words_for_pattern(const struct schema_words *sw,
     return NULL;
 }
 
-void schema_words_free(struct schema_words *sw)
+const char *schema_words_for_value(const struct schema_words *sw,
+                                   const char *value, enum bx_lang lang)
 {
     size_t i;
 
+    for (i = 0; sw != NULL && value != NULL && i < sw->nvalues; i++) {
+        if (strcmp(sw->values[i].pattern, value) == 0) {
+            return sw->values[i].text[lang];
+        }
+    }
+    return NULL;
+}
+
+int schema_words_quantity(const struct schema_words *sw, const char *key,
+                          enum bx_lang lang, struct bx_buf *out)
+{
+    const char *l = schema_words_for_value(sw, key, lang);
+    const char *dot = strchr(key, '.');
+    const char *code;
+    char total[64];
+    int cls;
+
+    if (l != NULL) {
+        return buf_puts(out, l);
+    }
+    /* "gpb.class.208" / "gpb.func.20101": the total's words and the code */
+    cls = dot != NULL && strncmp(dot, ".class.", 7) == 0;
+    if (dot == NULL || (!cls && strncmp(dot, ".func.", 6) != 0) ||
+        (size_t)(dot - key) + sizeof(".total") > sizeof(total)) {
+        return -1;
+    }
+    code = dot + (cls ? 7 : 6);
+    snprintf(total, sizeof(total), "%.*s.total", (int)(dot - key), key);
+    l = schema_words_for_value(sw, total, lang);
+    if (l == NULL) {
+        return -1;
+    }
+    if (lang == BX_LANG_ZH) {
+        return buf_printf(out, cls ? "%s %s 类" : "%s %s 科目", l, code);
+    }
+    return buf_printf(out, cls ? "%s, class %s" : "%s, item %s", l, code);
+}
+
+static void free_words(struct words *w, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(w[i].pattern);
+        free(w[i].text[0]);
+        free(w[i].text[1]);
+    }
+    free(w);
+}
+
+void schema_words_free(struct schema_words *sw)
+{
     if (sw == NULL) {
         return;
     }
-    for (i = 0; i < sw->count; i++) {
-        free(sw->items[i].pattern);
-        free(sw->items[i].text[0]);
-        free(sw->items[i].text[1]);
-    }
-    free(sw->items);
+    free_words(sw->items, sw->count);
+    free_words(sw->values, sw->nvalues);
     free(sw);
 }

@@ -322,6 +322,13 @@ const char *validate_label(const struct bx_context *ctx, const char *name,
     return l != NULL ? l->text[lang] : NULL;
 }
 
+const struct schema_words *validate_words(const struct bx_context *ctx)
+{
+    const struct schema_state *st = ctx->schema;
+
+    return st != NULL ? st->words : NULL;
+}
+
 const char *validate_attr_label(const struct bx_context *ctx, const char *elem,
                                 const char *attr, enum bx_lang lang)
 {
