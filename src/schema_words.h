@@ -16,8 +16,9 @@ struct schema_words;
 
 /*
  * Remember the pattern and format texts of simple type 'decl', and the
- * labels of its documented enumerated values (other nodes are ignored).  '*sw' is created on first use.  Out of memory
- * only loses the words (findings then show the pattern): no status.
+ * labels of its documented enumerated values (other nodes are ignored).  '*sw'
+ * is created on first use.  Out of memory only loses the words (findings then
+ * show the pattern): no status.
  */
 void schema_words_add(struct schema_words **sw, xmlNodePtr decl);
 
