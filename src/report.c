@@ -151,7 +151,13 @@ static void json_finding(struct bx_buf *b, const struct bx_diag *d,
     json_key_str(b, "message", bx_diag_message(d, lang));
     json_key_str(b, "message_zh", d->message_zh);
     json_key_str(b, "message_en", d->message_en);
-    buf_printf(b, ",\"line\":%ld,\"column\":%ld", d->line, d->column);
+    /* libxml2 gives a column for XML syntax errors only: null otherwise */
+    buf_printf(b, ",\"line\":%ld,\"column\":", d->line);
+    if (d->column > 0) {
+        buf_printf(b, "%ld", d->column);
+    } else {
+        buf_puts(b, "null");
+    }
     json_key_str(b, "xpath", d->xpath);
     json_key_str(b, "rule", d->rule);
     json_key_str(b, "table", d->table);

@@ -67,5 +67,15 @@ missing=$(xmllint --xpath '//*[local-name()="simpleType"][.//*[local-name()="pat
     "$root/schemas/disclosure/common.xsd" 2>/dev/null)
 if [ -z "$missing" ]; then ok; else bad "simple types without format words: $missing"; fi
 
+# the Chinese HTML report has no raw English words for severities,
+# verdict levels or yes/no, and rule ids do not wrap
+"$bin" validate --lang zh --format html "$root/samples/pingdingshan-hitech-service-center-2024.xml" >"$tmp/rep.html"
+if grep -Eq '>(info|warning|error|fatal)<|：(yes|no|error|warning|info)' "$tmp/rep.html"; then
+    bad "zh HTML report shows raw English words"
+else
+    ok
+fi
+if grep -q '\.rule { white-space: nowrap; }' "$tmp/rep.html" && grep -q 'class="rule"' "$tmp/rep.html"; then ok; else bad "rule ids may wrap"; fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
