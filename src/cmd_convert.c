@@ -340,13 +340,18 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
         rc = bx_transform(ctx, chk.sub, o->to, &o->t, &chk.diags, &out);
         code = rc == BX_OK ? emit(o, path, nfiles, &out, &chk.diags)
                            : exit_for(rc);
-    } else if (code == BX_EXIT_INVALID) {
+    }
+    /* the findings first, the verdict last: it must not scroll away */
+    cli_print_diags(stderr, &chk.diags, o->c.lang);
+    if (code == BX_EXIT_INVALID) {
         fprintf(stderr,
-                "budgetx convert: %s: refused (use --no-validate to "
-                "convert it anyway)\n",
+                cli_ui_lang() == BX_LANG_ZH
+                    ? "budgetx convert：%s：拒绝转换（有错误；加 "
+                      "--no-validate 可强制转换）\n"
+                    : "budgetx convert: %s: refused (use --no-validate to "
+                      "convert it anyway)\n",
                 path);
     }
-    cli_print_diags(stderr, &chk.diags, o->c.lang);
     bx_output_release(&out);
     if (o->no_validate) {
         bx_submission_free(chk.sub);
@@ -390,10 +395,14 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     }
     if (code == BX_EXIT_OK) {
         code = emit(o, path, nfiles, &out, &diags);
-    } else if (code == BX_EXIT_INVALID) {
-        fprintf(stderr, "budgetx convert: %s: refused\n", path);
     }
     cli_print_diags(stderr, &diags, o->c.lang);
+    if (code == BX_EXIT_INVALID) {
+        fprintf(stderr,
+                cli_ui_lang() == BX_LANG_ZH ? "budgetx convert：%s：拒绝转换\n"
+                                            : "budgetx convert: %s: refused\n",
+                path);
+    }
     bx_output_release(&out);
     bx_submission_free(sub);
     bx_diags_release(&diags);

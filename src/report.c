@@ -94,15 +94,77 @@ static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
     buf_puts(b, any ? (zh ? "）\n" : ")\n") : "\n");
 }
 
-static void render_text(const struct bx_report *rep, struct bx_buf *b)
+/* What the summary line counts: files, or a bundle's submissions. */
+struct tally {
+    size_t bundles;
+    size_t checked;
+    size_t ok;
+    size_t totals[BX_SEV_COUNT];
+};
+
+static void count_file(struct tally *t, const struct bx_file_result *f,
+                       enum bx_severity fail_on)
 {
     size_t i;
-    size_t j;
-    size_t ok = 0;
-    size_t totals[BX_SEV_COUNT] = {0, 0, 0, 0};
-    const struct bx_file_result *f;
-    int zh = rep->lang == BX_LANG_ZH;
 
+    for (i = 0; i < BX_SEV_COUNT; i++) {
+        t->totals[i] += f->diags->by_severity[i];
+    }
+    if (!f->bundle) {
+        t->checked++;
+        t->ok += (size_t)bx_file_accepted(f, fail_on);
+        return;
+    }
+    /* a bundle counts its submissions: "2 submissions checked" */
+    t->bundles++;
+    t->checked += f->nparts;
+    for (i = 0; i < f->nparts; i++) {
+        t->ok += (size_t)bx_file_accepted(&f->parts[i], fail_on);
+    }
+}
+
+static void text_summary(struct bx_buf *b, const struct tally *t, int zh)
+{
+    const size_t *n = t->totals;
+    size_t bad = t->checked - t->ok;
+
+    if (zh && t->bundles > 0) {
+        buf_printf(b, "budgetx: 检查提交包 %zu 个、提交文件 %zu 个", t->bundles,
+                   t->checked);
+    } else if (zh) {
+        buf_printf(b, "budgetx: 检查文件 %zu 个", t->checked);
+    } else if (t->bundles > 0) {
+        buf_printf(b, "budgetx: %zu bundle%s, %zu submission%s checked",
+                   t->bundles, t->bundles == 1 ? "" : "s", t->checked,
+                   t->checked == 1 ? "" : "s");
+    } else {
+        buf_printf(b, "budgetx: %zu file%s checked", t->checked,
+                   t->checked == 1 ? "" : "s");
+    }
+    if (zh) {
+        buf_printf(b,
+                   "：通过 %zu 个，未通过 %zu 个；严重错误 %zu，错误 %zu，"
+                   "警告 %zu，提示 %zu\n",
+                   t->ok, bad, n[BX_SEV_FATAL], n[BX_SEV_ERROR],
+                   n[BX_SEV_WARNING], n[BX_SEV_INFO]);
+    } else {
+        buf_printf(b,
+                   ": %zu accepted, %zu rejected; %zu fatal, %zu error%s, "
+                   "%zu warning%s, %zu info\n",
+                   t->ok, bad, n[BX_SEV_FATAL], n[BX_SEV_ERROR],
+                   n[BX_SEV_ERROR] == 1 ? "" : "s", n[BX_SEV_WARNING],
+                   n[BX_SEV_WARNING] == 1 ? "" : "s", n[BX_SEV_INFO]);
+    }
+}
+
+static void render_text(const struct bx_report *rep, struct bx_buf *b)
+{
+    struct tally t;
+    const struct bx_file_result *f;
+    size_t i;
+    size_t j;
+
+    memset(&t, 0, sizeof(t));
     for (i = 0; i < rep->nfiles; i++) {
         f = &rep->files[i];
         for (j = 0; !rep->quiet && j < f->diags->count; j++) {
@@ -113,27 +175,9 @@ static void render_text(const struct bx_report *rep, struct bx_buf *b)
         if (rep->verdict_lines) {
             text_verdict(b, f, rep);
         }
-        for (j = 0; j < BX_SEV_COUNT; j++) {
-            totals[j] += f->diags->by_severity[j];
-        }
-        ok += (size_t)bx_file_accepted(f, rep->fail_on);
+        count_file(&t, f, rep->fail_on);
     }
-    if (zh) {
-        buf_printf(b,
-                   "budgetx: 检查文件 %zu 个：通过 %zu 个，未通过 %zu 个；"
-                   "严重错误 %zu，错误 %zu，警告 %zu，提示 %zu\n",
-                   rep->nfiles, ok, rep->nfiles - ok, totals[BX_SEV_FATAL],
-                   totals[BX_SEV_ERROR], totals[BX_SEV_WARNING],
-                   totals[BX_SEV_INFO]);
-    } else {
-        buf_printf(b,
-                   "budgetx: %zu file%s checked: %zu accepted, %zu rejected; "
-                   "%zu fatal, %zu error%s, %zu warning%s, %zu info\n",
-                   rep->nfiles, rep->nfiles == 1 ? "" : "s", ok,
-                   rep->nfiles - ok, totals[BX_SEV_FATAL], totals[BX_SEV_ERROR],
-                   totals[BX_SEV_ERROR] == 1 ? "" : "s", totals[BX_SEV_WARNING],
-                   totals[BX_SEV_WARNING] == 1 ? "" : "s", totals[BX_SEV_INFO]);
-    }
+    text_summary(b, &t, rep->lang == BX_LANG_ZH);
 }
 
 static void json_key_str(struct bx_buf *b, const char *key, const char *val)
@@ -170,6 +214,56 @@ static void json_finding(struct bx_buf *b, const struct bx_diag *d,
     buf_puts(b, "}");
 }
 
+static void json_ruleset(struct bx_buf *b, const struct bx_file_result *f)
+{
+    buf_puts(b, ",\"ruleset\":");
+    if (f->ruleset_id != NULL) {
+        buf_puts(b, "{\"id\":");
+        buf_json_str(b, f->ruleset_id);
+        json_key_str(b, "version", f->ruleset_version);
+        buf_puts(b, "}");
+    } else {
+        buf_puts(b, "null");
+    }
+}
+
+static void json_counts(struct bx_buf *b, const struct bx_file_result *f)
+{
+    size_t j;
+
+    buf_puts(b, ",\"counts\":{");
+    for (j = 0; j < BX_SEV_COUNT; j++) {
+        buf_printf(b, "%s\"%s\":%zu", j ? "," : "",
+                   bx_severity_name((enum bx_severity)j),
+                   f->diags->by_severity[j]);
+    }
+    buf_puts(b, "}");
+}
+
+/* A bundle's "intact" and its "submissions" (path, digest, verdict ...). */
+static void json_parts(struct bx_buf *b, const struct bx_file_result *f,
+                       const struct bx_report *rep)
+{
+    const struct bx_file_result *p;
+    size_t i;
+
+    buf_printf(b, ",\"intact\":%s,\"submissions\":[",
+               f->intact ? "true" : "false");
+    for (i = 0; i < f->nparts; i++) {
+        p = &f->parts[i];
+        buf_puts(b, i ? ",\n    {\"path\":" : "\n    {\"path\":");
+        buf_json_str(b, p->path);
+        json_key_str(b, "sha256", p->sha256);
+        json_key_str(b, "verdict",
+                     bx_file_accepted(p, rep->fail_on) ? "accepted"
+                                                       : "rejected");
+        json_ruleset(b, p);
+        json_counts(b, p);
+        buf_puts(b, "}");
+    }
+    buf_puts(b, f->nparts ? "\n  ]" : "]");
+}
+
 static void json_file(struct bx_buf *b, const struct bx_file_result *f,
                       const struct bx_report *rep)
 {
@@ -186,22 +280,12 @@ static void json_file(struct bx_buf *b, const struct bx_file_result *f,
                f->schema_valid == 1
                    ? "true"
                    : (f->schema_valid == 0 ? "false" : "null"));
-    buf_puts(b, ",\"ruleset\":");
-    if (f->ruleset_id != NULL) {
-        buf_puts(b, "{\"id\":");
-        buf_json_str(b, f->ruleset_id);
-        json_key_str(b, "version", f->ruleset_version);
-        buf_puts(b, "}");
-    } else {
-        buf_puts(b, "null");
+    json_ruleset(b, f);
+    json_counts(b, f);
+    if (f->bundle) {
+        json_parts(b, f, rep);
     }
-    buf_puts(b, ",\"counts\":{");
-    for (j = 0; j < BX_SEV_COUNT; j++) {
-        buf_printf(b, "%s\"%s\":%zu", j ? "," : "",
-                   bx_severity_name((enum bx_severity)j),
-                   f->diags->by_severity[j]);
-    }
-    buf_puts(b, "},\"findings\":[");
+    buf_puts(b, ",\"findings\":[");
     for (j = 0, n = 0; j < f->diags->count; j++) {
         if (!listed(rep, &f->diags->items[j])) {
             continue;

@@ -20,6 +20,7 @@
 #include "internal.h"
 #include "package.h"
 #include "util.h"
+#include "verify_parts.h"
 #include "xmlio.h"
 
 /* What verify keeps of the bundle: its entries, extracted. */
@@ -56,6 +57,7 @@ static void vbundle_free(struct vbundle *b)
 
 void bx_verify_release(struct bx_verify *v)
 {
+    verify_parts_release(v);
     bx_diags_release(&v->diags);
     vbundle_free(v->internal);
     memset(v, 0, sizeof(*v));
@@ -389,17 +391,29 @@ static int revalidate(struct bx_context *ctx, struct bx_verify *v,
                       struct vbundle *b, enum bx_severity fail_on)
 {
     xmlNodePtr root = xmlDocGetRootElement(b->manifest);
-    struct bx_check chk;
+    struct bx_check *chk;
     struct bx_buf name;
     xmlNodePtr s;
+    size_t n = 0;
     long i;
     int rc;
 
+    for (s = root->children; s != NULL; s = s->next) {
+        n += is_m(s, "submission");
+    }
+    if (verify_parts_begin(v, n) != BX_OK) {
+        return BX_E_NOMEM;
+    }
     for (s = root->children; s != NULL; s = s->next) {
         if (!is_m(s, "submission")) {
             continue;
         }
         v->nsubmissions++;
+        /* kept for the report: path, digest, verdict, counts */
+        chk = verify_parts_next(v, n, attr(s, "path"));
+        if (chk == NULL) {
+            return BX_E_NOMEM;
+        }
         i = find_entry(b, attr(s, "path"));
         if (i < 0) {
             v->accepted = 0;
@@ -410,20 +424,20 @@ static int revalidate(struct bx_context *ctx, struct bx_verify *v,
             buf_release(&name);
             return BX_E_NOMEM;
         }
-        rc = bx_check_memory(ctx, b->data[i], b->lens[i], name.data, &chk);
-        merge_findings(v, &chk);
+        rc = bx_check_memory(ctx, b->data[i], b->lens[i], name.data, chk);
+        merge_findings(v, chk);
+        bx_check_drop_document(chk);
         if (util_exit_for_status(rc) == BX_EXIT_INTERNAL) {
-            bx_check_release(&chk);
             buf_release(&name);
             return rc;
         }
-        compare_verdict(v, s, &chk, fail_on);
-        bx_check_release(&chk);
+        compare_verdict(v, s, chk, fail_on);
         buf_release(&name);
     }
     if (v->nsubmissions == 0) {
         v->accepted = 0;
     }
+    verify_parts_finish(v);
     return BX_OK;
 }
 
