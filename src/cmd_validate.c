@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "cmd.h"
 
-enum { OPT_FORMAT = CLI_OPT_OWN, OPT_SCHEMA_ONLY };
+enum { OPT_FORMAT = CLI_OPT_OWN, OPT_SCHEMA_ONLY, OPT_ALL_RULES, OPT_CODES };
 
 static const struct cli_option options[] = {
     CLI_ENTRY_LANG("language of messages (default: from the\nlocale, zh "
@@ -27,11 +27,22 @@ static const struct cli_option options[] = {
      "check the schema only, not the business rules",
      "只做模式校验，不检查业务规则"},
     CLI_ENTRY_MAX_SIZE,
+    {OPT_ALL_RULES, 0, "all-rules", NULL, NULL,
+     "json/xml: every rule's outcome (passed, failed,\nnot assessable and "
+     "why), not only the counts",
+     "json/xml：列出每条规则的结果（通过、未通过、\n无法判断及原因），"
+     "而不只是计数"},
+    {OPT_CODES, 0, "codes", "DIR", NULL,
+     "code lists imported with 'budgetx codes import'\n(function.xml, "
+     "dep-economic.xml, ...) used instead\nof the bundled ones",
+     "用“budgetx codes import”导入的代码表目录\n（function.xml、"
+     "dep-economic.xml 等），代替随附的代码表"},
     CLI_ENTRY_END};
 
 struct vopts {
     struct cli_common c;
     enum bx_report_format format;
+    int all_rules;
 };
 
 static int parse_format(const char *s, enum bx_report_format *out)
@@ -61,6 +72,12 @@ static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
         break;
     case OPT_SCHEMA_ONLY:
         o->c.lib.no_rules = 1;
+        break;
+    case OPT_ALL_RULES:
+        o->all_rules = 1;
+        break;
+    case OPT_CODES:
+        o->c.lib.codes_dir = arg;
         break;
     default:
         break;
@@ -104,6 +121,7 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
     rep.min_severity = o->c.min_severity;
     rep.quiet = o->c.quiet;
     rep.verdict_lines = 1;
+    rep.all_rules = o->all_rules;
     if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
         cli_write_stdout(text, len) != 0) {
         fprintf(stderr, "budgetx validate: cannot write the report\n");
@@ -127,6 +145,7 @@ static int cmd_validate(int argc, char **argv)
 
     cli_common_init(&o.c);
     o.format = BX_REPORT_TEXT;
+    o.all_rules = 0;
     cli_parser_init(&p, &cmd_validate_def, argc, argv);
     rc = cli_parse(&p, &o.c, own_option, &o);
     if (rc >= 0) {

@@ -109,6 +109,7 @@ void bx_context_free(struct bx_context *ctx)
     slot_release(&ctx->rules);
     slot_release(&ctx->transform);
     slot_release(&ctx->package);
+    slot_release(&ctx->templates);
     validate_release(ctx);
     free(ctx->data_dir);
     free(ctx);

@@ -28,6 +28,7 @@ struct bx_context {
     struct bx_slot rules;     /* owned by rules.c */
     struct bx_slot transform; /* owned by transform.c */
     struct bx_slot package;   /* owned by package.c */
+    struct bx_slot templates; /* owned by templates.c */
 };
 
 struct bx_submission {
