@@ -77,5 +77,35 @@ else
 fi
 if grep -q '\.rule { white-space: nowrap; }' "$tmp/rep.html" && grep -q 'class="rule"' "$tmp/rep.html"; then ok; else bad "rule ids may wrap"; fi
 
+# docs do not drift from --help: every command, and every option of its
+# --help, is in the man page (in that command's section) and in README.md
+man=$root/docs/budgetx.1
+for c in $("$bin" --help | sed -n '/^commands:/,/^$/p' | awk 'NF>1 {print $1}'); do
+    section=$(awk -v c="$c" '
+        $0 ~ "^\\.SS \"budgetx " c "[ \"]" { on = 1; print; next }
+        /^\.S[SH]/ { on = 0 }
+        on { print }' "$man")
+    if [ -n "$section" ]; then ok; else bad "man page has no section for '$c'"; fi
+    row=$(grep "^| \`budgetx $c[ \`]" "$root/README.md")
+    if [ -n "$row" ]; then ok; else bad "README's command table has no 'budgetx $c'"; fi
+    # -h/--help and -V/--version: every command's, documented once
+    for o in $("$bin" "$c" --help | sed -n '/^options:/,/^$/p' |
+        grep -o -- '--[a-z][a-z-]*' | grep -vx -- '--help\|--version' | sort -u); do
+        mo=$(printf '%s' "$o" | sed 's/-/\\-/g')
+        if printf '%s\n' "$section" | grep -qF -- "$mo"; then ok; else bad "man page, $c: no $o"; fi
+        if printf '%s\n' "$row" | grep -qF -- "\`$o\`"; then ok; else bad "README's command table, $c: no $o"; fi
+    done
+done
+for o in help version; do
+    if grep -qF -- "\\-\\-$o" "$man" && grep -qF -- "--$o" "$root/README.md"; then ok; else bad "--$o undocumented"; fi
+done
+# and the man page names no option that no command has
+all=$(for c in $("$bin" --help | sed -n '/^commands:/,/^$/p' | awk 'NF>1 {print $1}'); do
+    "$bin" "$c" --help | sed -n '/^options:/,/^$/p' | grep -o -- '--[a-z][a-z-]*'; done | sort -u)
+for o in $(sed -n '/^\.SH COMMANDS/,/^\.SH EXIT/p' "$man" | grep -o -- '\\-\\-[a-z][a-z\\-]*[a-z]' |
+    sed 's/\\-/-/g; s/\\.*//' | sort -u); do
+    if printf '%s\n' "$all" | grep -qx -- "$o"; then ok; else bad "man page documents $o, which no command has"; fi
+done
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
