@@ -43,7 +43,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-cli check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
+.PHONY: all check check-suites deps-test check-cli check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -76,12 +76,18 @@ $(BIN): $(CLI_OBJ) $(LIBA)
 $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
-check: check-unit check-golden check-cli check-rules check-convert \
+# `make check` first installs what the tests need (.ci/packages-test),
+# then runs every suite
+check: deps-test
+	$(MAKE) check-suites
+
+check-suites: check-unit check-golden check-cli check-rules check-convert \
        check-bundle check-zip check-docs check-install
 
 # the command line: completion scripts, --help against man page and README
 check-cli: $(BIN)
 	$(TEST_ENV) sh tests/cli/run.sh $(CURDIR)/$(BIN)
+	$(TEST_ENV) sh tests/cli/examples.sh $(CURDIR)/$(BIN)
 
 check-rules: $(BIN)
 	$(TEST_ENV) sh tests/rules/golden.sh $(CURDIR)/$(BIN)
@@ -213,3 +219,6 @@ quickstart:
 
 deps:
 	sh .ci/install-deps
+
+deps-test:
+	sh .ci/install-deps .ci/packages-test

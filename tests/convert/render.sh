@@ -1,7 +1,10 @@
 #!/bin/sh
 # Render the HTML page of every sample with headless Chromium and fail on a
 # render error: chromium failing, a DOM without every table, an empty
-# screenshot, or a page asking for any external resource.
+# screenshot, a page asking for any external resource, or Chinese drawn
+# as boxes ("tofu": no installed font has the glyphs, e.g. without
+# fonts-noto-cjk).  The tofu check proves itself: under a font
+# configuration that hides the CJK fonts it must see tofu.
 #
 #   tests/convert/render.sh BUDGETX [PNG]
 #
@@ -54,6 +57,33 @@ for sample in "$ROOT"/samples/*.xml; do
     size=$(wc -c <"$TMP/$name.png" 2>/dev/null || echo 0)
     [ "$size" -gt 50000 ] || fail "$name: screenshot of $size bytes"
 done
+
+# Tofu: draw 中 and 表 alone, large, in the page's own font stack.  With
+# a CJK font the two pictures differ; without one both are the same empty
+# box.  The check proves itself under a font configuration that hides the
+# CJK fonts: there the two pictures must be equal.
+glyph() { # CHAR PNG
+    family=$(sed -n 's/.*font-family: *\([^;]*\);.*/\1/p' "$TMP/pingdingshan-hitech-service-center-2024.html" | head -1)
+    printf '<!DOCTYPE html><meta charset="UTF-8"><body style="margin:0;font-family:%s;font-size:160px">%s</body>\n' \
+        "${family:-sans-serif}" "$1" >"$TMP/glyph.html"
+    chrome --screenshot="$2" --window-size=200,200 "file://$TMP/glyph.html" \
+        >/dev/null 2>>"$TMP/glyph.log"
+}
+tofu() { # true when 中 and 表 render the same
+    glyph 中 "$TMP/g1.png" && glyph 表 "$TMP/g2.png" && cmp -s "$TMP/g1.png" "$TMP/g2.png"
+}
+if tofu; then
+    fail "tofu: Chinese is drawn as boxes: no CJK font (install fonts-noto-cjk)"
+else
+    mkdir -p "$TMP/fc"
+    cat >"$TMP/fc/fonts.conf" <<FC
+<?xml version="1.0"?>
+<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>$TMP/fc/cache</cachedir></fontconfig>
+FC
+    if ! FONTCONFIG_FILE=$TMP/fc/fonts.conf tofu; then
+        fail "tofu: the check does not notice missing CJK fonts"
+    fi
+fi
 
 if [ -n "$KEEP" ]; then
     cp "$TMP/pingdingshan-hitech-service-center-2024.png" "$KEEP" ||
