@@ -107,5 +107,13 @@ for o in $(sed -n '/^\.SH COMMANDS/,/^\.SH EXIT/p' "$man" | grep -o -- '\\-\\-[a
     if printf '%s\n' "$all" | grep -qx -- "$o"; then ok; else bad "man page documents $o, which no command has"; fi
 done
 
+# user docs stand alone: nothing outside the project, no development notes
+if grep -rEn '\.\./shared|FORMAT\.md|/work/|/tmp/bx|the lead|issue text' \
+    "$root/README.md" "$root/docs" "$root/samples/README.md" >"$tmp/leaks"; then
+    bad "user docs point outside the project or carry notes: $(head -3 "$tmp/leaks")"
+else
+    ok
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
