@@ -8,8 +8,8 @@
 #
 #   tests/convert/render.sh BUDGETX [PNG]
 #
-# With PNG, also keeps the screenshot of the Pingdingshan sample there
-# (docs/screenshots/sample-page.png is made this way).
+# With PNG, also keeps a screenshot of the Pingdingshan sample's tables
+# there (docs/screenshots/sample-page.png is made this way).
 set -u
 
 BX=${1:?usage: render.sh BUDGETX [PNG]}
@@ -85,9 +85,27 @@ FC
     fi
 fi
 
+# Printed pages are numbered "n / N" (the print CSS's @page margin boxes)
+page=$TMP/pingdingshan-hitech-service-center-2024.html
+if command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1; then
+    chrome --print-to-pdf="$TMP/page.pdf" --no-pdf-header-footer "file://$page" \
+        >/dev/null 2>>"$TMP/pdf.log" || fail "chromium --print-to-pdf failed"
+    pages=$(pdfinfo "$TMP/page.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+    numbered=$(pdftotext "$TMP/page.pdf" - 2>/dev/null | grep -Ec "^[0-9]+ / ${pages:-x}\$")
+    [ "${pages:-0}" -gt 1 ] && [ "$numbered" -eq "$pages" ] ||
+        fail "printed pages: $numbered of ${pages:-?} carry 'n / N'"
+else
+    fail "page numbers: pdftotext/pdfinfo (poppler-utils) missing"
+fi
+
 if [ -n "$KEEP" ]; then
-    cp "$TMP/pingdingshan-hitech-service-center-2024.png" "$KEEP" ||
-        fail "cannot keep the screenshot"
+    # the README shows the tables: the same page with the cover, contents
+    # and narrative hidden, so that the annex (表一 …) comes first
+    sed 's|</head>|<style>#top,.toc,#part1,#part2,#part3{display:none}</style></head>|' \
+        "$TMP/pingdingshan-hitech-service-center-2024.html" >"$TMP/tables.html"
+    chrome --screenshot="$TMP/tables.png" --window-size=1100,1000 \
+        "file://$TMP/tables.html" >/dev/null 2>>"$TMP/shot.log" &&
+        cp "$TMP/tables.png" "$KEEP" || fail "cannot keep the screenshot"
 fi
 [ "$failed" -eq 0 ] || exit 1
 echo "render: all pages rendered"
