@@ -39,8 +39,8 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
         rc = diag_filter_consequences(chk->sub, &chk->diags);
     }
     if (rc == BX_OK && chk->sub->schema_valid == 1 && !ctx->opts.no_rules) {
-        rc = bx_rules_check_coverage(ctx, chk->sub, &chk->diags,
-                                     &chk->coverage);
+        rc =
+            bx_rules_check_coverage(ctx, chk->sub, &chk->diags, &chk->coverage);
         if (rc == BX_OK) {
             bx_rules_ruleset(ctx, chk->sub, &chk->result.ruleset_id,
                              &chk->result.ruleset_version);

@@ -134,6 +134,18 @@ int cli_open_context(const char *data_dir, struct bx_options *opts,
     return rc == BX_OK ? BX_EXIT_OK : BX_EXIT_INTERNAL;
 }
 
+/* The severity as the text report says it: 错误 under zh, error under en. */
+static const char *severity_word(enum bx_severity sev, enum bx_lang lang)
+{
+    static const char *const zh[BX_SEV_COUNT] = {"提示", "警告", "错误",
+                                                 "严重错误"};
+
+    if (lang == BX_LANG_ZH && (unsigned)sev < BX_SEV_COUNT) {
+        return zh[sev];
+    }
+    return bx_severity_name(sev);
+}
+
 void cli_print_diags(FILE *fp, const struct bx_diags *diags, enum bx_lang lang)
 {
     size_t i;
@@ -148,7 +160,7 @@ void cli_print_diags(FILE *fp, const struct bx_diags *diags, enum bx_lang lang)
         if (d->column > 0) {
             fprintf(fp, ":%ld", d->column);
         }
-        fprintf(fp, ": %s: [%s] %s\n", bx_severity_name(d->severity),
+        fprintf(fp, ": %s: [%s] %s\n", severity_word(d->severity, lang),
                 d->code != NULL ? d->code : "-", bx_diag_message(d, lang));
     }
 }

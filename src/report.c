@@ -68,11 +68,13 @@ static void text_coverage(struct bx_buf *b, const char *path,
     if (c == NULL || !c->evaluated)
         return;
     if (zh)
-        buf_printf(b, "%s：覆盖：检查规则 %zu 条（未通过 %zu 条），无法判断 %zu 条",
-                   path, c->checked, c->failed, c->not_assessable);
+        buf_printf(
+            b, "%s：覆盖：检查规则 %zu 条（未通过 %zu 条），无法判断 %zu 条",
+            path, c->checked, c->failed, c->not_assessable);
     else
-        buf_printf(b, "%s: coverage: %zu rules checked (%zu failed), %zu not "
-                      "assessable",
+        buf_printf(b,
+                   "%s: coverage: %zu rules checked (%zu failed), %zu not "
+                   "assessable",
                    path, c->checked, c->failed, c->not_assessable);
     for (r = 1; r < BX_NA_COUNT; r++) {
         if (c->by_reason[r] == 0)
@@ -88,14 +90,15 @@ static void text_coverage(struct bx_buf *b, const char *path,
     }
     buf_puts(b, c->not_assessable > 0 ? (zh ? "）\n" : ")\n") : "\n");
     if (c->narrative_only)
-        buf_printf(b,
-                   zh ? "%s：文件没有表格（仅有情况说明），表格勾稽关系无法检查；"
-                        "只检查了说明文字自身的合计、百分比和同比增减\n"
-                      : "%s: the document has no tables (narrative only): the "
-                        "table identities could not be checked; only the "
-                        "text's own sums, percentages and year-on-year figures "
-                        "were\n",
-                   path);
+        buf_printf(
+            b,
+            zh ? "%s：文件没有表格（仅有情况说明），表格勾稽关系无法检查；"
+                 "只检查了说明文字自身的合计、百分比和同比增减\n"
+               : "%s: the document has no tables (narrative only): the "
+                 "table identities could not be checked; only the "
+                 "text's own sums, percentages and year-on-year figures "
+                 "were\n",
+            path);
 }
 
 /* Is finding 'd' listed by 'rep'?  (Counts always include it.) */
