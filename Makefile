@@ -43,7 +43,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-suites deps-test check-cli check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
+.PHONY: all check check-suites deps-test check-cli check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -82,12 +82,16 @@ check: deps-test
 	$(MAKE) check-suites
 
 check-suites: check-unit check-golden check-cli check-rules check-convert \
-       check-bundle check-zip check-docs check-install
+       check-bundle check-zip check-docs check-install check-hostile
 
 # the command line: completion scripts, --help against man page and README
 check-cli: $(BIN)
 	$(TEST_ENV) sh tests/cli/run.sh $(CURDIR)/$(BIN)
 	$(TEST_ENV) sh tests/cli/examples.sh $(CURDIR)/$(BIN)
+
+# hostile inputs and broken data files (issue 9)
+check-hostile: $(BIN)
+	$(TEST_ENV) sh tests/hostile/run.sh $(CURDIR)/$(BIN)
 
 check-rules: $(BIN)
 	$(TEST_ENV) sh tests/rules/golden.sh $(CURDIR)/$(BIN)
