@@ -122,7 +122,7 @@ int cli_open_context(const char *data_dir, struct bx_options *opts,
     bx_diags_init(&diags);
     rc = bx_context_new(opts, &diags, ctx);
     if (rc == BX_E_NOMEM) {
-        fprintf(stderr, "budgetx: %s\n", bx_status_str(rc));
+        fprintf(stderr, "budgetx: %s\n", cli_tr(bx_status_str(rc)));
     } else if (rc != BX_OK) {
         cli_print_diags(stderr, &diags, lang);
         fprintf(stderr, "budgetx: %s\n",
@@ -186,17 +186,17 @@ int cli_usage_error(const char *cmd, const char *msg, const char *arg)
 
 void cli_internal_error(const char *cmd, const char *subject, int status)
 {
+    char shown[1024];
+
     if (status == BX_E_DATA) {
         return;
     }
-    char shown[1024];
-
     if (subject != NULL) {
         fprintf(stderr, "budgetx %s: %s: %s\n", cmd,
                 bx_display(subject, shown, sizeof(shown)),
-                bx_status_str(status));
+                cli_tr(bx_status_str(status)));
     } else {
-        fprintf(stderr, "budgetx %s: %s\n", cmd, bx_status_str(status));
+        fprintf(stderr, "budgetx %s: %s\n", cmd, cli_tr(bx_status_str(status)));
     }
 }
 
