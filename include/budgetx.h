@@ -141,8 +141,9 @@ int bx_diags_finish(struct bx_diags *diags);
 void bx_diags_release(struct bx_diags *diags);
 
 /*
- * Append a copy of 'd' (every non-NULL string is duplicated).
- * Returns BX_OK or BX_E_NOMEM (then 'diags' is unchanged).
+ * Append a copy of 'd' (every non-NULL string is duplicated).  'diags'
+ * NULL discards it.  Returns BX_OK or BX_E_NOMEM (then 'diags' is
+ * unchanged).
  */
 int bx_diags_add(struct bx_diags *diags, const struct bx_diag *d);
 

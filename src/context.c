@@ -97,8 +97,11 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
     }
     ctx->opts.data_dir = ctx->data_dir;
     rc = validate_compile(ctx, diags);
-    if (rc == BX_OK && xmlio_nomem_count() != nomem) {
-        rc = BX_E_NOMEM; /* the schema may be compiled short of a part */
+    if (xmlio_nomem_count() != nomem) {
+        /* a schema compiled short of a part, or "broken" for want of
+         * memory: either way the cause is memory, not the data files */
+        rc = BX_E_NOMEM;
+        xmlio_out_of_memory(diags, NULL);
     }
     if (rc != BX_OK) {
         goto out;

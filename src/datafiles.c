@@ -220,7 +220,8 @@ static int collect_end(struct collector *c, const struct saved_handlers *s,
         msg = util_escape_untrusted(c->text.data ? c->text.data : "",
                                     c->text.len, 1000);
         bx_diags_addf(diags, BX_SEV_FATAL, code, file, 0,
-                      msg ? msg : "数据文件出错", msg ? msg : "data file error");
+                      msg ? msg : "数据文件出错",
+                      msg ? msg : "data file error");
         free(msg);
     }
     buf_release(&c->text);
@@ -281,6 +282,7 @@ int datafiles_schema(struct bx_context *ctx, const char *rel,
                      struct bx_diags *diags, xmlSchemaPtr *out)
 {
     xmlSchemaPtr schema;
+    unsigned long nomem;
     void *found;
     char *path;
     int rc = cached(ctx, rel, KIND_SCHEMA, &found, &path);
@@ -289,7 +291,13 @@ int datafiles_schema(struct bx_context *ctx, const char *rel,
     if (rc != BX_OK || found != NULL) {
         return rc;
     }
+    nomem = xmlio_nomem_count();
     schema = compile_schema(path, diags);
+    if (xmlio_nomem_count() != nomem) {
+        xmlSchemaFree(schema); /* possibly short of a part */
+        free(path);
+        return BX_E_NOMEM;
+    }
     if (schema == NULL) {
         bx_diags_addf(diags, BX_SEV_FATAL, "DATA-SCHEMA", path, 0,
                       "无法编译 XML 模式（检查数据目录或设置 "
@@ -333,6 +341,7 @@ int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
                          struct bx_diags *diags, xsltStylesheetPtr *out)
 {
     xsltStylesheetPtr style;
+    unsigned long nomem;
     void *found;
     char *path;
     int said = 0;
@@ -342,7 +351,13 @@ int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
     if (rc != BX_OK || found != NULL) {
         return rc;
     }
+    nomem = xmlio_nomem_count();
     style = compile_stylesheet(ctx->datafiles.ptr, path, diags, &said);
+    if (xmlio_nomem_count() != nomem) {
+        xsltFreeStylesheet(style); /* possibly short of a part */
+        free(path);
+        return BX_E_NOMEM;
+    }
     if (style == NULL && said == 0) {
         bx_diags_addf(diags, BX_SEV_FATAL, "XSLT-COMPILE", path, 0,
                       "无法读取或编译样式表",

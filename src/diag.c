@@ -220,11 +220,11 @@ static int capped(const struct bx_diags *diags)
 
 int diags_admits(struct bx_diags *diags, const char *rule, const char *code)
 {
-    const struct caps *c = diags->caps;
+    const struct caps *c = diags != NULL ? diags->caps : NULL;
     const char *key = rule != NULL ? rule : code != NULL ? code : "";
     size_t i;
 
-    if (!capped(diags) || c == NULL) {
+    if (diags == NULL || !capped(diags) || c == NULL) {
         return 1;
     }
     if (diags->max_total > 0 && c->stored >= diags->max_total) {
@@ -242,11 +242,14 @@ int diags_admits(struct bx_diags *diags, const char *rule, const char *code)
  * Decide whether a finding with 'rule'/'code' is stored (1) or only
  * counted (0) under the caps; BX_E_NOMEM when the tally cannot grow.
  */
-static int cap_admit(struct bx_diags *diags, const char *rule,
-                     const char *code, enum bx_severity sev)
+static int cap_admit(struct bx_diags *diags, const char *rule, const char *code,
+                     enum bx_severity sev)
 {
-    struct cap_entry *e = cap_entry(
-        diags, rule != NULL ? rule : code != NULL ? code : "", rule != NULL);
+    struct cap_entry *e = cap_entry(diags,
+                                    rule != NULL   ? rule
+                                    : code != NULL ? code
+                                                   : "",
+                                    rule != NULL);
     struct caps *c = diags->caps;
 
     if (e == NULL) {
@@ -277,8 +280,8 @@ static int cap_admit(struct bx_diags *diags, const char *rule,
  */
 static char *dup_field(const char *s, int *failed)
 {
-    char *p = util_needs_display_escape(s) ? util_escape_display(s)
-                                           : util_strdup(s);
+    char *p =
+        util_needs_display_escape(s) ? util_escape_display(s) : util_strdup(s);
 
     if (s != NULL && p == NULL) {
         *failed = 1;
@@ -334,11 +337,13 @@ static int add_record(struct bx_diags *diags, const struct bx_diag *d,
 
 int bx_diags_add(struct bx_diags *diags, const struct bx_diag *d)
 {
-    enum bx_severity sev = (unsigned)d->severity < BX_SEV_COUNT
-                               ? d->severity
-                               : BX_SEV_FATAL;
+    enum bx_severity sev =
+        (unsigned)d->severity < BX_SEV_COUNT ? d->severity : BX_SEV_FATAL;
     int rc;
 
+    if (diags == NULL) {
+        return BX_OK; /* a NULL sink: the caller does not want findings */
+    }
     if (capped(diags)) {
         rc = cap_admit(diags, d->rule, d->code, sev);
         if (rc <= 0) {
@@ -360,8 +365,9 @@ static int add_more(struct bx_diags *diags, const char *rule, size_t n,
     buf_init(&zh);
     buf_init(&en);
     if (rule != NULL) {
-        buf_printf(&zh, "另有 %zu 条 %s 的发现未列出（每条规则至多列出 %zu 条）",
-                   n, rule, limit);
+        buf_printf(&zh,
+                   "另有 %zu 条 %s 的发现未列出（每条规则至多列出 %zu 条）", n,
+                   rule, limit);
         buf_printf(&en,
                    "and %zu more findings of %s not shown (at most %zu per "
                    "rule)",
@@ -370,8 +376,8 @@ static int add_more(struct bx_diags *diags, const char *rule, size_t n,
         buf_printf(&zh, "另有 %zu 条发现未列出（每个文件至多列出 %zu 条）", n,
                    limit);
         buf_printf(&en,
-                   "and %zu more findings not shown (at most %zu per file)",
-                   n, limit);
+                   "and %zu more findings not shown (at most %zu per file)", n,
+                   limit);
     }
     memset(&d, 0, sizeof(d));
     d.severity = sev;
@@ -393,8 +399,8 @@ int bx_diags_finish(struct bx_diags *diags)
 
     for (i = 0; c != NULL && i < c->n; i++) {
         if (c->e[i].left_out > 0 && rc == BX_OK) {
-            rc = add_more(diags, c->e[i].key, c->e[i].left_out,
-                          c->e[i].worst, diags->max_per_rule);
+            rc = add_more(diags, c->e[i].key, c->e[i].left_out, c->e[i].worst,
+                          diags->max_per_rule);
         }
         c->e[i].left_out = 0;
     }
@@ -439,7 +445,7 @@ int bx_diags_has(const struct bx_diags *diags, const char *id)
     size_t i;
     const struct bx_diag *d;
 
-    for (i = 0; i < diags->count; i++) {
+    for (i = 0; diags != NULL && i < diags->count; i++) {
         d = &diags->items[i];
         if ((d->code != NULL && strcmp(d->code, id) == 0) ||
             (d->rule != NULL && strcmp(d->rule, id) == 0)) {

@@ -71,8 +71,8 @@ static int load_bytes(struct bx_context *ctx, unsigned char *bytes, size_t len,
     if (sub->path == NULL) {
         goto out;
     }
-    rc = xmlio_gunzip(&sub->bytes, &sub->len, ctx->opts.limits.max_bytes,
-                      name, diags);
+    rc = xmlio_gunzip(&sub->bytes, &sub->len, ctx->opts.limits.max_bytes, name,
+                      diags);
     if (rc == BX_E_LIMIT) {
         read_failed(diags, name, rc, 0);
         goto out;

@@ -13,17 +13,17 @@
 
 /* How far one rule got on this file (see enum bx_outcome). */
 struct bx_rule_state {
-    int assessed; /* some check judged some node */
-    int failed;   /* a finding at warning or above */
+    int assessed;         /* some check judged some node */
+    int failed;           /* a finding at warning or above */
     enum bx_na_reason na; /* first reason a check could not judge */
 };
 
 /* The unit a table prints its amounts in. */
 struct bx_unit {
-    int yuan;       /* 元 (else 万元) */
-    int places;     /* decimals shown */
-    int blank_na;   /* a blank cell means "not applicable" (else 0) */
-    int64_t half;   /* half a display unit, in the document's 10^-4 units */
+    int yuan;     /* 元 (else 万元) */
+    int places;   /* decimals shown */
+    int blank_na; /* a blank cell means "not applicable" (else 0) */
+    int64_t half; /* half a display unit, in the document's 10^-4 units */
 };
 
 struct bx_eval {
@@ -32,24 +32,27 @@ struct bx_eval {
     struct bx_submission *sub;
     struct bx_diags *diags;
     xmlXPathContextPtr xp;
-    int places;     /* display places of the document's amounts */
-    int yuan;       /* amounts are in 元 (else 万元) */
-    int64_t half_u; /* half a display unit, 10^-4 units */
-    int rc;         /* first hard failure (BX_E_NOMEM) */
+    int places;                   /* display places of the document's amounts */
+    int yuan;                     /* amounts are in 元 (else 万元) */
+    int64_t half_u;               /* half a display unit, 10^-4 units */
+    int rc;                       /* first hard failure (BX_E_NOMEM) */
     struct bx_rule_state *states; /* one per rule */
     enum bx_na_reason cur_na;     /* why the current check could not judge */
     int class_ordinals;           /* the template numbers classes 一 = 201 */
     const struct tpl_template *tpl; /* the document's template, or NULL */
+    void **keys;          /* xmlHashTablePtr per rs->keys (rules_key.c) */
+    void **insets;        /* per rs->checks: the strings of a static 'in' */
+    struct bx_sums *sums; /* sums of large node-sets (rules_val) */
 };
 
 /* What an expression selected, added up. */
 struct bx_val {
     int64_t sum;
-    int n;      /* printed figures (non-blank) */
-    int nodes;  /* nodes selected, blanks included; 1 for a number */
-    int places; /* most places seen */
-    int bad;    /* a non-number, or overflow */
-    int nz;     /* printed figures that are not zero */
+    int n;            /* printed figures (non-blank) */
+    int nodes;        /* nodes selected, blanks included; 1 for a number */
+    int places;       /* most places seen */
+    int bad;          /* a non-number, or overflow */
+    int nz;           /* printed figures that are not zero */
     int blank_na;     /* a blank cell that means "not applicable" */
     int units;        /* 1: some figure in 万元, 2: some in 元 */
     int64_t half_nz;  /* sum of the half display units of the nz figures */
@@ -91,6 +94,13 @@ xmlNodePtr rules_first_node(struct bx_eval *ev, xmlXPathCompExprPtr comp,
 /* Add up the printed figures 'comp' selects on 'node' into 'v'. */
 void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
                struct bx_val *v);
+/*
+ * Build the indexes of the rule set's keys over the document and register
+ * bx:key() on ev->xp (which must have $T1... bound).  Returns BX_OK or
+ * BX_E_NOMEM; free with rules_keys_release() (also after a failure).
+ */
+int rules_keys_build(struct bx_eval *ev);
+void rules_keys_release(struct bx_eval *ev);
 /* Non-empty value of attribute 'name' (no namespace), or NULL. */
 const char *rules_prop(xmlNodePtr el, const char *name);
 /* The element an attribute belongs to (or the node itself). */

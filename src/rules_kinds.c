@@ -554,28 +554,74 @@ static void free_keys(xmlChar **keys, int n)
     free(keys);
 }
 
+/* A right-hand row in key order (ties in document order). */
+struct kref {
+    const xmlChar *k;
+    int j;
+};
+
+static int cmp_kref(const void *a, const void *b)
+{
+    const struct kref *x = a;
+    const struct kref *y = b;
+    int c = xmlStrcmp(x->k, y->k);
+
+    return c != 0 ? c : (x->j > y->j) - (x->j < y->j);
+}
+
+/* First position in 'sorted' (n) whose key is not below 'k'. */
+static int lower_bound(const struct kref *sorted, int n, const xmlChar *k)
+{
+    int lo = 0;
+    int hi = n;
+
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+
+        if (xmlStrcmp(sorted[mid].k, k) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/*
+ * Pair each left row with the first right row of equal key not paired
+ * yet, in document order: the right rows sorted by key, and per key a
+ * count of those taken (n log n, not one scan of the right rows per left).
+ */
 static void match_sets(struct bx_eval *ev, const struct bx_rcheck *chk,
                        xmlNodeSetPtr ls, xmlNodeSetPtr rs)
 {
     xmlChar **lk = keys_of(ev, chk, ls);
     xmlChar **rk = keys_of(ev, chk, rs);
     char *used = calloc((size_t)rs->nodeNr + 1, 1);
+    int *taken = calloc((size_t)rs->nodeNr + 1, sizeof(*taken));
+    struct kref *sorted = calloc((size_t)rs->nodeNr + 1, sizeof(*sorted));
     int i;
     int j;
 
-    if (lk == NULL || rk == NULL || used == NULL) {
+    if (lk == NULL || rk == NULL || used == NULL || taken == NULL ||
+        sorted == NULL) {
         ev->rc = BX_E_NOMEM;
         goto out;
     }
+    for (j = 0; j < rs->nodeNr; j++) {
+        sorted[j].k = rk[j];
+        sorted[j].j = j;
+    }
+    qsort(sorted, (size_t)rs->nodeNr, sizeof(*sorted), cmp_kref);
     for (i = 0; i < ls->nodeNr; i++) {
-        for (j = 0; j < rs->nodeNr; j++) {
-            if (!used[j] && xmlStrEqual(lk[i], rk[j]))
-                break;
-        }
-        if (j == rs->nodeNr) {
+        int p = lower_bound(sorted, rs->nodeNr, lk[i]);
+        int q = p + taken[p];
+
+        if (q >= rs->nodeNr || xmlStrcmp(sorted[q].k, lk[i]) != 0) {
             unmatched(ev, chk, ls->nodeTab[i], (const char *)lk[i]);
             continue;
         }
+        taken[p]++;
+        j = sorted[q].j;
         used[j] = 1;
         match_amounts(ev, chk, ls->nodeTab[i], rs->nodeTab[j],
                       (const char *)lk[i]);
@@ -588,6 +634,8 @@ out:
     free_keys(lk, ls->nodeNr);
     free_keys(rk, rs->nodeNr);
     free(used);
+    free(taken);
+    free(sorted);
 }
 
 void rules_check_match(struct bx_eval *ev, const struct bx_rcheck *chk,

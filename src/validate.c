@@ -1,12 +1,15 @@
 /*
  * Schema validation.  The XSD is compiled once per context; its
  * xs:documentation labels are indexed so that each violation names the
- * table, row and column the way the printed tables do.
+ * table, row and column the way the printed tables do.  The label index
+ * is built on the first lookup (a valid document never needs it; it costs
+ * a re-parse of every XSD file), under a lock: contexts may be shared.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "validate.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +42,9 @@ struct schema_state {
     struct label *labels;
     size_t nlabels;
     size_t cap;
+    char *path;  /* the XSD, for the label index */
+    int indexed; /* labels built (under 'lock') */
+    pthread_mutex_t lock;
 };
 
 struct valid_state {
@@ -248,7 +254,9 @@ int validate_compile(struct bx_context *ctx, struct bx_diags *diags)
     if (rc != BX_OK) {
         goto out;
     }
-    index_file(st, path, 0);
+    pthread_mutex_init(&st->lock, NULL);
+    st->path = path;
+    path = NULL;
     ctx->schema = st;
     st = NULL;
 out:
@@ -277,8 +285,25 @@ void validate_release(struct bx_context *ctx)
     }
     free(st->labels);
     schema_words_free(st->words);
+    if (st->path != NULL) {
+        pthread_mutex_destroy(&st->lock);
+        free(st->path);
+    }
     free(st); /* st->schema belongs to datafiles.c */
     ctx->schema = NULL;
+}
+
+/* Build the label index on first use ('cst' is never a const object). */
+static void index_once(const struct schema_state *cst)
+{
+    struct schema_state *st = (struct schema_state *)cst;
+
+    pthread_mutex_lock(&st->lock);
+    if (!st->indexed) {
+        index_file(st, st->path, 0);
+        st->indexed = 1;
+    }
+    pthread_mutex_unlock(&st->lock);
 }
 
 static const struct label *find_label(const struct schema_state *st,
@@ -287,6 +312,9 @@ static const struct label *find_label(const struct schema_state *st,
 {
     size_t i;
 
+    if (st != NULL) {
+        index_once(st);
+    }
     for (i = 0; st != NULL && i < st->nlabels; i++) {
         if (st->labels[i].attr == (attr != 0) &&
             strcmp(st->labels[i].name, name) == 0 &&
@@ -309,7 +337,11 @@ const struct schema_words *validate_words(const struct bx_context *ctx)
 {
     const struct schema_state *st = ctx->schema;
 
-    return st != NULL ? st->words : NULL;
+    if (st == NULL) {
+        return NULL;
+    }
+    index_once(st); /* the words are indexed with the labels */
+    return st->words;
 }
 
 const char *validate_attr_label(const struct bx_context *ctx, const char *elem,
@@ -457,10 +489,9 @@ static char *error_value(const char *msg, xmlNodePtr value_node)
     xmlChar *content;
     char *out;
 
-    if (value_node != NULL &&
-        (value_node->type == XML_ATTRIBUTE_NODE ||
-         (value_node->type == XML_ELEMENT_NODE &&
-          xmlFirstElementChild(value_node) == NULL))) {
+    if (value_node != NULL && (value_node->type == XML_ATTRIBUTE_NODE ||
+                               (value_node->type == XML_ELEMENT_NODE &&
+                                xmlFirstElementChild(value_node) == NULL))) {
         content = xmlNodeGetContent(value_node);
         if (content != NULL) {
             out = util_escape_untrusted((const char *)content,
@@ -503,7 +534,6 @@ static void word_value(const struct bx_context *ctx, const char *msg,
                        xmlNodePtr value_node, struct bx_buf *zh,
                        struct bx_buf *en)
 {
-    const struct schema_state *st = ctx->schema;
     char *val = error_value(msg, value_node);
     char *pat = NULL;
     const char *v = val ? val : "";
@@ -513,8 +543,10 @@ static void word_value(const struct bx_context *ctx, const char *msg,
     if (strstr(msg, "[facet 'pattern']") != NULL) {
         pat = pattern_of(msg);
         /* the schema's words for the format, not its regular expression */
-        words_zh = schema_words_for_pattern(st->words, pat, BX_LANG_ZH);
-        words_en = schema_words_for_pattern(st->words, pat, BX_LANG_EN);
+        words_zh =
+            schema_words_for_pattern(validate_words(ctx), pat, BX_LANG_ZH);
+        words_en =
+            schema_words_for_pattern(validate_words(ctx), pat, BX_LANG_EN);
         if (words_en != NULL) {
             buf_printf(zh, "值 '%s' 格式不对：%s", v, words_zh);
             buf_printf(en, "value '%s' is not in the right form: %s", v,
@@ -819,8 +851,7 @@ static xmlHashTablePtr index_lines(xmlDocPtr doc)
  * that libxml2 reports without a node (identity constraints).  The
  * document is indexed on the first such error, then each is a lookup.
  */
-static xmlNodePtr node_from_message(struct valid_state *vs,
-                                    const xmlError *err)
+static xmlNodePtr node_from_message(struct valid_state *vs, const xmlError *err)
 {
     char name[128];
     char line[24];

@@ -175,8 +175,8 @@ int xmlio_gunzip(unsigned char **buf, size_t *len, size_t max, const char *name,
             goto out;
         }
         if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
-            rc = gzip_refused(diags, name, "gzip 数据损坏",
-                              "corrupt gzip data");
+            rc =
+                gzip_refused(diags, name, "gzip 数据损坏", "corrupt gzip data");
             goto out;
         }
         if (zs.avail_out != 0) {

@@ -38,15 +38,27 @@
             mode="csv"/>
       </xsl:when>
       <xsl:otherwise>
+        <!-- every table's grid, built once for index.csv and its file -->
+        <xsl:variable name="grids-rtf">
+          <xsl:for-each select="$tables">
+            <xsl:call-template name="grid"/>
+          </xsl:for-each>
+        </xsl:variable>
+        <xsl:variable name="grids" select="exsl:node-set($grids-rtf)/m:grid"/>
         <m:file name="index.csv">
-          <xsl:call-template name="index"/>
+          <xsl:call-template name="index">
+            <xsl:with-param name="grids" select="$grids"/>
+          </xsl:call-template>
         </m:file>
         <xsl:for-each select="$tables">
+          <xsl:variable name="p" select="position()"/>
           <xsl:variable name="id">
             <xsl:call-template name="table-id"/>
           </xsl:variable>
           <m:file name="{$id}.csv">
-            <xsl:apply-templates select="." mode="csv"/>
+            <xsl:call-template name="csv-grid">
+              <xsl:with-param name="g" select="$grids[$p]"/>
+            </xsl:call-template>
           </m:file>
         </xsl:for-each>
       </xsl:otherwise>
@@ -58,13 +70,12 @@
     header_rows, body_rows, notes (joined by CRLF), empty_note.
   -->
   <xsl:template name="index">
+    <xsl:param name="grids"/>
     <xsl:text>file,table,no,title,department,unit,header_rows,body_rows,notes,empty_note</xsl:text>
     <xsl:value-of select="$eol"/>
     <xsl:for-each select="$tables">
-      <xsl:variable name="g-rtf">
-        <xsl:call-template name="grid"/>
-      </xsl:variable>
-      <xsl:variable name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+      <xsl:variable name="p" select="position()"/>
+      <xsl:variable name="g" select="$grids[$p]"/>
       <xsl:variable name="id">
         <xsl:call-template name="table-id"/>
       </xsl:variable>
@@ -110,7 +121,14 @@
     <xsl:variable name="g-rtf">
       <xsl:call-template name="grid"/>
     </xsl:variable>
-    <xsl:variable name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+    <xsl:call-template name="csv-grid">
+      <xsl:with-param name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The rows of grid $g as CSV lines. -->
+  <xsl:template name="csv-grid">
+    <xsl:param name="g"/>
     <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
       <xsl:for-each select="*">
         <xsl:if test="position() &gt; 1">,</xsl:if>

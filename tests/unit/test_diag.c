@@ -12,11 +12,16 @@ static void test_status_exit_code_maps_every_status(void)
         int status;
         int exit;
     } map[] = {
-        {BX_OK, BX_EXIT_OK},           {BX_E_NOMEM, BX_EXIT_INTERNAL},
-        {BX_E_IO, BX_EXIT_IO},         {BX_E_PARSE, BX_EXIT_IO},
-        {BX_E_LIMIT, BX_EXIT_IO},      {BX_E_DATA, BX_EXIT_INTERNAL},
-        {BX_E_STATE, BX_EXIT_INTERNAL}, {BX_E_ARG, BX_EXIT_USAGE},
-        {BX_E_EXISTS, BX_EXIT_IO},     {BX_E_INVALID, BX_EXIT_INVALID},
+        {BX_OK, BX_EXIT_OK},
+        {BX_E_NOMEM, BX_EXIT_INTERNAL},
+        {BX_E_IO, BX_EXIT_IO},
+        {BX_E_PARSE, BX_EXIT_IO},
+        {BX_E_LIMIT, BX_EXIT_IO},
+        {BX_E_DATA, BX_EXIT_INTERNAL},
+        {BX_E_STATE, BX_EXIT_INTERNAL},
+        {BX_E_ARG, BX_EXIT_USAGE},
+        {BX_E_EXISTS, BX_EXIT_IO},
+        {BX_E_INVALID, BX_EXIT_INVALID},
         {BX_E_INTERNAL, BX_EXIT_INTERNAL},
     };
     size_t i;

@@ -232,10 +232,10 @@ static void test_parse_refuses_nul_then_garbage(void)
 static void test_parse_accepts_utf16_and_refuses_its_nul(void)
 {
     /* "<a/>" in UTF-16LE with a BOM; then with a NUL code unit added */
-    static const unsigned char ok[] = {0xff, 0xfe, '<', 0, 'a', 0, '/', 0,
-                                       '>',  0};
-    static const unsigned char bad[] = {0xff, 0xfe, '<', 0, 'a', 0, '/', 0,
-                                        '>',  0,    0,   0, 'x', 0};
+    static const unsigned char ok[] = {0xff, 0xfe, '<', 0,   'a',
+                                       0,    '/',  0,   '>', 0};
+    static const unsigned char bad[] = {0xff, 0xfe, '<', 0, 'a', 0,   '/',
+                                        0,    '>',  0,   0, 0,   'x', 0};
     struct bx_diags diags;
     xmlDocPtr doc = NULL;
 
