@@ -125,10 +125,9 @@ static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
 
     char shown[1024];
 
-    buf_printf(b, zh ? "%s：%s" : "%s: %s",
-               bx_display(f->path, shown, sizeof(shown)),
-               accepted ? (zh ? "通过" : "accepted")
-                        : (zh ? "未通过" : "rejected"));
+    buf_printf(
+        b, zh ? "%s：%s" : "%s: %s", bx_display(f->path, shown, sizeof(shown)),
+        accepted ? (zh ? "通过" : "accepted") : (zh ? "未通过" : "rejected"));
     for (sev = BX_SEV_COUNT - 1; sev >= 0; sev--) {
         n = f->diags->by_severity[sev];
         if (n == 0) {
