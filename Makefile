@@ -233,6 +233,18 @@ fuzz:
 	        tests/fuzz/corpus/$$t || exit 1; \
 	done
 
+# The template registry (schemas/templates) is the one source of table
+# ordinals and titles: its derived copies must match it.
+check: check-templates
+check-templates: $(BIN)
+	@python3 tools/templates_gen.py --check $(CURDIR)
+	$(TEST_ENV) sh tests/templates/run.sh $(CURDIR)/$(BIN)
+
+templates-gen:
+	python3 tools/templates_gen.py $(CURDIR)
+
+.PHONY: check-templates templates-gen
+
 # docs/rules.md is generated from the rule set; the output is committed
 docs:
 	xsltproc -o docs/rules.md xslt/rules-doc.xsl schemas/rules/2024.xml

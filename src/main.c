@@ -2,6 +2,7 @@
  * budgetx: the command-line client of libbudgetx.  A dispatch table maps
  * each subcommand to its table in src/cmd_<name>.c (options, help, run).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 const struct cli_command *const cli_commands[] = {
     &cmd_validate_def, &cmd_convert_def, &cmd_formats_def, &cmd_bundle_def,
     &cmd_verify_def,   &cmd_unpack_def,  &cmd_help_def,    &cmd_completion_def,
+    &cmd_templates_def,
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
@@ -89,6 +91,9 @@ int main(int argc, char **argv)
     const struct cli_command *cmd;
     const char *a = argc > 1 ? argv[1] : NULL;
 
+    /* past 'ulimit -f', write(2) then fails with EFBIG, which every
+     * writer reports and cleans up after, instead of a silent kill */
+    signal(SIGXFSZ, SIG_IGN);
     if (a == NULL) {
         cli_print_general_help(stderr, cli_ui_lang());
         return BX_EXIT_USAGE;

@@ -58,15 +58,17 @@ static void text_finding(struct bx_buf *b, const char *path,
  * template prints no such table, ...)", and for a document without
  * tables a plain statement that the table identities were not checked.
  */
-static void text_coverage(struct bx_buf *b, const char *path,
+static void text_coverage(struct bx_buf *b, const char *raw_path,
                           const struct bx_coverage *c, enum bx_lang lang)
 {
+    char path[1024]; /* a file name may hold controls */
     int zh = lang == BX_LANG_ZH;
     const char *sep = zh ? "（" : " (";
     int r;
 
     if (c == NULL || !c->evaluated)
         return;
+    bx_display(raw_path, path, sizeof(path));
     if (zh)
         buf_printf(
             b, "%s：覆盖：检查规则 %zu 条（未通过 %zu 条），无法判断 %zu 条",
