@@ -44,7 +44,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-xlsx check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-bench lint asan ubsan valgrind coverage \
+.PHONY: all check check-suites deps-test check-xlsx check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-bench lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -87,7 +87,12 @@ $(BIN): $(CLI_OBJ) $(LIBA)
 $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
-check: check-unit check-golden check-cli check-rules check-convert \
+# `make check` first installs what the tests need (.ci/packages-test),
+# then runs every suite
+check: deps-test
+	$(MAKE) check-suites
+
+check-suites: check-unit check-golden check-cli check-rules check-convert \
        check-bundle check-zip check-docs check-install check-hostile \
        check-bench check-xlsx
 
@@ -98,6 +103,7 @@ check-xlsx: $(BIN)
 # the command line: completion scripts, --help against man page and README
 check-cli: $(BIN)
 	$(TEST_ENV) sh tests/cli/run.sh $(CURDIR)/$(BIN)
+	$(TEST_ENV) sh tests/cli/examples.sh $(CURDIR)/$(BIN)
 
 # Allocation-failure injection (tests/failinject): an ASan build whose
 # N-th allocation fails, for every N over the sample's validate, convert
@@ -274,3 +280,6 @@ quickstart:
 
 deps:
 	sh .ci/install-deps
+
+deps-test:
+	sh .ci/install-deps .ci/packages-test

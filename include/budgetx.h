@@ -393,6 +393,11 @@ struct bx_file_result {
     const char *ruleset_id; /* NULL when rules did not run */
     const char *ruleset_version;
     const struct bx_diags *diags; /* findings for this file only */
+    /* a bundle's result (verify); all zero for a plain file */
+    int bundle;                         /* 1: 'path' is a bundle */
+    int intact;                         /* bundle: listing, sizes, digests */
+    const struct bx_file_result *parts; /* bundle: its submissions, */
+    size_t nparts;                      /* in manifest order */
     const struct bx_coverage *coverage; /* NULL when rules did not run */
 };
 
@@ -668,6 +673,10 @@ struct bx_verify {
     char sha256[65];              /* of the bundle file */
     struct bx_file_result result; /* for bx_report_render() */
     void *internal;               /* extracted entries (unpack uses them) */
+    /* one re-validation per submission listed, in manifest order */
+    struct bx_check *checks;      /* documents already dropped */
+    struct bx_file_result *parts; /* checks[i].result, named by entry */
+    size_t nparts;
     int signature;                /* 0 unsigned; 1 signed, signature valid,
                                      signer not checked against a trust
                                      anchor; 2 signed by a trusted key;

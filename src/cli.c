@@ -123,7 +123,7 @@ int cli_open_context(const char *data_dir, struct bx_options *opts,
     bx_diags_init(&diags);
     rc = bx_context_new(opts, &diags, ctx);
     if (rc == BX_E_NOMEM) {
-        fprintf(stderr, "budgetx: %s\n", bx_status_str(rc));
+        fprintf(stderr, "budgetx: %s\n", cli_tr(bx_status_str(rc)));
     } else if (rc != BX_OK) {
         cli_print_diags(stderr, &diags, lang);
         fprintf(stderr, "budgetx: %s\n",
@@ -133,6 +133,18 @@ int cli_open_context(const char *data_dir, struct bx_options *opts,
     }
     bx_diags_release(&diags);
     return rc == BX_OK ? BX_EXIT_OK : BX_EXIT_INTERNAL;
+}
+
+/* The severity as the text report says it: 错误 under zh, error under en. */
+static const char *severity_word(enum bx_severity sev, enum bx_lang lang)
+{
+    static const char *const zh[BX_SEV_COUNT] = {"提示", "警告", "错误",
+                                                 "严重错误"};
+
+    if (lang == BX_LANG_ZH && (unsigned)sev < BX_SEV_COUNT) {
+        return zh[sev];
+    }
+    return bx_severity_name(sev);
 }
 
 void cli_print_diags(FILE *fp, const struct bx_diags *diags, enum bx_lang lang)
@@ -152,7 +164,7 @@ void cli_print_diags(FILE *fp, const struct bx_diags *diags, enum bx_lang lang)
         if (d->cell != NULL) {
             fprintf(fp, " (%s)", d->cell);
         }
-        fprintf(fp, ": %s: [%s] %s\n", bx_severity_name(d->severity),
+        fprintf(fp, ": %s: [%s] %s\n", severity_word(d->severity, lang),
                 d->code != NULL ? d->code : "-", bx_diag_message(d, lang));
     }
 }
@@ -178,17 +190,17 @@ int cli_usage_error(const char *cmd, const char *msg, const char *arg)
 
 void cli_internal_error(const char *cmd, const char *subject, int status)
 {
+    char shown[1024];
+
     if (status == BX_E_DATA) {
         return;
     }
-    char shown[1024];
-
     if (subject != NULL) {
         fprintf(stderr, "budgetx %s: %s: %s\n", cmd,
                 bx_display(subject, shown, sizeof(shown)),
-                bx_status_str(status));
+                cli_tr(bx_status_str(status)));
     } else {
-        fprintf(stderr, "budgetx %s: %s\n", cmd, bx_status_str(status));
+        fprintf(stderr, "budgetx %s: %s\n", cmd, cli_tr(bx_status_str(status)));
     }
 }
 

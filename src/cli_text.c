@@ -38,6 +38,18 @@ static const struct pair catalog[] = {
     {"exactly one bundle expected", "只能给出一个提交包"},
     {"invalid SOURCE_DATE_EPOCH", "无效的 SOURCE_DATE_EPOCH"},
     {"unknown shell (bash or zsh)", "未知的 shell（bash 或 zsh）"},
+    {"cannot write the report", "无法写出报告"},
+    /* bx_status_str() */
+    {"out of memory", "内存不足"},
+    {"input/output error", "输入/输出错误"},
+    {"malformed input", "输入格式错误"},
+    {"input exceeds a limit", "输入超过上限"},
+    {"broken data file", "数据文件损坏"},
+    {"called out of order", "调用顺序错误"},
+    {"invalid argument", "无效的参数"},
+    {"output exists", "输出已存在"},
+    {"input is invalid", "输入无效"},
+    {"internal error", "内部错误"},
 };
 
 const char *cli_tr(const char *en)

@@ -149,12 +149,18 @@ static int write_bundle(const struct bopts *o, const char *name,
         return BX_EXIT_OK;
     }
     if (rc == BX_E_EXISTS) {
-        fprintf(stderr,
-                "budgetx bundle: '%s' exists (use --force to replace it)\n",
-                name);
+        fprintf(
+            stderr,
+            cli_ui_lang() == BX_LANG_ZH
+                ? "budgetx bundle：“%s”已存在（加 --force 可替换）\n"
+                : "budgetx bundle: '%s' exists (use --force to replace it)\n",
+            name);
     } else {
-        fprintf(stderr, "budgetx bundle: cannot write '%s': %s\n", name,
-                cli_strerror(errno));
+        fprintf(stderr,
+                cli_ui_lang() == BX_LANG_ZH
+                    ? "budgetx bundle：无法写入“%s”：%s\n"
+                    : "budgetx bundle: cannot write '%s': %s\n",
+                name, cli_strerror(errno));
     }
     return BX_EXIT_IO;
 }

@@ -73,11 +73,24 @@ static void bash_script(void)
     printf("    esac\n}\ncomplete -o filenames -F _budgetx budgetx\n");
 }
 
-/* zsh: the first line of a help text, without []:' that _arguments uses. */
+/*
+ * zsh: the help text up to its first line end or parenthesis, without
+ * the []:' that _arguments gives a meaning.
+ */
 static void zsh_text(const char *text)
 {
-    for (; *text != '\0' && *text != '\n'; text++) {
-        if (strchr("[]:'\\`$", *text) == NULL) {
+    size_t n = strcspn(text, "\n");
+    size_t paren = strcspn(text, "(");
+
+    /* "language of messages (default ..." → "language of messages" */
+    if (paren < n && paren >= 10) {
+        n = paren;
+    }
+    while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == ',')) {
+        n--;
+    }
+    for (; n > 0; text++, n--) {
+        if (strchr("[]:'\\`$()", *text) == NULL) {
             putchar(*text);
         }
     }

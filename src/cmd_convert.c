@@ -333,13 +333,18 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
         rc = bx_transform(ctx, chk.sub, o->to, &o->t, &chk.diags, &out);
         code = rc == BX_OK ? emit(o, path, nfiles, &out, &chk.diags)
                            : bx_status_exit_code(rc);
-    } else if (code == BX_EXIT_INVALID) {
+    }
+    /* the findings first, the verdict last: it must not scroll away */
+    cli_print_diags(stderr, &chk.diags, o->c.lang);
+    if (code == BX_EXIT_INVALID) {
         fprintf(stderr,
-                "budgetx convert: %s: refused (use --no-validate to "
-                "convert it anyway)\n",
+                cli_ui_lang() == BX_LANG_ZH
+                    ? "budgetx convert：%s：拒绝转换（有错误；加 "
+                      "--no-validate 可强制转换）\n"
+                    : "budgetx convert: %s: refused (use --no-validate to "
+                      "convert it anyway)\n",
                 bx_display(path, shown, sizeof(shown)));
     }
-    cli_print_diags(stderr, &chk.diags, o->c.lang);
     if (code == BX_EXIT_INTERNAL && bx_diags_worst(&chk.diags) < BX_SEV_FATAL) {
         cli_internal_error("convert", path, rc == BX_OK ? BX_E_NOMEM : rc);
     }
@@ -397,11 +402,14 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     }
     if (code == BX_EXIT_OK) {
         code = emit(o, path, nfiles, &out, &diags);
-    } else if (code == BX_EXIT_INVALID) {
-        fprintf(stderr, "budgetx convert: %s: refused\n",
-                bx_display(path, shown, sizeof(shown)));
     }
     cli_print_diags(stderr, &diags, o->c.lang);
+    if (code == BX_EXIT_INVALID) {
+        fprintf(stderr,
+                cli_ui_lang() == BX_LANG_ZH ? "budgetx convert：%s：拒绝转换\n"
+                                            : "budgetx convert: %s: refused\n",
+                bx_display(path, shown, sizeof(shown)));
+    }
     bx_output_release(&out);
     bx_submission_free(sub);
     bx_xlsx_import_free(imp);

@@ -176,7 +176,8 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
             BX_OK ||
         cli_write_stdout(text, len) != 0) {
         cli_print_diags(stderr, &rdiags, o->c.lang);
-        fprintf(stderr, "budgetx validate: cannot write the report\n");
+        fprintf(stderr, "budgetx validate: %s\n",
+                cli_tr("cannot write the report"));
         exit_code = BX_EXIT_INTERNAL;
     }
     bx_diags_release(&rdiags);

@@ -99,17 +99,32 @@ static int is_consequence(xmlXPathContextPtr xp, const struct bx_diag *d,
     return found && other_errors;
 }
 
-/* Copy the findings not marked in 'drop' to 'out'. */
-static int keep_unmarked(const struct bx_diags *in, const char *drop,
-                         struct bx_diags *out)
+/*
+ * Take the findings marked in 'drop' out of 'diags' in place (the caps
+ * state and the counts of what was never stored stay as they are), and
+ * free them.  BX_OK or BX_E_NOMEM ('diags' then unchanged).
+ */
+static int remove_marked(struct bx_diags *diags, const char *drop, size_t n)
 {
+    struct bx_diags gone;
+    size_t kept = 0;
     size_t i;
 
-    for (i = 0; i < in->count; i++) {
-        if (!drop[i] && bx_diags_add(out, &in->items[i]) != BX_OK) {
-            return BX_E_NOMEM;
+    bx_diags_init(&gone);
+    gone.items = calloc(n, sizeof(*gone.items));
+    if (gone.items == NULL) {
+        return BX_E_NOMEM;
+    }
+    for (i = 0; i < diags->count; i++) {
+        if (drop[i]) {
+            diags->by_severity[diags->items[i].severity]--;
+            gone.items[gone.count++] = diags->items[i]; /* moved */
+        } else {
+            diags->items[kept++] = diags->items[i];
         }
     }
+    diags->count = kept;
+    bx_diags_release(&gone); /* frees what was moved there */
     return BX_OK;
 }
 
@@ -170,7 +185,6 @@ static int add_skipped_note(const char *path, size_t n, struct bx_diags *out)
 int diag_filter_consequences(const struct bx_submission *sub,
                              struct bx_diags *diags)
 {
-    struct bx_diags kept;
     char *drop = NULL;
     size_t n;
     int rc = BX_OK;
@@ -184,17 +198,10 @@ int diag_filter_consequences(const struct bx_submission *sub,
     }
     n = mark_echoes(sub, diags, drop);
     if (n > 0) {
-        bx_diags_init(&kept);
-        rc = keep_unmarked(diags, drop, &kept);
-        if (rc == BX_OK) {
-            rc = add_skipped_note(sub->path, n, &kept);
-        }
-        if (rc == BX_OK) {
-            bx_diags_release(diags);
-            *diags = kept;
-        } else {
-            bx_diags_release(&kept);
-        }
+        rc = remove_marked(diags, drop, n);
+    }
+    if (n > 0 && rc == BX_OK) {
+        rc = add_skipped_note(sub->path, n, diags);
     }
     free(drop);
     return rc;

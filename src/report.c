@@ -56,6 +56,56 @@ static void text_finding(struct bx_buf *b, const char *path,
     buf_puts(b, "\n");
 }
 
+/*
+ * "PATH: coverage: 41 rules checked (3 failed), 12 not assessable (5
+ * template prints no such table, ...)", and for a document without
+ * tables a plain statement that the table identities were not checked.
+ */
+static void text_coverage(struct bx_buf *b, const char *raw_path,
+                          const struct bx_coverage *c, enum bx_lang lang)
+{
+    char path[1024]; /* a file name may hold controls */
+    int zh = lang == BX_LANG_ZH;
+    const char *sep = zh ? "（" : " (";
+    int r;
+
+    if (c == NULL || !c->evaluated)
+        return;
+    bx_display(raw_path, path, sizeof(path));
+    if (zh)
+        buf_printf(
+            b, "%s：覆盖：检查规则 %zu 条（未通过 %zu 条），无法判断 %zu 条",
+            path, c->checked, c->failed, c->not_assessable);
+    else
+        buf_printf(b,
+                   "%s: coverage: %zu rules checked (%zu failed), %zu not "
+                   "assessable",
+                   path, c->checked, c->failed, c->not_assessable);
+    for (r = 1; r < BX_NA_COUNT; r++) {
+        if (c->by_reason[r] == 0)
+            continue;
+        if (zh)
+            buf_printf(b, "%s%s %zu 条", sep,
+                       bx_na_reason_text((enum bx_na_reason)r, lang),
+                       c->by_reason[r]);
+        else
+            buf_printf(b, "%s%zu %s", sep, c->by_reason[r],
+                       bx_na_reason_text((enum bx_na_reason)r, lang));
+        sep = zh ? "，" : ", ";
+    }
+    buf_puts(b, c->not_assessable > 0 ? (zh ? "）\n" : ")\n") : "\n");
+    if (c->narrative_only)
+        buf_printf(
+            b,
+            zh ? "%s：文件没有表格（仅有情况说明），表格勾稽关系无法检查；"
+                 "只检查了说明文字自身的合计、百分比和同比增减\n"
+               : "%s: the document has no tables (narrative only): the "
+                 "table identities could not be checked; only the "
+                 "text's own sums, percentages and year-on-year figures "
+                 "were\n",
+            path);
+}
+
 /* Is finding 'd' listed by 'rep'?  (Counts always include it.) */
 static int listed(const struct bx_report *rep, const struct bx_diag *d)
 {
@@ -78,10 +128,11 @@ static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
     size_t n;
     int sev;
 
-    buf_display(b, f->path); /* a file name may hold controls */
-    buf_printf(b, zh ? "：%s" : ": %s",
-               accepted ? (zh ? "通过" : "accepted")
-                        : (zh ? "未通过" : "rejected"));
+    char shown[1024];
+
+    buf_printf(
+        b, zh ? "%s：%s" : "%s: %s", bx_display(f->path, shown, sizeof(shown)),
+        accepted ? (zh ? "通过" : "accepted") : (zh ? "未通过" : "rejected"));
     for (sev = BX_SEV_COUNT - 1; sev >= 0; sev--) {
         n = f->diags->by_severity[sev];
         if (n == 0) {
@@ -98,62 +149,77 @@ static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
     buf_puts(b, any ? (zh ? "）\n" : ")\n") : "\n");
 }
 
-/*
- * "PATH: coverage: 41 rules checked (3 failed), 12 not assessable (5
- * template prints no such table, ...)", and for a document without
- * tables a plain statement that the table identities were not checked.
- */
-static void text_coverage(struct bx_buf *b, const char *raw_path,
-                          const struct bx_coverage *c, enum bx_lang lang)
-{
-    char path[1024]; /* a file name may hold controls */
-    int zh = lang == BX_LANG_ZH;
-    const char *sep = zh ? "（" : " (";
-    int r;
+/* What the summary line counts: files, or a bundle's submissions. */
+struct tally {
+    size_t bundles;
+    size_t checked;
+    size_t ok;
+    size_t totals[BX_SEV_COUNT];
+};
 
-    if (c == NULL || !c->evaluated)
-        return;
-    bx_display(raw_path, path, sizeof(path));
-    if (zh)
-        buf_printf(b, "%s：覆盖：检查规则 %zu 条（未通过 %zu 条），无法判断 %zu 条",
-                   path, c->checked, c->failed, c->not_assessable);
-    else
-        buf_printf(b, "%s: coverage: %zu rules checked (%zu failed), %zu not "
-                      "assessable",
-                   path, c->checked, c->failed, c->not_assessable);
-    for (r = 1; r < BX_NA_COUNT; r++) {
-        if (c->by_reason[r] == 0)
-            continue;
-        if (zh)
-            buf_printf(b, "%s%s %zu 条", sep,
-                       bx_na_reason_text((enum bx_na_reason)r, lang),
-                       c->by_reason[r]);
-        else
-            buf_printf(b, "%s%zu %s", sep, c->by_reason[r],
-                       bx_na_reason_text((enum bx_na_reason)r, lang));
-        sep = zh ? "，" : ", ";
+static void count_file(struct tally *t, const struct bx_file_result *f,
+                       enum bx_severity fail_on)
+{
+    size_t i;
+
+    for (i = 0; i < BX_SEV_COUNT; i++) {
+        t->totals[i] += f->diags->by_severity[i];
     }
-    buf_puts(b, c->not_assessable > 0 ? (zh ? "）\n" : ")\n") : "\n");
-    if (c->narrative_only)
+    if (!f->bundle) {
+        t->checked++;
+        t->ok += (size_t)bx_file_accepted(f, fail_on);
+        return;
+    }
+    /* a bundle counts its submissions: "2 submissions checked" */
+    t->bundles++;
+    t->checked += f->nparts;
+    for (i = 0; i < f->nparts; i++) {
+        t->ok += (size_t)bx_file_accepted(&f->parts[i], fail_on);
+    }
+}
+
+static void text_summary(struct bx_buf *b, const struct tally *t, int zh)
+{
+    const size_t *n = t->totals;
+    size_t bad = t->checked - t->ok;
+
+    if (zh && t->bundles > 0) {
+        buf_printf(b, "budgetx: 检查提交包 %zu 个、提交文件 %zu 个", t->bundles,
+                   t->checked);
+    } else if (zh) {
+        buf_printf(b, "budgetx: 检查文件 %zu 个", t->checked);
+    } else if (t->bundles > 0) {
+        buf_printf(b, "budgetx: %zu bundle%s, %zu submission%s checked",
+                   t->bundles, t->bundles == 1 ? "" : "s", t->checked,
+                   t->checked == 1 ? "" : "s");
+    } else {
+        buf_printf(b, "budgetx: %zu file%s checked", t->checked,
+                   t->checked == 1 ? "" : "s");
+    }
+    if (zh) {
         buf_printf(b,
-                   zh ? "%s：文件没有表格（仅有情况说明），表格勾稽关系无法检查；"
-                        "只检查了说明文字自身的合计、百分比和同比增减\n"
-                      : "%s: the document has no tables (narrative only): the "
-                        "table identities could not be checked; only the "
-                        "text's own sums, percentages and year-on-year figures "
-                        "were\n",
-                   path);
+                   "：通过 %zu 个，未通过 %zu 个；严重错误 %zu，错误 %zu，"
+                   "警告 %zu，提示 %zu\n",
+                   t->ok, bad, n[BX_SEV_FATAL], n[BX_SEV_ERROR],
+                   n[BX_SEV_WARNING], n[BX_SEV_INFO]);
+    } else {
+        buf_printf(b,
+                   ": %zu accepted, %zu rejected; %zu fatal, %zu error%s, "
+                   "%zu warning%s, %zu info\n",
+                   t->ok, bad, n[BX_SEV_FATAL], n[BX_SEV_ERROR],
+                   n[BX_SEV_ERROR] == 1 ? "" : "s", n[BX_SEV_WARNING],
+                   n[BX_SEV_WARNING] == 1 ? "" : "s", n[BX_SEV_INFO]);
+    }
 }
 
 static void render_text(const struct bx_report *rep, struct bx_buf *b)
 {
+    struct tally t;
+    const struct bx_file_result *f;
     size_t i;
     size_t j;
-    size_t ok = 0;
-    size_t totals[BX_SEV_COUNT] = {0, 0, 0, 0};
-    const struct bx_file_result *f;
-    int zh = rep->lang == BX_LANG_ZH;
 
+    memset(&t, 0, sizeof(t));
     for (i = 0; i < rep->nfiles; i++) {
         f = &rep->files[i];
         for (j = 0; !rep->quiet && j < f->diags->count; j++) {
@@ -161,31 +227,15 @@ static void render_text(const struct bx_report *rep, struct bx_buf *b)
                 text_finding(b, f->path, &f->diags->items[j], rep->lang);
             }
         }
+        if (!rep->quiet) {
+            text_coverage(b, f->path, f->coverage, rep->lang);
+        }
         if (rep->verdict_lines) {
             text_verdict(b, f, rep);
         }
-        text_coverage(b, f->path, f->coverage, rep->lang);
-        for (j = 0; j < BX_SEV_COUNT; j++) {
-            totals[j] += f->diags->by_severity[j];
-        }
-        ok += (size_t)bx_file_accepted(f, rep->fail_on);
+        count_file(&t, f, rep->fail_on);
     }
-    if (zh) {
-        buf_printf(b,
-                   "budgetx: 检查文件 %zu 个：通过 %zu 个，未通过 %zu 个；"
-                   "严重错误 %zu，错误 %zu，警告 %zu，提示 %zu\n",
-                   rep->nfiles, ok, rep->nfiles - ok, totals[BX_SEV_FATAL],
-                   totals[BX_SEV_ERROR], totals[BX_SEV_WARNING],
-                   totals[BX_SEV_INFO]);
-    } else {
-        buf_printf(b,
-                   "budgetx: %zu file%s checked: %zu accepted, %zu rejected; "
-                   "%zu fatal, %zu error%s, %zu warning%s, %zu info\n",
-                   rep->nfiles, rep->nfiles == 1 ? "" : "s", ok,
-                   rep->nfiles - ok, totals[BX_SEV_FATAL], totals[BX_SEV_ERROR],
-                   totals[BX_SEV_ERROR] == 1 ? "" : "s", totals[BX_SEV_WARNING],
-                   totals[BX_SEV_WARNING] == 1 ? "" : "s", totals[BX_SEV_INFO]);
-    }
+    text_summary(b, &t, rep->lang == BX_LANG_ZH);
 }
 
 static void json_key_str(struct bx_buf *b, const char *key, const char *val)
@@ -216,7 +266,13 @@ static void json_finding(struct bx_buf *b, const struct bx_diag *d,
     json_key_str(b, "message", bx_diag_message(d, lang));
     json_key_str(b, "message_zh", d->message_zh);
     json_key_str(b, "message_en", d->message_en);
-    buf_printf(b, ",\"line\":%ld,\"column\":%ld", d->line, d->column);
+    /* libxml2 gives a column for XML syntax errors only: null otherwise */
+    buf_printf(b, ",\"line\":%ld,\"column\":", d->line);
+    if (d->column > 0) {
+        buf_printf(b, "%ld", d->column);
+    } else {
+        buf_puts(b, "null");
+    }
     json_key_str(b, "xpath", d->xpath);
     json_key_str(b, "rule", d->rule);
     json_key_str(b, "table", d->table);
@@ -228,6 +284,32 @@ static void json_finding(struct bx_buf *b, const struct bx_diag *d,
     json_key_str(b, "tolerance", d->tolerance);
     if (d->cell != NULL) {
         json_key_str(b, "cell", d->cell);
+    }
+    buf_puts(b, "}");
+}
+
+static void json_ruleset(struct bx_buf *b, const struct bx_file_result *f)
+{
+    buf_puts(b, ",\"ruleset\":");
+    if (f->ruleset_id != NULL) {
+        buf_puts(b, "{\"id\":");
+        buf_json_str(b, f->ruleset_id);
+        json_key_str(b, "version", f->ruleset_version);
+        buf_puts(b, "}");
+    } else {
+        buf_puts(b, "null");
+    }
+}
+
+static void json_counts(struct bx_buf *b, const struct bx_file_result *f)
+{
+    size_t j;
+
+    buf_puts(b, ",\"counts\":{");
+    for (j = 0; j < BX_SEV_COUNT; j++) {
+        buf_printf(b, "%s\"%s\":%zu", j ? "," : "",
+                   bx_severity_name((enum bx_severity)j),
+                   f->diags->by_severity[j]);
     }
     buf_puts(b, "}");
 }
@@ -273,6 +355,30 @@ static void json_coverage(struct bx_buf *b, const struct bx_coverage *c,
     buf_puts(b, "}");
 }
 
+/* A bundle's "intact" and its "submissions" (path, digest, verdict ...). */
+static void json_parts(struct bx_buf *b, const struct bx_file_result *f,
+                       const struct bx_report *rep)
+{
+    const struct bx_file_result *p;
+    size_t i;
+
+    buf_printf(b, ",\"intact\":%s,\"submissions\":[",
+               f->intact ? "true" : "false");
+    for (i = 0; i < f->nparts; i++) {
+        p = &f->parts[i];
+        buf_puts(b, i ? ",\n    {\"path\":" : "\n    {\"path\":");
+        buf_json_str(b, p->path);
+        json_key_str(b, "sha256", p->sha256);
+        json_key_str(b, "verdict",
+                     bx_file_accepted(p, rep->fail_on) ? "accepted"
+                                                       : "rejected");
+        json_ruleset(b, p);
+        json_counts(b, p);
+        buf_puts(b, "}");
+    }
+    buf_puts(b, f->nparts ? "\n  ]" : "]");
+}
+
 static void json_file(struct bx_buf *b, const struct bx_file_result *f,
                       const struct bx_report *rep)
 {
@@ -289,23 +395,12 @@ static void json_file(struct bx_buf *b, const struct bx_file_result *f,
                f->schema_valid == 1
                    ? "true"
                    : (f->schema_valid == 0 ? "false" : "null"));
-    buf_puts(b, ",\"ruleset\":");
-    if (f->ruleset_id != NULL) {
-        buf_puts(b, "{\"id\":");
-        buf_json_str(b, f->ruleset_id);
-        json_key_str(b, "version", f->ruleset_version);
-        buf_puts(b, "}");
-    } else {
-        buf_puts(b, "null");
-    }
-    buf_puts(b, ",\"counts\":{");
-    for (j = 0; j < BX_SEV_COUNT; j++) {
-        buf_printf(b, "%s\"%s\":%zu", j ? "," : "",
-                   bx_severity_name((enum bx_severity)j),
-                   f->diags->by_severity[j]);
-    }
-    buf_puts(b, "}");
+    json_ruleset(b, f);
+    json_counts(b, f);
     json_coverage(b, f->coverage, rep->all_rules, rep->lang);
+    if (f->bundle) {
+        json_parts(b, f, rep);
+    }
     buf_puts(b, ",\"findings\":[");
     for (j = 0, n = 0; j < f->diags->count; j++) {
         if (!listed(rep, &f->diags->items[j])) {

@@ -455,6 +455,11 @@ static char *row_label(xmlNodePtr el)
         name = rules_prop(el, "label");
     if (is_bx(el, "total") && name == NULL)
         name = "合计";
+    /* the one row of a department table (表八) is the department's */
+    if (is_bx(el, "row") && code == NULL && name == NULL)
+        name = el->parent != NULL && rules_prop(el->parent, "deptName")
+                   ? rules_prop(el->parent, "deptName")
+                   : "合计";
     if (code != NULL)
         buf_puts(&b, code);
     if (code != NULL && name != NULL)
@@ -491,6 +496,7 @@ struct bx_words {
     char *table[2];
     char *row;
     const char *column[2];
+    char *quantity[2]; /* a narrative key in the reader's words */
     char num[4][NUMSZ];
 };
 
@@ -513,15 +519,70 @@ static void put_value(struct bx_buf *b, const char *v, int bilingual, int lang)
     }
 }
 
+static const char *const placeholders[] = {
+    "table", "row",   "column",   "printed", "computed", "diff",
+    "tol",   "value", "expected", "key",     "rule",     "title"};
+#define NPLACEHOLDERS (sizeof(placeholders) / sizeof(placeholders[0]))
+
+/* The placeholder at 'p' ("{row}..."): its index, or -1. */
+static int placeholder_at(const char *p)
+{
+    size_t i;
+    size_t kl;
+
+    for (i = 0; *p == '{' && i < NPLACEHOLDERS; i++) {
+        kl = strlen(placeholders[i]);
+        if (strncmp(p + 1, placeholders[i], kl) == 0 && p[1 + kl] == '}')
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Fill 'n' bytes of 'tpl'; placeholders without a value read "—". */
+static void fill_span(struct bx_buf *b, const char *tpl, size_t n,
+                      const char *const *vals, int lang)
+{
+    const char *end = tpl + n;
+    const char *p;
+    int k;
+
+    for (p = tpl; p < end; p++) {
+        k = placeholder_at(p);
+        if (k < 0) {
+            buf_append(b, p, 1);
+            continue;
+        }
+        put_value(b, vals[k], k == 8, lang);
+        p += strlen(placeholders[k]) + 1;
+    }
+}
+
+/* Has every placeholder in the 'n' bytes at 'p' a value? */
+static int all_set(const char *p, size_t n, const char *const *vals)
+{
+    const char *end = p + n;
+    int k;
+
+    for (; p < end; p++) {
+        k = placeholder_at(p);
+        if (k >= 0 && vals[k] == NULL)
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * Fill a message.  "[A|B]" reads A when every placeholder of A has a
+ * value, else B (a project found in one table only has no amounts to
+ * compare: it says so instead of printing "—").
+ */
 static void fill(struct bx_buf *b, const char *tpl, const struct bx_finding *f,
                  const struct bx_words *w, int lang)
 {
-    static const char *const keys[] = {"table",    "row",  "column", "printed",
-                                       "computed", "diff", "tol",    "value",
-                                       "expected", "key",  "rule",   "title"};
-    const char *vals[12];
-    const char *p;
-    size_t i;
+    const char *vals[NPLACEHOLDERS];
+    const char *open;
+    const char *bar;
+    const char *close;
 
     vals[0] = w->table[lang];
     vals[1] = w->row;
@@ -532,25 +593,21 @@ static void fill(struct bx_buf *b, const char *tpl, const struct bx_finding *f,
     vals[6] = f->nums ? w->num[3] : NULL;
     vals[7] = f->value;
     vals[8] = f->expected;
-    vals[9] = f->key;
+    vals[9] = w->quantity[lang] != NULL ? w->quantity[lang] : f->key;
     vals[10] = f->chk->rule->id;
     vals[11] = f->chk->rule->title[lang];
-    for (p = tpl; *p != '\0'; p++) {
-        int done = 0;
-
-        for (i = 0; *p == '{' && i < sizeof(keys) / sizeof(keys[0]); i++) {
-            size_t kl = strlen(keys[i]);
-
-            if (strncmp(p + 1, keys[i], kl) == 0 && p[1 + kl] == '}') {
-                put_value(b, vals[i], i == 8, lang);
-                p += kl + 1;
-                done = 1;
-                break;
-            }
-        }
-        if (!done)
-            buf_append(b, p, 1);
+    while ((open = strchr(tpl, '[')) != NULL &&
+           (close = strchr(open, ']')) != NULL) {
+        fill_span(b, tpl, (size_t)(open - tpl), vals, lang);
+        bar = memchr(open, '|', (size_t)(close - open));
+        bar = bar != NULL ? bar : close;
+        if (all_set(open + 1, (size_t)(bar - open - 1), vals))
+            fill_span(b, open + 1, (size_t)(bar - open - 1), vals, lang);
+        else if (bar < close)
+            fill_span(b, bar + 1, (size_t)(close - bar - 1), vals, lang);
+        tpl = close + 1;
     }
+    fill_span(b, tpl, strlen(tpl), vals, lang);
 }
 
 /* The table element (child of bx:tables) that holds 'n', or NULL. */
@@ -586,26 +643,56 @@ static void words_table(struct bx_eval *ev, xmlNodePtr el, struct bx_words *w)
     }
 }
 
+/* A narrative quantity key ("gpb.total") in the reader's words. */
+static void words_quantity(struct bx_eval *ev, const char *key,
+                           struct bx_words *w)
+{
+    struct bx_buf b;
+    int l;
+
+    for (l = 0; key != NULL && l < 2; l++) {
+        buf_init(&b);
+        if (schema_words_quantity(validate_words(ev->ctx), key, (enum bx_lang)l,
+                                  &b) == 0)
+            w->quantity[l] = buf_take(&b, NULL);
+        /* mid-sentence in English: "the text states general ..." */
+        if (l == BX_LANG_EN && w->quantity[l] != NULL &&
+            w->quantity[l][0] >= 'A' && w->quantity[l][0] <= 'Z' &&
+            w->quantity[l][1] >= 'a' && w->quantity[l][1] <= 'z')
+            w->quantity[l][0] = (char)(w->quantity[l][0] - 'A' + 'a');
+        buf_release(&b);
+    }
+}
+
 static void words_init(struct bx_eval *ev, const struct bx_finding *f,
                        struct bx_words *w)
 {
     xmlNodePtr el = rules_element_of(f->node);
     const struct bx_table_def *t = table_of(ev->rs, el);
     const char *col = f->column;
+    int quantity_col = 0;
     int l;
 
     memset(w, 0, sizeof(*w));
     words_table(ev, el, w);
     w->row = f->row != NULL ? util_strdup(f->row) : row_label(el);
     /* a narrative figure's column is the quantity it states */
-    if (col == NULL && is_bx(el, "fig"))
+    if (col == NULL && is_bx(el, "fig")) {
         col = rules_prop(el, "of");
+        quantity_col = 1;
+    }
+    if (f->key != NULL && col != NULL && strcmp(col, f->key) == 0)
+        quantity_col = 1;
+    words_quantity(ev, f->key != NULL ? f->key : quantity_col ? col : NULL, w);
     if (col == NULL && f->node != NULL && f->node->type == XML_ATTRIBUTE_NODE)
         col = (const char *)f->node->name;
     if (col == NULL)
         col = f->chk->column;
-    for (l = 0; col != NULL && l < 2; l++)
-        w->column[l] = column_label(ev, t, col, l);
+    for (l = 0; col != NULL && l < 2; l++) {
+        w->column[l] = w->quantity[l] != NULL && quantity_col
+                           ? w->quantity[l]
+                           : column_label(ev, t, col, l);
+    }
     if (f->nums) {
         int pl = f->cplaces > ev->places ? f->cplaces : ev->places;
 
@@ -621,6 +708,8 @@ static void words_release(struct bx_words *w)
     free(w->table[0]);
     free(w->table[1]);
     free(w->row);
+    free(w->quantity[0]);
+    free(w->quantity[1]);
 }
 
 static const char *const unevaluated_tpl[2] = {

@@ -21,6 +21,7 @@
 
 #include "datafiles.h"
 #include "diag.h"
+#include "schema_words.h"
 #include "templates.h"
 #include "util.h"
 #include "xmlio.h"
@@ -38,6 +39,7 @@ struct label {
 
 struct schema_state {
     xmlSchemaPtr schema;
+    struct schema_words *words; /* format texts by pattern */
     struct label *labels;
     size_t nlabels;
     size_t cap;
@@ -199,6 +201,8 @@ static void index_tree(struct schema_state *st, xmlNodePtr node)
             add_label(st, node, 0);
         } else if (is_xsd(node, "attribute")) {
             add_label(st, node, 1);
+        } else if (is_xsd(node, "simpleType")) {
+            schema_words_add(&st->words, node);
         }
         if (node->type == XML_ELEMENT_NODE) {
             index_tree(st, node->children);
@@ -283,6 +287,7 @@ void validate_release(struct bx_context *ctx)
         free(st->labels[i].text[1]);
     }
     free(st->labels);
+    schema_words_free(st->words);
     if (st->path != NULL) {
         pthread_mutex_destroy(&st->lock);
         free(st->path);
@@ -329,6 +334,17 @@ const char *validate_label(const struct bx_context *ctx, const char *name,
     const struct label *l = find_label(ctx->schema, name, attr, NULL);
 
     return l != NULL ? l->text[lang] : NULL;
+}
+
+const struct schema_words *validate_words(const struct bx_context *ctx)
+{
+    const struct schema_state *st = ctx->schema;
+
+    if (st == NULL) {
+        return NULL;
+    }
+    index_once(st); /* the words are indexed with the labels */
+    return st->words;
 }
 
 const char *validate_attr_label(const struct bx_context *ctx, const char *elem,
@@ -542,19 +558,33 @@ static char *pattern_of(const char *msg)
 }
 
 /* "The value 'X' is not accepted by the pattern 'P'" and friends. */
-static void word_value(const char *msg, xmlNodePtr value_node,
-                       struct bx_buf *zh, struct bx_buf *en)
+static void word_value(const struct bx_context *ctx, const char *msg,
+                       xmlNodePtr value_node, struct bx_buf *zh,
+                       struct bx_buf *en)
 {
     char *val = error_value(msg, value_node);
     char *pat = NULL;
     const char *v = val ? val : "";
+    const char *words_zh;
+    const char *words_en;
 
     if (strstr(msg, "[facet 'pattern']") != NULL) {
         pat = pattern_of(msg);
-        buf_printf(zh, "值 '%s' 不符合编码格式%s%s", v, pat ? " " : "",
-                   pat ? pat : "");
-        buf_printf(en, "value '%s' does not match the pattern%s%s", v,
-                   pat ? " " : "", pat ? pat : "");
+        /* the schema's words for the format, not its regular expression */
+        words_zh =
+            schema_words_for_pattern(validate_words(ctx), pat, BX_LANG_ZH);
+        words_en =
+            schema_words_for_pattern(validate_words(ctx), pat, BX_LANG_EN);
+        if (words_en != NULL) {
+            buf_printf(zh, "值 '%s' 格式不对：%s", v, words_zh);
+            buf_printf(en, "value '%s' is not in the right form: %s", v,
+                       words_en);
+        } else {
+            buf_printf(zh, "值 '%s' 不符合编码格式%s%s", v, pat ? " " : "",
+                       pat ? pat : "");
+            buf_printf(en, "value '%s' does not match the pattern%s%s", v,
+                       pat ? " " : "", pat ? pat : "");
+        }
     } else if (strstr(msg, "[facet 'enumeration']") != NULL) {
         pat = enum_set(msg);
         buf_printf(zh, "值 '%s' 不在允许的取值%s%s之中", v, pat ? " " : "",
@@ -698,7 +728,7 @@ static void word_error(const struct bx_context *ctx, const xmlError *err,
         break;
     default:
         if (strcmp(w->code, "XSD-VALUE") == 0) {
-            word_value(msg, value_node, &zh, &en);
+            word_value(ctx, msg, value_node, &zh, &en);
         } else {
             val = util_escape_untrusted(msg, strcspn(msg, "\n"), 300);
             buf_printf(&zh, "不符合格式：%s", val ? val : "");

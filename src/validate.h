@@ -6,6 +6,7 @@
 #define BX_VALIDATE_H
 
 #include "internal.h"
+#include "schema_words.h"
 
 /* Compile schemas/budgetx.xsd into 'ctx'.  BX_OK, BX_E_DATA, BX_E_NOMEM. */
 int validate_compile(struct bx_context *ctx, struct bx_diags *diags);
@@ -18,6 +19,9 @@ void validate_release(struct bx_context *ctx);
  */
 const char *validate_label(const struct bx_context *ctx, const char *name,
                            int attr, enum bx_lang lang);
+
+/* The schema's words for formats and enumerated values (schema_words.h). */
+const struct schema_words *validate_words(const struct bx_context *ctx);
 
 /*
  * Label of attribute 'attr' as declared in the type of element 'elem'

@@ -24,6 +24,7 @@
 #include "package.h"
 #include "sign.h"
 #include "util.h"
+#include "verify_parts.h"
 #include "xmlio.h"
 
 /* One entry of the bundle, as verify knows it: name, size and digests. */
@@ -76,6 +77,7 @@ static void vbundle_free(struct vbundle *b)
 
 void bx_verify_release(struct bx_verify *v)
 {
+    verify_parts_release(v);
     bx_diags_release(&v->diags);
     vbundle_free(v->internal);
     free(v->signer);
@@ -691,10 +693,9 @@ static int check_renditions(struct bx_context *ctx, struct bx_verify *v,
  */
 static int check_submission(struct bx_context *ctx, struct bx_verify *v,
                             struct vbundle *b, xmlNodePtr s, size_t i,
-                            enum bx_severity fail_on)
+                            enum bx_severity fail_on, struct bx_check *chk)
 {
     unsigned char *data = NULL;
-    struct bx_check chk;
     struct bx_buf name;
     size_t len = 0;
     int rc;
@@ -710,13 +711,13 @@ static int check_submission(struct bx_context *ctx, struct bx_verify *v,
         v->accepted = 0;
         rc = BX_OK;
     } else if (rc == BX_OK) {
-        rc = bx_check_memory(ctx, data, len, name.data, &chk);
-        merge_findings(v, &chk);
+        rc = bx_check_memory(ctx, data, len, name.data, chk);
+        merge_findings(v, chk);
         if (bx_status_exit_code(rc) != BX_EXIT_INTERNAL) {
-            compare_verdict(v, s, &chk, fail_on);
-            rc = check_renditions(ctx, v, b, s, chk.sub);
+            compare_verdict(v, s, chk, fail_on);
+            rc = check_renditions(ctx, v, b, s, chk->sub);
         }
-        bx_check_release(&chk);
+        bx_check_drop_document(chk); /* kept for the report (verify_parts) */
     }
     free(data);
     buf_release(&name);
@@ -732,15 +733,28 @@ static int revalidate(struct bx_context *ctx, struct bx_verify *v,
                       struct vbundle *b, enum bx_severity fail_on)
 {
     xmlNodePtr root = xmlDocGetRootElement(b->manifest);
+    struct bx_check *chk;
     xmlNodePtr s;
+    size_t n = 0;
     long i;
     int rc;
 
+    for (s = root->children; s != NULL; s = s->next) {
+        n += is_m(s, "submission");
+    }
+    if (verify_parts_begin(v, n) != BX_OK) {
+        return BX_E_NOMEM;
+    }
     for (s = root->children; s != NULL; s = s->next) {
         if (!is_m(s, "submission")) {
             continue;
         }
         v->nsubmissions++;
+        /* kept for the report: path, digest, verdict, counts */
+        chk = verify_parts_next(v, n, attr(s, "path"));
+        if (chk == NULL) {
+            return BX_E_NOMEM;
+        }
         i = find_entry(b, attr(s, "path"));
         if (i < 0) {
             v->accepted = 0;
@@ -750,7 +764,7 @@ static int revalidate(struct bx_context *ctx, struct bx_verify *v,
                     "the bundle");
             continue;
         }
-        rc = check_submission(ctx, v, b, s, (size_t)i, fail_on);
+        rc = check_submission(ctx, v, b, s, (size_t)i, fail_on, chk);
         if (bx_status_exit_code(rc) == BX_EXIT_INTERNAL) {
             return rc;
         }
@@ -758,6 +772,7 @@ static int revalidate(struct bx_context *ctx, struct bx_verify *v,
     if (v->nsubmissions == 0) {
         v->accepted = 0;
     }
+    verify_parts_finish(v);
     return BX_OK;
 }
 

@@ -537,8 +537,8 @@ tr.r-total{background:#fafafa}
 @media (max-width:40rem){body{padding:.75rem;font-size:15px}.cover h1{font-size:1.4rem}table{font-size:.75rem}}
 thead{display:table-header-group}
 tr{break-inside:avoid;page-break-inside:avoid}
-@page{size:A4 portrait;margin:16mm 14mm 16mm 14mm}
-@page wide{size:A4 landscape;margin:12mm 10mm 12mm 10mm}
+@page{size:A4 portrait;margin:16mm 14mm 16mm 14mm;@bottom-center{content:counter(page) " / " counter(pages);font-size:8pt;color:#555}}
+@page wide{size:A4 landscape;margin:12mm 10mm 12mm 10mm;@bottom-center{content:counter(page) " / " counter(pages);font-size:8pt;color:#555}}
 @media print{
 body{max-width:none;padding:0;font-size:10.5pt}
 .toc a{color:inherit}

@@ -24,6 +24,29 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- a severity, a verdict level or a yes/no in the page's language -->
+  <xsl:template name="word">
+    <xsl:param name="w"/>
+    <xsl:choose>
+      <xsl:when test="$lang = 'en'">
+        <xsl:choose>
+          <xsl:when test="$w = 'yes'">valid</xsl:when>
+          <xsl:when test="$w = 'no'">invalid</xsl:when>
+          <xsl:when test="$w = 'not-checked'">not checked</xsl:when>
+          <xsl:otherwise><xsl:value-of select="$w"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:when>
+      <xsl:when test="$w = 'info'">提示</xsl:when>
+      <xsl:when test="$w = 'warning'">警告</xsl:when>
+      <xsl:when test="$w = 'error'">错误</xsl:when>
+      <xsl:when test="$w = 'fatal'">严重错误</xsl:when>
+      <xsl:when test="$w = 'yes'">通过</xsl:when>
+      <xsl:when test="$w = 'no'">未通过</xsl:when>
+      <xsl:when test="$w = 'not-checked'">未进行</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$w"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template match="/rp:report">
     <html lang="{$lang}">
       <head>
@@ -45,6 +68,7 @@
           th { background: #f3f3f3; }
           td.num { text-align: right; font-family: monospace; white-space: nowrap; }
           .sev { font-weight: bold; white-space: nowrap; }
+          .rule { white-space: nowrap; }
           .fatal, .error { color: #b00; }
           .warning { color: #a60; }
           .info { color: #357; }
@@ -88,7 +112,13 @@
             <xsl:with-param name="zh">；拒绝级别：</xsl:with-param>
             <xsl:with-param name="en">; rejects at: </xsl:with-param>
           </xsl:call-template>
-          <xsl:value-of select="@failOn"/>
+          <xsl:call-template name="word">
+            <xsl:with-param name="w" select="@failOn"/>
+          </xsl:call-template>
+          <xsl:call-template name="t">
+            <xsl:with-param name="zh">及以上</xsl:with-param>
+            <xsl:with-param name="en"> and above</xsl:with-param>
+          </xsl:call-template>
         </p>
         <xsl:apply-templates select="rp:file"/>
       </body>
@@ -126,7 +156,7 @@
       <span class="info"><xsl:value-of select="rp:counts/@info"/>
         <xsl:call-template name="t">
           <xsl:with-param name="zh"> 提示</xsl:with-param>
-          <xsl:with-param name="en"> notices</xsl:with-param>
+          <xsl:with-param name="en"> info</xsl:with-param>
         </xsl:call-template></span>
     </p>
     <p class="meta">
@@ -135,7 +165,9 @@
         <xsl:with-param name="zh">结构校验：</xsl:with-param>
         <xsl:with-param name="en">schema: </xsl:with-param>
       </xsl:call-template>
-      <xsl:value-of select="@schemaValid"/>
+      <xsl:call-template name="word">
+        <xsl:with-param name="w" select="@schemaValid"/>
+      </xsl:call-template>
       <xsl:if test="rp:ruleset">
         <xsl:call-template name="t">
           <xsl:with-param name="zh">；规则集：</xsl:with-param>
@@ -180,8 +212,12 @@
 
   <xsl:template match="rp:finding">
     <tr>
-      <td class="sev {@severity}"><xsl:value-of select="@severity"/></td>
-      <td><xsl:value-of select="@code"/>
+      <td class="sev {@severity}">
+        <xsl:call-template name="word">
+          <xsl:with-param name="w" select="@severity"/>
+        </xsl:call-template>
+      </td>
+      <td class="rule"><xsl:value-of select="@code"/>
         <xsl:if test="@line"><br/><span class="meta">L<xsl:value-of select="@line"/></span></xsl:if></td>
       <td><xsl:value-of select="rp:row"/></td>
       <td><xsl:value-of select="rp:columnLabel"/></td>

@@ -51,11 +51,12 @@
     <xsl:text>## How the rules work
 
 * Findings carry the rule id as their code (`BR-nnn`, never renumbered:
-  BR-001 … BR-054 are the numbered rules of FORMAT.md §7.2, BR-1nn are
+  BR-001 … BR-054 keep the numbers 1–54 of the rule catalogue (column
+  *catalogue*; the list below says where each is checked), BR-1nn are
   additions), the table (`表五 一般公共预算支出情况表`), the row (code and
   label), the column, the line and XPath of the printed figure, and
   *printed*, *computed*, *difference* and *tolerance* as decimal strings.
-* Rounding (FORMAT.md §7.1): every printed amount stands for ± half a
+* Rounding: every printed amount stands for ± half a
   display unit u (`metadata/amounts`: unit 万元 or 元, decimals 0–2, so
   u = 10^-decimals). A total of n printed parts may differ from their sum
   by (n+1)·u/2: beyond that the rule's severity, within it an **info**
@@ -76,7 +77,7 @@
   </xsl:template>
 
   <xsl:template name="summary">
-    <xsl:text>## Summary&#10;&#10;| id | severity | tables | FORMAT.md | rule |&#10;|---|---|---|---|---|&#10;</xsl:text>
+    <xsl:text>## Summary&#10;&#10;| id | severity | tables | catalogue | rule |&#10;|---|---|---|---|---|&#10;</xsl:text>
     <xsl:for-each select="r:rule">
       <xsl:text>| [</xsl:text>
       <xsl:value-of select="@id"/>
@@ -97,9 +98,9 @@
     <xsl:text>&#10;Tables: T1 … T14 as in docs/format.md; N = the narrative (情况说明); M = metadata.&#10;&#10;</xsl:text>
   </xsl:template>
 
-  <!-- FORMAT.md rules 1..54 and the BR ids that implement them -->
+  <!-- catalogue rules 1..54 and the BR ids that implement them -->
   <xsl:template name="catalogue">
-    <xsl:text>## FORMAT.md §7.2 rules and where they are checked&#10;&#10;| FORMAT.md | checked by | status |&#10;|---|---|---|&#10;</xsl:text>
+    <xsl:text>## The catalogue rules 1–54 and where they are checked&#10;&#10;| catalogue | checked by | status |&#10;|---|---|---|&#10;</xsl:text>
     <xsl:call-template name="catalogue-row">
       <xsl:with-param name="n" select="1"/>
     </xsl:call-template>
@@ -146,7 +147,7 @@
     <xsl:text>`; tables: </xsl:text>
     <xsl:value-of select="@tables"/>
     <xsl:if test="@catalogue">
-      <xsl:text>; FORMAT.md: </xsl:text>
+      <xsl:text>; catalogue: </xsl:text>
       <xsl:value-of select="@catalogue"/>
     </xsl:if>
     <xsl:text>&#10;- meaning: </xsl:text>
@@ -184,7 +185,7 @@
   <xsl:template name="not-implemented">
     <xsl:text>## Catalogue rules not (fully) implemented&#10;&#10;</xsl:text>
     <xsl:for-each select="r:notImplemented">
-      <xsl:text>- FORMAT.md rule </xsl:text>
+      <xsl:text>- Catalogue rule </xsl:text>
       <xsl:value-of select="@catalogue"/>
       <xsl:if test="@partial = 'true'"> (partly)</xsl:if>
       <xsl:text>: </xsl:text>

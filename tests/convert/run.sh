@@ -156,7 +156,7 @@ fi
 if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
     sh "$HERE/render.sh" "$BX" || fail "render"
 elif [ -n "${CI:-}" ]; then
-    fail "render: chromium is missing in CI (.ci/packages installs it)"
+    fail "render: chromium is missing in CI (.ci/packages-test installs it)"
 else
     echo "render test skipped: no chromium" >&2
 fi
