@@ -191,6 +191,17 @@ fuzz:
 	        tests/fuzz/corpus/$$t || exit 1; \
 	done
 
+# The template registry (schemas/templates) is the one source of table
+# ordinals and titles: its derived copies must match it.
+check: check-templates
+check-templates:
+	@python3 tools/templates_gen.py --check $(CURDIR)
+
+templates-gen:
+	python3 tools/templates_gen.py $(CURDIR)
+
+.PHONY: check-templates templates-gen
+
 # docs/rules.md is generated from the rule set; the output is committed
 docs:
 	xsltproc -o docs/rules.md xslt/rules-doc.xsl schemas/rules/2024.xml

@@ -119,6 +119,12 @@ int bx_diags_addf(struct bx_diags *diags, enum bx_severity sev,
                   const char *code, const char *file, long line,
                   const char *message_zh, const char *message_en);
 
+/*
+ * strerror(errnum) in 'lang': Chinese for the common file errors (ENOENT,
+ * EACCES, ENOSPC ...), else the C library's text.  Never NULL.
+ */
+const char *bx_strerror(int errnum, enum bx_lang lang);
+
 /* Message in 'lang', falling back to the other language.  Never NULL. */
 const char *bx_diag_message(const struct bx_diag *d, enum bx_lang lang);
 
@@ -375,6 +381,11 @@ struct bx_report {
     size_t nfiles;
     enum bx_lang lang;
     enum bx_severity fail_on; /* severity that makes a file rejected */
+    /* display only; zero (memset) keeps the defaults */
+    enum bx_severity min_severity; /* text, json: list no finding below it
+                                      (counts and verdicts still count) */
+    int quiet;         /* text: verdict lines and summary, no findings */
+    int verdict_lines; /* text: "FILE: accepted|rejected" per file */
     int all_rules; /* JSON/XML: list every rule's outcome */
 };
 
@@ -446,6 +457,36 @@ int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on);
  * "platform".  Each stylesheet is compiled once per context, on first use,
  * and always runs with file, directory and network access forbidden.
  */
+
+/* ---------------------------------------------------------------- */
+/* Templates: the registry of disclosure templates (schemas/templates) */
+/* ---------------------------------------------------------------- */
+
+/*
+ * One template, as bx_templates_list() gives it.  Strings belong to the
+ * context and stay valid while it lives.  metadata/profile names a
+ * template by its id or one of its aliases (docs/templates.md).
+ */
+struct bx_template_info {
+    const char *id;              /* "henan-county-14" */
+    const char *region[2];       /* by enum bx_lang: "河南省市县" */
+    int from_year;               /* first fiscal year it describes */
+    int to_year;                 /* last one, 0 when open-ended */
+    size_t ntables;              /* tables it prints (0: text only) */
+    const char *unit;            /* default amount unit: "万元" or "元" */
+    int decimals;                /* default decimal places */
+    const char *const *aliases;  /* former profile names; 'naliases' */
+    size_t naliases;
+};
+
+/*
+ * The templates of the data directory, sorted by id.  '*out' is an array
+ * of '*n' records; caller frees the array (not the strings) with free().
+ * Returns BX_OK; BX_E_DATA when a template file is broken (FATAL
+ * findings in 'diags'); BX_E_NOMEM.  On failure '*out' is NULL.
+ */
+int bx_templates_list(struct bx_context *ctx, struct bx_diags *diags,
+                      struct bx_template_info **out, size_t *n);
 
 /* A format, as bx_transform_formats() lists it. */
 struct bx_format_info {

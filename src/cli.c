@@ -213,6 +213,7 @@ void cli_common_init(struct cli_common *c)
     memset(c, 0, sizeof(*c));
     c->lang = cli_lang_default();
     c->fail_on = BX_SEV_ERROR;
+    c->min_severity = BX_SEV_INFO;
     bx_options_init(&c->lib);
 }
 
@@ -405,6 +406,14 @@ int cli_common(struct cli_parser *p, int id, const char *arg,
         if (cli_parse_severity(arg, &c->fail_on) != 0) {
             return cli_fail(p, "unknown severity", arg);
         }
+        return 1;
+    case CLI_OPT_MIN_SEVERITY:
+        if (cli_parse_severity(arg, &c->min_severity) != 0) {
+            return cli_fail(p, "unknown severity", arg);
+        }
+        return 1;
+    case CLI_OPT_QUIET:
+        c->quiet = 1;
         return 1;
     default:
         return 0;

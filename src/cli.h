@@ -62,6 +62,8 @@ enum cli_opt_id {
     CLI_OPT_DATA_DIR,
     CLI_OPT_MAX_SIZE,
     CLI_OPT_FAIL_ON,
+    CLI_OPT_QUIET,
+    CLI_OPT_MIN_SEVERITY,
     CLI_OPT_OWN = 1
 };
 
@@ -94,6 +96,23 @@ enum cli_opt_id {
             "a file",                                                                    \
             "error（默认）、warning 或 info：\n使文件不通过的最低级别" \
     }
+#define CLI_ENTRY_QUIET                                                        \
+    {                                                                          \
+        CLI_OPT_QUIET, 'q', "quiet", NULL, NULL,                               \
+            "list no findings: the verdict per file and\nthe summary only",    \
+            "不列出问题，只输出每个文件的结论和汇总"        \
+    }
+#define CLI_ENTRY_MIN_SEVERITY                                                         \
+    {                                                                                  \
+        CLI_OPT_MIN_SEVERITY, 0, "min-severity", "SEVERITY",                           \
+            "info warning error",                                                      \
+            "list findings of this severity and above:\ninfo (default), "              \
+            "warning "                                                                 \
+            "or error (display\nonly: verdicts and counts are unchanged)",             \
+            "只列出此级别及以上的问题：info（默认）、\nwarning 或 " \
+            "error（只影响显示，"                                               \
+            "\n结论和计数不变）"                                               \
+    }
 #define CLI_ENTRY_END                                                          \
     {                                                                          \
         0, 0, NULL, NULL, NULL, NULL, NULL                                     \
@@ -105,6 +124,8 @@ struct cli_common {
     int lang_set;
     const char *data_dir;
     enum bx_severity fail_on;
+    enum bx_severity min_severity;
+    int quiet;
     struct bx_options lib;
 };
 

@@ -432,13 +432,20 @@ static int prepare_dir(const char *dir)
 {
     struct stat st;
 
+    int zh = cli_ui_lang() == BX_LANG_ZH;
+
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "budgetx convert: cannot create '%s': %s\n", dir,
-                strerror(errno));
+        fprintf(stderr,
+                zh ? "budgetx convert：无法创建“%s”：%s\n"
+                   : "budgetx convert: cannot create '%s': %s\n",
+                dir, cli_strerror(errno));
         return BX_EXIT_IO;
     }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "budgetx convert: '%s' is not a directory\n", dir);
+        fprintf(stderr,
+                zh ? "budgetx convert：“%s”不是目录\n"
+                   : "budgetx convert: '%s' is not a directory\n",
+                dir);
         return BX_EXIT_IO;
     }
     return BX_EXIT_OK;

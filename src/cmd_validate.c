@@ -20,6 +20,8 @@ static const struct cli_option options[] = {
     {OPT_FORMAT, 0, "format", "FORMAT", "text json xml html",
      "text (default), json, xml or html", "text（默认）、json、xml 或 html"},
     CLI_ENTRY_FAIL_ON,
+    CLI_ENTRY_QUIET,
+    CLI_ENTRY_MIN_SEVERITY,
     CLI_ENTRY_DATA_DIR,
     {OPT_SCHEMA_ONLY, 0, "schema-only", NULL, NULL,
      "check the schema only, not the business rules",
@@ -116,6 +118,9 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
     rep.nfiles = (size_t)nfiles;
     rep.lang = o->c.lang;
     rep.fail_on = o->c.fail_on;
+    rep.min_severity = o->c.min_severity;
+    rep.quiet = o->c.quiet;
+    rep.verdict_lines = 1;
     rep.all_rules = o->all_rules;
     if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
         cli_write_stdout(text, len) != 0) {

@@ -19,6 +19,8 @@ static const struct cli_option verify_options[] = {
     {OPT_FORMAT, 0, "format", "FORMAT", "text json", "text (default) or json",
      "text（默认）或 json"},
     CLI_ENTRY_FAIL_ON,
+    CLI_ENTRY_QUIET,
+    CLI_ENTRY_MIN_SEVERITY,
     CLI_ENTRY_DATA_DIR,
     CLI_ENTRY_END};
 
@@ -121,6 +123,8 @@ static int print_report(struct bx_verify *v, size_t n, const struct vopts *o,
     rep.nfiles = n;
     rep.lang = o->c.lang;
     rep.fail_on = o->c.fail_on;
+    rep.min_severity = o->c.min_severity;
+    rep.quiet = o->c.quiet;
     if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
         cli_write_stdout(text, len) != 0) {
         rc = -1;

@@ -13,6 +13,7 @@
 const struct cli_command *const cli_commands[] = {
     &cmd_validate_def, &cmd_convert_def, &cmd_formats_def, &cmd_bundle_def,
     &cmd_verify_def,   &cmd_unpack_def,  &cmd_help_def,    &cmd_completion_def,
+    &cmd_templates_def,
     &cmd_codes_def,
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);

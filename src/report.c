@@ -53,6 +53,47 @@ static void text_finding(struct bx_buf *b, const char *path,
     buf_puts(b, "\n");
 }
 
+/* Is finding 'd' listed by 'rep'?  (Counts always include it.) */
+static int listed(const struct bx_report *rep, const struct bx_diag *d)
+{
+    return d->severity >= rep->min_severity;
+}
+
+/* "a.xml: rejected (1 error, 2 warnings)" / "a.xml：未通过（错误 1，警告 2）"
+ */
+static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
+                         const struct bx_report *rep)
+{
+    static const char *const en[BX_SEV_COUNT][2] = {{"info", "info"},
+                                                    {"warning", "warnings"},
+                                                    {"error", "errors"},
+                                                    {"fatal", "fatal"}};
+    int zh = rep->lang == BX_LANG_ZH;
+    int accepted = bx_file_accepted(f, rep->fail_on);
+    const char *sep = zh ? "（" : " (";
+    int any = 0;
+    size_t n;
+    int sev;
+
+    buf_printf(b, zh ? "%s：%s" : "%s: %s", f->path,
+               accepted ? (zh ? "通过" : "accepted")
+                        : (zh ? "未通过" : "rejected"));
+    for (sev = BX_SEV_COUNT - 1; sev >= 0; sev--) {
+        n = f->diags->by_severity[sev];
+        if (n == 0) {
+            continue;
+        }
+        if (zh) {
+            buf_printf(b, "%s%s %zu", sep, sev_zh((enum bx_severity)sev), n);
+        } else {
+            buf_printf(b, "%s%zu %s", sep, n, en[sev][n != 1]);
+        }
+        sep = zh ? "，" : ", ";
+        any = 1;
+    }
+    buf_puts(b, any ? (zh ? "）\n" : ")\n") : "\n");
+}
+
 /*
  * "PATH: coverage: 41 rules checked (3 failed), 12 not assessable (5
  * template prints no such table, ...)", and for a document without
@@ -109,8 +150,13 @@ static void render_text(const struct bx_report *rep, struct bx_buf *b)
 
     for (i = 0; i < rep->nfiles; i++) {
         f = &rep->files[i];
-        for (j = 0; j < f->diags->count; j++) {
-            text_finding(b, f->path, &f->diags->items[j], rep->lang);
+        for (j = 0; !rep->quiet && j < f->diags->count; j++) {
+            if (listed(rep, &f->diags->items[j])) {
+                text_finding(b, f->path, &f->diags->items[j], rep->lang);
+            }
+        }
+        if (rep->verdict_lines) {
+            text_verdict(b, f, rep);
         }
         text_coverage(b, f->path, f->coverage, rep->lang);
         for (j = 0; j < BX_SEV_COUNT; j++) {
@@ -128,12 +174,11 @@ static void render_text(const struct bx_report *rep, struct bx_buf *b)
     } else {
         buf_printf(b,
                    "budgetx: %zu file%s checked: %zu accepted, %zu rejected; "
-                   "%zu fatal, %zu error%s, %zu warning%s, %zu notice%s\n",
+                   "%zu fatal, %zu error%s, %zu warning%s, %zu info\n",
                    rep->nfiles, rep->nfiles == 1 ? "" : "s", ok,
                    rep->nfiles - ok, totals[BX_SEV_FATAL], totals[BX_SEV_ERROR],
                    totals[BX_SEV_ERROR] == 1 ? "" : "s", totals[BX_SEV_WARNING],
-                   totals[BX_SEV_WARNING] == 1 ? "" : "s", totals[BX_SEV_INFO],
-                   totals[BX_SEV_INFO] == 1 ? "" : "s");
+                   totals[BX_SEV_WARNING] == 1 ? "" : "s", totals[BX_SEV_INFO]);
     }
 }
 
@@ -210,6 +255,7 @@ static void json_file(struct bx_buf *b, const struct bx_file_result *f,
                       const struct bx_report *rep)
 {
     size_t j;
+    size_t n;
     int accepted = bx_file_accepted(f, rep->fail_on);
 
     buf_puts(b, "{\"path\":");
@@ -239,11 +285,14 @@ static void json_file(struct bx_buf *b, const struct bx_file_result *f,
     buf_puts(b, "}");
     json_coverage(b, f->coverage, rep->all_rules, rep->lang);
     buf_puts(b, ",\"findings\":[");
-    for (j = 0; j < f->diags->count; j++) {
-        buf_puts(b, j ? ",\n    " : "\n    ");
+    for (j = 0, n = 0; j < f->diags->count; j++) {
+        if (!listed(rep, &f->diags->items[j])) {
+            continue;
+        }
+        buf_puts(b, n++ ? ",\n    " : "\n    ");
         json_finding(b, &f->diags->items[j], rep->lang);
     }
-    buf_puts(b, f->diags->count ? "\n  ]}" : "]}");
+    buf_puts(b, n ? "\n  ]}" : "]}");
 }
 
 static void render_json(const struct bx_report *rep, struct bx_buf *b)

@@ -16,6 +16,7 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xpathInternals.h>
 
+#include "templates.h"
 #include "util.h"
 #include "xmlio.h"
 
@@ -660,56 +661,54 @@ static int load_namespaces(struct bx_ruleset *rs, xmlNodePtr root)
     return BX_OK;
 }
 
-static int load_table(struct bx_table_def *t, xmlNodePtr el)
+/*
+ * The tables rules bind to ($T1 … $T14) and name in findings: the
+ * reference template of the registry (schemas/templates), not a copy of
+ * our own.  Strings point into the template, which lives in the same
+ * context and is released after the rule sets.
+ */
+static int load_table(struct bx_table_def *t, const struct tpl_table *tb)
 {
-    const char *name[2];
-    xmlNodePtr c;
-    size_t n = 0;
+    size_t i;
     int l;
 
-    t->key = attr(el, "key");
-    t->element = attr(el, "element");
-    texts(el, "name", name);
+    t->key = tb->key;
+    t->element = tb->element;
     for (l = 0; l < 2; l++) {
-        struct bx_buf b;
-
-        buf_init(&b);
-        if (l == BX_LANG_ZH)
-            buf_printf(&b, "表%s %s", attr(el, "no"), name[l]);
-        else
-            buf_printf(&b, "Table %s (%s) %s", t->key + 1, attr(el, "no"),
-                       name[l]);
-        t->label[l] = buf_take(&b, NULL);
+        t->label[l] = util_strdup(tb->label[l]);
         if (t->label[l] == NULL)
             return BX_E_NOMEM;
     }
-    for (c = first_child(el, "column"); c; c = next_sibling(c, "column"))
-        n++;
-    t->columns = calloc(n ? n : 1, sizeof(*t->columns));
+    t->columns = calloc(tb->ncolumns ? tb->ncolumns : 1, sizeof(*t->columns));
     if (t->columns == NULL)
         return BX_E_NOMEM;
-    for (c = first_child(el, "column"); c; c = next_sibling(c, "column")) {
-        t->columns[t->ncolumns].name = attr(c, "name");
-        texts(c, "label", t->columns[t->ncolumns].label);
-        t->ncolumns++;
+    for (i = 0; i < tb->ncolumns; i++) {
+        t->columns[i].name = tb->columns[i].name;
+        t->columns[i].label[0] = tb->columns[i].label[0];
+        t->columns[i].label[1] = tb->columns[i].label[1];
     }
+    t->ncolumns = tb->ncolumns;
     return BX_OK;
 }
 
-static int load_tables(struct bx_ruleset *rs, xmlNodePtr root)
+static int load_tables(struct bx_context *ctx, struct bx_ruleset *rs,
+                       const char *file, struct bx_diags *diags)
 {
-    xmlNodePtr tables = first_child(root, "tables");
-    xmlNodePtr t;
-    size_t n = 0;
-    int rc;
+    const struct tpl_registry *reg = NULL;
+    const struct tpl_template *ref;
+    size_t i;
+    int rc = templates_load(ctx, diags, &reg);
 
-    for (t = first_child(tables, "table"); t; t = next_sibling(t, "table"))
-        n++;
-    rs->tables = calloc(n ? n : 1, sizeof(*rs->tables));
+    if (rc != BX_OK)
+        return rc;
+    ref = templates_reference(ctx);
+    if (ref == NULL)
+        return data_error(diags, file, "tables", "no reference template");
+    rs->tables = calloc(ref->ntables ? ref->ntables : 1, sizeof(*rs->tables));
     if (rs->tables == NULL)
         return BX_E_NOMEM;
-    for (t = first_child(tables, "table"); t; t = next_sibling(t, "table")) {
-        rc = load_table(&rs->tables[rs->ntables++], t);
+    for (i = 0; i < ref->ntables; i++) {
+        rc = load_table(&rs->tables[rs->ntables++], &ref->tables[i]);
         if (rc != BX_OK)
             return rc;
     }
@@ -1101,7 +1100,7 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
     xp = new_xpath(rs, rs->doc);
     if (xp == NULL)
         return BX_E_NOMEM;
-    rc = load_tables(rs, root);
+    rc = load_tables(ctx, rs, file, diags);
     if (rc == BX_OK)
         rc = load_figures(rs, xp, root, file, diags);
     if (rc == BX_OK)

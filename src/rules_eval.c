@@ -15,6 +15,7 @@
 
 #include "rules_eval.h"
 #include "rules_num.h"
+#include "templates.h"
 #include "util.h"
 #include "validate.h"
 #include "xmlio.h"
@@ -333,9 +334,15 @@ static const char *column_label(struct bx_eval *ev,
                                 const struct bx_table_def *t, const char *name,
                                 int lang)
 {
+    const struct tpl_column *c = NULL;
     const char *l;
     size_t i;
 
+    /* the document's template prints its own column labels */
+    if (t != NULL)
+        c = templates_column(templates_table(ev->tpl, t->element), name);
+    if (c != NULL && c->label[lang] != NULL)
+        return c->label[lang];
     for (i = 0; t != NULL && i < t->ncolumns; i++) {
         if (strcmp(t->columns[i].name, name) == 0)
             return t->columns[i].label[lang];
@@ -410,6 +417,16 @@ static void fill(struct bx_buf *b, const char *tpl, const struct bx_finding *f,
     }
 }
 
+/* The table element (child of bx:tables) that holds 'n', or NULL. */
+static xmlNodePtr table_node(xmlNodePtr n)
+{
+    for (; n != NULL && n->type == XML_ELEMENT_NODE; n = n->parent) {
+        if (is_bx(n->parent, "tables"))
+            return n;
+    }
+    return NULL;
+}
+
 static void words_table(struct bx_eval *ev, xmlNodePtr el, struct bx_words *w)
 {
     const struct bx_table_def *t = table_of(ev->rs, el);
@@ -419,7 +436,12 @@ static void words_table(struct bx_eval *ev, xmlNodePtr el, struct bx_words *w)
     for (l = 0; l < 2; l++) {
         buf_init(&b);
         if (t != NULL) {
-            buf_puts(&b, t->label[l]);
+            /* the document's own ordinal and title ("表八 …") */
+            char *own = templates_label(ev->tpl, ev->ref, table_node(el),
+                                        (enum bx_lang)l);
+
+            buf_puts(&b, own != NULL ? own : t->label[l]);
+            free(own);
         } else if (el != NULL) {
             buf_puts(&b, l == BX_LANG_ZH ? "情况说明 " : "explanation ");
             section_label(el, &b, 1);
@@ -947,6 +969,7 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
         xmlXPathRegisterNs(ev.xp, BAD_CAST rs->ns[i].prefix,
                            BAD_CAST rs->ns[i].uri);
     xmlXPathRegisterNs(ev.xp, BAD_CAST "bx", BAD_CAST BX_NAMESPACE);
+    ev.ref = templates_reference(ctx);
     doc_amounts(&ev);
     bind_tables(&ev);
     doc_template(&ev);

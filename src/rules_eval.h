@@ -31,6 +31,8 @@ struct bx_eval {
     const struct bx_ruleset *rs;
     struct bx_submission *sub;
     struct bx_diags *diags;
+    const struct tpl_template *tpl; /* the document's template, or NULL */
+    const struct tpl_template *ref; /* the reference template */
     xmlXPathContextPtr xp;
     int places;     /* display places of the document's amounts */
     int yuan;       /* amounts are in 元 (else 万元) */
@@ -39,7 +41,6 @@ struct bx_eval {
     struct bx_rule_state *states; /* one per rule */
     enum bx_na_reason cur_na;     /* why the current check could not judge */
     int class_ordinals;           /* the template numbers classes 一 = 201 */
-    const struct tpl_template *tpl; /* the document's template, or NULL */
 };
 
 /* What an expression selected, added up. */

@@ -249,6 +249,8 @@ static int load_columns(struct tpl_table *tb, xmlNodePtr el)
 
         col->name = attr(c, "name");
         texts(c, "label", col->label);
+        col->amount = attr(c, "type") == NULL ||
+                      strcmp(attr(c, "type"), "amount") == 0;
         col->required = attr_bool(c, "required", 1);
     }
     return BX_OK;
@@ -418,6 +420,13 @@ static int load_file(struct bx_context *ctx, xmlSchemaPtr schema,
         goto out;
     root = xmlDocGetRootElement(t->doc);
     rc = load_head(t, root);
+    /* one name for a template: its file is <id>.xml */
+    if (rc == BX_OK && (strlen(name) != strlen(t->id) + 4 ||
+                        strncmp(name, t->id, strlen(t->id)) != 0)) {
+        rc = data_error(diags, path, "文件名须为 <id>.xml",
+                        "the file must be named <id>.xml");
+        goto out;
+    }
     if (rc == BX_OK)
         rc = load_tables(t, root);
     if (rc == BX_E_DATA)
@@ -747,4 +756,150 @@ char *templates_label(const struct tpl_template *t,
     xmlFree(title);
     free(safe);
     return label;
+}
+
+/* ------------------------------------------------------------------ */
+/* A document against its template                                    */
+/* ------------------------------------------------------------------ */
+
+static int finding(struct bx_diags *diags, struct bx_submission *sub,
+                   xmlNodePtr node, const char *code, const char *zh,
+                   const char *en)
+{
+    struct bx_diag d;
+    int rc;
+
+    memset(&d, 0, sizeof(d));
+    d.severity = BX_SEV_ERROR;
+    d.code = (char *)code;
+    d.file = sub->path;
+    d.line = node != NULL ? xmlGetLineNo(node) : 0;
+    d.xpath = node != NULL ? xmlio_node_path(node) : NULL;
+    d.message_zh = (char *)zh;
+    d.message_en = (char *)en;
+    rc = bx_diags_add(diags, &d);
+    free(d.xpath);
+    return rc;
+}
+
+static int unknown_profile(struct bx_submission *sub, xmlNodePtr profile,
+                           struct bx_diags *diags)
+{
+    xmlChar *v = xmlNodeGetContent(profile);
+    char *safe = util_escape_untrusted(v ? (const char *)v : "",
+                                       v ? strlen((const char *)v) : 0, 64);
+    struct bx_buf zh;
+    struct bx_buf en;
+    int rc = BX_E_NOMEM;
+
+    buf_init(&zh);
+    buf_init(&en);
+    buf_printf(&zh, "公开模板 '%s' 不在模板目录中（budgetx templates 列出可用模板）",
+               safe ? safe : "");
+    buf_printf(&en,
+               "unknown template '%s' (budgetx templates lists the known ones)",
+               safe ? safe : "");
+    if (safe != NULL && !zh.failed && !en.failed)
+        rc = finding(diags, sub, profile, "TEMPLATE-UNKNOWN", zh.data,
+                     en.data);
+    buf_release(&zh);
+    buf_release(&en);
+    free(safe);
+    xmlFree(v);
+    return rc;
+}
+
+/* An identifier the template prints but the document lacks. */
+static int need(struct bx_diags *diags, struct bx_submission *sub,
+                xmlNodePtr node, int present, const char *zh, const char *en)
+{
+    if (present)
+        return BX_OK;
+    return finding(diags, sub, node, "TEMPLATE-IDENTIFIER", zh, en);
+}
+
+static int check_identifiers(const struct tpl_template *t,
+                             struct bx_submission *sub, xmlNodePtr meta,
+                             struct bx_diags *diags)
+{
+    xmlNodePtr dept = bx_child(meta, "department");
+    xmlNodePtr units = bx_child(meta, "units");
+    xmlNodePtr u;
+    int rc = BX_OK;
+
+    if (t->mofdiv_printed)
+        rc = need(diags, sub, meta, bx_child(meta, "mofDivCode") != NULL,
+                  "模板印有财政区划代码，文件缺少 mofDivCode",
+                  "the template prints the finance division code: "
+                  "mofDivCode is missing");
+    if (rc == BX_OK && t->dept_code_printed && dept != NULL)
+        rc = need(diags, sub, dept, xmlHasProp(dept, BAD_CAST "code") != NULL,
+                  "模板印有部门代码，department 缺少 code",
+                  "the template prints the department code: "
+                  "department/@code is missing");
+    if (rc == BX_OK && !t->units_counted)
+        rc = need(diags, sub, meta, units != NULL,
+                  "模板逐一列出预算单位，文件缺少 units",
+                  "the template lists the budget units: units is missing");
+    for (u = units != NULL ? units->children : NULL;
+         rc == BX_OK && t->unit_code_printed && u != NULL; u = u->next) {
+        if (u->type != XML_ELEMENT_NODE)
+            continue;
+        rc = need(diags, sub, u, xmlHasProp(u, BAD_CAST "code") != NULL,
+                  "模板印有单位代码，unit 缺少 code",
+                  "the template prints unit codes: unit/@code is missing");
+    }
+    return rc;
+}
+
+int templates_check(struct bx_context *ctx, struct bx_submission *sub,
+                    struct bx_diags *diags)
+{
+    const struct tpl_registry *reg = NULL;
+    const struct tpl_template *t;
+    xmlNodePtr meta;
+    int rc = templates_load(ctx, diags, &reg);
+
+    if (rc != BX_OK)
+        return rc;
+    meta = bx_child(xmlDocGetRootElement(sub->doc), "metadata");
+    t = templates_of_doc(ctx, sub->doc);
+    if (t == NULL)
+        return unknown_profile(sub, bx_child(meta, "profile"), diags);
+    return check_identifiers(t, sub, meta, diags);
+}
+
+int bx_templates_list(struct bx_context *ctx, struct bx_diags *diags,
+                      struct bx_template_info **out, size_t *n)
+{
+    const struct tpl_registry *reg = NULL;
+    struct bx_template_info *v;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    rc = templates_load(ctx, diags, &reg);
+    if (rc != BX_OK)
+        return rc;
+    v = calloc(reg->ntemplates ? reg->ntemplates : 1, sizeof(*v));
+    if (v == NULL)
+        return BX_E_NOMEM;
+    for (i = 0; i < reg->ntemplates; i++) {
+        const struct tpl_template *t = &reg->templates[i];
+
+        v[i].id = t->id;
+        v[i].region[0] = t->region[0];
+        v[i].region[1] = t->region[1];
+        v[i].from_year = t->from_year;
+        v[i].to_year = t->to_year;
+        v[i].ntables = t->ntables;
+        v[i].unit = t->unit;
+        v[i].decimals = t->decimals;
+        v[i].aliases = t->aliases;
+        v[i].naliases = t->naliases;
+    }
+    *out = v;
+    *n = reg->ntemplates;
+    return BX_OK;
 }

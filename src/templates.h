@@ -41,6 +41,7 @@ enum tpl_ordinals {
 struct tpl_column {
     const char *name;     /* the attribute in the disclosure: "basic" */
     const char *label[2]; /* by enum bx_lang: "基本支出", "basic ..." */
+    int amount;           /* holds an amount (else a code or name) */
     int required;         /* a row that lacks it is incomplete */
 };
 
@@ -143,6 +144,16 @@ const struct tpl_template *templates_reference(struct bx_context *ctx);
 char *templates_label(const struct tpl_template *t,
                       const struct tpl_template *ref, xmlNodePtr table,
                       enum bx_lang lang);
+
+/*
+ * Check a schema-valid disclosure against its template: the profile must
+ * name a template ("TEMPLATE-UNKNOWN", error) and the identifiers the
+ * template prints must be there ("TEMPLATE-IDENTIFIER", error).  Appends
+ * findings to 'diags'.  Returns BX_OK (whatever was found), BX_E_NOMEM,
+ * or BX_E_DATA when the registry cannot be loaded (a FATAL finding).
+ */
+int templates_check(struct bx_context *ctx, struct bx_submission *sub,
+                    struct bx_diags *diags);
 
 /* "十四" → 14, "三" → 3; 0 when 's' is not a Chinese numeral 1..99. */
 int templates_number(const char *s);

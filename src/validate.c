@@ -14,6 +14,7 @@
 #include <libxml/uri.h>
 #include <libxml/xmlschemas.h>
 
+#include "templates.h"
 #include "util.h"
 #include "xmlio.h"
 
@@ -37,6 +38,8 @@ struct schema_state {
 
 struct valid_state {
     const struct bx_context *ctx;
+    const struct tpl_template *tpl; /* the document's template, or NULL */
+    const struct tpl_template *ref; /* the registry's reference template */
     xmlDocPtr doc;
     const char *file;
     struct bx_diags *diags;
@@ -349,6 +352,31 @@ const char *validate_table_label(const struct bx_context *ctx, xmlNodePtr node,
         }
     }
     return NULL;
+}
+
+/*
+ * Table label of any node inside a table, from the template registry: the
+ * document's own ordinal and title, else its template's ("表八 …"); the
+ * schema's documentation when the registry is unavailable.  Caller frees.
+ */
+static char *table_label(const struct valid_state *vs, xmlNodePtr node,
+                         enum bx_lang lang)
+{
+    xmlNodePtr t = node;
+    char *l;
+
+    while (t != NULL && t->type == XML_ELEMENT_NODE &&
+           !is_ours(t->parent, "tables")) {
+        t = t->parent;
+    }
+    if (t == NULL || t->type != XML_ELEMENT_NODE) {
+        return NULL;
+    }
+    l = templates_label(vs->tpl, vs->ref, t, lang);
+    if (l == NULL) {
+        l = util_strdup(validate_table_label(vs->ctx, t, lang));
+    }
+    return l;
 }
 
 /* Row description "2010301 行政运行" of a table row element, or NULL. */
@@ -738,6 +766,8 @@ static void on_valid_error(void *user, xmlErrorPtr err)
     xmlAttrPtr attr_node = NULL;
     struct wording w = {NULL, NULL, NULL};
     struct bx_diag d;
+    char *table_zh;
+    char *table_en;
     char *row = NULL;
     char *pre_zh;
     char *pre_en;
@@ -768,16 +798,14 @@ static void on_valid_error(void *user, xmlErrorPtr err)
     }
     memset(&d, 0, sizeof(d));
     word_error(vs->ctx, err, elem, attr, &w);
-    d.table =
-        (char *)(elem ? validate_table_label(vs->ctx, elem, BX_LANG_ZH) : NULL);
+    table_zh = table_label(vs, elem, BX_LANG_ZH);
+    table_en = table_label(vs, elem, BX_LANG_EN);
+    d.table = table_zh;
     if (elem != NULL && d.table != NULL && !is_ours(elem->parent, "tables")) {
         row = row_label(elem);
     }
     pre_zh = place_prefix(vs->ctx, elem, attr, d.table, row, BX_LANG_ZH);
-    pre_en = place_prefix(vs->ctx, elem, attr,
-                          elem ? validate_table_label(vs->ctx, elem, BX_LANG_EN)
-                               : NULL,
-                          row, BX_LANG_EN);
+    pre_en = place_prefix(vs->ctx, elem, attr, table_en, row, BX_LANG_EN);
     buf_init(&zh);
     buf_init(&en);
     buf_printf(&zh, "%s%s", pre_zh ? pre_zh : "", w.zh ? w.zh : "");
@@ -804,6 +832,8 @@ static void on_valid_error(void *user, xmlErrorPtr err)
     bx_diags_add(vs->diags, &d);
     free(d.xpath);
     free(row);
+    free(table_zh);
+    free(table_en);
     free(pre_zh);
     free(pre_en);
     free(w.zh);
@@ -828,6 +858,8 @@ int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
         return BX_E_NOMEM;
     }
     vs.ctx = ctx;
+    vs.tpl = templates_of_doc(ctx, sub->doc);
+    vs.ref = templates_reference(ctx);
     vs.doc = sub->doc;
     vs.file = sub->path;
     vs.diags = diags;
@@ -842,5 +874,6 @@ int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
         return BX_E_INTERNAL;
     }
     sub->schema_valid = ret == 0 && vs.errors == 0;
-    return BX_OK;
+    /* the template's own demands (profile known, identifiers it prints) */
+    return sub->schema_valid ? templates_check(ctx, sub, diags) : BX_OK;
 }

@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   common.xsl: what every budgetx rendition shares.  The table registry
-  (canonical number, file name, English title), the names of the amount
+  (canonical number, file name, titles: generated from schemas/templates
+  into templates.xsl, per template), the names of the amount
   attributes, bilingual labels and small string helpers.  No output of its
   own; included by html.xsl, csv.xsl, json.xsl, platform.xsl and
   platform-import.xsl.  Plain XSLT 1.0 plus exsl:node-set.
@@ -38,46 +39,15 @@
       'reception officeOperation unitFunds govFunds projectSocial ',
       'projectDebt projectConstruction projectOther ')"/>
 
-  <!-- Table registry: canonical order T1..T14 (FORMAT.md section 4). -->
+  <!--
+    The table registry comes from schemas/templates through the generated
+    templates.xsl ($registry-rtf: m:table for the canonical order T1..T14,
+    m:tpl for each template's printed ordinals and titles).
+  -->
+  <xsl:include href="templates.xsl"/>
+
   <xsl:variable name="meta-rtf">
-    <m:table key="budgetSummary" n="01" slug="budget-summary"
-        zh="部门收支总体情况表"
-        en="Revenue and expenditure summary"/>
-    <m:table key="incomeSummary" n="02" slug="income-summary"
-        zh="部门收入总体情况表" en="Revenue summary"/>
-    <m:table key="expenditureSummary" n="03" slug="expenditure-summary"
-        zh="部门支出总体情况表" en="Expenditure summary"/>
-    <m:table key="fiscalSummary" n="04" slug="fiscal-summary"
-        zh="财政拨款收支总体情况表"
-        en="Fiscal appropriations: revenue and expenditure summary"/>
-    <m:table key="gpbExpenditure" n="05" slug="gpb-expenditure"
-        zh="一般公共预算支出情况表"
-        en="General public budget expenditure"/>
-    <m:table key="gpbBasic" n="06" slug="gpb-basic"
-        zh="一般公共预算基本支出表"
-        en="General public budget basic expenditure"/>
-    <m:table key="economicSummary" n="07" slug="economic-summary"
-        zh="支出经济分类汇总表"
-        en="Expenditure by economic classification"/>
-    <m:table key="threePublic" n="08" slug="three-public"
-        zh="一般公共预算“三公”经费支出情况表"
-        en="“Three public expenses” (general public budget)"/>
-    <m:table key="govFundExpenditure" n="09" slug="gov-fund-expenditure"
-        zh="政府性基金预算支出情况表"
-        en="Government fund budget expenditure"/>
-    <m:table key="projectExpenditure" n="10" slug="project-expenditure"
-        zh="项目支出预算表" en="Project expenditure"/>
-    <m:table key="deptPerformance" n="11" slug="dept-performance"
-        zh="部门（单位）整体绩效目标表"
-        en="Department (unit) overall performance targets"/>
-    <m:table key="projectPerformance" n="12" slug="project-performance"
-        zh="部门预算项目绩效目标表" en="Project performance targets"/>
-    <m:table key="stateCapitalExpenditure" n="13"
-        slug="state-capital-expenditure"
-        zh="国有资本经营预算支出情况表"
-        en="State capital operating budget expenditure"/>
-    <m:table key="procurement" n="14" slug="procurement"
-        zh="政府采购汇总表" en="Government procurement summary"/>
+    <xsl:copy-of select="exsl:node-set($registry-rtf)/*"/>
 
     <!-- Fixed labels used by the page, the spreadsheets and the report. -->
     <m:l k="contents" zh="目 录" en="Contents"/>
@@ -152,6 +122,10 @@
   </xsl:template>
 
   <xsl:variable name="meta" select="/bx:disclosure/bx:metadata"/>
+  <!-- The document's template (metadata/profile: id or alias), if known. -->
+  <xsl:variable name="profile" select="string($meta/bx:profile)"/>
+  <xsl:variable name="T"
+      select="$M/m:tpl[@id = $profile or m:alias = $profile][1]"/>
   <xsl:variable name="amount-unit" select="string($meta/bx:amounts/@unit)"/>
   <xsl:variable name="dept-name" select="string($meta/bx:department/@name)"/>
 
@@ -182,12 +156,16 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- Title as printed, or the registry title when the input has none. -->
+  <!-- Title as printed, else the document's template's, else the reference's. -->
   <xsl:template name="table-title">
     <xsl:param name="t" select="."/>
+    <xsl:variable name="own" select="$T/m:t[@element = local-name($t)]/@zh"/>
     <xsl:choose>
       <xsl:when test="string($t/@title) != ''">
         <xsl:value-of select="$t/@title"/>
+      </xsl:when>
+      <xsl:when test="$own">
+        <xsl:value-of select="$own"/>
       </xsl:when>
       <xsl:otherwise>
         <xsl:value-of select="$M/m:table[@key = local-name($t)]/@zh"/>
@@ -195,10 +173,31 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- English title from the registry ("" when unknown). -->
+  <!-- English title: the document's template's, else the reference's. -->
   <xsl:template name="table-title-en">
     <xsl:param name="t" select="."/>
-    <xsl:value-of select="$M/m:table[@key = local-name($t)]/@en"/>
+    <xsl:variable name="own" select="$T/m:t[@element = local-name($t)]/@en"/>
+    <xsl:choose>
+      <xsl:when test="$own">
+        <xsl:value-of select="$own"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$M/m:table[@key = local-name($t)]/@en"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Ordinal as printed (@no), else the document's template's ("八"). -->
+  <xsl:template name="table-no">
+    <xsl:param name="t" select="."/>
+    <xsl:choose>
+      <xsl:when test="string($t/@no) != ''">
+        <xsl:value-of select="$t/@no"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$T/m:t[@element = local-name($t)]/@no"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!--

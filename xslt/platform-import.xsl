@@ -42,21 +42,47 @@
     <disclosure formatVersion="{$h/p:FORMAT_VERSION}">
       <metadata>
         <title><xsl:value-of select="$h/p:TITLE"/></title>
-        <mofDivCode><xsl:value-of select="$h/p:MOF_DIV_CODE"/></mofDivCode>
+        <xsl:if test="$h/p:MOF_DIV_CODE">
+          <mofDivCode><xsl:value-of select="$h/p:MOF_DIV_CODE"/></mofDivCode>
+        </xsl:if>
         <fiscalYear><xsl:value-of select="$h/p:FISCAL_YEAR"/></fiscalYear>
-        <department code="{$h/p:DEPT_CODE}" name="{$h/p:DEPT_NAME}">
+        <department>
+          <xsl:if test="$h/p:DEPT_CODE">
+            <xsl:attribute name="code">
+              <xsl:value-of select="$h/p:DEPT_CODE"/>
+            </xsl:attribute>
+          </xsl:if>
+          <xsl:attribute name="name">
+            <xsl:value-of select="$h/p:DEPT_NAME"/>
+          </xsl:attribute>
           <xsl:if test="$h/p:DEPT_SHORT_NAME">
             <xsl:attribute name="shortName">
               <xsl:value-of select="$h/p:DEPT_SHORT_NAME"/>
             </xsl:attribute>
           </xsl:if>
         </department>
-        <units>
-          <xsl:for-each select="p:AGENCIES/p:AGENCY">
-            <unit code="{p:AGENCY_CODE}" name="{p:AGENCY_NAME}"
-                type="{p:AGENCY_TYPE}" level="{p:AGENCY_LEVEL}"/>
-          </xsl:for-each>
-        </units>
+        <xsl:if test="p:AGENCIES">
+          <units>
+            <xsl:for-each select="p:AGENCIES/p:AGENCY">
+              <unit>
+                <xsl:if test="p:AGENCY_CODE">
+                  <xsl:attribute name="code">
+                    <xsl:value-of select="p:AGENCY_CODE"/>
+                  </xsl:attribute>
+                </xsl:if>
+                <xsl:attribute name="name">
+                  <xsl:value-of select="p:AGENCY_NAME"/>
+                </xsl:attribute>
+                <xsl:attribute name="type">
+                  <xsl:value-of select="p:AGENCY_TYPE"/>
+                </xsl:attribute>
+                <xsl:attribute name="level">
+                  <xsl:value-of select="p:AGENCY_LEVEL"/>
+                </xsl:attribute>
+              </unit>
+            </xsl:for-each>
+          </units>
+        </xsl:if>
         <profile><xsl:value-of select="$h/p:PROFILE"/></profile>
         <xsl:if test="$h/p:PUBLISH_DATE">
           <published><xsl:value-of select="$h/p:PUBLISH_DATE"/></published>
@@ -137,7 +163,18 @@
           <xsl:when test="$amt != '' and string(.) != ''">
             <xsl:call-template name="dec-scale-down">
               <xsl:with-param name="v" select="string(.)"/>
-              <xsl:with-param name="k" select="$p-exp"/>
+              <xsl:with-param name="k">
+                <!-- a table printed in its own unit (UNIT) -->
+                <xsl:choose>
+                  <xsl:when test="ancestor::p:TABLE/p:UNIT">
+                    <xsl:call-template name="unit-exp">
+                      <xsl:with-param name="u"
+                          select="string(ancestor::p:TABLE/p:UNIT)"/>
+                    </xsl:call-template>
+                  </xsl:when>
+                  <xsl:otherwise><xsl:value-of select="$p-exp"/></xsl:otherwise>
+                </xsl:choose>
+              </xsl:with-param>
               <xsl:with-param name="dp">
                 <xsl:choose>
                   <xsl:when test="@DP"><xsl:value-of select="@DP"/></xsl:when>

@@ -37,10 +37,15 @@
     <BudgetDisclosure VERSION="1">
       <HEADER>
         <FORMAT_VERSION><xsl:value-of select="@formatVersion"/></FORMAT_VERSION>
-        <MOF_DIV_CODE><xsl:value-of select="$meta/bx:mofDivCode"/></MOF_DIV_CODE>
+        <!-- codes only where the template prints them (docs/templates.md) -->
+        <xsl:if test="$meta/bx:mofDivCode">
+          <MOF_DIV_CODE><xsl:value-of select="$meta/bx:mofDivCode"/></MOF_DIV_CODE>
+        </xsl:if>
         <FISCAL_YEAR><xsl:value-of select="$meta/bx:fiscalYear"/></FISCAL_YEAR>
         <xsl:for-each select="$meta/bx:department">
-          <DEPT_CODE><xsl:value-of select="@code"/></DEPT_CODE>
+          <xsl:if test="@code">
+            <DEPT_CODE><xsl:value-of select="@code"/></DEPT_CODE>
+          </xsl:if>
           <DEPT_NAME><xsl:value-of select="@name"/></DEPT_NAME>
           <xsl:if test="@shortName">
             <DEPT_SHORT_NAME><xsl:value-of select="@shortName"/></DEPT_SHORT_NAME>
@@ -55,16 +60,20 @@
         <DISPLAY_UNIT><xsl:value-of select="$amount-unit"/></DISPLAY_UNIT>
         <DISPLAY_DECIMALS><xsl:value-of select="$decimals"/></DISPLAY_DECIMALS>
       </HEADER>
+      <xsl:if test="$meta/bx:units">
       <AGENCIES>
         <xsl:for-each select="$meta/bx:units/bx:unit">
           <AGENCY>
-            <AGENCY_CODE><xsl:value-of select="@code"/></AGENCY_CODE>
+            <xsl:if test="@code">
+              <AGENCY_CODE><xsl:value-of select="@code"/></AGENCY_CODE>
+            </xsl:if>
             <AGENCY_NAME><xsl:value-of select="@name"/></AGENCY_NAME>
             <AGENCY_TYPE><xsl:value-of select="@type"/></AGENCY_TYPE>
             <AGENCY_LEVEL><xsl:value-of select="@level"/></AGENCY_LEVEL>
           </AGENCY>
         </xsl:for-each>
       </AGENCIES>
+      </xsl:if>
       <xsl:if test="bx:overview | bx:explanation | bx:glossary">
         <PARTS>
           <xsl:for-each select="bx:overview | bx:explanation | bx:glossary">
@@ -186,7 +195,19 @@
             </xsl:if>
             <xsl:call-template name="dec-scale-up">
               <xsl:with-param name="v" select="string(.)"/>
-              <xsl:with-param name="k" select="$exp"/>
+              <xsl:with-param name="k">
+                <!-- a table printed in its own unit (@unit) -->
+                <xsl:variable name="tu"
+                    select="string(ancestor::*[parent::bx:tables]/@unit)"/>
+                <xsl:choose>
+                  <xsl:when test="$tu != ''">
+                    <xsl:call-template name="unit-exp">
+                      <xsl:with-param name="u" select="$tu"/>
+                    </xsl:call-template>
+                  </xsl:when>
+                  <xsl:otherwise><xsl:value-of select="$exp"/></xsl:otherwise>
+                </xsl:choose>
+              </xsl:with-param>
             </xsl:call-template>
           </xsl:when>
           <xsl:otherwise>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the two synthetic example disclosures in samples/.
+"""Generate the synthetic example disclosures in samples/.
 
     python3 samples/tools/gen_examples.py          # run from the project root
 
@@ -11,6 +11,16 @@ derived from those lines, so the documents are internally consistent by
 construction (T1..T14 agree, parents equal the sum of their children,
 percentages are rounded half-up to one decimal).  Names of codes come from
 schemas/codes/2024/*.xml; the 部门经济→政府经济 pairs from eco-mapping.xml.
+
+One spec per template (docs/templates.md): henan-county-14 (EDUCATION),
+central-9 via its alias generic-9 (HEALTH), henan-province-11 (PROVINCE),
+central-9 (CENTRAL), district-9-yuan (DISTRICT) and narrative-only
+(NARRATIVE).  Spec flags say how a template prints: 'codes' (财政区划,
+部门 and 单位 codes), 'units_listed', 'flat' (rows keyed by function code
+or economic class only, no department/unit rows), 'income_by_func' (表二
+by 类/款/项), 'fiscal_row' (表一 一、财政拨款收入 subtotal row), 'exp_cols'
+(the columns of 表三/五/九/十三), 't2_cols', 'tp_unit' (the 三公 table's
+own unit and decimals).
 
 The departments, people and project codes are fictional.  Conventions the
 generator follows (see samples/README.md): 表五 holds current-year general
@@ -239,6 +249,14 @@ def s(lines, pred=lambda ln: True):
 
 class Dept:
     def __init__(self, spec):
+        self.codes = True
+        self.units_listed = True
+        self.flat = False
+        self.income_by_func = False
+        self.fiscal_row = False
+        self.exp_cols = None
+        self.t2_cols = None
+        self.tp_unit = None
         self.__dict__.update(spec)
         self.units = OrderedDict((u[0], u) for u in self.unit_list)
         self.lines = [Line(*l[:6], project=(l[6] if len(l) > 6 else None)) for l in self.line_list]
@@ -257,7 +275,11 @@ class Dept:
         return [ln for ln in lines if ln.unit == u]
 
     # --- function rows, optionally nested 类 > 款 > 项
-    def func_rows(self, w, depth, lines, colnames, kinds, nested):
+    def func_rows(self, w, depth, lines, colnames, kinds, nested, values=None):
+        if values is not None:
+            t3_split = lambda ls, k: values(ls)     # noqa: E731
+        else:
+            t3_split = globals()['t3_split']
         by_item = OrderedDict()
         for f in sorted({ln.func for ln in lines}):
             by_item[f] = [ln for ln in lines if ln.func == f]
@@ -278,9 +300,12 @@ class Dept:
 
     def exp_table(self, w, tag, no, title, lines, notes, empty_note,
                   colnames=T3C, kinds=T3K):
+        colnames = self.exp_cols or colnames
         w(2, f'<{tag} {A(no=no, title=title, deptName=self.name)}>')
         w(3, f'<total name="合计" {cols(colnames, t3_split(lines, kinds), self.n)}/>')
-        if lines:
+        if lines and self.flat:
+            self.func_rows(w, 3, lines, colnames, kinds, self.nested)
+        elif lines:
             w(3, f'<dept {A(code=self.code, name=self.name)} {cols(colnames, t3_split(lines, kinds), self.n)}>')
             for u in self.units:
                 ul = self.of_unit(lines, u)
@@ -318,23 +343,29 @@ class Dept:
         self.overview(w)
         self.explanation(w)
         self.glossary(w)
-        w(1, '<tables>')
-        for t in self.tables:
-            getattr(self, 't_' + t)(w)
-        w(1, '</tables>')
+        if not self.tables:     # published as pictures: nothing to read
+            w(1, '<tables/>')
+        else:
+            w(1, '<tables>')
+            for t in self.tables:
+                getattr(self, 't_' + t)(w)
+            w(1, '</tables>')
         w(0, '</disclosure>')
         return w.text()
 
     def metadata(self, w):
         w(1, '<metadata>')
         w(2, f'<title>{self.title}</title>')
-        w(2, f'<mofDivCode>{self.mof}</mofDivCode>')
+        if self.codes:
+            w(2, f'<mofDivCode>{self.mof}</mofDivCode>')
         w(2, '<fiscalYear>2024</fiscalYear>')
-        w(2, f'<department {A(code=self.code, name=self.name, shortName=self.short)}/>')
-        w(2, '<units>')
-        for code, name, typ, level in self.units.values():
-            w(3, f'<unit {A(code=code, name=name, type=typ, level=level)}/>')
-        w(2, '</units>')
+        dcode = self.code if self.codes else None
+        w(2, f'<department {A(code=dcode, name=self.name, shortName=self.short)}/>')
+        if self.units_listed:
+            w(2, '<units>')
+            for code, name, typ, level in self.units.values():
+                w(3, f'<unit {A(code=code if self.codes else None, name=name, type=typ, level=level)}/>')
+            w(2, '</units>')
         w(2, f'<profile>{self.profile}</profile>')
         w(2, f'<published>{self.published}</published>')
         w(2, f'<amounts unit="{self.unit}" decimals="{self.n.d}"/>')
@@ -447,6 +478,16 @@ class Dept:
                 ('business', '五、事业收入', 'business'), ('operating', '六、事业单位经营收入', 'operating'),
                 ('superior', '七、上级补助收入', 'superior'), ('subordinate', '八、附属单位上缴收入', 'subordinate'),
                 ('other', '九、其他收入', 'other')]
+        if self.fiscal_row:
+            fiscal = sum(self.by_fund(f) for f in ('gpb', 'govFund', 'stateCapital'))
+            w(4, f'<fiscal label="一、财政拨款收入" amount="{n.fmt(fiscal)}"/>')
+            rows = [('gpb', '1.一般公共预算资金', 'gpb'),
+                    ('govFund', '2.政府性基金', 'govFund'),
+                    ('stateCapital', '3.国有资本经营预算', 'stateCapital'),
+                    ('specialAccount', '二、财政专户管理资金收入', 'specialAccount'),
+                    ('business', '三、事业收入', 'business'),
+                    ('operating', '四、事业单位经营收入', 'operating'),
+                    ('other', '五、其他收入', 'other')]
         for el, label, f in rows:
             w(4, f'<{el} label="{label}" amount="{n.fmt(self.by_fund(f))}"/>')
         q = self.q()
@@ -480,9 +521,15 @@ class Dept:
     def t_incomeSummary(self, w):
         n = self.n
         names = [c for c in T2C if c != 'reserve' or self.has_reserve]
+        names = self.t2_cols or names
         no, title = self.table_names['incomeSummary']
         w(2, f'<incomeSummary {A(no=no, title=title, deptName=self.name)}>')
         w(3, f'<total name="合计" {cols(names, income_cols(self.lines), n)}/>')
+        if self.income_by_func:
+            self.func_rows(w, 3, self.lines, names, None, True, values=income_cols)
+            w(3, f'<note>{self.note}</note>')
+            w(2, '</incomeSummary>')
+            return
         w(3, f'<dept {A(code=self.code, name=self.name)} {cols(names, income_cols(self.lines), n)}>')
         for u in self.units:
             w(4, f'<unit {A(code=u, name=self.units[u][1])} {cols(names, income_cols(self.of_unit(self.lines, u)), n)}/>')
@@ -554,7 +601,15 @@ class Dept:
         no, title = self.table_names['gpbBasic']
         w(2, f'<gpbBasic {A(no=no, title=title, deptName=self.name)}>')
         w(3, f'<total name="合计" {cols(BC, bc(gb), n)}/>')
-        if self.t6_by_unit:
+        if self.flat:       # 类 subtotal rows holding 款 rows, for the whole department
+            for cls in sorted({ln.dep[:3] for ln in gb}):
+                cl = [ln for ln in gb if ln.dep[:3] == cls]
+                w(3, f'<eco {A(dep=cls, depName=DEP[cls])} {cols(BC, bc(cl), n)}>')
+                for dep in sorted({ln.dep for ln in cl}):
+                    dl = [ln for ln in cl if ln.dep == dep]
+                    w(4, f'<eco {A(dep=dep, depName=DEP[dep])} {cols(BC, bc(dl), n)}/>')
+                w(3, '</eco>')
+        elif self.t6_by_unit:
             w(3, f'<dept {A(code=self.code, name=self.name)} {cols(BC, bc(gb), n)}>')
             for u in self.units:
                 ul = self.of_unit(gb, u)
@@ -602,7 +657,13 @@ class Dept:
         if self.office_column:
             names.append('officeOperation')
         no, title = self.table_names['threePublic']
-        w(2, f'<threePublic {A(no=no, title=title, deptName=self.name)}>')
+        unit = dec = None
+        if self.tp_unit:        # printed in 万元 while the other tables are in 元
+            unit, dec = self.tp_unit
+            assert all(x % 100 == 0 for x in v.values()), v
+            v = {k: x // 100 for k, x in v.items()}
+            n = Num(dec)
+        w(2, f'<threePublic {A(no=no, title=title, deptName=self.name, unit=unit, decimals=dec)}>')
         w(3, f'<row name="合计" {cols(names, v, n)}/>')
         w(3, f'<note>{self.note}</note>')
         w(2, '</threePublic>')
@@ -1094,8 +1155,138 @@ HEALTH = dict(
 )
 
 
+def rekey(lines, units):
+    """The lines with their unit ids replaced ('units': old -> new)."""
+    return [(units[ln[0]],) + tuple(ln[1:]) for ln in lines]
+
+
+PROVINCE_TABLES = OrderedDict(
+    (k, v) for k, v in HENAN_TABLES.items()
+    if k not in ('deptPerformance', 'stateCapitalExpenditure', 'procurement'))
+PROVINCE_TABLES['projectPerformance'] = ('十一', '部门预算项目绩效目标表')
+PE, PM, PK = '301001', '301002', '301003'
+
+
+def pcode(n):
+    return f'41000024{n:013d}'
+
+
+PROVINCE = dict(
+    EDUCATION,
+    file='example-province-education-department-2024.xml',
+    comment='Synthetic example: a provincial education department with three units, amounts in 万元 '
+            'with 2 decimals; Henan provincial 11-table template (no 整体绩效, 国有资本经营 or 政府采购 table).',
+    code='301', name='示例省教育厅', short='示例省教育厅', mof='410000',
+    title='示例省教育厅2024年部门预算公开', profile='henan-province-11', published='2024-02-20',
+    unit_list=[(PE, '示例省教育厅机关', '行政', '本级'), (PM, '示例省实验中学', '事业', '所属'),
+               (PK, '示例省直属机关幼儿园', '事业', '所属')],
+    line_list=rekey(EDU_LINES, {E: PE, M: PM, K: PK}), table_names=PROVINCE_TABLES,
+    duties=['（一）贯彻执行国家教育工作的方针、政策和法律法规；',
+            '（二）统筹规划和管理全省教育事业；',
+            '（三）负责管理和监督省级教育经费的使用。'],
+    composition=['示例省教育厅部门预算为汇总预算，包括本级预算和所属单位预算。',
+                 '纳入2024年部门预算编制范围的单位共3个：示例省教育厅机关（行政单位）、示例省实验中学（事业单位）、示例省直属机关幼儿园（事业单位）。'],
+    project_info={k: dict(v, code=pcode(int(v['code'][-6:]))) for k, v in EDUCATION['project_info'].items()},
+    tables=list(PROVINCE_TABLES),
+)
+
+# central-9: the nine tables of a central department, 万元 with 2 decimals,
+# every table for the department as a whole (rows by function code or
+# economic class), no codes printed.
+CENTRAL_TABLES = OrderedDict([
+    ('budgetSummary', ('一', '收支总表')),
+    ('incomeSummary', ('二', '收入总表')),
+    ('expenditureSummary', ('三', '支出总表')),
+    ('fiscalSummary', ('四', '财政拨款收支总表')),
+    ('gpbExpenditure', ('五', '一般公共预算财政拨款支出表')),
+    ('gpbBasic', ('六', '一般公共预算财政拨款基本支出表')),
+    ('threePublic', ('七', '一般公共预算“三公”经费支出表')),
+    ('govFundExpenditure', ('八', '政府性基金预算支出表')),
+    ('stateCapitalExpenditure', ('九', '国有资本经营预算支出表')),
+])
+CE, CM, CK = '900001', '900002', '900003'
+EXP3 = ['total', 'basic', 'project']
+
+CENTRAL = dict(
+    EDUCATION,
+    file='example-central-department-2024.xml',
+    comment='Synthetic example: a central department (行政 本级 + two 事业 所属), amounts in 万元 with 2 '
+            'decimals; central 9-table template: tables by function code / economic class, no codes printed, '
+            'non-zero 国有资本经营预算.',
+    code='900', name='示例部', short='示例部', mof=None,
+    title='示例部2024年部门预算', profile='central-9', published='2024-03-22',
+    henan=False, nested=True, t6_by_unit=False, office_column=False, has_reserve=False,
+    codes=False, flat=True, income_by_func=True, exp_cols=EXP3,
+    t2_cols=['total', 'carryTotal', 'gpb', 'govFund', 'stateCapital', 'business', 'operating', 'other'],
+    note='注：本表金额单位为万元。',
+    unit_list=[(CE, '示例部机关', '行政', '本级'), (CM, '示例部信息中心', '事业', '所属'),
+               (CK, '示例部机关幼儿园', '事业', '所属')],
+    line_list=rekey(EDU_LINES, {E: CE, M: CM, K: CK}) + [
+        (CE, '2230104', '39999', 'stateCapital', '特定目标类', 500, '所属企业改革补助')],
+    table_names=CENTRAL_TABLES,
+    duties=['（一）贯彻落实党中央关于示例工作的方针政策和决策部署；',
+            '（二）拟订示例领域发展规划和政策并组织实施；',
+            '（三）负责本系统经费的统筹管理和监督。'],
+    composition=['示例部部门预算包括部本级预算和所属单位预算。',
+                 '纳入2024年部门预算编制范围的单位共3个：示例部机关（行政单位）、示例部信息中心（事业单位）、示例部机关幼儿园（事业单位）。'],
+    tables=list(CENTRAL_TABLES),
+)
+
+# district-9-yuan: a Shanghai-style district template.
+DISTRICT_TABLES = OrderedDict([
+    ('budgetSummary', ('一', '部门财务收支预算总表')),
+    ('incomeSummary', ('二', '部门收入预算总表')),
+    ('expenditureSummary', ('三', '部门支出预算总表')),
+    ('fiscalSummary', ('四', '财政拨款收支预算总表')),
+    ('gpbExpenditure', ('五', '一般公共预算支出功能分类预算表')),
+    ('gpbBasic', ('六', '一般公共预算基本支出部门预算经济分类预算表')),
+    ('govFundExpenditure', ('七', '政府性基金预算支出功能分类预算表')),
+    ('stateCapitalExpenditure', ('八', '国有资本经营预算支出功能分类预算表')),
+    ('threePublic', ('九', '部门“三公”经费和机关运行经费预算表')),
+])
+DH, DC, DP = '5001', '5002', '5003'
+DISTRICT_LINES = [ln for ln in rekey(HEALTH_LINES, {H: DH, C: DC})
+                  if ln[3] not in ('stateCapital', 'reserve')] + [
+    (DP, '2100402', '30101', 'gpb', 'basic', 356000), (DP, '2100402', '30102', 'gpb', 'basic', 214000),
+    (DP, '2080505', '30108', 'gpb', 'basic', 71200), (DP, '2210201', '30113', 'gpb', 'basic', 53400),
+    (DP, '2101101', '30110', 'gpb', 'basic', 28700),
+    (DP, '2100402', '30201', 'gpb', 'basic', 26000), (DP, '2100402', '30231', 'gpb', 'basic', 12000),
+]
+
+DISTRICT = dict(
+    HEALTH,
+    file='example-shanghai-district-health-2024.xml',
+    comment='Synthetic example: a Shanghai-style district bureau (行政, 参公 and 事业 units, counted in the '
+            'text only), amounts in 元 with the 三公 table in 万元 (2 decimals); district-9-yuan template: '
+            '表一 一、财政拨款收入 subtotal row, 收入总表 by 类/款/项, 支出表 with 基本支出/项目支出 only, '
+            'empty 政府性基金 and 国有资本经营 tables, no codes printed.',
+    code='050', name='示例区卫生健康委员会', short='示例区卫生健康委员会', mof=None,
+    title='示例区卫生健康委员会2024年部门预算', profile='district-9-yuan', published='2024-02-06',
+    codes=False, units_listed=False, flat=True, income_by_func=True, fiscal_row=True,
+    exp_cols=EXP3, has_reserve=False, tp_unit=('万元', 2),
+    t2_cols=['total', 'gpb', 'govFund', 'stateCapital', 'business', 'operating', 'other'],
+    unit_list=[(DH, '示例区卫生健康委员会（本级）', '行政', '本级'),
+               (DC, '示例区疾病预防控制中心', '事业', '所属'),
+               (DP, '示例区卫生健康监督所', '参公', '所属')],
+    line_list=DISTRICT_LINES, table_names=DISTRICT_TABLES,
+    composition=['示例区卫生健康委员会部门预算包括本级预算和所属单位预算。',
+                 '纳入2024年部门预算编制范围的单位共3个，其中：行政单位1个，参照公务员法管理事业单位1个，其他事业单位1个。'],
+    prior=dict(HEALTH['prior'], func=dict(HEALTH['prior']['func'], **{'2100402': 580000}),
+               office=310000, nonGpb=400000),
+    tables=list(DISTRICT_TABLES),
+)
+
+NARRATIVE = dict(
+    DISTRICT,
+    file='example-narrative-only-2024.xml',
+    comment='Synthetic example: the text of a disclosure whose tables were published as pictures '
+            '(narrative-only template): overview, 情况说明 and 名词解释 only.',
+    profile='narrative-only', tables=[],
+)
+
+
 def main():
-    for spec in (EDUCATION, HEALTH):
+    for spec in (EDUCATION, HEALTH, PROVINCE, CENTRAL, DISTRICT, NARRATIVE):
         d = Dept(spec)
         path = os.path.join(ROOT, 'samples', spec['file'])
         with open(path, 'w', encoding='utf-8') as f:
