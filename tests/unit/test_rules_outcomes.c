@@ -460,9 +460,8 @@ int bx_test_suite_rules_outcomes(void)
         CU_add_test(s, "absent column is not zero",
                     test_absent_column_is_not_zero) == NULL ||
         CU_add_test(s, "seed outcomes", test_seed_outcomes) == NULL ||
-        (getenv("BX_TEST_UNIT_TEMPLATE") != NULL &&
-         CU_add_test(s, "table in its own unit",
-                     test_table_in_its_own_unit) == NULL) ||
+        CU_add_test(s, "table in its own unit", test_table_in_its_own_unit) ==
+            NULL ||
         CU_add_test(s, "tolerance counts non-zero parts",
                     test_tolerance_counts_nonzero_parts) == NULL ||
         CU_add_test(s, "partial and complete code lists",
