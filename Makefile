@@ -21,7 +21,8 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        $(WERROR)
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) \
+             $(PKG_CFLAGS) \
              -MMD -MP -DBX_DATADIR='"$(DATADIR)"'
 ifneq ($(wildcard src/report_xml.c),)
 ALL_CFLAGS += -DBX_HAVE_REPORT_XML
@@ -43,7 +44,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-cli check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
+.PHONY: all check check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-bench lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -51,6 +52,16 @@ all: $(BIN) $(LIBA) $(LIBSO)
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# digests of the rule files that validate against rules.xsd at build time
+$(BUILD)/rules_digests.h: scripts/rules-digests.sh schemas/rules.xsd \
+                          $(wildcard schemas/rules/*.xml)
+	@mkdir -p $(dir $@)
+	sh scripts/rules-digests.sh schemas/rules.xsd \
+	    $(wildcard schemas/rules/*.xml) > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/obj/rules.o: $(BUILD)/rules_digests.h
 
 $(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/unit_suites.h
 	@mkdir -p $(dir $@)
@@ -77,11 +88,32 @@ $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
 check: check-unit check-golden check-cli check-rules check-convert \
-       check-bundle check-zip check-docs check-install
+       check-bundle check-zip check-docs check-install check-hostile \
+       check-bench
 
 # the command line: completion scripts, --help against man page and README
 check-cli: $(BIN)
 	$(TEST_ENV) sh tests/cli/run.sh $(CURDIR)/$(BIN)
+
+# Allocation-failure injection (tests/failinject): an ASan build whose
+# N-th allocation fails, for every N over the sample's validate, convert
+# and bundle paths.  Several minutes: a CI step of its own (.ci/run).
+FI_BUILD = build-fi
+FI_WRAP = -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc \
+          -Wl,--wrap=strdup -Wl,--wrap=strndup
+check-failinject:
+	$(MAKE) BUILD=$(FI_BUILD) \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address" \
+	    LDFLAGS="-fsanitize=address" $(FI_BUILD)/budgetx
+	$(CC) -std=c11 -O1 -g -fsanitize=address $(PKG_CFLAGS) -o \
+	    $(FI_BUILD)/budgetx-fi $(CLI_OBJ:$(BUILD)/%=$(FI_BUILD)/%) \
+	    tests/failinject/failmalloc.c $(FI_BUILD)/libbudgetx.a $(FI_WRAP) \
+	    $(PKG_LIBS)
+	$(TEST_ENV) sh tests/failinject/run.sh $(CURDIR)/$(FI_BUILD)/budgetx-fi
+
+# hostile inputs and broken data files (issue 9)
+check-hostile: $(BIN)
+	$(TEST_ENV) sh tests/hostile/run.sh $(CURDIR)/$(BIN)
 
 check-rules: $(BIN)
 	$(TEST_ENV) sh tests/rules/golden.sh $(CURDIR)/$(BIN)
@@ -172,9 +204,11 @@ uninstall:
 	    $(DESTDIR)$(BASHCOMPDIR)/budgetx $(DESTDIR)$(ZSHCOMPDIR)/_budgetx
 	rm -rf $(DESTDIR)$(DATADIR)
 
-# libFuzzer targets: tests/fuzz/fuzz_<name>.c, corpus tests/fuzz/corpus/<name>/
+# libFuzzer targets: tests/fuzz/fuzz_<name>.c, corpus tests/fuzz/corpus/<name>/,
+# optional dictionary tests/fuzz/<name>.dict; `make fuzz FUZZ_TARGETS=rules`
+# runs one.  Each prints its executions and coverage (-print_final_stats).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
@@ -185,8 +219,10 @@ fuzz:
 	        $(PKG_LIBS) -o build-fuzz/fuzz_$$t || exit 1; \
 	    mkdir -p build-fuzz/corpus-$$t; \
 	    echo "fuzz_$$t: $(FUZZ_SECONDS)s"; \
-	    BUDGETX_DATADIR=$(CURDIR) build-fuzz/fuzz_$$t \
+	    dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	    BUDGETX_DATADIR=$(CURDIR) build-fuzz/fuzz_$$t $$dict \
 	        -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	        -print_final_stats=1 \
 	        -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t \
 	        tests/fuzz/corpus/$$t || exit 1; \
 	done
@@ -206,11 +242,20 @@ templates-gen:
 docs:
 	xsltproc -o docs/rules.md xslt/rules-doc.xsl schemas/rules/2024.xml
 
+# make bench: paired runs against the shell pipeline and python3-lxml
+# (tests/bench/bench.py; BENCH_QUICK=1 for a smoke run).  check-bench is
+# a few-second smoke of the generator and one pass of every job.
 bench: $(BIN)
-	sh tests/bench/run.sh $(CURDIR)/$(BIN)
+	python3 tests/bench/bench.py $(CURDIR)/$(BIN)
+
+check-bench: $(BIN)
+	BENCH_QUICK=1 BENCH_DOCS=4 BENCH_RUNS=1 BENCH_SINGLE_RUNS=1 \
+	    BENCH_CURVE=0 python3 tests/bench/bench.py $(CURDIR)/$(BIN) \
+	    > $(BUILD)/bench-smoke.txt || { cat $(BUILD)/bench-smoke.txt; exit 1; }
+	@echo "bench smoke: 1 passed, 0 failed"
 
 clean:
-	rm -rf build build-asan build-ubsan build-cov build-fuzz
+	rm -rf build build-asan build-ubsan build-cov build-fuzz build-fi
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 

@@ -93,6 +93,7 @@ static long long source_date_epoch(void)
 static int write_bundle(const struct bopts *o, const char *name,
                         const unsigned char *zip, size_t len)
 {
+    char shown[1024];
     int rc;
 
     if (cli_is_stdio(name)) {
@@ -106,6 +107,7 @@ static int write_bundle(const struct bopts *o, const char *name,
         return BX_EXIT_IO;
     }
     rc = bx_write_file(name, zip, len, o->force);
+    name = bx_display(name, shown, sizeof(shown));
     if (rc == BX_OK) {
         /* the name is the result scripts read: losing it is a failure */
         if (printf("%s\n", name) < 0 || fflush(stdout) != 0) {
@@ -180,9 +182,7 @@ static int run(struct bx_context *ctx, char **files, int n,
             worst = name ? write_bundle(o, name, zip, len) : BX_EXIT_INTERNAL;
             rc = name ? BX_OK : BX_E_NOMEM;
         } else {
-            worst = rc == BX_E_INVALID ? BX_EXIT_INVALID
-                    : rc == BX_E_ARG   ? BX_EXIT_USAGE
-                                       : BX_EXIT_INTERNAL;
+            worst = bx_status_exit_code(rc);
         }
         if (worst == BX_EXIT_INTERNAL) {
             cli_internal_error("bundle", NULL, rc);

@@ -92,6 +92,7 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
     struct bx_check *checks = calloc((size_t)nfiles, sizeof(*checks));
     struct bx_file_result *results = calloc((size_t)nfiles, sizeof(*results));
     struct bx_report rep;
+    struct bx_diags rdiags;
     char *text = NULL;
     size_t len = 0;
     int exit_code = BX_EXIT_OK;
@@ -122,11 +123,15 @@ static int run(struct bx_context *ctx, char **files, int nfiles,
     rep.quiet = o->c.quiet;
     rep.verdict_lines = 1;
     rep.all_rules = o->all_rules;
-    if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
+    bx_diags_init(&rdiags);
+    if (bx_report_render_diags(&rep, o->format, ctx, &rdiags, &text, &len) !=
+            BX_OK ||
         cli_write_stdout(text, len) != 0) {
+        cli_print_diags(stderr, &rdiags, o->c.lang);
         fprintf(stderr, "budgetx validate: cannot write the report\n");
         exit_code = BX_EXIT_INTERNAL;
     }
+    bx_diags_release(&rdiags);
     free(text);
     for (i = 0; i < nfiles; i++) {
         bx_check_release(&checks[i]);

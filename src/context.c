@@ -23,6 +23,17 @@ void bx_options_init(struct bx_options *opts)
     memset(opts, 0, sizeof(*opts));
     opts->limits.max_bytes = 64u << 20;
     opts->limits.max_depth = 256;
+    opts->max_findings_per_rule = BX_MAX_FINDINGS_PER_RULE;
+    opts->max_findings = BX_MAX_FINDINGS;
+}
+
+void context_set_caps(const struct bx_context *ctx, struct bx_diags *diags)
+{
+    size_t per_rule = ctx->opts.max_findings_per_rule;
+    size_t total = ctx->opts.max_findings;
+
+    bx_diags_set_caps(diags, per_rule == SIZE_MAX ? 0 : per_rule,
+                      total == SIZE_MAX ? 0 : total);
 }
 
 char *context_path(const struct bx_context *ctx, const char *rel)
@@ -74,14 +85,23 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
     if (ctx->opts.limits.max_depth == 0) {
         ctx->opts.limits.max_depth = defaults.limits.max_depth;
     }
+    if (ctx->opts.max_findings_per_rule == 0) {
+        ctx->opts.max_findings_per_rule = defaults.max_findings_per_rule;
+    }
+    if (ctx->opts.max_findings == 0) {
+        ctx->opts.max_findings = defaults.max_findings;
+    }
     ctx->data_dir = util_strdup(default_data_dir(opts));
     if (ctx->data_dir == NULL) {
         goto out;
     }
     ctx->opts.data_dir = ctx->data_dir;
     rc = validate_compile(ctx, diags);
-    if (rc == BX_OK && xmlio_nomem_count() != nomem) {
-        rc = BX_E_NOMEM; /* the schema may be compiled short of a part */
+    if (xmlio_nomem_count() != nomem) {
+        /* a schema compiled short of a part, or "broken" for want of
+         * memory: either way the cause is memory, not the data files */
+        rc = BX_E_NOMEM;
+        xmlio_out_of_memory(diags, NULL);
     }
     if (rc != BX_OK) {
         goto out;
@@ -111,6 +131,7 @@ void bx_context_free(struct bx_context *ctx)
     slot_release(&ctx->package);
     slot_release(&ctx->templates);
     validate_release(ctx);
+    slot_release(&ctx->datafiles); /* last: the others point into it */
     free(ctx->data_dir);
     free(ctx);
 }

@@ -28,6 +28,7 @@ struct bx_context {
     struct bx_slot rules;     /* owned by rules.c */
     struct bx_slot transform; /* owned by transform.c */
     struct bx_slot package;   /* owned by package.c */
+    struct bx_slot datafiles; /* compiled schemas, stylesheets: datafiles.c */
     struct bx_slot templates; /* owned by templates.c */
 };
 
@@ -43,5 +44,8 @@ struct bx_submission {
 
 /* Build "<data_dir>/<rel>".  Caller frees.  NULL on ENOMEM. */
 char *context_path(const struct bx_context *ctx, const char *rel);
+
+/* Apply the context's findings caps (struct bx_options) to 'diags'. */
+void context_set_caps(const struct bx_context *ctx, struct bx_diags *diags);
 
 #endif /* BX_INTERNAL_H */

@@ -39,7 +39,7 @@ static const char *sev_zh(enum bx_severity sev)
 static void text_finding(struct bx_buf *b, const char *path,
                          const struct bx_diag *d, enum bx_lang lang)
 {
-    buf_puts(b, d->file != NULL ? d->file : path);
+    buf_display(b, d->file != NULL ? d->file : path);
     if (d->line > 0) {
         buf_printf(b, ":%ld", d->line);
         if (d->column > 0) {
@@ -71,11 +71,14 @@ static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
     int zh = rep->lang == BX_LANG_ZH;
     int accepted = bx_file_accepted(f, rep->fail_on);
     const char *sep = zh ? "（" : " (";
+    char shown[1024];
     int any = 0;
     size_t n;
     int sev;
 
-    buf_printf(b, zh ? "%s：%s" : "%s: %s", f->path,
+    /* the path is untrusted text: shown escaped, as the findings are */
+    buf_printf(b, zh ? "%s：%s" : "%s: %s",
+               bx_display(f->path, shown, sizeof(shown)),
                accepted ? (zh ? "通过" : "accepted")
                         : (zh ? "未通过" : "rejected"));
     for (sev = BX_SEV_COUNT - 1; sev >= 0; sev--) {
@@ -104,10 +107,12 @@ static void text_coverage(struct bx_buf *b, const char *path,
 {
     int zh = lang == BX_LANG_ZH;
     const char *sep = zh ? "（" : " (";
+    char shown[1024];
     int r;
 
     if (c == NULL || !c->evaluated)
         return;
+    path = bx_display(path, shown, sizeof(shown));
     if (zh)
         buf_printf(b, "%s：覆盖：检查规则 %zu 条（未通过 %zu 条），无法判断 %zu 条",
                    path, c->checked, c->failed, c->not_assessable);
@@ -188,6 +193,19 @@ static void json_key_str(struct bx_buf *b, const char *key, const char *val)
     buf_json_str(b, val);
 }
 
+/* A JSON string of untrusted text, display controls escaped first. */
+static void json_display_str(struct bx_buf *b, const char *s)
+{
+    char *esc = util_escape_display(s);
+
+    if (s != NULL && esc == NULL) {
+        b->failed = 1;
+        return;
+    }
+    buf_json_str(b, esc);
+    free(esc);
+}
+
 static void json_finding(struct bx_buf *b, const struct bx_diag *d,
                          enum bx_lang lang)
 {
@@ -259,7 +277,7 @@ static void json_file(struct bx_buf *b, const struct bx_file_result *f,
     int accepted = bx_file_accepted(f, rep->fail_on);
 
     buf_puts(b, "{\"path\":");
-    buf_json_str(b, f->path);
+    json_display_str(b, f->path);
     json_key_str(b, "sha256", f->sha256);
     buf_printf(b, ",\"valid\":%s", accepted ? "true" : "false");
     json_key_str(b, "verdict", accepted ? "accepted" : "rejected");
@@ -313,6 +331,19 @@ static void render_json(const struct bx_report *rep, struct bx_buf *b)
 int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
                      struct bx_context *ctx, char **out, size_t *len)
 {
+    struct bx_diags diags;
+    int rc;
+
+    bx_diags_init(&diags);
+    rc = bx_report_render_diags(rep, fmt, ctx, &diags, out, len);
+    bx_diags_release(&diags);
+    return rc;
+}
+
+int bx_report_render_diags(const struct bx_report *rep,
+                           enum bx_report_format fmt, struct bx_context *ctx,
+                           struct bx_diags *diags, char **out, size_t *len)
+{
     struct bx_buf b;
 
     *out = NULL;
@@ -329,7 +360,7 @@ int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
     case BX_REPORT_XML:
         return report_render_xml(rep, out, len);
     case BX_REPORT_HTML:
-        return report_render_html(rep, ctx, out, len);
+        return report_render_html(rep, ctx, diags, out, len);
 #endif
     default:
         (void)ctx;

@@ -17,6 +17,8 @@
 #include <libxml/xpathInternals.h>
 
 #include "templates.h"
+#include "datafiles.h"
+#include "rules_digests.h" /* generated: rules_validated[] */
 #include "util.h"
 #include "xmlio.h"
 
@@ -31,7 +33,6 @@ struct year_map {
 };
 
 struct rules_cache {
-    void *schema; /* xmlSchemaPtr of rules.xsd */
     struct bx_ruleset **sets;
     size_t nsets;
     struct year_map *years;
@@ -186,6 +187,9 @@ static void check_release(struct bx_rcheck *c)
     }
     free(c->terms);
     free(c->term_names);
+    for (i = 0; i < c->nbranches; i++)
+        xmlXPathFreeCompExpr(c->branches[i]);
+    free(c->branches);
     free(c->pairs);
     free(c->scopes);
     free(c->column);
@@ -214,6 +218,11 @@ void rules_set_free(struct bx_ruleset *rs)
     }
     for (i = 0; i < rs->nlists; i++)
         codelist_release(&rs->lists[i]);
+    for (i = 0; i < rs->nkeys; i++) {
+        xmlXPathFreeCompExpr(rs->keys[i].match);
+        xmlXPathFreeCompExpr(rs->keys[i].use);
+    }
+    free(rs->keys);
     free(rs->checks);
     free(rs->tables);
     free(rs->figures);
@@ -529,6 +538,47 @@ static enum bx_na_reason na_reason_of(const char *s)
     return BX_NA_NO_COLUMN;
 }
 
+/*
+ * Whether 'expr' selects the same on every context node: no $self, and
+ * each branch of a top-level union starts from a variable or the root
+ * ("$T7//bx:eco/@dep | $T5//bx:func/@code").  Conservative: anything
+ * else counts as depending on the node.
+ */
+static int is_absolute(const char *expr)
+{
+    const char *p = expr;
+
+    if (expr == NULL || strstr(expr, "$self") != NULL)
+        return 0;
+    while (*p != '\0') {
+        size_t len;
+
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            p++;
+        if (*p != '$' && *p != '/')
+            return 0;
+        len = union_term(p);
+        p += len + (p[len] != '\0');
+    }
+    return p != expr;
+}
+
+/*
+ * A context "A | B | C" as its branches (c->branches), evaluated apart
+ * and merged in document order by rules_eval.c; nothing for one branch.
+ */
+static int compile_branches(struct bx_rcheck *c, xmlXPathContextPtr xp,
+                            xmlNodePtr el, const char *col, const char *file,
+                            struct bx_diags *diags)
+{
+    const char *src = attr(el, "context");
+
+    if (src == NULL || src[union_term(src)] == '\0')
+        return BX_OK;
+    return compile_terms(xp, el, "context", col, file, diags, &c->branches,
+                         &c->nbranches);
+}
+
 /* Compile one check element for one column (or none). */
 static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
                          const struct bx_rule *rule, xmlNodePtr el,
@@ -554,6 +604,7 @@ static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
     /* figure selects may use $self (keyProject.amount) */
     c->uses_self = mentions_self(el) || c->kind == BX_CHECK_FIGURE ||
                    c->kind == BX_CHECK_SHARE || c->kind == BX_CHECK_GROWTH;
+    c->in_static = c->kind == BX_CHECK_EXISTS && is_absolute(attr(el, "in"));
     if (col != NULL) {
         c->column = util_strdup(col);
         if (c->column == NULL)
@@ -561,10 +612,12 @@ static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
     }
     rc = compile_attr(xp, el, "context", col, file, diags, &c->x[BX_X_CONTEXT]);
     if (rc == BX_OK)
+        rc = compile_branches(c, xp, el, col, file, diags);
+    if (rc == BX_OK)
         rc = compile_attr(xp, el, "when", col, file, diags, &c->x[BX_X_WHEN]);
     if (rc == BX_OK)
-        rc = compile_attr(xp, el, "assessable", col, file, diags,
-                          &c->x[BX_X_F]);
+        rc =
+            compile_attr(xp, el, "assessable", col, file, diags, &c->x[BX_X_F]);
     for (i = 0; rc == BX_OK && i < BX_X_COUNT - 3; i++) {
         if (k->attrs[i] != NULL)
             rc = compile_attr(xp, el, k->attrs[i], col, file, diags,
@@ -790,6 +843,34 @@ static int load_figures(struct bx_ruleset *rs, xmlXPathContextPtr xp,
             return rc;
     }
     return BX_OK;
+}
+
+/* The <key> elements: name, match and use, compiled once. */
+static int load_keys(struct bx_ruleset *rs, xmlXPathContextPtr xp,
+                     xmlNodePtr root, const char *file, struct bx_diags *diags)
+{
+    xmlNodePtr k;
+    size_t n = 0;
+    int rc = BX_OK;
+
+    for (k = first_child(root, "key"); k; k = next_sibling(k, "key"))
+        n++;
+    rs->keys = calloc(n ? n : 1, sizeof(*rs->keys));
+    if (rs->keys == NULL)
+        return BX_E_NOMEM;
+    for (k = first_child(root, "key"); k && rc == BX_OK;
+         k = next_sibling(k, "key")) {
+        struct bx_rkey *key = &rs->keys[rs->nkeys++];
+
+        key->name = attr(k, "name");
+        rc = compile_attr(xp, k, "match", NULL, file, diags, &key->match);
+        if (rc == BX_OK)
+            rc = compile_attr(xp, k, "use", NULL, file, diags, &key->use);
+        if (rc == BX_OK &&
+            (key->name == NULL || key->match == NULL || key->use == NULL))
+            rc = data_error(diags, file, "key", "name, match and use");
+    }
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1086,41 +1167,62 @@ static void schema_error(void *data, xmlErrorPtr err)
 }
 
 /* Validate the rule document against rules.xsd (compiled once). */
-static int validate_rules(struct bx_context *ctx, struct rules_cache *cache,
-                          xmlDocPtr doc, struct bx_diags *diags)
+static int validate_rules(struct bx_context *ctx, xmlDocPtr doc,
+                          struct bx_diags *diags)
 {
     xmlSchemaValidCtxtPtr v;
-    char *path = NULL;
+    xmlSchemaPtr schema;
     int rc;
 
-    if (cache->schema == NULL) {
-        xmlSchemaParserCtxtPtr p;
-
-        path = context_path(ctx, "schemas/rules.xsd");
-        if (path == NULL)
-            return BX_E_NOMEM;
-        p = xmlSchemaNewParserCtxt(path);
-        if (p == NULL) {
-            free(path);
-            return BX_E_NOMEM;
-        }
-        xmlSchemaSetParserStructuredErrors(p, schema_error, diags);
-        cache->schema = xmlSchemaParse(p);
-        xmlSchemaFreeParserCtxt(p);
-        if (cache->schema == NULL) {
-            rc = data_error(diags, path, "schema", "cannot compile");
-            free(path);
-            return rc;
-        }
-        free(path);
-    }
-    v = xmlSchemaNewValidCtxt(cache->schema);
+    rc = datafiles_schema(ctx, "schemas/rules.xsd", diags, &schema);
+    if (rc != BX_OK)
+        return rc;
+    v = xmlSchemaNewValidCtxt(schema);
     if (v == NULL)
         return BX_E_NOMEM;
     xmlSchemaSetValidStructuredErrors(v, schema_error, diags);
     rc = xmlSchemaValidateDoc(v, doc);
     xmlSchemaFreeValidCtxt(v);
     return rc == 0 ? BX_OK : BX_E_DATA;
+}
+
+/* SHA-256 (hex) of the file 'path' into 'hex' (65 bytes). */
+static int file_digest(const char *path, char *hex)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    int rc = util_read_file(path, 64u << 20, &buf, &len);
+
+    if (rc == BX_OK)
+        rc = util_digest_hex("sha256", buf, len, hex, 65);
+    free(buf);
+    return rc;
+}
+
+/*
+ * Whether the rule file 'path' and the rules.xsd of 'ctx' are a pair the
+ * build validated (rules_validated[], scripts/rules-digests.sh): the
+ * same bytes against the same schema, so validating again would only
+ * repeat the verdict (and cost as much as compiling the rules).
+ */
+static int validated_at_build(struct bx_context *ctx, const char *path)
+{
+    char pair[2 * 65];
+    char *xsd = context_path(ctx, "schemas/rules.xsd");
+    int ok;
+    size_t i;
+
+    ok = xsd != NULL && file_digest(xsd, pair) == BX_OK &&
+         file_digest(path, pair + 65) == BX_OK;
+    free(xsd);
+    if (!ok)
+        return 0;
+    pair[64] = ' ';
+    for (i = 0; rules_validated[i] != NULL; i++) {
+        if (strcmp(rules_validated[i], pair) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
@@ -1149,13 +1251,15 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
     if (rc == BX_OK)
         rc = load_lists(ctx, rs, xp, root, file, diags);
     if (rc == BX_OK)
+        rc = load_keys(rs, xp, root, file, diags);
+    if (rc == BX_OK)
         rc = load_rules(rs, xp, root, file, diags);
     xmlXPathFreeContext(xp);
     return rc;
 }
 
-static int load_set(struct bx_context *ctx, struct rules_cache *cache, int year,
-                    struct bx_diags *diags, struct bx_ruleset **out)
+static int load_set(struct bx_context *ctx, int year, struct bx_diags *diags,
+                    struct bx_ruleset **out)
 {
     struct bx_ruleset *rs = NULL;
     char rel[64];
@@ -1170,8 +1274,8 @@ static int load_set(struct bx_context *ctx, struct rules_cache *cache, int year,
     if (path == NULL || rs == NULL)
         goto out;
     rc = xmlio_read_data(path, diags, &rs->doc);
-    if (rc == BX_OK)
-        rc = validate_rules(ctx, cache, rs->doc, diags);
+    if (rc == BX_OK && !validated_at_build(ctx, path))
+        rc = validate_rules(ctx, rs->doc, diags);
     if (rc == BX_OK)
         rc = load_parts(ctx, rs, path, diags);
     /* a set that libxml2 compiled short of memory is never cached */
@@ -1202,7 +1306,6 @@ static void cache_free(void *p)
         rules_set_free(cache->sets[i]);
     free(cache->sets);
     free(cache->years);
-    xmlSchemaFree(cache->schema);
     free(cache);
 }
 
@@ -1325,7 +1428,7 @@ static int ruleset_for(struct bx_context *ctx, int year, struct bx_diags *diags,
     file_year = pick_year(ctx, year);
     rs = file_year ? find_set(cache, file_year) : NULL;
     if (rs == NULL && file_year != 0) {
-        rc = load_set(ctx, cache, file_year, diags, &rs);
+        rc = load_set(ctx, file_year, diags, &rs);
         if (rc == BX_OK)
             rc = add_set(cache, rs);
         if (rc != BX_OK) {

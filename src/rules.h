@@ -93,10 +93,15 @@ struct bx_rcheck {
     const char *suffix; /* codelist */
     int ordinal_class;  /* codelist ordinal="class" */
     enum bx_severity alias_severity;
-    int expect_present;         /* emptyNote */
-    int zero_prior;             /* growth */
-    const char *expected;       /* assert, emptyNote: text for {expected} */
-    int uses_self;              /* some expression refers to $self */
+    int expect_present;   /* emptyNote */
+    int zero_prior;       /* growth */
+    const char *expected; /* assert, emptyNote: text for {expected} */
+    int uses_self;        /* some expression refers to $self */
+    int in_static;        /* exists: 'in' is the same on every node */
+    /* context "A | B | C" as its branches, evaluated apart and merged in
+       document order (libxml2's union checks duplicates pairwise: n^2) */
+    xmlXPathCompExprPtr *branches; /* owned; NULL: x[BX_X_CONTEXT] */
+    size_t nbranches;
     struct bx_pair_expr *pairs; /* match; owned */
     size_t npairs;
     struct bx_scope *scopes; /* pairing; owned */
@@ -149,6 +154,17 @@ struct bx_ns {
     const char *uri;
 };
 
+/*
+ * <key name="..." match="..." use="..."/>: an index of each document,
+ * built once per evaluation (src/rules_key.c), read by the XPath function
+ * bx:key('name', value) in linear time instead of a scan per row.
+ */
+struct bx_rkey {
+    const char *name;          /* points into the rule document */
+    xmlXPathCompExprPtr match; /* the nodes indexed (owned) */
+    xmlXPathCompExprPtr use;   /* their key value(s), on each node (owned) */
+};
+
 struct bx_ruleset {
     xmlDocPtr doc; /* the rule file; owns the strings above */
     const char *id;
@@ -169,6 +185,8 @@ struct bx_ruleset {
     size_t nfigures;
     struct bx_codelist *lists;
     size_t nlists;
+    struct bx_rkey *keys;
+    size_t nkeys;
 };
 
 /* Free a rule set and everything it owns.  NULL-safe. */

@@ -8,12 +8,15 @@
 
 #include "rules.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/hash.h>
 #include <libxml/xpathInternals.h>
 
 #include "rules_eval.h"
+#include "diag.h"
 #include "rules_num.h"
 #include "templates.h"
 #include "util.h"
@@ -113,7 +116,8 @@ static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
         u->half = 0;
         return;
     }
-    while (t != NULL && t->type == XML_ELEMENT_NODE && !is_bx(t->parent, "tables"))
+    while (t != NULL && t->type == XML_ELEMENT_NODE &&
+           !is_bx(t->parent, "tables"))
         t = t->parent;
     if (t == NULL || t->type != XML_ELEMENT_NODE) {
         u->half = ev->half_u;
@@ -210,7 +214,124 @@ static void val_add_node(const struct bx_eval *ev, struct bx_val *v,
     }
     node_unit(ev, node, &u);
     val_add_string(ev, v, (const char *)s, &u);
+    if (v->bad && v->bad_node == NULL)
+        v->bad_node = node;
     xmlFree(s);
+}
+
+/*
+ * Sums of large node-sets, remembered per document.  A check per row
+ * whose figures come from a key lookup (all T7 rows of one economic code,
+ * over every unit) adds up the same set of nodes again and again; the
+ * sum of a set is a function of its nodes, so it is computed once.  The
+ * set is compared node by node (pointers), far cheaper than re-reading
+ * and parsing each figure.  Bounded: past SUMS_MAX_NODES remembered nodes
+ * nothing more is kept.
+ */
+#define SUMS_MIN_SET 8
+#define SUMS_MAX_NODES (1u << 20)
+
+struct sum_entry {
+    struct sum_entry *next;
+    uint64_t hash;
+    int n;
+    xmlNodePtr *nodes; /* copy of the set */
+    struct bx_val v;
+};
+
+struct bx_sums {
+    struct sum_entry *bucket[1024];
+    size_t kept; /* nodes remembered */
+};
+
+static uint64_t set_hash(const xmlNodeSetPtr set)
+{
+    uint64_t h = 1469598103934665603u;
+    int i;
+
+    for (i = 0; i < set->nodeNr; i++)
+        h = (h ^ (uint64_t)(uintptr_t)set->nodeTab[i]) * 1099511628211u;
+    return h ^ (uint64_t)set->nodeNr;
+}
+
+static struct sum_entry *sums_find(struct bx_sums *sums, uint64_t h,
+                                   const xmlNodeSetPtr set)
+{
+    struct sum_entry *e;
+
+    for (e = sums->bucket[h % 1024]; e != NULL; e = e->next) {
+        if (e->hash == h && e->n == set->nodeNr &&
+            memcmp(e->nodes, set->nodeTab,
+                   (size_t)set->nodeNr * sizeof(*e->nodes)) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static void sums_keep(struct bx_eval *ev, uint64_t h, const xmlNodeSetPtr set,
+                      const struct bx_val *v)
+{
+    struct bx_sums *sums = ev->sums;
+    struct sum_entry *e;
+
+    if (sums->kept + (size_t)set->nodeNr > SUMS_MAX_NODES)
+        return;
+    e = calloc(1, sizeof(*e));
+    if (e != NULL)
+        e->nodes = malloc((size_t)set->nodeNr * sizeof(*e->nodes));
+    if (e == NULL || e->nodes == NULL) {
+        free(e);
+        return; /* a cache: short of memory, just not remembered */
+    }
+    memcpy(e->nodes, set->nodeTab, (size_t)set->nodeNr * sizeof(*e->nodes));
+    e->hash = h;
+    e->n = set->nodeNr;
+    e->v = *v;
+    e->next = sums->bucket[h % 1024];
+    sums->bucket[h % 1024] = e;
+    sums->kept += (size_t)set->nodeNr;
+}
+
+static void sums_free(struct bx_sums *sums)
+{
+    struct sum_entry *e;
+    size_t i;
+
+    for (i = 0; sums != NULL && i < 1024; i++) {
+        while (sums->bucket[i] != NULL) {
+            e = sums->bucket[i];
+            sums->bucket[i] = e->next;
+            free(e->nodes);
+            free(e);
+        }
+    }
+    free(sums);
+}
+
+/* Add up the figures of the nodes of 'set' into 'v'. */
+static void val_add_set(struct bx_eval *ev, const xmlNodeSetPtr set,
+                        struct bx_val *v)
+{
+    struct sum_entry *e = NULL;
+    uint64_t h = 0;
+    int i;
+
+    if (set->nodeNr >= SUMS_MIN_SET) {
+        if (ev->sums == NULL)
+            ev->sums = calloc(1, sizeof(struct bx_sums));
+        if (ev->sums != NULL) {
+            h = set_hash(set);
+            e = sums_find(ev->sums, h, set);
+        }
+        if (e != NULL) {
+            *v = e->v;
+            return;
+        }
+    }
+    for (i = 0; i < set->nodeNr; i++)
+        val_add_node(ev, v, set->nodeTab[i]);
+    if (ev->sums != NULL && set->nodeNr >= SUMS_MIN_SET)
+        sums_keep(ev, h, set, v);
 }
 
 /* Evaluate 'comp' on 'node' and add up what it selects into 'v'. */
@@ -218,7 +339,6 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
                struct bx_val *v)
 {
     xmlXPathObjectPtr o;
-    int i;
 
     memset(v, 0, sizeof(*v));
     o = rules_run(ev, comp, node);
@@ -227,8 +347,8 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
         return;
     }
     if (o->type == XPATH_NODESET) {
-        for (i = 0; o->nodesetval != NULL && i < o->nodesetval->nodeNr; i++)
-            val_add_node(ev, v, o->nodesetval->nodeTab[i]);
+        if (o->nodesetval != NULL)
+            val_add_set(ev, o->nodesetval, v);
     } else if (o->type == XPATH_NUMBER) {
         /* counts and literals only: integral, so exact in a double */
         double d = o->floatval;
@@ -510,6 +630,13 @@ static void words_release(struct bx_words *w)
     free(w->row);
 }
 
+static const char *const unevaluated_tpl[2] = {
+    "{table}，行 {row}，列 {column}：无法按 {rule} 核对：值 '{value}' "
+    "不是规则运算能处理的数（至多 14 位整数、4 位小数），或合计、差额超出范围",
+    "{table}, row {row}, column {column}: {rule} could not be checked: "
+    "value '{value}' is not a number the rule arithmetic handles (at most 14 "
+    "integer digits and 4 decimals), or a sum or difference is out of range"};
+
 void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
 {
     struct bx_diag d;
@@ -519,12 +646,26 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
     int l;
     int rc;
 
+    if (!diags_admits(ev->diags, f->chk->rule->id, NULL)) {
+        /* over the findings caps: counted, not worded */
+        memset(&d, 0, sizeof(d));
+        d.severity = f->sev;
+        d.rule = (char *)f->chk->rule->id;
+        d.code =
+            (char *)(f->unevaluated ? "RULES-UNEVALUATED" : f->chk->rule->id);
+        rc = bx_diags_add(ev->diags, &d);
+        if (rc != BX_OK && ev->rc == BX_OK)
+            ev->rc = rc;
+        return;
+    }
     words_init(ev, f, &w);
     for (l = 0; l < 2; l++) {
         buf_init(&msg[l]);
         const char *tpl = f->chk->rule->message[l];
 
-        if (f->tail)
+        if (f->unevaluated)
+            tpl = unevaluated_tpl[l];
+        else if (f->tail)
             tpl = ev->rs->tail[l];
         else if (f->not_listed && ev->rs->not_listed[l] != NULL)
             tpl = ev->rs->not_listed[l];
@@ -532,7 +673,7 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
     }
     memset(&d, 0, sizeof(d));
     d.severity = f->sev;
-    d.code = (char *)f->chk->rule->id;
+    d.code = (char *)(f->unevaluated ? "RULES-UNEVALUATED" : f->chk->rule->id);
     d.rule = (char *)f->chk->rule->id;
     d.file = ev->sub->path;
     d.line = el != NULL ? xmlGetLineNo(el) : 0;
@@ -598,6 +739,35 @@ void rules_finding_init(struct bx_finding *f, const struct bx_rcheck *chk,
 /* Numeric checks: sum, equal, le                                      */
 /* ------------------------------------------------------------------ */
 
+void rules_unevaluated(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       const struct bx_val *a, const struct bx_val *b,
+                       xmlNodePtr at)
+{
+    const struct bx_val *bad = a != NULL && a->bad ? a : b;
+    xmlNodePtr node = at;
+    struct bx_finding f;
+    xmlChar *text = NULL;
+    char *value = NULL;
+
+    if (bad != NULL && bad->bad && bad->bad_node != NULL)
+        node = bad->bad_node;
+    else if (a != NULL && a->first != NULL)
+        node = a->first;
+    if (node != NULL && (node->type == XML_ATTRIBUTE_NODE ||
+                         xmlFirstElementChild(node) == NULL))
+        text = xmlNodeGetContent(node);
+    if (text != NULL)
+        value = util_escape_untrusted((const char *)text,
+                                      strlen((const char *)text), 40);
+    rules_finding_init(&f, chk, node);
+    f.sev = BX_SEV_ERROR;
+    f.unevaluated = 1;
+    f.value = value;
+    rules_emit(ev, &f);
+    free(value);
+    xmlFree(text);
+}
+
 /*
  * Tolerance of a comparison.  Exact checks: 0, or half the coarser unit
  * when the figures are printed in different units.  Rounding: half a
@@ -643,14 +813,18 @@ static void compare(struct bx_eval *ev, const struct bx_rcheck *chk,
 {
     struct bx_finding f;
 
-    if (a->bad || b->bad)
+    if (a->bad || b->bad) {
+        rules_unevaluated(ev, chk, a, b, at);
         return;
+    }
     rules_finding_init(&f, chk, a->first != NULL ? a->first : at);
     f.printed = a->sum;
     f.computed = b->sum;
     f.pplaces = a->places;
-    if (!rules_dec_add(a->sum, -b->sum, &f.diff))
+    if (!rules_dec_add(a->sum, -b->sum, &f.diff)) {
+        rules_unevaluated(ev, chk, NULL, NULL, f.node);
         return;
+    }
     f.tol = tolerance(chk, a, b);
     if ((a->units | b->units) == (ev->yuan ? 1 : 2))
         in_table_unit(ev, a, &f);
@@ -821,18 +995,65 @@ static int in_set(xmlXPathObjectPtr o, const xmlChar *s)
     return 0;
 }
 
+/*
+ * The string values of a static 'in' node-set, hashed once per document
+ * (a scan of the whole set per row is n^2).  NULL when it is not a
+ * node-set (then every node evaluates it) or short of memory.
+ */
+static xmlHashTablePtr in_hash(struct bx_eval *ev, const struct bx_rcheck *chk,
+                               xmlNodePtr node)
+{
+    size_t k = (size_t)(chk - ev->rs->checks);
+    xmlXPathObjectPtr o;
+    xmlHashTablePtr h;
+    int i;
+
+    if (ev->insets == NULL)
+        ev->insets = calloc(ev->rs->nchecks, sizeof(*ev->insets));
+    if (ev->insets == NULL)
+        return NULL;
+    if (ev->insets[k] != NULL)
+        return ev->insets[k];
+    o = rules_run(ev, chk->x[BX_X_B], node);
+    h = o != NULL && o->type == XPATH_NODESET ? xmlHashCreate(0) : NULL;
+    for (i = 0; h != NULL && o->nodesetval != NULL && i < o->nodesetval->nodeNr;
+         i++) {
+        xmlChar *t = xmlXPathCastNodeToString(o->nodesetval->nodeTab[i]);
+
+        if (t == NULL) {
+            xmlHashFree(h, NULL);
+            h = NULL;
+        } else if (xmlHashLookup(h, t) == NULL &&
+                   xmlHashAddEntry(h, t, h) != 0) {
+            xmlHashFree(h, NULL);
+            h = NULL;
+        }
+        xmlFree(t);
+    }
+    xmlXPathFreeObject(o);
+    ev->insets[k] = h;
+    return h;
+}
+
 static void check_exists(struct bx_eval *ev, const struct bx_rcheck *chk,
                          xmlNodePtr node)
 {
     xmlChar *v = rules_run_string(ev, chk->x[BX_X_A], node);
     xmlXPathObjectPtr o = NULL;
+    xmlHashTablePtr h;
     struct bx_finding f;
 
     if (v == NULL || v[0] == '\0')
         goto out;
-    o = rules_run(ev, chk->x[BX_X_B], node);
-    if (o == NULL || o->type != XPATH_NODESET || in_set(o, v))
-        goto out;
+    h = chk->in_static ? in_hash(ev, chk, node) : NULL;
+    if (h != NULL) {
+        if (xmlHashLookup(h, v) != NULL)
+            goto out;
+    } else {
+        o = rules_run(ev, chk->x[BX_X_B], node);
+        if (o == NULL || o->type != XPATH_NODESET || in_set(o, v))
+            goto out;
+    }
     rules_finding_init(&f, chk, rules_first_node(ev, chk->x[BX_X_A], node));
     if (f.node == NULL)
         f.node = node;
@@ -926,13 +1147,59 @@ static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
     rules_cov_node_done(ev, chk);
 }
 
+/*
+ * The union of the context branches of 'chk': each evaluated alone, the
+ * nodes put together, sorted in document order (numbered elements: a
+ * comparison is O(1)) and duplicates dropped: n log n where libxml2's
+ * union operator compares every node of one side with every node of the
+ * other.  NULL when a branch is not a node-set (the context then selects
+ * nothing, as the union would fail) or short of memory (ev->rc).
+ */
+static xmlXPathObjectPtr context_union(struct bx_eval *ev,
+                                       const struct bx_rcheck *chk)
+{
+    xmlNodeSetPtr all = xmlXPathNodeSetCreate(NULL);
+    xmlXPathObjectPtr o;
+    size_t b;
+    int i;
+    int n;
+
+    for (b = 0; all != NULL && b < chk->nbranches; b++) {
+        o = rules_run(ev, chk->branches[b], (xmlNodePtr)ev->sub->doc);
+        if (o == NULL || o->type != XPATH_NODESET) {
+            xmlXPathFreeObject(o);
+            xmlXPathFreeNodeSet(all);
+            return NULL;
+        }
+        for (i = 0; o->nodesetval != NULL && i < o->nodesetval->nodeNr; i++) {
+            if (xmlXPathNodeSetAddUnique(all, o->nodesetval->nodeTab[i]) != 0)
+                ev->rc = BX_E_NOMEM;
+        }
+        xmlXPathFreeObject(o);
+    }
+    if (all == NULL) {
+        ev->rc = BX_E_NOMEM;
+        return NULL;
+    }
+    xmlXPathNodeSetSort(all);
+    for (i = n = 0; i < all->nodeNr; i++) {
+        if (n == 0 || all->nodeTab[n - 1] != all->nodeTab[i])
+            all->nodeTab[n++] = all->nodeTab[i];
+    }
+    all->nodeNr = n;
+    return xmlXPathWrapNodeSet(all);
+}
+
 static void run_check(struct bx_eval *ev, const struct bx_rcheck *chk)
 {
     xmlXPathObjectPtr set;
     xmlNodeSetPtr nodes;
     int i;
 
-    set = rules_run(ev, chk->x[BX_X_CONTEXT], (xmlNodePtr)ev->sub->doc);
+    if (chk->nbranches > 1)
+        set = context_union(ev, chk);
+    else
+        set = rules_run(ev, chk->x[BX_X_CONTEXT], (xmlNodePtr)ev->sub->doc);
     if (set == NULL || set->type != XPATH_NODESET) {
         xmlXPathFreeObject(set);
         return;
@@ -1022,8 +1289,7 @@ static void doc_template(struct bx_eval *ev)
                      ev->xp);
     if (o != NULL && o->type == XPATH_STRING)
         profile = (const char *)o->stringval;
-    ev->class_ordinals =
-        profile != NULL && strncmp(profile, "henan-", 6) == 0;
+    ev->class_ordinals = profile != NULL && strncmp(profile, "henan-", 6) == 0;
     xmlXPathFreeObject(o);
 }
 
@@ -1047,10 +1313,15 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
                            BAD_CAST rs->ns[i].uri);
     xmlXPathRegisterNs(ev.xp, BAD_CAST "bx", BAD_CAST BX_NAMESPACE);
     ev.ref = templates_reference(ctx);
+    /* number the elements: document order of two nodes becomes O(1),
+       else each comparison in a sort walks their siblings (n^2 sorts) */
+    xmlXPathOrderDocElems(sub->doc);
     doc_amounts(&ev);
     bind_tables(&ev);
     doc_template(&ev);
     ev.rc = rules_cov_begin(&ev);
+    if (ev.rc == BX_OK)
+        ev.rc = rules_keys_build(&ev);
     for (i = 0; i < rs->nchecks && ev.rc == BX_OK; i++)
         run_check(&ev, &rs->checks[i]);
     if (ev.rc == BX_OK)
@@ -1058,6 +1329,11 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     if (ev.rc != BX_OK)
         bx_coverage_release(cov);
     free(ev.states);
+    rules_keys_release(&ev);
+    sums_free(ev.sums);
+    for (i = 0; ev.insets != NULL && i < rs->nchecks; i++)
+        xmlHashFree(ev.insets[i], NULL);
+    free(ev.insets);
     xmlXPathFreeContext(ev.xp);
     return ev.rc;
 }

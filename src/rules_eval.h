@@ -13,17 +13,17 @@
 
 /* How far one rule got on this file (see enum bx_outcome). */
 struct bx_rule_state {
-    int assessed; /* some check judged some node */
-    int failed;   /* a finding at warning or above */
+    int assessed;         /* some check judged some node */
+    int failed;           /* a finding at warning or above */
     enum bx_na_reason na; /* first reason a check could not judge */
 };
 
 /* The unit a table prints its amounts in. */
 struct bx_unit {
-    int yuan;       /* 元 (else 万元) */
-    int places;     /* decimals shown */
-    int blank_na;   /* a blank cell means "not applicable" (else 0) */
-    int64_t half;   /* half a display unit, in the document's 10^-4 units */
+    int yuan;     /* 元 (else 万元) */
+    int places;   /* decimals shown */
+    int blank_na; /* a blank cell means "not applicable" (else 0) */
+    int64_t half; /* half a display unit, in the document's 10^-4 units */
 };
 
 struct bx_eval {
@@ -34,28 +34,32 @@ struct bx_eval {
     const struct tpl_template *tpl; /* the document's template, or NULL */
     const struct tpl_template *ref; /* the reference template */
     xmlXPathContextPtr xp;
-    int places;     /* display places of the document's amounts */
-    int yuan;       /* amounts are in 元 (else 万元) */
-    int64_t half_u; /* half a display unit, 10^-4 units */
-    int rc;         /* first hard failure (BX_E_NOMEM) */
+    int places;                   /* display places of the document's amounts */
+    int yuan;                     /* amounts are in 元 (else 万元) */
+    int64_t half_u;               /* half a display unit, 10^-4 units */
+    int rc;                       /* first hard failure (BX_E_NOMEM) */
     struct bx_rule_state *states; /* one per rule */
     enum bx_na_reason cur_na;     /* why the current check could not judge */
     int class_ordinals;           /* the template numbers classes 一 = 201 */
+    void **keys;          /* xmlHashTablePtr per rs->keys (rules_key.c) */
+    void **insets;        /* per rs->checks: the strings of a static 'in' */
+    struct bx_sums *sums; /* sums of large node-sets (rules_val) */
 };
 
 /* What an expression selected, added up. */
 struct bx_val {
     int64_t sum;
-    int n;      /* printed figures (non-blank) */
-    int nodes;  /* nodes selected, blanks included; 1 for a number */
-    int places; /* most places seen */
-    int bad;    /* a non-number, or overflow */
-    int nz;     /* printed figures that are not zero */
+    int n;            /* printed figures (non-blank) */
+    int nodes;        /* nodes selected, blanks included; 1 for a number */
+    int places;       /* most places seen */
+    int bad;          /* a non-number, or overflow */
+    int nz;           /* printed figures that are not zero */
     int blank_na;     /* a blank cell that means "not applicable" */
     int units;        /* 1: some figure in 万元, 2: some in 元 */
     int64_t half_nz;  /* sum of the half display units of the nz figures */
     int64_t half_max; /* largest half display unit of any figure */
     xmlNodePtr first;
+    xmlNodePtr bad_node; /* the first node that made it bad, or NULL */
 };
 
 /* One finding before it is worded. */
@@ -74,6 +78,7 @@ struct bx_finding {
     const char *value;
     const char *expected;
     const char *key;
+    int unevaluated; /* RULES-UNEVALUATED instead of the rule's message */
 };
 
 /* Evaluate 'comp' with 'node' as context; caller frees the result. */
@@ -90,6 +95,13 @@ xmlNodePtr rules_first_node(struct bx_eval *ev, xmlXPathCompExprPtr comp,
 /* Add up the printed figures 'comp' selects on 'node' into 'v'. */
 void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
                struct bx_val *v);
+/*
+ * Build the indexes of the rule set's keys over the document and register
+ * bx:key() on ev->xp (which must have $T1... bound).  Returns BX_OK or
+ * BX_E_NOMEM; free with rules_keys_release() (also after a failure).
+ */
+int rules_keys_build(struct bx_eval *ev);
+void rules_keys_release(struct bx_eval *ev);
 /* Non-empty value of attribute 'name' (no namespace), or NULL. */
 const char *rules_prop(xmlNodePtr el, const char *name);
 /* The element an attribute belongs to (or the node itself). */
@@ -108,6 +120,17 @@ void rules_finding_init(struct bx_finding *f, const struct bx_rcheck *chk,
                         xmlNodePtr node);
 /* Word 'f' and append it; a failure is kept in ev->rc. */
 void rules_emit(struct bx_eval *ev, const struct bx_finding *f);
+/*
+ * A check that could not be evaluated because 'a' or 'b' (either may be
+ * NULL) holds a value the fixed-point arithmetic does not handle, or a
+ * sum or difference overflows: one RULES-UNEVALUATED finding (ERROR)
+ * naming the rule, at the offending node (else 'at').  Never silent:
+ * "accepted" must mean every rule was evaluated.
+ */
+void rules_unevaluated(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       const struct bx_val *a, const struct bx_val *b,
+                       xmlNodePtr at);
+
 /*
  * Judge f->diff against f->tol: beyond, the rule's severity; within, an
  * INFO rounding tail; zero, nothing.  'one_sided': only diff > 0 counts.

@@ -508,13 +508,16 @@ static void match_amounts(struct bx_eval *ev, const struct bx_rcheck *chk,
     for (i = 0; i < chk->npairs; i++) {
         rules_val(ev, chk->pairs[i].left, l, &a);
         rules_val(ev, chk->pairs[i].right, r, &b);
-        if (a.nodes == 0 || b.nodes == 0 || a.bad || b.bad)
+        if (a.nodes == 0 || b.nodes == 0)
             continue;
         rules_finding_init(&f, chk, a.first);
+        if (a.bad || b.bad || !rules_dec_add(a.sum, -b.sum, &f.diff)) {
+            rules_unevaluated(ev, chk, &a, &b, l);
+            continue;
+        }
         f.value = key;
         f.printed = a.sum;
         f.computed = b.sum;
-        f.diff = a.sum - b.sum;
         f.tol = 0;
         rules_judge(ev, &f, 0);
     }
@@ -551,28 +554,74 @@ static void free_keys(xmlChar **keys, int n)
     free(keys);
 }
 
+/* A right-hand row in key order (ties in document order). */
+struct kref {
+    const xmlChar *k;
+    int j;
+};
+
+static int cmp_kref(const void *a, const void *b)
+{
+    const struct kref *x = a;
+    const struct kref *y = b;
+    int c = xmlStrcmp(x->k, y->k);
+
+    return c != 0 ? c : (x->j > y->j) - (x->j < y->j);
+}
+
+/* First position in 'sorted' (n) whose key is not below 'k'. */
+static int lower_bound(const struct kref *sorted, int n, const xmlChar *k)
+{
+    int lo = 0;
+    int hi = n;
+
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+
+        if (xmlStrcmp(sorted[mid].k, k) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/*
+ * Pair each left row with the first right row of equal key not paired
+ * yet, in document order: the right rows sorted by key, and per key a
+ * count of those taken (n log n, not one scan of the right rows per left).
+ */
 static void match_sets(struct bx_eval *ev, const struct bx_rcheck *chk,
                        xmlNodeSetPtr ls, xmlNodeSetPtr rs)
 {
     xmlChar **lk = keys_of(ev, chk, ls);
     xmlChar **rk = keys_of(ev, chk, rs);
     char *used = calloc((size_t)rs->nodeNr + 1, 1);
+    int *taken = calloc((size_t)rs->nodeNr + 1, sizeof(*taken));
+    struct kref *sorted = calloc((size_t)rs->nodeNr + 1, sizeof(*sorted));
     int i;
     int j;
 
-    if (lk == NULL || rk == NULL || used == NULL) {
+    if (lk == NULL || rk == NULL || used == NULL || taken == NULL ||
+        sorted == NULL) {
         ev->rc = BX_E_NOMEM;
         goto out;
     }
+    for (j = 0; j < rs->nodeNr; j++) {
+        sorted[j].k = rk[j];
+        sorted[j].j = j;
+    }
+    qsort(sorted, (size_t)rs->nodeNr, sizeof(*sorted), cmp_kref);
     for (i = 0; i < ls->nodeNr; i++) {
-        for (j = 0; j < rs->nodeNr; j++) {
-            if (!used[j] && xmlStrEqual(lk[i], rk[j]))
-                break;
-        }
-        if (j == rs->nodeNr) {
+        int p = lower_bound(sorted, rs->nodeNr, lk[i]);
+        int q = p + taken[p];
+
+        if (q >= rs->nodeNr || xmlStrcmp(sorted[q].k, lk[i]) != 0) {
             unmatched(ev, chk, ls->nodeTab[i], (const char *)lk[i]);
             continue;
         }
+        taken[p]++;
+        j = sorted[q].j;
         used[j] = 1;
         match_amounts(ev, chk, ls->nodeTab[i], rs->nodeTab[j],
                       (const char *)lk[i]);
@@ -585,6 +634,8 @@ out:
     free_keys(lk, ls->nodeNr);
     free_keys(rk, rs->nodeNr);
     free(used);
+    free(taken);
+    free(sorted);
 }
 
 void rules_check_match(struct bx_eval *ev, const struct bx_rcheck *chk,
@@ -673,7 +724,11 @@ void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
     int i;
 
     rules_val(ev, chk->x[BX_X_A], node, &amount);
-    if (amount.n == 0 || amount.bad)
+    if (amount.bad) {
+        rules_unevaluated(ev, chk, &amount, NULL, node);
+        return;
+    }
+    if (amount.n == 0)
         return;
     caps = rules_run(ev, chk->x[BX_X_B], node);
     ncaps = caps != NULL && caps->type == XPATH_NODESET &&
@@ -693,7 +748,11 @@ void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
         f.computed = cap.v;
         f.pplaces = amount.places;
         f.cplaces = cap.places;
-        f.diff = amount.sum - cap.v;
+        if (!rules_dec_add(amount.sum, -cap.v, &f.diff)) {
+            rules_unevaluated(ev, chk, NULL, NULL, amount.first);
+            xmlFree(text);
+            continue;
+        }
         f.tol = 2 * ev->half_u; /* R(1): the amount's own rounding */
         rules_judge(ev, &f, 1);
         xmlFree(text);

@@ -38,15 +38,27 @@
             mode="csv"/>
       </xsl:when>
       <xsl:otherwise>
+        <!-- every table's grid, built once for index.csv and its file -->
+        <xsl:variable name="grids-rtf">
+          <xsl:for-each select="$tables">
+            <xsl:call-template name="grid"/>
+          </xsl:for-each>
+        </xsl:variable>
+        <xsl:variable name="grids" select="exsl:node-set($grids-rtf)/m:grid"/>
         <m:file name="index.csv">
-          <xsl:call-template name="index"/>
+          <xsl:call-template name="index">
+            <xsl:with-param name="grids" select="$grids"/>
+          </xsl:call-template>
         </m:file>
         <xsl:for-each select="$tables">
+          <xsl:variable name="p" select="position()"/>
           <xsl:variable name="id">
             <xsl:call-template name="table-id"/>
           </xsl:variable>
           <m:file name="{$id}.csv">
-            <xsl:apply-templates select="." mode="csv"/>
+            <xsl:call-template name="csv-grid">
+              <xsl:with-param name="g" select="$grids[$p]"/>
+            </xsl:call-template>
           </m:file>
         </xsl:for-each>
       </xsl:otherwise>
@@ -58,13 +70,12 @@
     header_rows, body_rows, notes (joined by CRLF), empty_note.
   -->
   <xsl:template name="index">
+    <xsl:param name="grids"/>
     <xsl:text>file,table,no,title,department,unit,header_rows,body_rows,notes,empty_note</xsl:text>
     <xsl:value-of select="$eol"/>
     <xsl:for-each select="$tables">
-      <xsl:variable name="g-rtf">
-        <xsl:call-template name="grid"/>
-      </xsl:variable>
-      <xsl:variable name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+      <xsl:variable name="p" select="position()"/>
+      <xsl:variable name="g" select="$grids[$p]"/>
       <xsl:variable name="id">
         <xsl:call-template name="table-id"/>
       </xsl:variable>
@@ -102,7 +113,7 @@
     <xsl:param name="f4"/><xsl:param name="f5"/><xsl:param name="f6"/>
     <xsl:param name="f7"/><xsl:param name="f8"/><xsl:param name="f9"/>
     <xsl:param name="f10"/>
-    <xsl:call-template name="field"><xsl:with-param name="v" select="$f1"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f2"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f3"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f4"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f5"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f6"/></xsl:call-template>,<xsl:value-of select="$f7"/>,<xsl:value-of select="$f8"/>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f9"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f10"/></xsl:call-template>
+    <xsl:call-template name="field"><xsl:with-param name="raw" select="$f1"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f2"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f3"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f4"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f5"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f6"/></xsl:call-template>,<xsl:value-of select="$f7"/>,<xsl:value-of select="$f8"/>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f9"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f10"/></xsl:call-template>
     <xsl:value-of select="$eol"/>
   </xsl:template>
 
@@ -110,14 +121,21 @@
     <xsl:variable name="g-rtf">
       <xsl:call-template name="grid"/>
     </xsl:variable>
-    <xsl:variable name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+    <xsl:call-template name="csv-grid">
+      <xsl:with-param name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The rows of grid $g as CSV lines. -->
+  <xsl:template name="csv-grid">
+    <xsl:param name="g"/>
     <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
       <xsl:for-each select="*">
         <xsl:if test="position() &gt; 1">,</xsl:if>
         <xsl:if test="self::m:c">
           <!-- "zh / en" with lang=en; a string, not a fragment (speed) -->
           <xsl:call-template name="field">
-            <xsl:with-param name="v" select="concat(., substring(
+            <xsl:with-param name="raw" select="concat(., substring(
                 concat(' / ', @en), 1,
                 (string-length(@en) + 3)
                 * number($lang = 'en' and string(@en) != '')))"/>
@@ -128,9 +146,17 @@
     </xsl:for-each>
   </xsl:template>
 
-  <!-- One RFC 4180 field. -->
+  <!-- One RFC 4180 field ($raw, defused as below). -->
   <xsl:template name="field">
-    <xsl:param name="v"/>
+    <xsl:param name="raw"/>
+    <!-- Formula injection (OWASP, docs/convert.md): a field that starts
+         with = + - @ TAB or CR and is not a plain number gets a leading
+         ' so that spreadsheet programs show it as text and never run it.
+         Numbers such as -12.5 stay numbers. -->
+    <xsl:variable name="v" select="concat(substring(&quot;'&quot;, 1, number(
+        string-length($raw) &gt; 0
+        and contains('=+-@&#9;&#13;', substring($raw, 1, 1))
+        and string(number($raw)) = 'NaN')), $raw)"/>
     <xsl:choose>
       <xsl:when test="contains($v, '&quot;') or contains($v, ',')
                       or contains($v, '&#10;') or contains($v, '&#13;')">

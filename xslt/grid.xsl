@@ -34,12 +34,13 @@
       <xsl:apply-templates select="$t" mode="head"/>
     </xsl:variable>
     <xsl:variable name="def" select="exsl:node-set($def-rtf)/m:h"/>
+    <xsl:variable name="cols" select="number($def/@cols)"/>
     <m:grid cols="{$def/@cols}" key="{local-name($t)}">
       <m:head>
         <xsl:for-each select="$def/m:r">
           <xsl:variable name="r" select="."/>
           <m:row>
-            <xsl:for-each select="$seq[position() &lt;= $def/@cols]">
+            <xsl:for-each select="$seq[position() &lt;= $cols]">
               <xsl:variable name="i" select="position()"/>
               <xsl:choose>
                 <xsl:when test="$r/m:c[@c = $i]">
@@ -91,19 +92,26 @@
   </xsl:template>
 
   <!-- $n covered positions. -->
+  <!-- (recursion: $n is small, a filter of $seq tests all 256 nodes) -->
   <xsl:template name="skip">
     <xsl:param name="n"/>
-    <xsl:for-each select="$seq[position() &lt;= $n]">
+    <xsl:if test="$n &gt; 0">
       <m:s/>
-    </xsl:for-each>
+      <xsl:call-template name="skip">
+        <xsl:with-param name="n" select="$n - 1"/>
+      </xsl:call-template>
+    </xsl:if>
   </xsl:template>
 
   <!-- $n empty cells. -->
   <xsl:template name="blank">
     <xsl:param name="n"/>
-    <xsl:for-each select="$seq[position() &lt;= $n]">
+    <xsl:if test="$n &gt; 0">
       <m:c t="text"/>
-    </xsl:for-each>
+      <xsl:call-template name="blank">
+        <xsl:with-param name="n" select="$n - 1"/>
+      </xsl:call-template>
+    </xsl:if>
   </xsl:template>
 
   <!-- A cell spanning $cs columns (followed by its covered positions). -->
@@ -561,7 +569,8 @@
         <xsl:otherwise>1</xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
-    <xsl:for-each select="$seq[position() &lt;= $n]">
+    <xsl:variable name="rows" select="number($n)"/>
+    <xsl:for-each select="$seq[position() &lt;= $rows]">
       <xsl:variable name="i" select="position()"/>
       <xsl:variable name="l" select="$left[$i]"/>
       <xsl:variable name="r" select="$right[$i]"/>
@@ -932,7 +941,8 @@
         </xsl:if>
       </xsl:for-each>
     </xsl:variable>
-    <xsl:for-each select="$seq[position() &lt;= $lines]">
+    <xsl:variable name="nlines" select="number($lines)"/>
+    <xsl:for-each select="$seq[position() &lt;= $nlines]">
       <xsl:variable name="i" select="position()"/>
       <m:row kind="{local-name($p)}" depth="0">
         <xsl:if test="$i &gt; 1">

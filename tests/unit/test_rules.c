@@ -491,6 +491,155 @@ static void test_rules_unknown_year_falls_back_with_warning(void)
     xmlFreeDoc(doc);
 }
 
+/* Set attribute 'xpath' (an attribute path) of 'doc' to 'value'. */
+static void set_attr(xmlDocPtr doc, const char *xpath, const char *value)
+{
+    struct change c;
+
+    memset(&c, 0, sizeof(c));
+    copy(c.op, sizeof(c.op), "set");
+    copy(c.xpath, sizeof(c.xpath), xpath);
+    copy(c.value, sizeof(c.value), value);
+    CU_ASSERT_FATAL(apply(doc, &c));
+}
+
+/*
+ * A context "A | B | C" is evaluated branch by branch and merged in
+ * document order: a broken row in the first and in the last branch are
+ * both found, in document order (BR-009 on T3 and T9).
+ */
+static void test_rules_union_context_reaches_every_branch(void)
+{
+    xmlDocPtr doc = read_sample("edu");
+    struct bx_diags d;
+    size_t i;
+    long t3 = 0;
+    long t9 = 0;
+
+    set_attr(doc,
+             "/bx:disclosure/bx:tables/bx:expenditureSummary/bx:dept/"
+             "bx:unit[@code = '105001']/bx:func[@code = '2050101']/@basic",
+             "1.00");
+    set_attr(doc,
+             "/bx:disclosure/bx:tables/bx:govFundExpenditure/bx:dept/"
+             "bx:unit[@code = '105002']/bx:func[@code = '2296004']/@project",
+             "1.00");
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL(check_doc(doc, &d), BX_OK);
+    for (i = 0; i < d.count; i++) {
+        const struct bx_diag *g = &d.items[i];
+
+        if (g->rule == NULL || strcmp(g->rule, "BR-009") != 0 ||
+            g->table == NULL)
+            continue;
+        if (strstr(g->table, "表三") != NULL && t3 == 0)
+            t3 = (long)i + 1;
+        if (strstr(g->table, "表九") != NULL && t9 == 0)
+            t9 = (long)i + 1;
+    }
+    CU_ASSERT(t3 > 0);
+    CU_ASSERT(t9 > 0);
+    CU_ASSERT(t3 < t9);
+    bx_diags_release(&d);
+    xmlFreeDoc(doc);
+}
+
+/*
+ * bx:key lookups pair rows by unit and code as the scans did (BR-024):
+ * a T3 row lowered in one unit fires for the T5 row of that unit only.
+ */
+static void test_rules_key_lookup_pairs_by_unit(void)
+{
+    xmlDocPtr doc = read_sample("edu");
+    struct bx_diags d;
+    size_t i;
+    size_t n = 0;
+
+    set_attr(doc,
+             "/bx:disclosure/bx:tables/bx:expenditureSummary/bx:dept/"
+             "bx:unit[@code = '105001']/bx:func[@code = '2050101']/@total",
+             "1.00");
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL(check_doc(doc, &d), BX_OK);
+    for (i = 0; i < d.count; i++) {
+        const struct bx_diag *g = &d.items[i];
+
+        if (g->rule != NULL && strcmp(g->rule, "BR-024") == 0 &&
+            g->severity == BX_SEV_ERROR) {
+            n++;
+            CU_ASSERT_PTR_NOT_NULL(g->row);
+            if (g->row != NULL)
+                CU_ASSERT_PTR_NOT_NULL(strstr(g->row, "2050101"));
+            CU_ASSERT_PTR_NOT_NULL(g->xpath);
+            if (g->xpath != NULL)
+                CU_ASSERT_PTR_NOT_NULL(strstr(g->xpath, "gpbExpenditure"));
+        }
+    }
+    CU_ASSERT(n >= 1);
+    bx_diags_release(&d);
+    xmlFreeDoc(doc);
+}
+
+/* Whether <key name='name'> is declared in the rule document 'doc'. */
+static int key_declared(xmlDocPtr doc, const char *name)
+{
+    xmlNodePtr k;
+
+    for (k = xmlDocGetRootElement(doc)->children; k != NULL; k = k->next) {
+        xmlChar *n =
+            k->type == XML_ELEMENT_NODE && xmlStrEqual(k->name, BAD_CAST "key")
+                ? xmlGetProp(k, BAD_CAST "name")
+                : NULL;
+        int eq = n != NULL && strcmp((const char *)n, name) == 0;
+
+        xmlFree(n);
+        if (eq)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Every bx:key('name', ...) of the rule file names a declared key (an
+ * unknown key selects nothing, which would silently switch a check off).
+ */
+static void test_rules_keys_used_are_declared(void)
+{
+    xmlDocPtr doc =
+        xmlReadFile(test_path("schemas/rules/2024.xml"), NULL, XML_PARSE_NONET);
+    xmlXPathContextPtr xp;
+    xmlXPathObjectPtr o;
+    int i;
+    int uses = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    xp = xmlXPathNewContext(doc);
+    o = xmlXPathEval(BAD_CAST "//@*[contains(., \"bx:key('\")]", xp);
+    CU_ASSERT_FATAL(o != NULL && o->nodesetval != NULL);
+    for (i = 0; i < o->nodesetval->nodeNr; i++) {
+        xmlChar *v = xmlNodeGetContent(o->nodesetval->nodeTab[i]);
+        const char *p = (const char *)v;
+
+        while ((p = strstr(p, "bx:key('")) != NULL) {
+            char name[64];
+            size_t n;
+
+            p += strlen("bx:key('");
+            n = strcspn(p, "'");
+            CU_ASSERT_FATAL(n < sizeof(name));
+            memcpy(name, p, n);
+            name[n] = '\0';
+            CU_ASSERT(key_declared(doc, name));
+            uses++;
+        }
+        xmlFree(v);
+    }
+    CU_ASSERT(uses > 0);
+    xmlXPathFreeObject(o);
+    xmlXPathFreeContext(xp);
+    xmlFreeDoc(doc);
+}
+
 /* A rule file that breaks rules.xsd is refused with BX_E_DATA. */
 static void test_rules_broken_rule_file_is_data_error(void)
 {
@@ -641,6 +790,12 @@ int bx_test_suite_rules(void)
                     test_rules_missing_optional_tables_do_not_fire) == NULL ||
         CU_add_test(s, "unknown year falls back with warning",
                     test_rules_unknown_year_falls_back_with_warning) == NULL ||
+        CU_add_test(s, "keys used are declared",
+                    test_rules_keys_used_are_declared) == NULL ||
+        CU_add_test(s, "union context reaches every branch",
+                    test_rules_union_context_reaches_every_branch) == NULL ||
+        CU_add_test(s, "key lookup pairs rows by unit",
+                    test_rules_key_lookup_pairs_by_unit) == NULL ||
         CU_add_test(s, "broken rule file is a data error",
                     test_rules_broken_rule_file_is_data_error) == NULL ||
         CU_add_test(s, "xml report matches its schema",

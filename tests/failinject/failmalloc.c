@@ -1,0 +1,126 @@
+/*
+ * Allocation-failure injection, as SQLite's test harness does it: linked
+ * into a test build of budgetx (tests/failinject/run.sh, make
+ * check-failinject).  Every allocation of our code (malloc, calloc,
+ * realloc, strdup, strndup through -Wl,--wrap) and of libxml2/libxslt
+ * (their xmlMalloc hooks, set with xmlMemSetup before anything else runs)
+ * is counted; with BX_FAIL_AT=N the N-th one fails (returns NULL, errno
+ * ENOMEM), with BX_FAIL_AFTER=1 that one and every later one.  With
+ * BX_FAIL_COUNT=1 the number of allocations is printed on stderr at exit
+ * ("failinject: N allocations").  zlib's, OpenSSL's and libc's internal
+ * allocations are not counted, nor libxml2's process-wide initialisation
+ * (xmlInitParser() runs first, unarmed).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlmemory.h>
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t size);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t size);
+char *__wrap_strdup(const char *s);
+char *__wrap_strndup(const char *s, size_t n);
+
+static atomic_ulong count;
+static atomic_int armed;
+static unsigned long fail_at;
+static int fail_after;
+static int print_count;
+
+static int fail_now(void)
+{
+    unsigned long n;
+
+    if (!atomic_load(&armed)) {
+        return 0;
+    }
+    n = atomic_fetch_add(&count, 1) + 1;
+    if (fail_at == 0 || n < fail_at || (n > fail_at && !fail_after)) {
+        return 0;
+    }
+    errno = ENOMEM;
+    return 1;
+}
+
+void *__wrap_malloc(size_t size)
+{
+    return fail_now() ? NULL : __real_malloc(size);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+    return fail_now() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t size)
+{
+    return fail_now() ? NULL : __real_realloc(p, size);
+}
+
+char *__wrap_strdup(const char *s)
+{
+    return fail_now() ? NULL : __real_strdup(s);
+}
+
+char *__wrap_strndup(const char *s, size_t n)
+{
+    return fail_now() ? NULL : __real_strndup(s, n);
+}
+
+static void *xml_malloc(size_t size)
+{
+    return fail_now() ? NULL : __real_malloc(size);
+}
+
+static void *xml_realloc(void *p, size_t size)
+{
+    return fail_now() ? NULL : __real_realloc(p, size);
+}
+
+static char *xml_strdup(const char *s)
+{
+    return fail_now() ? NULL : __real_strdup(s);
+}
+
+static void xml_free(void *p)
+{
+    free(p);
+}
+
+static void report(void)
+{
+    if (print_count) {
+        fprintf(stderr, "failinject: %lu allocations\n",
+                (unsigned long)atomic_load(&count));
+    }
+}
+
+__attribute__((constructor)) static void failinject_init(void)
+{
+    const char *at = getenv("BX_FAIL_AT");
+    const char *after = getenv("BX_FAIL_AFTER");
+    const char *cnt = getenv("BX_FAIL_COUNT");
+
+    fail_at = at != NULL ? strtoul(at, NULL, 10) : 0;
+    fail_after = after != NULL && strcmp(after, "1") == 0;
+    print_count = cnt != NULL && strcmp(cnt, "1") == 0;
+    /* before libxml2 allocates anything: budgetx wraps these in turn */
+    xmlMemSetup(xml_free, xml_malloc, xml_realloc, xml_strdup);
+    /* libxml2's process-wide tables (encodings, ...) are set up before
+     * counting starts: their failures are libxml2's, not ours */
+    xmlInitParser();
+    atexit(report);
+    atomic_store(&armed, 1);
+}
