@@ -259,8 +259,10 @@ static void test_rules_every_sample_amount_is_tied(void)
         snprintf(rel, sizeof(rel), "samples/%s", e->d_name);
         sw = sweep_sample(rel, pred, unreach);
         samples++;
-        /* a sample without amounts (narrative only) has nothing to sweep */
-        CU_ASSERT(sw.caught * 100 >= sw.checked * 99);
+        /* 99% of every reachable mutation; BX_TEST_QUICK samples every
+         * tenth amount, where one miss in ~90 is noise: 95% there */
+        CU_ASSERT(sw.caught * 100 >=
+                  sw.checked * (getenv("BX_TEST_QUICK") != NULL ? 95 : 99));
     }
     closedir(dir);
     printf("\n");
