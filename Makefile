@@ -230,8 +230,9 @@ fuzz:
 # The template registry (schemas/templates) is the one source of table
 # ordinals and titles: its derived copies must match it.
 check: check-templates
-check-templates:
+check-templates: $(BIN)
 	@python3 tools/templates_gen.py --check $(CURDIR)
+	$(TEST_ENV) sh tests/templates/run.sh $(CURDIR)/$(BIN)
 
 templates-gen:
 	python3 tools/templates_gen.py $(CURDIR)

@@ -657,6 +657,11 @@ struct bx_bundle_opts {
                                  the first submission's published date,
                                  else 1 January of its fiscal year */
     enum bx_lang lang;        /* language of renditions and reports */
+    const char *sign_key;     /* PEM private key (SM2, RSA, EC P-256):
+                                 sign the manifest (docs/bundle.md);
+                                 NULL: unsigned */
+    const char *sign_cert;    /* PEM certificate of that key, stored in
+                                 the bundle; NULL: the public key is */
 };
 
 void bx_bundle_opts_init(struct bx_bundle_opts *o);
@@ -676,7 +681,10 @@ int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
 
 /*
  * Default file name "{财政区划代码}-{部门代码}-{年度}-budget.zip" of a
- * bundle whose first submission is 'chk'.  Characters outside
+ * bundle whose first submission is 'chk'.  Where the template prints no
+ * 财政区划代码 the template id (metadata/profile) stands in, and for a
+ * missing 部门代码 the first 8 hex digits of the document's SHA-256:
+ * "district-9-yuan-3fa2c1d0-2024-budget.zip".  Characters outside
  * [0-9A-Za-z._-] become '_'.  Caller frees.  NULL on ENOMEM.
  */
 char *bx_bundle_default_name(const struct bx_check *chk);
@@ -691,7 +699,29 @@ struct bx_verify {
     char sha256[65];              /* of the bundle file */
     struct bx_file_result result; /* for bx_report_render() */
     void *internal;               /* extracted entries (unpack uses them) */
+    int signature;                /* 0 unsigned; 1 signed, signature valid,
+                                     signer not checked against a trust
+                                     anchor; 2 signed by a trusted key;
+                                     -1 signature present but bad;
+                                     -2 valid, but by a key none of the
+                                     trust anchors names */
+    char *signer;                 /* subject or key fingerprint, or NULL */
+    int extract_status;           /* bx_bundle_unpack(): BX_OK or why
+                                     extraction failed (the bundle's
+                                     integrity and verdict stand apart) */
 };
+
+/* Options of bx_bundle_verify_with(). */
+struct bx_verify_opts {
+    enum bx_severity fail_on; /* what makes a submission rejected */
+    const char *const *trust; /* PEM certificates or public keys whose
+                                 signature is required (see
+                                 docs/bundle.md); NULL when ntrust is 0 */
+    size_t ntrust;
+};
+
+/* Defaults: fail on errors, no trust anchors (signatures reported). */
+void bx_verify_opts_init(struct bx_verify_opts *o);
 
 /*
  * Read the bundle at 'path' strictly (see docs/bundle.md for every
@@ -704,6 +734,18 @@ struct bx_verify {
  */
 int bx_bundle_verify(struct bx_context *ctx, const char *path,
                      enum bx_severity fail_on, struct bx_verify *v);
+
+/*
+ * The same with options.  With trust anchors, a bundle that is unsigned,
+ * whose signature does not verify, or whose signer is none of the anchors
+ * is not intact (BUNDLE-UNSIGNED, BUNDLE-SIGNATURE, BUNDLE-SIGNER); a
+ * trust anchor that cannot be read is BX_E_IO (TRUST-READ).  Without
+ * anchors a signature is still checked against the key it carries
+ * (a bad one is BUNDLE-SIGNATURE) and reported as not checked against a
+ * trust anchor.
+ */
+int bx_bundle_verify_with(struct bx_context *ctx, const char *path,
+                          const struct bx_verify_opts *o, struct bx_verify *v);
 void bx_verify_release(struct bx_verify *v);
 
 /* Exit code for a verification (see enum bx_exit). */
@@ -711,12 +753,16 @@ int bx_verify_exit_code(const struct bx_verify *v);
 
 /*
  * Extract an intact, verified bundle (after bx_bundle_verify() on 'v')
- * into directory 'dir', created if missing.  Nothing is ever written
- * outside 'dir': paths are checked again, every directory is opened with
- * O_NOFOLLOW relative to 'dir', files are written to a temporary name
- * and renamed.  An existing file is replaced only with 'force'.
- * Returns BX_OK, BX_E_STATE (the bundle is not intact), BX_E_EXISTS,
- * BX_E_IO, BX_E_NOMEM; findings in v->diags.
+ * into directory 'dir', all or nothing: every entry is written into a new
+ * temporary directory next to 'dir' (".budgetx-tmp-<pid>-XXXXXX"), which
+ * is renamed to 'dir' at the end.  'dir' must not exist or be an empty
+ * directory; with 'force' an existing directory that holds an unpacked
+ * bundle (a manifest.xml at its top) is replaced whole.  Nothing is ever
+ * written outside: every directory is opened with O_NOFOLLOW relative to
+ * the temporary one.  Extraction problems are UNPACK-* findings in
+ * v->diags and v->extract_status; they never change v->intact or
+ * v->accepted.  Returns BX_OK, BX_E_STATE (the bundle is not intact),
+ * BX_E_EXISTS, BX_E_IO, BX_E_NOMEM.
  */
 int bx_bundle_unpack(struct bx_verify *v, const char *dir, int force);
 

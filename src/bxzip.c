@@ -167,7 +167,11 @@ enum name_verdict {
     NAME_COLON,
     NAME_DIR,
     NAME_DOTDOT,
-    NAME_DOT
+    NAME_DOT,
+    NAME_WINDOWS,
+    NAME_TRAILING,
+    NAME_RESERVED,
+    NAME_UNNORMALISED
 };
 
 /* Diagnostic texts by verdict; "%s" is the shown name. */
@@ -192,6 +196,21 @@ static const struct {
                      "bundle"},
     [NAME_DOT] = {"条目 '%s' 的路径含空的或 '.' 部分",
                   "entry '%s' has an empty or '.' path component"},
+    [NAME_WINDOWS] = {"条目 '%s' 的路径含 Windows 不允许的字符（< > \" | ? *）",
+                      "entry '%s' has a character Windows refuses in names "
+                      "(< > \" | ? *)"},
+    [NAME_TRAILING] = {"条目 '%s' 的路径部分以点或空格结尾（Windows 会去掉，"
+                       "与其他名称冲突）",
+                       "entry '%s' has a path component ending in a dot or "
+                       "space (Windows drops it: names collide)"},
+    [NAME_RESERVED] = {"条目 '%s' 的路径含 Windows 保留名（CON、NUL、COM1 等）",
+                       "entry '%s' has a name Windows reserves (CON, NUL, "
+                       "COM1...)"},
+    [NAME_UNNORMALISED] = {"条目 '%s' 的名称含组合符号或规范化时会改变的字符"
+                           "（在 macOS 等系统上可能与其他名称冲突）",
+                           "entry '%s' has a combining mark or a character "
+                           "that Unicode normalisation changes (names may "
+                           "collide on macOS and others)"},
 };
 
 /*
@@ -212,6 +231,84 @@ static enum name_verdict check_text(const char *s, size_t n)
     return v;
 }
 
+/* Decode the UTF-8 sequence at 's' (already validated); '*len' its size. */
+static unsigned long utf8_decode(const unsigned char *s, size_t *len)
+{
+    if (s[0] < 0x80) {
+        *len = 1;
+        return s[0];
+    }
+    if (s[0] < 0xe0) {
+        *len = 2;
+        return (unsigned long)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+    }
+    if (s[0] < 0xf0) {
+        *len = 3;
+        return (unsigned long)(s[0] & 0x0f) << 12 |
+               (unsigned long)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+    }
+    *len = 4;
+    return (unsigned long)(s[0] & 0x07) << 18 |
+           (unsigned long)(s[1] & 0x3f) << 12 |
+           (unsigned long)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+}
+
+/*
+ * Code points a name may not hold because Unicode normalisation (NFC on
+ * Windows and Linux tools, NFD on macOS) would change them, so that two
+ * different names could become one: combining marks (an NFD 'Ä' is 'A'
+ * and U+0308), conjoining Hangul jamo, kana voicing marks, the
+ * singletons Ω K Å (U+2126, U+212A, U+212B) and the CJK compatibility
+ * ideographs.  Refusing them is the strict alternative to normalising:
+ * every name left has one form only.
+ */
+static int unnormalised(unsigned long cp)
+{
+    static const unsigned long ranges[][2] = {
+        {0x0300, 0x036f}, {0x1100, 0x11ff},   {0x1ab0, 0x1aff},
+        {0x1dc0, 0x1dff}, {0x20d0, 0x20ff},   {0x2126, 0x2126},
+        {0x212a, 0x212b}, {0x3099, 0x309a},   {0xf900, 0xfaff},
+        {0xfe20, 0xfe2f}, {0x2f800, 0x2fa1f},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+        if (cp >= ranges[i][0] && cp <= ranges[i][1]) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Windows device names, with or without an extension ("nul.txt"). */
+static int reserved_component(const char *s, size_t len)
+{
+    static const char *const names[] = {"con",    "prn",     "aux",   "nul",
+                                        "conin$", "conout$", "clock$"};
+    char base[8];
+    size_t n = 0;
+    size_t i;
+
+    while (n < len && s[n] != '.') {
+        n++;
+    }
+    if (n >= sizeof(base)) {
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        base[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+    }
+    base[n] = '\0';
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(base, names[i]) == 0) {
+            return 1;
+        }
+    }
+    return n == 4 &&
+           (strncmp(base, "com", 3) == 0 || strncmp(base, "lpt", 3) == 0) &&
+           base[3] >= '0' && base[3] <= '9';
+}
+
 static enum name_verdict check_components(const char *s, size_t n)
 {
     size_t start = 0;
@@ -229,7 +326,32 @@ static enum name_verdict check_components(const char *s, size_t n)
         if (len == 0 || (len == 1 && s[start] == '.')) {
             return NAME_DOT;
         }
+        if (s[i - 1] == '.' || s[i - 1] == ' ') {
+            return NAME_TRAILING;
+        }
+        if (reserved_component(s + start, len)) {
+            return NAME_RESERVED;
+        }
         start = i + 1;
+    }
+    return NAME_OK;
+}
+
+/* Characters Windows refuses, and code points normalisation changes. */
+static enum name_verdict check_chars(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    size_t len;
+
+    while (i < n) {
+        if (strchr("<>\"|?*", p[i]) != NULL && p[i] != '\0') {
+            return NAME_WINDOWS;
+        }
+        if (unnormalised(utf8_decode(p + i, &len))) {
+            return NAME_UNNORMALISED;
+        }
+        i += len;
     }
     return NAME_OK;
 }
@@ -258,27 +380,99 @@ static enum name_verdict check_name(const char *s, size_t n)
     if (s[n - 1] == '/') {
         return NAME_DIR;
     }
-    return check_components(s, n);
+    v = check_chars(s, n);
+    return v != NAME_OK ? v : check_components(s, n);
 }
 
-static int ascii_lower(int c)
+/*
+ * Simple case folding of one code point, for the scripts file names in
+ * bundles use: ASCII, Latin-1 Supplement, Latin Extended-A, Latin
+ * Extended Additional, Greek, Cyrillic and full-width Latin.  Dotted and
+ * dotless i, long s and final sigma fold to their plain letter: folding
+ * too much only refuses more names, never lets two collide.
+ */
+static unsigned long fold_cp(unsigned long c)
 {
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* strcmp() ignoring ASCII case over at most 'n' bytes. */
-static int fold_ncmp(const char *a, const char *b, size_t n)
-{
-    size_t i;
-    int d;
-
-    for (i = 0; i < n; i++) {
-        d = ascii_lower((unsigned char)a[i]) - ascii_lower((unsigned char)b[i]);
-        if (d != 0 || a[i] == '\0') {
-            return d;
-        }
+    if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7) ||
+        (c >= 0x391 && c <= 0x3a9) || (c >= 0x410 && c <= 0x42f) ||
+        (c >= 0xff21 && c <= 0xff3a)) {
+        return c + 0x20;
     }
-    return 0;
+    if (c >= 0x400 && c <= 0x40f) {
+        return c + 0x50;
+    }
+    if (c == 0x130 || c == 0x131) {
+        return 'i';
+    }
+    if (c == 0x17f) {
+        return 's';
+    }
+    if (c == 0x178) {
+        return 0xff;
+    }
+    if (c == 0x3c2) {
+        return 0x3c3;
+    }
+    if (((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177) ||
+         (c >= 0x1e00 && c <= 0x1e95) || (c >= 0x1ea0 && c <= 0x1eff)) &&
+        c % 2 == 0) {
+        return c + 1;
+    }
+    if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e)) &&
+        c % 2 == 1) {
+        return c + 1;
+    }
+    return c;
+}
+
+static size_t utf8_encode(unsigned long c, char *out)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xc0 | c >> 6);
+        out[1] = (char)(0x80 | (c & 0x3f));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xe0 | c >> 12);
+        out[1] = (char)(0x80 | (c >> 6 & 0x3f));
+        out[2] = (char)(0x80 | (c & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | c >> 18);
+    out[1] = (char)(0x80 | (c >> 12 & 0x3f));
+    out[2] = (char)(0x80 | (c >> 6 & 0x3f));
+    out[3] = (char)(0x80 | (c & 0x3f));
+    return 4;
+}
+
+/*
+ * The case-folded form of the 'n' bytes of the valid UTF-8 name 's': two
+ * names collide on a case-insensitive file system when their folded
+ * forms are equal (normalisation is excluded by check_chars()).  Folding
+ * never lengthens a sequence, so 'n' + 1 bytes suffice.  Caller frees.
+ * NULL on ENOMEM.
+ */
+static char *fold_name(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    char *out = malloc(n + 1);
+    size_t i = 0;
+    size_t o = 0;
+    size_t len;
+
+    if (out == NULL) {
+        return NULL;
+    }
+    while (i < n) {
+        o += utf8_encode(fold_cp(utf8_decode(p + i, &len)), out + o);
+        i += len;
+    }
+    out[o] = '\0';
+    return out;
 }
 
 /* ---------------------------------------------------------------- */
@@ -287,6 +481,7 @@ static int fold_ncmp(const char *a, const char *b, size_t n)
 
 struct wentry {
     char *name;
+    char *folded; /* fold_name(): duplicates ignoring case */
     size_t name_len;
     unsigned flags;
     unsigned dtime;
@@ -322,6 +517,7 @@ void bxzip_writer_free(struct bxzip_writer *w)
     }
     for (i = 0; i < w->count; i++) {
         free(w->ents[i].name);
+        free(w->ents[i].folded);
     }
     free(w->ents);
     free(w->buf);
@@ -369,20 +565,35 @@ static int grow_entries(struct bxzip_writer *w)
     return BX_OK;
 }
 
-/* Non-zero when 'dir' names a directory on the path 'path'. */
-static int is_dir_of(const char *dir, size_t dn, const char *path, size_t pn)
+int bxzip_name_ok(const char *name)
 {
-    return pn > dn && path[dn] == '/' && fold_ncmp(dir, path, dn) == 0;
+    size_t n = strlen(name);
+
+    return n <= 0xffff && check_name(name, n) == NAME_OK;
 }
 
-/* The name rules of bxzip_writer_add(): BX_OK, BX_E_ARG or BX_E_NOMEM. */
-static int writer_check_name(const struct bxzip_writer *w, const char *name)
+/* Non-zero when 'dir' names a directory on the path 'path' (folded). */
+static int is_dir_of(const char *dir, const char *path)
+{
+    size_t dn = strlen(dir);
+
+    return strncmp(dir, path, dn) == 0 && path[dn] == '/';
+}
+
+/*
+ * The name rules of bxzip_writer_add(): BX_OK, BX_E_ARG or BX_E_NOMEM.
+ * On BX_OK '*folded' is the folded name (caller frees).
+ */
+static int writer_check_name(const struct bxzip_writer *w, const char *name,
+                             char **folded)
 {
     size_t n = strlen(name);
     const struct wentry *e;
     enum name_verdict v;
+    char *f;
     size_t i;
 
+    *folded = NULL;
     if (n > 0xffff) {
         return BX_E_ARG;
     }
@@ -390,14 +601,19 @@ static int writer_check_name(const struct bxzip_writer *w, const char *name)
     if (v != NAME_OK) {
         return v == NAME_NOMEM ? BX_E_NOMEM : BX_E_ARG;
     }
+    f = fold_name(name, n);
+    if (f == NULL) {
+        return BX_E_NOMEM;
+    }
     for (i = 0; i < w->count; i++) {
         e = &w->ents[i];
-        if ((e->name_len == n && fold_ncmp(e->name, name, n) == 0) ||
-            is_dir_of(e->name, e->name_len, name, n) ||
-            is_dir_of(name, n, e->name, e->name_len)) {
+        if (strcmp(e->folded, f) == 0 || is_dir_of(e->folded, f) ||
+            is_dir_of(f, e->folded)) {
+            free(f);
             return BX_E_ARG;
         }
     }
+    *folded = f;
     return BX_OK;
 }
 
@@ -500,10 +716,6 @@ int bxzip_writer_add(struct bxzip_writer *w, const char *name, const void *data,
     if (w->finished) {
         return BX_E_STATE;
     }
-    rc = writer_check_name(w, name);
-    if (rc != BX_OK) {
-        return rc;
-    }
     if (len > WRITE_MAX_U32 || w->count >= WRITE_MAX_ENTRIES ||
         w->len > WRITE_MAX_U32) {
         return BX_E_LIMIT;
@@ -513,6 +725,10 @@ int bxzip_writer_add(struct bxzip_writer *w, const char *name, const void *data,
         return rc;
     }
     memset(&e, 0, sizeof(e));
+    rc = writer_check_name(w, name, &e.folded);
+    if (rc != BX_OK) {
+        return rc;
+    }
     e.name_len = strlen(name);
     e.flags = is_ascii(name) ? 0 : FLAG_UTF8;
     dos_from_unix(mtime_unix, &e.dtime, &e.ddate);
@@ -521,11 +737,13 @@ int bxzip_writer_add(struct bxzip_writer *w, const char *name, const void *data,
     e.offset = (uint32_t)w->len;
     e.name = util_strdup(name);
     if (e.name == NULL) {
+        free(e.folded);
         return BX_E_NOMEM;
     }
     rc = append_entry(w, &e, data, len);
     if (rc != BX_OK) {
         free(e.name);
+        free(e.folded);
         return rc;
     }
     w->ents[w->count++] = e;
@@ -806,6 +1024,14 @@ static int read_eocd(struct rctx *c, const unsigned char *b,
                "ZIP64 archives are not supported");
         return BX_E_PARSE;
     }
+    if (get16(p + 20) != 0) {
+        /* bundles have none, and a comment is room for hidden bytes */
+        report(c, BX_SEV_FATAL, "ZIP-FORMAT",
+               "压缩包带有 %u 字节的注释，提交包不应有注释",
+               "archive has a comment of %u bytes; bundles have none",
+               get16(p + 20));
+        return BX_E_PARSE;
+    }
     if (get16(p + 4) != 0 || get16(p + 6) != 0 || get16(p + 8) != e->count) {
         report(c, BX_SEV_FATAL, "ZIP-FORMAT", "不支持分卷 zip 压缩包",
                "multi-disk zip archives are not supported");
@@ -980,7 +1206,7 @@ static void check_entry_sizes(struct rctx *c, const struct bxzip_limits *lim,
                "条目 '%s' 声明 %llu 字节，超过上限 %llu",
                "entry '%s' declares %llu bytes, more than the limit of %llu",
                e->shown, size, (unsigned long long)lim->max_entry_size);
-    } else if (size > BXZIP_RATIO_MIN_SIZE && size > csize * lim->max_ratio) {
+    } else if (size > BXZIP_RATIO_FLOOR && size > csize * lim->max_ratio) {
         report(c, BX_SEV_ERROR, "ZIP-BOMB",
                "条目 '%s' 由 %llu 字节解压为 %llu 字节，压缩比超过 %u:1",
                "entry '%s' inflates %llu bytes into %llu, a ratio over %u:1",
@@ -1098,7 +1324,7 @@ static int read_central(struct rctx *c, struct bxzip_reader *r,
 /* ---------------------------------------------------------------- */
 
 struct folded {
-    char *name; /* ASCII lower case */
+    char *name; /* fold_name() */
     size_t index;
 };
 
@@ -1171,7 +1397,6 @@ static int check_unique(struct rctx *c, const struct bxzip_reader *r)
     char *dir = malloc(0x10000); /* a name has at most 65535 bytes */
     size_t n = 0;
     size_t i;
-    char *p;
     int rc = BX_E_NOMEM;
 
     if (f == NULL || dir == NULL) {
@@ -1181,13 +1406,10 @@ static int check_unique(struct rctx *c, const struct bxzip_reader *r)
         if (r->ents[i].bad_name) {
             continue;
         }
-        f[n].name = util_strdup(r->ents[i].pub.name);
+        f[n].name = fold_name(r->ents[i].pub.name, r->ents[i].name_len);
         f[n].index = i;
         if (f[n++].name == NULL) {
             goto out;
-        }
-        for (p = f[n - 1].name; *p != '\0'; p++) {
-            *p = (char)ascii_lower((unsigned char)*p);
         }
     }
     qsort(f, n, sizeof(*f), cmp_folded);
@@ -1218,6 +1440,14 @@ static void check_total(struct rctx *c, const struct bxzip_reader *r)
                "%llu",
                (unsigned long long)total,
                (unsigned long long)r->lim.max_total_size);
+    } else if (total > BXZIP_RATIO_TOTAL_FLOOR &&
+               total / r->lim.max_ratio > r->len) {
+        report(c, BX_SEV_ERROR, "ZIP-BOMB",
+               "%llu 字节的压缩包共解压为 %llu 字节，压缩比超过 %u:1",
+               "an archive of %llu bytes inflates into %llu in total, a "
+               "ratio over %u:1",
+               (unsigned long long)r->len, (unsigned long long)total,
+               r->lim.max_ratio);
     }
 }
 
@@ -1365,10 +1595,33 @@ static int cmp_offset(const void *a, const void *b)
     return x->local_off < y->local_off ? -1 : x->local_off > y->local_off;
 }
 
-/* Entries must not share bytes (the "overlapping files" zip bomb). */
-static int check_overlap(struct rctx *c, const struct bxzip_reader *r)
+/* Bytes no entry accounts for, before entry 'e' (NULL: the directory). */
+static void report_gap(struct rctx *c, const struct rentry *e, uint64_t gap)
+{
+    if (e != NULL) {
+        report(c, BX_SEV_ERROR, "ZIP-FORMAT",
+               "条目 '%s' 之前有 %llu 个不属于任何条目的字节",
+               "entry '%s' is preceded by %llu bytes that belong to no entry",
+               e->shown, (unsigned long long)gap);
+    } else {
+        report(c, BX_SEV_ERROR, "ZIP-FORMAT",
+               "中央目录之前有 %llu 个不属于任何条目的字节",
+               "the central directory is preceded by %llu bytes that belong "
+               "to no entry",
+               (unsigned long long)gap);
+    }
+}
+
+/*
+ * Every byte of the entry area belongs to exactly one entry: entries must
+ * not share bytes (the "overlapping files" zip bomb), and nothing may
+ * hide before the first, between two, or after the last ('cd_off').
+ */
+static int check_layout(struct rctx *c, const struct bxzip_reader *r,
+                        uint64_t cd_off)
 {
     const struct rentry **v = calloc(r->count ? r->count : 1, sizeof(*v));
+    uint64_t at = 0;
     size_t i;
 
     if (v == NULL) {
@@ -1378,12 +1631,18 @@ static int check_overlap(struct rctx *c, const struct bxzip_reader *r)
         v[i] = &r->ents[i];
     }
     qsort(v, r->count, sizeof(*v), cmp_offset);
-    for (i = 1; i < r->count; i++) {
-        if (v[i - 1]->end <= v[i]->local_off) {
-            continue;
+    for (i = 0; i < r->count; i++) {
+        if (i > 0 && v[i - 1]->end > v[i]->local_off) {
+            report(
+                c, BX_SEV_ERROR, "ZIP-OVERLAP", "条目 '%s' 与 '%s' 的数据重叠",
+                "entries '%s' and '%s' overlap", v[i - 1]->shown, v[i]->shown);
+        } else if (v[i]->local_off > at) {
+            report_gap(c, v[i], v[i]->local_off - at);
         }
-        report(c, BX_SEV_ERROR, "ZIP-OVERLAP", "条目 '%s' 与 '%s' 的数据重叠",
-               "entries '%s' and '%s' overlap", v[i - 1]->shown, v[i]->shown);
+        at = v[i]->end > at ? v[i]->end : at;
+    }
+    if (cd_off > at) {
+        report_gap(c, NULL, cd_off - at);
     }
     free(v);
     return BX_OK;
@@ -1442,7 +1701,7 @@ static int check_archive(struct rctx *c, struct bxzip_reader *r)
     if (c->rc == BX_E_PARSE) {
         return c->rc;
     }
-    rc = check_overlap(c, r);
+    rc = check_layout(c, r, eo.cd_off);
     return rc != BX_OK ? rc : c->rc;
 }
 
@@ -1511,30 +1770,41 @@ void bxzip_reader_free(struct bxzip_reader *r)
 /* Reader: extraction                                                */
 /* ---------------------------------------------------------------- */
 
-/* Explain how the inflate of 'e' failed ('zr' from inflate()). */
-static void report_inflate(struct rctx *c, const struct rentry *e, int zr,
-                           const z_stream *s)
+/* Chunk of inflated data handed to a sink at a time. */
+#define STREAM_CHUNK (64u * 1024u)
+
+/* Inflation of one entry, as far as it went. */
+struct inflated {
+    int zr;            /* last inflate() result */
+    uint64_t total;    /* bytes produced and accepted */
+    unsigned avail_in; /* compressed bytes left unread */
+    int over;          /* the data went past the declared size */
+};
+
+/* Explain how the inflate of 'e' failed. */
+static void report_inflate(struct rctx *c, const struct rentry *e,
+                           const struct inflated *f)
 {
-    if (zr == Z_MEM_ERROR) {
+    if (f->zr == Z_MEM_ERROR) {
         c->rc = BX_E_NOMEM;
-    } else if (zr == Z_STREAM_END && s->total_out < e->pub.size) {
-        report(c, BX_SEV_ERROR, "ZIP-SIZE-MISMATCH",
-               "条目 '%s' 解压后只有 %lu 字节，声明 %llu 字节",
-               "entry '%s' inflates to %lu bytes, fewer than the %llu "
-               "declared",
-               e->shown, (unsigned long)s->total_out,
-               (unsigned long long)e->pub.size);
-    } else if (zr == Z_STREAM_END) {
-        report(c, BX_SEV_ERROR, "ZIP-SIZE-MISMATCH",
-               "条目 '%s' 的压缩数据在流结束后还有 %u 字节",
-               "entry '%s' has %u compressed bytes after its stream ends",
-               e->shown, s->avail_in);
-    } else if (s->total_out > e->pub.size) {
+    } else if (f->over) {
         report(c, BX_SEV_ERROR, "ZIP-BOMB",
                "条目 '%s' 解压后超过声明的 %llu 字节",
                "entry '%s' inflates to more than the %llu bytes declared",
                e->shown, (unsigned long long)e->pub.size);
-    } else if (zr == Z_BUF_ERROR) {
+    } else if (f->zr == Z_STREAM_END && f->total < e->pub.size) {
+        report(c, BX_SEV_ERROR, "ZIP-SIZE-MISMATCH",
+               "条目 '%s' 解压后只有 %llu 字节，声明 %llu 字节",
+               "entry '%s' inflates to %llu bytes, fewer than the %llu "
+               "declared",
+               e->shown, (unsigned long long)f->total,
+               (unsigned long long)e->pub.size);
+    } else if (f->zr == Z_STREAM_END) {
+        report(c, BX_SEV_ERROR, "ZIP-SIZE-MISMATCH",
+               "条目 '%s' 的压缩数据在流结束后还有 %u 字节",
+               "entry '%s' has %u compressed bytes after its stream ends",
+               e->shown, f->avail_in);
+    } else if (f->zr == Z_BUF_ERROR) {
         report(c, BX_SEV_ERROR, "ZIP-TRUNCATED", "条目 '%s' 的压缩数据不完整",
                "compressed data of entry '%s' ends early", e->shown);
     } else {
@@ -1544,61 +1814,124 @@ static void report_inflate(struct rctx *c, const struct rentry *e, int zr,
 }
 
 /*
- * Inflate 'e' into 'out', which has room for its declared size plus one
- * byte: filling that byte proves the data is longer than declared, and
- * inflation stops there.
+ * Inflate 'e' chunk by chunk into 'fn', never asking zlib for more than
+ * one byte past the declared size: that byte proves the data is longer
+ * than declared, and inflation stops there.  Updates '*crc'.
  */
 static int inflate_entry(struct rctx *c, const struct rentry *e,
-                         const unsigned char *src, unsigned char *out)
+                         const unsigned char *src, unsigned char *chunk,
+                         bxzip_sink_fn fn, void *arg, uLong *crc)
 {
+    struct inflated f = {Z_OK, 0, 0, 0};
+    uint64_t room;
     z_stream s;
-    int zr;
+    size_t n;
+    int rc = BX_OK;
 
     memset(&s, 0, sizeof(s));
-    zr = inflateInit2(&s, RAW_DEFLATE);
-    if (zr != Z_OK) {
-        return zr == Z_MEM_ERROR ? BX_E_NOMEM : BX_E_INTERNAL;
+    f.zr = inflateInit2(&s, RAW_DEFLATE);
+    if (f.zr != Z_OK) {
+        return f.zr == Z_MEM_ERROR ? BX_E_NOMEM : BX_E_INTERNAL;
     }
     s.next_in = src;
     s.avail_in = (uInt)e->pub.csize;
-    s.next_out = out;
-    s.avail_out = (uInt)e->pub.size + 1;
-    zr = inflate(&s, Z_FINISH);
-    if (zr != Z_STREAM_END || s.total_out != e->pub.size || s.avail_in != 0) {
-        report_inflate(c, e, zr, &s);
+    while (rc == BX_OK && f.zr == Z_OK) {
+        room = e->pub.size - f.total + 1;
+        s.next_out = chunk;
+        s.avail_out = (uInt)(room < STREAM_CHUNK ? room : STREAM_CHUNK);
+        f.zr = inflate(&s, Z_NO_FLUSH);
+        n = (size_t)(s.next_out - chunk);
+        if (f.total + n > e->pub.size) {
+            f.over = 1;
+            break;
+        }
+        f.total += n;
+        *crc = crc32(*crc, chunk, (uInt)n);
+        rc = n > 0 && (f.zr == Z_OK || f.zr == Z_STREAM_END) ? fn(arg, chunk, n)
+                                                             : BX_OK;
     }
+    f.avail_in = s.avail_in;
     inflateEnd(&s);
+    if (rc != BX_OK) {
+        return rc; /* the sink said stop: its status */
+    }
+    if (f.over || f.zr != Z_STREAM_END || f.total != e->pub.size ||
+        f.avail_in != 0) {
+        report_inflate(c, e, &f);
+    }
     return c->rc;
 }
 
-/* Decompress 'e' into 'buf' (room for its size + 1) and check its CRC. */
-static int decode_entry(struct rctx *c, const struct bxzip_reader *r,
-                        const struct rentry *e, unsigned char *buf)
+/* Hand a stored entry to 'fn' chunk by chunk.  Updates '*crc'. */
+static int copy_entry(const struct rentry *e, const unsigned char *src,
+                      bxzip_sink_fn fn, void *arg, uLong *crc)
 {
+    uint64_t off = 0;
+    size_t n;
+    int rc = BX_OK;
+
+    while (rc == BX_OK && off < e->pub.size) {
+        n = e->pub.size - off < STREAM_CHUNK ? (size_t)(e->pub.size - off)
+                                             : STREAM_CHUNK;
+        *crc = crc32(*crc, src + off, (uInt)n);
+        rc = fn(arg, src + off, n);
+        off += n;
+    }
+    return rc;
+}
+
+int bxzip_reader_stream(struct bxzip_reader *r, size_t i, bxzip_sink_fn fn,
+                        void *arg, struct bx_diags *diags)
+{
+    struct rctx c = {diags, NULL, BX_OK, 0};
+    const struct rentry *e;
+    unsigned char *chunk;
+    uLong crc = crc32(0, NULL, 0);
     int rc;
 
+    if (r == NULL || fn == NULL || i >= r->count) {
+        return BX_E_ARG;
+    }
+    e = &r->ents[i];
+    c.file = r->file;
     if (e->pub.method == METHOD_STORE) {
-        memcpy(buf, r->buf + e->data_off, (size_t)e->pub.size);
+        rc = copy_entry(e, r->buf + e->data_off, fn, arg, &crc);
     } else {
-        rc = inflate_entry(c, e, r->buf + e->data_off, buf);
-        if (rc != BX_OK) {
-            return rc;
+        chunk = malloc(STREAM_CHUNK);
+        if (chunk == NULL) {
+            return BX_E_NOMEM;
         }
+        rc = inflate_entry(&c, e, r->buf + e->data_off, chunk, fn, arg, &crc);
+        free(chunk);
     }
-    if (crc32(0, buf, (uInt)e->pub.size) != e->pub.crc) {
-        report(c, BX_SEV_ERROR, "ZIP-CRC", "条目 '%s' 的数据 CRC 校验失败",
+    if (rc == BX_OK && crc != e->pub.crc) {
+        report(&c, BX_SEV_ERROR, "ZIP-CRC", "条目 '%s' 的数据 CRC 校验失败",
                "entry '%s' fails its CRC check", e->shown);
+        rc = c.rc;
     }
-    return c->rc;
+    return rc;
+}
+
+/* Sink of bxzip_reader_extract(): append into a buffer of the size. */
+struct fill {
+    unsigned char *buf;
+    size_t len;
+};
+
+static int fill_sink(void *arg, const void *data, size_t len)
+{
+    struct fill *f = arg;
+
+    memcpy(f->buf + f->len, data, len); /* never past the declared size */
+    f->len += len;
+    return BX_OK;
 }
 
 int bxzip_reader_extract(struct bxzip_reader *r, size_t i, unsigned char **data,
                          size_t *len, struct bx_diags *diags)
 {
-    struct rctx c = {diags, NULL, BX_OK, 0};
-    const struct rentry *e;
-    unsigned char *buf = NULL;
-    int rc = BX_E_ARG;
+    struct fill f = {NULL, 0};
+    int rc;
 
     if (data == NULL || len == NULL) {
         return BX_E_ARG;
@@ -1606,24 +1939,19 @@ int bxzip_reader_extract(struct bxzip_reader *r, size_t i, unsigned char **data,
     *data = NULL;
     *len = 0;
     if (r == NULL || i >= r->count) {
-        goto out;
+        return BX_E_ARG;
     }
-    e = &r->ents[i];
-    c.file = r->file;
-    rc = BX_E_NOMEM;
-    buf = malloc((size_t)e->pub.size + 1);
-    if (buf == NULL) {
-        goto out;
+    f.buf = malloc((size_t)r->ents[i].pub.size + 1);
+    if (f.buf == NULL) {
+        return BX_E_NOMEM;
     }
-    rc = decode_entry(&c, r, e, buf);
+    rc = bxzip_reader_stream(r, i, fill_sink, &f, diags);
     if (rc != BX_OK) {
-        goto out;
+        free(f.buf);
+        return rc;
     }
-    buf[e->pub.size] = '\0';
-    *data = buf;
-    *len = (size_t)e->pub.size;
-    buf = NULL; /* ownership moved to the caller */
-out:
-    free(buf);
-    return rc;
+    f.buf[f.len] = '\0';
+    *data = f.buf;
+    *len = f.len;
+    return BX_OK;
 }

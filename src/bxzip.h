@@ -72,6 +72,12 @@ int bxzip_writer_finish(struct bxzip_writer *w, unsigned char **buf,
 /* Free the writer and anything not yet handed out.  NULL-safe. */
 void bxzip_writer_free(struct bxzip_writer *w);
 
+/*
+ * Non-zero when 'name' alone passes the name rules of bxzip_writer_add()
+ * (path, characters, Windows device names, trailing dots and spaces).
+ */
+int bxzip_name_ok(const char *name);
+
 /* ---------------------------------------------------------------- */
 /* Strict reader                                                     */
 /* ---------------------------------------------------------------- */
@@ -89,10 +95,15 @@ struct bxzip_limits {
 };
 
 /*
- * The ratio limit applies only to entries larger than this: a small file
- * of one repeated byte deflates far beyond 200:1 and is harmless.
+ * The ratio limit applies to every entry larger than this floor (a small
+ * file of one repeated byte deflates far beyond 200:1 and is harmless),
+ * and to the archive as a whole: the sizes declared by all entries
+ * together may not pass max_ratio times the archive's length once they
+ * pass BXZIP_RATIO_TOTAL_FLOOR.  So many small entries cannot add up to
+ * a bomb either: a 1 MB archive declares at most 200 MB.
  */
-#define BXZIP_RATIO_MIN_SIZE (1024u * 1024u)
+#define BXZIP_RATIO_FLOOR (64u * 1024u)
+#define BXZIP_RATIO_TOTAL_FLOOR (1024u * 1024u)
 
 /* Fill 'l' with the defaults above. */
 void bxzip_limits_default(struct bxzip_limits *l);
@@ -174,6 +185,25 @@ const struct bxzip_entry *bxzip_reader_entry(const struct bxzip_reader *r,
  */
 int bxzip_reader_extract(struct bxzip_reader *r, size_t i, unsigned char **data,
                          size_t *len, struct bx_diags *diags);
+
+/*
+ * Receives bytes in order (the data of an entry when reading, in pieces
+ * of at most 64 KiB); returns BX_OK to go on, anything else stops the
+ * call with that status.
+ */
+typedef int (*bxzip_sink_fn)(void *user, const void *buf, size_t len);
+
+/*
+ * Stream entry 'i' into 'fn' without holding it: memory use is one
+ * 64 KiB chunk whatever the entry's size.  The same checks as
+ * bxzip_reader_extract(), but the data has been handed out by the time a
+ * CRC mismatch or a short stream is found: a caller that must not act on
+ * bad data keeps what it computed (digests) or wrote (a temporary file)
+ * until BX_OK.  Returns BX_OK, the statuses of bxzip_reader_extract(), or
+ * the first status other than BX_OK that 'fn' returned.
+ */
+int bxzip_reader_stream(struct bxzip_reader *r, size_t i, bxzip_sink_fn fn,
+                        void *arg, struct bx_diags *diags);
 
 /* Free the reader (not the buffer it reads).  NULL-safe. */
 void bxzip_reader_free(struct bxzip_reader *r);

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -194,6 +195,36 @@ int cli_write_stdout(const char *data, size_t len)
         return -1;
     }
     return fflush(stdout) == 0 ? 0 : -1;
+}
+
+int cli_same_file(const char *a, const char *b)
+{
+    struct stat sa;
+    struct stat sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int cli_has_extension(const char *path)
+{
+    static const char *const exts[] = {"csv", "html", "htm", "json", "xml",
+                                       "txt", "zip",  "gz",  "xlsx", "xls"};
+    const char *base = strrchr(path, '/');
+    const char *dot;
+    size_t i;
+
+    base = base != NULL ? base + 1 : path;
+    dot = strrchr(base, '.');
+    if (dot == NULL || dot == base) {
+        return 0;
+    }
+    for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+        if (strcasecmp(dot + 1, exts[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 int cli_is_stdio(const char *path)

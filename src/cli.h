@@ -247,6 +247,19 @@ void cli_internal_error(const char *cmd, const char *subject, int status);
 /* Write a whole buffer to stdout; 0 or -1. */
 int cli_write_stdout(const char *data, size_t len);
 
+/*
+ * Non-zero when 'a' and 'b' name the same existing file (same device and
+ * inode: "./x", "x" and a hard link of x are all the same file).
+ */
+int cli_same_file(const char *a, const char *b);
+
+/*
+ * Non-zero when the last component of 'path' ends in the extension of a
+ * file format (".csv", ".html", ".json", ".xml", ".zip"...): a name for a
+ * file, not a directory.
+ */
+int cli_has_extension(const char *path);
+
 /* Is 'path' the "-" that means standard output / input? */
 int cli_is_stdio(const char *path);
 

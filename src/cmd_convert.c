@@ -182,6 +182,14 @@ static int check_args(const struct copts *o, int nfiles)
                                           : "csv needs -o DIR",
                                NULL);
     }
+    if (o->to != NULL && f->directory && nfiles == 1 &&
+        cli_has_extension(o->output)) {
+        return cli_usage_error("convert",
+                               "csv writes a directory of files, and this "
+                               "looks like a file name (give a directory "
+                               "name)",
+                               o->output);
+    }
     return -1;
 }
 
@@ -412,6 +420,41 @@ static int check_stems(char **files, int n)
     return BX_EXIT_OK;
 }
 
+/*
+ * An output must never replace an input, even with --force: compared by
+ * device and inode, so "./a.html", a hard link or a path through a
+ * symbolic link are caught too.
+ */
+static int refuse_overwriting_inputs(const struct copts *o, char **files, int n)
+{
+    const char *ext = ".html";
+    const char *dest;
+    char *owned;
+    int i;
+    int j;
+    int same;
+
+    if (o->to != NULL && strcmp(o->to, "json") == 0) {
+        ext = ".json";
+    } else if (o->to == NULL || strcmp(o->to, "platform") == 0) {
+        ext = ".xml";
+    }
+    for (i = 0; o->output != NULL && i < n; i++) {
+        dest = destination(o, files[i], n, ext, &owned);
+        for (j = 0, same = 0; dest != NULL && j < n && !same; j++) {
+            same = cli_same_file(dest, files[j]);
+        }
+        free(owned);
+        if (same) {
+            return cli_usage_error("convert",
+                                   "the output would replace an input (not "
+                                   "even --force does that)",
+                                   files[j - 1]);
+        }
+    }
+    return BX_EXIT_OK;
+}
+
 /* Several inputs: -o is a directory (made if missing). */
 static int prepare_dir(const char *dir)
 {
@@ -452,6 +495,10 @@ static int cmd_convert(int argc, char **argv)
     cli_parser_init(&p, &cmd_convert_def, argc, argv);
     code = parse_args(&p, &o);
     if (code >= 0) {
+        return code;
+    }
+    code = refuse_overwriting_inputs(&o, p.files, p.nfiles);
+    if (code != BX_EXIT_OK) {
         return code;
     }
     if (p.nfiles > 1) {

@@ -2,6 +2,7 @@
  * budgetx: the command-line client of libbudgetx.  A dispatch table maps
  * each subcommand to its table in src/cmd_<name>.c (options, help, run).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -91,6 +92,9 @@ int main(int argc, char **argv)
     const struct cli_command *cmd;
     const char *a = argc > 1 ? argv[1] : NULL;
 
+    /* past 'ulimit -f', write(2) then fails with EFBIG, which every
+     * writer reports and cleans up after, instead of a silent kill */
+    signal(SIGXFSZ, SIG_IGN);
     if (a == NULL) {
         cli_print_general_help(stderr, cli_ui_lang());
         return BX_EXIT_USAGE;

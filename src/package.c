@@ -9,10 +9,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "bxzip.h"
 #include "internal.h"
+#include "sign.h"
 #include "util.h"
 #include "xmlio.h"
 
@@ -93,6 +95,7 @@ static int plist_add(struct plist *l, char *path, unsigned char *data,
 char *package_safe_stem(const char *path)
 {
     const char *base = strrchr(path, '/');
+    struct bx_buf prefixed;
     struct bx_buf b;
     size_t n;
     size_t i;
@@ -116,11 +119,22 @@ char *package_safe_stem(const char *path)
     if (b.len == 0) {
         buf_puts(&b, "submission");
     }
+    /* names every system can hold: no trailing dot, no device name */
+    while (b.data != NULL && b.data[b.len - 1] == '.') {
+        b.data[b.len - 1] = '_';
+    }
+    if (b.data != NULL && !bxzip_name_ok(b.data)) {
+        buf_init(&prefixed);
+        buf_printf(&prefixed, "_%s", b.data);
+        buf_release(&b);
+        b = prefixed;
+    }
     return buf_take(&b, NULL);
 }
 
 char *bx_bundle_default_name(const struct bx_check *chk)
 {
+    char digest[9];
     const char *parts[3];
     struct bx_buf b;
     const char *p;
@@ -129,6 +143,15 @@ char *bx_bundle_default_name(const struct bx_check *chk)
     parts[0] = bx_submission_meta(chk->sub, "mofDivCode");
     parts[1] = bx_submission_meta(chk->sub, "department.code");
     parts[2] = bx_submission_meta(chk->sub, "fiscalYear");
+    /* a template that prints no codes: what is known instead (the
+       template id, the first 8 hex digits of the document's SHA-256) */
+    if (parts[0][0] == '\0')
+        parts[0] = bx_submission_meta(chk->sub, "profile");
+    if (parts[1][0] == '\0') {
+        snprintf(digest, sizeof(digest), "%.8s",
+                 bx_submission_sha256(chk->sub));
+        parts[1] = digest;
+    }
     buf_init(&b);
     for (i = 0; i < 3; i++) {
         for (p = parts[i][0] != '\0' ? parts[i] : "unknown"; *p; p++) {
@@ -203,7 +226,8 @@ static char *unique_path(const struct plist *l, const char *dir,
         }
         clash = 0;
         for (i = 0; i < l->count; i++) {
-            if (strcmp(l->items[i].path, b.data) == 0) {
+            /* names that differ only in case collide once unpacked */
+            if (strcasecmp(l->items[i].path, b.data) == 0) {
                 clash = 1;
             }
         }
@@ -344,11 +368,13 @@ static void manifest_submission(struct bx_buf *m, struct bx_context *ctx,
     buf_printf(m,
                "    <verdict>%s</verdict>\n"
                "    <counts info=\"%zu\" warning=\"%zu\" error=\"%zu\" "
-               "fatal=\"%zu\"/>\n  </submission>\n",
+               "fatal=\"%zu\"/>\n"
+               "    <renditionOptions lang=\"%s\"/>\n  </submission>\n",
                bx_file_accepted(&chk->result, opts->fail_on) ? "accepted"
                                                              : "rejected",
                d->by_severity[BX_SEV_INFO], d->by_severity[BX_SEV_WARNING],
-               d->by_severity[BX_SEV_ERROR], d->by_severity[BX_SEV_FATAL]);
+               d->by_severity[BX_SEV_ERROR], d->by_severity[BX_SEV_FATAL],
+               opts->lang == BX_LANG_EN ? "en" : "zh");
 }
 
 static int manifest_file(struct bx_buf *m, const struct pentry *e)
@@ -407,7 +433,8 @@ static int manifest_build(struct bx_context *ctx, struct bx_check *const *c,
 }
 
 static int zip_all(const struct plist *l, const char *manifest, size_t mlen,
-                   int64_t mtime, unsigned char **zip, size_t *len)
+                   const unsigned char *sig, size_t siglen, int64_t mtime,
+                   unsigned char **zip, size_t *len)
 {
     struct bxzip_writer *w = NULL;
     size_t i;
@@ -416,6 +443,9 @@ static int zip_all(const struct plist *l, const char *manifest, size_t mlen,
     rc = bxzip_writer_new(&w);
     if (rc == BX_OK) {
         rc = bxzip_writer_add(w, PACKAGE_MANIFEST, manifest, mlen, mtime);
+    }
+    if (rc == BX_OK && sig != NULL) {
+        rc = bxzip_writer_add(w, SIGN_ENTRY, sig, siglen, mtime);
     }
     for (i = 0; rc == BX_OK && i < l->count; i++) {
         rc = bxzip_writer_add(w, l->items[i].path, l->items[i].data,
@@ -463,6 +493,8 @@ int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
     struct plist l;
     char **sub_paths = NULL;
     char *manifest = NULL;
+    unsigned char *sig = NULL; /* manifest.sig, when signing */
+    size_t siglen = 0;
     char *stem = NULL;
     const char *source = NULL;
     size_t mlen = 0;
@@ -511,9 +543,14 @@ int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
     if (rc == BX_OK && xmlio_nomem_count() != nomem) {
         rc = BX_E_NOMEM;
     }
-    if (rc == BX_OK) {
-        rc = zip_all(&l, manifest, mlen, mtime, zip, len);
+    if (rc == BX_OK && opts->sign_key != NULL) {
+        rc = sign_manifest(opts->sign_key, opts->sign_cert, SIGN_DEFAULT,
+                           manifest, mlen, diags, &sig, &siglen);
     }
+    if (rc == BX_OK) {
+        rc = zip_all(&l, manifest, mlen, sig, siglen, mtime, zip, len);
+    }
+    free(sig);
     for (i = 0; i < n; i++) {
         free(sub_paths[i]);
     }

@@ -71,14 +71,12 @@ static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
     int zh = rep->lang == BX_LANG_ZH;
     int accepted = bx_file_accepted(f, rep->fail_on);
     const char *sep = zh ? "（" : " (";
-    char shown[1024];
     int any = 0;
     size_t n;
     int sev;
 
-    /* the path is untrusted text: shown escaped, as the findings are */
-    buf_printf(b, zh ? "%s：%s" : "%s: %s",
-               bx_display(f->path, shown, sizeof(shown)),
+    buf_display(b, f->path); /* a file name may hold controls */
+    buf_printf(b, zh ? "：%s" : ": %s",
                accepted ? (zh ? "通过" : "accepted")
                         : (zh ? "未通过" : "rejected"));
     for (sev = BX_SEV_COUNT - 1; sev >= 0; sev--) {
@@ -102,17 +100,17 @@ static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
  * template prints no such table, ...)", and for a document without
  * tables a plain statement that the table identities were not checked.
  */
-static void text_coverage(struct bx_buf *b, const char *path,
+static void text_coverage(struct bx_buf *b, const char *raw_path,
                           const struct bx_coverage *c, enum bx_lang lang)
 {
+    char path[1024]; /* a file name may hold controls */
     int zh = lang == BX_LANG_ZH;
     const char *sep = zh ? "（" : " (";
-    char shown[1024];
     int r;
 
     if (c == NULL || !c->evaluated)
         return;
-    path = bx_display(path, shown, sizeof(shown));
+    bx_display(raw_path, path, sizeof(path));
     if (zh)
         buf_printf(b, "%s：覆盖：检查规则 %zu 条（未通过 %zu 条），无法判断 %zu 条",
                    path, c->checked, c->failed, c->not_assessable);

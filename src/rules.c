@@ -16,9 +16,9 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xpathInternals.h>
 
-#include "templates.h"
 #include "datafiles.h"
 #include "rules_digests.h" /* generated: rules_validated[] */
+#include "templates.h"
 #include "util.h"
 #include "xmlio.h"
 

@@ -635,55 +635,79 @@ static int write_files(const struct bx_output *out, const char *tmp,
     return rc;
 }
 
-/* "<path><suffix>-XXXXXX" made unique by mkdtemp(); NULL on failure. */
-static char *sibling_dir(const char *path, const char *suffix)
+/*
+ * A new directory next to 'path' (".budgetx-tmp-<pid>-XXXXXX"), with the
+ * mode a plain mkdir would give (0777 & ~umask), not mkdtemp()'s 0700:
+ * it becomes the output.  NULL on failure.
+ */
+static char *sibling_dir(const char *path)
 {
-    struct bx_buf b;
-    char *p;
+    char *p = util_tmp_template(path);
 
-    buf_init(&b);
-    buf_printf(&b, "%s%s-XXXXXX", path, suffix);
-    p = buf_take(&b, NULL);
     if (p != NULL && mkdtemp(p) == NULL) {
         free(p);
-        p = NULL;
+        return NULL;
+    }
+    if (p != NULL && chmod(p, 0777 & ~util_umask()) != 0) {
+        rmdir(p);
+        free(p);
+        return NULL;
     }
     return p;
 }
 
 /*
- * Put directory 'tmp' in place of 'path'.  An existing 'path' is first
- * renamed onto an empty directory made for it, so that a failure can
- * put it back.
+ * Put directory 'tmp' in place of the existing 'path' with one exchanging
+ * rename, so that a kill at any moment leaves the old or the new
+ * directory, never none; then remove the old one (now at 'tmp').  Where
+ * the system cannot exchange (ENOSYS, EINVAL: not Linux, an old kernel,
+ * some file systems), the old directory is first renamed aside: a kill
+ * between the two renames then leaves it at "<tmp-name>", where the
+ * next run's util_clean_stale() would remove it.
  */
+static int replace_dir(const char *tmp, const char *path,
+                       struct bx_diags *diags)
+{
+    char *old;
+
+    if (util_rename_exchange(tmp, path) == 0) {
+        remove_dir(tmp);
+        return BX_OK;
+    }
+    if (errno != ENOSYS && errno != EINVAL) {
+        return io_error(diags, path, "无法替换目录",
+                        "cannot replace directory");
+    }
+    old = sibling_dir(path);
+    if (old == NULL || rename(path, old) != 0) {
+        if (old != NULL) {
+            rmdir(old);
+        }
+        free(old);
+        return io_error(diags, path, "无法替换目录",
+                        "cannot replace directory");
+    }
+    if (rename(tmp, path) != 0) {
+        rename(old, path);
+        free(old);
+        return io_error(diags, path, "无法创建目录", "cannot create directory");
+    }
+    remove_dir(old);
+    free(old);
+    return BX_OK;
+}
+
+/* Put directory 'tmp' in place of 'path' (existing or not). */
 static int swap_dir(const char *tmp, const char *path, int exists,
                     struct bx_diags *diags)
 {
-    char *old = NULL;
-    int rc = BX_OK;
-
     if (exists) {
-        old = sibling_dir(path, ".old");
-        if (old == NULL || rename(path, old) != 0) {
-            rc = io_error(diags, path, "无法替换目录",
-                          "cannot replace directory");
-            if (old != NULL) {
-                rmdir(old);
-            }
-            free(old);
-            return rc;
-        }
+        return replace_dir(tmp, path, diags);
     }
     if (rename(tmp, path) != 0) {
-        rc = io_error(diags, path, "无法创建目录", "cannot create directory");
-        if (old != NULL) {
-            rename(old, path);
-        }
-    } else if (old != NULL) {
-        remove_dir(old);
+        return io_error(diags, path, "无法创建目录", "cannot create directory");
     }
-    free(old);
-    return rc;
+    return BX_OK;
 }
 
 /* The directory case of bx_output_write(). */
@@ -707,7 +731,8 @@ static int write_dir(const struct bx_output *out, const char *path, int force,
                       "not replaced: not a directory of CSV files only");
         return BX_E_EXISTS;
     }
-    tmp = sibling_dir(path, ".tmp");
+    util_clean_stale(path);
+    tmp = sibling_dir(path);
     if (tmp == NULL) {
         return io_error(diags, path, "无法创建临时目录",
                         "cannot create temporary directory");

@@ -2,17 +2,20 @@
  * Small shared helpers: growable buffers with JSON/XML escaping, capped
  * file reads, atomic writes and digests.  No knowledge of the format.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* syscall(), RENAME_EXCHANGE */
 
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -415,26 +418,169 @@ static int write_all(int fd, const void *data, size_t len)
     return BX_OK;
 }
 
+char *util_tmp_template(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    struct bx_buf b;
+
+    buf_init(&b);
+    if (slash != NULL) {
+        buf_append(&b, path, (size_t)(slash - path) + 1);
+    }
+    buf_printf(&b, "%s%ld-XXXXXX", UTIL_TMP_PREFIX, (long)getpid());
+    return buf_take(&b, NULL);
+}
+
+/* The pid in a temporary name of ours, or 0. */
+static long tmp_pid(const char *name)
+{
+    size_t n = strlen(UTIL_TMP_PREFIX);
+    char *end;
+    long pid;
+
+    if (strncmp(name, UTIL_TMP_PREFIX, n) != 0) {
+        return 0;
+    }
+    pid = strtol(name + n, &end, 10);
+    return pid > 0 && *end == '-' ? pid : 0;
+}
+
+void util_clean_stale(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    struct bx_buf dir;
+    struct bx_buf p;
+    struct dirent *e;
+    struct stat st;
+    DIR *d;
+    long pid;
+
+    buf_init(&dir);
+    if (slash == NULL) {
+        buf_puts(&dir, ".");
+    } else {
+        buf_append(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+    }
+    d = dir.failed ? NULL : opendir(dir.data);
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        pid = tmp_pid(e->d_name);
+        /* alive, or not ours to judge (EPERM: another user's process) */
+        if (pid == 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH) {
+            continue;
+        }
+        buf_init(&p);
+        buf_printf(&p, "%s/%s", dir.data, e->d_name);
+        if (!p.failed && lstat(p.data, &st) == 0 && st.st_uid == getuid()) {
+            util_remove_tree(p.data);
+        }
+        buf_release(&p);
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    buf_release(&dir);
+}
+
+/* Empty the directory open as 'fd' (closed here), without following links. */
+static int remove_below(int fd)
+{
+    DIR *d = fdopendir(fd);
+    struct dirent *e;
+    int sub;
+    int rc = 0;
+
+    if (d == NULL) {
+        close(fd);
+        return -1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+            continue;
+        }
+        if (unlinkat(dirfd(d), e->d_name, 0) == 0) {
+            continue;
+        }
+        sub = openat(dirfd(d), e->d_name,
+                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0 || remove_below(sub) != 0 ||
+            unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) != 0) {
+            rc = -1;
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+int util_remove_tree(const char *path)
+{
+    int fd;
+
+    if (unlink(path) == 0) {
+        return 0;
+    }
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    if (remove_below(fd) != 0) {
+        return -1;
+    }
+    return rmdir(path);
+}
+
+int util_rename_exchange(const char *a, const char *b)
+{
+#if defined(SYS_renameat2) && defined(RENAME_EXCHANGE)
+    return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b,
+                        RENAME_EXCHANGE);
+#else
+    (void)a;
+    (void)b;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+unsigned util_umask(void)
+{
+    FILE *fp = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned mask = 022;
+
+    while (fp != NULL && fgets(line, sizeof(line), fp) != NULL) {
+        if (sscanf(line, "Umask: %o", &mask) == 1) {
+            break;
+        }
+    }
+    if (fp != NULL) {
+        fclose(fp);
+    }
+    return mask & 0777;
+}
+
 int util_write_atomic(const char *path, const void *data, size_t len, int force)
 {
-    struct bx_buf tmp;
+    char *tmp = NULL;
     int fd = -1;
     int rc = BX_E_IO;
     int saved;
 
-    buf_init(&tmp);
     if (!force && access(path, F_OK) == 0) {
         return BX_E_EXISTS;
     }
-    if (buf_printf(&tmp, "%s.tmpXXXXXX", path) != BX_OK) {
+    util_clean_stale(path);
+    tmp = util_tmp_template(path);
+    if (tmp == NULL) {
         return BX_E_NOMEM;
     }
-    fd = mkstemp(tmp.data);
+    fd = mkstemp(tmp);
     if (fd < 0) {
+        free(tmp);
+        tmp = NULL;
         goto out;
     }
-    if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != BX_OK ||
-        fsync(fd) != 0) {
+    if (fchmod(fd, 0666 & ~util_umask()) != 0 ||
+        write_all(fd, data, len) != BX_OK || fsync(fd) != 0) {
         goto out;
     }
     if (close(fd) != 0) {
@@ -442,14 +588,14 @@ int util_write_atomic(const char *path, const void *data, size_t len, int force)
         goto out;
     }
     fd = -1;
-    if (!force && link(tmp.data, path) != 0) {
+    if (!force && link(tmp, path) != 0) {
         /* link(2) refuses to replace: no race with a file created since */
         if (errno == EEXIST) {
             rc = BX_E_EXISTS;
         }
         goto out;
     }
-    if (force && rename(tmp.data, path) != 0) {
+    if (force && rename(tmp, path) != 0) {
         goto out;
     }
     rc = BX_OK;
@@ -458,10 +604,10 @@ out:
     if (fd >= 0) {
         close(fd);
     }
-    if (tmp.data != NULL) {
-        unlink(tmp.data); /* after link(2) or on failure; ENOENT after rename */
+    if (tmp != NULL) {
+        unlink(tmp); /* after link(2) or on failure; ENOENT after rename */
     }
-    buf_release(&tmp);
+    free(tmp);
     errno = saved;
     return rc;
 }
@@ -471,22 +617,20 @@ int bx_write_file(const char *path, const void *data, size_t len, int force)
     return util_write_atomic(path, data, len, force);
 }
 
+static const EVP_MD *md_by_alg(const char *alg);
+static void hex_of(const unsigned char *md, unsigned int n, char *out);
+
 int util_digest_hex(const char *alg, const void *data, size_t len, char *out,
                     size_t outsz)
 {
-    static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     const EVP_MD *type;
-    unsigned int i;
 
-    if (strcmp(alg, "sha256") == 0) {
-        type = EVP_sha256();
-    } else if (strcmp(alg, "sm3") == 0) {
-        type = EVP_get_digestbyname("SM3");
-    } else {
+    if (strcmp(alg, "sha256") != 0 && strcmp(alg, "sm3") != 0) {
         return BX_E_ARG;
     }
+    type = md_by_alg(alg);
     if (type == NULL) {
         return BX_E_INTERNAL;
     }
@@ -496,12 +640,85 @@ int util_digest_hex(const char *alg, const void *data, size_t len, char *out,
     if (outsz < 2 * (size_t)mdlen + 1) {
         return BX_E_ARG;
     }
-    for (i = 0; i < mdlen; i++) {
+    hex_of(md, mdlen, out);
+    return BX_OK;
+}
+
+static const EVP_MD *md_by_alg(const char *alg)
+{
+    if (strcmp(alg, "sha256") == 0) {
+        return EVP_sha256();
+    }
+    if (strcmp(alg, "sm3") == 0) {
+        return EVP_get_digestbyname("SM3");
+    }
+    return NULL;
+}
+
+static void hex_of(const unsigned char *md, unsigned int n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned int i;
+
+    for (i = 0; i < n; i++) {
         out[2 * i] = hex[md[i] >> 4];
         out[2 * i + 1] = hex[md[i] & 15];
     }
-    out[2 * mdlen] = '\0';
+    out[2 * n] = '\0';
+}
+
+int util_digests_begin(struct util_digests *d)
+{
+    const EVP_MD *sha = md_by_alg("sha256");
+    const EVP_MD *sm3 = md_by_alg("sm3");
+
+    d->sha256 = EVP_MD_CTX_new();
+    d->sm3 = EVP_MD_CTX_new();
+    if (d->sha256 == NULL || d->sm3 == NULL) {
+        util_digests_release(d);
+        return BX_E_NOMEM;
+    }
+    if (sha == NULL || sm3 == NULL ||
+        EVP_DigestInit_ex(d->sha256, sha, NULL) != 1 ||
+        EVP_DigestInit_ex(d->sm3, sm3, NULL) != 1) {
+        util_digests_release(d);
+        return BX_E_INTERNAL;
+    }
     return BX_OK;
+}
+
+int util_digests_update(struct util_digests *d, const void *data, size_t len)
+{
+    if (EVP_DigestUpdate(d->sha256, data, len) != 1 ||
+        EVP_DigestUpdate(d->sm3, data, len) != 1) {
+        return BX_E_INTERNAL;
+    }
+    return BX_OK;
+}
+
+int util_digests_end(struct util_digests *d, char *sha256, char *sm3)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    int rc = BX_E_INTERNAL;
+
+    if (EVP_DigestFinal_ex(d->sha256, md, &n) == 1 && n == 32) {
+        hex_of(md, n, sha256);
+        if (EVP_DigestFinal_ex(d->sm3, md, &n) == 1 && n == 32) {
+            hex_of(md, n, sm3);
+            rc = BX_OK;
+        }
+    }
+    util_digests_release(d);
+    return rc;
+}
+
+void util_digests_release(struct util_digests *d)
+{
+    EVP_MD_CTX_free(d->sha256);
+    EVP_MD_CTX_free(d->sm3);
+    d->sha256 = NULL;
+    d->sm3 = NULL;
 }
 
 int64_t util_days_from_civil(int64_t y, unsigned m, unsigned d)

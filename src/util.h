@@ -70,12 +70,71 @@ int util_write_atomic(const char *path, const void *data, size_t len,
                       int force);
 
 /*
+ * Temporary files and directories budgetx makes next to an output are
+ * named UTIL_TMP_PREFIX "<pid>-XXXXXX", so that a run killed half-way
+ * leaves names anyone can recognise, and the next run in that directory
+ * removes them (util_clean_stale()).
+ */
+#define UTIL_TMP_PREFIX ".budgetx-tmp-"
+
+/*
+ * "<dir of 'path'>/.budgetx-tmp-<pid>-XXXXXX" for mkstemp()/mkdtemp().
+ * Caller frees.  NULL on ENOMEM.
+ */
+char *util_tmp_template(const char *path);
+
+/*
+ * Remove the temporary files and directories of budgetx runs that are
+ * gone (their pid no longer exists) from the directory holding 'path'.
+ * Only names with our prefix owned by the current user are touched.
+ * Best effort: never fails.
+ */
+void util_clean_stale(const char *path);
+
+/*
+ * Remove 'path' and, if it is a directory, everything below it, never
+ * following a symbolic link.  0, or -1 with errno.
+ */
+int util_remove_tree(const char *path);
+
+/*
+ * Swap the names 'a' and 'b' atomically (renameat2 RENAME_EXCHANGE,
+ * Linux 3.15+).  0, or -1 with errno (ENOSYS or EINVAL where the system
+ * or file system cannot: the caller falls back to two renames).
+ */
+int util_rename_exchange(const char *a, const char *b);
+
+/* The process umask, read without changing it (022 when unknown). */
+unsigned util_umask(void);
+
+/*
  * Hex digest of 'data' with 'alg' ("sha256" or "sm3") into 'out'
  * (at least 65 bytes).  Returns BX_OK, BX_E_ARG (unknown alg),
  * BX_E_INTERNAL.
  */
 int util_digest_hex(const char *alg, const void *data, size_t len, char *out,
                     size_t outsz);
+
+/*
+ * SHA-256 and SM3 of a stream, fed piece by piece: what the manifest
+ * records, computed without holding the data.
+ */
+struct util_digests {
+    void *sha256; /* EVP_MD_CTX */
+    void *sm3;
+};
+
+/* Start both digests.  BX_OK, BX_E_NOMEM or BX_E_INTERNAL. */
+int util_digests_begin(struct util_digests *d);
+/* Feed 'len' bytes.  BX_OK or BX_E_INTERNAL. */
+int util_digests_update(struct util_digests *d, const void *data, size_t len);
+/*
+ * Finish into lower-case hex (65 bytes each) and release.  BX_OK or
+ * BX_E_INTERNAL.
+ */
+int util_digests_end(struct util_digests *d, char *sha256, char *sm3);
+/* Release without finishing (after a failure).  Safe after _end. */
+void util_digests_release(struct util_digests *d);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
 int64_t util_days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -129,6 +129,19 @@
   <xsl:variable name="amount-unit" select="string($meta/bx:amounts/@unit)"/>
   <xsl:variable name="dept-name" select="string($meta/bx:department/@name)"/>
 
+  <!-- Amount unit of a table: its own (@unit), else the document's. -->
+  <xsl:template name="table-unit">
+    <xsl:param name="t" select="."/>
+    <xsl:choose>
+      <xsl:when test="string($t/@unit) != ''">
+        <xsl:value-of select="$t/@unit"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$amount-unit"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- 部门名称 printed above a table: its own, else the department's. -->
   <xsl:template name="table-dept-name">
     <xsl:param name="t" select="."/>

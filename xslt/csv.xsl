@@ -99,7 +99,9 @@
         <xsl:with-param name="f3" select="string(@no)"/>
         <xsl:with-param name="f4" select="$title"/>
         <xsl:with-param name="f5" select="$dept"/>
-        <xsl:with-param name="f6" select="$amount-unit"/>
+        <xsl:with-param name="f6">
+          <xsl:call-template name="table-unit"/>
+        </xsl:with-param>
         <xsl:with-param name="f7" select="count($g/m:head/m:row)"/>
         <xsl:with-param name="f8" select="count($g/m:body/m:row)"/>
         <xsl:with-param name="f9" select="$notes"/>

@@ -34,6 +34,11 @@
       <xsl:apply-templates select="$t" mode="head"/>
     </xsl:variable>
     <xsl:variable name="def" select="exsl:node-set($def-rtf)/m:h"/>
+    <xsl:variable name="t-unit">
+      <xsl:call-template name="table-unit">
+        <xsl:with-param name="t" select="$t"/>
+      </xsl:call-template>
+    </xsl:variable>
     <xsl:variable name="cols" select="number($def/@cols)"/>
     <m:grid cols="{$def/@cols}" key="{local-name($t)}">
       <m:head>
@@ -50,7 +55,7 @@
                       <xsl:value-of select="@zh"/>
                       <xsl:if test="@unit">
                         <xsl:value-of
-                            select="concat('（', $amount-unit, '）')"/>
+                            select="concat('（', $t-unit, '）')"/>
                       </xsl:if>
                     </m:c>
                   </xsl:for-each>

@@ -391,7 +391,7 @@
               <xsl:with-param name="k" select="'amountUnit'"/>
               <xsl:with-param name="colon" select="true()"/>
             </xsl:call-template>
-            <xsl:value-of select="$amount-unit"/>
+            <xsl:call-template name="table-unit"/>
           </span>
         </xsl:if>
       </div>

@@ -579,6 +579,8 @@ class Dept:
         w(3, '</income>')
         w(3, '<expenditure>')
         FC = ['total', 'gpb', 'gpbFiscal', 'govFund', 'stateCapital']
+        if self.flat:       # these templates print no 其中：财政拨款 column
+            FC.remove('gpbFiscal')
         w(4, f'<current label="一、本年支出" {cols(FC, fiscal_cols(L), n)}/>')
         for c in self.t1_classes():
             ls = [ln for ln in L if ln.func[:3] == c]
@@ -665,7 +667,7 @@ class Dept:
             n = Num(dec)
         w(2, f'<threePublic {A(no=no, title=title, deptName=self.name, unit=unit, decimals=dec)}>')
         w(3, f'<row name="合计" {cols(names, v, n)}/>')
-        w(3, f'<note>{self.note}</note>')
+        w(3, f'<note>{self.note.replace("为元", "为" + unit) if unit else self.note}</note>')
         w(2, '</threePublic>')
 
     def projects(self):

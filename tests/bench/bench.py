@@ -210,7 +210,7 @@ def curve(bx, work):
                           ('x', ['xmllint', '--noout', '--huge', '--schema', xsd, path]),
                           ('t', ['xsltproc', '--nonet', '--huge', '-o',
                                  os.path.join(work, 't.html'), html, path])):
-            if key != 'v' and mb > RENDER_MAX_MB:
+            if key in ('h', 't') and mb > RENDER_MAX_MB:
                 cells.append('%18s' % '-')
                 continue
             try:

@@ -114,6 +114,7 @@ struct hz {
     uint32_t dd_crc, dd_csize, dd_size;
     long offset;  /* central offset; -1: where the local header lands */
     int no_local; /* write no local header (it lives elsewhere) */
+    size_t gap;   /* bytes of junk written before the local header */
 };
 
 /* Copy the central values to the local header and data descriptor. */
@@ -222,6 +223,7 @@ static void hz_build_count(const struct hz *e, size_t n, unsigned count,
     CU_ASSERT_FATAL(n <= 16);
     memset(out, 0, sizeof(*out));
     for (i = 0; i < n; i++) {
+        tb_put(out, "JUNKJUNKJUNKJUNK", e[i].gap < 16 ? e[i].gap : 16);
         offs[i] = e[i].offset >= 0 ? (uint32_t)e[i].offset : (uint32_t)out->len;
         if (!e[i].no_local) {
             hz_local(out, &e[i]);
@@ -378,8 +380,12 @@ static struct input *sample_inputs(size_t *n)
     };
     size_t i;
 
+    /* compressible like real XML (about 20:1), not like a bomb */
     for (i = 0; i < BIG_LEN; i++) {
         big[i] = (unsigned char)("<row a=\"1\"/>\n"[i % 13] + (i / 4096) % 3);
+        if (i % 13 == 8) {
+            big[i] = (unsigned char)('0' + (i * 2654435761u >> 20) % 10);
+        }
     }
     fill_random(bin, BIN_LEN, 7);
     *n = sizeof(in) / sizeof(in[0]);
@@ -543,7 +549,15 @@ static void test_writer_rejects_unsafe_and_duplicate_names(void)
                                       "\xc2\x85next-line",
                                       "A.TXT",
                                       "a.txt/x",
-                                      "sub"};
+                                      "sub",
+                                      "sub/\xc3\x84.txt",
+                                      "a\xcc\x88.txt",
+                                      "SUB/\xc3\x84.TXT",
+                                      "nul",
+                                      "sub/CON.txt",
+                                      "trail.",
+                                      "trail /x",
+                                      "q?x"};
     struct bxzip_writer *w = NULL;
     unsigned char *buf = NULL;
     size_t len = 0;
@@ -552,14 +566,17 @@ static void test_writer_rejects_unsafe_and_duplicate_names(void)
     CU_ASSERT_EQUAL_FATAL(bxzip_writer_new(&w), BX_OK);
     CU_ASSERT_EQUAL(bxzip_writer_add(w, "a.txt", "a", 1, 0), BX_OK);
     CU_ASSERT_EQUAL(bxzip_writer_add(w, "sub/x", "x", 1, 0), BX_OK);
+    CU_ASSERT_EQUAL(bxzip_writer_add(w, "sub/\xc3\xa4.txt", "x", 1, 0), BX_OK);
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        CU_ASSERT_EQUAL(bxzip_writer_add(w, bad[i], "z", 1, 0), BX_E_ARG);
+        if (bxzip_writer_add(w, bad[i], "z", 1, 0) != BX_E_ARG) {
+            CU_FAIL(bad[i]);
+        }
     }
     CU_ASSERT_EQUAL(bxzip_writer_add(w, "sub/y", "y", 1, 0), BX_OK);
     CU_ASSERT_EQUAL(bxzip_writer_add(NULL, "n", "y", 1, 0), BX_E_ARG);
     CU_ASSERT_EQUAL(bxzip_writer_add(w, "n", NULL, 1, 0), BX_E_ARG);
     CU_ASSERT_EQUAL(bxzip_writer_finish(w, &buf, &len), BX_OK);
-    CU_ASSERT_EQUAL(rd16(buf + len - 12), 3); /* only the good entries */
+    CU_ASSERT_EQUAL(rd16(buf + len - 12), 4); /* only the good entries */
     free(buf);
     bxzip_writer_free(w);
 }
@@ -1049,9 +1066,9 @@ static void test_reader_rejects_bytes_around_end_record(void)
     b.len -= 4;
     b.p[b.len - 2] = 10; /* a comment longer than what follows */
     expect_open(&b, NULL, BX_E_PARSE, "ZIP-TRUNCATED");
-    b.p[b.len - 2] = 4; /* a comment of exactly the junk: fine */
+    b.p[b.len - 2] = 4; /* a comment of exactly the junk: a hiding place */
     b.len += 4;
-    expect_open(&b, NULL, BX_OK, NULL);
+    expect_open(&b, NULL, BX_E_PARSE, "ZIP-FORMAT");
     free(b.p);
     hz_free(&e, 1);
 }
@@ -1208,13 +1225,171 @@ static void test_reader_rejects_ratio_bomb(void)
 
 static void test_reader_ignores_ratio_of_small_entries(void)
 {
-    static unsigned char zeros[BXZIP_RATIO_MIN_SIZE];
+    static unsigned char zeros[BXZIP_RATIO_FLOOR];
     struct input in = {"zeros.bin", zeros, sizeof(zeros)};
     struct tbuf b;
 
     write_zip(&in, 1, 0, &b);
     expect_open(&b, NULL, BX_OK, NULL);
     free(b.p);
+}
+
+/* Entries of 1 MiB once escaped the ratio check: 1,000 made 1 GiB. */
+static void test_reader_rejects_many_small_bombs(void)
+{
+    static unsigned char zeros[1024 * 1024];
+    struct input in[8];
+    char names[8][8];
+    struct tbuf b;
+    size_t i;
+
+    for (i = 0; i < 8; i++) {
+        snprintf(names[i], sizeof(names[i]), "e%zu", i);
+        in[i].name = names[i];
+        in[i].data = zeros;
+        in[i].len = sizeof(zeros);
+    }
+    write_zip(in, 8, 0, &b);
+    expect_open(&b, NULL, BX_E_LIMIT, "ZIP-BOMB");
+    free(b.p);
+}
+
+/* Entries under the floor each, but far beyond the ratio together. */
+static void test_reader_rejects_bomb_of_entries_under_the_floor(void)
+{
+    static unsigned char zeros[BXZIP_RATIO_FLOOR];
+    struct input in[40];
+    char names[40][8];
+    struct tbuf b;
+    size_t i;
+
+    for (i = 0; i < 40; i++) {
+        snprintf(names[i], sizeof(names[i]), "e%zu", i);
+        in[i].name = names[i];
+        in[i].data = zeros;
+        in[i].len = sizeof(zeros);
+    }
+    write_zip(in, 40, 0, &b);
+    expect_open(&b, NULL, BX_E_LIMIT, "ZIP-BOMB");
+    free(b.p);
+}
+
+static int count_sink(void *arg, const void *data, size_t len)
+{
+    size_t *seen = arg;
+
+    CU_ASSERT_TRUE(len > 0 && len <= 64 * 1024);
+    seen[0] += len;
+    seen[1]++;
+    seen[2] = crc32((uLong)seen[2], data, (uInt)len);
+    return BX_OK;
+}
+
+static int stop_sink(void *arg, const void *data, size_t len)
+{
+    (void)arg;
+    (void)data;
+    (void)len;
+    return BX_E_IO;
+}
+
+/* Streaming hands out bounded chunks and checks the CRC at the end. */
+static void test_reader_streams_entries_in_chunks(void)
+{
+    size_t n = 300000;
+    unsigned char *text = malloc(n);
+    struct input in = {"text.txt", NULL, 0};
+    struct bxzip_reader *r = NULL;
+    size_t seen[3] = {0, 0, 0};
+    struct tbuf b;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    fill_random(text, n, 3);
+    memset(text, 'a', n / 2); /* compressible half, random half */
+    in.data = text;
+    in.len = n;
+    write_zip(&in, 1, 0, &b);
+    seen[2] = crc32(0, NULL, 0);
+    CU_ASSERT_EQUAL_FATAL(bxzip_reader_open(b.p, b.len, NULL, NULL, NULL, &r),
+                          BX_OK);
+    CU_ASSERT_EQUAL(bxzip_reader_stream(r, 0, count_sink, seen, NULL), BX_OK);
+    CU_ASSERT_EQUAL(seen[0], n);
+    CU_ASSERT_TRUE(seen[1] >= 5);
+    CU_ASSERT_EQUAL(seen[2], crc32(0, text, (uInt)n));
+    CU_ASSERT_EQUAL(bxzip_reader_stream(r, 0, stop_sink, NULL, NULL), BX_E_IO);
+    CU_ASSERT_EQUAL(bxzip_reader_stream(r, 1, count_sink, seen, NULL),
+                    BX_E_ARG);
+    bxzip_reader_free(r);
+    free(b.p);
+    free(text);
+}
+
+/* Every byte belongs to an entry: nothing hides before or between them. */
+static void test_reader_rejects_hidden_bytes(void)
+{
+    struct hz e[2];
+
+    hz_init(&e[0], "a.xml", "1", 1, 1);
+    e[0].gap = 16;
+    expect_refused(e, 1, BX_E_PARSE, "ZIP-FORMAT");
+    hz_init(&e[0], "a.xml", "1", 1, 1);
+    hz_init(&e[1], "b.xml", "2", 1, 1);
+    e[1].gap = 7;
+    expect_refused(e, 2, BX_E_PARSE, "ZIP-FORMAT");
+}
+
+/* Names equal after case folding or normalisation, or Windows-hostile. */
+static void test_reader_rejects_names_that_collide_elsewhere(void)
+{
+    struct hz e[2];
+
+    hz_init(&e[0], "\xc3\x84.xml", "1", 1, 1); /* Ä */
+    hz_init(&e[1], "\xc3\xa4.xml", "2", 1, 1); /* ä */
+    expect_refused(e, 2, BX_E_INVALID, "ZIP-DUP");
+    hz_init(&e[0],
+            "\xc5\x81\xc3\xb3"
+            "d\xc5\xba",
+            "1", 1, 1); /* Łódź */
+    hz_init(&e[1],
+            "\xc5\x82\xc3\x93"
+            "D\xc5\xb9",
+            "2", 1, 1); /* łÓDŹ */
+    expect_refused(e, 2, BX_E_INVALID, "ZIP-DUP");
+    hz_init(&e[0], "\xd0\x94/a", "1", 1, 1); /* Cyrillic Д as a directory */
+    hz_init(&e[1], "\xd0\xb4", "2", 1, 1);   /* д as a file */
+    expect_refused(e, 2, BX_E_INVALID, "ZIP-DUP");
+    hz_init(&e[0], "\xef\xbc\xa1", "1", 1, 1); /* full-width A */
+    hz_init(&e[1], "\xef\xbd\x81", "2", 1, 1); /* full-width a */
+    expect_refused(e, 2, BX_E_INVALID, "ZIP-DUP");
+    expect_name_refused("a\xcc\x88.xml", 7, "ZIP-PATH");    /* NFD ä */
+    expect_name_refused("\xef\xa4\x80.xml", 7, "ZIP-PATH"); /* U+F900 */
+    expect_name_refused("report.", 7, "ZIP-PATH");
+    expect_name_refused("report ", 7, "ZIP-PATH");
+    expect_name_refused("dir./x", 6, "ZIP-PATH");
+    expect_name_refused("NUL", 3, "ZIP-PATH");
+    expect_name_refused("a/con.xml", 9, "ZIP-PATH");
+    expect_name_refused("Com1.txt", 8, "ZIP-PATH");
+    expect_name_refused("lpt9", 4, "ZIP-PATH");
+    expect_name_refused("a?b", 3, "ZIP-PATH");
+    expect_name_refused("a*b", 3, "ZIP-PATH");
+    expect_name_refused("a<b>", 4, "ZIP-PATH");
+}
+
+/* Chinese, Greek and names close to reserved ones stay readable. */
+static void test_reader_accepts_names_close_to_reserved(void)
+{
+    struct hz e[5];
+    struct tbuf b;
+
+    hz_init(&e[0], "console.xml", "1", 1, 1);
+    hz_init(&e[1], "com10", "2", 1, 1);
+    hz_init(&e[2], "\xe9\xa2\x84\xe7\xae\x97.xml", "3", 1, 1); /* 预算 */
+    hz_init(&e[3], "nul_x", "4", 1, 1);
+    hz_init(&e[4], ".hidden", "5", 1, 1);
+    hz_build(e, 5, &b);
+    expect_open(&b, NULL, BX_OK, NULL);
+    free(b.p);
+    hz_free(e, 5);
 }
 
 static void test_reader_enforces_size_and_count_limits(void)
@@ -1374,6 +1549,12 @@ static const struct {
     T(test_reader_caps_inflate_of_lying_size),
     T(test_reader_rejects_ratio_bomb),
     T(test_reader_ignores_ratio_of_small_entries),
+    T(test_reader_rejects_many_small_bombs),
+    T(test_reader_rejects_bomb_of_entries_under_the_floor),
+    T(test_reader_streams_entries_in_chunks),
+    T(test_reader_rejects_hidden_bytes),
+    T(test_reader_rejects_names_that_collide_elsewhere),
+    T(test_reader_accepts_names_close_to_reserved),
     T(test_reader_enforces_size_and_count_limits),
     T(test_reader_extract_rejects_bad_index),
     T(test_reader_reads_python_made_zip),

@@ -128,6 +128,26 @@ static void test_default_name_and_timestamp_come_from_metadata(void)
     bx_check_release(&chk);
 }
 
+/* A template that prints no codes: the template id and a digest prefix. */
+static void test_default_name_without_codes_uses_what_is_known(void)
+{
+    struct bx_check chk;
+    char want[64];
+    char *name;
+
+    CU_ASSERT_EQUAL_FATAL(
+        bx_check_file(ctx,
+                      test_path("samples/example-shanghai-district-health-2024.xml"),
+                      &chk),
+        BX_OK);
+    snprintf(want, sizeof(want), "district-9-yuan-%.8s-2024-budget.zip",
+             bx_submission_sha256(chk.sub));
+    name = bx_bundle_default_name(&chk);
+    CU_ASSERT_STRING_EQUAL(name, want);
+    free(name);
+    bx_check_release(&chk);
+}
+
 static void test_safe_stem_replaces_unsafe_characters(void)
 {
     char *s = package_safe_stem("dir/预算 a;b.xml.gz");
@@ -193,6 +213,7 @@ int bx_test_suite_package(void)
     CU_ADD_TEST(s, test_rejected_submission_is_refused_unless_allowed);
     CU_ADD_TEST(s, test_unknown_rendition_is_an_argument_error);
     CU_ADD_TEST(s, test_default_name_and_timestamp_come_from_metadata);
+    CU_ADD_TEST(s, test_default_name_without_codes_uses_what_is_known);
     CU_ADD_TEST(s, test_safe_stem_replaces_unsafe_characters);
     CU_ADD_TEST(s, test_verify_accepts_a_fresh_bundle_and_unpacks_it);
     CU_ADD_TEST(s, test_verify_of_garbage_is_unreadable_and_unpack_refuses);

@@ -165,6 +165,37 @@ static void test_templates_label_prefers_the_document(void)
     xmlFreeDoc(doc);
 }
 
+/* One sample per template: it names its template and passes clean. */
+static void test_templates_every_sample_passes_clean(void)
+{
+    static const char *const samples[][2] = {
+        {"example-county-education-bureau-2024.xml", "henan-county-14"},
+        {"example-province-education-department-2024.xml",
+         "henan-province-11"},
+        {"example-central-department-2024.xml", "central-9"},
+        {"example-district-health-commission-2024.xml", "central-9"},
+        {"example-shanghai-district-health-2024.xml", "district-9-yuan"},
+        {"example-narrative-only-2024.xml", "narrative-only"},
+    };
+    char rel[256];
+    size_t i;
+
+    for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+        struct bx_check chk;
+        const struct tpl_template *t;
+
+        snprintf(rel, sizeof(rel), "samples/%s", samples[i][0]);
+        CU_ASSERT_EQUAL_FATAL(bx_check_file(ctx, test_path(rel), &chk),
+                              BX_OK);
+        t = templates_of_doc(ctx, chk.sub->doc);
+        CU_ASSERT_PTR_NOT_NULL(t);
+        if (t != NULL)
+            CU_ASSERT_STRING_EQUAL(t->id, samples[i][1]);
+        CU_ASSERT_EQUAL(chk.diags.count, 0);
+        bx_check_release(&chk);
+    }
+}
+
 /* A data directory whose template is broken: a finding, then NULL. */
 static void test_templates_broken_file_is_fatal(void)
 {
@@ -230,6 +261,8 @@ int bx_test_suite_templates(void)
         CU_add_test(s, "chinese ordinals", test_templates_numbers) == NULL ||
         CU_add_test(s, "label prefers the document",
                     test_templates_label_prefers_the_document) == NULL ||
+        CU_add_test(s, "every sample passes clean",
+                    test_templates_every_sample_passes_clean) == NULL ||
         CU_add_test(s, "broken file is fatal",
                     test_templates_broken_file_is_fatal) == NULL)
         return -1;

@@ -2,9 +2,12 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
@@ -157,6 +160,127 @@ static void test_read_file_enforces_the_size_cap(void)
     rmdir(tmpdir);
 }
 
+static void test_streaming_digests_equal_one_shot_digests(void)
+{
+    static const char text[] = "预算公开 budget disclosure 2024";
+    struct util_digests d;
+    char sha_one[65];
+    char sm3_one[65];
+    char sha[65];
+    char sm3[65];
+    size_t i;
+
+    util_digest_hex("sha256", text, sizeof(text), sha_one, sizeof(sha_one));
+    util_digest_hex("sm3", text, sizeof(text), sm3_one, sizeof(sm3_one));
+    CU_ASSERT_EQUAL_FATAL(util_digests_begin(&d), BX_OK);
+    for (i = 0; i < sizeof(text); i += 5) {
+        CU_ASSERT_EQUAL(
+            util_digests_update(&d, text + i,
+                                sizeof(text) - i < 5 ? sizeof(text) - i : 5),
+            BX_OK);
+    }
+    CU_ASSERT_EQUAL(util_digests_end(&d, sha, sm3), BX_OK);
+    CU_ASSERT_STRING_EQUAL(sha, sha_one);
+    CU_ASSERT_STRING_EQUAL(sm3, sm3_one);
+    util_digests_release(&d); /* safe after end */
+}
+
+/* "<tmpdir>/<rel>" in 'out'. */
+static const char *in_tmp(char *out, size_t size, const char *rel)
+{
+    snprintf(out, size, "%s/%s", tmpdir, rel);
+    return out;
+}
+
+static void test_remove_tree_never_follows_links(void)
+{
+    char a[128];
+    char b[128];
+
+    strcpy(tmpdir, "/tmp/bxtestXXXXXX");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmpdir));
+    mkdir(in_tmp(a, sizeof(a), "outside"), 0755);
+    util_write_atomic(in_tmp(a, sizeof(a), "outside/keep.txt"), "k", 1, 0);
+    mkdir(in_tmp(a, sizeof(a), "tree"), 0755);
+    mkdir(in_tmp(a, sizeof(a), "tree/sub"), 0755);
+    util_write_atomic(in_tmp(a, sizeof(a), "tree/sub/f.txt"), "f", 1, 0);
+    CU_ASSERT_EQUAL(symlink(in_tmp(b, sizeof(b), "outside"),
+                            in_tmp(a, sizeof(a), "tree/link")),
+                    0);
+    CU_ASSERT_EQUAL(symlink("../../outside/keep.txt",
+                            in_tmp(a, sizeof(a), "tree/sub/file-link")),
+                    0);
+    CU_ASSERT_EQUAL(util_remove_tree(in_tmp(a, sizeof(a), "tree")), 0);
+    CU_ASSERT_NOT_EQUAL(access(in_tmp(a, sizeof(a), "tree"), F_OK), 0);
+    CU_ASSERT_EQUAL(access(in_tmp(a, sizeof(a), "outside/keep.txt"), F_OK), 0);
+    CU_ASSERT_EQUAL(util_remove_tree(in_tmp(a, sizeof(a), "outside")), 0);
+    CU_ASSERT_EQUAL(count_entries(tmpdir), 0);
+    rmdir(tmpdir);
+}
+
+static void test_rename_exchange_swaps_two_directories(void)
+{
+    char a[128];
+    char b[128];
+    int rc;
+
+    strcpy(tmpdir, "/tmp/bxtestXXXXXX");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmpdir));
+    mkdir(in_tmp(a, sizeof(a), "old"), 0755);
+    mkdir(in_tmp(a, sizeof(a), "new"), 0755);
+    util_write_atomic(in_tmp(a, sizeof(a), "new/marker"), "n", 1, 0);
+    rc = util_rename_exchange(in_tmp(a, sizeof(a), "new"),
+                              in_tmp(b, sizeof(b), "old"));
+    if (rc == 0) {
+        CU_ASSERT_EQUAL(access(in_tmp(a, sizeof(a), "old/marker"), F_OK), 0);
+        CU_ASSERT_NOT_EQUAL(access(in_tmp(a, sizeof(a), "new/marker"), F_OK),
+                            0);
+    } else {
+        /* a system without it must say so in a way callers fall back on */
+        CU_ASSERT_TRUE(errno == ENOSYS || errno == EINVAL);
+    }
+    util_remove_tree(in_tmp(a, sizeof(a), "old"));
+    util_remove_tree(in_tmp(a, sizeof(a), "new"));
+    rmdir(tmpdir);
+}
+
+static void test_stale_temporaries_of_dead_runs_are_removed(void)
+{
+    char live[128];
+    char dead[128];
+    char out[128];
+    char *tmpl;
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        _exit(0);
+    }
+    CU_ASSERT_FATAL(pid > 0);
+    waitpid(pid, NULL, 0); /* 'pid' is now a process that is gone */
+    strcpy(tmpdir, "/tmp/bxtestXXXXXX");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmpdir));
+    snprintf(dead, sizeof(dead), "%s/.budgetx-tmp-%ld-abcdef", tmpdir,
+             (long)pid);
+    snprintf(live, sizeof(live), "%s/.budgetx-tmp-%ld-abcdef", tmpdir,
+             (long)getpid());
+    mkdir(dead, 0700);
+    /* pid 1 is alive: its temporary file stays */
+    util_write_atomic(in_tmp(out, sizeof(out), ".budgetx-tmp-1-x"), "x", 1, 0);
+    util_write_atomic(live, "l", 1, 0);
+    tmpl = util_tmp_template(in_tmp(out, sizeof(out), "result.zip"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tmpl);
+    CU_ASSERT_NSTRING_EQUAL(tmpl, live, strlen(live) - 6);
+    free(tmpl);
+    util_clean_stale(in_tmp(out, sizeof(out), "result.zip"));
+    CU_ASSERT_NOT_EQUAL(access(dead, F_OK), 0);
+    CU_ASSERT_EQUAL(access(live, F_OK), 0);
+    CU_ASSERT_EQUAL(access(in_tmp(out, sizeof(out), ".budgetx-tmp-1-x"), F_OK),
+                    0);
+    unlink(live);
+    unlink(out);
+    rmdir(tmpdir);
+}
+
 static void test_diags_count_by_severity_and_find_codes(void)
 {
     struct bx_diags diags;
@@ -203,5 +327,9 @@ int bx_test_suite_util(void)
     CU_ADD_TEST(s, test_atomic_write_refuses_existing_without_force);
     CU_ADD_TEST(s, test_read_file_enforces_the_size_cap);
     CU_ADD_TEST(s, test_diags_count_by_severity_and_find_codes);
+    CU_ADD_TEST(s, test_streaming_digests_equal_one_shot_digests);
+    CU_ADD_TEST(s, test_remove_tree_never_follows_links);
+    CU_ADD_TEST(s, test_rename_exchange_swaps_two_directories);
+    CU_ADD_TEST(s, test_stale_temporaries_of_dead_runs_are_removed);
     return CU_get_error();
 }

@@ -72,7 +72,8 @@ open("in/readme.txt", "w").write("hello, budget\n")
 open("in/empty.txt", "w").close()
 open("in/数据/预算表.xml", "w", encoding="utf-8").write("<预算 年度='2024'/>\n")
 row = "<row code='2080505' amount='12.5'/>\n"
-open("in/data/big.xml", "w").write((row * 40000)[: 1 << 20])
+rows = "".join(row.replace("12.5", "%d.5" % (i * 7919 % 1000)) for i in range(40000))
+open("in/data/big.xml", "w").write(rows[: 1 << 20])
 open("in/data/blob.bin", "wb").write(random.Random(7).randbytes(100000))
 EOF
 files="readme.txt empty.txt 数据/预算表.xml data/big.xml data/blob.bin"
