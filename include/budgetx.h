@@ -374,6 +374,38 @@ int bx_rules_check_coverage(struct bx_context *ctx, struct bx_submission *sub,
                             struct bx_diags *diags, struct bx_coverage *cov);
 
 /* ---------------------------------------------------------------- */
+/* Code lists a bureau can complete (codes_import.c)                 */
+/* ---------------------------------------------------------------- */
+
+enum bx_codes_kind {
+    BX_CODES_FUNCTION = 0,   /* 支出功能分类: function.xml */
+    BX_CODES_DEP_ECONOMIC,   /* 部门预算支出经济分类: dep-economic.xml */
+    BX_CODES_GOV_ECONOMIC,   /* 政府预算支出经济分类: gov-economic.xml */
+    BX_CODES_MAPPING         /* 部门经济→政府经济对照表: eco-mapping.xml */
+};
+
+/* "function", "dep-economic", "gov-economic", "mapping" → kind; BX_OK or
+ * BX_E_ARG. */
+int bx_codes_kind_parse(const char *s, enum bx_codes_kind *out);
+
+/* The file name the rule set reads for 'kind' ("function.xml"). */
+const char *bx_codes_file_name(enum bx_codes_kind kind);
+
+/*
+ * Turn a bureau's export of its 一体化 code table ('buf', CSV in UTF-8
+ * with or without BOM, or GB18030; a header row naming 科目编码 and
+ * 科目名称, or for the mapping 部门经济分类编码, 政府经济分类编码 and
+ * 单位类型; docs/codes.md) into our list format for fiscal year 'year',
+ * marked complete="true".  Rows that are not codes of the kind are
+ * skipped with a CODES-ROW warning.  '*xml' (caller frees) receives the
+ * document.  Returns BX_OK, BX_E_DATA (no header, no code, not text:
+ * findings say why), BX_E_ARG, BX_E_NOMEM.
+ */
+int bx_codes_import(const void *buf, size_t len, const char *name,
+                    enum bx_codes_kind kind, int year, struct bx_diags *diags,
+                    char **xml, size_t *xml_len);
+
+/* ---------------------------------------------------------------- */
 /* Reports (report.c: text, json; report_xml.c: xml, html)           */
 /* ---------------------------------------------------------------- */
 

@@ -14,5 +14,6 @@ extern const struct cli_command cmd_unpack_def;
 extern const struct cli_command cmd_help_def;
 extern const struct cli_command cmd_completion_def;
 extern const struct cli_command cmd_templates_def;
+extern const struct cli_command cmd_codes_def;
 
 #endif /* BX_CMD_H */

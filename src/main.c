@@ -16,6 +16,7 @@ const struct cli_command *const cli_commands[] = {
     &cmd_bundle_def,
     &cmd_verify_def,   &cmd_unpack_def,  &cmd_help_def,    &cmd_completion_def,
     &cmd_templates_def,
+    &cmd_codes_def,
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 

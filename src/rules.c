@@ -180,9 +180,13 @@ static void check_release(struct bx_rcheck *c)
         xmlXPathFreeCompExpr(c->pairs[i].left);
         xmlXPathFreeCompExpr(c->pairs[i].right);
     }
-    for (i = 0; i < c->nterms; i++)
+    for (i = 0; i < c->nterms; i++) {
         xmlXPathFreeCompExpr(c->terms[i]);
+        if (c->term_names != NULL)
+            free(c->term_names[i]);
+    }
     free(c->terms);
+    free(c->term_names);
     for (i = 0; i < c->nbranches; i++)
         xmlXPathFreeCompExpr(c->branches[i]);
     free(c->branches);
@@ -488,6 +492,40 @@ static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
     return rc;
 }
 
+/*
+ * For absent="template": the column each term of 'parts' names ("@gpb"
+ * → "gpb"; NULL for other terms), in the order of c->terms.
+ */
+static int term_names(const char *parts, const char *col, struct bx_rcheck *c)
+{
+    char *expr = parts != NULL ? expand_col(parts, col) : NULL;
+    const char *p = expr;
+    size_t i;
+
+    if (expr == NULL)
+        return BX_E_NOMEM;
+    c->term_names = calloc(c->nterms ? c->nterms : 1, sizeof(char *));
+    for (i = 0; c->term_names != NULL && i < c->nterms && *p != '\0'; i++) {
+        size_t len = union_term(p);
+        const char *t = p;
+        size_t n = len;
+
+        while (n > 0 && *t == ' ') {
+            t++;
+            n--;
+        }
+        while (n > 0 && t[n - 1] == ' ')
+            n--;
+        if (n > 1 && t[0] == '@' && strspn(t + 1, "abcdefghijklmnopqrstuvwxyz"
+                                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
+                                         n - 1)
+            c->term_names[i] = strndup(t + 1, n - 1);
+        p += len + (p[len] != '\0');
+    }
+    free(expr);
+    return c->term_names != NULL ? BX_OK : BX_E_NOMEM;
+}
+
 /* The reason="…" of a check (bx_na_reason_name), default no-column. */
 static enum bx_na_reason na_reason_of(const char *s)
 {
@@ -591,17 +629,22 @@ static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
     }
     v = attr(el, "absent");
     c->absent_zero = v != NULL && strcmp(v, "zero") == 0;
+    c->absent_template = v != NULL && strcmp(v, "template") == 0;
     if (rc == BX_OK && !c->absent_zero && c->kind == BX_CHECK_SUM)
         rc = compile_terms(xp, el, "parts", col, file, diags, &c->terms,
                            &c->nterms);
     if (rc == BX_OK && !c->absent_zero && c->kind == BX_CHECK_EQUAL)
         rc = compile_terms(xp, el, "right", col, file, diags, &c->terms,
                            &c->nterms);
+    if (rc == BX_OK && c->absent_template)
+        rc = term_names(attr(el, "parts"), col, c);
     v = attr(el, "convention");
     c->convention_ordinals = v != NULL && strcmp(v, "classOrdinals") == 0;
     v = attr(el, "coverage");
     c->cap_partial = v != NULL && strcmp(v, "partial") == 0;
     c->na_reason = na_reason_of(attr(el, "reason"));
+    v = attr(el, "against");
+    c->against_text = v != NULL && strcmp(v, "text") == 0;
     c->skip = attr(el, "skip");
     tol = attr(el, "tolerance");
     c->exact =

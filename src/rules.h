@@ -74,6 +74,9 @@ struct bx_rcheck {
     xmlXPathCompExprPtr x[BX_X_COUNT];
     int exact;          /* tolerance="exact" */
     int absent_zero;    /* absent="zero": a part that selects nothing is 0 */
+    int absent_template; /* absent="template": a part the template does not
+                            print is not part of the identity */
+    char **term_names;   /* "@gpb" terms: the column name, else NULL; owned */
     xmlXPathCompExprPtr *terms; /* sum parts / equal right, split at the
                                    top-level '|'; owned */
     size_t nterms;
@@ -82,6 +85,8 @@ struct bx_rcheck {
     int cap_partial;            /* costCap: judge caps covering part of a
                                    project (else caps below the amount) */
     enum bx_na_reason na_reason; /* when 'assessable' is false */
+    int against_text;           /* figure: the text's first statement of
+                                   the quantity, not the tables */
     const char *skip;           /* cells: column names not checked */
     char *column;       /* the {col} this copy was expanded for; owned */
     const char *list;   /* codelist / pairing */

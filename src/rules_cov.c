@@ -161,9 +161,10 @@ int rules_cov_finish(struct bx_eval *ev, struct bx_coverage *cov)
             cov->checked++;
         } else {
             o->outcome = BX_OUTCOME_NOT_ASSESSABLE;
-            o->reason = idle_reason(ev, &ev->rs->rules[i]);
-            if (o->reason != BX_NA_NO_TABLE && st->na != BX_NA_NONE)
-                o->reason = st->na;
+            /* what stopped its checks, else why none ran */
+            o->reason = st->na != BX_NA_NONE
+                            ? st->na
+                            : idle_reason(ev, &ev->rs->rules[i]);
             cov->not_assessable++;
             cov->by_reason[o->reason]++;
         }

@@ -118,6 +118,15 @@ static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
     u->yuan = ev->yuan;
     u->places = ev->places;
     u->blank_na = 0;
+    if (is_bx(t, "fig")) {
+        /* a narrative figure: its own unit, the places it is printed with */
+        s = rules_prop(t, "unit");
+        if (s != NULL)
+            u->yuan = strcmp(s, "元") == 0;
+        u->places = -1;
+        u->half = 0;
+        return;
+    }
     while (t != NULL && t->type == XML_ELEMENT_NODE &&
            !is_bx(t->parent, "tables"))
         t = t->parent;
@@ -147,20 +156,21 @@ static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
  * the document's unit (万元 → 元 multiplies; 元 → 万元 keeps four places).
  */
 static void val_add_string(const struct bx_eval *ev, struct bx_val *v,
-                           const char *s, const struct bx_unit *u)
+                           const char *s, const struct bx_unit *unit)
 {
+    struct bx_unit u = *unit;
     struct bx_dec d;
     const char *p = s;
     int64_t x;
 
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
         p++;
-    if (u->half > v->half_max)
-        v->half_max = u->half;
-    v->units |= u->yuan ? 2 : 1;
+    v->units |= u.yuan ? 2 : 1;
     if (*p == '\0') {
         /* a blank cell: 0, or "not applicable" where the template says so */
-        if (u->blank_na)
+        if (u.half > v->half_max)
+            v->half_max = u.half;
+        if (u.blank_na)
             v->blank_na = 1;
         return;
     }
@@ -168,9 +178,20 @@ static void val_add_string(const struct bx_eval *ev, struct bx_val *v,
         v->bad = 1;
         return;
     }
+    if (u.places < 0) {
+        /* a figure of the text: half of the unit it is printed with */
+        u.places = d.places;
+        if (!rules_unit_convert(rules_dec_unit(d.places) / 2, u.yuan, ev->yuan,
+                                &u.half))
+            u.half = INT64_MAX / 4;
+        if (u.half == 0)
+            u.half = 1;
+    }
+    if (u.half > v->half_max)
+        v->half_max = u.half;
     x = d.v;
-    if (u->yuan != ev->yuan) {
-        if (!rules_unit_convert(d.v, u->yuan, ev->yuan, &x)) {
+    if (u.yuan != ev->yuan) {
+        if (!rules_unit_convert(d.v, u.yuan, ev->yuan, &x)) {
             v->bad = 1;
             return;
         }
@@ -183,7 +204,7 @@ static void val_add_string(const struct bx_eval *ev, struct bx_val *v,
     v->n++;
     if (x != 0) {
         v->nz++;
-        v->half_nz += u->half;
+        v->half_nz += u.half;
     }
     if (d.places > v->places)
         v->places = d.places;
@@ -635,6 +656,8 @@ static void words_table(struct bx_eval *ev, xmlNodePtr el, struct bx_words *w)
 
             buf_puts(&b, own != NULL ? own : t->label[l]);
             free(own);
+        } else if (is_bx(el, "disclosure")) {
+            buf_puts(&b, l == BX_LANG_ZH ? "公开文件" : "document");
         } else if (el != NULL) {
             buf_puts(&b, l == BX_LANG_ZH ? "情况说明 " : "explanation ");
             section_label(el, &b, 1);
@@ -854,7 +877,7 @@ void rules_unevaluated(struct bx_eval *ev, const struct bx_rcheck *chk,
  * Tolerance of a comparison.  Exact checks: 0, or half the coarser unit
  * when the figures are printed in different units.  Rounding: half a
  * display unit for the printed side and for each part printed non-zero,
- * (k+1)*u/2 for a total and k non-zero parts (FORMAT.md 7.1).
+ * (k+1)*u/2 for a total and k non-zero parts (the rounding model of docs/rules.md).
  */
 static int64_t tolerance(const struct bx_rcheck *chk, const struct bx_val *a,
                          const struct bx_val *b)
@@ -866,6 +889,27 @@ static int64_t tolerance(const struct bx_rcheck *chk, const struct bx_val *a,
                    ? (a->half_max > b->half_max ? a->half_max : b->half_max)
                    : 0;
     return ta + b->half_nz;
+}
+
+/*
+ * Every figure of a comparison is printed in a table of the other unit
+ * (三公 in 万元 in a 元 document): word the finding in that unit.  The
+ * judgement stays in the document's unit, where the conversion is exact.
+ */
+static void in_table_unit(const struct bx_eval *ev, const struct bx_val *a,
+                          struct bx_finding *f)
+{
+    int to = !ev->yuan;
+    struct bx_unit u;
+
+    if (!rules_unit_convert(f->printed, ev->yuan, to, &f->printed) ||
+        !rules_unit_convert(f->computed, ev->yuan, to, &f->computed) ||
+        !rules_unit_convert(f->diff, ev->yuan, to, &f->diff) ||
+        !rules_unit_convert(f->tol, ev->yuan, to, &f->tol))
+        return;
+    node_unit(ev, a->first, &u);
+    f->pplaces = u.places;
+    f->cplaces = u.places;
 }
 
 static void compare(struct bx_eval *ev, const struct bx_rcheck *chk,
@@ -887,7 +931,31 @@ static void compare(struct bx_eval *ev, const struct bx_rcheck *chk,
         return;
     }
     f.tol = tolerance(chk, a, b);
+    if ((a->units | b->units) == (ev->yuan ? 1 : 2))
+        in_table_unit(ev, a, &f);
     rules_judge(ev, &f, chk->kind == BX_CHECK_LE);
+}
+
+/*
+ * absent="template": 1 when term 'i' names a column the document's
+ * template does not print for the table of 'node' (the identity of that
+ * template simply has no such part).
+ */
+static int not_printed(const struct bx_eval *ev, const struct bx_rcheck *chk,
+                       size_t i, xmlNodePtr node)
+{
+    xmlNodePtr t = rules_element_of(node);
+    const struct tpl_table *tb;
+
+    if (!chk->absent_template || chk->term_names == NULL ||
+        chk->term_names[i] == NULL || ev->tpl == NULL)
+        return 0;
+    while (t != NULL && t->type == XML_ELEMENT_NODE && !is_bx(t->parent, "tables"))
+        t = t->parent;
+    if (t == NULL || t->type != XML_ELEMENT_NODE)
+        return 0;
+    tb = templates_table(ev->tpl, (const char *)t->name);
+    return tb != NULL && templates_column(tb, chk->term_names[i]) == NULL;
 }
 
 /*
@@ -899,9 +967,14 @@ static int terms_present(struct bx_eval *ev, const struct bx_rcheck *chk,
 {
     struct bx_val t;
     size_t i;
+    size_t dropped = 0;
 
     for (i = 0; i < chk->nterms; i++) {
         rules_val(ev, chk->terms[i], node, &t);
+        if (t.nodes == 0 && not_printed(ev, chk, i, node)) {
+            dropped++; /* a column this template does not have */
+            continue;
+        }
         if (t.nodes == 0) {
             rules_not_assessable(ev, BX_NA_NO_COLUMN);
             return 0;
@@ -910,6 +983,10 @@ static int terms_present(struct bx_eval *ev, const struct bx_rcheck *chk,
             rules_not_assessable(ev, BX_NA_BLANK);
             return 0;
         }
+    }
+    if (chk->nterms > 0 && dropped == chk->nterms) {
+        rules_not_assessable(ev, BX_NA_NO_COLUMN);
+        return 0;
     }
     return 1;
 }

@@ -3,7 +3,7 @@
  * names a quantity (fig/@of); the rule set's figure map says which table
  * figures it restates.  Checks amounts and counts (figure), shares
  * (share) and year-on-year rates (growth) with the interval logic of
- * FORMAT.md 7.1.  Uses libxml2 XPath directly (see rules.h).
+ * the rounding model of docs/rules.md.  Uses libxml2 XPath directly (see rules.h).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -189,20 +189,76 @@ static void ratio_finding(struct bx_eval *ev, const struct bx_rcheck *chk,
     rules_emit(ev, &fd);
 }
 
-/* share: p% of @of in @base. */
+/*
+ * The amount the text itself states for 'key' (the first amount fig of
+ * that key in the explanation), in the document's unit, with half its
+ * display unit in '*half': what a share is checked against when no table
+ * holds the figure (a narrative-only disclosure).  Returns 0 when none.
+ */
+static int text_value(struct bx_eval *ev, const char *key, struct bx_val *v,
+                      int64_t *half)
+{
+    xmlXPathObjectPtr o;
+    struct bx_fig a;
+    int found = 0;
+    int i;
+
+    memset(v, 0, sizeof(*v));
+    xmlXPathRegisterVariable(ev->xp, BAD_CAST "figkey",
+                             xmlXPathNewCString(key));
+    o = xmlXPathEval(BAD_CAST "/bx:disclosure/bx:explanation//bx:fig"
+                              "[@of = $figkey][not(@role) or @role = 'amount']",
+                     ev->xp);
+    for (i = 0; !found && o != NULL && o->type == XPATH_NODESET &&
+                o->nodesetval != NULL && i < o->nodesetval->nodeNr;
+         i++) {
+        if (!read_fig(o->nodesetval->nodeTab[i], &a) || !amount_unit_ok(&a))
+            continue;
+        *half = rules_dec_unit(a.num.places) / 2;
+        v->first = a.node;
+        found = rules_unit_convert(a.num.v, a.yuan, ev->yuan, &v->sum) &&
+                rules_unit_convert(*half, a.yuan, ev->yuan, half);
+        v->n = 1;
+        v->nodes = 1;
+    }
+    xmlXPathFreeObject(o);
+    if (found && *half == 0)
+        *half = 1;
+    return found;
+}
+
+/* A share's operand: the table figure, else the text's own statement. */
+static int share_value(struct bx_eval *ev, const char *key, xmlNodePtr self,
+                       struct bx_val *v, int64_t *half)
+{
+    enum bx_na_reason na = ev->cur_na;
+
+    if (table_value(ev, key, self, v)) {
+        *half = spread(ev, v);
+        return 1;
+    }
+    if (!text_value(ev, key, v, half))
+        return 0;
+    ev->cur_na = na; /* the text answers what the tables could not */
+    return 1;
+}
+
+/* share: p% of @of in @base (table figures, else the text's own). */
 static void check_share(struct bx_eval *ev, const struct bx_rcheck *chk,
                         const struct bx_fig *f)
 {
     const char *base = rules_prop(f->node, "base");
     struct bx_val a;
     struct bx_val b;
+    int64_t ea;
+    int64_t eb;
 
     if (strcmp(f->role, "share") != 0 || base == NULL)
         return;
-    if (!table_value(ev, f->key, f->node, &a) ||
-        !table_value(ev, base, f->node, &b))
+    if (!share_value(ev, f->key, f->node, &a, &ea) ||
+        !share_value(ev, base, f->node, &b, &eb))
         return;
-    ratio_finding(ev, chk, f, a.sum, spread(ev, &a), b.sum, spread(ev, &b));
+    ratio_finding(ev, chk, f, a.sum, ea, b.sum, eb);
 }
 
 /* The change fig that goes with rate 'f' (same key), read. */
@@ -282,6 +338,35 @@ static void check_growth(struct bx_eval *ev, const struct bx_rcheck *chk,
     ratio_finding(ev, chk, f, delta, edelta, prior, edelta + spread(ev, &cur));
 }
 
+/*
+ * against="text": an amount the text states again must be the amount it
+ * stated first (in the fig's unit, rounded to its places, within half a
+ * display unit of each) -- what a narrative-only disclosure can be held
+ * to.  The first statement itself has nothing to be checked against.
+ */
+static void check_restated(struct bx_eval *ev, const struct bx_rcheck *chk,
+                           const struct bx_fig *f)
+{
+    struct bx_val first;
+    int64_t half;
+    int64_t conv;
+    int64_t own;
+
+    if (strcmp(f->role, "amount") != 0 || !amount_unit_ok(f) ||
+        !text_value(ev, f->key, &first, &half) ||
+        !rules_unit_convert(first.sum, ev->yuan, f->yuan, &conv) ||
+        !rules_unit_convert(half, ev->yuan, f->yuan, &half))
+        return;
+    if (first.first == f->node) {
+        rules_not_assessable(ev, BX_NA_NOTHING);
+        return;
+    }
+    own = rules_dec_unit(f->num.places) / 2;
+    if (f->num.places < BX_DEC_PLACES)
+        conv = rules_dec_round(conv, f->num.places);
+    fig_finding(ev, chk, f, conv, half + own);
+}
+
 void rules_check_figure(struct bx_eval *ev, const struct bx_rcheck *chk,
                         xmlNodePtr node)
 {
@@ -295,7 +380,10 @@ void rules_check_figure(struct bx_eval *ev, const struct bx_rcheck *chk,
     }
     switch (chk->kind) {
     case BX_CHECK_FIGURE:
-        check_amount(ev, chk, &f);
+        if (chk->against_text)
+            check_restated(ev, chk, &f);
+        else
+            check_amount(ev, chk, &f);
         break;
     case BX_CHECK_SHARE:
         check_share(ev, chk, &f);

@@ -650,6 +650,8 @@ void rules_check_match(struct bx_eval *ev, const struct bx_rcheck *chk,
         r->nodesetval != NULL && l->nodesetval->nodeNr > 0 &&
         r->nodesetval->nodeNr > 0)
         match_sets(ev, chk, l->nodesetval, r->nodesetval);
+    else
+        rules_not_assessable(ev, BX_NA_NO_TABLE);
     xmlXPathFreeObject(l);
     xmlXPathFreeObject(r);
 }

@@ -44,7 +44,7 @@ int rules_dec_add(int64_t a, int64_t b, int64_t *out);
 int rules_dec_mul(int64_t a, int64_t k, int64_t *out);
 
 /*
- * Percentage test of FORMAT.md 7.1: 'p' (a percentage, 10^-4 units,
+ * Percentage test of the rounding model of docs/rules.md: 'p' (a percentage, 10^-4 units,
  * shown with 'p_places') is accepted when it lies within half a display
  * unit of 100*x/y for some x in [x-ex, x+ex] and y in [y-ey, y+ey].
  * Returns 1 accepted, 0 rejected, -1 undecidable (y's interval holds 0).

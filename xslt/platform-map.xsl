@@ -3,7 +3,7 @@
   platform-map.xsl: how disclosure attributes are named in the provincial
   platform's exchange format (schemas/platform.xsd), in both directions.
   Shared by platform.xsl (to the platform) and platform-import.xsl (back).
-  Names follow the 预算管理一体化 data elements (docs/domain FORMAT.md
+  Names follow the 预算管理一体化 data elements (docs/format.md
   section 6) where one exists: DEPT_CODE, AGENCY_CODE, EXP_FUNC_CODE,
   DEP_BGT_ECO_CODE, GOV_BGT_ECO_CODE, PRO_CODE, PRO_CAT_CODE ...; every
   other attribute becomes its UPPER_SNAKE name, amounts get "_AMT".

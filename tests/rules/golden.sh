@@ -90,6 +90,10 @@ sample_file()
     seed) echo pingdingshan-hitech-service-center-2024.xml ;;
     edu) echo example-county-education-bureau-2024.xml ;;
     health) echo example-district-health-commission-2024.xml ;;
+    central) echo example-central-department-2024.xml ;;
+    province) echo example-province-education-department-2024.xml ;;
+    district) echo example-shanghai-district-health-2024.xml ;;
+    narrative) echo example-narrative-only-2024.xml ;;
     *) return 1 ;;
     esac
 }

@@ -28,6 +28,17 @@ static struct bx_context *ctx;
 
 static const char *sample_path(const char *name)
 {
+    static const char *const more[][2] = {
+        {"central", "samples/example-central-department-2024.xml"},
+        {"province", "samples/example-province-education-department-2024.xml"},
+        {"district", "samples/example-shanghai-district-health-2024.xml"},
+        {"narrative", "samples/example-narrative-only-2024.xml"}};
+    size_t i;
+
+    for (i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+        if (strcmp(name, more[i][0]) == 0)
+            return test_path(more[i][1]);
+    }
     if (strcmp(name, "edu") == 0)
         return test_path(EDU);
     if (strcmp(name, "health") == 0)

@@ -1,6 +1,6 @@
 /*
  * Fixed-point decimals of the business rules (rules_num.c): parsing,
- * formatting, rounding, and the percentage interval of FORMAT.md 7.1.
+ * formatting, rounding, and the percentage interval of the rounding model of docs/rules.md.
  */
 #include <string.h>
 
@@ -96,7 +96,7 @@ static void test_rules_num_detects_overflow(void)
     CU_ASSERT(rules_dec_mul(dec("1.5"), 10000, &out));
 }
 
-/* FORMAT.md 7.1: 68.7 of 179.6 is 38.25 %; 38.3 passes, 39.3 does not. */
+/* the rounding model of docs/rules.md: 68.7 of 179.6 is 38.25 %; 38.3 passes, 39.3 does not. */
 static void test_rules_num_share_interval(void)
 {
     int64_t exact;

@@ -345,6 +345,100 @@ static void test_reports_state_coverage(void)
     xmlFreeDoc(doc);
 }
 
+/* ------------------------------------------------------------------ */
+/* budgetx codes import                                                */
+/* ------------------------------------------------------------------ */
+
+static const char function_csv[] =
+    "\xef\xbb\xbf" "2024年支出功能分类科目\n"
+    "科目编码,科目名称,级次\n"
+    "201,一般公共服务支出,1\n"
+    "20101,人大事务,2\n"
+    "'2010101,\"行政运行\",3\n"
+    "2019999,其他一般公共服务支出,3\n"
+    ",小计,\n"
+    "9x,坏行,3\n"
+    "201,重复,1\n";
+
+/* A UTF-8 export with BOM, a title row, quotes, a bad and a double row. */
+static void test_import_csv(void)
+{
+    struct bx_diags d;
+    char *xml = NULL;
+    size_t len = 0;
+    size_t warnings;
+
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL(bx_codes_import(function_csv, sizeof(function_csv) - 1,
+                                    "f.csv", BX_CODES_FUNCTION, 2024, &d,
+                                    &xml, &len),
+                    BX_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+    CU_ASSERT_PTR_NOT_NULL(strstr(xml, "complete=\"true\""));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(xml, "<code value=\"2010101\" name=\"行政运行\""));
+    CU_ASSERT_PTR_NULL(strstr(xml, "重复"));
+    CU_ASSERT_PTR_NULL(strstr(xml, "坏行"));
+    warnings = d.by_severity[BX_SEV_WARNING];
+    CU_ASSERT_EQUAL(warnings, 2); /* 9x and the second 201 */
+    free(xml);
+    bx_diags_release(&d);
+}
+
+/* The same bytes in GB18030 give the same list. */
+static void test_import_gb18030(void)
+{
+    static const char gb[] = "\xbf\xc6\xc4\xbf\xb1\xe0\xc2\xeb," /* 科目编码 */
+                             "\xbf\xc6\xc4\xbf\xc3\xfb\xb3\xc6\n" /* 科目名称 */
+                             "2010101,\xd0\xd0\xd5\xfe\xd4\xcb\xd0\xd0\n"; /* 行政运行 */
+    struct bx_diags d;
+    char *xml = NULL;
+
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL(bx_codes_import(gb, sizeof(gb) - 1, "g.csv",
+                                    BX_CODES_FUNCTION, 2024, &d, &xml, NULL),
+                    BX_OK);
+    CU_ASSERT_PTR_NOT_NULL(xml != NULL ? strstr(xml, "name=\"行政运行\"")
+                                       : NULL);
+    free(xml);
+    bx_diags_release(&d);
+}
+
+/* No header, binary bytes, the mapping with 行政/参公/事业. */
+static void test_import_refuses_and_maps(void)
+{
+    static const char noheader[] = "201,一般公共服务支出\n";
+    static const char binary[] = "PK\x03\x04\0\0";
+    static const char mapping[] =
+        "部门经济分类编码,政府经济分类编码,单位类型\n"
+        "30101,50101,行政单位\n30101,50101,参公\n30101,50501,事业单位\n"
+        "30101,50101,企业\n";
+    struct bx_diags d;
+    char *xml = NULL;
+
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL(bx_codes_import(noheader, sizeof(noheader) - 1, "n.csv",
+                                    BX_CODES_FUNCTION, 2024, &d, &xml, NULL),
+                    BX_E_DATA);
+    CU_ASSERT(bx_diags_has(&d, "CODES-HEADER"));
+    CU_ASSERT_EQUAL(bx_codes_import(binary, sizeof(binary) - 1, "b.csv",
+                                    BX_CODES_FUNCTION, 2024, &d, &xml, NULL),
+                    BX_E_DATA);
+    CU_ASSERT(bx_diags_has(&d, "CODES-ENCODING"));
+    CU_ASSERT_PTR_NULL(xml);
+    CU_ASSERT_EQUAL(bx_codes_import(mapping, sizeof(mapping) - 1, "m.csv",
+                                    BX_CODES_MAPPING, 2024, &d, &xml, NULL),
+                    BX_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+    CU_ASSERT_PTR_NOT_NULL(strstr(xml, "gov=\"50101\" unitKind=\"机关\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(xml, "gov=\"50501\" unitKind=\"事业\""));
+    /* 行政 and 参公 are one 机关 entry; 企业 is no unit kind */
+    CU_ASSERT_PTR_NULL(strstr(strstr(xml, "机关") + 1, "机关"));
+    CU_ASSERT(bx_diags_has(&d, "CODES-ROW"));
+    free(xml);
+    bx_diags_release(&d);
+}
+
 static int suite_init(void)
 {
     ctx = test_context();
@@ -366,15 +460,18 @@ int bx_test_suite_rules_outcomes(void)
         CU_add_test(s, "absent column is not zero",
                     test_absent_column_is_not_zero) == NULL ||
         CU_add_test(s, "seed outcomes", test_seed_outcomes) == NULL ||
-        (getenv("BX_TEST_UNIT_TEMPLATE") != NULL &&
-         CU_add_test(s, "table in its own unit",
-                     test_table_in_its_own_unit) == NULL) ||
+        CU_add_test(s, "table in its own unit", test_table_in_its_own_unit) ==
+            NULL ||
         CU_add_test(s, "tolerance counts non-zero parts",
                     test_tolerance_counts_nonzero_parts) == NULL ||
         CU_add_test(s, "partial and complete code lists",
                     test_partial_and_complete_lists) == NULL ||
         CU_add_test(s, "reports state coverage",
-                    test_reports_state_coverage) == NULL)
+                    test_reports_state_coverage) == NULL ||
+        CU_add_test(s, "import csv", test_import_csv) == NULL ||
+        CU_add_test(s, "import gb18030", test_import_gb18030) == NULL ||
+        CU_add_test(s, "import refuses and maps",
+                    test_import_refuses_and_maps) == NULL)
         return -1;
     return 0;
 }
