@@ -15,17 +15,17 @@ DESTDIR ?=
 
 PKGS = libxml-2.0 libxslt libexslt zlib libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -pthread
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        $(WERROR)
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc $(PKG_CFLAGS) \
              -MMD -MP -DBX_DATADIR='"$(DATADIR)"'
 ifneq ($(wildcard src/report_xml.c),)
 ALL_CFLAGS += -DBX_HAVE_REPORT_XML
 endif
 
-CLI_SRC = src/main.c src/cli.c $(wildcard src/cmd_*.c)
+CLI_SRC = src/main.c $(wildcard src/cli*.c) $(wildcard src/cmd_*.c)
 LIB_SRC = $(filter-out $(CLI_SRC),$(wildcard src/*.c))
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ = $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
@@ -41,7 +41,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules lint asan ubsan valgrind coverage \
+.PHONY: all check check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -75,7 +75,7 @@ $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
 check: check-unit check-golden check-rules check-convert check-bundle \
-       check-zip check-docs check-install
+       check-zip check-docs check-install check-batch
 
 check-rules: $(BIN)
 	$(TEST_ENV) sh tests/rules/golden.sh $(CURDIR)/$(BIN)
@@ -88,6 +88,9 @@ check-docs:
 	@xsltproc xslt/rules-doc.xsl schemas/rules/2024.xml > $(BUILD)/rules.md
 	@cmp -s $(BUILD)/rules.md docs/rules.md && echo "docs: 1 passed, 0 failed" \
 	    || { echo "docs/rules.md is stale: run make docs"; exit 1; }
+
+check-batch: $(BIN)
+	$(TEST_ENV) sh tests/batch/run.sh $(CURDIR)/$(BIN)
 
 check-bundle: $(BIN)
 	$(TEST_ENV) sh tests/bundle/run.sh $(CURDIR)/$(BIN)

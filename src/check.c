@@ -99,11 +99,5 @@ void bx_check_drop_document(struct bx_check *chk)
 
 int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on)
 {
-    if (chk->status == BX_OK) {
-        return bx_file_accepted(&chk->result, fail_on) ? BX_EXIT_OK
-                                                       : BX_EXIT_INVALID;
-    }
-    /* an input that could not be judged is never "invalid": it is 3/4 */
-    return chk->status == BX_E_INVALID ? BX_EXIT_INTERNAL
-                                       : util_exit_for_status(chk->status);
+    return bx_file_exit_code(&chk->result, fail_on);
 }

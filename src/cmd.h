@@ -8,5 +8,6 @@ int cmd_formats(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_unpack(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 #endif /* BX_CMD_H */

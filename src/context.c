@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "transform.h"
 #include "util.h"
 #include "validate.h"
 #include "xmlio.h"
@@ -62,9 +63,15 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
         opts = &defaults;
     }
     xmlio_init();
+    transform_init();
     nomem = xmlio_nomem_count();
     ctx = calloc(1, sizeof(*ctx));
     if (ctx == NULL) {
+        goto out;
+    }
+    if (pthread_mutex_init(&ctx->lock, NULL) != 0) {
+        free(ctx);
+        ctx = NULL;
         goto out;
     }
     ctx->opts = *opts;
@@ -111,7 +118,18 @@ void bx_context_free(struct bx_context *ctx)
     slot_release(&ctx->package);
     validate_release(ctx);
     free(ctx->data_dir);
+    pthread_mutex_destroy(&ctx->lock);
     free(ctx);
+}
+
+void context_lock(struct bx_context *ctx)
+{
+    pthread_mutex_lock(&ctx->lock);
+}
+
+void context_unlock(struct bx_context *ctx)
+{
+    pthread_mutex_unlock(&ctx->lock);
 }
 
 const char *bx_context_data_dir(const struct bx_context *ctx)

@@ -25,6 +25,7 @@ static const struct command commands[] = {
      "package validated submissions into a zip for upload"},
     {"verify", cmd_verify, "check received bundles, re-validate submissions"},
     {"unpack", cmd_unpack, "extract a verified bundle into a directory"},
+    {"summary", cmd_summary, "merge the jsonl reports of shards into one"},
 };
 
 static void usage(FILE *fp)

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,7 +224,6 @@ static struct sheets *sheets_of(struct bx_context *ctx)
         free(sh);
         return NULL;
     }
-    exsltRegisterAll();
     ctx->transform.ptr = sh;
     ctx->transform.release = sheets_release;
     return sh;
@@ -241,15 +241,11 @@ size_t transform_compiled(const struct bx_context *ctx)
     return n;
 }
 
-static void collect(void *data, const char *fmt, ...)
+static void collect_v(struct collector *c, const char *fmt, va_list ap)
 {
-    struct collector *c = data;
-    va_list ap;
     char line[1024];
 
-    va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
     c->count++;
     /* one line per message, joined by "; " */
     line[strcspn(line, "\n")] = '\0';
@@ -258,19 +254,60 @@ static void collect(void *data, const char *fmt, ...)
     }
 }
 
-/* libxslt's process-wide error handler, swapped for a collector. */
+static void collect(void *data, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    collect_v(data, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * libxslt's generic error handler is one process-wide variable: it is set
+ * once, to this function, which hands each message to the collector of
+ * the thread that raised it (none: the message is dropped).
+ */
+static _Thread_local struct collector *thread_collector;
+
+static void dispatch(void *data, const char *fmt, ...)
+{
+    va_list ap;
+
+    (void)data;
+    if (thread_collector == NULL) {
+        return;
+    }
+    va_start(ap, fmt);
+    collect_v(thread_collector, fmt, ap);
+    va_end(ap);
+}
+
+static void init_xslt(void)
+{
+    exsltRegisterAll();
+    xsltSetGenericErrorFunc(NULL, dispatch);
+}
+
+void transform_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, init_xslt);
+}
+
+/* The collector this thread had before (collectors nest). */
 struct saved_handler {
-    xmlGenericErrorFunc func;
-    void *data;
+    struct collector *prev;
 };
 
 static void collect_begin(struct collector *c, struct saved_handler *s)
 {
+    transform_init();
     buf_init(&c->text);
     c->count = 0;
-    s->func = xsltGenericError;
-    s->data = xsltGenericErrorContext;
-    xsltSetGenericErrorFunc(c, collect);
+    s->prev = thread_collector;
+    thread_collector = c;
 }
 
 /*
@@ -284,7 +321,7 @@ static int collect_end(struct collector *c, struct saved_handler *s,
     char *msg;
     int n = c->count;
 
-    xsltSetGenericErrorFunc(s->data, s->func);
+    thread_collector = s->prev;
     if (n > 0 && diags != NULL) {
         msg = util_escape_untrusted(c->text.data ? c->text.data : "",
                                     c->text.len, 1000);
@@ -301,8 +338,8 @@ static int collect_end(struct collector *c, struct saved_handler *s,
  * Returns BX_OK, BX_E_DATA (missing or broken: FATAL finding),
  * BX_E_NOMEM.
  */
-static int get_sheet(struct bx_context *ctx, enum sheet which,
-                     struct bx_diags *diags, xsltStylesheetPtr *out)
+static int get_sheet_locked(struct bx_context *ctx, enum sheet which,
+                            struct bx_diags *diags, xsltStylesheetPtr *out)
 {
     struct sheets *sh = sheets_of(ctx);
     struct collector col;
@@ -333,6 +370,18 @@ static int get_sheet(struct bx_context *ctx, enum sheet which,
     free(path);
     *out = sh->style[which];
     return *out != NULL ? BX_OK : BX_E_DATA;
+}
+
+/* The same, holding the context: threads share its stylesheets. */
+static int get_sheet(struct bx_context *ctx, enum sheet which,
+                     struct bx_diags *diags, xsltStylesheetPtr *out)
+{
+    int rc;
+
+    context_lock(ctx);
+    rc = get_sheet_locked(ctx, which, diags, out);
+    context_unlock(ctx);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -605,8 +654,8 @@ static void schema_error(void *data, xmlErrorPtr err)
 }
 
 /* schemas/platform.xsd, compiled on first use. */
-static int platform_schema(struct bx_context *ctx, struct bx_diags *diags,
-                           xmlSchemaPtr *out)
+static int platform_schema_locked(struct bx_context *ctx,
+                                  struct bx_diags *diags, xmlSchemaPtr *out)
 {
     struct sheets *sh = sheets_of(ctx);
     xmlSchemaParserCtxtPtr pctx;
@@ -639,6 +688,17 @@ static int platform_schema(struct bx_context *ctx, struct bx_diags *diags,
     }
     *out = sh->platform_schema;
     return *out != NULL ? BX_OK : BX_E_DATA;
+}
+
+static int platform_schema(struct bx_context *ctx, struct bx_diags *diags,
+                           xmlSchemaPtr *out)
+{
+    int rc;
+
+    context_lock(ctx);
+    rc = platform_schema_locked(ctx, diags, out);
+    context_unlock(ctx);
+    return rc;
 }
 
 /* Is 'sub' a platform document, and (unless skipped) a valid one? */
