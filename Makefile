@@ -11,6 +11,8 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 DATADIR ?= $(PREFIX)/share/budgetx
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
 PKGS = libxml-2.0 libxslt libexslt zlib libcrypto
@@ -41,7 +43,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch lint asan ubsan valgrind coverage \
+.PHONY: all check check-cli check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -74,8 +76,12 @@ $(BIN): $(CLI_OBJ) $(LIBA)
 $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
-check: check-unit check-golden check-rules check-convert check-bundle \
-       check-zip check-docs check-install check-batch
+check: check-unit check-golden check-cli check-rules check-convert \
+       check-bundle check-zip check-docs check-install check-batch
+
+# the command line: completion scripts, --help against man page and README
+check-cli: $(BIN)
+	$(TEST_ENV) sh tests/cli/run.sh $(CURDIR)/$(BIN)
 
 check-rules: $(BIN)
 	$(TEST_ENV) sh tests/rules/golden.sh $(CURDIR)/$(BIN)
@@ -157,12 +163,16 @@ install: all
 	cp -R schemas $(DESTDIR)$(DATADIR)/
 	if [ -d xslt ]; then cp -R xslt $(DESTDIR)$(DATADIR)/; fi
 	install -m 644 docs/budgetx.1 $(DESTDIR)$(MANDIR)/man1/budgetx.1
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	./$(BIN) completion bash > $(DESTDIR)$(BASHCOMPDIR)/budgetx
+	./$(BIN) completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_budgetx
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/budgetx $(DESTDIR)$(LIBDIR)/libbudgetx.* \
 	    $(DESTDIR)$(INCLUDEDIR)/budgetx.h \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/budgetx.pc \
-	    $(DESTDIR)$(MANDIR)/man1/budgetx.1
+	    $(DESTDIR)$(MANDIR)/man1/budgetx.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/budgetx $(DESTDIR)$(ZSHCOMPDIR)/_budgetx
 	rm -rf $(DESTDIR)$(DATADIR)
 
 # libFuzzer targets: tests/fuzz/fuzz_<name>.c, corpus tests/fuzz/corpus/<name>/

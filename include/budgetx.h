@@ -129,6 +129,12 @@ int bx_diags_addf(struct bx_diags *diags, enum bx_severity sev,
                   const char *code, const char *file, long line,
                   const char *message_zh, const char *message_en);
 
+/*
+ * strerror(errnum) in 'lang': Chinese for the common file errors (ENOENT,
+ * EACCES, ENOSPC ...), else the C library's text.  Never NULL.
+ */
+const char *bx_strerror(int errnum, enum bx_lang lang);
+
 /* Message in 'lang', falling back to the other language.  Never NULL. */
 const char *bx_diag_message(const struct bx_diag *d, enum bx_lang lang);
 
@@ -289,6 +295,11 @@ struct bx_report {
     size_t nfiles;
     enum bx_lang lang;
     enum bx_severity fail_on; /* severity that makes a file rejected */
+    /* display only; zero (memset) keeps the defaults */
+    enum bx_severity min_severity; /* text, json: list no finding below it
+                                      (counts and verdicts still count) */
+    int quiet;         /* text: verdict lines and summary, no findings */
+    int verdict_lines; /* text: "FILE: accepted|rejected" per file */
 };
 
 /*
@@ -316,11 +327,14 @@ int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
  * JSON Lines (--format jsonl, docs/report-json.md): one line per file,
  * the object --format json gives for it plus "type": "file", "file" in
  * each finding, "status" (enum bx_status) and "exit" (enum bx_exit);
- * then one summary line from struct bx_totals.  Each rendered line ends
+ * then one summary line from struct bx_totals.  'rep' gives the language
+ * and fail_on (its files are not used); every finding is listed, whatever
+ * min_severity, so that shard reports merge faithfully.  Each line ends
  * with '\n'; caller frees '*out'.  Returns BX_OK or BX_E_NOMEM.
  */
-int bx_report_jsonl_file(const struct bx_file_result *f, enum bx_lang lang,
-                         enum bx_severity fail_on, char **out, size_t *len);
+int bx_report_jsonl_file(const struct bx_report *rep,
+                         const struct bx_file_result *f, char **out,
+                         size_t *len);
 
 /* Counts over the files of a run, for the summary line. */
 struct bx_totals {
@@ -581,6 +595,9 @@ const char *bx_bundle_name(const struct bx_bundle *b);
  */
 int bx_bundle_finish(struct bx_bundle *b, const char *path, int force,
                      struct bx_diags *diags);
+
+/* The same to the open descriptor 'fd' (standard output ...), as is. */
+int bx_bundle_finish_fd(struct bx_bundle *b, int fd);
 
 /* The same into memory (caller frees '*zip'). */
 int bx_bundle_finish_memory(struct bx_bundle *b, unsigned char **zip,

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "diag_filter.h"
 #include "internal.h"
 #include "util.h"
 #include "xmlio.h"
@@ -35,6 +36,7 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
     }
     if (rc == BX_OK) {
         chk->result.schema_valid = chk->sub->schema_valid;
+        rc = diag_filter_consequences(chk->sub, &chk->diags);
     }
     if (rc == BX_OK && chk->sub->schema_valid == 1 && !ctx->opts.no_rules) {
         rc = bx_rules_check(ctx, chk->sub, &chk->diags);
@@ -56,6 +58,9 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
         bx_diags_addf(&chk->diags, BX_SEV_FATAL, "INTERNAL", chk->result.path,
                       0, "内部错误，文件未能校验",
                       "internal error: the file was not checked");
+    }
+    if (diag_filter_sort(&chk->diags) != BX_OK && rc == BX_OK) {
+        rc = BX_E_NOMEM;
     }
     chk->status = rc;
     chk->result.status = rc;

@@ -15,25 +15,6 @@
 
 #include "cli.h"
 
-const char cli_batch_help[] =
-    "batch options:\n"
-    "  -j, --jobs N          worker threads (default: one per core); the\n"
-    "                        output is the same whatever N\n"
-    "  --include-glob GLOB   files a directory input contributes (repeat\n"
-    "                        for several; default '*.xml' and '*.xml.gz');\n"
-    "                        directories are walked recursively, in name\n"
-    "                        order\n"
-    "  --files-from FILE     read input paths from FILE ('-': standard\n"
-    "                        input), one a line\n"
-    "  -0, --null            --files-from paths are NUL-separated\n"
-    "  --shard I/N           process only inputs I, I+N, I+2N, ... of the\n"
-    "                        list (0 <= I < N): shard I of N machines\n"
-    "  --unordered           jsonl lines in completion order, not input\n"
-    "                        order\n"
-    "  --progress            progress line on stderr (default: only when\n"
-    "                        stderr is a terminal)\n"
-    "  --no-progress         no progress line\n";
-
 int cli_parse_format(const char *s, enum bx_report_format *out)
 {
     static const char *const names[] = {"text", "json", "xml", "html", "jsonl"};
@@ -60,12 +41,8 @@ void cli_batch_release(struct cli_batch *b)
     bx_inputs_release(&b->inputs);
 }
 
-static int usage(const char *cmd, const char *msg, const char *arg)
-{
-    return -cli_usage_error(cmd, msg, arg);
-}
-
-static int parse_shard(struct cli_batch *b, const char *cmd, const char *arg)
+static int parse_shard(struct cli_parser *p, struct cli_batch *b,
+                       const char *arg)
 {
     unsigned long i;
     unsigned long n;
@@ -74,53 +51,59 @@ static int parse_shard(struct cli_batch *b, const char *cmd, const char *arg)
     errno = 0;
     i = strtoul(arg, &end, 10);
     if (end == arg || *end != '/' || arg[0] == '-') {
-        return usage(cmd, "invalid shard (I/N)", arg);
+        return cli_fail(p, "invalid shard (I/N, 0 <= I < N)", arg);
     }
     n = strtoul(end + 1, &end, 10);
     if (errno != 0 || *end != '\0' || n == 0 || i >= n) {
-        return usage(cmd, "invalid shard (I/N, 0 <= I < N)", arg);
+        return cli_fail(p, "invalid shard (I/N, 0 <= I < N)", arg);
     }
     b->shard_index = i;
     b->shard_count = n;
     return 1;
 }
 
-int cli_batch_option(struct cli_batch *b, const char *cmd, int c,
-                     const char *arg)
+static int parse_jobs(struct cli_parser *p, struct cli_batch *b,
+                      const char *arg)
 {
     unsigned long v;
     char *end;
 
-    switch (c) {
-    case CLI_BATCH_JOBS:
-        errno = 0;
-        v = strtoul(arg, &end, 10);
-        if (errno != 0 || *end != '\0' || arg[0] == '-' || v == 0 || v > 256) {
-            return usage(cmd, "invalid number of jobs (1-256)", arg);
-        }
-        b->jobs = (unsigned)v;
-        return 1;
-    case CLI_BATCH_GLOB:
+    errno = 0;
+    v = strtoul(arg, &end, 10);
+    if (errno != 0 || *end != '\0' || arg[0] == '-' || v == 0 || v > 256) {
+        return cli_fail(p, "invalid number of jobs (1-256)", arg);
+    }
+    b->jobs = (unsigned)v;
+    return 1;
+}
+
+int cli_batch_option(struct cli_parser *p, struct cli_batch *b, int id,
+                     const char *arg)
+{
+    switch (id) {
+    case CLI_OPT_JOBS:
+        return parse_jobs(p, b, arg);
+    case CLI_OPT_GLOB:
         if (b->nglobs == CLI_MAX_GLOBS) {
-            return usage(cmd, "too many --include-glob patterns", arg);
+            return cli_fail(p, "too many --include-glob patterns", arg);
         }
         b->globs[b->nglobs++] = arg;
         return 1;
-    case CLI_BATCH_FILES_FROM:
+    case CLI_OPT_FILES_FROM:
         b->files_from = arg;
         return 1;
-    case CLI_BATCH_NUL:
+    case CLI_OPT_NUL:
         b->nul = 1;
         return 1;
-    case CLI_BATCH_SHARD:
-        return parse_shard(b, cmd, arg);
-    case CLI_BATCH_UNORDERED:
+    case CLI_OPT_SHARD:
+        return parse_shard(p, b, arg);
+    case CLI_OPT_UNORDERED:
         b->unordered = 1;
         return 1;
-    case CLI_BATCH_PROGRESS:
+    case CLI_OPT_PROGRESS:
         b->progress = 1;
         return 1;
-    case CLI_BATCH_NO_PROGRESS:
+    case CLI_OPT_NO_PROGRESS:
         b->progress = 0;
         return 1;
     default:

@@ -6,42 +6,86 @@
 #ifndef BX_CLI_BATCH_H
 #define BX_CLI_BATCH_H
 
-#include <getopt.h>
 #include <stddef.h>
 #include <time.h>
 
 #include "budgetx.h"
+#include "cli.h"
 
-/* getopt_long codes of the batch options (outside the char range). */
-enum {
-    CLI_BATCH_JOBS = 'j',
-    CLI_BATCH_NUL = '0',
-    CLI_BATCH_GLOB = 0x1000,
-    CLI_BATCH_FILES_FROM,
-    CLI_BATCH_SHARD,
-    CLI_BATCH_UNORDERED,
-    CLI_BATCH_PROGRESS,
-    CLI_BATCH_NO_PROGRESS
+/* Option ids of the batch options (see struct cli_option). */
+enum cli_batch_opt {
+    CLI_OPT_JOBS = 1100,
+    CLI_OPT_GLOB,
+    CLI_OPT_FILES_FROM,
+    CLI_OPT_NUL,
+    CLI_OPT_SHARD,
+    CLI_OPT_UNORDERED,
+    CLI_OPT_PROGRESS,
+    CLI_OPT_NO_PROGRESS
 };
 
-/* Entries for a command's struct option table (--include-glob etc.). */
-#define CLI_BATCH_LONGOPTS                                                     \
-    {"jobs", required_argument, NULL, CLI_BATCH_JOBS},                         \
-        {"include-glob", required_argument, NULL, CLI_BATCH_GLOB},             \
-        {"files-from", required_argument, NULL, CLI_BATCH_FILES_FROM},         \
-        {"null", no_argument, NULL, CLI_BATCH_NUL},                            \
-        {"shard", required_argument, NULL, CLI_BATCH_SHARD},                   \
-        {"unordered", no_argument, NULL, CLI_BATCH_UNORDERED},                 \
-        {"progress", no_argument, NULL, CLI_BATCH_PROGRESS},                   \
-    {                                                                          \
-        "no-progress", no_argument, NULL, CLI_BATCH_NO_PROGRESS                \
+/* The table entries of the batch options, for validate, convert, bundle. */
+#define CLI_ENTRIES_BATCH                                                                             \
+    {CLI_OPT_JOBS,                                                                                    \
+     'j',                                                                                             \
+     "jobs",                                                                                          \
+     "N",                                                                                             \
+     NULL,                                                                                            \
+     "worker threads (default: one per core); the\n"                                                  \
+     "output is the same whatever N",                                                                 \
+     "工作线程数（默认每个处理器核一个）；\n输出与 N 无关"},                                          \
+        {CLI_OPT_GLOB,                                                                                \
+         0,                                                                                           \
+         "include-glob",                                                                              \
+         "GLOB",                                                                                      \
+         NULL,                                                                                        \
+         "files a directory contributes (repeatable;\n"                                               \
+         "default *.xml and *.xml.gz); directories\n"                                                 \
+         "are walked recursively, in name order",                                                     \
+         "目录中参与处理的文件（可重复；默认\n"                                      \
+         "*.xml 与 *.xml.gz）；目录按名称顺序递归遍历"},                                              \
+        {CLI_OPT_FILES_FROM,                                                                          \
+         0,                                                                                           \
+         "files-from",                                                                                \
+         "FILE",                                                                                      \
+         "@file",                                                                                     \
+         "read input paths from FILE ('-': standard\ninput), one a line",                             \
+         "从 FILE 读入输入路径（“-”为标准输入），\n每行一个"},                                        \
+        {CLI_OPT_NUL,                                                                                 \
+         '0',                                                                                         \
+         "null",                                                                                      \
+         NULL,                                                                                        \
+         NULL,                                                                                        \
+         "--files-from paths are NUL-separated",                                                      \
+         "--files-from 的路径以 NUL 分隔"},                                                           \
+        {CLI_OPT_SHARD,                                                                               \
+         0,                                                                                           \
+         "shard",                                                                                     \
+         "I/N",                                                                                       \
+         NULL,                                                                                        \
+         "only inputs I, I+N, I+2N ... of the list\n(0 <= I < N): shard I of "                        \
+         "N",                                                                                         \
+         "只处理列表中第 I、I+N、I+2N…… 个输入\n（0 <= I < N）：N 份中的第 I " \
+         "份"},                                                                                       \
+        {CLI_OPT_UNORDERED,                                                                           \
+         0,                                                                                           \
+         "unordered",                                                                                 \
+         NULL,                                                                                        \
+         NULL,                                                                                        \
+         "jsonl lines in completion order, not input\norder",                                         \
+         "jsonl 各行按完成顺序而非输入顺序输出"},                                                     \
+        {CLI_OPT_PROGRESS,                                                                            \
+         0,                                                                                           \
+         "progress",                                                                                  \
+         NULL,                                                                                        \
+         NULL,                                                                                        \
+         "progress line on stderr (default: only when\n"                                              \
+         "stderr is a terminal)",                                                                     \
+         "在标准错误上显示进度行（默认：仅当\n标准错误是终端时）"},                                   \
+    {                                                                                                 \
+        CLI_OPT_NO_PROGRESS, 0, "no-progress", NULL, NULL, "no progress line",                        \
+            "不显示进度行"                                                                      \
     }
-
-/* Short options: "j:0". */
-#define CLI_BATCH_SHORTOPTS "j:0"
-
-/* The help text of the batch options (one block, for every command). */
-extern const char cli_batch_help[];
 
 #define CLI_MAX_GLOBS 32
 
@@ -65,11 +109,10 @@ void cli_batch_init(struct cli_batch *b);
 void cli_batch_release(struct cli_batch *b);
 
 /*
- * Handle option 'c' with argument 'arg' of command 'cmd'.  Returns 1 when
- * it was a batch option, 0 when it is not one, or the exit code of a
- * usage error (already printed) as a negative number: -BX_EXIT_USAGE.
+ * Handle option 'id' with argument 'arg': 1 when it was a batch option,
+ * 0 when it is not one, CLI_EXIT after a usage error (cli_fail()).
  */
-int cli_batch_option(struct cli_batch *b, const char *cmd, int c,
+int cli_batch_option(struct cli_parser *p, struct cli_batch *b, int id,
                      const char *arg);
 
 /*

@@ -1,13 +1,17 @@
-/* The CLI's subcommands: each returns an enum bx_exit code. */
+/* The CLI's subcommands: each table's run() returns an enum bx_exit code. */
 #ifndef BX_CMD_H
 #define BX_CMD_H
 
-int cmd_validate(int argc, char **argv);
-int cmd_convert(int argc, char **argv);
-int cmd_formats(int argc, char **argv);
-int cmd_bundle(int argc, char **argv);
-int cmd_verify(int argc, char **argv);
-int cmd_unpack(int argc, char **argv);
-int cmd_summary(int argc, char **argv);
+#include "cli.h"
+
+extern const struct cli_command cmd_validate_def;
+extern const struct cli_command cmd_convert_def;
+extern const struct cli_command cmd_formats_def;
+extern const struct cli_command cmd_bundle_def;
+extern const struct cli_command cmd_verify_def;
+extern const struct cli_command cmd_unpack_def;
+extern const struct cli_command cmd_summary_def;
+extern const struct cli_command cmd_help_def;
+extern const struct cli_command cmd_completion_def;
 
 #endif /* BX_CMD_H */

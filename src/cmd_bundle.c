@@ -5,7 +5,6 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,108 +14,68 @@
 #include "cli_batch.h"
 #include "cmd.h"
 
-static const char help[] =
-    "usage: budgetx bundle [options] FILE|DIR...\n"
-    "\n"
-    "Validate submissions and package them into one zip for upload: the\n"
-    "submissions, their validation reports (XML), renditions and\n"
-    "manifest.xml with sizes, SHA-256 and SM3 digests.  The same inputs\n"
-    "give byte-identical bundles, whatever --jobs.  Submissions are\n"
-    "streamed: memory does not grow with their number.\n"
-    "\n"
-    "options:\n"
-    "  -o, --output FILE     bundle to write (default:\n"
-    "                        {财政区划代码}-{部门代码}-{年度}-budget.zip\n"
-    "                        from the first submission)\n"
-    "  --include LIST        renditions, comma-separated, from html, csv,\n"
-    "                        json, platform (default: html,platform;\n"
-    "                        'none' for none)\n"
-    "  --allow-invalid       bundle rejected submissions too; the manifest\n"
-    "                        records the rejected verdict\n"
-    "  --force               replace an existing bundle\n"
-    "  --fail-on SEVERITY    error (default), warning or info\n"
-    "  --lang zh|en          language of messages and renditions\n"
-    "  --data-dir DIR        where schemas/ and xslt/ are\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "%s"
-    "\n"
-    "The entry time is SOURCE_DATE_EPOCH when set, else the first\n"
-    "submission's publication date, else 1 January of its fiscal year.\n"
-    "\n"
-    "exit codes: 0 bundle written, 1 a submission rejected, 2 usage,\n"
-    "3 an input unreadable or the output not writable, 4 internal error\n";
+enum { OPT_OUTPUT = CLI_OPT_OWN, OPT_INCLUDE, OPT_ALLOW_INVALID, OPT_FORCE };
+
+static const struct cli_option options[] = {
+    {OPT_OUTPUT, 'o', "output", "FILE", "@file",
+     "bundle to write, '-' for standard output\n(default: "
+     "{财政区划代码}-{部门代码}-{年度}-budget.zip\nfrom the first "
+     "submission)",
+     "要写入的提交包，“-”为标准输出\n（默认：{财政区划代码}-{部门代码}-"
+     "{年度}-budget.zip，\n取自第一个提交文件）"},
+    {OPT_INCLUDE, 0, "include", "LIST", "html csv json platform none",
+     "renditions, comma-separated, from html, csv,\njson, platform "
+     "(default: html,platform;\n'none' for none)",
+     "随附的转换结果，逗号分隔，可选 html、csv、\njson、platform"
+     "（默认 html,platform；\n“none”表示不附）"},
+    {OPT_ALLOW_INVALID, 0, "allow-invalid", NULL, NULL,
+     "bundle rejected submissions too; the manifest\nrecords the rejected "
+     "verdict",
+     "未通过的提交文件也打包；清单中记录\n未通过结论"},
+    {OPT_FORCE, 0, "force", NULL, NULL, "replace an existing bundle",
+     "替换已有的提交包"},
+    CLI_ENTRY_FAIL_ON,
+    CLI_ENTRY_LANG("language of messages and renditions",
+                   "消息和转换结果的语言"),
+    CLI_ENTRY_DATA_DIR,
+    CLI_ENTRY_MAX_SIZE,
+    CLI_ENTRIES_BATCH,
+    CLI_ENTRY_END};
 
 struct bopts {
     struct cli_batch batch;
+    struct cli_common c;
     const char *output;
-    const char *data_dir;
     int force;
     struct bx_bundle_opts b;
-    struct bx_options lib;
 };
 
-static int parse_args(int argc, char **argv, struct bopts *o)
+/* bundle's own options; 0 or CLI_EXIT. */
+static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"include", required_argument, NULL, 'i'},
-        {"allow-invalid", no_argument, NULL, 'a'},
-        {"force", no_argument, NULL, 'f'},
-        {"fail-on", required_argument, NULL, 'F'},
-        {"lang", required_argument, NULL, 'l'},
-        {"data-dir", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        CLI_BATCH_LONGOPTS,
-        {NULL, 0, NULL, 0}};
-    int c;
-    int b;
+    struct bopts *o = data;
+    int b = cli_batch_option(p, &o->batch, id, arg);
 
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "ho:" CLI_BATCH_SHORTOPTS, longopts,
-                            NULL)) != -1) {
-        b = cli_batch_option(&o->batch, "bundle", c, optarg);
-        if (b < 0) {
-            return -b;
-        }
-        if (b > 0) {
-            continue;
-        }
-        switch (c) {
-        case 'o':
-            o->output = optarg;
-            break;
-        case 'i':
-            o->b.include = strcmp(optarg, "none") == 0 ? "" : optarg;
-            break;
-        case 'a':
-            o->b.allow_invalid = 1;
-            break;
-        case 'f':
-            o->force = 1;
-            break;
-        case 'F':
-            if (cli_parse_severity(optarg, &o->b.fail_on) != 0) {
-                return cli_usage_error("bundle", "unknown severity", optarg);
-            }
-            break;
-        case 'l':
-            if (cli_parse_lang(optarg, &o->b.lang) != 0) {
-                return cli_usage_error("bundle", "unknown language", optarg);
-            }
-            break;
-        case 'd':
-            o->data_dir = optarg;
-            break;
-        case 'h':
-            printf(help, cli_batch_help);
-            return BX_EXIT_OK;
-        default:
-            return cli_usage_error("bundle", "unknown option",
-                                   argv[optind - 1]);
-        }
+    if (b != 0) {
+        return b == CLI_EXIT ? CLI_EXIT : 0;
     }
-    return -1;
+    switch (id) {
+    case OPT_OUTPUT:
+        o->output = arg;
+        break;
+    case OPT_INCLUDE:
+        o->b.include = strcmp(arg, "none") == 0 ? "" : arg;
+        break;
+    case OPT_ALLOW_INVALID:
+        o->b.allow_invalid = 1;
+        break;
+    case OPT_FORCE:
+        o->force = 1;
+        break;
+    default:
+        break;
+    }
+    return 0;
 }
 
 /* SOURCE_DATE_EPOCH as seconds, or -1 when unset; -2 when malformed. */
@@ -141,15 +100,31 @@ static long long source_date_epoch(void)
 static int write_bundle(const struct bopts *o, struct bx_bundle *b,
                         const char *name, struct bx_diags *diags)
 {
-    int rc = bx_bundle_finish(b, name, o->force, diags);
+    int rc;
 
+    if (cli_is_stdio(name)) {
+        rc = bx_bundle_finish_fd(b, 1);
+        if (rc == BX_OK) {
+            return BX_EXIT_OK;
+        }
+        if (rc != BX_E_IO) {
+            cli_internal_error("bundle", NULL, rc);
+            return BX_EXIT_INTERNAL;
+        }
+        fprintf(stderr, "budgetx bundle: %s: %s\n",
+                cli_ui_lang() == BX_LANG_ZH ? "无法写到标准输出"
+                                            : "cannot write to standard output",
+                cli_strerror(errno));
+        return BX_EXIT_IO;
+    }
+    rc = bx_bundle_finish(b, name, o->force, diags);
     if (rc == BX_OK) {
         /* the name is the result scripts read: losing it is a failure */
         if (printf("%s\n", name) < 0 || fflush(stdout) != 0) {
             fprintf(stderr,
                     "budgetx bundle: '%s' written, but not its name to "
                     "standard output: %s\n",
-                    name, strerror(errno));
+                    name, cli_strerror(errno));
             return BX_EXIT_IO;
         }
         return BX_EXIT_OK;
@@ -163,7 +138,7 @@ static int write_bundle(const struct bopts *o, struct bx_bundle *b,
         return BX_EXIT_INTERNAL;
     } else {
         fprintf(stderr, "budgetx bundle: cannot write '%s': %s\n", name,
-                strerror(errno));
+                cli_strerror(errno));
     }
     return BX_EXIT_IO;
 }
@@ -334,34 +309,34 @@ static int run(struct bx_context *ctx, const struct bopts *o)
     return rc;
 }
 
-int cmd_bundle(int argc, char **argv)
+static int cmd_bundle(int argc, char **argv)
 {
     struct bx_context *ctx = NULL;
+    struct cli_parser p;
     struct bopts o;
     long long epoch;
     int rc;
 
     memset(&o, 0, sizeof(o));
     cli_batch_init(&o.batch);
+    cli_common_init(&o.c);
     bx_bundle_opts_init(&o.b);
-    o.b.lang = cli_lang_default();
-    bx_options_init(&o.lib);
-    rc = parse_args(argc, argv, &o);
+    cli_parser_init(&p, &cmd_bundle_def, argc, argv);
+    rc = cli_parse(&p, &o.c, own_option, &o);
     if (rc >= 0) {
-        return rc; /* --help, or a usage error */
+        return rc;
     }
+    o.b.lang = o.c.lang;
+    o.b.fail_on = o.c.fail_on;
     epoch = source_date_epoch();
-    if (rc < 0 && epoch == -2) {
-        rc = cli_usage_error("bundle", "invalid SOURCE_DATE_EPOCH",
-                             getenv("SOURCE_DATE_EPOCH"));
+    if (epoch == -2) {
+        return cli_usage_error("bundle", "invalid SOURCE_DATE_EPOCH",
+                               getenv("SOURCE_DATE_EPOCH"));
     }
     o.b.mtime = epoch;
-    if (rc < 0) {
-        rc = cli_batch_inputs(&o.batch, "bundle", argv + optind, argc - optind,
-                              o.b.lang);
-    }
+    rc = cli_batch_inputs(&o.batch, "bundle", p.files, p.nfiles, o.c.lang);
     if (rc == BX_EXIT_OK) {
-        rc = cli_open_context(o.data_dir, &o.lib, o.b.lang, &ctx);
+        rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     }
     if (rc == BX_EXIT_OK) {
         rc = run(ctx, &o);
@@ -370,3 +345,30 @@ int cmd_bundle(int argc, char **argv)
     cli_batch_release(&o.batch);
     return rc;
 }
+
+const struct cli_command cmd_bundle_def = {
+    "bundle",
+    cmd_bundle,
+    "package validated submissions into a zip for upload",
+    "把通过校验的提交文件打包为上报用的 zip",
+    "[options] FILE|DIR...",
+    "Validate submissions and package them into one zip for upload: the\n"
+    "submissions, their validation reports (XML), renditions and\n"
+    "manifest.xml with sizes, SHA-256 and SM3 digests.  The same inputs\n"
+    "give byte-identical bundles, whatever --jobs.  Submissions are\n"
+    "streamed: memory does not grow with their number.",
+    "校验提交文件并打包为一个上报用的 zip：提交文件、校验报告（XML）、\n"
+    "转换结果，以及记录大小、SHA-256 和 SM3 摘要的 manifest.xml。\n"
+    "相同的输入得到逐字节相同的提交包，与 --jobs 无关。提交文件逐个\n"
+    "流式写入：内存占用不随其数量增长。",
+    options,
+    "\nThe entry time is SOURCE_DATE_EPOCH when set, else the first\n"
+    "submission's publication date, else 1 January of its fiscal year.\n"
+    "\nexit codes: 0 bundle written, 1 a submission rejected, 2 usage,\n"
+    "3 an input unreadable or the output not writable, 4 internal error\n",
+    "\n条目时间取 SOURCE_DATE_EPOCH（若已设置），否则取第一个提交文件的\n"
+    "公开日期，否则取其预算年度的 1 月 1 日。\n"
+    "\n退出码：0 已写出提交包，1 有提交文件未通过，2 用法错误，\n"
+    "3 有输入无法读取或输出无法写入，4 内部错误\n",
+    "@file",
+};

@@ -7,7 +7,6 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,63 +16,62 @@
 #include "cli.h"
 #include "cmd.h"
 
-static const char help[] =
-    "usage: budgetx convert --to FORMAT [options] FILE...\n"
-    "       budgetx convert --from platform [options] FILE...\n"
-    "       budgetx convert --list\n"
-    "\n"
-    "Convert budget disclosures (XML) to another format, or a platform\n"
-    "export back to a disclosure.  Every input is validated first (schema\n"
-    "and business rules); an input with errors is refused with its\n"
-    "findings unless --no-validate.  Outputs are written atomically.\n"
-    "\n"
-    "formats (--to):\n"
-    "  html       the public disclosure page, one self-contained file\n"
-    "  csv        one CSV file per table and index.csv, in a directory\n"
-    "  json       the whole disclosure as JSON (docs/json.md)\n"
-    "  platform   the provincial platform's exchange XML (amounts in yuan)\n"
-    "formats (--from):\n"
-    "  platform   the platform's exchange XML, back to a disclosure\n"
-    "\n"
-    "options:\n"
-    "  -t, --to FORMAT       convert disclosures to FORMAT\n"
-    "  -f, --from FORMAT     convert FORMAT documents to disclosures\n"
-    "  -o, --output PATH     the output file (csv: directory); with\n"
-    "                        several inputs, a directory receiving one\n"
-    "                        output per input, named after it\n"
-    "                        (NAME.html, NAME/ for csv). Without -o one\n"
-    "                        html, json or platform output goes to stdout\n"
-    "      --force           replace existing outputs\n"
-    "      --lang zh|en      labels: zh (default) or zh + en (html, csv);\n"
-    "                        also the language of messages\n"
-    "      --encoding ENC    csv: utf-8 (default, with a byte order mark)\n"
-    "                        or gb18030\n"
-    "      --no-bom          csv: UTF-8 without a byte order mark\n"
-    "      --no-validate     convert inputs even when they have errors\n"
-    "      --data-dir DIR    where schemas/ and xslt/ are\n"
-    "      --max-size BYTES  largest input accepted, after gunzip\n"
-    "      --list            list the formats and exit\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "exit codes:\n"
-    "  0  every input converted\n"
-    "  1  some input invalid (refused)\n"
-    "  2  usage error\n"
-    "  3  an input unreadable or not XML, or an output not written\n"
-    "  4  internal error\n";
+enum {
+    OPT_TO = CLI_OPT_OWN,
+    OPT_FROM,
+    OPT_OUTPUT,
+    OPT_FORCE,
+    OPT_ENCODING,
+    OPT_NO_BOM,
+    OPT_NO_VALIDATE,
+    OPT_LIST
+};
+
+static const struct cli_option options[] = {
+    {OPT_TO, 't', "to", "FORMAT", "html csv json platform",
+     "convert disclosures to FORMAT", "把公开文件转换为 FORMAT 格式"},
+    {OPT_FROM, 'f', "from", "FORMAT", "platform",
+     "convert FORMAT documents to disclosures",
+     "把 FORMAT 格式的文件转换为公开文件"},
+    {OPT_OUTPUT, 'o', "output", "PATH", "@file",
+     "the output file (csv: directory); '-' is\n"
+     "standard output.  With several inputs, a\n"
+     "directory receiving one output per input,\n"
+     "named after it (NAME.html, NAME/ for csv).\n"
+     "Without -o one html, json or platform\n"
+     "output goes to standard output",
+     "输出文件（csv 为目录）；“-”表示标准输出。\n"
+     "多个输入时为目录，每个输入得到一个以其命名的\n"
+     "输出（NAME.html，csv 为 NAME/）。不给 -o 时，\n"
+     "单个 html、json 或 platform 输出写到标准输出"},
+    {OPT_FORCE, 0, "force", NULL, NULL, "replace existing outputs",
+     "替换已有的输出"},
+    CLI_ENTRY_LANG("labels: zh (default) or zh + en (html, csv);\n"
+                   "also the language of messages",
+                   "标签：zh（默认）或中英双语（html、csv）；\n"
+                   "也是消息的语言"),
+    {OPT_ENCODING, 0, "encoding", "ENC", "utf-8 gb18030",
+     "csv: utf-8 (default, with a byte order mark)\nor gb18030",
+     "csv：utf-8（默认，带字节顺序标记）\n或 gb18030"},
+    {OPT_NO_BOM, 0, "no-bom", NULL, NULL,
+     "csv: UTF-8 without a byte order mark", "csv：UTF-8 不带字节顺序标记"},
+    {OPT_NO_VALIDATE, 0, "no-validate", NULL, NULL,
+     "convert inputs even when they have errors", "即使输入有错误也转换"},
+    CLI_ENTRY_DATA_DIR,
+    CLI_ENTRY_MAX_SIZE,
+    {OPT_LIST, 0, "list", NULL, NULL, "list the formats and exit",
+     "列出格式后退出"},
+    CLI_ENTRY_END};
 
 struct copts {
+    struct cli_common c;
     const char *to;
     const char *from;
     const char *output;
-    const char *data_dir;
     int force;
     int no_validate;
     int list;
-    int lang_set;
-    enum bx_lang msg_lang;
     struct bx_transform_opts t;
-    struct bx_options lib;
 };
 
 /* Print the formats, one line each. */
@@ -110,62 +108,43 @@ static int parse_encoding(const char *s, enum bx_text_encoding *out)
     return 0;
 }
 
-/* One option; returns -1 to go on, else the exit code. */
-static int parse_opt(int c, struct copts *o, char **argv)
+/* convert's own options; 0 or CLI_EXIT. */
+static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
 {
-    char *end;
+    struct copts *o = data;
 
-    switch (c) {
-    case 't':
-        o->to = optarg;
+    switch (id) {
+    case OPT_TO:
+        o->to = arg;
         break;
-    case 'f':
-        o->from = optarg;
+    case OPT_FROM:
+        o->from = arg;
         break;
-    case 'o':
-        o->output = optarg;
+    case OPT_OUTPUT:
+        o->output = arg;
         break;
-    case 'F':
+    case OPT_FORCE:
         o->force = 1;
         break;
-    case 'l':
-        if (cli_parse_lang(optarg, &o->t.lang) != 0) {
-            return cli_usage_error("convert", "unknown language", optarg);
-        }
-        o->msg_lang = o->t.lang;
-        o->lang_set = 1;
-        break;
-    case 'e':
-        if (parse_encoding(optarg, &o->t.encoding) != 0) {
-            return cli_usage_error("convert", "unknown encoding", optarg);
+    case OPT_ENCODING:
+        if (parse_encoding(arg, &o->t.encoding) != 0) {
+            return cli_fail(p, "unknown encoding", arg);
         }
         break;
-    case 'B':
+    case OPT_NO_BOM:
         o->t.no_bom = 1;
         break;
-    case 'V':
+    case OPT_NO_VALIDATE:
         o->no_validate = 1;
         o->t.no_validate = 1;
         break;
-    case 'd':
-        o->data_dir = optarg;
-        break;
-    case 'm':
-        o->lib.limits.max_bytes = strtoull(optarg, &end, 10);
-        if (*end != '\0' || o->lib.limits.max_bytes == 0) {
-            return cli_usage_error("convert", "invalid size", optarg);
-        }
-        break;
-    case 'L':
+    case OPT_LIST:
         o->list = 1;
         break;
-    case 'h':
-        fputs(help, stdout);
-        return BX_EXIT_OK;
     default:
-        return cli_usage_error("convert", "unknown option", argv[optind - 1]);
+        break;
     }
-    return -1;
+    return 0;
 }
 
 /* Is the combination of options and files usable?  -1 or the exit code. */
@@ -189,6 +168,14 @@ static int check_args(const struct copts *o, int nfiles)
     if (nfiles == 0) {
         return cli_usage_error("convert", "no input files", NULL);
     }
+    if (cli_is_stdio(o->output) && nfiles > 1) {
+        return cli_usage_error(
+            "convert", "several inputs cannot go to standard output", NULL);
+    }
+    if (cli_is_stdio(o->output) && o->to != NULL && f->directory) {
+        return cli_usage_error(
+            "convert", "a directory output cannot go to standard output", NULL);
+    }
     if (o->output == NULL && (nfiles > 1 || (o->to != NULL && f->directory))) {
         return cli_usage_error("convert",
                                nfiles > 1 ? "several inputs need -o DIR"
@@ -198,37 +185,22 @@ static int check_args(const struct copts *o, int nfiles)
     return -1;
 }
 
-static int parse_args(int argc, char **argv, struct copts *o)
+/* Parse the command line; -1 to go on, else the exit code. */
+static int parse_args(struct cli_parser *p, struct copts *o)
 {
-    static const struct option longopts[] = {
-        {"to", required_argument, NULL, 't'},
-        {"from", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'F'},
-        {"lang", required_argument, NULL, 'l'},
-        {"encoding", required_argument, NULL, 'e'},
-        {"no-bom", no_argument, NULL, 'B'},
-        {"no-validate", no_argument, NULL, 'V'},
-        {"data-dir", required_argument, NULL, 'd'},
-        {"max-size", required_argument, NULL, 'm'},
-        {"list", no_argument, NULL, 'L'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int c;
-    int rc;
+    int rc = cli_parse(p, &o->c, own_option, o);
 
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "t:f:o:h", longopts, NULL)) != -1) {
-        rc = parse_opt(c, o, argv);
-        if (rc >= 0) {
-            return rc;
-        }
+    if (rc >= 0) {
+        return rc;
+    }
+    if (o->c.lang_set) {
+        o->t.lang = o->c.lang;
     }
     if (o->list) {
-        list_formats(stdout, o->msg_lang);
+        list_formats(stdout, o->c.lang);
         return BX_EXIT_OK;
     }
-    return check_args(o, argc - optind);
+    return check_args(o, p->nfiles);
 }
 
 /* ------------------------------------------------------------------ */
@@ -286,7 +258,7 @@ static const char *destination(const struct copts *o, const char *path,
 
     *owned = NULL;
     if (nfiles == 1) {
-        return o->output;
+        return cli_is_stdio(o->output) ? NULL : o->output;
     }
     stem = stem_of(path);
     if (stem == NULL) {
@@ -315,7 +287,7 @@ static int emit(const struct copts *o, const char *path, int nfiles,
         ext = ext != NULL ? ext : "";
     }
     dest = destination(o, path, nfiles, ext, &owned);
-    if (dest == NULL && o->output != NULL) {
+    if (dest == NULL && nfiles > 1) {
         return BX_EXIT_INTERNAL;
     }
     if (dest == NULL) {
@@ -374,7 +346,7 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
                 "convert it anyway)\n",
                 path);
     }
-    cli_print_diags(stderr, &chk.diags, o->msg_lang);
+    cli_print_diags(stderr, &chk.diags, o->c.lang);
     bx_output_release(&out);
     if (o->no_validate) {
         bx_submission_free(chk.sub);
@@ -413,7 +385,7 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
         code = rc != BX_OK                                   ? exit_for(rc)
                : bx_file_accepted(&chk.result, BX_SEV_ERROR) ? BX_EXIT_OK
                                                              : BX_EXIT_INVALID;
-        cli_print_diags(stderr, &chk.diags, o->msg_lang);
+        cli_print_diags(stderr, &chk.diags, o->c.lang);
         bx_check_release(&chk);
     }
     if (code == BX_EXIT_OK) {
@@ -421,7 +393,7 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     } else if (code == BX_EXIT_INVALID) {
         fprintf(stderr, "budgetx convert: %s: refused\n", path);
     }
-    cli_print_diags(stderr, &diags, o->msg_lang);
+    cli_print_diags(stderr, &diags, o->c.lang);
     bx_output_release(&out);
     bx_submission_free(sub);
     bx_diags_release(&diags);
@@ -460,38 +432,44 @@ static int prepare_dir(const char *dir)
 {
     struct stat st;
 
+    int zh = cli_ui_lang() == BX_LANG_ZH;
+
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "budgetx convert: cannot create '%s': %s\n", dir,
-                strerror(errno));
+        fprintf(stderr,
+                zh ? "budgetx convert：无法创建“%s”：%s\n"
+                   : "budgetx convert: cannot create '%s': %s\n",
+                dir, cli_strerror(errno));
         return BX_EXIT_IO;
     }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "budgetx convert: '%s' is not a directory\n", dir);
+        fprintf(stderr,
+                zh ? "budgetx convert：“%s”不是目录\n"
+                   : "budgetx convert: '%s' is not a directory\n",
+                dir);
         return BX_EXIT_IO;
     }
     return BX_EXIT_OK;
 }
 
-int cmd_convert(int argc, char **argv)
+static int cmd_convert(int argc, char **argv)
 {
+    struct cli_parser p;
     struct copts o;
     struct bx_context *ctx = NULL;
     int code;
     int worst = BX_EXIT_OK;
-    int nfiles;
     int i;
 
     memset(&o, 0, sizeof(o));
-    bx_options_init(&o.lib);
+    cli_common_init(&o.c);
     bx_transform_opts_init(&o.t);
-    o.msg_lang = cli_lang_default();
-    code = parse_args(argc, argv, &o);
+    cli_parser_init(&p, &cmd_convert_def, argc, argv);
+    code = parse_args(&p, &o);
     if (code >= 0) {
         return code;
     }
-    nfiles = argc - optind;
-    if (nfiles > 1) {
-        code = check_stems(argv + optind, nfiles);
+    if (p.nfiles > 1) {
+        code = check_stems(p.files, p.nfiles);
         if (code == BX_EXIT_OK) {
             code = prepare_dir(o.output);
         }
@@ -499,38 +477,101 @@ int cmd_convert(int argc, char **argv)
             return code;
         }
     }
-    code = cli_open_context(o.data_dir, &o.lib, o.msg_lang, &ctx);
+    code = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     if (code != BX_EXIT_OK) {
         return code;
     }
-    for (i = optind; i < argc; i++) {
-        code = o.to != NULL ? convert_to(ctx, &o, argv[i], nfiles)
-                            : convert_from(ctx, &o, argv[i], nfiles);
+    for (i = 0; i < p.nfiles; i++) {
+        code = o.to != NULL ? convert_to(ctx, &o, p.files[i], p.nfiles)
+                            : convert_from(ctx, &o, p.files[i], p.nfiles);
         worst = code > worst ? code : worst;
     }
     bx_context_free(ctx);
     return worst;
 }
 
-int cmd_formats(int argc, char **argv)
-{
-    enum bx_lang lang = cli_lang_default();
+const struct cli_command cmd_convert_def = {
+    "convert",
+    cmd_convert,
+    "convert to html, csv, json, platform and back",
+    "转换为 html、csv、json、platform 格式，或反向转换",
+    "--to FORMAT [options] FILE...\n"
+    "--from platform [options] FILE...\n"
+    "--list",
+    "Convert budget disclosures (XML) to another format, or a platform\n"
+    "export back to a disclosure.  Every input is validated first (schema\n"
+    "and business rules); an input with errors is refused with its\n"
+    "findings unless --no-validate.  Outputs are written atomically.\n"
+    "\n"
+    "formats (--to):\n"
+    "  html       the public disclosure page, one self-contained file\n"
+    "  csv        one CSV file per table and index.csv, in a directory\n"
+    "  json       the whole disclosure as JSON (docs/json.md)\n"
+    "  platform   the provincial platform's exchange XML (amounts in yuan)\n"
+    "formats (--from):\n"
+    "  platform   the platform's exchange XML, back to a disclosure",
+    "把部门预算公开文件（XML）转换为其他格式，或把平台导出文件转换回\n"
+    "公开文件。每个输入先经过校验（模式和业务规则）；有错误的输入被拒绝\n"
+    "并列出问题，除非给出 --no-validate。输出以原子方式写入。\n"
+    "\n"
+    "格式（--to）：\n"
+    "  html       公开网页，一个自包含的文件\n"
+    "  csv        每张表一个 CSV 文件，另有 index.csv，放在一个目录中\n"
+    "  json       整个公开文件的 JSON 形式（docs/json.md）\n"
+    "  platform   省级平台交换 XML（金额单位：元）\n"
+    "格式（--from）：\n"
+    "  platform   平台交换 XML，转换回公开文件",
+    options,
+    "\nexit codes:\n"
+    "  0  every input converted\n"
+    "  1  some input invalid (refused)\n"
+    "  2  usage error\n"
+    "  3  an input unreadable or not XML, or an output not written\n"
+    "  4  internal error\n",
+    "\n退出码：\n"
+    "  0  全部输入已转换\n"
+    "  1  有输入无效（被拒绝）\n"
+    "  2  用法错误\n"
+    "  3  有输入无法读取或不是 XML，或输出未能写入\n"
+    "  4  内部错误\n",
+    "@file",
+};
 
-    if (argc > 1 &&
-        (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs("usage: budgetx formats [--lang zh|en]\n\n"
-              "List the formats of 'budgetx convert', one line each:\n"
-              "name, direction (to: --to, from: --from), output, summary.\n",
-              stdout);
-        return BX_EXIT_OK;
+static const struct cli_option formats_options[] = {
+    CLI_ENTRY_LANG("language of the summaries", "格式说明的语言"),
+    CLI_ENTRY_END};
+
+static int cmd_formats(int argc, char **argv)
+{
+    struct cli_parser p;
+    struct cli_common c;
+    int rc;
+
+    cli_common_init(&c);
+    cli_parser_init(&p, &cmd_formats_def, argc, argv);
+    rc = cli_parse(&p, &c, cli_no_option, NULL);
+    if (rc >= 0) {
+        return rc;
     }
-    if (argc == 3 && strcmp(argv[1], "--lang") == 0 &&
-        cli_parse_lang(argv[2], &lang) == 0) {
-        argc = 1;
+    if (p.nfiles > 0) {
+        return cli_usage_error("formats", "unexpected argument", p.files[0]);
     }
-    if (argc != 1) {
-        return cli_usage_error("formats", "unexpected argument", argv[1]);
-    }
-    list_formats(stdout, lang);
+    list_formats(stdout, c.lang);
     return BX_EXIT_OK;
 }
+
+const struct cli_command cmd_formats_def = {
+    "formats",
+    cmd_formats,
+    "list the formats of convert",
+    "列出 convert 支持的格式",
+    "[--lang zh|en]",
+    "List the formats of 'budgetx convert', one line each:\n"
+    "name, direction (to: --to, from: --from), output, summary.",
+    "列出“budgetx convert”支持的格式，每行一个：\n"
+    "名称、方向（to：--to，from：--from）、输出形式、说明。",
+    formats_options,
+    NULL,
+    NULL,
+    NULL,
+};

@@ -4,7 +4,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,81 +13,44 @@
 #include "cli_batch.h"
 #include "cmd.h"
 
-static const char help[] =
-    "usage: budgetx summary [options] REPORT.jsonl...\n"
-    "\n"
-    "Merge JSON Lines reports ('budgetx validate --format jsonl', one per\n"
-    "shard of a run) into one report, files sorted by path: the same\n"
-    "bytes whatever the order of the shards.  REPORT '-' reads standard\n"
-    "input.\n"
-    "\n"
-    "options:\n"
-    "  --format FORMAT       text (default), json, xml, html or jsonl\n"
-    "  --lang zh|en          language of messages (default: from the\n"
-    "                        locale)\n"
-    "  --fail-on SEVERITY    error, warning or info (default: what the\n"
-    "                        shards recorded)\n"
-    "  --data-dir DIR        where xslt/ is (html only)\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "exit codes: the worst over all files, as validate's (0 all accepted,\n"
-    "1 some rejected, 3 some unreadable, 4 internal error); 2 usage; 3 a\n"
-    "report unreadable or not a budgetx jsonl report\n";
+enum { OPT_FORMAT = CLI_OPT_OWN, OPT_FAIL_ON };
+
+static const struct cli_option options[] = {
+    {OPT_FORMAT, 0, "format", "FORMAT", "text json xml html jsonl",
+     "text (default), json, xml, html or jsonl",
+     "text（默认）、json、xml、html 或 jsonl"},
+    CLI_ENTRY_LANG("language of messages (default: from the\nlocale)",
+                   "消息语言（默认取自区域设置）"),
+    {OPT_FAIL_ON, 0, "fail-on", "SEVERITY", "error warning info",
+     "error, warning or info (default: what the\nshards recorded)",
+     "error、warning 或 info（默认：各分片\n记录的值）"},
+    CLI_ENTRY_QUIET,
+    CLI_ENTRY_MIN_SEVERITY,
+    CLI_ENTRY_DATA_DIR,
+    CLI_ENTRY_END};
 
 struct sopts {
-    enum bx_lang lang;
-    enum bx_report_format format;
+    struct cli_common c;
     int fail_on; /* -1: from the shards */
-    const char *data_dir;
+    enum bx_report_format format;
 };
 
-/* Returns -1 to go on, else the exit code. */
-static int parse_args(int argc, char **argv, struct sopts *o)
+/* summary's own options; 0 or CLI_EXIT. */
+static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
 {
-    static const struct option longopts[] = {
-        {"lang", required_argument, NULL, 'l'},
-        {"format", required_argument, NULL, 'f'},
-        {"fail-on", required_argument, NULL, 'F'},
-        {"data-dir", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    struct sopts *o = data;
     enum bx_severity sev;
-    int c;
 
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'l':
-            if (cli_parse_lang(optarg, &o->lang) != 0) {
-                return cli_usage_error("summary", "unknown language", optarg);
-            }
-            break;
-        case 'f':
-            if (cli_parse_format(optarg, &o->format) != 0) {
-                return cli_usage_error("summary", "unknown format", optarg);
-            }
-            break;
-        case 'F':
-            if (cli_parse_severity(optarg, &sev) != 0) {
-                return cli_usage_error("summary", "unknown severity", optarg);
-            }
-            o->fail_on = (int)sev;
-            break;
-        case 'd':
-            o->data_dir = optarg;
-            break;
-        case 'h':
-            fputs(help, stdout);
-            return BX_EXIT_OK;
-        default:
-            return cli_usage_error("summary", "unknown option",
-                                   argv[optind - 1]);
+    if (id == OPT_FORMAT && cli_parse_format(arg, &o->format) != 0) {
+        return cli_fail(p, "unknown format", arg);
+    }
+    if (id == OPT_FAIL_ON) {
+        if (cli_parse_severity(arg, &sev) != 0) {
+            return cli_fail(p, "unknown severity", arg);
         }
+        o->fail_on = (int)sev;
     }
-    if (optind >= argc) {
-        return cli_usage_error("summary", "no reports", NULL);
-    }
-    return -1;
+    return 0;
 }
 
 /* Read every report; returns the exit code. */
@@ -113,11 +75,10 @@ static int read_all(struct bx_summary *s, char **files, int n,
 }
 
 /* Render the merged report; returns the exit code. */
-static int render(struct bx_summary *s, const struct sopts *o,
+static int render(struct bx_summary *s, struct sopts *o,
                   enum bx_severity fail_on)
 {
     struct bx_context *ctx = NULL;
-    struct bx_options lib;
     struct bx_report rep;
     struct bx_totals t;
     char *text = NULL;
@@ -127,11 +88,13 @@ static int render(struct bx_summary *s, const struct sopts *o,
     int rc;
 
     if (o->format == BX_REPORT_HTML) {
-        bx_options_init(&lib);
-        code = cli_open_context(o->data_dir, &lib, o->lang, &ctx);
+        code = cli_open_context(o->c.data_dir, &o->c.lib, o->c.lang, &ctx);
     }
-    rc = code == BX_EXIT_OK ? bx_summary_report(s, o->lang, fail_on, &rep)
+    rc = code == BX_EXIT_OK ? bx_summary_report(s, o->c.lang, fail_on, &rep)
                             : BX_E_DATA;
+    rep.min_severity = o->c.min_severity;
+    rep.quiet = o->c.quiet;
+    rep.verdict_lines = 1;
     if (rc == BX_OK) {
         rc = bx_report_render(&rep, o->format, ctx, &text, &len);
     }
@@ -154,26 +117,31 @@ static int render(struct bx_summary *s, const struct sopts *o,
     return code;
 }
 
-int cmd_summary(int argc, char **argv)
+static int cmd_summary(int argc, char **argv)
 {
     struct bx_summary *s = NULL;
+    struct cli_parser p;
     struct sopts o;
     int fail_on;
     int rc;
 
     memset(&o, 0, sizeof(o));
-    o.lang = cli_lang_default();
-    o.format = BX_REPORT_TEXT;
+    cli_common_init(&o.c);
     o.fail_on = -1;
-    rc = parse_args(argc, argv, &o);
+    o.format = BX_REPORT_TEXT;
+    cli_parser_init(&p, &cmd_summary_def, argc, argv);
+    rc = cli_parse(&p, &o.c, own_option, &o);
     if (rc >= 0) {
         return rc;
+    }
+    if (p.nfiles == 0) {
+        return cli_usage_error("summary", "no reports", NULL);
     }
     if (bx_summary_new(&s) != BX_OK) {
         cli_internal_error("summary", NULL, BX_E_NOMEM);
         return BX_EXIT_INTERNAL;
     }
-    rc = read_all(s, argv + optind, argc - optind, o.lang);
+    rc = read_all(s, p.files, p.nfiles, o.c.lang);
     fail_on = o.fail_on >= 0 ? o.fail_on : bx_summary_fail_on(s);
     if (rc == BX_EXIT_OK && fail_on == -2) {
         rc = cli_usage_error("summary",
@@ -188,3 +156,26 @@ int cmd_summary(int argc, char **argv)
     bx_summary_free(s);
     return rc;
 }
+
+const struct cli_command cmd_summary_def = {
+    "summary",
+    cmd_summary,
+    "merge the jsonl reports of shards into one report",
+    "把各分片的 jsonl 报告合并为一份报告",
+    "[options] REPORT.jsonl...",
+    "Merge JSON Lines reports ('budgetx validate --format jsonl', one per\n"
+    "shard of a run) into one report, files sorted by path: the same\n"
+    "bytes whatever the order of the shards.  REPORT '-' reads standard\n"
+    "input.",
+    "把 JSON Lines 报告（“budgetx validate --format jsonl”，每个分片一份）\n"
+    "合并为一份报告，文件按路径排序：无论分片顺序如何，结果逐字节相同。\n"
+    "报告为“-”时读标准输入。",
+    options,
+    "\nexit codes: the worst over all files, as validate's (0 all\n"
+    "accepted, 1 some rejected, 3 some unreadable, 4 internal error);\n"
+    "2 usage error; 3 a report unreadable or not a budgetx jsonl report\n",
+    "\n退出码：取全部文件中最差者，与 validate 相同（0 全部通过，1 有未通过，\n"
+    "3 有无法读取的文件，4 内部错误）；2 用法错误；3 报告无法读取或不是\n"
+    "budgetx 的 jsonl 报告\n",
+    "@file",
+};

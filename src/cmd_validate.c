@@ -3,7 +3,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,114 +12,70 @@
 #include "cli_batch.h"
 #include "cmd.h"
 
-static const char help[] =
-    "usage: budgetx validate [options] FILE|DIR...\n"
-    "\n"
-    "Check budget disclosure submissions (XML, or gzip-compressed XML)\n"
-    "against the disclosure schema and the business rules, and print one\n"
-    "report: a line per finding, FILE:LINE:COL: severity: [CODE] message,\n"
-    "and a summary line.  FILE '-' reads standard input; a directory\n"
-    "contributes its *.xml and *.xml.gz files, recursively.\n"
-    "\n"
-    "options:\n"
-    "  --lang zh|en          language of messages (default: from the\n"
-    "                        locale, zh for zh_*)\n"
-    "  --format FORMAT       text (default), json, xml, html, or jsonl\n"
-    "                        (one JSON line per file as it finishes,\n"
-    "                        then a summary line)\n"
-    "  --include GLOB        same as --include-glob\n"
-    "  --fail-on SEVERITY    error (default), warning or info: the lowest\n"
-    "                        severity that rejects a file\n"
-    "  --data-dir DIR        where schemas/ and xslt/ are (default:\n"
-    "                        $BUDGETX_DATADIR, else next to the program)\n"
-    "  --schema-only         check the schema only, not the business rules\n"
-    "  --max-size BYTES      largest input accepted, after gunzip\n"
-    "                        (default 67108864)\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "%s"
-    "\n"
-    "exit codes (the worst over all files):\n"
-    "  0  every file valid\n"
-    "  1  some file invalid\n"
-    "  2  usage error\n"
-    "  3  a file unreadable or not XML\n"
-    "  4  internal error\n";
+enum { OPT_FORMAT = CLI_OPT_OWN, OPT_SCHEMA_ONLY, OPT_INCLUDE };
+
+static const struct cli_option options[] = {
+    CLI_ENTRY_LANG("language of messages (default: from the\nlocale, zh "
+                   "for zh_*)",
+                   "消息语言（默认取自区域设置，\nzh_* 为中文）"),
+    {OPT_FORMAT, 0, "format", "FORMAT", "text json xml html jsonl",
+     "text (default), json, xml, html, or jsonl\n(one JSON line per file as "
+     "it finishes,\nthen a summary line)",
+     "text（默认）、json、xml、html 或 jsonl\n（每个文件完成时输出一行 "
+     "JSON，\n最后一行汇总）"},
+    CLI_ENTRY_FAIL_ON,
+    CLI_ENTRY_QUIET,
+    CLI_ENTRY_MIN_SEVERITY,
+    CLI_ENTRY_DATA_DIR,
+    {OPT_SCHEMA_ONLY, 0, "schema-only", NULL, NULL,
+     "check the schema only, not the business rules",
+     "只做模式校验，不检查业务规则"},
+    CLI_ENTRY_MAX_SIZE,
+    {OPT_INCLUDE, 0, "include", "GLOB", NULL, "the same as --include-glob",
+     "同 --include-glob"},
+    CLI_ENTRIES_BATCH,
+    CLI_ENTRY_END};
 
 struct vopts {
     struct cli_batch batch;
-    enum bx_lang lang;
+    struct cli_common c;
     enum bx_report_format format;
-    enum bx_severity fail_on;
-    const char *data_dir;
-    struct bx_options lib;
 };
 
-/* Returns -1 to go on, else the exit code. */
-static int parse_args(int argc, char **argv, struct vopts *o)
+/* validate's own options; 0 or CLI_EXIT. */
+static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
 {
-    static const struct option longopts[] = {
-        {"lang", required_argument, NULL, 'l'},
-        {"format", required_argument, NULL, 'f'},
-        {"fail-on", required_argument, NULL, 'F'},
-        {"data-dir", required_argument, NULL, 'd'},
-        {"max-size", required_argument, NULL, 'm'},
-        {"schema-only", no_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {"include", required_argument, NULL, CLI_BATCH_GLOB},
-        CLI_BATCH_LONGOPTS,
-        {NULL, 0, NULL, 0}};
-    char *end;
-    int c;
-    int b;
+    struct vopts *o = data;
+    int b = cli_batch_option(p, &o->batch,
+                             id == OPT_INCLUDE ? CLI_OPT_GLOB : id, arg);
 
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h" CLI_BATCH_SHORTOPTS, longopts,
-                            NULL)) != -1) {
-        b = cli_batch_option(&o->batch, "validate", c, optarg);
-        if (b < 0) {
-            return -b;
-        }
-        if (b > 0) {
-            continue;
-        }
-        switch (c) {
-        case 'l':
-            if (cli_parse_lang(optarg, &o->lang) != 0) {
-                return cli_usage_error("validate", "unknown language", optarg);
-            }
-            break;
-        case 'f':
-            if (cli_parse_format(optarg, &o->format) != 0) {
-                return cli_usage_error("validate", "unknown format", optarg);
-            }
-            break;
-        case 'F':
-            if (cli_parse_severity(optarg, &o->fail_on) != 0) {
-                return cli_usage_error("validate", "unknown severity", optarg);
-            }
-            break;
-        case 'd':
-            o->data_dir = optarg;
-            break;
-        case 'm':
-            o->lib.limits.max_bytes = strtoull(optarg, &end, 10);
-            if (*end != '\0' || o->lib.limits.max_bytes == 0) {
-                return cli_usage_error("validate", "invalid size", optarg);
-            }
-            break;
-        case 's':
-            o->lib.no_rules = 1;
-            break;
-        case 'h':
-            printf(help, cli_batch_help);
-            return BX_EXIT_OK;
-        default:
-            return cli_usage_error("validate", "unknown option",
-                                   argv[optind - 1]);
-        }
+    if (b != 0) {
+        return b == CLI_EXIT ? CLI_EXIT : 0;
     }
-    return -1;
+    switch (id) {
+    case OPT_FORMAT:
+        if (cli_parse_format(arg, &o->format) != 0) {
+            return cli_fail(p, "unknown format", arg);
+        }
+        break;
+    case OPT_SCHEMA_ONLY:
+        o->c.lib.no_rules = 1;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* The report settings of the command line. */
+static void report_init(struct bx_report *rep, const struct vopts *o)
+{
+    memset(rep, 0, sizeof(*rep));
+    rep->lang = o->c.lang;
+    rep->fail_on = o->c.fail_on;
+    rep->min_severity = o->c.min_severity;
+    rep->quiet = o->c.quiet;
+    rep->verdict_lines = 1;
 }
 
 /* One run: what the workers share and what done() accumulates. */
@@ -151,10 +106,13 @@ static void *check_one(void *user, size_t i)
 /* Write one jsonl line; BX_OK or BX_E_IO. */
 static int write_line(const struct vrun *r, const struct bx_check *chk)
 {
+    struct bx_report rep;
     char *line = NULL;
     size_t len = 0;
-    int rc = bx_report_jsonl_file(&chk->result, r->o->lang, r->o->fail_on,
-                                  &line, &len);
+    int rc;
+
+    report_init(&rep, r->o);
+    rc = bx_report_jsonl_file(&rep, &chk->result, &line, &len);
 
     if (rc == BX_OK && cli_write_stdout(line, len) != 0) {
         rc = BX_E_IO;
@@ -177,7 +135,7 @@ static int file_done(void *user, size_t i, void *result)
     }
     bx_totals_add(&r->totals, &chk->result);
     cli_progress_step(&r->progress,
-                      !bx_file_accepted(&chk->result, r->o->fail_on));
+                      !bx_file_accepted(&chk->result, r->o->c.fail_on));
     if (r->checks == NULL) {
         rc = write_line(r, chk);
         bx_check_release(chk);
@@ -204,11 +162,9 @@ static int write_report(struct vrun *r, size_t n)
         for (i = 0; i < n; i++) {
             results[i] = r->checks[i].result;
         }
-        memset(&rep, 0, sizeof(rep));
+        report_init(&rep, r->o);
         rep.files = results;
         rep.nfiles = n;
-        rep.lang = r->o->lang;
-        rep.fail_on = r->o->fail_on;
         rc = bx_report_render(&rep, r->o->format, r->ctx, &text, &len);
     }
     if (rc != BX_OK || cli_write_stdout(text, len) != 0) {
@@ -247,7 +203,7 @@ static int run(struct bx_context *ctx, const struct vopts *o)
     r.ctx = ctx;
     r.o = o;
     r.in = in;
-    bx_totals_init(&r.totals, o->fail_on);
+    bx_totals_init(&r.totals, o->c.fail_on);
     if (o->format != BX_REPORT_JSONL) {
         r.checks = calloc(in->count ? in->count : 1, sizeof(*r.checks));
         if (r.checks == NULL) {
@@ -278,28 +234,24 @@ static int run(struct bx_context *ctx, const struct vopts *o)
     return r.exit_code > r.totals.exit_code ? r.exit_code : r.totals.exit_code;
 }
 
-int cmd_validate(int argc, char **argv)
+static int cmd_validate(int argc, char **argv)
 {
     struct bx_context *ctx = NULL;
+    struct cli_parser p;
     struct vopts o;
     int rc;
 
-    memset(&o, 0, sizeof(o));
+    cli_common_init(&o.c);
     cli_batch_init(&o.batch);
-    o.lang = cli_lang_default();
     o.format = BX_REPORT_TEXT;
-    o.fail_on = BX_SEV_ERROR;
-    bx_options_init(&o.lib);
-    rc = parse_args(argc, argv, &o);
+    cli_parser_init(&p, &cmd_validate_def, argc, argv);
+    rc = cli_parse(&p, &o.c, own_option, &o);
     if (rc >= 0) {
-        return rc; /* --help, or a usage error */
+        return rc;
     }
-    if (rc < 0) {
-        rc = cli_batch_inputs(&o.batch, "validate", argv + optind,
-                              argc - optind, o.lang);
-    }
+    rc = cli_batch_inputs(&o.batch, "validate", p.files, p.nfiles, o.c.lang);
     if (rc == BX_EXIT_OK) {
-        rc = cli_open_context(o.data_dir, &o.lib, o.lang, &ctx);
+        rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     }
     if (rc == BX_EXIT_OK) {
         rc = run(ctx, &o);
@@ -308,3 +260,35 @@ int cmd_validate(int argc, char **argv)
     cli_batch_release(&o.batch);
     return rc;
 }
+
+const struct cli_command cmd_validate_def = {
+    "validate",
+    cmd_validate,
+    "check submissions against the schema and the business rules",
+    "按模式和业务规则校验提交文件",
+    "[options] FILE|DIR...",
+    "Check budget disclosure submissions (XML, or gzip-compressed XML)\n"
+    "against the disclosure schema and the business rules, and print one\n"
+    "report: a line per finding, FILE:LINE[:COL]: severity: [CODE] message,\n"
+    "and a summary line.  FILE '-' reads standard input; a directory\n"
+    "contributes its *.xml and *.xml.gz files, recursively.",
+    "按公开文件模式和业务规则校验部门预算公开提交文件（XML 或 gzip\n"
+    "压缩的 XML），输出一份报告：每个问题一行（文件:行[:列]: 级别: [代码] "
+    "说明），\n"
+    "最后是汇总行。文件为“-”时读标准输入；目录则递归读入其中的\n"
+    "*.xml 与 *.xml.gz 文件。",
+    options,
+    "\nexit codes (the worst over all files):\n"
+    "  0  every file valid\n"
+    "  1  some file invalid\n"
+    "  2  usage error\n"
+    "  3  a file unreadable or not XML\n"
+    "  4  internal error\n",
+    "\n退出码（取全部文件中最差者）：\n"
+    "  0  全部文件有效\n"
+    "  1  有文件无效\n"
+    "  2  用法错误\n"
+    "  3  有文件无法读取或不是 XML\n"
+    "  4  内部错误\n",
+    "@file",
+};

@@ -4,7 +4,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,118 +12,75 @@
 #include "cli.h"
 #include "cmd.h"
 
-static const char verify_help[] =
-    "usage: budgetx verify [options] BUNDLE...\n"
-    "\n"
-    "Read each bundle strictly (paths, duplicates, links, encryption,\n"
-    "sizes, CRCs, compression ratios), compare it with its manifest\n"
-    "(every file listed, present, of the listed size and SHA-256 and SM3\n"
-    "digests), then re-validate every submission with the current schema\n"
-    "and rules and say whether the recorded verdict still holds.\n"
-    "\n"
-    "options:\n"
-    "  --lang zh|en          language of messages\n"
-    "  --format FORMAT       text (default) or json\n"
-    "  --fail-on SEVERITY    error (default), warning or info\n"
-    "  --data-dir DIR        where schemas/ and xslt/ are\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "exit codes: 0 every bundle intact and accepted, 1 a bundle altered\n"
-    "or a submission rejected, 2 usage, 3 a bundle unreadable or not a\n"
-    "zip we accept, 4 internal error\n";
+enum { OPT_OUTPUT = CLI_OPT_OWN, OPT_FORCE, OPT_FORMAT };
 
-static const char unpack_help[] =
-    "usage: budgetx unpack [options] BUNDLE -o DIR\n"
-    "\n"
-    "Verify BUNDLE (as budgetx verify does) and, when it is intact,\n"
-    "extract it into DIR (created if missing).  Nothing is ever written\n"
-    "outside DIR; an existing file is replaced only with --force.\n"
-    "\n"
-    "options:\n"
-    "  -o, --output DIR      target directory (required)\n"
-    "  --force               replace existing files\n"
-    "  --lang zh|en          language of messages\n"
-    "  --data-dir DIR        where schemas/ and xslt/ are\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "exit codes: 0 extracted (and accepted), 1 not intact or a submission\n"
-    "rejected (an intact bundle is still extracted), 2 usage, 3 unreadable\n"
-    "bundle or target not writable, 4 internal error\n";
+static const struct cli_option verify_options[] = {
+    CLI_ENTRY_LANG("language of messages", "消息语言"),
+    {OPT_FORMAT, 0, "format", "FORMAT", "text json", "text (default) or json",
+     "text（默认）或 json"},
+    CLI_ENTRY_FAIL_ON,
+    CLI_ENTRY_QUIET,
+    CLI_ENTRY_MIN_SEVERITY,
+    CLI_ENTRY_DATA_DIR,
+    CLI_ENTRY_END};
+
+static const struct cli_option unpack_options[] = {
+    {OPT_OUTPUT, 'o', "output", "DIR", "@dir", "target directory (required)",
+     "目标目录（必需）"},
+    {OPT_FORCE, 0, "force", NULL, NULL, "replace existing files",
+     "替换已有的文件"},
+    CLI_ENTRY_LANG("language of messages", "消息语言"),
+    CLI_ENTRY_DATA_DIR,
+    CLI_ENTRY_END};
 
 struct vopts {
-    const char *cmd;
+    struct cli_common c;
     const char *output;
-    const char *data_dir;
     int force;
-    enum bx_lang lang;
     enum bx_report_format format;
-    enum bx_severity fail_on;
-    struct bx_options lib;
 };
 
-static int parse_args(int argc, char **argv, struct vopts *o, const char *help)
+/* verify's and unpack's own options; 0 or CLI_EXIT. */
+static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},
-        {"format", required_argument, NULL, 'm'},
-        {"fail-on", required_argument, NULL, 'F'},
-        {"lang", required_argument, NULL, 'l'},
-        {"data-dir", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int c;
+    struct vopts *o = data;
 
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            o->output = optarg;
-            break;
-        case 'f':
-            o->force = 1;
-            break;
-        case 'm':
-            if (strcmp(optarg, "json") == 0) {
-                o->format = BX_REPORT_JSON;
-            } else if (strcmp(optarg, "text") != 0) {
-                return cli_usage_error(o->cmd, "unknown format", optarg);
-            }
-            break;
-        case 'F':
-            if (cli_parse_severity(optarg, &o->fail_on) != 0) {
-                return cli_usage_error(o->cmd, "unknown severity", optarg);
-            }
-            break;
-        case 'l':
-            if (cli_parse_lang(optarg, &o->lang) != 0) {
-                return cli_usage_error(o->cmd, "unknown language", optarg);
-            }
-            break;
-        case 'd':
-            o->data_dir = optarg;
-            break;
-        case 'h':
-            fputs(help, stdout);
-            return BX_EXIT_OK;
-        default:
-            return cli_usage_error(o->cmd, "unknown option", argv[optind - 1]);
+    switch (id) {
+    case OPT_OUTPUT:
+        o->output = arg;
+        break;
+    case OPT_FORCE:
+        o->force = 1;
+        break;
+    case OPT_FORMAT:
+        if (strcmp(arg, "json") == 0) {
+            o->format = BX_REPORT_JSON;
+        } else if (strcmp(arg, "text") != 0) {
+            return cli_fail(p, "unknown format", arg);
         }
+        break;
+    default:
+        break;
     }
-    if (optind >= argc) {
-        return cli_usage_error(o->cmd, "no bundle given", NULL);
-    }
-    return -1;
+    return 0;
 }
 
-static void init_opts(struct vopts *o, const char *cmd)
+/* Parse; -1 to go on, else the exit code. */
+static int parse_args(struct cli_parser *p, struct vopts *o)
 {
+    int rc;
+
     memset(o, 0, sizeof(*o));
-    o->cmd = cmd;
-    o->lang = cli_lang_default();
+    cli_common_init(&o->c);
     o->format = BX_REPORT_TEXT;
-    o->fail_on = BX_SEV_ERROR;
-    bx_options_init(&o->lib);
+    rc = cli_parse(p, &o->c, own_option, o);
+    if (rc >= 0) {
+        return rc;
+    }
+    if (p->nfiles == 0) {
+        return cli_usage_error(p->cmd->name, "no bundle given", NULL);
+    }
+    return -1;
 }
 
 /* "bundle.zip: intact; 1 submission; accepted" after the findings. */
@@ -165,23 +121,26 @@ static int print_report(struct bx_verify *v, size_t n, const struct vopts *o,
     memset(&rep, 0, sizeof(rep));
     rep.files = files;
     rep.nfiles = n;
-    rep.lang = o->lang;
-    rep.fail_on = o->fail_on;
+    rep.lang = o->c.lang;
+    rep.fail_on = o->c.fail_on;
+    rep.min_severity = o->c.min_severity;
+    rep.quiet = o->c.quiet;
     if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
         cli_write_stdout(text, len) != 0) {
         rc = -1;
     }
     for (i = 0; rc == 0 && o->format == BX_REPORT_TEXT && i < n; i++) {
-        print_status(&v[i], o->lang);
+        print_status(&v[i], o->c.lang);
     }
     free(text);
     free(files);
     return rc;
 }
 
-int cmd_verify(int argc, char **argv)
+static int cmd_verify(int argc, char **argv)
 {
     struct bx_context *ctx = NULL;
+    struct cli_parser p;
     struct bx_verify *v;
     struct vopts o;
     int n;
@@ -189,22 +148,22 @@ int cmd_verify(int argc, char **argv)
     int code;
     int rc;
 
-    init_opts(&o, "verify");
-    rc = parse_args(argc, argv, &o, verify_help);
+    cli_parser_init(&p, &cmd_verify_def, argc, argv);
+    rc = parse_args(&p, &o);
     if (rc >= 0) {
         return rc;
     }
-    rc = cli_open_context(o.data_dir, &o.lib, o.lang, &ctx);
+    rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     if (rc != BX_EXIT_OK) {
         return rc;
     }
-    n = argc - optind;
+    n = p.nfiles;
     v = calloc((size_t)n, sizeof(*v));
     for (i = 0; v != NULL && i < n; i++) {
-        bx_bundle_verify(ctx, argv[optind + i], o.fail_on, &v[i]);
+        bx_bundle_verify(ctx, p.files[i], o.c.fail_on, &v[i]);
         code = bx_verify_exit_code(&v[i]);
         if (code == BX_EXIT_INTERNAL) {
-            cli_internal_error("verify", argv[optind + i], v[i].status);
+            cli_internal_error("verify", p.files[i], v[i].status);
         }
         rc = code > rc ? code : rc;
     }
@@ -223,33 +182,34 @@ int cmd_verify(int argc, char **argv)
     return rc;
 }
 
-int cmd_unpack(int argc, char **argv)
+static int cmd_unpack(int argc, char **argv)
 {
     struct bx_context *ctx = NULL;
+    struct cli_parser p;
     struct bx_verify v;
     struct vopts o;
     int rc;
     int urc;
 
-    init_opts(&o, "unpack");
-    rc = parse_args(argc, argv, &o, unpack_help);
+    cli_parser_init(&p, &cmd_unpack_def, argc, argv);
+    rc = parse_args(&p, &o);
     if (rc >= 0) {
         return rc;
     }
     if (o.output == NULL) {
         return cli_usage_error("unpack", "no target directory (-o DIR)", NULL);
     }
-    if (argc - optind != 1) {
+    if (p.nfiles != 1) {
         return cli_usage_error("unpack", "exactly one bundle expected", NULL);
     }
-    rc = cli_open_context(o.data_dir, &o.lib, o.lang, &ctx);
+    rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     if (rc != BX_EXIT_OK) {
         return rc;
     }
-    bx_bundle_verify(ctx, argv[optind], o.fail_on, &v);
+    bx_bundle_verify(ctx, p.files[0], o.c.fail_on, &v);
     rc = bx_verify_exit_code(&v);
     if (rc == BX_EXIT_INTERNAL) {
-        cli_internal_error("unpack", argv[optind], v.status);
+        cli_internal_error("unpack", p.files[0], v.status);
     }
     if (v.status == BX_OK && v.intact) {
         urc = bx_bundle_unpack(&v, o.output, o.force);
@@ -265,3 +225,49 @@ int cmd_unpack(int argc, char **argv)
     bx_context_free(ctx);
     return rc;
 }
+
+const struct cli_command cmd_verify_def = {
+    "verify",
+    cmd_verify,
+    "check received bundles, re-validate submissions",
+    "检查收到的提交包，重新校验提交文件",
+    "[options] BUNDLE...",
+    "Read each bundle strictly (paths, duplicates, links, encryption,\n"
+    "sizes, CRCs, compression ratios), compare it with its manifest\n"
+    "(every file listed, present, of the listed size and SHA-256 and SM3\n"
+    "digests), then re-validate every submission with the current schema\n"
+    "and rules and say whether the recorded verdict still holds.",
+    "严格读取每个提交包（路径、重名、链接、加密、大小、CRC、压缩比），\n"
+    "与其清单核对（每个文件都已列出、存在，大小及 SHA-256、SM3 摘要\n"
+    "一致），再用当前的模式和规则重新校验每个提交文件，说明记录的结论\n"
+    "是否仍然成立。",
+    verify_options,
+    "\nexit codes: 0 every bundle intact and accepted, 1 a bundle altered\n"
+    "or a submission rejected, 2 usage, 3 a bundle unreadable or not a\n"
+    "zip we accept, 4 internal error\n",
+    "\n退出码：0 全部提交包完整且通过，1 有提交包被改动或有提交文件\n"
+    "未通过，2 用法错误，3 有提交包无法读取或不是可接受的 zip，\n"
+    "4 内部错误\n",
+    "@file",
+};
+
+const struct cli_command cmd_unpack_def = {
+    "unpack",
+    cmd_unpack,
+    "extract a verified bundle into a directory",
+    "把通过检查的提交包解压到一个目录",
+    "[options] BUNDLE -o DIR",
+    "Verify BUNDLE (as budgetx verify does) and, when it is intact,\n"
+    "extract it into DIR (created if missing).  Nothing is ever written\n"
+    "outside DIR; an existing file is replaced only with --force.",
+    "检查 BUNDLE（同 budgetx verify），完整时解压到目录 DIR（不存在则\n"
+    "创建）。不会写到 DIR 之外；已有文件只在给出 --force 时被替换。",
+    unpack_options,
+    "\nexit codes: 0 extracted (and accepted), 1 not intact or a submission\n"
+    "rejected (an intact bundle is still extracted), 2 usage, 3 unreadable\n"
+    "bundle or target not writable, 4 internal error\n",
+    "\n退出码：0 已解压（且通过），1 不完整或有提交文件未通过（完整的\n"
+    "提交包仍会解压），2 用法错误，3 提交包无法读取或目标不可写，\n"
+    "4 内部错误\n",
+    "@file",
+};

@@ -1,78 +1,110 @@
 /*
  * budgetx: the command-line client of libbudgetx.  A dispatch table maps
- * each subcommand to its cmd_<name>() in src/cmd_<name>.c.
+ * each subcommand to its table in src/cmd_<name>.c (options, help, run).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "budgetx.h"
+#include "cli.h"
 #include "cmd.h"
 
-struct command {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
+/* commands, in the order --help lists them */
+const struct cli_command *const cli_commands[] = {
+    &cmd_validate_def, &cmd_convert_def, &cmd_formats_def,
+    &cmd_bundle_def,   &cmd_verify_def,  &cmd_unpack_def,
+    &cmd_summary_def,  &cmd_help_def,    &cmd_completion_def,
 };
+const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
-/* commands: one line each, in the order --help lists them */
-static const struct command commands[] = {
-    {"validate", cmd_validate,
-     "check submissions against the schema and "
-     "the business rules"},
-    {"convert", cmd_convert, "convert to html, csv, json, platform and back"},
-    {"formats", cmd_formats, "list the formats of convert"},
-    {"bundle", cmd_bundle,
-     "package validated submissions into a zip for upload"},
-    {"verify", cmd_verify, "check received bundles, re-validate submissions"},
-    {"unpack", cmd_unpack, "extract a verified bundle into a directory"},
-    {"summary", cmd_summary, "merge the jsonl reports of shards into one"},
-};
-
-static void usage(FILE *fp)
+/* "unknown command 'valdate' (did you mean 'validate'?)" */
+static int unknown_command(const char *name)
 {
+    const char *cand[sizeof(cli_commands) / sizeof(cli_commands[0])];
+    const char *best;
+    int zh = cli_ui_lang() == BX_LANG_ZH;
     size_t i;
 
-    fprintf(fp, "usage: budgetx <command> [options] [files]\n"
-                "       budgetx --help | --version\n\n"
-                "budgetx validates, transforms and packages government "
-                "budget disclosures.\n\ncommands:\n");
-    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    for (i = 0; i < cli_ncommands; i++) {
+        cand[i] = cli_commands[i]->name;
     }
-    fprintf(fp, "\n'budgetx <command> --help' describes a command.\n\n"
-                "exit codes:\n"
-                "  0  success: every input valid / the operation done\n"
-                "  1  some input invalid or rejected\n"
-                "  2  usage error\n"
-                "  3  an input unreadable, not XML or not a bundle\n"
-                "  4  internal error (broken data files, out of memory)\n");
+    best = cli_closest(name, cand, cli_ncommands);
+    fprintf(stderr,
+            zh ? "budgetx：未知命令“%s”" : "budgetx: unknown command '%s'",
+            name);
+    if (best != NULL) {
+        fprintf(stderr, zh ? "（是不是“%s”？）" : " (did you mean '%s'?)",
+                best);
+    }
+    fputs(zh ? "\n运行“budgetx --help”查看命令列表。\n"
+             : "\nTry 'budgetx --help' for the list of commands.\n",
+          stderr);
+    return BX_EXIT_USAGE;
 }
+
+/* budgetx help [COMMAND] */
+static int cmd_help(int argc, char **argv)
+{
+    const struct cli_command *cmd;
+    struct cli_parser p;
+    int rc;
+
+    cli_parser_init(&p, &cmd_help_def, argc, argv);
+    rc = cli_parse(&p, NULL, cli_no_option, NULL);
+    if (rc >= 0) {
+        return rc;
+    }
+    if (p.nfiles == 0) {
+        cli_print_general_help(stdout, cli_ui_lang());
+        return BX_EXIT_OK;
+    }
+    cmd = cli_find_command(p.files[0]);
+    if (cmd == NULL) {
+        return unknown_command(p.files[0]);
+    }
+    if (p.nfiles > 1) {
+        return cli_usage_error("help", "unexpected argument", p.files[1]);
+    }
+    cli_print_help(stdout, cmd, cli_ui_lang());
+    return BX_EXIT_OK;
+}
+
+static const struct cli_option no_options[] = {CLI_ENTRY_END};
+
+const struct cli_command cmd_help_def = {
+    "help",
+    cmd_help,
+    "describe a command",
+    "说明一个命令",
+    "[COMMAND]",
+    "Describe COMMAND, or list the commands.",
+    "说明命令 COMMAND 的用法，或列出全部命令。",
+    no_options,
+    NULL,
+    NULL,
+    "validate convert formats bundle verify unpack summary help completion",
+};
 
 int main(int argc, char **argv)
 {
-    size_t i;
+    const struct cli_command *cmd;
+    const char *a = argc > 1 ? argv[1] : NULL;
 
-    if (argc < 2) {
-        usage(stderr);
+    if (a == NULL) {
+        cli_print_general_help(stderr, cli_ui_lang());
         return BX_EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
-        usage(stdout);
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        cli_print_general_help(stdout, cli_ui_lang());
         return BX_EXIT_OK;
     }
-    if (strcmp(argv[1], "--version") == 0) {
+    if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
         printf("budgetx %s\n", BX_VERSION);
         return BX_EXIT_OK;
     }
-    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        if (strcmp(argv[1], commands[i].name) == 0) {
-            return commands[i].run(argc - 1, argv + 1);
-        }
+    cmd = cli_find_command(a);
+    if (cmd == NULL) {
+        return unknown_command(a);
     }
-    fprintf(stderr,
-            "budgetx: unknown command '%s'\n"
-            "Try 'budgetx --help' for the list of commands.\n",
-            argv[1]);
-    return BX_EXIT_USAGE;
+    return cmd->run(argc - 1, argv + 1);
 }

@@ -914,6 +914,17 @@ int bx_bundle_finish(struct bx_bundle *b, const char *path, int force,
     return rc;
 }
 
+int bx_bundle_finish_fd(struct bx_bundle *b, int fd)
+{
+    if (b->failed != BX_OK) {
+        return b->failed;
+    }
+    if (b->nsubs == 0) {
+        return BX_E_ARG;
+    }
+    return zip_spool(b, sink_fd, &fd);
+}
+
 int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
                     size_t n, const struct bx_bundle_opts *opts,
                     struct bx_diags *diags, unsigned char **zip, size_t *len)

@@ -38,7 +38,7 @@ static int read_failed(struct bx_diags *diags, const char *path, int rc,
         bx_diags_addf(diags, BX_SEV_FATAL, "IO-LIMIT", path, 0,
                       "文件超过大小上限", "file exceeds the size limit");
     } else {
-        buf_printf(&zh, "无法读取文件：%s", strerror(err));
+        buf_printf(&zh, "无法读取文件：%s", bx_strerror(err, BX_LANG_ZH));
         buf_printf(&en, "cannot read file: %s", strerror(err));
         bx_diags_addf(diags, BX_SEV_FATAL, "IO-READ", path, 0, zh.data,
                       en.data);

@@ -63,6 +63,47 @@ static void text_finding(struct bx_buf *b, const char *path,
     buf_puts(b, "\n");
 }
 
+/* Is finding 'd' listed by 'rep'?  (Counts always include it.) */
+static int listed(const struct bx_report *rep, const struct bx_diag *d)
+{
+    return d->severity >= rep->min_severity;
+}
+
+/* "a.xml: rejected (1 error, 2 warnings)" / "a.xml：未通过（错误 1，警告 2）"
+ */
+static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
+                         const struct bx_report *rep)
+{
+    static const char *const en[BX_SEV_COUNT][2] = {{"info", "info"},
+                                                    {"warning", "warnings"},
+                                                    {"error", "errors"},
+                                                    {"fatal", "fatal"}};
+    int zh = rep->lang == BX_LANG_ZH;
+    int accepted = bx_file_accepted(f, rep->fail_on);
+    const char *sep = zh ? "（" : " (";
+    int any = 0;
+    size_t n;
+    int sev;
+
+    buf_printf(b, zh ? "%s：%s" : "%s: %s", f->path,
+               accepted ? (zh ? "通过" : "accepted")
+                        : (zh ? "未通过" : "rejected"));
+    for (sev = BX_SEV_COUNT - 1; sev >= 0; sev--) {
+        n = f->diags->by_severity[sev];
+        if (n == 0) {
+            continue;
+        }
+        if (zh) {
+            buf_printf(b, "%s%s %zu", sep, sev_zh((enum bx_severity)sev), n);
+        } else {
+            buf_printf(b, "%s%zu %s", sep, n, en[sev][n != 1]);
+        }
+        sep = zh ? "，" : ", ";
+        any = 1;
+    }
+    buf_puts(b, any ? (zh ? "）\n" : ")\n") : "\n");
+}
+
 static void render_text(const struct bx_report *rep, struct bx_buf *b)
 {
     size_t i;
@@ -74,8 +115,13 @@ static void render_text(const struct bx_report *rep, struct bx_buf *b)
 
     for (i = 0; i < rep->nfiles; i++) {
         f = &rep->files[i];
-        for (j = 0; j < f->diags->count; j++) {
-            text_finding(b, f->path, &f->diags->items[j], rep->lang);
+        for (j = 0; !rep->quiet && j < f->diags->count; j++) {
+            if (listed(rep, &f->diags->items[j])) {
+                text_finding(b, f->path, &f->diags->items[j], rep->lang);
+            }
+        }
+        if (rep->verdict_lines) {
+            text_verdict(b, f, rep);
         }
         for (j = 0; j < BX_SEV_COUNT; j++) {
             totals[j] += f->diags->by_severity[j];
@@ -92,12 +138,11 @@ static void render_text(const struct bx_report *rep, struct bx_buf *b)
     } else {
         buf_printf(b,
                    "budgetx: %zu file%s checked: %zu accepted, %zu rejected; "
-                   "%zu fatal, %zu error%s, %zu warning%s, %zu notice%s\n",
+                   "%zu fatal, %zu error%s, %zu warning%s, %zu info\n",
                    rep->nfiles, rep->nfiles == 1 ? "" : "s", ok,
                    rep->nfiles - ok, totals[BX_SEV_FATAL], totals[BX_SEV_ERROR],
                    totals[BX_SEV_ERROR] == 1 ? "" : "s", totals[BX_SEV_WARNING],
-                   totals[BX_SEV_WARNING] == 1 ? "" : "s", totals[BX_SEV_INFO],
-                   totals[BX_SEV_INFO] == 1 ? "" : "s");
+                   totals[BX_SEV_WARNING] == 1 ? "" : "s", totals[BX_SEV_INFO]);
     }
 }
 
@@ -137,10 +182,11 @@ static void json_finding(struct bx_buf *b, const struct bx_diag *d,
  * "file" in findings, "status" and "exit" last (keys are only added).
  */
 static void json_file(struct bx_buf *b, const struct bx_file_result *f,
-                      enum bx_lang lang, enum bx_severity fail_on, int jsonl)
+                      const struct bx_report *rep, int jsonl)
 {
     size_t j;
-    int accepted = bx_file_accepted(f, fail_on);
+    size_t n;
+    int accepted = bx_file_accepted(f, rep->fail_on);
 
     buf_puts(b, jsonl ? "{\"type\":\"file\",\"path\":" : "{\"path\":");
     buf_json_str(b, f->path);
@@ -167,16 +213,20 @@ static void json_file(struct bx_buf *b, const struct bx_file_result *f,
                    f->diags->by_severity[j]);
     }
     buf_puts(b, "},\"findings\":[");
-    for (j = 0; j < f->diags->count; j++) {
-        buf_puts(b, jsonl ? (j ? "," : "") : (j ? ",\n    " : "\n    "));
-        json_finding(b, &f->diags->items[j], lang, jsonl);
+    for (j = 0, n = 0; j < f->diags->count; j++) {
+        /* jsonl lists every finding: summary merges must see them all */
+        if (!jsonl && !listed(rep, &f->diags->items[j])) {
+            continue;
+        }
+        buf_puts(b, jsonl ? (n++ ? "," : "") : (n++ ? ",\n    " : "\n    "));
+        json_finding(b, &f->diags->items[j], rep->lang, jsonl);
     }
     if (jsonl) {
         buf_printf(b, "],\"status\":%d,\"exit\":%d}\n", f->status,
-                   bx_file_exit_code(f, fail_on));
+                   bx_file_exit_code(f, rep->fail_on));
         return;
     }
-    buf_puts(b, f->diags->count ? "\n  ]}" : "]}");
+    buf_puts(b, n ? "\n  ]}" : "]}");
 }
 
 static void render_json(const struct bx_report *rep, struct bx_buf *b)
@@ -189,7 +239,7 @@ static void render_json(const struct bx_report *rep, struct bx_buf *b)
                BX_VERSION);
     for (i = 0; i < rep->nfiles; i++) {
         buf_puts(b, i ? ",\n  " : "\n  ");
-        json_file(b, &rep->files[i], rep->lang, rep->fail_on, 0);
+        json_file(b, &rep->files[i], rep, 0);
     }
     buf_puts(b, rep->nfiles ? "\n]}\n" : "]}\n");
 }
@@ -202,7 +252,7 @@ static void render_jsonl(const struct bx_report *rep, struct bx_buf *b)
 
     bx_totals_init(&t, rep->fail_on);
     for (i = 0; i < rep->nfiles; i++) {
-        json_file(b, &rep->files[i], rep->lang, rep->fail_on, 1);
+        json_file(b, &rep->files[i], rep, 1);
         bx_totals_add(&t, &rep->files[i]);
     }
     if (bx_report_jsonl_summary(&t, &line, NULL) != BX_OK) {
@@ -245,13 +295,14 @@ int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
     return *out != NULL ? BX_OK : BX_E_NOMEM;
 }
 
-int bx_report_jsonl_file(const struct bx_file_result *f, enum bx_lang lang,
-                         enum bx_severity fail_on, char **out, size_t *len)
+int bx_report_jsonl_file(const struct bx_report *rep,
+                         const struct bx_file_result *f, char **out,
+                         size_t *len)
 {
     struct bx_buf b;
 
     buf_init(&b);
-    json_file(&b, f, lang, fail_on, 1);
+    json_file(&b, f, rep, 1);
     *out = buf_take(&b, len);
     return *out != NULL ? BX_OK : BX_E_NOMEM;
 }

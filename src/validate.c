@@ -14,6 +14,7 @@
 #include <libxml/uri.h>
 #include <libxml/xmlschemas.h>
 
+#include "schema_words.h"
 #include "util.h"
 #include "xmlio.h"
 
@@ -30,6 +31,7 @@ struct label {
 
 struct schema_state {
     xmlSchemaPtr schema;
+    struct schema_words *words; /* format texts by pattern */
     struct label *labels;
     size_t nlabels;
     size_t cap;
@@ -183,6 +185,8 @@ static void index_tree(struct schema_state *st, xmlNodePtr node)
             add_label(st, node, 0);
         } else if (is_xsd(node, "attribute")) {
             add_label(st, node, 1);
+        } else if (is_xsd(node, "simpleType")) {
+            schema_words_add(&st->words, node);
         }
         if (node->type == XML_ELEMENT_NODE) {
             index_tree(st, node->children);
@@ -286,6 +290,7 @@ void validate_release(struct bx_context *ctx)
         free(st->labels[i].text[1]);
     }
     free(st->labels);
+    schema_words_free(st->words);
     if (st->schema != NULL) {
         xmlSchemaFree(st->schema);
     }
@@ -464,17 +469,30 @@ static char *error_value(const char *msg)
 }
 
 /* "The value 'X' is not accepted by the pattern 'P'" and friends. */
-static void word_value(const char *msg, struct bx_buf *zh, struct bx_buf *en)
+static void word_value(const struct bx_context *ctx, const char *msg,
+                       struct bx_buf *zh, struct bx_buf *en)
 {
+    const struct schema_state *st = ctx->schema;
     char *val = error_value(msg);
     char *pat = NULL;
     const char *v = val ? val : "";
+    const char *words_zh;
+    const char *words_en;
 
     if (strstr(msg, "[facet 'pattern']") != NULL) {
         pat = quoted_after(strstr(msg, "pattern '") + 1, NULL);
-        buf_printf(zh, "值 '%s' 不符合编码格式 %s", v, pat ? pat : "");
-        buf_printf(en, "value '%s' does not match the pattern %s", v,
-                   pat ? pat : "");
+        /* the schema's words for the format, not its regular expression */
+        words_zh = schema_words_for_pattern(st->words, pat, BX_LANG_ZH);
+        words_en = schema_words_for_pattern(st->words, pat, BX_LANG_EN);
+        if (words_en != NULL) {
+            buf_printf(zh, "值 '%s' 格式不对：%s", v, words_zh);
+            buf_printf(en, "value '%s' is not in the right form: %s", v,
+                       words_en);
+        } else {
+            buf_printf(zh, "值 '%s' 不符合编码格式 %s", v, pat ? pat : "");
+            buf_printf(en, "value '%s' does not match the pattern %s", v,
+                       pat ? pat : "");
+        }
     } else if (strstr(msg, "[facet 'enumeration']") != NULL) {
         pat = strstr(msg, "set {")
                   ? util_escape_untrusted(
@@ -596,7 +614,7 @@ static void word_error(const struct bx_context *ctx, const xmlError *err,
             err->code == XML_SCHEMAV_CVC_ELT_4_3 ||
             err->code == XML_SCHEMAV_CVC_AU) {
             w->code = "XSD-VALUE";
-            word_value(msg, &zh, &en);
+            word_value(ctx, msg, &zh, &en);
         } else {
             w->code = "XSD-OTHER";
             val = util_escape_untrusted(msg, strcspn(msg, "\n"), 300);

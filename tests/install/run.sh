@@ -28,6 +28,8 @@ check test -f "$p/lib/libbudgetx.so.0"
 check test -f "$p/lib/pkgconfig/budgetx.pc"
 check grep -q '^Libs: -L${libdir} -lbudgetx' "$p/lib/pkgconfig/budgetx.pc"
 check test -f "$p/share/man/man1/budgetx.1"
+check grep -q '^complete -o filenames -F _budgetx budgetx' "$p/share/bash-completion/completions/budgetx"
+check grep -q '^#compdef budgetx' "$p/share/zsh/site-functions/_budgetx"
 check test -f "$p/share/budgetx/schemas/budgetx.xsd"
 # the installed binary finds ../share/budgetx by itself, from any cwd
 check sh -c "cd '$tmp' && env -u BUDGETX_DATADIR '$p/bin/budgetx' validate s.xml"
