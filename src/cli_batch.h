@@ -24,68 +24,43 @@ enum cli_batch_opt {
     CLI_OPT_NO_PROGRESS
 };
 
-/* The table entries of the batch options, for validate, convert, bundle. */
-#define CLI_ENTRIES_BATCH                                                                             \
-    {CLI_OPT_JOBS,                                                                                    \
-     'j',                                                                                             \
-     "jobs",                                                                                          \
-     "N",                                                                                             \
-     NULL,                                                                                            \
-     "worker threads (default: one per core); the\n"                                                  \
-     "output is the same whatever N",                                                                 \
-     "工作线程数（默认每个处理器核一个）；\n输出与 N 无关"},                                          \
-        {CLI_OPT_GLOB,                                                                                \
-         0,                                                                                           \
-         "include-glob",                                                                              \
-         "GLOB",                                                                                      \
-         NULL,                                                                                        \
-         "files a directory contributes (repeatable;\n"                                               \
-         "default *.xml and *.xml.gz); directories\n"                                                 \
-         "are walked recursively, in name order",                                                     \
-         "目录中参与处理的文件（可重复；默认\n"                                      \
-         "*.xml 与 *.xml.gz）；目录按名称顺序递归遍历"},                                              \
-        {CLI_OPT_FILES_FROM,                                                                          \
-         0,                                                                                           \
-         "files-from",                                                                                \
-         "FILE",                                                                                      \
-         "@file",                                                                                     \
-         "read input paths from FILE ('-': standard\ninput), one a line",                             \
-         "从 FILE 读入输入路径（“-”为标准输入），\n每行一个"},                                        \
-        {CLI_OPT_NUL,                                                                                 \
-         '0',                                                                                         \
-         "null",                                                                                      \
-         NULL,                                                                                        \
-         NULL,                                                                                        \
-         "--files-from paths are NUL-separated",                                                      \
-         "--files-from 的路径以 NUL 分隔"},                                                           \
-        {CLI_OPT_SHARD,                                                                               \
-         0,                                                                                           \
-         "shard",                                                                                     \
-         "I/N",                                                                                       \
-         NULL,                                                                                        \
-         "only inputs I, I+N, I+2N ... of the list\n(0 <= I < N): shard I of "                        \
-         "N",                                                                                         \
-         "只处理列表中第 I、I+N、I+2N…… 个输入\n（0 <= I < N）：N 份中的第 I " \
-         "份"},                                                                                       \
-        {CLI_OPT_UNORDERED,                                                                           \
-         0,                                                                                           \
-         "unordered",                                                                                 \
-         NULL,                                                                                        \
-         NULL,                                                                                        \
-         "jsonl lines in completion order, not input\norder",                                         \
-         "jsonl 各行按完成顺序而非输入顺序输出"},                                                     \
-        {CLI_OPT_PROGRESS,                                                                            \
-         0,                                                                                           \
-         "progress",                                                                                  \
-         NULL,                                                                                        \
-         NULL,                                                                                        \
-         "progress line on stderr (default: only when\n"                                              \
-         "stderr is a terminal)",                                                                     \
-         "在标准错误上显示进度行（默认：仅当\n标准错误是终端时）"},                                   \
-    {                                                                                                 \
-        CLI_OPT_NO_PROGRESS, 0, "no-progress", NULL, NULL, "no progress line",                        \
-            "不显示进度行"                                                                      \
-    }
+/*
+ * The table entries of the batch options, for validate, convert, bundle.
+ * (clang-format would put every field on a line of its own.)
+ */
+/* clang-format off */
+#define CLI_ENTRIES_BATCH                                                      \
+    {CLI_OPT_JOBS, 'j', "jobs", "N", NULL,                                     \
+     "worker threads (default: one per core); the\n"                           \
+     "output is the same whatever N",                                          \
+     "工作线程数（默认每个处理器核一个）；\n输出与 N 无关"},                   \
+    {CLI_OPT_GLOB, 0, "include-glob", "GLOB", NULL,                            \
+     "files a directory contributes (repeatable;\n"                            \
+     "default *.xml and *.xml.gz); directories\n"                              \
+     "are walked recursively, in name order",                                  \
+     "目录中参与处理的文件（可重复；默认\n"                                   \
+     "*.xml 与 *.xml.gz）；目录按名称顺序递归遍历"},                           \
+    {CLI_OPT_FILES_FROM, 0, "files-from", "FILE", "@file",                     \
+     "read input paths from FILE ('-': standard\ninput), one a line",          \
+     "从 FILE 读入输入路径（“-”为标准输入），\n每行一个"},                    \
+    {CLI_OPT_NUL, '0', "null", NULL, NULL,                                     \
+     "--files-from paths are NUL-separated",                                   \
+     "--files-from 的路径以 NUL 分隔"},                                        \
+    {CLI_OPT_SHARD, 0, "shard", "I/N", NULL,                                   \
+     "only inputs I, I+N, I+2N ... of the list\n"                              \
+     "(0 <= I < N): shard I of N",                                             \
+     "只处理列表中第 I、I+N、I+2N…… 个输入\n"                                 \
+     "（0 <= I < N）：N 份中的第 I 份"},                                       \
+    {CLI_OPT_UNORDERED, 0, "unordered", NULL, NULL,                            \
+     "jsonl lines in completion order, not input\norder",                      \
+     "jsonl 各行按完成顺序而非输入顺序输出"},                                  \
+    {CLI_OPT_PROGRESS, 0, "progress", NULL, NULL,                              \
+     "progress line on stderr (default: only when\n"                           \
+     "stderr is a terminal)",                                                  \
+     "在标准错误上显示进度行（默认：仅当\n标准错误是终端时）"},               \
+    {CLI_OPT_NO_PROGRESS, 0, "no-progress", NULL, NULL, "no progress line",    \
+     "不显示进度行"}
+/* clang-format on */
 
 #define CLI_MAX_GLOBS 32
 

@@ -136,6 +136,45 @@ static int unicode_escape(struct jparse *j, struct bx_buf *b)
     return 0;
 }
 
+/*
+ * Untrusted text must not reach a terminal or a report as anything but
+ * text: valid UTF-8, no control characters but tab and newline.
+ */
+static int clean_text(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    size_t k;
+    size_t len;
+    unsigned cp;
+
+    while (i < n) {
+        cp = s[i];
+        len = cp < 0x80 ? 1 : cp >= 0xF0 ? 4 : cp >= 0xE0 ? 3 : 2;
+        if (cp < 0x80) {
+            if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F) {
+                return 0;
+            }
+        } else if (cp < 0xC2 || cp > 0xF4 || i + len > n) {
+            return 0;
+        } else {
+            cp &= 0x3F >> (len - 1);
+            for (k = 1; k < len; k++) {
+                if ((s[i + k] & 0xC0) != 0x80) {
+                    return 0;
+                }
+                cp = cp << 6 | (s[i + k] & 0x3F);
+            }
+            if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+                cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000) ||
+                (cp >= 0x80 && cp < 0xA0)) {
+                return 0;
+            }
+        }
+        i += len;
+    }
+    return 1;
+}
+
 static int parse_string(struct jparse *j, char **out)
 {
     static const char esc_in[] = "\"\\/bfnrt";
@@ -169,7 +208,8 @@ static int parse_string(struct jparse *j, char **out)
             goto fail;
         }
     }
-    if (j->p >= j->end || b.failed) {
+    if (j->p >= j->end || b.failed ||
+        !clean_text((const unsigned char *)b.data, b.len)) {
         goto fail;
     }
     j->p++;
