@@ -159,6 +159,9 @@ struct bx_options {
                                 compiled-in install location */
     struct bx_limits limits; /* zeros: defaults */
     int no_rules;            /* skip business rules */
+    const char *codes_dir;   /* code lists (function.xml, dep-economic.xml,
+                                gov-economic.xml, eco-mapping.xml) that
+                                replace the bundled ones; NULL: bundled */
 };
 
 /* Defaults: 64 MiB input, depth 256. */
@@ -267,6 +270,67 @@ int bx_rules_check(struct bx_context *ctx, struct bx_submission *sub,
 int bx_rules_ruleset(struct bx_context *ctx, const struct bx_submission *sub,
                      const char **id, const char **version);
 
+/*
+ * Coverage: what the business rules could and could not judge.  Each
+ * rule ends, per file, as passed, failed (a finding at warning or above)
+ * or not assessable, with the reason (the template prints no such table
+ * or column, a cell is blank and means "not applicable", a unit type is
+ * unknown, the rule's convention is not the template's, nothing to
+ * check).
+ */
+enum bx_outcome {
+    BX_OUTCOME_PASSED = 0,
+    BX_OUTCOME_FAILED = 1,
+    BX_OUTCOME_NOT_ASSESSABLE = 2
+};
+
+enum bx_na_reason {
+    BX_NA_NONE = 0,
+    BX_NA_NO_TABLE,     /* the document (template) has no such table */
+    BX_NA_NO_COLUMN,    /* the template prints no such column or row */
+    BX_NA_BLANK,        /* the cells are blank and mean "not applicable" */
+    BX_NA_UNIT_TYPE,    /* a unit's type (行政/参公/事业) is not known */
+    BX_NA_CONVENTION,   /* the template does not follow the convention */
+    BX_NA_NOTHING,      /* the document holds nothing this rule checks */
+    BX_NA_COUNT
+};
+
+/* "passed", "failed", "not-assessable". */
+const char *bx_outcome_name(enum bx_outcome o);
+/* "no-table", "no-column", "blank", "unit-type", "convention", "nothing"
+ * ("" for BX_NA_NONE). */
+const char *bx_na_reason_name(enum bx_na_reason r);
+/* The reason in words: "template prints no such column". */
+const char *bx_na_reason_text(enum bx_na_reason r, enum bx_lang lang);
+
+struct bx_rule_outcome {
+    const char *rule; /* "BR-001"; lives as long as the context */
+    enum bx_outcome outcome;
+    enum bx_na_reason reason; /* BX_NA_NONE unless not assessable */
+};
+
+struct bx_coverage {
+    int evaluated; /* 1 when the business rules ran */
+    size_t checked; /* rules assessed (passed + failed) */
+    size_t failed;
+    size_t not_assessable;
+    size_t by_reason[BX_NA_COUNT]; /* not-assessable rules by reason */
+    int narrative_only; /* the document has no tables at all */
+    struct bx_rule_outcome *rules; /* one per rule, in rule-set order */
+    size_t nrules;
+};
+
+/* Frees 'cov->rules' and zeroes 'cov'.  NULL-safe. */
+void bx_coverage_release(struct bx_coverage *cov);
+
+/*
+ * bx_rules_check() that also fills '*cov' (when not NULL) with every
+ * rule's outcome; release it with bx_coverage_release().  On failure
+ * '*cov' is left zeroed.
+ */
+int bx_rules_check_coverage(struct bx_context *ctx, struct bx_submission *sub,
+                            struct bx_diags *diags, struct bx_coverage *cov);
+
 /* ---------------------------------------------------------------- */
 /* Reports (report.c: text, json; report_xml.c: xml, html)           */
 /* ---------------------------------------------------------------- */
@@ -288,6 +352,7 @@ struct bx_file_result {
     const char *ruleset_id; /* NULL when rules did not run */
     const char *ruleset_version;
     const struct bx_diags *diags; /* findings for this file only */
+    const struct bx_coverage *coverage; /* NULL when rules did not run */
 };
 
 struct bx_report {
@@ -300,6 +365,7 @@ struct bx_report {
                                       (counts and verdicts still count) */
     int quiet;         /* text: verdict lines and summary, no findings */
     int verdict_lines; /* text: "FILE: accepted|rejected" per file */
+    int all_rules;     /* JSON/XML: list every rule's outcome */
 };
 
 /*
@@ -363,6 +429,7 @@ struct bx_check {
     int status;                   /* BX_OK or why processing stopped */
     char sha256[65];              /* of the bytes read; "" if unread */
     struct bx_file_result result; /* points into this struct */
+    struct bx_coverage coverage;  /* the rules' outcomes */
 };
 
 /*
@@ -766,7 +833,9 @@ int bx_summary_fail_on(const struct bx_summary *s);
 
 /*
  * Sort the files read so far and describe them in 'rep' (valid until
- * the next call on 's').  Returns BX_OK or BX_E_NOMEM.
+ * the next call on 's'): findings, coverage and, when the reports listed
+ * them (validate --all-rules), each rule's outcome (rep->all_rules is
+ * then set).  Returns BX_OK or BX_E_NOMEM.
  */
 int bx_summary_report(struct bx_summary *s, enum bx_lang lang,
                       enum bx_severity fail_on, struct bx_report *rep);

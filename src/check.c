@@ -39,10 +39,12 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
         rc = diag_filter_consequences(chk->sub, &chk->diags);
     }
     if (rc == BX_OK && chk->sub->schema_valid == 1 && !ctx->opts.no_rules) {
-        rc = bx_rules_check(ctx, chk->sub, &chk->diags);
+        rc = bx_rules_check_coverage(ctx, chk->sub, &chk->diags,
+                                     &chk->coverage);
         if (rc == BX_OK) {
             bx_rules_ruleset(ctx, chk->sub, &chk->result.ruleset_id,
                              &chk->result.ruleset_version);
+            chk->result.coverage = &chk->coverage;
         }
     }
     if (xmlio_nomem_count() != nomem) {
@@ -93,6 +95,7 @@ void bx_check_release(struct bx_check *chk)
 {
     bx_submission_free(chk->sub);
     bx_diags_release(&chk->diags);
+    bx_coverage_release(&chk->coverage);
     memset(chk, 0, sizeof(*chk));
 }
 

@@ -12,7 +12,13 @@
 #include "cli_batch.h"
 #include "cmd.h"
 
-enum { OPT_FORMAT = CLI_OPT_OWN, OPT_SCHEMA_ONLY, OPT_INCLUDE };
+enum {
+    OPT_FORMAT = CLI_OPT_OWN,
+    OPT_SCHEMA_ONLY,
+    OPT_ALL_RULES,
+    OPT_CODES,
+    OPT_INCLUDE
+};
 
 static const struct cli_option options[] = {
     CLI_ENTRY_LANG("language of messages (default: from the\nlocale, zh "
@@ -31,6 +37,16 @@ static const struct cli_option options[] = {
      "check the schema only, not the business rules",
      "只做模式校验，不检查业务规则"},
     CLI_ENTRY_MAX_SIZE,
+    {OPT_ALL_RULES, 0, "all-rules", NULL, NULL,
+     "json/xml: every rule's outcome (passed, failed,\nnot assessable and "
+     "why), not only the counts",
+     "json/xml：列出每条规则的结果（通过、未通过、\n无法判断及原因），"
+     "而不只是计数"},
+    {OPT_CODES, 0, "codes", "DIR", NULL,
+     "code lists imported with 'budgetx codes import'\n(function.xml, "
+     "dep-economic.xml, ...) used instead\nof the bundled ones",
+     "用“budgetx codes import”导入的代码表目录\n（function.xml、"
+     "dep-economic.xml 等），代替随附的代码表"},
     {OPT_INCLUDE, 0, "include", "GLOB", NULL, "the same as --include-glob",
      "同 --include-glob"},
     CLI_ENTRIES_BATCH,
@@ -40,6 +56,7 @@ struct vopts {
     struct cli_batch batch;
     struct cli_common c;
     enum bx_report_format format;
+    int all_rules;
 };
 
 /* validate's own options; 0 or CLI_EXIT. */
@@ -61,6 +78,12 @@ static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
     case OPT_SCHEMA_ONLY:
         o->c.lib.no_rules = 1;
         break;
+    case OPT_ALL_RULES:
+        o->all_rules = 1;
+        break;
+    case OPT_CODES:
+        o->c.lib.codes_dir = arg;
+        break;
     default:
         break;
     }
@@ -76,6 +99,7 @@ static void report_init(struct bx_report *rep, const struct vopts *o)
     rep->min_severity = o->c.min_severity;
     rep->quiet = o->c.quiet;
     rep->verdict_lines = 1;
+    rep->all_rules = o->all_rules;
 }
 
 /* One run: what the workers share and what done() accumulates. */
@@ -241,6 +265,7 @@ static int cmd_validate(int argc, char **argv)
     struct vopts o;
     int rc;
 
+    memset(&o, 0, sizeof(o));
     cli_common_init(&o.c);
     cli_batch_init(&o.batch);
     o.format = BX_REPORT_TEXT;

@@ -49,6 +49,26 @@ static const char *default_data_dir(const struct bx_options *opts)
     return BX_DATADIR;
 }
 
+/*
+ * Recursive: compiling one thing may need another (a rule set needs the
+ * template registry), each taking the lock on its own.
+ */
+static int init_lock(pthread_mutex_t *m)
+{
+    pthread_mutexattr_t attr;
+    int rc;
+
+    if (pthread_mutexattr_init(&attr) != 0) {
+        return -1;
+    }
+    rc = pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    if (rc == 0) {
+        rc = pthread_mutex_init(m, &attr);
+    }
+    pthread_mutexattr_destroy(&attr);
+    return rc;
+}
+
 int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
                    struct bx_context **out)
 {
@@ -69,7 +89,7 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
     if (ctx == NULL) {
         goto out;
     }
-    if (pthread_mutex_init(&ctx->lock, NULL) != 0) {
+    if (init_lock(&ctx->lock) != 0) {
         free(ctx);
         ctx = NULL;
         goto out;
@@ -116,6 +136,7 @@ void bx_context_free(struct bx_context *ctx)
     slot_release(&ctx->rules);
     slot_release(&ctx->transform);
     slot_release(&ctx->package);
+    slot_release(&ctx->templates);
     validate_release(ctx);
     free(ctx->data_dir);
     pthread_mutex_destroy(&ctx->lock);

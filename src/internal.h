@@ -30,6 +30,7 @@ struct bx_context {
     struct bx_slot rules;     /* owned by rules.c */
     struct bx_slot transform; /* owned by transform.c */
     struct bx_slot package;   /* owned by package.c */
+    struct bx_slot templates; /* owned by templates.c */
     pthread_mutex_t lock;     /* guards the slots' lazy compilation */
 };
 
@@ -46,7 +47,7 @@ struct bx_submission {
 /*
  * Hold 'ctx' while compiling something into it on first use (a rule set,
  * a stylesheet): threads share one context, and everything compiled into
- * it is read-only once published.  Not recursive.
+ * it is read-only once published.  Recursive: a compile may need another.
  */
 void context_lock(struct bx_context *ctx);
 void context_unlock(struct bx_context *ctx);

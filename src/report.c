@@ -104,6 +104,54 @@ static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
     buf_puts(b, any ? (zh ? "）\n" : ")\n") : "\n");
 }
 
+/*
+ * "PATH: coverage: 41 rules checked (3 failed), 12 not assessable (5
+ * template prints no such table, ...)", and for a document without
+ * tables a plain statement that the table identities were not checked.
+ */
+static void text_coverage(struct bx_buf *b, const char *path,
+                          const struct bx_coverage *c, enum bx_lang lang)
+{
+    int zh = lang == BX_LANG_ZH;
+    const char *sep = zh ? "（" : " (";
+    int r;
+
+    if (c == NULL || !c->evaluated)
+        return;
+    if (zh)
+        buf_printf(
+            b, "%s：覆盖：检查规则 %zu 条（未通过 %zu 条），无法判断 %zu 条",
+            path, c->checked, c->failed, c->not_assessable);
+    else
+        buf_printf(b,
+                   "%s: coverage: %zu rules checked (%zu failed), %zu not "
+                   "assessable",
+                   path, c->checked, c->failed, c->not_assessable);
+    for (r = 1; r < BX_NA_COUNT; r++) {
+        if (c->by_reason[r] == 0)
+            continue;
+        if (zh)
+            buf_printf(b, "%s%s %zu 条", sep,
+                       bx_na_reason_text((enum bx_na_reason)r, lang),
+                       c->by_reason[r]);
+        else
+            buf_printf(b, "%s%zu %s", sep, c->by_reason[r],
+                       bx_na_reason_text((enum bx_na_reason)r, lang));
+        sep = zh ? "，" : ", ";
+    }
+    buf_puts(b, c->not_assessable > 0 ? (zh ? "）\n" : ")\n") : "\n");
+    if (c->narrative_only)
+        buf_printf(
+            b,
+            zh ? "%s：文件没有表格（仅有情况说明），表格勾稽关系无法检查；"
+                 "只检查了说明文字自身的合计、百分比和同比增减\n"
+               : "%s: the document has no tables (narrative only): the "
+                 "table identities could not be checked; only the "
+                 "text's own sums, percentages and year-on-year figures "
+                 "were\n",
+            path);
+}
+
 static void render_text(const struct bx_report *rep, struct bx_buf *b)
 {
     size_t i;
@@ -123,6 +171,7 @@ static void render_text(const struct bx_report *rep, struct bx_buf *b)
         if (rep->verdict_lines) {
             text_verdict(b, f, rep);
         }
+        text_coverage(b, f->path, f->coverage, rep->lang);
         for (j = 0; j < BX_SEV_COUNT; j++) {
             totals[j] += f->diags->by_severity[j];
         }
@@ -177,6 +226,47 @@ static void json_finding(struct bx_buf *b, const struct bx_diag *d,
     buf_puts(b, "}");
 }
 
+/* "coverage": counts, reasons and, with all_rules, each rule's outcome. */
+static void json_coverage(struct bx_buf *b, const struct bx_coverage *c,
+                          int all_rules, enum bx_lang lang)
+{
+    size_t i;
+    int r;
+
+    if (c == NULL || !c->evaluated) {
+        buf_puts(b, ",\"coverage\":null");
+        return;
+    }
+    buf_printf(b,
+               ",\"coverage\":{\"checked\":%zu,\"failed\":%zu,"
+               "\"not_assessable\":%zu,\"narrative_only\":%s,"
+               "\"not_assessable_by_reason\":{",
+               c->checked, c->failed, c->not_assessable,
+               c->narrative_only ? "true" : "false");
+    for (r = 1; r < BX_NA_COUNT; r++)
+        buf_printf(b, "%s\"%s\":%zu", r > 1 ? "," : "",
+                   bx_na_reason_name((enum bx_na_reason)r), c->by_reason[r]);
+    buf_puts(b, "}");
+    if (all_rules) {
+        buf_puts(b, ",\"rules\":[");
+        for (i = 0; i < c->nrules; i++) {
+            const struct bx_rule_outcome *o = &c->rules[i];
+
+            buf_puts(b, i ? ",{\"rule\":" : "{\"rule\":");
+            buf_json_str(b, o->rule);
+            json_key_str(b, "outcome", bx_outcome_name(o->outcome));
+            if (o->outcome == BX_OUTCOME_NOT_ASSESSABLE) {
+                json_key_str(b, "reason", bx_na_reason_name(o->reason));
+                json_key_str(b, "reason_text",
+                             bx_na_reason_text(o->reason, lang));
+            }
+            buf_puts(b, "}");
+        }
+        buf_puts(b, "]");
+    }
+    buf_puts(b, "}");
+}
+
 /*
  * One file's object.  'jsonl' puts it on one line and adds "type" first,
  * "file" in findings, "status" and "exit" last (keys are only added).
@@ -212,7 +302,9 @@ static void json_file(struct bx_buf *b, const struct bx_file_result *f,
                    bx_severity_name((enum bx_severity)j),
                    f->diags->by_severity[j]);
     }
-    buf_puts(b, "},\"findings\":[");
+    buf_puts(b, "}");
+    json_coverage(b, f->coverage, rep->all_rules, rep->lang);
+    buf_puts(b, ",\"findings\":[");
     for (j = 0, n = 0; j < f->diags->count; j++) {
         /* jsonl lists every finding: summary merges must see them all */
         if (!jsonl && !listed(rep, &f->diags->items[j])) {

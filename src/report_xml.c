@@ -89,8 +89,44 @@ static void finding(struct bx_buf *b, const struct bx_diag *d)
     buf_puts(b, "    </finding>\n");
 }
 
+/* <coverage>: counts, the reasons, and with 'all' every rule's outcome. */
+static void coverage(struct bx_buf *b, const struct bx_coverage *c, int all)
+{
+    size_t i;
+    int r;
+
+    if (c == NULL || !c->evaluated)
+        return;
+    buf_printf(b,
+               "    <coverage checked=\"%zu\" failed=\"%zu\" "
+               "notAssessable=\"%zu\" narrativeOnly=\"%s\">\n",
+               c->checked, c->failed, c->not_assessable,
+               c->narrative_only ? "true" : "false");
+    for (r = 1; r < BX_NA_COUNT; r++) {
+        if (c->by_reason[r] == 0)
+            continue;
+        buf_printf(b, "      <reason name=\"%s\" count=\"%zu\" zh=\"",
+                   bx_na_reason_name((enum bx_na_reason)r), c->by_reason[r]);
+        buf_xml_str(b, bx_na_reason_text((enum bx_na_reason)r, BX_LANG_ZH));
+        buf_puts(b, "\" en=\"");
+        buf_xml_str(b, bx_na_reason_text((enum bx_na_reason)r, BX_LANG_EN));
+        buf_puts(b, "\"/>\n");
+    }
+    for (i = 0; all && i < c->nrules; i++) {
+        const struct bx_rule_outcome *o = &c->rules[i];
+
+        buf_puts(b, "      <rule id=\"");
+        buf_xml_str(b, o->rule);
+        buf_printf(b, "\" outcome=\"%s\"", bx_outcome_name(o->outcome));
+        if (o->outcome == BX_OUTCOME_NOT_ASSESSABLE)
+            buf_printf(b, " reason=\"%s\"", bx_na_reason_name(o->reason));
+        buf_puts(b, "/>\n");
+    }
+    buf_puts(b, "    </coverage>\n");
+}
+
 static void file_result(struct bx_buf *b, const struct bx_file_result *f,
-                        enum bx_severity fail_on)
+                        enum bx_severity fail_on, int all)
 {
     const size_t *n = f->diags != NULL ? f->diags->by_severity : NULL;
     size_t i;
@@ -115,6 +151,7 @@ static void file_result(struct bx_buf *b, const struct bx_file_result *f,
         buf_xml_str(b, f->ruleset_version ? f->ruleset_version : "");
         buf_puts(b, "\"/>\n");
     }
+    coverage(b, f->coverage, all);
     for (i = 0; f->diags != NULL && i < f->diags->count; i++)
         finding(b, &f->diags->items[i]);
     buf_puts(b, "  </file>\n");
@@ -142,7 +179,7 @@ int report_render_xml(const struct bx_report *rep, char **out, size_t *len)
                "  <summary files=\"%zu\" accepted=\"%zu\" rejected=\"%zu\"/>\n",
                rep->nfiles, accepted, rep->nfiles - accepted);
     for (i = 0; i < rep->nfiles; i++)
-        file_result(&b, &rep->files[i], rep->fail_on);
+        file_result(&b, &rep->files[i], rep->fail_on, rep->all_rules);
     buf_puts(&b, "</report>\n");
     if (b.failed) {
         buf_release(&b);

@@ -178,6 +178,9 @@ static void check_release(struct bx_rcheck *c)
         xmlXPathFreeCompExpr(c->pairs[i].left);
         xmlXPathFreeCompExpr(c->pairs[i].right);
     }
+    for (i = 0; i < c->nterms; i++)
+        xmlXPathFreeCompExpr(c->terms[i]);
+    free(c->terms);
     free(c->pairs);
     free(c->scopes);
     free(c->column);
@@ -196,8 +199,14 @@ void rules_set_free(struct bx_ruleset *rs)
         free(rs->tables[i].label[1]);
         free(rs->tables[i].columns);
     }
-    for (i = 0; i < rs->nfigures; i++)
+    for (i = 0; i < rs->nfigures; i++) {
+        size_t j;
+
         xmlXPathFreeCompExpr(rs->figures[i].select);
+        for (j = 0; j < rs->figures[i].nterms; j++)
+            xmlXPathFreeCompExpr(rs->figures[i].terms[j]);
+        free(rs->figures[i].terms);
+    }
     for (i = 0; i < rs->nlists; i++)
         codelist_release(&rs->lists[i]);
     free(rs->checks);
@@ -288,16 +297,16 @@ static int compile_attr(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
 struct kind_def {
     const char *element;
     enum bx_check_kind kind;
-    const char *attrs[BX_X_COUNT - 2]; /* names for BX_X_A..BX_X_D */
+    const char *attrs[BX_X_COUNT - 3]; /* names for BX_X_A..BX_X_E */
 };
 
 static const struct kind_def kinds[] = {
-    {"sum", BX_CHECK_SUM, {"total", "parts", NULL, NULL}},
+    {"sum", BX_CHECK_SUM, {"total", "parts", NULL, NULL, "optional"}},
     {"equal", BX_CHECK_EQUAL, {"left", "right", NULL, NULL}},
     {"le", BX_CHECK_LE, {"part", "whole", NULL, NULL}},
     {"assert", BX_CHECK_ASSERT, {"test", "value", NULL, NULL}},
     {"exists", BX_CHECK_EXISTS, {"value", "in", NULL, NULL}},
-    {"codelist", BX_CHECK_CODELIST, {"code", "name", "label", NULL}},
+    {"codelist", BX_CHECK_CODELIST, {"code", "name", "label", "text"}},
     {"pairing", BX_CHECK_PAIRING, {"dep", "gov", NULL, "unitType"}},
     {"emptyNote", BX_CHECK_EMPTYNOTE, {NULL, NULL, "note", "hasData"}},
     {"match", BX_CHECK_MATCH, {"left", "right", "key", NULL}},
@@ -305,6 +314,8 @@ static const struct kind_def kinds[] = {
     {"figure", BX_CHECK_FIGURE, {NULL, NULL, NULL, NULL}},
     {"share", BX_CHECK_SHARE, {NULL, NULL, NULL, NULL}},
     {"growth", BX_CHECK_GROWTH, {NULL, NULL, "change", NULL}},
+    {"cells", BX_CHECK_CELLS, {"rows", NULL, NULL, NULL}},
+    {"requiredTables", BX_CHECK_REQUIRED_TABLES, {NULL, NULL, NULL, NULL}},
 };
 
 static const struct kind_def *kind_of(xmlNodePtr el)
@@ -393,6 +404,92 @@ static int mentions_self(xmlNodePtr el)
     return 0;
 }
 
+/*
+ * Length of the first top-level alternative of the XPath union 'expr'
+ * (up to a '|' outside brackets, parentheses and quotes).
+ */
+static size_t union_term(const char *expr)
+{
+    const char *p = expr;
+    int depth = 0;
+    char quote = 0;
+
+    for (; *p != '\0'; p++) {
+        if (quote != 0) {
+            if (*p == quote)
+                quote = 0;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (*p == '(' || *p == '[') {
+            depth++;
+        } else if (*p == ')' || *p == ']') {
+            depth--;
+        } else if (*p == '|' && depth == 0) {
+            break;
+        }
+    }
+    return (size_t)(p - expr);
+}
+
+/*
+ * The parts of a sum (the right side of an equal) one term at a time:
+ * each top-level alternative of the union must select something, or the
+ * identity is not assessable (absent="zero" turns that off).
+ */
+static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
+                         const char *col, const char *file,
+                         struct bx_diags *diags, xmlXPathCompExprPtr **terms,
+                         size_t *nterms)
+{
+    const char *src = attr(el, name);
+    char *expr = src != NULL ? expand_col(src, col) : NULL;
+    const char *p = expr;
+    size_t n = 0;
+    int rc = BX_OK;
+
+    if (src == NULL)
+        return BX_OK;
+    if (expr == NULL)
+        return BX_E_NOMEM;
+    for (p = expr; *p != '\0'; p += union_term(p) + (p[union_term(p)] != 0))
+        n++;
+    *terms = calloc(n ? n : 1, sizeof(**terms));
+    if (*terms == NULL)
+        rc = BX_E_NOMEM;
+    for (p = expr; rc == BX_OK && *p != '\0';) {
+        size_t len = union_term(p);
+        char *term = strndup(p, len);
+
+        if (term == NULL) {
+            rc = BX_E_NOMEM;
+            break;
+        }
+        xmlSetStructuredErrorFunc(NULL, quiet_error);
+        (*terms)[*nterms] = xmlXPathCtxtCompile(xp, BAD_CAST term);
+        xmlSetStructuredErrorFunc(NULL, NULL);
+        if ((*terms)[*nterms] == NULL)
+            rc = data_error(diags, file, "XPath", term);
+        else
+            (*nterms)++;
+        free(term);
+        p += len + (p[len] != '\0');
+    }
+    free(expr);
+    return rc;
+}
+
+/* The reason="…" of a check (bx_na_reason_name), default no-column. */
+static enum bx_na_reason na_reason_of(const char *s)
+{
+    int r;
+
+    for (r = 1; s != NULL && r < BX_NA_COUNT; r++) {
+        if (strcmp(s, bx_na_reason_name((enum bx_na_reason)r)) == 0)
+            return (enum bx_na_reason)r;
+    }
+    return BX_NA_NO_COLUMN;
+}
+
 /* Compile one check element for one column (or none). */
 static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
                          const struct bx_rule *rule, xmlNodePtr el,
@@ -426,7 +523,10 @@ static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
     rc = compile_attr(xp, el, "context", col, file, diags, &c->x[BX_X_CONTEXT]);
     if (rc == BX_OK)
         rc = compile_attr(xp, el, "when", col, file, diags, &c->x[BX_X_WHEN]);
-    for (i = 0; rc == BX_OK && i < BX_X_COUNT - 2; i++) {
+    if (rc == BX_OK)
+        rc = compile_attr(xp, el, "assessable", col, file, diags,
+                          &c->x[BX_X_F]);
+    for (i = 0; rc == BX_OK && i < BX_X_COUNT - 3; i++) {
         if (k->attrs[i] != NULL)
             rc = compile_attr(xp, el, k->attrs[i], col, file, diags,
                               &c->x[BX_X_A + i]);
@@ -435,6 +535,20 @@ static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
         v = attr(el, "expect");
         c->expect_present = v != NULL && strcmp(v, "present") == 0;
     }
+    v = attr(el, "absent");
+    c->absent_zero = v != NULL && strcmp(v, "zero") == 0;
+    if (rc == BX_OK && !c->absent_zero && c->kind == BX_CHECK_SUM)
+        rc = compile_terms(xp, el, "parts", col, file, diags, &c->terms,
+                           &c->nterms);
+    if (rc == BX_OK && !c->absent_zero && c->kind == BX_CHECK_EQUAL)
+        rc = compile_terms(xp, el, "right", col, file, diags, &c->terms,
+                           &c->nterms);
+    v = attr(el, "convention");
+    c->convention_ordinals = v != NULL && strcmp(v, "classOrdinals") == 0;
+    v = attr(el, "coverage");
+    c->cap_partial = v != NULL && strcmp(v, "partial") == 0;
+    c->na_reason = na_reason_of(attr(el, "reason"));
+    c->skip = attr(el, "skip");
     tol = attr(el, "tolerance");
     c->exact =
         tol != NULL ? strcmp(tol, "exact") == 0 : c->kind != BX_CHECK_SUM;
@@ -503,8 +617,10 @@ static int load_rules(struct bx_ruleset *rs, xmlXPathContextPtr xp,
         return BX_E_NOMEM;
     for (r = first_child(root, "rule"); r != NULL;
          r = next_sibling(r, "rule")) {
-        struct bx_rule *rule = &rs->rules[rs->nrules++];
+        struct bx_rule *rule = &rs->rules[rs->nrules];
 
+        rule->index = rs->nrules++;
+        rule->tables = attr(r, "tables");
         rule->id = attr(r, "id");
         rule->severity = parse_severity(attr(r, "severity"));
         texts(r, "title", rule->title);
@@ -624,6 +740,10 @@ static int load_figures(struct bx_ruleset *rs, xmlXPathContextPtr xp,
             fd->keylen--;
         }
         rc = compile_attr(xp, f, "select", NULL, file, diags, &fd->select);
+        if (rc == BX_OK && (attr(f, "absent") == NULL ||
+                            strcmp(attr(f, "absent"), "zero") != 0))
+            rc = compile_terms(xp, f, "select", NULL, file, diags, &fd->terms,
+                               &fd->nterms);
         if (rc != BX_OK)
             return rc;
     }
@@ -815,6 +935,42 @@ out:
     return rc;
 }
 
+/*
+ * Where code list 'href' (schemas/codes/2024/function.xml) is read from:
+ * the file of the same name in the --codes directory when there is one,
+ * else the data directory.  Caller frees; NULL when out of memory.
+ */
+static char *list_path(const struct bx_context *ctx, const char *href)
+{
+    const char *dir = ctx->opts.codes_dir;
+    const char *base = strrchr(href, '/');
+    struct bx_buf b;
+    FILE *fp;
+
+    if (dir == NULL || dir[0] == '\0')
+        return context_path(ctx, href);
+    buf_init(&b);
+    buf_printf(&b, "%s/%s", dir, base != NULL ? base + 1 : href);
+    if (b.failed)
+        return NULL;
+    fp = fopen(b.data, "rb");
+    if (fp == NULL) {
+        buf_release(&b);
+        return context_path(ctx, href);
+    }
+    fclose(fp);
+    return buf_take(&b, NULL);
+}
+
+/* 1 when the list's root says complete="true" (codes.xsd). */
+static int list_complete(xmlDocPtr doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    const char *v = root != NULL ? attr(root, "complete") : NULL;
+
+    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
 static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
                      xmlXPathContextPtr rxp, xmlNodePtr el, const char *file,
                      struct bx_diags *diags, struct bx_codelist *l)
@@ -831,12 +987,13 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
     if (rc != BX_OK)
         goto out;
     rc = BX_E_NOMEM;
-    path = context_path(ctx, attr(el, "href"));
+    path = list_path(ctx, attr(el, "href"));
     if (path == NULL)
         goto out;
     rc = xmlio_read_data(path, diags, &l->doc);
     if (rc != BX_OK)
         goto out;
+    l->complete = list_complete(l->doc);
     rc = BX_E_NOMEM;
     xp = new_xpath(rs, l->doc);
     if (xp == NULL)
@@ -937,6 +1094,7 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
     year = attr(root, "fiscalYear");
     rs->year = year ? atoi(year) : 0;
     texts(first_child(root, "roundingTail"), "message", rs->tail);
+    texts(first_child(root, "notListed"), "message", rs->not_listed);
     rc = load_namespaces(rs, root);
     if (rc != BX_OK)
         return rc;
@@ -1175,11 +1333,19 @@ static int submission_year(const struct bx_submission *sub)
 int bx_rules_check(struct bx_context *ctx, struct bx_submission *sub,
                    struct bx_diags *diags)
 {
+    return bx_rules_check_coverage(ctx, sub, diags, NULL);
+}
+
+int bx_rules_check_coverage(struct bx_context *ctx, struct bx_submission *sub,
+                            struct bx_diags *diags, struct bx_coverage *cov)
+{
     struct year_map *m;
     struct year_map map;
     int year;
     int rc;
 
+    if (cov != NULL)
+        memset(cov, 0, sizeof(*cov));
     if (ctx == NULL || sub == NULL || diags == NULL)
         return BX_E_ARG;
     if (sub->schema_valid != 1 || sub->doc == NULL)
@@ -1199,7 +1365,7 @@ int bx_rules_check(struct bx_context *ctx, struct bx_submission *sub,
         if (rc != BX_OK)
             return rc;
     }
-    rc = rules_eval(ctx, map.rs, sub, diags);
+    rc = rules_eval(ctx, map.rs, sub, diags, cov);
     if (rc == BX_OK)
         sub->rules_checked = 1;
     return rc;

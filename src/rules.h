@@ -29,14 +29,18 @@ enum bx_check_kind {
     BX_CHECK_COSTCAP,
     BX_CHECK_FIGURE,
     BX_CHECK_SHARE,
-    BX_CHECK_GROWTH
+    BX_CHECK_GROWTH,
+    BX_CHECK_CELLS,
+    BX_CHECK_REQUIRED_TABLES
 };
 
 /* Strings below point into the rule set's document unless noted. */
 
 struct bx_rule {
     const char *id;
+    size_t index; /* position in bx_ruleset.rules */
     enum bx_severity severity;
+    const char *tables; /* the rule's tables attribute ("T6 T7", "N") */
     const char *title[2]; /* by enum bx_lang */
     const char *message[2];
 };
@@ -49,6 +53,8 @@ enum {
     BX_X_B,       /* parts / right / whole / in / caps / name / dep */
     BX_X_C,       /* label / gov / note / key / change */
     BX_X_D,       /* unitType / hasData */
+    BX_X_E,       /* sum: optional parts */
+    BX_X_F,       /* assessable: false makes the node not assessable */
     BX_X_COUNT
 };
 
@@ -67,6 +73,16 @@ struct bx_rcheck {
     const struct bx_rule *rule;
     xmlXPathCompExprPtr x[BX_X_COUNT];
     int exact;          /* tolerance="exact" */
+    int absent_zero;    /* absent="zero": a part that selects nothing is 0 */
+    xmlXPathCompExprPtr *terms; /* sum parts / equal right, split at the
+                                   top-level '|'; owned */
+    size_t nterms;
+    int convention_ordinals;    /* codelist: needs the class-ordinal
+                                   convention of the template */
+    int cap_partial;            /* costCap: judge caps covering part of a
+                                   project (else caps below the amount) */
+    enum bx_na_reason na_reason; /* when 'assessable' is false */
+    const char *skip;           /* cells: column names not checked */
     char *column;       /* the {col} this copy was expanded for; owned */
     const char *list;   /* codelist / pairing */
     const char *suffix; /* codelist */
@@ -100,6 +116,9 @@ struct bx_figure_def {
     size_t keylen;
     int wildcard;
     xmlXPathCompExprPtr select;
+    xmlXPathCompExprPtr *terms; /* select split at the top-level '|' (each
+                                   must select something); owned */
+    size_t nterms;
 };
 
 struct bx_code {
@@ -112,6 +131,7 @@ struct bx_code {
 
 struct bx_codelist {
     const char *key;
+    int complete; /* the list claims every code of the year (codes.xsd) */
     xmlDocPtr doc;         /* owned */
     struct bx_code *codes; /* owned, sorted by code */
     size_t ncodes;
@@ -130,6 +150,7 @@ struct bx_ruleset {
     const char *version;
     int year;
     const char *tail[2]; /* rounding-tail message */
+    const char *not_listed[2]; /* a code missing from a partial list */
     struct bx_ns *ns;
     size_t nns;
     struct bx_rule *rules;
@@ -160,7 +181,9 @@ const struct bx_code *rules_code_find(const struct bx_codelist *list,
  * Evaluate every check of 'rs' over 'sub' and append findings to
  * 'diags'.  Returns BX_OK (whatever was found) or BX_E_NOMEM.
  */
+/* 'cov' (may be NULL) receives every rule's outcome. */
 int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
-               struct bx_submission *sub, struct bx_diags *diags);
+               struct bx_submission *sub, struct bx_diags *diags,
+               struct bx_coverage *cov);
 
 #endif /* BX_RULES_H */

@@ -65,28 +65,119 @@ xmlChar *rules_run_string(struct bx_eval *ev, xmlXPathCompExprPtr comp,
     return s;
 }
 
-static void val_add_string(struct bx_val *v, const char *s)
+static int is_bx(xmlNodePtr n, const char *name);
+
+/*
+ * What the template says of table element 't': a unit or decimals of its
+ * own (different from the template's default), blank = not applicable.
+ */
+static void template_unit(const struct bx_eval *ev, xmlNodePtr t,
+                          struct bx_unit *u)
+{
+    const struct tpl_table *tb =
+        ev->tpl != NULL ? templates_table(ev->tpl, (const char *)t->name)
+                        : NULL;
+
+    if (tb == NULL)
+        return;
+    if (tb->unit != NULL && ev->tpl->unit != NULL &&
+        strcmp(tb->unit, ev->tpl->unit) != 0)
+        u->yuan = strcmp(tb->unit, "元") == 0;
+    if (tb->decimals != ev->tpl->decimals && tb->decimals >= 0 &&
+        tb->decimals <= 4)
+        u->places = tb->decimals;
+    u->blank_na = tb->blank_na;
+}
+
+/*
+ * The unit of the table 'node' belongs to: the table element's own unit,
+ * decimals and blank attributes, else the document's (metadata/amounts).
+ * Nodes outside the tables (narrative figures) are in the document's unit.
+ */
+static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
+                      struct bx_unit *u)
+{
+    xmlNodePtr t = rules_element_of(node);
+    const char *s;
+
+    u->yuan = ev->yuan;
+    u->places = ev->places;
+    u->blank_na = 0;
+    while (t != NULL && t->type == XML_ELEMENT_NODE && !is_bx(t->parent, "tables"))
+        t = t->parent;
+    if (t == NULL || t->type != XML_ELEMENT_NODE) {
+        u->half = ev->half_u;
+        return;
+    }
+    template_unit(ev, t, u);
+    s = rules_prop(t, "unit");
+    if (s != NULL)
+        u->yuan = strcmp(s, "元") == 0;
+    s = rules_prop(t, "decimals");
+    if (s != NULL && s[0] >= '0' && s[0] <= '4' && s[1] == '\0')
+        u->places = s[0] - '0';
+    s = rules_prop(t, "blank");
+    if (s != NULL)
+        u->blank_na = strcmp(s, "na") == 0;
+    u->half = rules_dec_unit(u->places) / 2;
+    if (!rules_unit_convert(u->half, u->yuan, ev->yuan, &u->half))
+        u->half = INT64_MAX / 4;
+    if (u->half == 0)
+        u->half = 1; /* half a 元 cent in 万元: below our resolution */
+}
+
+/*
+ * Add one printed figure 's' in unit 'u' to 'v', converted exactly to
+ * the document's unit (万元 → 元 multiplies; 元 → 万元 keeps four places).
+ */
+static void val_add_string(const struct bx_eval *ev, struct bx_val *v,
+                           const char *s, const struct bx_unit *u)
 {
     struct bx_dec d;
     const char *p = s;
+    int64_t x;
 
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
         p++;
-    if (*p == '\0')
-        return; /* a blank cell: printed as nothing, adds nothing */
-    if (rules_dec_parse(p, &d) != BX_OK ||
-        !rules_dec_add(v->sum, d.v, &v->sum)) {
+    if (u->half > v->half_max)
+        v->half_max = u->half;
+    v->units |= u->yuan ? 2 : 1;
+    if (*p == '\0') {
+        /* a blank cell: 0, or "not applicable" where the template says so */
+        if (u->blank_na)
+            v->blank_na = 1;
+        return;
+    }
+    if (rules_dec_parse(p, &d) != BX_OK) {
+        v->bad = 1;
+        return;
+    }
+    x = d.v;
+    if (u->yuan != ev->yuan) {
+        if (!rules_unit_convert(d.v, u->yuan, ev->yuan, &x)) {
+            v->bad = 1;
+            return;
+        }
+        d.places = ev->places;
+    }
+    if (!rules_dec_add(v->sum, x, &v->sum)) {
         v->bad = 1;
         return;
     }
     v->n++;
+    if (x != 0) {
+        v->nz++;
+        v->half_nz += u->half;
+    }
     if (d.places > v->places)
         v->places = d.places;
 }
 
-static void val_add_node(struct bx_val *v, xmlNodePtr node)
+static void val_add_node(const struct bx_eval *ev, struct bx_val *v,
+                         xmlNodePtr node)
 {
     xmlChar *s = xmlNodeGetContent(node);
+    struct bx_unit u;
 
     if (v->first == NULL)
         v->first = node;
@@ -95,7 +186,8 @@ static void val_add_node(struct bx_val *v, xmlNodePtr node)
         v->bad = 1;
         return;
     }
-    val_add_string(v, (const char *)s);
+    node_unit(ev, node, &u);
+    val_add_string(ev, v, (const char *)s, &u);
     xmlFree(s);
 }
 
@@ -114,7 +206,7 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
     }
     if (o->type == XPATH_NODESET) {
         for (i = 0; o->nodesetval != NULL && i < o->nodesetval->nodeNr; i++)
-            val_add_node(v, o->nodesetval->nodeTab[i]);
+            val_add_node(ev, v, o->nodesetval->nodeTab[i]);
     } else if (o->type == XPATH_NUMBER) {
         /* counts and literals only: integral, so exact in a double */
         double d = o->floatval;
@@ -125,8 +217,11 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
             v->sum = (int64_t)(d * BX_DEC_ONE + (d >= 0 ? 0.5 : -0.5));
         v->nodes = 1;
     } else if (o->type == XPATH_STRING) {
+        struct bx_unit u;
+
+        node_unit(ev, NULL, &u);
         v->nodes = 1;
-        val_add_string(v, (const char *)o->stringval);
+        val_add_string(ev, v, (const char *)o->stringval, &u);
     } else {
         v->bad = 1;
     }
@@ -382,8 +477,13 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
     words_init(ev, f, &w);
     for (l = 0; l < 2; l++) {
         buf_init(&msg[l]);
-        fill(&msg[l], f->tail ? ev->rs->tail[l] : f->chk->rule->message[l], f,
-             &w, l);
+        const char *tpl = f->chk->rule->message[l];
+
+        if (f->tail)
+            tpl = ev->rs->tail[l];
+        else if (f->not_listed && ev->rs->not_listed[l] != NULL)
+            tpl = ev->rs->not_listed[l];
+        fill(&msg[l], tpl, f, &w, l);
     }
     memset(&d, 0, sizeof(d));
     d.severity = f->sev;
@@ -403,6 +503,8 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
         d.difference = w.num[2];
         d.tolerance = w.num[3];
     }
+    if (f->sev >= BX_SEV_WARNING && !f->tail)
+        ev->states[f->chk->rule->index].failed = 1;
     rc = msg[0].failed || msg[1].failed ? BX_E_NOMEM
                                         : bx_diags_add(ev->diags, &d);
     if (rc != BX_OK && ev->rc == BX_OK)
@@ -451,6 +553,24 @@ void rules_finding_init(struct bx_finding *f, const struct bx_rcheck *chk,
 /* Numeric checks: sum, equal, le                                      */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Tolerance of a comparison.  Exact checks: 0, or half the coarser unit
+ * when the figures are printed in different units.  Rounding: half a
+ * display unit for the printed side and for each part printed non-zero,
+ * (k+1)*u/2 for a total and k non-zero parts (FORMAT.md 7.1).
+ */
+static int64_t tolerance(const struct bx_rcheck *chk, const struct bx_val *a,
+                         const struct bx_val *b)
+{
+    int64_t ta = a->half_nz > a->half_max ? a->half_nz : a->half_max;
+
+    if (chk->exact)
+        return (a->units | b->units) == 3
+                   ? (a->half_max > b->half_max ? a->half_max : b->half_max)
+                   : 0;
+    return ta + b->half_nz;
+}
+
 static void compare(struct bx_eval *ev, const struct bx_rcheck *chk,
                     const struct bx_val *a, const struct bx_val *b,
                     xmlNodePtr at)
@@ -465,8 +585,56 @@ static void compare(struct bx_eval *ev, const struct bx_rcheck *chk,
     f.pplaces = a->places;
     if (!rules_dec_add(a->sum, -b->sum, &f.diff))
         return;
-    f.tol = chk->exact ? 0 : (int64_t)(a->n + b->n) * ev->half_u;
+    f.tol = tolerance(chk, a, b);
     rules_judge(ev, &f, chk->kind == BX_CHECK_LE);
+}
+
+/*
+ * 1 when every term of the check's parts selects a figure that is not
+ * "not applicable"; else marks the check not assessable and returns 0.
+ */
+static int terms_present(struct bx_eval *ev, const struct bx_rcheck *chk,
+                         xmlNodePtr node)
+{
+    struct bx_val t;
+    size_t i;
+
+    for (i = 0; i < chk->nterms; i++) {
+        rules_val(ev, chk->terms[i], node, &t);
+        if (t.nodes == 0) {
+            rules_not_assessable(ev, BX_NA_NO_COLUMN);
+            return 0;
+        }
+        if (t.blank_na) {
+            rules_not_assessable(ev, BX_NA_BLANK);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Add the optional parts (printed or not) of a sum to 'b'. */
+static void add_optional(struct bx_eval *ev, const struct bx_rcheck *chk,
+                         xmlNodePtr node, struct bx_val *b)
+{
+    struct bx_val o;
+
+    if (chk->x[BX_X_E] == NULL)
+        return;
+    rules_val(ev, chk->x[BX_X_E], node, &o);
+    if (o.bad || !rules_dec_add(b->sum, o.sum, &b->sum)) {
+        b->bad = 1;
+        return;
+    }
+    b->n += o.n;
+    b->nz += o.nz;
+    b->nodes += o.nodes;
+    b->units |= o.units;
+    b->half_nz += o.half_nz;
+    if (o.half_max > b->half_max)
+        b->half_max = o.half_max;
+    if (o.places > b->places)
+        b->places = o.places;
 }
 
 static void check_numeric(struct bx_eval *ev, const struct bx_rcheck *chk,
@@ -476,11 +644,27 @@ static void check_numeric(struct bx_eval *ev, const struct bx_rcheck *chk,
     struct bx_val b;
 
     rules_val(ev, chk->x[BX_X_A], node, &a);
-    if (a.nodes == 0)
-        return; /* the figure checked is not in this document */
-    rules_val(ev, chk->x[BX_X_B], node, &b);
-    if (b.nodes == 0 && chk->kind != BX_CHECK_SUM)
+    if (a.nodes == 0 && !(chk->absent_zero && chk->kind == BX_CHECK_LE)) {
+        /* the figure checked is not in this document */
+        rules_not_assessable(ev, BX_NA_NO_COLUMN);
         return;
+    }
+    if (a.blank_na) {
+        rules_not_assessable(ev, BX_NA_BLANK);
+        return;
+    }
+    if (!terms_present(ev, chk, node))
+        return;
+    rules_val(ev, chk->x[BX_X_B], node, &b);
+    if (b.nodes == 0 && chk->kind != BX_CHECK_SUM) {
+        rules_not_assessable(ev, BX_NA_NO_COLUMN);
+        return;
+    }
+    if (b.blank_na) {
+        rules_not_assessable(ev, BX_NA_BLANK);
+        return;
+    }
+    add_optional(ev, chk, node, &b);
     compare(ev, chk, &a, &b, node);
 }
 
@@ -595,6 +779,12 @@ static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
     if (chk->x[BX_X_WHEN] != NULL &&
         !rules_run_bool(ev, chk->x[BX_X_WHEN], node))
         return;
+    ev->cur_na = BX_NA_NONE;
+    if (chk->x[BX_X_F] != NULL && !rules_run_bool(ev, chk->x[BX_X_F], node)) {
+        rules_not_assessable(ev, chk->na_reason);
+        rules_cov_node_done(ev, chk);
+        return;
+    }
     switch (chk->kind) {
     case BX_CHECK_SUM:
     case BX_CHECK_EQUAL:
@@ -627,7 +817,14 @@ static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
     case BX_CHECK_GROWTH:
         rules_check_figure(ev, chk, node);
         break;
+    case BX_CHECK_CELLS:
+        rules_check_cells(ev, chk, node);
+        break;
+    case BX_CHECK_REQUIRED_TABLES:
+        rules_check_required_tables(ev, chk, node);
+        break;
     }
+    rules_cov_node_done(ev, chk);
 }
 
 static void run_check(struct bx_eval *ev, const struct bx_rcheck *chk)
@@ -705,8 +902,35 @@ static void bind_tables(struct bx_eval *ev)
     xmlXPathRegisterVariable(ev->xp, BAD_CAST "meta", xmlXPathNewNodeSet(meta));
 }
 
+/*
+ * The document's template (metadata/profile) and what it implies for the
+ * rules: Henan's class ordinals (BR-105).  Without a known template the
+ * henan-* profiles keep the convention.
+ */
+static void doc_template(struct bx_eval *ev)
+{
+    const char *profile = NULL;
+    xmlXPathObjectPtr o;
+
+    ev->tpl = templates_of_doc(ev->ctx, ev->sub->doc);
+    xmlXPathRegisterVariable(ev->xp, BAD_CAST "template",
+                             xmlXPathNewBoolean(ev->tpl != NULL));
+    if (ev->tpl != NULL) {
+        ev->class_ordinals = ev->tpl->class_ordinals == TPL_ORDINALS_HENAN;
+        return;
+    }
+    o = xmlXPathEval(BAD_CAST "string(/bx:disclosure/bx:metadata/bx:profile)",
+                     ev->xp);
+    if (o != NULL && o->type == XPATH_STRING)
+        profile = (const char *)o->stringval;
+    ev->class_ordinals =
+        profile != NULL && strncmp(profile, "henan-", 6) == 0;
+    xmlXPathFreeObject(o);
+}
+
 int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
-               struct bx_submission *sub, struct bx_diags *diags)
+               struct bx_submission *sub, struct bx_diags *diags,
+               struct bx_coverage *cov)
 {
     struct bx_eval ev;
     size_t i;
@@ -725,8 +949,15 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     xmlXPathRegisterNs(ev.xp, BAD_CAST "bx", BAD_CAST BX_NAMESPACE);
     doc_amounts(&ev);
     bind_tables(&ev);
+    doc_template(&ev);
+    ev.rc = rules_cov_begin(&ev);
     for (i = 0; i < rs->nchecks && ev.rc == BX_OK; i++)
         run_check(&ev, &rs->checks[i]);
+    if (ev.rc == BX_OK)
+        ev.rc = rules_cov_finish(&ev, cov);
+    if (ev.rc != BX_OK)
+        bx_coverage_release(cov);
+    free(ev.states);
     xmlXPathFreeContext(ev.xp);
     return ev.rc;
 }
@@ -734,7 +965,12 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
 int rules_convert(const struct bx_eval *ev, int64_t v, int to_yuan,
                   int64_t *out)
 {
-    if (ev->yuan == to_yuan) {
+    return rules_unit_convert(v, ev->yuan, to_yuan, out);
+}
+
+int rules_unit_convert(int64_t v, int from_yuan, int to_yuan, int64_t *out)
+{
+    if (from_yuan == to_yuan) {
         *out = v;
         return 1;
     }

@@ -7,8 +7,24 @@
 #define BX_RULES_EVAL_H
 
 #include "rules.h"
+#include "templates.h"
 
 #define NUMSZ 40
+
+/* How far one rule got on this file (see enum bx_outcome). */
+struct bx_rule_state {
+    int assessed; /* some check judged some node */
+    int failed;   /* a finding at warning or above */
+    enum bx_na_reason na; /* first reason a check could not judge */
+};
+
+/* The unit a table prints its amounts in. */
+struct bx_unit {
+    int yuan;       /* 元 (else 万元) */
+    int places;     /* decimals shown */
+    int blank_na;   /* a blank cell means "not applicable" (else 0) */
+    int64_t half;   /* half a display unit, in the document's 10^-4 units */
+};
 
 struct bx_eval {
     struct bx_context *ctx;
@@ -20,6 +36,10 @@ struct bx_eval {
     int yuan;       /* amounts are in 元 (else 万元) */
     int64_t half_u; /* half a display unit, 10^-4 units */
     int rc;         /* first hard failure (BX_E_NOMEM) */
+    struct bx_rule_state *states; /* one per rule */
+    enum bx_na_reason cur_na;     /* why the current check could not judge */
+    int class_ordinals;           /* the template numbers classes 一 = 201 */
+    const struct tpl_template *tpl; /* the document's template, or NULL */
 };
 
 /* What an expression selected, added up. */
@@ -29,6 +49,11 @@ struct bx_val {
     int nodes;  /* nodes selected, blanks included; 1 for a number */
     int places; /* most places seen */
     int bad;    /* a non-number, or overflow */
+    int nz;     /* printed figures that are not zero */
+    int blank_na;     /* a blank cell that means "not applicable" */
+    int units;        /* 1: some figure in 万元, 2: some in 元 */
+    int64_t half_nz;  /* sum of the half display units of the nz figures */
+    int64_t half_max; /* largest half display unit of any figure */
     xmlNodePtr first;
 };
 
@@ -37,6 +62,7 @@ struct bx_finding {
     const struct bx_rcheck *chk;
     enum bx_severity sev;
     int tail;           /* word it as a rounding tail */
+    int not_listed;     /* word it as a code missing from a partial list */
     xmlNodePtr node;    /* attribute or element it is about */
     const char *row;    /* overrides the row taken from 'node' */
     const char *column; /* overrides the column taken from 'node' */
@@ -68,6 +94,15 @@ const char *rules_prop(xmlNodePtr el, const char *name);
 /* The element an attribute belongs to (or the node itself). */
 xmlNodePtr rules_element_of(xmlNodePtr n);
 
+/* The check being run cannot judge its node, for 'reason'. */
+void rules_not_assessable(struct bx_eval *ev, enum bx_na_reason reason);
+
+/* Coverage (rules_cov.c): states for every rule, one node judged, the
+ * outcomes into 'cov' (may be NULL). */
+int rules_cov_begin(struct bx_eval *ev);
+void rules_cov_node_done(struct bx_eval *ev, const struct bx_rcheck *chk);
+int rules_cov_finish(struct bx_eval *ev, struct bx_coverage *cov);
+
 void rules_finding_init(struct bx_finding *f, const struct bx_rcheck *chk,
                         xmlNodePtr node);
 /* Word 'f' and append it; a failure is kept in ev->rc. */
@@ -78,6 +113,9 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f);
  */
 void rules_judge(struct bx_eval *ev, struct bx_finding *f, int one_sided);
 
+/* Amount 'v' in 元 (from_yuan) or 万元 converted to 元 or 万元 (元 to
+ * 万元 keeps four places, rounding half away from zero). */
+int rules_unit_convert(int64_t v, int from_yuan, int to_yuan, int64_t *out);
 /* Amount 'v' in the document's unit converted to 元 or 万元. */
 int rules_convert(const struct bx_eval *ev, int64_t v, int to_yuan,
                   int64_t *out);
@@ -90,6 +128,10 @@ void rules_check_match(struct bx_eval *ev, const struct bx_rcheck *chk,
                        xmlNodePtr node);
 void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
                          xmlNodePtr node);
+void rules_check_cells(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       xmlNodePtr node);
+void rules_check_required_tables(struct bx_eval *ev,
+                                 const struct bx_rcheck *chk, xmlNodePtr node);
 void rules_check_figure(struct bx_eval *ev, const struct bx_rcheck *chk,
                         xmlNodePtr node);
 

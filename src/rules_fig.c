@@ -57,12 +57,24 @@ static int table_value(struct bx_eval *ev, const char *key, xmlNodePtr self,
 {
     const char *arg;
     const struct bx_figure_def *d = figure_def(ev->rs, key, &arg);
+    size_t i;
 
     if (d == NULL)
         return 0;
     xmlXPathRegisterVariable(ev->xp, BAD_CAST "arg",
                              xmlXPathNewCString(arg != NULL ? arg : ""));
+    for (i = 0; d->nterms > 1 && i < d->nterms; i++) {
+        /* absent is not zero: a part the document lacks */
+        rules_val(ev, d->terms[i], self, v);
+        if (v->nodes == 0 || v->blank_na) {
+            rules_not_assessable(ev, v->nodes == 0 ? BX_NA_NO_COLUMN
+                                                   : BX_NA_BLANK);
+            return 0;
+        }
+    }
     rules_val(ev, d->select, self, v);
+    if (v->nodes == 0)
+        rules_not_assessable(ev, BX_NA_NO_TABLE);
     return v->nodes > 0 && !v->bad;
 }
 

@@ -192,10 +192,40 @@ static void name_finding(struct bx_eval *ev, const struct bx_rcheck *chk,
     rules_emit(ev, &f);
 }
 
-/* The ordinal of a class row must be its code minus 200 (rule 5). */
-static int ordinal_ok(const struct bx_rcheck *chk, const char *code, int ord)
+/*
+ * A code the list does not have: an error when the list is complete (a
+ * bureau's own, imported), a notice when it is our partial bundled list.
+ */
+static void not_listed(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       const struct bx_codelist *list, xmlNodePtr at,
+                       xmlNodePtr node, const char *code)
 {
-    if (!chk->ordinal_class || ord < 0 || strlen(code) != 3)
+    struct bx_finding f;
+
+    if (list->complete) {
+        name_finding(ev, chk, at != NULL ? at : node, chk->rule->severity,
+                     code, NULL);
+        return;
+    }
+    rules_finding_init(&f, chk, at != NULL ? at : node);
+    f.sev = BX_SEV_INFO;
+    f.not_listed = 1;
+    f.value = code;
+    rules_emit(ev, &f);
+}
+
+/* Henan's convention (一 = 201 …) applies where the template has it. */
+static int ordinals_apply(const struct bx_eval *ev, const struct bx_rcheck *chk)
+{
+    return chk->ordinal_class &&
+           (!chk->convention_ordinals || ev->class_ordinals);
+}
+
+/* The ordinal of a class row must be its code minus 200 (rule 5). */
+static int ordinal_ok(const struct bx_eval *ev, const struct bx_rcheck *chk,
+                      const char *code, int ord)
+{
+    if (!ordinals_apply(ev, chk) || ord < 0 || strlen(code) != 3)
         return 1;
     return ord == atoi(code) - 200;
 }
@@ -214,10 +244,10 @@ static void check_label(struct bx_eval *ev, const struct bx_rcheck *chk,
         ev->rc = BX_E_NOMEM;
         return;
     }
-    if (ordinal_ok(chk, code, ord) && cls == 0)
+    if (ordinal_ok(ev, chk, code, ord) && cls == 0)
         return;
     buf_init(&exp);
-    if (chk->ordinal_class && strlen(code) == 3 && atoi(code) > 200) {
+    if (ordinals_apply(ev, chk) && strlen(code) == 3 && atoi(code) > 200) {
         /* in the label's own style: "七、", "（七）" or "(七) " */
         int paren = strncmp(label, "（", 3) == 0 ? 1 : label[0] == '(' ? 2 : 0;
 
@@ -225,9 +255,13 @@ static void check_label(struct bx_eval *ev, const struct bx_rcheck *chk,
         zh_format(atoi(code) - 200, &exp);
         buf_puts(&exp, paren == 1 ? "）" : paren == 2 ? ") " : "、");
     }
+    if (!ordinals_apply(ev, chk) && ord >= 0) {
+        /* keep the printed ordinal: only the name is judged */
+        buf_append(&exp, label, (size_t)(name - label));
+    }
     buf_puts(&exp, c->name != NULL ? c->name : "");
     name_finding(ev, chk, at != NULL ? at : node,
-                 ordinal_ok(chk, code, ord) && cls == 1 ? chk->alias_severity
+                 ordinal_ok(ev, chk, code, ord) && cls == 1 ? chk->alias_severity
                                                         : chk->rule->severity,
                  label, exp.data);
     buf_release(&exp);
@@ -251,6 +285,55 @@ static void check_name(struct bx_eval *ev, const struct bx_rcheck *chk,
                  c->name);
 }
 
+/*
+ * The names a sentence gives a function code's levels: "卫生健康支出（类）
+ * 计划生育事务（款）计划生育服务（项）".  Each name runs from the end of the
+ * previous marker (or the start) to its marker; it must be the official
+ * name (an alias: warning) of the code's first 3, 5 or 7 digits.  Levels
+ * the list does not know are left to the code-list rule.
+ */
+static void text_names(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       const struct bx_codelist *list, xmlNodePtr node,
+                       const char *code)
+{
+    static const char *const marks[3] = {"（类）", "（款）", "（项）"};
+    static const size_t digits[3] = {3, 5, 7};
+    xmlNodePtr at = rules_first_node(ev, chk->x[BX_X_D], node);
+    xmlChar *text = rules_run_string(ev, chk->x[BX_X_D], node);
+    const char *p = (const char *)text;
+    int lv;
+
+    for (lv = 0; p != NULL && lv < 3 && strlen(code) >= digits[lv]; lv++) {
+        const char *m = strstr(p, marks[lv]);
+        const struct bx_code *c;
+        char prefix[8];
+        char *name;
+        size_t n;
+        int cls;
+
+        if (m == NULL)
+            continue; /* the sentence does not name this level */
+        memcpy(prefix, code, digits[lv]);
+        prefix[digits[lv]] = '\0';
+        name = strndup(p, (size_t)(m - p));
+        p = m + strlen(marks[lv]);
+        c = rules_code_find(list, prefix, &n);
+        if (name == NULL) {
+            ev->rc = BX_E_NOMEM;
+            break;
+        }
+        cls = c != NULL && name[0] != '\0' ? name_class(c, name, NULL) : 0;
+        if (cls < 0)
+            ev->rc = BX_E_NOMEM;
+        else if (cls > 0)
+            name_finding(ev, chk, at != NULL ? at : node,
+                         cls == 1 ? chk->alias_severity : chk->rule->severity,
+                         name, c->name);
+        free(name);
+    }
+    xmlFree(text);
+}
+
 void rules_check_codelist(struct bx_eval *ev, const struct bx_rcheck *chk,
                           xmlNodePtr node)
 {
@@ -265,10 +348,12 @@ void rules_check_codelist(struct bx_eval *ev, const struct bx_rcheck *chk,
         goto out;
     c = rules_code_find(list, (const char *)code, &n);
     if (c == NULL) {
-        xmlNodePtr at = rules_first_node(ev, chk->x[BX_X_A], node);
-
-        name_finding(ev, chk, at != NULL ? at : node, chk->rule->severity,
-                     (const char *)code, NULL);
+        not_listed(ev, chk, list, rules_first_node(ev, chk->x[BX_X_A], node),
+                   node, (const char *)code);
+        goto out;
+    }
+    if (chk->x[BX_X_D] != NULL) {
+        text_names(ev, chk, list, node, (const char *)code);
         goto out;
     }
     name = rules_run_string(ev, chk->x[BX_X_B], node);
@@ -331,6 +416,18 @@ static void scopes_for(struct bx_eval *ev, const struct bx_rcheck *chk,
     xmlXPathFreeObject(o);
 }
 
+/* 1 when some of the 'n' entries holds only for one kind of unit. */
+static int scoped(const struct bx_code *c, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (c[i].scope != NULL && c[i].scope[0] != '\0')
+            return 1;
+    }
+    return 0;
+}
+
 /* 1 ok, 0 wrong pair, -1 no entry applies (cannot judge). */
 static int pair_ok(const struct bx_code *c, size_t n, const char *scopes,
                    const char *gov, struct bx_buf *allowed)
@@ -374,6 +471,11 @@ void rules_check_pairing(struct bx_eval *ev, const struct bx_rcheck *chk,
     if (c == NULL)
         goto out; /* unknown code: the code-list rule reports it */
     scopes_for(ev, chk, node, &scopes);
+    if (!scopes.failed && scopes.data[1] == '\0' && scoped(c, n)) {
+        /* the mapping depends on the unit's type, which is not given */
+        rules_not_assessable(ev, BX_NA_UNIT_TYPE);
+        goto out;
+    }
     if (scopes.failed ||
         pair_ok(c, n, scopes.data, (const char *)gov, &allowed) != 0)
         goto out;
@@ -532,6 +634,31 @@ static int cap_of(struct bx_eval *ev, xmlNodePtr v, struct bx_dec *cap)
     return 1;
 }
 
+/*
+ * 1 when a cost cap covers only part of its project: the project holds
+ * several cost indicators, or its name joins several activities
+ * ("政务大厅硬件设施维护、政务服务信息化建设及大数据信息服务费") while the
+ * indicator does not claim the whole (总成本).
+ */
+static int cap_is_partial(xmlNodePtr project, xmlNodePtr value, int ncaps)
+{
+    static const char *const joins[] = {"、", "及", "和", "与", "，", NULL};
+    const char *name = rules_prop(project, "name");
+    xmlNodePtr ind = value != NULL ? value->parent : NULL;
+    const char *iname = ind != NULL ? rules_prop(ind, "name") : NULL;
+    size_t i;
+
+    if (ncaps > 1)
+        return 1;
+    if (name == NULL || (iname != NULL && strstr(iname, "总成本") != NULL))
+        return 0;
+    for (i = 0; joins[i] != NULL; i++) {
+        if (strstr(name, joins[i]) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
 void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
                          xmlNodePtr node)
 {
@@ -540,18 +667,22 @@ void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
     struct bx_val amount;
     struct bx_dec cap;
     xmlChar *text;
+    int ncaps;
     int i;
 
     rules_val(ev, chk->x[BX_X_A], node, &amount);
     if (amount.n == 0 || amount.bad)
         return;
     caps = rules_run(ev, chk->x[BX_X_B], node);
-    for (i = 0; caps != NULL && caps->type == XPATH_NODESET &&
-                caps->nodesetval != NULL && i < caps->nodesetval->nodeNr;
-         i++) {
+    ncaps = caps != NULL && caps->type == XPATH_NODESET &&
+                    caps->nodesetval != NULL
+                ? caps->nodesetval->nodeNr
+                : 0;
+    for (i = 0; i < ncaps; i++) {
         xmlNodePtr v = caps->nodesetval->nodeTab[i];
 
-        if (!cap_of(ev, v, &cap))
+        if (!cap_of(ev, v, &cap) ||
+            cap_is_partial(node, v, ncaps) != chk->cap_partial)
             continue;
         rules_finding_init(&f, chk, amount.first);
         text = xmlNodeGetContent(v);
@@ -566,4 +697,110 @@ void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
         xmlFree(text);
     }
     xmlXPathFreeObject(caps);
+}
+
+/* ------------------------------------------------------------------ */
+/* cells (catalogue rule 54)                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Every row of a table (the elements 'rows' selects in it) must carry
+ * each column its template prints and requires: a missing attribute is a
+ * cell the document lacks, not a zero.  Names in 'skip' (code and label
+ * columns, the fixed-row amount) are not checked.  A table without a
+ * known template is not assessable.
+ */
+void rules_check_cells(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       xmlNodePtr node)
+{
+    const struct tpl_table *tb =
+        ev->tpl != NULL ? templates_table(ev->tpl, (const char *)node->name)
+                        : NULL;
+    xmlXPathObjectPtr rows;
+    struct bx_finding f;
+    size_t c;
+    int i;
+
+    if (tb == NULL || tb->picture) {
+        rules_not_assessable(ev, BX_NA_NOTHING);
+        return;
+    }
+    rows = rules_run(ev, chk->x[BX_X_A], node);
+    for (i = 0; rows != NULL && rows->type == XPATH_NODESET &&
+                rows->nodesetval != NULL && i < rows->nodesetval->nodeNr;
+         i++) {
+        xmlNodePtr row = rows->nodesetval->nodeTab[i];
+
+        for (c = 0; c < tb->ncolumns; c++) {
+            const struct tpl_column *col = &tb->columns[c];
+
+            if (!col->required ||
+                (chk->skip != NULL && has_word(chk->skip, col->name)) ||
+                xmlHasNsProp(row, BAD_CAST col->name, NULL) != NULL)
+                continue;
+            rules_finding_init(&f, chk, row);
+            f.column = col->name;
+            f.value = col->name;
+            rules_emit(ev, &f);
+        }
+    }
+    xmlXPathFreeObject(rows);
+}
+
+/* ------------------------------------------------------------------ */
+/* requiredTables (catalogue rule 53)                                  */
+/* ------------------------------------------------------------------ */
+
+/* The child of the document's bx:tables named 'element', or NULL. */
+static xmlNodePtr doc_table(xmlNodePtr root, const char *element)
+{
+    xmlNodePtr c;
+    xmlNodePtr t;
+
+    for (c = root != NULL ? root->children : NULL; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || !xmlStrEqual(c->name, BAD_CAST "tables"))
+            continue;
+        for (t = c->children; t != NULL; t = t->next) {
+            if (t->type == XML_ELEMENT_NODE &&
+                xmlStrEqual(t->name, BAD_CAST element))
+                return t;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Every table the document's template requires (and does not publish as
+ * a picture) must be there.  Without a known template: not assessable
+ * (the rule's fixed asserts judge those files).
+ */
+void rules_check_required_tables(struct bx_eval *ev,
+                                 const struct bx_rcheck *chk, xmlNodePtr node)
+{
+    const struct tpl_template *t = ev->tpl;
+    struct bx_finding f;
+    struct bx_buf exp;
+    size_t i;
+
+    if (t == NULL || t->tables_picture) {
+        rules_not_assessable(ev, BX_NA_NOTHING);
+        return;
+    }
+    for (i = 0; i < t->ntables; i++) {
+        const struct tpl_table *tb = &t->tables[i];
+
+        if (!tb->required || tb->picture ||
+            doc_table(rules_element_of(node), tb->element) != NULL)
+            continue;
+        buf_init(&exp);
+        buf_printf(&exp, "缺少%s / %s missing", tb->label[0], tb->label[1]);
+        rules_finding_init(&f, chk, node);
+        f.value = t->id;
+        f.expected = exp.data;
+        if (!exp.failed)
+            rules_emit(ev, &f);
+        else
+            ev->rc = BX_E_NOMEM;
+        buf_release(&exp);
+    }
 }

@@ -394,6 +394,7 @@ struct sfile {
     int status;
     int schema_valid;
     struct bx_diags diags;
+    struct bx_coverage coverage; /* with --all-rules' list when given */
 };
 
 struct bx_summary {
@@ -416,12 +417,18 @@ int bx_summary_new(struct bx_summary **out)
 
 static void sfile_release(struct sfile *f)
 {
+    size_t i;
+
     free(f->line);
     free(f->path);
     free(f->sha256);
     free(f->ruleset_id);
     free(f->ruleset_version);
     bx_diags_release(&f->diags);
+    for (i = 0; i < f->coverage.nrules; i++) {
+        free((char *)f->coverage.rules[i].rule); /* ours, not a context's */
+    }
+    bx_coverage_release(&f->coverage);
 }
 
 void bx_summary_free(struct bx_summary *s)
@@ -482,6 +489,88 @@ static int add_finding(struct sfile *f, const struct jval *o)
     return bx_diags_add(&f->diags, &d);
 }
 
+static int name_index(const char *name, const char *(*fn)(int), int n)
+{
+    int i;
+
+    for (i = 0; name != NULL && i < n; i++) {
+        if (strcmp(name, fn(i)) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static const char *outcome_name(int i)
+{
+    return bx_outcome_name((enum bx_outcome)i);
+}
+
+static const char *reason_name(int i)
+{
+    return bx_na_reason_name((enum bx_na_reason)i);
+}
+
+/* The "rules" list of --all-rules: each rule's outcome. */
+static int read_rules(struct bx_coverage *c, const struct jval *a)
+{
+    const struct jval *o;
+    size_t i;
+    int out;
+    int why;
+
+    if (a->type != J_ARR) {
+        return BX_E_PARSE;
+    }
+    c->rules = calloc(a->n ? a->n : 1, sizeof(*c->rules));
+    if (c->rules == NULL) {
+        return BX_E_NOMEM;
+    }
+    for (i = 0; i < a->n; i++) {
+        o = &a->items[i];
+        out = name_index(jstr(o, "outcome"), outcome_name, 3);
+        why = jstr(o, "reason") != NULL
+                  ? name_index(jstr(o, "reason"), reason_name, BX_NA_COUNT)
+                  : 0;
+        if (jstr(o, "rule") == NULL || out < 0 || why < 0) {
+            return BX_E_PARSE;
+        }
+        c->rules[i].rule = util_strdup(jstr(o, "rule"));
+        if (c->rules[i].rule == NULL) {
+            return BX_E_NOMEM;
+        }
+        c->rules[i].outcome = (enum bx_outcome)out;
+        c->rules[i].reason = (enum bx_na_reason)why;
+        c->nrules++;
+    }
+    return BX_OK;
+}
+
+/* The counts of a "coverage" object (null: the rules did not run). */
+static int read_coverage(struct bx_coverage *c, const struct jval *o)
+{
+    const struct jval *by;
+    int r;
+
+    if (o == NULL || o->type == J_NULL) {
+        return BX_OK;
+    }
+    by = jget(o, "not_assessable_by_reason");
+    if (o->type != J_OBJ || by == NULL || by->type != J_OBJ) {
+        return BX_E_PARSE;
+    }
+    c->evaluated = 1;
+    c->checked = (size_t)jnum(o, "checked", 0);
+    c->failed = (size_t)jnum(o, "failed", 0);
+    c->not_assessable = (size_t)jnum(o, "not_assessable", 0);
+    c->narrative_only = jnum(o, "narrative_only", 0) != 0;
+    for (r = 1; r < BX_NA_COUNT; r++) {
+        c->by_reason[r] =
+            (size_t)jnum(by, bx_na_reason_name((enum bx_na_reason)r), 0);
+    }
+    return jget(o, "rules") != NULL ? read_rules(c, jget(o, "rules")) : BX_OK;
+}
+
 static char *dup_or_null(const char *s)
 {
     return s != NULL ? util_strdup(s) : NULL;
@@ -507,6 +596,7 @@ static int read_file_line(struct sfile *f, const struct jval *o)
         f->ruleset_id = util_strdup(jstr(rs, "id"));
         f->ruleset_version = dup_or_null(jstr(rs, "version"));
     }
+    rc = read_coverage(&f->coverage, jget(o, "coverage"));
     for (i = 0; rc == BX_OK && i < fs->n; i++) {
         rc = add_finding(f, &fs->items[i]);
     }
@@ -666,8 +756,14 @@ int bx_summary_report(struct bx_summary *s, enum bx_lang lang,
         r->ruleset_id = s->files[i].ruleset_id;
         r->ruleset_version = s->files[i].ruleset_version;
         r->diags = &s->files[i].diags;
+        r->coverage =
+            s->files[i].coverage.evaluated ? &s->files[i].coverage : NULL;
     }
     memset(rep, 0, sizeof(*rep));
+    /* rules' outcomes were listed (validate --all-rules): list them */
+    for (i = 0; i < s->count; i++) {
+        rep->all_rules |= s->files[i].coverage.nrules > 0;
+    }
     rep->files = s->results;
     rep->nfiles = s->count;
     rep->lang = lang;

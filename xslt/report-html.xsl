@@ -146,6 +146,7 @@
         <xsl:value-of select="rp:ruleset/@version"/>
       </xsl:if>
     </p>
+    <xsl:apply-templates select="rp:coverage"/>
     <!-- one section per table, in the order tables first appear -->
     <xsl:for-each select="rp:finding[not(rp:table = preceding-sibling::rp:finding/rp:table)]">
       <xsl:variable name="table" select="string(rp:table)"/>
@@ -197,4 +198,35 @@
       </td>
     </tr>
   </xsl:template>
+  <!-- what the rules could and could not judge -->
+  <xsl:template match="rp:coverage">
+    <p class="coverage">
+      <xsl:call-template name="t">
+        <xsl:with-param name="zh">覆盖：检查规则 <xsl:value-of select="@checked"/> 条（未通过 <xsl:value-of select="@failed"/> 条），无法判断 <xsl:value-of select="@notAssessable"/> 条</xsl:with-param>
+        <xsl:with-param name="en">coverage: <xsl:value-of select="@checked"/> rules checked (<xsl:value-of select="@failed"/> failed), <xsl:value-of select="@notAssessable"/> not assessable</xsl:with-param>
+      </xsl:call-template>
+      <xsl:for-each select="rp:reason">
+        <xsl:choose>
+          <xsl:when test="position() = 1"> (</xsl:when>
+          <xsl:otherwise>, </xsl:otherwise>
+        </xsl:choose>
+        <xsl:value-of select="@count"/>
+        <xsl:text> </xsl:text>
+        <xsl:call-template name="t">
+          <xsl:with-param name="zh"><xsl:value-of select="@zh"/></xsl:with-param>
+          <xsl:with-param name="en"><xsl:value-of select="@en"/></xsl:with-param>
+        </xsl:call-template>
+        <xsl:if test="position() = last()">)</xsl:if>
+      </xsl:for-each>
+    </p>
+    <xsl:if test="@narrativeOnly = 'true'">
+      <p class="coverage narrative">
+        <xsl:call-template name="t">
+          <xsl:with-param name="zh">文件没有表格（仅有情况说明），表格勾稽关系无法检查；只检查了说明文字自身的合计、百分比和同比增减。</xsl:with-param>
+          <xsl:with-param name="en">The document has no tables (narrative only): the table identities could not be checked; only the text's own sums, percentages and year-on-year figures were.</xsl:with-param>
+        </xsl:call-template>
+      </p>
+    </xsl:if>
+  </xsl:template>
+
 </xsl:stylesheet>

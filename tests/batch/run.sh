@@ -159,6 +159,12 @@ same flat.txt flat-sum.txt "summary of shards differs from one run"
 "$bin" validate --lang en --format json corpus/a >flat.json 2>/dev/null
 "$bin" summary --lang en --format json flat1.jsonl flat2.jsonl flat0.jsonl >flat-sum.json
 same flat.json flat-sum.json "summary (json) of shards differs from one run"
+"$bin" validate --lang en --format json --all-rules corpus/a >flat-all.json 2>/dev/null
+for i in 0 1; do
+    "$bin" validate --lang en --format jsonl --all-rules --shard $i/2 corpus/a >all$i.jsonl 2>/dev/null
+done
+"$bin" summary --lang en --format json all1.jsonl all0.jsonl >flat-all-sum.json
+same flat-all.json flat-all-sum.json "summary of --all-rules shards differs from one run"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' sum-a.json && ok || bad "summary json"
 xmllint --noout sum-a.xml 2>/dev/null && ok || bad "summary xml"
 printf '{"type":"file"}\n' >junk.jsonl

@@ -1,0 +1,761 @@
+/*
+ * The template registry (see templates.h): reads and validates
+ * schemas/templates/<id>.xml once per context and answers which template a
+ * profile names and how it prints a table.  No rule logic lives here.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlschemas.h>
+
+#include "templates.h"
+#include "util.h"
+#include "xmlio.h"
+
+#define TPL_NS "urn:budgetx:template:1"
+#define TPL_DIR "schemas/templates"
+#define TPL_MAX_FILES 256
+#define REFERENCE_ID "henan-county-14"
+
+struct tpl_cache {
+    struct tpl_registry reg;
+    int state; /* 0 not loaded, 1 loaded, -1 failed (not retried) */
+};
+
+/* ------------------------------------------------------------------ */
+/* Small DOM helpers                                                   */
+/* ------------------------------------------------------------------ */
+
+static int is_tpl(xmlNodePtr n, const char *name)
+{
+    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           xmlStrEqual(n->ns->href, BAD_CAST TPL_NS) &&
+           xmlStrEqual(n->name, BAD_CAST name);
+}
+
+static xmlNodePtr next_named(xmlNodePtr n, const char *name)
+{
+    for (; n != NULL; n = n->next) {
+        if (is_tpl(n, name))
+            return n;
+    }
+    return NULL;
+}
+
+static xmlNodePtr first_named(xmlNodePtr parent, const char *name)
+{
+    return parent != NULL ? next_named(parent->children, name) : NULL;
+}
+
+/* Attribute value inside the document (no copy), or NULL. */
+static const char *attr(xmlNodePtr el, const char *name)
+{
+    xmlAttrPtr a = el != NULL ? xmlHasNsProp(el, BAD_CAST name, NULL) : NULL;
+
+    if (a == NULL || a->children == NULL)
+        return NULL;
+    return (const char *)a->children->content;
+}
+
+static int attr_bool(xmlNodePtr el, const char *name, int dflt)
+{
+    const char *v = attr(el, name);
+
+    if (v == NULL)
+        return dflt;
+    return strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+}
+
+static int attr_int(xmlNodePtr el, const char *name, int dflt)
+{
+    const char *v = attr(el, name);
+
+    return v != NULL ? atoi(v) : dflt;
+}
+
+static const char *text_of(xmlNodePtr el)
+{
+    if (el == NULL || el->children == NULL ||
+        el->children->type != XML_TEXT_NODE)
+        return NULL;
+    return (const char *)el->children->content;
+}
+
+/* The zh and en texts of the children 'name' of 'el' (xml:lang). */
+static void texts(xmlNodePtr el, const char *name, const char *out[2])
+{
+    xmlNodePtr c;
+
+    out[0] = NULL;
+    out[1] = NULL;
+    for (c = first_named(el, name); c != NULL; c = next_named(c->next, name)) {
+        xmlChar *lang = xmlNodeGetLang(c);
+
+        if (lang != NULL && xmlStrEqual(lang, BAD_CAST "zh"))
+            out[BX_LANG_ZH] = text_of(c);
+        else if (lang != NULL && xmlStrEqual(lang, BAD_CAST "en"))
+            out[BX_LANG_EN] = text_of(c);
+        xmlFree(lang);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers                                                             */
+/* ------------------------------------------------------------------ */
+
+static int digit_of(const char *s, size_t *len)
+{
+    static const char *const digits[] = {"一", "二", "三", "四", "五",
+                                         "六", "七", "八", "九"};
+    size_t i;
+
+    for (i = 0; i < 9; i++) {
+        size_t l = strlen(digits[i]);
+
+        if (strncmp(s, digits[i], l) == 0) {
+            *len = l;
+            return (int)i + 1;
+        }
+    }
+    return 0;
+}
+
+int templates_number(const char *s)
+{
+    static const char ten[] = "十";
+    size_t l = 0;
+    int tens = 0;
+    int units = 0;
+
+    if (s == NULL || *s == '\0')
+        return 0;
+    units = digit_of(s, &l);
+    s += l;
+    if (strncmp(s, ten, sizeof(ten) - 1) == 0) {
+        tens = units != 0 ? units : 1;
+        s += sizeof(ten) - 1;
+        units = *s != '\0' ? digit_of(s, &l) : 0;
+        if (*s != '\0' && units == 0)
+            return 0;
+        s += *s != '\0' ? l : 0;
+    } else if (units == 0) {
+        return 0;
+    }
+    return *s == '\0' ? tens * 10 + units : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading one file                                                    */
+/* ------------------------------------------------------------------ */
+
+static int data_error(struct bx_diags *diags, const char *file, const char *zh,
+                      const char *en)
+{
+    struct bx_buf z;
+    struct bx_buf e;
+
+    if (diags == NULL)
+        return BX_E_DATA;
+    buf_init(&z);
+    buf_init(&e);
+    buf_printf(&z, "模板文件有误：%s", zh);
+    buf_printf(&e, "broken template file: %s", en);
+    if (!z.failed && !e.failed)
+        bx_diags_addf(diags, BX_SEV_FATAL, "TEMPLATE-DATA", file, 0, z.data,
+                      e.data);
+    buf_release(&z);
+    buf_release(&e);
+    return BX_E_DATA;
+}
+
+static void template_release(struct tpl_template *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->ntables; i++) {
+        free(t->tables[i].label[0]);
+        free(t->tables[i].label[1]);
+        free(t->tables[i].columns);
+    }
+    free(t->tables);
+    free(t->aliases);
+    free((char *)t->file);
+    if (t->doc != NULL)
+        xmlFreeDoc(t->doc);
+    memset(t, 0, sizeof(*t));
+}
+
+static enum tpl_rows rows_of(const char *v)
+{
+    static const char *const names[] = {"fixed",    "unit",    "function",
+                                        "economic", "project", "item"};
+    size_t i;
+
+    for (i = 0; v != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(v, names[i]) == 0)
+            return (enum tpl_rows)i;
+    }
+    return TPL_ROWS_FIXED;
+}
+
+static unsigned levels_of(const char *v)
+{
+    unsigned m = 0;
+
+    if (v == NULL)
+        return 0;
+    if (strstr(v, "class") != NULL)
+        m |= TPL_LEVEL_CLASS;
+    if (strstr(v, "subitem") != NULL)
+        m |= TPL_LEVEL_SUBITEM;
+    /* "item" alone, not only as part of "subitem" */
+    if (strncmp(v, "item", 4) == 0 || strstr(v, " item") != NULL)
+        m |= TPL_LEVEL_ITEM;
+    return m;
+}
+
+/* "表六 一般公共预算基本支出表" / "Table 6 (六) General …"; caller frees. */
+static char *make_label(const char *ordinal, const char *title, int lang)
+{
+    struct bx_buf b;
+    int n = templates_number(ordinal);
+
+    buf_init(&b);
+    if (lang == BX_LANG_ZH) {
+        buf_printf(&b, "表%s %s", ordinal, title);
+    } else if (n > 0) {
+        buf_printf(&b, "Table %d (%s) %s", n, ordinal, title);
+    } else {
+        buf_printf(&b, "Table %s %s", ordinal, title);
+    }
+    return buf_take(&b, NULL);
+}
+
+static int load_columns(struct tpl_table *tb, xmlNodePtr el)
+{
+    xmlNodePtr c;
+    size_t n = 0;
+
+    for (c = first_named(el, "column"); c; c = next_named(c->next, "column"))
+        n++;
+    tb->columns = calloc(n ? n : 1, sizeof(*tb->columns));
+    if (tb->columns == NULL)
+        return BX_E_NOMEM;
+    for (c = first_named(el, "column"); c; c = next_named(c->next, "column")) {
+        struct tpl_column *col = &tb->columns[tb->ncolumns++];
+
+        col->name = attr(c, "name");
+        texts(c, "label", col->label);
+        col->required = attr_bool(c, "required", 1);
+    }
+    return BX_OK;
+}
+
+static int load_table(const struct tpl_template *t, struct tpl_table *tb,
+                      xmlNodePtr el)
+{
+    int l;
+
+    tb->key = attr(el, "key");
+    tb->kind = attr(el, "kind");
+    tb->element = attr(el, "element");
+    tb->ordinal = attr(el, "ordinal");
+    tb->number = templates_number(tb->ordinal);
+    texts(el, "title", tb->title);
+    texts(el, "note", tb->note);
+    tb->unit = attr(el, "unit") != NULL ? attr(el, "unit") : t->unit;
+    tb->decimals = attr_int(el, "decimals", t->decimals);
+    tb->blank_na =
+        attr(el, "blank") != NULL && strcmp(attr(el, "blank"), "na") == 0;
+    tb->rows = rows_of(attr(el, "rows"));
+    tb->levels = levels_of(attr(el, "levels"));
+    tb->subtotals = attr_bool(el, "subtotals", 0);
+    tb->required = attr_bool(el, "required", 0);
+    tb->picture = attr_bool(el, "picture", 0) || t->tables_picture;
+    for (l = 0; l < 2; l++) {
+        if (tb->title[l] == NULL)
+            return BX_E_DATA;
+        tb->label[l] = make_label(tb->ordinal, tb->title[l], l);
+        if (tb->label[l] == NULL)
+            return BX_E_NOMEM;
+    }
+    return load_columns(tb, el);
+}
+
+static int load_head(struct tpl_template *t, xmlNodePtr root)
+{
+    xmlNodePtr n;
+    size_t k = 0;
+
+    t->id = attr(root, "id");
+    t->from_year = attr_int(root, "fromYear", 0);
+    t->to_year = attr_int(root, "toYear", 0);
+    texts(root, "region", t->region);
+    texts(root, "description", t->description);
+    n = first_named(root, "amounts");
+    t->unit = attr(n, "unit");
+    t->decimals = attr_int(n, "decimals", 2);
+    n = first_named(root, "conventions");
+    t->class_ordinals = strcmp(attr(n, "classOrdinals"), "henan") == 0
+                            ? TPL_ORDINALS_HENAN
+                        : strcmp(attr(n, "classOrdinals"), "sequential") == 0
+                            ? TPL_ORDINALS_SEQUENTIAL
+                            : TPL_ORDINALS_NONE;
+    t->tables_picture =
+        attr(n, "tables") != NULL && strcmp(attr(n, "tables"), "picture") == 0;
+    n = first_named(root, "identifiers");
+    t->mofdiv_printed = strcmp(attr(n, "mofDivCode"), "printed") == 0;
+    t->dept_code_printed = strcmp(attr(n, "deptCode"), "printed") == 0;
+    t->unit_code_printed = strcmp(attr(n, "unitCode"), "printed") == 0;
+    t->units_counted =
+        attr(n, "units") != NULL && strcmp(attr(n, "units"), "counted") == 0;
+    for (n = first_named(root, "alias"); n; n = next_named(n->next, "alias"))
+        t->naliases++;
+    t->aliases = calloc(t->naliases ? t->naliases : 1, sizeof(*t->aliases));
+    if (t->aliases == NULL)
+        return BX_E_NOMEM;
+    for (n = first_named(root, "alias"); n; n = next_named(n->next, "alias"))
+        t->aliases[k++] = text_of(n);
+    if (t->region[0] == NULL || t->region[1] == NULL)
+        return BX_E_DATA;
+    return BX_OK;
+}
+
+static int load_tables(struct tpl_template *t, xmlNodePtr root)
+{
+    xmlNodePtr n;
+    size_t count = 0;
+    int rc;
+
+    for (n = first_named(root, "table"); n; n = next_named(n->next, "table"))
+        count++;
+    t->tables = calloc(count ? count : 1, sizeof(*t->tables));
+    if (t->tables == NULL)
+        return BX_E_NOMEM;
+    for (n = first_named(root, "table"); n; n = next_named(n->next, "table")) {
+        rc = load_table(t, &t->tables[t->ntables++], n);
+        if (rc != BX_OK)
+            return rc;
+    }
+    return BX_OK;
+}
+
+/* xmlErrorPtr: the handler type lost its const in 2.12; 2.9.14 is our floor. */
+static void schema_error(void *data, xmlErrorPtr err)
+{
+    struct bx_diags *diags = data;
+
+    if (diags != NULL)
+        xmlio_error_to_diag(err, err->file, "TEMPLATE-INVALID", BX_SEV_FATAL,
+                            diags);
+}
+
+static int compile_schema(struct bx_context *ctx, struct bx_diags *diags,
+                          xmlSchemaPtr *out)
+{
+    xmlSchemaParserCtxtPtr p;
+    char *path = context_path(ctx, TPL_DIR "/template.xsd");
+
+    *out = NULL;
+    if (path == NULL)
+        return BX_E_NOMEM;
+    p = xmlSchemaNewParserCtxt(path);
+    if (p == NULL) {
+        free(path);
+        return BX_E_NOMEM;
+    }
+    xmlSchemaSetParserStructuredErrors(p, schema_error, diags);
+    *out = xmlSchemaParse(p);
+    xmlSchemaFreeParserCtxt(p);
+    if (*out == NULL) {
+        data_error(diags, path, "无法编译 template.xsd",
+                   "cannot compile template.xsd");
+        free(path);
+        return BX_E_DATA;
+    }
+    free(path);
+    return BX_OK;
+}
+
+static int check_doc(xmlSchemaPtr schema, xmlDocPtr doc, struct bx_diags *diags)
+{
+    xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema);
+    int rc;
+
+    if (v == NULL)
+        return BX_E_NOMEM;
+    xmlSchemaSetValidStructuredErrors(v, schema_error, diags);
+    rc = xmlSchemaValidateDoc(v, doc);
+    xmlSchemaFreeValidCtxt(v);
+    return rc == 0 ? BX_OK : BX_E_DATA;
+}
+
+static int load_file(struct bx_context *ctx, xmlSchemaPtr schema,
+                     const char *name, struct bx_diags *diags,
+                     struct tpl_template *t)
+{
+    struct bx_buf rel;
+    char *path = NULL;
+    xmlNodePtr root;
+    int rc = BX_E_NOMEM;
+
+    buf_init(&rel);
+    buf_printf(&rel, "%s/%s", TPL_DIR, name);
+    if (rel.failed)
+        goto out;
+    path = context_path(ctx, rel.data);
+    t->file = util_strdup(name);
+    if (path == NULL || t->file == NULL)
+        goto out;
+    rc = xmlio_read_data(path, diags, &t->doc);
+    if (rc == BX_OK)
+        rc = check_doc(schema, t->doc, diags);
+    if (rc != BX_OK)
+        goto out;
+    root = xmlDocGetRootElement(t->doc);
+    rc = load_head(t, root);
+    if (rc == BX_OK)
+        rc = load_tables(t, root);
+    if (rc == BX_E_DATA)
+        data_error(diags, path, "缺少中文或英文文本",
+                   "a zh or en text is missing");
+out:
+    buf_release(&rel);
+    free(path);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The registry                                                        */
+/* ------------------------------------------------------------------ */
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names of the *.xml files of the template directory, sorted. */
+static int list_files(struct bx_context *ctx, struct bx_diags *diags,
+                      char ***out, size_t *n)
+{
+    char *dir = context_path(ctx, TPL_DIR);
+    char **names = NULL;
+    DIR *d = NULL;
+    struct dirent *e;
+    int rc = BX_E_NOMEM;
+
+    *out = NULL;
+    *n = 0;
+    names = calloc(TPL_MAX_FILES, sizeof(*names));
+    if (dir == NULL || names == NULL)
+        goto out;
+    d = opendir(dir);
+    if (d == NULL) {
+        rc = data_error(diags, dir, "无法读取模板目录",
+                        "cannot read the template directory");
+        goto out;
+    }
+    rc = BX_OK;
+    while ((e = readdir(d)) != NULL && *n < TPL_MAX_FILES) {
+        size_t l = strlen(e->d_name);
+
+        if (l <= 4 || strcmp(e->d_name + l - 4, ".xml") != 0 ||
+            e->d_name[0] == '.')
+            continue;
+        names[*n] = util_strdup(e->d_name);
+        if (names[*n] == NULL) {
+            rc = BX_E_NOMEM;
+            break;
+        }
+        (*n)++;
+    }
+    qsort(names, *n, sizeof(*names), by_name);
+    *out = names;
+    names = NULL;
+out:
+    if (d != NULL)
+        closedir(d);
+    free(names);
+    free(dir);
+    return rc;
+}
+
+/* Two templates may not claim the same name; a key names one element. */
+static int check_registry(const struct tpl_registry *reg,
+                          struct bx_diags *diags)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < reg->ntemplates; i++) {
+        const struct tpl_template *a = &reg->templates[i];
+
+        for (j = 0; j < a->ntables; j++) {
+            const struct tpl_table *ta = &a->tables[j];
+            size_t k;
+
+            for (k = 0; k < reg->ntemplates; k++) {
+                const struct tpl_table *tb =
+                    templates_table(&reg->templates[k], ta->key);
+
+                if (tb != NULL && strcmp(tb->element, ta->element) != 0)
+                    return data_error(diags, a->file, "同一表键对应不同元素",
+                                      "one table key names two elements");
+            }
+        }
+    }
+    return BX_OK;
+}
+
+static void cache_free(void *p)
+{
+    struct tpl_cache *c = p;
+    size_t i;
+
+    if (c == NULL)
+        return;
+    for (i = 0; i < c->reg.ntemplates; i++)
+        template_release(&c->reg.templates[i]);
+    free(c->reg.templates);
+    free(c);
+}
+
+static int load_all(struct bx_context *ctx, struct bx_diags *diags,
+                    struct tpl_registry *reg)
+{
+    xmlSchemaPtr schema = NULL;
+    char **names = NULL;
+    size_t n = 0;
+    size_t i;
+    int rc = list_files(ctx, diags, &names, &n);
+
+    if (rc == BX_OK)
+        rc = compile_schema(ctx, diags, &schema);
+    if (rc == BX_OK) {
+        reg->templates = calloc(n ? n : 1, sizeof(*reg->templates));
+        rc = reg->templates != NULL ? BX_OK : BX_E_NOMEM;
+    }
+    for (i = 0; rc == BX_OK && i < n; i++) {
+        rc = load_file(ctx, schema, names[i], diags,
+                       &reg->templates[reg->ntemplates++]);
+    }
+    if (rc == BX_OK)
+        rc = check_registry(reg, diags);
+    for (i = 0; names != NULL && i < n; i++)
+        free(names[i]);
+    free(names);
+    if (schema != NULL)
+        xmlSchemaFree(schema);
+    return rc;
+}
+
+static int load_locked(struct bx_context *ctx, struct bx_diags *diags,
+                       const struct tpl_registry **out)
+{
+    struct tpl_cache *c = ctx->templates.ptr;
+    unsigned long nomem = xmlio_nomem_count();
+    int rc;
+
+    *out = NULL;
+    if (c == NULL) {
+        c = calloc(1, sizeof(*c));
+        if (c == NULL)
+            return BX_E_NOMEM;
+        ctx->templates.ptr = c;
+        ctx->templates.release = cache_free;
+    }
+    if (c->state == 1) {
+        *out = &c->reg;
+        return BX_OK;
+    }
+    if (c->state == -1)
+        return data_error(diags, TPL_DIR, "模板未能载入",
+                          "the templates could not be loaded");
+    rc = load_all(ctx, diags, &c->reg);
+    if (rc == BX_OK && xmlio_nomem_count() != nomem)
+        rc = BX_E_NOMEM;
+    if (rc != BX_OK) {
+        size_t i;
+
+        for (i = 0; i < c->reg.ntemplates; i++)
+            template_release(&c->reg.templates[i]);
+        free(c->reg.templates);
+        memset(&c->reg, 0, sizeof(c->reg));
+        /* broken data stays broken for this run; memory may come back */
+        c->state = rc == BX_E_DATA ? -1 : 0;
+        return rc;
+    }
+    c->state = 1;
+    *out = &c->reg;
+    return BX_OK;
+}
+
+int templates_load(struct bx_context *ctx, struct bx_diags *diags,
+                   const struct tpl_registry **out)
+{
+    int rc;
+
+    /* threads share the context: the registry is loaded once, under its
+     * lock, and read-only afterwards */
+    context_lock(ctx);
+    rc = load_locked(ctx, diags, out);
+    context_unlock(ctx);
+    return rc;
+}
+
+static int names_template(const struct tpl_template *t, const char *name)
+{
+    size_t i;
+
+    if (strcmp(t->id, name) == 0)
+        return 1;
+    for (i = 0; i < t->naliases; i++) {
+        if (t->aliases[i] != NULL && strcmp(t->aliases[i], name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* How far 'year' lies outside the years of 't' (0 inside). */
+static int year_distance(const struct tpl_template *t, int year)
+{
+    if (year < t->from_year)
+        return t->from_year - year;
+    if (t->to_year != 0 && year > t->to_year)
+        return year - t->to_year;
+    return 0;
+}
+
+const struct tpl_template *templates_lookup(struct bx_context *ctx,
+                                            const char *profile, int year)
+{
+    const struct tpl_registry *reg = NULL;
+    const struct tpl_template *best = NULL;
+    int best_d = 0;
+    size_t i;
+
+    if (profile == NULL || templates_load(ctx, NULL, &reg) != BX_OK)
+        return NULL;
+    for (i = 0; i < reg->ntemplates; i++) {
+        const struct tpl_template *t = &reg->templates[i];
+        int d;
+
+        if (!names_template(t, profile))
+            continue;
+        d = year_distance(t, year);
+        if (best == NULL || d < best_d) {
+            best = t;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+const struct tpl_template *templates_reference(struct bx_context *ctx)
+{
+    return templates_lookup(ctx, REFERENCE_ID, 0);
+}
+
+const struct tpl_table *templates_table(const struct tpl_template *t,
+                                        const char *key_or_element)
+{
+    size_t i;
+
+    for (i = 0; t != NULL && key_or_element != NULL && i < t->ntables; i++) {
+        if (strcmp(t->tables[i].key, key_or_element) == 0 ||
+            strcmp(t->tables[i].element, key_or_element) == 0)
+            return &t->tables[i];
+    }
+    return NULL;
+}
+
+const struct tpl_column *templates_column(const struct tpl_table *tb,
+                                          const char *name)
+{
+    size_t i;
+
+    for (i = 0; tb != NULL && name != NULL && i < tb->ncolumns; i++) {
+        if (strcmp(tb->columns[i].name, name) == 0)
+            return &tb->columns[i];
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Documents                                                           */
+/* ------------------------------------------------------------------ */
+
+static xmlNodePtr bx_child(xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr n;
+
+    for (n = parent != NULL ? parent->children : NULL; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+            xmlStrEqual(n->ns->href, BAD_CAST BX_NAMESPACE) &&
+            xmlStrEqual(n->name, BAD_CAST name))
+            return n;
+    }
+    return NULL;
+}
+
+const struct tpl_template *templates_of_doc(struct bx_context *ctx,
+                                            xmlDocPtr doc)
+{
+    xmlNodePtr meta = bx_child(xmlDocGetRootElement(doc), "metadata");
+    xmlChar *profile = xmlNodeGetContent(bx_child(meta, "profile"));
+    xmlChar *year = xmlNodeGetContent(bx_child(meta, "fiscalYear"));
+    const struct tpl_template *t = NULL;
+
+    if (profile != NULL) {
+        t = templates_lookup(ctx, (const char *)profile,
+                             year != NULL ? atoi((const char *)year) : 0);
+    }
+    xmlFree(profile);
+    xmlFree(year);
+    return t;
+}
+
+char *templates_label(const struct tpl_template *t,
+                      const struct tpl_template *ref, xmlNodePtr table,
+                      enum bx_lang lang)
+{
+    const struct tpl_table *tb;
+    xmlChar *no;
+    xmlChar *title;
+    char *safe = NULL;
+    char *label;
+
+    if (table == NULL)
+        return NULL;
+    tb = templates_table(t, (const char *)table->name);
+    if (tb == NULL)
+        tb = templates_table(ref, (const char *)table->name);
+    no = xmlGetNoNsProp(table, BAD_CAST "no");
+    title = xmlGetNoNsProp(table, BAD_CAST "title");
+    if (no != NULL && no[0] != '\0' && templates_number((char *)no) == 0) {
+        xmlFree(no); /* not an ordinal we can print as one */
+        no = NULL;
+    }
+    if (lang == BX_LANG_EN || title == NULL || title[0] == '\0') {
+        xmlFree(title); /* the document prints its title in Chinese only */
+        title = NULL;
+    }
+    if (title != NULL) {
+        /* printed by the document: untrusted, keep it printable */
+        safe = util_escape_untrusted((const char *)title,
+                                     strlen((const char *)title), 120);
+    }
+    if (tb == NULL && (no == NULL || safe == NULL)) {
+        label = NULL;
+    } else {
+        label = make_label(no != NULL ? (const char *)no : tb->ordinal,
+                           safe != NULL ? safe : tb->title[lang], lang);
+    }
+    xmlFree(no);
+    xmlFree(title);
+    free(safe);
+    return label;
+}
