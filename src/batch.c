@@ -129,7 +129,9 @@ static int list_dir(const char *path, struct bx_diags *diags, char ***out,
         bx_inputs_release(&names);
         return rc;
     }
-    qsort(names.paths, names.count, sizeof(*names.paths), cmp_names);
+    if (names.count > 1) {
+        qsort(names.paths, names.count, sizeof(*names.paths), cmp_names);
+    }
     *out = names.paths;
     *n = names.count;
     return BX_OK;

@@ -151,6 +151,27 @@ int cli_batch_inputs(struct cli_batch *b, const char *cmd, char **files,
     return BX_EXIT_OK;
 }
 
+int cli_batch_run(const struct cli_batch *b, struct cli_progress *p,
+                  int unordered, void *(*work)(void *user, size_t index),
+                  int (*done)(void *user, size_t index, void *result),
+                  void *user)
+{
+    struct bx_batch run;
+    int rc;
+
+    memset(&run, 0, sizeof(run));
+    run.count = b->inputs.count;
+    run.jobs = b->jobs;
+    run.unordered = unordered;
+    run.work = work;
+    run.done = done;
+    run.user = user;
+    cli_progress_start(p, b->progress, b->inputs.count);
+    rc = bx_batch_run(&run);
+    cli_progress_end(p);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- */
 /* Progress                                                          */
 /* ---------------------------------------------------------------- */

@@ -98,6 +98,18 @@ int cli_batch_option(struct cli_parser *p, struct cli_batch *b, int id,
 int cli_batch_inputs(struct cli_batch *b, const char *cmd, char **files,
                      int nfiles, enum bx_lang lang);
 
+struct cli_progress;
+
+/*
+ * Run work/done (see struct bx_batch) over every input of 'b' with its
+ * --jobs, drawing the progress line 'p' around the run (done() calls
+ * cli_progress_step()).  Returns what bx_batch_run() returns.
+ */
+int cli_batch_run(const struct cli_batch *b, struct cli_progress *p,
+                  int unordered, void *(*work)(void *user, size_t index),
+                  int (*done)(void *user, size_t index, void *result),
+                  void *user);
+
 /* The progress line on stderr: done/total, rate, ETA, rejected so far. */
 struct cli_progress {
     int on;

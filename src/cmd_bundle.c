@@ -265,7 +265,6 @@ static int conclude(struct brun *r)
 
 static int run(struct bx_context *ctx, const struct bopts *o)
 {
-    struct bx_batch b;
     struct brun r;
     char *dir = output_dir(o->output);
     int rc;
@@ -287,15 +286,8 @@ static int run(struct bx_context *ctx, const struct bopts *o)
         cli_internal_error("bundle", NULL, rc);
         return rc == BX_E_IO ? BX_EXIT_IO : BX_EXIT_INTERNAL;
     }
-    memset(&b, 0, sizeof(b));
-    b.count = r.in->count;
-    b.jobs = o->batch.jobs;
-    b.work = prepare_one;
-    b.done = add_one;
-    b.user = &r;
-    cli_progress_start(&r.progress, o->batch.progress, r.in->count);
-    rc = bx_batch_run(&b);
-    cli_progress_end(&r.progress);
+    /* in input order: entry names and ids depend on it */
+    rc = cli_batch_run(&o->batch, &r.progress, 0, prepare_one, add_one, &r);
     if (rc != BX_OK && r.worst == BX_EXIT_OK) {
         cli_internal_error("bundle", NULL, rc);
         r.worst = BX_EXIT_INTERNAL;

@@ -474,7 +474,6 @@ static int convert_done(void *user, size_t i, void *result)
 
 static int run(struct bx_context *ctx, const struct copts *o)
 {
-    struct bx_batch b;
     struct crun r;
     int rc;
 
@@ -482,16 +481,8 @@ static int run(struct bx_context *ctx, const struct copts *o)
     r.ctx = ctx;
     r.o = o;
     r.in = &o->batch.inputs;
-    memset(&b, 0, sizeof(b));
-    b.count = r.in->count;
-    b.jobs = o->batch.jobs;
-    b.unordered = o->batch.unordered;
-    b.work = convert_one;
-    b.done = convert_done;
-    b.user = &r;
-    cli_progress_start(&r.progress, o->batch.progress, r.in->count);
-    rc = bx_batch_run(&b);
-    cli_progress_end(&r.progress);
+    rc = cli_batch_run(&o->batch, &r.progress, o->batch.unordered, convert_one,
+                       convert_done, &r);
     if (rc != BX_OK && r.worst == BX_EXIT_OK) {
         cli_internal_error("convert", NULL, rc);
         r.worst = BX_EXIT_INTERNAL;

@@ -218,7 +218,6 @@ static int write_summary(struct vrun *r)
 static int run(struct bx_context *ctx, const struct vopts *o)
 {
     const struct bx_inputs *in = &o->batch.inputs;
-    struct bx_batch b;
     struct vrun r;
     size_t i;
     int rc;
@@ -235,16 +234,9 @@ static int run(struct bx_context *ctx, const struct vopts *o)
             return BX_EXIT_INTERNAL;
         }
     }
-    memset(&b, 0, sizeof(b));
-    b.count = in->count;
-    b.jobs = o->batch.jobs;
-    b.unordered = o->batch.unordered && r.checks == NULL;
-    b.work = check_one;
-    b.done = file_done;
-    b.user = &r;
-    cli_progress_start(&r.progress, o->batch.progress, in->count);
-    rc = bx_batch_run(&b);
-    cli_progress_end(&r.progress);
+    rc = cli_batch_run(&o->batch, &r.progress,
+                       o->batch.unordered && r.checks == NULL, check_one,
+                       file_done, &r);
     if (rc == BX_OK) {
         rc = r.checks != NULL ? write_report(&r, in->count) : write_summary(&r);
     }

@@ -765,8 +765,10 @@ static int zip_spool(struct bx_bundle *b, bxzip_sink_fn sink, void *user)
     struct pentry *e;
     int rc;
 
-    qsort(b->entries.items, b->entries.count, sizeof(*b->entries.items),
-          cmp_entries);
+    if (b->entries.count > 1) {
+        qsort(b->entries.items, b->entries.count, sizeof(*b->entries.items),
+              cmp_entries);
+    }
     manifest = manifest_build(b, &mlen);
     rc = manifest != NULL ? bxzip_writer_new(&w) : BX_E_NOMEM;
     if (rc == BX_OK) {

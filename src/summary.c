@@ -741,7 +741,9 @@ int bx_summary_report(struct bx_summary *s, enum bx_lang lang,
     struct bx_file_result *r;
     size_t i;
 
-    qsort(s->files, s->count, sizeof(*s->files), cmp_files);
+    if (s->count > 1) {
+        qsort(s->files, s->count, sizeof(*s->files), cmp_files);
+    }
     free(s->results);
     s->results = calloc(s->count ? s->count : 1, sizeof(*s->results));
     if (s->results == NULL) {

@@ -173,6 +173,12 @@ printf '{"type":"file"}\n' >junk.jsonl
 printf 'not json\n' >junk2.jsonl
 "$bin" summary junk2.jsonl >/dev/null 2>err.txt
 [ $? -eq 3 ] && grep -q "junk2.jsonl:1" err.txt && ok || bad "summary: bad line not located"
+# an empty shard (more shards than inputs) is a report of no file
+"$bin" validate --format jsonl --shard 5/6 corpus/b >empty.jsonl 2>/dev/null
+rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <empty.jsonl)" -eq 1 ] && ok || bad "empty shard: exit $rc"
+"$bin" summary --lang en empty.jsonl >empty.txt 2>&1
+[ $? -eq 0 ] && grep -q "0 files checked" empty.txt && ok || bad "summary of an empty shard"
 "$bin" validate --shard 4/4 corpus >/dev/null 2>&1
 [ $? -eq 2 ] && ok || bad "--shard 4/4 accepted"
 "$bin" validate --shard x corpus >/dev/null 2>&1
