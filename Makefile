@@ -43,7 +43,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-cli check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch lint asan ubsan valgrind coverage \
+.PHONY: all check check-cli check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -77,11 +77,16 @@ $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
 check: check-unit check-golden check-cli check-rules check-convert \
-       check-bundle check-zip check-docs check-install check-batch
+       check-bundle check-zip check-docs check-install check-hostile \
+       check-batch
 
 # the command line: completion scripts, --help against man page and README
 check-cli: $(BIN)
 	$(TEST_ENV) sh tests/cli/run.sh $(CURDIR)/$(BIN)
+
+# hostile inputs and broken data files (issue 9)
+check-hostile: $(BIN)
+	$(TEST_ENV) sh tests/hostile/run.sh $(CURDIR)/$(BIN)
 
 check-rules: $(BIN)
 	$(TEST_ENV) sh tests/rules/golden.sh $(CURDIR)/$(BIN)

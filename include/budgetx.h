@@ -56,6 +56,15 @@ enum bx_exit {
 const char *bx_status_str(int status);
 
 /*
+ * The one mapping from a status that stopped processing to the exit code
+ * (enum bx_exit) every command uses:
+ *   BX_OK → 0; BX_E_INVALID → 1; BX_E_ARG → 2;
+ *   BX_E_IO, BX_E_PARSE, BX_E_LIMIT, BX_E_EXISTS → 3;
+ *   BX_E_NOMEM, BX_E_DATA, BX_E_STATE, BX_E_INTERNAL, anything else → 4.
+ */
+int bx_status_exit_code(int status);
+
+/*
  * Write 'len' bytes to 'path' atomically: a temporary file in the same
  * directory, fsync, then rename.  With 'force' 0 an existing file is left
  * alone (BX_E_EXISTS).  A failure never leaves a partial file behind.
@@ -104,14 +113,40 @@ struct bx_diag {
     char *tolerance;    /* tolerance used */
 };
 
+/*
+ * Findings of one run or file.  by_severity counts every finding added,
+ * including those the caps kept out of 'items' (the "and N more" records
+ * themselves are not counted).
+ */
 struct bx_diags {
     struct bx_diag *items;
     size_t count;
     size_t cap;
     size_t by_severity[BX_SEV_COUNT];
+    size_t max_per_rule; /* 0: no cap (see bx_diags_set_caps()) */
+    size_t max_total;    /* 0: no cap */
+    size_t suppressed;   /* findings counted but not stored */
+    void *caps;          /* per-rule counts, owned */
 };
 
+/* Defaults of struct bx_options' findings caps. */
+#define BX_MAX_FINDINGS_PER_RULE 100
+#define BX_MAX_FINDINGS 1000
+
 void bx_diags_init(struct bx_diags *diags);
+
+/*
+ * Keep at most 'per_rule' findings of one rule (or one code, when a
+ * finding has no rule) and at most 'total' findings in 'diags' (0: no
+ * cap).  Further findings are counted (by_severity, suppressed) but not
+ * stored; bx_diags_finish() then adds one "and N more" record (code
+ * MORE-FINDINGS, severity the worst one left out, rule the capped rule)
+ * per capped rule and one for the total, so a verdict never changes.
+ */
+void bx_diags_set_caps(struct bx_diags *diags, size_t per_rule, size_t total);
+
+/* Append the "and N more" records (see above).  BX_OK or BX_E_NOMEM. */
+int bx_diags_finish(struct bx_diags *diags);
 /* Frees every record and its strings; leaves 'diags' empty and reusable. */
 void bx_diags_release(struct bx_diags *diags);
 
@@ -134,6 +169,16 @@ int bx_diags_addf(struct bx_diags *diags, enum bx_severity sev,
  * EACCES, ENOSPC ...), else the C library's text.  Never NULL.
  */
 const char *bx_strerror(int errnum, enum bx_lang lang);
+
+/*
+ * 's' (a file name, any untrusted text) made safe to print: control
+ * characters (ESC, newline, CR ...) become \x1b-style escapes, bidi
+ * controls (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C) and U+2028/9
+ * \u202e-style, bytes that are not UTF-8 \xNN.  Written into 'buf'
+ * ('size' bytes, cut with "..." when longer); returns 'buf'.  Every
+ * finding's strings are escaped this way when they are added.
+ */
+const char *bx_display(const char *s, char *buf, size_t size);
 
 /* Message in 'lang', falling back to the other language.  Never NULL. */
 const char *bx_diag_message(const struct bx_diag *d, enum bx_lang lang);
@@ -162,9 +207,14 @@ struct bx_options {
     const char *codes_dir;   /* code lists (function.xml, dep-economic.xml,
                                 gov-economic.xml, eco-mapping.xml) that
                                 replace the bundled ones; NULL: bundled */
+    size_t max_findings_per_rule; /* per file and rule (or code); 0:
+                                     default 100, SIZE_MAX: no cap */
+    size_t max_findings;          /* per file; 0: default 1000, SIZE_MAX:
+                                     no cap */
 };
 
-/* Defaults: 64 MiB input, depth 256. */
+/* Defaults: 64 MiB input, depth 256, 100 findings per rule, 1000 per
+ * file. */
 void bx_options_init(struct bx_options *opts);
 
 struct bx_context;
@@ -414,6 +464,16 @@ struct bx_totals {
 void bx_totals_init(struct bx_totals *t, enum bx_severity fail_on);
 void bx_totals_add(struct bx_totals *t, const struct bx_file_result *f);
 int bx_report_jsonl_summary(const struct bx_totals *t, char **out, size_t *len);
+
+/*
+ * bx_report_render() that says why it failed: problems of the report
+ * stylesheet (HTML) are FATAL findings in 'diags' (XSLT-COMPILE,
+ * XSLT-RUN; it is compiled and run like every stylesheet: once per
+ * context, no file or network access).  Commands print them and exit 4.
+ */
+int bx_report_render_diags(const struct bx_report *rep,
+                           enum bx_report_format fmt, struct bx_context *ctx,
+                           struct bx_diags *diags, char **out, size_t *len);
 
 /* ---------------------------------------------------------------- */
 /* The whole check of one file (check.c)                             */

@@ -39,8 +39,8 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
         rc = diag_filter_consequences(chk->sub, &chk->diags);
     }
     if (rc == BX_OK && chk->sub->schema_valid == 1 && !ctx->opts.no_rules) {
-        rc = bx_rules_check_coverage(ctx, chk->sub, &chk->diags,
-                                     &chk->coverage);
+        rc =
+            bx_rules_check_coverage(ctx, chk->sub, &chk->diags, &chk->coverage);
         if (rc == BX_OK) {
             bx_rules_ruleset(ctx, chk->sub, &chk->result.ruleset_id,
                              &chk->result.ruleset_version);
@@ -51,18 +51,20 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
         rc = BX_E_NOMEM;
     }
     if (rc == BX_E_NOMEM) {
-        bx_diags_addf(&chk->diags, BX_SEV_FATAL, "OUT-OF-MEMORY",
-                      chk->result.path, 0, "内存不足，文件未能校验",
-                      "out of memory: the file was not checked");
-    } else if (rc != BX_E_DATA &&
-               util_exit_for_status(rc) == BX_EXIT_INTERNAL) {
+        xmlio_out_of_memory(&chk->diags, chk->result.path);
+    } else if (rc != BX_E_DATA && bx_status_exit_code(rc) == BX_EXIT_INTERNAL) {
         /* broken data files have their findings already */
         bx_diags_addf(&chk->diags, BX_SEV_FATAL, "INTERNAL", chk->result.path,
                       0, "内部错误，文件未能校验",
                       "internal error: the file was not checked");
     }
+    /* reading order first; then the "and N more" lines go last */
     if (diag_filter_sort(&chk->diags) != BX_OK && rc == BX_OK) {
         rc = BX_E_NOMEM;
+    }
+    if (bx_diags_finish(&chk->diags) != BX_OK && rc == BX_OK) {
+        rc = BX_E_NOMEM; /* the "and N more" line is part of the verdict */
+        xmlio_out_of_memory(&chk->diags, chk->result.path);
     }
     chk->status = rc;
     chk->result.status = rc;
@@ -75,6 +77,7 @@ int bx_check_file(struct bx_context *ctx, const char *path,
     unsigned long nomem = xmlio_nomem_count();
 
     check_init(chk, path);
+    context_set_caps(ctx, &chk->diags);
     return check_loaded(
         ctx, chk, bx_submission_load(ctx, path, &chk->diags, &chk->sub), nomem);
 }
@@ -85,6 +88,7 @@ int bx_check_memory(struct bx_context *ctx, const void *buf, size_t len,
     unsigned long nomem = xmlio_nomem_count();
 
     check_init(chk, name);
+    context_set_caps(ctx, &chk->diags);
     return check_loaded(
         ctx, chk,
         bx_submission_load_memory(ctx, buf, len, name, &chk->diags, &chk->sub),

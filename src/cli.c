@@ -156,10 +156,11 @@ void cli_print_diags(FILE *fp, const struct bx_diags *diags, enum bx_lang lang)
 int cli_usage_error(const char *cmd, const char *msg, const char *arg)
 {
     int zh = cli_ui_lang() == BX_LANG_ZH;
+    char shown[1024];
 
     if (arg != NULL) {
         fprintf(stderr, zh ? "budgetx %s：%s“%s”\n" : "budgetx %s: %s '%s'\n",
-                cmd, cli_tr(msg), arg);
+                cmd, cli_tr(msg), bx_display(arg, shown, sizeof(shown)));
     } else {
         fprintf(stderr, zh ? "budgetx %s：%s\n" : "budgetx %s: %s\n", cmd,
                 cli_tr(msg));
@@ -176,8 +177,11 @@ void cli_internal_error(const char *cmd, const char *subject, int status)
     if (status == BX_E_DATA) {
         return;
     }
+    char shown[1024];
+
     if (subject != NULL) {
-        fprintf(stderr, "budgetx %s: %s: %s\n", cmd, subject,
+        fprintf(stderr, "budgetx %s: %s: %s\n", cmd,
+                bx_display(subject, shown, sizeof(shown)),
                 bx_status_str(status));
     } else {
         fprintf(stderr, "budgetx %s: %s\n", cmd, bx_status_str(status));

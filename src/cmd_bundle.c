@@ -100,6 +100,7 @@ static long long source_date_epoch(void)
 static int write_bundle(const struct bopts *o, struct bx_bundle *b,
                         const char *name, struct bx_diags *diags)
 {
+    char shown[1024];
     int rc;
 
     if (cli_is_stdio(name)) {
@@ -118,6 +119,7 @@ static int write_bundle(const struct bopts *o, struct bx_bundle *b,
         return BX_EXIT_IO;
     }
     rc = bx_bundle_finish(b, name, o->force, diags);
+    name = bx_display(name, shown, sizeof(shown));
     if (rc == BX_OK) {
         /* the name is the result scripts read: losing it is a failure */
         if (printf("%s\n", name) < 0 || fflush(stdout) != 0) {

@@ -212,24 +212,6 @@ static int parse_args(struct cli_parser *p, struct copts *o)
 
 /* ------------------------------------------------------------------ */
 
-/* Exit code for a library status. */
-static int exit_for(int status)
-{
-    switch (status) {
-    case BX_OK:
-        return BX_EXIT_OK;
-    case BX_E_INVALID:
-        return BX_EXIT_INVALID;
-    case BX_E_IO:
-    case BX_E_PARSE:
-    case BX_E_LIMIT:
-    case BX_E_EXISTS:
-        return BX_EXIT_IO;
-    default:
-        return BX_EXIT_INTERNAL;
-    }
-}
-
 /* Base name of 'path' without .gz and .xml ("-": "stdin").  Caller frees. */
 static char *stem_of(const char *path)
 {
@@ -306,7 +288,7 @@ static int emit(const struct copts *o, const char *path, int nfiles,
         rc = bx_output_write(out, dest, o->force, diags);
     }
     free(owned);
-    return exit_for(rc);
+    return bx_status_exit_code(rc);
 }
 
 /*
@@ -323,11 +305,11 @@ static int load_valid(struct bx_context *ctx, const struct copts *o,
         memset(chk, 0, sizeof(*chk));
         bx_diags_init(&chk->diags);
         rc = bx_submission_load(ctx, path, &chk->diags, &chk->sub);
-        return exit_for(rc);
+        return bx_status_exit_code(rc);
     }
     rc = bx_check_file(ctx, path, chk);
     if (rc != BX_OK) {
-        return exit_for(rc);
+        return bx_status_exit_code(rc);
     }
     return bx_file_accepted(&chk->result, BX_SEV_ERROR) ? BX_EXIT_OK
                                                         : BX_EXIT_INVALID;
@@ -337,6 +319,7 @@ static int load_valid(struct bx_context *ctx, const struct copts *o,
 static int convert_to(struct bx_context *ctx, const struct copts *o,
                       const char *path, int nfiles, FILE *err)
 {
+    char shown[1024];
     struct bx_check chk;
     struct bx_output out;
     int code = load_valid(ctx, o, path, &chk);
@@ -346,12 +329,12 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
     if (code == BX_EXIT_OK) {
         rc = bx_transform(ctx, chk.sub, o->to, &o->t, &chk.diags, &out);
         code = rc == BX_OK ? emit(o, path, nfiles, &out, &chk.diags)
-                           : exit_for(rc);
+                           : bx_status_exit_code(rc);
     } else if (code == BX_EXIT_INVALID) {
         fprintf(err,
                 "budgetx convert: %s: refused (use --no-validate to "
                 "convert it anyway)\n",
-                path);
+                bx_display(path, shown, sizeof(shown)));
     }
     cli_print_diags(err, &chk.diags, o->c.lang);
     bx_output_release(&out);
@@ -371,6 +354,7 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
 static int convert_from(struct bx_context *ctx, const struct copts *o,
                         const char *path, int nfiles, FILE *err)
 {
+    char shown[1024];
     struct bx_submission *sub = NULL;
     struct bx_diags diags;
     struct bx_output out;
@@ -385,11 +369,11 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     if (rc == BX_OK) {
         rc = bx_transform_import(ctx, sub, o->from, &o->t, &diags, &out);
     }
-    code = exit_for(rc);
+    code = bx_status_exit_code(rc);
     if (rc == BX_OK && !o->no_validate) {
         rc = bx_check_memory(ctx, out.files[0].data, out.files[0].len, path,
                              &chk);
-        code = rc != BX_OK                                   ? exit_for(rc)
+        code = rc != BX_OK ? bx_status_exit_code(rc)
                : bx_file_accepted(&chk.result, BX_SEV_ERROR) ? BX_EXIT_OK
                                                              : BX_EXIT_INVALID;
         cli_print_diags(err, &chk.diags, o->c.lang);
@@ -398,7 +382,8 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     if (code == BX_EXIT_OK) {
         code = emit(o, path, nfiles, &out, &diags);
     } else if (code == BX_EXIT_INVALID) {
-        fprintf(err, "budgetx convert: %s: refused\n", path);
+        fprintf(err, "budgetx convert: %s: refused\n",
+                bx_display(path, shown, sizeof(shown)));
     }
     cli_print_diags(err, &diags, o->c.lang);
     bx_output_release(&out);
@@ -520,6 +505,7 @@ static int check_stems(char **files, int n)
 /* Several inputs: -o is a directory (made if missing). */
 static int prepare_dir(const char *dir)
 {
+    char shown[1024];
     struct stat st;
 
     int zh = cli_ui_lang() == BX_LANG_ZH;
@@ -528,14 +514,14 @@ static int prepare_dir(const char *dir)
         fprintf(stderr,
                 zh ? "budgetx convert：无法创建“%s”：%s\n"
                    : "budgetx convert: cannot create '%s': %s\n",
-                dir, cli_strerror(errno));
+                bx_display(dir, shown, sizeof(shown)), cli_strerror(errno));
         return BX_EXIT_IO;
     }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr,
                 zh ? "budgetx convert：“%s”不是目录\n"
                    : "budgetx convert: '%s' is not a directory\n",
-                dir);
+                bx_display(dir, shown, sizeof(shown)));
         return BX_EXIT_IO;
     }
     return BX_EXIT_OK;

@@ -177,11 +177,13 @@ static int write_report(struct vrun *r, size_t n)
 {
     struct bx_file_result *results = calloc(n ? n : 1, sizeof(*results));
     struct bx_report rep;
+    struct bx_diags rdiags;
     char *text = NULL;
     size_t len = 0;
     size_t i;
     int rc = BX_E_NOMEM;
 
+    bx_diags_init(&rdiags);
     if (results != NULL) {
         for (i = 0; i < n; i++) {
             results[i] = r->checks[i].result;
@@ -189,12 +191,15 @@ static int write_report(struct vrun *r, size_t n)
         report_init(&rep, r->o);
         rep.files = results;
         rep.nfiles = n;
-        rc = bx_report_render(&rep, r->o->format, r->ctx, &text, &len);
+        rc = bx_report_render_diags(&rep, r->o->format, r->ctx, &rdiags, &text,
+                                    &len);
     }
     if (rc != BX_OK || cli_write_stdout(text, len) != 0) {
+        cli_print_diags(stderr, &rdiags, r->o->c.lang);
         fprintf(stderr, "budgetx validate: cannot write the report\n");
         rc = BX_E_IO;
     }
+    bx_diags_release(&rdiags);
     free(text);
     free(results);
     return rc;

@@ -87,14 +87,16 @@ static int parse_args(struct cli_parser *p, struct vopts *o)
 static void print_status(const struct bx_verify *v, enum bx_lang lang)
 {
     int zh = lang == BX_LANG_ZH;
+    char shown[1024];
+    const char *path = bx_display(v->result.path, shown, sizeof(shown));
 
     if (v->status != BX_OK) {
-        printf(zh ? "%s：无法读取\n" : "%s: unreadable\n", v->result.path);
+        printf(zh ? "%s：无法读取\n" : "%s: unreadable\n", path);
         return;
     }
     printf(zh ? "%s：%s；提交文件 %zu 个%s；%s\n"
               : "%s: %s; %zu submission%s; %s\n",
-           v->result.path,
+           path,
            v->intact ? (zh ? "完整" : "intact")
                      : (zh ? "已被改动或不完整" : "ALTERED or incomplete"),
            v->nsubmissions, zh ? "" : (v->nsubmissions == 1 ? "" : "s"),
@@ -105,6 +107,7 @@ static void print_status(const struct bx_verify *v, enum bx_lang lang)
 static int print_report(struct bx_verify *v, size_t n, const struct vopts *o,
                         struct bx_context *ctx)
 {
+    struct bx_diags rdiags;
     struct bx_file_result *files = calloc(n, sizeof(*files));
     struct bx_report rep;
     char *text = NULL;
@@ -125,10 +128,14 @@ static int print_report(struct bx_verify *v, size_t n, const struct vopts *o,
     rep.fail_on = o->c.fail_on;
     rep.min_severity = o->c.min_severity;
     rep.quiet = o->c.quiet;
-    if (bx_report_render(&rep, o->format, ctx, &text, &len) != BX_OK ||
+    bx_diags_init(&rdiags);
+    if (bx_report_render_diags(&rep, o->format, ctx, &rdiags, &text, &len) !=
+            BX_OK ||
         cli_write_stdout(text, len) != 0) {
+        cli_print_diags(stderr, &rdiags, o->c.lang);
         rc = -1;
     }
+    bx_diags_release(&rdiags);
     for (i = 0; rc == 0 && o->format == BX_REPORT_TEXT && i < n; i++) {
         print_status(&v[i], o->c.lang);
     }
@@ -214,7 +221,7 @@ static int cmd_unpack(int argc, char **argv)
     if (v.status == BX_OK && v.intact) {
         urc = bx_bundle_unpack(&v, o.output, o.force);
         if (urc != BX_OK) {
-            rc = urc == BX_E_NOMEM ? BX_EXIT_INTERNAL : BX_EXIT_IO;
+            rc = bx_status_exit_code(urc);
         }
     }
     if (print_report(&v, 1, &o, ctx) != 0) {

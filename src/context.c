@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "transform.h"
+#include "datafiles.h"
 #include "util.h"
 #include "validate.h"
 #include "xmlio.h"
@@ -24,6 +24,17 @@ void bx_options_init(struct bx_options *opts)
     memset(opts, 0, sizeof(*opts));
     opts->limits.max_bytes = 64u << 20;
     opts->limits.max_depth = 256;
+    opts->max_findings_per_rule = BX_MAX_FINDINGS_PER_RULE;
+    opts->max_findings = BX_MAX_FINDINGS;
+}
+
+void context_set_caps(const struct bx_context *ctx, struct bx_diags *diags)
+{
+    size_t per_rule = ctx->opts.max_findings_per_rule;
+    size_t total = ctx->opts.max_findings;
+
+    bx_diags_set_caps(diags, per_rule == SIZE_MAX ? 0 : per_rule,
+                      total == SIZE_MAX ? 0 : total);
 }
 
 char *context_path(const struct bx_context *ctx, const char *rel)
@@ -83,7 +94,7 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
         opts = &defaults;
     }
     xmlio_init();
-    transform_init();
+    datafiles_init();
     nomem = xmlio_nomem_count();
     ctx = calloc(1, sizeof(*ctx));
     if (ctx == NULL) {
@@ -100,6 +111,12 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
     }
     if (ctx->opts.limits.max_depth == 0) {
         ctx->opts.limits.max_depth = defaults.limits.max_depth;
+    }
+    if (ctx->opts.max_findings_per_rule == 0) {
+        ctx->opts.max_findings_per_rule = defaults.max_findings_per_rule;
+    }
+    if (ctx->opts.max_findings == 0) {
+        ctx->opts.max_findings = defaults.max_findings;
     }
     ctx->data_dir = util_strdup(default_data_dir(opts));
     if (ctx->data_dir == NULL) {
@@ -138,6 +155,7 @@ void bx_context_free(struct bx_context *ctx)
     slot_release(&ctx->package);
     slot_release(&ctx->templates);
     validate_release(ctx);
+    slot_release(&ctx->datafiles); /* last: the others point into it */
     free(ctx->data_dir);
     pthread_mutex_destroy(&ctx->lock);
     free(ctx);

@@ -30,6 +30,7 @@ struct bx_context {
     struct bx_slot rules;     /* owned by rules.c */
     struct bx_slot transform; /* owned by transform.c */
     struct bx_slot package;   /* owned by package.c */
+    struct bx_slot datafiles; /* compiled schemas, stylesheets: datafiles.c */
     struct bx_slot templates; /* owned by templates.c */
     pthread_mutex_t lock;     /* guards the slots' lazy compilation */
 };
@@ -54,5 +55,8 @@ void context_unlock(struct bx_context *ctx);
 
 /* Build "<data_dir>/<rel>".  Caller frees.  NULL on ENOMEM. */
 char *context_path(const struct bx_context *ctx, const char *rel);
+
+/* Apply the context's findings caps (struct bx_options) to 'diags'. */
+void context_set_caps(const struct bx_context *ctx, struct bx_diags *diags);
 
 #endif /* BX_INTERNAL_H */

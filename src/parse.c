@@ -37,6 +37,8 @@ static int read_failed(struct bx_diags *diags, const char *path, int rc,
     if (rc == BX_E_LIMIT) {
         bx_diags_addf(diags, BX_SEV_FATAL, "IO-LIMIT", path, 0,
                       "文件超过大小上限", "file exceeds the size limit");
+    } else if (rc == BX_E_NOMEM) {
+        xmlio_out_of_memory(diags, path);
     } else {
         buf_printf(&zh, "无法读取文件：%s", bx_strerror(err, BX_LANG_ZH));
         buf_printf(&en, "cannot read file: %s", strerror(err));
@@ -54,6 +56,7 @@ static int load_bytes(struct bx_context *ctx, unsigned char *bytes, size_t len,
                       struct bx_submission **out)
 {
     struct bx_submission *sub = NULL;
+    unsigned long nomem = xmlio_nomem_count();
     int rc = BX_E_NOMEM;
 
     sub = calloc(1, sizeof(*sub));
@@ -68,15 +71,10 @@ static int load_bytes(struct bx_context *ctx, unsigned char *bytes, size_t len,
     if (sub->path == NULL) {
         goto out;
     }
-    rc = xmlio_gunzip(&sub->bytes, &sub->len, ctx->opts.limits.max_bytes);
+    rc = xmlio_gunzip(&sub->bytes, &sub->len, ctx->opts.limits.max_bytes,
+                      name, diags);
     if (rc == BX_E_LIMIT) {
         read_failed(diags, name, rc, 0);
-        goto out;
-    }
-    if (rc == BX_E_PARSE) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "IO-GZIP", name, 0,
-                      "gzip 数据损坏或不完整",
-                      "corrupt or truncated gzip data");
         goto out;
     }
     if (rc != BX_OK) {
@@ -96,6 +94,16 @@ static int load_bytes(struct bx_context *ctx, unsigned char *bytes, size_t len,
     sub = NULL;
 out:
     bx_submission_free(sub);
+    /* libxml2 turns a failed allocation into a parse error: not a verdict */
+    if (xmlio_nomem_count() != nomem && *out != NULL) {
+        bx_submission_free(*out);
+        *out = NULL;
+        rc = BX_E_NOMEM;
+    }
+    if (xmlio_nomem_count() != nomem || rc == BX_E_NOMEM) {
+        rc = BX_E_NOMEM;
+        xmlio_out_of_memory(diags, name);
+    }
     return rc;
 }
 
@@ -128,7 +136,7 @@ int bx_submission_load_memory(struct bx_context *ctx, const void *buf,
     }
     copy = malloc(len + 1);
     if (copy == NULL) {
-        return BX_E_NOMEM;
+        return read_failed(diags, name, BX_E_NOMEM, 0);
     }
     memcpy(copy, buf, len);
     copy[len] = '\0';

@@ -36,7 +36,7 @@ int bx_file_exit_code(const struct bx_file_result *f, enum bx_severity fail_on)
     }
     /* an input that could not be judged is never "invalid": it is 3/4 */
     return f->status == BX_E_INVALID ? BX_EXIT_INTERNAL
-                                     : util_exit_for_status(f->status);
+                                     : bx_status_exit_code(f->status);
 }
 
 static const char *sev_zh(enum bx_severity sev)
@@ -49,7 +49,7 @@ static const char *sev_zh(enum bx_severity sev)
 static void text_finding(struct bx_buf *b, const char *path,
                          const struct bx_diag *d, enum bx_lang lang)
 {
-    buf_puts(b, d->file != NULL ? d->file : path);
+    buf_display(b, d->file != NULL ? d->file : path);
     if (d->line > 0) {
         buf_printf(b, ":%ld", d->line);
         if (d->column > 0) {
@@ -85,7 +85,8 @@ static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
     size_t n;
     int sev;
 
-    buf_printf(b, zh ? "%s：%s" : "%s: %s", f->path,
+    buf_display(b, f->path); /* a file name is untrusted text */
+    buf_printf(b, zh ? "：%s" : ": %s",
                accepted ? (zh ? "通过" : "accepted")
                         : (zh ? "未通过" : "rejected"));
     for (sev = BX_SEV_COUNT - 1; sev >= 0; sev--) {
@@ -109,15 +110,20 @@ static void text_verdict(struct bx_buf *b, const struct bx_file_result *f,
  * template prints no such table, ...)", and for a document without
  * tables a plain statement that the table identities were not checked.
  */
-static void text_coverage(struct bx_buf *b, const char *path,
+static void text_coverage(struct bx_buf *b, const char *raw_path,
                           const struct bx_coverage *c, enum bx_lang lang)
 {
     int zh = lang == BX_LANG_ZH;
     const char *sep = zh ? "（" : " (";
+    char *shown;
+    const char *path;
     int r;
 
     if (c == NULL || !c->evaluated)
         return;
+    /* a file name is untrusted text */
+    shown = util_escape_display(raw_path);
+    path = shown != NULL ? shown : "?";
     if (zh)
         buf_printf(
             b, "%s：覆盖：检查规则 %zu 条（未通过 %zu 条），无法判断 %zu 条",
@@ -150,6 +156,7 @@ static void text_coverage(struct bx_buf *b, const char *path,
                  "text's own sums, percentages and year-on-year figures "
                  "were\n",
             path);
+    free(shown);
 }
 
 static void render_text(const struct bx_report *rep, struct bx_buf *b)
@@ -199,6 +206,19 @@ static void json_key_str(struct bx_buf *b, const char *key, const char *val)
 {
     buf_printf(b, ",\"%s\":", key);
     buf_json_str(b, val);
+}
+
+/* A JSON string of untrusted text, display controls escaped first. */
+static void json_display_str(struct bx_buf *b, const char *s)
+{
+    char *esc = util_escape_display(s);
+
+    if (s != NULL && esc == NULL) {
+        b->failed = 1;
+        return;
+    }
+    buf_json_str(b, esc);
+    free(esc);
 }
 
 static void json_finding(struct bx_buf *b, const struct bx_diag *d,
@@ -279,7 +299,7 @@ static void json_file(struct bx_buf *b, const struct bx_file_result *f,
     int accepted = bx_file_accepted(f, rep->fail_on);
 
     buf_puts(b, jsonl ? "{\"type\":\"file\",\"path\":" : "{\"path\":");
-    buf_json_str(b, f->path);
+    json_display_str(b, f->path);
     json_key_str(b, "sha256", f->sha256);
     buf_printf(b, ",\"valid\":%s", accepted ? "true" : "false");
     json_key_str(b, "verdict", accepted ? "accepted" : "rejected");
@@ -358,6 +378,19 @@ static void render_jsonl(const struct bx_report *rep, struct bx_buf *b)
 int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
                      struct bx_context *ctx, char **out, size_t *len)
 {
+    struct bx_diags diags;
+    int rc;
+
+    bx_diags_init(&diags);
+    rc = bx_report_render_diags(rep, fmt, ctx, &diags, out, len);
+    bx_diags_release(&diags);
+    return rc;
+}
+
+int bx_report_render_diags(const struct bx_report *rep,
+                           enum bx_report_format fmt, struct bx_context *ctx,
+                           struct bx_diags *diags, char **out, size_t *len)
+{
     struct bx_buf b;
 
     *out = NULL;
@@ -377,7 +410,7 @@ int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
     case BX_REPORT_XML:
         return report_render_xml(rep, out, len);
     case BX_REPORT_HTML:
-        return report_render_html(rep, ctx, out, len);
+        return report_render_html(rep, ctx, diags, out, len);
 #endif
     default:
         (void)ctx;

@@ -12,11 +12,9 @@
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxslt/security.h>
-#include <libxslt/transform.h>
 #include <libxslt/xsltInternals.h>
-#include <libxslt/xsltutils.h>
 
+#include "datafiles.h"
 #include "internal.h"
 #include "util.h"
 
@@ -89,6 +87,20 @@ static void finding(struct bx_buf *b, const struct bx_diag *d)
     buf_puts(b, "    </finding>\n");
 }
 
+/* Untrusted text as XML content: display controls escaped first (XML 1.0
+ * cannot even carry most C0 controls). */
+static void xml_display_str(struct bx_buf *b, const char *s)
+{
+    char *esc = util_escape_display(s != NULL ? s : "");
+
+    if (esc == NULL) {
+        b->failed = 1;
+        return;
+    }
+    buf_xml_str(b, esc);
+    free(esc);
+}
+
 /* <coverage>: counts, the reasons, and with 'all' every rule's outcome. */
 static void coverage(struct bx_buf *b, const struct bx_coverage *c, int all)
 {
@@ -132,7 +144,7 @@ static void file_result(struct bx_buf *b, const struct bx_file_result *f,
     size_t i;
 
     buf_puts(b, "  <file path=\"");
-    buf_xml_str(b, f->path != NULL ? f->path : "");
+    xml_display_str(b, f->path);
     buf_puts(b, "\"");
     if (f->sha256 != NULL && f->sha256[0] != '\0')
         buf_printf(b, " sha256=\"%s\"", f->sha256);
@@ -193,93 +205,19 @@ int report_render_xml(const struct bx_report *rep, char **out, size_t *len)
 /* HTML                                                                */
 /* ------------------------------------------------------------------ */
 
-/* Forbid writing files, creating directories and any network access. */
-static xsltSecurityPrefsPtr locked_prefs(void)
-{
-    xsltSecurityPrefsPtr p = xsltNewSecurityPrefs();
-
-    if (p == NULL)
-        return NULL;
-    if (xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid) !=
-            0 ||
-        xsltSetSecurityPrefs(p, XSLT_SECPREF_CREATE_DIRECTORY,
-                             xsltSecurityForbid) != 0 ||
-        xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_NETWORK,
-                             xsltSecurityForbid) != 0 ||
-        xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_NETWORK,
-                             xsltSecurityForbid) != 0) {
-        xsltFreeSecurityPrefs(p);
-        return NULL;
-    }
-    return p;
-}
-
-static int load_stylesheet(struct bx_context *ctx, xsltStylesheetPtr *out)
-{
-    char *path = context_path(ctx, "xslt/report-html.xsl");
-    xmlDocPtr doc;
-
-    *out = NULL;
-    if (path == NULL)
-        return BX_E_NOMEM;
-    doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    free(path);
-    if (doc == NULL)
-        return BX_E_DATA;
-    *out = xsltParseStylesheetDoc(doc);
-    if (*out == NULL) {
-        xmlFreeDoc(doc);
-        return BX_E_DATA;
-    }
-    return BX_OK;
-}
-
-/* Apply 'style' to 'doc' with the language parameter; output in '*out'. */
-static int transform(xsltStylesheetPtr style, xmlDocPtr doc, enum bx_lang lang,
-                     char **out, size_t *len)
-{
-    const char *params[] = {"lang", lang == BX_LANG_EN ? "'en'" : "'zh'", NULL};
-    xsltSecurityPrefsPtr prefs = locked_prefs();
-    xsltTransformContextPtr tctx = NULL;
-    xmlDocPtr res = NULL;
-    xmlChar *text = NULL;
-    int size = 0;
-    int rc = BX_E_NOMEM;
-
-    if (prefs == NULL)
-        goto out;
-    tctx = xsltNewTransformContext(style, doc);
-    if (tctx == NULL || xsltSetCtxtSecurityPrefs(prefs, tctx) != 0)
-        goto out;
-    rc = BX_E_INTERNAL;
-    res = xsltApplyStylesheetUser(style, doc, params, NULL, NULL, tctx);
-    if (res == NULL || xsltSaveResultToString(&text, &size, res, style) != 0)
-        goto out;
-    *out = malloc((size_t)size + 1);
-    rc = BX_E_NOMEM;
-    if (*out == NULL)
-        goto out;
-    if (size > 0)
-        memcpy(*out, text, (size_t)size);
-    (*out)[size] = '\0';
-    if (len != NULL)
-        *len = (size_t)size;
-    rc = BX_OK;
-out:
-    xmlFree(text);
-    xmlFreeDoc(res);
-    xsltFreeTransformContext(tctx);
-    xsltFreeSecurityPrefs(prefs);
-    return rc;
-}
+#define REPORT_XSL "xslt/report-html.xsl"
 
 int report_render_html(const struct bx_report *rep, struct bx_context *ctx,
-                       char **out, size_t *len)
+                       struct bx_diags *diags, char **out, size_t *len)
 {
+    const char *params[] = {"lang", rep->lang == BX_LANG_EN ? "'en'" : "'zh'",
+                            NULL};
     xsltStylesheetPtr style = NULL;
     xmlDocPtr doc = NULL;
+    xmlDocPtr res = NULL;
     char *xml = NULL;
     size_t xlen = 0;
+    size_t n = 0;
     int rc;
 
     *out = NULL;
@@ -288,20 +226,24 @@ int report_render_html(const struct bx_report *rep, struct bx_context *ctx,
     if (ctx == NULL)
         return BX_E_ARG;
     rc = report_render_xml(rep, &xml, &xlen);
-    if (rc != BX_OK)
-        goto out;
-    rc = load_stylesheet(ctx, &style);
+    if (rc == BX_OK)
+        rc = datafiles_stylesheet(ctx, REPORT_XSL, diags, &style);
     if (rc != BX_OK)
         goto out;
     /* our own output: trusted, but parsed with the network off anyway */
-    doc = xmlReadMemory(xml, (int)xlen, "report.xml", "UTF-8", XML_PARSE_NONET);
-    rc = BX_E_INTERNAL;
+    doc = xmlReadMemory(xml, (int)xlen, "report.xml", "UTF-8",
+                        XML_PARSE_NONET | XML_PARSE_NOERROR);
+    rc = BX_E_NOMEM;
     if (doc == NULL)
         goto out;
-    rc = transform(style, doc, rep->lang, out, len);
+    rc = datafiles_apply(ctx, style, REPORT_XSL, doc, params, diags, &res);
+    if (rc == BX_OK)
+        rc = datafiles_serialise(style, res, (unsigned char **)out, &n);
+    if (rc == BX_OK && len != NULL)
+        *len = n;
 out:
+    xmlFreeDoc(res);
     xmlFreeDoc(doc);
-    xsltFreeStylesheet(style);
     free(xml);
     return rc;
 }

@@ -19,11 +19,12 @@ int report_render_xml(const struct bx_report *rep, char **out, size_t *len);
 /*
  * Render 'rep' as one self-contained HTML page, grouped by table with the
  * verdict on top, from the XML report and <data_dir>/xslt/report-html.xsl
- * (run with file writes, directory creation and network forbidden).
- * Caller frees '*out'.  Returns BX_OK, BX_E_NOMEM, BX_E_DATA (stylesheet
- * missing or broken), BX_E_INTERNAL (the transformation failed).
+ * (compiled and run by datafiles.c: the one sandbox, no file or network
+ * access).  Caller frees '*out'.  Returns BX_OK, BX_E_NOMEM, BX_E_DATA
+ * (stylesheet missing or broken), BX_E_INTERNAL (the transformation
+ * failed); FATAL findings in 'diags' say why.
  */
 int report_render_html(const struct bx_report *rep, struct bx_context *ctx,
-                       char **out, size_t *len);
+                       struct bx_diags *diags, char **out, size_t *len);
 
 #endif /* BX_REPORT_XML_H */

@@ -16,6 +16,7 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xpathInternals.h>
 
+#include "datafiles.h"
 #include "util.h"
 #include "xmlio.h"
 
@@ -30,7 +31,6 @@ struct year_map {
 };
 
 struct rules_cache {
-    void *schema; /* xmlSchemaPtr of rules.xsd */
     struct bx_ruleset **sets;
     size_t nsets;
     struct year_map *years;
@@ -1044,35 +1044,17 @@ static void schema_error(void *data, xmlErrorPtr err)
 }
 
 /* Validate the rule document against rules.xsd (compiled once). */
-static int validate_rules(struct bx_context *ctx, struct rules_cache *cache,
-                          xmlDocPtr doc, struct bx_diags *diags)
+static int validate_rules(struct bx_context *ctx, xmlDocPtr doc,
+                          struct bx_diags *diags)
 {
     xmlSchemaValidCtxtPtr v;
-    char *path = NULL;
+    xmlSchemaPtr schema;
     int rc;
 
-    if (cache->schema == NULL) {
-        xmlSchemaParserCtxtPtr p;
-
-        path = context_path(ctx, "schemas/rules.xsd");
-        if (path == NULL)
-            return BX_E_NOMEM;
-        p = xmlSchemaNewParserCtxt(path);
-        if (p == NULL) {
-            free(path);
-            return BX_E_NOMEM;
-        }
-        xmlSchemaSetParserStructuredErrors(p, schema_error, diags);
-        cache->schema = xmlSchemaParse(p);
-        xmlSchemaFreeParserCtxt(p);
-        if (cache->schema == NULL) {
-            rc = data_error(diags, path, "schema", "cannot compile");
-            free(path);
-            return rc;
-        }
-        free(path);
-    }
-    v = xmlSchemaNewValidCtxt(cache->schema);
+    rc = datafiles_schema(ctx, "schemas/rules.xsd", diags, &schema);
+    if (rc != BX_OK)
+        return rc;
+    v = xmlSchemaNewValidCtxt(schema);
     if (v == NULL)
         return BX_E_NOMEM;
     xmlSchemaSetValidStructuredErrors(v, schema_error, diags);
@@ -1112,8 +1094,8 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
     return rc;
 }
 
-static int load_set(struct bx_context *ctx, struct rules_cache *cache, int year,
-                    struct bx_diags *diags, struct bx_ruleset **out)
+static int load_set(struct bx_context *ctx, int year, struct bx_diags *diags,
+                    struct bx_ruleset **out)
 {
     struct bx_ruleset *rs = NULL;
     char rel[64];
@@ -1129,7 +1111,7 @@ static int load_set(struct bx_context *ctx, struct rules_cache *cache, int year,
         goto out;
     rc = xmlio_read_data(path, diags, &rs->doc);
     if (rc == BX_OK)
-        rc = validate_rules(ctx, cache, rs->doc, diags);
+        rc = validate_rules(ctx, rs->doc, diags);
     if (rc == BX_OK)
         rc = load_parts(ctx, rs, path, diags);
     /* a set that libxml2 compiled short of memory is never cached */
@@ -1160,7 +1142,6 @@ static void cache_free(void *p)
         rules_set_free(cache->sets[i]);
     free(cache->sets);
     free(cache->years);
-    xmlSchemaFree(cache->schema);
     free(cache);
 }
 
@@ -1283,7 +1264,7 @@ static int ruleset_for(struct bx_context *ctx, int year, struct bx_diags *diags,
     file_year = pick_year(ctx, year);
     rs = file_year ? find_set(cache, file_year) : NULL;
     if (rs == NULL && file_year != 0) {
-        rc = load_set(ctx, cache, file_year, diags, &rs);
+        rc = load_set(ctx, file_year, diags, &rs);
         if (rc == BX_OK)
             rc = add_set(cache, rs);
         if (rc != BX_OK) {

@@ -14,6 +14,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "rules_eval.h"
+#include "diag.h"
 #include "rules_num.h"
 #include "util.h"
 #include "validate.h"
@@ -188,6 +189,8 @@ static void val_add_node(const struct bx_eval *ev, struct bx_val *v,
     }
     node_unit(ev, node, &u);
     val_add_string(ev, v, (const char *)s, &u);
+    if (v->bad && v->bad_node == NULL)
+        v->bad_node = node;
     xmlFree(s);
 }
 
@@ -465,6 +468,13 @@ static void words_release(struct bx_words *w)
     free(w->row);
 }
 
+static const char *const unevaluated_tpl[2] = {
+    "{table}，行 {row}，列 {column}：无法按 {rule} 核对：值 '{value}' "
+    "不是规则运算能处理的数（至多 14 位整数、4 位小数），或合计、差额超出范围",
+    "{table}, row {row}, column {column}: {rule} could not be checked: "
+    "value '{value}' is not a number the rule arithmetic handles (at most 14 "
+    "integer digits and 4 decimals), or a sum or difference is out of range"};
+
 void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
 {
     struct bx_diag d;
@@ -474,12 +484,26 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
     int l;
     int rc;
 
+    if (!diags_admits(ev->diags, f->chk->rule->id, NULL)) {
+        /* over the findings caps: counted, not worded */
+        memset(&d, 0, sizeof(d));
+        d.severity = f->sev;
+        d.rule = (char *)f->chk->rule->id;
+        d.code = (char *)(f->unevaluated ? "RULES-UNEVALUATED"
+                                         : f->chk->rule->id);
+        rc = bx_diags_add(ev->diags, &d);
+        if (rc != BX_OK && ev->rc == BX_OK)
+            ev->rc = rc;
+        return;
+    }
     words_init(ev, f, &w);
     for (l = 0; l < 2; l++) {
         buf_init(&msg[l]);
         const char *tpl = f->chk->rule->message[l];
 
-        if (f->tail)
+        if (f->unevaluated)
+            tpl = unevaluated_tpl[l];
+        else if (f->tail)
             tpl = ev->rs->tail[l];
         else if (f->not_listed && ev->rs->not_listed[l] != NULL)
             tpl = ev->rs->not_listed[l];
@@ -487,7 +511,7 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
     }
     memset(&d, 0, sizeof(d));
     d.severity = f->sev;
-    d.code = (char *)f->chk->rule->id;
+    d.code = (char *)(f->unevaluated ? "RULES-UNEVALUATED" : f->chk->rule->id);
     d.rule = (char *)f->chk->rule->id;
     d.file = ev->sub->path;
     d.line = el != NULL ? xmlGetLineNo(el) : 0;
@@ -553,6 +577,35 @@ void rules_finding_init(struct bx_finding *f, const struct bx_rcheck *chk,
 /* Numeric checks: sum, equal, le                                      */
 /* ------------------------------------------------------------------ */
 
+void rules_unevaluated(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       const struct bx_val *a, const struct bx_val *b,
+                       xmlNodePtr at)
+{
+    const struct bx_val *bad = a != NULL && a->bad ? a : b;
+    xmlNodePtr node = at;
+    struct bx_finding f;
+    xmlChar *text = NULL;
+    char *value = NULL;
+
+    if (bad != NULL && bad->bad && bad->bad_node != NULL)
+        node = bad->bad_node;
+    else if (a != NULL && a->first != NULL)
+        node = a->first;
+    if (node != NULL && (node->type == XML_ATTRIBUTE_NODE ||
+                         xmlFirstElementChild(node) == NULL))
+        text = xmlNodeGetContent(node);
+    if (text != NULL)
+        value = util_escape_untrusted((const char *)text,
+                                      strlen((const char *)text), 40);
+    rules_finding_init(&f, chk, node);
+    f.sev = BX_SEV_ERROR;
+    f.unevaluated = 1;
+    f.value = value;
+    rules_emit(ev, &f);
+    free(value);
+    xmlFree(text);
+}
+
 /*
  * Tolerance of a comparison.  Exact checks: 0, or half the coarser unit
  * when the figures are printed in different units.  Rounding: half a
@@ -577,14 +630,18 @@ static void compare(struct bx_eval *ev, const struct bx_rcheck *chk,
 {
     struct bx_finding f;
 
-    if (a->bad || b->bad)
+    if (a->bad || b->bad) {
+        rules_unevaluated(ev, chk, a, b, at);
         return;
+    }
     rules_finding_init(&f, chk, a->first != NULL ? a->first : at);
     f.printed = a->sum;
     f.computed = b->sum;
     f.pplaces = a->places;
-    if (!rules_dec_add(a->sum, -b->sum, &f.diff))
+    if (!rules_dec_add(a->sum, -b->sum, &f.diff)) {
+        rules_unevaluated(ev, chk, NULL, NULL, f.node);
         return;
+    }
     f.tol = tolerance(chk, a, b);
     rules_judge(ev, &f, chk->kind == BX_CHECK_LE);
 }

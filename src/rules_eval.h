@@ -55,6 +55,7 @@ struct bx_val {
     int64_t half_nz;  /* sum of the half display units of the nz figures */
     int64_t half_max; /* largest half display unit of any figure */
     xmlNodePtr first;
+    xmlNodePtr bad_node; /* the first node that made it bad, or NULL */
 };
 
 /* One finding before it is worded. */
@@ -73,6 +74,7 @@ struct bx_finding {
     const char *value;
     const char *expected;
     const char *key;
+    int unevaluated; /* RULES-UNEVALUATED instead of the rule's message */
 };
 
 /* Evaluate 'comp' with 'node' as context; caller frees the result. */
@@ -107,6 +109,17 @@ void rules_finding_init(struct bx_finding *f, const struct bx_rcheck *chk,
                         xmlNodePtr node);
 /* Word 'f' and append it; a failure is kept in ev->rc. */
 void rules_emit(struct bx_eval *ev, const struct bx_finding *f);
+/*
+ * A check that could not be evaluated because 'a' or 'b' (either may be
+ * NULL) holds a value the fixed-point arithmetic does not handle, or a
+ * sum or difference overflows: one RULES-UNEVALUATED finding (ERROR)
+ * naming the rule, at the offending node (else 'at').  Never silent:
+ * "accepted" must mean every rule was evaluated.
+ */
+void rules_unevaluated(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       const struct bx_val *a, const struct bx_val *b,
+                       xmlNodePtr at);
+
 /*
  * Judge f->diff against f->tol: beyond, the rule's severity; within, an
  * INFO rounding tail; zero, nothing.  'one_sided': only diff > 0 counts.

@@ -287,8 +287,12 @@ void rules_check_figure(struct bx_eval *ev, const struct bx_rcheck *chk,
 {
     struct bx_fig f;
 
-    if (!read_fig(node, &f))
+    if (!read_fig(node, &f)) {
+        /* a stated quantity that is not a number we can compute with */
+        if (f.key != NULL)
+            rules_unevaluated(ev, chk, NULL, NULL, node);
         return;
+    }
     switch (chk->kind) {
     case BX_CHECK_FIGURE:
         check_amount(ev, chk, &f);

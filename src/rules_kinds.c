@@ -508,13 +508,16 @@ static void match_amounts(struct bx_eval *ev, const struct bx_rcheck *chk,
     for (i = 0; i < chk->npairs; i++) {
         rules_val(ev, chk->pairs[i].left, l, &a);
         rules_val(ev, chk->pairs[i].right, r, &b);
-        if (a.nodes == 0 || b.nodes == 0 || a.bad || b.bad)
+        if (a.nodes == 0 || b.nodes == 0)
             continue;
         rules_finding_init(&f, chk, a.first);
+        if (a.bad || b.bad || !rules_dec_add(a.sum, -b.sum, &f.diff)) {
+            rules_unevaluated(ev, chk, &a, &b, l);
+            continue;
+        }
         f.value = key;
         f.printed = a.sum;
         f.computed = b.sum;
-        f.diff = a.sum - b.sum;
         f.tol = 0;
         rules_judge(ev, &f, 0);
     }
@@ -671,7 +674,11 @@ void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
     int i;
 
     rules_val(ev, chk->x[BX_X_A], node, &amount);
-    if (amount.n == 0 || amount.bad)
+    if (amount.bad) {
+        rules_unevaluated(ev, chk, &amount, NULL, node);
+        return;
+    }
+    if (amount.n == 0)
         return;
     caps = rules_run(ev, chk->x[BX_X_B], node);
     ncaps = caps != NULL && caps->type == XPATH_NODESET &&
@@ -691,7 +698,11 @@ void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
         f.computed = cap.v;
         f.pplaces = amount.places;
         f.cplaces = cap.places;
-        f.diff = amount.sum - cap.v;
+        if (!rules_dec_add(amount.sum, -cap.v, &f.diff)) {
+            rules_unevaluated(ev, chk, NULL, NULL, amount.first);
+            xmlFree(text);
+            continue;
+        }
         f.tol = 2 * ev->half_u; /* R(1): the amount's own rounding */
         rules_judge(ev, &f, 1);
         xmlFree(text);

@@ -11,6 +11,7 @@
 
 #include <libxml/xmlschemas.h>
 
+#include "datafiles.h"
 #include "templates.h"
 #include "util.h"
 #include "xmlio.h"
@@ -353,31 +354,11 @@ static void schema_error(void *data, xmlErrorPtr err)
                             diags);
 }
 
+/* template.xsd, compiled once per context by datafiles.c. */
 static int compile_schema(struct bx_context *ctx, struct bx_diags *diags,
                           xmlSchemaPtr *out)
 {
-    xmlSchemaParserCtxtPtr p;
-    char *path = context_path(ctx, TPL_DIR "/template.xsd");
-
-    *out = NULL;
-    if (path == NULL)
-        return BX_E_NOMEM;
-    p = xmlSchemaNewParserCtxt(path);
-    if (p == NULL) {
-        free(path);
-        return BX_E_NOMEM;
-    }
-    xmlSchemaSetParserStructuredErrors(p, schema_error, diags);
-    *out = xmlSchemaParse(p);
-    xmlSchemaFreeParserCtxt(p);
-    if (*out == NULL) {
-        data_error(diags, path, "无法编译 template.xsd",
-                   "cannot compile template.xsd");
-        free(path);
-        return BX_E_DATA;
-    }
-    free(path);
-    return BX_OK;
+    return datafiles_schema(ctx, TPL_DIR "/template.xsd", diags, out);
 }
 
 static int check_doc(xmlSchemaPtr schema, xmlDocPtr doc, struct bx_diags *diags)
@@ -547,9 +528,7 @@ static int load_all(struct bx_context *ctx, struct bx_diags *diags,
     for (i = 0; names != NULL && i < n; i++)
         free(names[i]);
     free(names);
-    if (schema != NULL)
-        xmlSchemaFree(schema);
-    return rc;
+    return rc; /* 'schema' belongs to datafiles.c */
 }
 
 static int load_locked(struct bx_context *ctx, struct bx_diags *diags,

@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <iconv.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,14 +19,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libexslt/exslt.h>
 #include <libxml/xmlschemas.h>
-#include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
 
 #include "internal.h"
+#include "datafiles.h"
 #include "util.h"
 #include "xmlio.h"
 
@@ -70,17 +68,10 @@ static const struct bx_format_info formats[] = {
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
 
-/* What the context keeps for this module (ctx->transform.ptr). */
+/* What the context keeps for this module (ctx->transform.ptr): the
+ * stylesheets it has fetched (compiled and owned by datafiles.c). */
 struct sheets {
     xsltStylesheetPtr style[SHEET_COUNT];
-    xmlSchemaPtr platform_schema;
-    xsltSecurityPrefsPtr prefs;
-};
-
-/* Error text libxslt reports while compiling or running a stylesheet. */
-struct collector {
-    struct bx_buf text;
-    int count;
 };
 
 /* ------------------------------------------------------------------ */
@@ -168,43 +159,7 @@ int transform_output_add(struct bx_output *out, const char *name,
 
 static void sheets_release(void *p)
 {
-    struct sheets *sh = p;
-    int i;
-
-    if (sh == NULL) {
-        return;
-    }
-    for (i = 0; i < SHEET_COUNT; i++) {
-        xsltFreeStylesheet(sh->style[i]);
-    }
-    xmlSchemaFree(sh->platform_schema);
-    xsltFreeSecurityPrefs(sh->prefs);
-    free(sh);
-}
-
-/*
- * Forbid everything a stylesheet could touch outside the documents it is
- * given: reading files (document()), writing files and directories
- * (exsl:document), the network.  xsl:include is resolved at compile
- * time, before these preferences are installed on a transformation.
- */
-static xsltSecurityPrefsPtr locked_prefs(void)
-{
-    static const xsltSecurityOption forbidden[] = {
-        XSLT_SECPREF_READ_FILE, XSLT_SECPREF_WRITE_FILE,
-        XSLT_SECPREF_CREATE_DIRECTORY, XSLT_SECPREF_READ_NETWORK,
-        XSLT_SECPREF_WRITE_NETWORK};
-    xsltSecurityPrefsPtr p = xsltNewSecurityPrefs();
-    size_t i;
-
-    for (i = 0; p != NULL && i < sizeof(forbidden) / sizeof(forbidden[0]);
-         i++) {
-        if (xsltSetSecurityPrefs(p, forbidden[i], xsltSecurityForbid) != 0) {
-            xsltFreeSecurityPrefs(p);
-            p = NULL;
-        }
-    }
-    return p;
+    free(p);
 }
 
 /* The module's state in 'ctx', created on first use.  NULL on ENOMEM. */
@@ -217,11 +172,6 @@ static struct sheets *sheets_of(struct bx_context *ctx)
     }
     sh = calloc(1, sizeof(*sh));
     if (sh == NULL) {
-        return NULL;
-    }
-    sh->prefs = locked_prefs();
-    if (sh->prefs == NULL) {
-        free(sh);
         return NULL;
     }
     ctx->transform.ptr = sh;
@@ -241,100 +191,8 @@ size_t transform_compiled(const struct bx_context *ctx)
     return n;
 }
 
-static void collect_v(struct collector *c, const char *fmt, va_list ap)
-{
-    char line[1024];
-
-    vsnprintf(line, sizeof(line), fmt, ap);
-    c->count++;
-    /* one line per message, joined by "; " */
-    line[strcspn(line, "\n")] = '\0';
-    if (c->text.len < 4096 && line[0] != '\0') {
-        buf_printf(&c->text, "%s%s", c->text.len > 0 ? "; " : "", line);
-    }
-}
-
-static void collect(void *data, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    collect_v(data, fmt, ap);
-    va_end(ap);
-}
-
 /*
- * libxslt's generic error handler is one process-wide variable: it is set
- * once, to this function, which hands each message to the collector of
- * the thread that raised it (none: the message is dropped).
- */
-static _Thread_local struct collector *thread_collector;
-
-static void dispatch(void *data, const char *fmt, ...)
-{
-    va_list ap;
-
-    (void)data;
-    if (thread_collector == NULL) {
-        return;
-    }
-    va_start(ap, fmt);
-    collect_v(thread_collector, fmt, ap);
-    va_end(ap);
-}
-
-static void init_xslt(void)
-{
-    exsltRegisterAll();
-    xsltSetGenericErrorFunc(NULL, dispatch);
-}
-
-void transform_init(void)
-{
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-    pthread_once(&once, init_xslt);
-}
-
-/* The collector this thread had before (collectors nest). */
-struct saved_handler {
-    struct collector *prev;
-};
-
-static void collect_begin(struct collector *c, struct saved_handler *s)
-{
-    transform_init();
-    buf_init(&c->text);
-    c->count = 0;
-    s->prev = thread_collector;
-    thread_collector = c;
-}
-
-/*
- * Restore the handler; append what was collected as one finding 'code'
- * about 'file'.  Returns the number of messages collected.
- */
-static int collect_end(struct collector *c, struct saved_handler *s,
-                       const char *code, const char *file,
-                       struct bx_diags *diags)
-{
-    char *msg;
-    int n = c->count;
-
-    thread_collector = s->prev;
-    if (n > 0 && diags != NULL) {
-        msg = util_escape_untrusted(c->text.data ? c->text.data : "",
-                                    c->text.len, 1000);
-        bx_diags_addf(diags, BX_SEV_FATAL, code, file, 0,
-                      msg ? msg : "样式表出错", msg ? msg : "stylesheet error");
-        free(msg);
-    }
-    buf_release(&c->text);
-    return n;
-}
-
-/*
- * The compiled stylesheet 'which', compiling it on first use.
+ * The compiled stylesheet 'which' (datafiles.c compiles it on first use).
  * Returns BX_OK, BX_E_DATA (missing or broken: FATAL finding),
  * BX_E_NOMEM.
  */
@@ -342,34 +200,21 @@ static int get_sheet_locked(struct bx_context *ctx, enum sheet which,
                             struct bx_diags *diags, xsltStylesheetPtr *out)
 {
     struct sheets *sh = sheets_of(ctx);
-    struct collector col;
-    struct saved_handler saved;
-    char *path;
-    int n;
+    int rc;
 
     *out = NULL;
     if (sh == NULL) {
         return BX_E_NOMEM;
     }
-    if (sh->style[which] != NULL) {
-        *out = sh->style[which];
-        return BX_OK;
+    if (sh->style[which] == NULL) {
+        rc = datafiles_stylesheet(ctx, sheet_files[which], diags,
+                                  &sh->style[which]);
+        if (rc != BX_OK) {
+            return rc;
+        }
     }
-    path = context_path(ctx, sheet_files[which]);
-    if (path == NULL) {
-        return BX_E_NOMEM;
-    }
-    collect_begin(&col, &saved);
-    sh->style[which] = xsltParseStylesheetFile((const xmlChar *)path);
-    n = collect_end(&col, &saved, "XSLT-COMPILE", path, diags);
-    if (sh->style[which] == NULL && n == 0) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "XSLT-COMPILE", path, 0,
-                      "无法读取或编译样式表",
-                      "cannot read or compile stylesheet");
-    }
-    free(path);
     *out = sh->style[which];
-    return *out != NULL ? BX_OK : BX_E_DATA;
+    return BX_OK;
 }
 
 /* The same, holding the context: threads share its stylesheets. */
@@ -389,41 +234,22 @@ static int get_sheet(struct bx_context *ctx, enum sheet which,
 /* ------------------------------------------------------------------ */
 
 /*
- * Apply 'which' to 'doc' under the locked preferences.  Any error the
- * stylesheet reports (a forbidden document(), a failed xsl:message
- * terminate) fails the run.  Caller frees '*res' with xmlFreeDoc().
+ * Apply 'which' to 'doc' in the one sandbox (datafiles_apply()): any
+ * error the stylesheet reports (a forbidden document(), a failed
+ * xsl:message terminate) fails the run.  Caller frees '*res'.
  */
 static int apply(struct bx_context *ctx, enum sheet which, xmlDocPtr doc,
                  const char **params, struct bx_diags *diags, xmlDocPtr *res)
 {
-    struct sheets *sh;
     xsltStylesheetPtr style;
-    xsltTransformContextPtr tctx;
-    struct collector col;
-    struct saved_handler saved;
     int rc = get_sheet(ctx, which, diags, &style);
 
     *res = NULL;
     if (rc != BX_OK) {
         return rc;
     }
-    sh = ctx->transform.ptr;
-    tctx = xsltNewTransformContext(style, doc);
-    if (tctx == NULL || xsltSetCtxtSecurityPrefs(sh->prefs, tctx) != 0) {
-        xsltFreeTransformContext(tctx);
-        return BX_E_NOMEM;
-    }
-    collect_begin(&col, &saved);
-    xsltSetTransformErrorFunc(tctx, &col, collect);
-    *res = xsltApplyStylesheetUser(style, doc, params, NULL, NULL, tctx);
-    if (collect_end(&col, &saved, "XSLT-RUN", sheet_files[which], diags) > 0 ||
-        tctx->state != XSLT_STATE_OK || *res == NULL) {
-        xmlFreeDoc(*res);
-        *res = NULL;
-        rc = BX_E_INTERNAL;
-    }
-    xsltFreeTransformContext(tctx);
-    return rc;
+    return datafiles_apply(ctx, style, sheet_files[which], doc, params, diags,
+                           res);
 }
 
 /* Serialise 'res' with the output method of 'which' into malloc memory. */
@@ -431,25 +257,8 @@ static int serialise(struct bx_context *ctx, enum sheet which, xmlDocPtr res,
                      unsigned char **out, size_t *len)
 {
     struct sheets *sh = ctx->transform.ptr;
-    xmlChar *text = NULL;
-    int size = 0;
 
-    *out = NULL;
-    if (xsltSaveResultToString(&text, &size, res, sh->style[which]) != 0 ||
-        size < 0) {
-        xmlFree(text);
-        return BX_E_NOMEM;
-    }
-    *out = malloc((size_t)size + 1);
-    if (*out != NULL) {
-        if (size > 0) {
-            memcpy(*out, text, (size_t)size);
-        }
-        (*out)[size] = '\0';
-        *len = (size_t)size;
-    }
-    xmlFree(text);
-    return *out != NULL ? BX_OK : BX_E_NOMEM;
+    return datafiles_serialise(sh->style[which], res, out, len);
 }
 
 /* Run 'which' and add its serialised result to 'out' as 'name'. */
@@ -654,51 +463,10 @@ static void schema_error(void *data, xmlErrorPtr err)
 }
 
 /* schemas/platform.xsd, compiled on first use. */
-static int platform_schema_locked(struct bx_context *ctx,
-                                  struct bx_diags *diags, xmlSchemaPtr *out)
-{
-    struct sheets *sh = sheets_of(ctx);
-    xmlSchemaParserCtxtPtr pctx;
-    struct schema_errors se = {NULL, NULL, 0};
-    char *path;
-
-    *out = NULL;
-    if (sh == NULL) {
-        return BX_E_NOMEM;
-    }
-    if (sh->platform_schema == NULL) {
-        path = context_path(ctx, "schemas/platform.xsd");
-        if (path == NULL) {
-            return BX_E_NOMEM;
-        }
-        se.file = path;
-        se.diags = diags;
-        pctx = xmlSchemaNewParserCtxt(path);
-        if (pctx != NULL) {
-            xmlSchemaSetParserStructuredErrors(pctx, schema_error, &se);
-            sh->platform_schema = xmlSchemaParse(pctx);
-            xmlSchemaFreeParserCtxt(pctx);
-        }
-        if (sh->platform_schema == NULL) {
-            bx_diags_addf(diags, BX_SEV_FATAL, "DATA-SCHEMA", path, 0,
-                          "无法编译平台交换格式模式",
-                          "cannot compile the platform schema");
-        }
-        free(path);
-    }
-    *out = sh->platform_schema;
-    return *out != NULL ? BX_OK : BX_E_DATA;
-}
-
 static int platform_schema(struct bx_context *ctx, struct bx_diags *diags,
                            xmlSchemaPtr *out)
 {
-    int rc;
-
-    context_lock(ctx);
-    rc = platform_schema_locked(ctx, diags, out);
-    context_unlock(ctx);
-    return rc;
+    return datafiles_schema(ctx, "schemas/platform.xsd", diags, out);
 }
 
 /* Is 'sub' a platform document, and (unless skipped) a valid one? */

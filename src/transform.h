@@ -34,12 +34,6 @@ int transform_output_add(struct bx_output *out, const char *name,
  * How many stylesheets 'ctx' has compiled so far (each is compiled once
  * per context, on first use).  For tests.
  */
-/*
- * Once per process (thread-safe): register EXSLT and route libxslt's
- * process-wide error handler to per-thread collectors.
- */
-void transform_init(void);
-
 size_t transform_compiled(const struct bx_context *ctx);
 
 #endif /* BX_TRANSFORM_H */

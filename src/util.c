@@ -210,12 +210,61 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return want;
 }
 
+/* Code point of the valid UTF-8 sequence of 'n' bytes at 'p'. */
+static unsigned long utf8_cp(const unsigned char *p, size_t n)
+{
+    static const unsigned char lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+    unsigned long cp = p[0] & lead_mask[n];
+    size_t i;
+
+    for (i = 1; i < n; i++) {
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    return cp;
+}
+
+/*
+ * Characters that change how a terminal or a text viewer shows what
+ * follows: C0/C1 controls (ESC, newline, CR ...), DEL, the bidi marks,
+ * embeddings, overrides and isolates, and the line/paragraph separators.
+ */
+static int is_display_control(unsigned long cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c ||
+           cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
+ * Append the character at 'p' (at most 'n' bytes) to 'b', escaped when
+ * it is not valid UTF-8 (\xNN per byte) or a display control (\x1b for
+ * ASCII ones, \u202e above).  Returns the bytes consumed.
+ */
+static size_t escape_char(struct bx_buf *b, const unsigned char *p, size_t n)
+{
+    size_t len = utf8_len(p, n);
+    unsigned long cp;
+
+    if (len == 0) {
+        buf_printf(b, "\\x%02X", p[0]);
+        return 1;
+    }
+    cp = utf8_cp(p, len);
+    if (!is_display_control(cp)) {
+        buf_append(b, p, len);
+    } else if (cp < 0x80) {
+        buf_printf(b, "\\x%02X", (unsigned)cp);
+    } else {
+        buf_printf(b, "\\u%04lx", cp);
+    }
+    return len;
+}
+
 char *util_escape_untrusted(const char *s, size_t len, size_t max)
 {
     const unsigned char *p = (const unsigned char *)s;
     struct bx_buf b;
     size_t i = 0;
-    size_t n;
 
     buf_init(&b);
     buf_puts(&b, "");
@@ -224,16 +273,43 @@ char *util_escape_untrusted(const char *s, size_t len, size_t max)
             buf_puts(&b, "...");
             break;
         }
-        n = utf8_len(p + i, len - i);
-        if (n == 0 || (n == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
-            buf_printf(&b, "\\x%02X", p[i]);
-            i++;
-            continue;
-        }
-        buf_append(&b, p + i, n);
-        i += n;
+        i += escape_char(&b, p + i, len - i);
     }
     return buf_take(&b, NULL);
+}
+
+int util_needs_display_escape(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = s != NULL ? strlen(s) : 0;
+    size_t i = 0;
+    size_t len;
+
+    while (i < n) {
+        len = utf8_len(p + i, n - i);
+        if (len == 0 || is_display_control(utf8_cp(p + i, len))) {
+            return 1;
+        }
+        i += len;
+    }
+    return 0;
+}
+
+int buf_display(struct bx_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = s != NULL ? strlen(s) : 0;
+    size_t i = 0;
+
+    while (i < n) {
+        i += escape_char(b, p + i, n - i);
+    }
+    return b->failed ? BX_E_NOMEM : BX_OK;
+}
+
+char *util_escape_display(const char *s)
+{
+    return s == NULL ? NULL : util_escape_untrusted(s, strlen(s), SIZE_MAX);
 }
 
 static int read_fd(int fd, size_t max, unsigned char **buf, size_t *len)
@@ -441,22 +517,6 @@ int64_t util_days_from_civil(int64_t y, unsigned m, unsigned d)
     doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
     doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + (int64_t)doe - 719468;
-}
-
-int util_exit_for_status(int status)
-{
-    switch (status) {
-    case BX_OK:
-        return BX_EXIT_OK;
-    case BX_E_INVALID:
-        return BX_EXIT_INVALID;
-    case BX_E_IO:
-    case BX_E_PARSE:
-    case BX_E_LIMIT:
-        return BX_EXIT_IO;
-    default:
-        return BX_EXIT_INTERNAL;
-    }
 }
 
 char *util_strdup(const char *s)

@@ -35,10 +35,22 @@ int buf_xml_str(struct bx_buf *b, const char *s);
 
 /*
  * Copy 'len' bytes of untrusted input into a printable, bounded string:
- * valid UTF-8 passes (minus C0/C1 controls), anything else becomes \xNN;
- * at most 'max' input bytes, then "...".  Caller frees.
+ * valid UTF-8 passes, except display controls (C0/C1 controls such as
+ * ESC, newline and CR, DEL; bidi marks, embeddings, overrides and
+ * isolates U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069; U+2028/9):
+ * those become \x1b or \u202e, and bytes that are not UTF-8 \xNN.
+ * At most 'max' input bytes, then "...".  Caller frees; NULL on ENOMEM.
  */
 char *util_escape_untrusted(const char *s, size_t len, size_t max);
+
+/* The same for a whole NUL-terminated string ('s' NULL gives NULL). */
+char *util_escape_display(const char *s);
+
+/* Append 's' escaped as util_escape_display() does. */
+int buf_display(struct bx_buf *b, const char *s);
+
+/* 1 when util_escape_display() would change 's'. */
+int util_needs_display_escape(const char *s);
 
 /*
  * Read a whole file ("-" = stdin) refusing more than 'max' bytes.
@@ -67,13 +79,6 @@ int util_digest_hex(const char *alg, const void *data, size_t len, char *out,
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
 int64_t util_days_from_civil(int64_t y, unsigned m, unsigned d);
-
-/*
- * Exit code (enum bx_exit) for a status that stopped processing:
- * BX_E_IO, BX_E_PARSE, BX_E_LIMIT → 3; BX_E_INVALID → 1; BX_OK → 0;
- * anything else → 4.
- */
-int util_exit_for_status(int status);
 
 /* strdup that tolerates NULL. */
 char *util_strdup(const char *s);

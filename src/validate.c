@@ -7,13 +7,17 @@
 
 #include "validate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <libxml/uri.h>
 #include <libxml/xmlschemas.h>
 
+#include "datafiles.h"
+#include "diag.h"
 #include "schema_words.h"
 #include "util.h"
 #include "xmlio.h"
@@ -43,6 +47,9 @@ struct valid_state {
     const char *file;
     struct bx_diags *diags;
     int errors;
+    xmlHashTablePtr lines; /* (name, line) → element, built on demand */
+    xmlNodePtr attrs_of;   /* element whose attributes 'attrs' indexes */
+    xmlHashTablePtr attrs; /* name → attribute, for many attributes */
 };
 
 static int is_xsd(xmlNodePtr n, const char *name)
@@ -226,17 +233,9 @@ static void index_file(struct schema_state *st, const char *path, int depth)
     xmlFreeDoc(doc);
 }
 
-static void on_schema_error(void *user, xmlErrorPtr err)
-{
-    struct bx_diags *diags = user;
-
-    xmlio_error_to_diag(err, err->file, "DATA-SCHEMA", BX_SEV_FATAL, diags);
-}
-
 int validate_compile(struct bx_context *ctx, struct bx_diags *diags)
 {
     struct schema_state *st;
-    xmlSchemaParserCtxtPtr pctxt = NULL;
     char *path;
     int rc = BX_E_NOMEM;
 
@@ -245,27 +244,14 @@ int validate_compile(struct bx_context *ctx, struct bx_diags *diags)
     if (path == NULL || st == NULL) {
         goto out;
     }
-    pctxt = xmlSchemaNewParserCtxt(path);
-    if (pctxt == NULL) {
-        goto out;
-    }
-    xmlSchemaSetParserStructuredErrors(pctxt, on_schema_error, diags);
-    st->schema = xmlSchemaParse(pctxt);
-    if (st->schema == NULL) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "DATA-SCHEMA", path, 0,
-                      "无法编译披露格式的 XML 模式（检查数据目录或设置 "
-                      "BUDGETX_DATADIR）",
-                      "cannot compile the disclosure schema (check the data "
-                      "directory or set BUDGETX_DATADIR)");
-        rc = BX_E_DATA;
+    rc = datafiles_schema(ctx, SCHEMA_FILE, diags, &st->schema);
+    if (rc != BX_OK) {
         goto out;
     }
     index_file(st, path, 0);
     ctx->schema = st;
     st = NULL;
-    rc = BX_OK;
 out:
-    xmlSchemaFreeParserCtxt(pctxt);
     free(path);
     if (st != NULL) {
         ctx->schema = st;
@@ -291,10 +277,7 @@ void validate_release(struct bx_context *ctx)
     }
     free(st->labels);
     schema_words_free(st->words);
-    if (st->schema != NULL) {
-        xmlSchemaFree(st->schema);
-    }
-    free(st);
+    free(st); /* st->schema belongs to datafiles.c */
     ctx->schema = NULL;
 }
 
@@ -456,11 +439,29 @@ static char *expected_list(const struct bx_context *ctx, const char *msg,
     return buf_take(&b, NULL);
 }
 
-/* The offending value of a datatype error, escaped. */
-static char *error_value(const char *msg)
+/*
+ * The offending value of a datatype error, escaped.  Taken from the node
+ * the error is about when there is one: libxml2 truncates its messages
+ * (about 64 KB), so no part of a message may be relied upon.
+ */
+static char *error_value(const char *msg, xmlNodePtr value_node)
 {
-    const char *p = strstr(msg, "The value '");
+    const char *p;
+    xmlChar *content;
+    char *out;
 
+    if (value_node != NULL && (value_node->type == XML_ATTRIBUTE_NODE ||
+                               (value_node->type == XML_ELEMENT_NODE &&
+                                xmlFirstElementChild(value_node) == NULL))) {
+        content = xmlNodeGetContent(value_node);
+        if (content != NULL) {
+            out = util_escape_untrusted((const char *)content,
+                                        strlen((const char *)content), 80);
+            xmlFree(content);
+            return out;
+        }
+    }
+    p = strstr(msg, "The value '");
     if (p != NULL) {
         return quoted_after(p, NULL);
     }
@@ -468,19 +469,41 @@ static char *error_value(const char *msg)
     return p != NULL ? quoted_after(p + 3, NULL) : NULL;
 }
 
+/* The enumeration "{'a', 'b'}" of a facet error, escaped, or NULL. */
+static char *enum_set(const char *msg)
+{
+    const char *p = strstr(msg, "set {");
+
+    if (p == NULL) {
+        return NULL;
+    }
+    p += strlen("set ");
+    return util_escape_untrusted(p, strcspn(p, "}") + (strchr(p, '}') != NULL),
+                                 200);
+}
+
+/* The pattern of a pattern-facet error, escaped, or NULL. */
+static char *pattern_of(const char *msg)
+{
+    const char *p = strstr(msg, "pattern '");
+
+    return p != NULL ? quoted_after(p + 1, NULL) : NULL;
+}
+
 /* "The value 'X' is not accepted by the pattern 'P'" and friends. */
 static void word_value(const struct bx_context *ctx, const char *msg,
-                       struct bx_buf *zh, struct bx_buf *en)
+                       xmlNodePtr value_node, struct bx_buf *zh,
+                       struct bx_buf *en)
 {
     const struct schema_state *st = ctx->schema;
-    char *val = error_value(msg);
+    char *val = error_value(msg, value_node);
     char *pat = NULL;
     const char *v = val ? val : "";
     const char *words_zh;
     const char *words_en;
 
     if (strstr(msg, "[facet 'pattern']") != NULL) {
-        pat = quoted_after(strstr(msg, "pattern '") + 1, NULL);
+        pat = pattern_of(msg);
         /* the schema's words for the format, not its regular expression */
         words_zh = schema_words_for_pattern(st->words, pat, BX_LANG_ZH);
         words_en = schema_words_for_pattern(st->words, pat, BX_LANG_EN);
@@ -489,27 +512,28 @@ static void word_value(const struct bx_context *ctx, const char *msg,
             buf_printf(en, "value '%s' is not in the right form: %s", v,
                        words_en);
         } else {
-            buf_printf(zh, "值 '%s' 不符合编码格式 %s", v, pat ? pat : "");
-            buf_printf(en, "value '%s' does not match the pattern %s", v,
+            buf_printf(zh, "值 '%s' 不符合编码格式%s%s", v, pat ? " " : "",
                        pat ? pat : "");
+            buf_printf(en, "value '%s' does not match the pattern%s%s", v,
+                       pat ? " " : "", pat ? pat : "");
         }
     } else if (strstr(msg, "[facet 'enumeration']") != NULL) {
-        pat = strstr(msg, "set {")
-                  ? util_escape_untrusted(
-                        strstr(msg, "set {") + 4,
-                        strcspn(strstr(msg, "set {") + 4, "}") + 1, 200)
-                  : NULL;
-        buf_printf(zh, "值 '%s' 不在允许的取值 %s 之中", v, pat ? pat : "");
-        buf_printf(en, "value '%s' is not one of %s", v, pat ? pat : "");
+        pat = enum_set(msg);
+        buf_printf(zh, "值 '%s' 不在允许的取值%s%s之中", v, pat ? " " : "",
+                   pat ? pat : "");
+        buf_printf(en, "value '%s' is not one of %s", v,
+                   pat ? pat : "the allowed values");
     } else if (strstr(msg, "}amount'") != NULL) {
         buf_printf(zh,
                    "值 '%s' 不是有效的金额（十进制数，如 179.6，"
-                   "不含千位分隔符；空白单元格写作空字符串）",
+                   "至多 14 位整数、4 位小数，不含千位分隔符；"
+                   "空白单元格写作空字符串）",
                    v);
         buf_printf(en,
                    "value '%s' is not a valid amount (a decimal such as "
-                   "179.6, no thousands separators; a blank cell is an "
-                   "empty string)",
+                   "179.6, at most 14 digits before the point and 4 after, "
+                   "no thousands separators; a blank cell is an empty "
+                   "string)",
                    v);
     } else {
         buf_printf(zh, "值 '%s' 不符合规定的数据类型", v);
@@ -517,6 +541,40 @@ static void word_value(const struct bx_context *ctx, const char *msg,
     }
     free(pat);
     free(val);
+}
+
+/* Our code for a libxml2 schema error (XSD-MISSING ...). */
+static const char *error_code(const xmlError *err)
+{
+    const char *msg = err->message ? err->message : "";
+
+    switch (err->code) {
+    case XML_SCHEMAV_CVC_ELT_1:
+        return "XSD-ROOT";
+    case XML_SCHEMAV_ELEMENT_CONTENT:
+        return strstr(msg, "Missing child") != NULL ? "XSD-MISSING"
+                                                    : "XSD-UNEXPECTED";
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
+        return "XSD-MISSING";
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
+        return "XSD-UNEXPECTED";
+    case XML_SCHEMAV_CVC_IDC:
+        return strstr(msg, "Duplicate") != NULL ? "XSD-DUPLICATE"
+                                                : "XSD-KEYREF";
+    default:
+        break;
+    }
+    if ((err->code >= XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1 &&
+         err->code <= XML_SCHEMAV_CVC_ENUMERATION_VALID) ||
+        err->code == XML_SCHEMAV_CVC_ATTRIBUTE_3 ||
+        err->code == XML_SCHEMAV_CVC_ELT_5_2_2_2_2 ||
+        err->code == XML_SCHEMAV_CVC_TYPE_3_1_2 ||
+        err->code == XML_SCHEMAV_CVC_ELT_4_3 ||
+        err->code == XML_SCHEMAV_CVC_AU) {
+        return "XSD-VALUE";
+    }
+    return "XSD-OTHER";
 }
 
 struct wording {
@@ -527,7 +585,8 @@ struct wording {
 
 /* Say what failed, in both languages, from libxml2's code and message. */
 static void word_error(const struct bx_context *ctx, const xmlError *err,
-                       xmlNodePtr elem, const char *attr, struct wording *w)
+                       xmlNodePtr elem, const char *attr, xmlNodePtr value_node,
+                       struct wording *w)
 {
     const char *msg = err->message ? err->message : "";
     const char *ename = elem ? (const char *)elem->name : "?";
@@ -540,9 +599,9 @@ static void word_error(const struct bx_context *ctx, const xmlError *err,
 
     buf_init(&zh);
     buf_init(&en);
+    w->code = error_code(err);
     switch (err->code) {
     case XML_SCHEMAV_CVC_ELT_1:
-        w->code = "XSD-ROOT";
         buf_printf(&zh,
                    "根元素 <%s> 不是预算公开文档（应为命名空间 %s 中的 "
                    "disclosure）",
@@ -556,13 +615,11 @@ static void word_error(const struct bx_context *ctx, const xmlError *err,
         exp_zh = expected_list(ctx, msg, BX_LANG_ZH);
         exp_en = expected_list(ctx, msg, BX_LANG_EN);
         if (strstr(msg, "Missing child") != NULL) {
-            w->code = "XSD-MISSING";
             buf_printf(&zh, "<%s> 缺少必需的内容：%s", ename,
                        exp_zh ? exp_zh : "?");
             buf_printf(&en, "<%s> lacks required content: %s", ename,
                        exp_en ? exp_en : "?");
         } else {
-            w->code = "XSD-UNEXPECTED";
             buf_printf(&zh, "此处不应出现元素 <%s>", ename);
             buf_printf(&en, "element <%s> is not expected here", ename);
             if (exp_zh != NULL) {
@@ -572,26 +629,22 @@ static void word_error(const struct bx_context *ctx, const xmlError *err,
         }
         break;
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
-        w->code = "XSD-MISSING";
         val = quoted_after(msg, "attribute");
         buf_printf(&zh, "缺少必需的属性 '%s'", val ? val : "?");
         buf_printf(&en, "required attribute '%s' is missing", val ? val : "?");
         break;
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
-        w->code = "XSD-UNEXPECTED";
         buf_printf(&zh, "不允许的属性 '%s'", attr ? attr : "?");
         buf_printf(&en, "attribute '%s' is not allowed", attr ? attr : "?");
         break;
     case XML_SCHEMAV_CVC_IDC:
         if (strstr(msg, "Duplicate") != NULL) {
-            w->code = "XSD-DUPLICATE";
             val = quoted_after(msg, "key-sequence");
             buf_printf(&zh, "编码 '%s' 重复", val ? val : "?");
             buf_printf(&en, "code '%s' is duplicated", val ? val : "?");
             break;
         }
-        w->code = "XSD-KEYREF";
         val = quoted_after(msg, "key-sequence");
         ref = quoted_after(msg, "of keyref");
         if (ref != NULL && strchr(ref, '}') != NULL) {
@@ -606,17 +659,9 @@ static void word_error(const struct bx_context *ctx, const xmlError *err,
         free(ref);
         break;
     default:
-        if ((err->code >= XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1 &&
-             err->code <= XML_SCHEMAV_CVC_ENUMERATION_VALID) ||
-            err->code == XML_SCHEMAV_CVC_ATTRIBUTE_3 ||
-            err->code == XML_SCHEMAV_CVC_ELT_5_2_2_2_2 ||
-            err->code == XML_SCHEMAV_CVC_TYPE_3_1_2 ||
-            err->code == XML_SCHEMAV_CVC_ELT_4_3 ||
-            err->code == XML_SCHEMAV_CVC_AU) {
-            w->code = "XSD-VALUE";
-            word_value(ctx, msg, &zh, &en);
+        if (strcmp(w->code, "XSD-VALUE") == 0) {
+            word_value(ctx, msg, value_node, &zh, &en);
         } else {
-            w->code = "XSD-OTHER";
             val = util_escape_untrusted(msg, strcspn(msg, "\n"), 300);
             buf_printf(&zh, "不符合格式：%s", val ? val : "");
             buf_printf(&en, "does not conform: %s", val ? val : "");
@@ -668,58 +713,81 @@ static char *place_prefix(const struct bx_context *ctx, xmlNodePtr elem,
     return buf_take(&b, NULL);
 }
 
-/* The attribute of 'elem' that "…, attribute 'X': …" names, or NULL. */
-static xmlAttrPtr attr_from_message(xmlNodePtr elem, const char *msg)
+/* Name quoted after 'lead' in 'msg' ("attribute 'X'"), into 'name'. */
+static int quoted_name(const char *msg, const char *lead, char *name,
+                       size_t size)
 {
-    const char *p = strstr(msg, ", attribute '");
+    const char *p = strstr(msg, lead);
     const char *q;
-    char name[128];
     size_t n;
 
-    if (p == NULL || elem->type != XML_ELEMENT_NODE) {
-        return NULL;
+    if (p == NULL) {
+        return 0;
     }
-    p += strlen(", attribute '");
-    q = strchr(p, '\'');
-    n = q != NULL ? (size_t)(q - p) : 0;
-    if (n == 0 || n >= sizeof(name)) {
-        return NULL;
-    }
-    memcpy(name, p, n);
-    name[n] = '\0';
-    return xmlHasProp(elem, BAD_CAST name);
-}
-
-/* Element named in "Element '{ns}name'…" at 'line', for errors that
- * libxml2 reports without a node (identity constraints). */
-static xmlNodePtr node_from_message(xmlDocPtr doc, const xmlError *err)
-{
-    const char *msg = err->message ? err->message : "";
-    const char *p = strstr(msg, "Element '");
-    const char *q;
-    char name[128];
-    size_t n;
-    xmlNodePtr cur;
-
-    if (p == NULL || err->line <= 0) {
-        return NULL;
-    }
-    p += strlen("Element '");
+    p += strlen(lead);
     if (*p == '{' && strchr(p, '}') != NULL) {
         p = strchr(p, '}') + 1;
     }
     q = strchr(p, '\'');
     n = q != NULL ? (size_t)(q - p) : 0;
-    if (n == 0 || n >= sizeof(name)) {
-        return NULL;
+    if (n == 0 || n >= size) {
+        return 0;
     }
     memcpy(name, p, n);
     name[n] = '\0';
+    return 1;
+}
+
+/*
+ * The attribute of 'elem' that "…, attribute 'X': …" names, or NULL.
+ * An element with many attributes is indexed once (and kept while its
+ * errors follow one another), so that 30,000 bad attributes on one
+ * element cost 30,000 lookups, not 30,000 scans.
+ */
+static xmlAttrPtr attr_from_message(struct valid_state *vs, xmlNodePtr elem,
+                                    const char *msg)
+{
+    char name[128];
+    xmlAttrPtr a;
+    size_t n = 0;
+
+    if (elem->type != XML_ELEMENT_NODE ||
+        !quoted_name(msg, ", attribute '", name, sizeof(name))) {
+        return NULL;
+    }
+    if (vs->attrs_of != elem) {
+        xmlHashFree(vs->attrs, NULL);
+        vs->attrs = NULL;
+        vs->attrs_of = elem;
+        for (a = elem->properties; a != NULL && n <= 64; a = a->next) {
+            n++;
+        }
+        if (n > 64) {
+            vs->attrs = xmlHashCreate(1024);
+        }
+        for (a = elem->properties; vs->attrs != NULL && a != NULL;
+             a = a->next) {
+            xmlHashAddEntry(vs->attrs, a->name, a); /* first one wins */
+        }
+    }
+    if (vs->attrs != NULL) {
+        return xmlHashLookup(vs->attrs, BAD_CAST name);
+    }
+    return xmlHasProp(elem, BAD_CAST name);
+}
+
+/* Index every element by (name, line), first in document order wins. */
+static xmlHashTablePtr index_lines(xmlDocPtr doc)
+{
+    xmlHashTablePtr h = xmlHashCreate(4096);
+    xmlNodePtr cur;
+    char line[24];
+
     /* document order walk without recursion */
-    for (cur = xmlDocGetRootElement(doc); cur != NULL;) {
-        if (cur->type == XML_ELEMENT_NODE && xmlGetLineNo(cur) == err->line &&
-            xmlStrEqual(cur->name, BAD_CAST name)) {
-            return cur;
+    for (cur = xmlDocGetRootElement(doc); h != NULL && cur != NULL;) {
+        if (cur->type == XML_ELEMENT_NODE) {
+            snprintf(line, sizeof(line), "%ld", xmlGetLineNo(cur));
+            xmlHashAddEntry2(h, cur->name, BAD_CAST line, cur);
         }
         if (cur->children != NULL && cur->type == XML_ELEMENT_NODE) {
             cur = cur->children;
@@ -735,7 +803,31 @@ static xmlNodePtr node_from_message(xmlDocPtr doc, const xmlError *err)
             cur = cur->next;
         }
     }
-    return NULL;
+    return h;
+}
+
+/*
+ * Element named in "Element '{ns}name'…" at the error's line, for errors
+ * that libxml2 reports without a node (identity constraints).  The
+ * document is indexed on the first such error, then each is a lookup.
+ */
+static xmlNodePtr node_from_message(struct valid_state *vs, const xmlError *err)
+{
+    char name[128];
+    char line[24];
+
+    if (err->line <= 0 || err->message == NULL ||
+        !quoted_name(err->message, "Element '", name, sizeof(name))) {
+        return NULL;
+    }
+    if (vs->lines == NULL) {
+        vs->lines = index_lines(vs->doc);
+    }
+    if (vs->lines == NULL) {
+        return NULL;
+    }
+    snprintf(line, sizeof(line), "%d", err->line);
+    return xmlHashLookup2(vs->lines, BAD_CAST name, BAD_CAST line);
 }
 
 /* libxml2 follows a bad key value with two consequential complaints. */
@@ -770,8 +862,14 @@ static void on_valid_error(void *user, xmlErrorPtr err)
         return;
     }
     vs->errors++;
+    if (!diags_admits(vs->diags, NULL, error_code(err))) {
+        /* over the caps: count it, skip locating and wording it */
+        bx_diags_addf(vs->diags, BX_SEV_ERROR, error_code(err), vs->file, 0,
+                      NULL, NULL);
+        return;
+    }
     if (node == NULL) {
-        node = elem = node_from_message(vs->doc, err);
+        node = elem = node_from_message(vs, err);
     }
     if (node != NULL && node->type == XML_ATTRIBUTE_NODE) {
         attr = (const char *)node->name;
@@ -779,13 +877,14 @@ static void on_valid_error(void *user, xmlErrorPtr err)
     } else if (node != NULL && err->message != NULL &&
                err->code != XML_SCHEMAV_CVC_COMPLEX_TYPE_4) {
         /* libxml2 reports attribute values on the element; find it */
-        attr_node = attr_from_message(node, err->message);
+        attr_node = attr_from_message(vs, node, err->message);
         if (attr_node != NULL) {
             attr = (const char *)attr_node->name;
         }
     }
     memset(&d, 0, sizeof(d));
-    word_error(vs->ctx, err, elem, attr, &w);
+    word_error(vs->ctx, err, elem, attr,
+               attr_node != NULL ? (xmlNodePtr)attr_node : node, &w);
     d.table =
         (char *)(elem ? validate_table_label(vs->ctx, elem, BX_LANG_ZH) : NULL);
     if (elem != NULL && d.table != NULL && !is_ours(elem->parent, "tables")) {
@@ -850,9 +949,14 @@ int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
     vs.file = sub->path;
     vs.diags = diags;
     vs.errors = 0;
+    vs.lines = NULL;
+    vs.attrs_of = NULL;
+    vs.attrs = NULL;
     xmlSchemaSetValidStructuredErrors(vctxt, on_valid_error, &vs);
     ret = xmlSchemaValidateDoc(vctxt, sub->doc);
     xmlSchemaFreeValidCtxt(vctxt);
+    xmlHashFree(vs.lines, NULL);
+    xmlHashFree(vs.attrs, NULL);
     if (ret < 0) {
         bx_diags_addf(diags, BX_SEV_FATAL, "INTERNAL", sub->path, 0,
                       "模式校验器内部错误", "schema validator failed");

@@ -17,6 +17,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "bxzip.h"
+#include "datafiles.h"
 #include "internal.h"
 #include "package.h"
 #include "util.h"
@@ -67,7 +68,7 @@ int bx_verify_exit_code(const struct bx_verify *v)
         return v->intact && v->accepted ? BX_EXIT_OK : BX_EXIT_INVALID;
     }
     /* BX_E_INVALID: a zip we could read, with unsafe or altered content */
-    return util_exit_for_status(v->status);
+    return bx_status_exit_code(v->status);
 }
 
 /* A finding about the bundle; 'entry' (may be NULL) is quoted escaped. */
@@ -95,40 +96,6 @@ static void finding(struct bx_verify *v, enum bx_severity sev, const char *code,
     free(safe);
     buf_release(&z);
     buf_release(&e);
-}
-
-/* ---- the manifest schema, compiled once per context ---------------- */
-
-static void free_schema(void *p)
-{
-    xmlSchemaFree(p);
-}
-
-static void quiet_schema_error(void *user, xmlErrorPtr err)
-{
-    (void)user;
-    (void)err;
-}
-
-static xmlSchemaPtr manifest_schema(struct bx_context *ctx)
-{
-    xmlSchemaParserCtxtPtr pctxt;
-    char *path;
-
-    if (ctx->package.ptr != NULL) {
-        return ctx->package.ptr;
-    }
-    path = context_path(ctx, PACKAGE_MANIFEST_XSD);
-    pctxt = path != NULL ? xmlSchemaNewParserCtxt(path) : NULL;
-    free(path);
-    if (pctxt == NULL) {
-        return NULL;
-    }
-    xmlSchemaSetParserStructuredErrors(pctxt, quiet_schema_error, NULL);
-    ctx->package.ptr = xmlSchemaParse(pctxt);
-    ctx->package.release = free_schema;
-    xmlSchemaFreeParserCtxt(pctxt);
-    return ctx->package.ptr;
 }
 
 struct mvalid {
@@ -243,6 +210,7 @@ static int load_manifest(struct bx_context *ctx, struct bx_verify *v,
     xmlSchemaPtr schema;
     struct mvalid mv;
     long m = find_entry(b, PACKAGE_MANIFEST);
+    int rc;
 
     if (m < 0) {
         finding(v, BX_SEV_ERROR, "BUNDLE-MANIFEST", NULL,
@@ -255,12 +223,10 @@ static int load_manifest(struct bx_context *ctx, struct bx_verify *v,
         v->intact = 0;
         return BX_E_INVALID;
     }
-    schema = manifest_schema(ctx);
-    if (schema == NULL) {
-        bx_diags_addf(&v->diags, BX_SEV_FATAL, "DATA-SCHEMA",
-                      PACKAGE_MANIFEST_XSD, 0, "无法编译清单的 XML 模式",
-                      "cannot compile the manifest schema");
-        return BX_E_DATA;
+    /* our schema: compiled once, its compile errors are findings */
+    rc = datafiles_schema(ctx, PACKAGE_MANIFEST_XSD, &v->diags, &schema);
+    if (rc != BX_OK) {
+        return rc;
     }
     vctxt = xmlSchemaNewValidCtxt(schema);
     if (vctxt == NULL) {
@@ -412,7 +378,7 @@ static int revalidate(struct bx_context *ctx, struct bx_verify *v,
         }
         rc = bx_check_memory(ctx, b->data[i], b->lens[i], name.data, &chk);
         merge_findings(v, &chk);
-        if (util_exit_for_status(rc) == BX_EXIT_INTERNAL) {
+        if (bx_status_exit_code(rc) == BX_EXIT_INTERNAL) {
             bx_check_release(&chk);
             buf_release(&name);
             return rc;

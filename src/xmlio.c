@@ -78,6 +78,16 @@ unsigned long xmlio_nomem_count(void)
     return atomic_load(&nomem_count);
 }
 
+void xmlio_out_of_memory(struct bx_diags *diags, const char *file)
+{
+    if (!bx_diags_has(diags, "OUT-OF-MEMORY")) {
+        /* may fail too; the caller's BX_E_NOMEM still says it */
+        bx_diags_addf(diags, BX_SEV_FATAL, "OUT-OF-MEMORY", file, 0,
+                      "内存不足，文件未能校验",
+                      "out of memory: the file was not checked");
+    }
+}
+
 /* Once per process: libxml2's allocator hook, parser and defaults. */
 static void init_process(void)
 {
@@ -110,7 +120,40 @@ void xmlio_thread_init(void)
     xmlSubstituteEntitiesDefault(0);
 }
 
-int xmlio_gunzip(unsigned char **buf, size_t *len, size_t max)
+/* Why a gzip stream was refused, for the IO-GZIP finding. */
+static int gzip_refused(struct bx_diags *diags, const char *name,
+                        const char *zh, const char *en)
+{
+    bx_diags_addf(diags, BX_SEV_FATAL, "IO-GZIP", name, 0, zh, en);
+    return BX_E_PARSE;
+}
+
+/*
+ * After the end of the first gzip member: refuse anything that follows.
+ * A second member would be silently ignored by some readers and read by
+ * others (gzip -d concatenates), so the bytes we judge would not be the
+ * bytes another tool sees.
+ */
+static int gzip_trailing(const z_stream *zs, size_t len, struct bx_diags *diags,
+                         const char *name)
+{
+    const unsigned char *rest = zs->next_in;
+
+    if (zs->total_in == len) {
+        return BX_OK;
+    }
+    if (len - zs->total_in >= 2 && rest[0] == 0x1f && rest[1] == 0x8b) {
+        return gzip_refused(diags, name,
+                            "gzip 文件含有多个数据段（member），只接受一个",
+                            "gzip file holds more than one member; only "
+                            "a single member is accepted");
+    }
+    return gzip_refused(diags, name, "gzip 数据之后还有多余的字节",
+                        "trailing bytes after the end of the gzip data");
+}
+
+int xmlio_gunzip(unsigned char **buf, size_t *len, size_t max, const char *name,
+                 struct bx_diags *diags)
 {
     z_stream zs;
     unsigned char *out = NULL;
@@ -122,12 +165,15 @@ int xmlio_gunzip(unsigned char **buf, size_t *len, size_t max)
     if (*len < 2 || (*buf)[0] != 0x1f || (*buf)[1] != 0x8b) {
         return BX_OK;
     }
+    if (*len > UINT32_MAX) {
+        return BX_E_LIMIT;
+    }
     memset(&zs, 0, sizeof(zs));
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
         return BX_E_NOMEM;
     }
     zs.next_in = *buf;
-    zs.avail_in = (uInt)(*len > UINT32_MAX ? UINT32_MAX : *len);
+    zs.avail_in = (uInt)*len;
     for (;;) {
         grown = realloc(out, cap + 1);
         if (grown == NULL) {
@@ -140,12 +186,18 @@ int xmlio_gunzip(unsigned char **buf, size_t *len, size_t max)
         if (zrc == Z_STREAM_END) {
             break;
         }
+        if (zrc == Z_MEM_ERROR) {
+            goto out;
+        }
         if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
-            rc = zrc == Z_MEM_ERROR ? BX_E_NOMEM : BX_E_PARSE;
+            rc =
+                gzip_refused(diags, name, "gzip 数据损坏", "corrupt gzip data");
             goto out;
         }
         if (zs.avail_out != 0) {
-            rc = BX_E_PARSE; /* input ended before the stream did */
+            /* input ended before the stream did */
+            rc = gzip_refused(diags, name, "gzip 数据不完整",
+                              "truncated gzip data");
             goto out;
         }
         if (cap > max) {
@@ -158,12 +210,15 @@ int xmlio_gunzip(unsigned char **buf, size_t *len, size_t max)
         rc = BX_E_LIMIT;
         goto out;
     }
+    rc = gzip_trailing(&zs, *len, diags, name);
+    if (rc != BX_OK) {
+        goto out;
+    }
     out[zs.total_out] = '\0';
     free(*buf);
     *buf = out;
     *len = zs.total_out;
     out = NULL;
-    rc = BX_OK;
 out:
     inflateEnd(&zs);
     free(out);
@@ -366,6 +421,33 @@ static int refuse(struct bx_diags *diags, const char *name, const char *code,
     return refuse_at(diags, name, 0, code, zh, en, rc);
 }
 
+/*
+ * Offset of the first NUL character of 'buf', or -1.  libxml2's memory
+ * parser takes a NUL for the end of the input and would accept a valid
+ * document followed by a NUL and anything at all.  XML forbids U+0000
+ * outright; in UTF-16 (a BOM, or a zero byte among the first two) it is
+ * a zero code unit.
+ */
+static long nul_offset(const unsigned char *buf, size_t len)
+{
+    size_t i;
+    int wide = len >= 2 && ((buf[0] == 0xfe && buf[1] == 0xff) ||
+                            (buf[0] == 0xff && buf[1] == 0xfe) ||
+                            (buf[0] == 0) != (buf[1] == 0));
+    const unsigned char *p;
+
+    if (!wide) {
+        p = memchr(buf, 0, len);
+        return p != NULL ? (long)(p - buf) : -1;
+    }
+    for (i = 0; i + 1 < len; i += 2) {
+        if (buf[i] == 0 && buf[i + 1] == 0) {
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
 int xmlio_parse(const unsigned char *buf, size_t len, const char *name,
                 const struct bx_limits *lim, struct bx_diags *diags,
                 xmlDocPtr *out)
@@ -382,6 +464,13 @@ int xmlio_parse(const unsigned char *buf, size_t len, const char *name,
     if (len > (size_t)INT32_MAX) {
         return refuse(diags, name, "IO-LIMIT", "文件过大", "file too large",
                       BX_E_LIMIT);
+    }
+    if (nul_offset(buf, len) >= 0) {
+        return refuse(diags, name, "XML-MALFORMED",
+                      "不是格式正确的 XML 文档：含有 NUL 字符（U+0000）",
+                      "not a well-formed XML document: it contains a NUL "
+                      "character (U+0000)",
+                      BX_E_PARSE);
     }
     ctxt = xmlNewParserCtxt();
     if (ctxt == NULL) {

@@ -37,12 +37,21 @@ void xmlio_thread_init(void);
 unsigned long xmlio_nomem_count(void);
 
 /*
+ * Append the one OUT-OF-MEMORY finding (FATAL) for 'file' to 'diags'
+ * unless it holds one already.
+ */
+void xmlio_out_of_memory(struct bx_diags *diags, const char *file);
+
+/*
  * If 'buf' is gzip data, inflate it (refusing more than 'max' bytes) and
  * replace '*buf'/'*len' with the result (the old buffer is freed).
- * Returns BX_OK (also when not gzip), BX_E_LIMIT, BX_E_PARSE (corrupt
- * gzip), BX_E_NOMEM.
+ * Exactly one gzip member is accepted: a second member or trailing bytes
+ * are refused.  Returns BX_OK (also when not gzip), BX_E_LIMIT,
+ * BX_E_PARSE (corrupt, truncated, trailing data: an IO-GZIP finding in
+ * 'diags' with file 'name' says which), BX_E_NOMEM.
  */
-int xmlio_gunzip(unsigned char **buf, size_t *len, size_t max);
+int xmlio_gunzip(unsigned char **buf, size_t *len, size_t max, const char *name,
+                 struct bx_diags *diags);
 
 /*
  * Parse untrusted bytes.  'name' is used in diagnostics.  A document

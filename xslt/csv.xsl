@@ -102,7 +102,7 @@
     <xsl:param name="f4"/><xsl:param name="f5"/><xsl:param name="f6"/>
     <xsl:param name="f7"/><xsl:param name="f8"/><xsl:param name="f9"/>
     <xsl:param name="f10"/>
-    <xsl:call-template name="field"><xsl:with-param name="v" select="$f1"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f2"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f3"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f4"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f5"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f6"/></xsl:call-template>,<xsl:value-of select="$f7"/>,<xsl:value-of select="$f8"/>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f9"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="v" select="$f10"/></xsl:call-template>
+    <xsl:call-template name="field"><xsl:with-param name="raw" select="$f1"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f2"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f3"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f4"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f5"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f6"/></xsl:call-template>,<xsl:value-of select="$f7"/>,<xsl:value-of select="$f8"/>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f9"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f10"/></xsl:call-template>
     <xsl:value-of select="$eol"/>
   </xsl:template>
 
@@ -117,7 +117,7 @@
         <xsl:if test="self::m:c">
           <!-- "zh / en" with lang=en; a string, not a fragment (speed) -->
           <xsl:call-template name="field">
-            <xsl:with-param name="v" select="concat(., substring(
+            <xsl:with-param name="raw" select="concat(., substring(
                 concat(' / ', @en), 1,
                 (string-length(@en) + 3)
                 * number($lang = 'en' and string(@en) != '')))"/>
@@ -128,9 +128,17 @@
     </xsl:for-each>
   </xsl:template>
 
-  <!-- One RFC 4180 field. -->
+  <!-- One RFC 4180 field ($raw, defused as below). -->
   <xsl:template name="field">
-    <xsl:param name="v"/>
+    <xsl:param name="raw"/>
+    <!-- Formula injection (OWASP, docs/convert.md): a field that starts
+         with = + - @ TAB or CR and is not a plain number gets a leading
+         ' so that spreadsheet programs show it as text and never run it.
+         Numbers such as -12.5 stay numbers. -->
+    <xsl:variable name="v" select="concat(substring(&quot;'&quot;, 1, number(
+        string-length($raw) &gt; 0
+        and contains('=+-@&#9;&#13;', substring($raw, 1, 1))
+        and string(number($raw)) = 'NaN')), $raw)"/>
     <xsl:choose>
       <xsl:when test="contains($v, '&quot;') or contains($v, ',')
                       or contains($v, '&#10;') or contains($v, '&#13;')">

@@ -43,6 +43,39 @@ static void test_untrusted_bytes_are_escaped_not_echoed(void)
     free(s);
 }
 
+static void test_display_escapes_controls_and_bidi(void)
+{
+    char buf[64];
+    char *s;
+
+    /* newline forging a line, ESC, C1 CSI, bidi override and isolate */
+    s = util_escape_display("a\nfake: accepted\x1b[2J\xc2\x9b"
+                            "\xe2\x80\xae\xe2\x81\xa6\xd8\x9c\xe2\x80\x8f预算");
+    CU_ASSERT_STRING_EQUAL(s, "a\\x0Afake: accepted\\x1B[2J\\xC2\\x9B"
+                              "\\u202e\\u2066\\u061c\\u200f预算");
+    CU_ASSERT_TRUE(util_needs_display_escape("x\xe2\x80\xaey"));
+    CU_ASSERT_FALSE(util_needs_display_escape("预算 2024.xml"));
+    free(s);
+    CU_ASSERT_STRING_EQUAL(bx_display("r\rx", buf, sizeof(buf)), "r\\x0Dx");
+    CU_ASSERT_STRING_EQUAL(bx_display("abcdefghij", buf, 8), "abcd...");
+    CU_ASSERT_STRING_EQUAL(bx_display(NULL, buf, sizeof(buf)), "");
+}
+
+static void test_diags_add_escapes_every_field(void)
+{
+    struct bx_diags diags;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(bx_diags_addf(&diags, BX_SEV_ERROR, "X",
+                                  "evil\n\xe2\x80\xae.xml", 0, "zh\x1b",
+                                  "en\r"),
+                    BX_OK);
+    CU_ASSERT_STRING_EQUAL(diags.items[0].file, "evil\\x0A\\u202e.xml");
+    CU_ASSERT_STRING_EQUAL(diags.items[0].message_zh, "zh\\x1B");
+    CU_ASSERT_STRING_EQUAL(diags.items[0].message_en, "en\\x0D");
+    bx_diags_release(&diags);
+}
+
 static void test_sha256_and_sm3_of_abc(void)
 {
     char hex[65];
@@ -164,6 +197,8 @@ int bx_test_suite_util(void)
     CU_ADD_TEST(s, test_json_escapes_quotes_controls_and_separators);
     CU_ADD_TEST(s, test_xml_escapes_markup);
     CU_ADD_TEST(s, test_untrusted_bytes_are_escaped_not_echoed);
+    CU_ADD_TEST(s, test_display_escapes_controls_and_bidi);
+    CU_ADD_TEST(s, test_diags_add_escapes_every_field);
     CU_ADD_TEST(s, test_sha256_and_sm3_of_abc);
     CU_ADD_TEST(s, test_atomic_write_refuses_existing_without_force);
     CU_ADD_TEST(s, test_read_file_enforces_the_size_cap);

@@ -156,10 +156,99 @@ static void test_gunzip_inflates_under_the_cap(void)
     size_t len;
     unsigned char *buf = gz("<a>x</a>", 8, &len);
 
-    CU_ASSERT_EQUAL(xmlio_gunzip(&buf, &len, 100), BX_OK);
+    struct bx_diags diags;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(xmlio_gunzip(&buf, &len, 100, "t", &diags), BX_OK);
     CU_ASSERT_EQUAL(len, 8);
     CU_ASSERT_NSTRING_EQUAL(buf, "<a>x</a>", 8);
+    CU_ASSERT_EQUAL(diags.count, 0);
     free(buf);
+    bx_diags_release(&diags);
+}
+
+/* 'a' gzipped, followed by 'tail' (gzipped too when 'gz_tail'). */
+static unsigned char *gz_with_tail(const char *tail, int gz_tail, size_t *len)
+{
+    size_t n1;
+    size_t n2;
+    unsigned char *first = gz("<a>x</a>", 8, &n1);
+    unsigned char *second =
+        gz_tail ? gz(tail, strlen(tail), &n2) : (unsigned char *)strdup(tail);
+    unsigned char *out = malloc(n1 + (gz_tail ? n2 : strlen(tail)));
+
+    n2 = gz_tail ? n2 : strlen(tail);
+    memcpy(out, first, n1);
+    memcpy(out + n1, second, n2);
+    free(first);
+    free(second);
+    *len = n1 + n2;
+    return out;
+}
+
+static void test_gunzip_refuses_trailing_bytes(void)
+{
+    size_t len;
+    unsigned char *buf = gz_with_tail("garbage", 0, &len);
+    struct bx_diags diags;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(xmlio_gunzip(&buf, &len, 100, "t", &diags), BX_E_PARSE);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "IO-GZIP"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(diags.items[0].message_en, "trailing"));
+    free(buf);
+    bx_diags_release(&diags);
+}
+
+static void test_gunzip_refuses_a_second_member(void)
+{
+    size_t len;
+    unsigned char *buf = gz_with_tail("<b/>", 1, &len);
+    struct bx_diags diags;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(xmlio_gunzip(&buf, &len, 100, "t", &diags), BX_E_PARSE);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "IO-GZIP"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(diags.items[0].message_en, "member"));
+    free(buf);
+    bx_diags_release(&diags);
+}
+
+static void test_parse_refuses_nul_then_garbage(void)
+{
+    static const char text[] = "<a>x</a>\0garbage<b>";
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(xmlio_parse((const unsigned char *)text, sizeof(text) - 1,
+                                "t.xml", &limits, &diags, &doc),
+                    BX_E_PARSE);
+    CU_ASSERT_PTR_NULL(doc);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "XML-MALFORMED"));
+    bx_diags_release(&diags);
+}
+
+static void test_parse_accepts_utf16_and_refuses_its_nul(void)
+{
+    /* "<a/>" in UTF-16LE with a BOM; then with a NUL code unit added */
+    static const unsigned char ok[] = {0xff, 0xfe, '<', 0, 'a', 0, '/', 0,
+                                       '>',  0};
+    static const unsigned char bad[] = {0xff, 0xfe, '<', 0, 'a', 0, '/', 0,
+                                        '>',  0,    0,   0, 'x', 0};
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(xmlio_parse(ok, sizeof(ok), "t.xml", &limits, &diags, &doc),
+                    BX_OK);
+    xmlFreeDoc(doc);
+    doc = NULL;
+    CU_ASSERT_EQUAL(
+        xmlio_parse(bad, sizeof(bad), "t.xml", &limits, &diags, &doc),
+        BX_E_PARSE);
+    CU_ASSERT_PTR_NULL(doc);
+    bx_diags_release(&diags);
 }
 
 static void test_gunzip_refuses_a_bomb(void)
@@ -170,9 +259,14 @@ static void test_gunzip_refuses_a_bomb(void)
     unsigned char *buf = gz(zeros, n, &len);
 
     free(zeros);
+    struct bx_diags diags;
+
+    bx_diags_init(&diags);
     CU_ASSERT_TRUE(len < 100000);
-    CU_ASSERT_EQUAL(xmlio_gunzip(&buf, &len, 1u << 20), BX_E_LIMIT);
+    CU_ASSERT_EQUAL(xmlio_gunzip(&buf, &len, 1u << 20, "t", &diags),
+                    BX_E_LIMIT);
     free(buf);
+    bx_diags_release(&diags);
 }
 
 static void test_gunzip_refuses_truncated_stream(void)
@@ -180,9 +274,14 @@ static void test_gunzip_refuses_truncated_stream(void)
     size_t len;
     unsigned char *buf = gz("<a>some text here</a>", 21, &len);
 
+    struct bx_diags diags;
+
+    bx_diags_init(&diags);
     len -= 10;
-    CU_ASSERT_EQUAL(xmlio_gunzip(&buf, &len, 100), BX_E_PARSE);
+    CU_ASSERT_EQUAL(xmlio_gunzip(&buf, &len, 100, "t", &diags), BX_E_PARSE);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "IO-GZIP"));
     free(buf);
+    bx_diags_release(&diags);
 }
 
 int bx_test_suite_xmlio(void)
@@ -203,5 +302,9 @@ int bx_test_suite_xmlio(void)
     CU_ADD_TEST(s, test_gunzip_inflates_under_the_cap);
     CU_ADD_TEST(s, test_gunzip_refuses_a_bomb);
     CU_ADD_TEST(s, test_gunzip_refuses_truncated_stream);
+    CU_ADD_TEST(s, test_gunzip_refuses_trailing_bytes);
+    CU_ADD_TEST(s, test_gunzip_refuses_a_second_member);
+    CU_ADD_TEST(s, test_parse_refuses_nul_then_garbage);
+    CU_ADD_TEST(s, test_parse_accepts_utf16_and_refuses_its_nul);
     return CU_get_error();
 }

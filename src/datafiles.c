@@ -1,0 +1,487 @@
+/*
+ * Our own data files (schemas, stylesheets): compiled once per context,
+ * one sandbox for every transformation, errors as findings.  See
+ * datafiles.h.  This and xmlio.c are the only files that install
+ * libxml2/libxslt error handlers.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "datafiles.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libexslt/exslt.h>
+#include <libxslt/security.h>
+#include <libxslt/transform.h>
+#include <libxslt/xsltutils.h>
+
+#include "util.h"
+#include "xmlio.h"
+
+enum kind { KIND_SCHEMA, KIND_STYLESHEET };
+
+struct entry {
+    char *rel;
+    enum kind kind;
+    void *compiled; /* xmlSchemaPtr or xsltStylesheetPtr */
+};
+
+/* What the context keeps (ctx->datafiles.ptr). */
+struct datafiles {
+    struct entry *e;
+    size_t n;
+    size_t cap;
+    xsltSecurityPrefsPtr run_prefs;     /* transformations */
+    xsltSecurityPrefsPtr compile_prefs; /* includes: local files only */
+};
+
+static void datafiles_release(void *p)
+{
+    struct datafiles *df = p;
+    size_t i;
+
+    if (df == NULL) {
+        return;
+    }
+    for (i = 0; i < df->n; i++) {
+        if (df->e[i].kind == KIND_SCHEMA) {
+            xmlSchemaFree(df->e[i].compiled);
+        } else {
+            xsltFreeStylesheet(df->e[i].compiled);
+        }
+        free(df->e[i].rel);
+    }
+    free(df->e);
+    xsltFreeSecurityPrefs(df->run_prefs);
+    xsltFreeSecurityPrefs(df->compile_prefs);
+    free(df);
+}
+
+/* Security preferences forbidding 'n' options.  NULL on ENOMEM. */
+static xsltSecurityPrefsPtr prefs_forbidding(const xsltSecurityOption *opt,
+                                             size_t n)
+{
+    xsltSecurityPrefsPtr p = xsltNewSecurityPrefs();
+    size_t i;
+
+    for (i = 0; p != NULL && i < n; i++) {
+        if (xsltSetSecurityPrefs(p, opt[i], xsltSecurityForbid) != 0) {
+            xsltFreeSecurityPrefs(p);
+            p = NULL;
+        }
+    }
+    return p;
+}
+
+/* The module's state in 'ctx', created on first use.  NULL on ENOMEM. */
+static struct datafiles *state_of(struct bx_context *ctx)
+{
+    /* the one sandbox: a stylesheet sees only the document it is given */
+    static const xsltSecurityOption run[] = {
+        XSLT_SECPREF_READ_FILE, XSLT_SECPREF_WRITE_FILE,
+        XSLT_SECPREF_CREATE_DIRECTORY, XSLT_SECPREF_READ_NETWORK,
+        XSLT_SECPREF_WRITE_NETWORK};
+    /* compiling: xsl:include of our own files, nothing else */
+    static const xsltSecurityOption compile[] = {
+        XSLT_SECPREF_WRITE_FILE, XSLT_SECPREF_CREATE_DIRECTORY,
+        XSLT_SECPREF_READ_NETWORK, XSLT_SECPREF_WRITE_NETWORK};
+    struct datafiles *df = ctx->datafiles.ptr;
+
+    if (df != NULL) {
+        return df;
+    }
+    df = calloc(1, sizeof(*df));
+    if (df == NULL) {
+        return NULL;
+    }
+    df->run_prefs = prefs_forbidding(run, sizeof(run) / sizeof(run[0]));
+    df->compile_prefs =
+        prefs_forbidding(compile, sizeof(compile) / sizeof(compile[0]));
+    if (df->run_prefs == NULL || df->compile_prefs == NULL) {
+        datafiles_release(df);
+        return NULL;
+    }
+    ctx->datafiles.ptr = df;
+    ctx->datafiles.release = datafiles_release;
+    return df;
+}
+
+static struct entry *lookup(struct datafiles *df, const char *rel,
+                            enum kind kind)
+{
+    size_t i;
+
+    for (i = 0; i < df->n; i++) {
+        if (df->e[i].kind == kind && strcmp(df->e[i].rel, rel) == 0) {
+            return &df->e[i];
+        }
+    }
+    return NULL;
+}
+
+/* Keep 'compiled' for 'rel'; on ENOMEM it is freed and NULL returned. */
+static void *keep(struct datafiles *df, const char *rel, enum kind kind,
+                  void *compiled)
+{
+    struct entry *grown;
+    char *copy = util_strdup(rel);
+
+    if (copy != NULL && df->n == df->cap) {
+        grown = realloc(df->e, (df->cap ? df->cap * 2 : 8) * sizeof(*grown));
+        if (grown != NULL) {
+            df->e = grown;
+            df->cap = df->cap ? df->cap * 2 : 8;
+        }
+    }
+    if (copy == NULL || df->n == df->cap) {
+        free(copy);
+        if (kind == KIND_SCHEMA) {
+            xmlSchemaFree(compiled);
+        } else {
+            xsltFreeStylesheet(compiled);
+        }
+        return NULL;
+    }
+    df->e[df->n].rel = copy;
+    df->e[df->n].kind = kind;
+    df->e[df->n].compiled = compiled;
+    df->n++;
+    return compiled;
+}
+
+/* ---- error routing -------------------------------------------------- */
+
+struct collector {
+    struct bx_buf text;
+    int count;
+};
+
+static void collect_v(struct collector *c, const char *fmt, va_list ap)
+{
+    char line[1024];
+
+    vsnprintf(line, sizeof(line), fmt, ap);
+    c->count++;
+    line[strcspn(line, "\n")] = '\0';
+    if (c->text.len < 4096 && line[0] != '\0') {
+        buf_printf(&c->text, "%s%s", c->text.len > 0 ? "; " : "", line);
+    }
+}
+
+/* libxslt's (and libxml2's) generic messages, gathered into one line. */
+static void collect(void *data, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    collect_v(data, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * libxslt's generic error handler is one process-wide variable (libxml2's
+ * are per thread): it is set once, to this function, which hands each
+ * message to the collector of the thread that raised it, or drops it.
+ */
+static _Thread_local struct collector *thread_collector;
+
+static void dispatch(void *data, const char *fmt, ...)
+{
+    va_list ap;
+
+    (void)data;
+    if (thread_collector == NULL) {
+        return;
+    }
+    va_start(ap, fmt);
+    collect_v(thread_collector, fmt, ap);
+    va_end(ap);
+}
+
+static void init_once(void)
+{
+    exsltRegisterAll();
+    xsltSetGenericErrorFunc(NULL, dispatch);
+}
+
+void datafiles_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, init_once);
+}
+
+struct saved_handlers {
+    struct collector *thread_collector;
+    xmlGenericErrorFunc xml_func;
+    void *xml_data;
+    xmlStructuredErrorFunc xml_serror;
+    void *xml_sdata;
+};
+
+/* Route libxslt's and this thread's libxml2 handlers into 'c'. */
+static void collect_begin(struct collector *c, struct saved_handlers *s)
+{
+    datafiles_init();
+    buf_init(&c->text);
+    c->count = 0;
+    s->thread_collector = thread_collector;
+    s->xml_func = xmlGenericError;
+    s->xml_data = xmlGenericErrorContext;
+    s->xml_serror = xmlStructuredError;
+    s->xml_sdata = xmlStructuredErrorContext;
+    thread_collector = c;
+    xmlSetGenericErrorFunc(c, collect);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+}
+
+/*
+ * Restore the handlers; append what was collected as one FATAL finding
+ * 'code' about 'file'.  Returns the number of messages collected.
+ */
+static int collect_end(struct collector *c, const struct saved_handlers *s,
+                       const char *code, const char *file,
+                       struct bx_diags *diags)
+{
+    char *msg;
+    int n = c->count;
+
+    thread_collector = s->thread_collector;
+    xmlSetGenericErrorFunc(s->xml_data, s->xml_func);
+    xmlSetStructuredErrorFunc(s->xml_sdata, s->xml_serror);
+    if (n > 0 && diags != NULL) {
+        msg = util_escape_untrusted(c->text.data ? c->text.data : "",
+                                    c->text.len, 1000);
+        bx_diags_addf(diags, BX_SEV_FATAL, code, file, 0,
+                      msg ? msg : "数据文件出错",
+                      msg ? msg : "data file error");
+        free(msg);
+    }
+    buf_release(&c->text);
+    return n;
+}
+
+/* ---- schemas -------------------------------------------------------- */
+
+static void on_schema_error(void *user, xmlErrorPtr err)
+{
+    struct bx_diags *diags = user;
+
+    if (err->level != XML_ERR_WARNING) {
+        xmlio_error_to_diag(err, err->file, "DATA-SCHEMA", BX_SEV_FATAL, diags);
+    }
+}
+
+static xmlSchemaPtr compile_schema(const char *path, struct bx_diags *diags)
+{
+    struct collector col;
+    struct saved_handlers saved;
+    xmlSchemaParserCtxtPtr pctxt;
+    xmlSchemaPtr schema = NULL;
+
+    collect_begin(&col, &saved);
+    pctxt = xmlSchemaNewParserCtxt(path);
+    if (pctxt != NULL) {
+        xmlSchemaSetParserStructuredErrors(pctxt, on_schema_error, diags);
+        schema = xmlSchemaParse(pctxt);
+        xmlSchemaFreeParserCtxt(pctxt);
+    }
+    collect_end(&col, &saved, "DATA-SCHEMA", path, diags);
+    return schema;
+}
+
+/*
+ * What is compiled for 'rel' already ('*found'), else the path to compile
+ * it from ('*path', caller frees).  Returns BX_OK or BX_E_NOMEM.
+ */
+static int cached(struct bx_context *ctx, const char *rel, enum kind kind,
+                  void **found, char **path)
+{
+    struct datafiles *df = state_of(ctx);
+    struct entry *e = df != NULL ? lookup(df, rel, kind) : NULL;
+
+    *found = e != NULL ? e->compiled : NULL;
+    *path = NULL;
+    if (df == NULL) {
+        return BX_E_NOMEM;
+    }
+    if (e == NULL) {
+        *path = context_path(ctx, rel);
+    }
+    return e != NULL || *path != NULL ? BX_OK : BX_E_NOMEM;
+}
+
+static int schema_locked(struct bx_context *ctx, const char *rel,
+                         struct bx_diags *diags, xmlSchemaPtr *out)
+{
+    xmlSchemaPtr schema;
+    void *found;
+    char *path;
+    int rc = cached(ctx, rel, KIND_SCHEMA, &found, &path);
+
+    *out = found;
+    if (rc != BX_OK || found != NULL) {
+        return rc;
+    }
+    schema = compile_schema(path, diags);
+    if (schema == NULL) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "DATA-SCHEMA", path, 0,
+                      "无法编译 XML 模式（检查数据目录或设置 "
+                      "BUDGETX_DATADIR）",
+                      "cannot compile the schema (check the data directory "
+                      "or set BUDGETX_DATADIR)");
+        free(path);
+        return BX_E_DATA;
+    }
+    free(path);
+    *out = keep(ctx->datafiles.ptr, rel, KIND_SCHEMA, schema);
+    return *out != NULL ? BX_OK : BX_E_NOMEM;
+}
+
+/* Threads share the context: compile once, under its lock. */
+int datafiles_schema(struct bx_context *ctx, const char *rel,
+                     struct bx_diags *diags, xmlSchemaPtr *out)
+{
+    int rc;
+
+    context_lock(ctx);
+    rc = schema_locked(ctx, rel, diags, out);
+    context_unlock(ctx);
+    return rc;
+}
+
+/* ---- stylesheets ---------------------------------------------------- */
+
+static xsltStylesheetPtr compile_stylesheet(struct datafiles *df,
+                                            const char *path,
+                                            struct bx_diags *diags, int *said)
+{
+    struct collector col;
+    struct saved_handlers saved;
+    xsltSecurityPrefsPtr old = xsltGetDefaultSecurityPrefs();
+    xsltStylesheetPtr style;
+
+    /* includes are checked against the default preferences: ours, for
+     * the time of the compilation only */
+    xsltSetDefaultSecurityPrefs(df->compile_prefs);
+    collect_begin(&col, &saved);
+    style = xsltParseStylesheetFile((const xmlChar *)path);
+    *said = collect_end(&col, &saved, "XSLT-COMPILE", path, diags);
+    xsltSetDefaultSecurityPrefs(old);
+    if (style != NULL && (*said > 0 || style->errors > 0)) {
+        xsltFreeStylesheet(style); /* compiled with errors: not ours */
+        style = NULL;
+    }
+    return style;
+}
+
+static int stylesheet_locked(struct bx_context *ctx, const char *rel,
+                             struct bx_diags *diags, xsltStylesheetPtr *out)
+{
+    xsltStylesheetPtr style;
+    void *found;
+    char *path;
+    int said = 0;
+    int rc = cached(ctx, rel, KIND_STYLESHEET, &found, &path);
+
+    *out = found;
+    if (rc != BX_OK || found != NULL) {
+        return rc;
+    }
+    style = compile_stylesheet(ctx->datafiles.ptr, path, diags, &said);
+    if (style == NULL && said == 0) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "XSLT-COMPILE", path, 0,
+                      "无法读取或编译样式表",
+                      "cannot read or compile stylesheet");
+    }
+    free(path);
+    if (style == NULL) {
+        return BX_E_DATA;
+    }
+    *out = keep(ctx->datafiles.ptr, rel, KIND_STYLESHEET, style);
+    return *out != NULL ? BX_OK : BX_E_NOMEM;
+}
+
+int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
+                         struct bx_diags *diags, xsltStylesheetPtr *out)
+{
+    int rc;
+
+    context_lock(ctx);
+    rc = stylesheet_locked(ctx, rel, diags, out);
+    context_unlock(ctx);
+    return rc;
+}
+
+int datafiles_apply(struct bx_context *ctx, xsltStylesheetPtr style,
+                    const char *rel, xmlDocPtr doc, const char **params,
+                    struct bx_diags *diags, xmlDocPtr *res)
+{
+    struct datafiles *df;
+    xsltTransformContextPtr tctx;
+    struct collector col;
+    struct saved_handlers saved;
+    unsigned long nomem = xmlio_nomem_count();
+    int said;
+    int rc = BX_OK;
+
+    *res = NULL;
+    context_lock(ctx);
+    df = state_of(ctx);
+    context_unlock(ctx);
+    if (df == NULL) {
+        return BX_E_NOMEM;
+    }
+    tctx = xsltNewTransformContext(style, doc);
+    if (tctx == NULL || xsltSetCtxtSecurityPrefs(df->run_prefs, tctx) != 0) {
+        xsltFreeTransformContext(tctx);
+        return BX_E_NOMEM;
+    }
+    collect_begin(&col, &saved);
+    xsltSetTransformErrorFunc(tctx, &col, collect);
+    *res = xsltApplyStylesheetUser(style, doc, params, NULL, NULL, tctx);
+    said = collect_end(&col, &saved, "XSLT-RUN", rel,
+                       xmlio_nomem_count() != nomem ? NULL : diags);
+    if (xmlio_nomem_count() != nomem) {
+        rc = BX_E_NOMEM;
+    } else if (said > 0 || tctx->state != XSLT_STATE_OK || *res == NULL) {
+        rc = BX_E_INTERNAL;
+        if (said == 0) {
+            bx_diags_addf(diags, BX_SEV_FATAL, "XSLT-RUN", rel, 0,
+                          "样式表运行失败", "stylesheet failed");
+        }
+    }
+    if (rc != BX_OK) {
+        xmlFreeDoc(*res);
+        *res = NULL;
+    }
+    xsltFreeTransformContext(tctx);
+    return rc;
+}
+
+int datafiles_serialise(xsltStylesheetPtr style, xmlDocPtr res,
+                        unsigned char **out, size_t *len)
+{
+    xmlChar *text = NULL;
+    int size = 0;
+
+    *out = NULL;
+    if (xsltSaveResultToString(&text, &size, res, style) != 0 || size < 0) {
+        xmlFree(text);
+        return BX_E_NOMEM;
+    }
+    *out = malloc((size_t)size + 1);
+    if (*out != NULL) {
+        if (size > 0) {
+            memcpy(*out, text, (size_t)size);
+        }
+        (*out)[size] = '\0';
+        *len = (size_t)size;
+    }
+    xmlFree(text);
+    return *out != NULL ? BX_OK : BX_E_NOMEM;
+}

@@ -1,0 +1,63 @@
+/*
+ * One front door for our own data files: the schemas (schemas/NAME.xsd) and
+ * stylesheets (xslt/NAME.xsl) under the data directory.  Each is compiled
+ * once per context, every stylesheet runs under one sandbox policy, and
+ * whatever libxml2 or libxslt says while compiling or running becomes a
+ * finding, never a line on stderr.  It does not validate submissions or
+ * interpret results: the stages do (validate.c, rules.c, transform.c,
+ * verify.c, report_xml.c).
+ */
+#ifndef BX_DATAFILES_H
+#define BX_DATAFILES_H
+
+#include <libxml/xmlschemas.h>
+#include <libxslt/xsltInternals.h>
+
+#include "internal.h"
+
+/*
+ * Once per process (thread-safe; bx_context_new() calls it): register
+ * EXSLT and route libxslt's process-wide error handler to per-thread
+ * collectors.  Compiling and applying are safe from any thread sharing a
+ * context: compilations are serialised by the context's lock, compiled
+ * files are read-only afterwards.
+ */
+void datafiles_init(void);
+
+/*
+ * The schema at 'rel' ("schemas/manifest.xsd") under the data directory,
+ * compiled on first use and owned by the context.  Compilation problems
+ * are FATAL DATA-SCHEMA findings in 'diags' (each call that fails says
+ * it again).  Returns BX_OK, BX_E_DATA, BX_E_NOMEM.
+ */
+int datafiles_schema(struct bx_context *ctx, const char *rel,
+                     struct bx_diags *diags, xmlSchemaPtr *out);
+
+/*
+ * The stylesheet at 'rel' ("xslt/html.xsl"), compiled on first use and
+ * owned by the context.  Its xsl:include/xsl:import may read files of
+ * the data directory, nothing over the network.  Problems are FATAL
+ * XSLT-COMPILE findings.  Returns BX_OK, BX_E_DATA, BX_E_NOMEM.
+ */
+int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
+                         struct bx_diags *diags, xsltStylesheetPtr *out);
+
+/*
+ * Apply 'style' (from datafiles_stylesheet(), file 'rel') to 'doc' with
+ * 'params' under the one sandbox: no file read or write (document(),
+ * exsl:document), no directory creation, no network.  Any message the
+ * run emits (a refused document(), xsl:message terminate, a runtime
+ * error) fails it with a FATAL XSLT-RUN finding.  Caller frees '*res'
+ * with xmlFreeDoc().  Returns BX_OK, BX_E_INTERNAL (the transformation
+ * failed: findings say why), BX_E_NOMEM.
+ */
+int datafiles_apply(struct bx_context *ctx, xsltStylesheetPtr style,
+                    const char *rel, xmlDocPtr doc, const char **params,
+                    struct bx_diags *diags, xmlDocPtr *res);
+
+/* Serialise 'res' with the output method of 'style' into malloc memory,
+ * NUL-terminated.  Returns BX_OK or BX_E_NOMEM. */
+int datafiles_serialise(xsltStylesheetPtr style, xmlDocPtr res,
+                        unsigned char **out, size_t *len);
+
+#endif /* BX_DATAFILES_H */
