@@ -217,7 +217,25 @@ names = zipfile.ZipFile(sys.argv[1]).namelist()
 assert names[0] == "manifest.xml" and names[1:] == sorted(names[1:])
 assert sum(1 for x in names if x.startswith("submissions/")) == int(sys.argv[2])
 PY
-ls ./*.tmp* .budgetx-spool* >/dev/null 2>&1 && bad "temporary files left" || ok
+ls ./*.tmp* .budgetx-spool* .budgetx-tmp-* >/dev/null 2>&1 && bad "temporary files left" || ok
+# names that collide once unpacked (case, device names) are renamed the
+# same way whatever -j; each submission records its rendition language
+mkdir clash
+for f in A.xml a.xml CON.xml; do
+    cp "$root/samples/example-county-education-bureau-2024.xml" "clash/$f"
+done
+"$bin" bundle --lang en -j 1 -o c1.zip clash >/dev/null 2>&1 &&
+    "$bin" bundle --lang en -j 4 -o c4.zip clash >/dev/null 2>&1 && ok ||
+    bad "bundle of colliding names"
+same c1.zip c4.zip "bundle of colliding names: -j 1 and -j 4 differ"
+python3 - c4.zip <<'PY' && ok || bad "colliding names not renamed"
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+subs = sorted(x for x in z.namelist() if x.startswith("submissions/"))
+assert subs == ["submissions/A.xml", "submissions/_CON.xml", "submissions/a-2.xml"], subs
+m = z.read("manifest.xml").decode()
+assert m.count('<renditionOptions lang="en"/>') == 3, m
+PY
 # peak memory of a bundle of N and of 4N submissions: flat, not 4 times
 # (under AddressSanitizer, freed memory is held back in a quarantine that
 # would grow with the run: keep it small so that RSS measures the program)
