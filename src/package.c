@@ -451,6 +451,7 @@ struct bx_bundle {
     const char *source;
     char *default_name;
     int failed; /* a status that refuses the bundle (BX_E_INVALID) */
+    int sign_failed; /* the manifest could not be signed (not an IO-WRITE) */
 };
 
 static uint64_t hash_str(const char *s)
@@ -825,6 +826,7 @@ static int zip_spool(struct bx_bundle *b, bxzip_sink_fn sink, void *user,
         /* manifest.sig: a detached signature of manifest.xml's bytes */
         rc = sign_manifest(b->opts.sign_key, b->opts.sign_cert, SIGN_DEFAULT,
                            manifest, mlen, diags, &sig, &siglen);
+        b->sign_failed = rc != BX_OK; /* SIGN-* findings say why */
     }
     if (rc == BX_OK) {
         rc = bxzip_writer_new(&w);
@@ -972,7 +974,7 @@ int bx_bundle_finish(struct bx_bundle *b, const char *path, int force,
     if (fd >= 0) {
         unlink(tmp); /* after link(2) or on failure; ENOENT after rename */
     }
-    if (rc == BX_E_IO) {
+    if (rc == BX_E_IO && !b->sign_failed) {
         bx_diags_addf(diags, BX_SEV_FATAL, "IO-WRITE", path, 0,
                       "无法写入提交包", "cannot write the bundle");
     }
