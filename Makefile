@@ -17,11 +17,11 @@ DESTDIR ?=
 
 PKGS = libxml-2.0 libxslt libexslt zlib libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -pthread
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        $(WERROR)
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) \
+ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CFLAGS) -fPIC -Iinclude -Isrc -I$(BUILD) \
              $(PKG_CFLAGS) \
              -MMD -MP -DBX_DATADIR='"$(DATADIR)"'
 ifneq ($(wildcard src/report_xml.c),)
@@ -44,7 +44,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-suites deps-test check-xlsx check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-bench lint asan ubsan valgrind coverage \
+.PHONY: all check check-suites deps-test check-xlsx check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch check-bench lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -94,7 +94,7 @@ check: deps-test
 
 check-suites: check-unit check-golden check-cli check-rules check-convert \
        check-bundle check-zip check-docs check-install check-hostile \
-       check-bench check-xlsx check-templates
+       check-bench check-xlsx check-templates check-batch
 
 # workbooks: goldens, openpyxl, LibreOffice round trips, hostile inputs
 check-xlsx: $(BIN)
@@ -136,6 +136,9 @@ check-docs:
 	@xsltproc xslt/rules-doc.xsl schemas/rules/2024.xml > $(BUILD)/rules.md
 	@cmp -s $(BUILD)/rules.md docs/rules.md && echo "docs: 1 passed, 0 failed" \
 	    || { echo "docs/rules.md is stale: run make docs"; exit 1; }
+
+check-batch: $(BIN)
+	$(TEST_ENV) sh tests/batch/run.sh $(CURDIR)/$(BIN)
 
 check-bundle: $(BIN)
 	$(TEST_ENV) sh tests/bundle/run.sh $(CURDIR)/$(BIN)

@@ -4,6 +4,16 @@
  * This is the one public header of libbudgetx.  The library never prints
  * and never exits: every function returns an enum bx_status and reports
  * what the user should see as struct bx_diag records in a struct bx_diags.
+ *
+ * Threads: one struct bx_context may be shared by any number of threads
+ * (bx_batch_run() does); everything it compiles (schema, rule sets,
+ * stylesheets) is compiled once, under the context's lock, and read-only
+ * afterwards.  Everything else (a submission, a check, a struct
+ * bx_diags, an output, a bundle being written) belongs to one thread at
+ * a time.  The library changes no process-wide libxml2 or libxslt state
+ * per call: it initialises them once (thread-safe) when the first
+ * context is made, and its error handlers are per parse, validation or
+ * transformation.  Link with -pthread.
  */
 #ifndef BUDGETX_H
 #define BUDGETX_H
@@ -413,7 +423,8 @@ enum bx_report_format {
     BX_REPORT_TEXT = 0,
     BX_REPORT_JSON = 1,
     BX_REPORT_XML = 2,
-    BX_REPORT_HTML = 3
+    BX_REPORT_HTML = 3,
+    BX_REPORT_JSONL = 4 /* one line per file, then a summary line */
 };
 
 /* The outcome for one input file, as the caller assembled it. */
@@ -453,12 +464,45 @@ struct bx_report {
 int bx_file_accepted(const struct bx_file_result *f, enum bx_severity fail_on);
 
 /*
+ * Exit code of one file (enum bx_exit): 0 accepted, 1 rejected, 3 an
+ * input problem stopped it (unreadable, not XML, over a limit), 4 an
+ * internal one.  A run exits with the worst over its files.
+ */
+int bx_file_exit_code(const struct bx_file_result *f, enum bx_severity fail_on);
+
+/*
  * Render 'rep' in 'fmt' into a new NUL-terminated buffer (caller frees
  * '*out').  HTML needs 'ctx' for its stylesheet; other formats accept
  * NULL.  Returns BX_OK, BX_E_NOMEM, BX_E_DATA (stylesheet missing).
  */
 int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
                      struct bx_context *ctx, char **out, size_t *len);
+
+/*
+ * JSON Lines (--format jsonl, docs/report-json.md): one line per file,
+ * the object --format json gives for it plus "type": "file", "file" in
+ * each finding, "status" (enum bx_status) and "exit" (enum bx_exit);
+ * then one summary line from struct bx_totals.  'rep' gives the language
+ * and fail_on (its files are not used); every finding is listed, whatever
+ * min_severity, so that shard reports merge faithfully.  Each line ends
+ * with '\n'; caller frees '*out'.  Returns BX_OK or BX_E_NOMEM.
+ */
+int bx_report_jsonl_file(const struct bx_report *rep,
+                         const struct bx_file_result *f, char **out,
+                         size_t *len);
+
+/* Counts over the files of a run, for the summary line. */
+struct bx_totals {
+    enum bx_severity fail_on;
+    size_t files;
+    size_t accepted;
+    size_t by_severity[BX_SEV_COUNT];
+    int exit_code; /* worst bx_file_exit_code() */
+};
+
+void bx_totals_init(struct bx_totals *t, enum bx_severity fail_on);
+void bx_totals_add(struct bx_totals *t, const struct bx_file_result *f);
+int bx_report_jsonl_summary(const struct bx_totals *t, char **out, size_t *len);
 
 /*
  * bx_report_render() that says why it failed: problems of the report
@@ -686,6 +730,88 @@ int bx_bundle_build(struct bx_context *ctx, struct bx_check *const *checks,
                     struct bx_diags *diags, unsigned char **zip, size_t *len);
 
 /*
+ * Streaming bundles: the same zip as bx_bundle_build(), built one
+ * submission at a time in flat memory.  bx_bundle_begin() opens a spool
+ * (an already-unlinked temporary file); bx_bundle_add() renders and
+ * deflates one checked submission and appends its entries to the spool,
+ * after which nothing of it stays in memory but its manifest lines;
+ * bx_bundle_finish() writes manifest.xml first and then every entry in
+ * path order from the spool to a temporary file next to 'path', and
+ * renames it.  For threads, split bx_bundle_add() in two:
+ * bx_bundle_prepare() (any thread, sharing 'ctx': the rendering and the
+ * deflating) and bx_bundle_add_part() (one thread, in input order: the
+ * entry names "-2", "-3" ... and the "sN" ids depend on the order), so
+ * the bytes do not depend on the number of threads.
+ */
+struct bx_bundle;
+struct bx_bundle_part;
+
+/*
+ * Start a bundle with 'opts' (copied).  The spool goes into 'tmpdir'
+ * (NULL: $TMPDIR, else the system's).  Returns BX_OK, BX_E_ARG (unknown
+ * rendition: BUNDLE-INCLUDE finding), BX_E_IO (IO-WRITE), BX_E_NOMEM.
+ * Caller frees '*out' with bx_bundle_free().
+ */
+int bx_bundle_begin(struct bx_context *ctx, const struct bx_bundle_opts *opts,
+                    const char *tmpdir, struct bx_diags *diags,
+                    struct bx_bundle **out);
+
+/*
+ * Render and deflate the checked submission 'chk' (its document still
+ * loaded) for a bundle with 'opts'; thread-safe.  A submission rejected
+ * without opts->allow_invalid gives a part that only refuses the bundle
+ * when added.  Returns BX_OK, BX_E_STATE (no document), BX_E_DATA,
+ * BX_E_INTERNAL (a rendition failed: findings in 'diags'), BX_E_NOMEM.
+ * Caller frees '*out' with bx_bundle_part_free() or hands it to
+ * bx_bundle_add_part().
+ */
+int bx_bundle_prepare(struct bx_context *ctx, const struct bx_check *chk,
+                      const struct bx_bundle_opts *opts, struct bx_diags *diags,
+                      struct bx_bundle_part **out);
+void bx_bundle_part_free(struct bx_bundle_part *part);
+
+/*
+ * Append 'part' (always taken) to 'b'.  A refused part adds a
+ * BUNDLE-REJECTED finding and returns BX_E_INVALID: the bundle will not
+ * be written, but later parts are still taken (and refusals reported).
+ * Returns BX_OK, BX_E_INVALID, BX_E_IO (the spool), BX_E_NOMEM.
+ */
+int bx_bundle_add_part(struct bx_bundle *b, struct bx_bundle_part *part,
+                       struct bx_diags *diags);
+
+/* bx_bundle_prepare() and bx_bundle_add_part() in one call. */
+int bx_bundle_add(struct bx_bundle *b, const struct bx_check *chk,
+                  struct bx_diags *diags);
+
+/* bx_bundle_default_name() of the first submission added, or NULL. */
+const char *bx_bundle_name(const struct bx_bundle *b);
+
+/*
+ * Write the bundle to 'path' atomically (temporary file in the same
+ * directory, fsync, rename; an existing file is replaced only with
+ * 'force').  Returns BX_OK, the status that refused the bundle
+ * (BX_E_INVALID ...), BX_E_ARG (no submission), BX_E_EXISTS, BX_E_IO
+ * (IO-WRITE finding, errno says why), BX_E_LIMIT (over 4 GiB or 65534
+ * entries), BX_E_NOMEM.  Nothing is left behind on failure.
+ */
+int bx_bundle_finish(struct bx_bundle *b, const char *path, int force,
+                     struct bx_diags *diags);
+
+/*
+ * The same to the open descriptor 'fd' (standard output ...), as is.
+ * With opts->sign_key, problems signing the manifest are SIGN-* findings
+ * in 'diags' (for every bx_bundle_finish*() function).
+ */
+int bx_bundle_finish_fd(struct bx_bundle *b, int fd, struct bx_diags *diags);
+
+/* The same into memory (caller frees '*zip'). */
+int bx_bundle_finish_memory(struct bx_bundle *b, unsigned char **zip,
+                            size_t *len, struct bx_diags *diags);
+
+/* Abandon or release a bundle; removes its spool.  NULL-safe. */
+void bx_bundle_free(struct bx_bundle *b);
+
+/*
  * Default file name "{财政区划代码}-{部门代码}-{年度}-budget.zip" of a
  * bundle whose first submission is 'chk'.  Where the template prints no
  * 财政区划代码 the template id (metadata/profile) stands in, and for a
@@ -854,6 +980,127 @@ struct bx_template_opts {
  */
 int bx_xlsx_template(struct bx_context *ctx, const struct bx_template_opts *o,
                      struct bx_diags *diags, struct bx_output *out);
+
+/* ---------------------------------------------------------------- */
+/* Batches (batch.c)                                                 */
+/* ---------------------------------------------------------------- */
+
+/* The inputs of a run, in the order they are processed. */
+struct bx_inputs {
+    char **paths; /* owned */
+    size_t count;
+    size_t cap;
+};
+
+void bx_inputs_init(struct bx_inputs *in);
+/* Frees every path; leaves 'in' empty and reusable. */
+void bx_inputs_release(struct bx_inputs *in);
+
+/*
+ * Append 'path'.  A directory is walked recursively: the regular files
+ * (and symbolic links to them) whose name matches one of the 'nglobs'
+ * fnmatch(3) patterns 'globs' (NULL or 0: "*.xml" and "*.xml.gz"), names
+ * in byte order within each directory, subdirectories at their place in
+ * that order.  Names starting with '.' are skipped, symbolic links to
+ * directories are not followed.  Anything else (a file, "-") is appended
+ * as given: reading it is the caller's business.  Returns BX_OK, BX_E_IO
+ * (a directory could not be read: FATAL INPUT-DIR finding), BX_E_ARG
+ * (empty path), BX_E_NOMEM.
+ */
+int bx_inputs_add(struct bx_inputs *in, const char *path,
+                  const char *const *globs, size_t nglobs,
+                  struct bx_diags *diags);
+
+/*
+ * Append every path listed in the file 'list' ("-": standard input), one
+ * a line (a final '\r' is removed) or, with 'nul', separated by NUL
+ * bytes; empty entries are skipped; each goes through bx_inputs_add().
+ * Returns BX_OK, BX_E_IO (IO-READ finding), or what bx_inputs_add()
+ * returned.
+ */
+int bx_inputs_add_list(struct bx_inputs *in, const char *list, int nul,
+                       const char *const *globs, size_t nglobs,
+                       struct bx_diags *diags);
+
+/*
+ * Keep shard 'index' of 'n' (0 <= index < n): the inputs at positions
+ * index, index + n, index + 2n, ...  Shards of one list are disjoint and
+ * cover it whatever the machine.  Returns BX_OK or BX_E_ARG.
+ */
+int bx_inputs_shard(struct bx_inputs *in, size_t index, size_t n);
+
+/* The number of online processors (1 .. 256). */
+unsigned bx_batch_default_jobs(void);
+
+/*
+ * A batch of 'count' items for bx_batch_run(): work(user, i) runs in a
+ * worker thread for each item and returns its result (any pointer, NULL
+ * too); done(user, i, result) runs in the calling thread, one call at a
+ * time, in item order (with 'unordered', as items finish) and owns the
+ * result.  'window' bounds how far work runs ahead of done (0: 4 ×
+ * jobs): what is held at once does not grow with 'count'.
+ */
+struct bx_batch {
+    size_t count;
+    unsigned jobs; /* worker threads; 0: bx_batch_default_jobs() */
+    int unordered;
+    size_t window;
+    void *(*work)(void *user, size_t index);
+    int (*done)(void *user, size_t index, void *result);
+    void *user;
+};
+
+/*
+ * Run the batch 'b' with b->jobs threads (1: in the calling thread, no
+ * thread started).  work() may use a shared struct bx_context.  When
+ * done() returns anything but BX_OK, no further item is started, the
+ * items already running finish and are still handed to done() (so that
+ * it can free them), and that status is returned.  Returns BX_OK, that
+ * status, BX_E_ARG, BX_E_NOMEM or BX_E_INTERNAL (no thread could be
+ * started).
+ */
+int bx_batch_run(const struct bx_batch *b);
+
+/* ---------------------------------------------------------------- */
+/* Merging shard reports (summary.c)                                 */
+/* ---------------------------------------------------------------- */
+
+/*
+ * The files of several JSON Lines reports (validate --format jsonl, from
+ * the shards of a run), merged: bx_summary_report() sorts them by path
+ * (then by their line, so the order is total) whatever the order the
+ * reports were read in, and hands them to bx_report_render().
+ */
+struct bx_summary;
+
+/* Caller frees '*out' with bx_summary_free().  BX_OK or BX_E_NOMEM. */
+int bx_summary_new(struct bx_summary **out);
+void bx_summary_free(struct bx_summary *s);
+
+/*
+ * Read the report at 'path' ("-": standard input).  Every non-empty line
+ * must be a "file" or "summary" object of a jsonl report (strict JSON,
+ * integers only, nesting at most 16, at most 64 MiB a line); reading
+ * stops at the first other one (FATAL SUMMARY-JSONL finding, file:line).
+ * Returns BX_OK, BX_E_IO (IO-READ), BX_E_PARSE, BX_E_NOMEM.
+ */
+int bx_summary_read(struct bx_summary *s, const char *path,
+                    struct bx_diags *diags);
+
+/*
+ * The fail_on severity the summary lines read so far record: an enum
+ * bx_severity, -1 when none had one, -2 when they differ.
+ */
+int bx_summary_fail_on(const struct bx_summary *s);
+
+/*
+ * Sort the files read so far and describe them in 'rep' (valid until
+ * the next call on 's'): findings, coverage and, when the reports listed
+ * them (validate --all-rules), each rule's outcome (rep->all_rules is
+ * then set).  Returns BX_OK or BX_E_NOMEM.
+ */
+int bx_summary_report(struct bx_summary *s, enum bx_lang lang,
+                      enum bx_severity fail_on, struct bx_report *rep);
 
 #ifdef __cplusplus
 }

@@ -500,6 +500,11 @@ struct bxzip_writer {
     size_t count;
     size_t ents_cap;
     int finished;
+    /* with a sink, each entry is handed over once written: 'base' bytes
+     * so far, and 'buf' holds only what follows them */
+    bxzip_sink_fn sink;
+    void *sink_user;
+    size_t base;
 };
 
 int bxzip_writer_new(struct bxzip_writer **out)
@@ -686,7 +691,7 @@ static int append_entry(struct bxzip_writer *w, struct wentry *e,
     if (rc != BX_OK) {
         return rc;
     }
-    if (start + head + e->csize > WRITE_MAX_U32) {
+    if (w->base + start + head + e->csize > WRITE_MAX_U32) {
         return BX_E_LIMIT;
     }
     put_local(w->buf + start, e);
@@ -704,6 +709,81 @@ static int is_ascii(const char *s)
     return 1;
 }
 
+/*
+ * The checks and header fields every entry shares: the name rules
+ * (writer_check_name()), then 'e->name' and 'e->folded' are allocated
+ * (entry_end() frees them on failure; on a failure here nothing is left
+ * allocated).
+ */
+static int entry_begin(struct bxzip_writer *w, const char *name, size_t len,
+                       int64_t mtime_unix, struct wentry *e)
+{
+    char *folded = NULL;
+    int rc;
+
+    if (len > WRITE_MAX_U32 || w->count >= WRITE_MAX_ENTRIES ||
+        w->base + w->len > WRITE_MAX_U32) {
+        return BX_E_LIMIT;
+    }
+    rc = grow_entries(w);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    rc = writer_check_name(w, name, &folded);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    memset(e, 0, sizeof(*e));
+    e->folded = folded;
+    e->name_len = strlen(name);
+    e->flags = is_ascii(name) ? 0 : FLAG_UTF8;
+    dos_from_unix(mtime_unix, &e->dtime, &e->ddate);
+    e->size = (uint32_t)len;
+    e->offset = (uint32_t)(w->base + w->len);
+    e->name = util_strdup(name);
+    if (e->name == NULL) {
+        free(e->folded);
+        e->folded = NULL;
+        return BX_E_NOMEM;
+    }
+    return BX_OK;
+}
+
+/* Hand what was written to the sink, if there is one. */
+static int flush_sink(struct bxzip_writer *w)
+{
+    int rc;
+
+    if (w->sink == NULL || w->len == 0) {
+        return BX_OK;
+    }
+    rc = w->sink(w->sink_user, w->buf, w->len);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    w->base += w->len;
+    w->len = 0;
+    return BX_OK;
+}
+
+/* Record entry 'e' after its bytes were appended with status 'rc'. */
+static int entry_end(struct bxzip_writer *w, struct wentry *e, int rc)
+{
+    if (rc == BX_OK) {
+        rc = flush_sink(w);
+        if (rc != BX_OK) {
+            w->finished = 1; /* the sink lost bytes: the archive is broken */
+        }
+    }
+    if (rc != BX_OK) {
+        free(e->name);
+        free(e->folded);
+        return rc;
+    }
+    w->ents[w->count++] = *e;
+    return BX_OK;
+}
+
 int bxzip_writer_add(struct bxzip_writer *w, const char *name, const void *data,
                      size_t len, int64_t mtime_unix)
 {
@@ -716,38 +796,13 @@ int bxzip_writer_add(struct bxzip_writer *w, const char *name, const void *data,
     if (w->finished) {
         return BX_E_STATE;
     }
-    if (len > WRITE_MAX_U32 || w->count >= WRITE_MAX_ENTRIES ||
-        w->len > WRITE_MAX_U32) {
-        return BX_E_LIMIT;
-    }
-    rc = grow_entries(w);
+    rc = entry_begin(w, name, len, mtime_unix, &e);
     if (rc != BX_OK) {
         return rc;
     }
-    memset(&e, 0, sizeof(e));
-    rc = writer_check_name(w, name, &e.folded);
-    if (rc != BX_OK) {
-        return rc;
-    }
-    e.name_len = strlen(name);
-    e.flags = is_ascii(name) ? 0 : FLAG_UTF8;
-    dos_from_unix(mtime_unix, &e.dtime, &e.ddate);
     e.crc = (uint32_t)crc32(0, data, (uInt)len);
-    e.size = (uint32_t)len;
-    e.offset = (uint32_t)w->len;
-    e.name = util_strdup(name);
-    if (e.name == NULL) {
-        free(e.folded);
-        return BX_E_NOMEM;
-    }
     rc = append_entry(w, &e, data, len);
-    if (rc != BX_OK) {
-        free(e.name);
-        free(e.folded);
-        return rc;
-    }
-    w->ents[w->count++] = e;
-    return BX_OK;
+    return entry_end(w, &e, rc);
 }
 
 static unsigned char *put_central(unsigned char *p, const struct wentry *e)
@@ -803,7 +858,7 @@ int bxzip_writer_finish(struct bxzip_writer *w, unsigned char **buf,
     for (i = 0; i < w->count; i++) {
         cd_size += CENTRAL_LEN + w->ents[i].name_len;
     }
-    if (cd_size > WRITE_MAX_U32 || w->len > WRITE_MAX_U32) {
+    if (cd_size > WRITE_MAX_U32 || w->base + w->len > WRITE_MAX_U32) {
         return BX_E_LIMIT;
     }
     rc = reserve(w, (size_t)cd_size + EOCD_LEN);
@@ -814,14 +869,95 @@ int bxzip_writer_finish(struct bxzip_writer *w, unsigned char **buf,
     for (i = 0; i < w->count; i++) {
         p = put_central(p, &w->ents[i]);
     }
-    put_eocd(p, w->count, (uint32_t)cd_size, (uint32_t)w->len);
+    put_eocd(p, w->count, (uint32_t)cd_size, (uint32_t)(w->base + w->len));
     *len = w->len + (size_t)cd_size + EOCD_LEN;
+    if (w->sink != NULL) {
+        /* the directory and end record go to the sink too */
+        w->len = *len;
+        rc = flush_sink(w);
+        if (rc != BX_OK) {
+            return rc;
+        }
+        w->finished = 1;
+        *buf = NULL;
+        *len = 0;
+        return BX_OK;
+    }
     *buf = w->buf;
     w->buf = NULL;
     w->len = 0;
     w->cap = 0;
     w->finished = 1;
     return BX_OK;
+}
+
+void bxzip_writer_set_sink(struct bxzip_writer *w, bxzip_sink_fn sink,
+                           void *user)
+{
+    w->sink = sink;
+    w->sink_user = user;
+}
+
+int bxzip_deflate(const void *data, size_t len, unsigned char **out,
+                  size_t *clen, uint32_t *crc)
+{
+    uint64_t room = compressBound((uLong)len);
+    uint32_t csize = 0;
+    unsigned char *buf;
+    int rc;
+
+    *out = NULL;
+    if (len > WRITE_MAX_U32 || room > SIZE_MAX) {
+        return BX_E_LIMIT;
+    }
+    buf = malloc((size_t)room ? (size_t)room : 1);
+    if (buf == NULL) {
+        return BX_E_NOMEM;
+    }
+    rc = deflate_into(data, len, buf, room, &csize);
+    if (rc != BX_OK) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *clen = csize;
+    *crc = (uint32_t)crc32(0, data, (uInt)len);
+    return BX_OK;
+}
+
+int bxzip_writer_add_deflated(struct bxzip_writer *w, const char *name,
+                              const void *cdata, size_t clen, size_t len,
+                              uint32_t crc, int64_t mtime_unix)
+{
+    struct wentry e;
+    size_t head;
+    int rc;
+
+    if (w == NULL || name == NULL || (cdata == NULL && clen > 0)) {
+        return BX_E_ARG;
+    }
+    if (w->finished) {
+        return BX_E_STATE;
+    }
+    rc = clen > WRITE_MAX_U32 ? BX_E_LIMIT : BX_OK;
+    if (rc == BX_OK) {
+        rc = entry_begin(w, name, len, mtime_unix, &e);
+    }
+    if (rc != BX_OK) {
+        return rc;
+    }
+    e.crc = crc;
+    e.csize = (uint32_t)clen;
+    head = LOCAL_LEN + e.name_len;
+    rc = w->base + w->len + head + clen > WRITE_MAX_U32
+             ? BX_E_LIMIT
+             : reserve(w, head + clen);
+    if (rc == BX_OK) {
+        put_local(w->buf + w->len, &e);
+        memcpy(w->buf + w->len + head, cdata, clen);
+        w->len += head + clen;
+    }
+    return entry_end(w, &e, rc);
 }
 
 /* ---------------------------------------------------------------- */

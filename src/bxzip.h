@@ -78,6 +78,35 @@ void bxzip_writer_free(struct bxzip_writer *w);
  */
 int bxzip_name_ok(const char *name);
 
+/*
+ * Streaming (for bundles that must not sit in memory): a sink receives
+ * the archive's bytes in order, each entry once it is written and the
+ * directory at bxzip_writer_finish() (which then hands out no buffer:
+ * NULL, 0).  A sink returns BX_OK or a status that fails the call.  Set
+ * it before the first entry.
+ */
+typedef int (*bxzip_sink_fn)(void *user, const void *buf, size_t len);
+void bxzip_writer_set_sink(struct bxzip_writer *w, bxzip_sink_fn sink,
+                           void *user);
+
+/*
+ * Deflate 'len' bytes exactly as bxzip_writer_add() would (so that the
+ * work can be done ahead, in another thread): '*out' (caller frees),
+ * '*clen' bytes, and the CRC-32 of the input.  Returns BX_OK, BX_E_LIMIT,
+ * BX_E_NOMEM, BX_E_INTERNAL.
+ */
+int bxzip_deflate(const void *data, size_t len, unsigned char **out,
+                  size_t *clen, uint32_t *crc);
+
+/*
+ * bxzip_writer_add() for data bxzip_deflate() compressed: 'clen' bytes
+ * 'cdata' of 'len' bytes with CRC 'crc'.  The archive is byte for byte
+ * what bxzip_writer_add() of the original data gives.  Same returns.
+ */
+int bxzip_writer_add_deflated(struct bxzip_writer *w, const char *name,
+                              const void *cdata, size_t clen, size_t len,
+                              uint32_t crc, int64_t mtime_unix);
+
 /* ---------------------------------------------------------------- */
 /* Strict reader                                                     */
 /* ---------------------------------------------------------------- */
@@ -187,11 +216,10 @@ int bxzip_reader_extract(struct bxzip_reader *r, size_t i, unsigned char **data,
                          size_t *len, struct bx_diags *diags);
 
 /*
- * Receives bytes in order (the data of an entry when reading, in pieces
- * of at most 64 KiB); returns BX_OK to go on, anything else stops the
- * call with that status.
+ * When reading, a bxzip_sink_fn (above) receives the data of an entry in
+ * order, in pieces of at most 64 KiB; BX_OK goes on, anything else stops
+ * the call with that status.
  */
-typedef int (*bxzip_sink_fn)(void *user, const void *buf, size_t len);
 
 /*
  * Stream entry 'i' into 'fn' without holding it: memory use is one

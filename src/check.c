@@ -58,6 +58,7 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
                       0, "内部错误，文件未能校验",
                       "internal error: the file was not checked");
     }
+    /* reading order first; then the "and N more" lines go last */
     if (diag_filter_sort(&chk->diags) != BX_OK && rc == BX_OK) {
         rc = BX_E_NOMEM;
     }
@@ -110,11 +111,5 @@ void bx_check_drop_document(struct bx_check *chk)
 
 int bx_check_exit_code(const struct bx_check *chk, enum bx_severity fail_on)
 {
-    if (chk->status == BX_OK) {
-        return bx_file_accepted(&chk->result, fail_on) ? BX_EXIT_OK
-                                                       : BX_EXIT_INVALID;
-    }
-    /* an input that could not be judged is never "invalid": it is 3/4 */
-    return chk->status == BX_E_INVALID ? BX_EXIT_INTERNAL
-                                       : bx_status_exit_code(chk->status);
+    return bx_file_exit_code(&chk->result, fail_on);
 }

@@ -11,6 +11,7 @@ extern const struct cli_command cmd_formats_def;
 extern const struct cli_command cmd_bundle_def;
 extern const struct cli_command cmd_verify_def;
 extern const struct cli_command cmd_unpack_def;
+extern const struct cli_command cmd_summary_def;
 extern const struct cli_command cmd_help_def;
 extern const struct cli_command cmd_completion_def;
 extern const struct cli_command cmd_templates_def;

@@ -14,6 +14,7 @@
 
 #include "budgetx.h"
 #include "cli.h"
+#include "cli_batch.h"
 #include "cmd.h"
 
 enum {
@@ -61,9 +62,11 @@ static const struct cli_option options[] = {
     CLI_ENTRY_MAX_SIZE,
     {OPT_LIST, 0, "list", NULL, NULL, "list the formats and exit",
      "列出格式后退出"},
+    CLI_ENTRIES_BATCH,
     CLI_ENTRY_END};
 
 struct copts {
+    struct cli_batch batch;
     struct cli_common c;
     const char *to;
     const char *from;
@@ -112,7 +115,11 @@ static int parse_encoding(const char *s, enum bx_text_encoding *out)
 static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
 {
     struct copts *o = data;
+    int b = cli_batch_option(p, &o->batch, id, arg);
 
+    if (b != 0) {
+        return b == CLI_EXIT ? CLI_EXIT : 0;
+    }
     switch (id) {
     case OPT_TO:
         o->to = arg;
@@ -165,7 +172,7 @@ static int check_args(const struct copts *o, int nfiles)
         (o->from != NULL && !f->can_import)) {
         return cli_usage_error("convert", "unknown format", name);
     }
-    if (nfiles == 0) {
+    if (nfiles == 0 && o->batch.files_from == NULL) {
         return cli_usage_error("convert", "no input files", NULL);
     }
     if (cli_is_stdio(o->output) && nfiles > 1) {
@@ -320,7 +327,7 @@ static int load_valid(struct bx_context *ctx, const struct copts *o,
 
 /* Convert one disclosure; returns the exit code. */
 static int convert_to(struct bx_context *ctx, const struct copts *o,
-                      const char *path, int nfiles)
+                      const char *path, int nfiles, FILE *err)
 {
     char shown[1024];
     struct bx_check chk;
@@ -335,9 +342,9 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
                            : bx_status_exit_code(rc);
     }
     /* the findings first, the verdict last: it must not scroll away */
-    cli_print_diags(stderr, &chk.diags, o->c.lang);
+    cli_print_diags(err, &chk.diags, o->c.lang);
     if (code == BX_EXIT_INVALID) {
-        fprintf(stderr,
+        fprintf(err,
                 cli_ui_lang() == BX_LANG_ZH
                     ? "budgetx convert：%s：拒绝转换（有错误；加 "
                       "--no-validate 可强制转换）\n"
@@ -363,7 +370,7 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
  * like any input before it is written.  Returns the exit code.
  */
 static int convert_from(struct bx_context *ctx, const struct copts *o,
-                        const char *path, int nfiles)
+                        const char *path, int nfiles, FILE *err)
 {
     char shown[1024];
     struct bx_submission *sub = NULL;
@@ -397,15 +404,15 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
             code = BX_EXIT_INVALID; /* the workbook itself has errors */
         }
         bx_xlsx_locate(imp, &chk.diags);
-        cli_print_diags(stderr, &chk.diags, o->c.lang);
+        cli_print_diags(err, &chk.diags, o->c.lang);
         bx_check_release(&chk);
     }
     if (code == BX_EXIT_OK) {
         code = emit(o, path, nfiles, &out, &diags);
     }
-    cli_print_diags(stderr, &diags, o->c.lang);
+    cli_print_diags(err, &diags, o->c.lang);
     if (code == BX_EXIT_INVALID) {
-        fprintf(stderr,
+        fprintf(err,
                 cli_ui_lang() == BX_LANG_ZH ? "budgetx convert：%s：拒绝转换\n"
                                             : "budgetx convert: %s: refused\n",
                 bx_display(path, shown, sizeof(shown)));
@@ -415,6 +422,89 @@ static int convert_from(struct bx_context *ctx, const struct copts *o,
     bx_xlsx_import_free(imp);
     bx_diags_release(&diags);
     return code;
+}
+
+/* One run: what the workers share and what done() accumulates. */
+struct crun {
+    struct bx_context *ctx;
+    const struct copts *o;
+    const struct bx_inputs *in;
+    struct cli_progress progress;
+    int worst;
+};
+
+/* What a worker hands back: the exit code and the messages to print. */
+struct citem {
+    char *msgs;
+    size_t len;
+    int code;
+};
+
+/* Worker thread: convert input 'i' and write its output. */
+static void *convert_one(void *user, size_t i)
+{
+    struct crun *r = user;
+    struct citem *it = calloc(1, sizeof(*it));
+    const char *path = r->in->paths[i];
+    int n = (int)r->in->count;
+    FILE *err;
+
+    if (it == NULL) {
+        return NULL;
+    }
+    /* messages wait for their turn: stderr keeps the input order */
+    err = open_memstream(&it->msgs, &it->len);
+    if (err == NULL) {
+        free(it);
+        return NULL;
+    }
+    it->code = r->o->to != NULL ? convert_to(r->ctx, r->o, path, n, err)
+                                : convert_from(r->ctx, r->o, path, n, err);
+    if (fclose(err) != 0) {
+        free(it->msgs);
+        free(it);
+        return NULL;
+    }
+    return it;
+}
+
+/* Calling thread, in input order. */
+static int convert_done(void *user, size_t i, void *result)
+{
+    struct crun *r = user;
+    struct citem *it = result;
+
+    if (it == NULL) {
+        cli_internal_error("convert", r->in->paths[i], BX_E_NOMEM);
+        r->worst = BX_EXIT_INTERNAL;
+        return BX_E_NOMEM;
+    }
+    if (it->len > 0) {
+        fwrite(it->msgs, 1, it->len, stderr);
+    }
+    cli_progress_step(&r->progress, it->code == BX_EXIT_INVALID);
+    r->worst = it->code > r->worst ? it->code : r->worst;
+    free(it->msgs);
+    free(it);
+    return BX_OK;
+}
+
+static int run(struct bx_context *ctx, const struct copts *o)
+{
+    struct crun r;
+    int rc;
+
+    memset(&r, 0, sizeof(r));
+    r.ctx = ctx;
+    r.o = o;
+    r.in = &o->batch.inputs;
+    rc = cli_batch_run(&o->batch, &r.progress, o->batch.unordered, convert_one,
+                       convert_done, &r);
+    if (rc != BX_OK && r.worst == BX_EXIT_OK) {
+        cli_internal_error("convert", NULL, rc);
+        r.worst = BX_EXIT_INTERNAL;
+    }
+    return r.worst;
 }
 
 /* Several inputs must not share an output name (a.xml, dir/a.xml.gz). */
@@ -509,10 +599,9 @@ static int cmd_convert(int argc, char **argv)
     struct copts o;
     struct bx_context *ctx = NULL;
     int code;
-    int worst = BX_EXIT_OK;
-    int i;
 
     memset(&o, 0, sizeof(o));
+    cli_batch_init(&o.batch);
     cli_common_init(&o.c);
     bx_transform_opts_init(&o.t);
     cli_parser_init(&p, &cmd_convert_def, argc, argv);
@@ -520,30 +609,31 @@ static int cmd_convert(int argc, char **argv)
     if (code >= 0) {
         return code;
     }
-    code = refuse_overwriting_inputs(&o, p.files, p.nfiles);
-    if (code != BX_EXIT_OK) {
-        return code;
+    code = cli_batch_inputs(&o.batch, "convert", p.files, p.nfiles, o.c.lang);
+    if (code == BX_EXIT_OK) {
+        code = refuse_overwriting_inputs(&o, o.batch.inputs.paths,
+                                         (int)o.batch.inputs.count);
     }
-    if (p.nfiles > 1) {
-        code = check_stems(p.files, p.nfiles);
+    if (code == BX_EXIT_OK && o.batch.inputs.count > 1 &&
+        (o.output == NULL || cli_is_stdio(o.output))) {
+        /* a directory or a list gave several inputs */
+        code = cli_usage_error("convert", "several inputs need -o DIR", NULL);
+    }
+    if (code == BX_EXIT_OK && o.batch.inputs.count > 1) {
+        code = check_stems(o.batch.inputs.paths, (int)o.batch.inputs.count);
         if (code == BX_EXIT_OK) {
             code = prepare_dir(o.output);
         }
-        if (code != BX_EXIT_OK) {
-            return code;
-        }
     }
-    code = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
-    if (code != BX_EXIT_OK) {
-        return code;
+    if (code == BX_EXIT_OK) {
+        code = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     }
-    for (i = 0; i < p.nfiles; i++) {
-        code = o.to != NULL ? convert_to(ctx, &o, p.files[i], p.nfiles)
-                            : convert_from(ctx, &o, p.files[i], p.nfiles);
-        worst = code > worst ? code : worst;
+    if (code == BX_EXIT_OK) {
+        code = run(ctx, &o);
     }
     bx_context_free(ctx);
-    return worst;
+    cli_batch_release(&o.batch);
+    return code;
 }
 
 const struct cli_command cmd_convert_def = {
@@ -551,8 +641,8 @@ const struct cli_command cmd_convert_def = {
     cmd_convert,
     "convert to html, csv, json, platform, xlsx and back",
     "转换为 html、csv、json、platform、xlsx 格式，或反向转换",
-    "--to FORMAT [options] FILE...\n"
-    "--from platform|xlsx [options] FILE...\n"
+    "--to FORMAT [options] FILE|DIR...\n"
+    "--from platform|xlsx [options] FILE|DIR...\n"
     "--list",
     "Convert budget disclosures (XML) to another format, or a platform\n"
     "export back to a disclosure.  Every input is validated first (schema\n"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "datafiles.h"
 #include "util.h"
 #include "validate.h"
 #include "xmlio.h"
@@ -59,6 +60,26 @@ static const char *default_data_dir(const struct bx_options *opts)
     return BX_DATADIR;
 }
 
+/*
+ * Recursive: compiling one thing may need another (a rule set needs the
+ * template registry), each taking the lock on its own.
+ */
+static int init_lock(pthread_mutex_t *m)
+{
+    pthread_mutexattr_t attr;
+    int rc;
+
+    if (pthread_mutexattr_init(&attr) != 0) {
+        return -1;
+    }
+    rc = pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    if (rc == 0) {
+        rc = pthread_mutex_init(m, &attr);
+    }
+    pthread_mutexattr_destroy(&attr);
+    return rc;
+}
+
 int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
                    struct bx_context **out)
 {
@@ -73,9 +94,15 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
         opts = &defaults;
     }
     xmlio_init();
+    datafiles_init();
     nomem = xmlio_nomem_count();
     ctx = calloc(1, sizeof(*ctx));
     if (ctx == NULL) {
+        goto out;
+    }
+    if (init_lock(&ctx->lock) != 0) {
+        free(ctx);
+        ctx = NULL;
         goto out;
     }
     ctx->opts = *opts;
@@ -133,7 +160,18 @@ void bx_context_free(struct bx_context *ctx)
     validate_release(ctx);
     slot_release(&ctx->datafiles); /* last: the others point into it */
     free(ctx->data_dir);
+    pthread_mutex_destroy(&ctx->lock);
     free(ctx);
+}
+
+void context_lock(struct bx_context *ctx)
+{
+    pthread_mutex_lock(&ctx->lock);
+}
+
+void context_unlock(struct bx_context *ctx)
+{
+    pthread_mutex_unlock(&ctx->lock);
 }
 
 const char *bx_context_data_dir(const struct bx_context *ctx)

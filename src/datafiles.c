@@ -8,6 +8,7 @@
 
 #include "datafiles.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,7 +105,6 @@ static struct datafiles *state_of(struct bx_context *ctx)
         datafiles_release(df);
         return NULL;
     }
-    exsltRegisterAll();
     ctx->datafiles.ptr = df;
     ctx->datafiles.release = datafiles_release;
     return df;
@@ -160,16 +160,11 @@ struct collector {
     int count;
 };
 
-/* libxslt's (and libxml2's) generic messages, gathered into one line. */
-static void collect(void *data, const char *fmt, ...)
+static void collect_v(struct collector *c, const char *fmt, va_list ap)
 {
-    struct collector *c = data;
-    va_list ap;
     char line[1024];
 
-    va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
     c->count++;
     line[strcspn(line, "\n")] = '\0';
     if (c->text.len < 4096 && line[0] != '\0') {
@@ -177,27 +172,69 @@ static void collect(void *data, const char *fmt, ...)
     }
 }
 
+/* libxslt's (and libxml2's) generic messages, gathered into one line. */
+static void collect(void *data, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    collect_v(data, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * libxslt's generic error handler is one process-wide variable (libxml2's
+ * are per thread): it is set once, to this function, which hands each
+ * message to the collector of the thread that raised it, or drops it.
+ */
+static _Thread_local struct collector *thread_collector;
+
+static void dispatch(void *data, const char *fmt, ...)
+{
+    va_list ap;
+
+    (void)data;
+    if (thread_collector == NULL) {
+        return;
+    }
+    va_start(ap, fmt);
+    collect_v(thread_collector, fmt, ap);
+    va_end(ap);
+}
+
+static void init_once(void)
+{
+    exsltRegisterAll();
+    xsltSetGenericErrorFunc(NULL, dispatch);
+}
+
+void datafiles_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, init_once);
+}
+
 struct saved_handlers {
-    xmlGenericErrorFunc xslt_func;
-    void *xslt_data;
+    struct collector *thread_collector;
     xmlGenericErrorFunc xml_func;
     void *xml_data;
     xmlStructuredErrorFunc xml_serror;
     void *xml_sdata;
 };
 
-/* Route libxslt's and libxml2's process-wide handlers into 'c'. */
+/* Route libxslt's and this thread's libxml2 handlers into 'c'. */
 static void collect_begin(struct collector *c, struct saved_handlers *s)
 {
+    datafiles_init();
     buf_init(&c->text);
     c->count = 0;
-    s->xslt_func = xsltGenericError;
-    s->xslt_data = xsltGenericErrorContext;
+    s->thread_collector = thread_collector;
     s->xml_func = xmlGenericError;
     s->xml_data = xmlGenericErrorContext;
     s->xml_serror = xmlStructuredError;
     s->xml_sdata = xmlStructuredErrorContext;
-    xsltSetGenericErrorFunc(c, collect);
+    thread_collector = c;
     xmlSetGenericErrorFunc(c, collect);
     xmlSetStructuredErrorFunc(NULL, NULL);
 }
@@ -213,7 +250,7 @@ static int collect_end(struct collector *c, const struct saved_handlers *s,
     char *msg;
     int n = c->count;
 
-    xsltSetGenericErrorFunc(s->xslt_data, s->xslt_func);
+    thread_collector = s->thread_collector;
     xmlSetGenericErrorFunc(s->xml_data, s->xml_func);
     xmlSetStructuredErrorFunc(s->xml_sdata, s->xml_serror);
     if (n > 0 && diags != NULL) {
@@ -278,8 +315,8 @@ static int cached(struct bx_context *ctx, const char *rel, enum kind kind,
     return e != NULL || *path != NULL ? BX_OK : BX_E_NOMEM;
 }
 
-int datafiles_schema(struct bx_context *ctx, const char *rel,
-                     struct bx_diags *diags, xmlSchemaPtr *out)
+static int schema_locked(struct bx_context *ctx, const char *rel,
+                         struct bx_diags *diags, xmlSchemaPtr *out)
 {
     xmlSchemaPtr schema;
     unsigned long nomem;
@@ -313,6 +350,18 @@ int datafiles_schema(struct bx_context *ctx, const char *rel,
     return *out != NULL ? BX_OK : BX_E_NOMEM;
 }
 
+/* Threads share the context: compile once, under its lock. */
+int datafiles_schema(struct bx_context *ctx, const char *rel,
+                     struct bx_diags *diags, xmlSchemaPtr *out)
+{
+    int rc;
+
+    context_lock(ctx);
+    rc = schema_locked(ctx, rel, diags, out);
+    context_unlock(ctx);
+    return rc;
+}
+
 /* ---- stylesheets ---------------------------------------------------- */
 
 static xsltStylesheetPtr compile_stylesheet(struct datafiles *df,
@@ -338,8 +387,8 @@ static xsltStylesheetPtr compile_stylesheet(struct datafiles *df,
     return style;
 }
 
-int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
-                         struct bx_diags *diags, xsltStylesheetPtr *out)
+static int stylesheet_locked(struct bx_context *ctx, const char *rel,
+                             struct bx_diags *diags, xsltStylesheetPtr *out)
 {
     xsltStylesheetPtr style;
     unsigned long nomem;
@@ -373,11 +422,22 @@ int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
     return *out != NULL ? BX_OK : BX_E_NOMEM;
 }
 
+int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
+                         struct bx_diags *diags, xsltStylesheetPtr *out)
+{
+    int rc;
+
+    context_lock(ctx);
+    rc = stylesheet_locked(ctx, rel, diags, out);
+    context_unlock(ctx);
+    return rc;
+}
+
 int datafiles_apply(struct bx_context *ctx, xsltStylesheetPtr style,
                     const char *rel, xmlDocPtr doc, const char **params,
                     struct bx_diags *diags, xmlDocPtr *res)
 {
-    struct datafiles *df = state_of(ctx);
+    struct datafiles *df;
     xsltTransformContextPtr tctx;
     struct collector col;
     struct saved_handlers saved;
@@ -386,6 +446,9 @@ int datafiles_apply(struct bx_context *ctx, xsltStylesheetPtr style,
     int rc = BX_OK;
 
     *res = NULL;
+    context_lock(ctx);
+    df = state_of(ctx);
+    context_unlock(ctx);
     if (df == NULL) {
         return BX_E_NOMEM;
     }

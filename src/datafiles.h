@@ -16,6 +16,15 @@
 #include "internal.h"
 
 /*
+ * Once per process (thread-safe; bx_context_new() calls it): register
+ * EXSLT and route libxslt's process-wide error handler to per-thread
+ * collectors.  Compiling and applying are safe from any thread sharing a
+ * context: compilations are serialised by the context's lock, compiled
+ * files are read-only afterwards.
+ */
+void datafiles_init(void);
+
+/*
  * The schema at 'rel' ("schemas/manifest.xsd") under the data directory,
  * compiled on first use and owned by the context.  Compilation problems
  * are FATAL DATA-SCHEMA findings in 'diags' (each call that fails says

@@ -6,6 +6,8 @@
 #ifndef BX_INTERNAL_H
 #define BX_INTERNAL_H
 
+#include <pthread.h>
+
 #include <libxml/tree.h>
 
 #include "budgetx.h"
@@ -30,6 +32,7 @@ struct bx_context {
     struct bx_slot package;   /* owned by package.c */
     struct bx_slot datafiles; /* compiled schemas, stylesheets: datafiles.c */
     struct bx_slot templates; /* owned by templates.c */
+    pthread_mutex_t lock;     /* guards the slots' lazy compilation */
 };
 
 struct bx_submission {
@@ -41,6 +44,14 @@ struct bx_submission {
     int schema_valid;  /* -1 not yet, 0 no, 1 yes */
     int rules_checked; /* 1 once rules ran */
 };
+
+/*
+ * Hold 'ctx' while compiling something into it on first use (a rule set,
+ * a stylesheet): threads share one context, and everything compiled into
+ * it is read-only once published.  Recursive: a compile may need another.
+ */
+void context_lock(struct bx_context *ctx);
+void context_unlock(struct bx_context *ctx);
 
 /* Build "<data_dir>/<rel>".  Caller frees.  NULL on ENOMEM. */
 char *context_path(const struct bx_context *ctx, const char *rel);

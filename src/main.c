@@ -14,9 +14,8 @@
 const struct cli_command *const cli_commands[] = {
     &cmd_validate_def, &cmd_convert_def,  &cmd_template_def, &cmd_formats_def,
     &cmd_bundle_def,
-    &cmd_verify_def,   &cmd_unpack_def,  &cmd_help_def,    &cmd_completion_def,
-    &cmd_templates_def,
-    &cmd_codes_def,
+    &cmd_verify_def,   &cmd_unpack_def,  &cmd_summary_def, &cmd_help_def,
+    &cmd_completion_def, &cmd_templates_def, &cmd_codes_def,
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
@@ -85,7 +84,7 @@ const struct cli_command cmd_help_def = {
     no_options,
     NULL,
     NULL,
-    "validate convert formats bundle verify unpack help completion",
+    "validate convert formats bundle verify unpack summary help completion",
 };
 
 int main(int argc, char **argv)

@@ -29,6 +29,16 @@ int bx_file_accepted(const struct bx_file_result *f, enum bx_severity fail_on)
     return 1;
 }
 
+int bx_file_exit_code(const struct bx_file_result *f, enum bx_severity fail_on)
+{
+    if (f->status == BX_OK) {
+        return bx_file_accepted(f, fail_on) ? BX_EXIT_OK : BX_EXIT_INVALID;
+    }
+    /* an input that could not be judged is never "invalid": it is 3/4 */
+    return f->status == BX_E_INVALID ? BX_EXIT_INTERNAL
+                                     : bx_status_exit_code(f->status);
+}
+
 static const char *sev_zh(enum bx_severity sev)
 {
     static const char *const names[BX_SEV_COUNT] = {"提示", "警告", "错误",
@@ -258,7 +268,7 @@ static void json_display_str(struct bx_buf *b, const char *s)
 }
 
 static void json_finding(struct bx_buf *b, const struct bx_diag *d,
-                         enum bx_lang lang)
+                         enum bx_lang lang, int jsonl)
 {
     buf_puts(b, "{\"code\":");
     buf_json_str(b, d->code);
@@ -284,6 +294,9 @@ static void json_finding(struct bx_buf *b, const struct bx_diag *d,
     json_key_str(b, "tolerance", d->tolerance);
     if (d->cell != NULL) {
         json_key_str(b, "cell", d->cell);
+    }
+    if (jsonl) {
+        json_key_str(b, "file", d->file);
     }
     buf_puts(b, "}");
 }
@@ -379,14 +392,18 @@ static void json_parts(struct bx_buf *b, const struct bx_file_result *f,
     buf_puts(b, f->nparts ? "\n  ]" : "]");
 }
 
+/*
+ * One file's object.  'jsonl' puts it on one line and adds "type" first,
+ * "file" in findings, "status" and "exit" last (keys are only added).
+ */
 static void json_file(struct bx_buf *b, const struct bx_file_result *f,
-                      const struct bx_report *rep)
+                      const struct bx_report *rep, int jsonl)
 {
     size_t j;
     size_t n;
     int accepted = bx_file_accepted(f, rep->fail_on);
 
-    buf_puts(b, "{\"path\":");
+    buf_puts(b, jsonl ? "{\"type\":\"file\",\"path\":" : "{\"path\":");
     json_display_str(b, f->path);
     json_key_str(b, "sha256", f->sha256);
     buf_printf(b, ",\"valid\":%s", accepted ? "true" : "false");
@@ -403,11 +420,17 @@ static void json_file(struct bx_buf *b, const struct bx_file_result *f,
     }
     buf_puts(b, ",\"findings\":[");
     for (j = 0, n = 0; j < f->diags->count; j++) {
-        if (!listed(rep, &f->diags->items[j])) {
+        /* jsonl lists every finding: summary merges must see them all */
+        if (!jsonl && !listed(rep, &f->diags->items[j])) {
             continue;
         }
-        buf_puts(b, n++ ? ",\n    " : "\n    ");
-        json_finding(b, &f->diags->items[j], rep->lang);
+        buf_puts(b, jsonl ? (n++ ? "," : "") : (n++ ? ",\n    " : "\n    "));
+        json_finding(b, &f->diags->items[j], rep->lang, jsonl);
+    }
+    if (jsonl) {
+        buf_printf(b, "],\"status\":%d,\"exit\":%d}\n", f->status,
+                   bx_file_exit_code(f, rep->fail_on));
+        return;
     }
     buf_puts(b, n ? "\n  ]}" : "]}");
 }
@@ -422,9 +445,28 @@ static void render_json(const struct bx_report *rep, struct bx_buf *b)
                BX_VERSION);
     for (i = 0; i < rep->nfiles; i++) {
         buf_puts(b, i ? ",\n  " : "\n  ");
-        json_file(b, &rep->files[i], rep);
+        json_file(b, &rep->files[i], rep, 0);
     }
     buf_puts(b, rep->nfiles ? "\n]}\n" : "]}\n");
+}
+
+static void render_jsonl(const struct bx_report *rep, struct bx_buf *b)
+{
+    struct bx_totals t;
+    char *line;
+    size_t i;
+
+    bx_totals_init(&t, rep->fail_on);
+    for (i = 0; i < rep->nfiles; i++) {
+        json_file(b, &rep->files[i], rep, 1);
+        bx_totals_add(&t, &rep->files[i]);
+    }
+    if (bx_report_jsonl_summary(&t, &line, NULL) != BX_OK) {
+        b->failed = 1;
+        return;
+    }
+    buf_puts(b, line);
+    free(line);
 }
 
 int bx_report_render(const struct bx_report *rep, enum bx_report_format fmt,
@@ -455,6 +497,9 @@ int bx_report_render_diags(const struct bx_report *rep,
     case BX_REPORT_JSON:
         render_json(rep, &b);
         break;
+    case BX_REPORT_JSONL:
+        render_jsonl(rep, &b);
+        break;
 #if defined(BX_HAVE_REPORT_XML)
     case BX_REPORT_XML:
         return report_render_xml(rep, out, len);
@@ -465,6 +510,62 @@ int bx_report_render_diags(const struct bx_report *rep,
         (void)ctx;
         return BX_E_ARG;
     }
+    *out = buf_take(&b, len);
+    return *out != NULL ? BX_OK : BX_E_NOMEM;
+}
+
+int bx_report_jsonl_file(const struct bx_report *rep,
+                         const struct bx_file_result *f, char **out,
+                         size_t *len)
+{
+    struct bx_buf b;
+
+    buf_init(&b);
+    json_file(&b, f, rep, 1);
+    *out = buf_take(&b, len);
+    return *out != NULL ? BX_OK : BX_E_NOMEM;
+}
+
+void bx_totals_init(struct bx_totals *t, enum bx_severity fail_on)
+{
+    memset(t, 0, sizeof(*t));
+    t->fail_on = fail_on;
+}
+
+void bx_totals_add(struct bx_totals *t, const struct bx_file_result *f)
+{
+    int code = bx_file_exit_code(f, t->fail_on);
+    size_t j;
+
+    t->files++;
+    if (bx_file_accepted(f, t->fail_on)) {
+        t->accepted++;
+    }
+    for (j = 0; j < BX_SEV_COUNT; j++) {
+        t->by_severity[j] += f->diags->by_severity[j];
+    }
+    if (code > t->exit_code) {
+        t->exit_code = code;
+    }
+}
+
+int bx_report_jsonl_summary(const struct bx_totals *t, char **out, size_t *len)
+{
+    struct bx_buf b;
+    size_t j;
+
+    buf_init(&b);
+    buf_printf(&b,
+               "{\"type\":\"summary\",\"tool\":{\"name\":\"budgetx\","
+               "\"version\":\"%s\"},\"files\":%zu,\"accepted\":%zu,"
+               "\"rejected\":%zu,\"counts\":{",
+               BX_VERSION, t->files, t->accepted, t->files - t->accepted);
+    for (j = 0; j < BX_SEV_COUNT; j++) {
+        buf_printf(&b, "%s\"%s\":%zu", j ? "," : "",
+                   bx_severity_name((enum bx_severity)j), t->by_severity[j]);
+    }
+    buf_printf(&b, "},\"fail_on\":\"%s\",\"exit\":%d}\n",
+               bx_severity_name(t->fail_on), t->exit_code);
     *out = buf_take(&b, len);
     return *out != NULL ? BX_OK : BX_E_NOMEM;
 }

@@ -1485,6 +1485,7 @@ int bx_rules_check_coverage(struct bx_context *ctx, struct bx_submission *sub,
                             struct bx_diags *diags, struct bx_coverage *cov)
 {
     struct year_map *m;
+    struct year_map map;
     int year;
     int rc;
 
@@ -1495,15 +1496,21 @@ int bx_rules_check_coverage(struct bx_context *ctx, struct bx_submission *sub,
     if (sub->schema_valid != 1 || sub->doc == NULL)
         return BX_E_STATE;
     year = submission_year(sub);
+    /* threads share the cache: copy the entry out while holding it (a
+     * later year may move the array); compiled sets are read-only */
+    context_lock(ctx);
     rc = ruleset_for(ctx, year, diags, &m);
+    if (rc == BX_OK)
+        map = *m;
+    context_unlock(ctx);
     if (rc != BX_OK)
         return rc;
-    if (m->fallback) {
-        rc = fallback_notice(sub, year, m->rs, diags);
+    if (map.fallback) {
+        rc = fallback_notice(sub, year, map.rs, diags);
         if (rc != BX_OK)
             return rc;
     }
-    rc = rules_eval(ctx, m->rs, sub, diags, cov);
+    rc = rules_eval(ctx, map.rs, sub, diags, cov);
     if (rc == BX_OK)
         sub->rules_checked = 1;
     return rc;
@@ -1512,17 +1519,22 @@ int bx_rules_check_coverage(struct bx_context *ctx, struct bx_submission *sub,
 int bx_rules_ruleset(struct bx_context *ctx, const struct bx_submission *sub,
                      const char **id, const char **version)
 {
-    struct rules_cache *cache = ctx != NULL ? ctx->rules.ptr : NULL;
+    struct rules_cache *cache;
     struct year_map *m;
+    int rc = BX_E_STATE;
 
     *id = NULL;
     *version = NULL;
-    if (cache == NULL || sub == NULL)
+    if (ctx == NULL || sub == NULL)
         return BX_E_STATE;
-    m = find_year(cache, submission_year(sub));
-    if (m == NULL || m->rs == NULL)
-        return BX_E_STATE;
-    *id = m->rs->id;
-    *version = m->rs->version;
-    return BX_OK;
+    context_lock(ctx);
+    cache = ctx->rules.ptr;
+    m = cache != NULL ? find_year(cache, submission_year(sub)) : NULL;
+    if (m != NULL && m->rs != NULL) {
+        *id = m->rs->id;
+        *version = m->rs->version;
+        rc = BX_OK;
+    }
+    context_unlock(ctx);
+    return rc;
 }

@@ -152,8 +152,8 @@ int templates_number(const char *s)
 /* Loading one file                                                    */
 /* ------------------------------------------------------------------ */
 
-static int data_error(struct bx_diags *diags, const char *file,
-                      const char *zh, const char *en)
+static int data_error(struct bx_diags *diags, const char *file, const char *zh,
+                      const char *en)
 {
     struct bx_buf z;
     struct bx_buf e;
@@ -191,7 +191,7 @@ static void template_release(struct tpl_template *t)
 
 static enum tpl_rows rows_of(const char *v)
 {
-    static const char *const names[] = {"fixed",   "unit",    "function",
+    static const char *const names[] = {"fixed",    "unit",    "function",
                                         "economic", "project", "item"};
     size_t i;
 
@@ -271,8 +271,8 @@ static int load_table(const struct tpl_template *t, struct tpl_table *tb,
     texts(el, "note", tb->note);
     tb->unit = attr(el, "unit") != NULL ? attr(el, "unit") : t->unit;
     tb->decimals = attr_int(el, "decimals", t->decimals);
-    tb->blank_na = attr(el, "blank") != NULL &&
-                   strcmp(attr(el, "blank"), "na") == 0;
+    tb->blank_na =
+        attr(el, "blank") != NULL && strcmp(attr(el, "blank"), "na") == 0;
     tb->rows = rows_of(attr(el, "rows"));
     tb->levels = levels_of(attr(el, "levels"));
     tb->subtotals = attr_bool(el, "subtotals", 0);
@@ -307,14 +307,14 @@ static int load_head(struct tpl_template *t, xmlNodePtr root)
                         : strcmp(attr(n, "classOrdinals"), "sequential") == 0
                             ? TPL_ORDINALS_SEQUENTIAL
                             : TPL_ORDINALS_NONE;
-    t->tables_picture = attr(n, "tables") != NULL &&
-                        strcmp(attr(n, "tables"), "picture") == 0;
+    t->tables_picture =
+        attr(n, "tables") != NULL && strcmp(attr(n, "tables"), "picture") == 0;
     n = first_named(root, "identifiers");
     t->mofdiv_printed = strcmp(attr(n, "mofDivCode"), "printed") == 0;
     t->dept_code_printed = strcmp(attr(n, "deptCode"), "printed") == 0;
     t->unit_code_printed = strcmp(attr(n, "unitCode"), "printed") == 0;
-    t->units_counted = attr(n, "units") != NULL &&
-                       strcmp(attr(n, "units"), "counted") == 0;
+    t->units_counted =
+        attr(n, "units") != NULL && strcmp(attr(n, "units"), "counted") == 0;
     for (n = first_named(root, "alias"); n; n = next_named(n->next, "alias"))
         t->naliases++;
     t->aliases = calloc(t->naliases ? t->naliases : 1, sizeof(*t->aliases));
@@ -363,8 +363,7 @@ static int compile_schema(struct bx_context *ctx, struct bx_diags *diags,
     return datafiles_schema(ctx, TPL_DIR "/template.xsd", diags, out);
 }
 
-static int check_doc(xmlSchemaPtr schema, xmlDocPtr doc,
-                     struct bx_diags *diags)
+static int check_doc(xmlSchemaPtr schema, xmlDocPtr doc, struct bx_diags *diags)
 {
     xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema);
     int rc;
@@ -493,8 +492,7 @@ static int check_registry(const struct tpl_registry *reg,
                     templates_table(&reg->templates[k], ta->key);
 
                 if (tb != NULL && strcmp(tb->element, ta->element) != 0)
-                    return data_error(diags, a->file,
-                                      "同一表键对应不同元素",
+                    return data_error(diags, a->file, "同一表键对应不同元素",
                                       "one table key names two elements");
             }
         }
@@ -542,8 +540,8 @@ static int load_all(struct bx_context *ctx, struct bx_diags *diags,
     return rc; /* 'schema' belongs to datafiles.c */
 }
 
-int templates_load(struct bx_context *ctx, struct bx_diags *diags,
-                   const struct tpl_registry **out)
+static int load_locked(struct bx_context *ctx, struct bx_diags *diags,
+                       const struct tpl_registry **out)
 {
     struct tpl_cache *c = ctx->templates.ptr;
     unsigned long nomem = xmlio_nomem_count();
@@ -581,6 +579,19 @@ int templates_load(struct bx_context *ctx, struct bx_diags *diags,
     c->state = 1;
     *out = &c->reg;
     return BX_OK;
+}
+
+int templates_load(struct bx_context *ctx, struct bx_diags *diags,
+                   const struct tpl_registry **out)
+{
+    int rc;
+
+    /* threads share the context: the registry is loaded once, under its
+     * lock, and read-only afterwards */
+    context_lock(ctx);
+    rc = load_locked(ctx, diags, out);
+    context_unlock(ctx);
+    return rc;
 }
 
 static int names_template(const struct tpl_template *t, const char *name)

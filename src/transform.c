@@ -204,8 +204,8 @@ size_t transform_compiled(const struct bx_context *ctx)
  * Returns BX_OK, BX_E_DATA (missing or broken: FATAL finding),
  * BX_E_NOMEM.
  */
-static int get_sheet(struct bx_context *ctx, enum sheet which,
-                     struct bx_diags *diags, xsltStylesheetPtr *out)
+static int get_sheet_locked(struct bx_context *ctx, enum sheet which,
+                            struct bx_diags *diags, xsltStylesheetPtr *out)
 {
     struct sheets *sh = sheets_of(ctx);
     int rc;
@@ -223,6 +223,18 @@ static int get_sheet(struct bx_context *ctx, enum sheet which,
     }
     *out = sh->style[which];
     return BX_OK;
+}
+
+/* The same, holding the context: threads share its stylesheets. */
+static int get_sheet(struct bx_context *ctx, enum sheet which,
+                     struct bx_diags *diags, xsltStylesheetPtr *out)
+{
+    int rc;
+
+    context_lock(ctx);
+    rc = get_sheet_locked(ctx, which, diags, out);
+    context_unlock(ctx);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */

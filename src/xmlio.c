@@ -6,6 +6,7 @@
  */
 #include "xmlio.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,17 +88,31 @@ void xmlio_out_of_memory(struct bx_diags *diags, const char *file)
     }
 }
 
+/* Once per process: libxml2's allocator hook, parser and defaults. */
+static void init_process(void)
+{
+    /* wrap whatever allocator is installed (the host's, if it set one) */
+    xmlMemGet(&next_free, &next_malloc, &next_realloc, &next_strdup);
+    xmlMemSetup(next_free, counting_malloc, counting_realloc, counting_strdup);
+    xmlInitParser();
+    /* libxml2's error handlers and parser defaults are per thread: these
+     * are what every thread started from now on begins with */
+    xmlThrDefSetGenericErrorFunc(NULL, quiet_generic);
+    xmlThrDefSetStructuredErrorFunc(NULL, NULL);
+    xmlThrDefLoadExtDtdDefaultValue(0);
+    xmlThrDefSubstituteEntitiesDefaultValue(0);
+}
+
 void xmlio_init(void)
 {
-    static atomic_flag wrapped = ATOMIC_FLAG_INIT;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-    /* wrap whatever allocator is installed (the host's, if it set one) */
-    if (!atomic_flag_test_and_set(&wrapped)) {
-        xmlMemGet(&next_free, &next_malloc, &next_realloc, &next_strdup);
-        xmlMemSetup(next_free, counting_malloc, counting_realloc,
-                    counting_strdup);
-    }
-    xmlInitParser();
+    pthread_once(&once, init_process);
+    xmlio_thread_init();
+}
+
+void xmlio_thread_init(void)
+{
     xmlSetGenericErrorFunc(NULL, quiet_generic);
     xmlSetStructuredErrorFunc(NULL, NULL);
     /* never load external DTDs or entities, whatever a caller asks */

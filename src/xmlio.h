@@ -12,10 +12,19 @@
 #include "budgetx.h"
 
 /*
- * Silence libxml2's default stderr handlers for this process, and count
- * its failed allocations (see xmlio_nomem_count()).
+ * Once per process (thread-safe): count libxml2's failed allocations (see
+ * xmlio_nomem_count()), initialise the parser, and make silent error
+ * handlers and no DTD loading the defaults of every thread started
+ * later.  Then xmlio_thread_init() for the calling thread.
  */
 void xmlio_init(void);
+
+/*
+ * The calling thread's libxml2 state (error handlers and parser defaults
+ * are per thread): silent handlers, no external DTDs or entities.  Worker
+ * threads call it before their first libxml2 call.
+ */
+void xmlio_thread_init(void);
 
 /*
  * How many allocations of libxml2 and libxslt have failed in this process

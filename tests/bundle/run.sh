@@ -442,6 +442,8 @@ if openssl genpkey -algorithm SM2 -out sm2.pem 2>/dev/null; then
     expect 2 "not that of the signing key" "$bin" bundle --lang en --sign rsa.pem --cert sm2.crt -o x.zip "$edu"
     [ ! -e x.zip ] && ok || bad "bundle signed with a foreign certificate"
     expect 3 "SIGN-KEY" "$bin" bundle --lang en --sign missing.pem -o x.zip "$edu"
+    # the key is the problem, not writing: no IO-WRITE finding as well
+    grep -q IO-WRITE "$tmp/.log" && bad "unreadable key reported as IO-WRITE" || ok
     # the signature is interoperable: openssl verifies it (SM2 id, PSS)
     mkdir sx && (cd sx && unzip -q ../signed-sm2.zip)
     sed -n 's/^signature //p' sx/manifest.sig | base64 -d >sx/sig.der

@@ -33,8 +33,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 mkdir "$tmp/d" && : >"$tmp/d/a.xml"
 
 expect_completion "validate verify" budgetx v
-expect_completion "--format --fail-on" budgetx validate --f
-expect_completion "text json xml html xlsx" budgetx validate --format ""
+expect_completion "--format --fail-on --files-from" budgetx validate --f
+expect_completion "text json xml html jsonl xlsx" budgetx validate --format ""
 expect_completion "zh" budgetx convert --lang z
 expect_completion "--to" budgetx convert --t
 expect_completion "csv" budgetx convert -t c

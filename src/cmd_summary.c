@@ -1,0 +1,181 @@
+/*
+ * budgetx summary: merge the JSON Lines reports of the shards of a run
+ * (validate --format jsonl on several machines) into one report.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "budgetx.h"
+#include "cli.h"
+#include "cli_batch.h"
+#include "cmd.h"
+
+enum { OPT_FORMAT = CLI_OPT_OWN, OPT_FAIL_ON };
+
+static const struct cli_option options[] = {
+    {OPT_FORMAT, 0, "format", "FORMAT", "text json xml html jsonl",
+     "text (default), json, xml, html or jsonl",
+     "text（默认）、json、xml、html 或 jsonl"},
+    CLI_ENTRY_LANG("language of messages (default: from the\nlocale)",
+                   "消息语言（默认取自区域设置）"),
+    {OPT_FAIL_ON, 0, "fail-on", "SEVERITY", "error warning info",
+     "error, warning or info (default: what the\nshards recorded)",
+     "error、warning 或 info（默认：各分片\n记录的值）"},
+    CLI_ENTRY_QUIET,
+    CLI_ENTRY_MIN_SEVERITY,
+    CLI_ENTRY_DATA_DIR,
+    CLI_ENTRY_END};
+
+struct sopts {
+    struct cli_common c;
+    int fail_on; /* -1: from the shards */
+    enum bx_report_format format;
+};
+
+/* summary's own options; 0 or CLI_EXIT. */
+static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
+{
+    struct sopts *o = data;
+    enum bx_severity sev;
+
+    if (id == OPT_FORMAT && cli_parse_format(arg, &o->format) != 0) {
+        return cli_fail(p, "unknown format", arg);
+    }
+    if (id == OPT_FAIL_ON) {
+        if (cli_parse_severity(arg, &sev) != 0) {
+            return cli_fail(p, "unknown severity", arg);
+        }
+        o->fail_on = (int)sev;
+    }
+    return 0;
+}
+
+/* Read every report; returns the exit code. */
+static int read_all(struct bx_summary *s, char **files, int n,
+                    enum bx_lang lang)
+{
+    struct bx_diags diags;
+    int rc = BX_OK;
+    int i;
+
+    bx_diags_init(&diags);
+    for (i = 0; rc == BX_OK && i < n; i++) {
+        rc = bx_summary_read(s, files[i], &diags);
+    }
+    cli_print_diags(stderr, &diags, lang);
+    bx_diags_release(&diags);
+    if (rc == BX_E_NOMEM) {
+        cli_internal_error("summary", NULL, rc);
+        return BX_EXIT_INTERNAL;
+    }
+    return rc == BX_OK ? BX_EXIT_OK : BX_EXIT_IO;
+}
+
+/* Render the merged report; returns the exit code. */
+static int render(struct bx_summary *s, struct sopts *o,
+                  enum bx_severity fail_on)
+{
+    struct bx_context *ctx = NULL;
+    struct bx_report rep;
+    struct bx_totals t;
+    char *text = NULL;
+    size_t len = 0;
+    size_t i;
+    int code = BX_EXIT_OK;
+    int rc;
+
+    if (o->format == BX_REPORT_HTML) {
+        code = cli_open_context(o->c.data_dir, &o->c.lib, o->c.lang, &ctx);
+    }
+    rc = code == BX_EXIT_OK ? bx_summary_report(s, o->c.lang, fail_on, &rep)
+                            : BX_E_DATA;
+    rep.min_severity = o->c.min_severity;
+    rep.quiet = o->c.quiet;
+    rep.verdict_lines = 1;
+    if (rc == BX_OK) {
+        rc = bx_report_render(&rep, o->format, ctx, &text, &len);
+    }
+    if (rc == BX_OK && cli_write_stdout(text, len) != 0) {
+        fprintf(stderr, "budgetx summary: cannot write the report\n");
+        code = BX_EXIT_INTERNAL;
+    } else if (rc != BX_OK && code == BX_EXIT_OK) {
+        cli_internal_error("summary", NULL, rc);
+        code = BX_EXIT_INTERNAL;
+    }
+    if (rc == BX_OK && code == BX_EXIT_OK) {
+        bx_totals_init(&t, fail_on);
+        for (i = 0; i < rep.nfiles; i++) {
+            bx_totals_add(&t, &rep.files[i]);
+        }
+        code = t.exit_code;
+    }
+    free(text);
+    bx_context_free(ctx);
+    return code;
+}
+
+static int cmd_summary(int argc, char **argv)
+{
+    struct bx_summary *s = NULL;
+    struct cli_parser p;
+    struct sopts o;
+    int fail_on;
+    int rc;
+
+    memset(&o, 0, sizeof(o));
+    cli_common_init(&o.c);
+    o.fail_on = -1;
+    o.format = BX_REPORT_TEXT;
+    cli_parser_init(&p, &cmd_summary_def, argc, argv);
+    rc = cli_parse(&p, &o.c, own_option, &o);
+    if (rc >= 0) {
+        return rc;
+    }
+    if (p.nfiles == 0) {
+        return cli_usage_error("summary", "no reports", NULL);
+    }
+    if (bx_summary_new(&s) != BX_OK) {
+        cli_internal_error("summary", NULL, BX_E_NOMEM);
+        return BX_EXIT_INTERNAL;
+    }
+    rc = read_all(s, p.files, p.nfiles, o.c.lang);
+    fail_on = o.fail_on >= 0 ? o.fail_on : bx_summary_fail_on(s);
+    if (rc == BX_EXIT_OK && fail_on == -2) {
+        rc = cli_usage_error("summary",
+                             "the reports were made with different "
+                             "--fail-on (choose one with --fail-on)",
+                             NULL);
+    }
+    if (rc == BX_EXIT_OK) {
+        rc = render(s, &o,
+                    fail_on < 0 ? BX_SEV_ERROR : (enum bx_severity)fail_on);
+    }
+    bx_summary_free(s);
+    return rc;
+}
+
+const struct cli_command cmd_summary_def = {
+    "summary",
+    cmd_summary,
+    "merge the jsonl reports of shards into one report",
+    "把各分片的 jsonl 报告合并为一份报告",
+    "[options] REPORT.jsonl...",
+    "Merge JSON Lines reports ('budgetx validate --format jsonl', one per\n"
+    "shard of a run) into one report, files sorted by path: the same\n"
+    "bytes whatever the order of the shards.  REPORT '-' reads standard\n"
+    "input.",
+    "把 JSON Lines 报告（“budgetx validate --format jsonl”，每个分片一份）\n"
+    "合并为一份报告，文件按路径排序：无论分片顺序如何，结果逐字节相同。\n"
+    "报告为“-”时读标准输入。",
+    options,
+    "\nexit codes: the worst over all files, as validate's (0 all\n"
+    "accepted, 1 some rejected, 3 some unreadable, 4 internal error);\n"
+    "2 usage error; 3 a report unreadable or not a budgetx jsonl report\n",
+    "\n退出码：取全部文件中最差者，与 validate 相同（0 全部通过，1 有未通过，\n"
+    "3 有无法读取的文件，4 内部错误）；2 用法错误；3 报告无法读取或不是\n"
+    "budgetx 的 jsonl 报告\n",
+    "@file",
+};
