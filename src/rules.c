@@ -1186,8 +1186,7 @@ static int validate_rules(struct bx_context *ctx, xmlDocPtr doc,
     return rc == 0 ? BX_OK : BX_E_DATA;
 }
 
-/* SHA-256 (hex) of the file 'path' into 'hex' (65 bytes). */
-static int file_digest(const char *path, char *hex)
+int rules_file_digest(const char *path, char *hex)
 {
     unsigned char *buf = NULL;
     size_t len = 0;
@@ -1199,6 +1198,23 @@ static int file_digest(const char *path, char *hex)
     return rc;
 }
 
+int rules_pair_listed(const char *const *list, const char *xsd_hex,
+                      const char *path)
+{
+    char pair[2 * 65];
+    size_t i;
+
+    if (xsd_hex[0] == '\0' || rules_file_digest(path, pair + 65) != BX_OK)
+        return 0;
+    memcpy(pair, xsd_hex, 64);
+    pair[64] = ' ';
+    for (i = 0; list[i] != NULL; i++) {
+        if (strcmp(list[i], pair) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /*
  * Whether the rule file 'path' and the rules.xsd of 'ctx' are a pair the
  * build validated (rules_validated[], scripts/rules-digests.sh): the
@@ -1207,22 +1223,12 @@ static int file_digest(const char *path, char *hex)
  */
 static int validated_at_build(struct bx_context *ctx, const char *path)
 {
-    char pair[2 * 65];
+    char xsd_hex[65];
     char *xsd = context_path(ctx, "schemas/rules.xsd");
-    int ok;
-    size_t i;
+    int ok = xsd != NULL && rules_file_digest(xsd, xsd_hex) == BX_OK;
 
-    ok = xsd != NULL && file_digest(xsd, pair) == BX_OK &&
-         file_digest(path, pair + 65) == BX_OK;
     free(xsd);
-    if (!ok)
-        return 0;
-    pair[64] = ' ';
-    for (i = 0; rules_validated[i] != NULL; i++) {
-        if (strcmp(rules_validated[i], pair) == 0)
-            return 1;
-    }
-    return 0;
+    return ok && rules_pair_listed(rules_validated, xsd_hex, path);
 }
 
 static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,

@@ -192,6 +192,16 @@ struct bx_ruleset {
 /* Free a rule set and everything it owns.  NULL-safe. */
 void rules_set_free(struct bx_ruleset *rs);
 
+/* SHA-256 (hex) of the file 'path' into 'hex' (65 bytes): how a data file
+ * is matched against the digests the build recorded when it validated
+ * it (scripts/rules-digests.sh). */
+int rules_file_digest(const char *path, char *hex);
+/* Whether "xsd_hex sha256(path)" is one of 'list' (NULL-terminated):
+ * the build validated these bytes against that schema.  0 when
+ * 'xsd_hex' is "" or 'path' cannot be read. */
+int rules_pair_listed(const char *const *list, const char *xsd_hex,
+                      const char *path);
+
 /* The code list 'key' of 'rs', or NULL. */
 const struct bx_codelist *rules_list(const struct bx_ruleset *rs,
                                      const char *key);
