@@ -98,6 +98,8 @@ struct bx_rcheck {
     const char *expected; /* assert, emptyNote: text for {expected} */
     int uses_self;        /* some expression refers to $self */
     int in_static;        /* exists: 'in' is the same on every node */
+    int when_static;      /* 'when' is the same on every node */
+    int assessable_static; /* 'assessable' is the same on every node */
     /* context "A | B | C" as its branches, evaluated apart and merged in
        document order (libxml2's union checks duplicates pairwise: n^2) */
     xmlXPathCompExprPtr *branches; /* owned; NULL: x[BX_X_CONTEXT] */

@@ -47,10 +47,32 @@ xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
     return o;
 }
 
-/* Bind $self to 'node' for the expressions evaluated on it. */
+/*
+ * Bind $self to 'node' for the expressions evaluated on it.  libxml2
+ * hands an expression a copy of a variable's value, so the one-node set
+ * registered first is re-pointed in place (no hash update, no object
+ * freed and allocated per node).
+ */
 static void bind_self(struct bx_eval *ev, xmlNodePtr node)
 {
-    xmlXPathRegisterVariable(ev->xp, BAD_CAST "self", xmlXPathNewNodeSet(node));
+    xmlXPathObjectPtr o = ev->self;
+
+    if (o != NULL && o->nodesetval != NULL && o->nodesetval->nodeNr == 1 &&
+        node != NULL && node->type != XML_NAMESPACE_DECL &&
+        o->nodesetval->nodeTab[0]->type != XML_NAMESPACE_DECL) {
+        o->nodesetval->nodeTab[0] = node;
+        return;
+    }
+    ev->self = NULL;
+    o = xmlXPathNewNodeSet(node);
+    if (o == NULL ||
+        xmlXPathRegisterVariable(ev->xp, BAD_CAST "self", o) != 0) {
+        xmlXPathFreeObject(o);
+        ev->rc = BX_E_NOMEM; /* $self would still name the last node */
+        return;
+    }
+    if (o->nodesetval != NULL && o->nodesetval->nodeNr == 1)
+        ev->self = o;
 }
 
 int rules_run_bool(struct bx_eval *ev, xmlXPathCompExprPtr comp,
@@ -1196,16 +1218,35 @@ static void check_empty_note(struct bx_eval *ev, const struct bx_rcheck *chk,
 /* Dispatch                                                            */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The guard 'slot' (when, assessable) of 'chk' on 'node'; a guard that is
+ * the same on every node ('is_static', rules.c) is evaluated once per
+ * document (ev->guards: -1 not yet, else its value).
+ */
+static int guard(struct bx_eval *ev, const struct bx_rcheck *chk, int slot,
+                 int is_static, xmlNodePtr node)
+{
+    size_t k;
+
+    if (!is_static || ev->guards == NULL)
+        return rules_run_bool(ev, chk->x[slot], node);
+    k = (size_t)(chk - ev->rs->checks) * 2 + (slot == BX_X_F);
+    if (ev->guards[k] < 0)
+        ev->guards[k] = (signed char)rules_run_bool(ev, chk->x[slot], node);
+    return ev->guards[k];
+}
+
 static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
                        xmlNodePtr node)
 {
     if (chk->uses_self)
         bind_self(ev, node);
     if (chk->x[BX_X_WHEN] != NULL &&
-        !rules_run_bool(ev, chk->x[BX_X_WHEN], node))
+        !guard(ev, chk, BX_X_WHEN, chk->when_static, node))
         return;
     ev->cur_na = BX_NA_NONE;
-    if (chk->x[BX_X_F] != NULL && !rules_run_bool(ev, chk->x[BX_X_F], node)) {
+    if (chk->x[BX_X_F] != NULL &&
+        !guard(ev, chk, BX_X_F, chk->assessable_static, node)) {
         rules_not_assessable(ev, chk->na_reason);
         rules_cov_node_done(ev, chk);
         return;
@@ -1424,6 +1465,10 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     doc_amounts(&ev);
     bind_tables(&ev);
     doc_template(&ev);
+    /* a cache: without it every guard is evaluated on every node */
+    ev.guards = malloc(rs->nchecks * 2 + 1);
+    if (ev.guards != NULL)
+        memset(ev.guards, -1, rs->nchecks * 2 + 1);
     ev.rc = rules_cov_begin(&ev);
     if (ev.rc == BX_OK)
         ev.rc = rules_keys_build(&ev);
@@ -1434,6 +1479,7 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     if (ev.rc != BX_OK)
         bx_coverage_release(cov);
     free(ev.states);
+    free(ev.guards);
     rules_keys_release(&ev);
     sums_free(ev.sums);
     for (i = 0; ev.insets != NULL && i < rs->nchecks; i++)

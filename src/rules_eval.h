@@ -44,6 +44,8 @@ struct bx_eval {
     void **keys;          /* xmlHashTablePtr per rs->keys (rules_key.c) */
     void **insets;        /* per rs->checks: the strings of a static 'in' */
     struct bx_sums *sums; /* sums of large node-sets (rules_val) */
+    signed char *guards;  /* per check: static when, assessable (-1 unknown) */
+    xmlXPathObjectPtr self; /* the registered value of $self, or NULL */
 };
 
 /* What an expression selected, added up. */
