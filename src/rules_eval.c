@@ -103,6 +103,8 @@ xmlChar *rules_run_string(struct bx_eval *ev, xmlXPathCompExprPtr comp,
 }
 
 static int is_bx(xmlNodePtr n, const char *name);
+static void table_unit(const struct bx_eval *ev, xmlNodePtr t,
+                       struct bx_unit *u);
 
 /*
  * What the template says of table element 't': a unit or decimals of its
@@ -156,6 +158,25 @@ static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
         u->half = ev->half_u;
         return;
     }
+    /* the unit is a function of the table element: remembered for the
+       last table asked about (a check reads one table at a time) */
+    if (ev->unit_memo != NULL && ev->unit_memo->table == t) {
+        *u = ev->unit_memo->u;
+        return;
+    }
+    table_unit(ev, t, u);
+    if (ev->unit_memo != NULL) {
+        ev->unit_memo->table = t;
+        ev->unit_memo->u = *u;
+    }
+}
+
+/* The unit of table element 't' (node_unit). */
+static void table_unit(const struct bx_eval *ev, xmlNodePtr t,
+                       struct bx_unit *u)
+{
+    const char *s;
+
     template_unit(ev, t, u);
     s = rules_prop(t, "unit");
     if (s != NULL)
@@ -232,21 +253,33 @@ static void val_add_string(const struct bx_eval *ev, struct bx_val *v,
         v->places = d.places;
 }
 
+/* The text of an attribute held as one text node, read in place; else NULL. */
+static const xmlChar *attr_text(xmlNodePtr node)
+{
+    xmlNodePtr c = node->type == XML_ATTRIBUTE_NODE ? node->children : NULL;
+
+    if (c != NULL && c->type == XML_TEXT_NODE && c->next == NULL &&
+        c->content != NULL)
+        return c->content;
+    return NULL;
+}
+
 static void val_add_node(const struct bx_eval *ev, struct bx_val *v,
                          xmlNodePtr node)
 {
-    xmlChar *s = xmlNodeGetContent(node);
+    const xmlChar *text = attr_text(node);
+    xmlChar *s = text == NULL ? xmlNodeGetContent(node) : NULL;
     struct bx_unit u;
 
     if (v->first == NULL)
         v->first = node;
     v->nodes++;
-    if (s == NULL) {
+    if (text == NULL && s == NULL) {
         v->bad = 1;
         return;
     }
     node_unit(ev, node, &u);
-    val_add_string(ev, v, (const char *)s, &u);
+    val_add_string(ev, v, (const char *)(text != NULL ? text : s), &u);
     if (v->bad && v->bad_node == NULL)
         v->bad_node = node;
     xmlFree(s);
@@ -414,9 +447,10 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
 
 static int is_bx(xmlNodePtr n, const char *name)
 {
+    /* the name first: it differs at once, the namespace only at its end */
     return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           xmlStrEqual(n->ns->href, BAD_CAST BX_NAMESPACE) &&
-           (name == NULL || xmlStrEqual(n->name, BAD_CAST name));
+           (name == NULL || xmlStrEqual(n->name, BAD_CAST name)) &&
+           xmlStrEqual(n->ns->href, BAD_CAST BX_NAMESPACE);
 }
 
 xmlNodePtr rules_element_of(xmlNodePtr n)
@@ -1469,6 +1503,7 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     ev.guards = malloc(rs->nchecks * 2 + 1);
     if (ev.guards != NULL)
         memset(ev.guards, -1, rs->nchecks * 2 + 1);
+    ev.unit_memo = calloc(1, sizeof(*ev.unit_memo)); /* a cache, may fail */
     ev.rc = rules_cov_begin(&ev);
     if (ev.rc == BX_OK)
         ev.rc = rules_keys_build(&ev);
@@ -1480,6 +1515,7 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
         bx_coverage_release(cov);
     free(ev.states);
     free(ev.guards);
+    free(ev.unit_memo);
     rules_keys_release(&ev);
     sums_free(ev.sums);
     for (i = 0; ev.insets != NULL && i < rs->nchecks; i++)

@@ -26,6 +26,12 @@ struct bx_unit {
     int64_t half; /* half a display unit, in the document's 10^-4 units */
 };
 
+/* The unit of the last table element node_unit() was asked about. */
+struct bx_unit_memo {
+    xmlNodePtr table;
+    struct bx_unit u;
+};
+
 struct bx_eval {
     struct bx_context *ctx;
     const struct bx_ruleset *rs;
@@ -46,6 +52,7 @@ struct bx_eval {
     struct bx_sums *sums; /* sums of large node-sets (rules_val) */
     signed char *guards;  /* per check: static when, assessable (-1 unknown) */
     xmlXPathObjectPtr self; /* the registered value of $self, or NULL */
+    struct bx_unit_memo *unit_memo; /* NULL: not remembered */
 };
 
 /* What an expression selected, added up. */
