@@ -223,6 +223,7 @@ void rules_set_free(struct bx_ruleset *rs)
         xmlXPathFreeCompExpr(rs->keys[i].use);
     }
     free(rs->keys);
+    rules_exprs_release(rs);
     free(rs->checks);
     free(rs->tables);
     free(rs->figures);
@@ -300,6 +301,7 @@ static int compile_attr(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
         free(expr);
         return BX_E_DATA;
     }
+    rules_expr_note(xp->userData, *out, expr);
     free(expr);
     return BX_OK;
 }
@@ -484,7 +486,7 @@ static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
         if ((*terms)[*nterms] == NULL)
             rc = data_error(diags, file, "XPath", term);
         else
-            (*nterms)++;
+            rules_expr_note(xp->userData, (*terms)[(*nterms)++], term);
         free(term);
         p += len + (p[len] != '\0');
     }
@@ -563,123 +565,6 @@ static int is_absolute(const char *expr)
     return p != expr;
 }
 
-static int name_char(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-           c == ':' || (c & 0x80) != 0;
-}
-
-/*
- * Whether the guard 'expr' (when, assessable) has the same value on every
- * context node, so it is evaluated once per document: no $self, and
- * outside predicates every location path starts at a variable or the
- * root.  A token scan, conservative: a name, '@', '.', '*' or a call
- * without arguments (name(), position()) that does not follow '/' or
- * '::' counts as reading the context node.  Predicates are skipped: they
- * are evaluated on the nodes of the path they filter.
- */
-static int guard_is_static(const char *expr)
-{
-    const char *p = expr;
-    int depth = 0;
-    char prev = '\0'; /* last significant character outside predicates */
-
-    if (expr == NULL || strstr(expr, "$self") != NULL)
-        return 0;
-    while (*p != '\0') {
-        if (*p == '\'' || *p == '"') {
-            const char *q = strchr(p + 1, *p);
-
-            if (q == NULL)
-                return 0;
-            p = q + 1;
-            prev = '\'';
-            continue;
-        }
-        if (*p == '[') {
-            depth++;
-            p++;
-            continue;
-        }
-        if (*p == ']') {
-            if (--depth < 0)
-                return 0;
-            p++;
-            prev = ']';
-            continue;
-        }
-        if (depth > 0 || *p == ' ' || *p == '\t' || *p == '\n' ||
-            *p == '\r') {
-            p++;
-            continue;
-        }
-        if (*p == '$') {
-            for (p++; name_char((unsigned char)*p); p++)
-                ;
-            prev = 'v';
-            continue;
-        }
-        if (*p == '@' || *p == '.' || *p == '*') {
-            if (prev != '/' && prev != ':')
-                return 0;
-            p++;
-            prev = 'n';
-            continue;
-        }
-        if (name_char((unsigned char)*p) && !(*p >= '0' && *p <= '9')) {
-            const char *b = p;
-            size_t len;
-            const char *q;
-
-            while (name_char((unsigned char)*p) &&
-                   !(p[0] == ':' && p[1] == ':'))
-                p++;
-            len = (size_t)(p - b);
-            for (q = p; *q == ' ' || *q == '\t' || *q == '\n'; q++)
-                ;
-            if (prev == '/' || (prev == ':' && b > expr + 1 && b[-1] == ':')) {
-                prev = 'n'; /* a step of a path */
-                continue;
-            }
-            if ((prev == ')' || prev == ']' || prev == '\'' || prev == 'n' ||
-                 prev == 'v' || prev == '0') &&
-                ((len == 3 && (strncmp(b, "and", 3) == 0 ||
-                               strncmp(b, "div", 3) == 0 ||
-                               strncmp(b, "mod", 3) == 0)) ||
-                 (len == 2 && strncmp(b, "or", 2) == 0))) {
-                prev = 'o'; /* an operator */
-                continue;
-            }
-            if (*q == '(') {
-                for (q++; *q == ' ' || *q == '\t' || *q == '\n'; q++)
-                    ;
-                /* name(), string(), position(): the context node;
-                   text(), node(): a relative step */
-                if (*q == ')' && !(len == 4 && strncmp(b, "true", 4) == 0) &&
-                    !(len == 5 && strncmp(b, "false", 5) == 0))
-                    return 0;
-                prev = 'f';
-                continue;
-            }
-            return 0; /* a relative path */
-        }
-        if (*p >= '0' && *p <= '9') {
-            while ((*p >= '0' && *p <= '9') || *p == '.')
-                p++;
-            prev = '0';
-            continue;
-        }
-        if (p[0] == ':' && p[1] == ':') {
-            p += 2;
-            prev = ':';
-            continue;
-        }
-        prev = *p++; /* / ( ) , | = ! < > + - */
-    }
-    return depth == 0;
-}
-
 /*
  * A context "A | B | C" as its branches (c->branches), evaluated apart
  * and merged in document order by rules_eval.c; nothing for one branch.
@@ -722,8 +607,6 @@ static int compile_check(struct bx_ruleset *rs, xmlXPathContextPtr xp,
     c->uses_self = mentions_self(el) || c->kind == BX_CHECK_FIGURE ||
                    c->kind == BX_CHECK_SHARE || c->kind == BX_CHECK_GROWTH;
     c->in_static = c->kind == BX_CHECK_EXISTS && is_absolute(attr(el, "in"));
-    c->when_static = guard_is_static(attr(el, "when"));
-    c->assessable_static = guard_is_static(attr(el, "assessable"));
     if (col != NULL) {
         c->column = util_strdup(col);
         if (c->column == NULL)
@@ -1220,12 +1103,17 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
     struct list_exprs e;
     xmlXPathContextPtr xp = NULL;
     char *path = NULL;
+    void *ud;
     int rc;
     int i;
 
     memset(&e, 0, sizeof(e));
     l->key = attr(el, "key");
+    /* freed below: not recorded among the rule set's expressions */
+    ud = rxp->userData;
+    rxp->userData = NULL;
     rc = list_compile(rxp, el, file, diags, &e);
+    rxp->userData = ud;
     if (rc != BX_OK)
         goto out;
     rc = BX_E_NOMEM;
@@ -1370,6 +1258,7 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
     xp = new_xpath(rs, rs->doc);
     if (xp == NULL)
         return BX_E_NOMEM;
+    xp->userData = rs; /* compile_attr() records each expression */
     rc = load_tables(ctx, rs, file, diags);
     if (rc == BX_OK)
         rc = load_figures(rs, xp, root, file, diags);
@@ -1379,6 +1268,8 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
         rc = load_keys(rs, xp, root, file, diags);
     if (rc == BX_OK)
         rc = load_rules(rs, xp, root, file, diags);
+    if (rc == BX_OK)
+        rules_exprs_index(rs);
     xmlXPathFreeContext(xp);
     return rc;
 }

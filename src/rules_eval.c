@@ -406,12 +406,22 @@ static void val_add_set(struct bx_eval *ev, const xmlNodeSetPtr set,
 }
 
 /* Evaluate 'comp' on 'node' and add up what it selects into 'v'. */
-void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
-               struct bx_val *v)
+static void val_eval(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                     xmlNodePtr node, struct bx_val *v)
 {
     xmlXPathObjectPtr o;
 
     memset(v, 0, sizeof(*v));
+    if (comp != NULL) {
+        /* "@total", "bx:income/bx:grandTotal/@amount": read in place */
+        xmlNodePtr tab[32];
+        xmlNodeSet set = {0, 32, tab};
+
+        if (rules_expr_fast(rules_expr_info(ev->rs, comp), node, &set)) {
+            val_add_set(ev, &set, v);
+            return;
+        }
+    }
     o = rules_run(ev, comp, node);
     if (o == NULL) {
         v->bad = 1;
@@ -439,6 +449,27 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
         v->bad = 1;
     }
     xmlXPathFreeObject(o);
+}
+
+static struct bx_xcache *xcache_static(struct bx_eval *ev,
+                                       xmlXPathCompExprPtr comp);
+
+void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
+               struct bx_val *v)
+{
+    struct bx_xcache *c = xcache_static(ev, comp);
+
+    /* a figure that reads no context node ($T5/bx:total/@basic on every
+       row of a table) is added up once per document */
+    if (c != NULL && c->has_val) {
+        *v = c->val;
+        return;
+    }
+    val_eval(ev, comp, node, v);
+    if (c != NULL) {
+        c->val = *v;
+        c->has_val = 1;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -1252,22 +1283,33 @@ static void check_empty_note(struct bx_eval *ev, const struct bx_rcheck *chk,
 /* Dispatch                                                            */
 /* ------------------------------------------------------------------ */
 
-/*
- * The guard 'slot' (when, assessable) of 'chk' on 'node'; a guard that is
- * the same on every node ('is_static', rules.c) is evaluated once per
- * document (ev->guards: -1 not yet, else its value).
- */
-static int guard(struct bx_eval *ev, const struct bx_rcheck *chk, int slot,
-                 int is_static, xmlNodePtr node)
+/* The cache entry of 'comp' when it does not depend on the node, or NULL. */
+static struct bx_xcache *xcache_static(struct bx_eval *ev,
+                                       xmlXPathCompExprPtr comp)
 {
-    size_t k;
+    const struct bx_expr_info *info;
 
-    if (!is_static || ev->guards == NULL)
-        return rules_run_bool(ev, chk->x[slot], node);
-    k = (size_t)(chk - ev->rs->checks) * 2 + (slot == BX_X_F);
-    if (ev->guards[k] < 0)
-        ev->guards[k] = (signed char)rules_run_bool(ev, chk->x[slot], node);
-    return ev->guards[k];
+    if (ev->xc == NULL)
+        return NULL;
+    info = rules_expr_info(ev->rs, comp);
+    return info != NULL && info->is_static ? &ev->xc[info->id] : NULL;
+}
+
+/*
+ * A guard (when, assessable) on 'node'; one that reads no context node
+ * (rules_expr_static) is evaluated once per document, for every check
+ * that has it (BR-024's six copies of one scan of T1).
+ */
+static int guard(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                 xmlNodePtr node)
+{
+    struct bx_xcache *c = xcache_static(ev, comp);
+
+    if (c == NULL)
+        return rules_run_bool(ev, comp, node);
+    if (c->truth < 0)
+        c->truth = (signed char)rules_run_bool(ev, comp, node);
+    return c->truth;
 }
 
 static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
@@ -1276,11 +1318,11 @@ static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
     if (chk->uses_self)
         bind_self(ev, node);
     if (chk->x[BX_X_WHEN] != NULL &&
-        !guard(ev, chk, BX_X_WHEN, chk->when_static, node))
+        !guard(ev, chk->x[BX_X_WHEN], node))
         return;
     ev->cur_na = BX_NA_NONE;
     if (chk->x[BX_X_F] != NULL &&
-        !guard(ev, chk, BX_X_F, chk->assessable_static, node)) {
+        !guard(ev, chk->x[BX_X_F], node)) {
         rules_not_assessable(ev, chk->na_reason);
         rules_cov_node_done(ev, chk);
         return;
@@ -1370,25 +1412,45 @@ static xmlXPathObjectPtr context_union(struct bx_eval *ev,
     return xmlXPathWrapNodeSet(all);
 }
 
+static xmlXPathObjectPtr context_of(struct bx_eval *ev,
+                                    const struct bx_rcheck *chk)
+{
+    if (chk->nbranches > 1)
+        return context_union(ev, chk);
+    return rules_run(ev, chk->x[BX_X_CONTEXT], (xmlNodePtr)ev->sub->doc);
+}
+
 static void run_check(struct bx_eval *ev, const struct bx_rcheck *chk)
 {
+    const struct bx_expr_info *info =
+        ev->xc != NULL ? rules_expr_info(ev->rs, chk->x[BX_X_CONTEXT]) : NULL;
+    struct bx_xcache *c = NULL;
     xmlXPathObjectPtr set;
     xmlNodeSetPtr nodes;
     int i;
 
-    if (chk->nbranches > 1)
-        set = context_union(ev, chk);
-    else
-        set = rules_run(ev, chk->x[BX_X_CONTEXT], (xmlNodePtr)ev->sub->doc);
-    if (set == NULL || set->type != XPATH_NODESET) {
-        xmlXPathFreeObject(set);
-        return;
+    /* the context is evaluated at the root: without $self (or another
+       variable bound per node) it selects the same for every check that
+       has it (each {col} copy), so it is evaluated once per document */
+    if (info != NULL && info->node_free)
+        c = &ev->xc[info->id];
+    if (c != NULL && c->set != NULL) {
+        set = c->set;
+    } else {
+        set = context_of(ev, chk);
+        if (set == NULL || set->type != XPATH_NODESET) {
+            xmlXPathFreeObject(set);
+            return;
+        }
+        if (c != NULL)
+            c->set = set;
     }
     /* The set is ours: later evaluations do not touch it. */
     nodes = set->nodesetval;
     for (i = 0; nodes != NULL && i < nodes->nodeNr && ev->rc == BX_OK; i++)
         check_node(ev, chk, nodes->nodeTab[i]);
-    xmlXPathFreeObject(set);
+    if (c == NULL)
+        xmlXPathFreeObject(set);
 }
 
 static void doc_amounts(struct bx_eval *ev)
@@ -1499,10 +1561,10 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     doc_amounts(&ev);
     bind_tables(&ev);
     doc_template(&ev);
-    /* a cache: without it every guard is evaluated on every node */
-    ev.guards = malloc(rs->nchecks * 2 + 1);
-    if (ev.guards != NULL)
-        memset(ev.guards, -1, rs->nchecks * 2 + 1);
+    /* a cache: without it every expression is evaluated every time */
+    ev.xc = rs->nexprs > 0 ? calloc(rs->nexprs, sizeof(*ev.xc)) : NULL;
+    for (i = 0; ev.xc != NULL && i < rs->nexprs; i++)
+        ev.xc[i].truth = -1;
     ev.unit_memo = calloc(1, sizeof(*ev.unit_memo)); /* a cache, may fail */
     ev.rc = rules_cov_begin(&ev);
     if (ev.rc == BX_OK)
@@ -1514,7 +1576,9 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     if (ev.rc != BX_OK)
         bx_coverage_release(cov);
     free(ev.states);
-    free(ev.guards);
+    for (i = 0; ev.xc != NULL && i < rs->nexprs; i++)
+        xmlXPathFreeObject(ev.xc[i].set);
+    free(ev.xc);
     free(ev.unit_memo);
     rules_keys_release(&ev);
     sums_free(ev.sums);
