@@ -175,7 +175,7 @@ struct bx_rkey {
 
 enum bx_fast {
     BX_FP_NONE,
-    BX_FP_PATH,    /* p:a/p:b/@x: steps name[0..nsteps), attrs[0] */
+    BX_FP_PATH,    /* [../]p:a/p:b/@x: steps name[0..nsteps), attrs[0] */
     BX_FP_ATTRS,     /* @x | @y | ...: attrs[0..nattrs) */
     BX_FP_CHILDREN /* ([../]p:a | [../]p:b)/@x: name[0..nsteps), up */
 };

@@ -85,15 +85,31 @@ int rules_run_bool(struct bx_eval *ev, xmlXPathCompExprPtr comp,
     return b;
 }
 
+/* The nodes of 'comp' on 'node' into 'set' when it has a fast path
+ * (rules_expr.c); 0: evaluate it through XPath. */
+static int run_fast(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                    xmlNodePtr node, xmlNodeSetPtr set)
+{
+    return comp != NULL &&
+           rules_expr_fast(rules_expr_info(ev->rs, comp), node, set);
+}
+
 /* String value of 'comp' on 'node'; caller xmlFree()s; NULL on failure. */
 xmlChar *rules_run_string(struct bx_eval *ev, xmlXPathCompExprPtr comp,
                           xmlNodePtr node)
 {
     xmlXPathObjectPtr o;
     xmlChar *s;
+    xmlNodePtr tab[32];
+    xmlNodeSet set = {0, 32, tab};
 
     if (comp == NULL)
         return NULL;
+    if (run_fast(ev, comp, node, &set)) {
+        /* XPath's string(): the first node's string value, else "" */
+        s = set.nodeNr > 0 ? xmlNodeGetContent(set.nodeTab[0]) : NULL;
+        return s != NULL ? s : xmlStrdup(BAD_CAST "");
+    }
     o = rules_run(ev, comp, node);
     if (o == NULL)
         return NULL;
@@ -412,12 +428,12 @@ static void val_eval(struct bx_eval *ev, xmlXPathCompExprPtr comp,
     xmlXPathObjectPtr o;
 
     memset(v, 0, sizeof(*v));
-    if (comp != NULL) {
+    {
         /* "@total", "bx:income/bx:grandTotal/@amount": read in place */
         xmlNodePtr tab[32];
         xmlNodeSet set = {0, 32, tab};
 
-        if (rules_expr_fast(rules_expr_info(ev->rs, comp), node, &set)) {
+        if (run_fast(ev, comp, node, &set)) {
             val_add_set(ev, &set, v);
             return;
         }
@@ -1142,9 +1158,13 @@ xmlNodePtr rules_first_node(struct bx_eval *ev, xmlXPathCompExprPtr comp,
 {
     xmlXPathObjectPtr o;
     xmlNodePtr n = NULL;
+    xmlNodePtr tab[32];
+    xmlNodeSet set = {0, 32, tab};
 
     if (comp == NULL)
         return NULL;
+    if (run_fast(ev, comp, node, &set))
+        return set.nodeNr > 0 ? set.nodeTab[0] : NULL;
     o = rules_run(ev, comp, node);
     if (o != NULL && o->type == XPATH_NODESET && o->nodesetval != NULL &&
         o->nodesetval->nodeNr > 0)

@@ -286,7 +286,7 @@ static const char *attr_step(struct bx_expr_info *e, int k, const char *p)
     return e->attrs[k] != NULL ? skip_ws(p + n) : NULL;
 }
 
-/* (prefix:name /)* @name */
+/* [../] (prefix:name /)* @name */
 static int parse_path(const struct bx_ruleset *rs, struct bx_expr_info *e,
                       const char *p)
 {
@@ -294,6 +294,13 @@ static int parse_path(const struct bx_ruleset *rs, struct bx_expr_info *e,
     size_t n;
 
     p = skip_ws(p);
+    if (p[0] == '.' && p[1] == '.') {
+        p = skip_ws(p + 2);
+        if (*p != '/')
+            return 0;
+        p = skip_ws(p + 1);
+        e->up = 1;
+    }
     while (*p != '@') {
         n = qname(rs, e, k, p);
         if (n == 0)
@@ -573,6 +580,19 @@ int rules_expr_fast(const struct bx_expr_info *e, xmlNodePtr node,
        before; the attributes of one element in the order they stand */
     switch (e->fast) {
     case BX_FP_PATH:
+        if (e->up) {
+            /* the parent of an element: an element, or the document
+               (which has no attributes and one child, the root) */
+            node = node->parent;
+            if (node == NULL)
+                return 1;
+            if (node->type == XML_DOCUMENT_NODE && e->nsteps == 0)
+                return 1; /* no attributes */
+            if (node->type != XML_ELEMENT_NODE &&
+                node->type != XML_DOCUMENT_NODE)
+                return 0;
+            /* an xmlDoc's children lie where an element's do */
+        }
         return collect(e, 0, node, out);
     case BX_FP_ATTRS:
         for (a = node->properties; a != NULL; a = a->next) {

@@ -32,10 +32,11 @@ static const char *const fast[] = {
     "bx:x/bx:y/@a", "bx:x / bx:y / @b",
     "(bx:x | bx:y)/@a", "(bx:y | bx:x)/@b",
     "(bx:x | bx:x)/@a", "(../bx:x | ../bx:y | ../bx:z)/@a",
-    "(../bx:y)/@a",
+    "(../bx:y)/@a", "../@a",
+    "../bx:x/@a",
 };
 static const char *const slow[] = {
-    "@*",      "bx:x[1]/@a", "../@a",   "x/@a",     "$v/@a",
+    "@*",      "bx:x[1]/@a", "../../@a", "x/@a",     "$v/@a",
     "bx:*/@a", "@o:a",       "(bx:x | ../bx:y)/@a", ".", "bx:x/@a | @b",
 };
 
