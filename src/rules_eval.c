@@ -1248,6 +1248,9 @@ static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
     case BX_CHECK_REQUIRED_TABLES:
         rules_check_required_tables(ev, chk, node);
         break;
+    case BX_CHECK_ROW_KEYS:
+        rules_check_row_keys(ev, chk, node);
+        break;
     }
     rules_cov_node_done(ev, chk);
 }
