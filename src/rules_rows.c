@@ -358,7 +358,7 @@ static void check_fixed(struct bx_eval *ev, const struct bx_rcheck *chk,
 /*
  * rowKeys: each context table element against the row keying of its
  * template's table.  Without a known template, or for a table published
- * as a picture: not assessable.
+ * as a picture (by the template or the document): not assessable.
  */
 void rules_check_row_keys(struct bx_eval *ev, const struct bx_rcheck *chk,
                           xmlNodePtr node)
@@ -368,7 +368,9 @@ void rules_check_row_keys(struct bx_eval *ev, const struct bx_rcheck *chk,
                         : NULL;
     xmlHashTablePtr seen;
 
-    if (tb == NULL || tb->picture) {
+    if (tb == NULL || tb->picture ||
+        (rules_prop(node, "picture") != NULL &&
+         strcmp(rules_prop(node, "picture"), "true") == 0)) {
         rules_not_assessable(ev, BX_NA_NOTHING);
         return;
     }

@@ -304,6 +304,84 @@ static void test_partial_and_complete_lists(void)
     xmlFreeDoc(doc);
 }
 
+/* Errors and warnings of 'rule'. */
+static size_t reported(const struct bx_diags *d, const char *rule)
+{
+    return count(d, rule, BX_SEV_ERROR) + count(d, rule, BX_SEV_WARNING);
+}
+
+/*
+ * A narrative-only disclosure that lists its tables as published
+ * pictures (picture="true", as docs/format.md describes) is the same as
+ * one with <tables/>: no table is empty or missing its note (BR-053,
+ * BR-109), no explained item or project is missing from a table (BR-106,
+ * BR-111, BR-047), no fixed row is missing (BR-119), the report says the
+ * table identities could not be checked, and the text's own sums are
+ * still checked (BR-118).
+ */
+static void test_pictured_tables_are_not_empty(void)
+{
+    static const char *const rules[] = {"BR-053", "BR-109", "BR-106",
+                                        "BR-111", "BR-047", "BR-119"};
+    static const char pictured[] =
+        "<tables><budgetSummary no=\"一\" picture=\"true\"/>"
+        "<incomeSummary picture=\"true\"/>"
+        "<expenditureSummary picture=\"true\"/>"
+        "<fiscalSummary picture=\"true\"/>"
+        "<gpbExpenditure picture=\"true\"/><gpbBasic picture=\"true\"/>"
+        "<threePublic picture=\"true\"/>"
+        "<govFundExpenditure picture=\"true\"/>"
+        "<projectExpenditure picture=\"true\"/>"
+        "<projectPerformance picture=\"true\"/></tables>";
+    FILE *fp = fopen(test_path("samples/example-narrative-only-2024.xml"), "rb");
+    char *text = calloc(1, 1 << 20);
+    char *out = calloc(1, (1 << 20) + sizeof(pictured));
+    char *at;
+    size_t len;
+    size_t i;
+    xmlDocPtr doc;
+    struct bx_diags d;
+    struct bx_coverage cov;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    CU_ASSERT_FATAL(text != NULL && out != NULL);
+    len = fread(text, 1, (1 << 20) - 1, fp);
+    fclose(fp);
+    at = strstr(text, "<tables/>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    memcpy(out, text, (size_t)(at - text));
+    strcat(out, pictured);
+    strcat(out, at + strlen("<tables/>"));
+    doc = xmlReadMemory(out, (int)strlen(out), "pictured.xml", NULL,
+                        XML_PARSE_NONET);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL_FATAL(judge(ctx, doc, &d, &cov), BX_OK);
+    for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+        CU_ASSERT_EQUAL(reported(&d, rules[i]), 0);
+    CU_ASSERT_EQUAL(d.by_severity[BX_SEV_ERROR], 0);
+    CU_ASSERT(cov.narrative_only);
+    bx_coverage_release(&cov);
+    bx_diags_release(&d);
+
+    new_value = "1012.17"; /* the first 收入总计 of the text, 1 万元 up */
+    CU_ASSERT_EQUAL(each(doc,
+                         "(/bx:disclosure/bx:explanation//bx:fig"
+                         "[@of='income.total'][not(@role)])[1]",
+                         set_value),
+                    1);
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL_FATAL(judge(ctx, doc, &d, &cov), BX_OK);
+    CU_ASSERT(count(&d, "BR-118", BX_SEV_ERROR) > 0);
+    bx_coverage_release(&cov);
+    bx_diags_release(&d);
+    xmlFreeDoc(doc);
+    free(text);
+    free(out);
+    (void)len;
+}
+
 /* The report states coverage (text) and counts it (JSON). */
 static void test_reports_state_coverage(void)
 {
@@ -468,6 +546,8 @@ int bx_test_suite_rules_outcomes(void)
                     test_partial_and_complete_lists) == NULL ||
         CU_add_test(s, "reports state coverage",
                     test_reports_state_coverage) == NULL ||
+        CU_add_test(s, "pictured tables are not empty",
+                    test_pictured_tables_are_not_empty) == NULL ||
         CU_add_test(s, "import csv", test_import_csv) == NULL ||
         CU_add_test(s, "import gb18030", test_import_gb18030) == NULL ||
         CU_add_test(s, "import refuses and maps",
