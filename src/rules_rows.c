@@ -141,8 +141,8 @@ static void check_once(struct bx_eval *ev, const struct bx_rcheck *chk,
  * another and every row is at the lowest level.
  */
 static void check_code_row(struct bx_eval *ev, const struct bx_rcheck *chk,
-                           const struct tpl_table *tb, xmlNodePtr row,
-                           const char *code, int economic)
+                           const struct tpl_table *tb, int subtotals,
+                           xmlNodePtr row, const char *code, int economic)
 {
     const char *el = economic ? "eco" : "func";
     unsigned lv = level_of(strlen(code), economic);
@@ -157,7 +157,7 @@ static void check_code_row(struct bx_eval *ev, const struct bx_rcheck *chk,
                    "科目 %s 不是本表所印的科目级次 / code %s is not "
                    "at a level the table prints",
                    code, code);
-    } else if (tb->subtotals && pcode != NULL) {
+    } else if (subtotals && pcode != NULL) {
         want = next_level(tb->levels, level_of(strlen(pcode), economic));
         if (want != lv || strncmp(code, pcode, strlen(pcode)) != 0)
             buf_printf(&exp,
@@ -166,18 +166,18 @@ static void check_code_row(struct bx_eval *ev, const struct bx_rcheck *chk,
                        "%s codes",
                        code, pcode, level_word(want, 0), code, pcode,
                        level_word(want, 1));
-    } else if (tb->subtotals && lv != top_level(tb->levels)) {
+    } else if (subtotals && lv != top_level(tb->levels)) {
         buf_printf(&exp,
                    "科目 %s 没有列在其%s级小计行之下 / code %s is not listed "
                    "under its %s subtotal row",
                    code, level_word(top_level(tb->levels), 0), code,
                    level_word(top_level(tb->levels), 1));
-    } else if (!tb->subtotals && pcode != NULL) {
+    } else if (!subtotals && pcode != NULL) {
         buf_printf(&exp,
                    "本表不印小计行，科目 %s 却列在 %s 之下 / the table prints "
                    "no subtotal rows, yet code %s is listed under %s",
                    code, pcode, code, pcode);
-    } else if (!tb->subtotals && lv != bottom_level(tb->levels)) {
+    } else if (!subtotals && lv != bottom_level(tb->levels)) {
         buf_printf(&exp,
                    "本表只印%s级科目，%s 是%s级 / the table prints %s codes "
                    "only; %s is %s code",
@@ -192,10 +192,39 @@ static void check_code_row(struct bx_eval *ev, const struct bx_rcheck *chk,
     emit(ev, chk, row, NULL, code, &exp);
 }
 
+/* The node after 'n' in document order below 'root', or NULL. */
+static xmlNodePtr next_below(xmlNodePtr root, xmlNodePtr n)
+{
+    if (n->children != NULL)
+        return n->children;
+    while (n != root && n->next == NULL)
+        n = n->parent;
+    return n == root ? NULL : n->next;
+}
+
+/* Whether the rows of 'table' are to be nested under subtotal rows: as
+ * the template says, or where it leaves it open (subtotals="optional"),
+ * as the document does (some code row nested in another). */
+static int subtotals_of(struct bx_eval *ev, const struct tpl_table *tb,
+                        xmlNodePtr table)
+{
+    const char *el = tb->rows == TPL_ROWS_ECONOMIC ? "eco" : "func";
+    xmlNodePtr n = table;
+
+    if (tb->subtotals || !templates_subtotals_optional(ev->tpl, tb))
+        return tb->subtotals;
+    while (n != NULL) {
+        if (is_bx_el(n, el) && is_bx_el(n->parent, el))
+            return 1;
+        n = next_below(table, n);
+    }
+    return 0;
+}
+
 /* Code rows (bx:func or bx:eco) of a function- or economic-keyed table. */
 static void check_codes(struct bx_eval *ev, const struct bx_rcheck *chk,
-                        const struct tpl_table *tb, xmlNodePtr n,
-                        xmlHashTablePtr seen, int economic)
+                        const struct tpl_table *tb, int subtotals,
+                        xmlNodePtr n, xmlHashTablePtr seen, int economic)
 {
     xmlNodePtr c;
 
@@ -207,10 +236,10 @@ static void check_codes(struct bx_eval *ev, const struct bx_rcheck *chk,
         code = is_bx_el(c, economic ? "eco" : "func") ? code_of(c, economic)
                                                       : NULL;
         if (code != NULL) {
-            check_code_row(ev, chk, tb, c, code, economic);
+            check_code_row(ev, chk, tb, subtotals, c, code, economic);
             check_once(ev, chk, seen, c, code);
         }
-        check_codes(ev, chk, tb, c, seen, economic);
+        check_codes(ev, chk, tb, subtotals, c, seen, economic);
     }
 }
 
@@ -380,7 +409,8 @@ void rules_check_row_keys(struct bx_eval *ev, const struct bx_rcheck *chk,
         return;
     }
     if (tb->rows == TPL_ROWS_FUNCTION || tb->rows == TPL_ROWS_ECONOMIC)
-        check_codes(ev, chk, tb, node, seen, tb->rows == TPL_ROWS_ECONOMIC);
+        check_codes(ev, chk, tb, subtotals_of(ev, tb, node), node, seen,
+                    tb->rows == TPL_ROWS_ECONOMIC);
     else if (tb->rows == TPL_ROWS_UNIT)
         check_units(ev, chk, node, seen);
     else if (tb->rows == TPL_ROWS_FIXED)

@@ -120,6 +120,11 @@ const struct tpl_table *templates_table(const struct tpl_template *t,
 const struct tpl_column *templates_column(const struct tpl_table *tb,
                                           const char *name);
 
+/* 1 when table 'tb' of 't' says subtotals="optional": the document
+ * decides, by nesting its rows or not. */
+int templates_subtotals_optional(const struct tpl_template *t,
+                                 const struct tpl_table *tb);
+
 /* A fixed row a template always prints (template.xsd "row"). */
 struct tpl_fixed_row {
     const char *path;     /* "income/fiscal": below the table element */
