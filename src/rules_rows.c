@@ -223,8 +223,8 @@ static int subtotals_of(struct bx_eval *ev, const struct tpl_table *tb,
 
 /* Code rows (bx:func or bx:eco) of a function- or economic-keyed table. */
 static void check_codes(struct bx_eval *ev, const struct bx_rcheck *chk,
-                        const struct tpl_table *tb, int subtotals,
-                        xmlNodePtr n, xmlHashTablePtr seen, int economic)
+                        const struct tpl_table *tb, int subtotals, xmlNodePtr n,
+                        xmlHashTablePtr seen, int economic)
 {
     xmlNodePtr c;
 
