@@ -29,6 +29,7 @@
 #include "util.h"
 #include "xlsx.h"
 #include "xmlio.h"
+#include "xslt_ext.h"
 
 #define META_NS "urn:budgetx:xslt:meta"
 
@@ -256,6 +257,7 @@ static int apply(struct bx_context *ctx, enum sheet which, xmlDocPtr doc,
     if (rc != BX_OK) {
         return rc;
     }
+    xslt_ext_init();
     return datafiles_apply(ctx, style, sheet_files[which], doc, params, diags,
                            res);
 }

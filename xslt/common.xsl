@@ -12,8 +12,19 @@
     xmlns:bx="urn:budgetx:disclosure:1"
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
+    xmlns:x="urn:budgetx:xslt:ext"
     extension-element-prefixes="exsl"
-    exclude-result-prefixes="bx exsl m">
+    exclude-result-prefixes="bx exsl m x">
+
+  <!--
+    budgetx runs these stylesheets with extension functions in C for the
+    work done once per table cell (src/xslt_ext.c, namespace
+    urn:budgetx:xslt:ext, prefix x).  Each call is guarded by $x-ext and
+    has an XSLT version giving the same bytes, so xsltproc runs the same
+    stylesheets (tests/convert/xsltproc.sh compares both).
+  -->
+  <xsl:variable name="x-ext" select="function-available('x:amount-cells')
+                                     and function-available('x:csv-field')"/>
 
   <!-- 'zh' (default) or 'en': 'en' prints every fixed label as zh + en. -->
   <xsl:param name="lang" select="'zh'"/>

@@ -20,8 +20,9 @@
     xmlns:bx="urn:budgetx:disclosure:1"
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
+    xmlns:x="urn:budgetx:xslt:ext"
     extension-element-prefixes="exsl"
-    exclude-result-prefixes="bx exsl m">
+    exclude-result-prefixes="bx exsl m x">
 
   <xsl:include href="grid.xsl"/>
 
@@ -150,6 +151,21 @@
 
   <!-- One RFC 4180 field ($raw, defused as below). -->
   <xsl:template name="field">
+    <xsl:param name="raw"/>
+    <xsl:choose>
+      <xsl:when test="$x-ext">
+        <xsl:value-of select="x:csv-field($raw)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="field-xslt">
+          <xsl:with-param name="raw" select="$raw"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The same in XSLT (xsltproc): x:csv-field in src/xslt_ext.c. -->
+  <xsl:template name="field-xslt">
     <xsl:param name="raw"/>
     <!-- Formula injection (OWASP, docs/convert.md): a field that starts
          with = + - @ TAB or CR and is not a plain number gets a leading

@@ -19,8 +19,9 @@
     xmlns:bx="urn:budgetx:disclosure:1"
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
+    xmlns:x="urn:budgetx:xslt:ext"
     extension-element-prefixes="exsl"
-    exclude-result-prefixes="bx exsl m">
+    exclude-result-prefixes="bx exsl m x">
 
   <xsl:include href="common.xsl"/>
 
@@ -85,6 +86,25 @@
     <xsl:param name="row"/>
     <xsl:param name="def"/>
     <xsl:param name="rs" select="''"/>
+    <xsl:choose>
+      <xsl:when test="$x-ext">
+        <xsl:copy-of select="x:amount-cells($row, $def, $rs)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="amounts-xslt">
+          <xsl:with-param name="row" select="$row"/>
+          <xsl:with-param name="def" select="$def"/>
+          <xsl:with-param name="rs" select="$rs"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The same in XSLT (xsltproc): x:amount-cells in src/xslt_ext.c. -->
+  <xsl:template name="amounts-xslt">
+    <xsl:param name="row"/>
+    <xsl:param name="def"/>
+    <xsl:param name="rs"/>
     <xsl:for-each select="$def/m:a">
       <xsl:variable name="n" select="@n"/>
       <m:c t="amt">
