@@ -24,7 +24,9 @@
     stylesheets (tests/convert/xsltproc.sh compares both).
   -->
   <xsl:variable name="x-ext" select="function-available('x:amount-cells')
-                                     and function-available('x:csv-field')"/>
+                                     and function-available('x:csv-field')
+                                     and function-available('x:csv-row')
+                                     and function-available('x:html-cells')"/>
 
   <!-- 'zh' (default) or 'en': 'en' prints every fixed label as zh + en. -->
   <xsl:param name="lang" select="'zh'"/>

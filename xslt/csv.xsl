@@ -133,18 +133,26 @@
   <xsl:template name="csv-grid">
     <xsl:param name="g"/>
     <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
-      <xsl:for-each select="*">
-        <xsl:if test="position() &gt; 1">,</xsl:if>
-        <xsl:if test="self::m:c">
-          <!-- "zh / en" with lang=en; a string, not a fragment (speed) -->
-          <xsl:call-template name="field">
-            <xsl:with-param name="raw" select="concat(., substring(
-                concat(' / ', @en), 1,
-                (string-length(@en) + 3)
-                * number($lang = 'en' and string(@en) != '')))"/>
-          </xsl:call-template>
-        </xsl:if>
-      </xsl:for-each>
+      <xsl:choose>
+        <xsl:when test="$x-ext">
+          <xsl:value-of select="x:csv-row(., $lang)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <!-- the same in XSLT (xsltproc): x:csv-row in src/xslt_ext.c -->
+          <xsl:for-each select="*">
+            <xsl:if test="position() &gt; 1">,</xsl:if>
+            <xsl:if test="self::m:c">
+              <!-- "zh / en" with lang=en; a string, not a fragment (speed) -->
+              <xsl:call-template name="field">
+                <xsl:with-param name="raw" select="concat(., substring(
+                    concat(' / ', @en), 1,
+                    (string-length(@en) + 3)
+                    * number($lang = 'en' and string(@en) != '')))"/>
+              </xsl:call-template>
+            </xsl:if>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
       <xsl:value-of select="$eol"/>
     </xsl:for-each>
   </xsl:template>

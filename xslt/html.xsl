@@ -11,8 +11,9 @@
     xmlns:bx="urn:budgetx:disclosure:1"
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
+    xmlns:x="urn:budgetx:xslt:ext"
     extension-element-prefixes="exsl"
-    exclude-result-prefixes="bx exsl m">
+    exclude-result-prefixes="bx exsl m x">
 
   <xsl:include href="grid.xsl"/>
 
@@ -441,20 +442,27 @@
           </xsl:if>
         </xsl:attribute>
       </xsl:if>
-      <xsl:for-each select="m:c">
-        <th>
-          <xsl:if test="@rs &gt; 1">
-            <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
-          </xsl:if>
-          <xsl:if test="@cs &gt; 1">
-            <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
-          </xsl:if>
-          <xsl:value-of select="."/>
-          <xsl:if test="$lang = 'en' and string(@en) != ''">
-            <span class="en" lang="en"><xsl:value-of select="@en"/></span>
-          </xsl:if>
-        </th>
-      </xsl:for-each>
+      <xsl:choose>
+        <xsl:when test="$x-ext">
+          <xsl:copy-of select="x:html-cells(., $lang, true())"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:for-each select="m:c">
+            <th>
+              <xsl:if test="@rs &gt; 1">
+                <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
+              </xsl:if>
+              <xsl:if test="@cs &gt; 1">
+                <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
+              </xsl:if>
+              <xsl:value-of select="."/>
+              <xsl:if test="$lang = 'en' and string(@en) != ''">
+                <span class="en" lang="en"><xsl:value-of select="@en"/></span>
+              </xsl:if>
+            </th>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
     </tr>
   </xsl:template>
 
@@ -468,57 +476,65 @@
           </xsl:if>
         </xsl:attribute>
       </xsl:if>
-      <xsl:for-each select="m:c">
-        <xsl:variable name="t" select="string(@t)"/>
-        <xsl:choose>
-          <xsl:when test="$t = 'th'">
-            <th>
-              <xsl:if test="@rs &gt; 1">
-                <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
-              </xsl:if>
-              <xsl:if test="@cs &gt; 1">
-                <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
-              </xsl:if>
-              <xsl:attribute name="scope">row</xsl:attribute>
-              <xsl:value-of select="."/>
-              <xsl:if test="$lang = 'en' and string(@en) != ''">
-                <span class="en" lang="en"><xsl:value-of select="@en"/></span>
-              </xsl:if>
-            </th>
-          </xsl:when>
-          <xsl:otherwise>
-            <td>
-              <xsl:if test="@rs &gt; 1">
-                <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
-              </xsl:if>
-              <xsl:if test="@cs &gt; 1">
-                <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
-              </xsl:if>
-              <xsl:choose>
-                <xsl:when test="$t = 'amt' or $t = 'num'">
-                  <xsl:attribute name="class">n</xsl:attribute>
-                </xsl:when>
-                <xsl:when test="$t = 'code'">
-                  <xsl:attribute name="class">c</xsl:attribute>
-                </xsl:when>
-                <xsl:when test="$t = 'label'">
-                  <xsl:attribute name="class">l</xsl:attribute>
-                </xsl:when>
-                <xsl:when test="$t = 'famt'">
-                  <xsl:attribute name="class">f</xsl:attribute>
-                </xsl:when>
-                <xsl:when test="$t = 'val'">
-                  <xsl:attribute name="class">v</xsl:attribute>
-                </xsl:when>
-              </xsl:choose>
-              <xsl:value-of select="."/>
-              <xsl:if test="$lang = 'en' and string(@en) != ''">
-                <span class="en" lang="en"><xsl:value-of select="@en"/></span>
-              </xsl:if>
-            </td>
-          </xsl:otherwise>
-        </xsl:choose>
-      </xsl:for-each>
+      <xsl:choose>
+        <xsl:when test="$x-ext">
+          <xsl:copy-of select="x:html-cells(., $lang, false())"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <!-- the same in XSLT (xsltproc): x:html-cells in src/xslt_ext.c -->
+          <xsl:for-each select="m:c">
+            <xsl:variable name="t" select="string(@t)"/>
+            <xsl:choose>
+              <xsl:when test="$t = 'th'">
+                <th>
+                  <xsl:if test="@rs &gt; 1">
+                    <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
+                  </xsl:if>
+                  <xsl:if test="@cs &gt; 1">
+                    <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
+                  </xsl:if>
+                  <xsl:attribute name="scope">row</xsl:attribute>
+                  <xsl:value-of select="."/>
+                  <xsl:if test="$lang = 'en' and string(@en) != ''">
+                    <span class="en" lang="en"><xsl:value-of select="@en"/></span>
+                  </xsl:if>
+                </th>
+              </xsl:when>
+              <xsl:otherwise>
+                <td>
+                  <xsl:if test="@rs &gt; 1">
+                    <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
+                  </xsl:if>
+                  <xsl:if test="@cs &gt; 1">
+                    <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
+                  </xsl:if>
+                  <xsl:choose>
+                    <xsl:when test="$t = 'amt' or $t = 'num'">
+                      <xsl:attribute name="class">n</xsl:attribute>
+                    </xsl:when>
+                    <xsl:when test="$t = 'code'">
+                      <xsl:attribute name="class">c</xsl:attribute>
+                    </xsl:when>
+                    <xsl:when test="$t = 'label'">
+                      <xsl:attribute name="class">l</xsl:attribute>
+                    </xsl:when>
+                    <xsl:when test="$t = 'famt'">
+                      <xsl:attribute name="class">f</xsl:attribute>
+                    </xsl:when>
+                    <xsl:when test="$t = 'val'">
+                      <xsl:attribute name="class">v</xsl:attribute>
+                    </xsl:when>
+                  </xsl:choose>
+                  <xsl:value-of select="."/>
+                  <xsl:if test="$lang = 'en' and string(@en) != ''">
+                    <span class="en" lang="en"><xsl:value-of select="@en"/></span>
+                  </xsl:if>
+                </td>
+              </xsl:otherwise>
+            </xsl:choose>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
     </tr>
   </xsl:template>
 
