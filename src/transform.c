@@ -251,13 +251,14 @@ static int apply(struct bx_context *ctx, enum sheet which, xmlDocPtr doc,
                  const char **params, struct bx_diags *diags, xmlDocPtr *res)
 {
     xsltStylesheetPtr style;
-    int rc = get_sheet(ctx, which, diags, &style);
+    int rc;
 
+    xslt_ext_init(); /* before the first compile: it finds our elements */
+    rc = get_sheet(ctx, which, diags, &style);
     *res = NULL;
     if (rc != BX_OK) {
         return rc;
     }
-    xslt_ext_init();
     return datafiles_apply(ctx, style, sheet_files[which], doc, params, diags,
                            res);
 }

@@ -12,7 +12,9 @@
 
 #include <libxml/xpathInternals.h>
 #include <libxslt/extensions.h>
+#include <libxslt/variables.h>
 #include <libxslt/xsltInternals.h>
+#include <libxslt/xsltutils.h>
 
 #include "util.h"
 
@@ -49,16 +51,31 @@ static xmlAttrPtr find_attr(const xmlNodeSet *rows, const xmlChar *name)
 }
 
 /*
- * A new <m:c t="amt" [rs="rs"]>value</m:c> in 'container'.  NULL on
- * ENOMEM.
+ * The namespace urn:budgetx:xslt:meta in scope at 'parent' of 'doc', or a
+ * new declaration on 'c'.  NULL on ENOMEM.
  */
-static xmlNodePtr amount_cell(xmlDocPtr container, const xmlChar *rs,
-                              xmlAttrPtr attr)
+static xmlNsPtr meta_ns(xmlDocPtr doc, xmlNodePtr parent, xmlNodePtr c)
 {
-    xmlNodePtr c = xmlNewDocNode(container, NULL, (const xmlChar *)"c", NULL);
-    xmlNsPtr ns = c != NULL ? xmlNewNs(c, (const xmlChar *)META_NS,
-                                       (const xmlChar *)"m")
-                            : NULL;
+    xmlNsPtr ns = NULL;
+
+    if (parent != NULL && parent->type == XML_ELEMENT_NODE) {
+        ns = xmlSearchNsByHref(doc, parent, (const xmlChar *)META_NS);
+    }
+    if (ns == NULL) {
+        ns = xmlNewNs(c, (const xmlChar *)META_NS, (const xmlChar *)"m");
+    }
+    return ns;
+}
+
+/*
+ * Add <m:c t="amt" [rs="rs"]>value</m:c> to 'parent' (a node of the
+ * result 'doc').  Returns 0, or -1 on ENOMEM.
+ */
+static int amount_cell(xmlDocPtr doc, xmlNodePtr parent, const xmlChar *rs,
+                       xmlAttrPtr attr)
+{
+    xmlNodePtr c = xmlNewDocNode(doc, NULL, (const xmlChar *)"c", NULL);
+    xmlNsPtr ns = c != NULL ? meta_ns(doc, parent, c) : NULL;
     xmlChar *v = NULL;
     int ok = ns != NULL;
 
@@ -75,78 +92,87 @@ static xmlNodePtr amount_cell(xmlDocPtr container, const xmlChar *rs,
         ok = v != NULL;
     }
     if (ok && v != NULL && v[0] != '\0') {
-        ok = xmlAddChild(c, xmlNewDocText(container, v)) != NULL;
+        ok = xmlAddChild(c, xmlNewDocText(doc, v)) != NULL;
     }
     xmlFree(v);
-    if (!ok) {
+    if (!ok || xmlAddChild(parent, c) == NULL) {
         xmlFreeNode(c);
+        return -1;
+    }
+    return 0;
+}
+
+/* The node-set value of variable 'name' in scope (NULL: none). */
+static xmlXPathObjectPtr var_nodes(xsltTransformContextPtr ctxt,
+                                   const char *name)
+{
+    xmlXPathObjectPtr v = xsltVariableLookup(ctxt, (const xmlChar *)name, NULL);
+
+    if (v != NULL && v->type != XPATH_NODESET && v->type != XPATH_XSLT_TREE) {
+        xmlXPathFreeObject(v);
         return NULL;
     }
-    return c;
+    return v;
+}
+
+/* The string value of variable 'name' in scope ("" when none). */
+static xmlChar *var_string(xsltTransformContextPtr ctxt, const char *name)
+{
+    xmlXPathObjectPtr v = xsltVariableLookup(ctxt, (const xmlChar *)name, NULL);
+    xmlChar *s = v != NULL ? xmlXPathCastToString(v)
+                           : xmlStrdup((const xmlChar *)"");
+
+    xmlXPathFreeObject(v);
+    return s;
+}
+
+/* Stop the transformation: out of memory in an extension. */
+static void ext_nomem(xsltTransformContextPtr ctxt, xmlNodePtr inst)
+{
+    xsltTransformError(ctxt, NULL, inst, "budgetx extension: out of memory\n");
+    ctxt->state = XSLT_STATE_STOPPED;
 }
 
 /*
- * x:amount-cells(row, def [, rs]): for each <m:a n="..."/> child of the
- * nodes of 'def', a cell <m:c t="amt" rs="rs"> holding the attribute
- * named n of 'row' (empty when absent; no rs when rs is empty).  The
- * cells of grid.xsl's "amounts" template, as a node-set to copy.
+ * <x:amount-cells/>, inside grid.xsl's "amounts" template: for each
+ * <m:a n="..."/> child of the nodes of $def, a cell <m:c t="amt"
+ * rs="$rs"> holding the attribute named n of $row (empty when absent; no
+ * rs when $rs is empty), written to the result.  Reads the template's
+ * parameters row, def and rs.
  */
-static void fn_amount_cells(xmlXPathParserContextPtr ctxt, int nargs)
+static void el_amount_cells(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                            xmlNodePtr inst, xsltElemPreCompPtr comp)
 {
-    xsltTransformContextPtr tctxt = xsltXPathGetTransformContext(ctxt);
-    xmlChar *rs = NULL;
-    xmlNodeSetPtr def;
-    xmlNodeSetPtr row;
-    xmlNodeSetPtr cells = NULL;
-    xmlDocPtr container = NULL;
+    xmlXPathObjectPtr row = var_nodes(ctxt, "row");
+    xmlXPathObjectPtr def = var_nodes(ctxt, "def");
+    xmlChar *rs = var_string(ctxt, "rs");
+    xmlNodeSetPtr ds = def != NULL ? def->nodesetval : NULL;
     xmlNodePtr a;
-    xmlNodePtr c;
     xmlChar *n;
+    int ok = rs != NULL && ctxt->insert != NULL;
     int i;
-    int ok;
 
-    if (nargs < 2 || nargs > 3) {
-        xmlXPathSetArityError(ctxt);
-        return;
-    }
-    if (nargs == 3) {
-        rs = xmlXPathPopString(ctxt);
-    }
-    def = xmlXPathPopNodeSet(ctxt);
-    row = xmlXPathPopNodeSet(ctxt);
-    ok = tctxt != NULL && !xmlXPathCheckError(ctxt);
-    if (ok) {
-        container = xsltCreateRVT(tctxt);
-        cells = xmlXPathNodeSetCreate(NULL);
-        ok = container != NULL && cells != NULL;
-    }
-    if (container != NULL) {
-        xsltRegisterLocalRVT(tctxt, container);
-    }
-    for (i = 0; ok && def != NULL && i < def->nodeNr; i++) {
-        for (a = def->nodeTab[i]->children; ok && a != NULL; a = a->next) {
+    (void)node;
+    (void)comp;
+    for (i = 0; ok && ds != NULL && i < ds->nodeNr; i++) {
+        for (a = ds->nodeTab[i]->children; ok && a != NULL; a = a->next) {
             if (!is_meta(a, "a")) {
                 continue;
             }
             n = xmlGetProp(a, (const xmlChar *)"n");
-            c = amount_cell(container, rs,
-                            n != NULL ? find_attr(row, n) : NULL);
+            ok = amount_cell(ctxt->output, ctxt->insert, rs,
+                             n != NULL && row != NULL
+                                 ? find_attr(row->nodesetval, n)
+                                 : NULL) == 0;
             xmlFree(n);
-            ok = c != NULL && xmlAddChild((xmlNodePtr)container, c) != NULL &&
-                 xmlXPathNodeSetAdd(cells, c) == 0;
         }
     }
     xmlFree(rs);
-    xmlXPathFreeNodeSet(def);
-    xmlXPathFreeNodeSet(row);
+    xmlXPathFreeObject(row);
+    xmlXPathFreeObject(def);
     if (!ok) {
-        xmlXPathFreeNodeSet(cells);
-        if (!xmlXPathCheckError(ctxt)) {
-            xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
-        }
-        return;
+        ext_nomem(ctxt, inst);
     }
-    valuePush(ctxt, xmlXPathWrapNodeSet(cells));
 }
 
 /* Does 's' start a spreadsheet formula (= + - @ TAB CR, not a number)? */
@@ -413,73 +439,52 @@ static xmlNodePtr html_cell(xmlDocPtr container, xmlNodePtr c, int head,
 }
 
 /*
- * x:html-cells(row, lang, head): the th/td elements of the m:c cells of
- * grid row 'row' (covered positions m:s give none), as a node-set to
- * copy; 'head' true for a header row.
+ * <x:html-cells head="yes|no"/>, with a grid row as the current node
+ * (html.xsl's modes grid-head and grid): the th/td elements of its m:c
+ * cells (a covered position m:s gives none), written to the result.
+ * Reads the global parameter lang.
  */
-static void fn_html_cells(xmlXPathParserContextPtr ctxt, int nargs)
+static void el_html_cells(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                          xmlNodePtr inst, xsltElemPreCompPtr comp)
 {
-    xsltTransformContextPtr tctxt = xsltXPathGetTransformContext(ctxt);
-    xmlNodeSetPtr rows;
-    xmlNodeSetPtr cells = NULL;
-    xmlDocPtr container = NULL;
+    xmlChar *head = xmlGetNoNsProp(inst, (const xmlChar *)"head");
+    xmlChar *lang = var_string(ctxt, "lang");
+    int en = xmlStrEqual(lang, (const xmlChar *)"en");
+    int h = xmlStrEqual(head, (const xmlChar *)"yes");
+    int ok = lang != NULL && ctxt->insert != NULL;
     xmlNodePtr c;
-    xmlNodePtr h;
-    xmlChar *lang;
-    int head;
-    int ok;
+    xmlNodePtr cell;
 
-    if (nargs != 3) {
-        xmlXPathSetArityError(ctxt);
-        return;
-    }
-    head = xmlXPathPopBoolean(ctxt);
-    lang = xmlXPathPopString(ctxt);
-    rows = xmlXPathPopNodeSet(ctxt);
-    ok = tctxt != NULL && lang != NULL && !xmlXPathCheckError(ctxt);
-    if (ok) {
-        container = xsltCreateRVT(tctxt);
-        cells = xmlXPathNodeSetCreate(NULL);
-        ok = container != NULL && cells != NULL;
-    }
-    if (container != NULL) {
-        xsltRegisterLocalRVT(tctxt, container);
-    }
-    c = ok && rows != NULL && rows->nodeNr > 0 ? rows->nodeTab[0]->children
-                                               : NULL;
-    for (; ok && c != NULL; c = c->next) {
+    (void)comp;
+    for (c = node->children; ok && c != NULL; c = c->next) {
         if (!is_meta(c, "c")) {
             continue;
         }
-        h = html_cell(container, c, head,
-                      xmlStrEqual(lang, (const xmlChar *)"en"));
-        ok = h != NULL && xmlAddChild((xmlNodePtr)container, h) != NULL &&
-             xmlXPathNodeSetAdd(cells, h) == 0;
-    }
-    xmlFree(lang);
-    xmlXPathFreeNodeSet(rows);
-    if (!ok) {
-        xmlXPathFreeNodeSet(cells);
-        if (!xmlXPathCheckError(ctxt)) {
-            xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+        cell = html_cell(ctxt->output, c, h, en);
+        ok = cell != NULL && xmlAddChild(ctxt->insert, cell) != NULL;
+        if (!ok) {
+            xmlFreeNode(cell);
         }
-        return;
     }
-    valuePush(ctxt, xmlXPathWrapNodeSet(cells));
+    xmlFree(head);
+    xmlFree(lang);
+    if (!ok) {
+        ext_nomem(ctxt, inst);
+    }
 }
 
 static void init_once(void)
 {
-    xsltRegisterExtModuleFunction((const xmlChar *)"amount-cells",
-                                  (const xmlChar *)XSLT_EXT_NS,
-                                  fn_amount_cells);
+    xsltRegisterExtModuleElement((const xmlChar *)"amount-cells",
+                                 (const xmlChar *)XSLT_EXT_NS, NULL,
+                                 el_amount_cells);
+    xsltRegisterExtModuleElement((const xmlChar *)"html-cells",
+                                 (const xmlChar *)XSLT_EXT_NS, NULL,
+                                 el_html_cells);
     xsltRegisterExtModuleFunction((const xmlChar *)"csv-field",
                                   (const xmlChar *)XSLT_EXT_NS, fn_csv_field);
     xsltRegisterExtModuleFunction((const xmlChar *)"csv-row",
                                   (const xmlChar *)XSLT_EXT_NS, fn_csv_row);
-    xsltRegisterExtModuleFunction((const xmlChar *)"html-cells",
-                                  (const xmlChar *)XSLT_EXT_NS,
-                                  fn_html_cells);
 }
 
 void xslt_ext_init(void)

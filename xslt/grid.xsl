@@ -20,7 +20,7 @@
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
     xmlns:x="urn:budgetx:xslt:ext"
-    extension-element-prefixes="exsl"
+    extension-element-prefixes="exsl x"
     exclude-result-prefixes="bx exsl m x">
 
   <xsl:include href="common.xsl"/>
@@ -84,34 +84,20 @@
     <xsl:param name="row"/>
     <xsl:param name="def"/>
     <xsl:param name="rs" select="''"/>
-    <xsl:choose>
-      <xsl:when test="$x-ext">
-        <xsl:copy-of select="x:amount-cells($row, $def, $rs)"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:call-template name="amounts-xslt">
-          <xsl:with-param name="row" select="$row"/>
-          <xsl:with-param name="def" select="$def"/>
-          <xsl:with-param name="rs" select="$rs"/>
-        </xsl:call-template>
-      </xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
-
-  <!-- The same in XSLT (xsltproc): x:amount-cells in src/xslt_ext.c. -->
-  <xsl:template name="amounts-xslt">
-    <xsl:param name="row"/>
-    <xsl:param name="def"/>
-    <xsl:param name="rs"/>
-    <xsl:for-each select="$def/m:a">
-      <xsl:variable name="n" select="@n"/>
-      <m:c t="amt">
-        <xsl:if test="$rs != ''">
-          <xsl:attribute name="rs"><xsl:value-of select="$rs"/></xsl:attribute>
-        </xsl:if>
-        <xsl:value-of select="$row/@*[local-name() = $n]"/>
-      </m:c>
-    </xsl:for-each>
+    <!-- budgetx: src/xslt_ext.c (reads $row, $def, $rs); xsltproc: -->
+    <x:amount-cells>
+      <xsl:fallback>
+        <xsl:for-each select="$def/m:a">
+          <xsl:variable name="n" select="@n"/>
+          <m:c t="amt">
+            <xsl:if test="$rs != ''">
+              <xsl:attribute name="rs"><xsl:value-of select="$rs"/></xsl:attribute>
+            </xsl:if>
+            <xsl:value-of select="$row/@*[local-name() = $n]"/>
+          </m:c>
+        </xsl:for-each>
+      </xsl:fallback>
+    </x:amount-cells>
   </xsl:template>
 
   <!-- $n covered positions. -->

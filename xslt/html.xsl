@@ -12,7 +12,7 @@
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
     xmlns:x="urn:budgetx:xslt:ext"
-    extension-element-prefixes="exsl"
+    extension-element-prefixes="exsl x"
     exclude-result-prefixes="bx exsl m x">
 
   <xsl:include href="grid.xsl"/>
@@ -442,11 +442,9 @@
           </xsl:if>
         </xsl:attribute>
       </xsl:if>
-      <xsl:choose>
-        <xsl:when test="$x-ext">
-          <xsl:copy-of select="x:html-cells(., $lang, true())"/>
-        </xsl:when>
-        <xsl:otherwise>
+      <!-- budgetx: src/xslt_ext.c (reads $lang); xsltproc: -->
+      <x:html-cells head="yes">
+        <xsl:fallback>
           <xsl:for-each select="m:c">
             <th>
               <xsl:if test="@rs &gt; 1">
@@ -461,8 +459,8 @@
               </xsl:if>
             </th>
           </xsl:for-each>
-        </xsl:otherwise>
-      </xsl:choose>
+        </xsl:fallback>
+      </x:html-cells>
     </tr>
   </xsl:template>
 
@@ -476,12 +474,9 @@
           </xsl:if>
         </xsl:attribute>
       </xsl:if>
-      <xsl:choose>
-        <xsl:when test="$x-ext">
-          <xsl:copy-of select="x:html-cells(., $lang, false())"/>
-        </xsl:when>
-        <xsl:otherwise>
-          <!-- the same in XSLT (xsltproc): x:html-cells in src/xslt_ext.c -->
+      <!-- budgetx: src/xslt_ext.c (reads $lang); xsltproc: -->
+      <x:html-cells head="no">
+        <xsl:fallback>
           <xsl:for-each select="m:c">
             <xsl:variable name="t" select="string(@t)"/>
             <xsl:choose>
@@ -533,8 +528,8 @@
               </xsl:otherwise>
             </xsl:choose>
           </xsl:for-each>
-        </xsl:otherwise>
-      </xsl:choose>
+        </xsl:fallback>
+      </x:html-cells>
     </tr>
   </xsl:template>
 
