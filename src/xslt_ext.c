@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include <libxml/parserInternals.h>
 #include <libxml/xpathInternals.h>
 #include <libxslt/extensions.h>
 #include <libxslt/variables.h>
@@ -334,6 +335,49 @@ static void fn_csv_row(xmlXPathParserContextPtr ctxt, int nargs)
     push_buf(ctxt, &b);
 }
 
+/*
+ * HTML text as libxml2's HTML serialiser writes it: in text, & < > are
+ * escaped; in an attribute value also ".
+ */
+static void html_escape(struct bx_buf *b, const xmlChar *s, int attr)
+{
+    const xmlChar *run = s;
+    const char *rep;
+
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = attr ? "&quot;" : NULL;
+            break;
+        default:
+            rep = NULL;
+        }
+        if (rep != NULL) {
+            buf_append(b, run, (size_t)(s - run));
+            buf_puts(b, rep);
+            run = s + 1;
+        }
+    }
+    buf_puts(b, (const char *)run);
+}
+
+/* ' name="value"' */
+static void html_attr(struct bx_buf *b, const char *name, const xmlChar *v)
+{
+    buf_printf(b, " %s=\"", name);
+    html_escape(b, v, 1);
+    buf_append(b, "\"", 1);
+}
+
 /* The class html.xsl gives a body cell of type 't' (NULL: none). */
 static const char *cell_class(const xmlChar *t)
 {
@@ -350,124 +394,176 @@ static const char *cell_class(const xmlChar *t)
     return NULL;
 }
 
-/* Copy attribute 'from' of 'c' to 'h' as 'to' when its number is > 1. */
-static int span_attr(xmlNodePtr c, const char *from, xmlNodePtr h,
-                     const char *to)
+/* Attribute 'from' of grid cell 'c' as 'to', when its number is > 1. */
+static void span_attr(struct bx_buf *b, xmlNodePtr c, const char *from,
+                      const char *to)
 {
     xmlChar *v = xmlGetNoNsProp(c, (const xmlChar *)from);
-    int ok = 1;
 
     if (v != NULL && xmlXPathStringEvalNumber(v) > 1) {
-        ok = xmlNewProp(h, (const xmlChar *)to, v) != NULL;
+        html_attr(b, to, v);
     }
     xmlFree(v);
-    return ok;
-}
-
-/* Add text 'v' to 'h' unless empty (xsl:value-of writes no empty node). */
-static int add_text(xmlDocPtr container, xmlNodePtr h, const xmlChar *v)
-{
-    if (v == NULL || v[0] == '\0') {
-        return 1;
-    }
-    return xmlAddChild(h, xmlNewDocText(container, v)) != NULL;
-}
-
-/* <span class="en" lang="en">en</span> in 'h' when 'en' is not empty. */
-static int en_span(xmlDocPtr container, xmlNodePtr h, const xmlChar *en)
-{
-    xmlNodePtr sp;
-
-    if (en == NULL || en[0] == '\0') {
-        return 1;
-    }
-    sp = xmlNewDocNode(container, NULL, (const xmlChar *)"span", NULL);
-    if (sp == NULL || xmlAddChild(h, sp) == NULL) {
-        xmlFreeNode(sp);
-        return 0;
-    }
-    return xmlNewProp(sp, (const xmlChar *)"class", (const xmlChar *)"en") !=
-               NULL &&
-           xmlNewProp(sp, (const xmlChar *)"lang", (const xmlChar *)"en") !=
-               NULL &&
-           add_text(container, sp, en);
 }
 
 /*
- * The HTML cell of grid cell 'c' (html.xsl's modes grid-head and grid):
- * th or td, rowspan/colspan above 1, class by type (td) or scope="row"
- * (a th of the body), the text, the English text when 'en'.  NULL on
- * ENOMEM.
+ * The HTML of grid cell 'c' (html.xsl's modes grid-head and grid): th or
+ * td, rowspan/colspan above 1, class by type (td) or scope="row" (a th
+ * of the body), the text, the English text when 'en'.  The line break
+ * before the end tag is the serialiser's: a block element whose last
+ * child (the span) is an element and not its only child.
  */
-static xmlNodePtr html_cell(xmlDocPtr container, xmlNodePtr c, int head,
-                            int en)
+static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
 {
     xmlChar *t = xmlGetNoNsProp(c, (const xmlChar *)"t");
     int th = head || xmlStrEqual(t, (const xmlChar *)"th");
     const char *cls = th ? NULL : cell_class(t);
-    xmlNodePtr h = xmlNewDocNode(container, NULL,
-                                 (const xmlChar *)(th ? "th" : "td"), NULL);
-    xmlChar *text = NULL;
-    xmlChar *e = NULL;
-    int ok = h != NULL && span_attr(c, "rs", h, "rowspan") &&
-             span_attr(c, "cs", h, "colspan");
+    const char *name = th ? "th" : "td";
+    xmlChar *text = xmlNodeGetContent(c);
+    xmlChar *e = en ? xmlGetNoNsProp(c, (const xmlChar *)"en") : NULL;
 
-    if (ok && cls != NULL) {
-        ok = xmlNewProp(h, (const xmlChar *)"class", (const xmlChar *)cls) !=
-             NULL;
+    buf_printf(b, "<%s", name);
+    span_attr(b, c, "rs", "rowspan");
+    span_attr(b, c, "cs", "colspan");
+    if (cls != NULL) {
+        html_attr(b, "class", (const xmlChar *)cls);
     }
-    if (ok && th && !head) {
-        ok = xmlNewProp(h, (const xmlChar *)"scope",
-                        (const xmlChar *)"row") != NULL;
+    if (th && !head) {
+        html_attr(b, "scope", (const xmlChar *)"row");
     }
-    if (ok) {
-        text = xmlNodeGetContent(c);
-        ok = text != NULL && add_text(container, h, text);
+    buf_append(b, ">", 1);
+    if (text == NULL) {
+        b->failed = 1;
+    } else {
+        html_escape(b, text, 0);
     }
-    if (ok && en) {
-        e = xmlGetNoNsProp(c, (const xmlChar *)"en");
-        ok = en_span(container, h, e);
+    if (e != NULL && e[0] != '\0') {
+        buf_puts(b, "<span class=\"en\" lang=\"en\">");
+        html_escape(b, e, 0);
+        buf_puts(b, "</span>");
+        if (text != NULL && text[0] != '\0') {
+            buf_append(b, "\n", 1);
+        }
     }
+    buf_printf(b, "</%s>", name);
     xmlFree(t);
     xmlFree(text);
     xmlFree(e);
-    if (!ok) {
-        xmlFreeNode(h);
-        return NULL;
+}
+
+/* The number of m:c children of grid row 'row'. */
+static int count_cells(xmlNodePtr row)
+{
+    xmlNodePtr c;
+    int n = 0;
+
+    for (c = row->children; c != NULL; c = c->next) {
+        n += is_meta(c, "c");
     }
-    return h;
+    return n;
 }
 
 /*
- * <x:html-cells head="yes|no"/>, with a grid row as the current node
- * (html.xsl's modes grid-head and grid): the th/td elements of its m:c
- * cells (a covered position m:s gives none), written to the result.
- * Reads the global parameter lang.
+ * The HTML of grid row 'row' as the serialiser writes a tr element with
+ * its cells: a line break after the start tag, between cells and before
+ * the end tag when there is more than one cell.
  */
-static void el_html_cells(xsltTransformContextPtr ctxt, xmlNodePtr node,
-                          xmlNodePtr inst, xsltElemPreCompPtr comp)
+static void html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
 {
-    xmlChar *head = xmlGetNoNsProp(inst, (const xmlChar *)"head");
-    xmlChar *lang = var_string(ctxt, "lang");
-    int en = xmlStrEqual(lang, (const xmlChar *)"en");
-    int h = xmlStrEqual(head, (const xmlChar *)"yes");
-    int ok = lang != NULL && ctxt->insert != NULL;
+    xmlChar *kind = xmlGetNoNsProp(row, (const xmlChar *)"kind");
+    xmlChar *depth = xmlGetNoNsProp(row, (const xmlChar *)"depth");
+    int n = count_cells(row);
     xmlNodePtr c;
-    xmlNodePtr cell;
 
-    (void)comp;
-    for (c = node->children; ok && c != NULL; c = c->next) {
-        if (!is_meta(c, "c")) {
-            continue;
+    buf_puts(b, "<tr");
+    if (kind != NULL) {
+        buf_puts(b, " class=\"r-");
+        html_escape(b, kind, 1);
+        if (depth != NULL && xmlXPathStringEvalNumber(depth) > 0) {
+            buf_puts(b, " d");
+            html_escape(b, depth, 1);
         }
-        cell = html_cell(ctxt->output, c, h, en);
-        ok = cell != NULL && xmlAddChild(ctxt->insert, cell) != NULL;
-        if (!ok) {
-            xmlFreeNode(cell);
+        buf_append(b, "\"", 1);
+    }
+    buf_append(b, ">", 1);
+    for (c = row->children; c != NULL; c = c->next) {
+        if (is_meta(c, "c")) {
+            buf_puts(b, n > 1 ? "\n" : "");
+            html_cell(b, c, head, en);
         }
     }
-    xmlFree(head);
+    buf_printf(b, "%s</tr>", n > 1 ? "\n" : "");
+    xmlFree(kind);
+    xmlFree(depth);
+}
+
+/*
+ * <x:html-rows part="head|body"/>, inside thead or tbody (html.xsl):
+ * the rows of $g/m:head or $g/m:body as HTML, written as one text node
+ * that the serialiser copies as it is (like disable-output-escaping),
+ * with the line breaks the serialiser puts between elements.  The bytes
+ * are those of the XSLT fallback; the result tree holds one node per
+ * table part instead of several per cell.  Reads $g and $lang.
+ */
+static void el_html_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                         xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    xmlChar *part = xmlGetNoNsProp(inst, (const xmlChar *)"part");
+    xmlChar *lang = var_string(ctxt, "lang");
+    xmlXPathObjectPtr g = var_nodes(ctxt, "g");
+    int head = xmlStrEqual(part, (const xmlChar *)"head");
+    int en = xmlStrEqual(lang, (const xmlChar *)"en");
+    xmlNodeSetPtr gs = g != NULL ? g->nodesetval : NULL;
+    xmlNodePtr p;
+    xmlNodePtr r;
+    xmlNodePtr text = NULL;
+    struct bx_buf b;
+    int nrows = 0;
+    int ok = 1;
+    int i;
+
+    (void)node;
+    (void)comp;
+    buf_init(&b);
+    for (i = 0; gs != NULL && i < gs->nodeNr; i++) {
+        for (p = gs->nodeTab[i]->children; p != NULL; p = p->next) {
+            if (!is_meta(p, head ? "head" : "body")) {
+                continue;
+            }
+            for (r = p->children; r != NULL; r = r->next) {
+                if (is_meta(r, "row")) {
+                    buf_append(&b, "\n", 1);
+                    html_row(&b, r, head, en);
+                    nrows++;
+                }
+            }
+        }
+    }
+    /* the serialiser breaks lines inside thead/tbody only around two
+     * rows or more: drop the first break when there is one row */
+    if (nrows > 1) {
+        buf_append(&b, "\n", 1);
+    }
+    if (!b.failed && nrows > 0) {
+        text = xmlNewDocTextLen(ctxt->output,
+                                (const xmlChar *)b.data + (nrows == 1),
+                                (int)(b.len - (nrows == 1)));
+        ok = text != NULL;
+    }
+    if (text != NULL) {
+        text->name = xmlStringTextNoenc;
+        ok = ctxt->insert != NULL && xmlAddChild(ctxt->insert, text) != NULL;
+        if (!ok) {
+            xmlFreeNode(text);
+        }
+    }
+    if (b.failed) {
+        ok = 0;
+    }
+    buf_release(&b);
+    xmlFree(part);
     xmlFree(lang);
+    xmlXPathFreeObject(g);
     if (!ok) {
         ext_nomem(ctxt, inst);
     }
@@ -478,9 +574,9 @@ static void init_once(void)
     xsltRegisterExtModuleElement((const xmlChar *)"amount-cells",
                                  (const xmlChar *)XSLT_EXT_NS, NULL,
                                  el_amount_cells);
-    xsltRegisterExtModuleElement((const xmlChar *)"html-cells",
+    xsltRegisterExtModuleElement((const xmlChar *)"html-rows",
                                  (const xmlChar *)XSLT_EXT_NS, NULL,
-                                 el_html_cells);
+                                 el_html_rows);
     xsltRegisterExtModuleFunction((const xmlChar *)"csv-field",
                                   (const xmlChar *)XSLT_EXT_NS, fn_csv_field);
     xsltRegisterExtModuleFunction((const xmlChar *)"csv-row",

@@ -404,11 +404,21 @@
           </caption>
           <xsl:if test="$g/m:head/m:row">
             <thead>
-              <xsl:apply-templates select="$g/m:head/m:row" mode="grid-head"/>
+              <!-- budgetx: src/xslt_ext.c (reads $g, $lang); xsltproc: -->
+              <x:html-rows part="head">
+                <xsl:fallback>
+                  <xsl:apply-templates select="$g/m:head/m:row"
+                      mode="grid-head"/>
+                </xsl:fallback>
+              </x:html-rows>
             </thead>
           </xsl:if>
           <tbody>
-            <xsl:apply-templates select="$g/m:body/m:row" mode="grid"/>
+            <x:html-rows part="body">
+              <xsl:fallback>
+                <xsl:apply-templates select="$g/m:body/m:row" mode="grid"/>
+              </xsl:fallback>
+            </x:html-rows>
           </tbody>
         </table>
       </div>
@@ -427,7 +437,8 @@
   </xsl:template>
 
   <!--
-    Grid rows.  Header rows and body rows have their own modes (a header
+    Grid rows (the XSLT of x:html-rows, src/xslt_ext.c, which budgetx
+    runs instead).  Header rows and body rows have their own modes (a header
     cell never carries scope="row"); the cells are written by for-each,
     without a template match or a result-tree-fragment variable per cell
     (the per-cell cost is what a table costs).
@@ -442,25 +453,20 @@
           </xsl:if>
         </xsl:attribute>
       </xsl:if>
-      <!-- budgetx: src/xslt_ext.c (reads $lang); xsltproc: -->
-      <x:html-cells head="yes">
-        <xsl:fallback>
-          <xsl:for-each select="m:c">
-            <th>
-              <xsl:if test="@rs &gt; 1">
-                <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
-              </xsl:if>
-              <xsl:if test="@cs &gt; 1">
-                <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
-              </xsl:if>
-              <xsl:value-of select="."/>
-              <xsl:if test="$lang = 'en' and string(@en) != ''">
-                <span class="en" lang="en"><xsl:value-of select="@en"/></span>
-              </xsl:if>
-            </th>
-          </xsl:for-each>
-        </xsl:fallback>
-      </x:html-cells>
+      <xsl:for-each select="m:c">
+        <th>
+          <xsl:if test="@rs &gt; 1">
+            <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
+          </xsl:if>
+          <xsl:if test="@cs &gt; 1">
+            <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
+          </xsl:if>
+          <xsl:value-of select="."/>
+          <xsl:if test="$lang = 'en' and string(@en) != ''">
+            <span class="en" lang="en"><xsl:value-of select="@en"/></span>
+          </xsl:if>
+        </th>
+      </xsl:for-each>
     </tr>
   </xsl:template>
 
@@ -474,62 +480,57 @@
           </xsl:if>
         </xsl:attribute>
       </xsl:if>
-      <!-- budgetx: src/xslt_ext.c (reads $lang); xsltproc: -->
-      <x:html-cells head="no">
-        <xsl:fallback>
-          <xsl:for-each select="m:c">
-            <xsl:variable name="t" select="string(@t)"/>
-            <xsl:choose>
-              <xsl:when test="$t = 'th'">
-                <th>
-                  <xsl:if test="@rs &gt; 1">
-                    <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
-                  </xsl:if>
-                  <xsl:if test="@cs &gt; 1">
-                    <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
-                  </xsl:if>
-                  <xsl:attribute name="scope">row</xsl:attribute>
-                  <xsl:value-of select="."/>
-                  <xsl:if test="$lang = 'en' and string(@en) != ''">
-                    <span class="en" lang="en"><xsl:value-of select="@en"/></span>
-                  </xsl:if>
-                </th>
-              </xsl:when>
-              <xsl:otherwise>
-                <td>
-                  <xsl:if test="@rs &gt; 1">
-                    <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
-                  </xsl:if>
-                  <xsl:if test="@cs &gt; 1">
-                    <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
-                  </xsl:if>
-                  <xsl:choose>
-                    <xsl:when test="$t = 'amt' or $t = 'num'">
-                      <xsl:attribute name="class">n</xsl:attribute>
-                    </xsl:when>
-                    <xsl:when test="$t = 'code'">
-                      <xsl:attribute name="class">c</xsl:attribute>
-                    </xsl:when>
-                    <xsl:when test="$t = 'label'">
-                      <xsl:attribute name="class">l</xsl:attribute>
-                    </xsl:when>
-                    <xsl:when test="$t = 'famt'">
-                      <xsl:attribute name="class">f</xsl:attribute>
-                    </xsl:when>
-                    <xsl:when test="$t = 'val'">
-                      <xsl:attribute name="class">v</xsl:attribute>
-                    </xsl:when>
-                  </xsl:choose>
-                  <xsl:value-of select="."/>
-                  <xsl:if test="$lang = 'en' and string(@en) != ''">
-                    <span class="en" lang="en"><xsl:value-of select="@en"/></span>
-                  </xsl:if>
-                </td>
-              </xsl:otherwise>
-            </xsl:choose>
-          </xsl:for-each>
-        </xsl:fallback>
-      </x:html-cells>
+      <xsl:for-each select="m:c">
+        <xsl:variable name="t" select="string(@t)"/>
+        <xsl:choose>
+          <xsl:when test="$t = 'th'">
+            <th>
+              <xsl:if test="@rs &gt; 1">
+                <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
+              </xsl:if>
+              <xsl:if test="@cs &gt; 1">
+                <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
+              </xsl:if>
+              <xsl:attribute name="scope">row</xsl:attribute>
+              <xsl:value-of select="."/>
+              <xsl:if test="$lang = 'en' and string(@en) != ''">
+                <span class="en" lang="en"><xsl:value-of select="@en"/></span>
+              </xsl:if>
+            </th>
+          </xsl:when>
+          <xsl:otherwise>
+            <td>
+              <xsl:if test="@rs &gt; 1">
+                <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
+              </xsl:if>
+              <xsl:if test="@cs &gt; 1">
+                <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
+              </xsl:if>
+              <xsl:choose>
+                <xsl:when test="$t = 'amt' or $t = 'num'">
+                  <xsl:attribute name="class">n</xsl:attribute>
+                </xsl:when>
+                <xsl:when test="$t = 'code'">
+                  <xsl:attribute name="class">c</xsl:attribute>
+                </xsl:when>
+                <xsl:when test="$t = 'label'">
+                  <xsl:attribute name="class">l</xsl:attribute>
+                </xsl:when>
+                <xsl:when test="$t = 'famt'">
+                  <xsl:attribute name="class">f</xsl:attribute>
+                </xsl:when>
+                <xsl:when test="$t = 'val'">
+                  <xsl:attribute name="class">v</xsl:attribute>
+                </xsl:when>
+              </xsl:choose>
+              <xsl:value-of select="."/>
+              <xsl:if test="$lang = 'en' and string(@en) != ''">
+                <span class="en" lang="en"><xsl:value-of select="@en"/></span>
+              </xsl:if>
+            </td>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
     </tr>
   </xsl:template>
 

@@ -5,7 +5,8 @@
 #
 # budgetx runs xslt/*.xsl with C extension functions for the per-cell work
 # (src/xslt_ext.c); each call has an XSLT version that xsltproc runs.  For
-# every sample (and the CSV-injection fixture) this renders html (zh, en)
+# every sample (and the CSV-injection fixture, and a sample with markup
+# characters in table cells) this renders html (zh, en)
 # and csv (zh, en) both ways and compares bytes: budgetx's CSV files,
 # without their byte order mark, in index.csv order, are what xsltproc
 # writes as one text.
@@ -49,8 +50,14 @@ for r in rows:
 PYEOF
 }
 
+# markup characters, quotes and commas in table cells (a unit's name)
+sed 's/示例县第一初级中学/A\&amp;B \&lt;i\&gt;\&quot;q\&quot;\&lt;\/i\&gt; \&gt; 1, 2/g' \
+    "$ROOT/samples/example-county-education-bureau-2024.xml" >"$TMP/markup.xml"
+grep -q 'A&amp;B &lt;i&gt;' "$TMP/markup.xml" || fail "markup fixture not made"
+
 n=0
-for doc in "$ROOT"/samples/*.xml "$ROOT"/tests/fixtures/hostile/csv-formula.xml; do
+for doc in "$ROOT"/samples/*.xml "$ROOT"/tests/fixtures/hostile/csv-formula.xml \
+    "$TMP/markup.xml"; do
     name=$(basename "$doc" .xml)
     for lang in zh en; do
         n=$((n + 1))
