@@ -569,6 +569,45 @@ static void el_html_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     }
 }
 
+/* The grids lent to this thread's stylesheets (xslt_ext_share_grids()). */
+static _Thread_local xmlDocPtr shared_grids;
+
+void xslt_ext_share_grids(xmlDocPtr grids)
+{
+    shared_grids = grids;
+}
+
+/*
+ * x:shared-grids(): the m:grid elements of the grids lent by
+ * xslt_ext_share_grids(), in document order; empty when none.
+ */
+static void fn_shared_grids(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    xmlNodeSetPtr set;
+    xmlNodePtr root = shared_grids != NULL
+                          ? xmlDocGetRootElement(shared_grids)
+                          : NULL;
+    xmlNodePtr g;
+
+    if (nargs != 0) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    set = xmlXPathNodeSetCreate(NULL);
+    for (g = root != NULL ? root->children : NULL; set != NULL && g != NULL;
+         g = g->next) {
+        if (is_meta(g, "grid") && xmlXPathNodeSetAdd(set, g) != 0) {
+            xmlXPathFreeNodeSet(set);
+            set = NULL;
+        }
+    }
+    if (set == NULL) {
+        xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+        return;
+    }
+    valuePush(ctxt, xmlXPathWrapNodeSet(set));
+}
+
 static void init_once(void)
 {
     xsltRegisterExtModuleElement((const xmlChar *)"amount-cells",
@@ -581,6 +620,9 @@ static void init_once(void)
                                   (const xmlChar *)XSLT_EXT_NS, fn_csv_field);
     xsltRegisterExtModuleFunction((const xmlChar *)"csv-row",
                                   (const xmlChar *)XSLT_EXT_NS, fn_csv_row);
+    xsltRegisterExtModuleFunction((const xmlChar *)"shared-grids",
+                                  (const xmlChar *)XSLT_EXT_NS,
+                                  fn_shared_grids);
 }
 
 void xslt_ext_init(void)

@@ -17,4 +17,14 @@
  */
 void xslt_ext_init(void);
 
+struct _xmlDoc;
+
+/*
+ * Lend 'grids' (the result of xslt/grids.xsl: <m:grids> of every
+ * table's grid) to the stylesheets this thread runs next: x:shared-grids()
+ * returns its m:grid elements until xslt_ext_share_grids(NULL).  The
+ * caller keeps ownership.
+ */
+void xslt_ext_share_grids(struct _xmlDoc *grids);
+
 #endif /* BX_XSLT_EXT_H */

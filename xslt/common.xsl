@@ -28,6 +28,14 @@
   <xsl:variable name="x-ext" select="function-available('x:csv-field')
                                      and function-available('x:csv-row')"/>
 
+  <!--
+    The grids of every table, when budgetx has built them once for several
+    renditions (xslt/grids.xsl; x:shared-grids() gives them in document
+    order).  False with xsltproc: each stylesheet builds its grids.
+  -->
+  <xsl:variable name="x-grids" select="function-available('x:shared-grids')
+                                       and boolean(x:shared-grids())"/>
+
   <!-- 'zh' (default) or 'en': 'en' prints every fixed label as zh + en. -->
   <xsl:param name="lang" select="'zh'"/>
 

@@ -39,31 +39,48 @@
             mode="csv"/>
       </xsl:when>
       <xsl:otherwise>
-        <!-- every table's grid, built once for index.csv and its file -->
-        <xsl:variable name="grids-rtf">
-          <xsl:for-each select="$tables">
-            <xsl:call-template name="grid"/>
-          </xsl:for-each>
-        </xsl:variable>
-        <xsl:variable name="grids" select="exsl:node-set($grids-rtf)/m:grid"/>
-        <m:file name="index.csv">
-          <xsl:call-template name="index">
-            <xsl:with-param name="grids" select="$grids"/>
-          </xsl:call-template>
-        </m:file>
-        <xsl:for-each select="$tables">
-          <xsl:variable name="p" select="position()"/>
-          <xsl:variable name="id">
-            <xsl:call-template name="table-id"/>
-          </xsl:variable>
-          <m:file name="{$id}.csv">
-            <xsl:call-template name="csv-grid">
-              <xsl:with-param name="g" select="$grids[$p]"/>
+        <xsl:choose>
+          <xsl:when test="$x-grids">
+            <xsl:call-template name="files">
+              <xsl:with-param name="grids" select="x:shared-grids()"/>
             </xsl:call-template>
-          </m:file>
-        </xsl:for-each>
+          </xsl:when>
+          <xsl:otherwise>
+            <!-- every table's grid, built once for index.csv and its file -->
+            <xsl:variable name="grids-rtf">
+              <xsl:for-each select="$tables">
+                <xsl:call-template name="grid"/>
+              </xsl:for-each>
+            </xsl:variable>
+            <xsl:call-template name="files">
+              <xsl:with-param name="grids"
+                  select="exsl:node-set($grids-rtf)/m:grid"/>
+            </xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- index.csv and one file per table, from their grids $grids. -->
+  <xsl:template name="files">
+    <xsl:param name="grids"/>
+    <m:file name="index.csv">
+      <xsl:call-template name="index">
+        <xsl:with-param name="grids" select="$grids"/>
+      </xsl:call-template>
+    </m:file>
+    <xsl:for-each select="$tables">
+      <xsl:variable name="p" select="position()"/>
+      <xsl:variable name="id">
+        <xsl:call-template name="table-id"/>
+      </xsl:variable>
+      <m:file name="{$id}.csv">
+        <xsl:call-template name="csv-grid">
+          <xsl:with-param name="g" select="$grids[$p]"/>
+        </xsl:call-template>
+      </m:file>
+    </xsl:for-each>
   </xsl:template>
 
   <!--

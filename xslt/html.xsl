@@ -350,11 +350,28 @@
     </section>
   </xsl:template>
 
+  <!-- A table: its grid (shared by budgetx, else built here), as HTML. -->
   <xsl:template match="*" mode="table">
-    <xsl:variable name="g-rtf">
-      <xsl:call-template name="grid"/>
-    </xsl:variable>
-    <xsl:variable name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+    <xsl:choose>
+      <xsl:when test="$x-grids">
+        <xsl:call-template name="table-section">
+          <xsl:with-param name="g" select="x:shared-grids()
+              [count(current()/preceding-sibling::*) + 1]"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="g-rtf">
+          <xsl:call-template name="grid"/>
+        </xsl:variable>
+        <xsl:call-template name="table-section">
+          <xsl:with-param name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="table-section">
+    <xsl:param name="g"/>
     <xsl:variable name="id">
       <xsl:call-template name="table-id"/>
     </xsl:variable>
