@@ -569,6 +569,129 @@ static void el_html_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Exact decimal scaling (decimal.xsl)                                 */
+/* ------------------------------------------------------------------ */
+
+/* XPath round(): floor(x + 0.5) (NaN, infinities and large values kept). */
+static double xpath_round(double x)
+{
+    double t = x + 0.5;
+    long long i;
+
+    if (!(t > -1e15 && t < 1e15)) {
+        return x;
+    }
+    i = (long long)t;
+    if ((double)i > t) {
+        i--;
+    }
+    return (double)i;
+}
+
+/*
+ * Bytes of the first 'n' characters of UTF-8 's': substring(s, 1, n) for
+ * a rounded 'n' (all of 's' when longer, none when 'n' <= 0 or NaN).
+ */
+static size_t utf8_prefix(const xmlChar *s, double n)
+{
+    int len = xmlUTF8Strlen(s);
+
+    if (!(n > 0) || len <= 0) {
+        return 0;
+    }
+    return (size_t)xmlUTF8Strsize(s, n >= len ? len : (int)n);
+}
+
+/*
+ * decimal.xsl's "dec-scale-up" of 'v' by 10^'k' into 'b', step by step
+ * as the XSLT does it (on characters), so any string gives its result.
+ */
+static void scale_up(struct bx_buf *b, const xmlChar *v, double k)
+{
+    static const char zeros[] = "0000000000000000"; /* $dec-zeros */
+    struct bx_buf abs;
+    struct bx_buf digits;
+    const char *a;
+    const char *dot;
+    const char *frac;
+    const char *d;
+    size_t intlen;
+    size_t n;
+    size_t skip;
+    size_t fl;
+    double start = xpath_round(k + 1);
+
+    buf_init(&abs);
+    buf_init(&digits);
+    for (; *v != '\0'; v++) { /* translate($v, '-+', '') */
+        if (*v != '-' && *v != '+') {
+            buf_append(&abs, v, 1);
+        }
+    }
+    a = abs.data != NULL ? abs.data : "";
+    dot = strchr(a, '.');
+    intlen = dot != NULL ? (size_t)(dot - a) : strlen(a);
+    frac = dot != NULL ? dot + 1 : "";
+    /* concat($int, substring(concat($frac, $dec-zeros), 1, $k)) */
+    buf_append(&digits, a, intlen);
+    buf_puts(&digits, frac);
+    buf_puts(&digits, zeros);
+    d = digits.data != NULL ? digits.data : "";
+    n = intlen + utf8_prefix((const xmlChar *)d + intlen, xpath_round(k));
+    while (n > 1 && d[0] == '0') { /* dec-strip-leading */
+        d++;
+        n--;
+    }
+    if (n == 0) {
+        buf_append(b, "0", 1);
+    } else {
+        buf_append(b, d, n);
+    }
+    /* dec-strip-trailing(substring($frac, $k + 1)) */
+    fl = strlen(frac);
+    skip = start > 1 ? utf8_prefix((const xmlChar *)frac, start - 1) : 0;
+    if (start != start) {
+        fl = skip = 0; /* NaN: nothing */
+    }
+    while (fl > skip && frac[fl - 1] == '0') {
+        fl--;
+    }
+    if (fl > skip) {
+        buf_append(b, ".", 1);
+        buf_append(b, frac + skip, fl - skip);
+    }
+    b->failed |= abs.failed | digits.failed;
+    buf_release(&abs);
+    buf_release(&digits);
+}
+
+/* x:dec-scale-up(v, k): decimal.xsl's "dec-scale-up" (scale_up()). */
+static void fn_dec_scale_up(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    struct bx_buf b;
+    xmlChar *v;
+    double k;
+
+    if (nargs != 2) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    k = xmlXPathPopNumber(ctxt);
+    v = xmlXPathPopString(ctxt);
+    if (v == NULL || xmlXPathCheckError(ctxt)) {
+        xmlFree(v);
+        return;
+    }
+    buf_init(&b);
+    if (v[0] == '-') {
+        buf_append(&b, "-", 1);
+    }
+    scale_up(&b, v, k);
+    xmlFree(v);
+    push_buf(ctxt, &b);
+}
+
 /* The grids lent to this thread's stylesheets (xslt_ext_share_grids()). */
 static _Thread_local xmlDocPtr shared_grids;
 
@@ -620,6 +743,9 @@ static void init_once(void)
                                   (const xmlChar *)XSLT_EXT_NS, fn_csv_field);
     xsltRegisterExtModuleFunction((const xmlChar *)"csv-row",
                                   (const xmlChar *)XSLT_EXT_NS, fn_csv_row);
+    xsltRegisterExtModuleFunction((const xmlChar *)"dec-scale-up",
+                                  (const xmlChar *)XSLT_EXT_NS,
+                                  fn_dec_scale_up);
     xsltRegisterExtModuleFunction((const xmlChar *)"shared-grids",
                                   (const xmlChar *)XSLT_EXT_NS,
                                   fn_shared_grids);

@@ -5,9 +5,9 @@
 #
 # budgetx runs xslt/*.xsl with C extension functions for the per-cell work
 # (src/xslt_ext.c); each call has an XSLT version that xsltproc runs.  For
-# every sample (and the CSV-injection fixture, and a sample with markup
-# characters in table cells) this renders html (zh, en)
-# and csv (zh, en) both ways and compares bytes: budgetx's CSV files,
+# every sample (and the CSV-injection fixture, a sample with markup
+# characters in table cells and one with odd amounts) this renders html,
+# csv and platform (zh, en) both ways and compares bytes: budgetx's CSV files,
 # without their byte order mark, in index.csv order, are what xsltproc
 # writes as one text.
 set -u
@@ -54,10 +54,25 @@ PYEOF
 sed 's/示例县第一初级中学/A\&amp;B \&lt;i\&gt;\&quot;q\&quot;\&lt;\/i\&gt; \&gt; 1, 2/g' \
     "$ROOT/samples/example-county-education-bureau-2024.xml" >"$TMP/markup.xml"
 grep -q 'A&amp;B &lt;i&gt;' "$TMP/markup.xml" || fail "markup fixture not made"
+# amounts the schema refuses (convert --no-validate still converts them):
+# the decimal scaling must treat them as the XSLT does
+"$PY" - "$ROOT/samples/example-county-education-bureau-2024.xml" \
+    "$TMP/amounts.xml" <<'PYEOF'
+import re, sys
+odd = ['-0.05', '007.50', '+1.2', '12', '.5', 'abc', '１２.３０', '1.2.3',
+       '-', '0', '000.000', '99999999999999.9999', '5.']
+text = open(sys.argv[1], encoding='utf-8').read()
+head, tables = text.split('<tables', 1)
+i = iter(odd)
+tables = re.sub(r' total="[^"]*"',
+                lambda m: ' total="%s"' % next(i, m.group(0)[8:-1]), tables)
+open(sys.argv[2], 'w', encoding='utf-8').write(head + '<tables' + tables)
+PYEOF
+grep -q 'total="007.50"' "$TMP/amounts.xml" || fail "amounts fixture not made"
 
 n=0
 for doc in "$ROOT"/samples/*.xml "$ROOT"/tests/fixtures/hostile/csv-formula.xml \
-    "$TMP/markup.xml"; do
+    "$TMP/markup.xml" "$TMP/amounts.xml"; do
     name=$(basename "$doc" .xml)
     for lang in zh en; do
         n=$((n + 1))
@@ -73,11 +88,16 @@ for doc in "$ROOT"/samples/*.xml "$ROOT"/tests/fixtures/hostile/csv-formula.xml 
             >"$TMP/xp.csv" 2>"$TMP/err" || fail "$name csv $lang: xsltproc"
         csv_joined "$TMP/csv" >"$TMP/bx.csv"
         cmp -s "$TMP/bx.csv" "$TMP/xp.csv" || fail "$name csv $lang differs"
+        "$BX" convert --no-validate --lang $lang --to platform "$doc" \
+            -o "$TMP/bx.xml" --force >/dev/null 2>&1 || fail "$name platform $lang: budgetx"
+        xsltproc --stringparam lang $lang "$ROOT/xslt/platform.xsl" "$doc" \
+            >"$TMP/xp.xml" 2>"$TMP/err" || fail "$name platform $lang: xsltproc"
+        cmp -s "$TMP/bx.xml" "$TMP/xp.xml" || fail "$name platform $lang differs"
     done
 done
 
 if [ "$failed" -ne 0 ]; then
-    echo "xsltproc.sh: $failed of $((n * 2)) comparisons failed" >&2
+    echo "xsltproc.sh: $failed of $((n * 3)) comparisons failed" >&2
     exit 1
 fi
-echo "xsltproc.sh: $((n * 2)) renditions identical with and without extension functions"
+echo "xsltproc.sh: $((n * 3)) renditions identical with and without extension functions"
