@@ -254,9 +254,13 @@ static int apply(struct bx_context *ctx, enum sheet which, xmlDocPtr doc,
     xsltStylesheetPtr style;
     int rc;
 
-    xslt_ext_init(); /* before the first compile: it finds our elements */
-    rc = get_sheet(ctx, which, diags, &style);
     *res = NULL;
+    /* before the first compile: it looks our elements up */
+    if (xslt_ext_init() != BX_OK) {
+        xmlio_out_of_memory(diags, sheet_files[which]);
+        return BX_E_NOMEM;
+    }
+    rc = get_sheet(ctx, which, diags, &style);
     if (rc != BX_OK) {
         return rc;
     }

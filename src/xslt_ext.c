@@ -17,6 +17,7 @@
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
 
+#include "budgetx.h"
 #include "util.h"
 
 #define META_NS "urn:budgetx:xslt:meta"
@@ -731,29 +732,56 @@ static void fn_shared_grids(xmlXPathParserContextPtr ctxt, int nargs)
     valuePush(ctxt, xmlXPathWrapNodeSet(set));
 }
 
-static void init_once(void)
+/* The functions and elements, for registering and checking. */
+static const struct {
+    const char *name;
+    xmlXPathFunction fn;
+} functions[] = {{"csv-field", fn_csv_field},
+                 {"csv-row", fn_csv_row},
+                 {"dec-scale-up", fn_dec_scale_up},
+                 {"shared-grids", fn_shared_grids}};
+
+static const struct {
+    const char *name;
+    xsltTransformFunction fn;
+} elements[] = {{"amount-cells", el_amount_cells},
+                {"html-rows", el_html_rows}};
+
+/* Register everything; true when every name is found afterwards. */
+static int register_all(void)
 {
-    xsltRegisterExtModuleElement((const xmlChar *)"amount-cells",
-                                 (const xmlChar *)XSLT_EXT_NS, NULL,
-                                 el_amount_cells);
-    xsltRegisterExtModuleElement((const xmlChar *)"html-rows",
-                                 (const xmlChar *)XSLT_EXT_NS, NULL,
-                                 el_html_rows);
-    xsltRegisterExtModuleFunction((const xmlChar *)"csv-field",
-                                  (const xmlChar *)XSLT_EXT_NS, fn_csv_field);
-    xsltRegisterExtModuleFunction((const xmlChar *)"csv-row",
-                                  (const xmlChar *)XSLT_EXT_NS, fn_csv_row);
-    xsltRegisterExtModuleFunction((const xmlChar *)"dec-scale-up",
-                                  (const xmlChar *)XSLT_EXT_NS,
-                                  fn_dec_scale_up);
-    xsltRegisterExtModuleFunction((const xmlChar *)"shared-grids",
-                                  (const xmlChar *)XSLT_EXT_NS,
-                                  fn_shared_grids);
+    const xmlChar *ns = (const xmlChar *)XSLT_EXT_NS;
+    int ok = 1;
+    size_t i;
+
+    for (i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
+        xsltRegisterExtModuleFunction((const xmlChar *)functions[i].name, ns,
+                                      functions[i].fn);
+        ok &= xsltExtModuleFunctionLookup(
+                  (const xmlChar *)functions[i].name, ns) == functions[i].fn;
+    }
+    for (i = 0; i < sizeof(elements) / sizeof(elements[0]); i++) {
+        xsltRegisterExtModuleElement((const xmlChar *)elements[i].name, ns,
+                                     NULL, elements[i].fn);
+        ok &= xsltExtModuleElementLookup((const xmlChar *)elements[i].name,
+                                         ns) == elements[i].fn;
+    }
+    return ok;
 }
 
-void xslt_ext_init(void)
+int xslt_ext_init(void)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static int done;
+    int ok;
 
-    pthread_once(&once, init_once);
+    /* not pthread_once: a registration that ran out of memory is tried
+     * again by the next call instead of staying half done */
+    pthread_mutex_lock(&lock);
+    if (!done) {
+        done = register_all();
+    }
+    ok = done;
+    pthread_mutex_unlock(&lock);
+    return ok ? BX_OK : BX_E_NOMEM;
 }

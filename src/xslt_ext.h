@@ -11,11 +11,14 @@
 #define XSLT_EXT_NS "urn:budgetx:xslt:ext"
 
 /*
- * Register the functions with libxslt, once per process (thread-safe;
- * later calls do nothing).  Registration only adds names to libxslt's
- * table of module functions: no error handler or preference changes.
+ * Register the functions and elements with libxslt, once per process
+ * (thread-safe; later calls only check).  Registration only adds names
+ * to libxslt's tables of module functions and elements: no error
+ * handler or preference changes.  Returns BX_OK, or BX_E_NOMEM when an
+ * allocation failed (the next call tries again).  Stylesheets compiled
+ * or run without them fall back to their XSLT versions.
  */
-void xslt_ext_init(void);
+int xslt_ext_init(void);
 
 struct _xmlDoc;
 
