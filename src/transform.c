@@ -47,10 +47,15 @@ enum sheet {
     SHEET_COUNT
 };
 
-static const char *const sheet_files[SHEET_COUNT] = {
-    "xslt/html.xsl", "xslt/csv.xsl", "xslt/json.xsl", "xslt/platform.xsl",
-    "xslt/platform-import.xsl", "xslt/xlsx.xsl",
-    "xslt/xlsx-blank.xsl", "xslt/xlsx-tok.xsl", "xslt/grids.xsl"};
+static const char *const sheet_files[SHEET_COUNT] = {"xslt/html.xsl",
+                                                     "xslt/csv.xsl",
+                                                     "xslt/json.xsl",
+                                                     "xslt/platform.xsl",
+                                                     "xslt/platform-import.xsl",
+                                                     "xslt/xlsx.xsl",
+                                                     "xslt/xlsx-blank.xsl",
+                                                     "xslt/xlsx-tok.xsl",
+                                                     "xslt/grids.xsl"};
 
 #define MEDIA_HTML "text/html; charset=utf-8"
 #define MEDIA_CSV "text/csv; charset=utf-8"
@@ -479,8 +484,7 @@ int transform_share_grids(struct bx_context *ctx, struct bx_submission *sub,
                           enum bx_lang lang, struct bx_diags *diags,
                           xmlDocPtr *grids)
 {
-    const char *params[] = {"lang", lang == BX_LANG_EN ? "'en'" : "'zh'",
-                            NULL};
+    const char *params[] = {"lang", lang == BX_LANG_EN ? "'en'" : "'zh'", NULL};
     int rc;
 
     *grids = NULL;

@@ -83,8 +83,8 @@ static int amount_cell(xmlDocPtr doc, xmlNodePtr parent, const xmlChar *rs,
 
     if (ok) {
         xmlSetNs(c, ns);
-        ok = xmlNewProp(c, (const xmlChar *)"t", (const xmlChar *)"amt") !=
-             NULL;
+        ok =
+            xmlNewProp(c, (const xmlChar *)"t", (const xmlChar *)"amt") != NULL;
     }
     if (ok && rs != NULL && rs[0] != '\0') {
         ok = xmlNewProp(c, (const xmlChar *)"rs", rs) != NULL;
@@ -121,8 +121,8 @@ static xmlXPathObjectPtr var_nodes(xsltTransformContextPtr ctxt,
 static xmlChar *var_string(xsltTransformContextPtr ctxt, const char *name)
 {
     xmlXPathObjectPtr v = xsltVariableLookup(ctxt, (const xmlChar *)name, NULL);
-    xmlChar *s = v != NULL ? xmlXPathCastToString(v)
-                           : xmlStrdup((const xmlChar *)"");
+    xmlChar *s =
+        v != NULL ? xmlXPathCastToString(v) : xmlStrdup((const xmlChar *)"");
 
     xmlXPathFreeObject(v);
     return s;
@@ -222,8 +222,10 @@ static void csv_field(struct bx_buf *b, const xmlChar *s)
 /* Push the contents of 'b' as an XPath string (an error on ENOMEM). */
 static void push_buf(xmlXPathParserContextPtr ctxt, struct bx_buf *b)
 {
-    xmlChar *s = b->failed ? NULL : xmlStrdup((const xmlChar *)
-                                              (b->data != NULL ? b->data : ""));
+    xmlChar *s =
+        b->failed
+            ? NULL
+            : xmlStrdup((const xmlChar *)(b->data != NULL ? b->data : ""));
 
     buf_release(b);
     if (s == NULL) {
@@ -324,8 +326,7 @@ static void fn_csv_row(xmlXPathParserContextPtr ctxt, int nargs)
     buf_init(&b);
     for (i = 0; lang != NULL && rows != NULL && i < rows->nodeNr && i < 1;
          i++) {
-        csv_row(&b, rows->nodeTab[i],
-                xmlStrEqual(lang, (const xmlChar *)"en"));
+        csv_row(&b, rows->nodeTab[i], xmlStrEqual(lang, (const xmlChar *)"en"));
     }
     xmlFree(lang);
     xmlXPathFreeNodeSet(rows);
@@ -708,9 +709,8 @@ void xslt_ext_share_grids(xmlDocPtr grids)
 static void fn_shared_grids(xmlXPathParserContextPtr ctxt, int nargs)
 {
     xmlNodeSetPtr set;
-    xmlNodePtr root = shared_grids != NULL
-                          ? xmlDocGetRootElement(shared_grids)
-                          : NULL;
+    xmlNodePtr root =
+        shared_grids != NULL ? xmlDocGetRootElement(shared_grids) : NULL;
     xmlNodePtr g;
 
     if (nargs != 0) {
@@ -744,8 +744,7 @@ static const struct {
 static const struct {
     const char *name;
     xsltTransformFunction fn;
-} elements[] = {{"amount-cells", el_amount_cells},
-                {"html-rows", el_html_rows}};
+} elements[] = {{"amount-cells", el_amount_cells}, {"html-rows", el_html_rows}};
 
 /* Register everything; true when every name is found afterwards. */
 static int register_all(void)
@@ -757,8 +756,8 @@ static int register_all(void)
     for (i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
         xsltRegisterExtModuleFunction((const xmlChar *)functions[i].name, ns,
                                       functions[i].fn);
-        ok &= xsltExtModuleFunctionLookup(
-                  (const xmlChar *)functions[i].name, ns) == functions[i].fn;
+        ok &= xsltExtModuleFunctionLookup((const xmlChar *)functions[i].name,
+                                          ns) == functions[i].fn;
     }
     for (i = 0; i < sizeof(elements) / sizeof(elements[0]); i++) {
         xsltRegisterExtModuleElement((const xmlChar *)elements[i].name, ns,

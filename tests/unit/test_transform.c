@@ -396,8 +396,7 @@ static void test_transform_shared_grids_give_the_same_bytes(void)
         CU_ASSERT_TRUE(same_output(&own, &shared));
         /* another submission's grids: the stylesheets really use them */
         CU_ASSERT_EQUAL(
-            transform_share_grids(ctx, other, langs[i], &diags, &grids),
-            BX_OK);
+            transform_share_grids(ctx, other, langs[i], &diags, &grids), BX_OK);
         render_grid_formats(sub, langs[i], &lent);
         transform_unshare_grids(grids);
         CU_ASSERT_FALSE(same_output(&own, &lent));
