@@ -142,6 +142,7 @@ check-rules: $(BIN)
 
 check-convert: $(BIN)
 	$(TEST_ENV) sh tests/convert/run.sh $(CURDIR)/$(BIN)
+	$(TEST_ENV) sh tests/convert/xsltproc.sh $(CURDIR)/$(BIN)
 
 # the generated docs/rules.md must match the rule set it documents
 check-docs:
