@@ -1002,6 +1002,7 @@ void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
         f.computed = cap.v;
         f.pplaces = amount.places;
         f.cplaces = cap.places;
+        rules_table_places(ev, &amount, &f);
         if (!rules_dec_add(amount.sum, -cap.v, &f.diff)) {
             rules_unevaluated(ev, chk, NULL, NULL, amount.first);
             xmlFree(text);
