@@ -42,13 +42,14 @@ enum sheet {
     SHEET_XLSX,
     SHEET_XLSX_BLANK,
     SHEET_XLSX_TOK,
+    SHEET_XLSX_SKEL,
     SHEET_COUNT
 };
 
 static const char *const sheet_files[SHEET_COUNT] = {
     "xslt/html.xsl", "xslt/csv.xsl", "xslt/json.xsl", "xslt/platform.xsl",
     "xslt/platform-import.xsl", "xslt/xlsx.xsl",
-    "xslt/xlsx-blank.xsl", "xslt/xlsx-tok.xsl"};
+    "xslt/xlsx-blank.xsl", "xslt/xlsx-tok.xsl", "xslt/xlsx-skeleton.xsl"};
 
 #define MEDIA_HTML "text/html; charset=utf-8"
 #define MEDIA_CSV "text/csv; charset=utf-8"
@@ -265,7 +266,7 @@ int transform_run_xlsx(struct bx_context *ctx, int pass, xmlDocPtr doc,
                        xmlDocPtr *res)
 {
     static const enum sheet passes[] = {SHEET_XLSX, SHEET_XLSX_BLANK,
-                                        SHEET_XLSX_TOK};
+                                        SHEET_XLSX_TOK, SHEET_XLSX_SKEL};
 
     return apply(ctx, passes[pass], doc, params, diags, res);
 }

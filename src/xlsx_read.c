@@ -28,7 +28,8 @@
 #define REL_NS                                                                 \
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
-/* One value placed in the document: for bx_xlsx_locate(). */
+/* One value placed in the document: for bx_xlsx_locate().  A fixed cell
+ * (a name, a code, a label) has 'el' NULL and its text in 'attr'. */
 struct placed {
     xmlNodePtr el;
     char *attr;
@@ -358,6 +359,12 @@ static int place(struct reader *rd, xmlNodePtr el, const char *attr,
     imp->placed[imp->nplaced].el = el;
     imp->placed[imp->nplaced].attr = util_strdup(attr);
     imp->placed[imp->nplaced].cell = util_strdup(cell);
+    if (imp->placed[imp->nplaced].attr == NULL ||
+        imp->placed[imp->nplaced].cell == NULL) {
+        free(imp->placed[imp->nplaced].attr);
+        free(imp->placed[imp->nplaced].cell);
+        return BX_E_NOMEM;
+    }
     imp->nplaced++;
     return BX_OK;
 }
@@ -468,6 +475,12 @@ static int check_fixed(struct reader *rd, char **f)
         c->used = 1;
     }
     unescape(f[2]);
+    cell = xlsx_cell_name(f[0], f[1]);
+    if (cell == NULL || place(rd, NULL, f[2], cell) != BX_OK) {
+        free(cell);
+        return BX_E_NOMEM;
+    }
+    free(cell);
     if (strcmp(now, f[2]) == 0 ||
         (xlsx_format_number(now, -1, a, sizeof(a)) == BX_OK &&
          xlsx_format_number(f[2], -1, b, sizeof(b)) == BX_OK &&
@@ -781,11 +794,36 @@ xmlNodePtr xlsx_resolve(xmlDocPtr doc, const char *xpath, char *attr,
     return *p == '\0' ? cur : NULL;
 }
 
-/* The cell of (el, attr), else the first cell of 'el', else NULL. */
+/* 1 when cells "'s'!E12" and "'s'!B12" are in the same sheet and row. */
+static int same_row(const char *a, const char *b)
+{
+    const char *ea = strrchr(a, '!');
+    const char *eb = strrchr(b, '!');
+
+    if (ea == NULL || eb == NULL || ea - a != eb - b ||
+        memcmp(a, b, (size_t)(ea - a)) != 0) {
+        return 0;
+    }
+    for (ea++; *ea >= 'A' && *ea <= 'Z'; ea++) {
+    }
+    for (eb++; *eb >= 'A' && *eb <= 'Z'; eb++) {
+    }
+    return strcmp(ea, eb) == 0;
+}
+
+/*
+ * The cell of (el, attr); for a name or code (a fixed cell), the cell of
+ * the same row as el's amounts that shows the attribute's value (else the
+ * row's first fixed cell: a code printed as 类/款/项); else the first cell
+ * of 'el'; else NULL.
+ */
 static const char *cell_of(const struct bx_xlsx_import *imp, xmlNodePtr el,
                            const char *attr)
 {
     const char *any = NULL;
+    const char *part = NULL;
+    const char *first = NULL;
+    xmlChar *v;
     size_t i;
 
     for (i = 0; i < imp->nplaced; i++) {
@@ -799,7 +837,25 @@ static const char *cell_of(const struct bx_xlsx_import *imp, xmlNodePtr el,
             any = imp->placed[i].cell;
         }
     }
-    return any;
+    v = any != NULL && attr[0] != '\0' ? xmlGetProp(el, BAD_CAST attr) : NULL;
+    for (i = 0; v != NULL && v[0] != '\0' && i < imp->nplaced; i++) {
+        if (imp->placed[i].el != NULL ||
+            !same_row(imp->placed[i].cell, any)) {
+            continue;
+        }
+        if (strcmp(imp->placed[i].attr, (const char *)v) == 0) {
+            xmlFree(v);
+            return imp->placed[i].cell;
+        }
+        if (part == NULL && strstr(imp->placed[i].attr, (const char *)v)) {
+            part = imp->placed[i].cell;
+        }
+        if (first == NULL) {
+            first = imp->placed[i].cell;
+        }
+    }
+    xmlFree(v);
+    return part != NULL ? part : first != NULL ? first : any;
 }
 
 int bx_xlsx_locate(const struct bx_xlsx_import *imp, struct bx_diags *diags)

@@ -19,6 +19,7 @@
 
 #include "bxzip.h"
 #include "internal.h"
+#include "templates.h"
 #include "transform.h"
 #include "xlsx_cells.h"
 #include "xmlio.h"
@@ -447,17 +448,61 @@ int xlsx_write(struct bx_context *ctx, struct bx_submission *sub,
     return rc;
 }
 
-/* The skeleton: o->from, else schemas/xlsx/<profile>.xml. */
-static int skeleton(struct bx_context *ctx, const struct bx_template_opts *o,
-                    struct bx_diags *diags, struct bx_submission **sub)
+/* The parameters year, dept, name of the template stylesheets. */
+struct tpl_params {
+    char year[16];
+    struct bx_buf dept;
+    struct bx_buf name;
+    const char *params[7];
+};
+
+static int tpl_params_init(struct tpl_params *p,
+                           const struct bx_template_opts *o)
 {
-    struct bx_buf rel;
+    buf_init(&p->dept);
+    buf_init(&p->name);
+    snprintf(p->year, sizeof(p->year), o->year > 0 ? "'%d'" : "''", o->year);
+    /* quotes cannot reach an XPath literal: codes and names are checked */
+    buf_printf(&p->dept, "'%s'", o->dept != NULL ? o->dept : "");
+    buf_printf(&p->name, "'%s'", o->name != NULL ? o->name : "");
+    p->params[0] = "year";
+    p->params[1] = p->year;
+    p->params[2] = "dept";
+    p->params[3] = p->dept.data;
+    p->params[4] = "name";
+    p->params[5] = p->name.data;
+    p->params[6] = NULL;
+    return p->dept.failed || p->name.failed ? BX_E_NOMEM : BX_OK;
+}
+
+static void tpl_params_release(struct tpl_params *p)
+{
+    buf_release(&p->dept);
+    buf_release(&p->name);
+}
+
+/*
+ * The skeleton: o->from (kept in '*sub'), else the registry's template
+ * for o->profile laid out by xslt/xlsx-skeleton.xsl ('*own').  '*doc' is
+ * the one to use.
+ */
+static int skeleton(struct bx_context *ctx, const struct bx_template_opts *o,
+                    struct tpl_params *tp, struct bx_diags *diags,
+                    struct bx_submission **sub, xmlDocPtr *own,
+                    xmlDocPtr *doc)
+{
+    const struct tpl_template *t;
     const char *p;
-    char *path;
     int rc;
 
+    *own = NULL;
+    *doc = NULL;
     if (o->from != NULL) {
-        return bx_submission_load(ctx, o->from, diags, sub);
+        rc = bx_submission_load(ctx, o->from, diags, sub);
+        if (rc == BX_OK) {
+            *doc = (*sub)->doc;
+        }
+        return rc;
     }
     for (p = o->profile; p != NULL && *p != '\0'; p++) {
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
@@ -468,54 +513,31 @@ static int skeleton(struct bx_context *ctx, const struct bx_template_opts *o,
     if (o->profile == NULL || o->profile[0] == '\0' || *p != '\0') {
         return BX_E_ARG;
     }
-    buf_init(&rel);
-    buf_printf(&rel, "schemas/xlsx/%s.xml", o->profile);
-    path = rel.data != NULL ? context_path(ctx, rel.data) : NULL;
-    buf_release(&rel);
-    if (path == NULL) {
-        return BX_E_NOMEM;
+    t = templates_lookup(ctx, o->profile, o->year);
+    if (t == NULL) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "TEMPLATE-UNKNOWN", o->profile, 0,
+                      "没有这个模板：budgetx templates 列出全部模板",
+                      "no such template: budgetx templates lists them all");
+        return BX_E_ARG;
     }
-    rc = bx_submission_load(ctx, path, diags, sub);
-    if (rc == BX_E_IO) {
-        bx_diags_addf(
-            diags, BX_SEV_FATAL, "TEMPLATE-NO-SKELETON", o->profile, 0,
-            "该模板没有空白工作簿骨架：请用 --from 指定上年的公开文件",
-            "no blank workbook for this profile: give last year's "
-            "disclosure with --from FILE");
-    } else if (rc != BX_OK) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "TEMPLATE-NO-SKELETON", path, 0,
-                      "空白工作簿骨架损坏", "blank workbook skeleton broken");
-        rc = BX_E_DATA;
-    }
-    free(path);
+    rc = transform_run_xlsx(ctx, TRANSFORM_XLSX_SKEL, t->doc, tp->params,
+                            diags, own);
+    *doc = *own;
     return rc;
 }
 
 /* The blank document of the template, as bytes and parsed again. */
-static int blank_doc(struct bx_context *ctx, struct bx_submission *sub,
-                     const struct bx_template_opts *o, struct bx_diags *diags,
+static int blank_doc(struct bx_context *ctx, xmlDocPtr skel,
+                     struct tpl_params *tp, struct bx_diags *diags,
                      xmlChar **mem, int *len, xmlDocPtr *doc)
 {
-    char year[16];
-    struct bx_buf dept;
-    struct bx_buf name;
-    const char *params[] = {"year", year, "dept", NULL, "name", NULL, NULL};
     xmlDocPtr res = NULL;
     int rc;
 
     *mem = NULL;
     *doc = NULL;
-    buf_init(&dept);
-    buf_init(&name);
-    snprintf(year, sizeof(year), o->year > 0 ? "'%d'" : "''", o->year);
-    /* quotes cannot reach an XPath literal: codes and names are checked */
-    buf_printf(&dept, "'%s'", o->dept != NULL ? o->dept : "");
-    buf_printf(&name, "'%s'", o->name != NULL ? o->name : "");
-    params[3] = dept.data;
-    params[5] = name.data;
-    rc = dept.failed || name.failed
-             ? BX_E_NOMEM
-             : transform_run_xlsx(ctx, 1, sub->doc, params, diags, &res);
+    rc = transform_run_xlsx(ctx, TRANSFORM_XLSX_BLANK, skel, tp->params, diags,
+                            &res);
     if (rc == BX_OK) {
         xmlDocDumpMemoryEnc(res, mem, len, "UTF-8");
         rc = *mem != NULL ? xmlio_parse(*mem, (size_t)*len, "template",
@@ -523,8 +545,6 @@ static int blank_doc(struct bx_context *ctx, struct bx_submission *sub,
                           : BX_E_NOMEM;
     }
     xmlFreeDoc(res);
-    buf_release(&dept);
-    buf_release(&name);
     return rc;
 }
 
@@ -537,6 +557,9 @@ int bx_xlsx_template(struct bx_context *ctx, const struct bx_template_opts *o,
                      struct bx_diags *diags, struct bx_output *out)
 {
     struct bx_submission *sub = NULL;
+    struct tpl_params tp;
+    xmlDocPtr own = NULL;
+    xmlDocPtr skel = NULL;
     xmlDocPtr doc = NULL;
     xmlChar *mem = NULL;
     unsigned char *zip = NULL;
@@ -549,9 +572,12 @@ int bx_xlsx_template(struct bx_context *ctx, const struct bx_template_opts *o,
         (o->year != 0 && (o->year < 1980 || o->year > 2100))) {
         return BX_E_ARG;
     }
-    rc = skeleton(ctx, o, diags, &sub);
+    rc = tpl_params_init(&tp, o);
     if (rc == BX_OK) {
-        rc = blank_doc(ctx, sub, o, diags, &mem, &len, &doc);
+        rc = skeleton(ctx, o, &tp, diags, &sub, &own, &skel);
+    }
+    if (rc == BX_OK) {
+        rc = blank_doc(ctx, skel, &tp, diags, &mem, &len, &doc);
     }
     if (rc == BX_OK) {
         when = util_days_from_civil(o->year > 0 ? o->year : 1980, 1, 1) * 86400;
@@ -564,7 +590,9 @@ int bx_xlsx_template(struct bx_context *ctx, const struct bx_template_opts *o,
     }
     xmlFree(mem);
     xmlFreeDoc(doc);
+    xmlFreeDoc(own);
     bx_submission_free(sub);
+    tpl_params_release(&tp);
     return rc;
 }
 

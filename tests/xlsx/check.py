@@ -104,7 +104,7 @@ def edited(xml):
     print(f"{xml}: edits read back {got}")
 
 
-def fill(src, dst):
+def fill(src, dst, least="101"):
     wb = openpyxl.load_workbook(src)
     n = 0
     for ws in wb.worksheets:
@@ -115,7 +115,7 @@ def fill(src, dst):
                         c.protection.locked is False:
                     c.value = 1.005 + 0.5  # 1.505: shown as 1.51 (0.00)
                     n += 1
-    assert n > 100, f"only {n} input cells"
+    assert n >= int(least), f"only {n} input cells"
     wb.save(dst)
     print(f"{dst}: {n} input cells filled")
 
@@ -128,7 +128,7 @@ def amount_names(common_xsl):
     return set("".join(re.findall(r"'([^']*)'", m.group(1))).split())
 
 
-def filled(xml, common_xsl):
+def filled(xml, common_xsl, least="101", want="1.51"):
     names = amount_names(common_xsl)
     root = ET.parse(xml).getroot()
     n = 0
@@ -136,10 +136,42 @@ def filled(xml, common_xsl):
         for el in t.iter():
             for a, v in el.attrib.items():
                 if a in names:
-                    assert v == "1.51", f"{el.tag}/@{a} = {v!r}"
+                    assert v == want, f"{el.tag}/@{a} = {v!r}"
                     n += 1
-    assert n > 100, f"only {n} amounts"
-    print(f"{xml}: {n} amounts read back as 1.51")
+    assert n >= int(least), f"only {n} amounts"
+    print(f"{xml}: {n} amounts read back as {want}")
+
+
+def layout(xlsx, registry):
+    """The template's sheets are the registry's tables: names (表 +
+    ordinal + title, as xlsx.xsl cuts them), order, title row, and one
+    input cell per amount column of the registry in the 合计 row."""
+    T = "{urn:budgetx:template:1}"
+    reg = ET.parse(registry).getroot()
+    tables = [t for t in reg.findall(f"{T}table")
+              if t.get("picture") != "true"]
+    want = ["封面"]
+    for t in tables:
+        title = [x.text for x in t.findall(f"{T}title")
+                 if x.get("{http://www.w3.org/XML/1998/namespace}lang")
+                 == "zh"][0]
+        name = f"表{t.get('ordinal')} {title}"
+        want.append("".join(c for c in name if c not in "[]:*?/\\")[:31])
+    want.append("_bx")
+    wb = openpyxl.load_workbook(xlsx)
+    got = [ws.title for ws in wb.worksheets]
+    assert got == want, f"sheets {got} != registry {want}"
+    for t, ws in zip(tables, wb.worksheets[1:]):
+        title = ws["A1"].value
+        assert title and t.get("ordinal") is not None, ws.title
+        cols = [c for c in t.findall(f"{T}column")
+                if c.get("type") != "code"]
+        inputs = sum(1 for row in ws.iter_rows() for c in row
+                     if not isinstance(c, MergedCell)
+                     and c.protection.locked is False)
+        assert inputs >= len(cols) or t.get("element") == \
+            "projectPerformance", f"{ws.title}: {inputs} input cells"
+    print(f"{xlsx}: {len(tables)} sheets as the registry says")
 
 
 def hostile(d, good):
@@ -184,7 +216,38 @@ def hostile(d, good):
         f.write(b"hello, world\n")
 
 
+def labels(xlsx, xml, report):
+    """Findings about a name or code point at the cell that shows it
+    (docs/xlsx.md), not at the row's first amount."""
+    import json
+    from lxml import etree
+    doc = etree.parse(xml)
+    wb = openpyxl.load_workbook(xlsx)
+    found = []
+
+    def walk(o):
+        if isinstance(o, dict):
+            if o.get("cell") and re.search(r"/@(name|code)$",
+                                           o.get("xpath") or ""):
+                found.append(o)
+            for v in o.values():
+                walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                walk(v)
+    walk(json.load(open(report, encoding="utf-8")))
+    assert found, "no finding about a name or code"
+    for f in found:
+        value = doc.xpath(f["xpath"], namespaces={
+            "bx": "urn:budgetx:disclosure:1"})[0]
+        sheet, ref = f["cell"].rsplit("!", 1)
+        got = wb[sheet.strip("'").replace("''", "'")][ref].value
+        assert str(got) == str(value), \
+            f"{f['xpath']}: {f['cell']} shows {got!r}, not {value!r}"
+    print(f"{len(found)} findings about labels point at their cells")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"types": types, "edit": edit, "edited": edited, "fill": fill,
-     "filled": filled, "hostile": hostile}[cmd](*args)
+     "filled": filled, "hostile": hostile, "layout": layout, "labels": labels}[cmd](*args)

@@ -8,7 +8,8 @@
 #  - XML -> XLSX -> XML gives back the sample's bytes;
 #  - values typed with openpyxl come back at their cells' precision, with
 #    findings naming the cells (golden stderr);
-#  - the template filled in by openpyxl reads back;
+#  - the template of every registry template: its sheets as the registry
+#    says (check.py layout), filled in by openpyxl, reads back;
 #  - LibreOffice (headless, one run) re-saves the sample workbooks and the
 #    filled template, and those read back to the same documents;
 #  - hostile workbooks are refused or ignored with their message and exit
@@ -111,31 +112,60 @@ check edited edited.xml >/dev/null 2>err && ok || bad "edited: $(tail -1 err)"
 [ $? -eq 1 ] && [ ! -e refused.xml ] && ok ||
     bad "edited: a workbook with errors is not refused"
 
-# --- the template, filled in ------------------------------------------------
-"$bin" template --to xlsx --profile henan-county-14 --year 2025 --dept 123 \
-    --name 某某局 -o template.xlsx && ok || bad "template failed"
-"$bin" template --to xlsx --profile henan-county-14 --year 2025 --dept 123 \
-    --name 某某局 -o template2.xlsx
-cmp -s template.xlsx template2.xlsx && ok || bad "template not deterministic"
-check fill template.xlsx filled.xlsx >/dev/null 2>err && ok ||
-    bad "fill: $(tail -1 err)"
-"$bin" convert --no-validate --from xlsx filled.xlsx -o filled.xml 2>err &&
-    check filled filled.xml "$root/xslt/common.xsl" >/dev/null 2>>err && ok ||
-    bad "filled template: $(tail -2 err)"
+# --- a finding about a name points at the name's cell ----------------------
+sed 's/<func code="2050101" name="行政运行"/<func code="2050101" name="行政运行X"/' \
+    "$root/samples/$e.xml" >labels.xml
+"$bin" convert --no-validate --to xlsx labels.xml -o labels.xlsx 2>/dev/null
+"$bin" validate --format json labels.xlsx >labels.json 2>/dev/null
+check labels labels.xlsx labels.xml labels.json >/dev/null 2>err && ok ||
+    bad "labels: $(tail -1 err)"
+
+# --- the template, filled in: every template of the registry ------------
+# Sheets, ordinals, titles and amount columns come from
+# schemas/templates/<id>.xml (check.py layout); the filled workbook reads
+# back with every amount at the template's decimals.
+profiles=$(cd "$root/schemas/templates" && ls *.xml | sed 's/\.xml$//')
+for p in $profiles; do
+    "$bin" template --to xlsx --profile "$p" --year 2025 --dept 123 \
+        --name 某某局 -o "tpl-$p.xlsx" 2>err && ok ||
+        bad "template $p failed: $(cat err)"
+    "$bin" template --to xlsx --profile "$p" --year 2025 --dept 123 \
+        --name 某某局 -o "tpl-$p.again.xlsx" 2>/dev/null
+    cmp -s "tpl-$p.xlsx" "tpl-$p.again.xlsx" && ok ||
+        bad "template $p not deterministic"
+    check layout "tpl-$p.xlsx" "$root/schemas/templates/$p.xml" \
+        >/dev/null 2>err && ok || bad "template $p layout: $(tail -1 err)"
+    least=101
+    want=1.51
+    [ "$p" = narrative-only ] && least=0
+    grep -q 'decimals="0"' "$root/schemas/templates/$p.xml" && want=2
+    check fill "tpl-$p.xlsx" "filled-$p.xlsx" $least >/dev/null 2>err && ok ||
+        bad "fill $p: $(tail -1 err)"
+    "$bin" convert --no-validate --from xlsx "filled-$p.xlsx" \
+        -o "filled-$p.xml" 2>err &&
+        check filled "filled-$p.xml" "$root/xslt/common.xsl" $least $want \
+            >/dev/null 2>>err && ok ||
+        bad "filled template $p: $(tail -2 err)"
+done
+"$bin" template --to xlsx --profile no-such-template -o nope.xlsx 2>err
+[ $? -eq 2 ] && grep -q TEMPLATE-UNKNOWN err && [ ! -e nope.xlsx ] && ok ||
+    bad "an unknown template is not refused: $(cat err)"
 
 # --- LibreOffice re-saves: one soffice run ----------------------------------
 mkdir lo
 HOME=$tmp soffice --headless "-env:UserInstallation=file://$tmp/profile" \
     --convert-to xlsx --outdir lo $(for s in $samples; do echo "$s.xlsx"; done) \
-    filled.xlsx >soffice.log 2>&1
+    $(for p in $profiles; do echo "filled-$p.xlsx"; done) >soffice.log 2>&1
 for s in $samples; do
     "$bin" convert --no-validate --from xlsx "lo/$s.xlsx" -o "$s.lo.xml" \
         2>err && cmp -s "$root/samples/$s.xml" "$s.lo.xml" && ok ||
         bad "$s: LibreOffice's re-save does not read back: $(cat err)"
 done
-"$bin" convert --no-validate --from xlsx lo/filled.xlsx -o filled.lo.xml \
-    2>err && cmp -s filled.xml filled.lo.xml && ok ||
-    bad "filled template re-saved by LibreOffice: $(cat err)"
+for p in $profiles; do
+    "$bin" convert --no-validate --from xlsx "lo/filled-$p.xlsx" \
+        -o "filled-$p.lo.xml" 2>err && cmp -s "filled-$p.xml" "filled-$p.lo.xml" &&
+        ok || bad "filled template $p re-saved by LibreOffice: $(cat err)"
+done
 
 # --- hostile workbooks ------------------------------------------------------
 mkdir h
