@@ -501,6 +501,239 @@ static int check_fixed(struct reader *rd, char **f)
     return BX_OK;
 }
 
+/* The text of cell (sheet, ref), used; "" for none.  A number as the
+ * shortest decimal ("205"). */
+static const char *cell_text(struct reader *rd, const char *sheet,
+                             const char *ref, char *buf, size_t size)
+{
+    struct xlsx_cell *c = xlsx_book_cell(rd->book, sheet, ref);
+
+    if (c == NULL) {
+        return "";
+    }
+    c->used = 1;
+    if (c->kind == XLSX_NUMBER &&
+        xlsx_format_number(c->v, -1, buf, size) == BX_OK) {
+        return buf;
+    }
+    return c->kind == XLSX_EMPTY || c->v == NULL ? "" : c->v;
+}
+
+static int is_func(xmlNodePtr n)
+{
+    return n->type == XML_ELEMENT_NODE &&
+           xmlStrEqual(n->name, BAD_CAST "func");
+}
+
+/* The func row under 'table' whose code is 'code' (exact, 'exact' 1) or
+ * the longest proper prefix of it (0); NULL when none. */
+static xmlNodePtr find_func(xmlNodePtr table, const char *code, int exact)
+{
+    xmlNodePtr n = table->children;
+    xmlNodePtr best = NULL;
+    size_t bestlen = 0;
+    size_t len;
+    xmlChar *v;
+
+    while (n != NULL) {
+        if (is_func(n)) {
+            v = xmlGetProp(n, BAD_CAST "code");
+            len = v != NULL ? strlen((const char *)v) : 0;
+            if (v != NULL && exact && strcmp((const char *)v, code) == 0) {
+                xmlFree(v);
+                return n;
+            }
+            if (v != NULL && !exact && len < strlen(code) && len > bestlen &&
+                strncmp((const char *)v, code, len) == 0) {
+                best = n;
+                bestlen = len;
+            }
+            xmlFree(v);
+        }
+        n = xlsx_next_node(table, n);
+    }
+    return best;
+}
+
+/* Put 'el' under 'parent' in code order, before notes. */
+static void insert_row(xmlNodePtr parent, xmlNodePtr el, const char *code)
+{
+    xmlNodePtr n;
+    xmlChar *v;
+    int after;
+
+    for (n = parent->children; n != NULL; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (xmlStrEqual(n->name, BAD_CAST "note") ||
+            xmlStrEqual(n->name, BAD_CAST "emptyNote")) {
+            break;
+        }
+        if (is_func(n)) {
+            v = xmlGetProp(n, BAD_CAST "code");
+            after = v != NULL && strcmp((const char *)v, code) > 0;
+            xmlFree(v);
+            if (after) {
+                break;
+            }
+        }
+    }
+    if (n != NULL) {
+        xmlAddPrevSibling(n, el);
+    } else {
+        xmlAddChild(parent, el);
+    }
+}
+
+static int code_ok(const char *code)
+{
+    size_t n = strlen(code);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (code[i] < '0' || code[i] > '9') {
+            return 0;
+        }
+    }
+    return n == 3 || n == 5 || n == 7;
+}
+
+/* One added row: code, name and amounts of row 'r' of sheet f[0]. */
+static int add_row(struct reader *rd, char **f, xmlNodePtr table,
+                   unsigned long r, char **attrs, size_t nattrs)
+{
+    char ref[16];
+    char cbuf[64];
+    char nbuf[64];
+    char value[128];
+    char msg[512];
+    char code[64];
+    char *cells[66];
+    const char *name;
+    xmlNodePtr el;
+    xmlNodePtr parent;
+    struct xlsx_cell *c;
+    size_t i;
+    int any = 0;
+    int rc = BX_OK;
+
+    xlsx_ref_format(r, 1, ref, sizeof(ref));
+    snprintf(code, sizeof(code), "%s", cell_text(rd, f[0], ref, cbuf,
+                                                 sizeof(cbuf)));
+    any |= code[0] != '\0';
+    xlsx_ref_format(r, 2, ref, sizeof(ref));
+    name = cell_text(rd, f[0], ref, nbuf, sizeof(nbuf));
+    any |= name[0] != '\0';
+    for (i = 0; i < nattrs; i++) {
+        xlsx_ref_format(r, (unsigned)(3 + i), ref, sizeof(ref));
+        c = xlsx_book_cell(rd->book, f[0], ref);
+        if (c != NULL) {
+            c->used = 1;
+            any |= c->kind != XLSX_EMPTY;
+        }
+    }
+    if (!any) {
+        return BX_OK;
+    }
+    memset(cells, 0, sizeof(cells));
+    for (i = 0; i < nattrs + 2; i++) {
+        xlsx_ref_format(r, (unsigned)(1 + i), ref, sizeof(ref));
+        cells[i] = xlsx_cell_name(f[0], ref);
+        if (cells[i] == NULL) {
+            rc = BX_E_NOMEM;
+            goto out;
+        }
+    }
+    if (!code_ok(code) || find_func(table, code, 1) != NULL) {
+        snprintf(msg, sizeof(msg),
+                 code_ok(code)
+                     ? "row %lu of sheet '%.200s': function code '%.60s' is "
+                       "already in the table: the row is ignored"
+                     : "row %lu of sheet '%.200s': '%.60s' is not a function "
+                       "code (3, 5 or 7 digits): the row is ignored",
+                 r, f[0], code);
+        xlsx_finding(rd->diags, BX_SEV_ERROR, "XLSX-ROW-CODE", rd->file,
+                     cells[0],
+                     code_ok(code) ? "新增行的功能分类科目编码表中已有，此行被忽略"
+                                   : "新增行的功能分类科目编码无效（应为3、5或7位数字），此行被忽略",
+                     msg);
+        goto out;
+    }
+    el = xmlNewDocNode(table->doc, table->ns, BAD_CAST "func", NULL);
+    if (el == NULL || xmlSetProp(el, BAD_CAST "code", BAD_CAST code) == NULL ||
+        xmlSetProp(el, BAD_CAST "name", BAD_CAST name) == NULL) {
+        xmlFreeNode(el);
+        rc = BX_E_NOMEM;
+        goto out;
+    }
+    for (i = 0; rc == BX_OK && i < nattrs; i++) {
+        xlsx_ref_format(r, (unsigned)(3 + i), ref, sizeof(ref));
+        c = xlsx_book_cell(rd->book, f[0], ref);
+        if (amount_value(rd, c, cells[i + 2], value, sizeof(value)) != BX_OK) {
+            value[0] = '\0';
+        }
+        rc = xmlSetProp(el, BAD_CAST attrs[i], BAD_CAST value) != NULL
+                 ? BX_OK
+                 : BX_E_NOMEM;
+    }
+    if (rc != BX_OK) {
+        xmlFreeNode(el);
+        goto out;
+    }
+    parent = find_func(table, code, 0);
+    insert_row(parent != NULL ? parent : table, el, code);
+    rd->changed++;
+    rc = place(rd, el, "code", cells[0]);
+    if (rc == BX_OK) {
+        rc = place(rd, el, "name", cells[1]);
+    }
+    for (i = 0; rc == BX_OK && i < nattrs; i++) {
+        rc = place(rd, el, attrs[i], cells[i + 2]);
+    }
+out:
+    for (i = 0; i < nattrs + 2; i++) {
+        free(cells[i]);
+    }
+    return rc;
+}
+
+/* One "a" line: sheet, ordinal of the table, rows, amount attributes of
+ * columns C, D ...: every filled row becomes a func of the table. */
+static int apply_add(struct reader *rd, char **f)
+{
+    char *attrs[64];
+    size_t nattrs = 0;
+    char *end;
+    char *p;
+    unsigned long k = strtoul(f[1], &end, 10);
+    unsigned long rows;
+    unsigned long r;
+    int rc = BX_OK;
+
+    if (*end != '\0' || k >= rd->nels) {
+        return BX_E_INVALID;
+    }
+    rows = strtoul(f[2], &end, 10);
+    if (*end != '\0' || rows > 10000) {
+        return BX_E_INVALID;
+    }
+    for (p = f[3]; *p != '\0';) {
+        if (nattrs == 64) {
+            return BX_E_INVALID;
+        }
+        attrs[nattrs++] = p;
+        p += strcspn(p, " ");
+        if (*p == ' ') {
+            *p++ = '\0';
+        }
+    }
+    for (r = 3; rc == BX_OK && r < 3 + rows; r++) {
+        rc = add_row(rd, f, rd->els[k], r, attrs, nattrs);
+    }
+    return rc;
+}
+
 /* Apply the map text (lines up to the first empty one). */
 static int apply_lines(struct reader *rd, char *text, size_t len)
 {
@@ -519,6 +752,9 @@ static int apply_lines(struct reader *rd, char *text, size_t len)
         } else if (n == 4 && strcmp(f[0], "f") == 0) {
             unescape(f[1]);
             rc = check_fixed(rd, f + 1);
+        } else if (n == 5 && strcmp(f[0], "a") == 0) {
+            unescape(f[1]);
+            rc = apply_add(rd, f + 1);
         } else {
             rc = BX_E_INVALID;
         }

@@ -327,6 +327,7 @@ static int pack(xmlDocPtr res, const unsigned char *src, size_t srclen,
 {
     static const char *const map_attrs[] = {"s", "r", "n", "a", NULL};
     static const char *const fix_attrs[] = {"s", "r", "v", NULL};
+    static const char *const add_attrs[] = {"s", "n", "rows", "a", NULL};
     struct bxzip_writer *w = NULL;
     struct bx_buf map;
     xmlNodePtr root = xmlDocGetRootElement(res);
@@ -340,6 +341,8 @@ static int pack(xmlDocPtr res, const unsigned char *src, size_t srclen,
             map_line(&map, "m", n, map_attrs);
         } else if (is_meta(n, "fix")) {
             map_line(&map, "f", n, fix_attrs);
+        } else if (is_meta(n, "add")) {
+            map_line(&map, "a", n, add_attrs);
         } else if (is_meta(n, "part")) {
             rc = map.failed ? BX_E_NOMEM
                             : add_part(w, n, &map, src, srclen, mtime);
@@ -395,6 +398,73 @@ static int numbered_copy(struct bx_context *ctx, xmlDocPtr doc,
     return rc;
 }
 
+/*
+ * The function code list of the document's fiscal year
+ * (schemas/codes/YEAR/function.xml, else the newest year before it, else
+ * none), appended to the root of 'copy' for the code lists of the blank
+ * workbook (xslt/xlsx-add.xsl).  A missing list is no error: the lists
+ * are then left out.
+ */
+static int add_codes(struct bx_context *ctx, xmlDocPtr copy,
+                     struct bx_diags *diags)
+{
+    xmlNodePtr root = xmlDocGetRootElement(copy);
+    xmlNodePtr n;
+    xmlChar *fy = NULL;
+    xmlDocPtr list = NULL;
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    struct bx_buf rel;
+    char *path;
+    long year = 0;
+    int tries;
+    int rc = BX_OK;
+
+    for (n = root != NULL ? root->children : NULL; n != NULL; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE &&
+            xmlStrEqual(n->name, BAD_CAST "metadata")) {
+            for (n = n->children; n != NULL; n = n->next) {
+                if (n->type == XML_ELEMENT_NODE &&
+                    xmlStrEqual(n->name, BAD_CAST "fiscalYear")) {
+                    fy = xmlNodeGetContent(n);
+                    break;
+                }
+            }
+            break;
+        }
+    }
+    year = fy != NULL ? strtol((const char *)fy, NULL, 10) : 0;
+    xmlFree(fy);
+    if (year < 1980 || year > 2100) {
+        year = 2100;
+    }
+    for (tries = 0; tries < 30 && bytes == NULL; tries++, year--) {
+        buf_init(&rel);
+        buf_printf(&rel, "schemas/codes/%ld/function.xml", year);
+        path = rel.failed ? NULL : context_path(ctx, rel.data);
+        buf_release(&rel);
+        if (path == NULL) {
+            return BX_E_NOMEM;
+        }
+        if (util_read_file(path, 8u << 20, &bytes, &len) != BX_OK) {
+            bytes = NULL;
+        }
+        free(path);
+    }
+    if (bytes == NULL) {
+        return BX_OK;
+    }
+    rc = xmlio_parse(bytes, len, "function.xml", &ctx->opts.limits, diags,
+                     &list);
+    if (rc == BX_OK) {
+        n = xmlDocCopyNode(xmlDocGetRootElement(list), copy, 1);
+        rc = n != NULL && xmlAddChild(root, n) != NULL ? BX_OK : BX_E_NOMEM;
+    }
+    xmlFreeDoc(list);
+    free(bytes);
+    return rc;
+}
+
 int xlsx_build(struct bx_context *ctx, xmlDocPtr doc, const unsigned char *src,
                size_t srclen, int template, int64_t mtime,
                struct bx_diags *diags, unsigned char **zip, size_t *ziplen)
@@ -404,6 +474,9 @@ int xlsx_build(struct bx_context *ctx, xmlDocPtr doc, const unsigned char *src,
     int rc = numbered_copy(ctx, doc, diags, &copy);
 
     *zip = NULL;
+    if (rc == BX_OK && template) {
+        rc = add_codes(ctx, copy, diags);
+    }
     if (rc == BX_OK) {
         rc = run_sheet(ctx, copy, template, 0, mtime, diags, &res);
     }

@@ -33,6 +33,7 @@
   <xsl:include href="grid.xsl"/>
   <xsl:include href="xlsx-parts.xsl"/>
   <xsl:include href="xlsx-notes.xsl"/>
+  <xsl:include href="xlsx-add.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8"/>
 
@@ -84,8 +85,8 @@
   <!-- ============================================================ -->
   <xsl:template match="/">
     <xsl:variable name="n" select="count($tables)"/>
-    <!-- sheets: 封面, the tables, [问题清单], _bx -->
-    <xsl:variable name="last" select="$n + 2 + number($ann)"/>
+    <!-- sheets: 封面, the tables, [added rows, _codes], [问题清单], _bx -->
+    <xsl:variable name="last" select="$n + 2 + number($ann) + $nadd"/>
     <m:parts>
       <m:part name="[Content_Types].xml">
         <xsl:call-template name="content-types">
@@ -120,6 +121,9 @@
           <xsl:with-param name="i" select="position() + 1"/>
         </xsl:call-template>
       </xsl:for-each>
+      <xsl:call-template name="add-sheets">
+        <xsl:with-param name="first" select="$n + 2"/>
+      </xsl:call-template>
       <xsl:if test="$ann">
         <xsl:call-template name="findings-sheet">
           <xsl:with-param name="i" select="$n + 2"/>
@@ -145,6 +149,9 @@
       <m:r k="text" v="2. 金额按表中显示的小数位数读回；空单元格表示未填（不是 0），为 0 的请填 0。"/>
       <m:r k="text" v="3. 可以使用公式，保存时 Excel、WPS 或 LibreOffice 会保存计算结果；请勿增删行列、改名或删除工作表（隐藏的工作表 _bx 记录各单元格对应的数据）。"/>
       <m:r k="text" v="4. 填好后运行：budgetx convert --from xlsx 本工作簿.xlsx -o 公开文件.xml，再按提示修改。"/>
+      <xsl:if test="$nadd &gt; 0">
+        <m:r k="text" v="5. 表中没有的功能分类科目，在“新增科目行”工作表中逐行填写：编码从下拉列表选择（类3位、款5位、项7位），再填名称和金额；读回时每行成为对应表中的一行，放在编码为其前缀的科目之下。"/>
+      </xsl:if>
       <m:r/>
     </xsl:if>
     <m:r l="财政区划代码" v="{$meta/bx:mofDivCode}" code="1"/>

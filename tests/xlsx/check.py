@@ -160,6 +160,11 @@ def layout(xlsx, registry):
     want.append("_bx")
     wb = openpyxl.load_workbook(xlsx)
     got = [ws.title for ws in wb.worksheets]
+    adds = [g for g in got if g.endswith(" 新增科目行")]
+    ords = {f"表{t.get('ordinal')}" for t in tables
+            if t.get("rows") == "function"}
+    assert all(a.split()[0] in ords for a in adds), f"add sheets {adds}"
+    got = [g for g in got if g not in adds and g != "_codes"]
     assert got == want, f"sheets {got} != registry {want}"
     for t, ws in zip(tables, wb.worksheets[1:]):
         title = ws["A1"].value
@@ -216,6 +221,52 @@ def hostile(d, good):
         f.write(b"hello, world\n")
 
 
+ADDED = [("205", "教育支出", 10.5, 10.5, 0),
+         ("20501", "教育管理事务", 10.5, 10.5, 0),
+         ("2050101", "行政运行", 10.5, 10.5, 0),
+         (208, "社会保障和就业支出", 1.005, 1, 0),
+         ("99x", "不是编码", 1, 1, 0)]
+
+
+def addrows(src, dst):
+    """Rows a department adds in 表五 新增科目行: the code list is a list
+    validation on the hidden sheet _codes, codes as text; rows filled."""
+    wb = openpyxl.load_workbook(src)
+    codes = wb["_codes"]
+    assert codes.sheet_state == "hidden", "_codes not hidden"
+    first = codes["A1"].value
+    assert isinstance(first, str) and len(first) == 3, f"_codes!A1 {first!r}"
+    ws = wb["表五 新增科目行"]
+    assert ws.protection.sheet, "add sheet not protected"
+    assert ws["A2"].protection.locked is not False, "header unlocked"
+    assert ws["A3"].protection.locked is False, "input cell locked"
+    lists = [d for d in ws.data_validations.dataValidation
+             if d.type == "list"]
+    assert lists and lists[0].formula1.startswith("_codes!$A$1:$A$"), \
+        "no code list validation"
+    assert "A3" in lists[0].sqref, "code list not on column A"
+    for i, row in enumerate(ADDED):
+        for j, v in enumerate(row):
+            ws.cell(row=3 + i, column=1 + j, value=v)
+    ws.cell(row=200, column=1, value="extra")
+    wb.save(dst)
+    print(f"{dst}: {len(ADDED)} rows added")
+
+
+def added(xml):
+    t = ET.parse(xml).getroot().find(f"{NS}tables/{NS}gpbExpenditure")
+    top = [(f.get("code"), f.get("name"), f.get("total"))
+           for f in t.findall(f"{NS}func")]
+    assert top == [("205", "教育支出", "10.50"),
+                   ("208", "社会保障和就业支出", "1.01")], top
+    sub = t.find(f"{NS}func/{NS}func/{NS}func")
+    assert sub is not None and sub.get("code") == "2050101" and \
+        sub.get("basic") == "10.50" and sub.get("project") == "0.00", \
+        "2050101 not nested under 20501 under 205"
+    assert not [f for f in t.iter(f"{NS}func") if f.get("code") == "99x"]
+    print(f"{xml}: added rows read back, nested by code")
+
+
 def labels(xlsx, xml, report):
     """Findings about a name or code point at the cell that shows it
     (docs/xlsx.md), not at the row's first amount."""
@@ -250,4 +301,5 @@ def labels(xlsx, xml, report):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"types": types, "edit": edit, "edited": edited, "fill": fill,
-     "filled": filled, "hostile": hostile, "layout": layout, "labels": labels}[cmd](*args)
+     "filled": filled, "hostile": hostile, "layout": layout, "labels": labels,
+     "addrows": addrows, "added": added}[cmd](*args)

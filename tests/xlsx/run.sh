@@ -147,6 +147,20 @@ for p in $profiles; do
             >/dev/null 2>>err && ok ||
         bad "filled template $p: $(tail -2 err)"
 done
+# rows added by the department (central-9: 表五 新增科目行), with a code
+# that is none and a cell outside the rows: reported, not dropped
+check addrows tpl-central-9.xlsx added.xlsx >/dev/null 2>err && ok ||
+    bad "addrows: $(tail -1 err)"
+"$bin" convert --no-validate --from xlsx added.xlsx -o added.xml 2>added.err
+echo $? >added.rc
+if [ $update -eq 1 ]; then
+    cp added.err added.rc "$here/golden/"
+fi
+cmp -s added.err "$here/golden/added.err" && ok ||
+    bad "added: stderr differs: $(diff "$here/golden/added.err" added.err)"
+cmp -s added.rc "$here/golden/added.rc" && ok || bad "added: exit code"
+check added added.xml >/dev/null 2>err && ok || bad "added: $(tail -1 err)"
+
 "$bin" template --to xlsx --profile no-such-template -o nope.xlsx 2>err
 [ $? -eq 2 ] && grep -q TEMPLATE-UNKNOWN err && [ ! -e nope.xlsx ] && ok ||
     bad "an unknown template is not refused: $(cat err)"
@@ -155,7 +169,8 @@ done
 mkdir lo
 HOME=$tmp soffice --headless "-env:UserInstallation=file://$tmp/profile" \
     --convert-to xlsx --outdir lo $(for s in $samples; do echo "$s.xlsx"; done) \
-    $(for p in $profiles; do echo "filled-$p.xlsx"; done) >soffice.log 2>&1
+    $(for p in $profiles; do echo "filled-$p.xlsx"; done) added.xlsx \
+    >soffice.log 2>&1
 for s in $samples; do
     "$bin" convert --no-validate --from xlsx "lo/$s.xlsx" -o "$s.lo.xml" \
         2>err && cmp -s "$root/samples/$s.xml" "$s.lo.xml" && ok ||
@@ -166,6 +181,10 @@ for p in $profiles; do
         -o "filled-$p.lo.xml" 2>err && cmp -s "filled-$p.xml" "filled-$p.lo.xml" &&
         ok || bad "filled template $p re-saved by LibreOffice: $(cat err)"
 done
+
+"$bin" convert --no-validate --from xlsx lo/added.xlsx -o added.lo.xml \
+    2>/dev/null && cmp -s added.xml added.lo.xml && ok ||
+    bad "added rows re-saved by LibreOffice do not read back the same"
 
 # --- hostile workbooks ------------------------------------------------------
 mkdir h
