@@ -51,6 +51,20 @@ command -v soffice >/dev/null 2>&1 || {
 }
 check() { "$py" "$here/check.py" "$@"; }
 
+# Read workbook $1.xlsx back: its stderr and exit code against the golden
+# ones, the document it gives checked by 'check.py $1'.
+read_back() {
+    "$bin" convert --no-validate --from xlsx "$1.xlsx" -o "$1.xml" 2>"$1.err"
+    echo $? >"$1.rc"
+    if [ $update -eq 1 ]; then
+        cp "$1.err" "$1.rc" "$here/golden/"
+    fi
+    cmp -s "$1.err" "$here/golden/$1.err" && ok ||
+        bad "$1: stderr differs: $(diff "$here/golden/$1.err" "$1.err")"
+    cmp -s "$1.rc" "$here/golden/$1.rc" && ok || bad "$1: exit code"
+    check "$1" "$1.xml" >/dev/null 2>err && ok || bad "$1: $(tail -1 err)"
+}
+
 # Canonical form of every XML part of workbook $1 into directory $2.
 canon() {
     rm -rf "$2" "$2.zip" && mkdir -p "$2.zip" "$2"
@@ -99,15 +113,7 @@ done
 # --- typed by a user (openpyxl) ---------------------------------------------
 e=example-county-education-bureau-2024
 check edit "$e.xlsx" edited.xlsx
-"$bin" convert --no-validate --from xlsx edited.xlsx -o edited.xml 2>edited.err
-echo $? >edited.rc
-if [ $update -eq 1 ]; then
-    cp edited.err edited.rc "$here/golden/"
-fi
-cmp -s edited.err "$here/golden/edited.err" && ok ||
-    bad "edited: stderr differs: $(diff "$here/golden/edited.err" edited.err)"
-cmp -s edited.rc "$here/golden/edited.rc" && ok || bad "edited: exit code"
-check edited edited.xml >/dev/null 2>err && ok || bad "edited: $(tail -1 err)"
+read_back edited
 "$bin" convert --from xlsx edited.xlsx -o refused.xml 2>/dev/null
 [ $? -eq 1 ] && [ ! -e refused.xml ] && ok ||
     bad "edited: a workbook with errors is not refused"
@@ -151,15 +157,7 @@ done
 # that is none and a cell outside the rows: reported, not dropped
 check addrows tpl-central-9.xlsx added.xlsx >/dev/null 2>err && ok ||
     bad "addrows: $(tail -1 err)"
-"$bin" convert --no-validate --from xlsx added.xlsx -o added.xml 2>added.err
-echo $? >added.rc
-if [ $update -eq 1 ]; then
-    cp added.err added.rc "$here/golden/"
-fi
-cmp -s added.err "$here/golden/added.err" && ok ||
-    bad "added: stderr differs: $(diff "$here/golden/added.err" added.err)"
-cmp -s added.rc "$here/golden/added.rc" && ok || bad "added: exit code"
-check added added.xml >/dev/null 2>err && ok || bad "added: $(tail -1 err)"
+read_back added
 
 "$bin" template --to xlsx --profile no-such-template -o nope.xlsx 2>err
 [ $? -eq 2 ] && grep -q TEMPLATE-UNKNOWN err && [ ! -e nope.xlsx ] && ok ||
