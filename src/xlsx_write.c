@@ -730,6 +730,89 @@ static void split_cell(const char *cell, xmlChar **s, xmlChar **r)
 }
 
 /* One <m:f> for finding 'd' under 'box'. */
+/* 1 when attribute 'a' of element 'n' is an amount cell of the map. */
+static int mapped(xmlDocPtr res, const xmlChar *n, const char *a)
+{
+    xmlNodePtr m;
+    xmlChar *mn;
+    xmlChar *ma;
+    int hit = 0;
+
+    for (m = xmlDocGetRootElement(res)->children; m != NULL && !hit;
+         m = m->next) {
+        if (!is_meta(m, "map")) {
+            continue;
+        }
+        mn = xmlGetProp(m, BAD_CAST "n");
+        ma = xmlGetProp(m, BAD_CAST "a");
+        hit = mn != NULL && ma != NULL && xmlStrEqual(mn, n) &&
+              strcmp((const char *)ma, a) == 0;
+        xmlFree(mn);
+        xmlFree(ma);
+    }
+    return hit;
+}
+
+/* The row number of cell reference 'r' ("E12" → "12"). */
+static const char *row_of(const xmlChar *r)
+{
+    const char *p = (const char *)r;
+
+    while (*p >= 'A' && *p <= 'Z') {
+        p++;
+    }
+    return p;
+}
+
+/*
+ * A name or code (not an amount) of the row whose first amount is at
+ * ('s', '*r'): the fixed cell of that row showing 'value', else one
+ * containing it, else the row's first fixed cell (a code printed as
+ * 类/款/项).  Replaces '*r' when one is found.
+ */
+static void find_label(xmlDocPtr res, const xmlChar *s, xmlChar **r,
+                       const xmlChar *value)
+{
+    const char *row = row_of(*r);
+    xmlNodePtr m;
+    xmlChar *ms;
+    xmlChar *mr;
+    xmlChar *mv;
+    xmlChar *best = NULL;
+    int rank = 0; /* 3 equal, 2 contains, 1 first of the row */
+    int k;
+
+    for (m = xmlDocGetRootElement(res)->children; m != NULL && rank < 3;
+         m = m->next) {
+        if (!is_meta(m, "fix")) {
+            continue;
+        }
+        ms = xmlGetProp(m, BAD_CAST "s");
+        mr = xmlGetProp(m, BAD_CAST "r");
+        mv = xmlGetProp(m, BAD_CAST "v");
+        k = 0;
+        if (ms != NULL && mr != NULL && mv != NULL && xmlStrEqual(ms, s) &&
+            strcmp(row_of(mr), row) == 0) {
+            k = xmlStrEqual(mv, value)           ? 3
+                : xmlStrstr(mv, value) != NULL ? 2
+                                               : 1;
+        }
+        if (k > rank) {
+            xmlFree(best);
+            best = mr;
+            mr = NULL;
+            rank = k;
+        }
+        xmlFree(ms);
+        xmlFree(mr);
+        xmlFree(mv);
+    }
+    if (best != NULL) {
+        xmlFree(*r);
+        *r = best;
+    }
+}
+
 static int add_finding(xmlNodePtr box, xmlDocPtr copy, xmlDocPtr res,
                        const struct bx_diag *d, enum bx_lang lang)
 {
@@ -738,6 +821,7 @@ static int add_finding(xmlNodePtr box, xmlDocPtr copy, xmlDocPtr res,
     xmlChar *n = NULL;
     xmlChar *s = NULL;
     xmlChar *r = NULL;
+    xmlChar *v = NULL;
     char attr[128] = "";
     char line[32];
     char *cell = NULL;
@@ -754,6 +838,13 @@ static int add_finding(xmlNodePtr box, xmlDocPtr copy, xmlDocPtr res,
         if (n != NULL) {
             find_cell(res, n, attr, &s, &r);
         }
+        v = s != NULL && r != NULL && attr[0] != '\0'
+                ? xmlGetProp(el, BAD_CAST attr)
+                : NULL;
+        if (v != NULL && v[0] != '\0' && !mapped(res, n, attr)) {
+            find_label(res, s, &r, v);
+        }
+        xmlFree(v);
     }
     if (s != NULL && r != NULL) {
         cell = xlsx_cell_name((const char *)s, (const char *)r);

@@ -267,6 +267,59 @@ def added(xml):
     print(f"{xml}: added rows read back, nested by code")
 
 
+def xxe_all(d, good):
+    """The workbook with a DTD and an external entity in each XML part in
+    turn (every part, read by budgetx or not): d/xxe-N.xlsx."""
+    with zipfile.ZipFile(good) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    n = 0
+    for k, v in parts.items():
+        if not k.endswith((".xml", ".rels")):
+            continue
+        body = v.split(b"?>", 1)[1] if v.startswith(b"<?xml") else v
+        bad = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM '
+               b'"file:///etc/passwd">]>') + body
+        n += 1
+        with zipfile.ZipFile(f"{d}/xxe-{n}.xlsx", "w",
+                             zipfile.ZIP_DEFLATED) as z:
+            for kk, vv in parts.items():
+                z.writestr(kk, bad if kk == k else vv)
+    print(f"{n} parts")
+
+
+def annotated(xlsx, xml):
+    """validate --format xlsx -o: every row of 问题清单 that names a cell
+    links to it; that cell carries a comment with the finding's code and
+    is shaded; a finding about a label or name points at the cell that
+    shows it."""
+    from lxml import etree
+    doc = etree.parse(xml)
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["问题清单"]
+    n = labelled = 0
+    for row in ws.iter_rows(min_row=2):
+        code, cell, xpath = row[1].value, row[2].value, row[5].value
+        if not cell:
+            continue
+        assert row[2].hyperlink is not None and \
+            row[2].hyperlink.location == cell, f"{cell}: no link"
+        sheet, ref = cell.rsplit("!", 1)
+        c = wb[sheet.strip("'").replace("''", "'")][ref]
+        assert c.comment is not None and code in c.comment.text, \
+            f"{cell}: no comment with {code}"
+        assert c.fill is not None and c.fill.fill_type == "solid", \
+            f"{cell}: not shaded"
+        if re.search(r"/@(label|name)$", xpath or ""):
+            value = doc.xpath(xpath, namespaces={
+                "bx": "urn:budgetx:disclosure:1"})[0]
+            assert str(c.value) == str(value), \
+                f"{xpath}: {cell} shows {c.value!r}, not {value!r}"
+            labelled += 1
+        n += 1
+    assert n > 0 and labelled > 0, f"{n} cells, {labelled} labels"
+    print(f"{xlsx}: {n} findings on their cells ({labelled} labels)")
+
+
 def labels(xlsx, xml, report):
     """Findings about a name or code point at the cell that shows it
     (docs/xlsx.md), not at the row's first amount."""
@@ -302,4 +355,5 @@ if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"types": types, "edit": edit, "edited": edited, "fill": fill,
      "filled": filled, "hostile": hostile, "layout": layout, "labels": labels,
-     "addrows": addrows, "added": added}[cmd](*args)
+     "addrows": addrows, "added": added, "xxe_all": xxe_all,
+     "annotated": annotated}[cmd](*args)

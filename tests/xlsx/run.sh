@@ -126,6 +126,25 @@ sed 's/<func code="2050101" name="行政运行"/<func code="2050101" name="行�
 check labels labels.xlsx labels.xml labels.json >/dev/null 2>err && ok ||
     bad "labels: $(tail -1 err)"
 
+# --- the annotated workbook ------------------------------------------------
+pds=$root/samples/pingdingshan-hitech-service-center-2024.xml
+"$bin" validate --format xlsx -o report.xlsx "$pds" >/dev/null 2>&1
+check annotated report.xlsx "$pds" >/dev/null 2>err && ok ||
+    bad "annotated workbook: $(tail -1 err)"
+
+# --- other files given to validate and convert: named, not parsed ---------
+printf '%%PDF-1.4\n1 0 obj\n' >in.pdf
+printf '表,金额\n一,1.0\n' >in.csv
+printf '<disclosure>\262\277\303\305</disclosure>\n' >in-gbk.xml
+for f in in.pdf:INPUT-PDF in.csv:INPUT-CSV in-gbk.xml:INPUT-ENCODING; do
+    "$bin" validate "${f%%:*}" >sniff.out 2>&1
+    [ $? -eq 3 ] && grep -q "${f#*:}" sniff.out && ok ||
+        bad "validate ${f%%:*}: $(cat sniff.out)"
+done
+"$bin" convert --to html "$e.xlsx" -o sniff.html >sniff.out 2>&1
+[ $? -eq 3 ] && grep -q INPUT-ZIP sniff.out && [ ! -e sniff.html ] && ok ||
+    bad "convert of a workbook without --from xlsx: $(cat sniff.out)"
+
 # --- the template, filled in: every template of the registry ------------
 # Sheets, ordinals, titles and amount columns come from
 # schemas/templates/<id>.xml (check.py layout); the filled workbook reads
@@ -205,6 +224,16 @@ for f in h/*; do
         bad "hostile $n: refused but wrote an output"
     fi
     rm -f h/out.xml
+done
+
+# a DTD / external entity in any part of the workbook: refused (exit 3)
+mkdir xxe
+check xxe_all xxe "$e.xlsx" >/dev/null
+for f in xxe/*.xlsx; do
+    "$bin" convert --no-validate --from xlsx "$f" -o xxe/out.xml 2>xxe.err
+    [ $? -eq 3 ] && grep -q XML-DOCTYPE xxe.err && [ ! -e xxe/out.xml ] &&
+        ok || bad "$f: a DTD in a part is not refused: $(cat xxe.err)"
+    rm -f xxe/out.xml
 done
 
 echo "xlsx: $pass passed, $fail failed"
