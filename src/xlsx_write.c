@@ -321,57 +321,120 @@ static int add_part(struct bxzip_writer *w, xmlNodePtr part,
     return rc;
 }
 
-/* Walk the result: parts to the zip, map lines to 'map'. */
-static int pack(xmlDocPtr res, const unsigned char *src, size_t srclen,
-                int64_t mtime, unsigned char **zip, size_t *ziplen)
-{
-    static const char *const map_attrs[] = {"s", "r", "n", "a", NULL};
-    static const char *const fix_attrs[] = {"s", "r", "v", NULL};
-    static const char *const add_attrs[] = {"s", "n", "rows", "a", NULL};
-    struct bxzip_writer *w = NULL;
-    struct bx_buf map;
-    xmlNodePtr root = xmlDocGetRootElement(res);
-    xmlNodePtr n;
-    int rc = bxzip_writer_new(&w);
-
-    buf_init(&map);
-    for (n = root ? root->children : NULL; rc == BX_OK && n != NULL;
-         n = n->next) {
-        if (is_meta(n, "map")) {
-            map_line(&map, "m", n, map_attrs);
-        } else if (is_meta(n, "fix")) {
-            map_line(&map, "f", n, fix_attrs);
-        } else if (is_meta(n, "add")) {
-            map_line(&map, "a", n, add_attrs);
-        } else if (is_meta(n, "part")) {
-            rc = map.failed ? BX_E_NOMEM
-                            : add_part(w, n, &map, src, srclen, mtime);
-        }
-    }
-    if (rc == BX_OK) {
-        rc = bxzip_writer_finish(w, zip, ziplen);
-    }
-    bxzip_writer_free(w);
-    buf_release(&map);
-    return rc;
-}
-
-/* Run xlsx.xsl over the numbered copy 'copy' (stamp from 'mtime'). */
+/* Run xlsx.xsl over the numbered copy 'copy' (stamp from 'mtime'); 'only'
+ * selects parts (xlsx.xsl: "" all, "meta", a table's number). */
 static int run_sheet(struct bx_context *ctx, xmlDocPtr copy, int template,
-                     int annotate, int64_t mtime, struct bx_diags *diags,
-                     xmlDocPtr *res)
+                     int annotate, const char *only, int64_t mtime,
+                     struct bx_diags *diags, xmlDocPtr *res)
 {
     char stamp[40];
+    char sel[40];
     struct tm tm;
     time_t t = (time_t)mtime;
     const char *params[] = {"stamp",    stamp,
                             "template", template ? "'1'" : "'0'",
                             "annotate", annotate ? "'1'" : "'0'",
+                            "only",     sel,
                             NULL};
 
     gmtime_r(&t, &tm);
     strftime(stamp, sizeof(stamp), "'%Y-%m-%dT%H:%M:%SZ'", &tm);
+    snprintf(sel, sizeof(sel), "'%s'", only);
     return transform_run_xlsx(ctx, TRANSFORM_XLSX, copy, params, diags, res);
+}
+
+/* What packing the result of xlsx.xsl needs. */
+struct packer {
+    struct bx_context *ctx;
+    xmlDocPtr copy; /* the input of xlsx.xsl, for the table runs */
+    int template;
+    struct bx_diags *diags;
+    struct bxzip_writer *w;
+    struct bx_buf map;
+    const unsigned char *src;
+    size_t srclen;
+    int64_t mtime;
+};
+
+static int pack_nodes(struct packer *pk, xmlNodePtr n);
+
+/* <m:tables n="N"/>: the sheet of each table, one xlsx.xsl run each, so
+ * that one sheet's cells are in memory at a time. */
+static int pack_tables(struct packer *pk, xmlNodePtr n)
+{
+    xmlChar *v = xmlGetProp(n, BAD_CAST "n");
+    long count = v != NULL ? strtol((const char *)v, NULL, 10) : 0;
+    char only[24];
+    xmlDocPtr res = NULL;
+    long k;
+    int rc = BX_OK;
+
+    xmlFree(v);
+    for (k = 1; rc == BX_OK && k <= count; k++) {
+        snprintf(only, sizeof(only), "%ld", k);
+        rc = run_sheet(pk->ctx, pk->copy, pk->template, 0, only, pk->mtime,
+                       pk->diags, &res);
+        if (rc == BX_OK) {
+            rc = pack_nodes(pk, xmlDocGetRootElement(res)->children);
+        }
+        xmlFreeDoc(res);
+        res = NULL;
+    }
+    return rc;
+}
+
+/* Walk result nodes from 'n' on: parts to the zip, map lines to the map. */
+static int pack_nodes(struct packer *pk, xmlNodePtr n)
+{
+    static const char *const map_attrs[] = {"s", "r", "n", "a", NULL};
+    static const char *const fix_attrs[] = {"s", "r", "v", NULL};
+    static const char *const add_attrs[] = {"s", "n", "rows", "a", NULL};
+    xmlNodePtr c;
+    int rc = BX_OK;
+
+    for (; rc == BX_OK && n != NULL; n = n->next) {
+        if (is_meta(n, "map")) {
+            map_line(&pk->map, "m", n, map_attrs);
+        } else if (is_meta(n, "fix")) {
+            map_line(&pk->map, "f", n, fix_attrs);
+        } else if (is_meta(n, "add")) {
+            map_line(&pk->map, "a", n, add_attrs);
+        } else if (is_meta(n, "lines")) {
+            for (c = n->children; c != NULL; c = c->next) {
+                if (c->type == XML_TEXT_NODE && c->content != NULL) {
+                    buf_puts(&pk->map, (const char *)c->content);
+                }
+            }
+        } else if (is_meta(n, "tables")) {
+            rc = pack_tables(pk, n);
+        } else if (is_meta(n, "part")) {
+            rc = pk->map.failed ? BX_E_NOMEM
+                                : add_part(pk->w, n, &pk->map, pk->src,
+                                           pk->srclen, pk->mtime);
+        }
+    }
+    return rc;
+}
+
+/* Pack the result 'res' of xlsx.xsl (run with only = "meta" when 'pk'
+ * has a copy to run the tables over, else with every part). */
+static int pack(struct packer *pk, xmlDocPtr res, unsigned char **zip,
+                size_t *ziplen)
+{
+    xmlNodePtr root = xmlDocGetRootElement(res);
+    int rc = bxzip_writer_new(&pk->w);
+
+    buf_init(&pk->map);
+    if (rc == BX_OK) {
+        rc = pack_nodes(pk, root != NULL ? root->children : NULL);
+    }
+    if (rc == BX_OK) {
+        rc = bxzip_writer_finish(pk->w, zip, ziplen);
+    }
+    bxzip_writer_free(pk->w);
+    pk->w = NULL;
+    buf_release(&pk->map);
+    return rc;
 }
 
 /*
@@ -478,10 +541,13 @@ int xlsx_build(struct bx_context *ctx, xmlDocPtr doc, const unsigned char *src,
         rc = add_codes(ctx, copy, diags);
     }
     if (rc == BX_OK) {
-        rc = run_sheet(ctx, copy, template, 0, mtime, diags, &res);
+        rc = run_sheet(ctx, copy, template, 0, "meta", mtime, diags, &res);
     }
     if (rc == BX_OK) {
-        rc = pack(res, src, srclen, mtime, zip, ziplen);
+        struct packer pk = {ctx,    copy,  template, diags, NULL,
+                            {0},    src,   srclen,   mtime};
+
+        rc = pack(&pk, res, zip, ziplen);
     }
     xmlFreeDoc(res);
     xmlFreeDoc(copy);
@@ -886,7 +952,7 @@ int bx_xlsx_annotate(struct bx_context *ctx, struct bx_submission *sub,
     when = doc_time(sub);
     rc = numbered_copy(ctx, sub->doc, diags, &copy);
     if (rc == BX_OK) {
-        rc = run_sheet(ctx, copy, 0, 0, when, diags, &res);
+        rc = run_sheet(ctx, copy, 0, 0, "", when, diags, &res);
     }
     if (rc == BX_OK) {
         root = xmlDocGetRootElement(copy);
@@ -898,10 +964,13 @@ int bx_xlsx_annotate(struct bx_context *ctx, struct bx_submission *sub,
         }
     }
     if (rc == BX_OK) {
-        rc = run_sheet(ctx, copy, 0, 1, when, diags, &res2);
+        rc = run_sheet(ctx, copy, 0, 1, "", when, diags, &res2);
     }
     if (rc == BX_OK) {
-        rc = pack(res2, sub->bytes, sub->len, when, &zip, &ziplen);
+        struct packer pk = {ctx,       NULL,      0,    diags, NULL,
+                            {0},       sub->bytes, sub->len, when};
+
+        rc = pack(&pk, res2, &zip, &ziplen);
     }
     if (rc == BX_OK) {
         rc = transform_output_add(out, "report.xlsx", XLSX_MEDIA_TYPE, zip,
