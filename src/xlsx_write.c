@@ -223,46 +223,73 @@ static void map_line(struct bx_buf *b, const char *kind, xmlNodePtr el,
  * base64 chunk per row in column A.  The blob is the map text, an empty
  * line, and the source document.
  */
+/* Deflate (zlib format, level 9) 'len' bytes more into 'out'; 'flush'
+ * Z_FINISH for the last piece.  The same bytes as compress2() of the
+ * whole, without the whole in memory twice. */
+static int deflate_more(z_stream *zs, const void *data, size_t len, int flush,
+                        struct bx_buf *out)
+{
+    unsigned char chunk[65536];
+    int zr;
+
+    zs->next_in = (Bytef *)(uintptr_t)data;
+    zs->avail_in = (uInt)len;
+    do {
+        zs->next_out = chunk;
+        zs->avail_out = sizeof(chunk);
+        zr = deflate(zs, flush);
+        if (zr == Z_STREAM_ERROR) {
+            return BX_E_INTERNAL;
+        }
+        buf_append(out, chunk, sizeof(chunk) - zs->avail_out);
+    } while (zs->avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+    return out->failed ? BX_E_NOMEM : BX_OK;
+}
+
 static int bx_sheet(const struct bx_buf *map, const unsigned char *src,
                     size_t srclen, unsigned char **data, size_t *len)
 {
-    struct bx_buf blob;
+    struct bx_buf zbuf;
     struct bx_buf text;
     struct bx_buf x;
-    unsigned char *z = NULL;
-    uLongf zlen;
+    z_stream zs;
+    size_t total = map->len + 1 + srclen;
     size_t i;
     unsigned long row = 2;
     int rc = BX_E_NOMEM;
 
-    buf_init(&blob);
+    buf_init(&zbuf);
     buf_init(&text);
     buf_init(&x);
-    buf_append(&blob, map->data ? map->data : "", map->len);
-    buf_puts(&blob, "\n");
-    buf_append(&blob, src, srclen);
-    if (blob.failed) {
+    memset(&zs, 0, sizeof(zs));
+    if (deflateInit(&zs, 9) != Z_OK) {
+        return BX_E_NOMEM;
+    }
+    /* pieces under 1 GiB: avail_in is an uInt */
+    rc = deflate_more(&zs, map->data ? map->data : "", map->len, Z_NO_FLUSH,
+                      &zbuf);
+    if (rc == BX_OK) {
+        rc = deflate_more(&zs, "\n", 1, Z_NO_FLUSH, &zbuf);
+    }
+    if (rc == BX_OK) {
+        rc = deflate_more(&zs, src, srclen, Z_FINISH, &zbuf);
+    }
+    deflateEnd(&zs);
+    if (rc != BX_OK) {
         goto out;
     }
-    zlen = compressBound((uLong)blob.len);
-    z = malloc(zlen);
-    if (z == NULL) {
+    rc = BX_E_NOMEM;
+    if (xlsx_base64_append(&text, (const unsigned char *)zbuf.data,
+                           zbuf.len) != BX_OK) {
         goto out;
     }
-    if (compress2(z, &zlen, (const Bytef *)blob.data, (uLong)blob.len, 9) !=
-        Z_OK) {
-        rc = BX_E_INTERNAL;
-        goto out;
-    }
-    if (xlsx_base64_append(&text, z, zlen) != BX_OK) {
-        goto out;
-    }
+    buf_release(&zbuf);
     buf_printf(&x,
                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                "<worksheet xmlns=\"" MAIN_NS "\"><sheetData>"
                "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>" XLSX_BX_MAGIC
                "</t></is></c><c r=\"B1\"><v>%zu</v></c></row>",
-               blob.len);
+               total);
     for (i = 0; i < text.len; i += XLSX_CHUNK, row++) {
         buf_printf(&x, "<row r=\"%lu\"><c r=\"A%lu\" t=\"inlineStr\"><is><t>",
                    row, row);
@@ -276,8 +303,7 @@ static int bx_sheet(const struct bx_buf *map, const unsigned char *src,
         rc = BX_OK;
     }
 out:
-    free(z);
-    buf_release(&blob);
+    buf_release(&zbuf);
     buf_release(&text);
     buf_release(&x);
     return rc;
@@ -346,7 +372,8 @@ static int run_sheet(struct bx_context *ctx, xmlDocPtr copy, int template,
 /* What packing the result of xlsx.xsl needs. */
 struct packer {
     struct bx_context *ctx;
-    xmlDocPtr copy; /* the input of xlsx.xsl, for the table runs */
+    xmlDocPtr copy; /* the input of xlsx.xsl, for the table runs; owned,
+                       freed after them (NULL: none) */
     int template;
     struct bx_diags *diags;
     struct bxzip_writer *w;
@@ -380,6 +407,10 @@ static int pack_tables(struct packer *pk, xmlNodePtr n)
         xmlFreeDoc(res);
         res = NULL;
     }
+    /* the tables were the last use of the input: the hidden sheet that
+     * follows needs memory more */
+    xmlFreeDoc(pk->copy);
+    pk->copy = NULL;
     return rc;
 }
 
@@ -547,7 +578,9 @@ int xlsx_build(struct bx_context *ctx, xmlDocPtr doc, const unsigned char *src,
         struct packer pk = {ctx,    copy,  template, diags, NULL,
                             {0},    src,   srclen,   mtime};
 
+        copy = NULL; /* the packer owns it now */
         rc = pack(&pk, res, zip, ziplen);
+        xmlFreeDoc(pk.copy);
     }
     xmlFreeDoc(res);
     xmlFreeDoc(copy);
