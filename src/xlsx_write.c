@@ -246,44 +246,25 @@ static int deflate_more(z_stream *zs, const void *data, size_t len, int flush,
     return out->failed ? BX_E_NOMEM : BX_OK;
 }
 
-static int bx_sheet(const struct bx_buf *map, const unsigned char *src,
-                    size_t srclen, unsigned char **data, size_t *len)
+/*
+ * The hidden sheet from 'z', the deflated blob of 'total' bytes: A1 the
+ * magic, B1 the size, then one base64 chunk per row in column A.
+ */
+static int bx_sheet(const struct bx_buf *z, size_t total, unsigned char **data,
+                    size_t *len)
 {
-    struct bx_buf zbuf;
     struct bx_buf text;
     struct bx_buf x;
-    z_stream zs;
-    size_t total = map->len + 1 + srclen;
     size_t i;
     unsigned long row = 2;
     int rc = BX_E_NOMEM;
 
-    buf_init(&zbuf);
     buf_init(&text);
     buf_init(&x);
-    memset(&zs, 0, sizeof(zs));
-    if (deflateInit(&zs, 9) != Z_OK) {
-        return BX_E_NOMEM;
-    }
-    /* pieces under 1 GiB: avail_in is an uInt */
-    rc = deflate_more(&zs, map->data ? map->data : "", map->len, Z_NO_FLUSH,
-                      &zbuf);
-    if (rc == BX_OK) {
-        rc = deflate_more(&zs, "\n", 1, Z_NO_FLUSH, &zbuf);
-    }
-    if (rc == BX_OK) {
-        rc = deflate_more(&zs, src, srclen, Z_FINISH, &zbuf);
-    }
-    deflateEnd(&zs);
-    if (rc != BX_OK) {
+    if (xlsx_base64_append(&text, (const unsigned char *)z->data, z->len) !=
+        BX_OK) {
         goto out;
     }
-    rc = BX_E_NOMEM;
-    if (xlsx_base64_append(&text, (const unsigned char *)zbuf.data,
-                           zbuf.len) != BX_OK) {
-        goto out;
-    }
-    buf_release(&zbuf);
     buf_printf(&x,
                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                "<worksheet xmlns=\"" MAIN_NS "\"><sheetData>"
@@ -303,9 +284,50 @@ static int bx_sheet(const struct bx_buf *map, const unsigned char *src,
         rc = BX_OK;
     }
 out:
-    buf_release(&zbuf);
     buf_release(&text);
     buf_release(&x);
+    return rc;
+}
+
+/* What packing the result of xlsx.xsl needs.  The blob of the hidden
+ * sheet (the map text, an empty line, the source document) is deflated
+ * as the map grows: 'map' holds at most about a MiB of it. */
+struct packer {
+    struct bx_context *ctx;
+    xmlDocPtr copy; /* the input of xlsx.xsl, for the table runs; owned,
+                       freed after them (NULL: none) */
+    int template;
+    struct bx_diags *diags;
+    struct bxzip_writer *w;
+    struct bx_buf map;
+    const unsigned char *src;
+    size_t srclen;
+    int64_t mtime;
+    z_stream zs;
+    int zinit;
+    struct bx_buf z;  /* the deflated blob so far */
+    size_t total;     /* bytes of blob deflated so far */
+};
+
+/* Deflate what 'map' holds ('finish' 1: then the source, and finish). */
+static int map_flush(struct packer *pk, int finish)
+{
+    int rc;
+
+    if (pk->map.failed) {
+        return BX_E_NOMEM;
+    }
+    rc = deflate_more(&pk->zs, pk->map.data ? pk->map.data : "", pk->map.len,
+                      Z_NO_FLUSH, &pk->z);
+    pk->total += pk->map.len;
+    pk->map.len = 0;
+    if (rc == BX_OK && finish) {
+        rc = deflate_more(&pk->zs, "\n", 1, Z_NO_FLUSH, &pk->z);
+    }
+    if (rc == BX_OK && finish) {
+        rc = deflate_more(&pk->zs, pk->src, pk->srclen, Z_FINISH, &pk->z);
+        pk->total += 1 + pk->srclen;
+    }
     return rc;
 }
 
@@ -317,9 +339,7 @@ static int is_meta(xmlNodePtr n, const char *name)
 }
 
 /* Add one <m:part> of the stylesheet's result to the zip. */
-static int add_part(struct bxzip_writer *w, xmlNodePtr part,
-                    const struct bx_buf *map, const unsigned char *src,
-                    size_t srclen, int64_t mtime)
+static int add_part(struct packer *pk, xmlNodePtr part)
 {
     xmlChar *name = xmlGetProp(part, BAD_CAST "name");
     xmlChar *bx = xmlGetProp(part, BAD_CAST "bx");
@@ -334,12 +354,16 @@ static int add_part(struct bxzip_writer *w, xmlNodePtr part,
     if (name == NULL) {
         rc = BX_E_INTERNAL;
     } else if (bx != NULL) {
-        rc = bx_sheet(map, src, srclen, &data, &len);
+        rc = map_flush(pk, 1);
+        if (rc == BX_OK) {
+            rc = bx_sheet(&pk->z, pk->total, &data, &len);
+        }
     } else {
         rc = el != NULL ? dump_part(el, &data, &len) : BX_E_INTERNAL;
     }
     if (rc == BX_OK) {
-        rc = bxzip_writer_add(w, (const char *)name, data, len, mtime);
+        rc = bxzip_writer_add(pk->w, (const char *)name, data, len,
+                              pk->mtime);
     }
     free(data);
     xmlFree(name);
@@ -368,20 +392,6 @@ static int run_sheet(struct bx_context *ctx, xmlDocPtr copy, int template,
     snprintf(sel, sizeof(sel), "'%s'", only);
     return transform_run_xlsx(ctx, TRANSFORM_XLSX, copy, params, diags, res);
 }
-
-/* What packing the result of xlsx.xsl needs. */
-struct packer {
-    struct bx_context *ctx;
-    xmlDocPtr copy; /* the input of xlsx.xsl, for the table runs; owned,
-                       freed after them (NULL: none) */
-    int template;
-    struct bx_diags *diags;
-    struct bxzip_writer *w;
-    struct bx_buf map;
-    const unsigned char *src;
-    size_t srclen;
-    int64_t mtime;
-};
 
 static int pack_nodes(struct packer *pk, xmlNodePtr n);
 
@@ -439,9 +449,10 @@ static int pack_nodes(struct packer *pk, xmlNodePtr n)
         } else if (is_meta(n, "tables")) {
             rc = pack_tables(pk, n);
         } else if (is_meta(n, "part")) {
-            rc = pk->map.failed ? BX_E_NOMEM
-                                : add_part(pk->w, n, &pk->map, pk->src,
-                                           pk->srclen, pk->mtime);
+            rc = add_part(pk, n);
+        }
+        if (rc == BX_OK && pk->map.len >= (1u << 20)) {
+            rc = map_flush(pk, 0);
         }
     }
     return rc;
@@ -456,15 +467,26 @@ static int pack(struct packer *pk, xmlDocPtr res, unsigned char **zip,
     int rc = bxzip_writer_new(&pk->w);
 
     buf_init(&pk->map);
+    buf_init(&pk->z);
+    memset(&pk->zs, 0, sizeof(pk->zs));
+    pk->total = 0;
+    pk->zinit = rc == BX_OK && deflateInit(&pk->zs, 9) == Z_OK;
+    if (rc == BX_OK && !pk->zinit) {
+        rc = BX_E_NOMEM;
+    }
     if (rc == BX_OK) {
         rc = pack_nodes(pk, root != NULL ? root->children : NULL);
     }
     if (rc == BX_OK) {
         rc = bxzip_writer_finish(pk->w, zip, ziplen);
     }
+    if (pk->zinit) {
+        deflateEnd(&pk->zs);
+    }
     bxzip_writer_free(pk->w);
     pk->w = NULL;
     buf_release(&pk->map);
+    buf_release(&pk->z);
     return rc;
 }
 
@@ -575,8 +597,13 @@ int xlsx_build(struct bx_context *ctx, xmlDocPtr doc, const unsigned char *src,
         rc = run_sheet(ctx, copy, template, 0, "meta", mtime, diags, &res);
     }
     if (rc == BX_OK) {
-        struct packer pk = {ctx,    copy,  template, diags, NULL,
-                            {0},    src,   srclen,   mtime};
+        struct packer pk = {.ctx = ctx,
+                            .copy = copy,
+                            .template = template,
+                            .diags = diags,
+                            .src = src,
+                            .srclen = srclen,
+                            .mtime = mtime};
 
         copy = NULL; /* the packer owns it now */
         rc = pack(&pk, res, zip, ziplen);
@@ -1000,8 +1027,11 @@ int bx_xlsx_annotate(struct bx_context *ctx, struct bx_submission *sub,
         rc = run_sheet(ctx, copy, 0, 1, "", when, diags, &res2);
     }
     if (rc == BX_OK) {
-        struct packer pk = {ctx,       NULL,      0,    diags, NULL,
-                            {0},       sub->bytes, sub->len, when};
+        struct packer pk = {.ctx = ctx,
+                            .diags = diags,
+                            .src = sub->bytes,
+                            .srclen = sub->len,
+                            .mtime = when};
 
         rc = pack(&pk, res2, &zip, &ziplen);
     }
