@@ -208,9 +208,12 @@ mkdir h
 check hostile h "$e.xlsx"
 for f in h/*; do
     n=$(basename "$f" | sed 's/\..*//')
-    (cd h && "$bin" convert --no-validate --from xlsx "$(basename "$f")" \
-        -o out.xml >../h.out 2>../h.err)
+    (cd h && /usr/bin/time -f %M -o ../h.kb "$bin" convert --no-validate \
+        --from xlsx "$(basename "$f")" -o out.xml >../h.out 2>../h.err)
     echo $? >h.rc
+    # bounded memory: refused before anything large is inflated or parsed
+    [ "$(tail -n 1 h.kb)" -lt 102400 ] && ok ||
+        bad "hostile $n: peak memory $(tail -n 1 h.kb) KB"
     if [ $update -eq 1 ]; then
         mkdir -p "$here/hostile"
         cp h.err "$here/hostile/$n.err"
