@@ -519,43 +519,70 @@ static const char *cell_text(struct reader *rd, const char *sheet,
     return c->kind == XLSX_EMPTY || c->v == NULL ? "" : c->v;
 }
 
-static int is_func(xmlNodePtr n)
+static int is_named(xmlNodePtr n, const char *name)
 {
-    return n->type == XML_ELEMENT_NODE &&
-           xmlStrEqual(n->name, BAD_CAST "func");
+    return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
 }
 
-/* The func row under 'table' whose code is 'code' (exact, 'exact' 1) or
- * the longest proper prefix of it (0); NULL when none. */
-static xmlNodePtr find_func(xmlNodePtr table, const char *code, int exact)
+/* The 'name' element under 'top' whose code is 'code', or NULL. */
+static xmlNodePtr find_code(xmlNodePtr top, const char *name, const char *code)
 {
-    xmlNodePtr n = table->children;
+    xmlNodePtr n;
+    xmlChar *v;
+    int hit;
+
+    for (n = top->children; n != NULL; n = xlsx_next_node(top, n)) {
+        if (!is_named(n, name)) {
+            continue;
+        }
+        v = xmlGetProp(n, BAD_CAST "code");
+        hit = v != NULL && strcmp((const char *)v, code) == 0;
+        xmlFree(v);
+        if (hit) {
+            return n;
+        }
+    }
+    return NULL;
+}
+
+/* The func under 'top' whose code is the longest proper prefix of
+ * 'code', or NULL. */
+static xmlNodePtr find_prefix(xmlNodePtr top, const char *code)
+{
+    xmlNodePtr n;
     xmlNodePtr best = NULL;
     size_t bestlen = 0;
     size_t len;
     xmlChar *v;
 
-    while (n != NULL) {
-        if (is_func(n)) {
-            v = xmlGetProp(n, BAD_CAST "code");
-            len = v != NULL ? strlen((const char *)v) : 0;
-            if (v != NULL && exact && strcmp((const char *)v, code) == 0) {
-                xmlFree(v);
-                return n;
-            }
-            if (v != NULL && !exact && len < strlen(code) && len > bestlen &&
-                strncmp((const char *)v, code, len) == 0) {
-                best = n;
-                bestlen = len;
-            }
-            xmlFree(v);
+    for (n = top->children; n != NULL; n = xlsx_next_node(top, n)) {
+        if (!is_named(n, "func")) {
+            continue;
         }
-        n = xlsx_next_node(table, n);
+        v = xmlGetProp(n, BAD_CAST "code");
+        len = v != NULL ? strlen((const char *)v) : 0;
+        if (v != NULL && len < strlen(code) && len > bestlen &&
+            strncmp((const char *)v, code, len) == 0) {
+            best = n;
+            bestlen = len;
+        }
+        xmlFree(v);
     }
     return best;
 }
 
-/* Put 'el' under 'parent' in code order, before notes. */
+/* The first 'name' child of 'parent', or NULL. */
+static xmlNodePtr first_child(xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr n;
+
+    for (n = parent->children; n != NULL && !is_named(n, name); n = n->next) {
+    }
+    return n;
+}
+
+/* Put 'el' under 'parent' among its siblings of the same name in code
+ * order, after the other rows, before notes. */
 static void insert_row(xmlNodePtr parent, xmlNodePtr el, const char *code)
 {
     xmlNodePtr n;
@@ -566,11 +593,10 @@ static void insert_row(xmlNodePtr parent, xmlNodePtr el, const char *code)
         if (n->type != XML_ELEMENT_NODE) {
             continue;
         }
-        if (xmlStrEqual(n->name, BAD_CAST "note") ||
-            xmlStrEqual(n->name, BAD_CAST "emptyNote")) {
+        if (is_named(n, "note") || is_named(n, "emptyNote")) {
             break;
         }
-        if (is_func(n)) {
+        if (xmlStrEqual(n->name, el->name)) {
             v = xmlGetProp(n, BAD_CAST "code");
             after = v != NULL && strcmp((const char *)v, code) > 0;
             xmlFree(v);
@@ -586,48 +612,95 @@ static void insert_row(xmlNodePtr parent, xmlNodePtr el, const char *code)
     }
 }
 
-static int code_ok(const char *code)
+static int digits(const char *s)
 {
-    size_t n = strlen(code);
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (code[i] < '0' || code[i] > '9') {
-            return 0;
-        }
-    }
-    return n == 3 || n == 5 || n == 7;
+    return s[0] != '\0' && strspn(s, "0123456789") == strlen(s);
 }
 
-/* One added row: code, name and amounts of row 'r' of sheet f[0]. */
-static int add_row(struct reader *rd, char **f, xmlNodePtr table,
-                   unsigned long r, char **attrs, size_t nattrs)
+/* A row added in a "新增行" sheet. */
+struct added {
+    const char *e;   /* func, unit, project */
+    char **keys;     /* attribute names of the key columns; "@unit" */
+    size_t nkeys;
+    char **attrs;    /* amount attributes of the columns after them */
+    size_t nattrs;
+};
+
+static int row_problem(struct reader *rd, const char *sheet, unsigned long r,
+                       const char *cell, const char *what_zh,
+                       const char *what_en)
+{
+    char msg[600];
+
+    snprintf(msg, sizeof(msg), "row %lu of sheet '%.200s': %s: the row is "
+             "ignored", r, sheet, what_en);
+    xlsx_finding(rd->diags, BX_SEV_ERROR, "XLSX-ROW-CODE", rd->file, cell,
+                 what_zh, msg);
+    return BX_OK;
+}
+
+/* Where row element 'e' with 'code' (under unit 'unit' when not "") goes
+ * in 'table'; NULL with a finding when it cannot go anywhere. */
+static xmlNodePtr row_parent(xmlNodePtr table, const char *e,
+                             const char *code, const char *unit)
+{
+    xmlNodePtr top = table;
+    xmlNodePtr dept = first_child(table, "dept");
+    xmlNodePtr p;
+
+    if (unit[0] != '\0') {
+        top = find_code(table, "unit", unit);
+        if (top == NULL) {
+            return NULL;
+        }
+    } else if (strcmp(e, "func") != 0 && dept != NULL) {
+        top = dept;
+    }
+    if (strcmp(e, "func") == 0) {
+        p = find_prefix(top, code);
+        return p != NULL ? p : top;
+    }
+    return top;
+}
+
+/* One added row: keys and amounts of row 'r' of sheet 'sheet'. */
+static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
+                   unsigned long r, const struct added *ad)
 {
     char ref[16];
-    char cbuf[64];
-    char nbuf[64];
+    char msg[300];
+    char vals[8][256];
+    char num[64];
     char value[128];
-    char msg[512];
-    char code[64];
-    char *cells[66];
-    const char *name;
-    xmlNodePtr el;
+    char *cells[80];
+    const char *code = "";
+    const char *unit = "";
+    size_t ncells = ad->nkeys + ad->nattrs;
+    xmlNodePtr el = NULL;
     xmlNodePtr parent;
+    xmlChar *uname;
     struct xlsx_cell *c;
     size_t i;
     int any = 0;
     int rc = BX_OK;
 
-    xlsx_ref_format(r, 1, ref, sizeof(ref));
-    snprintf(code, sizeof(code), "%s", cell_text(rd, f[0], ref, cbuf,
-                                                 sizeof(cbuf)));
-    any |= code[0] != '\0';
-    xlsx_ref_format(r, 2, ref, sizeof(ref));
-    name = cell_text(rd, f[0], ref, nbuf, sizeof(nbuf));
-    any |= name[0] != '\0';
-    for (i = 0; i < nattrs; i++) {
-        xlsx_ref_format(r, (unsigned)(3 + i), ref, sizeof(ref));
-        c = xlsx_book_cell(rd->book, f[0], ref);
+    if (ad->nkeys > 8 || ncells > 80) {
+        return BX_E_INVALID;
+    }
+    for (i = 0; i < ad->nkeys; i++) {
+        xlsx_ref_format(r, (unsigned)(1 + i), ref, sizeof(ref));
+        snprintf(vals[i], sizeof(vals[i]), "%s",
+                 cell_text(rd, sheet, ref, num, sizeof(num)));
+        any |= vals[i][0] != '\0';
+        if (strcmp(ad->keys[i], "code") == 0) {
+            code = vals[i];
+        } else if (strcmp(ad->keys[i], "@unit") == 0) {
+            unit = vals[i];
+        }
+    }
+    for (i = 0; i < ad->nattrs; i++) {
+        xlsx_ref_format(r, (unsigned)(1 + ad->nkeys + i), ref, sizeof(ref));
+        c = xlsx_book_cell(rd->book, sheet, ref);
         if (c != NULL) {
             c->used = 1;
             any |= c->kind != XLSX_EMPTY;
@@ -637,75 +710,122 @@ static int add_row(struct reader *rd, char **f, xmlNodePtr table,
         return BX_OK;
     }
     memset(cells, 0, sizeof(cells));
-    for (i = 0; i < nattrs + 2; i++) {
+    for (i = 0; i < ncells; i++) {
         xlsx_ref_format(r, (unsigned)(1 + i), ref, sizeof(ref));
-        cells[i] = xlsx_cell_name(f[0], ref);
+        cells[i] = xlsx_cell_name(sheet, ref);
         if (cells[i] == NULL) {
             rc = BX_E_NOMEM;
             goto out;
         }
     }
-    if (!code_ok(code) || find_func(table, code, 1) != NULL) {
+    if (strcmp(ad->e, "func") == 0 &&
+        (!digits(code) || (strlen(code) != 3 && strlen(code) != 5 &&
+                           strlen(code) != 7))) {
         snprintf(msg, sizeof(msg),
-                 code_ok(code)
-                     ? "row %lu of sheet '%.200s': function code '%.60s' is "
-                       "already in the table: the row is ignored"
-                     : "row %lu of sheet '%.200s': '%.60s' is not a function "
-                       "code (3, 5 or 7 digits): the row is ignored",
-                 r, f[0], code);
-        xlsx_finding(rd->diags, BX_SEV_ERROR, "XLSX-ROW-CODE", rd->file,
-                     cells[0],
-                     code_ok(code) ? "新增行的功能分类科目编码表中已有，此行被忽略"
-                                   : "新增行的功能分类科目编码无效（应为3、5或7位数字），此行被忽略",
-                     msg);
+                 "'%.60s' is not a function code (3, 5 or 7 digits)", code);
+        rc = row_problem(rd, sheet, r, cells[0],
+                         "新增行的功能分类科目编码无效（应为3、5或7位数字），此行被忽略",
+                         msg);
         goto out;
     }
-    el = xmlNewDocNode(table->doc, table->ns, BAD_CAST "func", NULL);
-    if (el == NULL || xmlSetProp(el, BAD_CAST "code", BAD_CAST code) == NULL ||
-        xmlSetProp(el, BAD_CAST "name", BAD_CAST name) == NULL) {
-        xmlFreeNode(el);
-        rc = BX_E_NOMEM;
+    if (code[0] == '\0') {
+        rc = row_problem(rd, sheet, r, cells[0], "新增行没有编码，此行被忽略",
+                         "no code");
         goto out;
     }
-    for (i = 0; rc == BX_OK && i < nattrs; i++) {
-        xlsx_ref_format(r, (unsigned)(3 + i), ref, sizeof(ref));
-        c = xlsx_book_cell(rd->book, f[0], ref);
-        if (amount_value(rd, c, cells[i + 2], value, sizeof(value)) != BX_OK) {
+    parent = row_parent(table, ad->e, code, unit);
+    if (parent == NULL) {
+        snprintf(msg, sizeof(msg), "no unit with code '%.60s' in the table",
+                 unit);
+        rc = row_problem(rd, sheet, r, cells[0],
+                         "新增行的所属单位编码在表中不存在，此行被忽略", msg);
+        goto out;
+    }
+    if (find_code(strcmp(ad->e, "func") == 0 && parent != table &&
+                          is_named(parent, "unit")
+                      ? parent
+                      : table,
+                  ad->e, code) != NULL) {
+        snprintf(msg, sizeof(msg), "code '%.60s' is already in the table",
+                 code);
+        rc = row_problem(rd, sheet, r, cells[0],
+                         "新增行的编码表中已有，此行被忽略", msg);
+        goto out;
+    }
+    el = xmlNewDocNode(table->doc, table->ns, BAD_CAST ad->e, NULL);
+    rc = el != NULL ? BX_OK : BX_E_NOMEM;
+    for (i = 0; rc == BX_OK && i < ad->nkeys; i++) {
+        if (ad->keys[i][0] != '@' &&
+            xmlSetProp(el, BAD_CAST ad->keys[i], BAD_CAST vals[i]) == NULL) {
+            rc = BX_E_NOMEM;
+        }
+    }
+    if (rc == BX_OK && strcmp(ad->e, "project") == 0) {
+        /* 单位名称 of a project: its unit's (or department's) name */
+        uname = xmlGetProp(parent, BAD_CAST "name");
+        if (uname != NULL &&
+            xmlSetProp(el, BAD_CAST "unitName", uname) == NULL) {
+            rc = BX_E_NOMEM;
+        }
+        xmlFree(uname);
+    }
+    for (i = 0; rc == BX_OK && i < ad->nattrs; i++) {
+        xlsx_ref_format(r, (unsigned)(1 + ad->nkeys + i), ref, sizeof(ref));
+        c = xlsx_book_cell(rd->book, sheet, ref);
+        if (amount_value(rd, c, cells[ad->nkeys + i], value, sizeof(value)) !=
+            BX_OK) {
             value[0] = '\0';
         }
-        rc = xmlSetProp(el, BAD_CAST attrs[i], BAD_CAST value) != NULL
-                 ? BX_OK
-                 : BX_E_NOMEM;
+        if (xmlSetProp(el, BAD_CAST ad->attrs[i], BAD_CAST value) == NULL) {
+            rc = BX_E_NOMEM;
+        }
     }
     if (rc != BX_OK) {
         xmlFreeNode(el);
         goto out;
     }
-    parent = find_func(table, code, 0);
-    insert_row(parent != NULL ? parent : table, el, code);
+    insert_row(parent, el, code);
     rd->changed++;
-    rc = place(rd, el, "code", cells[0]);
-    if (rc == BX_OK) {
-        rc = place(rd, el, "name", cells[1]);
+    for (i = 0; rc == BX_OK && i < ad->nkeys; i++) {
+        if (ad->keys[i][0] != '@') {
+            rc = place(rd, el, ad->keys[i], cells[i]);
+        }
     }
-    for (i = 0; rc == BX_OK && i < nattrs; i++) {
-        rc = place(rd, el, attrs[i], cells[i + 2]);
+    for (i = 0; rc == BX_OK && i < ad->nattrs; i++) {
+        rc = place(rd, el, ad->attrs[i], cells[ad->nkeys + i]);
     }
 out:
-    for (i = 0; i < nattrs + 2; i++) {
+    for (i = 0; i < ncells; i++) {
         free(cells[i]);
     }
     return rc;
 }
 
-/* One "a" line: sheet, ordinal of the table, rows, amount attributes of
- * columns C, D ...: every filled row becomes a func of the table. */
+/* Split 'list' (space separated, changed in place) into at most 'max'. */
+static size_t words(char *list, char **out, size_t max)
+{
+    size_t n = 0;
+    char *p = list;
+
+    while (*p != '\0' && n < max) {
+        out[n++] = p;
+        p += strcspn(p, " ");
+        if (*p == ' ') {
+            *p++ = '\0';
+        }
+    }
+    return *p == '\0' ? n : max + 1;
+}
+
+/* One "a" line: sheet, ordinal of the table, rows, element, key
+ * attributes, amount attributes: every filled row of the sheet becomes
+ * such an element of the table. */
 static int apply_add(struct reader *rd, char **f)
 {
+    char *keys[8];
     char *attrs[64];
-    size_t nattrs = 0;
+    struct added ad;
     char *end;
-    char *p;
     unsigned long k = strtoul(f[1], &end, 10);
     unsigned long rows;
     unsigned long r;
@@ -715,21 +835,21 @@ static int apply_add(struct reader *rd, char **f)
         return BX_E_INVALID;
     }
     rows = strtoul(f[2], &end, 10);
-    if (*end != '\0' || rows > 10000) {
+    if (*end != '\0' || rows > 10000 ||
+        (strcmp(f[3], "func") != 0 && strcmp(f[3], "unit") != 0 &&
+         strcmp(f[3], "project") != 0)) {
         return BX_E_INVALID;
     }
-    for (p = f[3]; *p != '\0';) {
-        if (nattrs == 64) {
-            return BX_E_INVALID;
-        }
-        attrs[nattrs++] = p;
-        p += strcspn(p, " ");
-        if (*p == ' ') {
-            *p++ = '\0';
-        }
+    ad.e = f[3];
+    ad.keys = keys;
+    ad.nkeys = words(f[4], keys, 8);
+    ad.attrs = attrs;
+    ad.nattrs = words(f[5], attrs, 64);
+    if (ad.nkeys > 8 || ad.nattrs > 64) {
+        return BX_E_INVALID;
     }
     for (r = 3; rc == BX_OK && r < 3 + rows; r++) {
-        rc = add_row(rd, f, rd->els[k], r, attrs, nattrs);
+        rc = add_row(rd, f[0], rd->els[k], r, &ad);
     }
     return rc;
 }
@@ -739,20 +859,20 @@ static int apply_lines(struct reader *rd, char *text, size_t len)
 {
     char *p = text;
     char *nl;
-    char *f[5];
+    char *f[7];
     int n;
     int rc = BX_OK;
 
     while (rc == BX_OK && p < text + len &&
            (nl = memchr(p, '\n', len - (size_t)(p - text))) != NULL) {
         *nl = '\0';
-        n = split(p, f, 5);
+        n = split(p, f, 7);
         if (n == 5 && strcmp(f[0], "m") == 0) {
             rc = apply_map(rd, f + 1);
         } else if (n == 4 && strcmp(f[0], "f") == 0) {
             unescape(f[1]);
             rc = check_fixed(rd, f + 1);
-        } else if (n == 5 && strcmp(f[0], "a") == 0) {
+        } else if (n == 7 && strcmp(f[0], "a") == 0) {
             unescape(f[1]);
             rc = apply_add(rd, f + 1);
         } else {

@@ -429,7 +429,8 @@ static int pack_nodes(struct packer *pk, xmlNodePtr n)
 {
     static const char *const map_attrs[] = {"s", "r", "n", "a", NULL};
     static const char *const fix_attrs[] = {"s", "r", "v", NULL};
-    static const char *const add_attrs[] = {"s", "n", "rows", "a", NULL};
+    static const char *const add_attrs[] = {"s", "n", "rows", "e", "k", "a",
+                                            NULL};
     xmlNodePtr c;
     int rc = BX_OK;
 

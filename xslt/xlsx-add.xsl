@@ -4,15 +4,19 @@
   (template = '1'), the sheets where a department adds rows, and the
   hidden sheet of codes their lists take.
 
-  - One sheet "表N 新增科目行" per table keyed by function codes (no
-    department/unit rows): column A the function code (a list of the
-    year's codes: data validation referring to the hidden sheet _codes),
-    B the name, then the table's amount columns (those of its 合计 row, with
+  - One sheet "表N 新增行" per table of function, unit or project rows
+    (add-kind): the key columns (function code with a list of the year's
+    codes, a data validation referring to the hidden sheet _codes, and
+    name; unit code and name; the unit's code, project kind, code and
+    name; function rows of a table with units also say their unit's
+    code), then the table's amount columns (those of its 合计 row, with
     the labels of the table's own header); $add-rows input rows, unlocked,
     everything else locked.  The cell map gets one
-    <m:add s="sheet" n="ordinal of the table" a="attributes of C, D ..."/>
-    and src/xlsx_read.c makes every filled row a bx:func of that table,
-    nested under the row whose code is its prefix.
+    <m:add s="sheet" n="ordinal of the table" rows="N" e="func|unit|project"
+           k="key attributes (@unit: the parent unit's code)"
+           a="amount attributes"/>
+    and src/xlsx_read.c makes every filled row such an element of that
+    table (docs/xlsx.md says where it goes).
   - Sheet _codes (hidden): the function codes and names of the year's code
     list, which src/xlsx_write.c puts into the input as
     codes:codeList (schemas/codes/YEAR/function.xml).
@@ -31,8 +35,19 @@
   <xsl:variable name="add-tables"
       select="$tables[$tpl][self::bx:incomeSummary or self::bx:expenditureSummary
               or self::bx:gpbExpenditure or self::bx:govFundExpenditure
-              or self::bx:stateCapitalExpenditure]
-              [bx:total and not(bx:dept or bx:unit)]"/>
+              or self::bx:stateCapitalExpenditure
+              or self::bx:projectExpenditure][bx:total]"/>
+
+  <!-- What a table's added rows are: project (项目支出预算表), unit (a
+       table of department and unit rows without function rows), else
+       func (function rows; with a unit column when the table has units). -->
+  <xsl:template name="add-kind">
+    <xsl:choose>
+      <xsl:when test="self::bx:projectExpenditure">project</xsl:when>
+      <xsl:when test="bx:dept and not(.//bx:func)">unit</xsl:when>
+      <xsl:otherwise>func</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
   <!-- sheets added: one per table, and _codes when there is one -->
   <xsl:variable name="nadd"
       select="count($add-tables) + number(count($add-tables) &gt; 0)"/>
@@ -45,7 +60,7 @@
     <xsl:variable name="no">
       <xsl:value-of select="substring-before(concat($base, ' '), ' ')"/>
     </xsl:variable>
-    <xsl:value-of select="concat($no, ' 新增科目行')"/>
+    <xsl:value-of select="concat($no, ' 新增行')"/>
   </xsl:template>
 
   <!-- <sheet> entries of workbook.xml, from sheetId $first on -->
@@ -115,7 +130,58 @@
       </xsl:for-each>
     </xsl:variable>
     <xsl:variable name="cols" select="exsl:node-set($cols-rtf)/m:a"/>
-    <xsl:variable name="ncols" select="2 + count($cols)"/>
+    <xsl:variable name="kind">
+      <xsl:call-template name="add-kind"/>
+    </xsl:variable>
+    <!-- the key columns: an attribute, or @unit (the unit the row goes
+         under, by its code) -->
+    <xsl:variable name="keys-rtf">
+      <xsl:choose>
+        <xsl:when test="$kind = 'project'">
+          <m:k n="@unit" l="所属单位编码" code="1"/>
+          <m:k n="kind" l="项目类别"/>
+          <m:k n="code" l="项目编码" code="1"/>
+          <m:k n="name" l="项目名称"/>
+        </xsl:when>
+        <xsl:when test="$kind = 'unit'">
+          <m:k n="code" l="单位编码" code="1"/>
+          <m:k n="name" l="单位名称"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:if test="bx:dept or .//bx:unit">
+            <m:k n="@unit" l="所属单位编码" code="1"/>
+          </xsl:if>
+          <m:k n="code" l="功能分类科目编码" code="1" list="1"/>
+          <m:k n="name" l="科目名称"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="keys" select="exsl:node-set($keys-rtf)/m:k"/>
+    <xsl:variable name="nk" select="count($keys)"/>
+    <xsl:variable name="what">
+      <xsl:choose>
+        <xsl:when test="$kind = 'project'">项目</xsl:when>
+        <xsl:when test="$kind = 'unit'">单位</xsl:when>
+        <xsl:otherwise>功能分类科目</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="head"
+        select="concat($title, '：新增行（在此填写表中没有的', $what, '）')"/>
+    <xsl:variable name="list-col">
+      <xsl:for-each select="$keys">
+        <xsl:if test="@list">
+          <xsl:call-template name="col">
+            <xsl:with-param name="i" select="position()"/>
+          </xsl:call-template>
+        </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="amount-col">
+      <xsl:call-template name="col">
+        <xsl:with-param name="i" select="$nk + 1"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="ncols" select="$nk + count($cols)"/>
     <xsl:variable name="last">
       <xsl:call-template name="col">
         <xsl:with-param name="i" select="$ncols"/>
@@ -135,10 +201,12 @@
         </sheetViews>
         <sheetFormatPr defaultRowHeight="15"/>
         <cols>
-          <col min="1" max="1" width="16" customWidth="1"/>
-          <col min="2" max="2" width="36" customWidth="1"/>
-          <xsl:if test="$ncols &gt; 2">
-            <col min="3" max="{$ncols}" width="14" customWidth="1"/>
+          <xsl:for-each select="$keys">
+            <col min="{position()}" max="{position()}" customWidth="1"
+                width="{16 + 20 * number(@n = 'name')}"/>
+          </xsl:for-each>
+          <xsl:if test="$ncols &gt; $nk">
+            <col min="{$nk + 1}" max="{$ncols}" width="14" customWidth="1"/>
           </xsl:if>
         </cols>
         <sheetData>
@@ -147,46 +215,38 @@
               <xsl:with-param name="sheet" select="$sheet"/>
               <xsl:with-param name="r" select="'A1'"/>
               <xsl:with-param name="s" select="1"/>
-              <xsl:with-param name="v"
-                  select="concat($title, '：新增科目行（在此填写表中没有的功能分类科目）')"/>
+              <xsl:with-param name="v" select="$head"/>
             </xsl:call-template>
           </row>
           <row r="2" ht="30" customHeight="1">
-            <xsl:call-template name="istr">
-              <xsl:with-param name="sheet" select="$sheet"/>
-              <xsl:with-param name="r" select="'A2'"/>
-              <xsl:with-param name="s" select="2"/>
-              <xsl:with-param name="v" select="'功能分类科目编码'"/>
-            </xsl:call-template>
-            <xsl:call-template name="istr">
-              <xsl:with-param name="sheet" select="$sheet"/>
-              <xsl:with-param name="r" select="'B2'"/>
-              <xsl:with-param name="s" select="2"/>
-              <xsl:with-param name="v" select="'科目名称'"/>
-            </xsl:call-template>
-            <xsl:for-each select="$cols">
-              <xsl:variable name="c">
-                <xsl:call-template name="col">
-                  <xsl:with-param name="i" select="position() + 2"/>
-                </xsl:call-template>
-              </xsl:variable>
-              <xsl:call-template name="istr">
+            <xsl:for-each select="$keys">
+              <xsl:call-template name="add-head">
                 <xsl:with-param name="sheet" select="$sheet"/>
-                <xsl:with-param name="r" select="concat($c, '2')"/>
-                <xsl:with-param name="s" select="2"/>
-                <xsl:with-param name="v" select="@l"/>
+                <xsl:with-param name="i" select="position()"/>
+              </xsl:call-template>
+            </xsl:for-each>
+            <xsl:for-each select="$cols">
+              <xsl:call-template name="add-head">
+                <xsl:with-param name="sheet" select="$sheet"/>
+                <xsl:with-param name="i" select="position() + $nk"/>
               </xsl:call-template>
             </xsl:for-each>
           </row>
           <xsl:for-each select="$seq[position() &lt;= $add-rows]">
             <xsl:variable name="r" select="position() + 2"/>
             <row r="{$r}">
-              <c r="A{$r}" s="26"/>
-              <c r="B{$r}" s="25"/>
+              <xsl:for-each select="$keys">
+                <xsl:variable name="c">
+                  <xsl:call-template name="col">
+                    <xsl:with-param name="i" select="position()"/>
+                  </xsl:call-template>
+                </xsl:variable>
+                <c r="{$c}{$r}" s="{25 + number(@code = '1')}"/>
+              </xsl:for-each>
               <xsl:for-each select="$cols">
                 <xsl:variable name="c">
                   <xsl:call-template name="col">
-                    <xsl:with-param name="i" select="position() + 2"/>
+                    <xsl:with-param name="i" select="position() + $nk"/>
                   </xsl:call-template>
                 </xsl:variable>
                 <c r="{$c}{$r}" s="{20 + $declared - ($declared - 4) * number($declared &gt; 4)}"/>
@@ -199,12 +259,13 @@
         <mergeCells count="1"><mergeCell ref="A1:{$last}1"/></mergeCells>
         <dataValidations>
           <xsl:attribute name="count">
-            <xsl:value-of select="number(count($codes) &gt; 0)
-                                  + number($ncols &gt; 2)"/>
+            <xsl:value-of select="number(count($codes) &gt; 0 and $list-col != '')
+                                  + number($ncols &gt; $nk)"/>
           </xsl:attribute>
-          <xsl:if test="count($codes) &gt; 0">
+          <xsl:if test="count($codes) &gt; 0 and $list-col != ''">
             <dataValidation type="list" allowBlank="1" showErrorMessage="1"
-                errorTitle="功能分类科目编码" sqref="A3:A{$end}"
+                errorTitle="功能分类科目编码"
+                sqref="{$list-col}3:{$list-col}{$end}"
                 error="请从列表中选择本年度的功能分类科目编码（类3位、款5位、项7位）">
               <formula1>
                 <xsl:value-of select="concat($codes-name, '!$A$1:$A$',
@@ -212,10 +273,10 @@
               </formula1>
             </dataValidation>
           </xsl:if>
-          <xsl:if test="$ncols &gt; 2">
+          <xsl:if test="$ncols &gt; $nk">
             <dataValidation type="decimal" operator="between" allowBlank="1"
                 showErrorMessage="1" errorTitle="金额"
-                sqref="C3:{$last}{$end}"
+                sqref="{$amount-col}3:{$last}{$end}"
                 error="请输入数字（金额单位见对应表的表头“单位”）">
               <formula1>-1000000000000</formula1>
               <formula2>1000000000000</formula2>
@@ -229,21 +290,26 @@
         <xsl:call-template name="header-footer"/>
       </worksheet>
     </m:part>
-    <m:fix s="{$sheet}" r="A1"
-        v="{concat($title, '：新增科目行（在此填写表中没有的功能分类科目）')}"/>
-    <m:fix s="{$sheet}" r="A2" v="功能分类科目编码"/>
-    <m:fix s="{$sheet}" r="B2" v="科目名称"/>
-    <xsl:for-each select="$cols">
-      <xsl:variable name="c">
-        <xsl:call-template name="col">
-          <xsl:with-param name="i" select="position() + 2"/>
-        </xsl:call-template>
-      </xsl:variable>
-      <xsl:if test="@l != ''">
-        <m:fix s="{$sheet}" r="{$c}2" v="{@l}"/>
-      </xsl:if>
+    <m:fix s="{$sheet}" r="A1" v="{$head}"/>
+    <xsl:for-each select="$keys">
+      <xsl:call-template name="add-head-fix">
+        <xsl:with-param name="sheet" select="$sheet"/>
+        <xsl:with-param name="i" select="position()"/>
+      </xsl:call-template>
     </xsl:for-each>
-    <m:add s="{$sheet}" n="{@m:n}" rows="{$add-rows}">
+    <xsl:for-each select="$cols">
+      <xsl:call-template name="add-head-fix">
+        <xsl:with-param name="sheet" select="$sheet"/>
+        <xsl:with-param name="i" select="position() + $nk"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <m:add s="{$sheet}" n="{@m:n}" rows="{$add-rows}" e="{$kind}">
+      <xsl:attribute name="k">
+        <xsl:for-each select="$keys">
+          <xsl:if test="position() &gt; 1"><xsl:text> </xsl:text></xsl:if>
+          <xsl:value-of select="@n"/>
+        </xsl:for-each>
+      </xsl:attribute>
       <xsl:attribute name="a">
         <xsl:for-each select="$cols">
           <xsl:if test="position() &gt; 1"><xsl:text> </xsl:text></xsl:if>
@@ -251,6 +317,36 @@
         </xsl:for-each>
       </xsl:attribute>
     </m:add>
+  </xsl:template>
+
+  <!-- Header cell $i of row 2 (label @l) and its line in the map. -->
+  <xsl:template name="add-head">
+    <xsl:param name="sheet"/>
+    <xsl:param name="i"/>
+    <xsl:variable name="c">
+      <xsl:call-template name="col">
+        <xsl:with-param name="i" select="$i"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:call-template name="istr">
+      <xsl:with-param name="sheet" select="$sheet"/>
+      <xsl:with-param name="r" select="concat($c, '2')"/>
+      <xsl:with-param name="s" select="2"/>
+      <xsl:with-param name="v" select="@l"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="add-head-fix">
+    <xsl:param name="sheet"/>
+    <xsl:param name="i"/>
+    <xsl:variable name="c">
+      <xsl:call-template name="col">
+        <xsl:with-param name="i" select="$i"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:if test="@l != ''">
+      <m:fix s="{$sheet}" r="{$c}2" v="{@l}"/>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template name="codes-sheet">

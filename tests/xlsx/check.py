@@ -160,9 +160,9 @@ def layout(xlsx, registry):
     want.append("_bx")
     wb = openpyxl.load_workbook(xlsx)
     got = [ws.title for ws in wb.worksheets]
-    adds = [g for g in got if g.endswith(" 新增科目行")]
+    adds = [g for g in got if g.endswith(" 新增行")]
     ords = {f"表{t.get('ordinal')}" for t in tables
-            if t.get("rows") == "function"}
+            if t.get("rows") in ("function", "unit", "project")}
     assert all(a.split()[0] in ords for a in adds), f"add sheets {adds}"
     got = [g for g in got if g not in adds and g != "_codes"]
     assert got == want, f"sheets {got} != registry {want}"
@@ -229,14 +229,14 @@ ADDED = [("205", "教育支出", 10.5, 10.5, 0),
 
 
 def addrows(src, dst):
-    """Rows a department adds in 表五 新增科目行: the code list is a list
+    """Rows a department adds in 表五 新增行: the code list is a list
     validation on the hidden sheet _codes, codes as text; rows filled."""
     wb = openpyxl.load_workbook(src)
     codes = wb["_codes"]
     assert codes.sheet_state == "hidden", "_codes not hidden"
     first = codes["A1"].value
     assert isinstance(first, str) and len(first) == 3, f"_codes!A1 {first!r}"
-    ws = wb["表五 新增科目行"]
+    ws = wb["表五 新增行"]
     assert ws.protection.sheet, "add sheet not protected"
     assert ws["A2"].protection.locked is not False, "header unlocked"
     assert ws["A3"].protection.locked is False, "input cell locked"
@@ -320,6 +320,49 @@ def annotated(xlsx, xml):
     print(f"{xlsx}: {n} findings on their cells ({labelled} labels)")
 
 
+def addunits(src, dst):
+    """henan-county-14: a unit added in 表二 新增行, a project in 表十 新增行
+    (under the department; one naming a unit the table lacks), a function
+    row in 表五 新增行."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb["表二 新增行"]
+    assert [c.value for c in ws[2]][:2] == ["单位编码", "单位名称"]
+    for i, (code, name, total) in enumerate([("123001", "某某局机关", 5),
+                                             ("123002", "某某中心", 3)]):
+        ws.cell(row=3 + i, column=1, value=code)
+        ws.cell(row=3 + i, column=2, value=name)
+        ws.cell(row=3 + i, column=3, value=total)
+    ws = wb["表十 新增行"]
+    assert [c.value for c in ws[2]][:4] == ["所属单位编码", "项目类别",
+                                            "项目编码", "项目名称"]
+    for i, row in enumerate([(None, "特定目标类", "410999240000000100001",
+                              "项目甲", 2.5),
+                             ("999999", "特定目标类", "410999240000000100002",
+                              "项目乙", 1)]):
+        for j, v in enumerate(row):
+            ws.cell(row=3 + i, column=1 + j, value=v)
+    ws = wb["表五 新增行"]
+    ws["A3"], ws["B3"], ws["C3"] = "205", "教育支出", 1
+    wb.save(dst)
+    print(f"{dst}: units, a project and a function row added")
+
+
+def addedunits(xml):
+    t = ET.parse(xml).getroot().find(f"{NS}tables")
+    units = [(u.get("code"), u.get("name"), u.get("total")) for u in
+             t.findall(f"{NS}incomeSummary/{NS}dept/{NS}unit")]
+    assert units == [("123001", "某某局机关", "5.00"),
+                     ("123002", "某某中心", "3.00")], units
+    projects = [(p.get("code"), p.get("name"), p.get("unitName"),
+                 p.get("total")) for p in
+                t.findall(f"{NS}projectExpenditure/{NS}dept/{NS}project")]
+    assert projects == [("410999240000000100001", "项目甲", "某某局",
+                         "2.50")], projects
+    funcs = [f.get("code") for f in t.findall(f"{NS}gpbExpenditure/{NS}func")]
+    assert funcs == ["205"], funcs
+    print(f"{xml}: units, project and function row read back")
+
+
 def labels(xlsx, xml, report):
     """Findings about a name or code point at the cell that shows it
     (docs/xlsx.md), not at the row's first amount."""
@@ -356,4 +399,5 @@ if __name__ == "__main__":
     {"types": types, "edit": edit, "edited": edited, "fill": fill,
      "filled": filled, "hostile": hostile, "layout": layout, "labels": labels,
      "addrows": addrows, "added": added, "xxe_all": xxe_all,
-     "annotated": annotated}[cmd](*args)
+     "annotated": annotated, "addunits": addunits,
+     "addedunits": addedunits}[cmd](*args)

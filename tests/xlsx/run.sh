@@ -172,11 +172,15 @@ for p in $profiles; do
             >/dev/null 2>>err && ok ||
         bad "filled template $p: $(tail -2 err)"
 done
-# rows added by the department (central-9: 表五 新增科目行), with a code
+# rows added by the department (central-9: 表五 新增行), with a code
 # that is none and a cell outside the rows: reported, not dropped
 check addrows tpl-central-9.xlsx added.xlsx >/dev/null 2>err && ok ||
     bad "addrows: $(tail -1 err)"
 read_back added
+# units, projects and function rows (henan-county-14)
+check addunits tpl-henan-county-14.xlsx addedunits.xlsx >/dev/null 2>err &&
+    ok || bad "addunits: $(tail -1 err)"
+read_back addedunits
 
 "$bin" template --to xlsx --profile no-such-template -o nope.xlsx 2>err
 [ $? -eq 2 ] && grep -q TEMPLATE-UNKNOWN err && [ ! -e nope.xlsx ] && ok ||
@@ -187,7 +191,7 @@ mkdir lo
 HOME=$tmp soffice --headless "-env:UserInstallation=file://$tmp/profile" \
     --convert-to xlsx --outdir lo $(for s in $samples; do echo "$s.xlsx"; done) \
     $(for p in $profiles; do echo "filled-$p.xlsx"; done) added.xlsx \
-    >soffice.log 2>&1
+    addedunits.xlsx >soffice.log 2>&1
 for s in $samples; do
     "$bin" convert --no-validate --from xlsx "lo/$s.xlsx" -o "$s.lo.xml" \
         2>err && cmp -s "$root/samples/$s.xml" "$s.lo.xml" && ok ||
@@ -199,9 +203,11 @@ for p in $profiles; do
         ok || bad "filled template $p re-saved by LibreOffice: $(cat err)"
 done
 
-"$bin" convert --no-validate --from xlsx lo/added.xlsx -o added.lo.xml \
-    2>/dev/null && cmp -s added.xml added.lo.xml && ok ||
-    bad "added rows re-saved by LibreOffice do not read back the same"
+for a in added addedunits; do
+    "$bin" convert --no-validate --from xlsx "lo/$a.xlsx" -o "$a.lo.xml" \
+        2>/dev/null && cmp -s "$a.xml" "$a.lo.xml" && ok ||
+        bad "$a: rows re-saved by LibreOffice do not read back the same"
+done
 
 # --- hostile workbooks ------------------------------------------------------
 mkdir h
