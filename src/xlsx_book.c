@@ -346,6 +346,9 @@ static char *string_item(xmlNodePtr si)
     struct bx_buf t;
     xmlNodePtr c;
     xmlChar *s;
+    char *out;
+    char *shrunk;
+    size_t len = 0;
 
     buf_init(&t);
     buf_puts(&t, "");
@@ -360,7 +363,10 @@ static char *string_item(xmlNodePtr si)
         buf_puts(&t, s != NULL ? (const char *)s : "");
         xmlFree(s);
     }
-    return buf_take(&t, NULL);
+    /* held for every text cell of the workbook: no spare capacity */
+    out = buf_take(&t, &len);
+    shrunk = out != NULL ? realloc(out, len + 1) : NULL;
+    return shrunk != NULL ? shrunk : out;
 }
 
 static int read_sst(struct xlsx_book *b, const char *part)
