@@ -675,6 +675,8 @@ static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
     char *cells[80];
     const char *code = "";
     const char *unit = "";
+    size_t code_i = 0; /* the columns of the code and of the unit */
+    size_t unit_i = 0;
     size_t ncells = ad->nkeys + ad->nattrs;
     xmlNodePtr el = NULL;
     xmlNodePtr parent;
@@ -694,8 +696,10 @@ static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
         any |= vals[i][0] != '\0';
         if (strcmp(ad->keys[i], "code") == 0) {
             code = vals[i];
+            code_i = i;
         } else if (strcmp(ad->keys[i], "@unit") == 0) {
             unit = vals[i];
+            unit_i = i;
         }
     }
     for (i = 0; i < ad->nattrs; i++) {
@@ -723,13 +727,13 @@ static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
                            strlen(code) != 7))) {
         snprintf(msg, sizeof(msg),
                  "'%.60s' is not a function code (3, 5 or 7 digits)", code);
-        rc = row_problem(rd, sheet, r, cells[0],
+        rc = row_problem(rd, sheet, r, cells[code_i],
                          "新增行的功能分类科目编码无效（应为3、5或7位数字），此行被忽略",
                          msg);
         goto out;
     }
     if (code[0] == '\0') {
-        rc = row_problem(rd, sheet, r, cells[0], "新增行没有编码，此行被忽略",
+        rc = row_problem(rd, sheet, r, cells[code_i], "新增行没有编码，此行被忽略",
                          "no code");
         goto out;
     }
@@ -737,18 +741,19 @@ static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
     if (parent == NULL) {
         snprintf(msg, sizeof(msg), "no unit with code '%.60s' in the table",
                  unit);
-        rc = row_problem(rd, sheet, r, cells[0],
+        rc = row_problem(rd, sheet, r, cells[unit_i],
                          "新增行的所属单位编码在表中不存在，此行被忽略", msg);
         goto out;
     }
-    if (find_code(strcmp(ad->e, "func") == 0 && parent != table &&
-                          is_named(parent, "unit")
-                      ? parent
+    /* a code is unique within its unit (a function code recurs under
+     * each unit), else within the table */
+    if (find_code(unit[0] != '\0' && strcmp(ad->e, "func") == 0
+                      ? find_code(table, "unit", unit)
                       : table,
                   ad->e, code) != NULL) {
         snprintf(msg, sizeof(msg), "code '%.60s' is already in the table",
                  code);
-        rc = row_problem(rd, sheet, r, cells[0],
+        rc = row_problem(rd, sheet, r, cells[code_i],
                          "新增行的编码表中已有，此行被忽略", msg);
         goto out;
     }

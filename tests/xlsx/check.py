@@ -363,6 +363,31 @@ def addedunits(xml):
     print(f"{xml}: units, project and function row read back")
 
 
+def addfrom(src, dst):
+    """A template from the county sample (--from): 表三 新增行 has a unit
+    column; 2050101 is new under unit 105002, a duplicate under 105001."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb["表三 新增行"]
+    assert [c.value for c in ws[2]][:3] == ["所属单位编码", "功能分类科目编码",
+                                            "科目名称"]
+    for i, unit in enumerate(("105002", "105001")):
+        for j, v in enumerate((unit, "2050101", "行政运行", 1)):
+            ws.cell(row=3 + i, column=1 + j, value=v)
+    wb.save(dst)
+    print(f"{dst}: a function row added under two units")
+
+
+def addedfrom(xml):
+    t = ET.parse(xml).getroot().find(f"{NS}tables/{NS}expenditureSummary")
+    got = {u.get("code"): [(f.get("code"), f.get("total"))
+                           for f in u.findall(f"{NS}func")
+                           if f.get("code") == "2050101"]
+           for u in t.iter(f"{NS}unit")}
+    assert got["105002"] == [("2050101", "1.00")], got
+    assert got["105001"] == [("2050101", "")], got
+    print(f"{xml}: the row went under its unit, the duplicate was left out")
+
+
 def labels(xlsx, xml, report):
     """Findings about a name or code point at the cell that shows it
     (docs/xlsx.md), not at the row's first amount."""
@@ -400,4 +425,4 @@ if __name__ == "__main__":
      "filled": filled, "hostile": hostile, "layout": layout, "labels": labels,
      "addrows": addrows, "added": added, "xxe_all": xxe_all,
      "annotated": annotated, "addunits": addunits,
-     "addedunits": addedunits}[cmd](*args)
+     "addedunits": addedunits, "addfrom": addfrom, "addedfrom": addedfrom}[cmd](*args)

@@ -181,6 +181,12 @@ read_back added
 check addunits tpl-henan-county-14.xlsx addedunits.xlsx >/dev/null 2>err &&
     ok || bad "addunits: $(tail -1 err)"
 read_back addedunits
+# function rows under their unit (a template --from the county sample)
+"$bin" template --to xlsx --from "$root/samples/$e.xml" --year 2025 \
+    -o tpl-from.xlsx 2>/dev/null
+check addfrom tpl-from.xlsx addedfrom.xlsx >/dev/null 2>err && ok ||
+    bad "addfrom: $(tail -1 err)"
+read_back addedfrom
 
 "$bin" template --to xlsx --profile no-such-template -o nope.xlsx 2>err
 [ $? -eq 2 ] && grep -q TEMPLATE-UNKNOWN err && [ ! -e nope.xlsx ] && ok ||
