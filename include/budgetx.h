@@ -415,6 +415,19 @@ int bx_codes_import(const void *buf, size_t len, const char *name,
                     enum bx_codes_kind kind, int year, struct bx_diags *diags,
                     char **xml, size_t *xml_len);
 
+/*
+ * The same from a workbook: sheet 'sheet' (NULL: the first) of the .xlsx
+ * at 'path', read by the strict workbook reader (its limits; encrypted,
+ * legacy .xls and macro workbooks refused as FATAL findings).  A text
+ * cell is read as its text, a number as the shortest decimal showing it
+ * (2080505), the first row naming the columns as in a CSV export; a
+ * finding's line is the sheet row.  Returns as bx_codes_import(), and
+ * BX_E_IO when 'path' cannot be read.
+ */
+int bx_codes_import_xlsx(struct bx_context *ctx, const char *path,
+                         const char *sheet, enum bx_codes_kind kind, int year,
+                         struct bx_diags *diags, char **xml, size_t *xml_len);
+
 /* ---------------------------------------------------------------- */
 /* Reports (report.c: text, json; report_xml.c: xml, html)           */
 /* ---------------------------------------------------------------- */

@@ -15,7 +15,7 @@
 #include "cli.h"
 #include "cmd.h"
 
-enum { OPT_KIND = CLI_OPT_OWN, OPT_YEAR, OPT_OUTPUT };
+enum { OPT_KIND = CLI_OPT_OWN, OPT_YEAR, OPT_OUTPUT, OPT_SHEET };
 
 static const struct cli_option options[] = {
     CLI_ENTRY_LANG("language of messages (default: from the\nlocale, zh "
@@ -31,6 +31,9 @@ static const struct cli_option options[] = {
      "directory for the list (created if missing;\nits function.xml ... is "
      "replaced)",
      "代码表输出目录（不存在时创建；\n其中同名的 function.xml 等会被替换）"},
+    {OPT_SHEET, 0, "sheet", "NAME", NULL,
+     "the sheet of an .xlsx FILE that holds the\ntable (default: the first)",
+     ".xlsx 文件中代码表所在的工作表\n（默认第一个）"},
     CLI_ENTRY_MAX_SIZE,
     CLI_ENTRY_END};
 
@@ -39,6 +42,7 @@ struct copts {
     const char *kind;
     int year;
     const char *dir;
+    const char *sheet;
 };
 
 static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
@@ -60,6 +64,9 @@ static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
         break;
     case OPT_OUTPUT:
         o->dir = arg;
+        break;
+    case OPT_SHEET:
+        o->sheet = arg;
         break;
     default:
         break;
@@ -124,9 +131,25 @@ static void print_findings(const struct bx_diags *d, enum bx_lang lang)
     }
 }
 
+/* Import the workbook 'file' (sheet o->sheet) into '*xml'. */
+static int import_xlsx(const char *file, enum bx_codes_kind kind,
+                       struct copts *o, struct bx_diags *d, char **xml,
+                       size_t *xlen)
+{
+    struct bx_context *ctx = NULL;
+    int rc;
+
+    if (cli_open_context(o->c.data_dir, &o->c.lib, o->c.lang, &ctx) !=
+        BX_EXIT_OK)
+        return BX_E_INTERNAL;
+    rc = bx_codes_import_xlsx(ctx, file, o->sheet, kind, o->year, d, xml,
+                              xlen);
+    bx_context_free(ctx);
+    return rc;
+}
+
 /* Import 'file' into o->dir; returns the exit code. */
-static int import(const char *file, enum bx_codes_kind kind,
-                  const struct copts *o)
+static int import(const char *file, enum bx_codes_kind kind, struct copts *o)
 {
     struct bx_diags d;
     unsigned char *in = NULL;
@@ -137,13 +160,26 @@ static int import(const char *file, enum bx_codes_kind kind,
     int code = BX_EXIT_OK;
     int rc;
 
-    in = read_all(file, o->c.lib.limits.max_bytes, &len);
-    if (in == NULL) {
-        fprintf(stderr, "budgetx codes: %s: %s\n", file, strerror(errno));
-        return BX_EXIT_IO;
-    }
     bx_diags_init(&d);
-    rc = bx_codes_import(in, len, file, kind, o->year, &d, &xml, &xlen);
+    if (bx_is_workbook(file)) {
+        rc = import_xlsx(file, kind, o, &d, &xml, &xlen);
+        if (rc == BX_E_IO) {
+            print_findings(&d, o->c.lang); /* IO-READ says why */
+            bx_diags_release(&d);
+            return BX_EXIT_IO;
+        }
+    } else {
+        in = read_all(file, o->c.lib.limits.max_bytes, &len);
+        if (in == NULL) {
+            fprintf(stderr, "budgetx codes: %s: %s\n", file, strerror(errno));
+            return BX_EXIT_IO;
+        }
+        rc = o->sheet != NULL ? BX_E_ARG
+                              : bx_codes_import(in, len, file, kind, o->year,
+                                                &d, &xml, &xlen);
+        if (o->sheet != NULL)
+            fprintf(stderr, "budgetx codes: --sheet needs an .xlsx FILE\n");
+    }
     print_findings(&d, o->c.lang);
     if (rc == BX_OK && mkdir(o->dir, 0777) != 0 && errno != EEXIST)
         rc = BX_E_IO;
@@ -206,11 +242,13 @@ const struct cli_command cmd_codes_def = {
     "导入财政部门的完整代码表",
     "import FILE --kind KIND --year YEAR -o DIR",
     "Turn a finance bureau's export of its 一体化 code table (CSV in UTF-8\n"
-    "or GB18030 with a header row: 科目编码, 科目名称; for the mapping\n"
+    "or GB18030, or an .xlsx workbook: its first sheet or --sheet NAME;\n"
+    "with a header row: 科目编码, 科目名称; for the mapping\n"
     "部门经济分类编码, 政府经济分类编码, 单位类型) into a complete code list\n"
     "in DIR.  'budgetx validate --codes DIR' then treats a code missing\n"
     "from it as an error, not as a notice.  See docs/codes.md.",
-    "把财政部门一体化系统导出的代码表（CSV，UTF-8 或 GB18030，表头含\n"
+    "把财政部门一体化系统导出的代码表（CSV，UTF-8 或 GB18030；或 .xlsx\n"
+    "工作簿的第一个工作表或 --sheet 指定的工作表；表头含\n"
     "科目编码、科目名称；对照表为部门经济分类编码、政府经济分类编码、\n"
     "单位类型）转换为完整代码表，写入 DIR。之后“budgetx validate --codes "
     "DIR”\n把不在表中的编码作为错误而非提示。见 docs/codes.md。",

@@ -1,7 +1,8 @@
 /*
  * Code lists a bureau can complete: turns a finance bureau's export of
- * its 一体化 code tables (CSV: UTF-8 with or without BOM, or GB18030; a
- * header row naming 科目编码/科目名称 …; docs/codes.md) into our list
+ * its 一体化 code tables (CSV: UTF-8 with or without BOM, or GB18030; or
+ * one sheet of an .xlsx workbook; a header row naming 科目编码/科目名称
+ * …; docs/codes.md) into our list
  * format (schemas/codes/codes.xsd) marked complete="true", so that a code
  * missing from it is an error rather than a notice.  Rows are read as
  * untrusted data: codes must have the shape of their kind, names are
@@ -15,7 +16,10 @@
 #include <string.h>
 
 #include "budgetx.h"
+#include "internal.h"
 #include "util.h"
+#include "xlsx.h"
+#include "xlsx_cells.h"
 
 #define MAX_FIELDS 64
 
@@ -502,23 +506,25 @@ static void open_list(struct import *im, int year)
     buf_puts(&im->out, "</source>\n");
 }
 
-/* Walk the records of 'text': the header, then the data rows. */
-static int read_rows(struct import *im, char *text)
+/* Walk the records of 'text': the header, then the data rows.  'sep':
+ * the field separator, 0 to take a tab or a comma, whichever comes
+ * first. */
+static int read_rows(struct import *im, char *text, char sep)
 {
     char *f[MAX_FIELDS];
     struct columns c;
-    char sep;
     char *p = text;
     long line = 0;
     int header = 0;
     int mapping = im->k->list == NULL;
     int n;
 
-    sep = strchr(text, '\t') != NULL &&
-                  (strchr(text, ',') == NULL ||
-                   strchr(text, '\t') < strchr(text, ','))
-              ? '\t'
-              : ',';
+    if (sep == 0)
+        sep = strchr(text, '\t') != NULL &&
+                      (strchr(text, ',') == NULL ||
+                       strchr(text, '\t') < strchr(text, ','))
+                  ? '\t'
+                  : ',';
     while (p != NULL) {
         n = next_record(&p, sep, f);
         line++;
@@ -547,49 +553,184 @@ static int read_rows(struct import *im, char *text)
     return BX_OK;
 }
 
+/*
+ * Convert the records of 'text' (owned by the caller) into the list for
+ * 'year'; '*xml' as for bx_codes_import().
+ */
+static int import_text(struct import *im, char *text, char sep, int year,
+                       char **xml, size_t *xml_len)
+{
+    size_t i;
+    int rc;
+
+    open_list(im, year);
+    rc = read_rows(im, text, sep);
+    if (rc == BX_OK && im->rows == 0) {
+        bx_diags_addf(im->diags, BX_SEV_ERROR, "CODES-EMPTY", im->name, 0,
+                      "没有可导入的科目", "no code to import");
+        rc = BX_E_DATA;
+    }
+    if (rc == BX_OK) {
+        buf_puts(&im->out,
+                 im->k->list != NULL ? "</codeList>\n" : "</mapping>\n");
+        rc = im->out.failed ? BX_E_NOMEM : BX_OK;
+    }
+    if (rc == BX_OK)
+        *xml = buf_take(&im->out, xml_len);
+    if (im->k->list == NULL) {
+        for (i = 0; i < im->nseen; i++)
+            free(im->seen[i]);
+    }
+    free(im->seen);
+    buf_release(&im->out);
+    return rc;
+}
+
+/* Set up 'im'; BX_E_ARG for a kind, year or sink out of range. */
+static int import_init(struct import *im, enum bx_codes_kind kind, int year,
+                       const char *name, struct bx_diags *diags, char **xml,
+                       size_t *xml_len)
+{
+    *xml = NULL;
+    if (xml_len != NULL)
+        *xml_len = 0;
+    if ((unsigned)kind >= sizeof(kinds) / sizeof(kinds[0]) || year < 1900 ||
+        year > 9999 || diags == NULL)
+        return BX_E_ARG;
+    memset(im, 0, sizeof(*im));
+    im->k = &kinds[kind];
+    im->name = name != NULL ? name : "-";
+    im->diags = diags;
+    buf_init(&im->out);
+    return BX_OK;
+}
+
 int bx_codes_import(const void *buf, size_t len, const char *name,
                     enum bx_codes_kind kind, int year, struct bx_diags *diags,
                     char **xml, size_t *xml_len)
 {
     struct import im;
-    char *text = NULL;
-    size_t i;
+    char *text;
     int rc;
 
-    *xml = NULL;
-    if (xml_len != NULL)
-        *xml_len = 0;
-    if ((unsigned)kind >= sizeof(kinds) / sizeof(kinds[0]) || year < 1900 ||
-        year > 9999 || buf == NULL || diags == NULL)
-        return BX_E_ARG;
-    memset(&im, 0, sizeof(im));
-    im.k = &kinds[kind];
-    im.name = name != NULL ? name : "-";
-    im.diags = diags;
-    buf_init(&im.out);
+    rc = import_init(&im, kind, year, name, diags, xml, xml_len);
+    if (rc != BX_OK || buf == NULL)
+        return rc != BX_OK ? rc : BX_E_ARG;
     text = to_text(buf, len, diags, im.name);
-    rc = text != NULL ? BX_OK : BX_E_DATA;
-    if (rc == BX_OK) {
-        open_list(&im, year);
-        rc = read_rows(&im, text);
-    }
-    if (rc == BX_OK && im.rows == 0) {
-        bx_diags_addf(diags, BX_SEV_ERROR, "CODES-EMPTY", im.name, 0,
-                      "没有可导入的科目", "no code to import");
-        rc = BX_E_DATA;
-    }
-    if (rc == BX_OK) {
-        buf_puts(&im.out, im.k->list != NULL ? "</codeList>\n" : "</mapping>\n");
-        rc = im.out.failed ? BX_E_NOMEM : BX_OK;
-    }
-    if (rc == BX_OK)
-        *xml = buf_take(&im.out, xml_len);
-    if (im.k->list == NULL) {
-        for (i = 0; i < im.nseen; i++)
-            free(im.seen[i]);
-    }
-    free(im.seen);
-    buf_release(&im.out);
+    if (text == NULL)
+        return BX_E_DATA;
+    rc = import_text(&im, text, 0, year, xml, xml_len);
     free(text);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Workbooks                                                           */
+/* ------------------------------------------------------------------ */
+
+/* One cell as a quoted CSV field: its text, a number as the shortest
+ * decimal that shows it ("2080505"), anything else empty. */
+static void put_cell(struct bx_buf *b, const struct xlsx_cell *c)
+{
+    char num[64];
+    const char *v = "";
+    const char *p;
+
+    if (c->kind == XLSX_TEXT && c->v != NULL)
+        v = c->v;
+    else if (c->kind == XLSX_NUMBER && c->v != NULL &&
+             xlsx_format_number(c->v, -1, num, sizeof(num)) == BX_OK)
+        v = num;
+    buf_puts(b, "\"");
+    for (p = v; *p != '\0'; p++) {
+        if (*p == '"')
+            buf_puts(b, "\"\"");
+        else
+            buf_append(b, p, 1);
+    }
+    buf_puts(b, "\"");
+}
+
+/*
+ * The sheet 'i' of 'book' as CSV text, one record per sheet row (empty
+ * rows included, so that a record's number is its row number), at most
+ * MAX_FIELDS columns.  Caller frees; NULL on ENOMEM.
+ */
+static char *sheet_csv(const struct xlsx_book *book, unsigned i)
+{
+    size_t n;
+    const struct xlsx_cell *c = xlsx_book_sheet_cells(book, i, &n);
+    struct bx_buf b;
+    unsigned long row = 1;
+    unsigned col = 1;
+    size_t k;
+
+    buf_init(&b);
+    for (k = 0; k < n; k++) {
+        if (c[k].col > MAX_FIELDS)
+            continue;
+        for (; row < c[k].row; row++) {
+            buf_puts(&b, "\n");
+            col = 1;
+        }
+        for (; col < c[k].col; col++)
+            buf_puts(&b, ",");
+        put_cell(&b, &c[k]);
+    }
+    buf_puts(&b, "\n");
+    return buf_take(&b, NULL);
+}
+
+/* The index of sheet 'sheet' (NULL: the first), or -1 with a finding. */
+static long sheet_index(const struct xlsx_book *book, const char *sheet,
+                        struct bx_diags *diags, const char *name)
+{
+    char zh[512];
+    char en[512];
+    unsigned i;
+
+    for (i = 0; i < xlsx_book_nsheets(book); i++) {
+        if (sheet == NULL || strcmp(xlsx_book_sheet_name(book, i), sheet) == 0)
+            return (long)i;
+    }
+    if (sheet == NULL)
+        bx_diags_addf(diags, BX_SEV_ERROR, "CODES-SHEET", name, 0,
+                      "工作簿中没有工作表", "the workbook has no sheet");
+    if (sheet == NULL)
+        return -1;
+    snprintf(zh, sizeof(zh), "工作簿中没有名为“%.400s”的工作表", sheet);
+    snprintf(en, sizeof(en), "the workbook has no sheet named '%.400s'",
+             sheet);
+    bx_diags_addf(diags, BX_SEV_ERROR, "CODES-SHEET", name, 0, zh, en);
+    return -1;
+}
+
+int bx_codes_import_xlsx(struct bx_context *ctx, const char *path,
+                         const char *sheet, enum bx_codes_kind kind, int year,
+                         struct bx_diags *diags, char **xml, size_t *xml_len)
+{
+    struct import im;
+    struct xlsx_book *book = NULL;
+    char *text = NULL;
+    long s;
+    int rc;
+
+    rc = import_init(&im, kind, year, path, diags, xml, xml_len);
+    if (rc != BX_OK || ctx == NULL || path == NULL)
+        return rc != BX_OK ? rc : BX_E_ARG;
+    rc = xlsx_book_open(ctx, path, diags, &book);
+    if (rc != BX_OK)
+        return rc == BX_E_NOMEM || rc == BX_E_IO ? rc : BX_E_DATA;
+    s = sheet_index(book, sheet, diags, im.name);
+    if (s >= 0)
+        text = sheet_csv(book, (unsigned)s);
+    if (s < 0)
+        rc = BX_E_DATA;
+    else if (text == NULL)
+        rc = BX_E_NOMEM;
+    else
+        rc = import_text(&im, text, ',', year, xml, xml_len);
+    free(text);
+    xlsx_book_free(book);
     return rc;
 }

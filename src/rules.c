@@ -330,6 +330,7 @@ static const struct kind_def kinds[] = {
     {"growth", BX_CHECK_GROWTH, {NULL, NULL, "change", NULL}},
     {"cells", BX_CHECK_CELLS, {"rows", NULL, NULL, NULL}},
     {"requiredTables", BX_CHECK_REQUIRED_TABLES, {NULL, NULL, NULL, NULL}},
+    {"rowKeys", BX_CHECK_ROW_KEYS, {NULL, NULL, NULL, NULL}},
 };
 
 static const struct kind_def *kind_of(xmlNodePtr el)

@@ -31,7 +31,8 @@ enum bx_check_kind {
     BX_CHECK_SHARE,
     BX_CHECK_GROWTH,
     BX_CHECK_CELLS,
-    BX_CHECK_REQUIRED_TABLES
+    BX_CHECK_REQUIRED_TABLES,
+    BX_CHECK_ROW_KEYS
 };
 
 /* Strings below point into the rule set's document unless noted. */

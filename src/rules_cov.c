@@ -116,11 +116,12 @@ static enum bx_na_reason idle_reason(struct bx_eval *ev,
     return BX_NA_NOTHING;
 }
 
-/* 1 when the document has no table at all (a narrative-only disclosure). */
+/* 1 when the document has no readable table at all (a narrative-only
+ * disclosure: no table element, or only tables published as pictures). */
 static int narrative_only(struct bx_eval *ev)
 {
-    xmlXPathObjectPtr o =
-        xmlXPathEval(BAD_CAST "/bx:disclosure/bx:tables/*", ev->xp);
+    xmlXPathObjectPtr o = xmlXPathEval(
+        BAD_CAST "/bx:disclosure/bx:tables/*[not(@picture = 'true')]", ev->xp);
     int none = o != NULL && o->type == XPATH_NODESET &&
                (o->nodesetval == NULL || o->nodesetval->nodeNr == 0);
 

@@ -1248,6 +1248,9 @@ static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
     case BX_CHECK_REQUIRED_TABLES:
         rules_check_required_tables(ev, chk, node);
         break;
+    case BX_CHECK_ROW_KEYS:
+        rules_check_row_keys(ev, chk, node);
+        break;
     }
     rules_cov_node_done(ev, chk);
 }
@@ -1342,7 +1345,8 @@ static void doc_amounts(struct bx_eval *ev)
 
 /*
  * Bind $T1 ... $T14 (each table element, or an empty set when the
- * document has no such table) and $meta, so that rules read
+ * document has no such table, or prints it as a picture: picture="true",
+ * nothing to read) and $meta, so that rules read
  * "$T1/bx:income/bx:grandTotal/@amount".
  */
 static void bind_tables(struct bx_eval *ev)
@@ -1367,6 +1371,9 @@ static void bind_tables(struct bx_eval *ev)
             if (is_bx(t, def->element))
                 break;
         }
+        if (t != NULL && rules_prop(t, "picture") != NULL &&
+            strcmp(rules_prop(t, "picture"), "true") == 0)
+            t = NULL;
         xmlXPathRegisterVariable(ev->xp, BAD_CAST def->key,
                                  xmlXPathNewNodeSet(t));
     }

@@ -156,6 +156,9 @@ void rules_check_cells(struct bx_eval *ev, const struct bx_rcheck *chk,
                        xmlNodePtr node);
 void rules_check_required_tables(struct bx_eval *ev,
                                  const struct bx_rcheck *chk, xmlNodePtr node);
+/* rowKeys: a table's rows keyed as its template says (rules_rows.c) */
+void rules_check_row_keys(struct bx_eval *ev, const struct bx_rcheck *chk,
+                          xmlNodePtr node);
 void rules_check_figure(struct bx_eval *ev, const struct bx_rcheck *chk,
                         xmlNodePtr node);
 

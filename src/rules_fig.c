@@ -191,12 +191,13 @@ static void ratio_finding(struct bx_eval *ev, const struct bx_rcheck *chk,
 
 /*
  * The amount the text itself states for 'key' (the first amount fig of
- * that key in the explanation), in the document's unit, with half its
- * display unit in '*half': what a share is checked against when no table
- * holds the figure (a narrative-only disclosure).  Returns 0 when none.
+ * that key in the explanation; with 'change', the first year-on-year
+ * change fig), in the document's unit, with half its display unit in
+ * '*half': what a share is checked against when no table holds the
+ * figure (a narrative-only disclosure).  Returns 0 when none.
  */
-static int text_value(struct bx_eval *ev, const char *key, struct bx_val *v,
-                      int64_t *half)
+static int text_value_of(struct bx_eval *ev, const char *key, int change,
+                         struct bx_val *v, int64_t *half)
 {
     xmlXPathObjectPtr o;
     struct bx_fig a;
@@ -206,8 +207,11 @@ static int text_value(struct bx_eval *ev, const char *key, struct bx_val *v,
     memset(v, 0, sizeof(*v));
     xmlXPathRegisterVariable(ev->xp, BAD_CAST "figkey",
                              xmlXPathNewCString(key));
-    o = xmlXPathEval(BAD_CAST "/bx:disclosure/bx:explanation//bx:fig"
-                              "[@of = $figkey][not(@role) or @role = 'amount']",
+    o = xmlXPathEval(change ? BAD_CAST "/bx:disclosure/bx:explanation//bx:fig"
+                                       "[@of = $figkey][@role = 'change']"
+                            : BAD_CAST "/bx:disclosure/bx:explanation//bx:fig"
+                                       "[@of = $figkey]"
+                                       "[not(@role) or @role = 'amount']",
                      ev->xp);
     for (i = 0; !found && o != NULL && o->type == XPATH_NODESET &&
                 o->nodesetval != NULL && i < o->nodesetval->nodeNr;
@@ -225,6 +229,12 @@ static int text_value(struct bx_eval *ev, const char *key, struct bx_val *v,
     if (found && *half == 0)
         *half = 1;
     return found;
+}
+
+static int text_value(struct bx_eval *ev, const char *key, struct bx_val *v,
+                      int64_t *half)
+{
+    return text_value_of(ev, key, 0, v, half);
 }
 
 /* A share's operand: the table figure, else the text's own statement. */
@@ -339,21 +349,23 @@ static void check_growth(struct bx_eval *ev, const struct bx_rcheck *chk,
 }
 
 /*
- * against="text": an amount the text states again must be the amount it
- * stated first (in the fig's unit, rounded to its places, within half a
- * display unit of each) -- what a narrative-only disclosure can be held
- * to.  The first statement itself has nothing to be checked against.
+ * against="text": an amount (or a year-on-year change) the text states
+ * again must be the one it stated first (in the fig's unit, rounded to
+ * its places, within half a display unit of each) -- what a
+ * narrative-only disclosure can be held to.  The first statement itself
+ * has nothing to be checked against.
  */
 static void check_restated(struct bx_eval *ev, const struct bx_rcheck *chk,
                            const struct bx_fig *f)
 {
+    int change = strcmp(f->role, "change") == 0;
     struct bx_val first;
     int64_t half;
     int64_t conv;
     int64_t own;
 
-    if (strcmp(f->role, "amount") != 0 || !amount_unit_ok(f) ||
-        !text_value(ev, f->key, &first, &half) ||
+    if ((!change && strcmp(f->role, "amount") != 0) || !amount_unit_ok(f) ||
+        !text_value_of(ev, f->key, change, &first, &half) ||
         !rules_unit_convert(first.sum, ev->yuan, f->yuan, &conv) ||
         !rules_unit_convert(half, ev->yuan, f->yuan, &half))
         return;

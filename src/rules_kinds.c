@@ -89,6 +89,33 @@ static const char *skip_prefix(const char *s, const char *const *set)
 }
 
 /*
+ * Past a printed item number that opens a paragraph ("1. ", "2、",
+ * "（三）", "(4)"): 's' itself when there is none.
+ */
+static const char *skip_item_number(const char *s)
+{
+    static const char *const open[] = {"（", "(", NULL};
+    static const char *const close[] = {"）", ")", "、", ".", "．", NULL};
+    const char *p = s;
+    const char *end;
+
+    while (*p == ' ')
+        p++;
+    p = skip_prefix(p, open);
+    end = p;
+    while (*end >= '0' && *end <= '9')
+        end++;
+    if (end == p && zh_number(p, &end) < 0)
+        return s;
+    p = skip_prefix(end, close);
+    if (p == end)
+        return s;
+    while (*p == ' ')
+        p++;
+    return p;
+}
+
+/*
  * Split a printed label "一、一般公共服务" / "（九）医疗卫生…支出" into its
  * ordinal (-1 when none) and the name that follows.
  */
@@ -230,6 +257,31 @@ static int ordinal_ok(const struct bx_eval *ev, const struct bx_rcheck *chk,
     return ord == atoi(code) - 200;
 }
 
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s);
+    size_t t = strlen(tail);
+
+    return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+/*
+ * The official name 'official' in the style of the printed 'name': where
+ * the label may drop 'suffix' (表一 "十二、城乡社区" for 城乡社区支出) and
+ * the printed one does, so does the suggestion.
+ */
+static void put_official(struct bx_buf *b, const char *official,
+                         const char *name, const char *suffix)
+{
+    if (official == NULL)
+        return;
+    if (suffix != NULL && !ends_with(name, suffix) &&
+        ends_with(official, suffix) && strlen(official) > strlen(suffix))
+        buf_append(b, official, strlen(official) - strlen(suffix));
+    else
+        buf_puts(b, official);
+}
+
 static void check_label(struct bx_eval *ev, const struct bx_rcheck *chk,
                         const struct bx_code *c, xmlNodePtr node,
                         const char *code, const char *label)
@@ -259,7 +311,7 @@ static void check_label(struct bx_eval *ev, const struct bx_rcheck *chk,
         /* keep the printed ordinal: only the name is judged */
         buf_append(&exp, label, (size_t)(name - label));
     }
-    buf_puts(&exp, c->name != NULL ? c->name : "");
+    put_official(&exp, c->name, name, chk->suffix);
     name_finding(ev, chk, at != NULL ? at : node,
                  ordinal_ok(ev, chk, code, ord) && cls == 1 ? chk->alias_severity
                                                         : chk->rule->severity,
@@ -300,7 +352,7 @@ static void text_names(struct bx_eval *ev, const struct bx_rcheck *chk,
     static const size_t digits[3] = {3, 5, 7};
     xmlNodePtr at = rules_first_node(ev, chk->x[BX_X_D], node);
     xmlChar *text = rules_run_string(ev, chk->x[BX_X_D], node);
-    const char *p = (const char *)text;
+    const char *p = text != NULL ? skip_item_number((const char *)text) : NULL;
     int lv;
 
     for (lv = 0; p != NULL && lv < 3 && strlen(code) >= digits[lv]; lv++) {

@@ -672,6 +672,54 @@ const struct tpl_column *templates_column(const struct tpl_table *tb,
     return NULL;
 }
 
+/* The template element of table 'tb' of 't', or NULL. */
+static xmlNodePtr table_element(const struct tpl_template *t,
+                                const struct tpl_table *tb)
+{
+    xmlNodePtr root = t != NULL ? xmlDocGetRootElement(t->doc) : NULL;
+    xmlNodePtr el;
+
+    for (el = first_named(root, "table"); tb != NULL && el != NULL;
+         el = next_named(el->next, "table")) {
+        if (attr(el, "key") != NULL && strcmp(attr(el, "key"), tb->key) == 0)
+            return el;
+    }
+    return NULL;
+}
+
+int templates_subtotals_optional(const struct tpl_template *t,
+                                 const struct tpl_table *tb)
+{
+    const char *v = attr(table_element(t, tb), "subtotals");
+
+    return v != NULL && strcmp(v, "optional") == 0;
+}
+
+size_t templates_fixed_rows(const struct tpl_template *t,
+                            const struct tpl_table *tb,
+                            struct tpl_fixed_row *out, size_t max)
+{
+    xmlNodePtr root = t != NULL ? xmlDocGetRootElement(t->doc) : NULL;
+    xmlNodePtr el;
+    xmlNodePtr r;
+    size_t n = 0;
+
+    for (el = first_named(root, "table"); tb != NULL && el != NULL;
+         el = next_named(el->next, "table")) {
+        if (attr(el, "key") == NULL || strcmp(attr(el, "key"), tb->key) != 0)
+            continue;
+        for (r = first_named(el, "row"); r != NULL && n < max;
+             r = next_named(r->next, "row")) {
+            out[n].path = attr(r, "path");
+            texts(r, "label", out[n].label);
+            if (out[n].path != NULL)
+                n++;
+        }
+        break;
+    }
+    return n;
+}
+
 /* ------------------------------------------------------------------ */
 /* Documents                                                           */
 /* ------------------------------------------------------------------ */

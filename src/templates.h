@@ -120,6 +120,25 @@ const struct tpl_table *templates_table(const struct tpl_template *t,
 const struct tpl_column *templates_column(const struct tpl_table *tb,
                                           const char *name);
 
+/* 1 when table 'tb' of 't' says subtotals="optional": the document
+ * decides, by nesting its rows or not. */
+int templates_subtotals_optional(const struct tpl_template *t,
+                                 const struct tpl_table *tb);
+
+/* A fixed row a template always prints (template.xsd "row"). */
+struct tpl_fixed_row {
+    const char *path;     /* "income/fiscal": below the table element */
+    const char *label[2]; /* "一、财政拨款收入", "1. fiscal …" */
+};
+
+/*
+ * The fixed rows the template lists for table 'tb', at most 'max', into
+ * 'out' (strings in the template's document).  Returns how many.
+ */
+size_t templates_fixed_rows(const struct tpl_template *t,
+                            const struct tpl_table *tb,
+                            struct tpl_fixed_row *out, size_t max);
+
 /*
  * The template of a parsed disclosure (metadata/profile and fiscalYear),
  * or NULL.  The reference template (henan-county-14) is NOT substituted

@@ -685,6 +685,28 @@ const char *xlsx_book_sheet_name(const struct xlsx_book *b, unsigned i)
     return i < b->nsheets ? b->sheets[i].name : "";
 }
 
+unsigned xlsx_book_nsheets(const struct xlsx_book *b)
+{
+    return b->nsheets;
+}
+
+const struct xlsx_cell *xlsx_book_sheet_cells(const struct xlsx_book *b,
+                                              unsigned i, size_t *n)
+{
+    size_t lo = 0;
+    size_t hi;
+
+    while (lo < b->ncells && b->cells[lo].sheet < i) {
+        lo++;
+    }
+    hi = lo;
+    while (hi < b->ncells && b->cells[hi].sheet == i) {
+        hi++;
+    }
+    *n = hi - lo;
+    return hi > lo ? &b->cells[lo] : NULL;
+}
+
 struct xlsx_cell *xlsx_book_unused(struct xlsx_book *b, size_t *i)
 {
     struct xlsx_cell *c;

@@ -60,6 +60,17 @@ int xlsx_book_decimals(const struct xlsx_book *b, int style);
 
 const char *xlsx_book_sheet_name(const struct xlsx_book *b, unsigned i);
 
+/* How many sheets the workbook has (in workbook order). */
+unsigned xlsx_book_nsheets(const struct xlsx_book *b);
+
+/*
+ * The cells of sheet 'i' (workbook order), sorted by row then column:
+ * '*n' of them from the pointer returned (NULL, 0 for none).  Used by
+ * readers that take a sheet as a plain table (codes import).
+ */
+const struct xlsx_cell *xlsx_book_sheet_cells(const struct xlsx_book *b,
+                                              unsigned i, size_t *n);
+
 /*
  * Next cell from '*i' on that holds something, was not used, and lies in
  * a sheet the map knows.  NULL at the end.

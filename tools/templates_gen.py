@@ -166,7 +166,9 @@ def gen_docs(tpls, current):
             rows = tb.get("rows")
             if tb.get("levels"):
                 rows += " (" + tb.get("levels") + (
-                    ", subtotals" if tb.get("subtotals") == "true" else "") + ")"
+                    ", subtotals" if tb.get("subtotals") == "true" else
+                    ", subtotals optional" if tb.get("subtotals") == "optional"
+                    else "") + ")"
             unit = tb.get("unit", am.get("unit"))
             dec = tb.get("decimals", am.get("decimals"))
             cols = " ".join(c.get("name") for c in tb.findall(T + "column"))

@@ -14,6 +14,16 @@
 set -u
 BX=${1:?usage: run.sh BUDGETX [--update]}
 UPDATE=${2:-}
+# the runs happen inside foreign/: make the path absolute first
+case $BX in
+/*) ;;
+*/*) BX=$PWD/$BX ;;
+*) BX=$(command -v "$BX" || echo "$PWD/$BX") ;;
+esac
+if [ ! -x "$BX" ]; then
+    echo "templates-foreign: $BX is not an executable" >&2
+    exit 2
+fi
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bx-templates.XXXXXX")

@@ -304,6 +304,186 @@ static void test_partial_and_complete_lists(void)
     xmlFreeDoc(doc);
 }
 
+/* Errors and warnings of 'rule'. */
+static size_t reported(const struct bx_diags *d, const char *rule)
+{
+    return count(d, rule, BX_SEV_ERROR) + count(d, rule, BX_SEV_WARNING);
+}
+
+/*
+ * A narrative-only disclosure that lists its tables as published
+ * pictures (picture="true", as docs/format.md describes) is the same as
+ * one with <tables/>: no table is empty or missing its note (BR-053,
+ * BR-109), no explained item or project is missing from a table (BR-106,
+ * BR-111, BR-047), no fixed row is missing (BR-119), the report says the
+ * table identities could not be checked, and the text's own sums are
+ * still checked (BR-118).
+ */
+static void test_pictured_tables_are_not_empty(void)
+{
+    static const char *const rules[] = {"BR-053", "BR-109", "BR-106",
+                                        "BR-111", "BR-047", "BR-119"};
+    static const char pictured[] =
+        "<tables><budgetSummary no=\"一\" picture=\"true\"/>"
+        "<incomeSummary picture=\"true\"/>"
+        "<expenditureSummary picture=\"true\"/>"
+        "<fiscalSummary picture=\"true\"/>"
+        "<gpbExpenditure picture=\"true\"/><gpbBasic picture=\"true\"/>"
+        "<threePublic picture=\"true\"/>"
+        "<govFundExpenditure picture=\"true\"/>"
+        "<projectExpenditure picture=\"true\"/>"
+        "<projectPerformance picture=\"true\"/></tables>";
+    FILE *fp = fopen(test_path("samples/example-narrative-only-2024.xml"), "rb");
+    char *text = calloc(1, 1 << 20);
+    char *out = calloc(1, (1 << 20) + sizeof(pictured));
+    char *at;
+    size_t len;
+    size_t i;
+    xmlDocPtr doc;
+    struct bx_diags d;
+    struct bx_coverage cov;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    CU_ASSERT_FATAL(text != NULL && out != NULL);
+    len = fread(text, 1, (1 << 20) - 1, fp);
+    fclose(fp);
+    at = strstr(text, "<tables/>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    memcpy(out, text, (size_t)(at - text));
+    strcat(out, pictured);
+    strcat(out, at + strlen("<tables/>"));
+    doc = xmlReadMemory(out, (int)strlen(out), "pictured.xml", NULL,
+                        XML_PARSE_NONET);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL_FATAL(judge(ctx, doc, &d, &cov), BX_OK);
+    for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+        CU_ASSERT_EQUAL(reported(&d, rules[i]), 0);
+    CU_ASSERT_EQUAL(d.by_severity[BX_SEV_ERROR], 0);
+    CU_ASSERT(cov.narrative_only);
+    bx_coverage_release(&cov);
+    bx_diags_release(&d);
+
+    new_value = "1012.17"; /* the first 收入总计 of the text, 1 万元 up */
+    CU_ASSERT_EQUAL(each(doc,
+                         "(/bx:disclosure/bx:explanation//bx:fig"
+                         "[@of='income.total'][not(@role)])[1]",
+                         set_value),
+                    1);
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL_FATAL(judge(ctx, doc, &d, &cov), BX_OK);
+    CU_ASSERT(count(&d, "BR-118", BX_SEV_ERROR) > 0);
+    bx_coverage_release(&cov);
+    bx_diags_release(&d);
+    xmlFreeDoc(doc);
+    free(text);
+    free(out);
+    (void)len;
+}
+
+/* Move every leaf func of 'table' to be a row of the table itself and drop
+ * the subtotal rows: the table keyed by 项 only. */
+static void flatten(xmlNodePtr table)
+{
+    xmlNodePtr leaves[256];
+    int n = 0;
+    int i;
+    xmlNodePtr c;
+    xmlNodePtr next;
+    xmlNodePtr stack[256];
+    int top = 0;
+
+    for (c = table->children; c != NULL; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "func"))
+            stack[top++] = c;
+    while (top > 0 && n < 256) {
+        xmlNodePtr f = stack[--top];
+        int kids = 0;
+
+        for (c = f->children; c != NULL; c = c->next) {
+            if (c->type == XML_ELEMENT_NODE && top < 256) {
+                stack[top++] = c;
+                kids++;
+            }
+        }
+        if (kids == 0)
+            leaves[n++] = f;
+    }
+    for (i = 0; i < n; i++)
+        xmlUnlinkNode(leaves[i]);
+    for (c = table->children; c != NULL; c = next) {
+        next = c->next;
+        if (c->type == XML_ELEMENT_NODE &&
+            xmlStrEqual(c->name, BAD_CAST "func")) {
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        }
+    }
+    /* before the notes, which the schema wants last */
+    for (c = table->children; c != NULL; c = c->next)
+        if (c->type == XML_ELEMENT_NODE &&
+            xmlStrEqual(c->name, BAD_CAST "note"))
+            break;
+    for (i = n - 1; i >= 0; i--) {
+        if (c != NULL)
+            xmlAddPrevSibling(c, leaves[i]);
+        else
+            xmlAddChild(table, leaves[i]);
+    }
+}
+
+/*
+ * central-9 leaves subtotal rows open (subtotals="optional"): its sample
+ * nests 类 > 款 > 项, and the same T5 printed by 项 only is as good
+ * (BR-119 and the roll-up BR-010 silent); a 款 row left flat among 项
+ * rows is not.
+ */
+static void test_optional_subtotals(void)
+{
+    xmlDocPtr doc = xmlReadFile(
+        test_path("samples/example-central-department-2024.xml"), NULL,
+        XML_PARSE_NONET);
+    xmlXPathContextPtr xp;
+    xmlXPathObjectPtr o;
+    struct bx_diags d;
+    struct bx_coverage cov;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    xp = xmlXPathNewContext(doc);
+    xmlXPathRegisterNs(xp, BAD_CAST "bx", BAD_CAST BX_NAMESPACE);
+    o = xmlXPathEvalExpression(
+        BAD_CAST "/bx:disclosure/bx:tables/bx:gpbExpenditure", xp);
+    CU_ASSERT_FATAL(o != NULL && o->nodesetval != NULL &&
+                    o->nodesetval->nodeNr == 1);
+    flatten(o->nodesetval->nodeTab[0]);
+    xmlXPathFreeObject(o);
+    xmlXPathFreeContext(xp);
+    CU_ASSERT_EQUAL(each(doc, "/bx:disclosure/bx:tables/bx:gpbExpenditure/"
+                              "bx:func/bx:func",
+                         set_value),
+                    0);
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL_FATAL(judge(ctx, doc, &d, &cov), BX_OK);
+    CU_ASSERT_EQUAL(reported(&d, "BR-119"), 0);
+    CU_ASSERT_EQUAL(reported(&d, "BR-010"), 0);
+    bx_coverage_release(&cov);
+    bx_diags_release(&d);
+
+    new_value = "20501"; /* a 款 code among the 项 rows */
+    CU_ASSERT_EQUAL(each(doc,
+                         "/bx:disclosure/bx:tables/bx:gpbExpenditure/"
+                         "bx:func[1]/@code",
+                         set_value),
+                    1);
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL_FATAL(judge(ctx, doc, &d, &cov), BX_OK);
+    CU_ASSERT(count(&d, "BR-119", BX_SEV_ERROR) > 0);
+    bx_coverage_release(&cov);
+    bx_diags_release(&d);
+    xmlFreeDoc(doc);
+}
+
 /* The report states coverage (text) and counts it (JSON). */
 static void test_reports_state_coverage(void)
 {
@@ -468,6 +648,10 @@ int bx_test_suite_rules_outcomes(void)
                     test_partial_and_complete_lists) == NULL ||
         CU_add_test(s, "reports state coverage",
                     test_reports_state_coverage) == NULL ||
+        CU_add_test(s, "pictured tables are not empty",
+                    test_pictured_tables_are_not_empty) == NULL ||
+        CU_add_test(s, "optional subtotals", test_optional_subtotals) ==
+            NULL ||
         CU_add_test(s, "import csv", test_import_csv) == NULL ||
         CU_add_test(s, "import gb18030", test_import_gb18030) == NULL ||
         CU_add_test(s, "import refuses and maps",

@@ -196,6 +196,75 @@ static void test_templates_every_sample_passes_clean(void)
     }
 }
 
+static size_t rule_errors(const struct bx_diags *d, const char *rule)
+{
+    size_t i;
+    size_t n = 0;
+
+    for (i = 0; i < d->count; i++) {
+        if (d->items[i].rule != NULL && strcmp(d->items[i].rule, rule) == 0 &&
+            d->items[i].severity == BX_SEV_ERROR)
+            n++;
+    }
+    return n;
+}
+
+/*
+ * A blank cell means what the template says: with the shipped Henan
+ * template (blank="zero") a blank 其他运转类 in the T3 合计 row is 0 and
+ * BR-009 finds project 110.9 ≠ 0 + 0; under a template whose T3 says
+ * blank="na" that identity is not assessable, not an error.
+ */
+static void test_templates_blank_follows_the_template(void)
+{
+    char path[] = "/tmp/bx-blank-XXXXXX";
+    const char *from = "projectOperating=\"110.9\" projectSpecific=\"0\"/>";
+    struct bx_context *na = test_context();
+    const struct tpl_template *t;
+    struct tpl_table *tb;
+    struct bx_check chk;
+    char *text = NULL;
+    char *at;
+    size_t len = 0;
+    FILE *f;
+    int fd;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(na);
+    f = fopen(test_path("samples/pingdingshan-hitech-service-center-2024.xml"),
+              "rb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    text = calloc(1, 1 << 20);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    len = fread(text, 1, (1 << 20) - 1, f);
+    fclose(f);
+    at = strstr(text, from); /* T3's 合计 row comes first */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    memcpy(at, "projectOperating=\"\"     ", 24);
+    fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    f = fdopen(fd, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fwrite(text, 1, len, f);
+    fclose(f);
+
+    CU_ASSERT_EQUAL_FATAL(bx_check_file(ctx, path, &chk), BX_OK);
+    CU_ASSERT_EQUAL(rule_errors(&chk.diags, "BR-009"), 1);
+    bx_check_release(&chk);
+
+    t = templates_lookup(na, "henan-county-14", 2024);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    tb = (struct tpl_table *)templates_table(t, "T3");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tb);
+    tb->blank_na = 1; /* this context's registry only */
+    CU_ASSERT_EQUAL_FATAL(bx_check_file(na, path, &chk), BX_OK);
+    CU_ASSERT_EQUAL(rule_errors(&chk.diags, "BR-009"), 0);
+    bx_check_release(&chk);
+
+    unlink(path);
+    free(text);
+    bx_context_free(na);
+}
+
 /* A data directory whose template is broken: a finding, then NULL. */
 static void test_templates_broken_file_is_fatal(void)
 {
@@ -256,6 +325,8 @@ int bx_test_suite_templates(void)
             NULL ||
         CU_add_test(s, "aliases resolve", test_templates_aliases_resolve) ==
             NULL ||
+        CU_add_test(s, "blank follows the template",
+                    test_templates_blank_follows_the_template) == NULL ||
         CU_add_test(s, "nearest year is chosen",
                     test_templates_nearest_year_is_chosen) == NULL ||
         CU_add_test(s, "chinese ordinals", test_templates_numbers) == NULL ||
