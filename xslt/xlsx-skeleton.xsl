@@ -5,7 +5,8 @@
   profile names).  Output: a disclosure whose tables are the template's,
   in its order, with its printed ordinals, titles and amount columns
   (every amount empty): the fixed rows of 收支总表 and 财政拨款收支总表
-  (income items, the function classes), a 合计 row and the department's
+  (income items, the function classes; labels and any further rows from
+  the template's table/row), a 合计 row and the department's
   row for keyed tables, the budget row of 整体绩效目标表.  xlsx-blank.xsl
   then sets year, department code and name, and xlsx.xsl lays it out
   (src/xlsx_write.c).  Rows of functions, economic classes, units and
@@ -112,49 +113,236 @@
   </xsl:template>
 
   <xsl:template match="t:table[@element = 'budgetSummary']" mode="rows">
+    <xsl:variable name="tb" select="."/>
     <income>
-      <gpb label="一、一般公共预算" amount=""/>
-      <gpbFiscal label="其中：财政拨款" amount=""/>
-      <govFund label="二、政府性基金预算拨款收入" amount=""/>
-      <stateCapital label="三、国有资本经营预算拨款收入" amount=""/>
-      <specialAccount label="四、财政专户管理资金收入" amount=""/>
-      <business label="五、事业收入" amount=""/>
-      <operating label="六、事业单位经营收入" amount=""/>
-      <superior label="七、上级补助收入" amount=""/>
-      <subordinate label="八、附属单位上缴收入" amount=""/>
-      <other label="九、其他收入" amount=""/>
-      <currentTotal label="本年收入合计" amount=""/>
-      <carryForward label="上年结转结余" amount=""/>
-      <grandTotal label="收入总计" amount=""/>
+      <xsl:call-template name="extra-rows">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="known" select="' gpb gpbFiscal govFund stateCapital specialAccount business operating superior subordinate other currentTotal carryForward grandTotal '"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'gpb'"/>
+        <xsl:with-param name="label" select="'一、一般公共预算'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'gpbFiscal'"/>
+        <xsl:with-param name="label" select="'其中：财政拨款'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'govFund'"/>
+        <xsl:with-param name="label" select="'二、政府性基金预算拨款收入'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'stateCapital'"/>
+        <xsl:with-param name="label" select="'三、国有资本经营预算拨款收入'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'specialAccount'"/>
+        <xsl:with-param name="label" select="'四、财政专户管理资金收入'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'business'"/>
+        <xsl:with-param name="label" select="'五、事业收入'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'operating'"/>
+        <xsl:with-param name="label" select="'六、事业单位经营收入'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'superior'"/>
+        <xsl:with-param name="label" select="'七、上级补助收入'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'subordinate'"/>
+        <xsl:with-param name="label" select="'八、附属单位上缴收入'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'other'"/>
+        <xsl:with-param name="label" select="'九、其他收入'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'currentTotal'"/>
+        <xsl:with-param name="label" select="'本年收入合计'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'carryForward'"/>
+        <xsl:with-param name="label" select="'上年结转结余'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'grandTotal'"/>
+        <xsl:with-param name="label" select="'收入总计'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
     </income>
     <expenditure>
+      <xsl:call-template name="extra-rows">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'expenditure'"/>
+        <xsl:with-param name="known" select="' class currentTotal carryOver grandTotal '"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
       <xsl:for-each select="$classes">
         <class code="{@code}" label="{@name}" amount=""/>
       </xsl:for-each>
-      <currentTotal label="本年支出合计" amount=""/>
-      <carryOver label="年终结转结余" amount=""/>
-      <grandTotal label="支出总计" amount=""/>
+      <xsl:for-each select="$tb">
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'expenditure'"/>
+        <xsl:with-param name="el" select="'currentTotal'"/>
+        <xsl:with-param name="label" select="'本年支出合计'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'expenditure'"/>
+        <xsl:with-param name="el" select="'carryOver'"/>
+        <xsl:with-param name="label" select="'年终结转结余'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'expenditure'"/>
+        <xsl:with-param name="el" select="'grandTotal'"/>
+        <xsl:with-param name="label" select="'支出总计'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      </xsl:for-each>
     </expenditure>
   </xsl:template>
 
   <xsl:template match="t:table[@element = 'fiscalSummary']" mode="rows">
     <xsl:variable name="tb" select="."/>
     <income>
-      <current label="一、本年收入" amount=""/>
-      <currentGpb label="（一）一般公共预算拨款" amount=""/>
-      <currentGpbFiscal label="其中：财政拨款" amount=""/>
-      <currentGovFund label="（二）政府性基金预算拨款" amount=""/>
-      <currentStateCapital label="（三）国有资本经营预算拨款" amount=""/>
-      <carry label="二、上年结转" amount=""/>
-      <carryGpb label="（一）一般公共预算拨款" amount=""/>
-      <carryGovFund label="（二）政府性基金预算拨款" amount=""/>
-      <carryStateCapital label="（三）国有资本经营预算拨款" amount=""/>
-      <grandTotal label="收入合计" amount=""/>
+      <xsl:call-template name="extra-rows">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="known" select="' current currentGpb currentGpbFiscal currentGovFund currentStateCapital carry carryGpb carryGovFund carryStateCapital grandTotal '"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'current'"/>
+        <xsl:with-param name="label" select="'一、本年收入'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'currentGpb'"/>
+        <xsl:with-param name="label" select="'（一）一般公共预算拨款'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'currentGpbFiscal'"/>
+        <xsl:with-param name="label" select="'其中：财政拨款'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'currentGovFund'"/>
+        <xsl:with-param name="label" select="'（二）政府性基金预算拨款'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'currentStateCapital'"/>
+        <xsl:with-param name="label" select="'（三）国有资本经营预算拨款'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'carry'"/>
+        <xsl:with-param name="label" select="'二、上年结转'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'carryGpb'"/>
+        <xsl:with-param name="label" select="'（一）一般公共预算拨款'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'carryGovFund'"/>
+        <xsl:with-param name="label" select="'（二）政府性基金预算拨款'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'carryStateCapital'"/>
+        <xsl:with-param name="label" select="'（三）国有资本经营预算拨款'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'income'"/>
+        <xsl:with-param name="el" select="'grandTotal'"/>
+        <xsl:with-param name="label" select="'收入合计'"/>
+        <xsl:with-param name="cols" select="'0'"/>
+      </xsl:call-template>
     </income>
     <expenditure>
-      <current label="一、本年支出">
-        <xsl:call-template name="fiscal-amounts"/>
-      </current>
+      <xsl:call-template name="extra-rows">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'expenditure'"/>
+        <xsl:with-param name="known" select="' class current carryOver grandTotal '"/>
+        <xsl:with-param name="cols" select="'1'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'expenditure'"/>
+        <xsl:with-param name="el" select="'current'"/>
+        <xsl:with-param name="label" select="'一、本年支出'"/>
+        <xsl:with-param name="cols" select="'1'"/>
+      </xsl:call-template>
       <xsl:for-each select="$classes">
         <class code="{@code}" label="{@name}">
           <xsl:for-each select="$tb">
@@ -162,13 +350,80 @@
           </xsl:for-each>
         </class>
       </xsl:for-each>
-      <carryOver label="二、年终结转结余">
-        <xsl:call-template name="fiscal-amounts"/>
-      </carryOver>
-      <grandTotal label="支出合计">
-        <xsl:call-template name="fiscal-amounts"/>
-      </grandTotal>
+      <xsl:for-each select="$tb">
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'expenditure'"/>
+        <xsl:with-param name="el" select="'carryOver'"/>
+        <xsl:with-param name="label" select="'二、年终结转结余'"/>
+        <xsl:with-param name="cols" select="'1'"/>
+      </xsl:call-template>
+      <xsl:call-template name="fixed">
+        <xsl:with-param name="tb" select="."/>
+        <xsl:with-param name="side" select="'expenditure'"/>
+        <xsl:with-param name="el" select="'grandTotal'"/>
+        <xsl:with-param name="label" select="'支出合计'"/>
+        <xsl:with-param name="cols" select="'1'"/>
+      </xsl:call-template>
+      </xsl:for-each>
     </expenditure>
+  </xsl:template>
+
+
+  <!-- A fixed row of 收支总表/财政拨款收支总表: element $el at $path, its
+       label the registry's (table/row) where it names one, else $label;
+       one amount, or the table's expenditure columns ($cols = '1'). -->
+  <xsl:template name="fixed">
+    <xsl:param name="tb"/>
+    <xsl:param name="side"/>
+    <xsl:param name="el"/>
+    <xsl:param name="label"/>
+    <xsl:param name="cols" select="'0'"/>
+    <xsl:param name="code" select="''"/>
+    <xsl:variable name="reg"
+        select="$tb/t:row[@path = concat($side, '/', $el)]/t:label[lang('zh')]"/>
+    <xsl:element name="{$el}">
+      <xsl:if test="$code != ''">
+        <xsl:attribute name="code"><xsl:value-of select="$code"/></xsl:attribute>
+      </xsl:if>
+      <xsl:attribute name="label">
+        <xsl:choose>
+          <xsl:when test="$reg"><xsl:value-of select="$reg"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$label"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:attribute>
+      <xsl:choose>
+        <xsl:when test="$cols = '1'">
+          <xsl:for-each select="$tb">
+            <xsl:call-template name="fiscal-amounts"/>
+          </xsl:for-each>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:attribute name="amount"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- Rows the registry requires on $side that the default set lacks
+       ($known: ' a b c '), first on their side. -->
+  <xsl:template name="extra-rows">
+    <xsl:param name="tb"/>
+    <xsl:param name="side"/>
+    <xsl:param name="known"/>
+    <xsl:param name="cols" select="'0'"/>
+    <xsl:for-each select="$tb/t:row[starts-with(@path, concat($side, '/'))]">
+      <xsl:variable name="el" select="substring-after(@path, '/')"/>
+      <xsl:if test="not(contains($known, concat(' ', $el, ' ')))">
+        <xsl:call-template name="fixed">
+          <xsl:with-param name="tb" select="$tb"/>
+          <xsl:with-param name="side" select="$side"/>
+          <xsl:with-param name="el" select="$el"/>
+          <xsl:with-param name="label" select="''"/>
+          <xsl:with-param name="cols" select="$cols"/>
+        </xsl:call-template>
+      </xsl:if>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- 财政拨款收支总表: the expenditure columns (not the income amount) -->

@@ -144,8 +144,9 @@ def filled(xml, common_xsl, least="101", want="1.51"):
 
 def layout(xlsx, registry):
     """The template's sheets are the registry's tables: names (表 +
-    ordinal + title, as xlsx.xsl cuts them), order, title row, and one
-    input cell per amount column of the registry in the 合计 row."""
+    ordinal + title, as xlsx.xsl cuts them), order, title row, one
+    input cell per amount column of the registry in the 合计 row, and the
+    fixed rows the template names (table/row) with its labels."""
     T = "{urn:budgetx:template:1}"
     reg = ET.parse(registry).getroot()
     tables = [t for t in reg.findall(f"{T}table")
@@ -176,6 +177,15 @@ def layout(xlsx, registry):
                      and c.protection.locked is False)
         assert inputs >= len(cols) or t.get("element") == \
             "projectPerformance", f"{ws.title}: {inputs} input cells"
+        # the rows the template names (table/row) are there, as labelled
+        texts = {c.value for row in ws.iter_rows() for c in row}
+        for r in t.findall(f"{T}row"):
+            if r.get("path") == "row":
+                continue  # 三公: the 合计 row prints no label
+            label = [x.text for x in r.findall(f"{T}label")
+                     if x.get("{http://www.w3.org/XML/1998/namespace}lang")
+                     == "zh"][0]
+            assert label in texts, f"{ws.title}: no row {label!r}"
     print(f"{xlsx}: {len(tables)} sheets as the registry says")
 
 
