@@ -369,6 +369,10 @@
     <xsl:variable name="dept">
       <xsl:call-template name="table-dept-name"/>
     </xsl:variable>
+    <!-- the table's own unit (@unit, e.g. 三公 in 万元 in a 元 document) -->
+    <xsl:variable name="unit">
+      <xsl:call-template name="table-unit"/>
+    </xsl:variable>
     <xsl:variable name="half" select="ceiling($cols div 2)"/>
     <xsl:variable name="unit-col">
       <xsl:call-template name="col">
@@ -424,7 +428,7 @@
                 <xsl:with-param name="r" select="concat($unit-col, '2')"/>
                 <xsl:with-param name="s" select="19"/>
                 <xsl:with-param name="v"
-                    select="concat('单位：', $amount-unit)"/>
+                    select="concat('单位：', $unit)"/>
               </xsl:call-template>
             </xsl:if>
           </row>
@@ -532,7 +536,7 @@
     <m:fix s="{$sheet}" r="A1" v="{$title}"/>
     <m:fix s="{$sheet}" r="A2" v="{concat('部门名称：', $dept)}"/>
     <xsl:if test="$cols &gt; 1">
-      <m:fix s="{$sheet}" r="{$unit-col}2" v="{concat('单位：', $amount-unit)}"/>
+      <m:fix s="{$sheet}" r="{$unit-col}2" v="{concat('单位：', $unit)}"/>
     </xsl:if>
     <xsl:for-each select="$g/*/m:row">
       <xsl:variable name="r" select="position() + 2"/>
