@@ -63,6 +63,18 @@ $(BUILD)/rules_digests.h: scripts/rules-digests.sh schemas/rules.xsd \
 
 $(BUILD)/obj/rules.o: $(BUILD)/rules_digests.h
 
+# the same for the template files against template.xsd
+$(BUILD)/templates_digests.h: scripts/rules-digests.sh \
+                              schemas/templates/template.xsd \
+                              $(wildcard schemas/templates/*.xml)
+	@mkdir -p $(dir $@)
+	sh scripts/rules-digests.sh -n templates_validated \
+	    schemas/templates/template.xsd \
+	    $(wildcard schemas/templates/*.xml) > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/obj/templates.o: $(BUILD)/templates_digests.h
+
 $(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/unit_suites.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I$(BUILD) -include tests/unit/protos.h -c -o $@ $<
@@ -130,6 +142,7 @@ check-rules: $(BIN)
 
 check-convert: $(BIN)
 	$(TEST_ENV) sh tests/convert/run.sh $(CURDIR)/$(BIN)
+	$(TEST_ENV) sh tests/convert/xsltproc.sh $(CURDIR)/$(BIN)
 
 # the generated docs/rules.md must match the rule set it documents
 check-docs:

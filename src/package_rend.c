@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "package.h"
+#include "transform.h"
 #include "util.h"
 
 #define DEFAULT_INCLUDE "html,platform"
@@ -125,11 +126,25 @@ static int add_format(const char *name, void *arg)
     return rc;
 }
 
+/* Count the formats built from the tables' grids (html, csv). */
+static int count_grid_format(const char *name, void *arg)
+{
+    int *n = arg;
+
+    *n += strcmp(name, "html") == 0 || strcmp(name, "csv") == 0;
+    return BX_OK;
+}
+
 int package_renditions(struct bx_context *ctx, const struct bx_check *chk,
                        const struct bx_bundle_opts *opts, const char *stem,
                        struct bx_diags *diags, struct plist *l, size_t index)
 {
+    const char *include =
+        opts->include != NULL ? opts->include : DEFAULT_INCLUDE;
+    struct _xmlDoc *grids = NULL;
     struct rend_args a;
+    int ngrid = 0;
+    int rc = BX_OK;
 
     a.ctx = ctx;
     a.chk = chk;
@@ -138,6 +153,14 @@ int package_renditions(struct bx_context *ctx, const struct bx_check *chk,
     a.diags = diags;
     a.l = l;
     a.index = index;
-    return each_format(opts->include != NULL ? opts->include : DEFAULT_INCLUDE,
-                       add_format, &a);
+    /* html and csv both lay the tables out as grids: build them once */
+    each_format(include, count_grid_format, &ngrid);
+    if (ngrid > 1) {
+        rc = transform_share_grids(ctx, chk->sub, opts->lang, diags, &grids);
+    }
+    if (rc == BX_OK) {
+        rc = each_format(include, add_format, &a);
+    }
+    transform_unshare_grids(grids);
+    return rc;
 }

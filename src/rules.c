@@ -223,6 +223,7 @@ void rules_set_free(struct bx_ruleset *rs)
         xmlXPathFreeCompExpr(rs->keys[i].use);
     }
     free(rs->keys);
+    rules_exprs_release(rs);
     free(rs->checks);
     free(rs->tables);
     free(rs->figures);
@@ -300,6 +301,7 @@ static int compile_attr(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
         free(expr);
         return BX_E_DATA;
     }
+    rules_expr_note(xp->userData, *out, expr);
     free(expr);
     return BX_OK;
 }
@@ -485,7 +487,7 @@ static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
         if ((*terms)[*nterms] == NULL)
             rc = data_error(diags, file, "XPath", term);
         else
-            (*nterms)++;
+            rules_expr_note(xp->userData, (*terms)[(*nterms)++], term);
         free(term);
         p += len + (p[len] != '\0');
     }
@@ -1102,12 +1104,17 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
     struct list_exprs e;
     xmlXPathContextPtr xp = NULL;
     char *path = NULL;
+    void *ud;
     int rc;
     int i;
 
     memset(&e, 0, sizeof(e));
     l->key = attr(el, "key");
+    /* freed below: not recorded among the rule set's expressions */
+    ud = rxp->userData;
+    rxp->userData = NULL;
     rc = list_compile(rxp, el, file, diags, &e);
+    rxp->userData = ud;
     if (rc != BX_OK)
         goto out;
     rc = BX_E_NOMEM;
@@ -1187,8 +1194,7 @@ static int validate_rules(struct bx_context *ctx, xmlDocPtr doc,
     return rc == 0 ? BX_OK : BX_E_DATA;
 }
 
-/* SHA-256 (hex) of the file 'path' into 'hex' (65 bytes). */
-static int file_digest(const char *path, char *hex)
+int rules_file_digest(const char *path, char *hex)
 {
     unsigned char *buf = NULL;
     size_t len = 0;
@@ -1200,6 +1206,23 @@ static int file_digest(const char *path, char *hex)
     return rc;
 }
 
+int rules_pair_listed(const char *const *list, const char *xsd_hex,
+                      const char *path)
+{
+    char pair[2 * 65];
+    size_t i;
+
+    if (xsd_hex[0] == '\0' || rules_file_digest(path, pair + 65) != BX_OK)
+        return 0;
+    memcpy(pair, xsd_hex, 64);
+    pair[64] = ' ';
+    for (i = 0; list[i] != NULL; i++) {
+        if (strcmp(list[i], pair) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /*
  * Whether the rule file 'path' and the rules.xsd of 'ctx' are a pair the
  * build validated (rules_validated[], scripts/rules-digests.sh): the
@@ -1208,22 +1231,12 @@ static int file_digest(const char *path, char *hex)
  */
 static int validated_at_build(struct bx_context *ctx, const char *path)
 {
-    char pair[2 * 65];
+    char xsd_hex[65];
     char *xsd = context_path(ctx, "schemas/rules.xsd");
-    int ok;
-    size_t i;
+    int ok = xsd != NULL && rules_file_digest(xsd, xsd_hex) == BX_OK;
 
-    ok = xsd != NULL && file_digest(xsd, pair) == BX_OK &&
-         file_digest(path, pair + 65) == BX_OK;
     free(xsd);
-    if (!ok)
-        return 0;
-    pair[64] = ' ';
-    for (i = 0; rules_validated[i] != NULL; i++) {
-        if (strcmp(rules_validated[i], pair) == 0)
-            return 1;
-    }
-    return 0;
+    return ok && rules_pair_listed(rules_validated, xsd_hex, path);
 }
 
 static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
@@ -1246,6 +1259,7 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
     xp = new_xpath(rs, rs->doc);
     if (xp == NULL)
         return BX_E_NOMEM;
+    xp->userData = rs; /* compile_attr() records each expression */
     rc = load_tables(ctx, rs, file, diags);
     if (rc == BX_OK)
         rc = load_figures(rs, xp, root, file, diags);
@@ -1255,6 +1269,8 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
         rc = load_keys(rs, xp, root, file, diags);
     if (rc == BX_OK)
         rc = load_rules(rs, xp, root, file, diags);
+    if (rc == BX_OK)
+        rules_exprs_index(rs);
     xmlXPathFreeContext(xp);
     return rc;
 }

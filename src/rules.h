@@ -166,6 +166,36 @@ struct bx_rkey {
     xmlXPathCompExprPtr use;   /* their key value(s), on each node (owned) */
 };
 
+/*
+ * Every expression the rule set compiled, with its source (rules_expr.c):
+ * identical sources share an id (what they select is shared per
+ * document), and "(p:name/)*@name" is read from the tree directly.
+ */
+#define BX_FAST_STEPS 8
+#define BX_FAST_ATTRS 16
+
+enum bx_fast {
+    BX_FP_NONE,
+    BX_FP_PATH,    /* [../]p:a/p:b/@x: steps name[0..nsteps), attrs[0] */
+    BX_FP_ATTRS,     /* @x | @y | ...: attrs[0..nattrs) */
+    BX_FP_CHILDREN /* ([../]p:a | [../]p:b)/@x: name[0..nsteps), up */
+};
+
+struct bx_expr_info {
+    xmlXPathCompExprPtr comp; /* owned by the check, figure or key */
+    char *src;                /* owned */
+    size_t id;                /* index of the first one with this source */
+    int node_free;            /* no variable bound per node ($self, $arg) */
+    int is_static;            /* the same on every node (rules_expr_static) */
+    enum bx_fast fast;
+    int nsteps;
+    int up;
+    const char *uri[BX_FAST_STEPS];
+    char *name[BX_FAST_STEPS];  /* owned */
+    char *attrs[BX_FAST_ATTRS]; /* owned */
+    int nattrs;
+};
+
 struct bx_ruleset {
     xmlDocPtr doc; /* the rule file; owns the strings above */
     const char *id;
@@ -188,10 +218,42 @@ struct bx_ruleset {
     size_t nlists;
     struct bx_rkey *keys;
     size_t nkeys;
+    struct bx_expr_info *exprs; /* rules_expr.c */
+    size_t nexprs;
+    size_t capexprs;
+    size_t *expr_slots; /* open addressing on comp; SIZE_MAX empty */
+    size_t nslots;
 };
 
 /* Free a rule set and everything it owns.  NULL-safe. */
 void rules_set_free(struct bx_ruleset *rs);
+
+/* SHA-256 (hex) of the file 'path' into 'hex' (65 bytes): how a data file
+ * is matched against the digests the build recorded when it validated
+ * it (scripts/rules-digests.sh). */
+int rules_file_digest(const char *path, char *hex);
+/* Whether "xsd_hex sha256(path)" is one of 'list' (NULL-terminated):
+ * the build validated these bytes against that schema.  0 when
+ * 'xsd_hex' is "" or 'path' cannot be read. */
+int rules_pair_listed(const char *const *list, const char *xsd_hex,
+                      const char *path);
+
+/* rules_expr.c: whether 'expr' selects the same on every context node
+ * (conservative: 0 when unsure). */
+int rules_expr_static(const char *expr);
+/* rules_expr.c: record 'comp' compiled from 'src' (while loading); index
+ * them all (once, after loading); look one up (NULL: not recorded). */
+void rules_expr_note(struct bx_ruleset *rs, xmlXPathCompExprPtr comp,
+                     const char *src);
+void rules_exprs_index(struct bx_ruleset *rs);
+void rules_exprs_release(struct bx_ruleset *rs);
+const struct bx_expr_info *rules_expr_info(const struct bx_ruleset *rs,
+                                           xmlXPathCompExprPtr comp);
+/* The nodes of the fast path of 'e' on 'node' into 'out' (its nodeTab and
+ * nodeMax given by the caller), in document order.  0: no fast path, or
+ * more nodes than 'out' holds (then evaluate through XPath). */
+int rules_expr_fast(const struct bx_expr_info *e, xmlNodePtr node,
+                    xmlNodeSetPtr out);
 
 /* The code list 'key' of 'rs', or NULL. */
 const struct bx_codelist *rules_list(const struct bx_ruleset *rs,

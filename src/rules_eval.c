@@ -47,10 +47,32 @@ xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
     return o;
 }
 
-/* Bind $self to 'node' for the expressions evaluated on it. */
+/*
+ * Bind $self to 'node' for the expressions evaluated on it.  libxml2
+ * hands an expression a copy of a variable's value, so the one-node set
+ * registered first is re-pointed in place (no hash update, no object
+ * freed and allocated per node).
+ */
 static void bind_self(struct bx_eval *ev, xmlNodePtr node)
 {
-    xmlXPathRegisterVariable(ev->xp, BAD_CAST "self", xmlXPathNewNodeSet(node));
+    xmlXPathObjectPtr o = ev->self;
+
+    if (o != NULL && o->nodesetval != NULL && o->nodesetval->nodeNr == 1 &&
+        node != NULL && node->type != XML_NAMESPACE_DECL &&
+        o->nodesetval->nodeTab[0]->type != XML_NAMESPACE_DECL) {
+        o->nodesetval->nodeTab[0] = node;
+        return;
+    }
+    ev->self = NULL;
+    o = xmlXPathNewNodeSet(node);
+    if (o == NULL ||
+        xmlXPathRegisterVariable(ev->xp, BAD_CAST "self", o) != 0) {
+        xmlXPathFreeObject(o);
+        ev->rc = BX_E_NOMEM; /* $self would still name the last node */
+        return;
+    }
+    if (o->nodesetval != NULL && o->nodesetval->nodeNr == 1)
+        ev->self = o;
 }
 
 int rules_run_bool(struct bx_eval *ev, xmlXPathCompExprPtr comp,
@@ -63,15 +85,31 @@ int rules_run_bool(struct bx_eval *ev, xmlXPathCompExprPtr comp,
     return b;
 }
 
+/* The nodes of 'comp' on 'node' into 'set' when it has a fast path
+ * (rules_expr.c); 0: evaluate it through XPath. */
+static int run_fast(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                    xmlNodePtr node, xmlNodeSetPtr set)
+{
+    return comp != NULL &&
+           rules_expr_fast(rules_expr_info(ev->rs, comp), node, set);
+}
+
 /* String value of 'comp' on 'node'; caller xmlFree()s; NULL on failure. */
 xmlChar *rules_run_string(struct bx_eval *ev, xmlXPathCompExprPtr comp,
                           xmlNodePtr node)
 {
     xmlXPathObjectPtr o;
     xmlChar *s;
+    xmlNodePtr tab[32];
+    xmlNodeSet set = {0, 32, tab};
 
     if (comp == NULL)
         return NULL;
+    if (run_fast(ev, comp, node, &set)) {
+        /* XPath's string(): the first node's string value, else "" */
+        s = set.nodeNr > 0 ? xmlNodeGetContent(set.nodeTab[0]) : NULL;
+        return s != NULL ? s : xmlStrdup(BAD_CAST "");
+    }
     o = rules_run(ev, comp, node);
     if (o == NULL)
         return NULL;
@@ -81,6 +119,8 @@ xmlChar *rules_run_string(struct bx_eval *ev, xmlXPathCompExprPtr comp,
 }
 
 static int is_bx(xmlNodePtr n, const char *name);
+static void table_unit(const struct bx_eval *ev, xmlNodePtr t,
+                       struct bx_unit *u);
 
 /*
  * What the template says of table element 't': a unit or decimals of its
@@ -134,6 +174,25 @@ static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
         u->half = ev->half_u;
         return;
     }
+    /* the unit is a function of the table element: remembered for the
+       last table asked about (a check reads one table at a time) */
+    if (ev->unit_memo != NULL && ev->unit_memo->table == t) {
+        *u = ev->unit_memo->u;
+        return;
+    }
+    table_unit(ev, t, u);
+    if (ev->unit_memo != NULL) {
+        ev->unit_memo->table = t;
+        ev->unit_memo->u = *u;
+    }
+}
+
+/* The unit of table element 't' (node_unit). */
+static void table_unit(const struct bx_eval *ev, xmlNodePtr t,
+                       struct bx_unit *u)
+{
+    const char *s;
+
     template_unit(ev, t, u);
     s = rules_prop(t, "unit");
     if (s != NULL)
@@ -210,21 +269,33 @@ static void val_add_string(const struct bx_eval *ev, struct bx_val *v,
         v->places = d.places;
 }
 
+/* The text of an attribute held as one text node, read in place; else NULL. */
+static const xmlChar *attr_text(xmlNodePtr node)
+{
+    xmlNodePtr c = node->type == XML_ATTRIBUTE_NODE ? node->children : NULL;
+
+    if (c != NULL && c->type == XML_TEXT_NODE && c->next == NULL &&
+        c->content != NULL)
+        return c->content;
+    return NULL;
+}
+
 static void val_add_node(const struct bx_eval *ev, struct bx_val *v,
                          xmlNodePtr node)
 {
-    xmlChar *s = xmlNodeGetContent(node);
+    const xmlChar *text = attr_text(node);
+    xmlChar *s = text == NULL ? xmlNodeGetContent(node) : NULL;
     struct bx_unit u;
 
     if (v->first == NULL)
         v->first = node;
     v->nodes++;
-    if (s == NULL) {
+    if (text == NULL && s == NULL) {
         v->bad = 1;
         return;
     }
     node_unit(ev, node, &u);
-    val_add_string(ev, v, (const char *)s, &u);
+    val_add_string(ev, v, (const char *)(text != NULL ? text : s), &u);
     if (v->bad && v->bad_node == NULL)
         v->bad_node = node;
     xmlFree(s);
@@ -351,12 +422,22 @@ static void val_add_set(struct bx_eval *ev, const xmlNodeSetPtr set,
 }
 
 /* Evaluate 'comp' on 'node' and add up what it selects into 'v'. */
-void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
-               struct bx_val *v)
+static void val_eval(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                     xmlNodePtr node, struct bx_val *v)
 {
     xmlXPathObjectPtr o;
 
     memset(v, 0, sizeof(*v));
+    {
+        /* "@total", "bx:income/bx:grandTotal/@amount": read in place */
+        xmlNodePtr tab[32];
+        xmlNodeSet set = {0, 32, tab};
+
+        if (run_fast(ev, comp, node, &set)) {
+            val_add_set(ev, &set, v);
+            return;
+        }
+    }
     o = rules_run(ev, comp, node);
     if (o == NULL) {
         v->bad = 1;
@@ -386,15 +467,37 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
     xmlXPathFreeObject(o);
 }
 
+static struct bx_xcache *xcache_static(struct bx_eval *ev,
+                                       xmlXPathCompExprPtr comp);
+
+void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
+               struct bx_val *v)
+{
+    struct bx_xcache *c = xcache_static(ev, comp);
+
+    /* a figure that reads no context node ($T5/bx:total/@basic on every
+       row of a table) is added up once per document */
+    if (c != NULL && c->has_val) {
+        *v = c->val;
+        return;
+    }
+    val_eval(ev, comp, node, v);
+    if (c != NULL) {
+        c->val = *v;
+        c->has_val = 1;
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Wording a finding                                                   */
 /* ------------------------------------------------------------------ */
 
 static int is_bx(xmlNodePtr n, const char *name)
 {
+    /* the name first: it differs at once, the namespace only at its end */
     return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           xmlStrEqual(n->ns->href, BAD_CAST BX_NAMESPACE) &&
-           (name == NULL || xmlStrEqual(n->name, BAD_CAST name));
+           (name == NULL || xmlStrEqual(n->name, BAD_CAST name)) &&
+           xmlStrEqual(n->ns->href, BAD_CAST BX_NAMESPACE);
 }
 
 xmlNodePtr rules_element_of(xmlNodePtr n)
@@ -1055,9 +1158,13 @@ xmlNodePtr rules_first_node(struct bx_eval *ev, xmlXPathCompExprPtr comp,
 {
     xmlXPathObjectPtr o;
     xmlNodePtr n = NULL;
+    xmlNodePtr tab[32];
+    xmlNodeSet set = {0, 32, tab};
 
     if (comp == NULL)
         return NULL;
+    if (run_fast(ev, comp, node, &set))
+        return set.nodeNr > 0 ? set.nodeTab[0] : NULL;
     o = rules_run(ev, comp, node);
     if (o != NULL && o->type == XPATH_NODESET && o->nodesetval != NULL &&
         o->nodesetval->nodeNr > 0)
@@ -1196,16 +1303,46 @@ static void check_empty_note(struct bx_eval *ev, const struct bx_rcheck *chk,
 /* Dispatch                                                            */
 /* ------------------------------------------------------------------ */
 
+/* The cache entry of 'comp' when it does not depend on the node, or NULL. */
+static struct bx_xcache *xcache_static(struct bx_eval *ev,
+                                       xmlXPathCompExprPtr comp)
+{
+    const struct bx_expr_info *info;
+
+    if (ev->xc == NULL)
+        return NULL;
+    info = rules_expr_info(ev->rs, comp);
+    return info != NULL && info->is_static ? &ev->xc[info->id] : NULL;
+}
+
+/*
+ * A guard (when, assessable) on 'node'; one that reads no context node
+ * (rules_expr_static) is evaluated once per document, for every check
+ * that has it (BR-024's six copies of one scan of T1).
+ */
+static int guard(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                 xmlNodePtr node)
+{
+    struct bx_xcache *c = xcache_static(ev, comp);
+
+    if (c == NULL)
+        return rules_run_bool(ev, comp, node);
+    if (c->truth < 0)
+        c->truth = (signed char)rules_run_bool(ev, comp, node);
+    return c->truth;
+}
+
 static void check_node(struct bx_eval *ev, const struct bx_rcheck *chk,
                        xmlNodePtr node)
 {
     if (chk->uses_self)
         bind_self(ev, node);
     if (chk->x[BX_X_WHEN] != NULL &&
-        !rules_run_bool(ev, chk->x[BX_X_WHEN], node))
+        !guard(ev, chk->x[BX_X_WHEN], node))
         return;
     ev->cur_na = BX_NA_NONE;
-    if (chk->x[BX_X_F] != NULL && !rules_run_bool(ev, chk->x[BX_X_F], node)) {
+    if (chk->x[BX_X_F] != NULL &&
+        !guard(ev, chk->x[BX_X_F], node)) {
         rules_not_assessable(ev, chk->na_reason);
         rules_cov_node_done(ev, chk);
         return;
@@ -1298,25 +1435,45 @@ static xmlXPathObjectPtr context_union(struct bx_eval *ev,
     return xmlXPathWrapNodeSet(all);
 }
 
+static xmlXPathObjectPtr context_of(struct bx_eval *ev,
+                                    const struct bx_rcheck *chk)
+{
+    if (chk->nbranches > 1)
+        return context_union(ev, chk);
+    return rules_run(ev, chk->x[BX_X_CONTEXT], (xmlNodePtr)ev->sub->doc);
+}
+
 static void run_check(struct bx_eval *ev, const struct bx_rcheck *chk)
 {
+    const struct bx_expr_info *info =
+        ev->xc != NULL ? rules_expr_info(ev->rs, chk->x[BX_X_CONTEXT]) : NULL;
+    struct bx_xcache *c = NULL;
     xmlXPathObjectPtr set;
     xmlNodeSetPtr nodes;
     int i;
 
-    if (chk->nbranches > 1)
-        set = context_union(ev, chk);
-    else
-        set = rules_run(ev, chk->x[BX_X_CONTEXT], (xmlNodePtr)ev->sub->doc);
-    if (set == NULL || set->type != XPATH_NODESET) {
-        xmlXPathFreeObject(set);
-        return;
+    /* the context is evaluated at the root: without $self (or another
+       variable bound per node) it selects the same for every check that
+       has it (each {col} copy), so it is evaluated once per document */
+    if (info != NULL && info->node_free)
+        c = &ev->xc[info->id];
+    if (c != NULL && c->set != NULL) {
+        set = c->set;
+    } else {
+        set = context_of(ev, chk);
+        if (set == NULL || set->type != XPATH_NODESET) {
+            xmlXPathFreeObject(set);
+            return;
+        }
+        if (c != NULL)
+            c->set = set;
     }
     /* The set is ours: later evaluations do not touch it. */
     nodes = set->nodesetval;
     for (i = 0; nodes != NULL && i < nodes->nodeNr && ev->rc == BX_OK; i++)
         check_node(ev, chk, nodes->nodeTab[i]);
-    xmlXPathFreeObject(set);
+    if (c == NULL)
+        xmlXPathFreeObject(set);
 }
 
 static void doc_amounts(struct bx_eval *ev)
@@ -1431,6 +1588,11 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     doc_amounts(&ev);
     bind_tables(&ev);
     doc_template(&ev);
+    /* a cache: without it every expression is evaluated every time */
+    ev.xc = rs->nexprs > 0 ? calloc(rs->nexprs, sizeof(*ev.xc)) : NULL;
+    for (i = 0; ev.xc != NULL && i < rs->nexprs; i++)
+        ev.xc[i].truth = -1;
+    ev.unit_memo = calloc(1, sizeof(*ev.unit_memo)); /* a cache, may fail */
     ev.rc = rules_cov_begin(&ev);
     if (ev.rc == BX_OK)
         ev.rc = rules_keys_build(&ev);
@@ -1441,6 +1603,10 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     if (ev.rc != BX_OK)
         bx_coverage_release(cov);
     free(ev.states);
+    for (i = 0; ev.xc != NULL && i < rs->nexprs; i++)
+        xmlXPathFreeObject(ev.xc[i].set);
+    free(ev.xc);
+    free(ev.unit_memo);
     rules_keys_release(&ev);
     sums_free(ev.sums);
     for (i = 0; ev.insets != NULL && i < rs->nchecks; i++)

@@ -26,6 +26,14 @@ struct bx_unit {
     int64_t half; /* half a display unit, in the document's 10^-4 units */
 };
 
+/* The unit of the last table element node_unit() was asked about. */
+struct bx_unit_memo {
+    xmlNodePtr table;
+    struct bx_unit u;
+};
+
+struct bx_xcache;
+
 struct bx_eval {
     struct bx_context *ctx;
     const struct bx_ruleset *rs;
@@ -44,6 +52,9 @@ struct bx_eval {
     void **keys;          /* xmlHashTablePtr per rs->keys (rules_key.c) */
     void **insets;        /* per rs->checks: the strings of a static 'in' */
     struct bx_sums *sums; /* sums of large node-sets (rules_val) */
+    struct bx_xcache *xc; /* per expression id (rules_expr.c), or NULL */
+    xmlXPathObjectPtr self; /* the registered value of $self, or NULL */
+    struct bx_unit_memo *unit_memo; /* NULL: not remembered */
 };
 
 /* What an expression selected, added up. */
@@ -60,6 +71,18 @@ struct bx_val {
     int64_t half_max; /* largest half display unit of any figure */
     xmlNodePtr first;
     xmlNodePtr bad_node; /* the first node that made it bad, or NULL */
+};
+
+/*
+ * What an expression that does not depend on the node selects, kept for
+ * the document: a static guard's truth, a static figure's value, the
+ * node-set of a check context (shared by the {col} copies of a check).
+ */
+struct bx_xcache {
+    signed char truth; /* -1 not yet */
+    signed char has_val;
+    struct bx_val val;
+    xmlXPathObjectPtr set; /* a context, owned; NULL not yet */
 };
 
 /* One finding before it is worded. */

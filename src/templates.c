@@ -12,7 +12,9 @@
 #include <libxml/xmlschemas.h>
 
 #include "datafiles.h"
+#include "rules.h"
 #include "templates.h"
+#include "templates_digests.h" /* generated: templates_validated[] */
 #include "util.h"
 #include "xmlio.h"
 
@@ -20,6 +22,12 @@
 #define TPL_DIR "schemas/templates"
 #define TPL_MAX_FILES 256
 #define REFERENCE_ID "henan-county-14"
+
+/* template.xsd: its digest, and compiled only when a file needs it. */
+struct tpl_schema {
+    char xsd_hex[65]; /* "" when it could not be read */
+    xmlSchemaPtr schema;
+};
 
 struct tpl_cache {
     struct tpl_registry reg;
@@ -363,11 +371,31 @@ static int compile_schema(struct bx_context *ctx, struct bx_diags *diags,
     return datafiles_schema(ctx, TPL_DIR "/template.xsd", diags, out);
 }
 
-static int check_doc(xmlSchemaPtr schema, xmlDocPtr doc, struct bx_diags *diags)
+/*
+ * Whether the file 'path' and template.xsd are a pair the build validated
+ * (templates_validated[], scripts/rules-digests.sh): the same bytes
+ * against the same schema give the same verdict, so validating them again
+ * on every run (half the cost of loading the registry) is skipped.
+ */
+static int validated_at_build(const struct tpl_schema *ts, const char *path)
 {
-    xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema);
+    return rules_pair_listed(templates_validated, ts->xsd_hex, path);
+}
+
+static int check_doc(struct bx_context *ctx, struct tpl_schema *ts,
+                     const char *path, xmlDocPtr doc, struct bx_diags *diags)
+{
+    xmlSchemaValidCtxtPtr v;
     int rc;
 
+    if (validated_at_build(ts, path))
+        return BX_OK;
+    if (ts->schema == NULL) {
+        rc = compile_schema(ctx, diags, &ts->schema);
+        if (rc != BX_OK)
+            return rc;
+    }
+    v = xmlSchemaNewValidCtxt(ts->schema);
     if (v == NULL)
         return BX_E_NOMEM;
     xmlSchemaSetValidStructuredErrors(v, schema_error, diags);
@@ -376,7 +404,7 @@ static int check_doc(xmlSchemaPtr schema, xmlDocPtr doc, struct bx_diags *diags)
     return rc == 0 ? BX_OK : BX_E_DATA;
 }
 
-static int load_file(struct bx_context *ctx, xmlSchemaPtr schema,
+static int load_file(struct bx_context *ctx, struct tpl_schema *ts,
                      const char *name, struct bx_diags *diags,
                      struct tpl_template *t)
 {
@@ -395,7 +423,7 @@ static int load_file(struct bx_context *ctx, xmlSchemaPtr schema,
         goto out;
     rc = xmlio_read_data(path, diags, &t->doc);
     if (rc == BX_OK)
-        rc = check_doc(schema, t->doc, diags);
+        rc = check_doc(ctx, ts, path, t->doc, diags);
     if (rc != BX_OK)
         goto out;
     root = xmlDocGetRootElement(t->doc);
@@ -516,20 +544,26 @@ static void cache_free(void *p)
 static int load_all(struct bx_context *ctx, struct bx_diags *diags,
                     struct tpl_registry *reg)
 {
-    xmlSchemaPtr schema = NULL;
+    struct tpl_schema ts;
     char **names = NULL;
+    char *xsd = context_path(ctx, TPL_DIR "/template.xsd");
     size_t n = 0;
     size_t i;
     int rc = list_files(ctx, diags, &names, &n);
 
-    if (rc == BX_OK)
-        rc = compile_schema(ctx, diags, &schema);
+    memset(&ts, 0, sizeof(ts));
+    if (xsd == NULL && rc == BX_OK)
+        rc = BX_E_NOMEM;
+    if (rc == BX_OK && rules_file_digest(xsd, ts.xsd_hex) != BX_OK)
+        ts.xsd_hex[0] = '\0'; /* then every file is validated (and the
+                                 schema's own error reported) */
+    free(xsd);
     if (rc == BX_OK) {
         reg->templates = calloc(n ? n : 1, sizeof(*reg->templates));
         rc = reg->templates != NULL ? BX_OK : BX_E_NOMEM;
     }
     for (i = 0; rc == BX_OK && i < n; i++) {
-        rc = load_file(ctx, schema, names[i], diags,
+        rc = load_file(ctx, &ts, names[i], diags,
                        &reg->templates[reg->ntemplates++]);
     }
     if (rc == BX_OK)
@@ -537,7 +571,7 @@ static int load_all(struct bx_context *ctx, struct bx_diags *diags,
     for (i = 0; names != NULL && i < n; i++)
         free(names[i]);
     free(names);
-    return rc; /* 'schema' belongs to datafiles.c */
+    return rc; /* 'ts.schema' belongs to datafiles.c */
 }
 
 static int load_locked(struct bx_context *ctx, struct bx_diags *diags,

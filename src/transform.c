@@ -29,6 +29,7 @@
 #include "util.h"
 #include "xlsx.h"
 #include "xmlio.h"
+#include "xslt_ext.h"
 
 #define META_NS "urn:budgetx:xslt:meta"
 
@@ -42,14 +43,21 @@ enum sheet {
     SHEET_XLSX,
     SHEET_XLSX_BLANK,
     SHEET_XLSX_TOK,
+    SHEET_GRIDS,
     SHEET_XLSX_SKEL,
     SHEET_COUNT
 };
 
-static const char *const sheet_files[SHEET_COUNT] = {
-    "xslt/html.xsl", "xslt/csv.xsl", "xslt/json.xsl", "xslt/platform.xsl",
-    "xslt/platform-import.xsl", "xslt/xlsx.xsl",
-    "xslt/xlsx-blank.xsl", "xslt/xlsx-tok.xsl", "xslt/xlsx-skeleton.xsl"};
+static const char *const sheet_files[SHEET_COUNT] = {"xslt/html.xsl",
+                                                     "xslt/csv.xsl",
+                                                     "xslt/json.xsl",
+                                                     "xslt/platform.xsl",
+                                                     "xslt/platform-import.xsl",
+                                                     "xslt/xlsx.xsl",
+                                                     "xslt/xlsx-blank.xsl",
+                                                     "xslt/xlsx-tok.xsl",
+                                                     "xslt/grids.xsl",
+                                                     "xslt/xlsx-skeleton.xsl"};
 
 #define MEDIA_HTML "text/html; charset=utf-8"
 #define MEDIA_CSV "text/csv; charset=utf-8"
@@ -251,9 +259,15 @@ static int apply(struct bx_context *ctx, enum sheet which, xmlDocPtr doc,
                  const char **params, struct bx_diags *diags, xmlDocPtr *res)
 {
     xsltStylesheetPtr style;
-    int rc = get_sheet(ctx, which, diags, &style);
+    int rc;
 
     *res = NULL;
+    /* before the first compile: it looks our elements up */
+    if (xslt_ext_init() != BX_OK) {
+        xmlio_out_of_memory(diags, sheet_files[which]);
+        return BX_E_NOMEM;
+    }
+    rc = get_sheet(ctx, which, diags, &style);
     if (rc != BX_OK) {
         return rc;
     }
@@ -466,6 +480,30 @@ int bx_transform(struct bx_context *ctx, struct bx_submission *sub,
         output_truncate(out, count, dir);
     }
     return rc;
+}
+
+int transform_share_grids(struct bx_context *ctx, struct bx_submission *sub,
+                          enum bx_lang lang, struct bx_diags *diags,
+                          xmlDocPtr *grids)
+{
+    const char *params[] = {"lang", lang == BX_LANG_EN ? "'en'" : "'zh'", NULL};
+    int rc;
+
+    *grids = NULL;
+    if (sub == NULL || sub->doc == NULL) {
+        return BX_E_STATE;
+    }
+    rc = apply(ctx, SHEET_GRIDS, sub->doc, params, diags, grids);
+    if (rc == BX_OK) {
+        xslt_ext_share_grids(*grids);
+    }
+    return rc;
+}
+
+void transform_unshare_grids(xmlDocPtr grids)
+{
+    xslt_ext_share_grids(NULL);
+    xmlFreeDoc(grids);
 }
 
 /* Structured schema errors → ERROR findings about 'file'. */

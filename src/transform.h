@@ -49,6 +49,22 @@ int transform_run_xlsx(struct bx_context *ctx, int pass, struct _xmlDoc *doc,
                        struct _xmlDoc **res);
 
 /*
+ * Build the grids of every table of 'sub' once (xslt/grids.xsl, in
+ * language 'lang') and lend them to the html and csv stylesheets this
+ * thread runs until transform_unshare_grids(): a bundle's renditions then
+ * share one grid per table.  The output bytes are the same with or
+ * without.  Release '*grids' with transform_unshare_grids() (also after
+ * a failure: '*grids' is then NULL).  Returns BX_OK, BX_E_STATE,
+ * BX_E_DATA, BX_E_INTERNAL, BX_E_NOMEM.
+ */
+int transform_share_grids(struct bx_context *ctx, struct bx_submission *sub,
+                          enum bx_lang lang, struct bx_diags *diags,
+                          struct _xmlDoc **grids);
+
+/* Stop lending 'grids' (NULL is fine) and free it. */
+void transform_unshare_grids(struct _xmlDoc *grids);
+
+/*
  * How many stylesheets 'ctx' has compiled so far (each is compiled once
  * per context, on first use).  For tests.
  */

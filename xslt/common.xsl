@@ -12,8 +12,29 @@
     xmlns:bx="urn:budgetx:disclosure:1"
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
+    xmlns:x="urn:budgetx:xslt:ext"
     extension-element-prefixes="exsl"
-    exclude-result-prefixes="bx exsl m">
+    exclude-result-prefixes="bx exsl m x">
+
+  <!--
+    budgetx runs these stylesheets with extension functions in C for the
+    work done once per table cell (src/xslt_ext.c, namespace
+    urn:budgetx:xslt:ext, prefix x): functions, each call guarded by
+    $x-ext, and elements that write cells straight into the result, each
+    with an xsl:fallback.  The XSLT versions give the same bytes, so
+    xsltproc runs the same stylesheets (tests/convert/xsltproc.sh compares
+    both).
+  -->
+  <xsl:variable name="x-ext" select="function-available('x:csv-field')
+                                     and function-available('x:csv-row')"/>
+
+  <!--
+    The grids of every table, when budgetx has built them once for several
+    renditions (xslt/grids.xsl; x:shared-grids() gives them in document
+    order).  False with xsltproc: each stylesheet builds its grids.
+  -->
+  <xsl:variable name="x-grids" select="function-available('x:shared-grids')
+                                       and boolean(x:shared-grids())"/>
 
   <!-- 'zh' (default) or 'en': 'en' prints every fixed label as zh + en. -->
   <xsl:param name="lang" select="'zh'"/>

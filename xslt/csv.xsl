@@ -20,8 +20,9 @@
     xmlns:bx="urn:budgetx:disclosure:1"
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
+    xmlns:x="urn:budgetx:xslt:ext"
     extension-element-prefixes="exsl"
-    exclude-result-prefixes="bx exsl m">
+    exclude-result-prefixes="bx exsl m x">
 
   <xsl:include href="grid.xsl"/>
 
@@ -38,31 +39,48 @@
             mode="csv"/>
       </xsl:when>
       <xsl:otherwise>
-        <!-- every table's grid, built once for index.csv and its file -->
-        <xsl:variable name="grids-rtf">
-          <xsl:for-each select="$tables">
-            <xsl:call-template name="grid"/>
-          </xsl:for-each>
-        </xsl:variable>
-        <xsl:variable name="grids" select="exsl:node-set($grids-rtf)/m:grid"/>
-        <m:file name="index.csv">
-          <xsl:call-template name="index">
-            <xsl:with-param name="grids" select="$grids"/>
-          </xsl:call-template>
-        </m:file>
-        <xsl:for-each select="$tables">
-          <xsl:variable name="p" select="position()"/>
-          <xsl:variable name="id">
-            <xsl:call-template name="table-id"/>
-          </xsl:variable>
-          <m:file name="{$id}.csv">
-            <xsl:call-template name="csv-grid">
-              <xsl:with-param name="g" select="$grids[$p]"/>
+        <xsl:choose>
+          <xsl:when test="$x-grids">
+            <xsl:call-template name="files">
+              <xsl:with-param name="grids" select="x:shared-grids()"/>
             </xsl:call-template>
-          </m:file>
-        </xsl:for-each>
+          </xsl:when>
+          <xsl:otherwise>
+            <!-- every table's grid, built once for index.csv and its file -->
+            <xsl:variable name="grids-rtf">
+              <xsl:for-each select="$tables">
+                <xsl:call-template name="grid"/>
+              </xsl:for-each>
+            </xsl:variable>
+            <xsl:call-template name="files">
+              <xsl:with-param name="grids"
+                  select="exsl:node-set($grids-rtf)/m:grid"/>
+            </xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- index.csv and one file per table, from their grids $grids. -->
+  <xsl:template name="files">
+    <xsl:param name="grids"/>
+    <m:file name="index.csv">
+      <xsl:call-template name="index">
+        <xsl:with-param name="grids" select="$grids"/>
+      </xsl:call-template>
+    </m:file>
+    <xsl:for-each select="$tables">
+      <xsl:variable name="p" select="position()"/>
+      <xsl:variable name="id">
+        <xsl:call-template name="table-id"/>
+      </xsl:variable>
+      <m:file name="{$id}.csv">
+        <xsl:call-template name="csv-grid">
+          <xsl:with-param name="g" select="$grids[$p]"/>
+        </xsl:call-template>
+      </m:file>
+    </xsl:for-each>
   </xsl:template>
 
   <!--
@@ -132,24 +150,47 @@
   <xsl:template name="csv-grid">
     <xsl:param name="g"/>
     <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
-      <xsl:for-each select="*">
-        <xsl:if test="position() &gt; 1">,</xsl:if>
-        <xsl:if test="self::m:c">
-          <!-- "zh / en" with lang=en; a string, not a fragment (speed) -->
-          <xsl:call-template name="field">
-            <xsl:with-param name="raw" select="concat(., substring(
-                concat(' / ', @en), 1,
-                (string-length(@en) + 3)
-                * number($lang = 'en' and string(@en) != '')))"/>
-          </xsl:call-template>
-        </xsl:if>
-      </xsl:for-each>
+      <xsl:choose>
+        <xsl:when test="$x-ext">
+          <xsl:value-of select="x:csv-row(., $lang)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <!-- the same in XSLT (xsltproc): x:csv-row in src/xslt_ext.c -->
+          <xsl:for-each select="*">
+            <xsl:if test="position() &gt; 1">,</xsl:if>
+            <xsl:if test="self::m:c">
+              <!-- "zh / en" with lang=en; a string, not a fragment (speed) -->
+              <xsl:call-template name="field">
+                <xsl:with-param name="raw" select="concat(., substring(
+                    concat(' / ', @en), 1,
+                    (string-length(@en) + 3)
+                    * number($lang = 'en' and string(@en) != '')))"/>
+              </xsl:call-template>
+            </xsl:if>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
       <xsl:value-of select="$eol"/>
     </xsl:for-each>
   </xsl:template>
 
   <!-- One RFC 4180 field ($raw, defused as below). -->
   <xsl:template name="field">
+    <xsl:param name="raw"/>
+    <xsl:choose>
+      <xsl:when test="$x-ext">
+        <xsl:value-of select="x:csv-field($raw)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="field-xslt">
+          <xsl:with-param name="raw" select="$raw"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The same in XSLT (xsltproc): x:csv-field in src/xslt_ext.c. -->
+  <xsl:template name="field-xslt">
     <xsl:param name="raw"/>
     <!-- Formula injection (OWASP, docs/convert.md): a field that starts
          with = + - @ TAB or CR and is not a plain number gets a leading

@@ -6,7 +6,9 @@
   Input: decimals as the schema allows them, -?[0-9]+(\.[0-9]+)?.
 -->
 <xsl:stylesheet version="1.0"
-    xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:x="urn:budgetx:xslt:ext"
+    exclude-result-prefixes="x">
 
   <xsl:variable name="dec-zeros" select="'0000000000000000'"/>
 
@@ -16,6 +18,23 @@
     "179.6" × 10^4 → "1796000"; "0.05" → "500"; "-1.23456" → "-12345.6".
   -->
   <xsl:template name="dec-scale-up">
+    <xsl:param name="v"/>
+    <xsl:param name="k"/>
+    <xsl:choose>
+      <!-- budgetx: the same in C (src/xslt_ext.c) -->
+      <xsl:when test="function-available('x:dec-scale-up')">
+        <xsl:value-of select="x:dec-scale-up($v, $k)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="dec-scale-up-xslt">
+          <xsl:with-param name="v" select="$v"/>
+          <xsl:with-param name="k" select="$k"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="dec-scale-up-xslt">
     <xsl:param name="v"/>
     <xsl:param name="k"/>
     <xsl:variable name="neg" select="starts-with($v, '-')"/>

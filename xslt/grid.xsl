@@ -19,8 +19,9 @@
     xmlns:bx="urn:budgetx:disclosure:1"
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
-    extension-element-prefixes="exsl"
-    exclude-result-prefixes="bx exsl m">
+    xmlns:x="urn:budgetx:xslt:ext"
+    extension-element-prefixes="exsl x"
+    exclude-result-prefixes="bx exsl m x">
 
   <xsl:include href="common.xsl"/>
 
@@ -42,29 +43,27 @@
     <xsl:variable name="cols" select="number($def/@cols)"/>
     <m:grid cols="{$def/@cols}" key="{local-name($t)}">
       <m:head>
+        <!-- each row's cells in column order (the head templates list
+             them so), a covered position m:s before each and after the
+             last: one step per cell, not one scan per column -->
         <xsl:for-each select="$def/m:r">
-          <xsl:variable name="r" select="."/>
           <m:row>
-            <xsl:for-each select="$seq[position() &lt;= $cols]">
-              <xsl:variable name="i" select="position()"/>
-              <xsl:choose>
-                <xsl:when test="$r/m:c[@c = $i]">
-                  <xsl:for-each select="$r/m:c[@c = $i]">
-                    <m:c t="th">
-                      <xsl:copy-of select="@rs | @cs | @en"/>
-                      <xsl:value-of select="@zh"/>
-                      <xsl:if test="@unit">
-                        <xsl:value-of
-                            select="concat('（', $t-unit, '）')"/>
-                      </xsl:if>
-                    </m:c>
-                  </xsl:for-each>
-                </xsl:when>
-                <xsl:otherwise>
-                  <m:s/>
-                </xsl:otherwise>
-              </xsl:choose>
+            <xsl:for-each select="m:c">
+              <xsl:call-template name="skip">
+                <xsl:with-param name="n"
+                    select="@c - 1 - sum(preceding-sibling::m:c[1]/@c)"/>
+              </xsl:call-template>
+              <m:c t="th">
+                <xsl:copy-of select="@rs | @cs | @en"/>
+                <xsl:value-of select="@zh"/>
+                <xsl:if test="@unit">
+                  <xsl:value-of select="concat('（', $t-unit, '）')"/>
+                </xsl:if>
+              </m:c>
             </xsl:for-each>
+            <xsl:call-template name="skip">
+              <xsl:with-param name="n" select="$cols - sum(m:c[last()]/@c)"/>
+            </xsl:call-template>
           </m:row>
         </xsl:for-each>
       </m:head>
@@ -85,15 +84,20 @@
     <xsl:param name="row"/>
     <xsl:param name="def"/>
     <xsl:param name="rs" select="''"/>
-    <xsl:for-each select="$def/m:a">
-      <xsl:variable name="n" select="@n"/>
-      <m:c t="amt">
-        <xsl:if test="$rs != ''">
-          <xsl:attribute name="rs"><xsl:value-of select="$rs"/></xsl:attribute>
-        </xsl:if>
-        <xsl:value-of select="$row/@*[local-name() = $n]"/>
-      </m:c>
-    </xsl:for-each>
+    <!-- budgetx: src/xslt_ext.c (reads $row, $def, $rs); xsltproc: -->
+    <x:amount-cells>
+      <xsl:fallback>
+        <xsl:for-each select="$def/m:a">
+          <xsl:variable name="n" select="@n"/>
+          <m:c t="amt">
+            <xsl:if test="$rs != ''">
+              <xsl:attribute name="rs"><xsl:value-of select="$rs"/></xsl:attribute>
+            </xsl:if>
+            <xsl:value-of select="$row/@*[local-name() = $n]"/>
+          </m:c>
+        </xsl:for-each>
+      </xsl:fallback>
+    </x:amount-cells>
   </xsl:template>
 
   <!-- $n covered positions. -->

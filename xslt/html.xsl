@@ -11,8 +11,9 @@
     xmlns:bx="urn:budgetx:disclosure:1"
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
-    extension-element-prefixes="exsl"
-    exclude-result-prefixes="bx exsl m">
+    xmlns:x="urn:budgetx:xslt:ext"
+    extension-element-prefixes="exsl x"
+    exclude-result-prefixes="bx exsl m x">
 
   <xsl:include href="grid.xsl"/>
 
@@ -349,11 +350,28 @@
     </section>
   </xsl:template>
 
+  <!-- A table: its grid (shared by budgetx, else built here), as HTML. -->
   <xsl:template match="*" mode="table">
-    <xsl:variable name="g-rtf">
-      <xsl:call-template name="grid"/>
-    </xsl:variable>
-    <xsl:variable name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+    <xsl:choose>
+      <xsl:when test="$x-grids">
+        <xsl:call-template name="table-section">
+          <xsl:with-param name="g" select="x:shared-grids()
+              [count(current()/preceding-sibling::*) + 1]"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="g-rtf">
+          <xsl:call-template name="grid"/>
+        </xsl:variable>
+        <xsl:call-template name="table-section">
+          <xsl:with-param name="g" select="exsl:node-set($g-rtf)/m:grid"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="table-section">
+    <xsl:param name="g"/>
     <xsl:variable name="id">
       <xsl:call-template name="table-id"/>
     </xsl:variable>
@@ -403,11 +421,21 @@
           </caption>
           <xsl:if test="$g/m:head/m:row">
             <thead>
-              <xsl:apply-templates select="$g/m:head/m:row" mode="grid"/>
+              <!-- budgetx: src/xslt_ext.c (reads $g, $lang); xsltproc: -->
+              <x:html-rows part="head">
+                <xsl:fallback>
+                  <xsl:apply-templates select="$g/m:head/m:row"
+                      mode="grid-head"/>
+                </xsl:fallback>
+              </x:html-rows>
             </thead>
           </xsl:if>
           <tbody>
-            <xsl:apply-templates select="$g/m:body/m:row" mode="grid"/>
+            <x:html-rows part="body">
+              <xsl:fallback>
+                <xsl:apply-templates select="$g/m:body/m:row" mode="grid"/>
+              </xsl:fallback>
+            </x:html-rows>
           </tbody>
         </table>
       </div>
@@ -425,6 +453,40 @@
     </section>
   </xsl:template>
 
+  <!--
+    Grid rows (the XSLT of x:html-rows, src/xslt_ext.c, which budgetx
+    runs instead).  Header rows and body rows have their own modes (a header
+    cell never carries scope="row"); the cells are written by for-each,
+    without a template match or a result-tree-fragment variable per cell
+    (the per-cell cost is what a table costs).
+  -->
+  <xsl:template match="m:row" mode="grid-head">
+    <tr>
+      <xsl:if test="@kind">
+        <xsl:attribute name="class">
+          <xsl:value-of select="concat('r-', @kind)"/>
+          <xsl:if test="@depth &gt; 0">
+            <xsl:value-of select="concat(' d', @depth)"/>
+          </xsl:if>
+        </xsl:attribute>
+      </xsl:if>
+      <xsl:for-each select="m:c">
+        <th>
+          <xsl:if test="@rs &gt; 1">
+            <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
+          </xsl:if>
+          <xsl:if test="@cs &gt; 1">
+            <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
+          </xsl:if>
+          <xsl:value-of select="."/>
+          <xsl:if test="$lang = 'en' and string(@en) != ''">
+            <span class="en" lang="en"><xsl:value-of select="@en"/></span>
+          </xsl:if>
+        </th>
+      </xsl:for-each>
+    </tr>
+  </xsl:template>
+
   <xsl:template match="m:row" mode="grid">
     <tr>
       <xsl:if test="@kind">
@@ -435,49 +497,58 @@
           </xsl:if>
         </xsl:attribute>
       </xsl:if>
-      <xsl:apply-templates select="m:c" mode="grid"/>
+      <xsl:for-each select="m:c">
+        <xsl:variable name="t" select="string(@t)"/>
+        <xsl:choose>
+          <xsl:when test="$t = 'th'">
+            <th>
+              <xsl:if test="@rs &gt; 1">
+                <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
+              </xsl:if>
+              <xsl:if test="@cs &gt; 1">
+                <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
+              </xsl:if>
+              <xsl:attribute name="scope">row</xsl:attribute>
+              <xsl:value-of select="."/>
+              <xsl:if test="$lang = 'en' and string(@en) != ''">
+                <span class="en" lang="en"><xsl:value-of select="@en"/></span>
+              </xsl:if>
+            </th>
+          </xsl:when>
+          <xsl:otherwise>
+            <td>
+              <xsl:if test="@rs &gt; 1">
+                <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
+              </xsl:if>
+              <xsl:if test="@cs &gt; 1">
+                <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
+              </xsl:if>
+              <xsl:choose>
+                <xsl:when test="$t = 'amt' or $t = 'num'">
+                  <xsl:attribute name="class">n</xsl:attribute>
+                </xsl:when>
+                <xsl:when test="$t = 'code'">
+                  <xsl:attribute name="class">c</xsl:attribute>
+                </xsl:when>
+                <xsl:when test="$t = 'label'">
+                  <xsl:attribute name="class">l</xsl:attribute>
+                </xsl:when>
+                <xsl:when test="$t = 'famt'">
+                  <xsl:attribute name="class">f</xsl:attribute>
+                </xsl:when>
+                <xsl:when test="$t = 'val'">
+                  <xsl:attribute name="class">v</xsl:attribute>
+                </xsl:when>
+              </xsl:choose>
+              <xsl:value-of select="."/>
+              <xsl:if test="$lang = 'en' and string(@en) != ''">
+                <span class="en" lang="en"><xsl:value-of select="@en"/></span>
+              </xsl:if>
+            </td>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
     </tr>
-  </xsl:template>
-
-  <xsl:template match="m:c" mode="grid">
-    <xsl:variable name="name">
-      <xsl:choose>
-        <xsl:when test="@t = 'th'">th</xsl:when>
-        <xsl:otherwise>td</xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:element name="{$name}">
-      <xsl:if test="@rs &gt; 1">
-        <xsl:attribute name="rowspan"><xsl:value-of select="@rs"/></xsl:attribute>
-      </xsl:if>
-      <xsl:if test="@cs &gt; 1">
-        <xsl:attribute name="colspan"><xsl:value-of select="@cs"/></xsl:attribute>
-      </xsl:if>
-      <xsl:choose>
-        <xsl:when test="@t = 'amt' or @t = 'num'">
-          <xsl:attribute name="class">n</xsl:attribute>
-        </xsl:when>
-        <xsl:when test="@t = 'code'">
-          <xsl:attribute name="class">c</xsl:attribute>
-        </xsl:when>
-        <xsl:when test="@t = 'label'">
-          <xsl:attribute name="class">l</xsl:attribute>
-        </xsl:when>
-        <xsl:when test="@t = 'famt'">
-          <xsl:attribute name="class">f</xsl:attribute>
-        </xsl:when>
-        <xsl:when test="@t = 'val'">
-          <xsl:attribute name="class">v</xsl:attribute>
-        </xsl:when>
-      </xsl:choose>
-      <xsl:if test="$name = 'th' and not(parent::m:row/parent::m:head)">
-        <xsl:attribute name="scope">row</xsl:attribute>
-      </xsl:if>
-      <xsl:value-of select="."/>
-      <xsl:if test="$lang = 'en' and string(@en) != ''">
-        <span class="en" lang="en"><xsl:value-of select="@en"/></span>
-      </xsl:if>
-    </xsl:element>
   </xsl:template>
 
   <!-- ============================================================ -->

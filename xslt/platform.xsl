@@ -170,6 +170,22 @@
   <xsl:template name="fields">
     <xsl:variable name="e" select="local-name()"/>
     <xsl:variable name="in-table" select="boolean(ancestor-or-self::bx:tables)"/>
+    <!-- 元 = amount × 10^$k: a table printed in its own unit (@unit) has
+         its own $k (once per element, not per amount) -->
+    <xsl:variable name="k">
+      <xsl:if test="$in-table">
+        <xsl:variable name="tu"
+            select="string(ancestor::*[parent::bx:tables]/@unit)"/>
+        <xsl:choose>
+          <xsl:when test="$tu != ''">
+            <xsl:call-template name="unit-exp">
+              <xsl:with-param name="u" select="$tu"/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise><xsl:value-of select="$exp"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:if>
+    </xsl:variable>
     <xsl:for-each select="@*">
       <xsl:variable name="amt"
           select="$in-table and contains($amount-names,
@@ -184,30 +200,16 @@
       <xsl:element name="{$f}">
         <xsl:choose>
           <xsl:when test="$amt and string(.) != ''">
-            <xsl:variable name="dp">
-              <xsl:call-template name="dec-places">
-                <xsl:with-param name="v" select="."/>
-              </xsl:call-template>
-            </xsl:variable>
+            <!-- dec-places, as a string -->
+            <xsl:variable name="dp"
+                select="string(string-length(substring-after(., '.')))"/>
             <!-- printed precision, when it is not the declared one -->
             <xsl:if test="$dp != $decimals">
               <xsl:attribute name="DP"><xsl:value-of select="$dp"/></xsl:attribute>
             </xsl:if>
             <xsl:call-template name="dec-scale-up">
               <xsl:with-param name="v" select="string(.)"/>
-              <xsl:with-param name="k">
-                <!-- a table printed in its own unit (@unit) -->
-                <xsl:variable name="tu"
-                    select="string(ancestor::*[parent::bx:tables]/@unit)"/>
-                <xsl:choose>
-                  <xsl:when test="$tu != ''">
-                    <xsl:call-template name="unit-exp">
-                      <xsl:with-param name="u" select="$tu"/>
-                    </xsl:call-template>
-                  </xsl:when>
-                  <xsl:otherwise><xsl:value-of select="$exp"/></xsl:otherwise>
-                </xsl:choose>
-              </xsl:with-param>
+              <xsl:with-param name="k" select="$k"/>
             </xsl:call-template>
           </xsl:when>
           <xsl:otherwise>

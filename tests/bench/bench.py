@@ -52,15 +52,24 @@ def run(argv, cwd):
     tf = os.path.join(cwd, '.time')
     cmd = ['/usr/bin/time', '-f', '%M %U %S', '-o', tf] + argv
     t0 = time.monotonic()
+    # a session of its own: a timeout kills the whole job (the shell
+    # pipelines' background and loop children too), so nothing of it keeps
+    # writing into the next job's output directory
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, start_new_session=True)
     try:
-        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, timeout=TIMEOUT)
+        _, err = p.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        p.communicate()
         raise Failure('timeout after %gs: %s' % (TIMEOUT, shlex.join(argv)[:200]))
     wall = time.monotonic() - t0
     if p.returncode != 0:
         raise Failure('exit %d: %s\n%s' % (p.returncode, shlex.join(argv)[:200],
-                                           p.stderr.decode(errors='replace')[-600:]))
+                                           err.decode(errors='replace')[-600:]))
     with open(tf) as f:
         kb, user, sys_ = f.read().split()[-3:]
     return wall, int(kb), float(user) + float(sys_)

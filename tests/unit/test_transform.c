@@ -334,6 +334,82 @@ static void test_transform_import_validates_the_platform_document(void)
     bx_submission_free(sub);
 }
 
+/* Render 'sub' as html and csv in language 'lang' into 'out'. */
+static void render_grid_formats(struct bx_submission *sub, enum bx_lang lang,
+                                struct bx_output *out)
+{
+    struct bx_transform_opts o;
+    struct bx_diags diags;
+
+    bx_transform_opts_init(&o);
+    o.lang = lang;
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(bx_transform(ctx, sub, "html", &o, &diags, out), BX_OK);
+    CU_ASSERT_EQUAL(bx_transform(ctx, sub, "csv", &o, &diags, out), BX_OK);
+    CU_ASSERT_EQUAL(diags.count, 0);
+    bx_diags_release(&diags);
+}
+
+/* Are the files of 'a' and 'b' the same, byte for byte? */
+static int same_output(const struct bx_output *a, const struct bx_output *b)
+{
+    size_t i;
+
+    if (a->count != b->count) {
+        return 0;
+    }
+    for (i = 0; i < a->count; i++) {
+        if (strcmp(a->files[i].name, b->files[i].name) != 0 ||
+            a->files[i].len != b->files[i].len ||
+            memcmp(a->files[i].data, b->files[i].data, a->files[i].len) != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void test_transform_shared_grids_give_the_same_bytes(void)
+{
+    static const enum bx_lang langs[] = {BX_LANG_ZH, BX_LANG_EN};
+    struct bx_submission *sub = load(SAMPLE);
+    struct bx_submission *other = load(SAMPLE_YUAN);
+    struct bx_output own;
+    struct bx_output shared;
+    struct bx_output lent;
+    struct bx_diags diags;
+    struct _xmlDoc *grids;
+    size_t i;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(other);
+    bx_diags_init(&diags);
+    for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
+        bx_output_init(&own);
+        bx_output_init(&shared);
+        bx_output_init(&lent);
+        render_grid_formats(sub, langs[i], &own);
+        /* the submission's own grids, built once: the same bytes */
+        CU_ASSERT_EQUAL(
+            transform_share_grids(ctx, sub, langs[i], &diags, &grids), BX_OK);
+        render_grid_formats(sub, langs[i], &shared);
+        transform_unshare_grids(grids);
+        CU_ASSERT_TRUE(same_output(&own, &shared));
+        /* another submission's grids: the stylesheets really use them */
+        CU_ASSERT_EQUAL(
+            transform_share_grids(ctx, other, langs[i], &diags, &grids), BX_OK);
+        render_grid_formats(sub, langs[i], &lent);
+        transform_unshare_grids(grids);
+        CU_ASSERT_FALSE(same_output(&own, &lent));
+        bx_output_release(&own);
+        bx_output_release(&shared);
+        bx_output_release(&lent);
+    }
+    CU_ASSERT_EQUAL(diags.count, 0);
+    bx_diags_release(&diags);
+    bx_submission_free(sub);
+    bx_submission_free(other);
+}
+
 static void test_transform_compiles_each_stylesheet_once(void)
 {
     struct bx_context *own = test_context();
@@ -512,6 +588,8 @@ int bx_test_suite_transform(void)
                      test_transform_import_refuses_a_disclosure) ||
         !CU_add_test(s, "import validates the platform document",
                      test_transform_import_validates_the_platform_document) ||
+        !CU_add_test(s, "shared grids give the same bytes",
+                     test_transform_shared_grids_give_the_same_bytes) ||
         !CU_add_test(s, "compiles each stylesheet once",
                      test_transform_compiles_each_stylesheet_once) ||
         !CU_add_test(s, "stylesheets cannot touch files",

@@ -1,0 +1,786 @@
+/*
+ * Extension functions of the stylesheets (see xslt_ext.h).  Each does
+ * exactly what the XSLT it replaces does; tests/convert/xsltproc.sh runs
+ * the stylesheets with xsltproc (the XSLT versions) and compares bytes.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "xslt_ext.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include <libxml/parserInternals.h>
+#include <libxml/xpathInternals.h>
+#include <libxslt/extensions.h>
+#include <libxslt/variables.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/xsltutils.h>
+
+#include "budgetx.h"
+#include "util.h"
+
+#define META_NS "urn:budgetx:xslt:meta"
+
+/* Is 'n' the element {urn:budgetx:xslt:meta}'local'? */
+static int is_meta(const xmlNode *n, const char *local)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           xmlStrEqual(n->ns->href, (const xmlChar *)META_NS) &&
+           xmlStrEqual(n->name, (const xmlChar *)local);
+}
+
+/*
+ * The first attribute named 'name' (any namespace) of the nodes of 'rows'
+ * in document order: what $row/@*[local-name() = $n] selects first.
+ */
+static xmlAttrPtr find_attr(const xmlNodeSet *rows, const xmlChar *name)
+{
+    xmlAttrPtr a;
+    int i;
+
+    for (i = 0; rows != NULL && i < rows->nodeNr; i++) {
+        if (rows->nodeTab[i]->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        for (a = rows->nodeTab[i]->properties; a != NULL; a = a->next) {
+            if (xmlStrEqual(a->name, name)) {
+                return a;
+            }
+        }
+    }
+    return NULL;
+}
+
+/*
+ * The namespace urn:budgetx:xslt:meta in scope at 'parent' of 'doc', or a
+ * new declaration on 'c'.  NULL on ENOMEM.
+ */
+static xmlNsPtr meta_ns(xmlDocPtr doc, xmlNodePtr parent, xmlNodePtr c)
+{
+    xmlNsPtr ns = NULL;
+
+    if (parent != NULL && parent->type == XML_ELEMENT_NODE) {
+        ns = xmlSearchNsByHref(doc, parent, (const xmlChar *)META_NS);
+    }
+    if (ns == NULL) {
+        ns = xmlNewNs(c, (const xmlChar *)META_NS, (const xmlChar *)"m");
+    }
+    return ns;
+}
+
+/*
+ * Add <m:c t="amt" [rs="rs"]>value</m:c> to 'parent' (a node of the
+ * result 'doc').  Returns 0, or -1 on ENOMEM.
+ */
+static int amount_cell(xmlDocPtr doc, xmlNodePtr parent, const xmlChar *rs,
+                       xmlAttrPtr attr)
+{
+    xmlNodePtr c = xmlNewDocNode(doc, NULL, (const xmlChar *)"c", NULL);
+    xmlNsPtr ns = c != NULL ? meta_ns(doc, parent, c) : NULL;
+    xmlChar *v = NULL;
+    int ok = ns != NULL;
+
+    if (ok) {
+        xmlSetNs(c, ns);
+        ok =
+            xmlNewProp(c, (const xmlChar *)"t", (const xmlChar *)"amt") != NULL;
+    }
+    if (ok && rs != NULL && rs[0] != '\0') {
+        ok = xmlNewProp(c, (const xmlChar *)"rs", rs) != NULL;
+    }
+    if (ok && attr != NULL) {
+        v = xmlNodeGetContent((xmlNodePtr)attr);
+        ok = v != NULL;
+    }
+    if (ok && v != NULL && v[0] != '\0') {
+        ok = xmlAddChild(c, xmlNewDocText(doc, v)) != NULL;
+    }
+    xmlFree(v);
+    if (!ok || xmlAddChild(parent, c) == NULL) {
+        xmlFreeNode(c);
+        return -1;
+    }
+    return 0;
+}
+
+/* The node-set value of variable 'name' in scope (NULL: none). */
+static xmlXPathObjectPtr var_nodes(xsltTransformContextPtr ctxt,
+                                   const char *name)
+{
+    xmlXPathObjectPtr v = xsltVariableLookup(ctxt, (const xmlChar *)name, NULL);
+
+    if (v != NULL && v->type != XPATH_NODESET && v->type != XPATH_XSLT_TREE) {
+        xmlXPathFreeObject(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* The string value of variable 'name' in scope ("" when none). */
+static xmlChar *var_string(xsltTransformContextPtr ctxt, const char *name)
+{
+    xmlXPathObjectPtr v = xsltVariableLookup(ctxt, (const xmlChar *)name, NULL);
+    xmlChar *s =
+        v != NULL ? xmlXPathCastToString(v) : xmlStrdup((const xmlChar *)"");
+
+    xmlXPathFreeObject(v);
+    return s;
+}
+
+/* Stop the transformation: out of memory in an extension. */
+static void ext_nomem(xsltTransformContextPtr ctxt, xmlNodePtr inst)
+{
+    xsltTransformError(ctxt, NULL, inst, "budgetx extension: out of memory\n");
+    ctxt->state = XSLT_STATE_STOPPED;
+}
+
+/*
+ * <x:amount-cells/>, inside grid.xsl's "amounts" template: for each
+ * <m:a n="..."/> child of the nodes of $def, a cell <m:c t="amt"
+ * rs="$rs"> holding the attribute named n of $row (empty when absent; no
+ * rs when $rs is empty), written to the result.  Reads the template's
+ * parameters row, def and rs.
+ */
+static void el_amount_cells(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                            xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    xmlXPathObjectPtr row = var_nodes(ctxt, "row");
+    xmlXPathObjectPtr def = var_nodes(ctxt, "def");
+    xmlChar *rs = var_string(ctxt, "rs");
+    xmlNodeSetPtr ds = def != NULL ? def->nodesetval : NULL;
+    xmlNodePtr a;
+    xmlChar *n;
+    int ok = rs != NULL && ctxt->insert != NULL;
+    int i;
+
+    (void)node;
+    (void)comp;
+    for (i = 0; ok && ds != NULL && i < ds->nodeNr; i++) {
+        for (a = ds->nodeTab[i]->children; ok && a != NULL; a = a->next) {
+            if (!is_meta(a, "a")) {
+                continue;
+            }
+            n = xmlGetProp(a, (const xmlChar *)"n");
+            ok = amount_cell(ctxt->output, ctxt->insert, rs,
+                             n != NULL && row != NULL
+                                 ? find_attr(row->nodesetval, n)
+                                 : NULL) == 0;
+            xmlFree(n);
+        }
+    }
+    xmlFree(rs);
+    xmlXPathFreeObject(row);
+    xmlXPathFreeObject(def);
+    if (!ok) {
+        ext_nomem(ctxt, inst);
+    }
+}
+
+/* Does 's' start a spreadsheet formula (= + - @ TAB CR, not a number)? */
+static int formula_like(const xmlChar *s)
+{
+    if (s[0] == '\0' || strchr("=+-@\t\r", s[0]) == NULL) {
+        return 0;
+    }
+    /* the XSLT: string(number($raw)) = 'NaN' */
+    return xmlXPathIsNaN(xmlXPathStringEvalNumber(s));
+}
+
+/*
+ * Append 's' to 'b' as one RFC 4180 field, as csv.xsl's "field-xslt"
+ * template writes it: a leading ' when the text would start a formula,
+ * quoted (quotes doubled) when it holds a quote, comma, CR or LF.
+ */
+static void csv_field(struct bx_buf *b, const xmlChar *s)
+{
+    const xmlChar *p;
+    const xmlChar *run = s;
+    int quote = 0;
+
+    for (p = s; *p != '\0'; p++) {
+        quote |= *p == '"' || *p == ',' || *p == '\n' || *p == '\r';
+    }
+    if (quote) {
+        buf_append(b, "\"", 1);
+    }
+    if (formula_like(s)) {
+        buf_append(b, "'", 1);
+    }
+    for (p = s; quote && *p != '\0'; p++) {
+        if (*p == '"') {
+            buf_append(b, run, (size_t)(p - run) + 1); /* through the " */
+            run = p;                                   /* written again */
+        }
+    }
+    buf_puts(b, (const char *)run);
+    if (quote) {
+        buf_append(b, "\"", 1);
+    }
+}
+
+/* Push the contents of 'b' as an XPath string (an error on ENOMEM). */
+static void push_buf(xmlXPathParserContextPtr ctxt, struct bx_buf *b)
+{
+    xmlChar *s =
+        b->failed
+            ? NULL
+            : xmlStrdup((const xmlChar *)(b->data != NULL ? b->data : ""));
+
+    buf_release(b);
+    if (s == NULL) {
+        xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+        return;
+    }
+    valuePush(ctxt, xmlXPathWrapString(s));
+}
+
+/* x:csv-field(s): 's' as one field (csv_field()). */
+static void fn_csv_field(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    struct bx_buf b;
+    xmlChar *s;
+
+    if (nargs != 1) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    s = xmlXPathPopString(ctxt);
+    if (s == NULL || xmlXPathCheckError(ctxt)) {
+        xmlFree(s);
+        return;
+    }
+    buf_init(&b);
+    csv_field(&b, s);
+    xmlFree(s);
+    push_buf(ctxt, &b);
+}
+
+/* The value of attribute 'name' of 'n' ("" when absent); caller frees. */
+static xmlChar *attr_of(xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+
+    return v != NULL ? v : xmlStrdup((const xmlChar *)"");
+}
+
+/*
+ * Append the fields of grid row 'row' (its m:c and m:s children, comma
+ * separated) to 'b': a cell's text, with " / " and its @en when 'en';
+ * a covered position m:s is an empty field.
+ */
+static void csv_row(struct bx_buf *b, xmlNodePtr row, int en)
+{
+    xmlNodePtr c;
+    xmlChar *text;
+    xmlChar *e;
+    int first = 1;
+
+    for (c = row->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (!first) {
+            buf_append(b, ",", 1);
+        }
+        first = 0;
+        if (!is_meta(c, "c")) {
+            continue;
+        }
+        text = xmlNodeGetContent(c);
+        e = en ? attr_of(c, "en") : NULL;
+        if (text == NULL || (en && e == NULL)) {
+            b->failed = 1;
+        } else if (e != NULL && e[0] != '\0') {
+            text = xmlStrcat(xmlStrcat(text, (const xmlChar *)" / "), e);
+            if (text == NULL) {
+                b->failed = 1;
+            }
+        }
+        if (text != NULL) {
+            csv_field(b, text);
+        }
+        xmlFree(text);
+        xmlFree(e);
+    }
+}
+
+/*
+ * x:csv-row(row, lang): grid row 'row' as one CSV line without its line
+ * end (csv.xsl's "csv-grid" for one row); 'lang' = 'en' adds the English
+ * header texts.
+ */
+static void fn_csv_row(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    struct bx_buf b;
+    xmlNodeSetPtr rows;
+    xmlChar *lang;
+    int i;
+
+    if (nargs != 2) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    lang = xmlXPathPopString(ctxt);
+    rows = xmlXPathPopNodeSet(ctxt);
+    buf_init(&b);
+    for (i = 0; lang != NULL && rows != NULL && i < rows->nodeNr && i < 1;
+         i++) {
+        csv_row(&b, rows->nodeTab[i], xmlStrEqual(lang, (const xmlChar *)"en"));
+    }
+    xmlFree(lang);
+    xmlXPathFreeNodeSet(rows);
+    if (xmlXPathCheckError(ctxt)) {
+        buf_release(&b);
+        return;
+    }
+    push_buf(ctxt, &b);
+}
+
+/*
+ * HTML text as libxml2's HTML serialiser writes it: in text, & < > are
+ * escaped; in an attribute value also ".
+ */
+static void html_escape(struct bx_buf *b, const xmlChar *s, int attr)
+{
+    const xmlChar *run = s;
+    const char *rep;
+
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = attr ? "&quot;" : NULL;
+            break;
+        default:
+            rep = NULL;
+        }
+        if (rep != NULL) {
+            buf_append(b, run, (size_t)(s - run));
+            buf_puts(b, rep);
+            run = s + 1;
+        }
+    }
+    buf_puts(b, (const char *)run);
+}
+
+/* ' name="value"' */
+static void html_attr(struct bx_buf *b, const char *name, const xmlChar *v)
+{
+    buf_printf(b, " %s=\"", name);
+    html_escape(b, v, 1);
+    buf_append(b, "\"", 1);
+}
+
+/* The class html.xsl gives a body cell of type 't' (NULL: none). */
+static const char *cell_class(const xmlChar *t)
+{
+    static const char *const map[][2] = {{"amt", "n"},  {"num", "n"},
+                                         {"code", "c"}, {"label", "l"},
+                                         {"famt", "f"}, {"val", "v"}};
+    size_t i;
+
+    for (i = 0; t != NULL && i < sizeof(map) / sizeof(map[0]); i++) {
+        if (xmlStrEqual(t, (const xmlChar *)map[i][0])) {
+            return map[i][1];
+        }
+    }
+    return NULL;
+}
+
+/* Attribute 'from' of grid cell 'c' as 'to', when its number is > 1. */
+static void span_attr(struct bx_buf *b, xmlNodePtr c, const char *from,
+                      const char *to)
+{
+    xmlChar *v = xmlGetNoNsProp(c, (const xmlChar *)from);
+
+    if (v != NULL && xmlXPathStringEvalNumber(v) > 1) {
+        html_attr(b, to, v);
+    }
+    xmlFree(v);
+}
+
+/*
+ * The HTML of grid cell 'c' (html.xsl's modes grid-head and grid): th or
+ * td, rowspan/colspan above 1, class by type (td) or scope="row" (a th
+ * of the body), the text, the English text when 'en'.  The line break
+ * before the end tag is the serialiser's: a block element whose last
+ * child (the span) is an element and not its only child.
+ */
+static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
+{
+    xmlChar *t = xmlGetNoNsProp(c, (const xmlChar *)"t");
+    int th = head || xmlStrEqual(t, (const xmlChar *)"th");
+    const char *cls = th ? NULL : cell_class(t);
+    const char *name = th ? "th" : "td";
+    xmlChar *text = xmlNodeGetContent(c);
+    xmlChar *e = en ? xmlGetNoNsProp(c, (const xmlChar *)"en") : NULL;
+
+    buf_printf(b, "<%s", name);
+    span_attr(b, c, "rs", "rowspan");
+    span_attr(b, c, "cs", "colspan");
+    if (cls != NULL) {
+        html_attr(b, "class", (const xmlChar *)cls);
+    }
+    if (th && !head) {
+        html_attr(b, "scope", (const xmlChar *)"row");
+    }
+    buf_append(b, ">", 1);
+    if (text == NULL) {
+        b->failed = 1;
+    } else {
+        html_escape(b, text, 0);
+    }
+    if (e != NULL && e[0] != '\0') {
+        buf_puts(b, "<span class=\"en\" lang=\"en\">");
+        html_escape(b, e, 0);
+        buf_puts(b, "</span>");
+        if (text != NULL && text[0] != '\0') {
+            buf_append(b, "\n", 1);
+        }
+    }
+    buf_printf(b, "</%s>", name);
+    xmlFree(t);
+    xmlFree(text);
+    xmlFree(e);
+}
+
+/* The number of m:c children of grid row 'row'. */
+static int count_cells(xmlNodePtr row)
+{
+    xmlNodePtr c;
+    int n = 0;
+
+    for (c = row->children; c != NULL; c = c->next) {
+        n += is_meta(c, "c");
+    }
+    return n;
+}
+
+/*
+ * The HTML of grid row 'row' as the serialiser writes a tr element with
+ * its cells: a line break after the start tag, between cells and before
+ * the end tag when there is more than one cell.
+ */
+static void html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
+{
+    xmlChar *kind = xmlGetNoNsProp(row, (const xmlChar *)"kind");
+    xmlChar *depth = xmlGetNoNsProp(row, (const xmlChar *)"depth");
+    int n = count_cells(row);
+    xmlNodePtr c;
+
+    buf_puts(b, "<tr");
+    if (kind != NULL) {
+        buf_puts(b, " class=\"r-");
+        html_escape(b, kind, 1);
+        if (depth != NULL && xmlXPathStringEvalNumber(depth) > 0) {
+            buf_puts(b, " d");
+            html_escape(b, depth, 1);
+        }
+        buf_append(b, "\"", 1);
+    }
+    buf_append(b, ">", 1);
+    for (c = row->children; c != NULL; c = c->next) {
+        if (is_meta(c, "c")) {
+            buf_puts(b, n > 1 ? "\n" : "");
+            html_cell(b, c, head, en);
+        }
+    }
+    buf_printf(b, "%s</tr>", n > 1 ? "\n" : "");
+    xmlFree(kind);
+    xmlFree(depth);
+}
+
+/*
+ * <x:html-rows part="head|body"/>, inside thead or tbody (html.xsl):
+ * the rows of $g/m:head or $g/m:body as HTML, written as one text node
+ * that the serialiser copies as it is (like disable-output-escaping),
+ * with the line breaks the serialiser puts between elements.  The bytes
+ * are those of the XSLT fallback; the result tree holds one node per
+ * table part instead of several per cell.  Reads $g and $lang.
+ */
+static void el_html_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                         xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    xmlChar *part = xmlGetNoNsProp(inst, (const xmlChar *)"part");
+    xmlChar *lang = var_string(ctxt, "lang");
+    xmlXPathObjectPtr g = var_nodes(ctxt, "g");
+    int head = xmlStrEqual(part, (const xmlChar *)"head");
+    int en = xmlStrEqual(lang, (const xmlChar *)"en");
+    xmlNodeSetPtr gs = g != NULL ? g->nodesetval : NULL;
+    xmlNodePtr p;
+    xmlNodePtr r;
+    xmlNodePtr text = NULL;
+    struct bx_buf b;
+    int nrows = 0;
+    int ok = 1;
+    int i;
+
+    (void)node;
+    (void)comp;
+    buf_init(&b);
+    for (i = 0; gs != NULL && i < gs->nodeNr; i++) {
+        for (p = gs->nodeTab[i]->children; p != NULL; p = p->next) {
+            if (!is_meta(p, head ? "head" : "body")) {
+                continue;
+            }
+            for (r = p->children; r != NULL; r = r->next) {
+                if (is_meta(r, "row")) {
+                    buf_append(&b, "\n", 1);
+                    html_row(&b, r, head, en);
+                    nrows++;
+                }
+            }
+        }
+    }
+    /* the serialiser breaks lines inside thead/tbody only around two
+     * rows or more: drop the first break when there is one row */
+    if (nrows > 1) {
+        buf_append(&b, "\n", 1);
+    }
+    if (!b.failed && nrows > 0) {
+        text = xmlNewDocTextLen(ctxt->output,
+                                (const xmlChar *)b.data + (nrows == 1),
+                                (int)(b.len - (nrows == 1)));
+        ok = text != NULL;
+    }
+    if (text != NULL) {
+        text->name = xmlStringTextNoenc;
+        ok = ctxt->insert != NULL && xmlAddChild(ctxt->insert, text) != NULL;
+        if (!ok) {
+            xmlFreeNode(text);
+        }
+    }
+    if (b.failed) {
+        ok = 0;
+    }
+    buf_release(&b);
+    xmlFree(part);
+    xmlFree(lang);
+    xmlXPathFreeObject(g);
+    if (!ok) {
+        ext_nomem(ctxt, inst);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Exact decimal scaling (decimal.xsl)                                 */
+/* ------------------------------------------------------------------ */
+
+/* XPath round(): floor(x + 0.5) (NaN, infinities and large values kept). */
+static double xpath_round(double x)
+{
+    double t = x + 0.5;
+    long long i;
+
+    if (!(t > -1e15 && t < 1e15)) {
+        return x;
+    }
+    i = (long long)t;
+    if ((double)i > t) {
+        i--;
+    }
+    return (double)i;
+}
+
+/*
+ * Bytes of the first 'n' characters of UTF-8 's': substring(s, 1, n) for
+ * a rounded 'n' (all of 's' when longer, none when 'n' <= 0 or NaN).
+ */
+static size_t utf8_prefix(const xmlChar *s, double n)
+{
+    int len = xmlUTF8Strlen(s);
+
+    if (!(n > 0) || len <= 0) {
+        return 0;
+    }
+    return (size_t)xmlUTF8Strsize(s, n >= len ? len : (int)n);
+}
+
+/*
+ * decimal.xsl's "dec-scale-up" of 'v' by 10^'k' into 'b', step by step
+ * as the XSLT does it (on characters), so any string gives its result.
+ */
+static void scale_up(struct bx_buf *b, const xmlChar *v, double k)
+{
+    static const char zeros[] = "0000000000000000"; /* $dec-zeros */
+    struct bx_buf abs;
+    struct bx_buf digits;
+    const char *a;
+    const char *dot;
+    const char *frac;
+    const char *d;
+    size_t intlen;
+    size_t n;
+    size_t skip;
+    size_t fl;
+    double start = xpath_round(k + 1);
+
+    buf_init(&abs);
+    buf_init(&digits);
+    for (; *v != '\0'; v++) { /* translate($v, '-+', '') */
+        if (*v != '-' && *v != '+') {
+            buf_append(&abs, v, 1);
+        }
+    }
+    a = abs.data != NULL ? abs.data : "";
+    dot = strchr(a, '.');
+    intlen = dot != NULL ? (size_t)(dot - a) : strlen(a);
+    frac = dot != NULL ? dot + 1 : "";
+    /* concat($int, substring(concat($frac, $dec-zeros), 1, $k)) */
+    buf_append(&digits, a, intlen);
+    buf_puts(&digits, frac);
+    buf_puts(&digits, zeros);
+    d = digits.data != NULL ? digits.data : "";
+    n = intlen + utf8_prefix((const xmlChar *)d + intlen, xpath_round(k));
+    while (n > 1 && d[0] == '0') { /* dec-strip-leading */
+        d++;
+        n--;
+    }
+    if (n == 0) {
+        buf_append(b, "0", 1);
+    } else {
+        buf_append(b, d, n);
+    }
+    /* dec-strip-trailing(substring($frac, $k + 1)) */
+    fl = strlen(frac);
+    skip = start > 1 ? utf8_prefix((const xmlChar *)frac, start - 1) : 0;
+    if (start != start) {
+        fl = skip = 0; /* NaN: nothing */
+    }
+    while (fl > skip && frac[fl - 1] == '0') {
+        fl--;
+    }
+    if (fl > skip) {
+        buf_append(b, ".", 1);
+        buf_append(b, frac + skip, fl - skip);
+    }
+    b->failed |= abs.failed | digits.failed;
+    buf_release(&abs);
+    buf_release(&digits);
+}
+
+/* x:dec-scale-up(v, k): decimal.xsl's "dec-scale-up" (scale_up()). */
+static void fn_dec_scale_up(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    struct bx_buf b;
+    xmlChar *v;
+    double k;
+
+    if (nargs != 2) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    k = xmlXPathPopNumber(ctxt);
+    v = xmlXPathPopString(ctxt);
+    if (v == NULL || xmlXPathCheckError(ctxt)) {
+        xmlFree(v);
+        return;
+    }
+    buf_init(&b);
+    if (v[0] == '-') {
+        buf_append(&b, "-", 1);
+    }
+    scale_up(&b, v, k);
+    xmlFree(v);
+    push_buf(ctxt, &b);
+}
+
+/* The grids lent to this thread's stylesheets (xslt_ext_share_grids()). */
+static _Thread_local xmlDocPtr shared_grids;
+
+void xslt_ext_share_grids(xmlDocPtr grids)
+{
+    shared_grids = grids;
+}
+
+/*
+ * x:shared-grids(): the m:grid elements of the grids lent by
+ * xslt_ext_share_grids(), in document order; empty when none.
+ */
+static void fn_shared_grids(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    xmlNodeSetPtr set;
+    xmlNodePtr root =
+        shared_grids != NULL ? xmlDocGetRootElement(shared_grids) : NULL;
+    xmlNodePtr g;
+
+    if (nargs != 0) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    set = xmlXPathNodeSetCreate(NULL);
+    for (g = root != NULL ? root->children : NULL; set != NULL && g != NULL;
+         g = g->next) {
+        if (is_meta(g, "grid") && xmlXPathNodeSetAdd(set, g) != 0) {
+            xmlXPathFreeNodeSet(set);
+            set = NULL;
+        }
+    }
+    if (set == NULL) {
+        xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+        return;
+    }
+    valuePush(ctxt, xmlXPathWrapNodeSet(set));
+}
+
+/* The functions and elements, for registering and checking. */
+static const struct {
+    const char *name;
+    xmlXPathFunction fn;
+} functions[] = {{"csv-field", fn_csv_field},
+                 {"csv-row", fn_csv_row},
+                 {"dec-scale-up", fn_dec_scale_up},
+                 {"shared-grids", fn_shared_grids}};
+
+static const struct {
+    const char *name;
+    xsltTransformFunction fn;
+} elements[] = {{"amount-cells", el_amount_cells}, {"html-rows", el_html_rows}};
+
+/* Register everything; true when every name is found afterwards. */
+static int register_all(void)
+{
+    const xmlChar *ns = (const xmlChar *)XSLT_EXT_NS;
+    int ok = 1;
+    size_t i;
+
+    for (i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
+        xsltRegisterExtModuleFunction((const xmlChar *)functions[i].name, ns,
+                                      functions[i].fn);
+        ok &= xsltExtModuleFunctionLookup((const xmlChar *)functions[i].name,
+                                          ns) == functions[i].fn;
+    }
+    for (i = 0; i < sizeof(elements) / sizeof(elements[0]); i++) {
+        xsltRegisterExtModuleElement((const xmlChar *)elements[i].name, ns,
+                                     NULL, elements[i].fn);
+        ok &= xsltExtModuleElementLookup((const xmlChar *)elements[i].name,
+                                         ns) == elements[i].fn;
+    }
+    return ok;
+}
+
+int xslt_ext_init(void)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static int done;
+    int ok;
+
+    /* not pthread_once: a registration that ran out of memory is tried
+     * again by the next call instead of staying half done */
+    pthread_mutex_lock(&lock);
+    if (!done) {
+        done = register_all();
+    }
+    ok = done;
+    pthread_mutex_unlock(&lock);
+    return ok ? BX_OK : BX_E_NOMEM;
+}

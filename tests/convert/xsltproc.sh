@@ -1,0 +1,103 @@
+#!/bin/sh
+# The stylesheets without budgetx's extension functions give the same bytes.
+#
+#   tests/convert/xsltproc.sh BUDGETX
+#
+# budgetx runs xslt/*.xsl with C extension functions for the per-cell work
+# (src/xslt_ext.c); each call has an XSLT version that xsltproc runs.  For
+# every sample (and the CSV-injection fixture, a sample with markup
+# characters in table cells and one with odd amounts) this renders html,
+# csv and platform (zh, en) both ways and compares bytes: budgetx's CSV files,
+# without their byte order mark, in index.csv order, are what xsltproc
+# writes as one text.
+set -u
+
+BX=${1:?usage: xsltproc.sh BUDGETX}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bx-xsltproc.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+export LC_ALL=C TZ=UTC
+export BUDGETX_DATADIR=${BUDGETX_DATADIR:-$ROOT}
+PY=${PYTHON:-python3}
+failed=0
+
+if ! command -v xsltproc >/dev/null 2>&1; then
+    echo "xsltproc.sh: xsltproc is missing (package xsltproc)" >&2
+    exit 1
+fi
+
+fail() {
+    echo "FAIL: $*" >&2
+    failed=$((failed + 1))
+}
+
+# csv_joined DIR: the files of a csv directory as xsltproc writes them
+csv_joined() {
+    "$PY" - "$1" <<'PYEOF'
+import csv, io, os, sys
+d = sys.argv[1]
+def body(name):
+    with open(os.path.join(d, name), 'rb') as f:
+        b = f.read()
+    return b[3:] if b.startswith(b'\xef\xbb\xbf') else b
+index = body('index.csv')
+sys.stdout.buffer.write(index)
+rows = csv.reader(io.StringIO(index.decode('utf-8'), newline=''))
+next(rows)
+for r in rows:
+    sys.stdout.buffer.write(body(r[0]))
+PYEOF
+}
+
+# markup characters, quotes and commas in table cells (a unit's name)
+sed 's/示例县第一初级中学/A\&amp;B \&lt;i\&gt;\&quot;q\&quot;\&lt;\/i\&gt; \&gt; 1, 2/g' \
+    "$ROOT/samples/example-county-education-bureau-2024.xml" >"$TMP/markup.xml"
+grep -q 'A&amp;B &lt;i&gt;' "$TMP/markup.xml" || fail "markup fixture not made"
+# amounts the schema refuses (convert --no-validate still converts them):
+# the decimal scaling must treat them as the XSLT does
+"$PY" - "$ROOT/samples/example-county-education-bureau-2024.xml" \
+    "$TMP/amounts.xml" <<'PYEOF'
+import re, sys
+odd = ['-0.05', '007.50', '+1.2', '12', '.5', 'abc', '１２.３０', '1.2.3',
+       '-', '0', '000.000', '99999999999999.9999', '5.']
+text = open(sys.argv[1], encoding='utf-8').read()
+head, tables = text.split('<tables', 1)
+i = iter(odd)
+tables = re.sub(r' total="[^"]*"',
+                lambda m: ' total="%s"' % next(i, m.group(0)[8:-1]), tables)
+open(sys.argv[2], 'w', encoding='utf-8').write(head + '<tables' + tables)
+PYEOF
+grep -q 'total="007.50"' "$TMP/amounts.xml" || fail "amounts fixture not made"
+
+n=0
+for doc in "$ROOT"/samples/*.xml "$ROOT"/tests/fixtures/hostile/csv-formula.xml \
+    "$TMP/markup.xml" "$TMP/amounts.xml"; do
+    name=$(basename "$doc" .xml)
+    for lang in zh en; do
+        n=$((n + 1))
+        "$BX" convert --no-validate --lang $lang --to html "$doc" \
+            -o "$TMP/bx.html" --force >/dev/null 2>&1 || fail "$name html $lang: budgetx"
+        xsltproc --stringparam lang $lang "$ROOT/xslt/html.xsl" "$doc" \
+            >"$TMP/xp.html" 2>"$TMP/err" || fail "$name html $lang: xsltproc"
+        cmp -s "$TMP/bx.html" "$TMP/xp.html" || fail "$name html $lang differs"
+        rm -rf "$TMP/csv"
+        "$BX" convert --no-validate --lang $lang --to csv "$doc" \
+            -o "$TMP/csv" >/dev/null 2>&1 || fail "$name csv $lang: budgetx"
+        xsltproc --stringparam lang $lang "$ROOT/xslt/csv.xsl" "$doc" \
+            >"$TMP/xp.csv" 2>"$TMP/err" || fail "$name csv $lang: xsltproc"
+        csv_joined "$TMP/csv" >"$TMP/bx.csv"
+        cmp -s "$TMP/bx.csv" "$TMP/xp.csv" || fail "$name csv $lang differs"
+        "$BX" convert --no-validate --lang $lang --to platform "$doc" \
+            -o "$TMP/bx.xml" --force >/dev/null 2>&1 || fail "$name platform $lang: budgetx"
+        xsltproc --stringparam lang $lang "$ROOT/xslt/platform.xsl" "$doc" \
+            >"$TMP/xp.xml" 2>"$TMP/err" || fail "$name platform $lang: xsltproc"
+        cmp -s "$TMP/bx.xml" "$TMP/xp.xml" || fail "$name platform $lang differs"
+    done
+done
+
+if [ "$failed" -ne 0 ]; then
+    echo "xsltproc.sh: $failed of $((n * 3)) comparisons failed" >&2
+    exit 1
+fi
+echo "xsltproc.sh: $((n * 3)) renditions identical with and without extension functions"
