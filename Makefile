@@ -44,7 +44,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-suites deps-test check-xlsx check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch check-bench lint asan ubsan valgrind coverage \
+.PHONY: all check check-suites deps-test check-xlsx check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch check-exit check-bench lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -106,7 +106,7 @@ check: deps-test
 
 check-suites: check-unit check-golden check-cli check-rules check-convert \
        check-bundle check-zip check-docs check-install check-hostile \
-       check-bench check-xlsx check-templates check-batch
+       check-bench check-xlsx check-templates check-batch check-exit
 
 # workbooks: goldens, openpyxl, LibreOffice round trips, hostile inputs
 check-xlsx: $(BIN)
@@ -153,6 +153,10 @@ check-docs:
 check-batch: $(BIN)
 	$(TEST_ENV) sh tests/batch/run.sh $(CURDIR)/$(BIN)
 
+# the CLI's exit without teardown: no leak, BUDGETX_FREE_AT_EXIT frees
+check-exit: $(BIN)
+	$(TEST_ENV) sh tests/exit/run.sh $(CURDIR)/$(BIN)
+
 check-bundle: $(BIN)
 	$(TEST_ENV) sh tests/bundle/run.sh $(CURDIR)/$(BIN)
 
@@ -190,7 +194,8 @@ valgrind: $(BIN) $(UNIT)
 	$(TEST_ENV) BX_TEST_ROOT=$(CURDIR) BX_TEST_QUICK=1 valgrind -q \
 	    --error-exitcode=99 \
 	    --leak-check=full --errors-for-leak-kinds=definite $(UNIT)
-	$(TEST_ENV) BX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
+	$(TEST_ENV) BUDGETX_FREE_AT_EXIT=1 \
+	    BX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite" sh tests/golden/run.sh \
 	    $(CURDIR)/$(BIN)
 
