@@ -44,7 +44,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-suites deps-test check-xlsx check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch check-bench lint asan ubsan valgrind coverage \
+.PHONY: all check check-suites deps-test check-xlsx check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch check-exit check-lean check-bench lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -93,8 +93,20 @@ $(LIBSO): $(LIB_OBJ) src/libbudgetx.map
 	$(CC) -shared -o $@ $(LIB_OBJ) -Wl,--version-script=src/libbudgetx.map \
 	    -Wl,-soname,libbudgetx.so.0 $(LDFLAGS) $(PKG_LIBS)
 
-$(BIN): $(CLI_OBJ) $(LIBA)
+$(BIN): $(CLI_OBJ) $(LIBA) | schemas/lean/SOURCES
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS)
+
+# lean copies of the disclosure schema (no xs:annotation, comments, blank
+# text) in the data directory: compiled instead of the originals while
+# schemas/lean/SOURCES matches them (src/datafiles.c); generated, not
+# committed; `make install` copies them with schemas/
+LEAN_XSD = schemas/budgetx.xsd $(sort $(wildcard schemas/disclosure/*.xsd))
+$(BUILD)/lean-xsd: scripts/lean-xsd.c src/hash64.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ scripts/lean-xsd.c $(LDFLAGS) $(PKG_LIBS)
+
+schemas/lean/SOURCES: $(BUILD)/lean-xsd $(LEAN_XSD)
+	./$(BUILD)/lean-xsd . $(LEAN_XSD)
 
 $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
@@ -106,7 +118,8 @@ check: deps-test
 
 check-suites: check-unit check-golden check-cli check-rules check-convert \
        check-bundle check-zip check-docs check-install check-hostile \
-       check-bench check-xlsx check-templates check-batch
+       check-bench check-xlsx check-templates check-batch check-exit \
+       check-lean
 
 # workbooks: goldens, openpyxl, LibreOffice round trips, hostile inputs
 check-xlsx: $(BIN)
@@ -163,6 +176,14 @@ check-docs:
 check-batch: $(BIN)
 	$(TEST_ENV) sh tests/batch/run.sh $(CURDIR)/$(BIN)
 
+# the CLI's exit without teardown: no leak, BUDGETX_FREE_AT_EXIT frees
+check-exit: $(BIN)
+	$(TEST_ENV) sh tests/exit/run.sh $(CURDIR)/$(BIN)
+
+# lean copies of the schemas: used while fresh, same bytes as without
+check-lean: $(BIN)
+	$(TEST_ENV) sh tests/lean/run.sh $(CURDIR)/$(BIN)
+
 check-bundle: $(BIN)
 	$(TEST_ENV) sh tests/bundle/run.sh $(CURDIR)/$(BIN)
 
@@ -200,7 +221,8 @@ valgrind: $(BIN) $(UNIT)
 	$(TEST_ENV) BX_TEST_ROOT=$(CURDIR) BX_TEST_QUICK=1 valgrind -q \
 	    --error-exitcode=99 \
 	    --leak-check=full --errors-for-leak-kinds=definite $(UNIT)
-	$(TEST_ENV) BX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
+	$(TEST_ENV) BUDGETX_FREE_AT_EXIT=1 \
+	    BX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite" sh tests/golden/run.sh \
 	    $(CURDIR)/$(BIN)
 
@@ -295,6 +317,7 @@ check-bench: $(BIN)
 
 clean:
 	rm -rf build build-asan build-ubsan build-cov build-fuzz build-fi
+	rm -rf schemas/lean
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 

@@ -135,6 +135,35 @@ int cli_open_context(const char *data_dir, struct bx_options *opts,
     return rc == BX_OK ? BX_EXIT_OK : BX_EXIT_INTERNAL;
 }
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CLI_FREE_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define CLI_FREE_AT_EXIT 1
+#endif
+#endif
+#ifndef CLI_FREE_AT_EXIT
+#define CLI_FREE_AT_EXIT 0
+#endif
+
+/* what cli_close_context() kept for the exit (reachable, not leaked) */
+static struct bx_context *kept_context;
+
+void cli_close_context(struct bx_context *ctx)
+{
+    const char *env = getenv("BUDGETX_FREE_AT_EXIT");
+
+    if (ctx == NULL) {
+        return;
+    }
+    if (CLI_FREE_AT_EXIT || (env != NULL && env[0] != '\0') ||
+        kept_context != NULL) {
+        bx_context_free(ctx);
+        return;
+    }
+    kept_context = ctx;
+}
+
 /* The severity as the text report says it: 错误 under zh, error under en. */
 static const char *severity_word(enum bx_severity sev, enum bx_lang lang)
 {

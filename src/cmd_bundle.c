@@ -417,7 +417,7 @@ static int cmd_bundle(int argc, char **argv)
     if (rc == BX_EXIT_OK) {
         rc = run(ctx, &o);
     }
-    bx_context_free(ctx);
+    cli_close_context(ctx);
     cli_batch_release(&o.batch);
     return rc;
 }

@@ -631,7 +631,7 @@ static int cmd_convert(int argc, char **argv)
     if (code == BX_EXIT_OK) {
         code = run(ctx, &o);
     }
-    bx_context_free(ctx);
+    cli_close_context(ctx);
     cli_batch_release(&o.batch);
     return code;
 }

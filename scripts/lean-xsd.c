@@ -1,0 +1,178 @@
+/*
+ * lean-xsd ROOT REL...: the lean copies of the schemas REL (paths under
+ * ROOT such as schemas/budgetx.xsd): the same schema without
+ * xs:annotation, comments and blank text, written to ROOT/schemas/lean/
+ * (REL without its leading "schemas/"), and ROOT/schemas/lean/SOURCES,
+ * one line per file: "HASH-OF-ORIGINAL HASH-OF-LEAN-COPY REL" (hash64.h,
+ * 16 hex digits each).  budgetx compiles a lean copy instead of the
+ * original only while both hashes of every line still match
+ * (src/datafiles.c): the originals stay the source experts edit and the
+ * label index still reads their documentation.  Built and run by the
+ * Makefile; the output is generated, never committed.  Files are
+ * written under a temporary name and renamed.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "hash64.h"
+
+#define XSD_NS "http://www.w3.org/2001/XMLSchema"
+
+static int blank(const xmlChar *s)
+{
+    for (; s != NULL && *s != '\0'; s++) {
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    }
+    return 1;
+}
+
+static void strip(xmlNodePtr node)
+{
+    xmlNodePtr next;
+
+    for (; node != NULL; node = next) {
+        next = node->next;
+        if (node->type == XML_COMMENT_NODE ||
+            (node->type == XML_TEXT_NODE && blank(node->content)) ||
+            (node->type == XML_ELEMENT_NODE && node->ns != NULL &&
+             strcmp((const char *)node->ns->href, XSD_NS) == 0 &&
+             strcmp((const char *)node->name, "annotation") == 0)) {
+            xmlUnlinkNode(node);
+            xmlFreeNode(node);
+        } else if (node->type == XML_ELEMENT_NODE) {
+            strip(node->children);
+        }
+    }
+}
+
+static int read_all(const char *path, unsigned char **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    size_t cap = 1 << 16;
+    size_t n;
+
+    *len = 0;
+    *buf = malloc(cap);
+    if (f == NULL || *buf == NULL) {
+        if (f != NULL)
+            fclose(f);
+        return -1;
+    }
+    while ((n = fread(*buf + *len, 1, cap - *len, f)) > 0) {
+        *len += n;
+        if (*len == cap) {
+            unsigned char *grown = realloc(*buf, cap * 2);
+
+            if (grown == NULL) {
+                fclose(f);
+                return -1;
+            }
+            *buf = grown;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+/* mkdir -p of the directory part of 'path' */
+static void make_dirs(char *path)
+{
+    char *p;
+
+    for (p = path + 1; *p != '\0'; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0755) != 0 && errno != EEXIST)
+                perror(path);
+            *p = '/';
+        }
+    }
+}
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+    char tmp[4096];
+    FILE *f;
+
+    snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid());
+    f = fopen(tmp, "wb");
+    if (f == NULL || fwrite(data, 1, len, f) != len) {
+        if (f != NULL)
+            fclose(f);
+        remove(tmp);
+        return -1;
+    }
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    char path[4096];
+    char *sources = NULL;
+    size_t slen = 0;
+    FILE *mem;
+    int i;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: lean-xsd ROOT schemas/FILE.xsd...\n");
+        return 2;
+    }
+    mem = open_memstream(&sources, &slen);
+    if (mem == NULL)
+        return 1;
+    for (i = 2; i < argc; i++) {
+        const char *rel = argv[i];
+        unsigned char *orig = NULL;
+        size_t olen = 0;
+        xmlChar *lean = NULL;
+        int llen = 0;
+        xmlDocPtr doc;
+
+        if (strncmp(rel, "schemas/", 8) != 0) {
+            fprintf(stderr, "lean-xsd: %s is not under schemas/\n", rel);
+            return 1;
+        }
+        snprintf(path, sizeof(path), "%s/%s", argv[1], rel);
+        doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+        if (doc == NULL || read_all(path, &orig, &olen) != 0) {
+            fprintf(stderr, "lean-xsd: cannot read %s\n", path);
+            return 1;
+        }
+        strip(doc->children);
+        xmlDocDumpMemoryEnc(doc, &lean, &llen, "UTF-8");
+        snprintf(path, sizeof(path), "%s/schemas/lean/%s", argv[1], rel + 8);
+        make_dirs(path);
+        if (lean == NULL || write_file(path, lean, (size_t)llen) != 0) {
+            fprintf(stderr, "lean-xsd: cannot write %s\n", path);
+            return 1;
+        }
+        fprintf(mem, "%016" PRIx64 " %016" PRIx64 " %s\n", hash64(orig, olen),
+                hash64(lean, (size_t)llen), rel);
+        xmlFree(lean);
+        xmlFreeDoc(doc);
+        free(orig);
+    }
+    fclose(mem);
+    snprintf(path, sizeof(path), "%s/schemas/lean/SOURCES", argv[1]);
+    if (write_file(path, sources, slen) != 0) {
+        fprintf(stderr, "lean-xsd: cannot write %s\n", path);
+        return 1;
+    }
+    free(sources);
+    return 0;
+}
