@@ -59,6 +59,7 @@
 
   <!-- One grid row ($r: its row number) as markup. -->
   <xsl:template name="grid-row-raw">
+    <xsl:param name="dec" select="$declared"/>
     <xsl:param name="r"/>
     <xsl:param name="head"/>
     <xsl:variable name="bold" select="@kind = 'total' or @kind = 'subtotal'"/>
@@ -82,7 +83,7 @@
               <xsl:when test="starts-with(., $tok)">
                 <xsl:variable name="v" select="substring-after(substring-after(
                     substring-after(., $tok), ' '), ' ')"/>
-                <xsl:variable name="d" select="number($v = '') * $declared
+                <xsl:variable name="d" select="number($v = '') * $dec
                     + number($v != '') * string-length(substring-after($v, '.'))"/>
                 <xsl:variable name="dd" select="$d - ($d - 4) * number($d &gt; 4)"/>
                 <xsl:variable name="input" select="$tpl and $v = ''"/>

@@ -108,6 +108,13 @@
         <xsl:value-of select="t:title[lang('zh')]"/>
       </xsl:attribute>
       <xsl:attribute name="deptName"><xsl:value-of select="$dname"/></xsl:attribute>
+      <!-- a table printed in its own unit (the Shanghai 三公 table in 万元) -->
+      <xsl:if test="@unit and @unit != $t/t:amounts/@unit">
+        <xsl:attribute name="unit"><xsl:value-of select="@unit"/></xsl:attribute>
+      </xsl:if>
+      <xsl:if test="@decimals and @decimals != $t/t:amounts/@decimals">
+        <xsl:attribute name="decimals"><xsl:value-of select="@decimals"/></xsl:attribute>
+      </xsl:if>
       <xsl:apply-templates select="." mode="rows"/>
     </xsl:element>
   </xsl:template>

@@ -348,6 +348,11 @@
   <xsl:template name="table-sheet">
     <xsl:param name="i"/>
     <xsl:variable name="t" select="."/>
+    <!-- a table printed with its own decimals (the Shanghai 三公 table
+         in 万元 with 2): its empty cells take that number format -->
+    <xsl:variable name="tdec" select="number(concat('0', $t/@decimals))
+        * number(boolean($t/@decimals))
+        + $declared * number(not($t/@decimals))"/>
     <xsl:variable name="name">
       <xsl:call-template name="sheet-name"/>
     </xsl:variable>
@@ -436,12 +441,14 @@
             <xsl:choose>
               <xsl:when test="$only != '' and not($ann)">
                 <xsl:call-template name="grid-row-raw">
+                  <xsl:with-param name="dec" select="$tdec"/>
                   <xsl:with-param name="r" select="position() + 2"/>
                   <xsl:with-param name="head" select="position() &lt;= $h"/>
                 </xsl:call-template>
               </xsl:when>
               <xsl:otherwise>
                 <xsl:call-template name="grid-row">
+                  <xsl:with-param name="dec" select="$tdec"/>
                   <xsl:with-param name="sheet" select="$sheet"/>
                   <xsl:with-param name="r" select="position() + 2"/>
                   <xsl:with-param name="head" select="position() &lt;= $h"/>
@@ -628,6 +635,7 @@
 
   <!-- One grid row as a sheet row ($r: its row number). -->
   <xsl:template name="grid-row">
+    <xsl:param name="dec" select="$declared"/>
     <xsl:param name="sheet"/>
     <xsl:param name="r"/>
     <xsl:param name="head"/>
@@ -651,6 +659,7 @@
           </xsl:when>
           <xsl:when test="starts-with(., $tok)">
             <xsl:call-template name="amount-cell">
+              <xsl:with-param name="dec" select="$dec"/>
               <xsl:with-param name="sheet" select="$sheet"/>
               <xsl:with-param name="ref" select="$ref"/>
               <xsl:with-param name="bold" select="$bold"/>
@@ -687,15 +696,16 @@
   <!--
     An amount cell: the value of attribute a of element n, a number in
     the number format of its printed decimals (as printed: "0" stays 0,
-    "179.60" keeps two places).  Empty: the declared decimals.
+    "179.60" keeps two places).  Empty: the table's decimals ($dec).
   -->
   <xsl:template name="amount-cell">
+    <xsl:param name="dec" select="$declared"/>
     <xsl:param name="sheet"/>
     <xsl:param name="ref"/>
     <xsl:param name="bold"/>
     <xsl:variable name="v" select="substring-after(substring-after(
         substring-after(., $tok), ' '), ' ')"/>
-    <xsl:variable name="d" select="number($v = '') * $declared
+    <xsl:variable name="d" select="number($v = '') * $dec
         + number($v != '') * string-length(substring-after($v, '.'))"/>
     <xsl:variable name="dd" select="$d - ($d - 4) * number($d &gt; 4)"/>
     <xsl:variable name="input" select="$tpl and $v = ''"/>

@@ -133,10 +133,14 @@ def filled(xml, common_xsl, least="101", want="1.51"):
     root = ET.parse(xml).getroot()
     n = 0
     for t in root.find(f"{NS}tables"):
+        # a table in its own unit and decimals (the Shanghai 三公 table
+        # in 万元 with 2 decimals) keeps the typed 1.51
+        mine = want if t.get("decimals") is None else \
+            ("2" if t.get("decimals") == "0" else "1.51")
         for el in t.iter():
             for a, v in el.attrib.items():
                 if a in names:
-                    assert v == want, f"{el.tag}/@{a} = {v!r}"
+                    assert v == mine, f"{el.tag}/@{a} = {v!r}"
                     n += 1
     assert n >= int(least), f"only {n} amounts"
     print(f"{xml}: {n} amounts read back as {want}")
@@ -179,6 +183,10 @@ def layout(xlsx, registry):
             "projectPerformance", f"{ws.title}: {inputs} input cells"
         # the rows the template names (table/row) are there, as labelled
         texts = {c.value for row in ws.iter_rows() for c in row}
+        # the 单位 line: the table's own unit where it has one
+        unit = t.get("unit") or reg.find(f"{T}amounts").get("unit")
+        assert any(isinstance(x, str) and f"单位：{unit}" in x
+                   for x in texts), f"{ws.title}: no 单位：{unit}"
         for r in t.findall(f"{T}row"):
             if r.get("path") == "row":
                 continue  # 三公: the 合计 row prints no label
