@@ -8,6 +8,7 @@
 #include "xslt_ext.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <libxml/parserInternals.h>
@@ -235,8 +236,9 @@ static void push_buf(xmlXPathParserContextPtr ctxt, struct bx_buf *b)
     valuePush(ctxt, xmlXPathWrapString(s));
 }
 
-/* x:csv-field(s): 's' as one field (csv_field()). */
-static void fn_csv_field(xmlXPathParserContextPtr ctxt, int nargs)
+/* A function of one string argument: what 'put' appends for it. */
+static void string_fn(xmlXPathParserContextPtr ctxt, int nargs,
+                      void (*put)(struct bx_buf *, const xmlChar *))
 {
     struct bx_buf b;
     xmlChar *s;
@@ -251,9 +253,15 @@ static void fn_csv_field(xmlXPathParserContextPtr ctxt, int nargs)
         return;
     }
     buf_init(&b);
-    csv_field(&b, s);
+    put(&b, s);
     xmlFree(s);
     push_buf(ctxt, &b);
+}
+
+/* x:csv-field(s): 's' as one field (csv_field()). */
+static void fn_csv_field(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    string_fn(ctxt, nargs, csv_field);
 }
 
 /* The value of attribute 'name' of 'n' ("" when absent); caller frees. */
@@ -694,6 +702,381 @@ static void fn_dec_scale_up(xmlXPathParserContextPtr ctxt, int nargs)
     push_buf(ctxt, &b);
 }
 
+/* ------------------------------------------------------------------ */
+/* JSON (json.xsl)                                                     */
+/* ------------------------------------------------------------------ */
+
+#define BX_NS "urn:budgetx:disclosure:1"
+
+/* Is 'n' the element {urn:budgetx:disclosure:1}'local'? */
+static int is_bx(const xmlNode *n, const char *local)
+{
+    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           xmlStrEqual(n->ns->href, (const xmlChar *)BX_NS) &&
+           xmlStrEqual(n->name, (const xmlChar *)local);
+}
+
+/*
+ * 's' as a JSON string literal, as json.xsl's "json-str-xslt" writes it:
+ * \ " TAB LF CR escaped, U+007F-U+009F, U+2028 and U+2029 as \uXXXX;
+ * nothing else (the XML text holds no other control characters).
+ */
+static void json_str(struct bx_buf *b, const xmlChar *s)
+{
+    const xmlChar *run = s;
+    const xmlChar *p;
+    char u[8];
+    const char *rep;
+    size_t skip;
+
+    buf_append(b, "\"", 1);
+    for (p = s; *p != '\0'; p++) {
+        rep = NULL;
+        skip = 1;
+        switch (*p) {
+        case '\\':
+            rep = "\\\\";
+            break;
+        case '"':
+            rep = "\\\"";
+            break;
+        case '\t':
+            rep = "\\t";
+            break;
+        case '\n':
+            rep = "\\n";
+            break;
+        case '\r':
+            rep = "\\r";
+            break;
+        case 0x7F:
+            rep = "\\u007f";
+            break;
+        case 0xC2: /* U+0080-U+009F */
+            if (p[1] >= 0x80 && p[1] <= 0x9F) {
+                snprintf(u, sizeof(u), "\\u%04x", (unsigned)p[1]);
+                rep = u;
+                skip = 2;
+            }
+            break;
+        case 0xE2: /* U+2028, U+2029 */
+            if (p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+                rep = p[2] == 0xA8 ? "\\u2028" : "\\u2029";
+                skip = 3;
+            }
+            break;
+        default:
+            break;
+        }
+        if (rep != NULL) {
+            buf_append(b, run, (size_t)(p - run));
+            buf_puts(b, rep);
+            p += skip - 1;
+            run = p + 1;
+        }
+    }
+    buf_puts(b, (const char *)run);
+    buf_append(b, "\"", 1);
+}
+
+/* XML white space, as normalize-space() knows it. */
+static int xml_blank(xmlChar c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* normalize-space(s) into a new string (NULL on ENOMEM). */
+static xmlChar *normalize_space(const xmlChar *s)
+{
+    size_t n = (size_t)xmlStrlen(s);
+    xmlChar *r = xmlMalloc(n + 1);
+    size_t o = 0;
+    int gap = 0;
+
+    if (r == NULL) {
+        return NULL;
+    }
+    for (; *s != '\0'; s++) {
+        if (xml_blank(*s)) {
+            gap = o > 0;
+            continue;
+        }
+        if (gap) {
+            r[o++] = ' ';
+            gap = 0;
+        }
+        r[o++] = *s;
+    }
+    r[o] = '\0';
+    return r;
+}
+
+/*
+ * json.xsl's "json-number" of 'v' (already normalize-space()d): null for
+ * "", the decimal without "+" and leading zeros, or a string when it is
+ * not a decimal.
+ */
+static void json_number(struct bx_buf *b, const xmlChar *v)
+{
+    size_t len = (size_t)xmlStrlen(v);
+    size_t signs = 0;
+    size_t digits = 0;
+    size_t dots = 0;
+    int other = 0;
+    const xmlChar *p;
+    const xmlChar *abs_start = NULL;
+
+    if (len == 0) {
+        buf_puts(b, "null");
+        return;
+    }
+    for (p = v; *p != '\0'; p++) {
+        if (*p == '+' || *p == '-') {
+            signs++;
+        } else if (*p >= '0' && *p <= '9') {
+            digits++;
+        } else if (*p == '.') {
+            dots++;
+        } else {
+            other = 1;
+        }
+    }
+    if (other || digits == 0 || dots > 1 || signs > 1 ||
+        (signs == 1 && v[0] != '-' && v[0] != '+')) {
+        json_str(b, v);
+        return;
+    }
+    if (v[0] == '-') {
+        buf_append(b, "-", 1);
+    }
+    abs_start = signs == 1 ? v + 1 : v;
+    /* the integer part without leading zeros ("" and "0..." give "0") */
+    for (p = abs_start; *p == '0' && p[1] >= '0' && p[1] <= '9'; p++) {
+    }
+    if (*p == '.' || *p == '\0') {
+        buf_append(b, "0", 1);
+    } else {
+        while (*p >= '0' && *p <= '9') {
+            buf_append(b, p, 1);
+            p++;
+        }
+    }
+    if (*p == '.' && p[1] != '\0') {
+        buf_puts(b, (const char *)p);
+    }
+}
+
+/* Does 'name' stand between spaces in 'list' (contains(list, ' n '))? */
+static int in_list(const xmlChar *list, const xmlChar *name)
+{
+    size_t n = (size_t)xmlStrlen(name);
+    const xmlChar *p = list;
+
+    while ((p = xmlStrstr(p, name)) != NULL) {
+        if (p > list && p[-1] == ' ' && p[n] == ' ') {
+            return 1;
+        }
+        p++;
+    }
+    return 0;
+}
+
+/* json.xsl's "member": an attribute as "name": value, typed by name. */
+static void json_member(struct bx_buf *b, xmlAttrPtr a, int in_tables,
+                        const xmlChar *amounts)
+{
+    xmlNodePtr parent = a->parent;
+    xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+    xmlChar *nv;
+    int num = (in_tables && in_list(amounts, a->name)) ||
+              (xmlStrEqual(a->name, (const xmlChar *)"decimals") &&
+               is_bx(parent, "amounts")) ||
+              (xmlStrEqual(a->name, (const xmlChar *)"value") &&
+               is_bx(parent, "fig")) ||
+              (xmlStrEqual(a->name, (const xmlChar *)"num") &&
+               is_bx(parent, "value"));
+
+    if (v == NULL) {
+        b->failed = 1;
+        return;
+    }
+    json_str(b, a->name);
+    buf_puts(b, ": ");
+    if (num) {
+        nv = normalize_space(v);
+        if (nv == NULL) {
+            b->failed = 1;
+        } else {
+            json_number(b, nv);
+        }
+        xmlFree(nv);
+    } else {
+        json_str(b, v);
+    }
+    xmlFree(v);
+}
+
+/* Is 'n' text as XPath's text() sees it? */
+static int is_text(const xmlNode *n)
+{
+    return n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE;
+}
+
+/* Has text 'n' a character that is not XML white space? */
+static int text_not_blank(const xmlNode *n)
+{
+    const xmlChar *p;
+
+    for (p = n->content; p != NULL && *p != '\0'; p++) {
+        if (!xml_blank(*p)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Has an ancestor-or-self of 'e' the name bx:tables? */
+static int under_tables(xmlNodePtr e)
+{
+    for (; e != NULL && e->type == XML_ELEMENT_NODE; e = e->parent) {
+        if (is_bx(e, "tables")) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Indentation: 'ind' plus 'more' spaces. */
+static void json_indent(struct bx_buf *b, size_t ind)
+{
+    static const char sp[] = "                                ";
+
+    while (ind > sizeof(sp) - 1) {
+        buf_append(b, sp, sizeof(sp) - 1);
+        ind -= sizeof(sp) - 1;
+    }
+    buf_append(b, sp, ind);
+}
+
+/*
+ * json.xsl's mode "node" for element 'e' indented by 'ind' spaces:
+ * {"tag": ..., attributes, then "content", "children" or "text"}.
+ * 'tables': 'e' is inside bx:tables.
+ */
+static void json_node(struct bx_buf *b, xmlNodePtr e, size_t ind, int tables,
+                      const xmlChar *amounts, int depth)
+{
+    xmlNodePtr c;
+    xmlAttrPtr a;
+    xmlChar *t;
+    int fig = 0;
+    int elems = 0;
+    int texts = 0;
+    int nonblank = 0;
+    int first = 1;
+    int mixed;
+
+    if (depth > 10000) { /* the parser refuses deeper documents anyway */
+        b->failed = 1;
+        return;
+    }
+    tables = tables || is_bx(e, "tables");
+    for (c = e->children; c != NULL; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            elems++;
+            fig |= is_bx(c, "fig");
+        } else if (is_text(c)) {
+            texts++;
+            nonblank |= text_not_blank(c);
+        }
+    }
+    mixed = fig || (elems > 0 && nonblank);
+    buf_puts(b, "{\"tag\": ");
+    json_str(b, e->name);
+    for (a = e->properties; a != NULL; a = a->next) {
+        buf_puts(b, ", ");
+        json_member(b, a, tables, amounts);
+    }
+    if (mixed || elems > 0) {
+        buf_puts(b, mixed ? ", \"content\": [" : ", \"children\": [");
+        for (c = e->children; c != NULL; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE && !(mixed && is_text(c))) {
+                continue;
+            }
+            buf_puts(b, first ? "\n" : ",\n");
+            first = 0;
+            json_indent(b, ind + 4);
+            if (c->type == XML_ELEMENT_NODE) {
+                json_node(b, c, ind + 4, tables, amounts, depth + 1);
+            } else {
+                json_str(b,
+                         c->content != NULL ? c->content : (const xmlChar *)"");
+            }
+        }
+        buf_append(b, "\n", 1);
+        json_indent(b, ind + 2);
+        buf_puts(b, "]\n");
+        json_indent(b, ind);
+        buf_append(b, "}", 1);
+    } else if (texts > 0) {
+        buf_puts(b, ", \"text\": ");
+        t = xmlNodeGetContent(e);
+        if (t == NULL) {
+            b->failed = 1;
+        } else {
+            json_str(b, t);
+        }
+        xmlFree(t);
+        buf_append(b, "}", 1);
+    } else {
+        buf_append(b, "}", 1);
+    }
+}
+
+/* x:json-str(s): 's' as a JSON string literal (json_str()). */
+static void fn_json_str(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    string_fn(ctxt, nargs, json_str);
+}
+
+/*
+ * x:json-node(node, ind, amount-names): json.xsl's mode "node" for the
+ * first element of 'node', indented by the length of 'ind'; attributes
+ * named in 'amount-names' (" a b ... ") are numbers inside bx:tables.
+ */
+static void fn_json_node(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    struct bx_buf b;
+    xmlNodeSetPtr set;
+    xmlChar *amounts;
+    xmlChar *ind;
+    xmlNodePtr e;
+
+    if (nargs != 3) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    amounts = xmlXPathPopString(ctxt);
+    ind = xmlXPathPopString(ctxt);
+    set = xmlXPathPopNodeSet(ctxt);
+    buf_init(&b);
+    if (amounts == NULL || ind == NULL || set == NULL) {
+        b.failed = 1;
+    } else if (set->nodeNr > 0 && set->nodeTab[0]->type == XML_ELEMENT_NODE) {
+        e = set->nodeTab[0];
+        json_node(&b, e, (size_t)xmlUTF8Strlen(ind), under_tables(e->parent),
+                  amounts, 0);
+    }
+    xmlFree(amounts);
+    xmlFree(ind);
+    xmlXPathFreeNodeSet(set);
+    if (xmlXPathCheckError(ctxt)) {
+        buf_release(&b);
+        return;
+    }
+    push_buf(ctxt, &b);
+}
+
 /* The grids lent to this thread's stylesheets (xslt_ext_share_grids()). */
 static _Thread_local xmlDocPtr shared_grids;
 
@@ -736,10 +1119,10 @@ static void fn_shared_grids(xmlXPathParserContextPtr ctxt, int nargs)
 static const struct {
     const char *name;
     xmlXPathFunction fn;
-} functions[] = {{"csv-field", fn_csv_field},
-                 {"csv-row", fn_csv_row},
-                 {"dec-scale-up", fn_dec_scale_up},
-                 {"shared-grids", fn_shared_grids}};
+} functions[] = {
+    {"csv-field", fn_csv_field},       {"csv-row", fn_csv_row},
+    {"dec-scale-up", fn_dec_scale_up}, {"json-node", fn_json_node},
+    {"json-str", fn_json_str},         {"shared-grids", fn_shared_grids}};
 
 static const struct {
     const char *name;
