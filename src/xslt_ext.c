@@ -1077,6 +1077,225 @@ static void fn_json_node(xmlXPathParserContextPtr ctxt, int nargs)
     push_buf(ctxt, &b);
 }
 
+/* ------------------------------------------------------------------ */
+/* Platform fields (platform.xsl)                                      */
+/* ------------------------------------------------------------------ */
+
+/* The first node of variable 'name' in scope (NULL: none or empty). */
+static xmlNodePtr var_first(xmlXPathObjectPtr v)
+{
+    return v != NULL && v->nodesetval != NULL && v->nodesetval->nodeNr > 0
+               ? v->nodesetval->nodeTab[0]
+               : NULL;
+}
+
+/* The next node after 'n' in document order below 'top', or NULL. */
+static xmlNodePtr next_below(xmlNodePtr n, xmlNodePtr top)
+{
+    if ((n == top || n->type == XML_ELEMENT_NODE) && n->children != NULL) {
+        return n->children;
+    }
+    while (n != top && n->next == NULL) {
+        n = n->parent;
+    }
+    return n == top ? NULL : n->next;
+}
+
+/* Has element 'n' attribute 'name' with value 'v'? */
+static int attr_is(xmlNodePtr n, const char *name, const xmlChar *v)
+{
+    xmlChar *a = xmlGetNoNsProp(n, (const xmlChar *)name);
+    int eq = a != NULL && xmlStrEqual(a, v);
+
+    xmlFree(a);
+    return eq;
+}
+
+/*
+ * platform-map.xsl's "field-name" of attribute 'a' of element 'e' with
+ * the field map below 'map' (its m:f elements in document order: the
+ * first with e = 'e', e = "*" (not an amount) or e = "#amt" (an amount)),
+ * else UPPER_SNAKE of 'a' ("_AMT" after an amount).  Caller frees.
+ */
+static xmlChar *field_name(xmlNodePtr map, const xmlChar *e, const xmlChar *a,
+                           int amt)
+{
+    struct bx_buf b;
+    const xmlChar *p;
+    xmlNodePtr n;
+    xmlChar *fe;
+    int hit;
+
+    for (n = map; n != NULL; n = next_below(n, map)) {
+        if (!is_meta(n, "f") || !attr_is(n, "a", a)) {
+            continue;
+        }
+        fe = xmlGetNoNsProp(n, (const xmlChar *)"e");
+        hit = fe != NULL &&
+              (xmlStrEqual(fe, e) ||
+               xmlStrEqual(fe, (const xmlChar *)(amt ? "#amt" : "*")));
+        xmlFree(fe);
+        if (hit) {
+            return attr_of(n, "f");
+        }
+    }
+    buf_init(&b);
+    for (p = a; *p != '\0'; p++) {
+        if (*p >= 'A' && *p <= 'Z') {
+            buf_append(&b, "_", 1);
+        }
+        buf_printf(&b, "%c", *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+    }
+    if (amt) {
+        buf_puts(&b, "_AMT");
+    }
+    if (b.failed) {
+        buf_release(&b);
+        return NULL;
+    }
+    return (xmlChar *)buf_take(&b, NULL);
+}
+
+/*
+ * The code of the first m:cat below 'map' whose name is 'v' (what
+ * $PM/m:cat[@name = current()]/@code gives), or NULL.  Caller frees.
+ */
+static xmlChar *cat_code(xmlNodePtr map, const xmlChar *v)
+{
+    xmlNodePtr n;
+
+    for (n = map != NULL ? map->children : NULL; n != NULL; n = n->next) {
+        if (is_meta(n, "cat") && attr_is(n, "name", v)) {
+            return attr_of(n, "code");
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Add <'name'>'text'</'name'> in the platform namespace to 'parent' (no
+ * text node when 'text' is empty, as xsl:value-of).  NULL on ENOMEM.
+ */
+static xmlNodePtr platform_el(xmlDocPtr doc, xmlNodePtr parent,
+                              const xmlChar *name, const xmlChar *text)
+{
+    static const xmlChar href[] = "urn:budgetx:platform:1";
+    xmlNodePtr el = xmlNewDocNode(doc, NULL, name, NULL);
+    xmlNsPtr ns = parent != NULL && parent->type == XML_ELEMENT_NODE
+                      ? xmlSearchNsByHref(doc, parent, href)
+                      : NULL;
+    int ok = el != NULL;
+
+    if (ok && ns == NULL) {
+        ns = xmlNewNs(el, href, NULL);
+        ok = ns != NULL;
+    }
+    if (ok) {
+        xmlSetNs(el, ns);
+    }
+    if (ok && text[0] != '\0') {
+        ok = xmlAddChild(el, xmlNewDocText(doc, text)) != NULL;
+    }
+    if (!ok || xmlAddChild(parent, el) == NULL) {
+        xmlFreeNode(el);
+        return NULL;
+    }
+    return el;
+}
+
+/*
+ * One attribute 'a' of the context element as platform.xsl's "fields"
+ * writes it: the element named by field_name(), an amount in 元 (scaled
+ * by 10^'k', DP when its places are not 'decimals'), PRO_CAT_CODE after
+ * a PRO_CAT_NAME.  Returns 0, or -1 on ENOMEM.
+ */
+static int platform_field(xsltTransformContextPtr ctxt, xmlAttrPtr a,
+                          xmlNodePtr map, int amt, double k,
+                          const xmlChar *decimals)
+{
+    xmlNodePtr e = a->parent;
+    xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+    xmlChar *f = v != NULL ? field_name(map, e->name, a->name, amt) : NULL;
+    xmlChar *code = NULL;
+    const xmlChar *dot;
+    struct bx_buf b;
+    xmlNodePtr el;
+    char dp[32];
+    int ok = f != NULL;
+
+    buf_init(&b);
+    if (ok && amt && v[0] != '\0') {
+        dot = (const xmlChar *)strchr((const char *)v, '.');
+        snprintf(dp, sizeof(dp), "%d",
+                 dot != NULL ? xmlUTF8Strlen(dot + 1) : 0);
+        if (v[0] == '-') {
+            buf_append(&b, "-", 1);
+        }
+        scale_up(&b, v, k);
+        ok = !b.failed;
+        el = ok ? platform_el(ctxt->output, ctxt->insert, f,
+                              (const xmlChar *)b.data)
+                : NULL;
+        ok = el != NULL;
+        if (ok && !xmlStrEqual((const xmlChar *)dp, decimals)) {
+            ok = xmlNewProp(el, (const xmlChar *)"DP", (const xmlChar *)dp) !=
+                 NULL;
+        }
+    } else if (ok) {
+        ok = platform_el(ctxt->output, ctxt->insert, f, v) != NULL;
+    }
+    if (ok && xmlStrEqual(f, (const xmlChar *)"PRO_CAT_NAME")) {
+        code = cat_code(map, v);
+        if (code != NULL) {
+            ok = platform_el(ctxt->output, ctxt->insert,
+                             (const xmlChar *)"PRO_CAT_CODE", code) != NULL;
+        }
+    }
+    buf_release(&b);
+    xmlFree(code);
+    xmlFree(f);
+    xmlFree(v);
+    return ok ? 0 : -1;
+}
+
+/*
+ * <x:platform-fields/>, inside platform.xsl's "fields": the attributes
+ * of the context element as fields (platform_field()).  Reads $in-table,
+ * $k, $decimals, $amount-names and the field map $PM.
+ */
+static void el_platform_fields(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                               xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    xmlXPathObjectPtr in_table =
+        xsltVariableLookup(ctxt, (const xmlChar *)"in-table", NULL);
+    xmlXPathObjectPtr pm = var_nodes(ctxt, "PM");
+    xmlChar *k = var_string(ctxt, "k");
+    xmlChar *decimals = var_string(ctxt, "decimals");
+    xmlChar *amounts = var_string(ctxt, "amount-names");
+    xmlNodePtr map = var_first(pm);
+    int tab = in_table != NULL && xmlXPathCastToBoolean(in_table);
+    int ok = k != NULL && decimals != NULL && amounts != NULL && map != NULL &&
+             ctxt->insert != NULL;
+    double kn = k != NULL ? xmlXPathStringEvalNumber(k) : 0;
+    xmlAttrPtr a;
+
+    (void)comp;
+    for (a = node != NULL && node->type == XML_ELEMENT_NODE ? node->properties
+                                                            : NULL;
+         ok && a != NULL; a = a->next) {
+        ok = platform_field(ctxt, a, map, tab && in_list(amounts, a->name), kn,
+                            decimals) == 0;
+    }
+    xmlXPathFreeObject(in_table);
+    xmlXPathFreeObject(pm);
+    xmlFree(k);
+    xmlFree(decimals);
+    xmlFree(amounts);
+    if (!ok) {
+        ext_nomem(ctxt, inst);
+    }
+}
+
 /* The grids lent to this thread's stylesheets (xslt_ext_share_grids()). */
 static _Thread_local xmlDocPtr shared_grids;
 
@@ -1127,7 +1346,9 @@ static const struct {
 static const struct {
     const char *name;
     xsltTransformFunction fn;
-} elements[] = {{"amount-cells", el_amount_cells}, {"html-rows", el_html_rows}};
+} elements[] = {{"amount-cells", el_amount_cells},
+                {"html-rows", el_html_rows},
+                {"platform-fields", el_platform_fields}};
 
 /* Register everything; true when every name is found afterwards. */
 static int register_all(void)
