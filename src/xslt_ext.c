@@ -1101,14 +1101,34 @@ static xmlNodePtr next_below(xmlNodePtr n, xmlNodePtr top)
     return n == top ? NULL : n->next;
 }
 
-/* Has element 'n' attribute 'name' with value 'v'? */
+/*
+ * Has element 'n' attribute 'name' with value 'v'?  Reads a value of one
+ * text node in place (no copy: this runs for every entry of the map).
+ */
 static int attr_is(xmlNodePtr n, const char *name, const xmlChar *v)
 {
-    xmlChar *a = xmlGetNoNsProp(n, (const xmlChar *)name);
-    int eq = a != NULL && xmlStrEqual(a, v);
+    xmlAttrPtr a;
+    xmlChar *s;
+    int eq;
 
-    xmlFree(a);
-    return eq;
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns != NULL || a->name[0] != (xmlChar)name[0] ||
+            strcmp((const char *)a->name, name) != 0) {
+            continue;
+        }
+        if (a->children != NULL && a->children->next == NULL &&
+            a->children->type == XML_TEXT_NODE &&
+            a->children->content != NULL) {
+            return a->children->content[0] == v[0] &&
+                   strcmp((const char *)a->children->content,
+                          (const char *)v) == 0;
+        }
+        s = xmlNodeGetContent((xmlNodePtr)a);
+        eq = s != NULL ? xmlStrEqual(s, v) : v[0] == '\0';
+        xmlFree(s);
+        return eq;
+    }
+    return 0;
 }
 
 /*
@@ -1123,19 +1143,14 @@ static xmlChar *field_name(xmlNodePtr map, const xmlChar *e, const xmlChar *a,
     struct bx_buf b;
     const xmlChar *p;
     xmlNodePtr n;
-    xmlChar *fe;
-    int hit;
 
     for (n = map; n != NULL; n = next_below(n, map)) {
-        if (!is_meta(n, "f") || !attr_is(n, "a", a)) {
+        if (n->type != XML_ELEMENT_NODE || n->name[0] != 'f' ||
+            !attr_is(n, "a", a) || !is_meta(n, "f")) {
             continue;
         }
-        fe = xmlGetNoNsProp(n, (const xmlChar *)"e");
-        hit = fe != NULL &&
-              (xmlStrEqual(fe, e) ||
-               xmlStrEqual(fe, (const xmlChar *)(amt ? "#amt" : "*")));
-        xmlFree(fe);
-        if (hit) {
+        if (attr_is(n, "e", e) ||
+            attr_is(n, "e", (const xmlChar *)(amt ? "#amt" : "*"))) {
             return attr_of(n, "f");
         }
     }
