@@ -119,12 +119,11 @@
     <xsl:variable name="mixed" select="bx:fig or (* and text()[normalize-space()])"/>
     <xsl:if test="not($mixed)">
       <xsl:for-each select="*">
-        <xsl:variable name="id">
-          <xsl:if test="$pid != ''">
-            <xsl:value-of select="concat($pid, '.')"/>
-          </xsl:if>
-          <xsl:value-of select="position()"/>
-        </xsl:variable>
+        <!-- "$pid.n", or "n" under the table or part (a string, not a
+             result tree fragment: this runs for every record) -->
+        <xsl:variable name="id"
+            select="concat($pid, substring('.', 1, string-length($pid)),
+                           position())"/>
         <xsl:element name="{$rec}">
           <xsl:attribute name="ID"><xsl:value-of select="$id"/></xsl:attribute>
           <xsl:attribute name="PARENT_ID"><xsl:value-of select="$pid"/></xsl:attribute>
