@@ -958,6 +958,55 @@ static void json_indent(struct bx_buf *b, size_t ind)
     buf_append(b, sp, ind);
 }
 
+static void json_node(struct bx_buf *b, xmlNodePtr e, size_t ind, int tables,
+                      const xmlChar *amounts, int depth);
+
+/*
+ * The "content" (mixed: elements and text) or "children" (elements)
+ * array of 'e' and the end of its object, indented by 'ind' spaces.
+ */
+static void json_items(struct bx_buf *b, xmlNodePtr e, size_t ind, int mixed,
+                       int tables, const xmlChar *amounts, int depth)
+{
+    xmlNodePtr c;
+    int first = 1;
+
+    buf_puts(b, mixed ? ", \"content\": [" : ", \"children\": [");
+    for (c = e->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE && !(mixed && is_text(c))) {
+            continue;
+        }
+        buf_puts(b, first ? "\n" : ",\n");
+        first = 0;
+        json_indent(b, ind + 4);
+        if (c->type == XML_ELEMENT_NODE) {
+            json_node(b, c, ind + 4, tables, amounts, depth + 1);
+        } else {
+            json_str(b, c->content != NULL ? c->content : (const xmlChar *)"");
+        }
+    }
+    buf_append(b, "\n", 1);
+    json_indent(b, ind + 2);
+    buf_puts(b, "]\n");
+    json_indent(b, ind);
+    buf_append(b, "}", 1);
+}
+
+/* ', "text": ' and the string value of 'e', and the end of its object. */
+static void json_text(struct bx_buf *b, xmlNodePtr e)
+{
+    xmlChar *t = xmlNodeGetContent(e);
+
+    buf_puts(b, ", \"text\": ");
+    if (t == NULL) {
+        b->failed = 1;
+    } else {
+        json_str(b, t);
+    }
+    xmlFree(t);
+    buf_append(b, "}", 1);
+}
+
 /*
  * json.xsl's mode "node" for element 'e' indented by 'ind' spaces:
  * {"tag": ..., attributes, then "content", "children" or "text"}.
@@ -968,13 +1017,10 @@ static void json_node(struct bx_buf *b, xmlNodePtr e, size_t ind, int tables,
 {
     xmlNodePtr c;
     xmlAttrPtr a;
-    xmlChar *t;
     int fig = 0;
     int elems = 0;
     int texts = 0;
     int nonblank = 0;
-    int first = 1;
-    int mixed;
 
     if (depth > 10000) { /* the parser refuses deeper documents anyway */
         b->failed = 1;
@@ -990,44 +1036,16 @@ static void json_node(struct bx_buf *b, xmlNodePtr e, size_t ind, int tables,
             nonblank |= text_not_blank(c);
         }
     }
-    mixed = fig || (elems > 0 && nonblank);
     buf_puts(b, "{\"tag\": ");
     json_str(b, e->name);
     for (a = e->properties; a != NULL; a = a->next) {
         buf_puts(b, ", ");
         json_member(b, a, tables, amounts);
     }
-    if (mixed || elems > 0) {
-        buf_puts(b, mixed ? ", \"content\": [" : ", \"children\": [");
-        for (c = e->children; c != NULL; c = c->next) {
-            if (c->type != XML_ELEMENT_NODE && !(mixed && is_text(c))) {
-                continue;
-            }
-            buf_puts(b, first ? "\n" : ",\n");
-            first = 0;
-            json_indent(b, ind + 4);
-            if (c->type == XML_ELEMENT_NODE) {
-                json_node(b, c, ind + 4, tables, amounts, depth + 1);
-            } else {
-                json_str(b,
-                         c->content != NULL ? c->content : (const xmlChar *)"");
-            }
-        }
-        buf_append(b, "\n", 1);
-        json_indent(b, ind + 2);
-        buf_puts(b, "]\n");
-        json_indent(b, ind);
-        buf_append(b, "}", 1);
+    if (fig || elems > 0) {
+        json_items(b, e, ind, fig || nonblank, tables, amounts, depth);
     } else if (texts > 0) {
-        buf_puts(b, ", \"text\": ");
-        t = xmlNodeGetContent(e);
-        if (t == NULL) {
-            b->failed = 1;
-        } else {
-            json_str(b, t);
-        }
-        xmlFree(t);
-        buf_append(b, "}", 1);
+        json_text(b, e);
     } else {
         buf_append(b, "}", 1);
     }
