@@ -119,7 +119,12 @@ check-cli: $(BIN)
 
 # Allocation-failure injection (tests/failinject): an ASan build whose
 # N-th allocation fails, for every N over the sample's validate, convert
-# and bundle paths.  Several minutes: a CI step of its own (.ci/run).
+# and bundle paths, a stylesheet's compilation, and the process-wide
+# set-up.  A CI step of its own (.ci/run), with the sampling below: every
+# path, fewer runs each.  By hand, more: FI_RUNS=60 FI_INIT_STEP=1 (every
+# allocation of the set-up), or FI_RUNS=0 (every allocation, for hours).
+FI_RUNS ?= 25
+FI_INIT_STEP ?= 4
 FI_BUILD = build-fi
 FI_WRAP = -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc \
           -Wl,--wrap=strdup -Wl,--wrap=strndup
@@ -131,7 +136,12 @@ check-failinject:
 	    $(FI_BUILD)/budgetx-fi $(CLI_OBJ:$(BUILD)/%=$(FI_BUILD)/%) \
 	    tests/failinject/failmalloc.c $(FI_BUILD)/libbudgetx.a $(FI_WRAP) \
 	    $(PKG_LIBS)
-	$(TEST_ENV) sh tests/failinject/run.sh $(CURDIR)/$(FI_BUILD)/budgetx-fi
+	$(CC) -std=c11 -O1 -g -fsanitize=address $(PKG_CFLAGS) -Iinclude -o \
+	    $(FI_BUILD)/budgetx-fi-retry tests/failinject/retry.c \
+	    tests/failinject/failmalloc.c $(FI_BUILD)/libbudgetx.a $(FI_WRAP) \
+	    $(PKG_LIBS)
+	FI_RUNS=$(FI_RUNS) FI_INIT_STEP=$(FI_INIT_STEP) \
+	    $(TEST_ENV) sh tests/failinject/run.sh $(CURDIR)/$(FI_BUILD)/budgetx-fi
 
 # hostile inputs and broken data files (issue 9)
 check-hostile: $(BIN)

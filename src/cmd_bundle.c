@@ -249,6 +249,11 @@ static int add_one(void *user, size_t i, void *result)
         return BX_E_NOMEM;
     }
     code = bx_check_exit_code(&it->chk, r->o->b.fail_on);
+    if (it->rc != BX_OK && bx_status_exit_code(it->rc) > code) {
+        /* rendering stopped (out of memory, ...): its FATAL finding is no
+         * verdict on the submission */
+        code = bx_status_exit_code(it->rc);
+    }
     if (code != BX_EXIT_OK || it->rc != BX_OK) {
         cli_print_diags(stderr, &it->chk.diags, r->o->b.lang);
     }

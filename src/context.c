@@ -93,8 +93,10 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
     if (opts == NULL) {
         opts = &defaults;
     }
-    xmlio_init();
-    datafiles_init();
+    /* the process-wide set-up, until it has once succeeded */
+    if (xmlio_init() != BX_OK || datafiles_init() != BX_OK) {
+        goto out;
+    }
     nomem = xmlio_nomem_count();
     ctx = calloc(1, sizeof(*ctx));
     if (ctx == NULL) {
@@ -128,7 +130,6 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
         /* a schema compiled short of a part, or "broken" for want of
          * memory: either way the cause is memory, not the data files */
         rc = BX_E_NOMEM;
-        xmlio_out_of_memory(diags, NULL);
     }
     if (rc != BX_OK) {
         goto out;
@@ -136,6 +137,9 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
     *out = ctx;
     ctx = NULL;
 out:
+    if (rc == BX_E_NOMEM) {
+        xmlio_out_of_memory(diags, NULL); /* once, whichever step ran out */
+    }
     bx_context_free(ctx);
     return rc;
 }

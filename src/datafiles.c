@@ -10,11 +10,14 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libexslt/exslt.h>
+#include <libxml/xmlschemastypes.h>
+#include <libxslt/extensions.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/xsltutils.h>
@@ -202,17 +205,89 @@ static void dispatch(void *data, const char *fmt, ...)
     va_end(ap);
 }
 
-static void init_once(void)
+/*
+ * The EXSLT extensions our stylesheets use (every xmlns of
+ * http://exslt.org/ in xslt/: tests/failinject/run.sh checks the list
+ * against them): each function and element of the module must be
+ * registered before a stylesheet may run.
+ */
+static const struct {
+    const char *ns;
+    const char *name;
+    int element; /* 1: an extension element, 0: a function */
+} needed[] = {
+    {"http://exslt.org/common", "node-set", 0},
+    {"http://exslt.org/common", "object-type", 0},
+    {"http://exslt.org/common", "document", 1},
+};
+
+/* 1 when every extension in 'needed' is registered. */
+static int extensions_present(void)
 {
-    exsltRegisterAll();
-    xsltSetGenericErrorFunc(NULL, dispatch);
+    size_t i;
+
+    for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+        const xmlChar *name = (const xmlChar *)needed[i].name;
+        const xmlChar *ns = (const xmlChar *)needed[i].ns;
+
+        if (needed[i].element ? xsltExtModuleElementLookup(name, ns) == NULL
+                              : xsltExtModuleFunctionLookup(name, ns) == NULL) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
-void datafiles_init(void)
-{
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
+/*
+ * Not pthread_once: exsltRegisterAll() says nothing when an allocation
+ * fails (the functions it could not add are simply missing), so the
+ * outcome is checked, and a failed initialisation leaves the flag unset
+ * for the next call to try again.  Registering twice is harmless:
+ * libxslt replaces an entry or keeps the one it has.
+ */
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int init_done;
 
-    pthread_once(&once, init_once);
+static int init_locked(void)
+{
+    unsigned long nomem = xmlio_nomem_count();
+
+    /*
+     * libxml2's built-in schema types are process-wide too, made on the
+     * first schema compile and marked made even when an allocation failed
+     * ("could not initialize basic types"): every later schema would then
+     * fail to compile, or crash.  Made here, before any schema, and
+     * dropped again when short, so that the next attempt starts afresh.
+     */
+    xmlSchemaInitTypes();
+    if (xmlio_nomem_count() != nomem) {
+        xmlSchemaCleanupTypes();
+        return BX_E_NOMEM;
+    }
+    exsltRegisterAll();
+    if (xmlio_nomem_count() != nomem || !extensions_present()) {
+        return BX_E_NOMEM; /* what is there stays; the rest next time */
+    }
+    xsltSetGenericErrorFunc(NULL, dispatch);
+    return BX_OK;
+}
+
+int datafiles_init(void)
+{
+    int rc = BX_OK;
+
+    if (atomic_load_explicit(&init_done, memory_order_acquire)) {
+        return BX_OK;
+    }
+    pthread_mutex_lock(&init_lock);
+    if (!atomic_load_explicit(&init_done, memory_order_relaxed)) {
+        rc = init_locked();
+        if (rc == BX_OK) {
+            atomic_store_explicit(&init_done, 1, memory_order_release);
+        }
+    }
+    pthread_mutex_unlock(&init_lock);
+    return rc;
 }
 
 struct saved_handlers {
@@ -226,7 +301,6 @@ struct saved_handlers {
 /* Route libxslt's and this thread's libxml2 handlers into 'c'. */
 static void collect_begin(struct collector *c, struct saved_handlers *s)
 {
-    datafiles_init();
     buf_init(&c->text);
     c->count = 0;
     s->thread_collector = thread_collector;
@@ -315,6 +389,19 @@ static int cached(struct bx_context *ctx, const char *rel, enum kind kind,
     return e != NULL || *path != NULL ? BX_OK : BX_E_NOMEM;
 }
 
+/*
+ * The process-wide initialisation, done (or retried) before anything is
+ * compiled or run: BX_OK, or BX_E_NOMEM with the finding that says so.
+ */
+static int ready(struct bx_diags *diags)
+{
+    if (datafiles_init() != BX_OK) {
+        xmlio_out_of_memory(diags, NULL);
+        return BX_E_NOMEM;
+    }
+    return BX_OK;
+}
+
 static int schema_locked(struct bx_context *ctx, const char *rel,
                          struct bx_diags *diags, xmlSchemaPtr *out)
 {
@@ -322,7 +409,13 @@ static int schema_locked(struct bx_context *ctx, const char *rel,
     unsigned long nomem;
     void *found;
     char *path;
-    int rc = cached(ctx, rel, KIND_SCHEMA, &found, &path);
+    int rc = ready(diags);
+
+    *out = NULL;
+    if (rc != BX_OK) {
+        return rc;
+    }
+    rc = cached(ctx, rel, KIND_SCHEMA, &found, &path);
 
     *out = found;
     if (rc != BX_OK || found != NULL) {
@@ -395,7 +488,13 @@ static int stylesheet_locked(struct bx_context *ctx, const char *rel,
     void *found;
     char *path;
     int said = 0;
-    int rc = cached(ctx, rel, KIND_STYLESHEET, &found, &path);
+    int rc = ready(diags);
+
+    *out = NULL;
+    if (rc != BX_OK) {
+        return rc;
+    }
+    rc = cached(ctx, rel, KIND_STYLESHEET, &found, &path);
 
     *out = found;
     if (rc != BX_OK || found != NULL) {
@@ -446,6 +545,9 @@ int datafiles_apply(struct bx_context *ctx, xsltStylesheetPtr style,
     int rc = BX_OK;
 
     *res = NULL;
+    if (ready(diags) != BX_OK) {
+        return BX_E_NOMEM;
+    }
     context_lock(ctx);
     df = state_of(ctx);
     context_unlock(ctx);

@@ -16,13 +16,17 @@
 #include "internal.h"
 
 /*
- * Once per process (thread-safe; bx_context_new() calls it): register
- * EXSLT and route libxslt's process-wide error handler to per-thread
- * collectors.  Compiling and applying are safe from any thread sharing a
- * context: compilations are serialised by the context's lock, compiled
- * files are read-only afterwards.
+ * Once per process (thread-safe; bx_context_new() calls it, and so does
+ * each compile or run until it has succeeded): register EXSLT, check that
+ * every extension our stylesheets use is there, and route libxslt's
+ * process-wide error handler to per-thread collectors.  Returns BX_OK,
+ * or BX_E_NOMEM when registration failed for want of memory; nothing is
+ * latched then and the next call tries again.  Compiling and applying
+ * are safe from any thread sharing a context: compilations are
+ * serialised by the context's lock, compiled files are read-only
+ * afterwards.
  */
-void datafiles_init(void);
+int datafiles_init(void);
 
 /*
  * The schema at 'rel' ("schemas/manifest.xsd") under the data directory,

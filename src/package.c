@@ -249,17 +249,75 @@ static unsigned char *copy_bytes(const void *data, size_t len)
 }
 
 /* The XML validation report of one submission. */
+/*
+ * The report of 'chk' for a bundle.  It names the submission by its entry
+ * in the bundle, never by the path it was given on this machine (which
+ * would leak a local path into the bundle and make bundles of the same
+ * submission differ): here by the name it would get ("submissions/
+ * STEM.xml"); the name it does get is set when it joins the bundle
+ * (report_named()), as a colliding stem is renamed then.
+ */
 static int report_of(struct bx_context *ctx, const struct bx_check *chk,
                      const struct bx_bundle_opts *opts, char **out, size_t *len)
 {
+    struct bx_file_result named = chk->result;
     struct bx_report rep;
+    struct bx_buf path;
+    char *stem = package_safe_stem(chk->result.path);
+    int rc;
 
+    buf_init(&path);
+    if (stem != NULL) {
+        buf_printf(&path, "submissions/%s.xml", stem);
+    }
+    free(stem);
+    named.path = path.failed || path.data == NULL ? NULL : path.data;
+    if (named.path == NULL) {
+        buf_release(&path);
+        return BX_E_NOMEM;
+    }
     memset(&rep, 0, sizeof(rep));
-    rep.files = &chk->result;
+    rep.files = &named;
     rep.nfiles = 1;
     rep.lang = opts->lang;
     rep.fail_on = opts->fail_on;
-    return bx_report_render(&rep, BX_REPORT_XML, ctx, out, len);
+    rc = bx_report_render(&rep, BX_REPORT_XML, ctx, out, len);
+    buf_release(&path);
+    return rc;
+}
+
+/*
+ * 'report' (report_of()) with the path of its file, the first <file>
+ * element (the lines before it are ours: declaration, <report>,
+ * <summary>), set to 'path', the submission's entry in the bundle.
+ */
+static int report_named(const char *report, size_t len, const char *path,
+                        unsigned char **out, size_t *outlen)
+{
+    static const char attr[] = "\n  <file path=\"";
+    const char *start = strstr(report, attr);
+    const char *end;
+    struct bx_buf b;
+
+    *out = NULL;
+    if (start == NULL) {
+        return BX_E_INTERNAL;
+    }
+    start += sizeof(attr) - 1;
+    end = strchr(start, '"'); /* an attribute value holds no raw quote */
+    if (end == NULL) {
+        return BX_E_INTERNAL;
+    }
+    buf_init(&b);
+    buf_append(&b, report, (size_t)(start - report));
+    buf_xml_str(&b, path);
+    buf_append(&b, end, len - (size_t)(end - report));
+    if (b.failed) {
+        buf_release(&b);
+        return BX_E_NOMEM;
+    }
+    *out = (unsigned char *)buf_take(&b, outlen);
+    return *out != NULL ? BX_OK : BX_E_NOMEM;
 }
 
 /* ---------------------------------------------------------------- */
@@ -273,7 +331,9 @@ struct bx_bundle_part {
     int64_t mtime;      /* the bundle's time, if this part comes first */
     const char *source; /* static */
     char *default_name;
-    struct plist entries; /* [0] submission, [1] report, then renditions */
+    char *report;         /* its report, named when the part joins */
+    size_t report_len;
+    struct plist entries; /* [0] submission, then renditions */
 };
 
 void bx_bundle_part_free(struct bx_bundle_part *p)
@@ -284,6 +344,7 @@ void bx_bundle_part_free(struct bx_bundle_part *p)
     free(p->input);
     free(p->meta);
     free(p->default_name);
+    free(p->report);
     plist_release(&p->entries);
     free(p);
 }
@@ -327,16 +388,14 @@ static char *manifest_meta(const struct bx_check *chk,
     return buf_take(&m, NULL);
 }
 
-/* The submission's bytes and its report: entries 0 and 1 of 'p'. */
+/* The submission's bytes (entry 0 of 'p') and its report (p->report). */
 static int part_own_entries(struct bx_context *ctx, struct bx_bundle_part *p,
                             const struct bx_check *chk,
                             const struct bx_bundle_opts *opts)
 {
     struct pentry meta;
     const unsigned char *bytes;
-    char *report = NULL;
     size_t len;
-    size_t rlen = 0;
     int rc;
 
     memset(&meta, 0, sizeof(meta));
@@ -346,12 +405,7 @@ static int part_own_entries(struct bx_context *ctx, struct bx_bundle_part *p,
     rc = plist_add(&p->entries, util_strdup(".xml"), copy_bytes(bytes, len),
                    len, &meta);
     if (rc == BX_OK) {
-        rc = report_of(ctx, chk, opts, &report, &rlen);
-    }
-    if (rc == BX_OK) {
-        meta.role = "report";
-        rc = plist_add(&p->entries, util_strdup(".report.xml"),
-                       (unsigned char *)report, rlen, &meta);
+        rc = report_of(ctx, chk, opts, &p->report, &p->report_len);
     }
     return rc;
 }
@@ -682,6 +736,34 @@ static char *rendition_path(const char *stem, const char *file)
     return buf_take(&b, NULL);
 }
 
+/* The report of 'p' naming 'path', spooled as 'rpath' (taken). */
+static int spool_report(struct bx_bundle *b, const struct bx_bundle_part *p,
+                        const char *path, char *rpath)
+{
+    struct plist one;
+    struct pentry meta;
+    unsigned char *text = NULL;
+    size_t len = 0;
+    int rc = rpath != NULL ? report_named(p->report, p->report_len, path,
+                                          &text, &len)
+                           : BX_E_NOMEM;
+
+    memset(&one, 0, sizeof(one));
+    memset(&meta, 0, sizeof(meta));
+    meta.role = "report";
+    meta.media = "application/xml";
+    if (rc == BX_OK) {
+        rc = plist_add(&one, util_strdup(".report.xml"), text, len, &meta);
+    }
+    if (rc == BX_OK) {
+        rc = spool_entry(b, &one.items[0], rpath);
+    } else {
+        free(rpath);
+    }
+    plist_release(&one);
+    return rc;
+}
+
 /* Name and spool every entry of 'p': submission, report, renditions. */
 static int spool_part(struct bx_bundle *b, struct bx_bundle_part *p)
 {
@@ -696,7 +778,7 @@ static int spool_part(struct bx_bundle *b, struct bx_bundle_part *p)
     free(stem);
     /* the submission's own entry decides the stem of the others */
     stem = path != NULL ? package_safe_stem(path) : NULL;
-    if (stem == NULL || l->count < 2) {
+    if (stem == NULL || l->count < 1 || p->report == NULL) {
         free(path);
         free(stem);
         return BX_E_NOMEM;
@@ -707,10 +789,11 @@ static int spool_part(struct bx_bundle *b, struct bx_bundle_part *p)
     buf_puts(&b->subs, p->meta);
     rc = b->subs.failed ? BX_E_NOMEM : spool_entry(b, &l->items[0], path);
     if (rc == BX_OK) {
-        rc = spool_entry(b, &l->items[1],
-                         unique_path(&b->used, "reports", stem, ".report.xml"));
+        /* 'path' is the bundle's now (spool_entry) and lives as long */
+        rc = spool_report(
+            b, p, path, unique_path(&b->used, "reports", stem, ".report.xml"));
     }
-    for (i = 2; rc == BX_OK && i < l->count; i++) {
+    for (i = 1; rc == BX_OK && i < l->count; i++) {
         rc = spool_entry(b, &l->items[i],
                          rendition_path(stem, l->items[i].path));
     }

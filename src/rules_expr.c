@@ -264,6 +264,7 @@ static size_t qname(const struct bx_ruleset *rs, struct bx_expr_info *e,
     if (n == 0)
         return 0;
     e->uri[k] = prefix_uri(rs, p, plen);
+    free(e->name[k]); /* a failed parse of another form may have set it */
     e->name[k] = strndup(p + plen + 1, n);
     if (e->uri[k] == NULL || e->name[k] == NULL)
         return 0;
@@ -282,6 +283,7 @@ static const char *attr_step(struct bx_expr_info *e, int k, const char *p)
     n = ncname(p);
     if (n == 0 || p[n] == ':')
         return NULL;
+    free(e->attrs[k]); /* a failed parse of another form may have set it */
     e->attrs[k] = strndup(p, n);
     return e->attrs[k] != NULL ? skip_ws(p + n) : NULL;
 }

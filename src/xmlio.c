@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/encoding.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlmemory.h>
@@ -88,27 +89,68 @@ void xmlio_out_of_memory(struct bx_diags *diags, const char *file)
     }
 }
 
-/* Once per process: libxml2's allocator hook, parser and defaults. */
-static void init_process(void)
+/*
+ * Once per process: libxml2's allocator hook, parser and defaults.  Not
+ * pthread_once: xmlInitParser() returns nothing and marks libxml2
+ * initialised even when its encoding tables (the only part it allocates
+ * through xmlMalloc) could not be built, and UTF-16 or GB 18030 input
+ * would then fail later as if it were malformed.  A failed allocation
+ * inside it is seen by the counter; the tables are dropped, nothing is
+ * latched, and the next call builds them again.
+ */
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int init_done;
+static int hooked; /* counting_* installed (under init_lock) */
+
+static int init_process(void)
 {
-    /* wrap whatever allocator is installed (the host's, if it set one) */
-    xmlMemGet(&next_free, &next_malloc, &next_realloc, &next_strdup);
-    xmlMemSetup(next_free, counting_malloc, counting_realloc, counting_strdup);
+    unsigned long nomem;
+
+    if (!hooked) {
+        /* wrap whatever allocator is installed (the host's, if it set
+         * one) */
+        xmlMemGet(&next_free, &next_malloc, &next_realloc, &next_strdup);
+        xmlMemSetup(next_free, counting_malloc, counting_realloc,
+                    counting_strdup);
+        hooked = 1;
+    }
+    nomem = xmlio_nomem_count();
+    /* silent from the start: libxml2 reports its own failures here */
+    xmlSetGenericErrorFunc(NULL, quiet_generic);
+    xmlSetStructuredErrorFunc(NULL, NULL);
     xmlInitParser();
+    xmlInitCharEncodingHandlers(); /* again, if a retry dropped them */
+    if (xmlio_nomem_count() != nomem) {
+        xmlCleanupCharEncodingHandlers();
+        return BX_E_NOMEM;
+    }
     /* libxml2's error handlers and parser defaults are per thread: these
      * are what every thread started from now on begins with */
     xmlThrDefSetGenericErrorFunc(NULL, quiet_generic);
     xmlThrDefSetStructuredErrorFunc(NULL, NULL);
     xmlThrDefLoadExtDtdDefaultValue(0);
     xmlThrDefSubstituteEntitiesDefaultValue(0);
+    return BX_OK;
 }
 
-void xmlio_init(void)
+int xmlio_init(void)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    int rc = BX_OK;
 
-    pthread_once(&once, init_process);
-    xmlio_thread_init();
+    if (!atomic_load_explicit(&init_done, memory_order_acquire)) {
+        pthread_mutex_lock(&init_lock);
+        if (!atomic_load_explicit(&init_done, memory_order_relaxed)) {
+            rc = init_process();
+            if (rc == BX_OK) {
+                atomic_store_explicit(&init_done, 1, memory_order_release);
+            }
+        }
+        pthread_mutex_unlock(&init_lock);
+    }
+    if (rc == BX_OK) {
+        xmlio_thread_init();
+    }
+    return rc;
 }
 
 void xmlio_thread_init(void)

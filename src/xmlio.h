@@ -15,9 +15,11 @@
  * Once per process (thread-safe): count libxml2's failed allocations (see
  * xmlio_nomem_count()), initialise the parser, and make silent error
  * handlers and no DTD loading the defaults of every thread started
- * later.  Then xmlio_thread_init() for the calling thread.
+ * later.  Then xmlio_thread_init() for the calling thread.  Returns BX_OK,
+ * or BX_E_NOMEM when libxml2's initialisation ran short of memory:
+ * nothing is latched then, and the next call tries again.
  */
-void xmlio_init(void);
+int xmlio_init(void);
 
 /*
  * The calling thread's libxml2 state (error handlers and parser defaults

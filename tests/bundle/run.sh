@@ -60,6 +60,66 @@ z = zipfile.ZipFile(sys.argv[1])
 assert all(i.date_time[:3] == (2023, 11, 14) for i in z.infolist()), z.infolist()
 PY
 
+# the report names the submission by its entry in the bundle, never by
+# the path given on this machine: one submission given by an absolute
+# path and by a relative path from another directory gives the same
+# bytes, and no entry holds the local path
+mkdir -p here/in there/deep
+cp "$edu" here/in/edu.xml
+"$bin" bundle --lang en -o abs.zip "$tmp/here/in/edu.xml" >/dev/null 2>&1
+(cd there/deep && "$bin" bundle --lang en -o ../../rel.zip ../../here/in/edu.xml) \
+    >/dev/null 2>&1
+cmp -s abs.zip rel.zip && ok || bad "bundles differ by the path the submission was given by"
+# (and the seed, bundled from its absolute path under the project)
+python3 - abs.zip seed.zip "$tmp" "$root" <<'PY' && ok || bad "a bundle entry names a local path"
+import sys, zipfile
+for zname in sys.argv[1:3]:
+    z = zipfile.ZipFile(zname)
+    reports = [n for n in z.namelist() if n.startswith("reports/")]
+    assert len(reports) == 1, reports
+    sub = "submissions/" + reports[0][len("reports/"):-len(".report.xml")] + ".xml"
+    assert sub in z.namelist(), sub
+    assert ('<file path="%s"' % sub).encode() in z.read(reports[0]), zname
+    for n in z.namelist():
+        for local in sys.argv[3:]:
+            assert local.encode() not in z.read(n), (zname, n, local)
+PY
+# a renamed (colliding) stem: each report names its own entry
+mkdir -p one two
+cp "$edu" one/x.xml
+cp "$edu" two/x.xml
+"$bin" bundle --lang en -o two.zip "$tmp/one/x.xml" "$tmp/two/x.xml" >/dev/null 2>&1
+python3 - two.zip <<'PY' && ok || bad "reports of colliding stems"
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert b'<file path="submissions/x.xml"' in z.read("reports/x.report.xml")
+assert b'<file path="submissions/x-2.xml"' in z.read("reports/x-2.report.xml")
+PY
+expect 0 "intact; 1 submission; accepted" "$bin" verify --lang en abs.zip
+expect 0 "intact; 2 submissions; accepted" "$bin" verify --lang en two.zip
+# a bundle made before: its report names the path given on the command
+# line (digests in the manifest recomputed as that version wrote them)
+python3 - abs.zip old.zip <<'PY' && ok || bad "could not make an old-style bundle"
+import hashlib, re, subprocess, sys, zipfile
+src = zipfile.ZipFile(sys.argv[1])
+rep = "reports/edu.report.xml"
+data = {n: src.read(n) for n in src.namelist()}
+data[rep] = data[rep].replace(b'<file path="submissions/edu.xml"',
+                              b'<file path="/home/clerk/budget/edu.xml"')
+sm3 = subprocess.run(["openssl", "dgst", "-sm3", "-r"], input=data[rep],
+                     capture_output=True).stdout.split()[0].decode()
+m = data["manifest.xml"].decode()
+m, n = re.subn(r'(<file path="%s"[^>]*size=")\d+("\s*sha256=")\w+("\s*sm3=")\w+' % rep,
+              lambda g: g.group(1) + str(len(data[rep])) + g.group(2)
+              + hashlib.sha256(data[rep]).hexdigest() + g.group(3) + sm3, m)
+assert n == 1
+data["manifest.xml"] = m.encode()
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as out:
+    for info in src.infolist():
+        out.writestr(info, data[info.filename], zipfile.ZIP_DEFLATED)
+PY
+expect 0 "intact; 1 submission; accepted" "$bin" verify --lang en old.zip
+
 # --- independent readers ---------------------------------------------
 unzip -tq a.zip >/dev/null && ok || bad "unzip -t"
 python3 - a.zip <<'PY' && ok || bad "python zipfile"

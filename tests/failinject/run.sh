@@ -7,8 +7,12 @@
 # with a message on stderr and leave no output file and no temporary file
 # behind.  A crash, an ASan error or leak report (exit 99) or any other
 # outcome fails, except a fault inside libxml2/libxslt themselves (see
-# library_fault), which is listed and counted.  FI_PATHS selects paths,
-# FI_RUNS and FI_DENSE the sampling.  Usage: run.sh /path/to/budgetx-fi
+# library_fault), which is listed and counted.  Paths: exslt (a static
+# check), retry (the process-wide set-up, see run_retry), validate,
+# convert, convert-no-validate, compile (a stylesheet's compilation) and
+# bundle; FI_PATHS selects some, FI_RUNS, FI_DENSE and FI_INIT_STEP set
+# the sampling.  Usage: run.sh /path/to/budgetx-fi (and
+# /path/to/budgetx-fi-retry next to it, built from retry.c)
 set -u
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +20,13 @@ root=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 export LC_ALL=C TZ=UTC BUDGETX_DATADIR="$root"
-export ASAN_OPTIONS=detect_leaks=1:exitcode=99:abort_on_error=0:fast_unwind_on_malloc=0:malloc_context_size=40
+# Runs use ASan's fast unwinder (ten times faster); a run that crashes or
+# leaks is run again with the slow, exact one, so that library_fault can
+# tell whose fault it is from complete stacks.  (The count of allocations
+# varies a little from run to run: libxml2 seeds its hash tables at random.)
+fast_asan=detect_leaks=1:exitcode=99:abort_on_error=0
+slow_asan=$fast_asan:fast_unwind_on_malloc=0:malloc_context_size=40
+export ASAN_OPTIONS=$fast_asan
 dense=${FI_DENSE:-20}
 runs=${FI_RUNS:-60}
 sample=$root/samples/example-county-education-bureau-2024.xml
@@ -97,6 +107,13 @@ one() {
     rm -rf "$dir" && mkdir "$dir"
     (cd "$dir" && BX_FAIL_AT=$n "$bin" "$@" >stdout 2>stderr)
     rc=$?
+    if grep -q 'ERROR: AddressSanitizer: SEGV\|ERROR: LeakSanitizer' \
+        "$dir/stderr"; then
+        rm -rf "$dir" && mkdir "$dir"
+        (cd "$dir" && BX_FAIL_AT=$n ASAN_OPTIONS=$slow_asan "$bin" "$@" \
+            >stdout 2>stderr)
+        rc=$?
+    fi
     if [ $rc -eq "$(cat "$tmp/ref-$name/rc")" ] &&
         cmp -s "$dir/stdout" "$tmp/ref-$name/stdout" &&
         { [ -z "$out" ] || diff -r "$dir/$out" "$tmp/ref-$name/$out" \
@@ -121,9 +138,168 @@ one() {
     return 1
 }
 
-paths=${FI_PATHS:-validate convert convert-no-validate bundle}
+# retry: the process-wide initialisation (libxml2's included: BX_FAIL_INIT)
+# under a failure of each of its allocations, every N, none skipped (every
+# FI_INIT_STEP-th), then FI_RUNS samples of the rest of the first context
+# creation (the schema compile).  The
+# first context creation may fail (BX_E_NOMEM, OUT-OF-MEMORY), the second
+# must then succeed and the rendering be the clean run's, byte for byte.
+run_retry() {
+    rbin=${bin}-retry
+    ref=$tmp/ref-retry
+    rm -rf "$ref" && mkdir "$ref"
+    BX_FAIL_INIT=1 BX_FAIL_COUNT=1 "$rbin" "$sample" >"$ref/stdout" \
+        2>"$ref/stderr"
+    rc=$?
+    total=$(sed -n 's/^failinject-context: \([0-9]*\)$/\1/p' "$ref/stderr")
+    if [ $rc -ne 0 ] || [ -z "$total" ] || [ ! -s "$ref/stdout" ]; then
+        echo "FAIL retry: the clean run failed (exit $rc)"
+        fail=$((fail + 1))
+        return
+    fi
+    # every allocation of the initialisation and a margin, then a sample
+    # of the rest of the context creation (the schema compile)
+    BX_FAIL_INIT=1 "$rbin" --count-init 2>"$ref/init" >/dev/null
+    dense_init=$(sed -n 's/^failinject-init: \([0-9]*\)$/\1/p' "$ref/init")
+    dense_init=$((${dense_init:-0} + 50))
+    step=1
+    if [ "$runs" -gt 0 ]; then
+        step=$(((total - dense_init) / runs + 1))
+    fi
+    init_step=${FI_INIT_STEP:-1}
+    n=1
+    tried=0
+    bad_here=0
+    while [ "$n" -le "$total" ]; do
+        tried=$((tried + 1))
+        BX_FAIL_INIT=1 BX_FAIL_AT=$n "$rbin" "$sample" >"$tmp/retry.out" \
+            2>"$tmp/retry.err"
+        rc=$?
+        if [ $rc -eq 99 ]; then # again, to tell whose fault it is
+            BX_FAIL_INIT=1 BX_FAIL_AT=$n ASAN_OPTIONS=$slow_asan "$rbin" \
+                "$sample" >"$tmp/retry.out" 2>"$tmp/retry.err"
+            rc=$?
+        fi
+        kind=
+        if [ $rc -eq 99 ] && [ "${FI_STRICT:-0}" != 1 ]; then
+            kind=$(library_fault "$tmp/retry.err")
+        fi
+        if [ -n "$kind" ]; then
+            echo "known retry at allocation $n: $kind"
+            known=$((known + 1))
+        elif [ $rc -ne 0 ] || ! cmp -s "$tmp/retry.out" "$ref/stdout"; then
+            echo "FAIL retry at allocation $n: exit $rc"
+            grep -v '^ *#[0-9]* 0x[0-9a-f]* in __\|^$' "$tmp/retry.err" |
+                sed 's/^/    /' | head -"${FI_LINES:-12}"
+            bad_here=$((bad_here + 1))
+        fi
+        if [ "$n" -lt "$dense_init" ]; then
+            n=$((n + init_step))
+        else
+            n=$((n + step))
+        fi
+    done
+    echo "failinject retry: $total allocations to the first context" \
+        "($dense_init dense), $tried runs, $bad_here failed"
+    if [ "$bad_here" -eq 0 ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+    fi
+}
+
+# compile: failures while a stylesheet is compiled (xslt/json.xsl, for
+# convert --no-validate), the run's range of them found by bisection on
+# the OUT-OF-MEMORY finding naming the stylesheet's full path (a failure
+# while it runs names it relatively), then FI_RUNS runs spread over it,
+# each judged as any other (exit 4, a message, nothing left).
+in_compile() {
+    d=$tmp/bisect
+    rm -rf "$d" && mkdir "$d"
+    (cd "$d" && BX_FAIL_AT=$1 "$bin" convert --no-validate --to json \
+        -o out.json "$sample" >stdout 2>stderr)
+    grep -q "^$root/xslt/json.xsl: fatal: \[OUT-OF-MEMORY\]" "$d/stderr"
+}
+run_compile() {
+    name=convert-no-validate
+    ref=$tmp/ref-$name
+    rm -rf "$ref" && mkdir "$ref"
+    (cd "$ref" && BX_FAIL_COUNT=1 "$bin" convert --no-validate --to json \
+        -o out.json "$sample" >stdout 2>stderr)
+    echo $? >"$ref/rc"
+    total=$(sed -n 's/^failinject: \([0-9]*\) allocations$/\1/p' "$ref/stderr")
+    # a point inside: the first of 64 even steps that lands there
+    mid=0
+    i=1
+    while [ "$i" -lt 64 ] && [ "$mid" -eq 0 ]; do
+        in_compile $((total * i / 64)) && mid=$((total * i / 64))
+        i=$((i + 1))
+    done
+    if [ -z "$total" ] || [ "$mid" -eq 0 ]; then
+        echo "FAIL compile: no allocation found inside the stylesheet compile"
+        fail=$((fail + 1))
+        return
+    fi
+    lo=1 hi=$mid # first: in_compile(hi), not in_compile(lo)
+    while [ $((hi - lo)) -gt 1 ]; do
+        m=$(((lo + hi) / 2))
+        if in_compile $m; then hi=$m; else lo=$m; fi
+    done
+    first=$hi
+    lo=$mid hi=$total # last: in_compile(lo), not in_compile(hi)
+    while [ $((hi - lo)) -gt 1 ]; do
+        m=$(((lo + hi) / 2))
+        if in_compile $m; then lo=$m; else hi=$m; fi
+    done
+    last=$lo
+    step=1
+    if [ "$runs" -gt 0 ]; then
+        step=$(((last - first) / runs + 1))
+    fi
+    n=$first
+    tried=0
+    bad_here=0
+    while [ "$n" -le "$last" ]; do
+        one "$name" out.json "$n" convert --no-validate --to json \
+            -o out.json "$sample" || bad_here=$((bad_here + 1))
+        tried=$((tried + 1))
+        n=$((n + step))
+    done
+    echo "failinject compile: allocations $first-$last compile xslt/json.xsl," \
+        "$tried runs, $bad_here failed"
+    if [ "$bad_here" -eq 0 ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+    fi
+}
+
+# The EXSLT extensions the stylesheets declare must be ones the library
+# checks at initialisation (the table 'needed' in src/datafiles.c).
+check_exslt() {
+    bad=0
+    for ns in $(cat "$root"/xslt/*.xsl |
+        sed -n 's|.*xmlns:[a-z]*="\(http://exslt\.org/[a-z]*\)".*|\1|p' |
+        sort -u); do
+        if ! grep -q "{\"$ns\"" "$root/src/datafiles.c"; then
+            echo "FAIL exslt: $ns is used in xslt/ but not checked by" \
+                "datafiles_init (src/datafiles.c, 'needed')"
+            bad=1
+        fi
+    done
+    if [ $bad -eq 0 ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+    fi
+}
+
+paths=${FI_PATHS:-exslt retry validate convert convert-no-validate compile bundle}
 for p in $paths; do
     case $p in
+    exslt) check_exslt ;;
+    retry) run_retry ;;
+    compile) run_compile ;;
     validate) run_path validate "" validate "$sample" ;;
     convert) run_path convert out.html convert --to html -o out.html "$sample" ;;
     convert-no-validate)

@@ -291,7 +291,9 @@ int bx_test_suite_xmlio(void)
     if (s == NULL) {
         return CU_get_error();
     }
-    xmlio_init();
+    if (xmlio_init() != BX_OK) {
+        return CUE_NOMEMORY;
+    }
     CU_ADD_TEST(s, test_parse_accepts_plain_utf8);
     CU_ADD_TEST(s, test_parse_refuses_external_entity);
     CU_ADD_TEST(s, test_parse_refuses_entity_expansion_bomb);
