@@ -1190,16 +1190,16 @@ static xmlChar *field_name(xmlNodePtr map, const xmlChar *e, const xmlChar *a,
 }
 
 /*
- * The code of the first m:cat below 'map' whose name is 'v' (what
- * $PM/m:cat[@name = current()]/@code gives), or NULL.  Caller frees.
+ * The first m:cat below 'map' whose name is 'v' ($PM/m:cat[@name =
+ * current()]), or NULL.
  */
-static xmlChar *cat_code(xmlNodePtr map, const xmlChar *v)
+static xmlNodePtr cat_of(xmlNodePtr map, const xmlChar *v)
 {
     xmlNodePtr n;
 
     for (n = map != NULL ? map->children : NULL; n != NULL; n = n->next) {
         if (is_meta(n, "cat") && attr_is(n, "name", v)) {
-            return attr_of(n, "code");
+            return n;
         }
     }
     return NULL;
@@ -1250,6 +1250,7 @@ static int platform_field(xsltTransformContextPtr ctxt, xmlAttrPtr a,
     xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
     xmlChar *f = v != NULL ? field_name(map, e->name, a->name, amt) : NULL;
     xmlChar *code = NULL;
+    xmlNodePtr cat;
     const xmlChar *dot;
     struct bx_buf b;
     xmlNodePtr el;
@@ -1278,9 +1279,11 @@ static int platform_field(xsltTransformContextPtr ctxt, xmlAttrPtr a,
         ok = platform_el(ctxt->output, ctxt->insert, f, v) != NULL;
     }
     if (ok && xmlStrEqual(f, (const xmlChar *)"PRO_CAT_NAME")) {
-        code = cat_code(map, v);
-        if (code != NULL) {
-            ok = platform_el(ctxt->output, ctxt->insert,
+        cat = cat_of(map, v);
+        if (cat != NULL) {
+            code = attr_of(cat, "code");
+            ok = code != NULL &&
+                 platform_el(ctxt->output, ctxt->insert,
                              (const xmlChar *)"PRO_CAT_CODE", code) != NULL;
         }
     }
