@@ -283,11 +283,14 @@ docs:
 # a few-second smoke of the generator and one pass of every job.
 bench: $(BIN)
 	python3 tests/bench/bench.py $(CURDIR)/$(BIN)
+	sh tests/bench/xlsx.sh $(CURDIR)/$(BIN)
 
 check-bench: $(BIN)
 	BENCH_QUICK=1 BENCH_DOCS=4 BENCH_RUNS=1 BENCH_SINGLE_RUNS=1 \
 	    BENCH_CURVE=0 python3 tests/bench/bench.py $(CURDIR)/$(BIN) \
 	    > $(BUILD)/bench-smoke.txt || { cat $(BUILD)/bench-smoke.txt; exit 1; }
+	@sh tests/bench/xlsx.sh $(CURDIR)/$(BIN) 0.2 > $(BUILD)/bench-xlsx-smoke.txt \
+	    || { cat $(BUILD)/bench-xlsx-smoke.txt; exit 1; }
 	@echo "bench smoke: 1 passed, 0 failed"
 
 clean:

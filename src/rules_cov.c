@@ -21,7 +21,7 @@ static const char *const reason_names[BX_NA_COUNT] = {
 static const char *const reason_texts[BX_NA_COUNT][2] = {
     {"", ""},
     {"模板没有该表", "template prints no such table"},
-    {"模板没有该列或行", "template prints no such column"},
+    {"模板没有该列或行", "template prints no such column or row"},
     {"单元格为空，按模板表示不适用", "blank cells mean not applicable"},
     {"单位类型未知", "unit type unknown"},
     {"模板不采用该编排惯例", "not the template's convention"},

@@ -644,8 +644,8 @@ static void put_value(struct bx_buf *b, const char *v, int bilingual, int lang)
 }
 
 static const char *const placeholders[] = {
-    "table", "row",   "column",   "printed", "computed", "diff",
-    "tol",   "value", "expected", "key",     "rule",     "title"};
+    "table", "row",      "column", "printed", "computed", "diff", "tol",
+    "value", "expected", "key",    "rule",    "title",    "more"};
 #define NPLACEHOLDERS (sizeof(placeholders) / sizeof(placeholders[0]))
 
 /* The placeholder at 'p' ("{row}..."): its index, or -1. */
@@ -676,7 +676,7 @@ static void fill_span(struct bx_buf *b, const char *tpl, size_t n,
             buf_append(b, p, 1);
             continue;
         }
-        put_value(b, vals[k], k == 8, lang);
+        put_value(b, vals[k], k == 8 || k == 12, lang);
         p += strlen(placeholders[k]) + 1;
     }
 }
@@ -720,6 +720,7 @@ static void fill(struct bx_buf *b, const char *tpl, const struct bx_finding *f,
     vals[9] = w->quantity[lang] != NULL ? w->quantity[lang] : f->key;
     vals[10] = f->chk->rule->id;
     vals[11] = f->chk->rule->title[lang];
+    vals[12] = f->more;
     while ((open = strchr(tpl, '[')) != NULL &&
            (close = strchr(open, ']')) != NULL) {
         fill_span(b, tpl, (size_t)(open - tpl), vals, lang);
@@ -820,7 +821,8 @@ static void words_init(struct bx_eval *ev, const struct bx_finding *f,
                            : column_label(ev, t, col, l);
     }
     if (f->nums) {
-        int pl = f->cplaces > ev->places ? f->cplaces : ev->places;
+        int pl = f->exact_places || f->cplaces > ev->places ? f->cplaces
+                                                            : ev->places;
 
         rules_dec_format(f->printed, f->pplaces, w->num[0], NUMSZ);
         rules_dec_format(f->computed, pl, w->num[1], NUMSZ);
@@ -1015,6 +1017,22 @@ static void in_table_unit(const struct bx_eval *ev, const struct bx_val *a,
     f->cplaces = u.places;
 }
 
+/*
+ * A printed amount in a message shows the decimals its table prints
+ * ("801.00", not "801" for a cell written without them).
+ */
+void rules_table_places(const struct bx_eval *ev, const struct bx_val *a,
+                        struct bx_finding *f)
+{
+    struct bx_unit u;
+
+    if (a->first == NULL)
+        return;
+    node_unit(ev, a->first, &u);
+    if (u.yuan == ev->yuan && u.places > f->pplaces)
+        f->pplaces = u.places;
+}
+
 static void compare(struct bx_eval *ev, const struct bx_rcheck *chk,
                     const struct bx_val *a, const struct bx_val *b,
                     xmlNodePtr at)
@@ -1034,6 +1052,8 @@ static void compare(struct bx_eval *ev, const struct bx_rcheck *chk,
         return;
     }
     f.tol = tolerance(chk, a, b);
+    if (f.diff != 0)
+        rules_table_places(ev, a, &f);
     if ((a->units | b->units) == (ev->yuan ? 1 : 2))
         in_table_unit(ev, a, &f);
     rules_judge(ev, &f, chk->kind == BX_CHECK_LE);
@@ -1596,8 +1616,14 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     ev.rc = rules_cov_begin(&ev);
     if (ev.rc == BX_OK)
         ev.rc = rules_keys_build(&ev);
-    for (i = 0; i < rs->nchecks && ev.rc == BX_OK; i++)
+    for (i = 0; i < rs->nchecks && ev.rc == BX_OK; i++) {
         run_check(&ev, &rs->checks[i]);
+        /* the rule's last check: its codes a list lacks, once each */
+        if (i + 1 == rs->nchecks ||
+            rs->checks[i + 1].rule != rs->checks[i].rule)
+            rules_unlisted_flush(&ev);
+    }
+    rules_unlisted_release(&ev);
     if (ev.rc == BX_OK)
         ev.rc = rules_cov_finish(&ev, cov);
     if (ev.rc != BX_OK)

@@ -55,6 +55,9 @@ struct bx_eval {
     struct bx_xcache *xc; /* per expression id (rules_expr.c), or NULL */
     xmlXPathObjectPtr self; /* the registered value of $self, or NULL */
     struct bx_unit_memo *unit_memo; /* NULL: not remembered */
+    struct bx_unlisted *unl; /* codes a list lacks, per rule (rules_kinds.c) */
+    size_t nunl, capunl;
+    void *unl_index; /* xmlHashTablePtr: code, rule, list -> unl index + 1 */
 };
 
 /* What an expression selected, added up. */
@@ -101,7 +104,9 @@ struct bx_finding {
     const char *value;
     const char *expected;
     const char *key;
-    int unevaluated; /* RULES-UNEVALUATED instead of the rule's message */
+    const char *more; /* other places of the same code: "中文 / English" */
+    int exact_places; /* computed, diff, tol keep cplaces (counts: 0) */
+    int unevaluated;  /* RULES-UNEVALUATED instead of the rule's message */
 };
 
 /* Evaluate 'comp' with 'node' as context; caller frees the result. */
@@ -167,8 +172,20 @@ int rules_unit_convert(int64_t v, int from_yuan, int to_yuan, int64_t *out);
 int rules_convert(const struct bx_eval *ev, int64_t v, int to_yuan,
                   int64_t *out);
 
+/* f->pplaces at least the decimals the table of a->first prints. */
+void rules_table_places(const struct bx_eval *ev, const struct bx_val *a,
+                        struct bx_finding *f);
+
 void rules_check_codelist(struct bx_eval *ev, const struct bx_rcheck *chk,
                           xmlNodePtr node);
+/*
+ * A code a list lacks is reported once per rule and document, at its
+ * first place, with the count (and for an error, the lines) of the
+ * others: emit what the checks of 'rule' gathered (after its last check)
+ * and forget it.  rules_unlisted_release() frees what is left.
+ */
+void rules_unlisted_flush(struct bx_eval *ev);
+void rules_unlisted_release(struct bx_eval *ev);
 void rules_check_pairing(struct bx_eval *ev, const struct bx_rcheck *chk,
                          xmlNodePtr node);
 void rules_check_match(struct bx_eval *ev, const struct bx_rcheck *chk,

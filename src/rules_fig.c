@@ -111,12 +111,20 @@ static int amount_unit_ok(const struct bx_fig *f)
     return unit == NULL || strcmp(unit, "万元") == 0 || strcmp(unit, "元") == 0;
 }
 
+/*
+ * 'count': a number of things, printed as an integer (no places);
+ * 'what': the {expected} of the message ("同比增减额 / year-on-year
+ * change in" for a restated change), or NULL.
+ */
 static void fig_finding(struct bx_eval *ev, const struct bx_rcheck *chk,
-                        const struct bx_fig *f, int64_t computed, int64_t tol)
+                        const struct bx_fig *f, int64_t computed, int64_t tol,
+                        int count, const char *what)
 {
     struct bx_finding fd;
 
     rules_finding_init(&fd, chk, f->node);
+    fd.exact_places = count;
+    fd.expected = what;
     fd.key = f->key;
     fd.column = f->key;
     fd.printed = f->num.v;
@@ -142,7 +150,7 @@ static void check_amount(struct bx_eval *ev, const struct bx_rcheck *chk,
     if (!table_value(ev, f->key, f->node, &v))
         return;
     if (count) {
-        fig_finding(ev, chk, f, v.sum, 0);
+        fig_finding(ev, chk, f, v.sum, 0, 1, NULL);
         return;
     }
     if (!rules_convert(ev, v.sum, f->yuan, &conv))
@@ -155,7 +163,7 @@ static void check_amount(struct bx_eval *ev, const struct bx_rcheck *chk,
         conv = rules_dec_round(conv, f->num.places);
     if (tol > 0 && f->num.places < ev->places)
         tol += rules_dec_unit(f->num.places) / 2;
-    fig_finding(ev, chk, f, conv, tol);
+    fig_finding(ev, chk, f, conv, tol, 0, NULL);
 }
 
 /* Uncertainty of a table value made of 'v': half a unit per figure. */
@@ -376,7 +384,8 @@ static void check_restated(struct bx_eval *ev, const struct bx_rcheck *chk,
     own = rules_dec_unit(f->num.places) / 2;
     if (f->num.places < BX_DEC_PLACES)
         conv = rules_dec_round(conv, f->num.places);
-    fig_finding(ev, chk, f, conv, half + own);
+    fig_finding(ev, chk, f, conv, half + own, 0,
+                change ? "同比增减额 / year-on-year change in" : NULL);
 }
 
 void rules_check_figure(struct bx_eval *ev, const struct bx_rcheck *chk,

@@ -6,9 +6,11 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/hash.h>
 #include <libxml/xpathInternals.h>
 
 #include "rules_eval.h"
@@ -219,26 +221,222 @@ static void name_finding(struct bx_eval *ev, const struct bx_rcheck *chk,
     rules_emit(ev, &f);
 }
 
+/* A code a list lacks, gathered over the rule's checks. */
+struct bx_unlisted {
+    const struct bx_rcheck *chk; /* the check of the first place */
+    const struct bx_codelist *list;
+    char *code;
+    xmlNodePtr at; /* first place in document order */
+    long *lines;   /* lines of the other places */
+    size_t nmore, capmore;
+};
+
+/* Most lines an error lists for the other places of its code. */
+#define UNLISTED_LINES 20
+
+/* The entry of 'code' for the rule of 'chk' in 'list', made when new. */
+static struct bx_unlisted *unlisted_entry(struct bx_eval *ev,
+                                          const struct bx_rcheck *chk,
+                                          const struct bx_codelist *list,
+                                          const char *code)
+{
+    struct bx_unlisted *u;
+    void *found;
+
+    if (ev->unl_index == NULL)
+        ev->unl_index = xmlHashCreate(16);
+    if (ev->unl_index == NULL)
+        return NULL;
+    found = xmlHashLookup3(ev->unl_index, BAD_CAST code, BAD_CAST chk->rule->id,
+                           BAD_CAST list->key);
+    if (found != NULL)
+        return &ev->unl[(size_t)(uintptr_t)found - 1];
+    if (ev->nunl == ev->capunl) {
+        size_t cap = ev->capunl ? ev->capunl * 2 : 16;
+        struct bx_unlisted *n = realloc(ev->unl, cap * sizeof(*n));
+
+        if (n == NULL)
+            return NULL;
+        ev->unl = n;
+        ev->capunl = cap;
+    }
+    u = &ev->unl[ev->nunl];
+    memset(u, 0, sizeof(*u));
+    u->code = strdup(code);
+    if (u->code == NULL ||
+        xmlHashAddEntry3(ev->unl_index, BAD_CAST code, BAD_CAST chk->rule->id,
+                         BAD_CAST list->key,
+                         (void *)(uintptr_t)(ev->nunl + 1)) != 0) {
+        free(u->code);
+        return NULL;
+    }
+    u->chk = chk;
+    u->list = list;
+    ev->nunl++;
+    return u;
+}
+
+static int add_line(struct bx_unlisted *u, xmlNodePtr n)
+{
+    xmlNodePtr el = rules_element_of(n);
+
+    if (u->nmore == u->capmore) {
+        size_t cap = u->capmore ? u->capmore * 2 : 8;
+        long *l = realloc(u->lines, cap * sizeof(*l));
+
+        if (l == NULL)
+            return -1;
+        u->lines = l;
+        u->capmore = cap;
+    }
+    u->lines[u->nmore++] = el != NULL ? xmlGetLineNo(el) : 0;
+    return 0;
+}
+
 /*
  * A code the list does not have: an error when the list is complete (a
  * bureau's own, imported), a notice when it is our partial bundled list.
+ * Reported once per code and rule, at its first place in the document
+ * (rules_unlisted_flush()); the other places are counted.  A text-name
+ * check (BR-115) leaves a code our partial list lacks to the code-list
+ * rule of the same place (BR-050): one notice, not two.
  */
 static void not_listed(struct bx_eval *ev, const struct bx_rcheck *chk,
                        const struct bx_codelist *list, xmlNodePtr at,
                        xmlNodePtr node, const char *code)
 {
-    struct bx_finding f;
+    struct bx_unlisted *u;
+    xmlNodePtr place = at != NULL ? at : node;
 
-    if (list->complete) {
-        name_finding(ev, chk, at != NULL ? at : node, chk->rule->severity,
-                     code, NULL);
+    if (!list->complete && chk->x[BX_X_D] != NULL)
+        return;
+    u = unlisted_entry(ev, chk, list, code);
+    if (u == NULL) {
+        ev->rc = BX_E_NOMEM;
         return;
     }
-    rules_finding_init(&f, chk, at != NULL ? at : node);
-    f.sev = BX_SEV_INFO;
-    f.not_listed = 1;
-    f.value = code;
+    if (u->at == NULL) {
+        u->at = place;
+        return;
+    }
+    /* keep the earliest place in document order, count the others */
+    if (xmlXPathCmpNodes(place, u->at) > 0) {
+        xmlNodePtr later = u->at;
+
+        u->at = place;
+        u->chk = chk;
+        place = later;
+    }
+    if (add_line(u, place) != 0)
+        ev->rc = BX_E_NOMEM;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    long x = *(const long *)a;
+    long y = *(const long *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* "另有 N 行（第 a、b 行） / N more rows (lines a, b)"; lines for errors. */
+static void more_words(const struct bx_unlisted *u, int lines, struct bx_buf *b)
+{
+    size_t shown = u->nmore < UNLISTED_LINES ? u->nmore : UNLISTED_LINES;
+    size_t i;
+    int l;
+
+    if (lines)
+        qsort(u->lines, u->nmore, sizeof(*u->lines), cmp_line);
+    for (l = 0; l < 2; l++) {
+        if (l == 1)
+            buf_puts(b, " / ");
+        buf_printf(b,
+                   l == 0 ? "另有 %zu 行使用该编码" : "used in %zu more row%s",
+                   u->nmore, l == 0 || u->nmore == 1 ? "" : "s");
+        if (!lines)
+            continue;
+        buf_puts(b, l == 0 ? "（第 " : " (line");
+        if (l == 1 && u->nmore > 1)
+            buf_puts(b, "s");
+        if (l == 1)
+            buf_puts(b, " ");
+        for (i = 0; i < shown; i++)
+            buf_printf(b, "%s%ld",
+                       i == 0   ? ""
+                       : l == 0 ? "、"
+                                : ", ",
+                       u->lines[i]);
+        if (shown < u->nmore)
+            buf_printf(b, l == 0 ? " 行等，共 %zu 行）" : " and %zu more)",
+                       l == 0 ? u->nmore : u->nmore - shown);
+        else
+            buf_puts(b, l == 0 ? " 行）" : ")");
+    }
+}
+
+static void unlisted_emit(struct bx_eval *ev, struct bx_unlisted *u)
+{
+    struct bx_finding f;
+    struct bx_buf more;
+
+    buf_init(&more);
+    if (u->nmore > 0)
+        more_words(u, u->list->complete, &more);
+    if (more.failed) {
+        ev->rc = BX_E_NOMEM;
+        buf_release(&more);
+        return;
+    }
+    rules_finding_init(&f, u->chk, u->at);
+    f.value = u->code;
+    f.more = u->nmore > 0 ? more.data : NULL;
+    if (u->list->complete) {
+        f.sev = u->chk->rule->severity;
+    } else {
+        f.sev = BX_SEV_INFO;
+        f.not_listed = 1;
+    }
     rules_emit(ev, &f);
+    buf_release(&more);
+}
+
+/* In document order of the first places. */
+static int cmp_unlisted(const void *a, const void *b)
+{
+    const struct bx_unlisted *x = a;
+    const struct bx_unlisted *y = b;
+
+    if (x->at == y->at)
+        return 0;
+    return xmlXPathCmpNodes(x->at, y->at) > 0 ? -1 : 1;
+}
+
+void rules_unlisted_flush(struct bx_eval *ev)
+{
+    size_t i;
+
+    if (ev->nunl == 0)
+        return;
+    qsort(ev->unl, ev->nunl, sizeof(*ev->unl), cmp_unlisted);
+    for (i = 0; i < ev->nunl && ev->rc == BX_OK; i++)
+        unlisted_emit(ev, &ev->unl[i]);
+    rules_unlisted_release(ev);
+}
+
+void rules_unlisted_release(struct bx_eval *ev)
+{
+    size_t i;
+
+    for (i = 0; i < ev->nunl; i++) {
+        free(ev->unl[i].code);
+        free(ev->unl[i].lines);
+    }
+    free(ev->unl);
+    ev->unl = NULL;
+    ev->nunl = ev->capunl = 0;
+    xmlHashFree(ev->unl_index, NULL);
+    ev->unl_index = NULL;
 }
 
 /* Henan's convention (一 = 201 …) applies where the template has it. */
@@ -570,7 +768,11 @@ static void match_amounts(struct bx_eval *ev, const struct bx_rcheck *chk,
         f.value = key;
         f.printed = a.sum;
         f.computed = b.sum;
+        f.pplaces = a.places;
+        f.cplaces = b.places;
         f.tol = 0;
+        if (f.diff != 0)
+            rules_table_places(ev, &a, &f);
         rules_judge(ev, &f, 0);
     }
 }
@@ -800,6 +1002,7 @@ void rules_check_costcap(struct bx_eval *ev, const struct bx_rcheck *chk,
         f.computed = cap.v;
         f.pplaces = amount.places;
         f.cplaces = cap.places;
+        rules_table_places(ev, &amount, &f);
         if (!rules_dec_add(amount.sum, -cap.v, &f.diff)) {
             rules_unevaluated(ev, chk, NULL, NULL, amount.first);
             xmlFree(text);

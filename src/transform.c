@@ -44,6 +44,7 @@ enum sheet {
     SHEET_XLSX_BLANK,
     SHEET_XLSX_TOK,
     SHEET_GRIDS,
+    SHEET_XLSX_SKEL,
     SHEET_COUNT
 };
 
@@ -55,7 +56,8 @@ static const char *const sheet_files[SHEET_COUNT] = {"xslt/html.xsl",
                                                      "xslt/xlsx.xsl",
                                                      "xslt/xlsx-blank.xsl",
                                                      "xslt/xlsx-tok.xsl",
-                                                     "xslt/grids.xsl"};
+                                                     "xslt/grids.xsl",
+                                                     "xslt/xlsx-skeleton.xsl"};
 
 #define MEDIA_HTML "text/html; charset=utf-8"
 #define MEDIA_CSV "text/csv; charset=utf-8"
@@ -278,7 +280,7 @@ int transform_run_xlsx(struct bx_context *ctx, int pass, xmlDocPtr doc,
                        xmlDocPtr *res)
 {
     static const enum sheet passes[] = {SHEET_XLSX, SHEET_XLSX_BLANK,
-                                        SHEET_XLSX_TOK};
+                                        SHEET_XLSX_TOK, SHEET_XLSX_SKEL};
 
     return apply(ctx, passes[pass], doc, params, diags, res);
 }

@@ -36,6 +36,7 @@ struct _xmlDoc;
 #define TRANSFORM_XLSX 0       /* xslt/xlsx.xsl: the parts */
 #define TRANSFORM_XLSX_BLANK 1 /* xslt/xlsx-blank.xsl: a template's document */
 #define TRANSFORM_XLSX_TOK 2   /* xslt/xlsx-tok.xsl: amounts as tokens */
+#define TRANSFORM_XLSX_SKEL 3  /* xslt/xlsx-skeleton.xsl: registry → blank */
 
 /*
  * Run the workbook stylesheet 'pass' (TRANSFORM_XLSX...) over 'doc' with

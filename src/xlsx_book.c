@@ -237,8 +237,8 @@ static char *resolve_target(const char *base, const char *target)
 
 /* Target of the relationship 'id' (or of type ending in 'type') of the
  * rels part 'rels' about part 'base'.  Caller frees; NULL if none. */
-static char *rel_target(struct xlsx_book *b, const char *base, const char *rels,
-                        const char *id, const char *type)
+static int rel_target(struct xlsx_book *b, const char *base, const char *rels,
+                      const char *id, const char *type, char **target)
 {
     xmlDocPtr doc = NULL;
     xmlNodePtr r;
@@ -248,9 +248,12 @@ static char *rel_target(struct xlsx_book *b, const char *base, const char *rels,
     char *out = NULL;
     size_t tl = type != NULL ? strlen(type) : 0;
     int hit;
+    int rc = read_part(b, rels, &doc);
 
-    if (read_part(b, rels, &doc) != BX_OK) {
-        return NULL;
+    *target = NULL;
+    if (rc != BX_OK) {
+        /* no relationships: the default parts; a refused part refuses */
+        return rc == BX_E_STATE ? BX_OK : rc;
     }
     for (r = xmlDocGetRootElement(doc)->children; r && !out; r = r->next) {
         if (!is_el(r, "Relationship")) {
@@ -271,7 +274,8 @@ static char *rel_target(struct xlsx_book *b, const char *base, const char *rels,
         xmlFree(mode);
     }
     xmlFreeDoc(doc);
-    return out;
+    *target = out;
+    return BX_OK;
 }
 
 /* "xl/workbook.xml" → "xl/_rels/workbook.xml.rels". */
@@ -317,8 +321,11 @@ static int read_sheets(struct xlsx_book *b, const char *wbpart)
         name = attr(s, "name");
         id = attr(s, "id");
         b->sheets[b->nsheets].name = util_strdup(name ? name : "");
-        b->sheets[b->nsheets].part =
-            id != NULL ? rel_target(b, wbpart, rels, id, NULL) : NULL;
+        b->sheets[b->nsheets].part = NULL;
+        if (id != NULL) {
+            rc = rel_target(b, wbpart, rels, id, NULL,
+                            &b->sheets[b->nsheets].part);
+        }
         b->sheets[b->nsheets].known = 0;
         b->nsheets++;
         xmlFree(name);
@@ -339,6 +346,9 @@ static char *string_item(xmlNodePtr si)
     struct bx_buf t;
     xmlNodePtr c;
     xmlChar *s;
+    char *out;
+    char *shrunk;
+    size_t len = 0;
 
     buf_init(&t);
     buf_puts(&t, "");
@@ -353,7 +363,10 @@ static char *string_item(xmlNodePtr si)
         buf_puts(&t, s != NULL ? (const char *)s : "");
         xmlFree(s);
     }
-    return buf_take(&t, NULL);
+    /* held for every text cell of the workbook: no spare capacity */
+    out = buf_take(&t, &len);
+    shrunk = out != NULL ? realloc(out, len + 1) : NULL;
+    return shrunk != NULL ? shrunk : out;
 }
 
 static int read_sst(struct xlsx_book *b, const char *part)
@@ -824,9 +837,13 @@ static int read_workbook(struct xlsx_book *b, const char *wb)
     int rc = rels != NULL ? read_sheets(b, wb) : BX_E_NOMEM;
 
     if (rc == BX_OK) {
-        sst = rel_target(b, wb, rels, NULL, "/sharedStrings");
-        sty = rel_target(b, wb, rels, NULL, "/styles");
-        rc = sst != NULL ? read_sst(b, sst) : BX_OK;
+        rc = rel_target(b, wb, rels, NULL, "/sharedStrings", &sst);
+    }
+    if (rc == BX_OK) {
+        rc = rel_target(b, wb, rels, NULL, "/styles", &sty);
+    }
+    if (rc == BX_OK && sst != NULL) {
+        rc = read_sst(b, sst);
     }
     if (rc == BX_OK && sty != NULL) {
         rc = read_styles(b, sty);
@@ -839,6 +856,10 @@ static int read_workbook(struct xlsx_book *b, const char *wb)
 
 static int open_zip(struct xlsx_book *b)
 {
+    static const char *const plain[] = {"[Content_Types].xml",
+                                        "docProps/core.xml",
+                                        "docProps/app.xml"};
+    xmlDocPtr doc = NULL;
     struct bxzip_limits lim;
     char *wb;
     int rc;
@@ -857,8 +878,20 @@ static int open_zip(struct xlsx_book *b)
     if (rc != BX_OK) {
         return rc;
     }
-    wb = rel_target(b, "", "_rels/.rels", NULL, "/officeDocument");
-    rc = read_workbook(b, wb != NULL ? wb : "xl/workbook.xml");
+    /* parts nothing else reads go through the same parser: a DTD or an
+     * external entity anywhere refuses the workbook */
+    for (s = 0; rc == BX_OK && s < sizeof(plain) / sizeof(plain[0]); s++) {
+        rc = read_part(b, plain[s], &doc);
+        xmlFreeDoc(doc);
+        rc = rc == BX_E_STATE ? BX_OK : rc;
+    }
+    if (rc != BX_OK) {
+        return rc;
+    }
+    rc = rel_target(b, "", "_rels/.rels", NULL, "/officeDocument", &wb);
+    if (rc == BX_OK) {
+        rc = read_workbook(b, wb != NULL ? wb : "xl/workbook.xml");
+    }
     free(wb);
     for (s = 0; rc == BX_OK && s < b->nsheets; s++) {
         rc = read_sheet(b, s);

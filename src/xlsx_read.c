@@ -28,7 +28,8 @@
 #define REL_NS                                                                 \
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
-/* One value placed in the document: for bx_xlsx_locate(). */
+/* One value placed in the document: for bx_xlsx_locate().  A fixed cell
+ * (a name, a code, a label) has 'el' NULL and its text in 'attr'. */
 struct placed {
     xmlNodePtr el;
     char *attr;
@@ -358,6 +359,12 @@ static int place(struct reader *rd, xmlNodePtr el, const char *attr,
     imp->placed[imp->nplaced].el = el;
     imp->placed[imp->nplaced].attr = util_strdup(attr);
     imp->placed[imp->nplaced].cell = util_strdup(cell);
+    if (imp->placed[imp->nplaced].attr == NULL ||
+        imp->placed[imp->nplaced].cell == NULL) {
+        free(imp->placed[imp->nplaced].attr);
+        free(imp->placed[imp->nplaced].cell);
+        return BX_E_NOMEM;
+    }
     imp->nplaced++;
     return BX_OK;
 }
@@ -468,6 +475,12 @@ static int check_fixed(struct reader *rd, char **f)
         c->used = 1;
     }
     unescape(f[2]);
+    cell = xlsx_cell_name(f[0], f[1]);
+    if (cell == NULL || place(rd, NULL, f[2], cell) != BX_OK) {
+        free(cell);
+        return BX_E_NOMEM;
+    }
+    free(cell);
     if (strcmp(now, f[2]) == 0 ||
         (xlsx_format_number(now, -1, a, sizeof(a)) == BX_OK &&
          xlsx_format_number(f[2], -1, b, sizeof(b)) == BX_OK &&
@@ -488,24 +501,385 @@ static int check_fixed(struct reader *rd, char **f)
     return BX_OK;
 }
 
+/* The text of cell (sheet, ref), used; "" for none.  A number as the
+ * shortest decimal ("205"). */
+static const char *cell_text(struct reader *rd, const char *sheet,
+                             const char *ref, char *buf, size_t size)
+{
+    struct xlsx_cell *c = xlsx_book_cell(rd->book, sheet, ref);
+
+    if (c == NULL) {
+        return "";
+    }
+    c->used = 1;
+    if (c->kind == XLSX_NUMBER &&
+        xlsx_format_number(c->v, -1, buf, size) == BX_OK) {
+        return buf;
+    }
+    return c->kind == XLSX_EMPTY || c->v == NULL ? "" : c->v;
+}
+
+static int is_named(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
+}
+
+/* The 'name' element under 'top' whose code is 'code', or NULL. */
+static xmlNodePtr find_code(xmlNodePtr top, const char *name, const char *code)
+{
+    xmlNodePtr n;
+    xmlChar *v;
+    int hit;
+
+    for (n = top->children; n != NULL; n = xlsx_next_node(top, n)) {
+        if (!is_named(n, name)) {
+            continue;
+        }
+        v = xmlGetProp(n, BAD_CAST "code");
+        hit = v != NULL && strcmp((const char *)v, code) == 0;
+        xmlFree(v);
+        if (hit) {
+            return n;
+        }
+    }
+    return NULL;
+}
+
+/* The func under 'top' whose code is the longest proper prefix of
+ * 'code', or NULL. */
+static xmlNodePtr find_prefix(xmlNodePtr top, const char *code)
+{
+    xmlNodePtr n;
+    xmlNodePtr best = NULL;
+    size_t bestlen = 0;
+    size_t len;
+    xmlChar *v;
+
+    for (n = top->children; n != NULL; n = xlsx_next_node(top, n)) {
+        if (!is_named(n, "func")) {
+            continue;
+        }
+        v = xmlGetProp(n, BAD_CAST "code");
+        len = v != NULL ? strlen((const char *)v) : 0;
+        if (v != NULL && len < strlen(code) && len > bestlen &&
+            strncmp((const char *)v, code, len) == 0) {
+            best = n;
+            bestlen = len;
+        }
+        xmlFree(v);
+    }
+    return best;
+}
+
+/* The first 'name' child of 'parent', or NULL. */
+static xmlNodePtr first_child(xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr n;
+
+    for (n = parent->children; n != NULL && !is_named(n, name); n = n->next) {
+    }
+    return n;
+}
+
+/* Put 'el' under 'parent' among its siblings of the same name in code
+ * order, after the other rows, before notes. */
+static void insert_row(xmlNodePtr parent, xmlNodePtr el, const char *code)
+{
+    xmlNodePtr n;
+    xmlChar *v;
+    int after;
+
+    for (n = parent->children; n != NULL; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (is_named(n, "note") || is_named(n, "emptyNote")) {
+            break;
+        }
+        if (xmlStrEqual(n->name, el->name)) {
+            v = xmlGetProp(n, BAD_CAST "code");
+            after = v != NULL && strcmp((const char *)v, code) > 0;
+            xmlFree(v);
+            if (after) {
+                break;
+            }
+        }
+    }
+    if (n != NULL) {
+        xmlAddPrevSibling(n, el);
+    } else {
+        xmlAddChild(parent, el);
+    }
+}
+
+static int digits(const char *s)
+{
+    return s[0] != '\0' && strspn(s, "0123456789") == strlen(s);
+}
+
+/* A row added in a "新增行" sheet. */
+struct added {
+    const char *e;   /* func, unit, project */
+    char **keys;     /* attribute names of the key columns; "@unit" */
+    size_t nkeys;
+    char **attrs;    /* amount attributes of the columns after them */
+    size_t nattrs;
+};
+
+static int row_problem(struct reader *rd, const char *sheet, unsigned long r,
+                       const char *cell, const char *what_zh,
+                       const char *what_en)
+{
+    char msg[600];
+
+    snprintf(msg, sizeof(msg), "row %lu of sheet '%.200s': %s: the row is "
+             "ignored", r, sheet, what_en);
+    xlsx_finding(rd->diags, BX_SEV_ERROR, "XLSX-ROW-CODE", rd->file, cell,
+                 what_zh, msg);
+    return BX_OK;
+}
+
+/* Where row element 'e' with 'code' (under unit 'unit' when not "") goes
+ * in 'table'; NULL with a finding when it cannot go anywhere. */
+static xmlNodePtr row_parent(xmlNodePtr table, const char *e,
+                             const char *code, const char *unit)
+{
+    xmlNodePtr top = table;
+    xmlNodePtr dept = first_child(table, "dept");
+    xmlNodePtr p;
+
+    if (unit[0] != '\0') {
+        top = find_code(table, "unit", unit);
+        if (top == NULL) {
+            return NULL;
+        }
+    } else if (strcmp(e, "func") != 0 && dept != NULL) {
+        top = dept;
+    }
+    if (strcmp(e, "func") == 0) {
+        p = find_prefix(top, code);
+        return p != NULL ? p : top;
+    }
+    return top;
+}
+
+/* One added row: keys and amounts of row 'r' of sheet 'sheet'. */
+static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
+                   unsigned long r, const struct added *ad)
+{
+    char ref[16];
+    char msg[300];
+    char vals[8][256];
+    char num[64];
+    char value[128];
+    char *cells[80];
+    const char *code = "";
+    const char *unit = "";
+    size_t code_i = 0; /* the columns of the code and of the unit */
+    size_t unit_i = 0;
+    size_t ncells = ad->nkeys + ad->nattrs;
+    xmlNodePtr el = NULL;
+    xmlNodePtr parent;
+    xmlChar *uname;
+    struct xlsx_cell *c;
+    size_t i;
+    int any = 0;
+    int rc = BX_OK;
+
+    if (ad->nkeys > 8 || ncells > 80) {
+        return BX_E_INVALID;
+    }
+    for (i = 0; i < ad->nkeys; i++) {
+        xlsx_ref_format(r, (unsigned)(1 + i), ref, sizeof(ref));
+        snprintf(vals[i], sizeof(vals[i]), "%s",
+                 cell_text(rd, sheet, ref, num, sizeof(num)));
+        any |= vals[i][0] != '\0';
+        if (strcmp(ad->keys[i], "code") == 0) {
+            code = vals[i];
+            code_i = i;
+        } else if (strcmp(ad->keys[i], "@unit") == 0) {
+            unit = vals[i];
+            unit_i = i;
+        }
+    }
+    for (i = 0; i < ad->nattrs; i++) {
+        xlsx_ref_format(r, (unsigned)(1 + ad->nkeys + i), ref, sizeof(ref));
+        c = xlsx_book_cell(rd->book, sheet, ref);
+        if (c != NULL) {
+            c->used = 1;
+            any |= c->kind != XLSX_EMPTY;
+        }
+    }
+    if (!any) {
+        return BX_OK;
+    }
+    memset(cells, 0, sizeof(cells));
+    for (i = 0; i < ncells; i++) {
+        xlsx_ref_format(r, (unsigned)(1 + i), ref, sizeof(ref));
+        cells[i] = xlsx_cell_name(sheet, ref);
+        if (cells[i] == NULL) {
+            rc = BX_E_NOMEM;
+            goto out;
+        }
+    }
+    if (strcmp(ad->e, "func") == 0 &&
+        (!digits(code) || (strlen(code) != 3 && strlen(code) != 5 &&
+                           strlen(code) != 7))) {
+        snprintf(msg, sizeof(msg),
+                 "'%.60s' is not a function code (3, 5 or 7 digits)", code);
+        rc = row_problem(rd, sheet, r, cells[code_i],
+                         "新增行的功能分类科目编码无效（应为3、5或7位数字），此行被忽略",
+                         msg);
+        goto out;
+    }
+    if (code[0] == '\0') {
+        rc = row_problem(rd, sheet, r, cells[code_i], "新增行没有编码，此行被忽略",
+                         "no code");
+        goto out;
+    }
+    parent = row_parent(table, ad->e, code, unit);
+    if (parent == NULL) {
+        snprintf(msg, sizeof(msg), "no unit with code '%.60s' in the table",
+                 unit);
+        rc = row_problem(rd, sheet, r, cells[unit_i],
+                         "新增行的所属单位编码在表中不存在，此行被忽略", msg);
+        goto out;
+    }
+    /* a code is unique within its unit (a function code recurs under
+     * each unit), else within the table */
+    if (find_code(unit[0] != '\0' && strcmp(ad->e, "func") == 0
+                      ? find_code(table, "unit", unit)
+                      : table,
+                  ad->e, code) != NULL) {
+        snprintf(msg, sizeof(msg), "code '%.60s' is already in the table",
+                 code);
+        rc = row_problem(rd, sheet, r, cells[code_i],
+                         "新增行的编码表中已有，此行被忽略", msg);
+        goto out;
+    }
+    el = xmlNewDocNode(table->doc, table->ns, BAD_CAST ad->e, NULL);
+    rc = el != NULL ? BX_OK : BX_E_NOMEM;
+    for (i = 0; rc == BX_OK && i < ad->nkeys; i++) {
+        if (ad->keys[i][0] != '@' &&
+            xmlSetProp(el, BAD_CAST ad->keys[i], BAD_CAST vals[i]) == NULL) {
+            rc = BX_E_NOMEM;
+        }
+    }
+    if (rc == BX_OK && strcmp(ad->e, "project") == 0) {
+        /* 单位名称 of a project: its unit's (or department's) name */
+        uname = xmlGetProp(parent, BAD_CAST "name");
+        if (uname != NULL &&
+            xmlSetProp(el, BAD_CAST "unitName", uname) == NULL) {
+            rc = BX_E_NOMEM;
+        }
+        xmlFree(uname);
+    }
+    for (i = 0; rc == BX_OK && i < ad->nattrs; i++) {
+        xlsx_ref_format(r, (unsigned)(1 + ad->nkeys + i), ref, sizeof(ref));
+        c = xlsx_book_cell(rd->book, sheet, ref);
+        if (amount_value(rd, c, cells[ad->nkeys + i], value, sizeof(value)) !=
+            BX_OK) {
+            value[0] = '\0';
+        }
+        if (xmlSetProp(el, BAD_CAST ad->attrs[i], BAD_CAST value) == NULL) {
+            rc = BX_E_NOMEM;
+        }
+    }
+    if (rc != BX_OK) {
+        xmlFreeNode(el);
+        goto out;
+    }
+    insert_row(parent, el, code);
+    rd->changed++;
+    for (i = 0; rc == BX_OK && i < ad->nkeys; i++) {
+        if (ad->keys[i][0] != '@') {
+            rc = place(rd, el, ad->keys[i], cells[i]);
+        }
+    }
+    for (i = 0; rc == BX_OK && i < ad->nattrs; i++) {
+        rc = place(rd, el, ad->attrs[i], cells[ad->nkeys + i]);
+    }
+out:
+    for (i = 0; i < ncells; i++) {
+        free(cells[i]);
+    }
+    return rc;
+}
+
+/* Split 'list' (space separated, changed in place) into at most 'max'. */
+static size_t words(char *list, char **out, size_t max)
+{
+    size_t n = 0;
+    char *p = list;
+
+    while (*p != '\0' && n < max) {
+        out[n++] = p;
+        p += strcspn(p, " ");
+        if (*p == ' ') {
+            *p++ = '\0';
+        }
+    }
+    return *p == '\0' ? n : max + 1;
+}
+
+/* One "a" line: sheet, ordinal of the table, rows, element, key
+ * attributes, amount attributes: every filled row of the sheet becomes
+ * such an element of the table. */
+static int apply_add(struct reader *rd, char **f)
+{
+    char *keys[8];
+    char *attrs[64];
+    struct added ad;
+    char *end;
+    unsigned long k = strtoul(f[1], &end, 10);
+    unsigned long rows;
+    unsigned long r;
+    int rc = BX_OK;
+
+    if (*end != '\0' || k >= rd->nels) {
+        return BX_E_INVALID;
+    }
+    rows = strtoul(f[2], &end, 10);
+    if (*end != '\0' || rows > 10000 ||
+        (strcmp(f[3], "func") != 0 && strcmp(f[3], "unit") != 0 &&
+         strcmp(f[3], "project") != 0)) {
+        return BX_E_INVALID;
+    }
+    ad.e = f[3];
+    ad.keys = keys;
+    ad.nkeys = words(f[4], keys, 8);
+    ad.attrs = attrs;
+    ad.nattrs = words(f[5], attrs, 64);
+    if (ad.nkeys > 8 || ad.nattrs > 64) {
+        return BX_E_INVALID;
+    }
+    for (r = 3; rc == BX_OK && r < 3 + rows; r++) {
+        rc = add_row(rd, f[0], rd->els[k], r, &ad);
+    }
+    return rc;
+}
+
 /* Apply the map text (lines up to the first empty one). */
 static int apply_lines(struct reader *rd, char *text, size_t len)
 {
     char *p = text;
     char *nl;
-    char *f[5];
+    char *f[7];
     int n;
     int rc = BX_OK;
 
     while (rc == BX_OK && p < text + len &&
            (nl = memchr(p, '\n', len - (size_t)(p - text))) != NULL) {
         *nl = '\0';
-        n = split(p, f, 5);
+        n = split(p, f, 7);
         if (n == 5 && strcmp(f[0], "m") == 0) {
             rc = apply_map(rd, f + 1);
         } else if (n == 4 && strcmp(f[0], "f") == 0) {
             unescape(f[1]);
             rc = check_fixed(rd, f + 1);
+        } else if (n == 7 && strcmp(f[0], "a") == 0) {
+            unescape(f[1]);
+            rc = apply_add(rd, f + 1);
         } else {
             rc = BX_E_INVALID;
         }
@@ -781,11 +1155,36 @@ xmlNodePtr xlsx_resolve(xmlDocPtr doc, const char *xpath, char *attr,
     return *p == '\0' ? cur : NULL;
 }
 
-/* The cell of (el, attr), else the first cell of 'el', else NULL. */
+/* 1 when cells "'s'!E12" and "'s'!B12" are in the same sheet and row. */
+static int same_row(const char *a, const char *b)
+{
+    const char *ea = strrchr(a, '!');
+    const char *eb = strrchr(b, '!');
+
+    if (ea == NULL || eb == NULL || ea - a != eb - b ||
+        memcmp(a, b, (size_t)(ea - a)) != 0) {
+        return 0;
+    }
+    for (ea++; *ea >= 'A' && *ea <= 'Z'; ea++) {
+    }
+    for (eb++; *eb >= 'A' && *eb <= 'Z'; eb++) {
+    }
+    return strcmp(ea, eb) == 0;
+}
+
+/*
+ * The cell of (el, attr); for a name or code (a fixed cell), the cell of
+ * the same row as el's amounts that shows the attribute's value (else the
+ * row's first fixed cell: a code printed as 类/款/项); else the first cell
+ * of 'el'; else NULL.
+ */
 static const char *cell_of(const struct bx_xlsx_import *imp, xmlNodePtr el,
                            const char *attr)
 {
     const char *any = NULL;
+    const char *part = NULL;
+    const char *first = NULL;
+    xmlChar *v;
     size_t i;
 
     for (i = 0; i < imp->nplaced; i++) {
@@ -799,7 +1198,25 @@ static const char *cell_of(const struct bx_xlsx_import *imp, xmlNodePtr el,
             any = imp->placed[i].cell;
         }
     }
-    return any;
+    v = any != NULL && attr[0] != '\0' ? xmlGetProp(el, BAD_CAST attr) : NULL;
+    for (i = 0; v != NULL && v[0] != '\0' && i < imp->nplaced; i++) {
+        if (imp->placed[i].el != NULL ||
+            !same_row(imp->placed[i].cell, any)) {
+            continue;
+        }
+        if (strcmp(imp->placed[i].attr, (const char *)v) == 0) {
+            xmlFree(v);
+            return imp->placed[i].cell;
+        }
+        if (part == NULL && strstr(imp->placed[i].attr, (const char *)v)) {
+            part = imp->placed[i].cell;
+        }
+        if (first == NULL) {
+            first = imp->placed[i].cell;
+        }
+    }
+    xmlFree(v);
+    return part != NULL ? part : first != NULL ? first : any;
 }
 
 int bx_xlsx_locate(const struct bx_xlsx_import *imp, struct bx_diags *diags)

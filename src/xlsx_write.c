@@ -19,6 +19,7 @@
 
 #include "bxzip.h"
 #include "internal.h"
+#include "templates.h"
 #include "transform.h"
 #include "xlsx_cells.h"
 #include "xmlio.h"
@@ -222,38 +223,46 @@ static void map_line(struct bx_buf *b, const char *kind, xmlNodePtr el,
  * base64 chunk per row in column A.  The blob is the map text, an empty
  * line, and the source document.
  */
-static int bx_sheet(const struct bx_buf *map, const unsigned char *src,
-                    size_t srclen, unsigned char **data, size_t *len)
+/* Deflate (zlib format, level 9) 'len' bytes more into 'out'; 'flush'
+ * Z_FINISH for the last piece.  The same bytes as compress2() of the
+ * whole, without the whole in memory twice. */
+static int deflate_more(z_stream *zs, const void *data, size_t len, int flush,
+                        struct bx_buf *out)
 {
-    struct bx_buf blob;
+    unsigned char chunk[65536];
+    int zr;
+
+    zs->next_in = (Bytef *)(uintptr_t)data;
+    zs->avail_in = (uInt)len;
+    do {
+        zs->next_out = chunk;
+        zs->avail_out = sizeof(chunk);
+        zr = deflate(zs, flush);
+        if (zr == Z_STREAM_ERROR) {
+            return BX_E_INTERNAL;
+        }
+        buf_append(out, chunk, sizeof(chunk) - zs->avail_out);
+    } while (zs->avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+    return out->failed ? BX_E_NOMEM : BX_OK;
+}
+
+/*
+ * The hidden sheet from 'z', the deflated blob of 'total' bytes: A1 the
+ * magic, B1 the size, then one base64 chunk per row in column A.
+ */
+static int bx_sheet(const struct bx_buf *z, size_t total, unsigned char **data,
+                    size_t *len)
+{
     struct bx_buf text;
     struct bx_buf x;
-    unsigned char *z = NULL;
-    uLongf zlen;
     size_t i;
     unsigned long row = 2;
     int rc = BX_E_NOMEM;
 
-    buf_init(&blob);
     buf_init(&text);
     buf_init(&x);
-    buf_append(&blob, map->data ? map->data : "", map->len);
-    buf_puts(&blob, "\n");
-    buf_append(&blob, src, srclen);
-    if (blob.failed) {
-        goto out;
-    }
-    zlen = compressBound((uLong)blob.len);
-    z = malloc(zlen);
-    if (z == NULL) {
-        goto out;
-    }
-    if (compress2(z, &zlen, (const Bytef *)blob.data, (uLong)blob.len, 9) !=
-        Z_OK) {
-        rc = BX_E_INTERNAL;
-        goto out;
-    }
-    if (xlsx_base64_append(&text, z, zlen) != BX_OK) {
+    if (xlsx_base64_append(&text, (const unsigned char *)z->data, z->len) !=
+        BX_OK) {
         goto out;
     }
     buf_printf(&x,
@@ -261,7 +270,7 @@ static int bx_sheet(const struct bx_buf *map, const unsigned char *src,
                "<worksheet xmlns=\"" MAIN_NS "\"><sheetData>"
                "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>" XLSX_BX_MAGIC
                "</t></is></c><c r=\"B1\"><v>%zu</v></c></row>",
-               blob.len);
+               total);
     for (i = 0; i < text.len; i += XLSX_CHUNK, row++) {
         buf_printf(&x, "<row r=\"%lu\"><c r=\"A%lu\" t=\"inlineStr\"><is><t>",
                    row, row);
@@ -275,10 +284,50 @@ static int bx_sheet(const struct bx_buf *map, const unsigned char *src,
         rc = BX_OK;
     }
 out:
-    free(z);
-    buf_release(&blob);
     buf_release(&text);
     buf_release(&x);
+    return rc;
+}
+
+/* What packing the result of xlsx.xsl needs.  The blob of the hidden
+ * sheet (the map text, an empty line, the source document) is deflated
+ * as the map grows: 'map' holds at most about a MiB of it. */
+struct packer {
+    struct bx_context *ctx;
+    xmlDocPtr copy; /* the input of xlsx.xsl, for the table runs; owned,
+                       freed after them (NULL: none) */
+    int template;
+    struct bx_diags *diags;
+    struct bxzip_writer *w;
+    struct bx_buf map;
+    const unsigned char *src;
+    size_t srclen;
+    int64_t mtime;
+    z_stream zs;
+    int zinit;
+    struct bx_buf z;  /* the deflated blob so far */
+    size_t total;     /* bytes of blob deflated so far */
+};
+
+/* Deflate what 'map' holds ('finish' 1: then the source, and finish). */
+static int map_flush(struct packer *pk, int finish)
+{
+    int rc;
+
+    if (pk->map.failed) {
+        return BX_E_NOMEM;
+    }
+    rc = deflate_more(&pk->zs, pk->map.data ? pk->map.data : "", pk->map.len,
+                      Z_NO_FLUSH, &pk->z);
+    pk->total += pk->map.len;
+    pk->map.len = 0;
+    if (rc == BX_OK && finish) {
+        rc = deflate_more(&pk->zs, "\n", 1, Z_NO_FLUSH, &pk->z);
+    }
+    if (rc == BX_OK && finish) {
+        rc = deflate_more(&pk->zs, pk->src, pk->srclen, Z_FINISH, &pk->z);
+        pk->total += 1 + pk->srclen;
+    }
     return rc;
 }
 
@@ -290,9 +339,7 @@ static int is_meta(xmlNodePtr n, const char *name)
 }
 
 /* Add one <m:part> of the stylesheet's result to the zip. */
-static int add_part(struct bxzip_writer *w, xmlNodePtr part,
-                    const struct bx_buf *map, const unsigned char *src,
-                    size_t srclen, int64_t mtime)
+static int add_part(struct packer *pk, xmlNodePtr part)
 {
     xmlChar *name = xmlGetProp(part, BAD_CAST "name");
     xmlChar *bx = xmlGetProp(part, BAD_CAST "bx");
@@ -307,12 +354,16 @@ static int add_part(struct bxzip_writer *w, xmlNodePtr part,
     if (name == NULL) {
         rc = BX_E_INTERNAL;
     } else if (bx != NULL) {
-        rc = bx_sheet(map, src, srclen, &data, &len);
+        rc = map_flush(pk, 1);
+        if (rc == BX_OK) {
+            rc = bx_sheet(&pk->z, pk->total, &data, &len);
+        }
     } else {
         rc = el != NULL ? dump_part(el, &data, &len) : BX_E_INTERNAL;
     }
     if (rc == BX_OK) {
-        rc = bxzip_writer_add(w, (const char *)name, data, len, mtime);
+        rc = bxzip_writer_add(pk->w, (const char *)name, data, len,
+                              pk->mtime);
     }
     free(data);
     xmlFree(name);
@@ -320,54 +371,124 @@ static int add_part(struct bxzip_writer *w, xmlNodePtr part,
     return rc;
 }
 
-/* Walk the result: parts to the zip, map lines to 'map'. */
-static int pack(xmlDocPtr res, const unsigned char *src, size_t srclen,
-                int64_t mtime, unsigned char **zip, size_t *ziplen)
-{
-    static const char *const map_attrs[] = {"s", "r", "n", "a", NULL};
-    static const char *const fix_attrs[] = {"s", "r", "v", NULL};
-    struct bxzip_writer *w = NULL;
-    struct bx_buf map;
-    xmlNodePtr root = xmlDocGetRootElement(res);
-    xmlNodePtr n;
-    int rc = bxzip_writer_new(&w);
-
-    buf_init(&map);
-    for (n = root ? root->children : NULL; rc == BX_OK && n != NULL;
-         n = n->next) {
-        if (is_meta(n, "map")) {
-            map_line(&map, "m", n, map_attrs);
-        } else if (is_meta(n, "fix")) {
-            map_line(&map, "f", n, fix_attrs);
-        } else if (is_meta(n, "part")) {
-            rc = map.failed ? BX_E_NOMEM
-                            : add_part(w, n, &map, src, srclen, mtime);
-        }
-    }
-    if (rc == BX_OK) {
-        rc = bxzip_writer_finish(w, zip, ziplen);
-    }
-    bxzip_writer_free(w);
-    buf_release(&map);
-    return rc;
-}
-
-/* Run xlsx.xsl over the numbered copy 'copy' (stamp from 'mtime'). */
+/* Run xlsx.xsl over the numbered copy 'copy' (stamp from 'mtime'); 'only'
+ * selects parts (xlsx.xsl: "" all, "meta", a table's number). */
 static int run_sheet(struct bx_context *ctx, xmlDocPtr copy, int template,
-                     int annotate, int64_t mtime, struct bx_diags *diags,
-                     xmlDocPtr *res)
+                     int annotate, const char *only, int64_t mtime,
+                     struct bx_diags *diags, xmlDocPtr *res)
 {
     char stamp[40];
+    char sel[40];
     struct tm tm;
     time_t t = (time_t)mtime;
     const char *params[] = {"stamp",    stamp,
                             "template", template ? "'1'" : "'0'",
                             "annotate", annotate ? "'1'" : "'0'",
+                            "only",     sel,
                             NULL};
 
     gmtime_r(&t, &tm);
     strftime(stamp, sizeof(stamp), "'%Y-%m-%dT%H:%M:%SZ'", &tm);
+    snprintf(sel, sizeof(sel), "'%s'", only);
     return transform_run_xlsx(ctx, TRANSFORM_XLSX, copy, params, diags, res);
+}
+
+static int pack_nodes(struct packer *pk, xmlNodePtr n);
+
+/* <m:tables n="N"/>: the sheet of each table, one xlsx.xsl run each, so
+ * that one sheet's cells are in memory at a time. */
+static int pack_tables(struct packer *pk, xmlNodePtr n)
+{
+    xmlChar *v = xmlGetProp(n, BAD_CAST "n");
+    long count = v != NULL ? strtol((const char *)v, NULL, 10) : 0;
+    char only[24];
+    xmlDocPtr res = NULL;
+    long k;
+    int rc = BX_OK;
+
+    xmlFree(v);
+    for (k = 1; rc == BX_OK && k <= count; k++) {
+        snprintf(only, sizeof(only), "%ld", k);
+        rc = run_sheet(pk->ctx, pk->copy, pk->template, 0, only, pk->mtime,
+                       pk->diags, &res);
+        if (rc == BX_OK) {
+            rc = pack_nodes(pk, xmlDocGetRootElement(res)->children);
+        }
+        xmlFreeDoc(res);
+        res = NULL;
+    }
+    /* the tables were the last use of the input: the hidden sheet that
+     * follows needs memory more */
+    xmlFreeDoc(pk->copy);
+    pk->copy = NULL;
+    return rc;
+}
+
+/* Walk result nodes from 'n' on: parts to the zip, map lines to the map. */
+static int pack_nodes(struct packer *pk, xmlNodePtr n)
+{
+    static const char *const map_attrs[] = {"s", "r", "n", "a", NULL};
+    static const char *const fix_attrs[] = {"s", "r", "v", NULL};
+    static const char *const add_attrs[] = {"s", "n", "rows", "e", "k", "a",
+                                            NULL};
+    xmlNodePtr c;
+    int rc = BX_OK;
+
+    for (; rc == BX_OK && n != NULL; n = n->next) {
+        if (is_meta(n, "map")) {
+            map_line(&pk->map, "m", n, map_attrs);
+        } else if (is_meta(n, "fix")) {
+            map_line(&pk->map, "f", n, fix_attrs);
+        } else if (is_meta(n, "add")) {
+            map_line(&pk->map, "a", n, add_attrs);
+        } else if (is_meta(n, "lines")) {
+            for (c = n->children; c != NULL; c = c->next) {
+                if (c->type == XML_TEXT_NODE && c->content != NULL) {
+                    buf_puts(&pk->map, (const char *)c->content);
+                }
+            }
+        } else if (is_meta(n, "tables")) {
+            rc = pack_tables(pk, n);
+        } else if (is_meta(n, "part")) {
+            rc = add_part(pk, n);
+        }
+        if (rc == BX_OK && pk->map.len >= (1u << 20)) {
+            rc = map_flush(pk, 0);
+        }
+    }
+    return rc;
+}
+
+/* Pack the result 'res' of xlsx.xsl (run with only = "meta" when 'pk'
+ * has a copy to run the tables over, else with every part). */
+static int pack(struct packer *pk, xmlDocPtr res, unsigned char **zip,
+                size_t *ziplen)
+{
+    xmlNodePtr root = xmlDocGetRootElement(res);
+    int rc = bxzip_writer_new(&pk->w);
+
+    buf_init(&pk->map);
+    buf_init(&pk->z);
+    memset(&pk->zs, 0, sizeof(pk->zs));
+    pk->total = 0;
+    pk->zinit = rc == BX_OK && deflateInit(&pk->zs, 9) == Z_OK;
+    if (rc == BX_OK && !pk->zinit) {
+        rc = BX_E_NOMEM;
+    }
+    if (rc == BX_OK) {
+        rc = pack_nodes(pk, root != NULL ? root->children : NULL);
+    }
+    if (rc == BX_OK) {
+        rc = bxzip_writer_finish(pk->w, zip, ziplen);
+    }
+    if (pk->zinit) {
+        deflateEnd(&pk->zs);
+    }
+    bxzip_writer_free(pk->w);
+    pk->w = NULL;
+    buf_release(&pk->map);
+    buf_release(&pk->z);
+    return rc;
 }
 
 /*
@@ -394,6 +515,73 @@ static int numbered_copy(struct bx_context *ctx, xmlDocPtr doc,
     return rc;
 }
 
+/*
+ * The function code list of the document's fiscal year
+ * (schemas/codes/YEAR/function.xml, else the newest year before it, else
+ * none), appended to the root of 'copy' for the code lists of the blank
+ * workbook (xslt/xlsx-add.xsl).  A missing list is no error: the lists
+ * are then left out.
+ */
+static int add_codes(struct bx_context *ctx, xmlDocPtr copy,
+                     struct bx_diags *diags)
+{
+    xmlNodePtr root = xmlDocGetRootElement(copy);
+    xmlNodePtr n;
+    xmlChar *fy = NULL;
+    xmlDocPtr list = NULL;
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    struct bx_buf rel;
+    char *path;
+    long year = 0;
+    int tries;
+    int rc = BX_OK;
+
+    for (n = root != NULL ? root->children : NULL; n != NULL; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE &&
+            xmlStrEqual(n->name, BAD_CAST "metadata")) {
+            for (n = n->children; n != NULL; n = n->next) {
+                if (n->type == XML_ELEMENT_NODE &&
+                    xmlStrEqual(n->name, BAD_CAST "fiscalYear")) {
+                    fy = xmlNodeGetContent(n);
+                    break;
+                }
+            }
+            break;
+        }
+    }
+    year = fy != NULL ? strtol((const char *)fy, NULL, 10) : 0;
+    xmlFree(fy);
+    if (year < 1980 || year > 2100) {
+        year = 2100;
+    }
+    for (tries = 0; tries < 30 && bytes == NULL; tries++, year--) {
+        buf_init(&rel);
+        buf_printf(&rel, "schemas/codes/%ld/function.xml", year);
+        path = rel.failed ? NULL : context_path(ctx, rel.data);
+        buf_release(&rel);
+        if (path == NULL) {
+            return BX_E_NOMEM;
+        }
+        if (util_read_file(path, 8u << 20, &bytes, &len) != BX_OK) {
+            bytes = NULL;
+        }
+        free(path);
+    }
+    if (bytes == NULL) {
+        return BX_OK;
+    }
+    rc = xmlio_parse(bytes, len, "function.xml", &ctx->opts.limits, diags,
+                     &list);
+    if (rc == BX_OK) {
+        n = xmlDocCopyNode(xmlDocGetRootElement(list), copy, 1);
+        rc = n != NULL && xmlAddChild(root, n) != NULL ? BX_OK : BX_E_NOMEM;
+    }
+    xmlFreeDoc(list);
+    free(bytes);
+    return rc;
+}
+
 int xlsx_build(struct bx_context *ctx, xmlDocPtr doc, const unsigned char *src,
                size_t srclen, int template, int64_t mtime,
                struct bx_diags *diags, unsigned char **zip, size_t *ziplen)
@@ -403,11 +591,24 @@ int xlsx_build(struct bx_context *ctx, xmlDocPtr doc, const unsigned char *src,
     int rc = numbered_copy(ctx, doc, diags, &copy);
 
     *zip = NULL;
-    if (rc == BX_OK) {
-        rc = run_sheet(ctx, copy, template, 0, mtime, diags, &res);
+    if (rc == BX_OK && template) {
+        rc = add_codes(ctx, copy, diags);
     }
     if (rc == BX_OK) {
-        rc = pack(res, src, srclen, mtime, zip, ziplen);
+        rc = run_sheet(ctx, copy, template, 0, "meta", mtime, diags, &res);
+    }
+    if (rc == BX_OK) {
+        struct packer pk = {.ctx = ctx,
+                            .copy = copy,
+                            .template = template,
+                            .diags = diags,
+                            .src = src,
+                            .srclen = srclen,
+                            .mtime = mtime};
+
+        copy = NULL; /* the packer owns it now */
+        rc = pack(&pk, res, zip, ziplen);
+        xmlFreeDoc(pk.copy);
     }
     xmlFreeDoc(res);
     xmlFreeDoc(copy);
@@ -447,17 +648,61 @@ int xlsx_write(struct bx_context *ctx, struct bx_submission *sub,
     return rc;
 }
 
-/* The skeleton: o->from, else schemas/xlsx/<profile>.xml. */
-static int skeleton(struct bx_context *ctx, const struct bx_template_opts *o,
-                    struct bx_diags *diags, struct bx_submission **sub)
+/* The parameters year, dept, name of the template stylesheets. */
+struct tpl_params {
+    char year[16];
+    struct bx_buf dept;
+    struct bx_buf name;
+    const char *params[7];
+};
+
+static int tpl_params_init(struct tpl_params *p,
+                           const struct bx_template_opts *o)
 {
-    struct bx_buf rel;
+    buf_init(&p->dept);
+    buf_init(&p->name);
+    snprintf(p->year, sizeof(p->year), o->year > 0 ? "'%d'" : "''", o->year);
+    /* quotes cannot reach an XPath literal: codes and names are checked */
+    buf_printf(&p->dept, "'%s'", o->dept != NULL ? o->dept : "");
+    buf_printf(&p->name, "'%s'", o->name != NULL ? o->name : "");
+    p->params[0] = "year";
+    p->params[1] = p->year;
+    p->params[2] = "dept";
+    p->params[3] = p->dept.data;
+    p->params[4] = "name";
+    p->params[5] = p->name.data;
+    p->params[6] = NULL;
+    return p->dept.failed || p->name.failed ? BX_E_NOMEM : BX_OK;
+}
+
+static void tpl_params_release(struct tpl_params *p)
+{
+    buf_release(&p->dept);
+    buf_release(&p->name);
+}
+
+/*
+ * The skeleton: o->from (kept in '*sub'), else the registry's template
+ * for o->profile laid out by xslt/xlsx-skeleton.xsl ('*own').  '*doc' is
+ * the one to use.
+ */
+static int skeleton(struct bx_context *ctx, const struct bx_template_opts *o,
+                    struct tpl_params *tp, struct bx_diags *diags,
+                    struct bx_submission **sub, xmlDocPtr *own,
+                    xmlDocPtr *doc)
+{
+    const struct tpl_template *t;
     const char *p;
-    char *path;
     int rc;
 
+    *own = NULL;
+    *doc = NULL;
     if (o->from != NULL) {
-        return bx_submission_load(ctx, o->from, diags, sub);
+        rc = bx_submission_load(ctx, o->from, diags, sub);
+        if (rc == BX_OK) {
+            *doc = (*sub)->doc;
+        }
+        return rc;
     }
     for (p = o->profile; p != NULL && *p != '\0'; p++) {
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
@@ -468,54 +713,31 @@ static int skeleton(struct bx_context *ctx, const struct bx_template_opts *o,
     if (o->profile == NULL || o->profile[0] == '\0' || *p != '\0') {
         return BX_E_ARG;
     }
-    buf_init(&rel);
-    buf_printf(&rel, "schemas/xlsx/%s.xml", o->profile);
-    path = rel.data != NULL ? context_path(ctx, rel.data) : NULL;
-    buf_release(&rel);
-    if (path == NULL) {
-        return BX_E_NOMEM;
+    t = templates_lookup(ctx, o->profile, o->year);
+    if (t == NULL) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "TEMPLATE-UNKNOWN", o->profile, 0,
+                      "没有这个模板：budgetx templates 列出全部模板",
+                      "no such template: budgetx templates lists them all");
+        return BX_E_ARG;
     }
-    rc = bx_submission_load(ctx, path, diags, sub);
-    if (rc == BX_E_IO) {
-        bx_diags_addf(
-            diags, BX_SEV_FATAL, "TEMPLATE-NO-SKELETON", o->profile, 0,
-            "该模板没有空白工作簿骨架：请用 --from 指定上年的公开文件",
-            "no blank workbook for this profile: give last year's "
-            "disclosure with --from FILE");
-    } else if (rc != BX_OK) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "TEMPLATE-NO-SKELETON", path, 0,
-                      "空白工作簿骨架损坏", "blank workbook skeleton broken");
-        rc = BX_E_DATA;
-    }
-    free(path);
+    rc = transform_run_xlsx(ctx, TRANSFORM_XLSX_SKEL, t->doc, tp->params,
+                            diags, own);
+    *doc = *own;
     return rc;
 }
 
 /* The blank document of the template, as bytes and parsed again. */
-static int blank_doc(struct bx_context *ctx, struct bx_submission *sub,
-                     const struct bx_template_opts *o, struct bx_diags *diags,
+static int blank_doc(struct bx_context *ctx, xmlDocPtr skel,
+                     struct tpl_params *tp, struct bx_diags *diags,
                      xmlChar **mem, int *len, xmlDocPtr *doc)
 {
-    char year[16];
-    struct bx_buf dept;
-    struct bx_buf name;
-    const char *params[] = {"year", year, "dept", NULL, "name", NULL, NULL};
     xmlDocPtr res = NULL;
     int rc;
 
     *mem = NULL;
     *doc = NULL;
-    buf_init(&dept);
-    buf_init(&name);
-    snprintf(year, sizeof(year), o->year > 0 ? "'%d'" : "''", o->year);
-    /* quotes cannot reach an XPath literal: codes and names are checked */
-    buf_printf(&dept, "'%s'", o->dept != NULL ? o->dept : "");
-    buf_printf(&name, "'%s'", o->name != NULL ? o->name : "");
-    params[3] = dept.data;
-    params[5] = name.data;
-    rc = dept.failed || name.failed
-             ? BX_E_NOMEM
-             : transform_run_xlsx(ctx, 1, sub->doc, params, diags, &res);
+    rc = transform_run_xlsx(ctx, TRANSFORM_XLSX_BLANK, skel, tp->params, diags,
+                            &res);
     if (rc == BX_OK) {
         xmlDocDumpMemoryEnc(res, mem, len, "UTF-8");
         rc = *mem != NULL ? xmlio_parse(*mem, (size_t)*len, "template",
@@ -523,8 +745,6 @@ static int blank_doc(struct bx_context *ctx, struct bx_submission *sub,
                           : BX_E_NOMEM;
     }
     xmlFreeDoc(res);
-    buf_release(&dept);
-    buf_release(&name);
     return rc;
 }
 
@@ -537,6 +757,9 @@ int bx_xlsx_template(struct bx_context *ctx, const struct bx_template_opts *o,
                      struct bx_diags *diags, struct bx_output *out)
 {
     struct bx_submission *sub = NULL;
+    struct tpl_params tp;
+    xmlDocPtr own = NULL;
+    xmlDocPtr skel = NULL;
     xmlDocPtr doc = NULL;
     xmlChar *mem = NULL;
     unsigned char *zip = NULL;
@@ -549,9 +772,12 @@ int bx_xlsx_template(struct bx_context *ctx, const struct bx_template_opts *o,
         (o->year != 0 && (o->year < 1980 || o->year > 2100))) {
         return BX_E_ARG;
     }
-    rc = skeleton(ctx, o, diags, &sub);
+    rc = tpl_params_init(&tp, o);
     if (rc == BX_OK) {
-        rc = blank_doc(ctx, sub, o, diags, &mem, &len, &doc);
+        rc = skeleton(ctx, o, &tp, diags, &sub, &own, &skel);
+    }
+    if (rc == BX_OK) {
+        rc = blank_doc(ctx, skel, &tp, diags, &mem, &len, &doc);
     }
     if (rc == BX_OK) {
         when = util_days_from_civil(o->year > 0 ? o->year : 1980, 1, 1) * 86400;
@@ -564,7 +790,9 @@ int bx_xlsx_template(struct bx_context *ctx, const struct bx_template_opts *o,
     }
     xmlFree(mem);
     xmlFreeDoc(doc);
+    xmlFreeDoc(own);
     bx_submission_free(sub);
+    tpl_params_release(&tp);
     return rc;
 }
 
@@ -629,6 +857,89 @@ static void split_cell(const char *cell, xmlChar **s, xmlChar **r)
 }
 
 /* One <m:f> for finding 'd' under 'box'. */
+/* 1 when attribute 'a' of element 'n' is an amount cell of the map. */
+static int mapped(xmlDocPtr res, const xmlChar *n, const char *a)
+{
+    xmlNodePtr m;
+    xmlChar *mn;
+    xmlChar *ma;
+    int hit = 0;
+
+    for (m = xmlDocGetRootElement(res)->children; m != NULL && !hit;
+         m = m->next) {
+        if (!is_meta(m, "map")) {
+            continue;
+        }
+        mn = xmlGetProp(m, BAD_CAST "n");
+        ma = xmlGetProp(m, BAD_CAST "a");
+        hit = mn != NULL && ma != NULL && xmlStrEqual(mn, n) &&
+              strcmp((const char *)ma, a) == 0;
+        xmlFree(mn);
+        xmlFree(ma);
+    }
+    return hit;
+}
+
+/* The row number of cell reference 'r' ("E12" → "12"). */
+static const char *row_of(const xmlChar *r)
+{
+    const char *p = (const char *)r;
+
+    while (*p >= 'A' && *p <= 'Z') {
+        p++;
+    }
+    return p;
+}
+
+/*
+ * A name or code (not an amount) of the row whose first amount is at
+ * ('s', '*r'): the fixed cell of that row showing 'value', else one
+ * containing it, else the row's first fixed cell (a code printed as
+ * 类/款/项).  Replaces '*r' when one is found.
+ */
+static void find_label(xmlDocPtr res, const xmlChar *s, xmlChar **r,
+                       const xmlChar *value)
+{
+    const char *row = row_of(*r);
+    xmlNodePtr m;
+    xmlChar *ms;
+    xmlChar *mr;
+    xmlChar *mv;
+    xmlChar *best = NULL;
+    int rank = 0; /* 3 equal, 2 contains, 1 first of the row */
+    int k;
+
+    for (m = xmlDocGetRootElement(res)->children; m != NULL && rank < 3;
+         m = m->next) {
+        if (!is_meta(m, "fix")) {
+            continue;
+        }
+        ms = xmlGetProp(m, BAD_CAST "s");
+        mr = xmlGetProp(m, BAD_CAST "r");
+        mv = xmlGetProp(m, BAD_CAST "v");
+        k = 0;
+        if (ms != NULL && mr != NULL && mv != NULL && xmlStrEqual(ms, s) &&
+            strcmp(row_of(mr), row) == 0) {
+            k = xmlStrEqual(mv, value)           ? 3
+                : xmlStrstr(mv, value) != NULL ? 2
+                                               : 1;
+        }
+        if (k > rank) {
+            xmlFree(best);
+            best = mr;
+            mr = NULL;
+            rank = k;
+        }
+        xmlFree(ms);
+        xmlFree(mr);
+        xmlFree(mv);
+    }
+    if (best != NULL) {
+        xmlFree(*r);
+        *r = best;
+    }
+}
+
 static int add_finding(xmlNodePtr box, xmlDocPtr copy, xmlDocPtr res,
                        const struct bx_diag *d, enum bx_lang lang)
 {
@@ -637,6 +948,7 @@ static int add_finding(xmlNodePtr box, xmlDocPtr copy, xmlDocPtr res,
     xmlChar *n = NULL;
     xmlChar *s = NULL;
     xmlChar *r = NULL;
+    xmlChar *v = NULL;
     char attr[128] = "";
     char line[32];
     char *cell = NULL;
@@ -653,6 +965,13 @@ static int add_finding(xmlNodePtr box, xmlDocPtr copy, xmlDocPtr res,
         if (n != NULL) {
             find_cell(res, n, attr, &s, &r);
         }
+        v = s != NULL && r != NULL && attr[0] != '\0'
+                ? xmlGetProp(el, BAD_CAST attr)
+                : NULL;
+        if (v != NULL && v[0] != '\0' && !mapped(res, n, attr)) {
+            find_label(res, s, &r, v);
+        }
+        xmlFree(v);
     }
     if (s != NULL && r != NULL) {
         cell = xlsx_cell_name((const char *)s, (const char *)r);
@@ -694,7 +1013,7 @@ int bx_xlsx_annotate(struct bx_context *ctx, struct bx_submission *sub,
     when = doc_time(sub);
     rc = numbered_copy(ctx, sub->doc, diags, &copy);
     if (rc == BX_OK) {
-        rc = run_sheet(ctx, copy, 0, 0, when, diags, &res);
+        rc = run_sheet(ctx, copy, 0, 0, "", when, diags, &res);
     }
     if (rc == BX_OK) {
         root = xmlDocGetRootElement(copy);
@@ -706,10 +1025,16 @@ int bx_xlsx_annotate(struct bx_context *ctx, struct bx_submission *sub,
         }
     }
     if (rc == BX_OK) {
-        rc = run_sheet(ctx, copy, 0, 1, when, diags, &res2);
+        rc = run_sheet(ctx, copy, 0, 1, "", when, diags, &res2);
     }
     if (rc == BX_OK) {
-        rc = pack(res2, sub->bytes, sub->len, when, &zip, &ziplen);
+        struct packer pk = {.ctx = ctx,
+                            .diags = diags,
+                            .src = sub->bytes,
+                            .srclen = sub->len,
+                            .mtime = when};
+
+        rc = pack(&pk, res2, &zip, &ziplen);
     }
     if (rc == BX_OK) {
         rc = transform_output_add(out, "report.xlsx", XLSX_MEDIA_TYPE, zip,

@@ -203,15 +203,24 @@
               <v:textbox style="mso-direction-alt:auto">
                 <div style="text-align:left"/>
               </v:textbox>
-              <x:ClientData ObjectType="Note">
-                <x:MoveWithCells/>
-                <x:SizeWithCells/>
-                <x:Anchor><xsl:value-of select="concat($c0 + 1, ', 15, ',
-                    $r0, ', 2, ', $c0 + 5, ', 15, ', $r0 + 5, ', 16')"/></x:Anchor>
-                <x:AutoFill>False</x:AutoFill>
-                <x:Row><xsl:value-of select="$r0"/></x:Row>
-                <x:Column><xsl:value-of select="$c0"/></x:Column>
-              </x:ClientData>
+              <!-- xsl:element, not literal x:...: grid.xsl makes the
+                   prefix x an extension prefix (libxslt goes by prefix) -->
+              <xsl:element name="x:ClientData" namespace="urn:schemas-microsoft-com:office:excel">
+                <xsl:attribute name="ObjectType">Note</xsl:attribute>
+                <xsl:element name="x:MoveWithCells" namespace="urn:schemas-microsoft-com:office:excel"/>
+                <xsl:element name="x:SizeWithCells" namespace="urn:schemas-microsoft-com:office:excel"/>
+                <xsl:element name="x:Anchor" namespace="urn:schemas-microsoft-com:office:excel">
+                  <xsl:value-of select="concat($c0 + 1, ', 15, ',
+                      $r0, ', 2, ', $c0 + 5, ', 15, ', $r0 + 5, ', 16')"/>
+                </xsl:element>
+                <xsl:element name="x:AutoFill" namespace="urn:schemas-microsoft-com:office:excel">False</xsl:element>
+                <xsl:element name="x:Row" namespace="urn:schemas-microsoft-com:office:excel">
+                  <xsl:value-of select="$r0"/>
+                </xsl:element>
+                <xsl:element name="x:Column" namespace="urn:schemas-microsoft-com:office:excel">
+                  <xsl:value-of select="$c0"/>
+                </xsl:element>
+              </xsl:element>
             </v:shape>
           </xsl:for-each>
         </xml>

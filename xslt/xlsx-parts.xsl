@@ -110,6 +110,9 @@
           <sheet name="{$name}" sheetId="{position() + 1}"
               r:id="rId{position() + 1}"/>
         </xsl:for-each>
+        <xsl:call-template name="add-workbook-sheets">
+          <xsl:with-param name="first" select="count($tables) + 2"/>
+        </xsl:call-template>
         <xsl:if test="$ann">
           <sheet name="{$findings-name}" sheetId="{$last - 1}"
               r:id="rId{$last - 1}"/>

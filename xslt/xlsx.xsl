@@ -12,6 +12,9 @@
       <m:part name="xl/worksheets/sheetN.xml" bx="1"/>  (the _bx sheet)
       <m:map s="sheet" r="E12" n="ordinal" a="attribute"/>  an amount
       <m:fix s="sheet" r="A1" v="text"/>                    a fixed cell
+      <m:lines>m TAB sheet TAB E12 TAB ordinal TAB attribute LF
+               f TAB sheet TAB A1 TAB text LF ...</m:lines>
+                  the same as text (a table's cells, when only is a number)
     </m:parts>
 
   The input is the output of xlsx-tok.xsl: every element carries m:n (its
@@ -20,7 +23,8 @@
   looks at the value of an amount, so the grid of the tokens has the shape
   of the real one, and each amount cell says where it came from: the cell
   map names elements by their ordinal.  Parameters: stamp (ISO time of docProps), template ('1': the
-  blank workbook to fill in: input cells unlocked, sheets protected).
+  blank workbook to fill in: input cells unlocked, sheets protected),
+  only (one part at a time, below).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -33,11 +37,16 @@
   <xsl:include href="grid.xsl"/>
   <xsl:include href="xlsx-parts.xsl"/>
   <xsl:include href="xlsx-notes.xsl"/>
+  <xsl:include href="xlsx-add.xsl"/>
+  <xsl:include href="xlsx-raw.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8"/>
 
   <xsl:param name="stamp" select="'1980-01-01T00:00:00Z'"/>
   <xsl:param name="template" select="'0'"/>
+  <!-- '' every part; 'meta' every part but the table sheets, with
+       <m:tables n="N"/> where they go; 'K' the sheet of table K only -->
+  <xsl:param name="only" select="''"/>
 
   <xsl:variable name="root" select="/"/>
   <xsl:variable name="tpl" select="$template = '1'"/>
@@ -83,9 +92,28 @@
   <!-- The parts                                                      -->
   <!-- ============================================================ -->
   <xsl:template match="/">
+    <xsl:choose>
+      <xsl:when test="$only = '' or $only = 'meta'">
+        <xsl:call-template name="all-parts"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <!-- one table's sheet: src/xlsx_write.c runs one table at a time,
+             so that one sheet's cells are in memory, not the workbook's -->
+        <m:parts>
+          <xsl:for-each select="$tables[position() = number($only)]">
+            <xsl:call-template name="table-sheet">
+              <xsl:with-param name="i" select="number($only) + 1"/>
+            </xsl:call-template>
+          </xsl:for-each>
+        </m:parts>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="all-parts">
     <xsl:variable name="n" select="count($tables)"/>
-    <!-- sheets: 封面, the tables, [问题清单], _bx -->
-    <xsl:variable name="last" select="$n + 2 + number($ann)"/>
+    <!-- sheets: 封面, the tables, [added rows, _codes], [问题清单], _bx -->
+    <xsl:variable name="last" select="$n + 2 + number($ann) + $nadd"/>
     <m:parts>
       <m:part name="[Content_Types].xml">
         <xsl:call-template name="content-types">
@@ -115,11 +143,21 @@
         <xsl:call-template name="styles"/>
       </m:part>
       <xsl:call-template name="info-sheet"/>
-      <xsl:for-each select="$tables">
-        <xsl:call-template name="table-sheet">
-          <xsl:with-param name="i" select="position() + 1"/>
-        </xsl:call-template>
-      </xsl:for-each>
+      <xsl:choose>
+        <xsl:when test="$only = 'meta'">
+          <m:tables n="{$n}"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:for-each select="$tables">
+            <xsl:call-template name="table-sheet">
+              <xsl:with-param name="i" select="position() + 1"/>
+            </xsl:call-template>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:call-template name="add-sheets">
+        <xsl:with-param name="first" select="$n + 2"/>
+      </xsl:call-template>
       <xsl:if test="$ann">
         <xsl:call-template name="findings-sheet">
           <xsl:with-param name="i" select="$n + 2"/>
@@ -145,6 +183,9 @@
       <m:r k="text" v="2. 金额按表中显示的小数位数读回；空单元格表示未填（不是 0），为 0 的请填 0。"/>
       <m:r k="text" v="3. 可以使用公式，保存时 Excel、WPS 或 LibreOffice 会保存计算结果；请勿增删行列、改名或删除工作表（隐藏的工作表 _bx 记录各单元格对应的数据）。"/>
       <m:r k="text" v="4. 填好后运行：budgetx convert --from xlsx 本工作簿.xlsx -o 公开文件.xml，再按提示修改。"/>
+      <xsl:if test="$nadd &gt; 0">
+        <m:r k="text" v="5. 表中没有的行（功能分类科目、单位、项目），在对应的“新增行”工作表中逐行填写：功能分类科目编码从下拉列表选择（类3位、款5位、项7位），项目和科目可填所属单位编码；读回时每行成为对应表中的一行（科目放在编码为其前缀的科目之下，单位放在部门之下，项目放在所属单位之下）。"/>
+      </xsl:if>
       <m:r/>
     </xsl:if>
     <m:r l="财政区划代码" v="{$meta/bx:mofDivCode}" code="1"/>
@@ -328,6 +369,10 @@
     <xsl:variable name="dept">
       <xsl:call-template name="table-dept-name"/>
     </xsl:variable>
+    <!-- the table's own unit (@unit, e.g. 三公 in 万元 in a 元 document) -->
+    <xsl:variable name="unit">
+      <xsl:call-template name="table-unit"/>
+    </xsl:variable>
     <xsl:variable name="half" select="ceiling($cols div 2)"/>
     <xsl:variable name="unit-col">
       <xsl:call-template name="col">
@@ -383,16 +428,26 @@
                 <xsl:with-param name="r" select="concat($unit-col, '2')"/>
                 <xsl:with-param name="s" select="19"/>
                 <xsl:with-param name="v"
-                    select="concat('单位：', $amount-unit)"/>
+                    select="concat('单位：', $unit)"/>
               </xsl:call-template>
             </xsl:if>
           </row>
           <xsl:for-each select="$g/*/m:row">
-            <xsl:call-template name="grid-row">
-              <xsl:with-param name="sheet" select="$sheet"/>
-              <xsl:with-param name="r" select="position() + 2"/>
-              <xsl:with-param name="head" select="position() &lt;= $h"/>
-            </xsl:call-template>
+            <xsl:choose>
+              <xsl:when test="$only != '' and not($ann)">
+                <xsl:call-template name="grid-row-raw">
+                  <xsl:with-param name="r" select="position() + 2"/>
+                  <xsl:with-param name="head" select="position() &lt;= $h"/>
+                </xsl:call-template>
+              </xsl:when>
+              <xsl:otherwise>
+                <xsl:call-template name="grid-row">
+                  <xsl:with-param name="sheet" select="$sheet"/>
+                  <xsl:with-param name="r" select="position() + 2"/>
+                  <xsl:with-param name="head" select="position() &lt;= $h"/>
+                </xsl:call-template>
+              </xsl:otherwise>
+            </xsl:choose>
           </xsl:for-each>
           <xsl:for-each select="bx:note | bx:emptyNote">
             <row r="{2 + $h + $nbody + position()}">
@@ -481,26 +536,57 @@
     <m:fix s="{$sheet}" r="A1" v="{$title}"/>
     <m:fix s="{$sheet}" r="A2" v="{concat('部门名称：', $dept)}"/>
     <xsl:if test="$cols &gt; 1">
-      <m:fix s="{$sheet}" r="{$unit-col}2" v="{concat('单位：', $amount-unit)}"/>
+      <m:fix s="{$sheet}" r="{$unit-col}2" v="{concat('单位：', $unit)}"/>
     </xsl:if>
     <xsl:for-each select="$g/*/m:row">
       <xsl:variable name="r" select="position() + 2"/>
-      <xsl:for-each select="m:c">
-        <xsl:variable name="i" select="count(preceding-sibling::*) + 1"/>
-        <xsl:variable name="c" select="concat(substring($letters,
-            floor(($i - 1) div 26), number($i &gt; 26)),
-            substring($letters, ($i - 1) mod 26 + 1, 1))"/>
-        <xsl:choose>
-          <xsl:when test="starts-with(., $tok)">
-            <m:map s="{$sheet}" r="{$c}{$r}"
-                n="{substring-before(substring-after(., $tok), ' ')}"
-                a="{substring-before(substring-after(., ' '), ' ')}"/>
-          </xsl:when>
-          <xsl:when test="string(.) != ''">
-            <m:fix s="{$sheet}" r="{$c}{$r}" v="{.}"/>
-          </xsl:when>
-        </xsl:choose>
-      </xsl:for-each>
+      <xsl:choose>
+        <!-- one table at a time (src/xlsx_write.c packs): the map lines
+             as text, far smaller than an element per cell; a row with a
+             value the map must escape keeps the elements -->
+        <xsl:when test="$only != '' and not(m:c[contains(., '\')
+                        or contains(., '&#9;') or contains(., '&#10;')
+                        or contains(., '&#13;')])">
+          <m:lines>
+            <xsl:for-each select="m:c">
+              <xsl:variable name="i" select="count(preceding-sibling::*) + 1"/>
+              <xsl:variable name="c" select="concat(substring($letters,
+                  floor(($i - 1) div 26), number($i &gt; 26)),
+                  substring($letters, ($i - 1) mod 26 + 1, 1))"/>
+              <xsl:choose>
+                <xsl:when test="starts-with(., $tok)">
+                  <xsl:value-of select="concat('m&#9;', $sheet, '&#9;', $c, $r,
+                      '&#9;', substring-before(substring-after(., $tok), ' '),
+                      '&#9;', substring-before(substring-after(., ' '), ' '),
+                      '&#10;')"/>
+                </xsl:when>
+                <xsl:when test="string(.) != ''">
+                  <xsl:value-of select="concat('f&#9;', $sheet, '&#9;', $c, $r,
+                      '&#9;', ., '&#10;')"/>
+                </xsl:when>
+              </xsl:choose>
+            </xsl:for-each>
+          </m:lines>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:for-each select="m:c">
+            <xsl:variable name="i" select="count(preceding-sibling::*) + 1"/>
+            <xsl:variable name="c" select="concat(substring($letters,
+                floor(($i - 1) div 26), number($i &gt; 26)),
+                substring($letters, ($i - 1) mod 26 + 1, 1))"/>
+            <xsl:choose>
+              <xsl:when test="starts-with(., $tok)">
+                <m:map s="{$sheet}" r="{$c}{$r}"
+                    n="{substring-before(substring-after(., $tok), ' ')}"
+                    a="{substring-before(substring-after(., ' '), ' ')}"/>
+              </xsl:when>
+              <xsl:when test="string(.) != ''">
+                <m:fix s="{$sheet}" r="{$c}{$r}" v="{.}"/>
+              </xsl:when>
+            </xsl:choose>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
     </xsl:for-each>
     <xsl:for-each select="bx:note | bx:emptyNote">
       <m:fix s="{$sheet}" r="A{2 + $h + $nbody + position()}"

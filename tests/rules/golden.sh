@@ -43,7 +43,7 @@
 # and exits non-zero on any failure.
 set -u
 
-ZH="BR-001 BR-006 BR-009 BR-027 BR-034 BR-053 BR-101"
+ZH="BR-001 BR-006 BR-009 BR-027 BR-034 BR-053 BR-101 BR-117-2"
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
     echo "usage: golden.sh BUDGETX [--update]" >&2

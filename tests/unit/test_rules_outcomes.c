@@ -257,18 +257,45 @@ static void test_tolerance_counts_nonzero_parts(void)
 }
 
 /*
+ * Schema and rules on 'doc' with a complete function list of the bundled
+ * codes (--codes DIR, made for the call): the findings into 'd'.
+ */
+static void judge_complete(xmlDocPtr doc, struct bx_diags *d)
+{
+    struct bx_options opts;
+    struct bx_context *c2 = NULL;
+    struct bx_coverage cov;
+    char dir[] = "/tmp/bx-codes-XXXXXX";
+    char cmd[1024];
+
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    snprintf(cmd, sizeof(cmd),
+             "sed 's/<codeList /<codeList complete=\"true\" /' "
+             "'%s/schemas/codes/2024/function.xml' > '%s/function.xml'",
+             test_root(), dir);
+    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+    bx_options_init(&opts);
+    opts.data_dir = test_root();
+    opts.codes_dir = dir;
+    CU_ASSERT_EQUAL_FATAL(bx_context_new(&opts, d, &c2), BX_OK);
+    bx_diags_release(d);
+    bx_diags_init(d);
+    CU_ASSERT_EQUAL(judge(c2, doc, d, &cov), BX_OK);
+    bx_coverage_release(&cov);
+    bx_context_free(c2);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+/*
  * Code lists: 2019999 is not in our partial list -- a notice; with a
  * complete list of the same codes (--codes DIR) it is an error.
  */
 static void test_partial_and_complete_lists(void)
 {
     xmlDocPtr doc = xmlReadFile(test_path(SEED), NULL, XML_PARSE_NONET);
-    struct bx_options opts;
-    struct bx_context *c2 = NULL;
     struct bx_diags d;
     struct bx_coverage cov;
-    char dir[] = "/tmp/bx-codes-XXXXXX";
-    char cmd[1024];
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     new_value = "2019999";
@@ -281,26 +308,88 @@ static void test_partial_and_complete_lists(void)
     bx_coverage_release(&cov);
     bx_diags_release(&d);
 
-    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-    snprintf(cmd, sizeof(cmd),
-             "sed 's/<codeList /<codeList complete=\"true\" /' "
-             "'%s/schemas/codes/2024/function.xml' > '%s/function.xml'",
-             test_root(), dir);
-    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-    bx_options_init(&opts);
-    opts.data_dir = test_root();
-    opts.codes_dir = dir;
     bx_diags_init(&d);
-    CU_ASSERT_EQUAL_FATAL(bx_context_new(&opts, &d, &c2), BX_OK);
-    bx_diags_release(&d);
-    bx_diags_init(&d);
-    CU_ASSERT_EQUAL(judge(c2, doc, &d, &cov), BX_OK);
+    judge_complete(doc, &d);
     CU_ASSERT_EQUAL(count(&d, "BR-050", BX_SEV_ERROR), 1);
+    bx_diags_release(&d);
+    xmlFreeDoc(doc);
+}
+
+/* The message ('en' or zh) of the first finding of 'rule', or "". */
+static const char *message_of(const struct bx_diags *d, const char *rule,
+                              int en)
+{
+    size_t i;
+
+    for (i = 0; i < d->count; i++) {
+        if (d->items[i].rule != NULL && strcmp(d->items[i].rule, rule) == 0)
+            return en ? d->items[i].message_en : d->items[i].message_zh;
+    }
+    return "";
+}
+
+/* 'n' more copies of the first procurement item, its code 2019999. */
+static void many_items(xmlDocPtr doc, int n)
+{
+    int i;
+
+    new_value = "2019999";
+    each(doc, "/bx:disclosure/bx:tables/bx:procurement/bx:item/@func",
+         set_value);
+    for (i = 0; i < n; i++) {
+        xmlNodePtr item = NULL;
+        xmlNodePtr t = xmlDocGetRootElement(doc)->children;
+
+        for (; t != NULL && item == NULL; t = t->next) {
+            if (t->type == XML_ELEMENT_NODE &&
+                xmlStrEqual(t->name, BAD_CAST "tables"))
+                item = t->last;
+        }
+        while (item != NULL &&
+               (item->type != XML_ELEMENT_NODE ||
+                !xmlStrEqual(item->name, BAD_CAST "procurement")))
+            item = item->prev;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(item);
+        item = xmlFirstElementChild(item);
+        while (item != NULL && !xmlStrEqual(item->name, BAD_CAST "item"))
+            item = xmlNextElementSibling(item);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(item);
+        xmlAddNextSibling(item, xmlCopyNode(item, 1));
+    }
+}
+
+/*
+ * A code a list lacks is reported once per document, at its first row:
+ * the partial list's notice counts the other rows, the complete list's
+ * error also lists their lines (the first 20, then how many more).
+ */
+static void test_unknown_code_once(void)
+{
+    xmlDocPtr doc = xmlReadFile(test_path(SEED), NULL, XML_PARSE_NONET);
+    struct bx_diags d;
+    struct bx_coverage cov;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    many_items(doc, 25); /* 27 items, one code */
+    bx_diags_init(&d);
+    CU_ASSERT_EQUAL_FATAL(judge(ctx, doc, &d, &cov), BX_OK);
+    CU_ASSERT_EQUAL(count(&d, "BR-050", BX_SEV_INFO), 1);
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(message_of(&d, "BR-050", 1), "used in 26 more rows ("));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(message_of(&d, "BR-050", 0), "另有 26 行使用该编码"));
     bx_coverage_release(&cov);
     bx_diags_release(&d);
-    bx_context_free(c2);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    CU_ASSERT_EQUAL(system(cmd), 0);
+
+    bx_diags_init(&d);
+    judge_complete(doc, &d);
+    CU_ASSERT_EQUAL(count(&d, "BR-050", BX_SEV_ERROR), 1);
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(message_of(&d, "BR-050", 1), "used in 26 more rows (lines "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(message_of(&d, "BR-050", 1), " and 6 more)"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(message_of(&d, "BR-050", 0), " 行等，共 26 行）"));
+    bx_diags_release(&d);
     xmlFreeDoc(doc);
 }
 
@@ -646,12 +735,12 @@ int bx_test_suite_rules_outcomes(void)
                     test_tolerance_counts_nonzero_parts) == NULL ||
         CU_add_test(s, "partial and complete code lists",
                     test_partial_and_complete_lists) == NULL ||
-        CU_add_test(s, "reports state coverage",
-                    test_reports_state_coverage) == NULL ||
+        CU_add_test(s, "unknown code once", test_unknown_code_once) == NULL ||
+        CU_add_test(s, "reports state coverage", test_reports_state_coverage) ==
+            NULL ||
         CU_add_test(s, "pictured tables are not empty",
                     test_pictured_tables_are_not_empty) == NULL ||
-        CU_add_test(s, "optional subtotals", test_optional_subtotals) ==
-            NULL ||
+        CU_add_test(s, "optional subtotals", test_optional_subtotals) == NULL ||
         CU_add_test(s, "import csv", test_import_csv) == NULL ||
         CU_add_test(s, "import gb18030", test_import_gb18030) == NULL ||
         CU_add_test(s, "import refuses and maps",

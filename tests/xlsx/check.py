@@ -104,7 +104,7 @@ def edited(xml):
     print(f"{xml}: edits read back {got}")
 
 
-def fill(src, dst):
+def fill(src, dst, least="101"):
     wb = openpyxl.load_workbook(src)
     n = 0
     for ws in wb.worksheets:
@@ -115,7 +115,7 @@ def fill(src, dst):
                         c.protection.locked is False:
                     c.value = 1.005 + 0.5  # 1.505: shown as 1.51 (0.00)
                     n += 1
-    assert n > 100, f"only {n} input cells"
+    assert n >= int(least), f"only {n} input cells"
     wb.save(dst)
     print(f"{dst}: {n} input cells filled")
 
@@ -128,7 +128,7 @@ def amount_names(common_xsl):
     return set("".join(re.findall(r"'([^']*)'", m.group(1))).split())
 
 
-def filled(xml, common_xsl):
+def filled(xml, common_xsl, least="101", want="1.51"):
     names = amount_names(common_xsl)
     root = ET.parse(xml).getroot()
     n = 0
@@ -136,10 +136,57 @@ def filled(xml, common_xsl):
         for el in t.iter():
             for a, v in el.attrib.items():
                 if a in names:
-                    assert v == "1.51", f"{el.tag}/@{a} = {v!r}"
+                    assert v == want, f"{el.tag}/@{a} = {v!r}"
                     n += 1
-    assert n > 100, f"only {n} amounts"
-    print(f"{xml}: {n} amounts read back as 1.51")
+    assert n >= int(least), f"only {n} amounts"
+    print(f"{xml}: {n} amounts read back as {want}")
+
+
+def layout(xlsx, registry):
+    """The template's sheets are the registry's tables: names (表 +
+    ordinal + title, as xlsx.xsl cuts them), order, title row, one
+    input cell per amount column of the registry in the 合计 row, and the
+    fixed rows the template names (table/row) with its labels."""
+    T = "{urn:budgetx:template:1}"
+    reg = ET.parse(registry).getroot()
+    tables = [t for t in reg.findall(f"{T}table")
+              if t.get("picture") != "true"]
+    want = ["封面"]
+    for t in tables:
+        title = [x.text for x in t.findall(f"{T}title")
+                 if x.get("{http://www.w3.org/XML/1998/namespace}lang")
+                 == "zh"][0]
+        name = f"表{t.get('ordinal')} {title}"
+        want.append("".join(c for c in name if c not in "[]:*?/\\")[:31])
+    want.append("_bx")
+    wb = openpyxl.load_workbook(xlsx)
+    got = [ws.title for ws in wb.worksheets]
+    adds = [g for g in got if g.endswith(" 新增行")]
+    ords = {f"表{t.get('ordinal')}" for t in tables
+            if t.get("rows") in ("function", "unit", "project")}
+    assert all(a.split()[0] in ords for a in adds), f"add sheets {adds}"
+    got = [g for g in got if g not in adds and g != "_codes"]
+    assert got == want, f"sheets {got} != registry {want}"
+    for t, ws in zip(tables, wb.worksheets[1:]):
+        title = ws["A1"].value
+        assert title and t.get("ordinal") is not None, ws.title
+        cols = [c for c in t.findall(f"{T}column")
+                if c.get("type") != "code"]
+        inputs = sum(1 for row in ws.iter_rows() for c in row
+                     if not isinstance(c, MergedCell)
+                     and c.protection.locked is False)
+        assert inputs >= len(cols) or t.get("element") == \
+            "projectPerformance", f"{ws.title}: {inputs} input cells"
+        # the rows the template names (table/row) are there, as labelled
+        texts = {c.value for row in ws.iter_rows() for c in row}
+        for r in t.findall(f"{T}row"):
+            if r.get("path") == "row":
+                continue  # 三公: the 合计 row prints no label
+            label = [x.text for x in r.findall(f"{T}label")
+                     if x.get("{http://www.w3.org/XML/1998/namespace}lang")
+                     == "zh"][0]
+            assert label in texts, f"{ws.title}: no row {label!r}"
+    print(f"{xlsx}: {len(tables)} sheets as the registry says")
 
 
 def hostile(d, good):
@@ -184,7 +231,208 @@ def hostile(d, good):
         f.write(b"hello, world\n")
 
 
+ADDED = [("205", "教育支出", 10.5, 10.5, 0),
+         ("20501", "教育管理事务", 10.5, 10.5, 0),
+         ("2050101", "行政运行", 10.5, 10.5, 0),
+         (208, "社会保障和就业支出", 1.005, 1, 0),
+         ("99x", "不是编码", 1, 1, 0)]
+
+
+def addrows(src, dst):
+    """Rows a department adds in 表五 新增行: the code list is a list
+    validation on the hidden sheet _codes, codes as text; rows filled."""
+    wb = openpyxl.load_workbook(src)
+    codes = wb["_codes"]
+    assert codes.sheet_state == "hidden", "_codes not hidden"
+    first = codes["A1"].value
+    assert isinstance(first, str) and len(first) == 3, f"_codes!A1 {first!r}"
+    ws = wb["表五 新增行"]
+    assert ws.protection.sheet, "add sheet not protected"
+    assert ws["A2"].protection.locked is not False, "header unlocked"
+    assert ws["A3"].protection.locked is False, "input cell locked"
+    lists = [d for d in ws.data_validations.dataValidation
+             if d.type == "list"]
+    assert lists and lists[0].formula1.startswith("_codes!$A$1:$A$"), \
+        "no code list validation"
+    assert "A3" in lists[0].sqref, "code list not on column A"
+    for i, row in enumerate(ADDED):
+        for j, v in enumerate(row):
+            ws.cell(row=3 + i, column=1 + j, value=v)
+    ws.cell(row=200, column=1, value="extra")
+    wb.save(dst)
+    print(f"{dst}: {len(ADDED)} rows added")
+
+
+def added(xml):
+    t = ET.parse(xml).getroot().find(f"{NS}tables/{NS}gpbExpenditure")
+    top = [(f.get("code"), f.get("name"), f.get("total"))
+           for f in t.findall(f"{NS}func")]
+    assert top == [("205", "教育支出", "10.50"),
+                   ("208", "社会保障和就业支出", "1.01")], top
+    sub = t.find(f"{NS}func/{NS}func/{NS}func")
+    assert sub is not None and sub.get("code") == "2050101" and \
+        sub.get("basic") == "10.50" and sub.get("project") == "0.00", \
+        "2050101 not nested under 20501 under 205"
+    assert not [f for f in t.iter(f"{NS}func") if f.get("code") == "99x"]
+    print(f"{xml}: added rows read back, nested by code")
+
+
+def xxe_all(d, good):
+    """The workbook with a DTD and an external entity in each XML part in
+    turn (every part, read by budgetx or not): d/xxe-N.xlsx."""
+    with zipfile.ZipFile(good) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    n = 0
+    for k, v in parts.items():
+        if not k.endswith((".xml", ".rels")):
+            continue
+        body = v.split(b"?>", 1)[1] if v.startswith(b"<?xml") else v
+        bad = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM '
+               b'"file:///etc/passwd">]>') + body
+        n += 1
+        with zipfile.ZipFile(f"{d}/xxe-{n}.xlsx", "w",
+                             zipfile.ZIP_DEFLATED) as z:
+            for kk, vv in parts.items():
+                z.writestr(kk, bad if kk == k else vv)
+    print(f"{n} parts")
+
+
+def annotated(xlsx, xml):
+    """validate --format xlsx -o: every row of 问题清单 that names a cell
+    links to it; that cell carries a comment with the finding's code and
+    is shaded; a finding about a label or name points at the cell that
+    shows it."""
+    from lxml import etree
+    doc = etree.parse(xml)
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["问题清单"]
+    n = labelled = 0
+    for row in ws.iter_rows(min_row=2):
+        code, cell, xpath = row[1].value, row[2].value, row[5].value
+        if not cell:
+            continue
+        assert row[2].hyperlink is not None and \
+            row[2].hyperlink.location == cell, f"{cell}: no link"
+        sheet, ref = cell.rsplit("!", 1)
+        c = wb[sheet.strip("'").replace("''", "'")][ref]
+        assert c.comment is not None and code in c.comment.text, \
+            f"{cell}: no comment with {code}"
+        assert c.fill is not None and c.fill.fill_type == "solid", \
+            f"{cell}: not shaded"
+        if re.search(r"/@(label|name)$", xpath or ""):
+            value = doc.xpath(xpath, namespaces={
+                "bx": "urn:budgetx:disclosure:1"})[0]
+            assert str(c.value) == str(value), \
+                f"{xpath}: {cell} shows {c.value!r}, not {value!r}"
+            labelled += 1
+        n += 1
+    assert n > 0 and labelled > 0, f"{n} cells, {labelled} labels"
+    print(f"{xlsx}: {n} findings on their cells ({labelled} labels)")
+
+
+def addunits(src, dst):
+    """henan-county-14: a unit added in 表二 新增行, a project in 表十 新增行
+    (under the department; one naming a unit the table lacks), a function
+    row in 表五 新增行."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb["表二 新增行"]
+    assert [c.value for c in ws[2]][:2] == ["单位编码", "单位名称"]
+    for i, (code, name, total) in enumerate([("123001", "某某局机关", 5),
+                                             ("123002", "某某中心", 3)]):
+        ws.cell(row=3 + i, column=1, value=code)
+        ws.cell(row=3 + i, column=2, value=name)
+        ws.cell(row=3 + i, column=3, value=total)
+    ws = wb["表十 新增行"]
+    assert [c.value for c in ws[2]][:4] == ["所属单位编码", "项目类别",
+                                            "项目编码", "项目名称"]
+    for i, row in enumerate([(None, "特定目标类", "410999240000000100001",
+                              "项目甲", 2.5),
+                             ("999999", "特定目标类", "410999240000000100002",
+                              "项目乙", 1)]):
+        for j, v in enumerate(row):
+            ws.cell(row=3 + i, column=1 + j, value=v)
+    ws = wb["表五 新增行"]
+    ws["A3"], ws["B3"], ws["C3"] = "205", "教育支出", 1
+    wb.save(dst)
+    print(f"{dst}: units, a project and a function row added")
+
+
+def addedunits(xml):
+    t = ET.parse(xml).getroot().find(f"{NS}tables")
+    units = [(u.get("code"), u.get("name"), u.get("total")) for u in
+             t.findall(f"{NS}incomeSummary/{NS}dept/{NS}unit")]
+    assert units == [("123001", "某某局机关", "5.00"),
+                     ("123002", "某某中心", "3.00")], units
+    projects = [(p.get("code"), p.get("name"), p.get("unitName"),
+                 p.get("total")) for p in
+                t.findall(f"{NS}projectExpenditure/{NS}dept/{NS}project")]
+    assert projects == [("410999240000000100001", "项目甲", "某某局",
+                         "2.50")], projects
+    funcs = [f.get("code") for f in t.findall(f"{NS}gpbExpenditure/{NS}func")]
+    assert funcs == ["205"], funcs
+    print(f"{xml}: units, project and function row read back")
+
+
+def addfrom(src, dst):
+    """A template from the county sample (--from): 表三 新增行 has a unit
+    column; 2050101 is new under unit 105002, a duplicate under 105001."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb["表三 新增行"]
+    assert [c.value for c in ws[2]][:3] == ["所属单位编码", "功能分类科目编码",
+                                            "科目名称"]
+    for i, unit in enumerate(("105002", "105001")):
+        for j, v in enumerate((unit, "2050101", "行政运行", 1)):
+            ws.cell(row=3 + i, column=1 + j, value=v)
+    wb.save(dst)
+    print(f"{dst}: a function row added under two units")
+
+
+def addedfrom(xml):
+    t = ET.parse(xml).getroot().find(f"{NS}tables/{NS}expenditureSummary")
+    got = {u.get("code"): [(f.get("code"), f.get("total"))
+                           for f in u.findall(f"{NS}func")
+                           if f.get("code") == "2050101"]
+           for u in t.iter(f"{NS}unit")}
+    assert got["105002"] == [("2050101", "1.00")], got
+    assert got["105001"] == [("2050101", "")], got
+    print(f"{xml}: the row went under its unit, the duplicate was left out")
+
+
+def labels(xlsx, xml, report):
+    """Findings about a name or code point at the cell that shows it
+    (docs/xlsx.md), not at the row's first amount."""
+    import json
+    from lxml import etree
+    doc = etree.parse(xml)
+    wb = openpyxl.load_workbook(xlsx)
+    found = []
+
+    def walk(o):
+        if isinstance(o, dict):
+            if o.get("cell") and re.search(r"/@(name|code)$",
+                                           o.get("xpath") or ""):
+                found.append(o)
+            for v in o.values():
+                walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                walk(v)
+    walk(json.load(open(report, encoding="utf-8")))
+    assert found, "no finding about a name or code"
+    for f in found:
+        value = doc.xpath(f["xpath"], namespaces={
+            "bx": "urn:budgetx:disclosure:1"})[0]
+        sheet, ref = f["cell"].rsplit("!", 1)
+        got = wb[sheet.strip("'").replace("''", "'")][ref].value
+        assert str(got) == str(value), \
+            f"{f['xpath']}: {f['cell']} shows {got!r}, not {value!r}"
+    print(f"{len(found)} findings about labels point at their cells")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"types": types, "edit": edit, "edited": edited, "fill": fill,
-     "filled": filled, "hostile": hostile}[cmd](*args)
+     "filled": filled, "hostile": hostile, "layout": layout, "labels": labels,
+     "addrows": addrows, "added": added, "xxe_all": xxe_all,
+     "annotated": annotated, "addunits": addunits,
+     "addedunits": addedunits, "addfrom": addfrom, "addedfrom": addedfrom}[cmd](*args)
