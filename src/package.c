@@ -453,6 +453,9 @@ done:
         p = NULL;
     }
 out:
+    if (rc == BX_E_NOMEM) {
+        xmlio_out_of_memory(diags, chk->result.path);
+    }
     bx_bundle_part_free(p);
     return rc;
 }

@@ -476,6 +476,11 @@ int bx_transform(struct bx_context *ctx, struct bx_submission *sub,
         rc = run_single(ctx, SHEET_PLATFORM, sub->doc, params, "platform.xml",
                         MEDIA_XML, diags, out);
     }
+    if (rc == BX_E_NOMEM) {
+        /* serialising or packing the result may run out after the
+         * stylesheet ran: say so once, whichever step it was */
+        xmlio_out_of_memory(diags, NULL);
+    }
     if (rc != BX_OK) {
         output_truncate(out, count, dir);
     }
