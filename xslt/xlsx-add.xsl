@@ -4,12 +4,13 @@
   (template = '1'), the sheets where a department adds rows, and the
   hidden sheet of codes their lists take.
 
-  - One sheet "表N 新增行" per table of function, unit or project rows
-    (add-kind): the key columns (function code with a list of the year's
-    codes, a data validation referring to the hidden sheet _codes, and
-    name; unit code and name; the unit's code, project kind, code and
-    name; function rows of a table with units also say their unit's
-    code), then the table's amount columns (those of its 合计 row, with
+  - One sheet "表N 新增行" per table of function, unit, project or
+    economic rows (add-kind): the key columns (function code with a list
+    of the year's codes, a data validation referring to the hidden sheet
+    _codes, and name; unit code and name; the unit's code, project kind,
+    code and name; 部门预算 and 政府预算 economic codes, lists on _codes
+    C and E, and names; function and economic rows of a table with units
+    also say their unit's code), then the table's amount columns (those of its 合计 row, with
     the labels of the table's own header); $add-rows input rows, unlocked,
     everything else locked.  The cell map gets one
     <m:add s="sheet" n="ordinal of the table" rows="N" e="func|unit|project|eco"
@@ -18,8 +19,9 @@
     and src/xlsx_read.c makes every filled row such an element of that
     table (docs/xlsx.md says where it goes).
   - Sheet _codes (hidden): the function codes and names of the year's code
-    list, which src/xlsx_write.c puts into the input as
-    codes:codeList (schemas/codes/YEAR/function.xml).
+    list (A:B), which src/xlsx_write.c puts into the input as
+    codes:codeList (schemas/codes/YEAR/function.xml); with an economic add
+    sheet also dep-economic.xml (C:D) and gov-economic.xml (E:F).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"

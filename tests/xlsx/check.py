@@ -395,6 +395,10 @@ def addfrom(src, dst):
     for i, unit in enumerate(("105002", "105001")):
         for j, v in enumerate((unit, "2050101", "行政运行", 1)):
             ws.cell(row=3 + i, column=1 + j, value=v)
+    ws = wb["表六 新增行"]  # an economic row under unit 105001
+    assert ws["A2"].value == "所属单位编码", ws["A2"].value
+    for j, v in enumerate(("105001", "30202", None, None, None, 1, 0, 1)):
+        ws.cell(row=3, column=1 + j, value=v)
     wb.save(dst)
     print(f"{dst}: a function row added under two units")
 
@@ -407,7 +411,14 @@ def addedfrom(xml):
            for u in t.iter(f"{NS}unit")}
     assert got["105002"] == [("2050101", "1.00")], got
     assert got["105001"] == [("2050101", "")], got
-    print(f"{xml}: the row went under its unit, the duplicate was left out")
+    u = [u for u in ET.parse(xml).getroot().find(f"{NS}tables/{NS}gpbBasic")
+         .iter(f"{NS}unit") if u.get("code") == "105001"]
+    eco = [(e.get("dep"), e.get("depName"), e.get("total"))
+           for e in u[0].findall(f"{NS}eco")]
+    i = [d for d, _, _ in eco].index("30202")
+    assert eco[i] == ("30202", "印刷费", "1.00") and \
+        eco[i - 1][0] == "30201" and eco[i + 1][0] == "30211", eco
+    print(f"{xml}: the rows went under their units, the duplicate was left out")
 
 
 def addeco(src, dst):
