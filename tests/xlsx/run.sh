@@ -185,6 +185,11 @@ read_back addedunits
 check addeco tpl-henan-county-14.xlsx addedeco.xlsx >/dev/null 2>err &&
     ok || bad "addeco: $(tail -1 err)"
 read_back addedeco
+# the eco rows read back are schema-valid, their names the list's (the
+# amounts of the blank template's other tables are what validate rejects)
+"$bin" validate addedeco.xml >val.out 2>&1
+grep -q 'BR-' val.out && ! grep -E 'XSD-|BR-104' val.out >/dev/null && ok ||
+    bad "addedeco: the rows do not validate: $(grep -E 'XSD-|BR-104' val.out)"
 # function rows under their unit (a template --from the county sample)
 "$bin" template --to xlsx --from "$root/samples/$e.xml" --year 2025 \
     -o tpl-from.xlsx 2>/dev/null
