@@ -8,6 +8,7 @@
 #include "xslt_ext.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <libxml/parserInternals.h>
@@ -235,8 +236,9 @@ static void push_buf(xmlXPathParserContextPtr ctxt, struct bx_buf *b)
     valuePush(ctxt, xmlXPathWrapString(s));
 }
 
-/* x:csv-field(s): 's' as one field (csv_field()). */
-static void fn_csv_field(xmlXPathParserContextPtr ctxt, int nargs)
+/* A function of one string argument: what 'put' appends for it. */
+static void string_fn(xmlXPathParserContextPtr ctxt, int nargs,
+                      void (*put)(struct bx_buf *, const xmlChar *))
 {
     struct bx_buf b;
     xmlChar *s;
@@ -251,9 +253,15 @@ static void fn_csv_field(xmlXPathParserContextPtr ctxt, int nargs)
         return;
     }
     buf_init(&b);
-    csv_field(&b, s);
+    put(&b, s);
     xmlFree(s);
     push_buf(ctxt, &b);
+}
+
+/* x:csv-field(s): 's' as one field (csv_field()). */
+static void fn_csv_field(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    string_fn(ctxt, nargs, csv_field);
 }
 
 /* The value of attribute 'name' of 'n' ("" when absent); caller frees. */
@@ -694,6 +702,636 @@ static void fn_dec_scale_up(xmlXPathParserContextPtr ctxt, int nargs)
     push_buf(ctxt, &b);
 }
 
+/* ------------------------------------------------------------------ */
+/* JSON (json.xsl)                                                     */
+/* ------------------------------------------------------------------ */
+
+#define BX_NS "urn:budgetx:disclosure:1"
+
+/* Is 'n' the element {urn:budgetx:disclosure:1}'local'? */
+static int is_bx(const xmlNode *n, const char *local)
+{
+    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           xmlStrEqual(n->ns->href, (const xmlChar *)BX_NS) &&
+           xmlStrEqual(n->name, (const xmlChar *)local);
+}
+
+/*
+ * 's' as a JSON string literal, as json.xsl's "json-str-xslt" writes it:
+ * \ " TAB LF CR escaped, U+007F-U+009F, U+2028 and U+2029 as \uXXXX;
+ * nothing else (the XML text holds no other control characters).
+ */
+static void json_str(struct bx_buf *b, const xmlChar *s)
+{
+    const xmlChar *run = s;
+    const xmlChar *p;
+    char u[8];
+    const char *rep;
+    size_t skip;
+
+    buf_append(b, "\"", 1);
+    for (p = s; *p != '\0'; p++) {
+        rep = NULL;
+        skip = 1;
+        switch (*p) {
+        case '\\':
+            rep = "\\\\";
+            break;
+        case '"':
+            rep = "\\\"";
+            break;
+        case '\t':
+            rep = "\\t";
+            break;
+        case '\n':
+            rep = "\\n";
+            break;
+        case '\r':
+            rep = "\\r";
+            break;
+        case 0x7F:
+            rep = "\\u007f";
+            break;
+        case 0xC2: /* U+0080-U+009F */
+            if (p[1] >= 0x80 && p[1] <= 0x9F) {
+                snprintf(u, sizeof(u), "\\u%04x", (unsigned)p[1]);
+                rep = u;
+                skip = 2;
+            }
+            break;
+        case 0xE2: /* U+2028, U+2029 */
+            if (p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+                rep = p[2] == 0xA8 ? "\\u2028" : "\\u2029";
+                skip = 3;
+            }
+            break;
+        default:
+            break;
+        }
+        if (rep != NULL) {
+            buf_append(b, run, (size_t)(p - run));
+            buf_puts(b, rep);
+            p += skip - 1;
+            run = p + 1;
+        }
+    }
+    buf_puts(b, (const char *)run);
+    buf_append(b, "\"", 1);
+}
+
+/* XML white space, as normalize-space() knows it. */
+static int xml_blank(xmlChar c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* normalize-space(s) into a new string (NULL on ENOMEM). */
+static xmlChar *normalize_space(const xmlChar *s)
+{
+    size_t n = (size_t)xmlStrlen(s);
+    xmlChar *r = xmlMalloc(n + 1);
+    size_t o = 0;
+    int gap = 0;
+
+    if (r == NULL) {
+        return NULL;
+    }
+    for (; *s != '\0'; s++) {
+        if (xml_blank(*s)) {
+            gap = o > 0;
+            continue;
+        }
+        if (gap) {
+            r[o++] = ' ';
+            gap = 0;
+        }
+        r[o++] = *s;
+    }
+    r[o] = '\0';
+    return r;
+}
+
+/*
+ * json.xsl's "json-number" of 'v' (already normalize-space()d): null for
+ * "", the decimal without "+" and leading zeros, or a string when it is
+ * not a decimal.
+ */
+static void json_number(struct bx_buf *b, const xmlChar *v)
+{
+    size_t len = (size_t)xmlStrlen(v);
+    size_t signs = 0;
+    size_t digits = 0;
+    size_t dots = 0;
+    int other = 0;
+    const xmlChar *p;
+    const xmlChar *abs_start = NULL;
+
+    if (len == 0) {
+        buf_puts(b, "null");
+        return;
+    }
+    for (p = v; *p != '\0'; p++) {
+        if (*p == '+' || *p == '-') {
+            signs++;
+        } else if (*p >= '0' && *p <= '9') {
+            digits++;
+        } else if (*p == '.') {
+            dots++;
+        } else {
+            other = 1;
+        }
+    }
+    if (other || digits == 0 || dots > 1 || signs > 1 ||
+        (signs == 1 && v[0] != '-' && v[0] != '+')) {
+        json_str(b, v);
+        return;
+    }
+    if (v[0] == '-') {
+        buf_append(b, "-", 1);
+    }
+    abs_start = signs == 1 ? v + 1 : v;
+    /* the integer part without leading zeros ("" and "0..." give "0") */
+    for (p = abs_start; *p == '0' && p[1] >= '0' && p[1] <= '9'; p++) {
+    }
+    if (*p == '.' || *p == '\0') {
+        buf_append(b, "0", 1);
+    } else {
+        while (*p >= '0' && *p <= '9') {
+            buf_append(b, p, 1);
+            p++;
+        }
+    }
+    if (*p == '.' && p[1] != '\0') {
+        buf_puts(b, (const char *)p);
+    }
+}
+
+/* Does 'name' stand between spaces in 'list' (contains(list, ' n '))? */
+static int in_list(const xmlChar *list, const xmlChar *name)
+{
+    size_t n = (size_t)xmlStrlen(name);
+    const xmlChar *p = list;
+
+    while ((p = xmlStrstr(p, name)) != NULL) {
+        if (p > list && p[-1] == ' ' && p[n] == ' ') {
+            return 1;
+        }
+        p++;
+    }
+    return 0;
+}
+
+/* json.xsl's "member": an attribute as "name": value, typed by name. */
+static void json_member(struct bx_buf *b, xmlAttrPtr a, int in_tables,
+                        const xmlChar *amounts)
+{
+    xmlNodePtr parent = a->parent;
+    xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+    xmlChar *nv;
+    int num = (in_tables && in_list(amounts, a->name)) ||
+              (xmlStrEqual(a->name, (const xmlChar *)"decimals") &&
+               is_bx(parent, "amounts")) ||
+              (xmlStrEqual(a->name, (const xmlChar *)"value") &&
+               is_bx(parent, "fig")) ||
+              (xmlStrEqual(a->name, (const xmlChar *)"num") &&
+               is_bx(parent, "value"));
+
+    if (v == NULL) {
+        b->failed = 1;
+        return;
+    }
+    json_str(b, a->name);
+    buf_puts(b, ": ");
+    if (num) {
+        nv = normalize_space(v);
+        if (nv == NULL) {
+            b->failed = 1;
+        } else {
+            json_number(b, nv);
+        }
+        xmlFree(nv);
+    } else {
+        json_str(b, v);
+    }
+    xmlFree(v);
+}
+
+/* Is 'n' text as XPath's text() sees it? */
+static int is_text(const xmlNode *n)
+{
+    return n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE;
+}
+
+/* Has text 'n' a character that is not XML white space? */
+static int text_not_blank(const xmlNode *n)
+{
+    const xmlChar *p;
+
+    for (p = n->content; p != NULL && *p != '\0'; p++) {
+        if (!xml_blank(*p)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Has an ancestor-or-self of 'e' the name bx:tables? */
+static int under_tables(xmlNodePtr e)
+{
+    for (; e != NULL && e->type == XML_ELEMENT_NODE; e = e->parent) {
+        if (is_bx(e, "tables")) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Indentation: 'ind' plus 'more' spaces. */
+static void json_indent(struct bx_buf *b, size_t ind)
+{
+    static const char sp[] = "                                ";
+
+    while (ind > sizeof(sp) - 1) {
+        buf_append(b, sp, sizeof(sp) - 1);
+        ind -= sizeof(sp) - 1;
+    }
+    buf_append(b, sp, ind);
+}
+
+static void json_node(struct bx_buf *b, xmlNodePtr e, size_t ind, int tables,
+                      const xmlChar *amounts, int depth);
+
+/*
+ * The "content" (mixed: elements and text) or "children" (elements)
+ * array of 'e' and the end of its object, indented by 'ind' spaces.
+ */
+static void json_items(struct bx_buf *b, xmlNodePtr e, size_t ind, int mixed,
+                       int tables, const xmlChar *amounts, int depth)
+{
+    xmlNodePtr c;
+    int first = 1;
+
+    buf_puts(b, mixed ? ", \"content\": [" : ", \"children\": [");
+    for (c = e->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE && !(mixed && is_text(c))) {
+            continue;
+        }
+        buf_puts(b, first ? "\n" : ",\n");
+        first = 0;
+        json_indent(b, ind + 4);
+        if (c->type == XML_ELEMENT_NODE) {
+            json_node(b, c, ind + 4, tables, amounts, depth + 1);
+        } else {
+            json_str(b, c->content != NULL ? c->content : (const xmlChar *)"");
+        }
+    }
+    buf_append(b, "\n", 1);
+    json_indent(b, ind + 2);
+    buf_puts(b, "]\n");
+    json_indent(b, ind);
+    buf_append(b, "}", 1);
+}
+
+/* ', "text": ' and the string value of 'e', and the end of its object. */
+static void json_text(struct bx_buf *b, xmlNodePtr e)
+{
+    xmlChar *t = xmlNodeGetContent(e);
+
+    buf_puts(b, ", \"text\": ");
+    if (t == NULL) {
+        b->failed = 1;
+    } else {
+        json_str(b, t);
+    }
+    xmlFree(t);
+    buf_append(b, "}", 1);
+}
+
+/*
+ * json.xsl's mode "node" for element 'e' indented by 'ind' spaces:
+ * {"tag": ..., attributes, then "content", "children" or "text"}.
+ * 'tables': 'e' is inside bx:tables.
+ */
+static void json_node(struct bx_buf *b, xmlNodePtr e, size_t ind, int tables,
+                      const xmlChar *amounts, int depth)
+{
+    xmlNodePtr c;
+    xmlAttrPtr a;
+    int fig = 0;
+    int elems = 0;
+    int texts = 0;
+    int nonblank = 0;
+
+    if (depth > 10000) { /* the parser refuses deeper documents anyway */
+        b->failed = 1;
+        return;
+    }
+    tables = tables || is_bx(e, "tables");
+    for (c = e->children; c != NULL; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            elems++;
+            fig |= is_bx(c, "fig");
+        } else if (is_text(c)) {
+            texts++;
+            nonblank |= text_not_blank(c);
+        }
+    }
+    buf_puts(b, "{\"tag\": ");
+    json_str(b, e->name);
+    for (a = e->properties; a != NULL; a = a->next) {
+        buf_puts(b, ", ");
+        json_member(b, a, tables, amounts);
+    }
+    if (fig || elems > 0) {
+        json_items(b, e, ind, fig || nonblank, tables, amounts, depth);
+    } else if (texts > 0) {
+        json_text(b, e);
+    } else {
+        buf_append(b, "}", 1);
+    }
+}
+
+/* x:json-str(s): 's' as a JSON string literal (json_str()). */
+static void fn_json_str(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    string_fn(ctxt, nargs, json_str);
+}
+
+/*
+ * x:json-node(node, ind, amount-names): json.xsl's mode "node" for the
+ * first element of 'node', indented by the length of 'ind'; attributes
+ * named in 'amount-names' (" a b ... ") are numbers inside bx:tables.
+ */
+static void fn_json_node(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    struct bx_buf b;
+    xmlNodeSetPtr set;
+    xmlChar *amounts;
+    xmlChar *ind;
+    xmlNodePtr e;
+
+    if (nargs != 3) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    amounts = xmlXPathPopString(ctxt);
+    ind = xmlXPathPopString(ctxt);
+    set = xmlXPathPopNodeSet(ctxt);
+    buf_init(&b);
+    if (amounts == NULL || ind == NULL || set == NULL) {
+        b.failed = 1;
+    } else if (set->nodeNr > 0 && set->nodeTab[0]->type == XML_ELEMENT_NODE) {
+        e = set->nodeTab[0];
+        json_node(&b, e, (size_t)xmlUTF8Strlen(ind), under_tables(e->parent),
+                  amounts, 0);
+    }
+    xmlFree(amounts);
+    xmlFree(ind);
+    xmlXPathFreeNodeSet(set);
+    if (xmlXPathCheckError(ctxt)) {
+        buf_release(&b);
+        return;
+    }
+    push_buf(ctxt, &b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Platform fields (platform.xsl)                                      */
+/* ------------------------------------------------------------------ */
+
+/* The first node of variable 'name' in scope (NULL: none or empty). */
+static xmlNodePtr var_first(xmlXPathObjectPtr v)
+{
+    return v != NULL && v->nodesetval != NULL && v->nodesetval->nodeNr > 0
+               ? v->nodesetval->nodeTab[0]
+               : NULL;
+}
+
+/* The next node after 'n' in document order below 'top', or NULL. */
+static xmlNodePtr next_below(xmlNodePtr n, xmlNodePtr top)
+{
+    if ((n == top || n->type == XML_ELEMENT_NODE) && n->children != NULL) {
+        return n->children;
+    }
+    while (n != top && n->next == NULL) {
+        n = n->parent;
+    }
+    return n == top ? NULL : n->next;
+}
+
+/*
+ * Has element 'n' attribute 'name' with value 'v'?  Reads a value of one
+ * text node in place (no copy: this runs for every entry of the map).
+ */
+static int attr_is(xmlNodePtr n, const char *name, const xmlChar *v)
+{
+    xmlAttrPtr a;
+    xmlChar *s;
+    int eq;
+
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns != NULL || a->name[0] != (xmlChar)name[0] ||
+            strcmp((const char *)a->name, name) != 0) {
+            continue;
+        }
+        if (a->children != NULL && a->children->next == NULL &&
+            a->children->type == XML_TEXT_NODE &&
+            a->children->content != NULL) {
+            return a->children->content[0] == v[0] &&
+                   strcmp((const char *)a->children->content,
+                          (const char *)v) == 0;
+        }
+        s = xmlNodeGetContent((xmlNodePtr)a);
+        eq = s != NULL ? xmlStrEqual(s, v) : v[0] == '\0';
+        xmlFree(s);
+        return eq;
+    }
+    return 0;
+}
+
+/*
+ * platform-map.xsl's "field-name" of attribute 'a' of element 'e' with
+ * the field map below 'map' (its m:f elements in document order: the
+ * first with e = 'e', e = "*" (not an amount) or e = "#amt" (an amount)),
+ * else UPPER_SNAKE of 'a' ("_AMT" after an amount).  Caller frees.
+ */
+static xmlChar *field_name(xmlNodePtr map, const xmlChar *e, const xmlChar *a,
+                           int amt)
+{
+    struct bx_buf b;
+    const xmlChar *p;
+    xmlNodePtr n;
+
+    for (n = map; n != NULL; n = next_below(n, map)) {
+        if (n->type != XML_ELEMENT_NODE || n->name[0] != 'f' ||
+            !attr_is(n, "a", a) || !is_meta(n, "f")) {
+            continue;
+        }
+        if (attr_is(n, "e", e) ||
+            attr_is(n, "e", (const xmlChar *)(amt ? "#amt" : "*"))) {
+            return attr_of(n, "f");
+        }
+    }
+    buf_init(&b);
+    for (p = a; *p != '\0'; p++) {
+        if (*p >= 'A' && *p <= 'Z') {
+            buf_append(&b, "_", 1);
+        }
+        buf_printf(&b, "%c", *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+    }
+    if (amt) {
+        buf_puts(&b, "_AMT");
+    }
+    if (b.failed) {
+        buf_release(&b);
+        return NULL;
+    }
+    return (xmlChar *)buf_take(&b, NULL);
+}
+
+/*
+ * The first m:cat below 'map' whose name is 'v' ($PM/m:cat[@name =
+ * current()]), or NULL.
+ */
+static xmlNodePtr cat_of(xmlNodePtr map, const xmlChar *v)
+{
+    xmlNodePtr n;
+
+    for (n = map != NULL ? map->children : NULL; n != NULL; n = n->next) {
+        if (is_meta(n, "cat") && attr_is(n, "name", v)) {
+            return n;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Add <'name'>'text'</'name'> in the platform namespace to 'parent' (no
+ * text node when 'text' is empty, as xsl:value-of).  NULL on ENOMEM.
+ */
+static xmlNodePtr platform_el(xmlDocPtr doc, xmlNodePtr parent,
+                              const xmlChar *name, const xmlChar *text)
+{
+    static const xmlChar href[] = "urn:budgetx:platform:1";
+    xmlNodePtr el = xmlNewDocNode(doc, NULL, name, NULL);
+    xmlNsPtr ns = parent != NULL && parent->type == XML_ELEMENT_NODE
+                      ? xmlSearchNsByHref(doc, parent, href)
+                      : NULL;
+    int ok = el != NULL;
+
+    if (ok && ns == NULL) {
+        ns = xmlNewNs(el, href, NULL);
+        ok = ns != NULL;
+    }
+    if (ok) {
+        xmlSetNs(el, ns);
+    }
+    if (ok && text[0] != '\0') {
+        ok = xmlAddChild(el, xmlNewDocText(doc, text)) != NULL;
+    }
+    if (!ok || xmlAddChild(parent, el) == NULL) {
+        xmlFreeNode(el);
+        return NULL;
+    }
+    return el;
+}
+
+/*
+ * One attribute 'a' of the context element as platform.xsl's "fields"
+ * writes it: the element named by field_name(), an amount in 元 (scaled
+ * by 10^'k', DP when its places are not 'decimals'), PRO_CAT_CODE after
+ * a PRO_CAT_NAME.  Returns 0, or -1 on ENOMEM.
+ */
+static int platform_field(xsltTransformContextPtr ctxt, xmlAttrPtr a,
+                          xmlNodePtr map, int amt, double k,
+                          const xmlChar *decimals)
+{
+    xmlNodePtr e = a->parent;
+    xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+    xmlChar *f = v != NULL ? field_name(map, e->name, a->name, amt) : NULL;
+    xmlChar *code = NULL;
+    xmlNodePtr cat;
+    const xmlChar *dot;
+    struct bx_buf b;
+    xmlNodePtr el;
+    char dp[32];
+    int ok = f != NULL;
+
+    buf_init(&b);
+    if (ok && amt && v[0] != '\0') {
+        dot = (const xmlChar *)strchr((const char *)v, '.');
+        snprintf(dp, sizeof(dp), "%d",
+                 dot != NULL ? xmlUTF8Strlen(dot + 1) : 0);
+        if (v[0] == '-') {
+            buf_append(&b, "-", 1);
+        }
+        scale_up(&b, v, k);
+        ok = !b.failed;
+        el = ok ? platform_el(ctxt->output, ctxt->insert, f,
+                              (const xmlChar *)b.data)
+                : NULL;
+        ok = el != NULL;
+        if (ok && !xmlStrEqual((const xmlChar *)dp, decimals)) {
+            ok = xmlNewProp(el, (const xmlChar *)"DP", (const xmlChar *)dp) !=
+                 NULL;
+        }
+    } else if (ok) {
+        ok = platform_el(ctxt->output, ctxt->insert, f, v) != NULL;
+    }
+    if (ok && xmlStrEqual(f, (const xmlChar *)"PRO_CAT_NAME")) {
+        cat = cat_of(map, v);
+        if (cat != NULL) {
+            code = attr_of(cat, "code");
+            ok = code != NULL &&
+                 platform_el(ctxt->output, ctxt->insert,
+                             (const xmlChar *)"PRO_CAT_CODE", code) != NULL;
+        }
+    }
+    buf_release(&b);
+    xmlFree(code);
+    xmlFree(f);
+    xmlFree(v);
+    return ok ? 0 : -1;
+}
+
+/*
+ * <x:platform-fields/>, inside platform.xsl's "fields": the attributes
+ * of the context element as fields (platform_field()).  Reads $in-table,
+ * $k, $decimals, $amount-names and the field map $PM.
+ */
+static void el_platform_fields(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                               xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    xmlXPathObjectPtr in_table =
+        xsltVariableLookup(ctxt, (const xmlChar *)"in-table", NULL);
+    xmlXPathObjectPtr pm = var_nodes(ctxt, "PM");
+    xmlChar *k = var_string(ctxt, "k");
+    xmlChar *decimals = var_string(ctxt, "decimals");
+    xmlChar *amounts = var_string(ctxt, "amount-names");
+    xmlNodePtr map = var_first(pm);
+    int tab = in_table != NULL && xmlXPathCastToBoolean(in_table);
+    int ok = k != NULL && decimals != NULL && amounts != NULL && map != NULL &&
+             ctxt->insert != NULL;
+    double kn = k != NULL ? xmlXPathStringEvalNumber(k) : 0;
+    xmlAttrPtr a;
+
+    (void)comp;
+    for (a = node != NULL && node->type == XML_ELEMENT_NODE ? node->properties
+                                                            : NULL;
+         ok && a != NULL; a = a->next) {
+        ok = platform_field(ctxt, a, map, tab && in_list(amounts, a->name), kn,
+                            decimals) == 0;
+    }
+    xmlXPathFreeObject(in_table);
+    xmlXPathFreeObject(pm);
+    xmlFree(k);
+    xmlFree(decimals);
+    xmlFree(amounts);
+    if (!ok) {
+        ext_nomem(ctxt, inst);
+    }
+}
+
 /* The grids lent to this thread's stylesheets (xslt_ext_share_grids()). */
 static _Thread_local xmlDocPtr shared_grids;
 
@@ -736,15 +1374,17 @@ static void fn_shared_grids(xmlXPathParserContextPtr ctxt, int nargs)
 static const struct {
     const char *name;
     xmlXPathFunction fn;
-} functions[] = {{"csv-field", fn_csv_field},
-                 {"csv-row", fn_csv_row},
-                 {"dec-scale-up", fn_dec_scale_up},
-                 {"shared-grids", fn_shared_grids}};
+} functions[] = {
+    {"csv-field", fn_csv_field},       {"csv-row", fn_csv_row},
+    {"dec-scale-up", fn_dec_scale_up}, {"json-node", fn_json_node},
+    {"json-str", fn_json_str},         {"shared-grids", fn_shared_grids}};
 
 static const struct {
     const char *name;
     xsltTransformFunction fn;
-} elements[] = {{"amount-cells", el_amount_cells}, {"html-rows", el_html_rows}};
+} elements[] = {{"amount-cells", el_amount_cells},
+                {"html-rows", el_html_rows},
+                {"platform-fields", el_platform_fields}};
 
 /* Register everything; true when every name is found afterwards. */
 static int register_all(void)

@@ -12,8 +12,9 @@
     xmlns:bx="urn:budgetx:disclosure:1"
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
+    xmlns:x="urn:budgetx:xslt:ext"
     extension-element-prefixes="exsl"
-    exclude-result-prefixes="bx exsl m">
+    exclude-result-prefixes="bx exsl m x">
 
   <xsl:include href="common.xsl"/>
 
@@ -171,6 +172,21 @@
   -->
   <xsl:template match="*" mode="node">
     <xsl:param name="ind"/>
+    <xsl:choose>
+      <!-- budgetx: the whole subtree in C (src/xslt_ext.c) -->
+      <xsl:when test="function-available('x:json-node')">
+        <xsl:value-of select="x:json-node(., $ind, $amount-names)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-templates select="." mode="node-xslt">
+          <xsl:with-param name="ind" select="$ind"/>
+        </xsl:apply-templates>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="*" mode="node-xslt">
+    <xsl:param name="ind"/>
     <xsl:variable name="in" select="concat($ind, '  ')"/>
     <xsl:variable name="mixed" select="bx:fig or (* and text()[normalize-space()])"/>
     <xsl:text>{"tag": </xsl:text>
@@ -189,7 +205,7 @@
           <xsl:value-of select="concat($nl, $in, '  ')"/>
           <xsl:choose>
             <xsl:when test="self::*">
-              <xsl:apply-templates select="." mode="node">
+              <xsl:apply-templates select="." mode="node-xslt">
                 <xsl:with-param name="ind" select="concat($in, '  ')"/>
               </xsl:apply-templates>
             </xsl:when>
@@ -207,7 +223,7 @@
         <xsl:for-each select="*">
           <xsl:if test="position() &gt; 1">,</xsl:if>
           <xsl:value-of select="concat($nl, $in, '  ')"/>
-          <xsl:apply-templates select="." mode="node">
+          <xsl:apply-templates select="." mode="node-xslt">
             <xsl:with-param name="ind" select="concat($in, '  ')"/>
           </xsl:apply-templates>
         </xsl:for-each>
@@ -317,6 +333,21 @@
 
   <!-- A JSON string literal.  Most strings need no escape at all. -->
   <xsl:template name="json-str">
+    <xsl:param name="s"/>
+    <xsl:choose>
+      <!-- budgetx: the same in C (src/xslt_ext.c) -->
+      <xsl:when test="function-available('x:json-str')">
+        <xsl:value-of select="x:json-str($s)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="json-str-xslt">
+          <xsl:with-param name="s" select="$s"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="json-str-xslt">
     <xsl:param name="s"/>
     <xsl:text>"</xsl:text>
     <xsl:choose>

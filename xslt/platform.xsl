@@ -13,9 +13,10 @@
     xmlns:bx="urn:budgetx:disclosure:1"
     xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:budgetx:xslt:meta"
+    xmlns:x="urn:budgetx:xslt:ext"
     xmlns="urn:budgetx:platform:1"
-    extension-element-prefixes="exsl"
-    exclude-result-prefixes="bx exsl m">
+    extension-element-prefixes="exsl x"
+    exclude-result-prefixes="bx exsl m x">
 
   <xsl:include href="platform-map.xsl"/>
 
@@ -118,12 +119,11 @@
     <xsl:variable name="mixed" select="bx:fig or (* and text()[normalize-space()])"/>
     <xsl:if test="not($mixed)">
       <xsl:for-each select="*">
-        <xsl:variable name="id">
-          <xsl:if test="$pid != ''">
-            <xsl:value-of select="concat($pid, '.')"/>
-          </xsl:if>
-          <xsl:value-of select="position()"/>
-        </xsl:variable>
+        <!-- "$pid.n", or "n" under the table or part (a string, not a
+             result tree fragment: this runs for every record) -->
+        <xsl:variable name="id"
+            select="concat($pid, substring('.', 1, string-length($pid)),
+                           position())"/>
         <xsl:element name="{$rec}">
           <xsl:attribute name="ID"><xsl:value-of select="$id"/></xsl:attribute>
           <xsl:attribute name="PARENT_ID"><xsl:value-of select="$pid"/></xsl:attribute>
@@ -186,42 +186,47 @@
         </xsl:choose>
       </xsl:if>
     </xsl:variable>
-    <xsl:for-each select="@*">
-      <xsl:variable name="amt"
-          select="$in-table and contains($amount-names,
-                                         concat(' ', local-name(), ' '))"/>
-      <xsl:variable name="f">
-        <xsl:call-template name="field-name">
-          <xsl:with-param name="e" select="$e"/>
-          <xsl:with-param name="a" select="local-name()"/>
-          <xsl:with-param name="amt" select="substring('1', 1, number($amt))"/>
-        </xsl:call-template>
-      </xsl:variable>
-      <xsl:element name="{$f}">
-        <xsl:choose>
-          <xsl:when test="$amt and string(.) != ''">
-            <!-- dec-places, as a string -->
-            <xsl:variable name="dp"
-                select="string(string-length(substring-after(., '.')))"/>
-            <!-- printed precision, when it is not the declared one -->
-            <xsl:if test="$dp != $decimals">
-              <xsl:attribute name="DP"><xsl:value-of select="$dp"/></xsl:attribute>
-            </xsl:if>
-            <xsl:call-template name="dec-scale-up">
-              <xsl:with-param name="v" select="string(.)"/>
-              <xsl:with-param name="k" select="$k"/>
+    <!-- budgetx: the same in C (src/xslt_ext.c) -->
+    <x:platform-fields>
+      <xsl:fallback>
+        <xsl:for-each select="@*">
+          <xsl:variable name="amt"
+              select="$in-table and contains($amount-names,
+                                             concat(' ', local-name(), ' '))"/>
+          <xsl:variable name="f">
+            <xsl:call-template name="field-name">
+              <xsl:with-param name="e" select="$e"/>
+              <xsl:with-param name="a" select="local-name()"/>
+              <xsl:with-param name="amt" select="substring('1', 1, number($amt))"/>
             </xsl:call-template>
-          </xsl:when>
-          <xsl:otherwise>
-            <xsl:value-of select="."/>
-          </xsl:otherwise>
-        </xsl:choose>
-      </xsl:element>
-      <!-- derived: 项目类别代码 next to its name (not read back) -->
-      <xsl:if test="$f = 'PRO_CAT_NAME' and $PM/m:cat[@name = current()]">
-        <PRO_CAT_CODE><xsl:value-of select="$PM/m:cat[@name = current()]/@code"/></PRO_CAT_CODE>
-      </xsl:if>
-    </xsl:for-each>
+          </xsl:variable>
+          <xsl:element name="{$f}">
+            <xsl:choose>
+              <xsl:when test="$amt and string(.) != ''">
+                <!-- dec-places, as a string -->
+                <xsl:variable name="dp"
+                    select="string(string-length(substring-after(., '.')))"/>
+                <!-- printed precision, when it is not the declared one -->
+                <xsl:if test="$dp != $decimals">
+                  <xsl:attribute name="DP"><xsl:value-of select="$dp"/></xsl:attribute>
+                </xsl:if>
+                <xsl:call-template name="dec-scale-up">
+                  <xsl:with-param name="v" select="string(.)"/>
+                  <xsl:with-param name="k" select="$k"/>
+                </xsl:call-template>
+              </xsl:when>
+              <xsl:otherwise>
+                <xsl:value-of select="."/>
+              </xsl:otherwise>
+            </xsl:choose>
+          </xsl:element>
+          <!-- derived: 项目类别代码 next to its name (not read back) -->
+          <xsl:if test="$f = 'PRO_CAT_NAME' and $PM/m:cat[@name = current()]">
+            <PRO_CAT_CODE><xsl:value-of select="$PM/m:cat[@name = current()]/@code"/></PRO_CAT_CODE>
+          </xsl:if>
+        </xsl:for-each>
+      </xsl:fallback>
+    </x:platform-fields>
   </xsl:template>
 
 </xsl:stylesheet>

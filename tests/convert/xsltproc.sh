@@ -6,8 +6,9 @@
 # budgetx runs xslt/*.xsl with C extension functions for the per-cell work
 # (src/xslt_ext.c); each call has an XSLT version that xsltproc runs.  For
 # every sample (and the CSV-injection fixture, a sample with markup
-# characters in table cells and one with odd amounts) this renders html,
-# csv and platform (zh, en) both ways and compares bytes: budgetx's CSV files,
+# characters in table cells, one with the characters JSON escapes and one
+# with odd amounts) this renders html, csv, json and platform (zh, en) both
+# ways and compares bytes: budgetx's CSV files,
 # without their byte order mark, in index.csv order, are what xsltproc
 # writes as one text.
 set -u
@@ -60,7 +61,8 @@ grep -q 'A&amp;B &lt;i&gt;' "$TMP/markup.xml" || fail "markup fixture not made"
     "$TMP/amounts.xml" <<'PYEOF'
 import re, sys
 odd = ['-0.05', '007.50', '+1.2', '12', '.5', 'abc', '１２.３０', '1.2.3',
-       '-', '0', '000.000', '99999999999999.9999', '5.']
+       '-', '0', '000.000', '99999999999999.9999', '5.', ' 1.50 ', '1 2',
+       '-+1', '1-', '00', '-007.0', '-.5', '+', '.', '0.', '-0', '&#9;3&#10;']
 text = open(sys.argv[1], encoding='utf-8').read()
 head, tables = text.split('<tables', 1)
 i = iter(odd)
@@ -69,10 +71,21 @@ tables = re.sub(r' total="[^"]*"',
 open(sys.argv[2], 'w', encoding='utf-8').write(head + '<tables' + tables)
 PYEOF
 grep -q 'total="007.50"' "$TMP/amounts.xml" || fail "amounts fixture not made"
+# the characters JSON escapes (\ " TAB LF CR U+007F-U+009F U+2028 U+2029)
+# in text and in attribute values, next to ones it does not (U+00A0, U+2027)
+"$PY" - "$ROOT/samples/example-county-education-bureau-2024.xml" \
+    "$TMP/escapes.xml" <<'PYEOF'
+import sys
+text = open(sys.argv[1], encoding='utf-8').read()
+odd = ('Q&quot;\\u&#9;t&#10;n&#13;r&#x7F;&#x80;&#x85;&#x9F;&#xA0;'
+       '&#x2027;&#x2028;&#x2029;\u2028 \\\\')
+open(sys.argv[2], 'w', encoding='utf-8').write(text.replace('示例县实验幼儿园', odd))
+PYEOF
+grep -q '&#x2028;' "$TMP/escapes.xml" || fail "escapes fixture not made"
 
 n=0
 for doc in "$ROOT"/samples/*.xml "$ROOT"/tests/fixtures/hostile/csv-formula.xml \
-    "$TMP/markup.xml" "$TMP/amounts.xml"; do
+    "$TMP/markup.xml" "$TMP/escapes.xml" "$TMP/amounts.xml"; do
     name=$(basename "$doc" .xml)
     for lang in zh en; do
         n=$((n + 1))
@@ -88,6 +101,11 @@ for doc in "$ROOT"/samples/*.xml "$ROOT"/tests/fixtures/hostile/csv-formula.xml 
             >"$TMP/xp.csv" 2>"$TMP/err" || fail "$name csv $lang: xsltproc"
         csv_joined "$TMP/csv" >"$TMP/bx.csv"
         cmp -s "$TMP/bx.csv" "$TMP/xp.csv" || fail "$name csv $lang differs"
+        "$BX" convert --no-validate --lang $lang --to json "$doc" \
+            -o "$TMP/bx.json" --force >/dev/null 2>&1 || fail "$name json $lang: budgetx"
+        xsltproc --stringparam lang $lang "$ROOT/xslt/json.xsl" "$doc" \
+            >"$TMP/xp.json" 2>"$TMP/err" || fail "$name json $lang: xsltproc"
+        cmp -s "$TMP/bx.json" "$TMP/xp.json" || fail "$name json $lang differs"
         "$BX" convert --no-validate --lang $lang --to platform "$doc" \
             -o "$TMP/bx.xml" --force >/dev/null 2>&1 || fail "$name platform $lang: budgetx"
         xsltproc --stringparam lang $lang "$ROOT/xslt/platform.xsl" "$doc" \
@@ -97,7 +115,7 @@ for doc in "$ROOT"/samples/*.xml "$ROOT"/tests/fixtures/hostile/csv-formula.xml 
 done
 
 if [ "$failed" -ne 0 ]; then
-    echo "xsltproc.sh: $failed of $((n * 3)) comparisons failed" >&2
+    echo "xsltproc.sh: $failed of $((n * 4)) comparisons failed" >&2
     exit 1
 fi
-echo "xsltproc.sh: $((n * 3)) renditions identical with and without extension functions"
+echo "xsltproc.sh: $((n * 4)) renditions identical with and without extension functions"
