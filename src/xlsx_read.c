@@ -648,7 +648,7 @@ static int in_list(struct reader *rd, unsigned col, const char *code,
     unsigned long r;
 
     name[0] = '\0';
-    for (r = 1; r <= 20000; r++) {
+    for (r = 1; r <= 1000; r++) { /* a list: about a hundred codes */
         xlsx_ref_format(r, col, ref, sizeof(ref));
         c = xlsx_book_cell(rd->book, "_codes", ref);
         if (c == NULL || c->v == NULL) {
