@@ -524,8 +524,10 @@ static int is_named(xmlNodePtr n, const char *name)
     return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
 }
 
-/* The 'name' element under 'top' whose code is 'code', or NULL. */
-static xmlNodePtr find_code(xmlNodePtr top, const char *name, const char *code)
+/* The 'name' element under 'top' whose attribute 'attr' is 'code', or
+ * NULL. */
+static xmlNodePtr find_attr(xmlNodePtr top, const char *name,
+                            const char *attr, const char *code)
 {
     xmlNodePtr n;
     xmlChar *v;
@@ -535,7 +537,7 @@ static xmlNodePtr find_code(xmlNodePtr top, const char *name, const char *code)
         if (!is_named(n, name)) {
             continue;
         }
-        v = xmlGetProp(n, BAD_CAST "code");
+        v = xmlGetProp(n, BAD_CAST attr);
         hit = v != NULL && strcmp((const char *)v, code) == 0;
         xmlFree(v);
         if (hit) {
@@ -543,6 +545,12 @@ static xmlNodePtr find_code(xmlNodePtr top, const char *name, const char *code)
         }
     }
     return NULL;
+}
+
+/* The 'name' element under 'top' whose code is 'code', or NULL. */
+static xmlNodePtr find_code(xmlNodePtr top, const char *name, const char *code)
+{
+    return find_attr(top, name, "code", code);
 }
 
 /* The func under 'top' whose code is the longest proper prefix of
@@ -581,9 +589,11 @@ static xmlNodePtr first_child(xmlNodePtr parent, const char *name)
     return n;
 }
 
-/* Put 'el' under 'parent' among its siblings of the same name in code
- * order, after the other rows, before notes. */
-static void insert_row(xmlNodePtr parent, xmlNodePtr el, const char *code)
+/* Put 'el' under 'parent' among its siblings of the same name in the
+ * order of their attribute 'attr' (code, dep), after the other rows,
+ * before notes. */
+static void insert_row(xmlNodePtr parent, xmlNodePtr el, const char *attr,
+                       const char *code)
 {
     xmlNodePtr n;
     xmlChar *v;
@@ -597,7 +607,7 @@ static void insert_row(xmlNodePtr parent, xmlNodePtr el, const char *code)
             break;
         }
         if (xmlStrEqual(n->name, el->name)) {
-            v = xmlGetProp(n, BAD_CAST "code");
+            v = xmlGetProp(n, BAD_CAST attr);
             after = v != NULL && strcmp((const char *)v, code) > 0;
             xmlFree(v);
             if (after) {
@@ -617,9 +627,46 @@ static int digits(const char *s)
     return s[0] != '\0' && strspn(s, "0123456789") == strlen(s);
 }
 
+/* An economic class code: 类 3 digits, 款 5. */
+static int eco_code(const char *s)
+{
+    return digits(s) && (strlen(s) == 3 || strlen(s) == 5);
+}
+
+/*
+ * Whether 'code' is in column 'col' (C: 部门预算, E: 政府预算 economic
+ * codes) of the hidden sheet _codes the blank workbook carries, whose
+ * name next to it (column col + 1) goes to 'name'.  1 when the sheet has
+ * no such list (no code list for the year): the code is then taken as it
+ * is.
+ */
+static int in_list(struct reader *rd, unsigned col, const char *code,
+                   char *name, size_t size)
+{
+    char ref[16];
+    struct xlsx_cell *c;
+    unsigned long r;
+
+    name[0] = '\0';
+    for (r = 1; r <= 1000; r++) { /* a list: about a hundred codes */
+        xlsx_ref_format(r, col, ref, sizeof(ref));
+        c = xlsx_book_cell(rd->book, "_codes", ref);
+        if (c == NULL || c->v == NULL) {
+            return r == 1;
+        }
+        if (strcmp(c->v, code) == 0) {
+            xlsx_ref_format(r, col + 1, ref, sizeof(ref));
+            c = xlsx_book_cell(rd->book, "_codes", ref);
+            snprintf(name, size, "%s", c != NULL && c->v != NULL ? c->v : "");
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* A row added in a "新增行" sheet. */
 struct added {
-    const char *e;   /* func, unit, project */
+    const char *e;   /* func, unit, project, eco */
     char **keys;     /* attribute names of the key columns; "@unit" */
     size_t nkeys;
     char **attrs;    /* amount attributes of the columns after them */
@@ -663,6 +710,56 @@ static xmlNodePtr row_parent(xmlNodePtr table, const char *e,
     return top;
 }
 
+/*
+ * The economic codes of an added eco row (keys dep, depName, gov,
+ * govName in 'vals'): each a 类 or 款 code of the year's list (gov may
+ * be empty); an empty name is filled from the list.  *bad = 1 with a
+ * finding on the cell when a code is not.
+ */
+static int eco_keys(struct reader *rd, const char *sheet, unsigned long r,
+                    const struct added *ad, char vals[][256], char **cells,
+                    int *bad)
+{
+    static const char *const code_keys[2] = {"dep", "gov"};
+    static const char *const name_keys[2] = {"depName", "govName"};
+    static const unsigned list_col[2] = {3, 5};
+    char name[256];
+    char msg[300];
+    size_t i;
+    size_t j;
+    int k;
+
+    *bad = 0;
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < ad->nkeys && strcmp(ad->keys[i], code_keys[k]) != 0;
+             i++) {
+        }
+        if (i == ad->nkeys || (k == 1 && vals[i][0] == '\0')) {
+            continue;
+        }
+        if (!eco_code(vals[i]) ||
+            !in_list(rd, list_col[k], vals[i], name, sizeof(name))) {
+            snprintf(msg, sizeof(msg),
+                     "'%.60s' is not a %s economic class code of the year "
+                     "(3 or 5 digits, in the list)", vals[i],
+                     k == 0 ? "departmental" : "government");
+            *bad = 1;
+            return row_problem(rd, sheet, r, cells[i],
+                               k == 0 ? "新增行的部门预算支出经济分类科目编码无效"
+                                        "（应为本年度列表中的3或5位编码），此行被忽略"
+                                      : "新增行的政府预算支出经济分类科目编码无效"
+                                        "（应为本年度列表中的3或5位编码），此行被忽略",
+                               msg);
+        }
+        for (j = 0; j < ad->nkeys; j++) {
+            if (strcmp(ad->keys[j], name_keys[k]) == 0 && vals[j][0] == '\0') {
+                snprintf(vals[j], sizeof(vals[j]), "%s", name);
+            }
+        }
+    }
+    return BX_OK;
+}
+
 /* One added row: keys and amounts of row 'r' of sheet 'sheet'. */
 static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
                    unsigned long r, const struct added *ad)
@@ -684,6 +781,7 @@ static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
     struct xlsx_cell *c;
     size_t i;
     int any = 0;
+    int bad = 0;
     int rc = BX_OK;
 
     if (ad->nkeys > 8 || ncells > 80) {
@@ -694,7 +792,8 @@ static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
         snprintf(vals[i], sizeof(vals[i]), "%s",
                  cell_text(rd, sheet, ref, num, sizeof(num)));
         any |= vals[i][0] != '\0';
-        if (strcmp(ad->keys[i], "code") == 0) {
+        if (strcmp(ad->keys[i], "code") == 0 ||
+            strcmp(ad->keys[i], "dep") == 0) {
             code = vals[i];
             code_i = i;
         } else if (strcmp(ad->keys[i], "@unit") == 0) {
@@ -737,6 +836,12 @@ static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
                          "no code");
         goto out;
     }
+    if (strcmp(ad->e, "eco") == 0) {
+        rc = eco_keys(rd, sheet, r, ad, vals, cells, &bad);
+        if (rc != BX_OK || bad) {
+            goto out;
+        }
+    }
     parent = row_parent(table, ad->e, code, unit);
     if (parent == NULL) {
         snprintf(msg, sizeof(msg), "no unit with code '%.60s' in the table",
@@ -747,10 +852,13 @@ static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
     }
     /* a code is unique within its unit (a function code recurs under
      * each unit), else within the table */
-    if (find_code(unit[0] != '\0' && strcmp(ad->e, "func") == 0
-                      ? find_code(table, "unit", unit)
-                      : table,
-                  ad->e, code) != NULL) {
+    if ((strcmp(ad->e, "eco") == 0 &&
+         find_attr(parent, "eco", "dep", code) != NULL) ||
+        (strcmp(ad->e, "eco") != 0 &&
+         find_code(unit[0] != '\0' && strcmp(ad->e, "func") == 0
+                       ? find_code(table, "unit", unit)
+                       : table,
+                   ad->e, code) != NULL)) {
         snprintf(msg, sizeof(msg), "code '%.60s' is already in the table",
                  code);
         rc = row_problem(rd, sheet, r, cells[code_i],
@@ -761,6 +869,7 @@ static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
     rc = el != NULL ? BX_OK : BX_E_NOMEM;
     for (i = 0; rc == BX_OK && i < ad->nkeys; i++) {
         if (ad->keys[i][0] != '@' &&
+            (vals[i][0] != '\0' || strcmp(ad->e, "eco") != 0) &&
             xmlSetProp(el, BAD_CAST ad->keys[i], BAD_CAST vals[i]) == NULL) {
             rc = BX_E_NOMEM;
         }
@@ -789,10 +898,10 @@ static int add_row(struct reader *rd, const char *sheet, xmlNodePtr table,
         xmlFreeNode(el);
         goto out;
     }
-    insert_row(parent, el, code);
+    insert_row(parent, el, strcmp(ad->e, "eco") == 0 ? "dep" : "code", code);
     rd->changed++;
     for (i = 0; rc == BX_OK && i < ad->nkeys; i++) {
-        if (ad->keys[i][0] != '@') {
+        if (ad->keys[i][0] != '@' && xmlHasProp(el, BAD_CAST ad->keys[i])) {
             rc = place(rd, el, ad->keys[i], cells[i]);
         }
     }
@@ -842,7 +951,7 @@ static int apply_add(struct reader *rd, char **f)
     rows = strtoul(f[2], &end, 10);
     if (*end != '\0' || rows > 10000 ||
         (strcmp(f[3], "func") != 0 && strcmp(f[3], "unit") != 0 &&
-         strcmp(f[3], "project") != 0)) {
+         strcmp(f[3], "project") != 0 && strcmp(f[3], "eco") != 0)) {
         return BX_E_INVALID;
     }
     ad.e = f[3];

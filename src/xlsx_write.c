@@ -516,26 +516,60 @@ static int numbered_copy(struct bx_context *ctx, xmlDocPtr doc,
 }
 
 /*
- * The function code list of the document's fiscal year
- * (schemas/codes/YEAR/function.xml, else the newest year before it, else
- * none), appended to the root of 'copy' for the code lists of the blank
- * workbook (xslt/xlsx-add.xsl).  A missing list is no error: the lists
- * are then left out.
+ * The code list 'file' (function.xml, dep-economic.xml, gov-economic.xml)
+ * of fiscal year 'year' (schemas/codes/YEAR/file, else the newest year
+ * before it, else none), appended to the root of 'copy' for the code
+ * lists of the blank workbook (xslt/xlsx-add.xsl).  A missing list is no
+ * error: its lists are then left out.
  */
+static int add_list(struct bx_context *ctx, xmlDocPtr copy, long year,
+                    const char *file, struct bx_diags *diags)
+{
+    xmlNodePtr root = xmlDocGetRootElement(copy);
+    xmlNodePtr n;
+    xmlDocPtr list = NULL;
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    struct bx_buf rel;
+    char *path;
+    int tries;
+    int rc = BX_OK;
+
+    for (tries = 0; tries < 30 && bytes == NULL; tries++, year--) {
+        buf_init(&rel);
+        buf_printf(&rel, "schemas/codes/%ld/%s", year, file);
+        path = rel.failed ? NULL : context_path(ctx, rel.data);
+        buf_release(&rel);
+        if (path == NULL) {
+            return BX_E_NOMEM;
+        }
+        if (util_read_file(path, 8u << 20, &bytes, &len) != BX_OK) {
+            bytes = NULL;
+        }
+        free(path);
+    }
+    if (bytes == NULL) {
+        return BX_OK;
+    }
+    rc = xmlio_parse(bytes, len, file, &ctx->opts.limits, diags, &list);
+    if (rc == BX_OK) {
+        n = xmlDocCopyNode(xmlDocGetRootElement(list), copy, 1);
+        rc = n != NULL && xmlAddChild(root, n) != NULL ? BX_OK : BX_E_NOMEM;
+    }
+    xmlFreeDoc(list);
+    free(bytes);
+    return rc;
+}
+
+/* The function and economic code lists of the document's fiscal year. */
 static int add_codes(struct bx_context *ctx, xmlDocPtr copy,
                      struct bx_diags *diags)
 {
     xmlNodePtr root = xmlDocGetRootElement(copy);
     xmlNodePtr n;
     xmlChar *fy = NULL;
-    xmlDocPtr list = NULL;
-    unsigned char *bytes = NULL;
-    size_t len = 0;
-    struct bx_buf rel;
-    char *path;
     long year = 0;
-    int tries;
-    int rc = BX_OK;
+    int rc;
 
     for (n = root != NULL ? root->children : NULL; n != NULL; n = n->next) {
         if (n->type == XML_ELEMENT_NODE &&
@@ -555,30 +589,13 @@ static int add_codes(struct bx_context *ctx, xmlDocPtr copy,
     if (year < 1980 || year > 2100) {
         year = 2100;
     }
-    for (tries = 0; tries < 30 && bytes == NULL; tries++, year--) {
-        buf_init(&rel);
-        buf_printf(&rel, "schemas/codes/%ld/function.xml", year);
-        path = rel.failed ? NULL : context_path(ctx, rel.data);
-        buf_release(&rel);
-        if (path == NULL) {
-            return BX_E_NOMEM;
-        }
-        if (util_read_file(path, 8u << 20, &bytes, &len) != BX_OK) {
-            bytes = NULL;
-        }
-        free(path);
-    }
-    if (bytes == NULL) {
-        return BX_OK;
-    }
-    rc = xmlio_parse(bytes, len, "function.xml", &ctx->opts.limits, diags,
-                     &list);
+    rc = add_list(ctx, copy, year, "function.xml", diags);
     if (rc == BX_OK) {
-        n = xmlDocCopyNode(xmlDocGetRootElement(list), copy, 1);
-        rc = n != NULL && xmlAddChild(root, n) != NULL ? BX_OK : BX_E_NOMEM;
+        rc = add_list(ctx, copy, year, "dep-economic.xml", diags);
     }
-    xmlFreeDoc(list);
-    free(bytes);
+    if (rc == BX_OK) {
+        rc = add_list(ctx, copy, year, "gov-economic.xml", diags);
+    }
     return rc;
 }
 

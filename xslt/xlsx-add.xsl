@@ -4,22 +4,24 @@
   (template = '1'), the sheets where a department adds rows, and the
   hidden sheet of codes their lists take.
 
-  - One sheet "表N 新增行" per table of function, unit or project rows
-    (add-kind): the key columns (function code with a list of the year's
-    codes, a data validation referring to the hidden sheet _codes, and
-    name; unit code and name; the unit's code, project kind, code and
-    name; function rows of a table with units also say their unit's
-    code), then the table's amount columns (those of its 合计 row, with
+  - One sheet "表N 新增行" per table of function, unit, project or
+    economic rows (add-kind): the key columns (function code with a list
+    of the year's codes, a data validation referring to the hidden sheet
+    _codes, and name; unit code and name; the unit's code, project kind,
+    code and name; 部门预算 and 政府预算 economic codes, lists on _codes
+    C and E, and names; function and economic rows of a table with units
+    also say their unit's code), then the table's amount columns (those of its 合计 row, with
     the labels of the table's own header); $add-rows input rows, unlocked,
     everything else locked.  The cell map gets one
-    <m:add s="sheet" n="ordinal of the table" rows="N" e="func|unit|project"
+    <m:add s="sheet" n="ordinal of the table" rows="N" e="func|unit|project|eco"
            k="key attributes (@unit: the parent unit's code)"
            a="amount attributes"/>
     and src/xlsx_read.c makes every filled row such an element of that
     table (docs/xlsx.md says where it goes).
   - Sheet _codes (hidden): the function codes and names of the year's code
-    list, which src/xlsx_write.c puts into the input as
-    codes:codeList (schemas/codes/YEAR/function.xml).
+    list (A:B), which src/xlsx_write.c puts into the input as
+    codes:codeList (schemas/codes/YEAR/function.xml); with an economic add
+    sheet also dep-economic.xml (C:D) and gov-economic.xml (E:F).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -31,12 +33,22 @@
     exclude-result-prefixes="bx cl exsl m">
 
   <xsl:variable name="add-rows" select="100"/>
-  <xsl:variable name="codes" select="/*/cl:codeList/cl:code"/>
+  <xsl:variable name="codes"
+      select="/*/cl:codeList[not(@kind) or @kind = 'function']/cl:code"/>
+  <xsl:variable name="dep-codes"
+      select="/*/cl:codeList[@kind = 'depEconomic']/cl:code"/>
+  <xsl:variable name="gov-codes"
+      select="/*/cl:codeList[@kind = 'govEconomic']/cl:code"/>
   <xsl:variable name="add-tables"
       select="$tables[$tpl][self::bx:incomeSummary or self::bx:expenditureSummary
               or self::bx:gpbExpenditure or self::bx:govFundExpenditure
               or self::bx:stateCapitalExpenditure
-              or self::bx:projectExpenditure][bx:total]"/>
+              or self::bx:projectExpenditure
+              or self::bx:gpbBasic or self::bx:economicSummary][bx:total]"/>
+  <!-- the economic lists (columns C:D and E:F of _codes) only when a
+       table of economic rows has an add sheet -->
+  <xsl:variable name="eco-lists"
+      select="boolean($add-tables[self::bx:gpbBasic or self::bx:economicSummary])"/>
 
   <!-- What a table's added rows are: project (项目支出预算表), unit (a
        table of department and unit rows without function rows), else
@@ -44,6 +56,7 @@
   <xsl:template name="add-kind">
     <xsl:choose>
       <xsl:when test="self::bx:projectExpenditure">project</xsl:when>
+      <xsl:when test="self::bx:gpbBasic or self::bx:economicSummary">eco</xsl:when>
       <xsl:when test="bx:dept and not(.//bx:func)">unit</xsl:when>
       <xsl:otherwise>func</xsl:otherwise>
     </xsl:choose>
@@ -52,6 +65,18 @@
   <xsl:variable name="nadd"
       select="count($add-tables) + number(count($add-tables) &gt; 0)"/>
   <xsl:variable name="codes-name" select="'_codes'"/>
+  <xsl:variable name="ncode-rows">
+    <xsl:choose>
+      <xsl:when test="not($eco-lists) or (count($codes) &gt;= count($dep-codes)
+                      and count($codes) &gt;= count($gov-codes))">
+        <xsl:value-of select="count($codes)"/>
+      </xsl:when>
+      <xsl:when test="count($dep-codes) &gt;= count($gov-codes)">
+        <xsl:value-of select="count($dep-codes)"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="count($gov-codes)"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
 
   <xsl:template name="add-sheet-name">
     <xsl:variable name="base">
@@ -147,6 +172,15 @@
           <m:k n="code" l="单位编码" code="1"/>
           <m:k n="name" l="单位名称"/>
         </xsl:when>
+        <xsl:when test="$kind = 'eco'">
+          <xsl:if test="bx:dept or .//bx:unit">
+            <m:k n="@unit" l="所属单位编码" code="1"/>
+          </xsl:if>
+          <m:k n="dep" l="部门预算支出经济分类科目编码" code="1" list="C"/>
+          <m:k n="depName" l="部门预算经济分类科目名称"/>
+          <m:k n="gov" l="政府预算支出经济分类科目编码" code="1" list="E"/>
+          <m:k n="govName" l="政府预算经济分类科目名称"/>
+        </xsl:when>
         <xsl:otherwise>
           <xsl:if test="bx:dept or .//bx:unit">
             <m:k n="@unit" l="所属单位编码" code="1"/>
@@ -162,6 +196,7 @@
       <xsl:choose>
         <xsl:when test="$kind = 'project'">项目</xsl:when>
         <xsl:when test="$kind = 'unit'">单位</xsl:when>
+        <xsl:when test="$kind = 'eco'">经济分类科目</xsl:when>
         <xsl:otherwise>功能分类科目</xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
@@ -169,7 +204,7 @@
         select="concat($title, '：新增行（在此填写表中没有的', $what, '）')"/>
     <xsl:variable name="list-col">
       <xsl:for-each select="$keys">
-        <xsl:if test="@list">
+        <xsl:if test="@list = '1'">
           <xsl:call-template name="col">
             <xsl:with-param name="i" select="position()"/>
           </xsl:call-template>
@@ -203,7 +238,8 @@
         <cols>
           <xsl:for-each select="$keys">
             <col min="{position()}" max="{position()}" customWidth="1"
-                width="{16 + 20 * number(@n = 'name')}"/>
+                width="{16 + 20 * number(@n = 'name' or @n = 'depName'
+                        or @n = 'govName')}"/>
           </xsl:for-each>
           <xsl:if test="$ncols &gt; $nk">
             <col min="{$nk + 1}" max="{$ncols}" width="14" customWidth="1"/>
@@ -260,7 +296,11 @@
         <dataValidations>
           <xsl:attribute name="count">
             <xsl:value-of select="number(count($codes) &gt; 0 and $list-col != '')
-                                  + number($ncols &gt; $nk)"/>
+                                  + number($ncols &gt; $nk)
+                                  + number(count($dep-codes) &gt; 0
+                                           and $keys[@list = 'C'])
+                                  + number(count($gov-codes) &gt; 0
+                                           and $keys[@list = 'E'])"/>
           </xsl:attribute>
           <xsl:if test="count($codes) &gt; 0 and $list-col != ''">
             <dataValidation type="list" allowBlank="1" showErrorMessage="1"
@@ -273,6 +313,26 @@
               </formula1>
             </dataValidation>
           </xsl:if>
+          <xsl:for-each select="$keys[@list = 'C' or @list = 'E']">
+            <xsl:variable name="lc">
+              <xsl:call-template name="col">
+                <xsl:with-param name="i" select="count(preceding-sibling::m:k) + 1"/>
+              </xsl:call-template>
+            </xsl:variable>
+            <xsl:variable name="n"
+                select="count($dep-codes) * number(@list = 'C')
+                        + count($gov-codes) * number(@list = 'E')"/>
+            <xsl:if test="$n &gt; 0">
+              <dataValidation type="list" allowBlank="1" showErrorMessage="1"
+                  errorTitle="{@l}" sqref="{$lc}3:{$lc}{$end}"
+                  error="请从列表中选择本年度的经济分类科目编码（类3位、款5位）">
+                <formula1>
+                  <xsl:value-of select="concat($codes-name, '!$', @list,
+                                        '$1:$', @list, '$', $n)"/>
+                </formula1>
+              </dataValidation>
+            </xsl:if>
+          </xsl:for-each>
           <xsl:if test="$ncols &gt; $nk">
             <dataValidation type="decimal" operator="between" allowBlank="1"
                 showErrorMessage="1" errorTitle="金额"
@@ -354,14 +414,35 @@
     <m:part name="xl/worksheets/sheet{$i}.xml">
       <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
         <sheetData>
-          <xsl:for-each select="$codes">
-            <row r="{position()}">
-              <c r="A{position()}" t="inlineStr" s="4">
-                <is><t><xsl:value-of select="@value"/></t></is>
-              </c>
-              <c r="B{position()}" t="inlineStr" s="3">
-                <is><t><xsl:value-of select="@name"/></t></is>
-              </c>
+          <xsl:for-each select="($codes | $dep-codes[$eco-lists]
+                                | $gov-codes[$eco-lists])
+                                [position() &lt;= $ncode-rows]">
+            <xsl:variable name="p" select="position()"/>
+            <row r="{$p}">
+              <xsl:for-each select="$codes[$p]">
+                <c r="A{$p}" t="inlineStr" s="4">
+                  <is><t><xsl:value-of select="@value"/></t></is>
+                </c>
+                <c r="B{$p}" t="inlineStr" s="3">
+                  <is><t><xsl:value-of select="@name"/></t></is>
+                </c>
+              </xsl:for-each>
+              <xsl:for-each select="$dep-codes[$eco-lists][$p]">
+                <c r="C{$p}" t="inlineStr" s="4">
+                  <is><t><xsl:value-of select="@value"/></t></is>
+                </c>
+                <c r="D{$p}" t="inlineStr" s="3">
+                  <is><t><xsl:value-of select="@name"/></t></is>
+                </c>
+              </xsl:for-each>
+              <xsl:for-each select="$gov-codes[$eco-lists][$p]">
+                <c r="E{$p}" t="inlineStr" s="4">
+                  <is><t><xsl:value-of select="@value"/></t></is>
+                </c>
+                <c r="F{$p}" t="inlineStr" s="3">
+                  <is><t><xsl:value-of select="@name"/></t></is>
+                </c>
+              </xsl:for-each>
             </row>
           </xsl:for-each>
         </sheetData>
@@ -372,6 +453,16 @@
       <m:fix s="{$codes-name}" r="A{position()}" v="{@value}"/>
       <m:fix s="{$codes-name}" r="B{position()}" v="{@name}"/>
     </xsl:for-each>
+    <xsl:if test="$eco-lists">
+      <xsl:for-each select="$dep-codes">
+        <m:fix s="{$codes-name}" r="C{position()}" v="{@value}"/>
+        <m:fix s="{$codes-name}" r="D{position()}" v="{@name}"/>
+      </xsl:for-each>
+      <xsl:for-each select="$gov-codes">
+        <m:fix s="{$codes-name}" r="E{position()}" v="{@value}"/>
+        <m:fix s="{$codes-name}" r="F{position()}" v="{@name}"/>
+      </xsl:for-each>
+    </xsl:if>
   </xsl:template>
 
 </xsl:stylesheet>

@@ -167,8 +167,12 @@ def layout(xlsx, registry):
     got = [ws.title for ws in wb.worksheets]
     adds = [g for g in got if g.endswith(" 新增行")]
     ords = {f"表{t.get('ordinal')}" for t in tables
-            if t.get("rows") in ("function", "unit", "project")}
+            if t.get("rows") in ("function", "unit", "project", "economic")}
     assert all(a.split()[0] in ords for a in adds), f"add sheets {adds}"
+    # every table of economic rows has one (表六/表七 新增行 of the county)
+    eco = {f"表{t.get('ordinal')}" for t in tables
+           if t.get("rows") == "economic"}
+    assert eco <= {a.split()[0] for a in adds}, f"economic {eco}: {adds}"
     got = [g for g in got if g not in adds and g != "_codes"]
     assert got == want, f"sheets {got} != registry {want}"
     for t, ws in zip(tables, wb.worksheets[1:]):
@@ -391,6 +395,10 @@ def addfrom(src, dst):
     for i, unit in enumerate(("105002", "105001")):
         for j, v in enumerate((unit, "2050101", "行政运行", 1)):
             ws.cell(row=3 + i, column=1 + j, value=v)
+    ws = wb["表六 新增行"]  # an economic row under unit 105001
+    assert ws["A2"].value == "所属单位编码", ws["A2"].value
+    for j, v in enumerate(("105001", "30202", None, None, None, 1, 0, 1)):
+        ws.cell(row=3, column=1 + j, value=v)
     wb.save(dst)
     print(f"{dst}: a function row added under two units")
 
@@ -403,7 +411,67 @@ def addedfrom(xml):
            for u in t.iter(f"{NS}unit")}
     assert got["105002"] == [("2050101", "1.00")], got
     assert got["105001"] == [("2050101", "")], got
-    print(f"{xml}: the row went under its unit, the duplicate was left out")
+    u = [u for u in ET.parse(xml).getroot().find(f"{NS}tables/{NS}gpbBasic")
+         .iter(f"{NS}unit") if u.get("code") == "105001"]
+    eco = [(e.get("dep"), e.get("depName"), e.get("total"))
+           for e in u[0].findall(f"{NS}eco")]
+    i = [d for d, _, _ in eco].index("30202")
+    assert eco[i] == ("30202", "印刷费", "1.00") and \
+        eco[i - 1][0] == "30201" and eco[i + 1][0] == "30211", eco
+    print(f"{xml}: the rows went under their units, the duplicate was left out")
+
+
+def addeco(src, dst):
+    """henan-county-14: economic rows in 表六 新增行 (部门/政府预算经济分类
+    codes with lists on _codes C and E, as text) and 表七 新增行: a code
+    typed as a number, a name left empty (filled from the list), a code
+    not in the year's list, a duplicate, amounts without a code, a bad
+    government code."""
+    wb = openpyxl.load_workbook(src)
+    codes = wb["_codes"]
+    for col, first in (("C", "301"), ("E", "501")):
+        v = codes[f"{col}1"].value
+        assert v == first and isinstance(v, str), f"_codes!{col}1 {v!r}"
+    for n in ("表六 新增行", "表七 新增行"):
+        ws = wb[n]
+        assert [c.value for c in ws[2]][:4] == [
+            "部门预算支出经济分类科目编码", "部门预算经济分类科目名称",
+            "政府预算支出经济分类科目编码", "政府预算经济分类科目名称"], n
+        assert ws["A3"].protection.locked is False, "input cell locked"
+        lists = {str(d.sqref).split(":")[0]: d.formula1 for d in
+                 ws.data_validations.dataValidation if d.type == "list"}
+        assert lists.get("A3", "").startswith("_codes!$C$1:$C$") and \
+            lists.get("C3", "").startswith("_codes!$E$1:$E$"), lists
+        assert ws["A3"].number_format == "@", ws["A3"].number_format
+    ws = wb["表六 新增行"]
+    for i, row in enumerate([("30101", "基本工资", "50101", "工资奖金津补贴",
+                              10, 10, 0),
+                             (30201, None, "50201", None, 2.5, 0, 2.5),
+                             ("31234", "不存在", None, None, 1, 0, 1),
+                             ("30101", "重复", None, None, 1, 1, 0),
+                             (None, None, None, None, 3, 3, 0),
+                             ("30202", "印刷费", "5x", None, 1, 0, 1)]):
+        for j, v in enumerate(row):
+            ws.cell(row=3 + i, column=1 + j, value=v)
+    ws = wb["表七 新增行"]
+    ws["A3"], ws["B3"], ws["E3"], ws["F3"] = "30201", "办公费", 2.5, 2.5
+    wb.save(dst)
+    print(f"{dst}: economic rows added")
+
+
+def addedeco(xml):
+    t = ET.parse(xml).getroot().find(f"{NS}tables")
+    got = [(e.get("dep"), e.get("depName"), e.get("gov"), e.get("govName"),
+            e.get("total"), e.get("personnel"), e.get("public"))
+           for e in t.findall(f"{NS}gpbBasic/{NS}eco")]
+    assert got == [("30101", "基本工资", "50101", "工资奖金津补贴",
+                    "10.00", "10.00", "0.00"),
+                   ("30201", "办公费", "50201", "办公经费",
+                    "2.50", "0.00", "2.50")], got
+    got = [(e.get("dep"), e.get("depName"), e.get("gov"), e.get("total"),
+            e.get("gpb")) for e in t.findall(f"{NS}economicSummary/{NS}eco")]
+    assert got == [("30201", "办公费", None, "2.50", "2.50")], got
+    print(f"{xml}: economic rows read back, the bad ones left out")
 
 
 def labels(xlsx, xml, report):
@@ -443,4 +511,5 @@ if __name__ == "__main__":
      "filled": filled, "hostile": hostile, "layout": layout, "labels": labels,
      "addrows": addrows, "added": added, "xxe_all": xxe_all,
      "annotated": annotated, "addunits": addunits,
-     "addedunits": addedunits, "addfrom": addfrom, "addedfrom": addedfrom}[cmd](*args)
+     "addedunits": addedunits, "addfrom": addfrom, "addedfrom": addedfrom,
+     "addeco": addeco, "addedeco": addedeco}[cmd](*args)

@@ -181,6 +181,15 @@ read_back added
 check addunits tpl-henan-county-14.xlsx addedunits.xlsx >/dev/null 2>err &&
     ok || bad "addunits: $(tail -1 err)"
 read_back addedunits
+# economic rows (henan-county-14: 表六 and 表七 新增行), bad codes on their cell
+check addeco tpl-henan-county-14.xlsx addedeco.xlsx >/dev/null 2>err &&
+    ok || bad "addeco: $(tail -1 err)"
+read_back addedeco
+# the eco rows read back are schema-valid, their names the list's (the
+# amounts of the blank template's other tables are what validate rejects)
+"$bin" validate addedeco.xml >val.out 2>&1
+grep -q 'BR-' val.out && ! grep -E 'XSD-|BR-104' val.out >/dev/null && ok ||
+    bad "addedeco: the rows do not validate: $(grep -E 'XSD-|BR-104' val.out)"
 # function rows under their unit (a template --from the county sample)
 "$bin" template --to xlsx --from "$root/samples/$e.xml" --year 2025 \
     -o tpl-from.xlsx 2>/dev/null
@@ -197,7 +206,7 @@ mkdir lo
 HOME=$tmp soffice --headless "-env:UserInstallation=file://$tmp/profile" \
     --convert-to xlsx --outdir lo $(for s in $samples; do echo "$s.xlsx"; done) \
     $(for p in $profiles; do echo "filled-$p.xlsx"; done) added.xlsx \
-    addedunits.xlsx >soffice.log 2>&1
+    addedunits.xlsx addedeco.xlsx >soffice.log 2>&1
 for s in $samples; do
     "$bin" convert --no-validate --from xlsx "lo/$s.xlsx" -o "$s.lo.xml" \
         2>err && cmp -s "$root/samples/$s.xml" "$s.lo.xml" && ok ||
@@ -209,7 +218,7 @@ for p in $profiles; do
         ok || bad "filled template $p re-saved by LibreOffice: $(cat err)"
 done
 
-for a in added addedunits; do
+for a in added addedunits addedeco; do
     "$bin" convert --no-validate --from xlsx "lo/$a.xlsx" -o "$a.lo.xml" \
         2>/dev/null && cmp -s "$a.xml" "$a.lo.xml" && ok ||
         bad "$a: rows re-saved by LibreOffice do not read back the same"
