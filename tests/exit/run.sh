@@ -21,6 +21,26 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
+# A sanitizer build (make asan sets BX_SANITIZED) always runs the
+# teardown and valgrind cannot run it: LeakSanitizer checks the exit
+# instead, both ways, with the same output as a plain run.
+if [ -n "${BX_SANITIZED:-}" ]; then
+    "$bin" validate "$sample" >"$tmp/plain.out" 2>"$tmp/plain.err"
+    prc=$?
+    for env_set in BUDGETX_KEPT=1 BUDGETX_FREE_AT_EXIT=1; do
+        env "$env_set" "$bin" validate "$sample" >"$tmp/s.out" 2>"$tmp/s.err"
+        rc=$?
+        if [ "$rc" = "$prc" ] && cmp -s "$tmp/plain.out" "$tmp/s.out" &&
+            ! grep -q 'Sanitizer' "$tmp/s.err"; then ok; else
+            bad "$env_set: exit $rc under the sanitizer"
+            head -20 "$tmp/s.err"
+        fi
+    done
+    echo "exit: $pass passed, $fail failed (sanitizer build)"
+    [ "$fail" -eq 0 ]
+    exit
+fi
+
 if ! command -v valgrind >/dev/null 2>&1; then
     echo "exit: valgrind is missing (.ci/packages-test)"
     exit 1
