@@ -156,6 +156,9 @@ void cli_close_context(struct bx_context *ctx)
     if (ctx == NULL) {
         return;
     }
+    /* not even kept: the prefetch thread must not be running while the
+     * process exits (the libraries' exit handlers free what it uses) */
+    bx_context_wait(ctx);
     if (CLI_FREE_AT_EXIT || (env != NULL && env[0] != '\0') ||
         kept_context != NULL) {
         bx_context_free(ctx);

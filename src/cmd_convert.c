@@ -629,6 +629,9 @@ static int cmd_convert(int argc, char **argv)
         code = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     }
     if (code == BX_EXIT_OK) {
+        /* the rule set and the stylesheet load on the other core while
+         * the first file is read and checked against the schema */
+        bx_context_prefetch(ctx, !o.no_validate, o.to);
         code = run(ctx, &o);
     }
     cli_close_context(ctx);

@@ -330,6 +330,9 @@ static int cmd_validate(int argc, char **argv)
         rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     }
     if (rc == BX_EXIT_OK) {
+        /* the rule set loads on the other core while the first file is
+         * read and checked against the schema */
+        bx_context_prefetch(ctx, 1, NULL);
         rc = run(ctx, &o);
     }
     cli_close_context(ctx);

@@ -11,6 +11,8 @@
 
 #include "internal.h"
 #include "datafiles.h"
+#include "rules.h"
+#include "transform.h"
 #include "util.h"
 #include "validate.h"
 #include "xmlio.h"
@@ -18,6 +20,19 @@
 #ifndef BX_DATADIR
 #define BX_DATADIR "/usr/local/share/budgetx"
 #endif
+
+/* bx_context_prefetch(): the thread and how far it got */
+struct bx_prefetch {
+    pthread_t thread;
+    pthread_mutex_t mu;  /* guards what follows */
+    pthread_cond_t done; /* signalled as each stage ends */
+    int pending;         /* BX_PREFETCH_* stages not yet over */
+    int joined;
+    int rules;         /* load the newest rule set */
+    const char *sheet; /* the stylesheet to compile ("xslt/html.xsl"), or NULL */
+    int sheet_started; /* its compilation has begun */
+    void *style; /* the compiled stylesheet, until taken; owned */
+};
 
 void bx_options_init(struct bx_options *opts)
 {
@@ -157,6 +172,13 @@ void bx_context_free(struct bx_context *ctx)
     if (ctx == NULL) {
         return;
     }
+    bx_context_wait(ctx); /* the thread uses what is freed below */
+    if (ctx->prefetch != NULL) {
+        datafiles_prefetch_free(ctx->prefetch->style);
+        pthread_cond_destroy(&ctx->prefetch->done);
+        pthread_mutex_destroy(&ctx->prefetch->mu);
+        free(ctx->prefetch);
+    }
     slot_release(&ctx->rules);
     slot_release(&ctx->transform);
     slot_release(&ctx->package);
@@ -181,4 +203,154 @@ void context_unlock(struct bx_context *ctx)
 const char *bx_context_data_dir(const struct bx_context *ctx)
 {
     return ctx->data_dir;
+}
+
+/* ------------------------------------------------------------------ */
+/* Prefetching on a second thread                                      */
+/* ------------------------------------------------------------------ */
+
+
+/* set on the prefetch thread: it never waits for itself */
+static _Thread_local int on_prefetch_thread;
+
+static void stage_over(struct bx_prefetch *pf, int stage)
+{
+    pthread_mutex_lock(&pf->mu);
+    pf->pending &= ~stage;
+    pthread_cond_broadcast(&pf->done);
+    pthread_mutex_unlock(&pf->mu);
+}
+
+/* Whether the sheet is still wanted: then its compilation has begun. */
+static int start_sheet(struct bx_prefetch *pf)
+{
+    int go;
+
+    pthread_mutex_lock(&pf->mu);
+    go = pf->sheet != NULL;
+    pf->sheet_started = go;
+    pthread_mutex_unlock(&pf->mu);
+    return go;
+}
+
+/*
+ * What bx_context_prefetch() started: each stage keeps what it loaded
+ * only when it loaded cleanly, and says nothing.  The stylesheet stage
+ * takes no lock of the context: whoever needs the stylesheet may wait
+ * for it holding one (context_prefetch_take_sheet()).
+ */
+static void *prefetch_main(void *arg)
+{
+    struct bx_context *ctx = arg;
+    struct bx_prefetch *pf = ctx->prefetch;
+    void *style = NULL;
+
+    on_prefetch_thread = 1;
+    xmlio_thread_init();
+    if (pf->rules) {
+        rules_prefetch(ctx);
+    }
+    stage_over(pf, BX_PREFETCH_RULES);
+    if (start_sheet(pf)) {
+        style = datafiles_prefetch_compile(ctx, pf->sheet);
+    }
+    pthread_mutex_lock(&pf->mu);
+    pf->style = style;
+    pthread_mutex_unlock(&pf->mu);
+    stage_over(pf, BX_PREFETCH_SHEET);
+    return NULL;
+}
+
+void *context_prefetch_take_sheet(struct bx_context *ctx, const char *rel)
+{
+    struct bx_prefetch *pf = ctx->prefetch;
+    void *style = NULL;
+
+    if (pf == NULL || on_prefetch_thread) {
+        return NULL;
+    }
+    pthread_mutex_lock(&pf->mu);
+    if (pf->sheet != NULL && strcmp(pf->sheet, rel) == 0) {
+        if (!pf->sheet_started) {
+            pf->sheet = NULL; /* too late: the caller compiles it */
+        }
+        while (pf->sheet_started && (pf->pending & BX_PREFETCH_SHEET) != 0) {
+            pthread_cond_wait(&pf->done, &pf->mu);
+        }
+        style = pf->style;
+        pf->style = NULL;
+    }
+    pthread_mutex_unlock(&pf->mu);
+    return style;
+}
+
+int bx_context_prefetch(struct bx_context *ctx, int rules,
+                        const char *format)
+{
+    struct bx_prefetch *pf;
+
+    if (ctx == NULL) {
+        return BX_E_ARG;
+    }
+    if (ctx->prefetch != NULL) {
+        return BX_E_STATE;
+    }
+    pf = calloc(1, sizeof(*pf));
+    if (pf == NULL) {
+        return BX_OK; /* a hint: nothing prefetched */
+    }
+    pf->rules = rules && !ctx->opts.no_rules;
+    pf->sheet = format != NULL ? transform_sheet_file(format) : NULL;
+    pf->pending = BX_PREFETCH_RULES | BX_PREFETCH_SHEET;
+    if ((!pf->rules && pf->sheet == NULL) ||
+        pthread_mutex_init(&pf->mu, NULL) != 0) {
+        free(pf);
+        return BX_OK;
+    }
+    if (pthread_cond_init(&pf->done, NULL) != 0) {
+        pthread_mutex_destroy(&pf->mu);
+        free(pf);
+        return BX_OK;
+    }
+    ctx->prefetch = pf;
+    if (pthread_create(&pf->thread, NULL, prefetch_main, ctx) != 0) {
+        ctx->prefetch = NULL;
+        pthread_cond_destroy(&pf->done);
+        pthread_mutex_destroy(&pf->mu);
+        free(pf);
+    }
+    return BX_OK;
+}
+
+void context_prefetch_wait(struct bx_context *ctx, int stage)
+{
+    struct bx_prefetch *pf = ctx->prefetch;
+
+    if (pf == NULL || on_prefetch_thread) {
+        return;
+    }
+    pthread_mutex_lock(&pf->mu);
+    while ((pf->pending & stage) != 0) {
+        pthread_cond_wait(&pf->done, &pf->mu);
+    }
+    pthread_mutex_unlock(&pf->mu);
+}
+
+void bx_context_wait(struct bx_context *ctx)
+{
+    struct bx_prefetch *pf = ctx != NULL ? ctx->prefetch : NULL;
+    int join;
+
+    if (pf == NULL || on_prefetch_thread) {
+        return;
+    }
+    pthread_mutex_lock(&pf->mu);
+    join = !pf->joined;
+    pf->joined = 1;
+    pthread_mutex_unlock(&pf->mu);
+    if (join) {
+        pthread_join(pf->thread, NULL);
+    } else {
+        context_prefetch_wait(ctx, BX_PREFETCH_RULES | BX_PREFETCH_SHEET);
+    }
 }

@@ -572,22 +572,32 @@ int datafiles_schema(struct bx_context *ctx, const char *rel,
 
 /* ---- stylesheets ---------------------------------------------------- */
 
+/*
+ * One compilation at a time in the process, whatever context: the
+ * default security preferences it sets for its time are process-wide,
+ * and the prefetch compiles without holding its context's lock.
+ */
+static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static xsltStylesheetPtr compile_stylesheet(struct datafiles *df,
                                             const char *path,
                                             struct bx_diags *diags, int *said)
 {
     struct collector col;
     struct saved_handlers saved;
-    xsltSecurityPrefsPtr old = xsltGetDefaultSecurityPrefs();
+    xsltSecurityPrefsPtr old;
     xsltStylesheetPtr style;
 
     /* includes are checked against the default preferences: ours, for
      * the time of the compilation only */
+    pthread_mutex_lock(&compile_lock);
+    old = xsltGetDefaultSecurityPrefs();
     xsltSetDefaultSecurityPrefs(df->compile_prefs);
     collect_begin(&col, &saved);
     style = xsltParseStylesheetFile((const xmlChar *)path);
     *said = collect_end(&col, &saved, "XSLT-COMPILE", path, diags);
     xsltSetDefaultSecurityPrefs(old);
+    pthread_mutex_unlock(&compile_lock);
     if (style != NULL && (*said > 0 || style->errors > 0)) {
         xsltFreeStylesheet(style); /* compiled with errors: not ours */
         style = NULL;
@@ -616,6 +626,12 @@ static int stylesheet_locked(struct bx_context *ctx, const char *rel,
         return rc;
     }
     nomem = xmlio_nomem_count();
+    style = context_prefetch_take_sheet(ctx, rel);
+    if (style != NULL) {
+        free(path);
+        *out = keep(ctx->datafiles.ptr, rel, KIND_STYLESHEET, style);
+        return *out != NULL ? BX_OK : BX_E_NOMEM;
+    }
     style = compile_stylesheet(ctx->datafiles.ptr, path, diags, &said);
     if (xmlio_nomem_count() != nomem) {
         xsltFreeStylesheet(style); /* possibly short of a part */
@@ -645,6 +661,34 @@ int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
     rc = stylesheet_locked(ctx, rel, diags, out);
     context_unlock(ctx);
     return rc;
+}
+
+void *datafiles_prefetch_compile(struct bx_context *ctx, const char *rel)
+{
+    struct bx_diags scratch;
+    xsltStylesheetPtr style = NULL;
+    unsigned long nomem = xmlio_nomem_count();
+    char *path = context_path(ctx, rel);
+    int said = 0;
+
+    bx_diags_init(&scratch);
+    /* ctx->datafiles exists since bx_context_new() compiled the schema */
+    if (path != NULL && ctx->datafiles.ptr != NULL &&
+        ready(&scratch) == BX_OK) {
+        style = compile_stylesheet(ctx->datafiles.ptr, path, &scratch, &said);
+    }
+    if (style != NULL && (said > 0 || xmlio_nomem_count() != nomem)) {
+        xsltFreeStylesheet(style); /* possibly short of a part */
+        style = NULL;
+    }
+    free(path);
+    bx_diags_release(&scratch);
+    return style;
+}
+
+void datafiles_prefetch_free(void *style)
+{
+    xsltFreeStylesheet(style);
 }
 
 int datafiles_apply(struct bx_context *ctx, xsltStylesheetPtr style,
