@@ -248,8 +248,7 @@ const char *bx_context_data_dir(const struct bx_context *ctx);
  * then nothing is prefetched), BX_E_ARG, or BX_E_STATE when called a
  * second time.
  */
-int bx_context_prefetch(struct bx_context *ctx, int rules,
-                        const char *format);
+int bx_context_prefetch(struct bx_context *ctx, int rules, const char *format);
 
 /* Wait until the work bx_context_prefetch() started is done; at once
  * when there is none.  bx_context_free() waits too. */

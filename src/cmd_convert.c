@@ -625,6 +625,9 @@ static int cmd_convert(int argc, char **argv)
             code = prepare_dir(o.output);
         }
     }
+    if (code == BX_EXIT_OK && o.batch.inputs.count == 1) {
+        cli_heap_one_document();
+    }
     if (code == BX_EXIT_OK) {
         code = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     }

@@ -326,6 +326,9 @@ static int cmd_validate(int argc, char **argv)
         rc = cli_usage_error("validate",
                              "--format xlsx needs -o FILE and one input", NULL);
     }
+    if (rc == BX_EXIT_OK && o.batch.inputs.count == 1) {
+        cli_heap_one_document();
+    }
     if (rc == BX_EXIT_OK) {
         rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     }

@@ -29,9 +29,10 @@ struct bx_prefetch {
     int pending;         /* BX_PREFETCH_* stages not yet over */
     int joined;
     int rules;         /* load the newest rule set */
-    const char *sheet; /* the stylesheet to compile ("xslt/html.xsl"), or NULL */
+    const char *sheet; /* to compile ("xslt/html.xsl"), or NULL */
     int sheet_started; /* its compilation has begun */
-    void *style; /* the compiled stylesheet, until taken; owned */
+    void *style;       /* the compiled stylesheet, until taken; owned */
+    int sheet_nomem;   /* memory ran out while it was compiled */
 };
 
 void bx_options_init(struct bx_options *opts)
@@ -209,7 +210,6 @@ const char *bx_context_data_dir(const struct bx_context *ctx)
 /* Prefetching on a second thread                                      */
 /* ------------------------------------------------------------------ */
 
-
 /* set on the prefetch thread: it never waits for itself */
 static _Thread_local int on_prefetch_thread;
 
@@ -244,6 +244,7 @@ static void *prefetch_main(void *arg)
     struct bx_context *ctx = arg;
     struct bx_prefetch *pf = ctx->prefetch;
     void *style = NULL;
+    int nomem = 0;
 
     on_prefetch_thread = 1;
     xmlio_thread_init();
@@ -252,20 +253,23 @@ static void *prefetch_main(void *arg)
     }
     stage_over(pf, BX_PREFETCH_RULES);
     if (start_sheet(pf)) {
-        style = datafiles_prefetch_compile(ctx, pf->sheet);
+        style = datafiles_prefetch_compile(ctx, pf->sheet, &nomem);
     }
     pthread_mutex_lock(&pf->mu);
     pf->style = style;
+    pf->sheet_nomem = nomem;
     pthread_mutex_unlock(&pf->mu);
     stage_over(pf, BX_PREFETCH_SHEET);
     return NULL;
 }
 
-void *context_prefetch_take_sheet(struct bx_context *ctx, const char *rel)
+void *context_prefetch_take_sheet(struct bx_context *ctx, const char *rel,
+                                  int *nomem)
 {
     struct bx_prefetch *pf = ctx->prefetch;
     void *style = NULL;
 
+    *nomem = 0;
     if (pf == NULL || on_prefetch_thread) {
         return NULL;
     }
@@ -279,13 +283,15 @@ void *context_prefetch_take_sheet(struct bx_context *ctx, const char *rel)
         }
         style = pf->style;
         pf->style = NULL;
+        *nomem = pf->sheet_nomem;
+        pf->sheet_nomem = 0;
+        pf->sheet = NULL; /* taken: asked again, it is compiled there */
     }
     pthread_mutex_unlock(&pf->mu);
     return style;
 }
 
-int bx_context_prefetch(struct bx_context *ctx, int rules,
-                        const char *format)
+int bx_context_prefetch(struct bx_context *ctx, int rules, const char *format)
 {
     struct bx_prefetch *pf;
 

@@ -612,6 +612,7 @@ static int stylesheet_locked(struct bx_context *ctx, const char *rel,
     unsigned long nomem;
     void *found;
     char *path;
+    int prefetch_nomem;
     int said = 0;
     int rc = ready(diags);
 
@@ -626,7 +627,13 @@ static int stylesheet_locked(struct bx_context *ctx, const char *rel,
         return rc;
     }
     nomem = xmlio_nomem_count();
-    style = context_prefetch_take_sheet(ctx, rel);
+    style = context_prefetch_take_sheet(ctx, rel, &prefetch_nomem);
+    if (prefetch_nomem) {
+        /* the prefetch ran out of memory compiling it: as if here */
+        xmlio_out_of_memory(diags, path);
+        free(path);
+        return BX_E_NOMEM;
+    }
     if (style != NULL) {
         free(path);
         *out = keep(ctx->datafiles.ptr, rel, KIND_STYLESHEET, style);
@@ -663,7 +670,8 @@ int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
     return rc;
 }
 
-void *datafiles_prefetch_compile(struct bx_context *ctx, const char *rel)
+void *datafiles_prefetch_compile(struct bx_context *ctx, const char *rel,
+                                 int *nomem_out)
 {
     struct bx_diags scratch;
     xsltStylesheetPtr style = NULL;
@@ -677,7 +685,8 @@ void *datafiles_prefetch_compile(struct bx_context *ctx, const char *rel)
         ready(&scratch) == BX_OK) {
         style = compile_stylesheet(ctx->datafiles.ptr, path, &scratch, &said);
     }
-    if (style != NULL && (said > 0 || xmlio_nomem_count() != nomem)) {
+    *nomem_out = path == NULL || xmlio_nomem_count() != nomem;
+    if (style != NULL && (said > 0 || *nomem_out)) {
         xsltFreeStylesheet(style); /* possibly short of a part */
         style = NULL;
     }

@@ -50,10 +50,13 @@ int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
  * For bx_context_prefetch(): the stylesheet at 'rel' compiled as
  * datafiles_stylesheet() would, taking no lock of the context, or NULL
  * when it did not compile cleanly (datafiles_stylesheet() then compiles
- * it again and reports).  Says nothing.  Free with
- * datafiles_prefetch_free() unless datafiles_stylesheet() took it.
+ * it again and reports); '*nomem' 1 when memory ran out meanwhile (then
+ * datafiles_stylesheet() says so, as if it had compiled it).  Says
+ * nothing.  Free with datafiles_prefetch_free() unless
+ * datafiles_stylesheet() took it.
  */
-void *datafiles_prefetch_compile(struct bx_context *ctx, const char *rel);
+void *datafiles_prefetch_compile(struct bx_context *ctx, const char *rel,
+                                 int *nomem);
 void datafiles_prefetch_free(void *style);
 
 /*

@@ -71,10 +71,13 @@ void context_prefetch_wait(struct bx_context *ctx, int stage);
 /*
  * The stylesheet 'rel' as the prefetch thread compiled it (an
  * xsltStylesheetPtr), moved to the caller; NULL when it has none (then
- * the caller compiles it).  Waits for a compilation under way, which
- * takes no lock of the context; one not yet begun is called off.
+ * the caller compiles it).  '*nomem' is 1 when memory ran out while it
+ * was compiled (the caller says so, as if it had compiled it).  Waits
+ * for a compilation under way, which takes no lock of the context; one
+ * not yet begun is called off.
  */
-void *context_prefetch_take_sheet(struct bx_context *ctx, const char *rel);
+void *context_prefetch_take_sheet(struct bx_context *ctx, const char *rel,
+                                  int *nomem);
 
 /* Build "<data_dir>/<rel>".  Caller frees.  NULL on ENOMEM. */
 char *context_path(const struct bx_context *ctx, const char *rel);

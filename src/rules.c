@@ -1487,8 +1487,7 @@ void rules_prefetch(struct bx_context *ctx)
     bx_diags_init(&scratch);
     if (load_set(ctx, file_year, &scratch, &rs) == BX_OK) {
         context_lock(ctx);
-        if (find_set(cache, file_year) == NULL &&
-            add_set(cache, rs) == BX_OK)
+        if (find_set(cache, file_year) == NULL && add_set(cache, rs) == BX_OK)
             rs = NULL;
         context_unlock(ctx);
     }

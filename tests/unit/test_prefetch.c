@@ -109,8 +109,7 @@ static void same_with_and_without(const char *data_dir, const char *path)
     CU_ASSERT_EQUAL(a.render, b.render);
     CU_ASSERT_PTR_NOT_NULL(a.diags);
     CU_ASSERT_PTR_NOT_NULL(b.diags);
-    if (a.diags != NULL && b.diags != NULL &&
-        strcmp(a.diags, b.diags) != 0) {
+    if (a.diags != NULL && b.diags != NULL && strcmp(a.diags, b.diags) != 0) {
         fprintf(stderr, "\n%s: without:\n%s\nwith:\n%s\n", path, a.diags,
                 b.diags);
         CU_FAIL("findings differ with the prefetch");
@@ -228,8 +227,7 @@ static void broken_data_dir(char *dir, const char *rel, const char *text)
     if (slash2 == NULL) {
         link_all(test_path(a), path, slash1 + 1);
     } else {
-        snprintf(b, sizeof(b), "%.*s", (int)(slash2 - slash1 - 1),
-                 slash1 + 1);
+        snprintf(b, sizeof(b), "%.*s", (int)(slash2 - slash1 - 1), slash1 + 1);
         link_all(test_path(a), path, b);
         snprintf(a, sizeof(a), "%.*s", (int)(slash2 - rel), rel);
         snprintf(path, sizeof(path), "%s/%s", dir, a);
@@ -240,8 +238,7 @@ static void broken_data_dir(char *dir, const char *rel, const char *text)
     write_file(path, text);
 }
 
-static void same_on_broken(const char *rel, const char *text,
-                           const char *code)
+static void same_on_broken(const char *rel, const char *text, const char *code)
 {
     char dir[] = "/tmp/bx-prefetch-XXXXXX";
     struct outcome o;
