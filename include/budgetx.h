@@ -250,6 +250,15 @@ const char *bx_context_data_dir(const struct bx_context *ctx);
  */
 int bx_context_prefetch(struct bx_context *ctx, int rules, const char *format);
 
+/*
+ * bx_context_new() and bx_context_prefetch() in one: the prefetch starts
+ * before the schema is compiled, so that the two overlap.  The same
+ * returns and findings as bx_context_new().
+ */
+int bx_context_new_prefetch(const struct bx_options *opts, int rules,
+                            const char *format, struct bx_diags *diags,
+                            struct bx_context **out);
+
 /* Wait until the work bx_context_prefetch() started is done; at once
  * when there is none.  bx_context_free() waits too. */
 void bx_context_wait(struct bx_context *ctx);

@@ -231,6 +231,12 @@ int cli_parse_severity(const char *s, enum bx_severity *out);
 int cli_open_context(const char *data_dir, struct bx_options *opts,
                      enum bx_lang lang, struct bx_context **ctx);
 
+/* The same, with bx_context_prefetch(ctx, rules, format) started before
+ * the schema is compiled (bx_context_new_prefetch()). */
+int cli_open_context_prefetch(const char *data_dir, struct bx_options *opts,
+                              enum bx_lang lang, int rules, const char *format,
+                              struct bx_context **ctx);
+
 /*
  * The end of a command's context, just before the process exits.  The
  * library frees everything in bx_context_free(); the CLI skips that

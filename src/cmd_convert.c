@@ -629,12 +629,12 @@ static int cmd_convert(int argc, char **argv)
         cli_heap_one_document();
     }
     if (code == BX_EXIT_OK) {
-        code = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
+        /* the rule set and the stylesheet load on the other core while
+         * the schema is compiled and the first file read and checked */
+        code = cli_open_context_prefetch(o.c.data_dir, &o.c.lib, o.c.lang,
+                                         !o.no_validate, o.to, &ctx);
     }
     if (code == BX_EXIT_OK) {
-        /* the rule set and the stylesheet load on the other core while
-         * the first file is read and checked against the schema */
-        bx_context_prefetch(ctx, !o.no_validate, o.to);
         code = run(ctx, &o);
     }
     cli_close_context(ctx);

@@ -330,12 +330,12 @@ static int cmd_validate(int argc, char **argv)
         cli_heap_one_document();
     }
     if (rc == BX_EXIT_OK) {
-        rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
+        /* the rule set loads on the other core while the schema is
+         * compiled and the first file read and checked against it */
+        rc = cli_open_context_prefetch(o.c.data_dir, &o.c.lib, o.c.lang, 1,
+                                       NULL, &ctx);
     }
     if (rc == BX_EXIT_OK) {
-        /* the rule set loads on the other core while the first file is
-         * read and checked against the schema */
-        bx_context_prefetch(ctx, 1, NULL);
         rc = run(ctx, &o);
     }
     cli_close_context(ctx);

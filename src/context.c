@@ -96,8 +96,13 @@ static int init_lock(pthread_mutex_t *m)
     return rc;
 }
 
-int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
-                   struct bx_context **out)
+/*
+ * bx_context_new(), and with 'prefetch' bx_context_prefetch(ctx, rules,
+ * format) started before the schema is compiled, so that the two overlap.
+ */
+static int context_open(const struct bx_options *opts, int prefetch, int rules,
+                        const char *format, struct bx_diags *diags,
+                        struct bx_context **out)
 {
     struct bx_context *ctx = NULL;
     struct bx_options defaults;
@@ -141,6 +146,9 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
         goto out;
     }
     ctx->opts.data_dir = ctx->data_dir;
+    if (prefetch) {
+        bx_context_prefetch(ctx, rules, format);
+    }
     rc = validate_compile(ctx, diags);
     if (xmlio_nomem_count() != nomem) {
         /* a schema compiled short of a part, or "broken" for want of
@@ -158,6 +166,19 @@ out:
     }
     bx_context_free(ctx);
     return rc;
+}
+
+int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
+                   struct bx_context **out)
+{
+    return context_open(opts, 0, 0, NULL, diags, out);
+}
+
+int bx_context_new_prefetch(const struct bx_options *opts, int rules,
+                            const char *format, struct bx_diags *diags,
+                            struct bx_context **out)
+{
+    return context_open(opts, 1, rules, format, diags, out);
 }
 
 static void slot_release(struct bx_slot *slot)
@@ -243,6 +264,7 @@ static void *prefetch_main(void *arg)
 {
     struct bx_context *ctx = arg;
     struct bx_prefetch *pf = ctx->prefetch;
+    const char *sheet;
     void *style = NULL;
     int nomem = 0;
 
@@ -251,8 +273,16 @@ static void *prefetch_main(void *arg)
     if (pf->rules) {
         rules_prefetch(ctx);
     }
+    /* still free to take the context's lock: nobody waits for the sheet
+     * before it has started */
+    pthread_mutex_lock(&pf->mu);
+    sheet = pf->sheet;
+    pthread_mutex_unlock(&pf->mu);
+    if (sheet != NULL && datafiles_prefetch_prepare(ctx) != BX_OK) {
+        nomem = 1; /* said where the sheet is needed */
+    }
     stage_over(pf, BX_PREFETCH_RULES);
-    if (start_sheet(pf)) {
+    if (nomem == 0 && start_sheet(pf)) {
         style = datafiles_prefetch_compile(ctx, pf->sheet, &nomem);
     }
     pthread_mutex_lock(&pf->mu);

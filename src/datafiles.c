@@ -514,34 +514,21 @@ static int ready(struct bx_diags *diags)
     return BX_OK;
 }
 
-static int schema_locked(struct bx_context *ctx, const char *rel,
-                         struct bx_diags *diags, xmlSchemaPtr *out)
+/* Compile the schema 'rel' at 'path' (its lean copy when fresh). */
+static int schema_compile(struct bx_context *ctx, const char *rel,
+                          const char *path, struct bx_diags *diags,
+                          xmlSchemaPtr *out)
 {
-    xmlSchemaPtr schema;
-    unsigned long nomem;
-    void *found;
-    char *path;
-    int rc = ready(diags);
+    unsigned long nomem = xmlio_nomem_count();
+    xmlSchemaPtr schema = compile_lean(ctx, rel);
 
     *out = NULL;
-    if (rc != BX_OK) {
-        return rc;
-    }
-    rc = cached(ctx, rel, KIND_SCHEMA, &found, &path);
-
-    *out = found;
-    if (rc != BX_OK || found != NULL) {
-        return rc;
-    }
-    nomem = xmlio_nomem_count();
-    schema = compile_lean(ctx, rel);
     if (schema == NULL && xmlio_nomem_count() == nomem) {
         schema = compile_schema(path, diags);
     }
     if (xmlio_nomem_count() != nomem) {
         xmlSchemaFree(schema); /* possibly short of a part */
         xmlio_out_of_memory(diags, path);
-        free(path);
         return BX_E_NOMEM;
     }
     if (schema == NULL) {
@@ -550,23 +537,56 @@ static int schema_locked(struct bx_context *ctx, const char *rel,
                       "BUDGETX_DATADIR）",
                       "cannot compile the schema (check the data directory "
                       "or set BUDGETX_DATADIR)");
-        free(path);
         return BX_E_DATA;
     }
-    free(path);
-    *out = keep(ctx->datafiles.ptr, rel, KIND_SCHEMA, schema);
-    return *out != NULL ? BX_OK : BX_E_NOMEM;
+    *out = schema;
+    return BX_OK;
 }
 
-/* Threads share the context: compile once, under its lock. */
+/*
+ * Threads share the context: compiled once, kept under its lock.  The
+ * compilation itself holds no lock (the prefetch thread loads the rule
+ * set meanwhile); two threads that compile the same schema at once keep
+ * the first one kept.
+ */
 int datafiles_schema(struct bx_context *ctx, const char *rel,
                      struct bx_diags *diags, xmlSchemaPtr *out)
 {
+    xmlSchemaPtr schema = NULL;
+    void *found = NULL;
+    char *path = NULL;
     int rc;
 
+    *out = NULL;
     context_lock(ctx);
-    rc = schema_locked(ctx, rel, diags, out);
+    rc = ready(diags);
+    if (rc == BX_OK) {
+        rc = cached(ctx, rel, KIND_SCHEMA, &found, &path);
+    }
     context_unlock(ctx);
+    if (rc != BX_OK || found != NULL) {
+        *out = found;
+        return rc;
+    }
+    rc = schema_compile(ctx, rel, path, diags, &schema);
+    free(path);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    context_lock(ctx);
+    rc = cached(ctx, rel, KIND_SCHEMA, &found, &path);
+    if (rc == BX_OK && found != NULL) {
+        xmlSchemaFree(schema); /* another thread's came first */
+        *out = found;
+    } else if (rc == BX_OK) {
+        /* keep() frees it when it cannot keep it */
+        *out = keep(ctx->datafiles.ptr, rel, KIND_SCHEMA, schema);
+        rc = *out != NULL ? BX_OK : BX_E_NOMEM;
+    } else {
+        xmlSchemaFree(schema);
+    }
+    context_unlock(ctx);
+    free(path);
     return rc;
 }
 
@@ -670,6 +690,22 @@ int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
     return rc;
 }
 
+int datafiles_prefetch_prepare(struct bx_context *ctx)
+{
+    struct bx_diags scratch;
+    int rc;
+
+    bx_diags_init(&scratch);
+    context_lock(ctx);
+    rc = ready(&scratch);
+    if (rc == BX_OK && state_of(ctx) == NULL) {
+        rc = BX_E_NOMEM;
+    }
+    context_unlock(ctx);
+    bx_diags_release(&scratch);
+    return rc;
+}
+
 void *datafiles_prefetch_compile(struct bx_context *ctx, const char *rel,
                                  int *nomem_out)
 {
@@ -680,9 +716,8 @@ void *datafiles_prefetch_compile(struct bx_context *ctx, const char *rel,
     int said = 0;
 
     bx_diags_init(&scratch);
-    /* ctx->datafiles exists since bx_context_new() compiled the schema */
-    if (path != NULL && ctx->datafiles.ptr != NULL &&
-        ready(&scratch) == BX_OK) {
+    /* ctx->datafiles exists since datafiles_prefetch_prepare() */
+    if (path != NULL && ctx->datafiles.ptr != NULL) {
         style = compile_stylesheet(ctx->datafiles.ptr, path, &scratch, &said);
     }
     *nomem_out = path == NULL || xmlio_nomem_count() != nomem;

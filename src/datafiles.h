@@ -57,6 +57,10 @@ int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
  */
 void *datafiles_prefetch_compile(struct bx_context *ctx, const char *rel,
                                  int *nomem);
+/* Before datafiles_prefetch_compile(), on the same thread, while it may
+ * still take the context's lock: the module's state.  BX_OK or
+ * BX_E_NOMEM (then compile nothing). */
+int datafiles_prefetch_prepare(struct bx_context *ctx);
 void datafiles_prefetch_free(void *style);
 
 /*

@@ -53,8 +53,9 @@ static void outcome_release(struct outcome *o)
     memset(o, 0, sizeof(*o));
 }
 
-/* Check 'path' and render it to HTML in a fresh context on 'data_dir',
- * prefetching first when 'prefetch'. */
+/* Check 'path' and render it to HTML in a fresh context on 'data_dir':
+ * 'prefetch' 0 without, 1 bx_context_prefetch() after bx_context_new(),
+ * 2 bx_context_new_prefetch(). */
 static int run_one(const char *data_dir, const char *path, int prefetch,
                    struct outcome *o)
 {
@@ -69,12 +70,13 @@ static int run_one(const char *data_dir, const char *path, int prefetch,
     bx_options_init(&opts);
     opts.data_dir = data_dir;
     bx_diags_init(&d);
-    rc = bx_context_new(&opts, &d, &c);
+    rc = prefetch == 2 ? bx_context_new_prefetch(&opts, 1, "html", &d, &c)
+                       : bx_context_new(&opts, &d, &c);
     bx_diags_release(&d);
     if (rc != BX_OK) {
         return rc;
     }
-    if (prefetch) {
+    if (prefetch == 1) {
         CU_ASSERT_EQUAL(bx_context_prefetch(c, 1, "html"), BX_OK);
     }
     o->check = bx_check_file(c, path, &chk);
@@ -97,14 +99,14 @@ static int run_one(const char *data_dir, const char *path, int prefetch,
     return BX_OK;
 }
 
-/* The same outcome for 'path' on 'data_dir' with and without. */
-static void same_with_and_without(const char *data_dir, const char *path)
+/* The same outcome for 'path' on 'data_dir' without and with 'how'. */
+static void same_as_without(const char *data_dir, const char *path, int how)
 {
     struct outcome a;
     struct outcome b;
 
     CU_ASSERT_EQUAL_FATAL(run_one(data_dir, path, 0, &a), BX_OK);
-    CU_ASSERT_EQUAL_FATAL(run_one(data_dir, path, 1, &b), BX_OK);
+    CU_ASSERT_EQUAL_FATAL(run_one(data_dir, path, how, &b), BX_OK);
     CU_ASSERT_EQUAL(a.check, b.check);
     CU_ASSERT_EQUAL(a.render, b.render);
     CU_ASSERT_PTR_NOT_NULL(a.diags);
@@ -122,6 +124,13 @@ static void same_with_and_without(const char *data_dir, const char *path)
     }
     outcome_release(&a);
     outcome_release(&b);
+}
+
+/* Both ways of prefetching. */
+static void same_with_and_without(const char *data_dir, const char *path)
+{
+    same_as_without(data_dir, path, 1);
+    same_as_without(data_dir, path, 2);
 }
 
 static void test_prefetch_every_sample_the_same(void)
@@ -284,6 +293,41 @@ static void test_prefetch_broken_stylesheet_said_the_same(void)
                    "XSLT-COMPILE");
 }
 
+/* A broken schema: bx_context_new_prefetch() fails as bx_context_new()
+ * does, with the same findings, and leaves no thread behind. */
+static void test_prefetch_broken_schema_said_the_same(void)
+{
+    char dir[] = "/tmp/bx-prefetch-XXXXXX";
+    struct bx_options opts;
+    struct bx_diags a;
+    struct bx_diags b;
+    struct bx_context *c = NULL;
+    char *ta;
+    char *tb;
+
+    broken_data_dir(dir, "schemas/budgetx.xsd", "<xs:schema");
+    bx_options_init(&opts);
+    opts.data_dir = dir;
+    bx_diags_init(&a);
+    bx_diags_init(&b);
+    CU_ASSERT_EQUAL(bx_context_new(&opts, &a, &c), BX_E_DATA);
+    CU_ASSERT_PTR_NULL(c);
+    CU_ASSERT_EQUAL(bx_context_new_prefetch(&opts, 1, "html", &b, &c),
+                    BX_E_DATA);
+    CU_ASSERT_PTR_NULL(c);
+    ta = diags_text(&a);
+    tb = diags_text(&b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ta);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tb);
+    CU_ASSERT_STRING_EQUAL(ta, tb);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ta, "DATA-SCHEMA"));
+    free(ta);
+    free(tb);
+    bx_diags_release(&a);
+    bx_diags_release(&b);
+    remove_tree(dir);
+}
+
 static void test_prefetch_calls(void)
 {
     struct bx_context *c = test_context();
@@ -324,6 +368,8 @@ int bx_test_suite_prefetch(void)
                     test_prefetch_broken_rules_said_the_same) == NULL ||
         CU_add_test(s, "broken stylesheet said the same",
                     test_prefetch_broken_stylesheet_said_the_same) == NULL ||
+        CU_add_test(s, "broken schema said the same",
+                    test_prefetch_broken_schema_said_the_same) == NULL ||
         CU_add_test(s, "calls", test_prefetch_calls) == NULL)
         return -1;
     return 0;
