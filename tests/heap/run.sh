@@ -7,7 +7,8 @@
 # prefetch) and none for a command that has nothing to prefetch.  Without
 # strace too: the same output and exit code for one file given alone and
 # given twice (a batch: no shared arena, no prefetch of a stylesheet for
-# validate), and convert --no-validate still renders.
+# validate), and convert --no-validate still renders.  Under make asan
+# (BX_SANITIZED) the heap is the sanitizer's: system calls not checked.
 # Usage: run.sh /path/to/budgetx
 set -u
 bin=$1
@@ -43,6 +44,9 @@ fi
 
 if ! command -v strace >/dev/null 2>&1; then
     echo "heap: strace not installed, system calls not checked"
+elif [ -n "${BX_SANITIZED:-}" ]; then
+    # make asan: the sanitizer owns malloc, the heap is left alone
+    echo "heap: sanitizer build, system calls not checked"
 else
     # huge pages asked for once, a thread started for the prefetch
     for cmd in validate "convert --force --to html -o $tmp/c.html"; do
