@@ -107,6 +107,7 @@ static int context_open(const struct bx_options *opts, int prefetch, int rules,
     struct bx_context *ctx = NULL;
     struct bx_options defaults;
     unsigned long nomem;
+    int early;
     int rc = BX_E_NOMEM;
 
     *out = NULL;
@@ -146,7 +147,14 @@ static int context_open(const struct bx_options *opts, int prefetch, int rules,
         goto out;
     }
     ctx->opts.data_dir = ctx->data_dir;
-    if (prefetch) {
+    /*
+     * Early only with a rule set to load (the long stage): a stylesheet
+     * alone starts after the schema, so that memory running out while it
+     * compiles is said as the stylesheet's, not as the context's (the
+     * count of libxml2's failed allocations is process-wide).
+     */
+    early = prefetch && rules && !ctx->opts.no_rules;
+    if (early) {
         bx_context_prefetch(ctx, rules, format);
     }
     rc = validate_compile(ctx, diags);
@@ -157,6 +165,9 @@ static int context_open(const struct bx_options *opts, int prefetch, int rules,
     }
     if (rc != BX_OK) {
         goto out;
+    }
+    if (prefetch && !early) {
+        bx_context_prefetch(ctx, rules, format);
     }
     *out = ctx;
     ctx = NULL;
