@@ -726,8 +726,8 @@ int datafiles_serialise(xsltStylesheetPtr style, xmlDocPtr res,
     XSLT_GET_IMPORT_PTR(encoding, style, encoding)
     if (encoding != NULL) {
         enc = xmlFindCharEncodingHandler((const char *)encoding);
-        if (enc != NULL && xmlStrEqual((const xmlChar *)enc->name,
-                                       (const xmlChar *)"UTF-8")) {
+        if (enc != NULL &&
+            xmlStrEqual((const xmlChar *)enc->name, (const xmlChar *)"UTF-8")) {
             enc = NULL;
         }
     }

@@ -88,8 +88,8 @@ static int load_bytes(struct bx_context *ctx, unsigned char *bytes, size_t len,
     }
     rc = sniff_refuse(sub->bytes, sub->len, name, diags);
     if (rc == BX_OK) {
-        rc = xmlio_parse_shared(sub->bytes, sub->len, name,
-                                &ctx->opts.limits, diags, &sub->doc);
+        rc = xmlio_parse_shared(sub->bytes, sub->len, name, &ctx->opts.limits,
+                                diags, &sub->doc);
     }
     if (rc != BX_OK) {
         goto out;

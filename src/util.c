@@ -398,8 +398,8 @@ int util_read_file(const char *path, size_t max, unsigned char **buf,
     } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
         rc = BX_E_LIMIT;
     } else {
-        rc = read_fd(fd, max, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0,
-                     buf, len);
+        rc = read_fd(fd, max, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, buf,
+                     len);
     }
     saved = errno;
     close(fd);

@@ -610,7 +610,7 @@ static xmlDocPtr read_memory(xmlParserCtxtPtr ctxt, const unsigned char *buf,
     xmlDocPtr doc;
 
     input = xmlParserInputBufferCreateMem((const char *)buf, (int)len,
-                                             XML_CHAR_ENCODING_NONE);
+                                          XML_CHAR_ENCODING_NONE);
     if (input == NULL) {
         return NULL;
     }
@@ -634,8 +634,8 @@ static xmlDocPtr read_memory(xmlParserCtxtPtr ctxt, const unsigned char *buf,
 
 /* The parse of xmlio_parse(); 'share': attribute values shared. */
 static int parse(const unsigned char *buf, size_t len, const char *name,
-                 const struct bx_limits *lim, int share,
-                 struct bx_diags *diags, xmlDocPtr *out)
+                 const struct bx_limits *lim, int share, struct bx_diags *diags,
+                 xmlDocPtr *out)
 {
     struct parse_state st;
     xmlParserCtxtPtr ctxt = NULL;

@@ -584,9 +584,9 @@ static void test_transform_after_dropping_the_input_bytes(void)
                     BX_OK);
     CU_ASSERT_EQUAL_FATAL(after.count, 1);
     CU_ASSERT_EQUAL_FATAL(after.files[0].len, before.files[0].len);
-    CU_ASSERT_EQUAL(memcmp(after.files[0].data, before.files[0].data,
-                           before.files[0].len),
-                    0);
+    CU_ASSERT_EQUAL(
+        memcmp(after.files[0].data, before.files[0].data, before.files[0].len),
+        0);
     CU_ASSERT_EQUAL(bx_transform(ctx, sub, "xlsx", NULL, &diags, &after),
                     BX_E_STATE);
     CU_ASSERT_EQUAL(after.count, 1);

@@ -322,8 +322,7 @@ static void test_parse_shared_values_read_back_unchanged(void)
     char *v;
 
     bx_diags_init(&diags);
-    CU_ASSERT_EQUAL_FATAL(parse_shared(doc_text, &limits, &diags, &doc),
-                          BX_OK);
+    CU_ASSERT_EQUAL_FATAL(parse_shared(doc_text, &limits, &diags, &doc), BX_OK);
     a = xmlDocGetRootElement(doc);
     b = xmlFirstElementChild(a);
     c = xmlNextElementSibling(b);
@@ -379,9 +378,9 @@ static void test_parse_shared_frees_what_it_refuses(void)
     CU_ASSERT_PTR_NULL(doc);
     CU_ASSERT_TRUE(bx_diags_has(&diags, "XML-DEPTH"));
     /* truncated inside an attribute list */
-    CU_ASSERT_EQUAL(parse_shared("<a x=\"1\"><b x=\"1\" y=\"1", &limits,
-                                 &diags, &doc),
-                    BX_E_PARSE);
+    CU_ASSERT_EQUAL(
+        parse_shared("<a x=\"1\"><b x=\"1\" y=\"1", &limits, &diags, &doc),
+        BX_E_PARSE);
     CU_ASSERT_PTR_NULL(doc);
     bx_diags_release(&diags);
 }
