@@ -20,15 +20,17 @@
 
 #include "budgetx.h"
 #include "util.h"
+#include "xslt_grid.h"
 
 #define META_NS "urn:budgetx:xslt:meta"
 
 /* Is 'n' the element {urn:budgetx:xslt:meta}'local'? */
 static int is_meta(const xmlNode *n, const char *local)
 {
+    /* the name first: it differs more often and is shorter */
     return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           xmlStrEqual(n->ns->href, (const xmlChar *)META_NS) &&
-           xmlStrEqual(n->name, (const xmlChar *)local);
+           strcmp((const char *)n->name, local) == 0 &&
+           strcmp((const char *)n->ns->href, META_NS) == 0;
 }
 
 /*
@@ -383,7 +385,9 @@ static void html_escape(struct bx_buf *b, const xmlChar *s, int attr)
 /* ' name="value"' */
 static void html_attr(struct bx_buf *b, const char *name, const xmlChar *v)
 {
-    buf_printf(b, " %s=\"", name);
+    buf_append(b, " ", 1);
+    buf_puts(b, name);
+    buf_append(b, "=\"", 2);
     html_escape(b, v, 1);
     buf_append(b, "\"", 1);
 }
@@ -404,16 +408,24 @@ static const char *cell_class(const xmlChar *t)
     return NULL;
 }
 
-/* Attribute 'from' of grid cell 'c' as 'to', when its number is > 1. */
-static void span_attr(struct bx_buf *b, xmlNodePtr c, const char *from,
-                      const char *to)
+/*
+ * Attribute 'from' of grid cell 'c' as 'to', when its number is > 1.
+ * Returns 0, or -1 on ENOMEM.
+ */
+static int span_attr(struct bx_buf *b, xmlNodePtr c, const char *from,
+                     const char *to)
 {
-    xmlChar *v = xmlGetNoNsProp(c, (const xmlChar *)from);
+    const xmlChar *v;
+    xmlChar *copy;
 
+    if (xslt_grid_attr(c, from, &v, &copy) != 0) {
+        return -1;
+    }
     if (v != NULL && xmlXPathStringEvalNumber(v) > 1) {
         html_attr(b, to, v);
     }
-    xmlFree(v);
+    xmlFree(copy);
+    return 0;
 }
 
 /*
@@ -421,30 +433,41 @@ static void span_attr(struct bx_buf *b, xmlNodePtr c, const char *from,
  * td, rowspan/colspan above 1, class by type (td) or scope="row" (a th
  * of the body), the text, the English text when 'en'.  The line break
  * before the end tag is the serialiser's: a block element whose last
- * child (the span) is an element and not its only child.
+ * child (the span) is an element and not its only child.  Attributes and
+ * text are read in place (this runs once per table cell).
  */
 static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
 {
-    xmlChar *t = xmlGetNoNsProp(c, (const xmlChar *)"t");
-    int th = head || xmlStrEqual(t, (const xmlChar *)"th");
-    const char *cls = th ? NULL : cell_class(t);
-    const char *name = th ? "th" : "td";
-    xmlChar *text = xmlNodeGetContent(c);
-    xmlChar *e = en ? xmlGetNoNsProp(c, (const xmlChar *)"en") : NULL;
+    xmlChar *tcopy;
+    xmlChar *textcopy;
+    xmlChar *ecopy = NULL;
+    const xmlChar *t;
+    const xmlChar *text = xslt_grid_text(c, &textcopy);
+    const xmlChar *e = NULL;
+    const char *name;
+    int th;
 
-    buf_printf(b, "<%s", name);
-    span_attr(b, c, "rs", "rowspan");
-    span_attr(b, c, "cs", "colspan");
-    if (cls != NULL) {
-        html_attr(b, "class", (const xmlChar *)cls);
+    if (xslt_grid_attr(c, "t", &t, &tcopy) != 0 || text == NULL ||
+        (en && xslt_grid_attr(c, "en", &e, &ecopy) != 0)) {
+        b->failed = 1;
+        text = NULL;
+    }
+    th = head || xmlStrEqual(t, (const xmlChar *)"th");
+    name = th ? "th" : "td";
+    buf_append(b, "<", 1);
+    buf_append(b, name, 2);
+    if (span_attr(b, c, "rs", "rowspan") != 0 ||
+        span_attr(b, c, "cs", "colspan") != 0) {
+        b->failed = 1;
+    }
+    if (!th && cell_class(t) != NULL) {
+        html_attr(b, "class", (const xmlChar *)cell_class(t));
     }
     if (th && !head) {
         html_attr(b, "scope", (const xmlChar *)"row");
     }
     buf_append(b, ">", 1);
-    if (text == NULL) {
-        b->failed = 1;
-    } else {
+    if (text != NULL) {
         html_escape(b, text, 0);
     }
     if (e != NULL && e[0] != '\0') {
@@ -455,10 +478,12 @@ static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
             buf_append(b, "\n", 1);
         }
     }
-    buf_printf(b, "</%s>", name);
-    xmlFree(t);
-    xmlFree(text);
-    xmlFree(e);
+    buf_append(b, "</", 2);
+    buf_append(b, name, 2);
+    buf_append(b, ">", 1);
+    xmlFree(tcopy);
+    xmlFree(textcopy);
+    xmlFree(ecopy);
 }
 
 /* The number of m:c children of grid row 'row'. */
@@ -502,7 +527,7 @@ static void html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
             html_cell(b, c, head, en);
         }
     }
-    buf_printf(b, "%s</tr>", n > 1 ? "\n" : "");
+    buf_puts(b, n > 1 ? "\n</tr>" : "</tr>");
     xmlFree(kind);
     xmlFree(depth);
 }
@@ -1384,6 +1409,9 @@ static const struct {
     xsltTransformFunction fn;
 } elements[] = {{"amount-cells", el_amount_cells},
                 {"html-rows", el_html_rows},
+                {"keyed-rows", xslt_grid_keyed_rows},
+                {"head-rows", xslt_grid_head_rows},
+                {"pair-rows", xslt_grid_pair_rows},
                 {"platform-fields", el_platform_fields}};
 
 /* Register everything; true when every name is found afterwards. */
