@@ -120,17 +120,6 @@ static xmlXPathObjectPtr var_nodes(xsltTransformContextPtr ctxt,
     return v;
 }
 
-/* The string value of variable 'name' in scope ("" when none). */
-static xmlChar *var_string(xsltTransformContextPtr ctxt, const char *name)
-{
-    xmlXPathObjectPtr v = xsltVariableLookup(ctxt, (const xmlChar *)name, NULL);
-    xmlChar *s =
-        v != NULL ? xmlXPathCastToString(v) : xmlStrdup((const xmlChar *)"");
-
-    xmlXPathFreeObject(v);
-    return s;
-}
-
 /* Stop the transformation: out of memory in an extension. */
 static void ext_nomem(xsltTransformContextPtr ctxt, xmlNodePtr inst)
 {
@@ -150,7 +139,7 @@ static void el_amount_cells(xsltTransformContextPtr ctxt, xmlNodePtr node,
 {
     xmlXPathObjectPtr row = var_nodes(ctxt, "row");
     xmlXPathObjectPtr def = var_nodes(ctxt, "def");
-    xmlChar *rs = var_string(ctxt, "rs");
+    xmlChar *rs = xslt_grid_var_string(ctxt, "rs");
     xmlNodeSetPtr ds = def != NULL ? def->nodesetval : NULL;
     xmlNodePtr a;
     xmlChar *n;
@@ -340,6 +329,66 @@ static void fn_csv_row(xmlXPathParserContextPtr ctxt, int nargs)
     }
     xmlFree(lang);
     xmlXPathFreeNodeSet(rows);
+    if (xmlXPathCheckError(ctxt)) {
+        buf_release(&b);
+        return;
+    }
+    push_buf(ctxt, &b);
+}
+
+/* Append the CSV lines of the rows below 'part' (an m:head or m:body). */
+static void csv_part_rows(struct bx_buf *b, xmlNodePtr part, int en,
+                          const xmlChar *eol)
+{
+    xmlNodePtr r;
+
+    for (r = part->children; r != NULL; r = r->next) {
+        if (is_meta(r, "row")) {
+            csv_row(b, r, en);
+            buf_puts(b, (const char *)eol);
+        }
+    }
+}
+
+/*
+ * x:csv-rows(grids, lang, eol): the rows of the grids (their m:head, then
+ * their m:body rows, in document order) as CSV lines, each ended by
+ * 'eol': csv.xsl's "csv-grid" in one call.
+ */
+static void fn_csv_rows(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    struct bx_buf b;
+    xmlNodeSetPtr grids;
+    xmlChar *lang;
+    xmlChar *eol;
+    xmlNodePtr p;
+    int en;
+    int i;
+    int head;
+
+    if (nargs != 3) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    eol = xmlXPathPopString(ctxt);
+    lang = xmlXPathPopString(ctxt);
+    grids = xmlXPathPopNodeSet(ctxt);
+    en = xmlStrEqual(lang, (const xmlChar *)"en");
+    buf_init(&b);
+    for (i = 0;
+         eol != NULL && lang != NULL && grids != NULL && i < grids->nodeNr;
+         i++) {
+        for (head = 1; head >= 0; head--) {
+            for (p = grids->nodeTab[i]->children; p != NULL; p = p->next) {
+                if (is_meta(p, head ? "head" : "body")) {
+                    csv_part_rows(&b, p, en, eol);
+                }
+            }
+        }
+    }
+    xmlFree(eol);
+    xmlFree(lang);
+    xmlXPathFreeNodeSet(grids);
     if (xmlXPathCheckError(ctxt)) {
         buf_release(&b);
         return;
@@ -544,7 +593,7 @@ static void el_html_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
                          xmlNodePtr inst, xsltElemPreCompPtr comp)
 {
     xmlChar *part = xmlGetNoNsProp(inst, (const xmlChar *)"part");
-    xmlChar *lang = var_string(ctxt, "lang");
+    xmlChar *lang = xslt_grid_var_string(ctxt, "lang");
     xmlXPathObjectPtr g = var_nodes(ctxt, "g");
     int head = xmlStrEqual(part, (const xmlChar *)"head");
     int en = xmlStrEqual(lang, (const xmlChar *)"en");
@@ -1330,9 +1379,9 @@ static void el_platform_fields(xsltTransformContextPtr ctxt, xmlNodePtr node,
     xmlXPathObjectPtr in_table =
         xsltVariableLookup(ctxt, (const xmlChar *)"in-table", NULL);
     xmlXPathObjectPtr pm = var_nodes(ctxt, "PM");
-    xmlChar *k = var_string(ctxt, "k");
-    xmlChar *decimals = var_string(ctxt, "decimals");
-    xmlChar *amounts = var_string(ctxt, "amount-names");
+    xmlChar *k = xslt_grid_var_string(ctxt, "k");
+    xmlChar *decimals = xslt_grid_var_string(ctxt, "decimals");
+    xmlChar *amounts = xslt_grid_var_string(ctxt, "amount-names");
     xmlNodePtr map = var_first(pm);
     int tab = in_table != NULL && xmlXPathCastToBoolean(in_table);
     int ok = k != NULL && decimals != NULL && amounts != NULL && map != NULL &&
@@ -1400,9 +1449,10 @@ static const struct {
     const char *name;
     xmlXPathFunction fn;
 } functions[] = {
-    {"csv-field", fn_csv_field},       {"csv-row", fn_csv_row},
-    {"dec-scale-up", fn_dec_scale_up}, {"json-node", fn_json_node},
-    {"json-str", fn_json_str},         {"shared-grids", fn_shared_grids}};
+    {"csv-field", fn_csv_field},      {"csv-row", fn_csv_row},
+    {"csv-rows", fn_csv_rows},        {"dec-scale-up", fn_dec_scale_up},
+    {"json-node", fn_json_node},      {"json-str", fn_json_str},
+    {"shared-grids", fn_shared_grids}};
 
 static const struct {
     const char *name;

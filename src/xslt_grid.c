@@ -822,8 +822,7 @@ static void head_row(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r,
     }
 }
 
-/* The string value of the variable 'name' in scope ("" when none). */
-static xmlChar *var_string(xsltTransformContextPtr ctxt, const char *name)
+xmlChar *xslt_grid_var_string(xsltTransformContextPtr ctxt, const char *name)
 {
     xmlXPathObjectPtr v = xsltVariableLookup(ctxt, (const xmlChar *)name, NULL);
     xmlChar *s =
@@ -840,22 +839,33 @@ static void stop_nomem(xsltTransformContextPtr ctxt, xmlNodePtr inst)
     ctxt->state = XSLT_STATE_STOPPED;
 }
 
+/*
+ * Start writing rows into the result at the current insertion point of
+ * 'ctxt', with $def of the scope ('*def' keeps it; the caller frees).
+ */
+static void begin(struct grid_out *o, xsltTransformContextPtr ctxt,
+                  xmlXPathObjectPtr *def)
+{
+    memset(o, 0, sizeof(*o));
+    o->doc = ctxt->output;
+    o->def = var_nodes(ctxt, "def", def);
+    o->failed = ctxt->insert == NULL;
+}
+
 void xslt_grid_head_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
                          xmlNodePtr inst, xsltElemPreCompPtr comp)
 {
     struct grid_out o;
     xmlXPathObjectPtr def = NULL;
-    xmlChar *unit = var_string(ctxt, "t-unit");
+    xmlChar *unit = xslt_grid_var_string(ctxt, "t-unit");
     xmlNodePtr r;
     double cols;
     int i;
 
     (void)node;
     (void)comp;
-    memset(&o, 0, sizeof(o));
-    o.doc = ctxt->output;
-    o.def = var_nodes(ctxt, "def", &def);
-    o.failed = unit == NULL || ctxt->insert == NULL;
+    begin(&o, ctxt, &def);
+    o.failed |= unit == NULL;
     /* number($def/@cols): the first in document order */
     cols = xmlXPathNAN;
     for (i = 0; o.def != NULL && i < o.def->nodeNr; i++) {
@@ -988,17 +998,15 @@ void xslt_grid_pair_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     xmlNodeSetPtr ls = var_nodes(ctxt, "left", &left);
     xmlNodeSetPtr rs = var_nodes(ctxt, "right", &right);
     xmlNodeSetPtr ms = var_nodes(ctxt, "M", &meta);
-    xmlChar *kind = var_string(ctxt, "kind");
-    xmlChar *lang = var_string(ctxt, "lang");
+    xmlChar *kind = xslt_grid_var_string(ctxt, "kind");
+    xmlChar *lang = xslt_grid_var_string(ctxt, "lang");
     int n;
     int i;
 
     (void)node;
     (void)comp;
-    memset(&o, 0, sizeof(o));
-    o.doc = ctxt->output;
-    o.def = var_nodes(ctxt, "def", &def);
-    o.failed = kind == NULL || lang == NULL || ctxt->insert == NULL;
+    begin(&o, ctxt, &def);
+    o.failed |= kind == NULL || lang == NULL;
     n = ls != NULL ? ls->nodeNr : 0;
     if (rs != NULL && rs->nodeNr > n) {
         n = rs->nodeNr;
@@ -1024,20 +1032,14 @@ void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
 {
     struct grid_out o;
     xmlXPathObjectPtr def = NULL;
-    xmlXPathObjectPtr total = NULL;
     xmlChar *label = NULL;
     xmlNodePtr c;
 
     (void)comp;
-    memset(&o, 0, sizeof(o));
-    o.doc = ctxt->output;
-    o.def = var_nodes(ctxt, "def", &def);
-    total = xsltVariableLookup(ctxt, (const xmlChar *)"total-label", NULL);
-    label = total != NULL ? xmlXPathCastToString(total)
-                          : xmlStrdup((const xmlChar *)"");
+    begin(&o, ctxt, &def);
+    label = xslt_grid_var_string(ctxt, "total-label");
     o.total = label;
-    o.failed = label == NULL || ctxt->insert == NULL || node == NULL ||
-               node->type != XML_ELEMENT_NODE;
+    o.failed |= label == NULL || node == NULL || node->type != XML_ELEMENT_NODE;
     if (!o.failed) {
         o.table = node->name;
         o.tnode = node;
@@ -1051,7 +1053,6 @@ void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
         }
     }
     xmlFree(label);
-    xmlXPathFreeObject(total);
     xmlXPathFreeObject(def);
     if (o.failed) {
         stop_nomem(ctxt, inst);

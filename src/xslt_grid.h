@@ -53,4 +53,10 @@ int xslt_grid_attr(const xmlNode *n, const char *name, const xmlChar **v,
  */
 const xmlChar *xslt_grid_text(const xmlNode *n, xmlChar **copy);
 
+/*
+ * The string value of the variable or parameter 'name' in scope of
+ * 'ctxt' ("" when there is none).  Caller frees; NULL on ENOMEM.
+ */
+xmlChar *xslt_grid_var_string(xsltTransformContextPtr ctxt, const char *name);
+
 #endif /* BX_XSLT_GRID_H */

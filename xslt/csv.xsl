@@ -133,6 +133,37 @@
     <xsl:param name="f4"/><xsl:param name="f5"/><xsl:param name="f6"/>
     <xsl:param name="f7"/><xsl:param name="f8"/><xsl:param name="f9"/>
     <xsl:param name="f10"/>
+    <xsl:choose>
+      <xsl:when test="$x-ext">
+        <!-- the fields below in one expression (no template per field) -->
+        <xsl:value-of select="concat(x:csv-field($f1), ',',
+            x:csv-field($f2), ',', x:csv-field($f3), ',', x:csv-field($f4),
+            ',', x:csv-field($f5), ',', x:csv-field($f6), ',', $f7, ',', $f8,
+            ',', x:csv-field($f9), ',', x:csv-field($f10), $eol)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="line-xslt">
+          <xsl:with-param name="f1" select="$f1"/>
+          <xsl:with-param name="f2" select="$f2"/>
+          <xsl:with-param name="f3" select="$f3"/>
+          <xsl:with-param name="f4" select="$f4"/>
+          <xsl:with-param name="f5" select="$f5"/>
+          <xsl:with-param name="f6" select="$f6"/>
+          <xsl:with-param name="f7" select="$f7"/>
+          <xsl:with-param name="f8" select="$f8"/>
+          <xsl:with-param name="f9" select="$f9"/>
+          <xsl:with-param name="f10" select="$f10"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The same, field by field (xsltproc). -->
+  <xsl:template name="line-xslt">
+    <xsl:param name="f1"/><xsl:param name="f2"/><xsl:param name="f3"/>
+    <xsl:param name="f4"/><xsl:param name="f5"/><xsl:param name="f6"/>
+    <xsl:param name="f7"/><xsl:param name="f8"/><xsl:param name="f9"/>
+    <xsl:param name="f10"/>
     <xsl:call-template name="field"><xsl:with-param name="raw" select="$f1"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f2"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f3"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f4"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f5"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f6"/></xsl:call-template>,<xsl:value-of select="$f7"/>,<xsl:value-of select="$f8"/>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f9"/></xsl:call-template>,<xsl:call-template name="field"><xsl:with-param name="raw" select="$f10"/></xsl:call-template>
     <xsl:value-of select="$eol"/>
   </xsl:template>
@@ -148,6 +179,22 @@
 
   <!-- The rows of grid $g as CSV lines. -->
   <xsl:template name="csv-grid">
+    <xsl:param name="g"/>
+    <xsl:choose>
+      <xsl:when test="function-available('x:csv-rows')">
+        <!-- the whole grid in one call (src/xslt_ext.c) -->
+        <xsl:value-of select="x:csv-rows($g, $lang, $eol)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="csv-grid-rows">
+          <xsl:with-param name="g" select="$g"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The same row by row (x:csv-row), and in XSLT (xsltproc). -->
+  <xsl:template name="csv-grid-rows">
     <xsl:param name="g"/>
     <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
       <xsl:choose>

@@ -706,7 +706,11 @@
       | bx:procurement">
     <xsl:param name="def"/>
     <!-- read by x:keyed-rows (T8's unkeyed row) -->
-    <xsl:variable name="total-label" select="$M/m:l[@k = 'row.total']/@zh"/>
+    <xsl:variable name="total-label">
+      <xsl:for-each select="$M">
+        <xsl:value-of select="key('meta-l', 'row.total')/@zh"/>
+      </xsl:for-each>
+    </xsl:variable>
     <x:keyed-rows>
       <xsl:fallback>
         <xsl:call-template name="keyed-rows">
