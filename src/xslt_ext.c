@@ -264,6 +264,34 @@ static xmlChar *attr_of(xmlNodePtr n, const char *name)
 }
 
 /*
+ * The CSV field of grid cell 'c': its text, with " / " and its @en when
+ * 'en' and @en is not empty.  Read in place (this runs once per cell).
+ */
+static void csv_cell(struct bx_buf *b, xmlNodePtr c, int en)
+{
+    xmlChar *tcopy;
+    xmlChar *ecopy = NULL;
+    xmlChar *both = NULL;
+    const xmlChar *text = xslt_grid_text(c, &tcopy);
+    const xmlChar *e = NULL;
+
+    if (text == NULL || (en && xslt_grid_attr(c, "en", &e, &ecopy) != 0)) {
+        b->failed = 1;
+        text = NULL;
+    } else if (e != NULL && e[0] != '\0') {
+        both = xmlStrcat(xmlStrcat(xmlStrdup(text), (const xmlChar *)" / "), e);
+        b->failed |= both == NULL;
+        text = both;
+    }
+    if (text != NULL) {
+        csv_field(b, text);
+    }
+    xmlFree(both);
+    xmlFree(tcopy);
+    xmlFree(ecopy);
+}
+
+/*
  * Append the fields of grid row 'row' (its m:c and m:s children, comma
  * separated) to 'b': a cell's text, with " / " and its @en when 'en';
  * a covered position m:s is an empty field.
@@ -271,8 +299,6 @@ static xmlChar *attr_of(xmlNodePtr n, const char *name)
 static void csv_row(struct bx_buf *b, xmlNodePtr row, int en)
 {
     xmlNodePtr c;
-    xmlChar *text;
-    xmlChar *e;
     int first = 1;
 
     for (c = row->children; c != NULL; c = c->next) {
@@ -283,24 +309,9 @@ static void csv_row(struct bx_buf *b, xmlNodePtr row, int en)
             buf_append(b, ",", 1);
         }
         first = 0;
-        if (!is_meta(c, "c")) {
-            continue;
+        if (is_meta(c, "c")) {
+            csv_cell(b, c, en);
         }
-        text = xmlNodeGetContent(c);
-        e = en ? attr_of(c, "en") : NULL;
-        if (text == NULL || (en && e == NULL)) {
-            b->failed = 1;
-        } else if (e != NULL && e[0] != '\0') {
-            text = xmlStrcat(xmlStrcat(text, (const xmlChar *)" / "), e);
-            if (text == NULL) {
-                b->failed = 1;
-            }
-        }
-        if (text != NULL) {
-            csv_field(b, text);
-        }
-        xmlFree(text);
-        xmlFree(e);
     }
 }
 

@@ -133,22 +133,26 @@
   <xsl:key name="meta-l" match="m:l" use="@k"/>
   <xsl:key name="meta-table" match="m:table" use="@key"/>
 
-  <!-- 1..256, for counted loops without recursion: 16 x 16 (libxslt
-       evaluates every global variable of a stylesheet before it starts,
-       so this is paid by every rendition of every document) -->
+  <!--
+    256 elements m:i, for counted loops without recursion: 16 x 16.  Not
+    a global variable here: libxslt evaluates every global variable of a
+    stylesheet before it starts, and html.xsl and csv.xsl need it only in
+    XSLT that budgetx runs in C (xslt/seq.xsl has the global $seq of the
+    workbook stylesheets).
+  -->
   <xsl:variable name="seq16-rtf">
     <m:i/><m:i/><m:i/><m:i/><m:i/><m:i/><m:i/><m:i/>
     <m:i/><m:i/><m:i/><m:i/><m:i/><m:i/><m:i/><m:i/>
   </xsl:variable>
-  <xsl:variable name="seq-rtf">
+
+  <xsl:template name="seq-256">
     <xsl:variable name="seq16" select="exsl:node-set($seq16-rtf)/m:i"/>
     <xsl:for-each select="$seq16">
       <xsl:for-each select="$seq16">
         <m:i/>
       </xsl:for-each>
     </xsl:for-each>
-  </xsl:variable>
-  <xsl:variable name="seq" select="exsl:node-set($seq-rtf)/m:i"/>
+  </xsl:template>
 
   <xsl:variable name="meta" select="/bx:disclosure/bx:metadata"/>
   <!-- The document's template (metadata/profile: id or alias), if known. -->

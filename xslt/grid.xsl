@@ -589,6 +589,10 @@
          $def, $kind, $lang, $M); xsltproc: -->
     <x:pair-rows>
       <xsl:fallback>
+        <xsl:variable name="seq-rtf">
+          <xsl:call-template name="seq-256"/>
+        </xsl:variable>
+        <xsl:variable name="seq" select="exsl:node-set($seq-rtf)/m:i"/>
         <xsl:for-each select="$seq[position() &lt;= $rows]">
           <xsl:variable name="i" select="position()"/>
           <xsl:variable name="l" select="$left[$i]"/>
@@ -985,6 +989,10 @@
       </xsl:for-each>
     </xsl:variable>
     <xsl:variable name="nlines" select="number($lines)"/>
+    <xsl:variable name="seq-rtf">
+      <xsl:call-template name="seq-256"/>
+    </xsl:variable>
+    <xsl:variable name="seq" select="exsl:node-set($seq-rtf)/m:i"/>
     <xsl:for-each select="$seq[position() &lt;= $nlines]">
       <xsl:variable name="i" select="position()"/>
       <m:row kind="{local-name($p)}" depth="0">
