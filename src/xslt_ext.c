@@ -211,6 +211,21 @@ static void csv_field(struct bx_buf *b, const xmlChar *s)
     }
 }
 
+/*
+ * An extension function ran out of memory: an XPath error, and the
+ * transformation stops with an out-of-memory message (a failed realloc
+ * of a bx_buf is not seen by xmlio's allocation counter).
+ */
+static void fn_nomem(xmlXPathParserContextPtr ctxt)
+{
+    xsltTransformContextPtr t = xsltXPathGetTransformContext(ctxt);
+
+    if (t != NULL) {
+        ext_nomem(t, NULL);
+    }
+    xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+}
+
 /* Push the contents of 'b' as an XPath string (an error on ENOMEM). */
 static void push_buf(xmlXPathParserContextPtr ctxt, struct bx_buf *b)
 {
@@ -221,7 +236,7 @@ static void push_buf(xmlXPathParserContextPtr ctxt, struct bx_buf *b)
 
     buf_release(b);
     if (s == NULL) {
-        xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+        fn_nomem(ctxt);
         return;
     }
     valuePush(ctxt, xmlXPathWrapString(s));
@@ -362,8 +377,8 @@ static void csv_part_rows(struct bx_buf *b, xmlNodePtr part, int en,
 }
 
 /*
- * x:csv-rows(grids, lang, eol): the rows of the grids (their m:head, then
- * their m:body rows, in document order) as CSV lines, each ended by
+ * x:csv-rows(grids, lang, eol): the rows of the grids' m:head and m:body
+ * (in document order) as CSV lines, each ended by
  * 'eol': csv.xsl's "csv-grid" in one call.
  */
 static void fn_csv_rows(xmlXPathParserContextPtr ctxt, int nargs)
@@ -375,7 +390,6 @@ static void fn_csv_rows(xmlXPathParserContextPtr ctxt, int nargs)
     xmlNodePtr p;
     int en;
     int i;
-    int head;
 
     if (nargs != 3) {
         xmlXPathSetArityError(ctxt);
@@ -389,11 +403,10 @@ static void fn_csv_rows(xmlXPathParserContextPtr ctxt, int nargs)
     for (i = 0;
          eol != NULL && lang != NULL && grids != NULL && i < grids->nodeNr;
          i++) {
-        for (head = 1; head >= 0; head--) {
-            for (p = grids->nodeTab[i]->children; p != NULL; p = p->next) {
-                if (is_meta(p, head ? "head" : "body")) {
-                    csv_part_rows(&b, p, en, eol);
-                }
+        /* $g/m:head/m:row | $g/m:body/m:row: in document order */
+        for (p = grids->nodeTab[i]->children; p != NULL; p = p->next) {
+            if (is_meta(p, "head") || is_meta(p, "body")) {
+                csv_part_rows(&b, p, en, eol);
             }
         }
     }
