@@ -44,7 +44,7 @@ UNIT = $(BUILD)/unit-tests
 
 TEST_ENV = LC_ALL=C TZ=UTC BUDGETX_DATADIR=$(CURDIR)
 
-.PHONY: all check check-suites deps-test check-xlsx check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch check-exit check-lean check-bench lint asan ubsan valgrind coverage \
+.PHONY: all check check-suites deps-test check-xlsx check-cli check-failinject check-hostile check-unit check-golden check-install check-bundle check-zip check-docs check-convert check-rules check-batch check-exit check-lean check-heap check-bench lint asan ubsan valgrind coverage \
         golden-update install uninstall clean bench fuzz docs quickstart deps
 
 all: $(BIN) $(LIBA) $(LIBSO)
@@ -119,7 +119,7 @@ check: deps-test
 check-suites: check-unit check-golden check-cli check-rules check-convert \
        check-bundle check-zip check-docs check-install check-hostile \
        check-bench check-xlsx check-templates check-batch check-exit \
-       check-lean
+       check-lean check-heap
 
 # workbooks: goldens, openpyxl, LibreOffice round trips, hostile inputs
 check-xlsx: $(BIN)
@@ -179,6 +179,10 @@ check-batch: $(BIN)
 # the CLI's exit without teardown: no leak, BUDGETX_FREE_AT_EXIT frees
 check-exit: $(BIN)
 	$(TEST_ENV) sh tests/exit/run.sh $(CURDIR)/$(BIN)
+
+# one document: huge pages on the heap, the prefetch thread (fixed1)
+check-heap: $(BIN)
+	$(TEST_ENV) sh tests/heap/run.sh $(CURDIR)/$(BIN)
 
 # lean copies of the schemas: used while fresh, same bytes as without
 check-lean: $(BIN)

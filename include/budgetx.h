@@ -234,6 +234,35 @@ void bx_context_free(struct bx_context *ctx);
 /* The data directory the context was built from.  Never NULL. */
 const char *bx_context_data_dir(const struct bx_context *ctx);
 
+/*
+ * A hint that 'ctx' will soon check submissions ('rules' not 0: their
+ * business rules, unless the options say no_rules) and, when 'format'
+ * is not NULL, render them to 'format' ("html", "csv", "json" or
+ * "platform"): what that needs (the rule set of the newest fiscal year
+ * of the data directory, the format's stylesheet) is loaded on one
+ * background thread meanwhile, so that a single document does not wait
+ * for it on one core.  Results, findings and exit codes are the same
+ * with or without it: what fails to load there is loaded again, and
+ * reported, where it is needed.  Call it once, before other threads
+ * share 'ctx'.  Returns BX_OK (also when no thread could be started:
+ * then nothing is prefetched), BX_E_ARG, or BX_E_STATE when called a
+ * second time.
+ */
+int bx_context_prefetch(struct bx_context *ctx, int rules, const char *format);
+
+/*
+ * bx_context_new() and bx_context_prefetch() in one: the prefetch starts
+ * before the schema is compiled, so that the two overlap.  The same
+ * returns and findings as bx_context_new().
+ */
+int bx_context_new_prefetch(const struct bx_options *opts, int rules,
+                            const char *format, struct bx_diags *diags,
+                            struct bx_context **out);
+
+/* Wait until the work bx_context_prefetch() started is done; at once
+ * when there is none.  bx_context_free() waits too. */
+void bx_context_wait(struct bx_context *ctx);
+
 /* ---------------------------------------------------------------- */
 /* Submissions                                                       */
 /* ---------------------------------------------------------------- */

@@ -108,8 +108,10 @@ static const char *exe_data_dir(char *buf, size_t size)
     return NULL;
 }
 
-int cli_open_context(const char *data_dir, struct bx_options *opts,
-                     enum bx_lang lang, struct bx_context **ctx)
+/* cli_open_context(), and with 'prefetch' bx_context_new_prefetch(). */
+static int open_context(const char *data_dir, struct bx_options *opts,
+                        enum bx_lang lang, int prefetch, int rules,
+                        const char *format, struct bx_context **ctx)
 {
     char buf[PATH_MAX];
     struct bx_diags diags;
@@ -121,7 +123,8 @@ int cli_open_context(const char *data_dir, struct bx_options *opts,
     }
     opts->data_dir = data_dir;
     bx_diags_init(&diags);
-    rc = bx_context_new(opts, &diags, ctx);
+    rc = prefetch ? bx_context_new_prefetch(opts, rules, format, &diags, ctx)
+                  : bx_context_new(opts, &diags, ctx);
     if (rc == BX_E_NOMEM) {
         fprintf(stderr, "budgetx: %s\n", cli_tr(bx_status_str(rc)));
     } else if (rc != BX_OK) {
@@ -133,6 +136,19 @@ int cli_open_context(const char *data_dir, struct bx_options *opts,
     }
     bx_diags_release(&diags);
     return rc == BX_OK ? BX_EXIT_OK : BX_EXIT_INTERNAL;
+}
+
+int cli_open_context(const char *data_dir, struct bx_options *opts,
+                     enum bx_lang lang, struct bx_context **ctx)
+{
+    return open_context(data_dir, opts, lang, 0, 0, NULL, ctx);
+}
+
+int cli_open_context_prefetch(const char *data_dir, struct bx_options *opts,
+                              enum bx_lang lang, int rules, const char *format,
+                              struct bx_context **ctx)
+{
+    return open_context(data_dir, opts, lang, 1, rules, format, ctx);
 }
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -156,6 +172,9 @@ void cli_close_context(struct bx_context *ctx)
     if (ctx == NULL) {
         return;
     }
+    /* not even kept: the prefetch thread must not be running while the
+     * process exits (the libraries' exit handlers free what it uses) */
+    bx_context_wait(ctx);
     if (CLI_FREE_AT_EXIT || (env != NULL && env[0] != '\0') ||
         kept_context != NULL) {
         bx_context_free(ctx);

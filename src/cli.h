@@ -231,6 +231,12 @@ int cli_parse_severity(const char *s, enum bx_severity *out);
 int cli_open_context(const char *data_dir, struct bx_options *opts,
                      enum bx_lang lang, struct bx_context **ctx);
 
+/* The same, with bx_context_prefetch(ctx, rules, format) started before
+ * the schema is compiled (bx_context_new_prefetch()). */
+int cli_open_context_prefetch(const char *data_dir, struct bx_options *opts,
+                              enum bx_lang lang, int rules, const char *format,
+                              struct bx_context **ctx);
+
 /*
  * The end of a command's context, just before the process exits.  The
  * library frees everything in bx_context_free(); the CLI skips that
@@ -242,6 +248,14 @@ int cli_open_context(const char *data_dir, struct bx_options *opts,
  * (make asan, tests/failinject).
  */
 void cli_close_context(struct bx_context *ctx);
+
+/*
+ * A heap that takes fewer page faults (src/cli_heap.c): prepare it first
+ * thing in main(); before the context of a command that has one input,
+ * keep every thread on it.  Neither changes any output.
+ */
+void cli_heap_prepare(void);
+void cli_heap_one_document(void);
 
 /* Print every record of 'diags' to 'fp', one line each. */
 void cli_print_diags(FILE *fp, const struct bx_diags *diags, enum bx_lang lang);

@@ -630,8 +630,14 @@ static int cmd_convert(int argc, char **argv)
             code = prepare_dir(o.output);
         }
     }
+    if (code == BX_EXIT_OK && o.batch.inputs.count == 1) {
+        cli_heap_one_document();
+    }
     if (code == BX_EXIT_OK) {
-        code = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
+        /* the rule set and the stylesheet load on the other core while
+         * the schema is compiled and the first file read and checked */
+        code = cli_open_context_prefetch(o.c.data_dir, &o.c.lib, o.c.lang,
+                                         !o.no_validate, o.to, &ctx);
     }
     if (code == BX_EXIT_OK) {
         code = run(ctx, &o);

@@ -326,8 +326,14 @@ static int cmd_validate(int argc, char **argv)
         rc = cli_usage_error("validate",
                              "--format xlsx needs -o FILE and one input", NULL);
     }
+    if (rc == BX_EXIT_OK && o.batch.inputs.count == 1) {
+        cli_heap_one_document();
+    }
     if (rc == BX_EXIT_OK) {
-        rc = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
+        /* the rule set loads on the other core while the schema is
+         * compiled and the first file read and checked against it */
+        rc = cli_open_context_prefetch(o.c.data_dir, &o.c.lib, o.c.lang, 1,
+                                       NULL, &ctx);
     }
     if (rc == BX_EXIT_OK) {
         rc = run(ctx, &o);

@@ -11,6 +11,8 @@
 
 #include "internal.h"
 #include "datafiles.h"
+#include "rules.h"
+#include "transform.h"
 #include "util.h"
 #include "validate.h"
 #include "xmlio.h"
@@ -18,6 +20,20 @@
 #ifndef BX_DATADIR
 #define BX_DATADIR "/usr/local/share/budgetx"
 #endif
+
+/* bx_context_prefetch(): the thread and how far it got */
+struct bx_prefetch {
+    pthread_t thread;
+    pthread_mutex_t mu;  /* guards what follows */
+    pthread_cond_t done; /* signalled as each stage ends */
+    int pending;         /* BX_PREFETCH_* stages not yet over */
+    int joined;
+    int rules;         /* load the newest rule set */
+    const char *sheet; /* to compile ("xslt/html.xsl"), or NULL */
+    int sheet_started; /* its compilation has begun */
+    void *style;       /* the compiled stylesheet, until taken; owned */
+    int sheet_nomem;   /* memory ran out while it was compiled */
+};
 
 void bx_options_init(struct bx_options *opts)
 {
@@ -80,12 +96,18 @@ static int init_lock(pthread_mutex_t *m)
     return rc;
 }
 
-int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
-                   struct bx_context **out)
+/*
+ * bx_context_new(), and with 'prefetch' bx_context_prefetch(ctx, rules,
+ * format) started before the schema is compiled, so that the two overlap.
+ */
+static int context_open(const struct bx_options *opts, int prefetch, int rules,
+                        const char *format, struct bx_diags *diags,
+                        struct bx_context **out)
 {
     struct bx_context *ctx = NULL;
     struct bx_options defaults;
     unsigned long nomem;
+    int early;
     int rc = BX_E_NOMEM;
 
     *out = NULL;
@@ -125,6 +147,16 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
         goto out;
     }
     ctx->opts.data_dir = ctx->data_dir;
+    /*
+     * Early only with a rule set to load (the long stage): a stylesheet
+     * alone starts after the schema, so that memory running out while it
+     * compiles is said as the stylesheet's, not as the context's (the
+     * count of libxml2's failed allocations is process-wide).
+     */
+    early = prefetch && rules && !ctx->opts.no_rules;
+    if (early) {
+        bx_context_prefetch(ctx, rules, format);
+    }
     rc = validate_compile(ctx, diags);
     if (xmlio_nomem_count() != nomem) {
         /* a schema compiled short of a part, or "broken" for want of
@@ -134,6 +166,9 @@ int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
     if (rc != BX_OK) {
         goto out;
     }
+    if (prefetch && !early) {
+        bx_context_prefetch(ctx, rules, format);
+    }
     *out = ctx;
     ctx = NULL;
 out:
@@ -142,6 +177,19 @@ out:
     }
     bx_context_free(ctx);
     return rc;
+}
+
+int bx_context_new(const struct bx_options *opts, struct bx_diags *diags,
+                   struct bx_context **out)
+{
+    return context_open(opts, 0, 0, NULL, diags, out);
+}
+
+int bx_context_new_prefetch(const struct bx_options *opts, int rules,
+                            const char *format, struct bx_diags *diags,
+                            struct bx_context **out)
+{
+    return context_open(opts, 1, rules, format, diags, out);
 }
 
 static void slot_release(struct bx_slot *slot)
@@ -156,6 +204,13 @@ void bx_context_free(struct bx_context *ctx)
 {
     if (ctx == NULL) {
         return;
+    }
+    bx_context_wait(ctx); /* the thread uses what is freed below */
+    if (ctx->prefetch != NULL) {
+        datafiles_prefetch_free(ctx->prefetch->style);
+        pthread_cond_destroy(&ctx->prefetch->done);
+        pthread_mutex_destroy(&ctx->prefetch->mu);
+        free(ctx->prefetch);
     }
     slot_release(&ctx->rules);
     slot_release(&ctx->transform);
@@ -181,4 +236,168 @@ void context_unlock(struct bx_context *ctx)
 const char *bx_context_data_dir(const struct bx_context *ctx)
 {
     return ctx->data_dir;
+}
+
+/* ------------------------------------------------------------------ */
+/* Prefetching on a second thread                                      */
+/* ------------------------------------------------------------------ */
+
+/* set on the prefetch thread: it never waits for itself */
+static _Thread_local int on_prefetch_thread;
+
+static void stage_over(struct bx_prefetch *pf, int stage)
+{
+    pthread_mutex_lock(&pf->mu);
+    pf->pending &= ~stage;
+    pthread_cond_broadcast(&pf->done);
+    pthread_mutex_unlock(&pf->mu);
+}
+
+/* Whether the sheet is still wanted: then its compilation has begun. */
+static int start_sheet(struct bx_prefetch *pf)
+{
+    int go;
+
+    pthread_mutex_lock(&pf->mu);
+    go = pf->sheet != NULL;
+    pf->sheet_started = go;
+    pthread_mutex_unlock(&pf->mu);
+    return go;
+}
+
+/*
+ * What bx_context_prefetch() started: each stage keeps what it loaded
+ * only when it loaded cleanly, and says nothing.  The stylesheet stage
+ * takes no lock of the context: whoever needs the stylesheet may wait
+ * for it holding one (context_prefetch_take_sheet()).
+ */
+static void *prefetch_main(void *arg)
+{
+    struct bx_context *ctx = arg;
+    struct bx_prefetch *pf = ctx->prefetch;
+    const char *sheet;
+    void *style = NULL;
+    int nomem = 0;
+
+    on_prefetch_thread = 1;
+    xmlio_thread_init();
+    if (pf->rules) {
+        rules_prefetch(ctx);
+    }
+    /* still free to take the context's lock: nobody waits for the sheet
+     * before it has started */
+    pthread_mutex_lock(&pf->mu);
+    sheet = pf->sheet;
+    pthread_mutex_unlock(&pf->mu);
+    if (sheet != NULL && datafiles_prefetch_prepare(ctx) != BX_OK) {
+        nomem = 1; /* said where the sheet is needed */
+    }
+    stage_over(pf, BX_PREFETCH_RULES);
+    if (nomem == 0 && start_sheet(pf)) {
+        style = datafiles_prefetch_compile(ctx, pf->sheet, &nomem);
+    }
+    pthread_mutex_lock(&pf->mu);
+    pf->style = style;
+    pf->sheet_nomem = nomem;
+    pthread_mutex_unlock(&pf->mu);
+    stage_over(pf, BX_PREFETCH_SHEET);
+    return NULL;
+}
+
+void *context_prefetch_take_sheet(struct bx_context *ctx, const char *rel,
+                                  int *nomem)
+{
+    struct bx_prefetch *pf = ctx->prefetch;
+    void *style = NULL;
+
+    *nomem = 0;
+    if (pf == NULL || on_prefetch_thread) {
+        return NULL;
+    }
+    pthread_mutex_lock(&pf->mu);
+    if (pf->sheet != NULL && strcmp(pf->sheet, rel) == 0) {
+        if (!pf->sheet_started) {
+            pf->sheet = NULL; /* too late: the caller compiles it */
+        }
+        while (pf->sheet_started && (pf->pending & BX_PREFETCH_SHEET) != 0) {
+            pthread_cond_wait(&pf->done, &pf->mu);
+        }
+        style = pf->style;
+        pf->style = NULL;
+        *nomem = pf->sheet_nomem;
+        pf->sheet_nomem = 0;
+        pf->sheet = NULL; /* taken: asked again, it is compiled there */
+    }
+    pthread_mutex_unlock(&pf->mu);
+    return style;
+}
+
+int bx_context_prefetch(struct bx_context *ctx, int rules, const char *format)
+{
+    struct bx_prefetch *pf;
+
+    if (ctx == NULL) {
+        return BX_E_ARG;
+    }
+    if (ctx->prefetch != NULL) {
+        return BX_E_STATE;
+    }
+    pf = calloc(1, sizeof(*pf));
+    if (pf == NULL) {
+        return BX_OK; /* a hint: nothing prefetched */
+    }
+    pf->rules = rules && !ctx->opts.no_rules;
+    pf->sheet = format != NULL ? transform_sheet_file(format) : NULL;
+    pf->pending = BX_PREFETCH_RULES | BX_PREFETCH_SHEET;
+    if ((!pf->rules && pf->sheet == NULL) ||
+        pthread_mutex_init(&pf->mu, NULL) != 0) {
+        free(pf);
+        return BX_OK;
+    }
+    if (pthread_cond_init(&pf->done, NULL) != 0) {
+        pthread_mutex_destroy(&pf->mu);
+        free(pf);
+        return BX_OK;
+    }
+    ctx->prefetch = pf;
+    if (pthread_create(&pf->thread, NULL, prefetch_main, ctx) != 0) {
+        ctx->prefetch = NULL;
+        pthread_cond_destroy(&pf->done);
+        pthread_mutex_destroy(&pf->mu);
+        free(pf);
+    }
+    return BX_OK;
+}
+
+void context_prefetch_wait(struct bx_context *ctx, int stage)
+{
+    struct bx_prefetch *pf = ctx->prefetch;
+
+    if (pf == NULL || on_prefetch_thread) {
+        return;
+    }
+    pthread_mutex_lock(&pf->mu);
+    while ((pf->pending & stage) != 0) {
+        pthread_cond_wait(&pf->done, &pf->mu);
+    }
+    pthread_mutex_unlock(&pf->mu);
+}
+
+void bx_context_wait(struct bx_context *ctx)
+{
+    struct bx_prefetch *pf = ctx != NULL ? ctx->prefetch : NULL;
+    int join;
+
+    if (pf == NULL || on_prefetch_thread) {
+        return;
+    }
+    pthread_mutex_lock(&pf->mu);
+    join = !pf->joined;
+    pf->joined = 1;
+    pthread_mutex_unlock(&pf->mu);
+    if (join) {
+        pthread_join(pf->thread, NULL);
+    } else {
+        context_prefetch_wait(ctx, BX_PREFETCH_RULES | BX_PREFETCH_SHEET);
+    }
 }

@@ -515,34 +515,21 @@ static int ready(struct bx_diags *diags)
     return BX_OK;
 }
 
-static int schema_locked(struct bx_context *ctx, const char *rel,
-                         struct bx_diags *diags, xmlSchemaPtr *out)
+/* Compile the schema 'rel' at 'path' (its lean copy when fresh). */
+static int schema_compile(struct bx_context *ctx, const char *rel,
+                          const char *path, struct bx_diags *diags,
+                          xmlSchemaPtr *out)
 {
-    xmlSchemaPtr schema;
-    unsigned long nomem;
-    void *found;
-    char *path;
-    int rc = ready(diags);
+    unsigned long nomem = xmlio_nomem_count();
+    xmlSchemaPtr schema = compile_lean(ctx, rel);
 
     *out = NULL;
-    if (rc != BX_OK) {
-        return rc;
-    }
-    rc = cached(ctx, rel, KIND_SCHEMA, &found, &path);
-
-    *out = found;
-    if (rc != BX_OK || found != NULL) {
-        return rc;
-    }
-    nomem = xmlio_nomem_count();
-    schema = compile_lean(ctx, rel);
     if (schema == NULL && xmlio_nomem_count() == nomem) {
         schema = compile_schema(path, diags);
     }
     if (xmlio_nomem_count() != nomem) {
         xmlSchemaFree(schema); /* possibly short of a part */
         xmlio_out_of_memory(diags, path);
-        free(path);
         return BX_E_NOMEM;
     }
     if (schema == NULL) {
@@ -551,27 +538,67 @@ static int schema_locked(struct bx_context *ctx, const char *rel,
                       "BUDGETX_DATADIR）",
                       "cannot compile the schema (check the data directory "
                       "or set BUDGETX_DATADIR)");
-        free(path);
         return BX_E_DATA;
     }
-    free(path);
-    *out = keep(ctx->datafiles.ptr, rel, KIND_SCHEMA, schema);
-    return *out != NULL ? BX_OK : BX_E_NOMEM;
+    *out = schema;
+    return BX_OK;
 }
 
-/* Threads share the context: compile once, under its lock. */
+/*
+ * Threads share the context: compiled once, kept under its lock.  The
+ * compilation itself holds no lock (the prefetch thread loads the rule
+ * set meanwhile); two threads that compile the same schema at once keep
+ * the first one kept.
+ */
 int datafiles_schema(struct bx_context *ctx, const char *rel,
                      struct bx_diags *diags, xmlSchemaPtr *out)
 {
+    xmlSchemaPtr schema = NULL;
+    void *found = NULL;
+    char *path = NULL;
     int rc;
 
+    *out = NULL;
     context_lock(ctx);
-    rc = schema_locked(ctx, rel, diags, out);
+    rc = ready(diags);
+    if (rc == BX_OK) {
+        rc = cached(ctx, rel, KIND_SCHEMA, &found, &path);
+    }
     context_unlock(ctx);
+    if (rc != BX_OK || found != NULL) {
+        *out = found;
+        return rc;
+    }
+    rc = schema_compile(ctx, rel, path, diags, &schema);
+    free(path);
+    if (rc != BX_OK) {
+        return rc;
+    }
+    context_lock(ctx);
+    rc = cached(ctx, rel, KIND_SCHEMA, &found, &path);
+    if (rc == BX_OK && found != NULL) {
+        xmlSchemaFree(schema); /* another thread's came first */
+        *out = found;
+    } else if (rc == BX_OK) {
+        /* keep() frees it when it cannot keep it */
+        *out = keep(ctx->datafiles.ptr, rel, KIND_SCHEMA, schema);
+        rc = *out != NULL ? BX_OK : BX_E_NOMEM;
+    } else {
+        xmlSchemaFree(schema);
+    }
+    context_unlock(ctx);
+    free(path);
     return rc;
 }
 
 /* ---- stylesheets ---------------------------------------------------- */
+
+/*
+ * One compilation at a time in the process, whatever context: the
+ * default security preferences it sets for its time are process-wide,
+ * and the prefetch compiles without holding its context's lock.
+ */
+static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static xsltStylesheetPtr compile_stylesheet(struct datafiles *df,
                                             const char *path,
@@ -579,16 +606,19 @@ static xsltStylesheetPtr compile_stylesheet(struct datafiles *df,
 {
     struct collector col;
     struct saved_handlers saved;
-    xsltSecurityPrefsPtr old = xsltGetDefaultSecurityPrefs();
+    xsltSecurityPrefsPtr old;
     xsltStylesheetPtr style;
 
     /* includes are checked against the default preferences: ours, for
      * the time of the compilation only */
+    pthread_mutex_lock(&compile_lock);
+    old = xsltGetDefaultSecurityPrefs();
     xsltSetDefaultSecurityPrefs(df->compile_prefs);
     collect_begin(&col, &saved);
     style = xsltParseStylesheetFile((const xmlChar *)path);
     *said = collect_end(&col, &saved, "XSLT-COMPILE", path, diags);
     xsltSetDefaultSecurityPrefs(old);
+    pthread_mutex_unlock(&compile_lock);
     if (style != NULL && (*said > 0 || style->errors > 0)) {
         xsltFreeStylesheet(style); /* compiled with errors: not ours */
         style = NULL;
@@ -603,6 +633,7 @@ static int stylesheet_locked(struct bx_context *ctx, const char *rel,
     unsigned long nomem;
     void *found;
     char *path;
+    int prefetch_nomem;
     int said = 0;
     int rc = ready(diags);
 
@@ -617,6 +648,18 @@ static int stylesheet_locked(struct bx_context *ctx, const char *rel,
         return rc;
     }
     nomem = xmlio_nomem_count();
+    style = context_prefetch_take_sheet(ctx, rel, &prefetch_nomem);
+    if (prefetch_nomem) {
+        /* the prefetch ran out of memory compiling it: as if here */
+        xmlio_out_of_memory(diags, path);
+        free(path);
+        return BX_E_NOMEM;
+    }
+    if (style != NULL) {
+        free(path);
+        *out = keep(ctx->datafiles.ptr, rel, KIND_STYLESHEET, style);
+        return *out != NULL ? BX_OK : BX_E_NOMEM;
+    }
     style = compile_stylesheet(ctx->datafiles.ptr, path, diags, &said);
     if (xmlio_nomem_count() != nomem) {
         xsltFreeStylesheet(style); /* possibly short of a part */
@@ -646,6 +689,51 @@ int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
     rc = stylesheet_locked(ctx, rel, diags, out);
     context_unlock(ctx);
     return rc;
+}
+
+int datafiles_prefetch_prepare(struct bx_context *ctx)
+{
+    struct bx_diags scratch;
+    int rc;
+
+    bx_diags_init(&scratch);
+    context_lock(ctx);
+    rc = ready(&scratch);
+    if (rc == BX_OK && state_of(ctx) == NULL) {
+        rc = BX_E_NOMEM;
+    }
+    context_unlock(ctx);
+    bx_diags_release(&scratch);
+    return rc;
+}
+
+void *datafiles_prefetch_compile(struct bx_context *ctx, const char *rel,
+                                 int *nomem_out)
+{
+    struct bx_diags scratch;
+    xsltStylesheetPtr style = NULL;
+    unsigned long nomem = xmlio_nomem_count();
+    char *path = context_path(ctx, rel);
+    int said = 0;
+
+    bx_diags_init(&scratch);
+    /* ctx->datafiles exists since datafiles_prefetch_prepare() */
+    if (path != NULL && ctx->datafiles.ptr != NULL) {
+        style = compile_stylesheet(ctx->datafiles.ptr, path, &scratch, &said);
+    }
+    *nomem_out = path == NULL || xmlio_nomem_count() != nomem;
+    if (style != NULL && (said > 0 || *nomem_out)) {
+        xsltFreeStylesheet(style); /* possibly short of a part */
+        style = NULL;
+    }
+    free(path);
+    bx_diags_release(&scratch);
+    return style;
+}
+
+void datafiles_prefetch_free(void *style)
+{
+    xsltFreeStylesheet(style);
 }
 
 int datafiles_apply(struct bx_context *ctx, xsltStylesheetPtr style,

@@ -47,6 +47,23 @@ int datafiles_stylesheet(struct bx_context *ctx, const char *rel,
                          struct bx_diags *diags, xsltStylesheetPtr *out);
 
 /*
+ * For bx_context_prefetch(): the stylesheet at 'rel' compiled as
+ * datafiles_stylesheet() would, taking no lock of the context, or NULL
+ * when it did not compile cleanly (datafiles_stylesheet() then compiles
+ * it again and reports); '*nomem' 1 when memory ran out meanwhile (then
+ * datafiles_stylesheet() says so, as if it had compiled it).  Says
+ * nothing.  Free with datafiles_prefetch_free() unless
+ * datafiles_stylesheet() took it.
+ */
+void *datafiles_prefetch_compile(struct bx_context *ctx, const char *rel,
+                                 int *nomem);
+/* Before datafiles_prefetch_compile(), on the same thread, while it may
+ * still take the context's lock: the module's state.  BX_OK or
+ * BX_E_NOMEM (then compile nothing). */
+int datafiles_prefetch_prepare(struct bx_context *ctx);
+void datafiles_prefetch_free(void *style);
+
+/*
  * Apply 'style' (from datafiles_stylesheet(), file 'rel') to 'doc' with
  * 'params' under the one sandbox: no file read or write (document(),
  * exsl:document), no directory creation, no network.  Any message the

@@ -33,6 +33,7 @@ struct bx_context {
     struct bx_slot datafiles; /* compiled schemas, stylesheets: datafiles.c */
     struct bx_slot templates; /* owned by templates.c */
     pthread_mutex_t lock;     /* guards the slots' lazy compilation */
+    struct bx_prefetch *prefetch; /* bx_context_prefetch(), context.c */
 };
 
 struct bx_submission {
@@ -52,6 +53,31 @@ struct bx_submission {
  */
 void context_lock(struct bx_context *ctx);
 void context_unlock(struct bx_context *ctx);
+
+/* The stages of bx_context_prefetch()'s thread, in the order it runs. */
+enum {
+    BX_PREFETCH_RULES = 1, /* the newest rule set (and the templates) */
+    BX_PREFETCH_SHEET = 2  /* the stylesheet of the format asked for */
+};
+
+/*
+ * Wait until the prefetch thread of 'ctx' is past 'stage' (at once when
+ * there is none, or when called from that thread itself).  Whoever is
+ * about to load what a stage prepares calls this first, not holding the
+ * context's lock, so that it is loaded once.
+ */
+void context_prefetch_wait(struct bx_context *ctx, int stage);
+
+/*
+ * The stylesheet 'rel' as the prefetch thread compiled it (an
+ * xsltStylesheetPtr), moved to the caller; NULL when it has none (then
+ * the caller compiles it).  '*nomem' is 1 when memory ran out while it
+ * was compiled (the caller says so, as if it had compiled it).  Waits
+ * for a compilation under way, which takes no lock of the context; one
+ * not yet begun is called off.
+ */
+void *context_prefetch_take_sheet(struct bx_context *ctx, const char *rel,
+                                  int *nomem);
 
 /* Build "<data_dir>/<rel>".  Caller frees.  NULL on ENOMEM. */
 char *context_path(const struct bx_context *ctx, const char *rel);

@@ -9,6 +9,7 @@
 #include "rules.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1466,6 +1467,34 @@ static int ruleset_for(struct bx_context *ctx, int year, struct bx_diags *diags,
     return rc;
 }
 
+void rules_prefetch(struct bx_context *ctx)
+{
+    struct rules_cache *cache;
+    struct bx_ruleset *rs = NULL;
+    struct bx_diags scratch;
+    int file_year;
+    int have;
+
+    context_lock(ctx);
+    file_year = pick_year(ctx, INT_MAX);
+    cache = cache_of(ctx);
+    have = cache == NULL || file_year == 0 || find_set(cache, file_year);
+    context_unlock(ctx);
+    /* the registry first: a broken one must not be remembered as broken
+     * by load_tables(), or the check would not say why */
+    if (have || templates_prefetch(ctx) != BX_OK)
+        return;
+    bx_diags_init(&scratch);
+    if (load_set(ctx, file_year, &scratch, &rs) == BX_OK) {
+        context_lock(ctx);
+        if (find_set(cache, file_year) == NULL && add_set(cache, rs) == BX_OK)
+            rs = NULL;
+        context_unlock(ctx);
+    }
+    rules_set_free(rs);
+    bx_diags_release(&scratch);
+}
+
 /* ------------------------------------------------------------------ */
 /* Public API                                                          */
 /* ------------------------------------------------------------------ */
@@ -1513,6 +1542,7 @@ int bx_rules_check_coverage(struct bx_context *ctx, struct bx_submission *sub,
     if (sub->schema_valid != 1 || sub->doc == NULL)
         return BX_E_STATE;
     year = submission_year(sub);
+    context_prefetch_wait(ctx, BX_PREFETCH_RULES); /* load it once */
     /* threads share the cache: copy the entry out while holding it (a
      * later year may move the array); compiled sets are read-only */
     context_lock(ctx);

@@ -228,6 +228,15 @@ struct bx_ruleset {
 /* Free a rule set and everything it owns.  NULL-safe. */
 void rules_set_free(struct bx_ruleset *rs);
 
+/*
+ * For bx_context_prefetch(): load the rule set of the newest year into
+ * the cache of 'ctx', without holding its lock while compiling.  Keeps
+ * it only when it (and the template registry) loaded cleanly, and says
+ * nothing: a set that fails here is loaded again, and reported, by the
+ * check that needs it.
+ */
+void rules_prefetch(struct bx_context *ctx);
+
 /* SHA-256 (hex) of the file 'path' into 'hex' (65 bytes): how a data file
  * is matched against the digests the build recorded when it validated
  * it (scripts/rules-digests.sh). */

@@ -628,6 +628,24 @@ int templates_load(struct bx_context *ctx, struct bx_diags *diags,
     return rc;
 }
 
+int templates_prefetch(struct bx_context *ctx)
+{
+    const struct tpl_registry *reg = NULL;
+    struct tpl_cache *c;
+    int tried;
+    int rc;
+
+    context_lock(ctx);
+    c = ctx->templates.ptr;
+    tried = c != NULL && c->state != 0; /* someone else's verdict stands */
+    rc = load_locked(ctx, NULL, &reg);
+    c = ctx->templates.ptr;
+    if (rc != BX_OK && !tried && c != NULL && c->state == -1)
+        c->state = 0; /* broken: the check that needs it reports it */
+    context_unlock(ctx);
+    return rc;
+}
+
 static int names_template(const struct tpl_template *t, const char *name)
 {
     size_t i;

@@ -104,6 +104,13 @@ int templates_load(struct bx_context *ctx, struct bx_diags *diags,
                    const struct tpl_registry **out);
 
 /*
+ * For bx_context_prefetch(): templates_load() without diagnostics, and a
+ * registry that fails to load is not remembered as broken (the next
+ * templates_load() tries again and says why).  Returns its status.
+ */
+int templates_prefetch(struct bx_context *ctx);
+
+/*
  * The template for metadata/profile 'profile' (an id or an alias) and
  * fiscal year 'year': the one whose year range holds 'year', else the
  * nearest one with that name.  NULL when the name is unknown or the

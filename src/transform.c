@@ -196,6 +196,21 @@ static struct sheets *sheets_of(struct bx_context *ctx)
     return sh;
 }
 
+const char *transform_sheet_file(const char *format)
+{
+    static const char *const names[] = {"html", "csv", "json", "platform"};
+    static const enum sheet sheets[] = {SHEET_HTML, SHEET_CSV, SHEET_JSON,
+                                        SHEET_PLATFORM};
+    size_t i;
+
+    for (i = 0; format != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(format, names[i]) == 0) {
+            return sheet_files[sheets[i]];
+        }
+    }
+    return NULL;
+}
+
 size_t transform_compiled(const struct bx_context *ctx)
 {
     const struct sheets *sh = ctx->transform.ptr;

@@ -65,6 +65,12 @@ int transform_share_grids(struct bx_context *ctx, struct bx_submission *sub,
 void transform_unshare_grids(struct _xmlDoc *grids);
 
 /*
+ * The stylesheet ("xslt/html.xsl") a rendition in 'format' runs, for
+ * bx_context_prefetch(); NULL when there is no single one.
+ */
+const char *transform_sheet_file(const char *format);
+
+/*
  * How many stylesheets 'ctx' has compiled so far (each is compiled once
  * per context, on first use).  For tests.
  */

@@ -1,0 +1,77 @@
+#!/bin/sh
+# The CLI's heap and prefetch for one document (src/cli_heap.c,
+# bx_context_prefetch in src/context.c): what a process of one input
+# asks of the system and what it says.  Under strace (skipped without
+# it): validate and convert of one file ask for huge pages on the heap
+# once; a second thread is started for validate and convert (the
+# prefetch) and none for a command that has nothing to prefetch.  Without
+# strace too: the same output and exit code for one file given alone and
+# given twice (a batch: no shared arena, no prefetch of a stylesheet for
+# validate), and convert --no-validate still renders.  Under make asan
+# (BX_SANITIZED) the heap is the sanitizer's: system calls not checked.
+# Usage: run.sh /path/to/budgetx
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export LC_ALL=C TZ=UTC BUDGETX_DATADIR="$root"
+sample=$root/samples/example-county-education-bureau-2024.xml
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+
+# one file, then the same file twice: the same lines for each
+"$bin" validate "$sample" >"$tmp/one.out" 2>&1
+rc1=$?
+"$bin" validate "$sample" "$sample" >"$tmp/two.out" 2>&1
+rc2=$?
+if [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] &&
+    grep -q "accepted" "$tmp/one.out" &&
+    [ "$(grep -c ': accepted$' "$tmp/two.out")" -eq 2 ]; then
+    ok
+else
+    bad "validate of one file and of two: $rc1 $rc2"
+fi
+"$bin" convert --to html -o "$tmp/a.html" "$sample" >/dev/null 2>&1 &&
+    "$bin" convert --no-validate --to html -o "$tmp/b.html" "$sample" \
+        >/dev/null 2>&1 &&
+    cmp -s "$tmp/a.html" "$tmp/b.html" && ok ||
+    bad "convert with and without validation differ"
+
+if ! command -v strace >/dev/null 2>&1; then
+    echo "heap: strace not installed, system calls not checked"
+elif [ -n "${BX_SANITIZED:-}" ]; then
+    # make asan: the sanitizer owns malloc, the heap is left alone
+    echo "heap: sanitizer build, system calls not checked"
+else
+    # huge pages asked for once, a thread started for the prefetch
+    for cmd in validate "convert --force --to html -o $tmp/c.html"; do
+        # shellcheck disable=SC2086
+        strace -f -e trace=madvise,clone,clone3 -o "$tmp/trace" \
+            "$bin" $cmd "$sample" >/dev/null 2>&1
+        if [ "$(grep -c 'MADV_HUGEPAGE) = 0' "$tmp/trace")" -eq 1 ]; then
+            ok
+        else
+            bad "$cmd: no (or more than one) MADV_HUGEPAGE on the heap"
+        fi
+        if [ "$(grep -c 'clone' "$tmp/trace")" -eq 1 ]; then
+            ok
+        else
+            bad "$cmd: not exactly one thread started (the prefetch)"
+        fi
+    done
+    # nothing to prefetch: no thread
+    strace -f -e trace=clone,clone3 -o "$tmp/trace" \
+        "$bin" validate --schema-only "$sample" >"$tmp/so.out" 2>&1
+    if grep -q clone "$tmp/trace" || ! grep -q accepted "$tmp/so.out"; then
+        bad "validate --schema-only started a thread (or failed)"
+    else
+        ok
+    fi
+fi
+echo "heap: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
