@@ -27,10 +27,60 @@
 /* XPath evaluation                                                    */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A location path read from the tree, or a truth decided by its paths
+ * (rules_expr.c, rules_path.c): the object XPath would give, or NULL
+ * when the expression has no such form or the tree holds what the walk
+ * does not model (then XPath decides).
+ */
+static xmlXPathObjectPtr run_tree(struct bx_eval *ev,
+                                  const struct bx_expr_info *info,
+                                  xmlNodePtr node)
+{
+    xmlNodeSetPtr set;
+    int r;
+
+    if (info->fast == BX_FP_ANY) {
+        r = rules_expr_any(info, ev->xp, node);
+        if (r == 0 || r == 1)
+            return xmlXPathNewBoolean(r);
+        if (r == 2)
+            return xmlXPathNewBoolean(
+                rules_run_bool(ev, info->any_tail, node));
+        if (r == -2)
+            ev->rc = BX_E_NOMEM;
+        return NULL;
+    }
+    set = xmlXPathNodeSetCreate(NULL);
+    if (set == NULL) {
+        ev->rc = BX_E_NOMEM;
+        return NULL;
+    }
+    r = rules_expr_fast_grow(info, ev->xp, node, set);
+    if (r == 1)
+        return xmlXPathWrapNodeSet(set);
+    xmlXPathFreeNodeSet(set);
+    if (r < 0)
+        ev->rc = BX_E_NOMEM;
+    return NULL;
+}
+
 xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
                             xmlNodePtr node)
 {
+    const struct bx_expr_info *info =
+        comp != NULL && node != NULL ? rules_expr_info(ev->rs, comp) : NULL;
     xmlXPathObjectPtr o;
+
+    if (info != NULL && (info->fast == BX_FP_LPATH ||
+                         info->fast == BX_FP_ANY ||
+                         info->fast == BX_FP_PATH ||
+                         info->fast == BX_FP_ATTRS ||
+                         info->fast == BX_FP_CHILDREN)) {
+        o = run_tree(ev, info, node);
+        if (o != NULL || ev->rc != BX_OK)
+            return o;
+    }
 
     ev->xp->node = node;
     ev->xp->contextSize = 1;
@@ -91,7 +141,7 @@ static int run_fast(struct bx_eval *ev, xmlXPathCompExprPtr comp,
                     xmlNodePtr node, xmlNodeSetPtr set)
 {
     return comp != NULL &&
-           rules_expr_fast(rules_expr_info(ev->rs, comp), node, set);
+           rules_expr_fast(rules_expr_info(ev->rs, comp), ev->xp, node, set);
 }
 
 /* String value of 'comp' on 'node'; caller xmlFree()s; NULL on failure. */

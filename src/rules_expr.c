@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/xpathInternals.h>
+
 #include "util.h"
 
 /* ------------------------------------------------------------------ */
@@ -234,8 +236,8 @@ static size_t ncname(const char *p)
 
 /* The namespace the rule set's evaluator binds 'prefix' to (rules_eval.c
  * registers the rule file's prefixes, then bx), or NULL. */
-static const char *prefix_uri(const struct bx_ruleset *rs, const char *prefix,
-                              size_t len)
+const char *rules_expr_prefix_uri(const struct bx_ruleset *rs,
+                                  const char *prefix, size_t len)
 {
     size_t i;
 
@@ -263,7 +265,7 @@ static size_t qname(const struct bx_ruleset *rs, struct bx_expr_info *e,
     n = ncname(p + plen + 1);
     if (n == 0)
         return 0;
-    e->uri[k] = prefix_uri(rs, p, plen);
+    e->uri[k] = rules_expr_prefix_uri(rs, p, plen);
     free(e->name[k]); /* a failed parse of another form may have set it */
     e->name[k] = strndup(p + plen + 1, n);
     if (e->uri[k] == NULL || e->name[k] == NULL)
@@ -387,7 +389,130 @@ static int parse_children(const struct bx_ruleset *rs, struct bx_expr_info *e,
     return 1;
 }
 
-/* The fast path of 'src', if it has one of the three forms. */
+/* bx:key('name', $self/@a) [/@x] */
+static int parse_key(const struct bx_ruleset *rs, struct bx_expr_info *e,
+                     const char *p)
+{
+    const char *q;
+    size_t n;
+
+    p = skip_ws(p);
+    n = ncname(p);
+    if (n == 0 || p[n] != ':' ||
+        strcmp(rules_expr_prefix_uri(rs, p, n) != NULL
+                   ? rules_expr_prefix_uri(rs, p, n)
+                   : "",
+               BX_NAMESPACE) != 0 ||
+        strncmp(p + n + 1, "key", 3) != 0)
+        return 0;
+    p = skip_ws(p + n + 4);
+    if (*p != '(')
+        return 0;
+    p = skip_ws(p + 1);
+    if (*p != '\'' && *p != '"')
+        return 0;
+    q = strchr(p + 1, *p);
+    if (q == NULL || memchr(p + 1, '\'', (size_t)(q - p - 1)) != NULL ||
+        memchr(p + 1, '"', (size_t)(q - p - 1)) != NULL)
+        return 0;
+    e->key = strndup(p + 1, (size_t)(q - p - 1));
+    p = skip_ws(q + 1);
+    if (e->key == NULL || *p != ',')
+        return 0;
+    p = skip_ws(p + 1);
+    if (strncmp(p, "$self", 5) != 0 || ncname_char((unsigned char)p[5]))
+        return 0;
+    p = skip_ws(p + 5);
+    if (*p != '/')
+        return 0;
+    p = attr_step(e, 0, p + 1);
+    if (p == NULL || *p != ')')
+        return 0;
+    e->key_of = e->attrs[0];
+    e->attrs[0] = NULL;
+    p = skip_ws(p + 1);
+    if (*p == '\0')
+        return 1;
+    if (*p != '/')
+        return 0;
+    p = attr_step(e, 0, p + 1);
+    if (p == NULL || *p != '\0')
+        return 0;
+    e->nattrs = 1;
+    return 1;
+}
+
+/*
+ * Where the top-level 'or's of 'src' stand: their offsets into 'at'
+ * (at most 'max'); the count, or -1 when there are more.
+ */
+static int top_level_ors(const char *src, size_t *at, int max)
+{
+    const char *p = src;
+    int depth = 0;
+    int n = 0;
+
+    while (*p != '\0') {
+        if (*p == '\'' || *p == '"') {
+            p = past_literal(p);
+            if (p == NULL)
+                return 0;
+            continue;
+        }
+        if (*p == '(' || *p == '[')
+            depth++;
+        else if (*p == ')' || *p == ']')
+            depth--;
+        else if (depth == 0 && p > src &&
+                 (p[-1] == ' ' || p[-1] == '\n' || p[-1] == '\t') &&
+                 p[0] == 'o' && p[1] == 'r' &&
+                 (p[2] == ' ' || p[2] == '\n' || p[2] == '\t')) {
+            if (n == max)
+                return -1;
+            at[n++] = (size_t)(p - src);
+        }
+        p++;
+    }
+    return n;
+}
+
+/* P or P ... [or rest]: the leading location paths, then the rest. */
+static int parse_any(const struct bx_ruleset *rs, struct bx_expr_info *e,
+                     const char *src)
+{
+    size_t at[BX_FAST_ANY];
+    int n = top_level_ors(src, at, BX_FAST_ANY);
+    size_t from = 0;
+    char *term;
+    int k;
+
+    if (n <= 0)
+        return 0;
+    for (k = 0; k <= n; k++) {
+        size_t to = k < n ? at[k] : strlen(src);
+
+        term = strndup(src + from, to - from);
+        if (term == NULL)
+            return 0;
+        e->any[e->nany] = rules_path_parse(rs, term);
+        free(term);
+        if (e->any[e->nany] == NULL)
+            break;
+        e->nany++;
+        from = to + 2;
+    }
+    if (e->nany == 0)
+        return 0;
+    if (k <= n) {
+        /* the rest, from the first term that is not a path, as XPath */
+        e->any_tail = xmlXPathCompile(BAD_CAST(src + from));
+        if (e->any_tail == NULL)
+            return 0;
+    }
+    return 1;
+}
+
+/* The fast path of 'src', if it has one of the forms. */
 static void fast_path(const struct bx_ruleset *rs, struct bx_expr_info *e,
                       const char *src)
 {
@@ -398,6 +523,26 @@ static void fast_path(const struct bx_ruleset *rs, struct bx_expr_info *e,
         e->fast = BX_FP_ATTRS;
     else if (parse_children(rs, e, src))
         e->fast = BX_FP_CHILDREN;
+    else if (parse_key(rs, e, src))
+        e->fast = BX_FP_KEY;
+    else if ((e->lpath = rules_path_parse(rs, src)) != NULL)
+        e->fast = BX_FP_LPATH;
+    else if (parse_any(rs, e, src))
+        e->fast = BX_FP_ANY;
+    if (e->fast != BX_FP_KEY) {
+        free(e->key);
+        free(e->key_of);
+        e->key = e->key_of = NULL;
+    }
+    if (e->fast != BX_FP_ANY) {
+        int k;
+
+        for (k = 0; k < e->nany; k++)
+            rules_path_free(e->any[k]);
+        e->nany = 0;
+        xmlXPathFreeCompExpr(e->any_tail);
+        e->any_tail = NULL;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -411,6 +556,12 @@ void rules_exprs_release(struct bx_ruleset *rs)
 
     for (i = 0; i < rs->nexprs; i++) {
         free(rs->exprs[i].src);
+        free(rs->exprs[i].key);
+        free(rs->exprs[i].key_of);
+        rules_path_free(rs->exprs[i].lpath);
+        for (k = 0; k < rs->exprs[i].nany; k++)
+            rules_path_free(rs->exprs[i].any[k]);
+        xmlXPathFreeCompExpr(rs->exprs[i].any_tail);
         for (k = 0; k < BX_FAST_ATTRS; k++)
             free(rs->exprs[i].attrs[k]);
         for (k = 0; k < BX_FAST_STEPS; k++)
@@ -566,14 +717,16 @@ static int collect(const struct bx_expr_info *e, int k, xmlNodePtr el,
     return 1;
 }
 
-int rules_expr_fast(const struct bx_expr_info *e, xmlNodePtr node,
-                    xmlNodeSetPtr out)
+int rules_expr_fast(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                    xmlNodePtr node, xmlNodeSetPtr out)
 {
     xmlNodePtr c;
     xmlAttrPtr a;
     int k;
 
     out->nodeNr = 0;
+    if (e != NULL && e->fast == BX_FP_LPATH && node != NULL)
+        return rules_path_eval(e->lpath, xp, node, out, 0) == 1;
     if (e == NULL || e->fast == BX_FP_NONE || node == NULL ||
         node->type != XML_ELEMENT_NODE)
         return 0;
@@ -627,4 +780,52 @@ int rules_expr_fast(const struct bx_expr_info *e, xmlNodePtr node,
     default:
         return 0;
     }
+}
+
+int rules_expr_fast_grow(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                         xmlNodePtr node, xmlNodeSetPtr out)
+{
+    xmlNodePtr tab[64];
+    xmlNodeSet set = {0, 64, tab};
+    int i;
+
+    if (e == NULL || node == NULL)
+        return 0;
+    if (e->fast == BX_FP_LPATH)
+        return rules_path_eval(e->lpath, xp, node, out, 1);
+    if (e->fast != BX_FP_PATH && e->fast != BX_FP_ATTRS &&
+        e->fast != BX_FP_CHILDREN)
+        return 0;
+    if (!rules_expr_fast(e, xp, node, &set))
+        return 0;
+    for (i = 0; i < set.nodeNr; i++) {
+        if (xmlXPathNodeSetAddUnique(out, set.nodeTab[i]) != 0)
+            return -1;
+    }
+    return 1;
+}
+
+int rules_expr_any(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                   xmlNodePtr node)
+{
+    xmlNodeSetPtr set;
+    int k;
+    int r = 1;
+    int found = 0;
+
+    if (e == NULL || e->fast != BX_FP_ANY || node == NULL)
+        return -1;
+    set = xmlXPathNodeSetCreate(NULL);
+    if (set == NULL)
+        return -2;
+    for (k = 0; k < e->nany && r == 1 && !found; k++) {
+        r = rules_path_eval(e->any[k], xp, node, set, 1);
+        found = set->nodeNr > 0;
+    }
+    xmlXPathFreeNodeSet(set);
+    if (r != 1)
+        return r == 0 ? -1 : -2;
+    if (found)
+        return 1;
+    return e->any_tail != NULL ? 2 : 0;
 }

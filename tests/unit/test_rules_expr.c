@@ -13,6 +13,7 @@
 
 #include "budgetx.h"
 #include "rules.h"
+#include "testutil.h"
 
 static const char doc_src[] =
     "<bx:d xmlns:bx='urn:budgetx:disclosure:1' xmlns:o='urn:other' a='1'>"
@@ -36,8 +37,8 @@ static const char *const fast[] = {
     "../bx:x/@a",
 };
 static const char *const slow[] = {
-    "@*",      "bx:x[1]/@a", "../../@a", "x/@a",     "$v/@a",
-    "bx:*/@a", "@o:a",       "(bx:x | ../bx:y)/@a", ".", "bx:x/@a | @b",
+    "@*", "bx:x[1]/@a", "../../@a", "x/@a", "bx:*/@a", "@o:a",
+    "(bx:x | ../bx:y)/@a", ".",
 };
 
 static void elements(xmlNodePtr n, xmlNodePtr *out, int *count)
@@ -48,6 +49,22 @@ static void elements(xmlNodePtr n, xmlNodePtr *out, int *count)
         out[(*count)++] = n;
         elements(n->children, out, count);
     }
+}
+
+/* An empty rule set binding prefix o (and bx), an XPath context on 'doc'
+ * binding the same. */
+static xmlXPathContextPtr test_setup(xmlDocPtr doc, struct bx_ruleset *rs,
+                                     struct bx_ns *ns)
+{
+    xmlXPathContextPtr xp = xmlXPathNewContext(doc);
+
+    memset(rs, 0, sizeof(*rs));
+    rs->ns = ns;
+    rs->nns = 1;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(xp);
+    xmlXPathRegisterNs(xp, BAD_CAST "o", BAD_CAST "urn:other");
+    xmlXPathRegisterNs(xp, BAD_CAST "bx", BAD_CAST BX_NAMESPACE);
+    return xp;
 }
 
 static void test_rules_expr_fast_paths_match_xpath(void)
@@ -63,13 +80,7 @@ static void test_rules_expr_fast_paths_match_xpath(void)
     int j;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-    memset(&rs, 0, sizeof(rs));
-    rs.ns = &ns;
-    rs.nns = 1;
-    xp = xmlXPathNewContext(doc);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(xp);
-    xmlXPathRegisterNs(xp, BAD_CAST "o", BAD_CAST "urn:other");
-    xmlXPathRegisterNs(xp, BAD_CAST "bx", BAD_CAST BX_NAMESPACE);
+    xp = test_setup(doc, &rs, &ns);
     for (i = 0; i < sizeof(fast) / sizeof(fast[0]); i++)
         rules_expr_note(&rs, xmlXPathCtxtCompile(xp, BAD_CAST fast[i]),
                         fast[i]);
@@ -88,14 +99,15 @@ static void test_rules_expr_fast_paths_match_xpath(void)
             CU_ASSERT_EQUAL(e->fast, BX_FP_NONE);
             continue;
         }
-        CU_ASSERT_NOT_EQUAL(e->fast, BX_FP_NONE);
+        CU_ASSERT(e->fast == BX_FP_PATH || e->fast == BX_FP_ATTRS ||
+                  e->fast == BX_FP_CHILDREN);
         for (j = 0; j < nels; j++) {
             xmlNodePtr tab[32];
             xmlNodeSet set = {0, 32, tab};
             xmlXPathObjectPtr o;
             int k;
 
-            CU_ASSERT_EQUAL_FATAL(rules_expr_fast(e, els[j], &set), 1);
+            CU_ASSERT_EQUAL_FATAL(rules_expr_fast(e, xp, els[j], &set), 1);
             xp->node = els[j];
             o = xmlXPathCompiledEval(e->comp, xp);
             CU_ASSERT_PTR_NOT_NULL_FATAL(o);
@@ -113,7 +125,7 @@ static void test_rules_expr_fast_paths_match_xpath(void)
         xmlNodePtr tab[1];
         xmlNodeSet set = {0, 1, tab};
 
-        CU_ASSERT_EQUAL(rules_expr_fast(&rs.exprs[4], els[1], &set), 0);
+        CU_ASSERT_EQUAL(rules_expr_fast(&rs.exprs[4], xp, els[1], &set), 0);
     }
     /* identical sources share an id */
     CU_ASSERT_EQUAL(rs.exprs[1].id, 1);
@@ -122,6 +134,359 @@ static void test_rules_expr_fast_paths_match_xpath(void)
     rules_exprs_release(&rs);
     xmlXPathFreeContext(xp);
     xmlFreeDoc(doc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Location paths read from the tree (rules_path.c)                    */
+/* ------------------------------------------------------------------ */
+
+static const char paths_src[] =
+    "<bx:d xmlns:bx='urn:budgetx:disclosure:1' xmlns:o='urn:other' a='1'>"
+    " <bx:t a='2' b='3' o:a='9'>"
+    "  <bx:x a='4' b='44'><bx:y a='41'/><bx:y b='42' a='43'/>"
+    "   <bx:x a='45'><bx:y a='46' b=''/></bx:x></bx:x>"
+    "  <o:y a='5'/><bx:y b='7'/>"
+    " </bx:t>"
+    " <bx:u><bx:x a='14'>text<bx:y a='141'/><!-- c --></bx:x></bx:u>"
+    " <bx:z a='12' c='x&amp;y'><bx:x a='13'/></bx:z>"
+    "</bx:d>";
+
+/* Location paths: each must be read from the tree on some node. */
+static const char *const paths[] = {
+    "$T1//bx:y/@a",
+    "$T1//*[@a]",
+    "$T1//*[@a]/@b",
+    "$E//bx:y",
+    "$T1",
+    "$T1/bx:x/bx:y",
+    "$T1/@a",
+    ".//bx:y",
+    ".//bx:y[@a = '41']",
+    ". // bx:y [ @a != '41' ] / @a",
+    "descendant-or-self::*[@a]",
+    "descendant::bx:y[@b]",
+    "child::bx:x",
+    "/bx:d/bx:t/bx:x/bx:y",
+    "/bx:d/*/bx:x",
+    "//bx:x//bx:y",
+    "//bx:x//bx:y/@b",
+    "//bx:x/bx:y",
+    "//*//bx:y",
+    "//*/bx:y",
+    "/bx:d//bx:x[bx:y]",
+    "//bx:y[not(@a)]",
+    "//*[@a != '4']",
+    "//*[starts-with(@a, '4')]",
+    "//*[starts-with(@c, '')]",
+    "//*[starts-with(@c, 'x&')]",
+    "//*[@c = 'x&y']",
+    "//*[@b = '']",
+    "//*[(@a = '4' or @b = '7') and not(@b = '44')]",
+    "//*[bx:y or o:y][*]",
+    "//bx:x[bx:y][@a = '4' or @a = '45']",
+    "$T1/bx:x | $T1/o:y",
+    "$T1/o:y | $T1/bx:x",
+    "//bx:y/@b | //bx:x/@a",
+    "//bx:y/@a | //bx:y/@b",
+    "//bx:y | //bx:y/@a | /bx:d/bx:t",
+    "//bx:y | //bx:y",
+    "../bx:y/@b",
+    "..//bx:y",
+    "../@a",
+    "bx:x/bx:y",
+    "bx:x//bx:y[@a]",
+    "$meta",
+};
+/* ... and what no location path of the subset reads. */
+static const char *const not_paths[] = {
+    "//bx:x[1]", "//bx:x[@a = 1]", "//bx:x[@a = $v]", "bx:x/text()",
+    "//@a", "//x", "$T1/..", "bx:x[last()]", "$T1//@*", "@a or .//bx:y",
+    "count(bx:y)", "//bx:x[position() = 1]", "//o:*", "@a", "bx:x/@o:a",
+    "bx:key('k', @a)", "//bx:x[bx:y/@a]", "//bx:x[@a = '1']/..",
+};
+/* Truths: P or P ... [or rest]. */
+static const char *const anys[] = {
+    ".//bx:y or .//o:y",
+    ".//bx:q or .//bx:r",
+    ".//bx:q or count(bx:y) > 1",
+    ".//bx:q or .//bx:y or count(bx:y) > 1",
+    "$E or $T1//bx:y[@b = '7'] or 1 = 0",
+};
+
+/* The paths whose child step starts from nested elements (bx:x holds a
+ * bx:x): the walk declines them. */
+static int nested_child_step(const char *src)
+{
+    return strcmp(src, "//*/bx:y") == 0 || strcmp(src, "//bx:x/bx:y") == 0;
+}
+
+static void all_nodes(xmlNodePtr n, xmlNodePtr *out, int *count, int max)
+{
+    for (; n != NULL && *count < max; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        out[(*count)++] = n;
+        all_nodes(n->children, out, count, max);
+    }
+}
+
+/* What 'e' reads from the tree on 'node' equals what XPath selects; 0
+ * when the evaluation declined. */
+static int same_as_xpath(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                         xmlNodePtr node)
+{
+    xmlNodeSetPtr set = xmlXPathNodeSetCreate(NULL);
+    xmlXPathObjectPtr o;
+    int r = rules_expr_fast_grow(e, xp, node, set);
+    int k;
+
+    CU_ASSERT_FATAL(set != NULL && r >= 0);
+    if (r == 1) {
+        xp->node = node;
+        o = xmlXPathCompiledEval(e->comp, xp);
+        CU_ASSERT_FATAL(o != NULL && o->type == XPATH_NODESET);
+        k = o->nodesetval != NULL ? o->nodesetval->nodeNr : 0;
+        CU_ASSERT_EQUAL(set->nodeNr, k);
+        if (set->nodeNr != k)
+            fprintf(stderr, "\n%s: %d nodes, XPath %d\n", e->src,
+                    set->nodeNr, k);
+        for (k = 0; k < set->nodeNr && k < o->nodesetval->nodeNr; k++)
+            CU_ASSERT_PTR_EQUAL(set->nodeTab[k], o->nodesetval->nodeTab[k]);
+        xmlXPathFreeObject(o);
+    }
+    xmlXPathFreeNodeSet(set);
+    return r;
+}
+
+/* The truth 'e' decides on 'node' equals XPath's; 0 when the rest
+ * decides (or the evaluation declined). */
+static int same_truth(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                      xmlNodePtr node)
+{
+    int r = rules_expr_any(e, xp, node);
+    xmlXPathObjectPtr o;
+
+    CU_ASSERT_FATAL(r != -2);
+    xp->node = node;
+    o = xmlXPathCompiledEval(e->comp, xp);
+    CU_ASSERT_FATAL(o != NULL);
+    if (r == 0 || r == 1)
+        CU_ASSERT_EQUAL(r, xmlXPathCastToBoolean(o));
+    if (r == 2) {
+        xmlXPathObjectPtr t = xmlXPathCompiledEval(e->any_tail, xp);
+
+        CU_ASSERT_FATAL(t != NULL);
+        CU_ASSERT_EQUAL(xmlXPathCastToBoolean(t), xmlXPathCastToBoolean(o));
+        xmlXPathFreeObject(t);
+    }
+    xmlXPathFreeObject(o);
+    return r == 0 || r == 1;
+}
+
+static void test_rules_expr_paths_match_xpath(void)
+{
+    xmlDocPtr doc = xmlReadMemory(paths_src, (int)strlen(paths_src), "t.xml",
+                                  NULL, 0);
+    struct bx_ruleset rs;
+    struct bx_ns ns = {"o", "urn:other"};
+    xmlXPathContextPtr xp;
+    xmlNodePtr els[64];
+    int nels = 1;
+    size_t npaths = sizeof(paths) / sizeof(paths[0]);
+    size_t nnot = sizeof(not_paths) / sizeof(not_paths[0]);
+    size_t i;
+    int j;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    xp = test_setup(doc, &rs, &ns);
+    els[0] = (xmlNodePtr)doc;
+    all_nodes(xmlDocGetRootElement(doc), els, &nels, 64);
+    xmlXPathRegisterVariable(xp, BAD_CAST "T1", xmlXPathNewNodeSet(els[2]));
+    xmlXPathRegisterVariable(xp, BAD_CAST "E", xmlXPathNewNodeSet(NULL));
+    xmlXPathRegisterVariable(xp, BAD_CAST "meta", xmlXPathNewNodeSet(els[1]));
+    xmlXPathRegisterVariable(xp, BAD_CAST "v", xmlXPathNewString(BAD_CAST "4"));
+    for (i = 0; i < npaths; i++)
+        rules_expr_note(&rs, xmlXPathCtxtCompile(xp, BAD_CAST paths[i]),
+                        paths[i]);
+    for (i = 0; i < nnot; i++)
+        rules_expr_note(&rs, xmlXPathCtxtCompile(xp, BAD_CAST not_paths[i]),
+                        not_paths[i]);
+    for (i = 0; i < sizeof(anys) / sizeof(anys[0]); i++)
+        rules_expr_note(&rs, xmlXPathCtxtCompile(xp, BAD_CAST anys[i]),
+                        anys[i]);
+    rules_exprs_index(&rs);
+    CU_ASSERT_EQUAL_FATAL(rs.nexprs, npaths + nnot +
+                                         sizeof(anys) / sizeof(anys[0]));
+    for (i = 0; i < rs.nexprs; i++) {
+        const struct bx_expr_info *e = &rs.exprs[i];
+        int handled = 0;
+
+        if (i >= npaths && i < npaths + nnot) {
+            CU_ASSERT(e->fast != BX_FP_LPATH && e->fast != BX_FP_ANY);
+            continue;
+        }
+        if (i < npaths) {
+            /* "../@a": the older form reads it */
+            CU_ASSERT(e->fast == BX_FP_LPATH || e->fast == BX_FP_PATH);
+        } else {
+            CU_ASSERT_EQUAL(e->fast, BX_FP_ANY);
+        }
+        /* unnumbered elements: a union may decline, never differ */
+        for (j = 0; j < nels; j++) {
+            if (i < npaths)
+                handled += same_as_xpath(e, xp, els[j]);
+            else
+                handled += same_truth(e, xp, els[j]);
+        }
+        xmlXPathOrderDocElems(doc);
+        for (j = 0; j < nels; j++) {
+            if (i < npaths)
+                handled += same_as_xpath(e, xp, els[j]);
+            else
+                handled += same_truth(e, xp, els[j]) || e->any_tail != NULL;
+        }
+        /* a child step from nested inputs (every element of the document) would
+           interleave: declined, XPath decides */
+        CU_ASSERT(nested_child_step(e->src) ? handled == 0 : handled > 0);
+        if (handled == 0 && !nested_child_step(e->src))
+            fprintf(stderr, "\nnever read: %s\n", e->src);
+        for (j = 0; doc->children != NULL && j < nels; j++) {
+            if (els[j]->type == XML_ELEMENT_NODE)
+                els[j]->content = NULL; /* unnumbered again */
+        }
+    }
+    for (i = 0; i < rs.nexprs; i++)
+        xmlXPathFreeCompExpr(rs.exprs[i].comp);
+    rules_exprs_release(&rs);
+    xmlXPathFreeContext(xp);
+    xmlFreeDoc(doc);
+}
+
+/* Every attribute of the rule file, {col} as 'total', noted when it
+ * compiles (words such as "error" compile too: they read nothing). */
+static void note_rule_file(xmlNodePtr n, struct bx_ruleset *rs,
+                           xmlXPathContextPtr xp)
+{
+    xmlAttrPtr a;
+
+    for (; n != NULL; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        for (a = n->properties; a != NULL; a = a->next) {
+            xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+            char buf[2048];
+            char *at;
+            xmlXPathCompExprPtr comp;
+
+            if (v == NULL || strlen((char *)v) >= sizeof(buf) - 8) {
+                xmlFree(v);
+                continue;
+            }
+            strcpy(buf, (char *)v);
+            xmlFree(v);
+            while ((at = strstr(buf, "{col}")) != NULL) {
+                memcpy(at, "total", 5);
+            }
+            comp = xmlXPathCtxtCompile(xp, BAD_CAST buf);
+            if (comp != NULL)
+                rules_expr_note(rs, comp, buf);
+        }
+        note_rule_file(n->children, rs, xp);
+    }
+}
+
+/* $T1 ... $T14: the tables of the document in order (which is which does
+ * not matter here: both sides read the same), $meta, $self. */
+static void bind_document(xmlXPathContextPtr xp, xmlDocPtr doc)
+{
+    xmlNodePtr c;
+    xmlNodePtr t = NULL;
+    int k = 0;
+    char name[8];
+
+    for (c = xmlDocGetRootElement(doc)->children; c != NULL; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE &&
+            strcmp((const char *)c->name, "tables") == 0)
+            t = c->children;
+        if (c->type == XML_ELEMENT_NODE &&
+            strcmp((const char *)c->name, "metadata") == 0)
+            xmlXPathRegisterVariable(xp, BAD_CAST "meta",
+                                     xmlXPathNewNodeSet(c));
+    }
+    for (k = 1; k <= 14; k++) {
+        while (t != NULL && t->type != XML_ELEMENT_NODE)
+            t = t->next;
+        snprintf(name, sizeof(name), "T%d", k);
+        xmlXPathRegisterVariable(xp, BAD_CAST name, xmlXPathNewNodeSet(t));
+        if (t != NULL)
+            t = t->next;
+    }
+}
+
+static void test_rules_expr_rule_file_paths_match_xpath(void)
+{
+    static const char *const docs[] = {
+        "samples/example-central-department-2024.xml",
+        "samples/example-county-education-bureau-2024.xml",
+        "samples/example-shanghai-district-health-2024.xml",
+        "samples/pingdingshan-hitech-service-center-2024.xml",
+    };
+    xmlDocPtr rules = xmlReadFile(test_path("schemas/rules/2024.xml"), NULL,
+                                  XML_PARSE_NONET);
+    struct bx_ruleset rs;
+    size_t d;
+    size_t i;
+    int read = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rules);
+    memset(&rs, 0, sizeof(rs));
+    for (d = 0; d < sizeof(docs) / sizeof(docs[0]); d++) {
+        xmlDocPtr doc = xmlReadFile(test_path(docs[d]), NULL, XML_PARSE_NONET);
+        xmlXPathContextPtr xp;
+        xmlNodePtr *els;
+        int nels = 1;
+        int j;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+        xp = xmlXPathNewContext(doc);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(xp);
+        xmlXPathRegisterNs(xp, BAD_CAST "bx", BAD_CAST BX_NAMESPACE);
+        if (d == 0) {
+            note_rule_file(xmlDocGetRootElement(rules), &rs, xp);
+            rules_exprs_index(&rs);
+            CU_ASSERT_FATAL(rs.nexprs > 300);
+        }
+        bind_document(xp, doc);
+        xmlXPathOrderDocElems(doc);
+        els = malloc(20000 * sizeof(*els));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(els);
+        els[0] = (xmlNodePtr)doc;
+        all_nodes(xmlDocGetRootElement(doc), els, &nels, 20000);
+        for (j = 0; j < nels; j += j < 8 ? 1 : 5) {
+            if (j > 0)
+                xmlXPathRegisterVariable(xp, BAD_CAST "self",
+                                         xmlXPathNewNodeSet(els[j]));
+            for (i = 0; i < rs.nexprs; i++) {
+                const struct bx_expr_info *e = &rs.exprs[i];
+
+                if (e->id != i || (j > 0 && e->is_static))
+                    continue;
+                if (e->fast == BX_FP_LPATH)
+                    read += same_as_xpath(e, xp, els[j]);
+                else if (e->fast == BX_FP_ANY)
+                    read += same_truth(e, xp, els[j]);
+            }
+        }
+        free(els);
+        xmlXPathFreeContext(xp);
+        xmlFreeDoc(doc);
+    }
+    /* the rule file is mostly paths of the subset */
+    CU_ASSERT(read > 10000);
+    for (i = 0; i < rs.nexprs; i++)
+        xmlXPathFreeCompExpr(rs.exprs[i].comp);
+    rules_exprs_release(&rs);
+    xmlFreeDoc(rules);
 }
 
 static void test_rules_expr_shares_identical_sources(void)
@@ -214,7 +579,11 @@ int bx_test_suite_rules_expr(void)
         CU_add_test(s, "shares identical sources",
                     test_rules_expr_shares_identical_sources) == NULL ||
         CU_add_test(s, "static only without context",
-                    test_rules_expr_static_only_without_context) == NULL)
+                    test_rules_expr_static_only_without_context) == NULL ||
+        CU_add_test(s, "location paths match XPath",
+                    test_rules_expr_paths_match_xpath) == NULL ||
+        CU_add_test(s, "the rule file's paths match XPath",
+                    test_rules_expr_rule_file_paths_match_xpath) == NULL)
         return -1;
     return 0;
 }
