@@ -206,6 +206,9 @@ struct bx_expr_info {
     struct bx_lpath *any[BX_FAST_ANY]; /* BX_FP_ANY; owned */
     int nany;
     xmlXPathCompExprPtr any_tail; /* BX_FP_ANY: the rest, or NULL; owned */
+    int any_nonzero; /* BX_FP_ANY: the rest is "some attribute of a child
+                        or grandchild is a non-zero number()" (see
+                        rules_expr.c), read from the tree */
     char *key;                    /* BX_FP_KEY: the key's name; owned */
     char *key_of;                 /* BX_FP_KEY: the attribute of $self */
 };
@@ -259,6 +262,10 @@ int rules_expr_static(const char *expr);
  * them all (once, after loading); look one up (NULL: not recorded). */
 void rules_expr_note(struct bx_ruleset *rs, xmlXPathCompExprPtr comp,
                      const char *src);
+/* 0: rule sets loaded from now on read every expression through XPath
+ * (no fast path, no key figure), for the tests that compare the two;
+ * 1 (the default) otherwise.  Set it before any thread loads rules. */
+extern int rules_fast_paths;
 void rules_exprs_index(struct bx_ruleset *rs);
 void rules_exprs_release(struct bx_ruleset *rs);
 const struct bx_expr_info *rules_expr_info(const struct bx_ruleset *rs,

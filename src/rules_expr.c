@@ -23,6 +23,8 @@
 
 #include "util.h"
 
+int rules_fast_paths = 1;
+
 /* ------------------------------------------------------------------ */
 /* Expressions that do not read the context node                       */
 /* ------------------------------------------------------------------ */
@@ -476,6 +478,25 @@ static int top_level_ors(const char *src, size_t *at, int max)
     return n;
 }
 
+/* Whether 'src' is "(* | * / *) / @*[number(.) > 0 or number(.) < 0]"
+ * (some attribute of a child or grandchild is a non-zero number), blanks
+ * aside. */
+static int is_nonzero_test(const char *src)
+{
+    static const char form[] = "(*|*/*)/@*[number(.)>0ornumber(.)<0]";
+    const char *f = form;
+    const char *p;
+
+    for (p = src; *p != '\0'; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            continue;
+        if (*p != *f)
+            return 0;
+        f++;
+    }
+    return *f == '\0';
+}
+
 /* P or P ... [or rest]: the leading location paths, then the rest. */
 static int parse_any(const struct bx_ruleset *rs, struct bx_expr_info *e,
                      const char *src)
@@ -505,6 +526,9 @@ static int parse_any(const struct bx_ruleset *rs, struct bx_expr_info *e,
         return 0;
     if (k <= n) {
         /* the rest, from the first term that is not a path, as XPath */
+        e->any_nonzero = is_nonzero_test(src + from);
+        if (e->any_nonzero)
+            return 1;
         e->any_tail = xmlXPathCompile(BAD_CAST(src + from));
         if (e->any_tail == NULL)
             return 0;
@@ -598,7 +622,8 @@ void rules_expr_note(struct bx_ruleset *rs, xmlXPathCompExprPtr comp,
         return;
     e->node_free = document_variables_only(src);
     e->is_static = rules_expr_static(src);
-    fast_path(rs, e, src);
+    if (rules_fast_paths)
+        fast_path(rs, e, src);
     rs->nexprs++;
 }
 
@@ -805,6 +830,55 @@ int rules_expr_fast_grow(const struct bx_expr_info *e, xmlXPathContextPtr xp,
     return 1;
 }
 
+/* Some attribute of element 'el' has a non-zero number() (XPath's own
+ * conversion: NaN is neither > 0 nor < 0): 1, 0, -2 out of memory. */
+static int nonzero_attr(xmlNodePtr el)
+{
+    xmlAttrPtr a;
+    xmlChar *s;
+    double v;
+
+    for (a = el->properties; a != NULL; a = a->next) {
+        xmlNodePtr c = a->children;
+
+        if (c != NULL && c->type == XML_TEXT_NODE && c->next == NULL &&
+            c->content != NULL) {
+            v = xmlXPathStringEvalNumber(c->content);
+        } else {
+            s = xmlNodeGetContent((xmlNodePtr)a);
+            if (s == NULL)
+                return -2;
+            v = xmlXPathStringEvalNumber(s);
+            xmlFree(s);
+        }
+        if (v > 0 || v < 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* "(* | * / *) / @*[number(.) > 0 or number(.) < 0]" as a truth on
+ * 'node'. */
+static int nonzero_below(xmlNodePtr node)
+{
+    xmlNodePtr c;
+    xmlNodePtr g;
+    int r;
+
+    for (c = node->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        r = nonzero_attr(c);
+        for (g = c->children; r == 0 && g != NULL; g = g->next) {
+            if (g->type == XML_ELEMENT_NODE)
+                r = nonzero_attr(g);
+        }
+        if (r != 0)
+            return r;
+    }
+    return 0;
+}
+
 int rules_expr_any(const struct bx_expr_info *e, xmlXPathContextPtr xp,
                    xmlNodePtr node)
 {
@@ -827,5 +901,7 @@ int rules_expr_any(const struct bx_expr_info *e, xmlXPathContextPtr xp,
         return r == 0 ? -1 : -2;
     if (found)
         return 1;
+    if (e->any_nonzero)
+        return nonzero_below(node);
     return e->any_tail != NULL ? 2 : 0;
 }

@@ -149,6 +149,9 @@ static const char paths_src[] =
     " </bx:t>"
     " <bx:u><bx:x a='14'>text<bx:y a='141'/><!-- c --></bx:x></bx:u>"
     " <bx:z a='12' c='x&amp;y'><bx:x a='13'/></bx:z>"
+    " <bx:w n='0' m=' -0.0 ' k='abc'><bx:v p='' q='1e-2'/></bx:w>"
+    " <bx:w n='0'><bx:v p='0.000' q='-' r='.'><bx:v s='3'/></bx:v></bx:w>"
+    " <bx:w><bx:v o:p='-2'/></bx:w><bx:w m='0'><bx:v p='0' q=''/></bx:w>"
     "</bx:d>";
 
 /* Location paths: each must be read from the tree on some node. */
@@ -211,6 +214,8 @@ static const char *const anys[] = {
     ".//bx:q or count(bx:y) > 1",
     ".//bx:q or .//bx:y or count(bx:y) > 1",
     "$E or $T1//bx:y[@b = '7'] or 1 = 0",
+    ".//bx:q or (* | */*)/@*[number(.) > 0 or number(.) < 0]",
+    "bx:x or (*|*/*)/@*[number(.)>0 or number(.)<0]",
 };
 
 /* The paths whose child step starts from nested elements (bx:x holds a
@@ -330,6 +335,8 @@ static void test_rules_expr_paths_match_xpath(void)
             CU_ASSERT(e->fast == BX_FP_LPATH || e->fast == BX_FP_PATH);
         } else {
             CU_ASSERT_EQUAL(e->fast, BX_FP_ANY);
+            CU_ASSERT_EQUAL(e->any_nonzero,
+                            strstr(e->src, "number(.)") != NULL);
         }
         /* unnumbered elements: a union may decline, never differ */
         for (j = 0; j < nels; j++) {
@@ -362,6 +369,12 @@ static void test_rules_expr_paths_match_xpath(void)
     xmlFreeDoc(doc);
 }
 
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 /* Every attribute of the rule file, {col} as 'total', noted when it
  * compiles (words such as "error" compile too: they read nothing). */
 static void note_rule_file(xmlNodePtr n, struct bx_ruleset *rs,
@@ -387,7 +400,9 @@ static void note_rule_file(xmlNodePtr n, struct bx_ruleset *rs,
             while ((at = strstr(buf, "{col}")) != NULL) {
                 memcpy(at, "total", 5);
             }
+            xmlSetGenericErrorFunc(NULL, quiet);
             comp = xmlXPathCtxtCompile(xp, BAD_CAST buf);
+            xmlSetGenericErrorFunc(NULL, NULL);
             if (comp != NULL)
                 rules_expr_note(rs, comp, buf);
         }
@@ -489,6 +504,164 @@ static void test_rules_expr_rule_file_paths_match_xpath(void)
     xmlFreeDoc(rules);
 }
 
+/* ------------------------------------------------------------------ */
+/* End to end: the same findings with and without the fast paths        */
+/* ------------------------------------------------------------------ */
+
+/* Every finding of 'buf' under 'c', each field, one line each. */
+static char *findings(struct bx_context *c, const xmlChar *buf, int len)
+{
+    struct bx_diags d;
+    struct bx_submission *sub = NULL;
+    size_t cap = 4096;
+    size_t n = 0;
+    char *out = malloc(cap);
+    size_t i;
+
+    bx_diags_init(&d);
+    if (bx_submission_load_memory(c, buf, (size_t)len, "m.xml", &d, &sub) ==
+            BX_OK &&
+        bx_validate_schema(c, sub, &d) == BX_OK &&
+        bx_submission_schema_valid(sub) == 1)
+        CU_ASSERT_EQUAL(bx_rules_check(c, sub, &d), BX_OK);
+    bx_submission_free(sub);
+    for (i = 0; out != NULL && i < d.count; i++) {
+        const struct bx_diag *g = &d.items[i];
+        char line[8192];
+        int k = snprintf(line, sizeof(line), "%d %s %ld %s %s %s %s %s %s\n",
+                         (int)g->severity, g->code, g->line,
+                         g->xpath ? g->xpath : "-", g->message_en,
+                         g->printed ? g->printed : "-",
+                         g->computed ? g->computed : "-",
+                         g->difference ? g->difference : "-",
+                         g->tolerance ? g->tolerance : "-");
+
+        while (out != NULL && n + (size_t)k + 1 > cap) {
+            char *grown = realloc(out, cap * 2);
+
+            if (grown == NULL)
+                free(out);
+            out = grown;
+            cap *= 2;
+        }
+        if (out != NULL) {
+            memcpy(out + n, line, (size_t)k);
+            n += (size_t)k;
+        }
+    }
+    if (out != NULL)
+        out[n] = '\0';
+    bx_diags_release(&d);
+    return out;
+}
+
+/* The next amount-like attribute after the 'skip'th, or NULL. */
+static xmlAttrPtr nth_amount(xmlNodePtr n, int *skip)
+{
+    xmlAttrPtr a;
+    xmlAttrPtr found;
+
+    for (; n != NULL; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        for (a = n->properties; a != NULL; a = a->next) {
+            xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+            int num = v != NULL && v[0] >= '0' && v[0] <= '9' &&
+                      strchr((char *)v, '.') != NULL;
+
+            xmlFree(v);
+            if (num && (*skip)-- == 0)
+                return a;
+        }
+        found = nth_amount(n->children, skip);
+        if (found != NULL)
+            return found;
+    }
+    return NULL;
+}
+
+static void first_check(struct bx_context *c, const char *rel)
+{
+    xmlDocPtr doc = xmlReadFile(test_path(rel), NULL, XML_PARSE_NONET);
+    xmlChar *mem = NULL;
+    int len = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    xmlDocDumpMemory(doc, &mem, &len);
+    free(findings(c, mem, len));
+    xmlFree(mem);
+    xmlFreeDoc(doc);
+}
+
+static void test_rules_expr_fast_paths_same_findings(void)
+{
+    static const char *const docs[] = {
+        "samples/example-central-department-2024.xml",
+        "samples/example-county-education-bureau-2024.xml",
+        "samples/example-district-health-commission-2024.xml",
+        "samples/example-province-education-department-2024.xml",
+        "samples/example-shanghai-district-health-2024.xml",
+        "samples/example-narrative-only-2024.xml",
+        "samples/pingdingshan-hitech-service-center-2024.xml",
+    };
+    struct bx_context *cf = test_context();
+    struct bx_context *cs;
+    size_t i;
+    int m;
+    int compared = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cf);
+    /* each context loads its rule set on its first check */
+    first_check(cf, docs[0]);
+    rules_fast_paths = 0;
+    cs = test_context();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cs);
+    first_check(cs, docs[0]);
+    rules_fast_paths = 1;
+    for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        xmlDocPtr doc = xmlReadFile(test_path(docs[i]), NULL, XML_PARSE_NONET);
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+        /* the unchanged document, then one amount at a time raised by 7 */
+        for (m = -1; m < 400; m += m < 0 ? 1 : 9) {
+            int skip = m;
+            xmlAttrPtr a = m >= 0 ? nth_amount(doc->children, &skip) : NULL;
+            xmlChar *old = a != NULL ? xmlNodeGetContent((xmlNodePtr)a) : NULL;
+            xmlChar *mem = NULL;
+            int len = 0;
+            char *f;
+            char *s;
+            char v[64];
+
+            if (m >= 0 && a == NULL)
+                break;
+            if (a != NULL) {
+                snprintf(v, sizeof(v), "%.2f", atof((char *)old) + 7);
+                xmlSetProp(a->parent, a->name, BAD_CAST v);
+            }
+            xmlDocDumpMemory(doc, &mem, &len);
+            s = findings(cs, mem, len);
+            f = findings(cf, mem, len);
+            CU_ASSERT_FATAL(f != NULL && s != NULL);
+            CU_ASSERT_STRING_EQUAL(f, s);
+            if (strcmp(f, s) != 0)
+                fprintf(stderr, "\n%s, amount %d:\nfast:\n%s\nXPath:\n%s\n",
+                        docs[i], m, f, s);
+            compared++;
+            free(f);
+            free(s);
+            xmlFree(mem);
+            if (a != NULL)
+                xmlSetProp(a->parent, a->name, old);
+            xmlFree(old);
+        }
+        xmlFreeDoc(doc);
+    }
+    CU_ASSERT(compared > 100);
+    bx_context_free(cs);
+    bx_context_free(cf);
+}
+
 static void test_rules_expr_shares_identical_sources(void)
 {
     xmlDocPtr doc = xmlReadMemory("<r/>", 4, "t.xml", NULL, 0);
@@ -583,7 +756,9 @@ int bx_test_suite_rules_expr(void)
         CU_add_test(s, "location paths match XPath",
                     test_rules_expr_paths_match_xpath) == NULL ||
         CU_add_test(s, "the rule file's paths match XPath",
-                    test_rules_expr_rule_file_paths_match_xpath) == NULL)
+                    test_rules_expr_rule_file_paths_match_xpath) == NULL ||
+        CU_add_test(s, "fast paths give the same findings",
+                    test_rules_expr_fast_paths_same_findings) == NULL)
         return -1;
     return 0;
 }
