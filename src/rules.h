@@ -292,6 +292,10 @@ const char *rules_expr_prefix_uri(const struct bx_ruleset *rs,
  * (grown when 'grow', which then comes from xmlXPathNodeSetCreate, else
  * bounded by out->nodeMax), in document order; 1 done, 0 not handled
  * (use XPath), -1 out of memory. */
+/* Attribute 'name' without a namespace ("@name" in XPath) of element
+ * 'el', or NULL.  Not xmlHasProp(): that also answers with DTD defaults
+ * XPath does not see. */
+xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name);
 struct bx_lpath *rules_path_parse(const struct bx_ruleset *rs,
                                   const char *src);
 void rules_path_free(struct bx_lpath *lp);

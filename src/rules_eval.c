@@ -477,18 +477,6 @@ static void free_payload(void *payload, const xmlChar *name)
     free(payload);
 }
 
-/* Attribute 'name' (no namespace) of element 'el', or NULL. */
-static xmlAttrPtr attr_named(xmlNodePtr el, const char *name)
-{
-    xmlAttrPtr a;
-
-    for (a = el->properties; a != NULL; a = a->next) {
-        if (a->ns == NULL && strcmp((const char *)a->name, name) == 0)
-            return a;
-    }
-    return NULL;
-}
-
 /* Remember 'v' as the figure of key expression 'e' for 'value'. */
 static void key_keep(struct bx_eval *ev, const struct bx_expr_info *e,
                      const xmlChar *value, const struct bx_val *v)
@@ -534,7 +522,7 @@ static int key_val(struct bx_eval *ev, const struct bx_expr_info *e,
     self = ev->self->nodesetval->nodeTab[0];
     if (self->type != XML_ELEMENT_NODE)
         return 0;
-    a = attr_named(self, e->key_of);
+    a = rules_attr_named(self, e->key_of);
     if (a == NULL)
         return 1; /* $self/@a is empty: so is the lookup */
     value = attr_text((xmlNodePtr)a);
@@ -557,7 +545,7 @@ static int key_val(struct bx_eval *ev, const struct bx_expr_info *e,
 
         if (e->nattrs > 0)
             n = n->type == XML_ELEMENT_NODE
-                    ? (xmlNodePtr)attr_named(n, e->attrs[0])
+                    ? (xmlNodePtr)rules_attr_named(n, e->attrs[0])
                     : NULL;
         if (n != NULL)
             val_add_node(ev, v, n);

@@ -703,19 +703,6 @@ static int add(xmlNodeSetPtr out, xmlAttrPtr a)
     return 1;
 }
 
-/* Attribute 'name' of 'el' without a namespace ("@name"), or NULL.  Not
- * xmlHasProp(): that also answers with DTD defaults XPath does not see. */
-static xmlAttrPtr attr_of(xmlNodePtr el, const char *name)
-{
-    xmlAttrPtr a;
-
-    for (a = el->properties; a != NULL; a = a->next) {
-        if (a->ns == NULL && a->name != NULL &&
-            strcmp((const char *)a->name, name) == 0)
-            return a;
-    }
-    return NULL;
-}
 
 static int is_step(const struct bx_expr_info *e, int k, xmlNodePtr c)
 {
@@ -732,7 +719,7 @@ static int collect(const struct bx_expr_info *e, int k, xmlNodePtr el,
     xmlAttrPtr a;
 
     if (k == e->nsteps) {
-        a = attr_of(el, e->attrs[0]);
+        a = rules_attr_named(el, e->attrs[0]);
         return a == NULL || add(out, a);
     }
     for (c = el->children; c != NULL; c = c->next) {
@@ -794,7 +781,7 @@ int rules_expr_fast(const struct bx_expr_info *e, xmlXPathContextPtr xp,
              c = c->next) {
             for (k = 0; k < e->nsteps; k++) {
                 if (is_step(e, k, c)) {
-                    a = attr_of(c, e->attrs[0]);
+                    a = rules_attr_named(c, e->attrs[0]);
                     if (a != NULL && !add(out, a))
                         return 0;
                     break;

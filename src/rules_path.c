@@ -529,7 +529,7 @@ static int list_add(struct lp_list *l, xmlNodePtr n)
     return 1;
 }
 
-static xmlAttrPtr attr_named(xmlNodePtr el, const char *name)
+xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name)
 {
     xmlAttrPtr a;
 
@@ -594,16 +594,16 @@ static int pred(const struct bx_lpath *lp, int k, xmlNodePtr el)
         r = pred(lp, pr->a, el);
         return r < 0 ? r : !r;
     case LP_ATTR:
-        return attr_named(el, pr->name) != NULL;
+        return rules_attr_named(el, pr->name) != NULL;
     case LP_ATTR_EQ:
     case LP_ATTR_NE:
-        a = attr_named(el, pr->name);
+        a = rules_attr_named(el, pr->name);
         if (a == NULL)
             return 0;
         r = attr_is(a, pr->lit, 0);
         return r < 0 ? r : (pr->op == LP_ATTR_EQ ? r : !r);
     case LP_STARTS:
-        a = attr_named(el, pr->name);
+        a = rules_attr_named(el, pr->name);
         if (a == NULL)
             return pr->lit[0] == '\0';
         return attr_is(a, pr->lit, 1);
@@ -788,7 +788,7 @@ static int eval_path(const struct bx_lpath *lp, const struct lp_path *pa,
         }
         if (a.tab[i]->type != XML_ELEMENT_NODE)
             continue;
-        at = attr_named(a.tab[i], pa->attr);
+        at = rules_attr_named(a.tab[i], pa->attr);
         if (at != NULL && !list_add(res, (xmlNodePtr)at))
             r = LP_NOMEM;
     }
