@@ -202,25 +202,48 @@ static void template_unit(const struct bx_eval *ev, xmlNodePtr t,
 static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
                       struct bx_unit *u)
 {
-    xmlNodePtr t = rules_element_of(node);
+    xmlNodePtr el = rules_element_of(node);
+    xmlNodePtr t = el;
+    struct bx_unit_memo *m = ev->unit_memo;
+    int known = m != NULL && el != NULL && m->el == el;
     const char *s;
 
     u->yuan = ev->yuan;
     u->places = ev->places;
     u->blank_na = 0;
-    if (is_bx(t, "fig")) {
+    /* the table of the last element asked about is remembered (the
+       figures of one row are read one after another) */
+    if (known && m->el_table != NULL)
+        t = m->el_table;
+    if (known ? m->el_table == NULL && m->el_fig : is_bx(t, "fig")) {
         /* a narrative figure: its own unit, the places it is printed with */
         s = rules_prop(t, "unit");
         if (s != NULL)
             u->yuan = strcmp(s, "元") == 0;
         u->places = -1;
         u->half = 0;
+        if (m != NULL && el != NULL) {
+            m->el = el;
+            m->el_table = NULL;
+            m->el_fig = 1;
+        }
         return;
     }
-    while (t != NULL && t->type == XML_ELEMENT_NODE &&
-           !is_bx(t->parent, "tables"))
-        t = t->parent;
-    if (t == NULL || t->type != XML_ELEMENT_NODE) {
+    if (!known) {
+        while (t != NULL && t->type == XML_ELEMENT_NODE &&
+               !is_bx(t->parent, "tables"))
+            t = t->parent;
+        if (t != NULL && t->type != XML_ELEMENT_NODE)
+            t = NULL;
+        if (m != NULL && el != NULL) {
+            m->el = el;
+            m->el_table = t;
+            m->el_fig = 0;
+        }
+    } else if (m->el_table == NULL) {
+        t = NULL;
+    }
+    if (t == NULL) {
         u->half = ev->half_u;
         return;
     }

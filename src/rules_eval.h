@@ -30,6 +30,9 @@ struct bx_unit {
 struct bx_unit_memo {
     xmlNodePtr table;
     struct bx_unit u;
+    xmlNodePtr el;       /* the last element asked about, */
+    xmlNodePtr el_table; /* its table element (NULL: outside the tables) */
+    int el_fig;          /* it is a narrative figure */
 };
 
 struct bx_xcache;
