@@ -739,8 +739,13 @@ int rules_expr_fast(const struct bx_expr_info *e, xmlXPathContextPtr xp,
     out->nodeNr = 0;
     if (e != NULL && e->fast == BX_FP_LPATH && node != NULL)
         return rules_path_eval(e->lpath, xp, node, out, 0) == 1;
-    if (e == NULL || e->fast == BX_FP_NONE || node == NULL ||
-        node->type != XML_ELEMENT_NODE)
+    if (e == NULL || e->fast == BX_FP_NONE || node == NULL)
+        return 0;
+    /* ".." of an attribute is its element ("../@dep" on the @gpb nodes a
+       key files); nothing else is read from an attribute */
+    if (node->type != XML_ELEMENT_NODE &&
+        !(node->type == XML_ATTRIBUTE_NODE && e->up &&
+          (e->fast == BX_FP_PATH || e->fast == BX_FP_CHILDREN)))
         return 0;
     /* every form yields its nodes in document order, once each, as XPath
        sorts a node-set: children in order, each subtree after the one

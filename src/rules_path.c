@@ -729,9 +729,12 @@ static int start_of(const struct lp_path *pa, xmlXPathContextPtr xp,
         n = node;
         break;
     case LP_PARENT:
-        n = node->type == XML_ELEMENT_NODE ? node->parent : NULL;
-        if (node->type != XML_ELEMENT_NODE)
+        /* of an element: an element or the document; of an attribute:
+           its element */
+        if (node->type != XML_ELEMENT_NODE &&
+            node->type != XML_ATTRIBUTE_NODE)
             return LP_NOT_HANDLED;
+        n = node->parent;
         break;
     case LP_ROOT:
         n = (xmlNodePtr)node->doc;

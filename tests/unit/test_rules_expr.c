@@ -67,6 +67,9 @@ static xmlXPathContextPtr test_setup(xmlDocPtr doc, struct bx_ruleset *rs,
     return xp;
 }
 
+static int same_as_xpath(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                         xmlNodePtr node);
+
 static void test_rules_expr_fast_paths_match_xpath(void)
 {
     xmlDocPtr doc = xmlReadMemory(doc_src, (int)strlen(doc_src), "t.xml",
@@ -105,7 +108,12 @@ static void test_rules_expr_fast_paths_match_xpath(void)
             xmlNodePtr tab[32];
             xmlNodeSet set = {0, 32, tab};
             xmlXPathObjectPtr o;
+            xmlAttrPtr at;
             int k;
+
+            /* an attribute as the context node: ".." forms read it */
+            for (at = els[j]->properties; at != NULL; at = at->next)
+                same_as_xpath(e, xp, (xmlNodePtr)at);
 
             CU_ASSERT_EQUAL_FATAL(rules_expr_fast(e, xp, els[j], &set), 1);
             xp->node = els[j];
@@ -340,10 +348,17 @@ static void test_rules_expr_paths_match_xpath(void)
         }
         /* unnumbered elements: a union may decline, never differ */
         for (j = 0; j < nels; j++) {
+            xmlAttrPtr at = els[j]->type == XML_ELEMENT_NODE
+                                ? els[j]->properties
+                                : NULL;
+
             if (i < npaths)
                 handled += same_as_xpath(e, xp, els[j]);
             else
                 handled += same_truth(e, xp, els[j]);
+            /* attributes as the context node too ("../@dep" in a key) */
+            for (; i < npaths && at != NULL; at = at->next)
+                same_as_xpath(e, xp, (xmlNodePtr)at);
         }
         xmlXPathOrderDocElems(doc);
         for (j = 0; j < nels; j++) {
