@@ -52,7 +52,11 @@ enum lp_op {
     LP_ATTR_EQ, /* [@a = 'lit'] */
     LP_ATTR_NE, /* [@a != 'lit'] */
     LP_STARTS,  /* [starts-with(@a, 'lit')] */
-    LP_CHILD    /* [p:name] or [*] */
+    LP_CHILD,   /* [p:name] or [*] */
+    LP_HAS_VAR, /* [$v]: a node-set variable, not empty */
+    LP_EQ_VAR,  /* [@a = $v]: a string variable */
+    LP_LENGTH,  /* [string-length(@a) = n] */
+    LP_SUBSTR   /* [substring(@a, i, n) = 'lit' | $v] */
 };
 
 struct lp_pred {
@@ -61,6 +65,8 @@ struct lp_pred {
     const char *uri; /* LP_CHILD; NULL with name NULL: '*' */
     char *name;      /* attribute or element name; owned */
     char *lit;       /* owned */
+    char *var;       /* LP_HAS_VAR, LP_EQ_VAR, LP_SUBSTR: a variable; owned */
+    int from, len;   /* LP_SUBSTR: i, n; LP_LENGTH: n */
 };
 
 enum lp_axis { LP_CHILD_AXIS, LP_DESC, LP_DESC_SELF };
@@ -209,6 +215,38 @@ static char *literal(struct lp_parse *ps)
     return s;
 }
 
+/* A variable reference "$name": the name (owned), else NULL. */
+static char *var_ref(struct lp_parse *ps)
+{
+    size_t n;
+
+    ws(ps);
+    if (*ps->p != '$')
+        return NULL;
+    n = nc_len(ps->p + 1);
+    if (n == 0 || ps->p[1 + n] == ':')
+        return NULL;
+    ps->p += 1 + n;
+    return strndup(ps->p - n, n);
+}
+
+/* A small non-negative integer literal, else -1. */
+static int small_int(struct lp_parse *ps)
+{
+    int v = 0;
+    int digits = 0;
+
+    ws(ps);
+    while (*ps->p >= '0' && *ps->p <= '9' && digits < 4) {
+        v = v * 10 + (*ps->p++ - '0');
+        digits++;
+    }
+    ws(ps);
+    return digits > 0 && !(*ps->p >= '0' && *ps->p <= '9') && *ps->p != '.'
+               ? v
+               : -1;
+}
+
 static int new_pred(struct lp_parse *ps, enum lp_op op)
 {
     struct lp_pred *pr;
@@ -239,6 +277,19 @@ static int pred_attr(struct lp_parse *ps)
     } else if (eat(ps, "=")) {
         op = LP_ATTR_EQ;
     }
+    if (op == LP_ATTR_EQ && (ws(ps), *ps->p == '$')) {
+        char *var = var_ref(ps);
+
+        k = var != NULL ? new_pred(ps, LP_EQ_VAR) : -1;
+        if (k < 0) {
+            free(name);
+            free(var);
+            return -1;
+        }
+        ps->lp->preds[k].name = name;
+        ps->lp->preds[k].var = var;
+        return k;
+    }
     if (op != LP_ATTR) {
         lit = literal(ps);
         if (lit == NULL) {
@@ -254,6 +305,66 @@ static int pred_attr(struct lp_parse *ps)
     }
     ps->lp->preds[k].name = name;
     ps->lp->preds[k].lit = lit;
+    return k;
+}
+
+/* string-length(@a) = n */
+static int pred_length(struct lp_parse *ps)
+{
+    char *name;
+    int n = -1;
+    int k;
+
+    if (!eat(ps, "("))
+        return -1;
+    name = attr_name(ps);
+    if (name != NULL && eat(ps, ")") && eat(ps, "="))
+        n = small_int(ps);
+    if (n < 0 || (k = new_pred(ps, LP_LENGTH)) < 0) {
+        free(name);
+        return -1;
+    }
+    ps->lp->preds[k].name = name;
+    ps->lp->preds[k].len = n;
+    return k;
+}
+
+/* substring(@a, i, n) = 'lit' | $v, i >= 1 */
+static int pred_substr(struct lp_parse *ps)
+{
+    char *name;
+    char *lit = NULL;
+    char *var = NULL;
+    int from = -1;
+    int len = -1;
+    int k = -1;
+
+    if (!eat(ps, "("))
+        return -1;
+    name = attr_name(ps);
+    if (name != NULL && eat(ps, ","))
+        from = small_int(ps);
+    if (from >= 1 && eat(ps, ","))
+        len = small_int(ps);
+    if (len >= 0 && eat(ps, ")") && eat(ps, "=")) {
+        if (*ps->p == '$')
+            var = var_ref(ps);
+        else
+            lit = literal(ps);
+    }
+    if (lit != NULL || var != NULL)
+        k = new_pred(ps, LP_SUBSTR);
+    if (k < 0) {
+        free(name);
+        free(lit);
+        free(var);
+        return -1;
+    }
+    ps->lp->preds[k].name = name;
+    ps->lp->preds[k].lit = lit;
+    ps->lp->preds[k].var = var;
+    ps->lp->preds[k].from = from;
+    ps->lp->preds[k].len = len;
     return k;
 }
 
@@ -305,6 +416,29 @@ static int pred_primary(struct lp_parse *ps)
     if (word_at(ps, "starts-with")) {
         ps->p += 11;
         return pred_starts(ps);
+    }
+    if (word_at(ps, "string-length")) {
+        ps->p += 13;
+        return pred_length(ps);
+    }
+    if (word_at(ps, "substring")) {
+        ps->p += 9;
+        return pred_substr(ps);
+    }
+    if (*ps->p == '$') {
+        char *var = var_ref(ps);
+
+        ws(ps);
+        k = var != NULL && (*ps->p == ']' || *ps->p == ')' ||
+                            word_at(ps, "and") || word_at(ps, "or"))
+                ? new_pred(ps, LP_HAS_VAR)
+                : -1;
+        if (k < 0) {
+            free(var);
+            return -1;
+        }
+        ps->lp->preds[k].var = var;
+        return k;
     }
     if (!name_test(ps, &uri, &name))
         return -1;
@@ -471,6 +605,7 @@ void rules_path_free(struct bx_lpath *lp)
     for (i = 0; i < lp->npreds; i++) {
         free(lp->preds[i].name);
         free(lp->preds[i].lit);
+        free(lp->preds[i].var);
     }
     free(lp);
 }
@@ -575,23 +710,93 @@ static int is_elem(xmlNodePtr n, const char *uri, const char *name)
            n->ns->href != NULL && strcmp((const char *)n->ns->href, uri) == 0;
 }
 
-/* Predicate 'k' on element 'el': 1, 0, or -1 short of memory. */
-static int pred(const struct bx_lpath *lp, int k, xmlNodePtr el)
+#define PRED_NOMEM (-1)
+#define PRED_DECLINE (-2) /* what the walk does not model: XPath decides */
+
+/* Variable 'name' when it holds a value of 'type', else NULL. */
+static xmlXPathObjectPtr variable(xmlXPathContextPtr xp, const char *name,
+                                  xmlXPathObjectType type)
+{
+    xmlXPathObjectPtr v =
+        xp != NULL && xp->varHash != NULL
+            ? xmlHashLookup2(xp->varHash, BAD_CAST name, NULL)
+            : NULL;
+
+    if (v == NULL || v->type != type ||
+        (type == XPATH_STRING && v->stringval == NULL))
+        return NULL;
+    return v;
+}
+
+/* Past 'n' characters of UTF-8 's' (at most to its end). */
+static const xmlChar *chars(const xmlChar *s, int n)
+{
+    int size;
+
+    for (; n > 0 && *s != '\0'; n--) {
+        size = xmlUTF8Size(s);
+        s += size > 0 ? size : 1;
+    }
+    return s;
+}
+
+/*
+ * string-length(@a) = n, substring(@a, i, n) = 'lit' | $v on 'el', as
+ * libxml2 computes them: string(@a) is "" without the attribute, lengths
+ * count characters, substring(s, i, n) is the characters i .. i+n-1
+ * (1-based) that s has.
+ */
+static int pred_chars(const struct lp_pred *pr, xmlXPathContextPtr xp,
+                      xmlNodePtr el)
+{
+    xmlAttrPtr a = rules_attr_named(el, pr->name);
+    xmlChar *s = a != NULL ? xmlNodeGetContent((xmlNodePtr)a)
+                           : xmlStrdup(BAD_CAST "");
+    const char *want = pr->lit;
+    const xmlChar *from;
+    const xmlChar *end;
+    int r;
+
+    if (s == NULL)
+        return PRED_NOMEM;
+    if (pr->var != NULL) {
+        xmlXPathObjectPtr v = variable(xp, pr->var, XPATH_STRING);
+
+        want = v != NULL ? (const char *)v->stringval : NULL;
+    }
+    if (pr->op == LP_LENGTH) {
+        r = xmlUTF8Strlen(s) == pr->len;
+    } else if (want == NULL) {
+        r = PRED_DECLINE;
+    } else {
+        from = chars(s, pr->from - 1);
+        end = chars(from, pr->len);
+        r = strlen(want) == (size_t)(end - from) &&
+            memcmp(from, want, (size_t)(end - from)) == 0;
+    }
+    xmlFree(s);
+    return r;
+}
+
+/* Predicate 'k' on element 'el': 1, 0, PRED_NOMEM or PRED_DECLINE. */
+static int pred(const struct bx_lpath *lp, xmlXPathContextPtr xp, int k,
+                xmlNodePtr el)
 {
     const struct lp_pred *pr = &lp->preds[k];
+    xmlXPathObjectPtr v;
     xmlAttrPtr a;
     xmlNodePtr c;
     int r;
 
     switch (pr->op) {
     case LP_OR:
-        r = pred(lp, pr->a, el);
-        return r != 0 ? r : pred(lp, pr->b, el);
+        r = pred(lp, xp, pr->a, el);
+        return r != 0 ? r : pred(lp, xp, pr->b, el);
     case LP_AND:
-        r = pred(lp, pr->a, el);
-        return r != 1 ? r : pred(lp, pr->b, el);
+        r = pred(lp, xp, pr->a, el);
+        return r != 1 ? r : pred(lp, xp, pr->b, el);
     case LP_NOT:
-        r = pred(lp, pr->a, el);
+        r = pred(lp, xp, pr->a, el);
         return r < 0 ? r : !r;
     case LP_ATTR:
         return rules_attr_named(el, pr->name) != NULL;
@@ -613,13 +818,27 @@ static int pred(const struct bx_lpath *lp, int k, xmlNodePtr el)
                 return 1;
         }
         return 0;
+    case LP_HAS_VAR:
+        v = variable(xp, pr->var, XPATH_NODESET);
+        if (v == NULL)
+            return PRED_DECLINE;
+        return v->nodesetval != NULL && v->nodesetval->nodeNr > 0;
+    case LP_EQ_VAR:
+        v = variable(xp, pr->var, XPATH_STRING);
+        if (v == NULL)
+            return PRED_DECLINE;
+        a = rules_attr_named(el, pr->name);
+        return a == NULL ? 0 : attr_is(a, (const char *)v->stringval, 0);
+    case LP_LENGTH:
+    case LP_SUBSTR:
+        return pred_chars(pr, xp, el);
     }
     return 0;
 }
 
 /* Whether 'el' passes the test and predicates of 'st': 1, 0, -1. */
-static int match(const struct bx_lpath *lp, const struct lp_step *st,
-                 xmlNodePtr el)
+static int match(const struct bx_lpath *lp, xmlXPathContextPtr xp,
+                 const struct lp_step *st, xmlNodePtr el)
 {
     int i;
     int r;
@@ -627,7 +846,7 @@ static int match(const struct bx_lpath *lp, const struct lp_step *st,
     if (!is_elem(el, st->uri, st->name))
         return 0;
     for (i = 0; i < st->npreds; i++) {
-        r = pred(lp, st->preds[i], el);
+        r = pred(lp, xp, st->preds[i], el);
         if (r != 1)
             return r;
     }
@@ -637,16 +856,19 @@ static int match(const struct bx_lpath *lp, const struct lp_step *st,
 enum { LP_DONE = 1, LP_NOT_HANDLED = 0, LP_NOMEM = -1 };
 
 /* The matching descendants of 'top' in document order into 'out'. */
-static int descend(const struct bx_lpath *lp, const struct lp_step *st,
-                   xmlNodePtr top, struct lp_list *out)
+static int descend(const struct bx_lpath *lp, xmlXPathContextPtr xp,
+                   const struct lp_step *st, xmlNodePtr top,
+                   struct lp_list *out)
 {
     xmlNodePtr c = top->children;
     int r;
 
     while (c != NULL) {
         if (c->type == XML_ELEMENT_NODE) {
-            r = match(lp, st, c);
-            if (r < 0 || (r == 1 && !list_add(out, c)))
+            r = match(lp, xp, st, c);
+            if (r < 0)
+                return r == PRED_DECLINE ? LP_NOT_HANDLED : LP_NOMEM;
+            if (r == 1 && !list_add(out, c))
                 return LP_NOMEM;
             if (c->children != NULL) {
                 c = c->children;
@@ -678,8 +900,9 @@ static int inside(xmlNodePtr n, xmlNodePtr top)
 }
 
 /* One step from every node of 'in' (document order) into 'out'. */
-static int take_step(const struct bx_lpath *lp, const struct lp_step *st,
-                     const struct lp_list *in, struct lp_list *out)
+static int take_step(const struct bx_lpath *lp, xmlXPathContextPtr xp,
+                     const struct lp_step *st, const struct lp_list *in,
+                     struct lp_list *out)
 {
     xmlNodePtr top = NULL;
     xmlNodePtr c;
@@ -698,19 +921,23 @@ static int take_step(const struct bx_lpath *lp, const struct lp_step *st,
         }
         top = n;
         if (st->axis == LP_DESC_SELF) {
-            r = match(lp, st, n);
-            if (r < 0 || (r == 1 && !list_add(out, n)))
+            r = match(lp, xp, st, n);
+            if (r < 0)
+                return r == PRED_DECLINE ? LP_NOT_HANDLED : LP_NOMEM;
+            if (r == 1 && !list_add(out, n))
                 return LP_NOMEM;
         }
         if (st->axis != LP_CHILD_AXIS) {
-            r = descend(lp, st, n, out);
+            r = descend(lp, xp, st, n, out);
             if (r != LP_DONE)
                 return r;
             continue;
         }
         for (c = n->children; c != NULL; c = c->next) {
-            r = match(lp, st, c);
-            if (r < 0 || (r == 1 && !list_add(out, c)))
+            r = match(lp, xp, st, c);
+            if (r < 0)
+                return r == PRED_DECLINE ? LP_NOT_HANDLED : LP_NOMEM;
+            if (r == 1 && !list_add(out, c))
                 return LP_NOMEM;
         }
     }
@@ -775,7 +1002,7 @@ static int eval_path(const struct bx_lpath *lp, const struct lp_path *pa,
     r = start_of(pa, xp, node, &a);
     for (k = 0; r == LP_DONE && k < pa->nsteps && a.n > 0; k++) {
         b.n = 0;
-        r = take_step(lp, &pa->steps[k], &a, &b);
+        r = take_step(lp, xp, &pa->steps[k], &a, &b);
         t = a;
         a = b;
         b = t;
