@@ -695,11 +695,26 @@ const struct bx_expr_info *rules_expr_info(const struct bx_ruleset *rs,
 /* Evaluating a fast path                                              */
 /* ------------------------------------------------------------------ */
 
-static int add(xmlNodeSetPtr out, xmlAttrPtr a)
+/* 'out' grows (made by xmlXPathNodeSetCreate) when its nodeMax is
+ * negative on the way in (see fast_into), else holds at most nodeMax. */
+struct fast_out {
+    xmlNodeSetPtr set;
+    int grow;
+    int nomem;
+};
+
+static int add(struct fast_out *out, xmlAttrPtr a)
 {
-    if (out->nodeNr == out->nodeMax)
+    xmlNodeSetPtr set = out->set;
+
+    if (out->grow) {
+        if (xmlXPathNodeSetAddUnique(set, (xmlNodePtr)a) != 0)
+            out->nomem = 1;
+        return !out->nomem;
+    }
+    if (set->nodeNr == set->nodeMax)
         return 0;
-    out->nodeTab[out->nodeNr++] = (xmlNodePtr)a;
+    set->nodeTab[set->nodeNr++] = (xmlNodePtr)a;
     return 1;
 }
 
@@ -713,7 +728,7 @@ static int is_step(const struct bx_expr_info *e, int k, xmlNodePtr c)
 }
 
 static int collect(const struct bx_expr_info *e, int k, xmlNodePtr el,
-                   xmlNodeSetPtr out)
+                   struct fast_out *out)
 {
     xmlNodePtr c;
     xmlAttrPtr a;
@@ -729,16 +744,15 @@ static int collect(const struct bx_expr_info *e, int k, xmlNodePtr el,
     return 1;
 }
 
-int rules_expr_fast(const struct bx_expr_info *e, xmlXPathContextPtr xp,
-                    xmlNodePtr node, xmlNodeSetPtr out)
+/* The older forms (path, attributes, children) on 'node' into 'out'. */
+static int fast_into(const struct bx_expr_info *e, xmlNodePtr node,
+                     struct fast_out *out)
 {
     xmlNodePtr c;
     xmlAttrPtr a;
     int k;
 
-    out->nodeNr = 0;
-    if (e != NULL && e->fast == BX_FP_LPATH && node != NULL)
-        return rules_path_eval(e->lpath, xp, node, out, 0) == 1;
+    out->set->nodeNr = 0;
     if (e == NULL || e->fast == BX_FP_NONE || node == NULL)
         return 0;
     /* ".." of an attribute is its element ("../@dep" on the @gpb nodes a
@@ -799,12 +813,22 @@ int rules_expr_fast(const struct bx_expr_info *e, xmlXPathContextPtr xp,
     }
 }
 
+int rules_expr_fast(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                    xmlNodePtr node, xmlNodeSetPtr out)
+{
+    struct fast_out o = {out, 0, 0};
+
+    out->nodeNr = 0;
+    if (e != NULL && e->fast == BX_FP_LPATH && node != NULL)
+        return rules_path_eval(e->lpath, xp, node, out, 0) == 1;
+    return fast_into(e, node, &o);
+}
+
 int rules_expr_fast_grow(const struct bx_expr_info *e, xmlXPathContextPtr xp,
                          xmlNodePtr node, xmlNodeSetPtr out)
 {
-    xmlNodePtr tab[64];
-    xmlNodeSet set = {0, 64, tab};
-    int i;
+    struct fast_out o = {out, 1, 0};
+    int r;
 
     if (e == NULL || node == NULL)
         return 0;
@@ -813,14 +837,10 @@ int rules_expr_fast_grow(const struct bx_expr_info *e, xmlXPathContextPtr xp,
     if (e->fast != BX_FP_PATH && e->fast != BX_FP_ATTRS &&
         e->fast != BX_FP_CHILDREN)
         return 0;
-    if (!rules_expr_fast(e, xp, node, &set))
-        return 0;
-    for (i = 0; i < set.nodeNr; i++) {
-        if (xmlXPathNodeSetAddUnique(out, set.nodeTab[i]) != 0)
-            return -1;
-    }
-    return 1;
+    r = fast_into(e, node, &o);
+    return o.nomem ? -1 : r;
 }
+
 
 /* Some attribute of element 'el' has a non-zero number() (XPath's own
  * conversion: NaN is neither > 0 nor < 0): 1, 0, -2 out of memory. */

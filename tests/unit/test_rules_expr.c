@@ -697,6 +697,48 @@ static void test_rules_expr_fast_paths_same_findings(void)
     bx_context_free(cf);
 }
 
+/* A form with more nodes than any fixed array: grown, the same as XPath. */
+static void test_rules_expr_fast_paths_grow(void)
+{
+    static const char *const exprs[] = {"(bx:y | bx:x)/@a", "bx:y/@a",
+                                        "(../bx:y | ../bx:x)/@a"};
+    char src[16384];
+    size_t n = 0;
+    xmlDocPtr doc;
+    struct bx_ruleset rs;
+    struct bx_ns ns = {"o", "urn:other"};
+    xmlXPathContextPtr xp;
+    size_t i;
+    int k;
+
+    n += (size_t)snprintf(src + n, sizeof(src) - n,
+                          "<bx:d xmlns:bx='urn:budgetx:disclosure:1'>");
+    for (k = 0; k < 150; k++)
+        n += (size_t)snprintf(src + n, sizeof(src) - n,
+                              "<bx:%s a='%d'/>", k % 3 ? "y" : "x", k);
+    n += (size_t)snprintf(src + n, sizeof(src) - n, "</bx:d>");
+    doc = xmlReadMemory(src, (int)n, "t.xml", NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    xp = test_setup(doc, &rs, &ns);
+    for (i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++)
+        rules_expr_note(&rs, xmlXPathCtxtCompile(xp, BAD_CAST exprs[i]),
+                        exprs[i]);
+    rules_exprs_index(&rs);
+    for (i = 0; i < rs.nexprs; i++) {
+        xmlNodePtr at = i == 2 ? xmlDocGetRootElement(doc)->children
+                               : xmlDocGetRootElement(doc);
+
+        CU_ASSERT(rs.exprs[i].fast == BX_FP_PATH ||
+                  rs.exprs[i].fast == BX_FP_CHILDREN);
+        CU_ASSERT_EQUAL(same_as_xpath(&rs.exprs[i], xp, at), 1);
+    }
+    for (i = 0; i < rs.nexprs; i++)
+        xmlXPathFreeCompExpr(rs.exprs[i].comp);
+    rules_exprs_release(&rs);
+    xmlXPathFreeContext(xp);
+    xmlFreeDoc(doc);
+}
+
 static void test_rules_expr_shares_identical_sources(void)
 {
     xmlDocPtr doc = xmlReadMemory("<r/>", 4, "t.xml", NULL, 0);
@@ -793,7 +835,9 @@ int bx_test_suite_rules_expr(void)
         CU_add_test(s, "the rule file's paths match XPath",
                     test_rules_expr_rule_file_paths_match_xpath) == NULL ||
         CU_add_test(s, "fast paths give the same findings",
-                    test_rules_expr_fast_paths_same_findings) == NULL)
+                    test_rules_expr_fast_paths_same_findings) == NULL ||
+        CU_add_test(s, "fast paths grow past any array",
+                    test_rules_expr_fast_paths_grow) == NULL)
         return -1;
     return 0;
 }
