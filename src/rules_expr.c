@@ -722,6 +722,7 @@ static int add(struct fast_out *out, xmlAttrPtr a)
 static int is_step(const struct bx_expr_info *e, int k, xmlNodePtr c)
 {
     return c->type == XML_ELEMENT_NODE && c->ns != NULL &&
+           c->name[0] == (xmlChar)e->name[k][0] &&
            strcmp((const char *)c->name, e->name[k]) == 0 &&
            c->ns->href != NULL &&
            strcmp((const char *)c->ns->href, e->uri[k]) == 0;

@@ -177,9 +177,15 @@ static char *normalize(const char *s, const char *suffix)
 static int same_name(const char *printed, const char *official,
                      const char *suffix)
 {
-    char *a = normalize(printed, suffix);
-    char *b = normalize(official, suffix);
-    int eq = a == NULL || b == NULL ? -1 : strcmp(a, b) == 0;
+    char *a;
+    char *b;
+    int eq;
+
+    if (strcmp(printed, official) == 0)
+        return 1; /* the same text normalizes the same (the usual case) */
+    a = normalize(printed, suffix);
+    b = normalize(official, suffix);
+    eq = a == NULL || b == NULL ? -1 : strcmp(a, b) == 0;
 
     free(a);
     free(b);

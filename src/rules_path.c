@@ -668,8 +668,11 @@ xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name)
 {
     xmlAttrPtr a;
 
+    /* the first letter first: most attributes differ there */
     for (a = el->properties; a != NULL; a = a->next) {
-        if (a->ns == NULL && strcmp((const char *)a->name, name) == 0)
+        if (a->name != NULL && a->name[0] == (xmlChar)name[0] &&
+            a->ns == NULL &&
+            strcmp((const char *)a->name, name) == 0)
             return a;
     }
     return NULL;
@@ -706,7 +709,8 @@ static int is_elem(xmlNodePtr n, const char *uri, const char *name)
         return 0;
     if (name == NULL)
         return 1;
-    return strcmp((const char *)n->name, name) == 0 && n->ns != NULL &&
+    return n->name[0] == (xmlChar)name[0] &&
+           strcmp((const char *)n->name, name) == 0 && n->ns != NULL &&
            n->ns->href != NULL && strcmp((const char *)n->ns->href, uri) == 0;
 }
 
