@@ -1056,9 +1056,10 @@ void rules_check_cells(struct bx_eval *ev, const struct bx_rcheck *chk,
         for (c = 0; c < tb->ncolumns; c++) {
             const struct tpl_column *col = &tb->columns[c];
 
+            /* the cell there first: the usual case */
             if (!col->required ||
-                (chk->skip != NULL && has_word(chk->skip, col->name)) ||
-                xmlHasNsProp(row, BAD_CAST col->name, NULL) != NULL)
+                xmlHasNsProp(row, BAD_CAST col->name, NULL) != NULL ||
+                (chk->skip != NULL && has_word(chk->skip, col->name)))
                 continue;
             rules_finding_init(&f, chk, row);
             f.column = col->name;
