@@ -56,7 +56,8 @@ enum lp_op {
     LP_HAS_VAR, /* [$v]: a node-set variable, not empty */
     LP_EQ_VAR,  /* [@a = $v]: a string variable */
     LP_LENGTH,  /* [string-length(@a) = n] */
-    LP_SUBSTR   /* [substring(@a, i, n) = 'lit' | $v] */
+    LP_SUBSTR,  /* [substring(@a, i, n) = 'lit' | $v] */
+    LP_ANCESTOR /* [ancestor::p:n] or [ancestor::p:n/@a] */
 };
 
 struct lp_pred {
@@ -308,6 +309,37 @@ static int pred_attr(struct lp_parse *ps)
     return k;
 }
 
+/* ancestor::p:n [/@a] (after the axis) */
+static int pred_ancestor(struct lp_parse *ps)
+{
+    const char *uri;
+    char *name;
+    char *attr = NULL;
+    int k;
+
+    if (!name_test(ps, &uri, &name))
+        return -1;
+    ws(ps);
+    if (ps->p[0] == '/' && ps->p[1] != '/') {
+        ps->p++;
+        attr = attr_name(ps);
+        if (attr == NULL) {
+            free(name);
+            return -1;
+        }
+    }
+    ws(ps);
+    if (*ps->p == '[' || *ps->p == '/' || (k = new_pred(ps, LP_ANCESTOR)) < 0) {
+        free(name);
+        free(attr);
+        return -1;
+    }
+    ps->lp->preds[k].uri = uri;
+    ps->lp->preds[k].name = name;
+    ps->lp->preds[k].lit = attr; /* the attribute, or NULL */
+    return k;
+}
+
 /* string-length(@a) = n */
 static int pred_length(struct lp_parse *ps)
 {
@@ -416,6 +448,10 @@ static int pred_primary(struct lp_parse *ps)
     if (word_at(ps, "starts-with")) {
         ps->p += 11;
         return pred_starts(ps);
+    }
+    if (strncmp(ps->p, "ancestor::", 10) == 0) {
+        ps->p += 10;
+        return pred_ancestor(ps);
     }
     if (word_at(ps, "string-length")) {
         ps->p += 13;
@@ -836,6 +872,14 @@ static int pred(const struct bx_lpath *lp, xmlXPathContextPtr xp, int k,
     case LP_LENGTH:
     case LP_SUBSTR:
         return pred_chars(pr, xp, el);
+    case LP_ANCESTOR:
+        for (c = el->parent; c != NULL && c->type == XML_ELEMENT_NODE;
+             c = c->parent) {
+            if (is_elem(c, pr->uri, pr->name) &&
+                (pr->lit == NULL || rules_attr_named(c, pr->lit) != NULL))
+                return 1;
+        }
+        return 0;
     }
     return 0;
 }

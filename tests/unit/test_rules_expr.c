@@ -224,12 +224,17 @@ static const char *const paths[] = {
     "//*[substring(@n, 2, 9) = '政']",
     "//*[$s]",
     "//*[@a = $T1]",
+    "//bx:y[ancestor::bx:x]",
+    "//bx:y[ancestor::bx:x/@b]",
+    "//*[not(ancestor::bx:t)]/@a",
+    "//bx:y[ancestor::*/@c] | //bx:x[ancestor::bx:x]",
 };
 /* ... and what no location path of the subset reads. */
 static const char *const not_paths[] = {
     "//bx:x[1]", "//bx:x[@a = 1]", "bx:x/text()",
     "//@a", "//x", "$T1/..", "bx:x[last()]", "//*[substring(@a, 0, 1) = '4']",
-    "//*[string-length(@a) = 1.5]", "//*[$v = 'x']", "//*[@a != $v]", "$T1//@*", "@a or .//bx:y",
+    "//*[string-length(@a) = 1.5]", "//*[$v = 'x']", "//*[@a != $v]",
+    "//bx:x[ancestor::bx:x/@a = '4']", "//bx:x[ancestor::bx:x[@a]]", "$T1//@*", "@a or .//bx:y",
     "count(bx:y)", "//bx:x[position() = 1]", "//o:*", "@a", "bx:x/@o:a",
     "bx:key('k', @a)", "//bx:x[bx:y/@a]", "//bx:x[@a = '1']/..",
 };
