@@ -299,6 +299,10 @@ xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name);
 struct bx_lpath *rules_path_parse(const struct bx_ruleset *rs,
                                   const char *src);
 void rules_path_free(struct bx_lpath *lp);
+/* Whether any of the 'n' paths selects a node from 'node' (an 'or' of
+ * them): 1, 0, -1 not handled (use XPath), -2 out of memory. */
+int rules_path_exists(struct bx_lpath *const *lps, int n,
+                      xmlXPathContextPtr xp, xmlNodePtr node);
 int rules_path_eval(const struct bx_lpath *lp, xmlXPathContextPtr xp,
                     xmlNodePtr node, xmlNodeSetPtr out, int grow);
 

@@ -895,25 +895,13 @@ static int nonzero_below(xmlNodePtr node)
 int rules_expr_any(const struct bx_expr_info *e, xmlXPathContextPtr xp,
                    xmlNodePtr node)
 {
-    xmlNodeSetPtr set;
-    int k;
-    int r = 1;
-    int found = 0;
+    int r;
 
     if (e == NULL || e->fast != BX_FP_ANY || node == NULL)
         return -1;
-    set = xmlXPathNodeSetCreate(NULL);
-    if (set == NULL)
-        return -2;
-    for (k = 0; k < e->nany && r == 1 && !found; k++) {
-        r = rules_path_eval(e->any[k], xp, node, set, 1);
-        found = set->nodeNr > 0;
-    }
-    xmlXPathFreeNodeSet(set);
-    if (r != 1)
-        return r == 0 ? -1 : -2;
-    if (found)
-        return 1;
+    r = rules_path_exists(e->any, e->nany, xp, node);
+    if (r != 0)
+        return r;
     if (e->any_nonzero)
         return nonzero_below(node);
     return e->any_tail != NULL ? 2 : 0;

@@ -1177,3 +1177,87 @@ int rules_path_eval(const struct bx_lpath *lp, xmlXPathContextPtr xp,
         out->nodeNr = 0;
     return r;
 }
+
+/* Path 'pa' is ".//p:n" (or "descendant::p:n"): no predicate, no
+ * attribute, one descendant step from the context node. */
+static int simple_descendant(const struct bx_lpath *lp)
+{
+    const struct lp_path *pa = &lp->paths[0];
+
+    return lp->npaths == 1 && pa->start == LP_CONTEXT && pa->nsteps == 1 &&
+           pa->steps[0].axis == LP_DESC && pa->steps[0].npreds == 0 &&
+           pa->attr == NULL;
+}
+
+/* Some descendant element of 'top' passes one of the 'n' name tests of
+ * 'st' (one walk, stopping at the first). */
+static int some_descendant(const struct lp_step *const *st, int n,
+                           xmlNodePtr top)
+{
+    xmlNodePtr c = top->children;
+    int k;
+
+    while (c != NULL) {
+        if (c->type == XML_ELEMENT_NODE) {
+            for (k = 0; k < n; k++) {
+                if (is_elem(c, st[k]->uri, st[k]->name))
+                    return 1;
+            }
+            if (c->children != NULL) {
+                c = c->children;
+                continue;
+            }
+        } else if (c->type == XML_ENTITY_REF_NODE ||
+                   c->type == XML_ENTITY_NODE) {
+            return -1;
+        }
+        while (c != NULL && c->next == NULL) {
+            c = c->parent;
+            if (c == top)
+                c = NULL;
+        }
+        if (c != NULL)
+            c = c->next;
+    }
+    return 0;
+}
+
+int rules_path_exists(struct bx_lpath *const *lps, int n,
+                      xmlXPathContextPtr xp, xmlNodePtr node)
+{
+    const struct lp_step *simple[8];
+    int nsimple = 0;
+    xmlNodeSetPtr set;
+    int found = 0;
+    int r = LP_DONE;
+    int k;
+
+    if (node == NULL || (node->type != XML_ELEMENT_NODE &&
+                         node->type != XML_DOCUMENT_NODE))
+        return -1;
+    /* the ".//p:n" terms together: one walk that stops at the first */
+    for (k = 0; k < n; k++) {
+        if (simple_descendant(lps[k]) && nsimple < 8)
+            simple[nsimple++] = &lps[k]->paths[0].steps[0];
+    }
+    if (nsimple > 0) {
+        found = some_descendant(simple, nsimple, node);
+        if (found != 0)
+            return found; /* 1, or -1: an entity reference */
+    }
+    set = xmlXPathNodeSetCreate(NULL);
+    if (set == NULL)
+        return -2;
+    for (k = 0, nsimple = 0; k < n && r == LP_DONE && !found; k++) {
+        if (simple_descendant(lps[k]) && nsimple < 8) {
+            nsimple++;
+            continue; /* walked above */
+        }
+        r = rules_path_eval(lps[k], xp, node, set, 1);
+        found = set->nodeNr > 0;
+    }
+    xmlXPathFreeNodeSet(set);
+    if (r != LP_DONE)
+        return r == LP_NOT_HANDLED ? -1 : -2;
+    return found;
+}

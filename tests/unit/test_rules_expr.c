@@ -245,6 +245,8 @@ static const char *const anys[] = {
     ".//bx:q or count(bx:y) > 1",
     ".//bx:q or .//bx:y or count(bx:y) > 1",
     "$E or $T1//bx:y[@b = '7'] or 1 = 0",
+    ".//bx:q or $T1//bx:y[@b = '7'] or .//o:y or .//bx:v",
+    ".//bx:z or descendant::bx:w or .//bx:x[@a = '13']",
     ".//bx:q or (* | */*)/@*[number(.) > 0 or number(.) < 0]",
     "bx:x or (*|*/*)/@*[number(.)>0 or number(.)<0]",
 };
