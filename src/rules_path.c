@@ -903,6 +903,20 @@ static int match(const struct bx_lpath *lp, xmlXPathContextPtr xp,
 
 enum { LP_DONE = 1, LP_NOT_HANDLED = 0, LP_NOMEM = -1 };
 
+/* The node after 'c' in document order within the subtree of 'top' (an
+ * element's children first), NULL at its end. */
+static xmlNodePtr walk_next(xmlNodePtr c, xmlNodePtr top)
+{
+    if (c->type == XML_ELEMENT_NODE && c->children != NULL)
+        return c->children;
+    while (c != NULL && c->next == NULL) {
+        c = c->parent;
+        if (c == top)
+            return NULL;
+    }
+    return c != NULL ? c->next : NULL;
+}
+
 /* The matching descendants of 'top' in document order into 'out'. */
 static int descend(const struct bx_lpath *lp, xmlXPathContextPtr xp,
                    const struct lp_step *st, xmlNodePtr top,
@@ -918,21 +932,11 @@ static int descend(const struct bx_lpath *lp, xmlXPathContextPtr xp,
                 return r == PRED_DECLINE ? LP_NOT_HANDLED : LP_NOMEM;
             if (r == 1 && !list_add(out, c))
                 return LP_NOMEM;
-            if (c->children != NULL) {
-                c = c->children;
-                continue;
-            }
         } else if (c->type == XML_ENTITY_REF_NODE ||
                    c->type == XML_ENTITY_NODE) {
             return LP_NOT_HANDLED; /* XPath's walk enters these */
         }
-        while (c != NULL && c->next == NULL) {
-            c = c->parent;
-            if (c == top)
-                c = NULL;
-        }
-        if (c != NULL)
-            c = c->next;
+        c = walk_next(c, top);
     }
     return LP_DONE;
 }
@@ -1203,21 +1207,11 @@ static int some_descendant(const struct lp_step *const *st, int n,
                 if (is_elem(c, st[k]->uri, st[k]->name))
                     return 1;
             }
-            if (c->children != NULL) {
-                c = c->children;
-                continue;
-            }
         } else if (c->type == XML_ENTITY_REF_NODE ||
                    c->type == XML_ENTITY_NODE) {
             return -1;
         }
-        while (c != NULL && c->next == NULL) {
-            c = c->parent;
-            if (c == top)
-                c = NULL;
-        }
-        if (c != NULL)
-            c = c->next;
+        c = walk_next(c, top);
     }
     return 0;
 }
