@@ -211,6 +211,8 @@ struct bx_expr_info {
                         rules_expr.c), read from the tree */
     char *key;                    /* BX_FP_KEY: the key's name; owned */
     char *key_of;                 /* BX_FP_KEY: the attribute of $self */
+    int ancestors_only; /* reads the context only as "$self/ancestor::":
+                           the same on every child of one element */
 };
 
 struct bx_ruleset {

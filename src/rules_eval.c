@@ -1799,6 +1799,7 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     for (i = 0; ev.key_sums != NULL && i < rs->nexprs; i++)
         xmlHashFree(ev.key_sums[i], free_payload);
     free(ev.key_sums);
+    free(ev.scope_memo);
     rules_keys_release(&ev);
     sums_free(ev.sums);
     for (i = 0; ev.insets != NULL && i < rs->nchecks; i++)

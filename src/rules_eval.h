@@ -56,6 +56,12 @@ struct bx_eval {
     unsigned char *key_dups; /* per rs->keys: some node filed twice */
     void **key_sums; /* per expression id: value -> struct bx_val * of a
                         BX_FP_KEY figure (rules_eval.c) */
+    /* pairing (rules_kinds.c): the scopes of the last row's parent, for a
+       unit-type expression that reads the row only as $self/ancestor:: */
+    const struct bx_rcheck *scope_chk;
+    int scope_by_parent;
+    xmlNodePtr scope_parent;
+    char *scope_memo; /* owned; NULL: none */
     void **insets;        /* per rs->checks: the strings of a static 'in' */
     struct bx_sums *sums; /* sums of large node-sets (rules_val) */
     struct bx_xcache *xc; /* per expression id (rules_expr.c), or NULL */

@@ -598,6 +598,36 @@ void rules_exprs_release(struct bx_ruleset *rs)
     rs->nexprs = rs->capexprs = rs->nslots = 0;
 }
 
+/*
+ * Whether 'src' reads its context only as "$self/ancestor::..." (the same
+ * for every row with the same parent element): with those steps read
+ * from a variable bound once, it reads no context node at all.
+ */
+static int reads_only_ancestors(const char *src)
+{
+    static const char from[] = "$self/ancestor::";
+    static const char to[] = "$meta/ancestor::";
+    struct bx_buf b;
+    const char *p = src;
+    const char *q;
+    char *copy;
+    int r;
+
+    if (src == NULL || strstr(src, from) == NULL)
+        return 0;
+    buf_init(&b);
+    while ((q = strstr(p, from)) != NULL) {
+        buf_append(&b, p, (size_t)(q - p));
+        buf_puts(&b, to);
+        p = q + strlen(from);
+    }
+    buf_puts(&b, p);
+    copy = buf_take(&b, NULL);
+    r = copy != NULL && rules_expr_static(copy);
+    free(copy);
+    return r;
+}
+
 void rules_expr_note(struct bx_ruleset *rs, xmlXPathCompExprPtr comp,
                      const char *src)
 {
@@ -622,8 +652,10 @@ void rules_expr_note(struct bx_ruleset *rs, xmlXPathCompExprPtr comp,
         return;
     e->node_free = document_variables_only(src);
     e->is_static = rules_expr_static(src);
-    if (rules_fast_paths)
+    if (rules_fast_paths) {
         fast_path(rs, e, src);
+        e->ancestors_only = reads_only_ancestors(src);
+    }
     rs->nexprs++;
 }
 

@@ -647,9 +647,37 @@ static int has_word(const char *list, const char *word)
     return 0;
 }
 
-/* Scope values that apply to the unit types 'types' selects. */
+static void scopes_eval(struct bx_eval *ev, const struct bx_rcheck *chk,
+                        xmlNodePtr node, struct bx_buf *out);
+
+/* Scope values that apply to the unit types 'types' selects; the same
+ * for the rows of one parent when the expression reads only ancestors. */
 static void scopes_for(struct bx_eval *ev, const struct bx_rcheck *chk,
                        xmlNodePtr node, struct bx_buf *out)
+{
+    const struct bx_expr_info *info;
+
+    if (ev->scope_chk != chk) {
+        info = rules_expr_info(ev->rs, chk->x[BX_X_D]);
+        ev->scope_chk = chk;
+        ev->scope_by_parent = info != NULL && info->ancestors_only;
+        ev->scope_parent = NULL;
+    }
+    if (ev->scope_by_parent && node->type == XML_ELEMENT_NODE &&
+        ev->scope_memo != NULL && node->parent == ev->scope_parent) {
+        buf_puts(out, ev->scope_memo);
+        return;
+    }
+    scopes_eval(ev, chk, node, out);
+    if (!ev->scope_by_parent || node->type != XML_ELEMENT_NODE || out->failed)
+        return;
+    free(ev->scope_memo);
+    ev->scope_memo = util_strdup(out->data);
+    ev->scope_parent = ev->scope_memo != NULL ? node->parent : NULL;
+}
+
+static void scopes_eval(struct bx_eval *ev, const struct bx_rcheck *chk,
+                        xmlNodePtr node, struct bx_buf *out)
 {
     xmlXPathObjectPtr o = rules_run(ev, chk->x[BX_X_D], node);
     size_t s;

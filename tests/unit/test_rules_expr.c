@@ -763,8 +763,18 @@ static void test_rules_expr_shares_identical_sources(void)
                     "$T1[@a = $arg]");
     rules_expr_note(&rs, xmlXPathCtxtCompile(xp, BAD_CAST "$T1[@a = '$x']"),
                     "$T1[@a = '$x']");
+    /* read only through $self's ancestors: the same for siblings */
+    rules_expr_note(&rs,
+                    xmlXPathCtxtCompile(xp, BAD_CAST "$self/ancestor::r/@a | "
+                                                    "$T1[not($self/ancestor::r)]"),
+                    "$self/ancestor::r/@a | $T1[not($self/ancestor::r)]");
+    rules_expr_note(&rs,
+                    xmlXPathCtxtCompile(xp, BAD_CAST "$self/ancestor::r/@a | @b"),
+                    "$self/ancestor::r/@a | @b");
+    rules_expr_note(&rs, xmlXPathCtxtCompile(xp, BAD_CAST "$self/@a"),
+                    "$self/@a");
     rules_exprs_index(&rs);
-    CU_ASSERT_EQUAL_FATAL(rs.nexprs, 6);
+    CU_ASSERT_EQUAL_FATAL(rs.nexprs, 9);
     CU_ASSERT_EQUAL(rs.exprs[4].node_free, 0);
     CU_ASSERT_EQUAL(rs.exprs[5].node_free, 1);
     CU_ASSERT_EQUAL(rs.exprs[0].id, 0);
@@ -772,6 +782,9 @@ static void test_rules_expr_shares_identical_sources(void)
     CU_ASSERT_EQUAL(rs.exprs[2].id, 0);
     CU_ASSERT_EQUAL(rs.exprs[3].node_free, 0);
     CU_ASSERT_EQUAL(rs.exprs[0].is_static, 1);
+    CU_ASSERT_EQUAL(rs.exprs[6].ancestors_only, 1);
+    CU_ASSERT_EQUAL(rs.exprs[7].ancestors_only, 0);
+    CU_ASSERT_EQUAL(rs.exprs[8].ancestors_only, 0);
     CU_ASSERT_PTR_NULL(rules_expr_info(&rs, NULL));
     for (size_t i = 0; i < rs.nexprs; i++)
         xmlXPathFreeCompExpr(rs.exprs[i].comp);
