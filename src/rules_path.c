@@ -625,13 +625,12 @@ static int path(struct lp_parse *ps, struct lp_path *pa)
     return step(ps, pa, LP_CHILD_AXIS) && steps(ps, pa);
 }
 
-void rules_path_free(struct bx_lpath *lp)
+/* Free what 'lp' owns (not 'lp'). */
+static void lpath_release(struct bx_lpath *lp)
 {
     int i;
     int k;
 
-    if (lp == NULL)
-        return;
     for (i = 0; i < lp->npaths; i++) {
         free(lp->paths[i].var);
         free(lp->paths[i].attr);
@@ -643,16 +642,25 @@ void rules_path_free(struct bx_lpath *lp)
         free(lp->preds[i].lit);
         free(lp->preds[i].var);
     }
+}
+
+void rules_path_free(struct bx_lpath *lp)
+{
+    if (lp != NULL)
+        lpath_release(lp);
     free(lp);
 }
 
 struct bx_lpath *rules_path_parse(const struct bx_ruleset *rs, const char *src)
 {
     struct lp_parse ps;
-    struct bx_lpath *lp = calloc(1, sizeof(*lp));
+    struct bx_lpath parsed; /* most sources are not paths: no allocation */
+    struct bx_lpath *lp = &parsed;
 
-    if (lp == NULL || src == NULL)
-        goto fail;
+    lp->npaths = 0;
+    lp->npreds = 0;
+    if (src == NULL)
+        return NULL;
     ps.rs = rs;
     ps.lp = lp;
     ps.p = src;
@@ -669,9 +677,13 @@ struct bx_lpath *rules_path_parse(const struct bx_ruleset *rs, const char *src)
             goto fail;
         ps.p++;
     }
+    lp = malloc(sizeof(*lp));
+    if (lp == NULL)
+        goto fail;
+    memcpy(lp, &parsed, sizeof(*lp));
     return lp;
 fail:
-    rules_path_free(lp);
+    lpath_release(&parsed);
     return NULL;
 }
 
