@@ -57,7 +57,7 @@
 #define DOS_ATTR_DIR 0x10u
 
 #define EXTRA_UNICODE_PATH 0x7075u
-#define DEFLATE_LEVEL 9
+#define DEFLATE_LEVEL 6 /* zlib's default: half the CPU of 9 for 1.5% more bytes */
 #define DEFLATE_MEMLEVEL 8
 #define RAW_DEFLATE (-15)
 

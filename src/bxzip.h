@@ -20,7 +20,7 @@
  * What the writer produces, for every entry:
  * - method deflate (8), always, even when it does not shrink the data:
  *   one code path, and the bytes depend only on the inputs and zlib;
- *   level 9, raw stream (windowBits -15), memLevel 8, default strategy;
+ *   level 6, raw stream (windowBits -15), memLevel 8, default strategy;
  * - version made by 0x031E (UNIX, spec 3.0), external attributes
  *   0100644 << 16 (regular file rw-r--r--), version needed 2.0;
  * - general purpose flags 0, plus bit 11 when the name is not ASCII;
