@@ -459,7 +459,7 @@ static void bind_document(xmlXPathContextPtr xp, xmlDocPtr doc)
     xmlNodePtr c;
     xmlNodePtr t = NULL;
     int k = 0;
-    char name[8];
+    char name[16];
 
     for (c = xmlDocGetRootElement(doc)->children; c != NULL; c = c->next) {
         if (c->type == XML_ELEMENT_NODE &&
