@@ -309,6 +309,7 @@ docs:
 bench: $(BIN)
 	python3 tests/bench/bench.py $(CURDIR)/$(BIN)
 	sh tests/bench/xlsx.sh $(CURDIR)/$(BIN)
+	sh tests/bench/mem.sh $(CURDIR)/$(BIN) 80 320 870
 
 check-bench: $(BIN)
 	BENCH_QUICK=1 BENCH_DOCS=4 BENCH_RUNS=1 BENCH_SINGLE_RUNS=1 \
@@ -316,6 +317,8 @@ check-bench: $(BIN)
 	    > $(BUILD)/bench-smoke.txt || { cat $(BUILD)/bench-smoke.txt; exit 1; }
 	@sh tests/bench/xlsx.sh $(CURDIR)/$(BIN) 0.2 > $(BUILD)/bench-xlsx-smoke.txt \
 	    || { cat $(BUILD)/bench-xlsx-smoke.txt; exit 1; }
+	@sh tests/bench/mem.sh $(CURDIR)/$(BIN) 20 80 > $(BUILD)/bench-mem-smoke.txt \
+	    || { cat $(BUILD)/bench-mem-smoke.txt; exit 1; }
 	@echo "bench smoke: 1 passed, 0 failed"
 
 clean:

@@ -264,9 +264,17 @@ void bx_submission_free(struct bx_submission *sub);
 const char *bx_submission_path(const struct bx_submission *sub);
 /* Lower-case hex SHA-256 of the bytes read (after gunzip). */
 const char *bx_submission_sha256(const struct bx_submission *sub);
-/* The raw bytes read (after gunzip); valid while 'sub' lives. */
+/* The raw bytes read (after gunzip); valid while 'sub' lives and until
+ * bx_submission_drop_bytes().  NULL (and '*len' 0) once dropped. */
 const unsigned char *bx_submission_bytes(const struct bx_submission *sub,
                                          size_t *len);
+/*
+ * Free the raw bytes kept since loading (the parsed document, path and
+ * SHA-256 stay).  For callers that will not bundle 'sub' or write it to
+ * xlsx (both embed the bytes): converting a 10 MB document no longer
+ * holds its 10 MB of input next to the tree.  NULL-safe.
+ */
+void bx_submission_drop_bytes(struct bx_submission *sub);
 
 /*
  * Metadata fields as strings ("" when absent), valid while 'sub' lives:

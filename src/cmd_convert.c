@@ -336,6 +336,11 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
     int rc = BX_E_NOMEM; /* the only way emit() fails with exit code 4 */
 
     bx_output_init(&out);
+    if (code == BX_EXIT_OK && strcmp(o->to, "xlsx") != 0) {
+        /* only a workbook embeds the source: the rest renders from the
+         * tree, and 10 MB less is held while it does */
+        bx_submission_drop_bytes(chk.sub);
+    }
     if (code == BX_EXIT_OK) {
         rc = bx_transform(ctx, chk.sub, o->to, &o->t, &chk.diags, &out);
         code = rc == BX_OK ? emit(o, path, nfiles, &out, &chk.diags)

@@ -19,6 +19,7 @@
 #include <libexslt/exslt.h>
 #include <libxml/xmlschemastypes.h>
 #include <libxslt/extensions.h>
+#include <libxslt/imports.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/xsltutils.h>
@@ -697,25 +698,61 @@ int datafiles_apply(struct bx_context *ctx, xsltStylesheetPtr style,
     return rc;
 }
 
+/* xmlOutputBuffer write callback: append to a struct bx_buf. */
+static int append_output(void *ctx, const char *data, int len)
+{
+    return buf_append(ctx, data, (size_t)len) == BX_OK ? len : -1;
+}
+
+/*
+ * Like xsltSaveResultToString(), without its copy: that one serialises
+ * into libxml2's buffer and then duplicates it, so a 14 MB page was held
+ * three times (its buffer, its copy, ours).  Here libxml2's output buffer
+ * flushes its 4 KB chunks straight into ours, trimmed to size at the end.
+ */
 int datafiles_serialise(xsltStylesheetPtr style, xmlDocPtr res,
                         unsigned char **out, size_t *len)
 {
-    xmlChar *text = NULL;
-    int size = 0;
+    struct bx_buf b;
+    xmlOutputBufferPtr ob;
+    xmlCharEncodingHandlerPtr enc = NULL;
+    const xmlChar *encoding;
+    unsigned long nomem = xmlio_nomem_count();
+    char *shrunk;
+    int n;
 
     *out = NULL;
-    if (xsltSaveResultToString(&text, &size, res, style) != 0 || size < 0) {
-        xmlFree(text);
+    buf_init(&b);
+    XSLT_GET_IMPORT_PTR(encoding, style, encoding)
+    if (encoding != NULL) {
+        enc = xmlFindCharEncodingHandler((const char *)encoding);
+        if (enc != NULL &&
+            xmlStrEqual((const xmlChar *)enc->name, (const xmlChar *)"UTF-8")) {
+            enc = NULL;
+        }
+    }
+    ob = xmlOutputBufferCreateIO(append_output, NULL, &b, enc);
+    if (ob == NULL) {
         return BX_E_NOMEM;
     }
-    *out = malloc((size_t)size + 1);
-    if (*out != NULL) {
-        if (size > 0) {
-            memcpy(*out, text, (size_t)size);
-        }
-        (*out)[size] = '\0';
-        *len = (size_t)size;
+    n = xsltSaveResultTo(ob, res, style);
+    if (ob->error != 0) {
+        n = -1;
     }
-    xmlFree(text);
-    return *out != NULL ? BX_OK : BX_E_NOMEM;
+    if (xmlOutputBufferClose(ob) < 0) {
+        n = -1;
+    }
+    if (n < 0 || b.failed || xmlio_nomem_count() != nomem) {
+        buf_release(&b);
+        return BX_E_NOMEM;
+    }
+    *out = (unsigned char *)buf_take(&b, len);
+    if (*out == NULL) {
+        return BX_E_NOMEM;
+    }
+    shrunk = realloc(*out, *len + 1);
+    if (shrunk != NULL) {
+        *out = (unsigned char *)shrunk;
+    }
+    return BX_OK;
 }

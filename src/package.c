@@ -402,6 +402,9 @@ static int part_own_entries(struct bx_context *ctx, struct bx_bundle_part *p,
     meta.role = "submission";
     meta.media = "application/xml";
     bytes = bx_submission_bytes(chk->sub, &len);
+    if (bytes == NULL) {
+        return BX_E_STATE; /* bx_submission_drop_bytes() was called */
+    }
     rc = plist_add(&p->entries, util_strdup(".xml"), copy_bytes(bytes, len),
                    len, &meta);
     if (rc == BX_OK) {

@@ -21,7 +21,7 @@ void bx_submission_free(struct bx_submission *sub)
     if (sub == NULL) {
         return;
     }
-    xmlFreeDoc(sub->doc);
+    xmlio_free_shared(sub->doc);
     free(sub->bytes);
     free(sub->path);
     free(sub);
@@ -88,8 +88,8 @@ static int load_bytes(struct bx_context *ctx, unsigned char *bytes, size_t len,
     }
     rc = sniff_refuse(sub->bytes, sub->len, name, diags);
     if (rc == BX_OK) {
-        rc = xmlio_parse(sub->bytes, sub->len, name, &ctx->opts.limits,
-                         diags, &sub->doc);
+        rc = xmlio_parse_shared(sub->bytes, sub->len, name, &ctx->opts.limits,
+                                diags, &sub->doc);
     }
     if (rc != BX_OK) {
         goto out;
@@ -160,8 +160,16 @@ const char *bx_submission_sha256(const struct bx_submission *sub)
 const unsigned char *bx_submission_bytes(const struct bx_submission *sub,
                                          size_t *len)
 {
-    *len = sub->len;
+    *len = sub->bytes != NULL ? sub->len : 0;
     return sub->bytes;
+}
+
+void bx_submission_drop_bytes(struct bx_submission *sub)
+{
+    if (sub != NULL) {
+        free(sub->bytes);
+        sub->bytes = NULL;
+    }
 }
 
 int bx_submission_schema_valid(const struct bx_submission *sub)

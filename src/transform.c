@@ -468,7 +468,9 @@ int bx_transform(struct bx_context *ctx, struct bx_submission *sub,
     } else if (strcmp(format, "csv") == 0) {
         rc = run_csv(ctx, sub->doc, params, o, diags, out);
     } else if (strcmp(format, "xlsx") == 0) {
-        rc = xlsx_write(ctx, sub, o->lang, diags, out);
+        /* the workbook embeds the source bytes */
+        rc = sub->bytes != NULL ? xlsx_write(ctx, sub, o->lang, diags, out)
+                                : BX_E_STATE;
     } else if (strcmp(format, "json") == 0) {
         rc = run_single(ctx, SHEET_JSON, sub->doc, params, "disclosure.json",
                         MEDIA_JSON, diags, out);

@@ -66,6 +66,20 @@ int xmlio_parse(const unsigned char *buf, size_t len, const char *name,
                 xmlDocPtr *out);
 
 /*
+ * xmlio_parse() for a submission, whose tree is only read from then on:
+ * attributes with equal values share one text node (about half of the
+ * tree of a large disclosure).  Nothing may change or unlink an
+ * attribute of the result, and the caller frees it with
+ * xmlio_free_shared(), never xmlFreeDoc().
+ */
+int xmlio_parse_shared(const unsigned char *buf, size_t len, const char *name,
+                       const struct bx_limits *lim, struct bx_diags *diags,
+                       xmlDocPtr *out);
+
+/* Free a document of xmlio_parse_shared() (or of xmlio_parse()). */
+void xmlio_free_shared(xmlDocPtr doc);
+
+/*
  * Turn one libxml2 error into a diagnostic with code 'code', keeping
  * line, column and (when the error has a node) the XPath.  The message
  * is escaped so that raw input bytes never reach the output.

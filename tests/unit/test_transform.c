@@ -557,6 +557,46 @@ static void test_transform_write_replaces_only_with_force(void)
     CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* bx_submission_drop_bytes(): renditions still work from the tree; a
+ * workbook, which embeds the source, is refused instead of written
+ * without it. */
+static void test_transform_after_dropping_the_input_bytes(void)
+{
+    struct bx_submission *sub = load(SAMPLE);
+    struct bx_output before;
+    struct bx_output after;
+    struct bx_diags diags;
+    size_t len = 1;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+    bx_output_init(&before);
+    bx_output_init(&after);
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(bx_transform(ctx, sub, "html", NULL, &diags, &before),
+                    BX_OK);
+    CU_ASSERT_PTR_NOT_NULL(bx_submission_bytes(sub, &len));
+    bx_submission_drop_bytes(sub);
+    bx_submission_drop_bytes(sub); /* twice is harmless */
+    CU_ASSERT_PTR_NULL(bx_submission_bytes(sub, &len));
+    CU_ASSERT_EQUAL(len, 0);
+    CU_ASSERT_STRING_NOT_EQUAL(bx_submission_sha256(sub), "");
+    CU_ASSERT_EQUAL(bx_transform(ctx, sub, "html", NULL, &diags, &after),
+                    BX_OK);
+    CU_ASSERT_EQUAL_FATAL(after.count, 1);
+    CU_ASSERT_EQUAL_FATAL(after.files[0].len, before.files[0].len);
+    CU_ASSERT_EQUAL(
+        memcmp(after.files[0].data, before.files[0].data, before.files[0].len),
+        0);
+    CU_ASSERT_EQUAL(bx_transform(ctx, sub, "xlsx", NULL, &diags, &after),
+                    BX_E_STATE);
+    CU_ASSERT_EQUAL(after.count, 1);
+    bx_submission_drop_bytes(NULL);
+    bx_output_release(&before);
+    bx_output_release(&after);
+    bx_diags_release(&diags);
+    bx_submission_free(sub);
+}
+
 int bx_test_suite_transform(void)
 {
     CU_pSuite s = CU_add_suite("transform", setup, teardown);
@@ -595,7 +635,9 @@ int bx_test_suite_transform(void)
         !CU_add_test(s, "stylesheets cannot touch files",
                      test_transform_stylesheets_cannot_touch_files) ||
         !CU_add_test(s, "write replaces only with force",
-                     test_transform_write_replaces_only_with_force)) {
+                     test_transform_write_replaces_only_with_force) ||
+        !CU_add_test(s, "after dropping the input bytes",
+                     test_transform_after_dropping_the_input_bytes)) {
         return -1;
     }
     return 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <CUnit/CUnit.h>
+#include <libxml/xpath.h>
 #include <zlib.h>
 
 #include "budgetx.h"
@@ -284,6 +285,106 @@ static void test_gunzip_refuses_truncated_stream(void)
     bx_diags_release(&diags);
 }
 
+static int parse_shared(const char *text, const struct bx_limits *lim,
+                        struct bx_diags *diags, xmlDocPtr *doc)
+{
+    return xmlio_parse_shared((const unsigned char *)text, strlen(text),
+                              "t.xml", lim, diags, doc);
+}
+
+/* string(expr) over 'doc'; caller frees. */
+static char *xpath_string(xmlDocPtr doc, const char *expr)
+{
+    xmlXPathContextPtr xp = xmlXPathNewContext(doc);
+    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, xp);
+    char *s = NULL;
+
+    if (o != NULL && o->type == XPATH_STRING) {
+        s = util_strdup((const char *)o->stringval);
+    }
+    xmlXPathFreeObject(o);
+    xmlXPathFreeContext(xp);
+    return s;
+}
+
+static void test_parse_shared_values_read_back_unchanged(void)
+{
+    static const char *doc_text =
+        "<a x=\"0.00\" y=\"0.00\" long=\"a value longer than sixteen bytes\">"
+        "<b x=\"0.00\" z=\"a&amp;b\" w=\"a&amp;b\" u=\"1\" v=\"ab\"/>"
+        "<c long=\"a value longer than sixteen bytes\" e=\"\" f=\"\" u=\"1\""
+        " v=\"ab\"/></a>";
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+    xmlNodePtr a;
+    xmlNodePtr b;
+    xmlNodePtr c;
+    char *v;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL_FATAL(parse_shared(doc_text, &limits, &diags, &doc), BX_OK);
+    a = xmlDocGetRootElement(doc);
+    b = xmlFirstElementChild(a);
+    c = xmlNextElementSibling(b);
+    /* equal values: one text node, owned by the first attribute */
+    CU_ASSERT_PTR_EQUAL(xmlHasProp(a, BAD_CAST "y")->children,
+                        xmlHasProp(a, BAD_CAST "x")->children);
+    CU_ASSERT_PTR_EQUAL(xmlHasProp(b, BAD_CAST "x")->children,
+                        xmlHasProp(a, BAD_CAST "x")->children);
+    CU_ASSERT_PTR_EQUAL(xmlHasProp(b, BAD_CAST "w")->children,
+                        xmlHasProp(b, BAD_CAST "z")->children);
+    CU_ASSERT_PTR_EQUAL(xmlHasProp(c, BAD_CAST "long")->children,
+                        xmlHasProp(a, BAD_CAST "long")->children);
+    CU_ASSERT_PTR_NOT_EQUAL(xmlHasProp(b, BAD_CAST "u")->children,
+                            xmlHasProp(b, BAD_CAST "x")->children);
+    /* values under two bytes keep their own node (xmlXPathNodeValHash) */
+    CU_ASSERT_PTR_NOT_EQUAL(xmlHasProp(c, BAD_CAST "u")->children,
+                            xmlHasProp(b, BAD_CAST "u")->children);
+    CU_ASSERT_PTR_NOT_EQUAL(xmlHasProp(c, BAD_CAST "f")->children,
+                            xmlHasProp(c, BAD_CAST "e")->children);
+    /* and every value reads as parsed, through the tree and XPath */
+    v = (char *)xmlGetProp(b, BAD_CAST "w");
+    CU_ASSERT_STRING_EQUAL(v, "a&b");
+    xmlFree(v);
+    v = xpath_string(doc, "concat(/a/b/@x, '|', /a/c/@long, '|', /a/b/@u, "
+                          "'|', count(//@*[. = '0.00']), '|', /a/c/@f, '|', "
+                          "count(//@u[. = '1']), count(//@v[. = 'ab']), "
+                          "count(//@*[. = '']), count(//*[@v = //b/@v]))");
+    CU_ASSERT_STRING_EQUAL(v,
+                           "0.00|a value longer than sixteen bytes|1|3||2222");
+    free(v);
+    xmlio_free_shared(doc); /* make asan: no double free, no leak */
+    bx_diags_release(&diags);
+}
+
+static void test_parse_shared_frees_what_it_refuses(void)
+{
+    static const struct bx_limits shallow = {1u << 20, 3};
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+
+    bx_diags_init(&diags);
+    /* malformed after shared values: the partial tree is freed by us */
+    CU_ASSERT_EQUAL(parse_shared("<a x=\"1\"><b x=\"1\"><c x=\"1\"></b></a>",
+                                 &limits, &diags, &doc),
+                    BX_E_PARSE);
+    CU_ASSERT_PTR_NULL(doc);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "XML-MALFORMED"));
+    /* well-formed, refused for its depth after the parse */
+    CU_ASSERT_EQUAL(parse_shared("<a x=\"1\"><b x=\"1\"><c x=\"1\"><d x=\"1\"/>"
+                                 "</c></b></a>",
+                                 &shallow, &diags, &doc),
+                    BX_E_LIMIT);
+    CU_ASSERT_PTR_NULL(doc);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "XML-DEPTH"));
+    /* truncated inside an attribute list */
+    CU_ASSERT_EQUAL(
+        parse_shared("<a x=\"1\"><b x=\"1\" y=\"1", &limits, &diags, &doc),
+        BX_E_PARSE);
+    CU_ASSERT_PTR_NULL(doc);
+    bx_diags_release(&diags);
+}
+
 int bx_test_suite_xmlio(void)
 {
     CU_pSuite s = CU_add_suite("xmlio", NULL, NULL);
@@ -308,5 +409,7 @@ int bx_test_suite_xmlio(void)
     CU_ADD_TEST(s, test_gunzip_refuses_a_second_member);
     CU_ADD_TEST(s, test_parse_refuses_nul_then_garbage);
     CU_ADD_TEST(s, test_parse_accepts_utf16_and_refuses_its_nul);
+    CU_ADD_TEST(s, test_parse_shared_values_read_back_unchanged);
+    CU_ADD_TEST(s, test_parse_shared_frees_what_it_refuses);
     return CU_get_error();
 }

@@ -1,0 +1,87 @@
+#!/bin/sh
+# Large documents: time and peak memory of every rendition (convert
+# --no-validate to html, csv, json, platform; and html with validation)
+# of tests/bench/gen.py documents of UNITS units each (80, 320, 870 make
+# 0.9, 3.5 and 9.6 MB), and whether memory grows linearly with the
+# document.  make bench runs the three sizes; make check runs 20 and 80
+# units (0.26 and 0.9 MB), where the bounds below are checked too.
+#   tests/bench/mem.sh BUDGETX [UNITS...]
+#
+# The bound is on the memory each extra megabyte of input costs: between
+# the smallest and the largest document, (peak2 - peak1) / (size2 - size1)
+# must stay under the figure of its rendition (in MB per MB of input),
+# so a fixed start-up cost does not hide what grows.  Between 20 and 80
+# units: html 21, html+validate 22, csv 41, json 10, platform 30; before
+# the shared attribute values of src/xmlio.c 29, 30, 49, 20 and 41, which
+# these bounds refuse (docs/performance.md, mem10).  Under a
+# sanitizer (BX_SANITIZED, set by make asan) it is not checked: ASan's
+# shadow memory and quarantine are not the program's.
+set -eu
+bin=${1:?usage: mem.sh BUDGETX [UNITS...]}
+shift
+[ $# -gt 0 ] || set -- 80 320 870
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bx-mem-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export LC_ALL=C TZ=UTC BUDGETX_DATADIR=${BUDGETX_DATADIR:-$root}
+
+python3 "$root/tests/bench/gen.py" large "$tmp" "$@" >/dev/null
+
+# bound JOB: MB of peak memory per MB of input, at most
+bound() {
+    case $1 in
+    html) echo 25 ;;
+    html+validate) echo 26 ;;
+    csv) echo 45 ;;
+    json) echo 15 ;;
+    platform) echo 35 ;;
+    esac
+}
+
+# run JOB DOC: prints seconds, user seconds and peak KB
+run() {
+    job=$1
+    doc=$2
+    rm -rf "$tmp/out"
+    case $job in
+    html+validate) set -- --to html ;;
+    *) set -- --no-validate --to "$job" ;;
+    esac
+    /usr/bin/time -f "%e %U %M" -o "$tmp/t" "$bin" convert "$@" "$doc" \
+        -o "$tmp/out" >/dev/null 2>"$tmp/err" || {
+        # a generated document may be refused by the rules: still a
+        # rendition was not made, which is what is measured here
+        if [ "$job" != html+validate ]; then
+            head -3 "$tmp/err" >&2
+            return 1
+        fi
+    }
+    tail -n 1 "$tmp/t"
+}
+
+status=0
+printf '%-14s %10s %8s %8s %10s\n' job bytes wall user peak_KB
+for job in html html+validate csv json platform; do
+    first=
+    for doc in "$tmp"/units-*.xml; do
+        size=$(wc -c <"$doc")
+        set -- $(run "$job" "$doc")
+        printf '%-14s %10s %7ss %7ss %10s\n' "$job" "$size" "$1" "$2" "$3"
+        if [ -z "$first" ]; then
+            first="$size $3"
+        fi
+        last="$size $3"
+    done
+    set -- $first $last
+    if [ "$3" -gt "$1" ] && [ -z "${BX_SANITIZED:-}" ]; then
+        # KB per byte of input * 1024 = MB per MB, kept in integers
+        per=$(((($4 - $2) * 1024) / ($3 - $1)))
+        printf '%-14s %s MB of memory per MB of input (bound %s)\n' \
+            "$job" "$per" "$(bound "$job")"
+        if [ "$per" -gt "$(bound "$job")" ]; then
+            echo "  OVER the bound for $job"
+            status=1
+        fi
+    fi
+done
+exit $status
