@@ -178,8 +178,16 @@ enum bx_fast {
     BX_FP_NONE,
     BX_FP_PATH,    /* [../]p:a/p:b/@x: steps name[0..nsteps), attrs[0] */
     BX_FP_ATTRS,     /* @x | @y | ...: attrs[0..nattrs) */
-    BX_FP_CHILDREN /* ([../]p:a | [../]p:b)/@x: name[0..nsteps), up */
+    BX_FP_CHILDREN, /* ([../]p:a | [../]p:b)/@x: name[0..nsteps), up */
+    BX_FP_LPATH,    /* a location path of rules_path.c: lpath */
+    BX_FP_ANY,      /* P or P ... [or rest]: any[0..nany), then any_tail */
+    BX_FP_KEY       /* bx:key('k', $self/@a)[/@x]: key, key_of, attrs[0] */
 };
+
+#define BX_FAST_ANY 8
+
+/* A location path read from the tree (rules_path.c). */
+struct bx_lpath;
 
 struct bx_expr_info {
     xmlXPathCompExprPtr comp; /* owned by the check, figure or key */
@@ -194,6 +202,17 @@ struct bx_expr_info {
     char *name[BX_FAST_STEPS];  /* owned */
     char *attrs[BX_FAST_ATTRS]; /* owned */
     int nattrs;
+    struct bx_lpath *lpath;           /* BX_FP_LPATH; owned */
+    struct bx_lpath *any[BX_FAST_ANY]; /* BX_FP_ANY; owned */
+    int nany;
+    xmlXPathCompExprPtr any_tail; /* BX_FP_ANY: the rest, or NULL; owned */
+    int any_nonzero; /* BX_FP_ANY: the rest is "some attribute of a child
+                        or grandchild is a non-zero number()" (see
+                        rules_expr.c), read from the tree */
+    char *key;                    /* BX_FP_KEY: the key's name; owned */
+    char *key_of;                 /* BX_FP_KEY: the attribute of $self */
+    int ancestors_only; /* reads the context only as "$self/ancestor::":
+                           the same on every child of one element */
 };
 
 struct bx_ruleset {
@@ -254,6 +273,10 @@ int rules_expr_static(const char *expr);
  * them all (once, after loading); look one up (NULL: not recorded). */
 void rules_expr_note(struct bx_ruleset *rs, xmlXPathCompExprPtr comp,
                      const char *src);
+/* 0: rule sets loaded from now on read every expression through XPath
+ * (no fast path, no key figure), for the tests that compare the two;
+ * 1 (the default) otherwise.  Set it before any thread loads rules. */
+extern int rules_fast_paths;
 void rules_exprs_index(struct bx_ruleset *rs);
 void rules_exprs_release(struct bx_ruleset *rs);
 const struct bx_expr_info *rules_expr_info(const struct bx_ruleset *rs,
@@ -261,8 +284,38 @@ const struct bx_expr_info *rules_expr_info(const struct bx_ruleset *rs,
 /* The nodes of the fast path of 'e' on 'node' into 'out' (its nodeTab and
  * nodeMax given by the caller), in document order.  0: no fast path, or
  * more nodes than 'out' holds (then evaluate through XPath). */
-int rules_expr_fast(const struct bx_expr_info *e, xmlNodePtr node,
-                    xmlNodeSetPtr out);
+int rules_expr_fast(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                    xmlNodePtr node, xmlNodeSetPtr out);
+/* The same into 'out' made by xmlXPathNodeSetCreate() (grown as needed):
+ * 1 done, 0 no fast path (use XPath), -1 out of memory. */
+int rules_expr_fast_grow(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                         xmlNodePtr node, xmlNodeSetPtr out);
+/* BX_FP_ANY: 1 or 0 when the paths decide, 2 when the rest (any_tail)
+ * decides, -1 not handled (use XPath on e->comp), -2 out of memory. */
+int rules_expr_any(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                   xmlNodePtr node);
+/* The namespace the evaluator binds 'prefix' to, or NULL. */
+const char *rules_expr_prefix_uri(const struct bx_ruleset *rs,
+                                  const char *prefix, size_t len);
+/* rules_path.c: 'src' as a location path of the subset it reads from the
+ * tree, or NULL (not one, or short of memory); free with
+ * rules_path_free().  rules_path_eval(): its nodes on 'node' into 'out'
+ * (grown when 'grow', which then comes from xmlXPathNodeSetCreate, else
+ * bounded by out->nodeMax), in document order; 1 done, 0 not handled
+ * (use XPath), -1 out of memory. */
+/* Attribute 'name' without a namespace ("@name" in XPath) of element
+ * 'el', or NULL.  Not xmlHasProp(): that also answers with DTD defaults
+ * XPath does not see. */
+xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name);
+struct bx_lpath *rules_path_parse(const struct bx_ruleset *rs,
+                                  const char *src);
+void rules_path_free(struct bx_lpath *lp);
+/* Whether any of the 'n' paths selects a node from 'node' (an 'or' of
+ * them): 1, 0, -1 not handled (use XPath), -2 out of memory. */
+int rules_path_exists(struct bx_lpath *const *lps, int n,
+                      xmlXPathContextPtr xp, xmlNodePtr node);
+int rules_path_eval(const struct bx_lpath *lp, xmlXPathContextPtr xp,
+                    xmlNodePtr node, xmlNodeSetPtr out, int grow);
 
 /* The code list 'key' of 'rs', or NULL. */
 const struct bx_codelist *rules_list(const struct bx_ruleset *rs,

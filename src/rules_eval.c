@@ -27,10 +27,60 @@
 /* XPath evaluation                                                    */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A location path read from the tree, or a truth decided by its paths
+ * (rules_expr.c, rules_path.c): the object XPath would give, or NULL
+ * when the expression has no such form or the tree holds what the walk
+ * does not model (then XPath decides).
+ */
+static xmlXPathObjectPtr run_tree(struct bx_eval *ev,
+                                  const struct bx_expr_info *info,
+                                  xmlNodePtr node)
+{
+    xmlNodeSetPtr set;
+    int r;
+
+    if (info->fast == BX_FP_ANY) {
+        r = rules_expr_any(info, ev->xp, node);
+        if (r == 0 || r == 1)
+            return xmlXPathNewBoolean(r);
+        if (r == 2)
+            return xmlXPathNewBoolean(
+                rules_run_bool(ev, info->any_tail, node));
+        if (r == -2)
+            ev->rc = BX_E_NOMEM;
+        return NULL;
+    }
+    set = xmlXPathNodeSetCreate(NULL);
+    if (set == NULL) {
+        ev->rc = BX_E_NOMEM;
+        return NULL;
+    }
+    r = rules_expr_fast_grow(info, ev->xp, node, set);
+    if (r == 1)
+        return xmlXPathWrapNodeSet(set);
+    xmlXPathFreeNodeSet(set);
+    if (r < 0)
+        ev->rc = BX_E_NOMEM;
+    return NULL;
+}
+
 xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
                             xmlNodePtr node)
 {
+    const struct bx_expr_info *info =
+        comp != NULL && node != NULL ? rules_expr_info(ev->rs, comp) : NULL;
     xmlXPathObjectPtr o;
+
+    if (info != NULL && (info->fast == BX_FP_LPATH ||
+                         info->fast == BX_FP_ANY ||
+                         info->fast == BX_FP_PATH ||
+                         info->fast == BX_FP_ATTRS ||
+                         info->fast == BX_FP_CHILDREN)) {
+        o = run_tree(ev, info, node);
+        if (o != NULL || ev->rc != BX_OK)
+            return o;
+    }
 
     ev->xp->node = node;
     ev->xp->contextSize = 1;
@@ -91,7 +141,7 @@ static int run_fast(struct bx_eval *ev, xmlXPathCompExprPtr comp,
                     xmlNodePtr node, xmlNodeSetPtr set)
 {
     return comp != NULL &&
-           rules_expr_fast(rules_expr_info(ev->rs, comp), node, set);
+           rules_expr_fast(rules_expr_info(ev->rs, comp), ev->xp, node, set);
 }
 
 /* String value of 'comp' on 'node'; caller xmlFree()s; NULL on failure. */
@@ -152,25 +202,48 @@ static void template_unit(const struct bx_eval *ev, xmlNodePtr t,
 static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
                       struct bx_unit *u)
 {
-    xmlNodePtr t = rules_element_of(node);
+    xmlNodePtr el = rules_element_of(node);
+    xmlNodePtr t = el;
+    struct bx_unit_memo *m = ev->unit_memo;
+    int known = m != NULL && el != NULL && m->el == el;
     const char *s;
 
     u->yuan = ev->yuan;
     u->places = ev->places;
     u->blank_na = 0;
-    if (is_bx(t, "fig")) {
+    /* the table of the last element asked about is remembered (the
+       figures of one row are read one after another) */
+    if (known && m->el_table != NULL)
+        t = m->el_table;
+    if (known ? m->el_table == NULL && m->el_fig : is_bx(t, "fig")) {
         /* a narrative figure: its own unit, the places it is printed with */
         s = rules_prop(t, "unit");
         if (s != NULL)
             u->yuan = strcmp(s, "元") == 0;
         u->places = -1;
         u->half = 0;
+        if (m != NULL && el != NULL) {
+            m->el = el;
+            m->el_table = NULL;
+            m->el_fig = 1;
+        }
         return;
     }
-    while (t != NULL && t->type == XML_ELEMENT_NODE &&
-           !is_bx(t->parent, "tables"))
-        t = t->parent;
-    if (t == NULL || t->type != XML_ELEMENT_NODE) {
+    if (!known) {
+        while (t != NULL && t->type == XML_ELEMENT_NODE &&
+               !is_bx(t->parent, "tables"))
+            t = t->parent;
+        if (t != NULL && t->type != XML_ELEMENT_NODE)
+            t = NULL;
+        if (m != NULL && el != NULL) {
+            m->el = el;
+            m->el_table = t;
+            m->el_fig = 0;
+        }
+    } else if (m->el_table == NULL) {
+        t = NULL;
+    }
+    if (t == NULL) {
         u->half = ev->half_u;
         return;
     }
@@ -421,12 +494,102 @@ static void val_add_set(struct bx_eval *ev, const xmlNodeSetPtr set,
         sums_keep(ev, h, set, v);
 }
 
+static void free_payload(void *payload, const xmlChar *name)
+{
+    (void)name;
+    free(payload);
+}
+
+/* Remember 'v' as the figure of key expression 'e' for 'value'. */
+static void key_keep(struct bx_eval *ev, const struct bx_expr_info *e,
+                     const xmlChar *value, const struct bx_val *v)
+{
+    struct bx_val *kept;
+
+    if (ev->key_sums == NULL)
+        ev->key_sums = calloc(ev->rs->nexprs, sizeof(*ev->key_sums));
+    if (ev->key_sums == NULL)
+        return; /* a cache: short of memory, not remembered */
+    if (ev->key_sums[e->id] == NULL)
+        ev->key_sums[e->id] = xmlHashCreate(0);
+    kept = ev->key_sums[e->id] != NULL ? malloc(sizeof(*kept)) : NULL;
+    if (kept == NULL)
+        return;
+    *kept = *v;
+    if (xmlHashAddEntry(ev->key_sums[e->id], value, kept) != 0)
+        free(kept);
+}
+
+/*
+ * A figure "bx:key('k', $self/@a)" or "bx:key('k', $self/@a)/@x" (BR-026:
+ * the T7 figures of a T6 row's economic code, across every unit): read
+ * from the key's index and added up once per key value and document
+ * (the figure is a function of the nodes, the nodes of the value).  0:
+ * not answered here (then XPath).
+ */
+static int key_val(struct bx_eval *ev, const struct bx_expr_info *e,
+                   struct bx_val *v)
+{
+    xmlNodePtr self;
+    xmlAttrPtr a;
+    const xmlChar *value;
+    xmlChar *copy = NULL;
+    const xmlNodeSet *set;
+    const struct bx_val *kept = NULL;
+    int ok;
+    int i;
+
+    if (ev->self == NULL || ev->self->nodesetval == NULL ||
+        ev->self->nodesetval->nodeNr != 1)
+        return 0;
+    self = ev->self->nodesetval->nodeTab[0];
+    if (self->type != XML_ELEMENT_NODE)
+        return 0;
+    a = rules_attr_named(self, e->key_of);
+    if (a == NULL)
+        return 1; /* $self/@a is empty: so is the lookup */
+    value = attr_text((xmlNodePtr)a);
+    if (value == NULL) {
+        copy = xmlNodeGetContent((xmlNodePtr)a);
+        value = copy;
+    }
+    if (value == NULL)
+        return 0;
+    if (ev->key_sums != NULL && ev->key_sums[e->id] != NULL)
+        kept = xmlHashLookup(ev->key_sums[e->id], value);
+    if (kept != NULL) {
+        *v = *kept;
+        xmlFree(copy);
+        return 1;
+    }
+    set = rules_key_nodes(ev, e->key, value, &ok);
+    for (i = 0; ok && set != NULL && i < set->nodeNr; i++) {
+        xmlNodePtr n = set->nodeTab[i];
+
+        if (e->nattrs > 0)
+            n = n->type == XML_ELEMENT_NODE
+                    ? (xmlNodePtr)rules_attr_named(n, e->attrs[0])
+                    : NULL;
+        if (n != NULL)
+            val_add_node(ev, v, n);
+    }
+    if (ok)
+        key_keep(ev, e, value, v);
+    xmlFree(copy);
+    return ok;
+}
+
 /* Evaluate 'comp' on 'node' and add up what it selects into 'v'. */
 static void val_eval(struct bx_eval *ev, xmlXPathCompExprPtr comp,
                      xmlNodePtr node, struct bx_val *v)
 {
+    const struct bx_expr_info *info =
+        comp != NULL ? rules_expr_info(ev->rs, comp) : NULL;
     xmlXPathObjectPtr o;
 
+    memset(v, 0, sizeof(*v));
+    if (info != NULL && info->fast == BX_FP_KEY && key_val(ev, info, v))
+        return;
     memset(v, 0, sizeof(*v));
     {
         /* "@total", "bx:income/bx:grandTotal/@amount": read in place */
@@ -1633,6 +1796,10 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
         xmlXPathFreeObject(ev.xc[i].set);
     free(ev.xc);
     free(ev.unit_memo);
+    for (i = 0; ev.key_sums != NULL && i < rs->nexprs; i++)
+        xmlHashFree(ev.key_sums[i], free_payload);
+    free(ev.key_sums);
+    free(ev.scope_memo);
     rules_keys_release(&ev);
     sums_free(ev.sums);
     for (i = 0; ev.insets != NULL && i < rs->nchecks; i++)

@@ -30,6 +30,9 @@ struct bx_unit {
 struct bx_unit_memo {
     xmlNodePtr table;
     struct bx_unit u;
+    xmlNodePtr el;       /* the last element asked about, */
+    xmlNodePtr el_table; /* its table element (NULL: outside the tables) */
+    int el_fig;          /* it is a narrative figure */
 };
 
 struct bx_xcache;
@@ -50,6 +53,15 @@ struct bx_eval {
     enum bx_na_reason cur_na;     /* why the current check could not judge */
     int class_ordinals;           /* the template numbers classes 一 = 201 */
     void **keys;          /* xmlHashTablePtr per rs->keys (rules_key.c) */
+    unsigned char *key_dups; /* per rs->keys: some node filed twice */
+    void **key_sums; /* per expression id: value -> struct bx_val * of a
+                        BX_FP_KEY figure (rules_eval.c) */
+    /* pairing (rules_kinds.c): the scopes of the last row's parent, for a
+       unit-type expression that reads the row only as $self/ancestor:: */
+    const struct bx_rcheck *scope_chk;
+    int scope_by_parent;
+    xmlNodePtr scope_parent;
+    char *scope_memo; /* owned; NULL: none */
     void **insets;        /* per rs->checks: the strings of a static 'in' */
     struct bx_sums *sums; /* sums of large node-sets (rules_val) */
     struct bx_xcache *xc; /* per expression id (rules_expr.c), or NULL */
@@ -130,6 +142,13 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
  */
 int rules_keys_build(struct bx_eval *ev);
 void rules_keys_release(struct bx_eval *ev);
+/*
+ * The nodes key 'name' files under 'value' (document order, each once),
+ * or NULL for none; '*ok' 0 when the index cannot answer as bx:key()
+ * would (no such key, or a node filed twice under one value).
+ */
+const xmlNodeSet *rules_key_nodes(struct bx_eval *ev, const char *name,
+                                  const xmlChar *value, int *ok);
 /* Non-empty value of attribute 'name' (no namespace), or NULL. */
 const char *rules_prop(xmlNodePtr el, const char *name);
 /* The element an attribute belongs to (or the node itself). */

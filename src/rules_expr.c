@@ -19,7 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/xpathInternals.h>
+
 #include "util.h"
+
+int rules_fast_paths = 1;
 
 /* ------------------------------------------------------------------ */
 /* Expressions that do not read the context node                       */
@@ -234,8 +238,8 @@ static size_t ncname(const char *p)
 
 /* The namespace the rule set's evaluator binds 'prefix' to (rules_eval.c
  * registers the rule file's prefixes, then bx), or NULL. */
-static const char *prefix_uri(const struct bx_ruleset *rs, const char *prefix,
-                              size_t len)
+const char *rules_expr_prefix_uri(const struct bx_ruleset *rs,
+                                  const char *prefix, size_t len)
 {
     size_t i;
 
@@ -263,7 +267,7 @@ static size_t qname(const struct bx_ruleset *rs, struct bx_expr_info *e,
     n = ncname(p + plen + 1);
     if (n == 0)
         return 0;
-    e->uri[k] = prefix_uri(rs, p, plen);
+    e->uri[k] = rules_expr_prefix_uri(rs, p, plen);
     free(e->name[k]); /* a failed parse of another form may have set it */
     e->name[k] = strndup(p + plen + 1, n);
     if (e->uri[k] == NULL || e->name[k] == NULL)
@@ -387,7 +391,152 @@ static int parse_children(const struct bx_ruleset *rs, struct bx_expr_info *e,
     return 1;
 }
 
-/* The fast path of 'src', if it has one of the three forms. */
+/* bx:key('name', $self/@a) [/@x] */
+static int parse_key(const struct bx_ruleset *rs, struct bx_expr_info *e,
+                     const char *p)
+{
+    const char *q;
+    size_t n;
+
+    p = skip_ws(p);
+    n = ncname(p);
+    if (n == 0 || p[n] != ':' ||
+        strcmp(rules_expr_prefix_uri(rs, p, n) != NULL
+                   ? rules_expr_prefix_uri(rs, p, n)
+                   : "",
+               BX_NAMESPACE) != 0 ||
+        strncmp(p + n + 1, "key", 3) != 0)
+        return 0;
+    p = skip_ws(p + n + 4);
+    if (*p != '(')
+        return 0;
+    p = skip_ws(p + 1);
+    if (*p != '\'' && *p != '"')
+        return 0;
+    q = strchr(p + 1, *p);
+    if (q == NULL || memchr(p + 1, '\'', (size_t)(q - p - 1)) != NULL ||
+        memchr(p + 1, '"', (size_t)(q - p - 1)) != NULL)
+        return 0;
+    e->key = strndup(p + 1, (size_t)(q - p - 1));
+    p = skip_ws(q + 1);
+    if (e->key == NULL || *p != ',')
+        return 0;
+    p = skip_ws(p + 1);
+    if (strncmp(p, "$self", 5) != 0 || ncname_char((unsigned char)p[5]))
+        return 0;
+    p = skip_ws(p + 5);
+    if (*p != '/')
+        return 0;
+    p = attr_step(e, 0, p + 1);
+    if (p == NULL || *p != ')')
+        return 0;
+    e->key_of = e->attrs[0];
+    e->attrs[0] = NULL;
+    p = skip_ws(p + 1);
+    if (*p == '\0')
+        return 1;
+    if (*p != '/')
+        return 0;
+    p = attr_step(e, 0, p + 1);
+    if (p == NULL || *p != '\0')
+        return 0;
+    e->nattrs = 1;
+    return 1;
+}
+
+/*
+ * Where the top-level 'or's of 'src' stand: their offsets into 'at'
+ * (at most 'max'); the count, or -1 when there are more.
+ */
+static int top_level_ors(const char *src, size_t *at, int max)
+{
+    const char *p = src;
+    int depth = 0;
+    int n = 0;
+
+    while (*p != '\0') {
+        if (*p == '\'' || *p == '"') {
+            p = past_literal(p);
+            if (p == NULL)
+                return 0;
+            continue;
+        }
+        if (*p == '(' || *p == '[')
+            depth++;
+        else if (*p == ')' || *p == ']')
+            depth--;
+        else if (depth == 0 && p > src &&
+                 (p[-1] == ' ' || p[-1] == '\n' || p[-1] == '\t') &&
+                 p[0] == 'o' && p[1] == 'r' &&
+                 (p[2] == ' ' || p[2] == '\n' || p[2] == '\t')) {
+            if (n == max)
+                return -1;
+            at[n++] = (size_t)(p - src);
+        }
+        p++;
+    }
+    return n;
+}
+
+/* Whether 'src' is "(* | * / *) / @*[number(.) > 0 or number(.) < 0]"
+ * (some attribute of a child or grandchild is a non-zero number), blanks
+ * aside. */
+static int is_nonzero_test(const char *src)
+{
+    static const char form[] = "(*|*/*)/@*[number(.)>0ornumber(.)<0]";
+    const char *f = form;
+    const char *p;
+
+    for (p = src; *p != '\0'; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            continue;
+        if (*p != *f)
+            return 0;
+        f++;
+    }
+    return *f == '\0';
+}
+
+/* P or P ... [or rest]: the leading location paths, then the rest. */
+static int parse_any(const struct bx_ruleset *rs, struct bx_expr_info *e,
+                     const char *src)
+{
+    size_t at[BX_FAST_ANY];
+    int n = top_level_ors(src, at, BX_FAST_ANY);
+    size_t from = 0;
+    char *term;
+    int k;
+
+    if (n <= 0)
+        return 0;
+    for (k = 0; k <= n; k++) {
+        size_t to = k < n ? at[k] : strlen(src);
+
+        term = strndup(src + from, to - from);
+        if (term == NULL)
+            return 0;
+        e->any[e->nany] = rules_path_parse(rs, term);
+        free(term);
+        if (e->any[e->nany] == NULL)
+            break;
+        e->nany++;
+        from = to + 2;
+    }
+    if (e->nany == 0)
+        return 0;
+    if (k <= n) {
+        /* the rest, from the first term that is not a path, as XPath */
+        e->any_nonzero = is_nonzero_test(src + from);
+        if (e->any_nonzero)
+            return 1;
+        e->any_tail = xmlXPathCompile(BAD_CAST(src + from));
+        if (e->any_tail == NULL)
+            return 0;
+    }
+    return 1;
+}
+
+/* The fast path of 'src', if it has one of the forms. */
 static void fast_path(const struct bx_ruleset *rs, struct bx_expr_info *e,
                       const char *src)
 {
@@ -398,6 +547,26 @@ static void fast_path(const struct bx_ruleset *rs, struct bx_expr_info *e,
         e->fast = BX_FP_ATTRS;
     else if (parse_children(rs, e, src))
         e->fast = BX_FP_CHILDREN;
+    else if (parse_key(rs, e, src))
+        e->fast = BX_FP_KEY;
+    else if ((e->lpath = rules_path_parse(rs, src)) != NULL)
+        e->fast = BX_FP_LPATH;
+    else if (parse_any(rs, e, src))
+        e->fast = BX_FP_ANY;
+    if (e->fast != BX_FP_KEY) {
+        free(e->key);
+        free(e->key_of);
+        e->key = e->key_of = NULL;
+    }
+    if (e->fast != BX_FP_ANY) {
+        int k;
+
+        for (k = 0; k < e->nany; k++)
+            rules_path_free(e->any[k]);
+        e->nany = 0;
+        xmlXPathFreeCompExpr(e->any_tail);
+        e->any_tail = NULL;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -411,6 +580,12 @@ void rules_exprs_release(struct bx_ruleset *rs)
 
     for (i = 0; i < rs->nexprs; i++) {
         free(rs->exprs[i].src);
+        free(rs->exprs[i].key);
+        free(rs->exprs[i].key_of);
+        rules_path_free(rs->exprs[i].lpath);
+        for (k = 0; k < rs->exprs[i].nany; k++)
+            rules_path_free(rs->exprs[i].any[k]);
+        xmlXPathFreeCompExpr(rs->exprs[i].any_tail);
         for (k = 0; k < BX_FAST_ATTRS; k++)
             free(rs->exprs[i].attrs[k]);
         for (k = 0; k < BX_FAST_STEPS; k++)
@@ -421,6 +596,36 @@ void rules_exprs_release(struct bx_ruleset *rs)
     rs->exprs = NULL;
     rs->expr_slots = NULL;
     rs->nexprs = rs->capexprs = rs->nslots = 0;
+}
+
+/*
+ * Whether 'src' reads its context only as "$self/ancestor::..." (the same
+ * for every row with the same parent element): with those steps read
+ * from a variable bound once, it reads no context node at all.
+ */
+static int reads_only_ancestors(const char *src)
+{
+    static const char from[] = "$self/ancestor::";
+    static const char to[] = "$meta/ancestor::";
+    struct bx_buf b;
+    const char *p = src;
+    const char *q;
+    char *copy;
+    int r;
+
+    if (src == NULL || strstr(src, from) == NULL)
+        return 0;
+    buf_init(&b);
+    while ((q = strstr(p, from)) != NULL) {
+        buf_append(&b, p, (size_t)(q - p));
+        buf_puts(&b, to);
+        p = q + strlen(from);
+    }
+    buf_puts(&b, p);
+    copy = buf_take(&b, NULL);
+    r = copy != NULL && rules_expr_static(copy);
+    free(copy);
+    return r;
 }
 
 void rules_expr_note(struct bx_ruleset *rs, xmlXPathCompExprPtr comp,
@@ -447,7 +652,10 @@ void rules_expr_note(struct bx_ruleset *rs, xmlXPathCompExprPtr comp,
         return;
     e->node_free = document_variables_only(src);
     e->is_static = rules_expr_static(src);
-    fast_path(rs, e, src);
+    if (rules_fast_paths) {
+        fast_path(rs, e, src);
+        e->ancestors_only = reads_only_ancestors(src);
+    }
     rs->nexprs++;
 }
 
@@ -519,44 +727,47 @@ const struct bx_expr_info *rules_expr_info(const struct bx_ruleset *rs,
 /* Evaluating a fast path                                              */
 /* ------------------------------------------------------------------ */
 
-static int add(xmlNodeSetPtr out, xmlAttrPtr a)
+/* 'out' grows (made by xmlXPathNodeSetCreate) when its nodeMax is
+ * negative on the way in (see fast_into), else holds at most nodeMax. */
+struct fast_out {
+    xmlNodeSetPtr set;
+    int grow;
+    int nomem;
+};
+
+static int add(struct fast_out *out, xmlAttrPtr a)
 {
-    if (out->nodeNr == out->nodeMax)
+    xmlNodeSetPtr set = out->set;
+
+    if (out->grow) {
+        if (xmlXPathNodeSetAddUnique(set, (xmlNodePtr)a) != 0)
+            out->nomem = 1;
+        return !out->nomem;
+    }
+    if (set->nodeNr == set->nodeMax)
         return 0;
-    out->nodeTab[out->nodeNr++] = (xmlNodePtr)a;
+    set->nodeTab[set->nodeNr++] = (xmlNodePtr)a;
     return 1;
 }
 
-/* Attribute 'name' of 'el' without a namespace ("@name"), or NULL.  Not
- * xmlHasProp(): that also answers with DTD defaults XPath does not see. */
-static xmlAttrPtr attr_of(xmlNodePtr el, const char *name)
-{
-    xmlAttrPtr a;
-
-    for (a = el->properties; a != NULL; a = a->next) {
-        if (a->ns == NULL && a->name != NULL &&
-            strcmp((const char *)a->name, name) == 0)
-            return a;
-    }
-    return NULL;
-}
 
 static int is_step(const struct bx_expr_info *e, int k, xmlNodePtr c)
 {
     return c->type == XML_ELEMENT_NODE && c->ns != NULL &&
+           c->name[0] == (xmlChar)e->name[k][0] &&
            strcmp((const char *)c->name, e->name[k]) == 0 &&
            c->ns->href != NULL &&
            strcmp((const char *)c->ns->href, e->uri[k]) == 0;
 }
 
 static int collect(const struct bx_expr_info *e, int k, xmlNodePtr el,
-                   xmlNodeSetPtr out)
+                   struct fast_out *out)
 {
     xmlNodePtr c;
     xmlAttrPtr a;
 
     if (k == e->nsteps) {
-        a = attr_of(el, e->attrs[0]);
+        a = rules_attr_named(el, e->attrs[0]);
         return a == NULL || add(out, a);
     }
     for (c = el->children; c != NULL; c = c->next) {
@@ -566,16 +777,22 @@ static int collect(const struct bx_expr_info *e, int k, xmlNodePtr el,
     return 1;
 }
 
-int rules_expr_fast(const struct bx_expr_info *e, xmlNodePtr node,
-                    xmlNodeSetPtr out)
+/* The older forms (path, attributes, children) on 'node' into 'out'. */
+static int fast_into(const struct bx_expr_info *e, xmlNodePtr node,
+                     struct fast_out *out)
 {
     xmlNodePtr c;
     xmlAttrPtr a;
     int k;
 
-    out->nodeNr = 0;
-    if (e == NULL || e->fast == BX_FP_NONE || node == NULL ||
-        node->type != XML_ELEMENT_NODE)
+    out->set->nodeNr = 0;
+    if (e == NULL || e->fast == BX_FP_NONE || node == NULL)
+        return 0;
+    /* ".." of an attribute is its element ("../@dep" on the @gpb nodes a
+       key files); nothing else is read from an attribute */
+    if (node->type != XML_ELEMENT_NODE &&
+        !(node->type == XML_ATTRIBUTE_NODE && e->up &&
+          (e->fast == BX_FP_PATH || e->fast == BX_FP_CHILDREN)))
         return 0;
     /* every form yields its nodes in document order, once each, as XPath
        sorts a node-set: children in order, each subtree after the one
@@ -616,7 +833,7 @@ int rules_expr_fast(const struct bx_expr_info *e, xmlNodePtr node,
              c = c->next) {
             for (k = 0; k < e->nsteps; k++) {
                 if (is_step(e, k, c)) {
-                    a = attr_of(c, e->attrs[0]);
+                    a = rules_attr_named(c, e->attrs[0]);
                     if (a != NULL && !add(out, a))
                         return 0;
                     break;
@@ -627,4 +844,97 @@ int rules_expr_fast(const struct bx_expr_info *e, xmlNodePtr node,
     default:
         return 0;
     }
+}
+
+int rules_expr_fast(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                    xmlNodePtr node, xmlNodeSetPtr out)
+{
+    struct fast_out o = {out, 0, 0};
+
+    out->nodeNr = 0;
+    if (e != NULL && e->fast == BX_FP_LPATH && node != NULL)
+        return rules_path_eval(e->lpath, xp, node, out, 0) == 1;
+    return fast_into(e, node, &o);
+}
+
+int rules_expr_fast_grow(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                         xmlNodePtr node, xmlNodeSetPtr out)
+{
+    struct fast_out o = {out, 1, 0};
+    int r;
+
+    if (e == NULL || node == NULL)
+        return 0;
+    if (e->fast == BX_FP_LPATH)
+        return rules_path_eval(e->lpath, xp, node, out, 1);
+    if (e->fast != BX_FP_PATH && e->fast != BX_FP_ATTRS &&
+        e->fast != BX_FP_CHILDREN)
+        return 0;
+    r = fast_into(e, node, &o);
+    return o.nomem ? -1 : r;
+}
+
+
+/* Some attribute of element 'el' has a non-zero number() (XPath's own
+ * conversion: NaN is neither > 0 nor < 0): 1, 0, -2 out of memory. */
+static int nonzero_attr(xmlNodePtr el)
+{
+    xmlAttrPtr a;
+    xmlChar *s;
+    double v;
+
+    for (a = el->properties; a != NULL; a = a->next) {
+        xmlNodePtr c = a->children;
+
+        if (c != NULL && c->type == XML_TEXT_NODE && c->next == NULL &&
+            c->content != NULL) {
+            v = xmlXPathStringEvalNumber(c->content);
+        } else {
+            s = xmlNodeGetContent((xmlNodePtr)a);
+            if (s == NULL)
+                return -2;
+            v = xmlXPathStringEvalNumber(s);
+            xmlFree(s);
+        }
+        if (v > 0 || v < 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* "(* | * / *) / @*[number(.) > 0 or number(.) < 0]" as a truth on
+ * 'node'. */
+static int nonzero_below(xmlNodePtr node)
+{
+    xmlNodePtr c;
+    xmlNodePtr g;
+    int r;
+
+    for (c = node->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        r = nonzero_attr(c);
+        for (g = c->children; r == 0 && g != NULL; g = g->next) {
+            if (g->type == XML_ELEMENT_NODE)
+                r = nonzero_attr(g);
+        }
+        if (r != 0)
+            return r;
+    }
+    return 0;
+}
+
+int rules_expr_any(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                   xmlNodePtr node)
+{
+    int r;
+
+    if (e == NULL || e->fast != BX_FP_ANY || node == NULL)
+        return -1;
+    r = rules_path_exists(e->any, e->nany, xp, node);
+    if (r != 0)
+        return r;
+    if (e->any_nonzero)
+        return nonzero_below(node);
+    return e->any_tail != NULL ? 2 : 0;
 }

@@ -25,11 +25,15 @@ static void free_set(void *payload, const xmlChar *name)
     xmlXPathFreeNodeSet(payload);
 }
 
-/* File 'node' under 'value' in 'h'. */
-static int index_add(xmlHashTablePtr h, const xmlChar *value, xmlNodePtr node)
+/* File 'node' under 'value' in 'h'; '*dup' set when it is there already
+ * (a 'use' giving one value twice: bx:key() then returns it twice). */
+static int index_add(xmlHashTablePtr h, const xmlChar *value, xmlNodePtr node,
+                     int *dup)
 {
     xmlNodeSetPtr set = xmlHashLookup(h, value);
 
+    if (set != NULL && set->nodeNr > 0 && set->nodeTab[set->nodeNr - 1] == node)
+        *dup = 1;
     if (set == NULL) {
         set = xmlXPathNodeSetCreate(NULL);
         if (set == NULL || xmlHashAddEntry(h, value, set) != 0) {
@@ -42,7 +46,7 @@ static int index_add(xmlHashTablePtr h, const xmlChar *value, xmlNodePtr node)
 
 /* File 'node' under each value 'use' gives on it. */
 static int index_node(struct bx_eval *ev, const struct bx_rkey *key,
-                      xmlHashTablePtr h, xmlNodePtr node)
+                      xmlHashTablePtr h, xmlNodePtr node, int *dup)
 {
     xmlXPathObjectPtr o = rules_run(ev, key->use, node);
     xmlChar *s;
@@ -56,12 +60,12 @@ static int index_node(struct bx_eval *ev, const struct bx_rkey *key,
              o->nodesetval != NULL && i < o->nodesetval->nodeNr && rc == BX_OK;
              i++) {
             s = xmlXPathCastNodeToString(o->nodesetval->nodeTab[i]);
-            rc = s != NULL ? index_add(h, s, node) : BX_E_NOMEM;
+            rc = s != NULL ? index_add(h, s, node, dup) : BX_E_NOMEM;
             xmlFree(s);
         }
     } else {
         s = xmlXPathCastToString(o);
-        rc = s != NULL ? index_add(h, s, node) : BX_E_NOMEM;
+        rc = s != NULL ? index_add(h, s, node, dup) : BX_E_NOMEM;
         xmlFree(s);
     }
     xmlXPathFreeObject(o);
@@ -69,7 +73,7 @@ static int index_node(struct bx_eval *ev, const struct bx_rkey *key,
 }
 
 static int build_one(struct bx_eval *ev, const struct bx_rkey *key,
-                     xmlHashTablePtr *out)
+                     xmlHashTablePtr *out, int *dup)
 {
     xmlXPathObjectPtr set;
     xmlHashTablePtr h;
@@ -89,7 +93,7 @@ static int build_one(struct bx_eval *ev, const struct bx_rkey *key,
         for (i = 0; set->nodesetval != NULL && i < set->nodesetval->nodeNr &&
                     rc == BX_OK;
              i++)
-            rc = index_node(ev, key, h, set->nodesetval->nodeTab[i]);
+            rc = index_node(ev, key, h, set->nodesetval->nodeTab[i], dup);
     }
     xmlXPathFreeObject(set);
     if (rc != BX_OK) {
@@ -180,17 +184,37 @@ int rules_keys_build(struct bx_eval *ev)
     if (ev->rs->nkeys == 0)
         return BX_OK;
     ev->keys = calloc(ev->rs->nkeys, sizeof(*ev->keys));
-    if (ev->keys == NULL)
+    ev->key_dups = calloc(ev->rs->nkeys, sizeof(*ev->key_dups));
+    if (ev->keys == NULL || ev->key_dups == NULL)
         return BX_E_NOMEM;
     for (i = 0; i < ev->rs->nkeys; i++) {
         xmlHashTablePtr h;
+        int dup = 0;
 
-        rc = build_one(ev, &ev->rs->keys[i], &h);
+        rc = build_one(ev, &ev->rs->keys[i], &h, &dup);
         if (rc != BX_OK)
             return rc;
         ev->keys[i] = h;
+        ev->key_dups[i] = (unsigned char)dup;
     }
     return BX_OK;
+}
+
+const xmlNodeSet *rules_key_nodes(struct bx_eval *ev, const char *name,
+                                  const xmlChar *value, int *ok)
+{
+    size_t i;
+
+    *ok = 0;
+    for (i = 0; ev->keys != NULL && i < ev->rs->nkeys; i++) {
+        if (strcmp(ev->rs->keys[i].name, name) == 0) {
+            if (ev->keys[i] == NULL || ev->key_dups[i])
+                return NULL;
+            *ok = 1;
+            return xmlHashLookup(ev->keys[i], value);
+        }
+    }
+    return NULL;
 }
 
 void rules_keys_release(struct bx_eval *ev)
@@ -200,5 +224,7 @@ void rules_keys_release(struct bx_eval *ev)
     for (i = 0; ev->keys != NULL && i < ev->rs->nkeys; i++)
         xmlHashFree(ev->keys[i], free_set);
     free(ev->keys);
+    free(ev->key_dups);
     ev->keys = NULL;
+    ev->key_dups = NULL;
 }

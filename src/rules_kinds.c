@@ -177,9 +177,15 @@ static char *normalize(const char *s, const char *suffix)
 static int same_name(const char *printed, const char *official,
                      const char *suffix)
 {
-    char *a = normalize(printed, suffix);
-    char *b = normalize(official, suffix);
-    int eq = a == NULL || b == NULL ? -1 : strcmp(a, b) == 0;
+    char *a;
+    char *b;
+    int eq;
+
+    if (strcmp(printed, official) == 0)
+        return 1; /* the same text normalizes the same (the usual case) */
+    a = normalize(printed, suffix);
+    b = normalize(official, suffix);
+    eq = a == NULL || b == NULL ? -1 : strcmp(a, b) == 0;
 
     free(a);
     free(b);
@@ -641,9 +647,37 @@ static int has_word(const char *list, const char *word)
     return 0;
 }
 
-/* Scope values that apply to the unit types 'types' selects. */
+static void scopes_eval(struct bx_eval *ev, const struct bx_rcheck *chk,
+                        xmlNodePtr node, struct bx_buf *out);
+
+/* Scope values that apply to the unit types 'types' selects; the same
+ * for the rows of one parent when the expression reads only ancestors. */
 static void scopes_for(struct bx_eval *ev, const struct bx_rcheck *chk,
                        xmlNodePtr node, struct bx_buf *out)
+{
+    const struct bx_expr_info *info;
+
+    if (ev->scope_chk != chk) {
+        info = rules_expr_info(ev->rs, chk->x[BX_X_D]);
+        ev->scope_chk = chk;
+        ev->scope_by_parent = info != NULL && info->ancestors_only;
+        ev->scope_parent = NULL;
+    }
+    if (ev->scope_by_parent && node->type == XML_ELEMENT_NODE &&
+        ev->scope_memo != NULL && node->parent == ev->scope_parent) {
+        buf_puts(out, ev->scope_memo);
+        return;
+    }
+    scopes_eval(ev, chk, node, out);
+    if (!ev->scope_by_parent || node->type != XML_ELEMENT_NODE || out->failed)
+        return;
+    free(ev->scope_memo);
+    ev->scope_memo = util_strdup(out->data);
+    ev->scope_parent = ev->scope_memo != NULL ? node->parent : NULL;
+}
+
+static void scopes_eval(struct bx_eval *ev, const struct bx_rcheck *chk,
+                        xmlNodePtr node, struct bx_buf *out)
 {
     xmlXPathObjectPtr o = rules_run(ev, chk->x[BX_X_D], node);
     size_t s;
@@ -1050,9 +1084,10 @@ void rules_check_cells(struct bx_eval *ev, const struct bx_rcheck *chk,
         for (c = 0; c < tb->ncolumns; c++) {
             const struct tpl_column *col = &tb->columns[c];
 
+            /* the cell there first: the usual case */
             if (!col->required ||
-                (chk->skip != NULL && has_word(chk->skip, col->name)) ||
-                xmlHasNsProp(row, BAD_CAST col->name, NULL) != NULL)
+                xmlHasNsProp(row, BAD_CAST col->name, NULL) != NULL ||
+                (chk->skip != NULL && has_word(chk->skip, col->name)))
                 continue;
             rules_finding_init(&f, chk, row);
             f.column = col->name;

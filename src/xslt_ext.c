@@ -20,15 +20,17 @@
 
 #include "budgetx.h"
 #include "util.h"
+#include "xslt_grid.h"
 
 #define META_NS "urn:budgetx:xslt:meta"
 
 /* Is 'n' the element {urn:budgetx:xslt:meta}'local'? */
 static int is_meta(const xmlNode *n, const char *local)
 {
+    /* the name first: it differs more often and is shorter */
     return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           xmlStrEqual(n->ns->href, (const xmlChar *)META_NS) &&
-           xmlStrEqual(n->name, (const xmlChar *)local);
+           strcmp((const char *)n->name, local) == 0 &&
+           strcmp((const char *)n->ns->href, META_NS) == 0;
 }
 
 /*
@@ -118,17 +120,6 @@ static xmlXPathObjectPtr var_nodes(xsltTransformContextPtr ctxt,
     return v;
 }
 
-/* The string value of variable 'name' in scope ("" when none). */
-static xmlChar *var_string(xsltTransformContextPtr ctxt, const char *name)
-{
-    xmlXPathObjectPtr v = xsltVariableLookup(ctxt, (const xmlChar *)name, NULL);
-    xmlChar *s =
-        v != NULL ? xmlXPathCastToString(v) : xmlStrdup((const xmlChar *)"");
-
-    xmlXPathFreeObject(v);
-    return s;
-}
-
 /* Stop the transformation: out of memory in an extension. */
 static void ext_nomem(xsltTransformContextPtr ctxt, xmlNodePtr inst)
 {
@@ -148,7 +139,7 @@ static void el_amount_cells(xsltTransformContextPtr ctxt, xmlNodePtr node,
 {
     xmlXPathObjectPtr row = var_nodes(ctxt, "row");
     xmlXPathObjectPtr def = var_nodes(ctxt, "def");
-    xmlChar *rs = var_string(ctxt, "rs");
+    xmlChar *rs = xslt_grid_var_string(ctxt, "rs");
     xmlNodeSetPtr ds = def != NULL ? def->nodesetval : NULL;
     xmlNodePtr a;
     xmlChar *n;
@@ -220,6 +211,21 @@ static void csv_field(struct bx_buf *b, const xmlChar *s)
     }
 }
 
+/*
+ * An extension function ran out of memory: an XPath error, and the
+ * transformation stops with an out-of-memory message (a failed realloc
+ * of a bx_buf is not seen by xmlio's allocation counter).
+ */
+static void fn_nomem(xmlXPathParserContextPtr ctxt)
+{
+    xsltTransformContextPtr t = xsltXPathGetTransformContext(ctxt);
+
+    if (t != NULL) {
+        ext_nomem(t, NULL);
+    }
+    xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+}
+
 /* Push the contents of 'b' as an XPath string (an error on ENOMEM). */
 static void push_buf(xmlXPathParserContextPtr ctxt, struct bx_buf *b)
 {
@@ -230,7 +236,7 @@ static void push_buf(xmlXPathParserContextPtr ctxt, struct bx_buf *b)
 
     buf_release(b);
     if (s == NULL) {
-        xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+        fn_nomem(ctxt);
         return;
     }
     valuePush(ctxt, xmlXPathWrapString(s));
@@ -273,6 +279,34 @@ static xmlChar *attr_of(xmlNodePtr n, const char *name)
 }
 
 /*
+ * The CSV field of grid cell 'c': its text, with " / " and its @en when
+ * 'en' and @en is not empty.  Read in place (this runs once per cell).
+ */
+static void csv_cell(struct bx_buf *b, xmlNodePtr c, int en)
+{
+    xmlChar *tcopy;
+    xmlChar *ecopy = NULL;
+    xmlChar *both = NULL;
+    const xmlChar *text = xslt_grid_text(c, &tcopy);
+    const xmlChar *e = NULL;
+
+    if (text == NULL || (en && xslt_grid_attr(c, "en", &e, &ecopy) != 0)) {
+        b->failed = 1;
+        text = NULL;
+    } else if (e != NULL && e[0] != '\0') {
+        both = xmlStrcat(xmlStrcat(xmlStrdup(text), (const xmlChar *)" / "), e);
+        b->failed |= both == NULL;
+        text = both;
+    }
+    if (text != NULL) {
+        csv_field(b, text);
+    }
+    xmlFree(both);
+    xmlFree(tcopy);
+    xmlFree(ecopy);
+}
+
+/*
  * Append the fields of grid row 'row' (its m:c and m:s children, comma
  * separated) to 'b': a cell's text, with " / " and its @en when 'en';
  * a covered position m:s is an empty field.
@@ -280,8 +314,6 @@ static xmlChar *attr_of(xmlNodePtr n, const char *name)
 static void csv_row(struct bx_buf *b, xmlNodePtr row, int en)
 {
     xmlNodePtr c;
-    xmlChar *text;
-    xmlChar *e;
     int first = 1;
 
     for (c = row->children; c != NULL; c = c->next) {
@@ -292,24 +324,9 @@ static void csv_row(struct bx_buf *b, xmlNodePtr row, int en)
             buf_append(b, ",", 1);
         }
         first = 0;
-        if (!is_meta(c, "c")) {
-            continue;
+        if (is_meta(c, "c")) {
+            csv_cell(b, c, en);
         }
-        text = xmlNodeGetContent(c);
-        e = en ? attr_of(c, "en") : NULL;
-        if (text == NULL || (en && e == NULL)) {
-            b->failed = 1;
-        } else if (e != NULL && e[0] != '\0') {
-            text = xmlStrcat(xmlStrcat(text, (const xmlChar *)" / "), e);
-            if (text == NULL) {
-                b->failed = 1;
-            }
-        }
-        if (text != NULL) {
-            csv_field(b, text);
-        }
-        xmlFree(text);
-        xmlFree(e);
     }
 }
 
@@ -338,6 +355,64 @@ static void fn_csv_row(xmlXPathParserContextPtr ctxt, int nargs)
     }
     xmlFree(lang);
     xmlXPathFreeNodeSet(rows);
+    if (xmlXPathCheckError(ctxt)) {
+        buf_release(&b);
+        return;
+    }
+    push_buf(ctxt, &b);
+}
+
+/* Append the CSV lines of the rows below 'part' (an m:head or m:body). */
+static void csv_part_rows(struct bx_buf *b, xmlNodePtr part, int en,
+                          const xmlChar *eol)
+{
+    xmlNodePtr r;
+
+    for (r = part->children; r != NULL; r = r->next) {
+        if (is_meta(r, "row")) {
+            csv_row(b, r, en);
+            buf_puts(b, (const char *)eol);
+        }
+    }
+}
+
+/*
+ * x:csv-rows(grids, lang, eol): the rows of the grids' m:head and m:body
+ * (in document order) as CSV lines, each ended by
+ * 'eol': csv.xsl's "csv-grid" in one call.
+ */
+static void fn_csv_rows(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    struct bx_buf b;
+    xmlNodeSetPtr grids;
+    xmlChar *lang;
+    xmlChar *eol;
+    xmlNodePtr p;
+    int en;
+    int i;
+
+    if (nargs != 3) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    eol = xmlXPathPopString(ctxt);
+    lang = xmlXPathPopString(ctxt);
+    grids = xmlXPathPopNodeSet(ctxt);
+    en = xmlStrEqual(lang, (const xmlChar *)"en");
+    buf_init(&b);
+    for (i = 0;
+         eol != NULL && lang != NULL && grids != NULL && i < grids->nodeNr;
+         i++) {
+        /* $g/m:head/m:row | $g/m:body/m:row: in document order */
+        for (p = grids->nodeTab[i]->children; p != NULL; p = p->next) {
+            if (is_meta(p, "head") || is_meta(p, "body")) {
+                csv_part_rows(&b, p, en, eol);
+            }
+        }
+    }
+    xmlFree(eol);
+    xmlFree(lang);
+    xmlXPathFreeNodeSet(grids);
     if (xmlXPathCheckError(ctxt)) {
         buf_release(&b);
         return;
@@ -383,7 +458,9 @@ static void html_escape(struct bx_buf *b, const xmlChar *s, int attr)
 /* ' name="value"' */
 static void html_attr(struct bx_buf *b, const char *name, const xmlChar *v)
 {
-    buf_printf(b, " %s=\"", name);
+    buf_append(b, " ", 1);
+    buf_puts(b, name);
+    buf_append(b, "=\"", 2);
     html_escape(b, v, 1);
     buf_append(b, "\"", 1);
 }
@@ -404,16 +481,24 @@ static const char *cell_class(const xmlChar *t)
     return NULL;
 }
 
-/* Attribute 'from' of grid cell 'c' as 'to', when its number is > 1. */
-static void span_attr(struct bx_buf *b, xmlNodePtr c, const char *from,
-                      const char *to)
+/*
+ * Attribute 'from' of grid cell 'c' as 'to', when its number is > 1.
+ * Returns 0, or -1 on ENOMEM.
+ */
+static int span_attr(struct bx_buf *b, xmlNodePtr c, const char *from,
+                     const char *to)
 {
-    xmlChar *v = xmlGetNoNsProp(c, (const xmlChar *)from);
+    const xmlChar *v;
+    xmlChar *copy;
 
+    if (xslt_grid_attr(c, from, &v, &copy) != 0) {
+        return -1;
+    }
     if (v != NULL && xmlXPathStringEvalNumber(v) > 1) {
         html_attr(b, to, v);
     }
-    xmlFree(v);
+    xmlFree(copy);
+    return 0;
 }
 
 /*
@@ -421,30 +506,46 @@ static void span_attr(struct bx_buf *b, xmlNodePtr c, const char *from,
  * td, rowspan/colspan above 1, class by type (td) or scope="row" (a th
  * of the body), the text, the English text when 'en'.  The line break
  * before the end tag is the serialiser's: a block element whose last
- * child (the span) is an element and not its only child.
+ * child (the span) is an element and not its only child.  Attributes and
+ * text are read in place (this runs once per table cell).
  */
 static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
 {
-    xmlChar *t = xmlGetNoNsProp(c, (const xmlChar *)"t");
-    int th = head || xmlStrEqual(t, (const xmlChar *)"th");
-    const char *cls = th ? NULL : cell_class(t);
-    const char *name = th ? "th" : "td";
-    xmlChar *text = xmlNodeGetContent(c);
-    xmlChar *e = en ? xmlGetNoNsProp(c, (const xmlChar *)"en") : NULL;
+    xmlChar *tcopy;
+    xmlChar *textcopy;
+    xmlChar *ecopy = NULL;
+    const xmlChar *t;
+    const xmlChar *text = xslt_grid_text(c, &textcopy);
+    const xmlChar *e = NULL;
+    const char *name;
+    const char *cls;
+    int th;
 
-    buf_printf(b, "<%s", name);
-    span_attr(b, c, "rs", "rowspan");
-    span_attr(b, c, "cs", "colspan");
+    if (xslt_grid_attr(c, "t", &t, &tcopy) != 0 || text == NULL ||
+        (en && xslt_grid_attr(c, "en", &e, &ecopy) != 0)) {
+        b->failed = 1;
+        text = NULL;
+    }
+    th = head || xmlStrEqual(t, (const xmlChar *)"th");
+    name = th ? "th" : "td";
+    buf_append(b, "<", 1);
+    buf_append(b, name, 2);
+    if (span_attr(b, c, "rs", "rowspan") != 0 ||
+        span_attr(b, c, "cs", "colspan") != 0) {
+        b->failed = 1;
+    }
+    /* constant values, nothing to escape */
+    cls = th ? NULL : cell_class(t);
     if (cls != NULL) {
-        html_attr(b, "class", (const xmlChar *)cls);
+        buf_append(b, " class=\"", 8);
+        buf_append(b, cls, strlen(cls));
+        buf_append(b, "\"", 1);
     }
     if (th && !head) {
-        html_attr(b, "scope", (const xmlChar *)"row");
+        buf_append(b, " scope=\"row\"", 12);
     }
     buf_append(b, ">", 1);
-    if (text == NULL) {
-        b->failed = 1;
-    } else {
+    if (text != NULL) {
         html_escape(b, text, 0);
     }
     if (e != NULL && e[0] != '\0') {
@@ -455,10 +556,12 @@ static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
             buf_append(b, "\n", 1);
         }
     }
-    buf_printf(b, "</%s>", name);
-    xmlFree(t);
-    xmlFree(text);
-    xmlFree(e);
+    buf_append(b, "</", 2);
+    buf_append(b, name, 2);
+    buf_append(b, ">", 1);
+    xmlFree(tcopy);
+    xmlFree(textcopy);
+    xmlFree(ecopy);
 }
 
 /* The number of m:c children of grid row 'row'. */
@@ -502,7 +605,7 @@ static void html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
             html_cell(b, c, head, en);
         }
     }
-    buf_printf(b, "%s</tr>", n > 1 ? "\n" : "");
+    buf_puts(b, n > 1 ? "\n</tr>" : "</tr>");
     xmlFree(kind);
     xmlFree(depth);
 }
@@ -519,7 +622,7 @@ static void el_html_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
                          xmlNodePtr inst, xsltElemPreCompPtr comp)
 {
     xmlChar *part = xmlGetNoNsProp(inst, (const xmlChar *)"part");
-    xmlChar *lang = var_string(ctxt, "lang");
+    xmlChar *lang = xslt_grid_var_string(ctxt, "lang");
     xmlXPathObjectPtr g = var_nodes(ctxt, "g");
     int head = xmlStrEqual(part, (const xmlChar *)"head");
     int en = xmlStrEqual(lang, (const xmlChar *)"en");
@@ -1305,9 +1408,9 @@ static void el_platform_fields(xsltTransformContextPtr ctxt, xmlNodePtr node,
     xmlXPathObjectPtr in_table =
         xsltVariableLookup(ctxt, (const xmlChar *)"in-table", NULL);
     xmlXPathObjectPtr pm = var_nodes(ctxt, "PM");
-    xmlChar *k = var_string(ctxt, "k");
-    xmlChar *decimals = var_string(ctxt, "decimals");
-    xmlChar *amounts = var_string(ctxt, "amount-names");
+    xmlChar *k = xslt_grid_var_string(ctxt, "k");
+    xmlChar *decimals = xslt_grid_var_string(ctxt, "decimals");
+    xmlChar *amounts = xslt_grid_var_string(ctxt, "amount-names");
     xmlNodePtr map = var_first(pm);
     int tab = in_table != NULL && xmlXPathCastToBoolean(in_table);
     int ok = k != NULL && decimals != NULL && amounts != NULL && map != NULL &&
@@ -1375,15 +1478,19 @@ static const struct {
     const char *name;
     xmlXPathFunction fn;
 } functions[] = {
-    {"csv-field", fn_csv_field},       {"csv-row", fn_csv_row},
-    {"dec-scale-up", fn_dec_scale_up}, {"json-node", fn_json_node},
-    {"json-str", fn_json_str},         {"shared-grids", fn_shared_grids}};
+    {"csv-field", fn_csv_field},      {"csv-row", fn_csv_row},
+    {"csv-rows", fn_csv_rows},        {"dec-scale-up", fn_dec_scale_up},
+    {"json-node", fn_json_node},      {"json-str", fn_json_str},
+    {"shared-grids", fn_shared_grids}};
 
 static const struct {
     const char *name;
     xsltTransformFunction fn;
 } elements[] = {{"amount-cells", el_amount_cells},
                 {"html-rows", el_html_rows},
+                {"keyed-rows", xslt_grid_keyed_rows},
+                {"head-rows", xslt_grid_head_rows},
+                {"pair-rows", xslt_grid_pair_rows},
                 {"platform-fields", el_platform_fields}};
 
 /* Register everything; true when every name is found afterwards. */

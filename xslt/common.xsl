@@ -124,22 +124,34 @@
   </xsl:variable>
   <xsl:variable name="M" select="exsl:node-set($meta-rtf)"/>
 
-  <!-- 1..256, for counted loops without recursion. -->
-  <xsl:variable name="seq-rtf">
-    <xsl:call-template name="seq-make">
-      <xsl:with-param name="n" select="256"/>
-    </xsl:call-template>
-  </xsl:variable>
-  <xsl:variable name="seq" select="exsl:node-set($seq-rtf)/m:i"/>
+  <!--
+    $M's labels and tables by name: key() looks in the document of the
+    context node, so the lookups run inside <xsl:for-each select="$M">.
+    (A filter such as $M/m:l[@k = $k] tests every label: tens of
+    thousands of instructions a lookup, paid several times a table.)
+  -->
+  <xsl:key name="meta-l" match="m:l" use="@k"/>
+  <xsl:key name="meta-table" match="m:table" use="@key"/>
 
-  <xsl:template name="seq-make">
-    <xsl:param name="n"/>
-    <xsl:if test="$n &gt; 0">
-      <xsl:call-template name="seq-make">
-        <xsl:with-param name="n" select="$n - 1"/>
-      </xsl:call-template>
-      <m:i/>
-    </xsl:if>
+  <!--
+    256 elements m:i, for counted loops without recursion: 16 x 16.  Not
+    a global variable here: libxslt evaluates every global variable of a
+    stylesheet before it starts, and html.xsl and csv.xsl need it only in
+    XSLT that budgetx runs in C (xslt/seq.xsl has the global $seq of the
+    workbook stylesheets).
+  -->
+  <xsl:variable name="seq16-rtf">
+    <m:i/><m:i/><m:i/><m:i/><m:i/><m:i/><m:i/><m:i/>
+    <m:i/><m:i/><m:i/><m:i/><m:i/><m:i/><m:i/><m:i/>
+  </xsl:variable>
+
+  <xsl:template name="seq-256">
+    <xsl:variable name="seq16" select="exsl:node-set($seq16-rtf)/m:i"/>
+    <xsl:for-each select="$seq16">
+      <xsl:for-each select="$seq16">
+        <m:i/>
+      </xsl:for-each>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:variable name="meta" select="/bx:disclosure/bx:metadata"/>
@@ -179,30 +191,40 @@
   <!-- "t01-budget-summary" for a table element (unknown: its name). -->
   <xsl:template name="table-id">
     <xsl:param name="t" select="."/>
-    <xsl:variable name="e" select="$M/m:table[@key = local-name($t)]"/>
-    <xsl:choose>
-      <xsl:when test="$e">
-        <xsl:value-of select="concat('t', $e/@n, '-', $e/@slug)"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:value-of select="local-name($t)"/>
-      </xsl:otherwise>
-    </xsl:choose>
+    <xsl:variable name="k" select="local-name($t)"/>
+    <xsl:for-each select="$M">
+      <xsl:variable name="e" select="key('meta-table', $k)"/>
+      <xsl:choose>
+        <xsl:when test="$e">
+          <xsl:value-of select="concat('t', $e/@n, '-', $e/@slug)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="$k"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- Title as printed, else the document's template's, else the reference's. -->
   <xsl:template name="table-title">
     <xsl:param name="t" select="."/>
-    <xsl:variable name="own" select="$T/m:t[@element = local-name($t)]/@zh"/>
     <xsl:choose>
       <xsl:when test="string($t/@title) != ''">
         <xsl:value-of select="$t/@title"/>
       </xsl:when>
-      <xsl:when test="$own">
-        <xsl:value-of select="$own"/>
-      </xsl:when>
       <xsl:otherwise>
-        <xsl:value-of select="$M/m:table[@key = local-name($t)]/@zh"/>
+        <xsl:variable name="k" select="local-name($t)"/>
+        <xsl:variable name="own" select="$T/m:t[@element = $k]/@zh"/>
+        <xsl:choose>
+          <xsl:when test="$own">
+            <xsl:value-of select="$own"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:for-each select="$M">
+              <xsl:value-of select="key('meta-table', $k)/@zh"/>
+            </xsl:for-each>
+          </xsl:otherwise>
+        </xsl:choose>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -210,13 +232,16 @@
   <!-- English title: the document's template's, else the reference's. -->
   <xsl:template name="table-title-en">
     <xsl:param name="t" select="."/>
-    <xsl:variable name="own" select="$T/m:t[@element = local-name($t)]/@en"/>
+    <xsl:variable name="k" select="local-name($t)"/>
+    <xsl:variable name="own" select="$T/m:t[@element = $k]/@en"/>
     <xsl:choose>
       <xsl:when test="$own">
         <xsl:value-of select="$own"/>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:value-of select="$M/m:table[@key = local-name($t)]/@en"/>
+        <xsl:for-each select="$M">
+          <xsl:value-of select="key('meta-table', $k)/@en"/>
+        </xsl:for-each>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -241,11 +266,13 @@
   <xsl:template name="label-text">
     <xsl:param name="k"/>
     <xsl:param name="colon" select="false()"/>
-    <xsl:variable name="l" select="$M/m:l[@k = $k]"/>
-    <xsl:value-of select="$l/@zh"/>
-    <xsl:if test="$lang = 'en' and string($l/@en) != ''">
-      <xsl:value-of select="concat(' / ', $l/@en)"/>
-    </xsl:if>
+    <xsl:for-each select="$M">
+      <xsl:variable name="l" select="key('meta-l', $k)"/>
+      <xsl:value-of select="$l/@zh"/>
+      <xsl:if test="$lang = 'en' and string($l/@en) != ''">
+        <xsl:value-of select="concat(' / ', $l/@en)"/>
+      </xsl:if>
+    </xsl:for-each>
     <xsl:if test="$colon">：</xsl:if>
   </xsl:template>
 

@@ -39,47 +39,66 @@
             mode="csv"/>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:choose>
-          <xsl:when test="$x-grids">
-            <xsl:call-template name="files">
-              <xsl:with-param name="grids" select="x:shared-grids()"/>
-            </xsl:call-template>
-          </xsl:when>
-          <xsl:otherwise>
-            <!-- every table's grid, built once for index.csv and its file -->
-            <xsl:variable name="grids-rtf">
-              <xsl:for-each select="$tables">
-                <xsl:call-template name="grid"/>
-              </xsl:for-each>
-            </xsl:variable>
-            <xsl:call-template name="files">
-              <xsl:with-param name="grids"
-                  select="exsl:node-set($grids-rtf)/m:grid"/>
-            </xsl:call-template>
-          </xsl:otherwise>
-        </xsl:choose>
+        <!-- one table at a time: a table's grid is dropped once its file
+             is written (index.csv needs only the row counts), so memory
+             holds one grid, not all of them (grids lent by budgetx for a
+             bundle are kept by their owner anyway) -->
+        <xsl:variable name="files-rtf">
+          <xsl:for-each select="$tables">
+            <xsl:choose>
+              <xsl:when test="$x-grids">
+                <xsl:call-template name="table-file">
+                  <xsl:with-param name="g" select="x:shared-grids()
+                      [count(current()/preceding-sibling::*) + 1]"/>
+                </xsl:call-template>
+              </xsl:when>
+              <xsl:otherwise>
+                <xsl:variable name="g-rtf">
+                  <xsl:call-template name="grid"/>
+                </xsl:variable>
+                <xsl:call-template name="table-file">
+                  <xsl:with-param name="g"
+                      select="exsl:node-set($g-rtf)/m:grid"/>
+                </xsl:call-template>
+              </xsl:otherwise>
+            </xsl:choose>
+          </xsl:for-each>
+        </xsl:variable>
+        <xsl:call-template name="files">
+          <xsl:with-param name="files"
+              select="exsl:node-set($files-rtf)/m:file"/>
+        </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
-  <!-- index.csv and one file per table, from their grids $grids. -->
-  <xsl:template name="files">
-    <xsl:param name="grids"/>
-    <m:file name="index.csv">
-      <xsl:call-template name="index">
-        <xsl:with-param name="grids" select="$grids"/>
+  <!--
+    The CSV file of the context table from its grid $g, with the numbers
+    of header and body rows that index.csv lists.
+  -->
+  <xsl:template name="table-file">
+    <xsl:param name="g"/>
+    <xsl:variable name="id">
+      <xsl:call-template name="table-id"/>
+    </xsl:variable>
+    <m:file name="{$id}.csv" head="{count($g/m:head/m:row)}"
+        body="{count($g/m:body/m:row)}">
+      <xsl:call-template name="csv-grid">
+        <xsl:with-param name="g" select="$g"/>
       </xsl:call-template>
     </m:file>
-    <xsl:for-each select="$tables">
-      <xsl:variable name="p" select="position()"/>
-      <xsl:variable name="id">
-        <xsl:call-template name="table-id"/>
-      </xsl:variable>
-      <m:file name="{$id}.csv">
-        <xsl:call-template name="csv-grid">
-          <xsl:with-param name="g" select="$grids[$p]"/>
-        </xsl:call-template>
-      </m:file>
+  </xsl:template>
+
+  <!-- index.csv, then the file of each table ($files, from table-file). -->
+  <xsl:template name="files">
+    <xsl:param name="files"/>
+    <m:file name="index.csv">
+      <xsl:call-template name="index">
+        <xsl:with-param name="files" select="$files"/>
+      </xsl:call-template>
+    </m:file>
+    <xsl:for-each select="$files">
+      <m:file name="{@name}"><xsl:value-of select="."/></m:file>
     </xsl:for-each>
   </xsl:template>
 
@@ -88,15 +107,12 @@
     header_rows, body_rows, notes (joined by CRLF), empty_note.
   -->
   <xsl:template name="index">
-    <xsl:param name="grids"/>
+    <xsl:param name="files"/>
     <xsl:text>file,table,no,title,department,unit,header_rows,body_rows,notes,empty_note</xsl:text>
     <xsl:value-of select="$eol"/>
     <xsl:for-each select="$tables">
       <xsl:variable name="p" select="position()"/>
-      <xsl:variable name="g" select="$grids[$p]"/>
-      <xsl:variable name="id">
-        <xsl:call-template name="table-id"/>
-      </xsl:variable>
+      <xsl:variable name="f" select="$files[$p]"/>
       <xsl:variable name="title">
         <xsl:call-template name="table-title"/>
       </xsl:variable>
@@ -112,7 +128,7 @@
         </xsl:for-each>
       </xsl:variable>
       <xsl:call-template name="line">
-        <xsl:with-param name="f1" select="concat($id, '.csv')"/>
+        <xsl:with-param name="f1" select="string($f/@name)"/>
         <xsl:with-param name="f2" select="local-name()"/>
         <xsl:with-param name="f3" select="string(@no)"/>
         <xsl:with-param name="f4" select="$title"/>
@@ -120,8 +136,8 @@
         <xsl:with-param name="f6">
           <xsl:call-template name="table-unit"/>
         </xsl:with-param>
-        <xsl:with-param name="f7" select="count($g/m:head/m:row)"/>
-        <xsl:with-param name="f8" select="count($g/m:body/m:row)"/>
+        <xsl:with-param name="f7" select="string($f/@head)"/>
+        <xsl:with-param name="f8" select="string($f/@body)"/>
         <xsl:with-param name="f9" select="$notes"/>
         <xsl:with-param name="f10" select="string(bx:emptyNote)"/>
       </xsl:call-template>
@@ -129,6 +145,37 @@
   </xsl:template>
 
   <xsl:template name="line">
+    <xsl:param name="f1"/><xsl:param name="f2"/><xsl:param name="f3"/>
+    <xsl:param name="f4"/><xsl:param name="f5"/><xsl:param name="f6"/>
+    <xsl:param name="f7"/><xsl:param name="f8"/><xsl:param name="f9"/>
+    <xsl:param name="f10"/>
+    <xsl:choose>
+      <xsl:when test="$x-ext">
+        <!-- the fields below in one expression (no template per field) -->
+        <xsl:value-of select="concat(x:csv-field($f1), ',',
+            x:csv-field($f2), ',', x:csv-field($f3), ',', x:csv-field($f4),
+            ',', x:csv-field($f5), ',', x:csv-field($f6), ',', $f7, ',', $f8,
+            ',', x:csv-field($f9), ',', x:csv-field($f10), $eol)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="line-xslt">
+          <xsl:with-param name="f1" select="$f1"/>
+          <xsl:with-param name="f2" select="$f2"/>
+          <xsl:with-param name="f3" select="$f3"/>
+          <xsl:with-param name="f4" select="$f4"/>
+          <xsl:with-param name="f5" select="$f5"/>
+          <xsl:with-param name="f6" select="$f6"/>
+          <xsl:with-param name="f7" select="$f7"/>
+          <xsl:with-param name="f8" select="$f8"/>
+          <xsl:with-param name="f9" select="$f9"/>
+          <xsl:with-param name="f10" select="$f10"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The same, field by field (xsltproc). -->
+  <xsl:template name="line-xslt">
     <xsl:param name="f1"/><xsl:param name="f2"/><xsl:param name="f3"/>
     <xsl:param name="f4"/><xsl:param name="f5"/><xsl:param name="f6"/>
     <xsl:param name="f7"/><xsl:param name="f8"/><xsl:param name="f9"/>
@@ -148,6 +195,22 @@
 
   <!-- The rows of grid $g as CSV lines. -->
   <xsl:template name="csv-grid">
+    <xsl:param name="g"/>
+    <xsl:choose>
+      <xsl:when test="function-available('x:csv-rows')">
+        <!-- the whole grid in one call (src/xslt_ext.c) -->
+        <xsl:value-of select="x:csv-rows($g, $lang, $eol)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="csv-grid-rows">
+          <xsl:with-param name="g" select="$g"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The same row by row (x:csv-row), and in XSLT (xsltproc). -->
+  <xsl:template name="csv-grid-rows">
     <xsl:param name="g"/>
     <xsl:for-each select="$g/m:head/m:row | $g/m:body/m:row">
       <xsl:choose>

@@ -43,29 +43,35 @@
     <xsl:variable name="cols" select="number($def/@cols)"/>
     <m:grid cols="{$def/@cols}" key="{local-name($t)}">
       <m:head>
-        <!-- each row's cells in column order (the head templates list
-             them so), a covered position m:s before each and after the
-             last: one step per cell, not one scan per column -->
-        <xsl:for-each select="$def/m:r">
-          <m:row>
-            <xsl:for-each select="m:c">
-              <xsl:call-template name="skip">
-                <xsl:with-param name="n"
-                    select="@c - 1 - sum(preceding-sibling::m:c[1]/@c)"/>
-              </xsl:call-template>
-              <m:c t="th">
-                <xsl:copy-of select="@rs | @cs | @en"/>
-                <xsl:value-of select="@zh"/>
-                <xsl:if test="@unit">
-                  <xsl:value-of select="concat('（', $t-unit, '）')"/>
-                </xsl:if>
-              </m:c>
+        <!-- budgetx: x:head-rows in src/xslt_grid.c (reads $def, $cols,
+             $t-unit); xsltproc: -->
+        <x:head-rows>
+          <xsl:fallback>
+            <!-- each row's cells in column order (the head templates list
+                 them so), a covered position m:s before each and after the
+                 last: one step per cell, not one scan per column -->
+            <xsl:for-each select="$def/m:r">
+              <m:row>
+                <xsl:for-each select="m:c">
+                  <xsl:call-template name="skip">
+                    <xsl:with-param name="n"
+                        select="@c - 1 - sum(preceding-sibling::m:c[1]/@c)"/>
+                  </xsl:call-template>
+                  <m:c t="th">
+                    <xsl:copy-of select="@rs | @cs | @en"/>
+                    <xsl:value-of select="@zh"/>
+                    <xsl:if test="@unit">
+                      <xsl:value-of select="concat('（', $t-unit, '）')"/>
+                    </xsl:if>
+                  </m:c>
+                </xsl:for-each>
+                <xsl:call-template name="skip">
+                  <xsl:with-param name="n" select="$cols - sum(m:c[last()]/@c)"/>
+                </xsl:call-template>
+              </m:row>
             </xsl:for-each>
-            <xsl:call-template name="skip">
-              <xsl:with-param name="n" select="$cols - sum(m:c[last()]/@c)"/>
-            </xsl:call-template>
-          </m:row>
-        </xsl:for-each>
+          </xsl:fallback>
+        </x:head-rows>
       </m:head>
       <m:body>
         <xsl:apply-templates select="$t" mode="body">
@@ -579,49 +585,59 @@
       </xsl:choose>
     </xsl:variable>
     <xsl:variable name="rows" select="number($n)"/>
-    <xsl:for-each select="$seq[position() &lt;= $rows]">
-      <xsl:variable name="i" select="position()"/>
-      <xsl:variable name="l" select="$left[$i]"/>
-      <xsl:variable name="r" select="$right[$i]"/>
-      <m:row kind="{$kind}" depth="0">
-        <xsl:choose>
-          <xsl:when test="$l">
-            <xsl:call-template name="fixed-label">
-              <xsl:with-param name="r" select="$l"/>
-            </xsl:call-template>
-            <m:c t="amt"><xsl:value-of select="$l/@amount"/></m:c>
-          </xsl:when>
-          <xsl:otherwise>
-            <xsl:call-template name="blank">
-              <xsl:with-param name="n" select="2"/>
-            </xsl:call-template>
-          </xsl:otherwise>
-        </xsl:choose>
-        <xsl:choose>
-          <xsl:when test="$r">
-            <xsl:call-template name="fixed-label">
-              <xsl:with-param name="r" select="$r"/>
-            </xsl:call-template>
+    <!-- budgetx: x:pair-rows in src/xslt_grid.c (reads $left, $right,
+         $def, $kind, $lang, $M); xsltproc: -->
+    <x:pair-rows>
+      <xsl:fallback>
+        <xsl:variable name="seq-rtf">
+          <xsl:call-template name="seq-256"/>
+        </xsl:variable>
+        <xsl:variable name="seq" select="exsl:node-set($seq-rtf)/m:i"/>
+        <xsl:for-each select="$seq[position() &lt;= $rows]">
+          <xsl:variable name="i" select="position()"/>
+          <xsl:variable name="l" select="$left[$i]"/>
+          <xsl:variable name="r" select="$right[$i]"/>
+          <m:row kind="{$kind}" depth="0">
             <xsl:choose>
-              <xsl:when test="$def/m:a">
-                <xsl:call-template name="amounts">
-                  <xsl:with-param name="row" select="$r"/>
-                  <xsl:with-param name="def" select="$def"/>
+              <xsl:when test="$l">
+                <xsl:call-template name="fixed-label">
+                  <xsl:with-param name="r" select="$l"/>
                 </xsl:call-template>
+                <m:c t="amt"><xsl:value-of select="$l/@amount"/></m:c>
               </xsl:when>
               <xsl:otherwise>
-                <m:c t="amt"><xsl:value-of select="$r/@amount"/></m:c>
+                <xsl:call-template name="blank">
+                  <xsl:with-param name="n" select="2"/>
+                </xsl:call-template>
               </xsl:otherwise>
             </xsl:choose>
-          </xsl:when>
-          <xsl:otherwise>
-            <xsl:call-template name="blank">
-              <xsl:with-param name="n" select="1 + $nr"/>
-            </xsl:call-template>
-          </xsl:otherwise>
-        </xsl:choose>
-      </m:row>
-    </xsl:for-each>
+            <xsl:choose>
+              <xsl:when test="$r">
+                <xsl:call-template name="fixed-label">
+                  <xsl:with-param name="r" select="$r"/>
+                </xsl:call-template>
+                <xsl:choose>
+                  <xsl:when test="$def/m:a">
+                    <xsl:call-template name="amounts">
+                      <xsl:with-param name="row" select="$r"/>
+                      <xsl:with-param name="def" select="$def"/>
+                    </xsl:call-template>
+                  </xsl:when>
+                  <xsl:otherwise>
+                    <m:c t="amt"><xsl:value-of select="$r/@amount"/></m:c>
+                  </xsl:otherwise>
+                </xsl:choose>
+              </xsl:when>
+              <xsl:otherwise>
+                <xsl:call-template name="blank">
+                  <xsl:with-param name="n" select="1 + $nr"/>
+                </xsl:call-template>
+              </xsl:otherwise>
+            </xsl:choose>
+          </m:row>
+        </xsl:for-each>
+      </xsl:fallback>
+    </x:pair-rows>
   </xsl:template>
 
   <!--
@@ -681,12 +697,34 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- Tables made of keyed rows: walk the row tree in document order. -->
+  <!--
+    Tables made of keyed rows: walk the row tree in document order.  The
+    rows of these tables are written by the templates of mode "row"
+    below (x:keyed-rows in src/xslt_grid.c writes the same rows in one
+    step; xsltproc runs the fallback).
+  -->
   <xsl:template mode="body" match="bx:incomeSummary | bx:expenditureSummary
       | bx:gpbExpenditure | bx:govFundExpenditure | bx:gpbBasic
       | bx:economicSummary | bx:threePublic | bx:projectExpenditure
       | bx:projectPerformance | bx:stateCapitalExpenditure
       | bx:procurement">
+    <xsl:param name="def"/>
+    <!-- read by x:keyed-rows (T8's unkeyed row) -->
+    <xsl:variable name="total-label">
+      <xsl:for-each select="$M">
+        <xsl:value-of select="key('meta-l', 'row.total')/@zh"/>
+      </xsl:for-each>
+    </xsl:variable>
+    <x:keyed-rows>
+      <xsl:fallback>
+        <xsl:call-template name="keyed-rows">
+          <xsl:with-param name="def" select="$def"/>
+        </xsl:call-template>
+      </xsl:fallback>
+    </x:keyed-rows>
+  </xsl:template>
+
+  <xsl:template name="keyed-rows">
     <xsl:param name="def"/>
     <xsl:apply-templates mode="row"
         select="*[not(self::bx:note or self::bx:emptyNote)]">
@@ -951,6 +989,10 @@
       </xsl:for-each>
     </xsl:variable>
     <xsl:variable name="nlines" select="number($lines)"/>
+    <xsl:variable name="seq-rtf">
+      <xsl:call-template name="seq-256"/>
+    </xsl:variable>
+    <xsl:variable name="seq" select="exsl:node-set($seq-rtf)/m:i"/>
     <xsl:for-each select="$seq[position() &lt;= $nlines]">
       <xsl:variable name="i" select="position()"/>
       <m:row kind="{local-name($p)}" depth="0">

@@ -24,6 +24,25 @@
   <!-- Tables with this many columns or more print on landscape pages. -->
   <xsl:variable name="wide-cols" select="9"/>
 
+  <!-- The labels every table prints, made once per page. -->
+  <xsl:variable name="label-dept-name">
+    <xsl:call-template name="label-text">
+      <xsl:with-param name="k" select="'deptName'"/>
+      <xsl:with-param name="colon" select="true()"/>
+    </xsl:call-template>
+  </xsl:variable>
+  <xsl:variable name="label-amount-unit">
+    <xsl:call-template name="label-text">
+      <xsl:with-param name="k" select="'amountUnit'"/>
+      <xsl:with-param name="colon" select="true()"/>
+    </xsl:call-template>
+  </xsl:variable>
+  <xsl:variable name="label-top">
+    <xsl:call-template name="label-text">
+      <xsl:with-param name="k" select="'top'"/>
+    </xsl:call-template>
+  </xsl:variable>
+
   <xsl:template match="/">
     <xsl:text disable-output-escaping="yes">&lt;!DOCTYPE html&gt;&#10;</xsl:text>
     <html lang="zh-CN">
@@ -375,13 +394,16 @@
     <xsl:variable name="id">
       <xsl:call-template name="table-id"/>
     </xsl:variable>
+    <xsl:variable name="title">
+      <xsl:call-template name="table-title"/>
+    </xsl:variable>
     <section id="{$id}">
       <xsl:attribute name="class">
         <xsl:text>tbl</xsl:text>
         <xsl:if test="$g/@cols &gt;= $wide-cols"> wide</xsl:if>
       </xsl:attribute>
       <h3 class="tbl-title">
-        <xsl:call-template name="table-title"/>
+        <xsl:value-of select="$title"/>
         <xsl:if test="$lang = 'en'">
           <span class="en" lang="en">
             <xsl:call-template name="table-title-en"/>
@@ -395,20 +417,14 @@
       </xsl:if>
       <div class="tbl-meta">
         <span>
-          <xsl:call-template name="label-text">
-            <xsl:with-param name="k" select="'deptName'"/>
-            <xsl:with-param name="colon" select="true()"/>
-          </xsl:call-template>
+          <xsl:value-of select="$label-dept-name"/>
           <xsl:call-template name="table-dept-name"/>
         </span>
         <!-- T11/T12 print the unit inside the table. -->
         <xsl:if test="not(self::bx:deptPerformance
                           or self::bx:projectPerformance)">
           <span>
-            <xsl:call-template name="label-text">
-              <xsl:with-param name="k" select="'amountUnit'"/>
-              <xsl:with-param name="colon" select="true()"/>
-            </xsl:call-template>
+            <xsl:value-of select="$label-amount-unit"/>
             <xsl:call-template name="table-unit"/>
           </span>
         </xsl:if>
@@ -417,7 +433,7 @@
           aria-labelledby="{$id}-c">
         <table>
           <caption id="{$id}-c" class="vh">
-            <xsl:call-template name="table-title"/>
+            <xsl:value-of select="$title"/>
           </caption>
           <xsl:if test="$g/m:head/m:row">
             <thead>
@@ -445,11 +461,7 @@
       <xsl:for-each select="bx:emptyNote">
         <p class="empty-note"><xsl:value-of select="."/></p>
       </xsl:for-each>
-      <p class="top"><a href="#top">
-        <xsl:call-template name="label-text">
-          <xsl:with-param name="k" select="'top'"/>
-        </xsl:call-template>
-      </a></p>
+      <p class="top"><a href="#top"><xsl:value-of select="$label-top"/></a></p>
     </section>
   </xsl:template>
 

@@ -35,6 +35,7 @@
     exclude-result-prefixes="bx exsl m">
 
   <xsl:include href="grid.xsl"/>
+  <xsl:include href="seq.xsl"/>
   <xsl:include href="xlsx-parts.xsl"/>
   <xsl:include href="xlsx-notes.xsl"/>
   <xsl:include href="xlsx-add.xsl"/>

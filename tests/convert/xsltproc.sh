@@ -4,13 +4,14 @@
 #   tests/convert/xsltproc.sh BUDGETX
 #
 # budgetx runs xslt/*.xsl with C extension functions for the per-cell work
-# (src/xslt_ext.c); each call has an XSLT version that xsltproc runs.  For
-# every sample (and the CSV-injection fixture, a sample with markup
-# characters in table cells, one with the characters JSON escapes and one
-# with odd amounts) this renders html, csv, json and platform (zh, en) both
-# ways and compares bytes: budgetx's CSV files,
-# without their byte order mark, in index.csv order, are what xsltproc
-# writes as one text.
+# (src/xslt_ext.c, src/xslt_grid.c); each call has an XSLT version that
+# xsltproc runs.  For every sample (and the CSV-injection fixture, a sample with markup
+# characters in table cells, one with the characters JSON escapes, one
+# with odd amounts, the foreign-template documents of tests/templates,
+# odd table rows (grid_odd.py) and two bench documents) this renders
+# html, csv, json and platform (zh, en) both ways and compares bytes:
+# budgetx's CSV files, without their byte order mark, in index.csv
+# order, are what xsltproc writes as one text.
 set -u
 
 BX=${1:?usage: xsltproc.sh BUDGETX}
@@ -83,9 +84,25 @@ open(sys.argv[2], 'w', encoding='utf-8').write(text.replace('示例县实验幼�
 PYEOF
 grep -q '&#x2028;' "$TMP/escapes.xml" || fail "escapes fixture not made"
 
+# table rows bent every way the grid's row templates (and their C versions,
+# src/xslt_grid.c) must follow: amounts missing, blank or foreign, odd and
+# CJK codes, skipped and kept elements inside rows (tests/convert/grid_odd.py)
+mkdir "$TMP/odd"
+"$PY" "$HERE/grid_odd.py" \
+    "$ROOT/samples/example-county-education-bureau-2024.xml" "$TMP/odd" ||
+    fail "odd-row fixtures not made"
+"$PY" "$HERE/grid_odd.py" \
+    "$ROOT/samples/example-province-education-department-2024.xml" "$TMP/odd" \
+    --prefix province- || fail "odd-row fixtures not made"
+# two bench documents (tests/bench/gen.py: other names, codes and amounts)
+"$PY" "$ROOT/tests/bench/gen.py" batch "$TMP/bench" 2 >/dev/null ||
+    fail "bench documents not made"
+
 n=0
 for doc in "$ROOT"/samples/*.xml "$ROOT"/tests/fixtures/hostile/csv-formula.xml \
-    "$TMP/markup.xml" "$TMP/escapes.xml" "$TMP/amounts.xml"; do
+    "$TMP/markup.xml" "$TMP/escapes.xml" "$TMP/amounts.xml" \
+    "$ROOT"/tests/templates/foreign/*.xml "$TMP"/odd/*.xml \
+    "$TMP"/bench/*.xml; do
     name=$(basename "$doc" .xml)
     for lang in zh en; do
         n=$((n + 1))

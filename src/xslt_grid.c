@@ -1,0 +1,1060 @@
+/*
+ * The body rows of grid.xsl's keyed tables in C (see xslt_grid.h).  Each
+ * function says which template of xslt/grid.xsl it writes; the XSLT
+ * stays the definition (the xsl:fallback of <x:keyed-rows>), and
+ * tests/convert/xsltproc.sh and tests/convert/grid.sh compare the bytes
+ * of both ways.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "xslt_grid.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+#include <libxml/xpathInternals.h>
+#include <libxslt/transform.h>
+#include <libxslt/variables.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/xsltutils.h>
+
+#define META_NS "urn:budgetx:xslt:meta"
+#define BX_NS "urn:budgetx:disclosure:1"
+
+/* What the rows of one table are written with. */
+struct grid_out {
+    xmlDocPtr doc;        /* the result document */
+    xmlNsPtr ns;          /* urn:budgetx:xslt:meta, NULL until needed */
+    xmlNodeSetPtr def;    /* the table's m:h (amount columns m:a) */
+    const xmlChar *table; /* local name of the table element */
+    xmlNodePtr tnode;     /* the table element */
+    const xmlChar *total; /* the label of T8's unkeyed row */
+    int codes;            /* T10 prints a 项目编码 column */
+    int failed;           /* out of memory */
+};
+
+/* Is 'n' the element {uri}'local'? */
+static int is_el(const xmlNode *n, const char *uri, const char *local)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           strcmp((const char *)n->name, local) == 0 &&
+           strcmp((const char *)n->ns->href, uri) == 0;
+}
+
+/* Is the local name of element 'n' 'local'? (any namespace) */
+static int named(const xmlNode *n, const char *local)
+{
+    return strcmp((const char *)n->name, local) == 0;
+}
+
+/* The first (no-namespace) attribute 'name' of 'n' (NULL: none). */
+static xmlAttrPtr no_ns_attr(const xmlNode *n, const char *name)
+{
+    xmlAttrPtr a;
+
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns == NULL && a->name[0] == (xmlChar)name[0] &&
+            strcmp((const char *)a->name, name) == 0) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * The string value of attribute 'a' ("" for NULL): in place when it is
+ * one text node, else a copy in '*copy' (caller frees '*copy').  NULL on
+ * ENOMEM.
+ */
+static const xmlChar *attr_text(xmlAttrPtr a, xmlChar **copy)
+{
+    *copy = NULL;
+    if (a == NULL || a->children == NULL) {
+        return (const xmlChar *)"";
+    }
+    if (a->children->next == NULL && a->children->type == XML_TEXT_NODE &&
+        a->children->content != NULL) {
+        return a->children->content;
+    }
+    *copy = xmlNodeGetContent((xmlNodePtr)a);
+    return *copy;
+}
+
+/* Is the value of attribute 'a' 'v'? */
+static int attr_is(xmlAttrPtr a, const char *v)
+{
+    xmlChar *copy;
+    const xmlChar *s = attr_text(a, &copy);
+    int eq = s != NULL && strcmp((const char *)s, v) == 0;
+
+    xmlFree(copy);
+    return eq;
+}
+
+int xslt_grid_attr(const xmlNode *n, const char *name, const xmlChar **v,
+                   xmlChar **copy)
+{
+    xmlAttrPtr a = no_ns_attr(n, name);
+
+    *copy = NULL;
+    *v = a != NULL ? attr_text(a, copy) : NULL;
+    return a != NULL && *v == NULL ? -1 : 0;
+}
+
+const xmlChar *xslt_grid_text(const xmlNode *n, xmlChar **copy)
+{
+    *copy = NULL;
+    if (n->children == NULL) {
+        return (const xmlChar *)"";
+    }
+    if (n->children->next == NULL && n->children->type == XML_TEXT_NODE &&
+        n->children->content != NULL) {
+        return n->children->content;
+    }
+    *copy = xmlNodeGetContent(n);
+    return *copy;
+}
+
+/* The start of character 'i' (from 0) of UTF-8 's', or its end. */
+static const xmlChar *utf8_at(const xmlChar *s, long i)
+{
+    for (; *s != '\0'; s++) {
+        if ((*s & 0xC0) != 0x80 && i-- == 0) {
+            return s;
+        }
+    }
+    return s;
+}
+
+/* The number of characters of UTF-8 's' (XPath string-length()). */
+static long utf8_len(const xmlChar *s)
+{
+    long n = 0;
+
+    for (; *s != '\0'; s++) {
+        n += (*s & 0xC0) != 0x80;
+    }
+    return n;
+}
+
+/* A new element m:'name' as the last child of 'parent' (NULL: ENOMEM). */
+static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
+                          const char *name)
+{
+    xmlNodePtr e;
+
+    if (o->failed) {
+        return NULL;
+    }
+    e = xmlNewDocNode(o->doc, NULL, (const xmlChar *)name, NULL);
+    if (e != NULL && o->ns == NULL) {
+        /* the declaration in scope, or a new one on the first element */
+        if (parent->type == XML_ELEMENT_NODE) {
+            o->ns = xmlSearchNsByHref(o->doc, parent, (const xmlChar *)META_NS);
+        }
+        if (o->ns == NULL) {
+            o->ns = xmlNewNs(e, (const xmlChar *)META_NS, (const xmlChar *)"m");
+        }
+    }
+    if (e == NULL || o->ns == NULL || xmlAddChild(parent, e) == NULL) {
+        xmlFreeNode(e);
+        o->failed = 1;
+        return NULL;
+    }
+    xmlSetNs(e, o->ns);
+    return e;
+}
+
+/* Attribute name="v" on 'e' (skipped when 'e' is NULL). */
+static void set_attr(struct grid_out *o, xmlNodePtr e, const char *name,
+                     const xmlChar *v)
+{
+    if (e != NULL && xmlNewProp(e, (const xmlChar *)name, v) == NULL) {
+        o->failed = 1;
+    }
+}
+
+/* The first 'len' characters (all: len < 0) of 's' as text of 'e'. */
+static void set_text(struct grid_out *o, xmlNodePtr e, const xmlChar *s,
+                     long len)
+{
+    size_t n =
+        len < 0 ? strlen((const char *)s) : (size_t)(utf8_at(s, len) - s);
+
+    /* xsl:value-of of "" adds no text node */
+    if (e != NULL && n > 0 &&
+        xmlAddChild(e, xmlNewDocTextLen(o->doc, s, (int)n)) == NULL) {
+        o->failed = 1;
+    }
+}
+
+/* <m:c t="t">'len' characters of 's' from character 'from'</m:c> */
+static xmlNodePtr cell_sub(struct grid_out *o, xmlNodePtr row, const char *t,
+                           const xmlChar *s, long from, long len)
+{
+    xmlNodePtr c = meta_el(o, row, "c");
+
+    set_attr(o, c, "t", (const xmlChar *)t);
+    if (s != NULL) {
+        set_text(o, c, utf8_at(s, from), len);
+    }
+    return c;
+}
+
+/* <m:c t="t">the value of attribute 'name' of 'r'</m:c> ("": none) */
+static xmlNodePtr cell_attr(struct grid_out *o, xmlNodePtr row, const char *t,
+                            xmlNodePtr r, const char *name, long from, long len)
+{
+    xmlChar *copy;
+    const xmlChar *v =
+        name != NULL ? attr_text(no_ns_attr(r, name), &copy) : NULL;
+    xmlNodePtr c;
+
+    if (name != NULL && v == NULL) {
+        o->failed = 1;
+        return NULL;
+    }
+    c = cell_sub(o, row, t, v, from, len);
+    if (name != NULL) {
+        xmlFree(copy);
+    }
+    return c;
+}
+
+/* grid.xsl "skip": 'n' covered positions <m:s/>. */
+static void skip(struct grid_out *o, xmlNodePtr row, int n)
+{
+    for (; n > 0; n--) {
+        meta_el(o, row, "s");
+    }
+}
+
+/* grid.xsl "blank": 'n' empty cells <m:c t="text"/>. */
+static void blank(struct grid_out *o, xmlNodePtr row, int n)
+{
+    for (; n > 0; n--) {
+        cell_sub(o, row, "text", NULL, 0, -1);
+    }
+}
+
+/* grid.xsl "span": attribute 'name' of 'r' over 'cs' columns. */
+static void span(struct grid_out *o, xmlNodePtr row, int cs, xmlNodePtr r,
+                 const char *name, const char *t)
+{
+    char n[16];
+
+    snprintf(n, sizeof(n), "%d", cs);
+    set_attr(o, cell_attr(o, row, t, r, name, 0, -1), "cs", (const xmlChar *)n);
+    skip(o, row, cs - 1);
+}
+
+/* grid.xsl "func-code": 类 款 项 of r's attribute 'name'. */
+static void func_code_of(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
+                         const char *name)
+{
+    cell_attr(o, row, "code", r, name, 0, 3);
+    cell_attr(o, row, "code", r, name, 3, 2);
+    cell_attr(o, row, "code", r, name, 5, 2);
+}
+
+/* grid.xsl "func-code" of r's @code. */
+static void func_code(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
+{
+    func_code_of(o, row, r, "code");
+}
+
+/*
+ * The cell of amount column 'a' (an m:a of the table's m:h; other nodes
+ * give none) of row 'r': <m:c t="amt" [rs]> holding the first attribute
+ * of 'r' (any namespace) whose local name is the m:a's n, what
+ * $row/@*[local-name() = $n] selects.
+ */
+static void amount(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
+                   xmlNodePtr a, const xmlChar *rs)
+{
+    xmlAttrPtr n;
+    xmlAttrPtr v = NULL;
+    xmlChar *ncopy = NULL;
+    xmlChar *vcopy = NULL;
+    const xmlChar *name = NULL;
+    const xmlChar *value = NULL;
+    xmlNodePtr c;
+
+    if (!is_el(a, META_NS, "a")) {
+        return;
+    }
+    n = no_ns_attr(a, "n");
+    if (n != NULL) {
+        name = attr_text(n, &ncopy);
+        o->failed |= name == NULL;
+    }
+    for (v = name != NULL ? r->properties : NULL; v != NULL; v = v->next) {
+        if (xmlStrEqual(v->name, name)) {
+            break;
+        }
+    }
+    if (v != NULL) {
+        value = attr_text(v, &vcopy);
+        o->failed |= value == NULL;
+    }
+    c = meta_el(o, row, "c");
+    set_attr(o, c, "t", (const xmlChar *)"amt");
+    if (rs != NULL && rs[0] != '\0') {
+        set_attr(o, c, "rs", rs);
+    }
+    if (value != NULL) {
+        set_text(o, c, value, -1);
+    }
+    xmlFree(ncopy);
+    xmlFree(vcopy);
+}
+
+/* grid.xsl "amounts": the amount cells of row 'r' (rs: none when ""). */
+static void amounts(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
+                    const xmlChar *rs)
+{
+    xmlNodePtr a;
+    int i;
+
+    for (i = 0; o->def != NULL && i < o->def->nodeNr; i++) {
+        for (a = o->def->nodeTab[i]->children; a != NULL; a = a->next) {
+            amount(o, row, r, a, rs);
+        }
+    }
+}
+
+/* Key cells of 表三/表五/表九 (T3 T5 T9) and 表十三 (T13, 'sc'). */
+static void key_func(struct grid_out *o, xmlNodePtr row, xmlNodePtr r, int sc)
+{
+    if (named(r, "func")) {
+        func_code(o, row, r);
+        if (!sc) {
+            cell_sub(o, row, "code", NULL, 0, -1);
+        }
+    } else if (sc) {
+        span(o, row, 3, r, "code", "code");
+    } else {
+        blank(o, row, 3);
+        cell_attr(o, row, "code", r, "code", 0, -1);
+    }
+    cell_attr(o, row, "text", r, "name", 0, -1);
+}
+
+/* Key cells of 表六 (T6). */
+static void key_gpb_basic(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
+{
+    if (named(r, "eco")) {
+        cell_attr(o, row, "code", r, "dep", 0, -1);
+        cell_attr(o, row, "text", r, "depName", 0, -1);
+        cell_attr(o, row, "code", r, "gov", 0, -1);
+        cell_attr(o, row, "text", r, "govName", 0, -1);
+    } else if (named(r, "total")) {
+        blank(o, row, 3);
+        cell_attr(o, row, "label", r, "name", 0, -1);
+    } else {
+        cell_attr(o, row, "code", r, "code", 0, -1);
+        span(o, row, 3, r, "name", "text");
+    }
+}
+
+/* Key cells of 表七 (T7). */
+static void key_economic(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
+{
+    if (named(r, "eco")) {
+        cell_attr(o, row, "code", r, "dep", 0, 3);
+        cell_attr(o, row, "code", r, "dep", 3, -1);
+        cell_attr(o, row, "text", r, "depName", 0, -1);
+        cell_attr(o, row, "code", r, "gov", 0, 3);
+        cell_attr(o, row, "code", r, "gov", 3, -1);
+        cell_attr(o, row, "text", r, "govName", 0, -1);
+    } else if (named(r, "total")) {
+        span(o, row, 6, r, "name", "label");
+    } else {
+        span(o, row, 2, r, "code", "code");
+        span(o, row, 4, r, "name", "text");
+    }
+}
+
+/* Key cells of 表十 (T10). */
+static void key_project(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
+{
+    if (named(r, "project")) {
+        cell_attr(o, row, "text", r, "kind", 0, -1);
+        if (o->codes) {
+            cell_attr(o, row, "code", r, "code", 0, -1);
+        }
+        cell_attr(o, row, "text", r, "name", 0, -1);
+        cell_attr(o, row, "text", r, "unitName", 0, -1);
+    } else if (named(r, "total")) {
+        blank(o, row, 2 + o->codes);
+        cell_attr(o, row, "label", r, "name", 0, -1);
+    } else {
+        blank(o, row, 1 + o->codes);
+        cell_attr(o, row, "code", r, "code", 0, -1);
+        cell_attr(o, row, "text", r, "name", 0, -1);
+    }
+}
+
+/* grid.xsl "key-cells": the key (non-amount) cells of row 'r'. */
+static void key_cells(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
+{
+    const char *t = (const char *)o->table;
+
+    if (strcmp(t, "expenditureSummary") == 0 ||
+        strcmp(t, "gpbExpenditure") == 0 ||
+        strcmp(t, "govFundExpenditure") == 0) {
+        key_func(o, row, r, 0);
+    } else if (strcmp(t, "stateCapitalExpenditure") == 0) {
+        key_func(o, row, r, 1);
+    } else if (strcmp(t, "gpbBasic") == 0) {
+        key_gpb_basic(o, row, r);
+    } else if (strcmp(t, "economicSummary") == 0) {
+        key_economic(o, row, r);
+    } else if (strcmp(t, "projectExpenditure") == 0) {
+        key_project(o, row, r);
+    } else {
+        /* T2, T8 and any other: code | name */
+        cell_attr(o, row, "code", r, "code", 0, -1);
+        cell_attr(o, row, "text", r, "name", 0, -1);
+    }
+}
+
+/* grid.xsl "row-attrs": kind (func rows: with their level) and depth. */
+static void row_attrs(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
+{
+    char num[24];
+    xmlChar *kind;
+    xmlChar *copy;
+    const xmlChar *code;
+    xmlNodePtr p;
+    long depth = -3;
+
+    kind = xmlStrdup(r->name);
+    if (kind != NULL && named(r, "func")) {
+        code = attr_text(no_ns_attr(r, "code"), &copy);
+        snprintf(num, sizeof(num), "%ld", code != NULL ? utf8_len(code) : 0);
+        kind = code != NULL ? xmlStrcat(kind, (const xmlChar *)num) : NULL;
+        xmlFree(copy);
+    }
+    if (kind == NULL) {
+        o->failed = 1;
+        return;
+    }
+    set_attr(o, row, "kind", kind);
+    xmlFree(kind);
+    for (p = r->parent; p != NULL; p = p->parent) {
+        depth += p->type == XML_ELEMENT_NODE;
+    }
+    snprintf(num, sizeof(num), "%ld", depth);
+    set_attr(o, row, "depth", (const xmlChar *)num);
+}
+
+/* grid.xsl, mode "row" of bx:threePublic/bx:row: T8's unkeyed row. */
+static void three_public_row(struct grid_out *o, xmlNodePtr parent,
+                             xmlNodePtr r)
+{
+    xmlNodePtr row = meta_el(o, parent, "row");
+    xmlNodePtr s;
+
+    set_attr(o, row, "kind", (const xmlChar *)"total");
+    set_attr(o, row, "depth", (const xmlChar *)"0");
+    for (s = r->parent->children; row != NULL && s != NULL; s = s->next) {
+        if (is_el(s, BX_NS, "dept") || is_el(s, BX_NS, "unit")) {
+            cell_sub(o, row, "code", NULL, 0, -1);
+            cell_sub(o, row, "label", o->total, 0, -1);
+            break;
+        }
+    }
+    if (row != NULL) {
+        amounts(o, row, r, NULL);
+    }
+}
+
+/* grid.xsl's empty template of mode "row": bx:indicator, bx:value. */
+static int silent(const xmlNode *n)
+{
+    return is_el(n, BX_NS, "indicator") || is_el(n, BX_NS, "value");
+}
+
+static void row_of(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r,
+                   int def);
+
+/* The rows of the element children of 'r' (mode "row"). */
+static void rows_below(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r,
+                       int def)
+{
+    xmlNodePtr c;
+
+    for (c = r->children; !o->failed && c != NULL; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            row_of(o, parent, c, def);
+        }
+    }
+}
+
+/*
+ * grid.xsl, mode "row" of any other row (template "*"): its grid row,
+ * then its rows.  Without 'def' (T14's groups apply their rows without
+ * parameters) it has no amount cells.
+ */
+static void keyed_row(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r,
+                      int def)
+{
+    xmlNodePtr row = meta_el(o, parent, "row");
+
+    if (row == NULL) {
+        return;
+    }
+    row_attrs(o, row, r);
+    key_cells(o, row, r);
+    if (def) {
+        amounts(o, row, r, NULL);
+    }
+    rows_below(o, parent, r, def);
+}
+
+/* The number of bx:indicator of 'p' with @category 'cat'; the 'i'th. */
+static int indicators(xmlNodePtr p, const char *cat, int i, xmlNodePtr *nth)
+{
+    xmlNodePtr c;
+    xmlAttrPtr a;
+    int n = 0;
+
+    *nth = NULL;
+    for (c = p->children; c != NULL; c = c->next) {
+        a = is_el(c, BX_NS, "indicator") ? no_ns_attr(c, "category") : NULL;
+        if (a != NULL && attr_is(a, cat)) {
+            if (n++ == i) {
+                *nth = c;
+            }
+        }
+    }
+    return n;
+}
+
+/* grid.xsl "indicator-pair": name and value of indicator 'ind'. */
+static void indicator_pair(struct grid_out *o, xmlNodePtr row, xmlNodePtr ind)
+{
+    xmlNodePtr v = NULL;
+    xmlChar *copy = NULL;
+    const xmlChar *text = NULL;
+
+    cell_attr(o, row, "text", ind, ind != NULL ? "name" : NULL, 0, -1);
+    for (v = ind != NULL ? ind->children : NULL; v != NULL; v = v->next) {
+        if (is_el(v, BX_NS, "value")) {
+            text = xslt_grid_text(v, &copy);
+            o->failed |= text == NULL;
+            break;
+        }
+    }
+    cell_sub(o, row, "val", text, 0, -1);
+    xmlFree(copy);
+}
+
+static const char *const categories[] = {"cost", "output", "effect",
+                                         "satisfaction"};
+
+/*
+ * grid.xsl, mode "row" of bx:projectPerformance//bx:project (T12): as
+ * many lines as its longest indicator category (at least one, at most
+ * 256: the XSLT counts with $seq), code, name and amounts spanning them.
+ */
+static void project_rows(struct grid_out *o, xmlNodePtr parent, xmlNodePtr p)
+{
+    xmlNodePtr row;
+    xmlNodePtr ind;
+    char lines[16];
+    int n = 1;
+    int i;
+    size_t k;
+
+    for (k = 0; k < 4; k++) {
+        i = indicators(p, categories[k], -1, &ind);
+        n = i > n ? i : n;
+    }
+    snprintf(lines, sizeof(lines), "%d", n);
+    for (i = 0; i < n && i < 256 && !o->failed; i++) {
+        row = meta_el(o, parent, "row");
+        set_attr(o, row, "kind", p->name);
+        set_attr(o, row, "depth", (const xmlChar *)"0");
+        if (row == NULL) {
+            return;
+        }
+        if (i > 0) {
+            set_attr(o, row, "cont", (const xmlChar *)"1");
+            skip(o, row, 6);
+        } else {
+            set_attr(o, cell_attr(o, row, "code", p, "code", 0, -1), "rs",
+                     (const xmlChar *)lines);
+            set_attr(o, cell_attr(o, row, "text", p, "name", 0, -1), "rs",
+                     (const xmlChar *)lines);
+            amounts(o, row, p, (const xmlChar *)lines);
+        }
+        for (k = 0; k < 4; k++) {
+            indicators(p, categories[k], i, &ind);
+            indicator_pair(o, row, ind);
+        }
+    }
+}
+
+/* grid.xsl, mode "row" of T12's dept and unit rows. */
+static void performance_group(struct grid_out *o, xmlNodePtr parent,
+                              xmlNodePtr r, int def)
+{
+    xmlNodePtr row = meta_el(o, parent, "row");
+
+    if (row == NULL) {
+        return;
+    }
+    row_attrs(o, row, r);
+    cell_attr(o, row, "code", r, "code", 0, -1);
+    cell_attr(o, row, "text", r, "name", 0, -1);
+    if (def) {
+        amounts(o, row, r, NULL);
+    }
+    blank(o, row, 8);
+    rows_below(o, parent, r, def);
+}
+
+/* A T14 row of 'kind' at depth 0 (NULL on ENOMEM). */
+static xmlNodePtr flat_row(struct grid_out *o, xmlNodePtr parent,
+                           const xmlChar *kind)
+{
+    xmlNodePtr row = meta_el(o, parent, "row");
+
+    set_attr(o, row, "kind", kind);
+    set_attr(o, row, "depth", (const xmlChar *)"0");
+    return row;
+}
+
+/* grid.xsl, mode "row" of T14's rows (procurement). */
+static void procurement_row(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r)
+{
+    xmlNodePtr row = flat_row(o, parent, r->name);
+
+    if (row == NULL) {
+        return;
+    }
+    if (named(r, "total")) {
+        blank(o, row, 3);
+        cell_attr(o, row, "label", r, "name", 0, -1);
+        blank(o, row, 5);
+    } else if (named(r, "item")) {
+        func_code_of(o, row, r, "func");
+        cell_attr(o, row, "text", r, "unitName", 0, -1);
+        cell_attr(o, row, "text", r, "name", 0, -1);
+        cell_attr(o, row, "text", r, "catalogue", 0, -1);
+        cell_attr(o, row, "text", r, "spec", 0, -1);
+        cell_attr(o, row, "text", r, "measure", 0, -1);
+        cell_attr(o, row, "num", r, "quantity", 0, -1);
+    } else {
+        span(o, row, 3, r, "code", "code");
+        cell_attr(o, row, "text", r, "name", 0, -1);
+        blank(o, row, 5);
+    }
+    cell_attr(o, row, "amt", r, "amount", 0, -1);
+    if (!named(r, "total") && !named(r, "item")) {
+        /* the groups apply their rows without parameters */
+        rows_below(o, parent, r, 0);
+    }
+}
+
+/*
+ * The template of mode "row" that grid.xsl applies to element 'r' of
+ * the table, and what it writes ('def': whether $def was passed on).
+ */
+static void row_of(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r, int def)
+{
+    const char *t = (const char *)o->table;
+
+    if (silent(r)) {
+        return;
+    }
+    if (strcmp(t, "threePublic") == 0 && r->parent == o->tnode &&
+        is_el(r, BX_NS, "row")) {
+        three_public_row(o, parent, r);
+    } else if (strcmp(t, "projectPerformance") == 0 &&
+               is_el(r, BX_NS, "project")) {
+        project_rows(o, parent, r);
+    } else if (strcmp(t, "projectPerformance") == 0 &&
+               (is_el(r, BX_NS, "dept") || is_el(r, BX_NS, "unit"))) {
+        performance_group(o, parent, r, def);
+    } else if (strcmp(t, "procurement") == 0 &&
+               (is_el(r, BX_NS, "item") || is_el(r, BX_NS, "unit") ||
+                (r->parent == o->tnode &&
+                 (is_el(r, BX_NS, "total") || is_el(r, BX_NS, "dept"))))) {
+        procurement_row(o, parent, r);
+    } else {
+        keyed_row(o, parent, r, def);
+    }
+}
+
+/* Does 't' hold a bx:project with an attribute code below it? */
+static int has_project_code(xmlNodePtr t)
+{
+    xmlNodePtr n = t->children;
+
+    while (n != NULL) {
+        if (is_el(n, BX_NS, "project") && no_ns_attr(n, "code") != NULL) {
+            return 1;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children != NULL) {
+            n = n->children;
+            continue;
+        }
+        while (n != t && n->next == NULL) {
+            n = n->parent;
+        }
+        n = n == t ? NULL : n->next;
+    }
+    return 0;
+}
+
+/* The nodes of the node-set variable 'name' in scope, or NULL. */
+static xmlNodeSetPtr var_nodes(xsltTransformContextPtr ctxt, const char *name,
+                               xmlXPathObjectPtr *keep)
+{
+    xmlXPathObjectPtr v = xsltVariableLookup(ctxt, (const xmlChar *)name, NULL);
+
+    *keep = v;
+    if (v == NULL || (v->type != XPATH_NODESET && v->type != XPATH_XSLT_TREE)) {
+        return NULL;
+    }
+    return v->nodesetval;
+}
+
+/* XPath number() of attribute 'name' of 'n' (NaN: none). */
+static double attr_number(const xmlNode *n, const char *name, int *failed)
+{
+    xmlChar *copy;
+    const xmlChar *v = attr_text(no_ns_attr(n, name), &copy);
+    double d;
+
+    if (v == NULL) {
+        *failed = 1;
+        return xmlXPathNAN;
+    }
+    d = no_ns_attr(n, name) != NULL ? xmlXPathStringEvalNumber(v) : xmlXPathNAN;
+    xmlFree(copy);
+    return d;
+}
+
+/* grid.xsl "skip" with a computed number: positions while 'n' > 0. */
+static void skip_number(struct grid_out *o, xmlNodePtr row, double n)
+{
+    for (; n > 0 && !o->failed; n -= 1) {
+        meta_el(o, row, "s");
+    }
+}
+
+/* sum(@c) of 'c' (an m:c): 0 when 'c' is NULL or has no @c. */
+static double col_sum(struct grid_out *o, const xmlNode *c)
+{
+    return c != NULL && no_ns_attr(c, "c") != NULL
+               ? attr_number(c, "c", &o->failed)
+               : 0;
+}
+
+/* One header cell of grid.xsl's "grid" from m:c 'd' of the table's m:h. */
+static void head_cell(struct grid_out *o, xmlNodePtr row, xmlNodePtr d,
+                      const xmlChar *unit)
+{
+    xmlNodePtr c = meta_el(o, row, "c");
+    xmlAttrPtr a;
+    xmlChar *copy;
+    xmlChar *text;
+    const xmlChar *zh;
+
+    set_attr(o, c, "t", (const xmlChar *)"th");
+    for (a = d->properties; c != NULL && a != NULL; a = a->next) {
+        if (a->ns == NULL && (strcmp((const char *)a->name, "rs") == 0 ||
+                              strcmp((const char *)a->name, "cs") == 0 ||
+                              strcmp((const char *)a->name, "en") == 0)) {
+            zh = attr_text(a, &copy);
+            if (zh == NULL) {
+                o->failed = 1;
+                return;
+            }
+            set_attr(o, c, (const char *)a->name, zh);
+            xmlFree(copy);
+        }
+    }
+    zh = attr_text(no_ns_attr(d, "zh"), &copy);
+    text = zh != NULL ? xmlStrdup(zh) : NULL;
+    xmlFree(copy);
+    if (text != NULL && no_ns_attr(d, "unit") != NULL) {
+        text =
+            xmlStrcat(xmlStrcat(xmlStrcat(text, (const xmlChar *)"（"), unit),
+                      (const xmlChar *)"）");
+    }
+    if (text == NULL) {
+        o->failed = 1;
+        return;
+    }
+    set_text(o, c, text, -1);
+    xmlFree(text);
+}
+
+/*
+ * The header rows of grid.xsl's "grid" from m:r 'r' of the table's m:h:
+ * each m:c a cell, a covered position m:s before each (from the
+ * preceding cell's column) and after the last (up to 'cols').
+ */
+static void head_row(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r,
+                     double cols, const xmlChar *unit)
+{
+    xmlNodePtr row = meta_el(o, parent, "row");
+    xmlNodePtr d;
+    xmlNodePtr prev = NULL;
+
+    for (d = r->children; row != NULL && d != NULL; d = d->next) {
+        if (!is_el(d, META_NS, "c")) {
+            continue;
+        }
+        skip_number(o, row,
+                    attr_number(d, "c", &o->failed) - 1 - col_sum(o, prev));
+        head_cell(o, row, d, unit);
+        prev = d;
+    }
+    if (row != NULL) {
+        skip_number(o, row, cols - col_sum(o, prev));
+    }
+}
+
+xmlChar *xslt_grid_var_string(xsltTransformContextPtr ctxt, const char *name)
+{
+    xmlXPathObjectPtr v = xsltVariableLookup(ctxt, (const xmlChar *)name, NULL);
+    xmlChar *s =
+        v != NULL ? xmlXPathCastToString(v) : xmlStrdup((const xmlChar *)"");
+
+    xmlXPathFreeObject(v);
+    return s;
+}
+
+/* Stop the transformation: out of memory in an extension element. */
+static void stop_nomem(xsltTransformContextPtr ctxt, xmlNodePtr inst)
+{
+    xsltTransformError(ctxt, NULL, inst, "budgetx extension: out of memory\n");
+    ctxt->state = XSLT_STATE_STOPPED;
+}
+
+/*
+ * Start writing rows into the result at the current insertion point of
+ * 'ctxt', with $def of the scope ('*def' keeps it; the caller frees).
+ */
+static void begin(struct grid_out *o, xsltTransformContextPtr ctxt,
+                  xmlXPathObjectPtr *def)
+{
+    memset(o, 0, sizeof(*o));
+    o->doc = ctxt->output;
+    o->def = var_nodes(ctxt, "def", def);
+    o->failed = ctxt->insert == NULL;
+}
+
+void xslt_grid_head_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                         xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    struct grid_out o;
+    xmlXPathObjectPtr def = NULL;
+    xmlChar *unit = xslt_grid_var_string(ctxt, "t-unit");
+    xmlNodePtr r;
+    double cols;
+    int i;
+
+    (void)node;
+    (void)comp;
+    begin(&o, ctxt, &def);
+    o.failed |= unit == NULL;
+    /* number($def/@cols): the first in document order */
+    cols = xmlXPathNAN;
+    for (i = 0; o.def != NULL && i < o.def->nodeNr; i++) {
+        if (no_ns_attr(o.def->nodeTab[i], "cols") != NULL) {
+            cols = attr_number(o.def->nodeTab[i], "cols", &o.failed);
+            break;
+        }
+    }
+    for (i = 0; !o.failed && o.def != NULL && i < o.def->nodeNr; i++) {
+        for (r = o.def->nodeTab[i]->children; !o.failed && r != NULL;
+             r = r->next) {
+            if (is_el(r, META_NS, "r")) {
+                head_row(&o, ctxt->insert, r, cols, unit);
+            }
+        }
+    }
+    xmlFree(unit);
+    xmlXPathFreeObject(def);
+    if (o.failed) {
+        stop_nomem(ctxt, inst);
+    }
+}
+
+/* $M/m:l[@k = 'row.' + local name of 'r']/@en ("" when none). */
+static const xmlChar *label_en(xmlNodePtr labels, const xmlNode *r)
+{
+    xmlNodePtr l;
+    xmlAttrPtr k;
+    xmlAttrPtr en;
+
+    for (l = labels != NULL ? labels->children : NULL; l != NULL; l = l->next) {
+        k = is_el(l, META_NS, "l") ? no_ns_attr(l, "k") : NULL;
+        if (k != NULL && k->children != NULL &&
+            k->children->type == XML_TEXT_NODE && k->children->next == NULL &&
+            strncmp((const char *)k->children->content, "row.", 4) == 0 &&
+            strcmp((const char *)k->children->content + 4,
+                   (const char *)r->name) == 0) {
+            en = no_ns_attr(l, "en");
+            return en != NULL && en->children != NULL &&
+                           en->children->type == XML_TEXT_NODE &&
+                           en->children->next == NULL
+                       ? en->children->content
+                       : (const xmlChar *)"";
+        }
+    }
+    return (const xmlChar *)"";
+}
+
+/* grid.xsl "fixed-label": the label cell of T1/T4 row 'r'. */
+static void fixed_label(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
+                        xmlNodePtr labels, int en)
+{
+    xmlNodePtr c = meta_el(o, row, "c");
+    xmlChar *copy;
+    const xmlChar *v;
+
+    set_attr(o, c, "t", (const xmlChar *)"item");
+    if (en) {
+        set_attr(o, c, "en", label_en(labels, r));
+    }
+    v = attr_text(no_ns_attr(r, "label"), &copy);
+    if (v == NULL) {
+        o->failed = 1;
+        return;
+    }
+    set_text(o, c, v, -1);
+    xmlFree(copy);
+}
+
+/* The 'i'th node of 's' (from 0), or NULL. */
+static xmlNodePtr nth(const xmlNodeSet *s, int i)
+{
+    return s != NULL && i < s->nodeNr ? s->nodeTab[i] : NULL;
+}
+
+/* The number of m:a of the table's m:h (count($def/m:a)). */
+static int count_amounts(const struct grid_out *o)
+{
+    xmlNodePtr a;
+    int n = 0;
+    int i;
+
+    for (i = 0; o->def != NULL && i < o->def->nodeNr; i++) {
+        for (a = o->def->nodeTab[i]->children; a != NULL; a = a->next) {
+            n += is_el(a, META_NS, "a");
+        }
+    }
+    return n;
+}
+
+/* One row of grid.xsl "pair-rows": left row 'l' beside right row 'r'. */
+static void pair_row(struct grid_out *o, xmlNodePtr parent, xmlNodePtr l,
+                     xmlNodePtr r, const xmlChar *kind, xmlNodePtr labels,
+                     int en)
+{
+    xmlNodePtr row = meta_el(o, parent, "row");
+    int na = count_amounts(o);
+
+    set_attr(o, row, "kind", kind);
+    set_attr(o, row, "depth", (const xmlChar *)"0");
+    if (row == NULL) {
+        return;
+    }
+    if (l != NULL) {
+        fixed_label(o, row, l, labels, en);
+        cell_attr(o, row, "amt", l, "amount", 0, -1);
+    } else {
+        blank(o, row, 2);
+    }
+    if (r != NULL) {
+        fixed_label(o, row, r, labels, en);
+        if (na > 0) {
+            amounts(o, row, r, NULL);
+        } else {
+            cell_attr(o, row, "amt", r, "amount", 0, -1);
+        }
+    } else {
+        blank(o, row, 1 + (na > 0 ? na : 1));
+    }
+}
+
+void xslt_grid_pair_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                         xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    struct grid_out o;
+    xmlXPathObjectPtr def = NULL;
+    xmlXPathObjectPtr left = NULL;
+    xmlXPathObjectPtr right = NULL;
+    xmlXPathObjectPtr meta = NULL;
+    xmlNodeSetPtr ls = var_nodes(ctxt, "left", &left);
+    xmlNodeSetPtr rs = var_nodes(ctxt, "right", &right);
+    xmlNodeSetPtr ms = var_nodes(ctxt, "M", &meta);
+    xmlChar *kind = xslt_grid_var_string(ctxt, "kind");
+    xmlChar *lang = xslt_grid_var_string(ctxt, "lang");
+    int n;
+    int i;
+
+    (void)node;
+    (void)comp;
+    begin(&o, ctxt, &def);
+    o.failed |= kind == NULL || lang == NULL;
+    n = ls != NULL ? ls->nodeNr : 0;
+    if (rs != NULL && rs->nodeNr > n) {
+        n = rs->nodeNr;
+    }
+    /* the XSLT counts with $seq: 256 rows at the most */
+    for (i = 0; !o.failed && i < n && i < 256; i++) {
+        pair_row(&o, ctxt->insert, nth(ls, i), nth(rs, i), kind, nth(ms, 0),
+                 xmlStrEqual(lang, (const xmlChar *)"en"));
+    }
+    xmlFree(kind);
+    xmlFree(lang);
+    xmlXPathFreeObject(def);
+    xmlXPathFreeObject(left);
+    xmlXPathFreeObject(right);
+    xmlXPathFreeObject(meta);
+    if (o.failed) {
+        stop_nomem(ctxt, inst);
+    }
+}
+
+void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                          xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    struct grid_out o;
+    xmlXPathObjectPtr def = NULL;
+    xmlChar *label = NULL;
+    xmlNodePtr c;
+
+    (void)comp;
+    begin(&o, ctxt, &def);
+    label = xslt_grid_var_string(ctxt, "total-label");
+    o.total = label;
+    o.failed |= label == NULL || node == NULL || node->type != XML_ELEMENT_NODE;
+    if (!o.failed) {
+        o.table = node->name;
+        o.tnode = node;
+        o.codes = has_project_code(node);
+    }
+    for (c = o.failed ? NULL : node->children; !o.failed && c != NULL;
+         c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && !is_el(c, BX_NS, "note") &&
+            !is_el(c, BX_NS, "emptyNote")) {
+            row_of(&o, ctxt->insert, c, 1);
+        }
+    }
+    xmlFree(label);
+    xmlXPathFreeObject(def);
+    if (o.failed) {
+        stop_nomem(ctxt, inst);
+    }
+}
