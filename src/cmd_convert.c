@@ -630,7 +630,7 @@ static int cmd_convert(int argc, char **argv)
             code = prepare_dir(o.output);
         }
     }
-    if (code == BX_EXIT_OK && o.batch.inputs.count == 1) {
+    if (code == BX_EXIT_OK && o.batch.inputs.count == 1 && !o.no_validate) {
         cli_heap_one_document();
     }
     if (code == BX_EXIT_OK && !o.no_validate) {
