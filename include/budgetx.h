@@ -743,6 +743,18 @@ int bx_transform_import(struct bx_context *ctx, struct bx_submission *sub,
 int bx_output_write(const struct bx_output *out, const char *path, int force,
                     struct bx_diags *diags);
 
+/*
+ * bx_transform() of 'sub' as 'format' and bx_output_write() of the result
+ * to 'path', in one step.  html, json and platform are serialised
+ * straight into the temporary file as they are made, so the page is never
+ * held whole in memory; the others go through a struct bx_output.  The
+ * same file, findings and returns as the two calls (BX_E_ARG also for a
+ * NULL 'path').
+ */
+int bx_transform_write(struct bx_context *ctx, struct bx_submission *sub,
+                       const char *format, const struct bx_transform_opts *o,
+                       const char *path, int force, struct bx_diags *diags);
+
 /* ---------------------------------------------------------------- */
 /* Bundles (package.c, verify.c)                                    */
 /* ---------------------------------------------------------------- */

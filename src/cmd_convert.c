@@ -302,6 +302,43 @@ static int emit(const struct copts *o, const char *path, int nfiles,
 }
 
 /*
+ * The extension of the one file of format 'to' that bx_transform_write()
+ * serialises straight into its destination, or NULL.
+ */
+static const char *streamed_ext(const char *to)
+{
+    if (strcmp(to, "html") == 0) {
+        return ".html";
+    }
+    if (strcmp(to, "json") == 0) {
+        return ".json";
+    }
+    return strcmp(to, "platform") == 0 ? ".xml" : NULL;
+}
+
+/*
+ * Render 'chk->sub' and write it in one step (the page never whole in
+ * memory); '*rc' is the status.  Returns the exit code.
+ */
+static int write_streamed(struct bx_context *ctx, const struct copts *o,
+                          const char *path, int nfiles, struct bx_check *chk,
+                          int *rc)
+{
+    char *owned;
+    const char *dest =
+        destination(o, path, nfiles, streamed_ext(o->to), &owned);
+
+    if (dest == NULL) {
+        *rc = BX_E_NOMEM;
+        return BX_EXIT_INTERNAL;
+    }
+    *rc = bx_transform_write(ctx, chk->sub, o->to, &o->t, dest, o->force,
+                             &chk->diags);
+    free(owned);
+    return bx_status_exit_code(*rc);
+}
+
+/*
  * Load 'path' as a disclosure, validated unless --no-validate.  A refused
  * or unreadable input returns its exit code (findings in chk->diags);
  * BX_EXIT_OK leaves the document in chk->sub.
@@ -341,7 +378,10 @@ static int convert_to(struct bx_context *ctx, const struct copts *o,
          * tree, and 10 MB less is held while it does */
         bx_submission_drop_bytes(chk.sub);
     }
-    if (code == BX_EXIT_OK) {
+    if (code == BX_EXIT_OK && streamed_ext(o->to) != NULL &&
+        (nfiles > 1 || (o->output != NULL && !cli_is_stdio(o->output)))) {
+        code = write_streamed(ctx, o, path, nfiles, &chk, &rc);
+    } else if (code == BX_EXIT_OK) {
         rc = bx_transform(ctx, chk.sub, o->to, &o->t, &chk.diags, &out);
         code = rc == BX_OK ? emit(o, path, nfiles, &out, &chk.diags)
                            : bx_status_exit_code(rc);

@@ -8,6 +8,7 @@
 
 #include "datafiles.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -793,24 +794,19 @@ static int append_output(void *ctx, const char *data, int len)
 }
 
 /*
- * Like xsltSaveResultToString(), without its copy: that one serialises
- * into libxml2's buffer and then duplicates it, so a 14 MB page was held
- * three times (its buffer, its copy, ours).  Here libxml2's output buffer
- * flushes its 4 KB chunks straight into ours, trimmed to size at the end.
+ * Serialise 'res' with the output method of 'style' through 'write'
+ * (an xmlOutputBuffer write callback given 'ctx').  Returns BX_OK, or
+ * BX_E_NOMEM when the serialiser or 'write' failed.
  */
-int datafiles_serialise(xsltStylesheetPtr style, xmlDocPtr res,
-                        unsigned char **out, size_t *len)
+static int save_result(xsltStylesheetPtr style, xmlDocPtr res,
+                       xmlOutputWriteCallback writer, void *ctx)
 {
-    struct bx_buf b;
     xmlOutputBufferPtr ob;
     xmlCharEncodingHandlerPtr enc = NULL;
     const xmlChar *encoding;
     unsigned long nomem = xmlio_nomem_count();
-    char *shrunk;
     int n;
 
-    *out = NULL;
-    buf_init(&b);
     XSLT_GET_IMPORT_PTR(encoding, style, encoding)
     if (encoding != NULL) {
         enc = xmlFindCharEncodingHandler((const char *)encoding);
@@ -819,7 +815,7 @@ int datafiles_serialise(xsltStylesheetPtr style, xmlDocPtr res,
             enc = NULL;
         }
     }
-    ob = xmlOutputBufferCreateIO(append_output, NULL, &b, enc);
+    ob = xmlOutputBufferCreateIO(writer, NULL, ctx, enc);
     if (ob == NULL) {
         return BX_E_NOMEM;
     }
@@ -830,7 +826,26 @@ int datafiles_serialise(xsltStylesheetPtr style, xmlDocPtr res,
     if (xmlOutputBufferClose(ob) < 0) {
         n = -1;
     }
-    if (n < 0 || b.failed || xmlio_nomem_count() != nomem) {
+    return n < 0 || xmlio_nomem_count() != nomem ? BX_E_NOMEM : BX_OK;
+}
+
+/*
+ * Like xsltSaveResultToString(), without its copy: that one serialises
+ * into libxml2's buffer and then duplicates it, so a 14 MB page was held
+ * three times (its buffer, its copy, ours).  Here libxml2's output buffer
+ * flushes its 4 KB chunks straight into ours, trimmed to size at the end.
+ */
+int datafiles_serialise(xsltStylesheetPtr style, xmlDocPtr res,
+                        unsigned char **out, size_t *len)
+{
+    struct bx_buf b;
+    char *shrunk;
+    int rc;
+
+    *out = NULL;
+    buf_init(&b);
+    rc = save_result(style, res, append_output, &b);
+    if (rc != BX_OK || b.failed) {
         buf_release(&b);
         return BX_E_NOMEM;
     }
@@ -843,4 +858,34 @@ int datafiles_serialise(xsltStylesheetPtr style, xmlDocPtr res,
         *out = (unsigned char *)shrunk;
     }
     return BX_OK;
+}
+
+/* Where datafiles_serialise_fd() writes, and whether a write failed. */
+struct fd_out {
+    int fd;
+    int failed; /* errno of the failed write, or 0 */
+};
+
+/* xmlOutputBuffer write callback: write(2) to a descriptor. */
+static int write_output(void *ctx, const char *data, int len)
+{
+    struct fd_out *o = ctx;
+
+    if (util_write_all(o->fd, data, (size_t)len) != BX_OK) {
+        o->failed = errno != 0 ? errno : EIO;
+        return -1;
+    }
+    return len;
+}
+
+int datafiles_serialise_fd(xsltStylesheetPtr style, xmlDocPtr res, int fd)
+{
+    struct fd_out o = {fd, 0};
+    int rc = save_result(style, res, write_output, &o);
+
+    if (o.failed != 0) {
+        errno = o.failed;
+        return BX_E_IO;
+    }
+    return rc;
 }

@@ -81,4 +81,8 @@ int datafiles_apply(struct bx_context *ctx, xsltStylesheetPtr style,
 int datafiles_serialise(xsltStylesheetPtr style, xmlDocPtr res,
                         unsigned char **out, size_t *len);
 
+/* The same, written to descriptor 'fd' as it is made (never whole in
+ * memory).  Returns BX_OK, BX_E_IO (errno set) or BX_E_NOMEM. */
+int datafiles_serialise_fd(xsltStylesheetPtr style, xmlDocPtr res, int fd);
+
 #endif /* BX_DATAFILES_H */

@@ -876,3 +876,87 @@ int bx_output_write(const struct bx_output *out, const char *path, int force,
     }
     return rc;
 }
+
+/* What bx_transform_write() serialises into the temporary file. */
+struct sheet_write {
+    xsltStylesheetPtr style;
+    xmlDocPtr res;
+};
+
+static int fill_result(int fd, void *user)
+{
+    const struct sheet_write *w = user;
+
+    return datafiles_serialise_fd(w->style, w->res, fd);
+}
+
+/* The stylesheet of a format of one file written as it is serialised. */
+static int streamed_sheet(const char *format, enum sheet *which)
+{
+    if (format != NULL && strcmp(format, "html") == 0) {
+        *which = SHEET_HTML;
+    } else if (format != NULL && strcmp(format, "json") == 0) {
+        *which = SHEET_JSON;
+    } else if (format != NULL && strcmp(format, "platform") == 0) {
+        *which = SHEET_PLATFORM;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* bx_transform() then bx_output_write(). */
+static int transform_then_write(struct bx_context *ctx,
+                                struct bx_submission *sub, const char *format,
+                                const struct bx_transform_opts *o,
+                                const char *path, int force,
+                                struct bx_diags *diags)
+{
+    struct bx_output out;
+    int rc;
+
+    bx_output_init(&out);
+    rc = bx_transform(ctx, sub, format, o, diags, &out);
+    if (rc == BX_OK) {
+        rc = bx_output_write(&out, path, force, diags);
+    }
+    bx_output_release(&out);
+    return rc;
+}
+
+int bx_transform_write(struct bx_context *ctx, struct bx_submission *sub,
+                       const char *format, const struct bx_transform_opts *o,
+                       const char *path, int force, struct bx_diags *diags)
+{
+    const char *params[] = {"lang", "'zh'", NULL};
+    struct sheet_write w = {NULL, NULL};
+    enum sheet which;
+    int rc;
+
+    if (path == NULL) {
+        return BX_E_ARG;
+    }
+    if (!streamed_sheet(format, &which) || sub == NULL || sub->doc == NULL) {
+        return transform_then_write(ctx, sub, format, o, path, force, diags);
+    }
+    if (o != NULL && o->lang == BX_LANG_EN) {
+        params[1] = "'en'";
+    }
+    rc = apply(ctx, which, sub->doc, params, diags, &w.res);
+    if (rc == BX_OK) {
+        w.style = ((struct sheets *)ctx->transform.ptr)->style[which];
+        rc = util_write_atomic_with(path, force, fill_result, &w);
+    }
+    if (rc == BX_E_EXISTS) {
+        bx_diags_addf(diags, BX_SEV_ERROR, "CONVERT-EXISTS", path, 0,
+                      "输出已存在（使用 --force 替换）",
+                      "output exists (use --force to replace it)");
+    } else if (rc == BX_E_IO) {
+        io_error(diags, path, "无法写入文件", "cannot write file");
+    } else if (rc == BX_E_NOMEM) {
+        /* as bx_transform(): once, whichever step it was */
+        xmlio_out_of_memory(diags, NULL);
+    }
+    xmlFreeDoc(w.res); /* after io_error(): it reads errno */
+    return rc;
+}

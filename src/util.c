@@ -407,7 +407,7 @@ int util_read_file(const char *path, size_t max, unsigned char **buf,
     return rc;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int util_write_all(int fd, const void *data, size_t len)
 {
     const char *p = data;
     ssize_t n;
@@ -566,11 +566,33 @@ unsigned util_umask(void)
     return mask & 0777;
 }
 
+/* What util_write_atomic() writes. */
+struct bytes {
+    const void *data;
+    size_t len;
+};
+
+static int write_bytes(int fd, void *user)
+{
+    const struct bytes *b = user;
+
+    return util_write_all(fd, b->data, b->len);
+}
+
 int util_write_atomic(const char *path, const void *data, size_t len, int force)
+{
+    struct bytes b = {data, len};
+
+    return util_write_atomic_with(path, force, write_bytes, &b);
+}
+
+int util_write_atomic_with(const char *path, int force,
+                           int (*fill)(int fd, void *user), void *user)
 {
     char *tmp = NULL;
     int fd = -1;
     int rc = BX_E_IO;
+    int filled;
     int saved;
 
     if (!force && access(path, F_OK) == 0) {
@@ -587,8 +609,15 @@ int util_write_atomic(const char *path, const void *data, size_t len, int force)
         tmp = NULL;
         goto out;
     }
-    if (fchmod(fd, 0666 & ~util_umask()) != 0 ||
-        write_all(fd, data, len) != BX_OK || fsync(fd) != 0) {
+    if (fchmod(fd, 0666 & ~util_umask()) != 0) {
+        goto out;
+    }
+    filled = fill(fd, user);
+    if (filled != BX_OK) {
+        rc = filled;
+        goto out;
+    }
+    if (fsync(fd) != 0) {
         goto out;
     }
     if (close(fd) != 0) {

@@ -69,6 +69,17 @@ int util_read_file(const char *path, size_t max, unsigned char **buf,
 int util_write_atomic(const char *path, const void *data, size_t len,
                       int force);
 
+/* Write all 'len' bytes to 'fd' (retrying EINTR): BX_OK or BX_E_IO. */
+int util_write_all(int fd, const void *data, size_t len);
+
+/*
+ * util_write_atomic() of what 'fill' writes to the temporary file's
+ * descriptor 'fd' (it returns BX_OK, or a status: BX_E_IO with errno
+ * set, BX_E_NOMEM, which is returned and nothing is left behind).
+ */
+int util_write_atomic_with(const char *path, int force,
+                           int (*fill)(int fd, void *user), void *user);
+
 /*
  * Temporary files and directories budgetx makes next to an output are
  * named UTIL_TMP_PREFIX "<pid>-XXXXXX", so that a run killed half-way

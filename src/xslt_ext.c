@@ -581,7 +581,7 @@ static int count_cells(xmlNodePtr row)
  * its cells: a line break after the start tag, between cells and before
  * the end tag when there is more than one cell.
  */
-static void html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
+void xslt_ext_html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
 {
     xmlChar *kind = xmlGetNoNsProp(row, (const xmlChar *)"kind");
     xmlChar *depth = xmlGetNoNsProp(row, (const xmlChar *)"depth");
@@ -608,6 +608,29 @@ static void html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
     buf_puts(b, n > 1 ? "\n</tr>" : "</tr>");
     xmlFree(kind);
     xmlFree(depth);
+}
+
+/*
+ * When x:keyed-rows wrote grid body 'part' as HTML already (html.xsl's
+ * $x-html-direct: one text node the serialiser copies as it is), move
+ * that node to the insertion point of 'ctxt' and return 1 ('*ok' = 0 on
+ * ENOMEM); else 0.  The grid is read once, by this element.
+ */
+static int take_html_text(xsltTransformContextPtr ctxt, xmlNodePtr part,
+                          int *ok)
+{
+    xmlNodePtr t = part->children;
+
+    if (t == NULL || t->type != XML_TEXT_NODE ||
+        t->name != xmlStringTextNoenc) {
+        return 0;
+    }
+    xmlUnlinkNode(t);
+    if (ctxt->insert == NULL || xmlAddChild(ctxt->insert, t) == NULL) {
+        xmlFreeNode(t);
+        *ok = 0;
+    }
+    return 1;
 }
 
 /*
@@ -643,10 +666,13 @@ static void el_html_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
             if (!is_meta(p, head ? "head" : "body")) {
                 continue;
             }
+            if (!head && take_html_text(ctxt, p, &ok)) {
+                break;
+            }
             for (r = p->children; r != NULL; r = r->next) {
                 if (is_meta(r, "row")) {
                     buf_append(&b, "\n", 1);
-                    html_row(&b, r, head, en);
+                    xslt_ext_html_row(&b, r, head, en);
                     nrows++;
                 }
             }

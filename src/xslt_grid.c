@@ -8,10 +8,12 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "xslt_grid.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xpathInternals.h>
 #include <libxslt/transform.h>
@@ -32,7 +34,10 @@ struct grid_out {
     const xmlChar *total; /* the label of T8's unkeyed row */
     int codes;            /* T10 prints a 项目编码 column */
     int failed;           /* out of memory */
+    struct html_text *html; /* $x-html-direct: where the rows go as HTML */
 };
+
+static void html_take_rows(struct grid_out *o);
 
 /* Is 'n' the element {uri}'local'? */
 static int is_el(const xmlNode *n, const char *uri, const char *local)
@@ -146,6 +151,10 @@ static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
 
     if (o->failed) {
         return NULL;
+    }
+    if (o->html != NULL && strcmp(name, "row") == 0) {
+        /* the rows made so far are complete: write and free them */
+        html_take_rows(o);
     }
     e = xmlNewDocNode(o->doc, NULL, (const xmlChar *)name, NULL);
     if (e != NULL && o->ns == NULL) {
@@ -1027,6 +1036,151 @@ void xslt_grid_pair_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     }
 }
 
+/* Is the variable 'name' in scope of 'ctxt' true (boolean())? */
+static int var_true(xsltTransformContextPtr ctxt, const char *name)
+{
+    xmlXPathObjectPtr v = xsltVariableLookup(ctxt, (const xmlChar *)name, NULL);
+    int on = v != NULL && xmlXPathCastToBoolean(v);
+
+    xmlXPathFreeObject(v);
+    return on;
+}
+
+/* The rows of the HTML text of a table (see html_rows()). */
+struct html_text {
+    xmlNodePtr scratch; /* the grid rows not yet written (m:body) */
+    int en;             /* $lang = 'en' */
+    struct bx_buf b;    /* rows not yet moved to 'data' */
+    xmlChar *data;   /* the text so far (xmlMalloc), 'len' bytes */
+    size_t len;
+    int nrows;
+};
+
+/*
+ * Move the bytes of t->b to the end of t->data.  A large block grows in
+ * place (glibc: mremap), so the text is never copied whole.
+ */
+static void html_flush(struct grid_out *o, struct html_text *t)
+{
+    xmlChar *d;
+
+    if (o->failed || t->b.failed) {
+        o->failed = 1;
+        return;
+    }
+    if (t->b.len == 0) {
+        return;
+    }
+    d = xmlRealloc(t->data, t->len + t->b.len + 1);
+    if (d == NULL) {
+        o->failed = 1;
+        return;
+    }
+    memcpy(d + t->len, t->b.data, t->b.len);
+    t->len += t->b.len;
+    d[t->len] = '\0';
+    t->data = d;
+    t->b.len = 0;
+}
+
+/*
+ * Write the grid rows under o->html->scratch as HTML and free them
+ * (rows are complete when the next one begins: none is changed after).
+ */
+static void html_take_rows(struct grid_out *o)
+{
+    struct html_text *t = o->html;
+    xmlNodePtr r;
+
+    for (r = t->scratch->children; r != NULL; r = r->next) {
+        if (is_el(r, META_NS, "row")) {
+            buf_append(&t->b, "\n", 1);
+            xslt_ext_html_row(&t->b, r, 0, t->en);
+            t->nrows++;
+        }
+    }
+    xmlFreeNodeList(t->scratch->children);
+    t->scratch->children = NULL;
+    t->scratch->last = NULL;
+    if (t->b.len >= (size_t)1 << 20) {
+        html_flush(o, t);
+    }
+}
+
+/*
+ * The text node of x:html-rows part="body" for 't' (none without rows),
+ * with its line breaks: between and around two rows or more, none
+ * around one.
+ */
+static void html_text_node(struct grid_out *o, xmlNodePtr parent,
+                           struct html_text *t)
+{
+    xmlNodePtr n;
+
+    if (t->nrows > 1) {
+        buf_append(&t->b, "\n", 1);
+    }
+    html_flush(o, t);
+    if (o->failed || t->nrows == 0) {
+        return;
+    }
+    if (t->nrows == 1) {
+        memmove(t->data, t->data + 1, t->len);
+        t->len--;
+    }
+    n = xmlNewDocText(o->doc, NULL);
+    if (n == NULL) {
+        o->failed = 1;
+        return;
+    }
+    n->content = t->data;
+    n->name = xmlStringTextNoenc;
+    t->data = NULL;
+    if (xmlAddChild(parent, n) == NULL) {
+        xmlFreeNode(n);
+        o->failed = 1;
+    }
+}
+
+/*
+ * x:keyed-rows with html.xsl's $x-html-direct: the rows of table 'node'
+ * as the HTML text of x:html-rows, one row (with the rows below it) of
+ * the grid at a time.
+ */
+static void html_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
+                      xmlNodePtr node)
+{
+    struct html_text t = {.data = NULL, .len = 0, .nrows = 0};
+    xmlChar *lang = xslt_grid_var_string(ctxt, "lang");
+    xmlNodePtr c;
+
+    t.scratch = xmlNewDocNode(o->doc, NULL, (const xmlChar *)"body", NULL);
+    t.en = xmlStrEqual(lang, (const xmlChar *)"en");
+    buf_init(&t.b);
+    o->ns = t.scratch != NULL ? xmlNewNs(t.scratch, (const xmlChar *)META_NS,
+                                         (const xmlChar *)"m")
+                              : NULL;
+    o->failed |= o->ns == NULL || lang == NULL;
+    o->html = o->failed ? NULL : &t;
+    for (c = o->failed ? NULL : node->children; !o->failed && c != NULL;
+         c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && !is_el(c, BX_NS, "note") &&
+            !is_el(c, BX_NS, "emptyNote")) {
+            row_of(o, t.scratch, c, 1);
+        }
+    }
+    if (!o->failed) {
+        html_take_rows(o);
+        html_text_node(o, ctxt->insert, &t);
+    }
+    o->html = NULL;
+    o->ns = NULL;
+    xmlFree(t.data);
+    buf_release(&t.b);
+    xmlFreeNode(t.scratch);
+    xmlFree(lang);
+}
+
 void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
                           xmlNodePtr inst, xsltElemPreCompPtr comp)
 {
@@ -1034,6 +1188,7 @@ void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     xmlXPathObjectPtr def = NULL;
     xmlChar *label = NULL;
     xmlNodePtr c;
+    int direct;
 
     (void)comp;
     begin(&o, ctxt, &def);
@@ -1045,7 +1200,12 @@ void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
         o.tnode = node;
         o.codes = has_project_code(node);
     }
-    for (c = o.failed ? NULL : node->children; !o.failed && c != NULL;
+    direct = !o.failed && var_true(ctxt, "x-html-direct");
+    if (direct) {
+        html_rows(&o, ctxt, node);
+    }
+    for (c = o.failed || direct ? NULL : node->children;
+         !o.failed && c != NULL;
          c = c->next) {
         if (c->type == XML_ELEMENT_NODE && !is_el(c, BX_NS, "note") &&
             !is_el(c, BX_NS, "emptyNote")) {

@@ -20,6 +20,14 @@ void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
                           xmlNodePtr inst, xsltElemPreCompPtr comp);
 
 /*
+ * With html.xsl's $x-html-direct true, <x:keyed-rows/> writes the rows
+ * as x:html-rows would write them, one text node that the serialiser
+ * copies as it is, instead of the grid rows: each row's grid is made,
+ * written as HTML and freed before the next, so a table's grid is never
+ * whole in memory; x:html-rows moves that node into the page.
+ */
+
+/*
  * <x:head-rows/>, in grid.xsl's "grid" inside m:head: the header rows
  * from $def (the table's m:h: m:r rows of m:c cells with their starting
  * column c), each cell preceded by the positions its left neighbour's
@@ -58,5 +66,15 @@ const xmlChar *xslt_grid_text(const xmlNode *n, xmlChar **copy);
  * 'ctxt' ("" when there is none).  Caller frees; NULL on ENOMEM.
  */
 xmlChar *xslt_grid_var_string(xsltTransformContextPtr ctxt, const char *name);
+
+struct bx_buf;
+
+/*
+ * The HTML of grid row 'row' (an m:row of m:c cells; 'head': of the
+ * header, 'en': English labels too) appended to 'b', as html.xsl's
+ * templates of modes "grid-head" and "grid" and the serialiser write it
+ * (src/xslt_ext.c, x:html-rows).  ENOMEM sets b->failed.
+ */
+void xslt_ext_html_row(struct bx_buf *b, xmlNodePtr row, int head, int en);
 
 #endif /* BX_XSLT_GRID_H */

@@ -23,6 +23,12 @@
 
   <!-- Tables with this many columns or more print on landscape pages. -->
   <xsl:variable name="wide-cols" select="9"/>
+  <!-- read by x:keyed-rows (src/xslt_grid.c): the body rows of a keyed
+       table are written as the HTML of x:html-rows part="body" while the
+       grid is made, one row at a time, so the grid of a large table is
+       never whole in memory.  The XSLT (xsltproc) ignores it: its grid
+       has the rows, which x:html-rows' fallback writes. -->
+  <xsl:variable name="x-html-direct" select="true()"/>
 
   <!-- The labels every table prints, made once per page. -->
   <xsl:variable name="label-dept-name">

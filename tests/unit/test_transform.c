@@ -557,6 +557,92 @@ static void test_transform_write_replaces_only_with_force(void)
     CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* Are the bytes of file 'path' those of 'f'? */
+static int same_file(const char *path, const struct bx_output_file *f)
+{
+    FILE *fp = fopen(path, "rb");
+    unsigned char *data = malloc(f->len + 1);
+    size_t n = 0;
+    int same;
+
+    if (fp != NULL && data != NULL) {
+        n = fread(data, 1, f->len + 1, fp);
+    }
+    same = fp != NULL && data != NULL && n == f->len &&
+           memcmp(data, f->data, n) == 0;
+    if (fp != NULL) {
+        fclose(fp);
+    }
+    free(data);
+    return same;
+}
+
+/*
+ * bx_transform_write(): html, json, platform (zh and en) serialised into
+ * the file are bx_transform()'s bytes; csv goes through a directory; an
+ * existing file is replaced only with force; no path, unknown format.
+ */
+static void test_transform_write_streams_the_same_bytes(void)
+{
+    static const char *const formats[] = {"html", "json", "platform", "csv"};
+    char dir[] = "/tmp/bx-stream-XXXXXX";
+    char path[4096];
+    char cmd[4200];
+    struct bx_submission *sub = load(SAMPLE);
+    struct bx_transform_opts o;
+    struct bx_output out;
+    struct bx_diags diags;
+    struct stat st;
+    size_t i;
+    int en;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    bx_diags_init(&diags);
+    bx_transform_opts_init(&o);
+    for (en = 0; en < 2; en++) {
+        o.lang = en ? BX_LANG_EN : BX_LANG_ZH;
+        for (i = 0; i < 4; i++) {
+            bx_output_init(&out);
+            CU_ASSERT_EQUAL_FATAL(
+                bx_transform(ctx, sub, formats[i], &o, &diags, &out), BX_OK);
+            snprintf(path, sizeof(path), "%s/%s%d", dir, formats[i], en);
+            CU_ASSERT_EQUAL(bx_transform_write(ctx, sub, formats[i], &o, path,
+                                               0, &diags),
+                            BX_OK);
+            if (i < 3) {
+                CU_ASSERT_TRUE(same_file(path, &out.files[0]));
+            } else {
+                snprintf(cmd, sizeof(cmd), "%s/%s", path, "index.csv");
+                CU_ASSERT_TRUE(same_file(cmd, find(&out, "index.csv")));
+            }
+            bx_output_release(&out);
+        }
+    }
+    CU_ASSERT_EQUAL(diags.count, 0);
+    snprintf(path, sizeof(path), "%s/html0", dir);
+    CU_ASSERT_EQUAL(bx_transform_write(ctx, sub, "html", NULL, path, 0, &diags),
+                    BX_E_EXISTS);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "CONVERT-EXISTS"));
+    write_text(dir, "html0", "mine");
+    CU_ASSERT_EQUAL(bx_transform_write(ctx, sub, "html", NULL, path, 1, &diags),
+                    BX_OK);
+    CU_ASSERT_EQUAL(stat(path, &st), 0);
+    CU_ASSERT_TRUE(st.st_size > 4);
+    snprintf(path, sizeof(path), "%s/none/x.html", dir);
+    CU_ASSERT_EQUAL(bx_transform_write(ctx, sub, "html", NULL, path, 0, &diags),
+                    BX_E_IO);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "CONVERT-WRITE"));
+    CU_ASSERT_EQUAL(bx_transform_write(ctx, sub, "html", NULL, NULL, 0, &diags),
+                    BX_E_ARG);
+    CU_ASSERT_EQUAL(bx_transform_write(ctx, sub, "nope", NULL, path, 0, &diags),
+                    BX_E_ARG);
+    bx_diags_release(&diags);
+    bx_submission_free(sub);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 /* bx_submission_drop_bytes(): renditions still work from the tree; a
  * workbook, which embeds the source, is refused instead of written
  * without it. */
@@ -634,6 +720,8 @@ int bx_test_suite_transform(void)
                      test_transform_compiles_each_stylesheet_once) ||
         !CU_add_test(s, "stylesheets cannot touch files",
                      test_transform_stylesheets_cannot_touch_files) ||
+        !CU_add_test(s, "write streams the same bytes",
+                     test_transform_write_streams_the_same_bytes) ||
         !CU_add_test(s, "write replaces only with force",
                      test_transform_write_replaces_only_with_force) ||
         !CU_add_test(s, "after dropping the input bytes",

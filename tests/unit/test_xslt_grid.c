@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <CUnit/CUnit.h>
+#include <libexslt/exslt.h>
 #include <libxml/parser.h>
 #include <libxslt/extensions.h>
 #include <libxslt/transform.h>
@@ -96,6 +97,91 @@ static void test_xslt_grid_csv_rows_of_a_grid(void)
     xmlFree(out);
 }
 
+/*
+ * x:keyed-rows of each economicSummary into a grid's m:body, then
+ * x:html-rows part="body" of that grid, after the number of grid rows
+ * left in m:body; $x-html-direct is 'direct' (an XPath expression).
+ */
+#define HTML_XSL(direct)                                                       \
+    "<xsl:stylesheet version='1.0'"                                            \
+    " xmlns:xsl='http://www.w3.org/1999/XSL/Transform'"                        \
+    " xmlns:bx='urn:budgetx:disclosure:1' xmlns:exsl='http://exslt.org/common'" \
+    " xmlns:m='urn:budgetx:xslt:meta' xmlns:x='urn:budgetx:xslt:ext'"          \
+    " extension-element-prefixes='exsl x'>"                                    \
+    "<xsl:output method='xml' omit-xml-declaration='yes'/>"                    \
+    "<xsl:variable name='x-html-direct' select='" direct "'/>"                 \
+    "<xsl:param name='lang' select=\"'en'\"/>"                                 \
+    "<xsl:template match='/'><r>"                                              \
+    "<xsl:for-each select='//bx:economicSummary'>"                             \
+    "<xsl:variable name='g-rtf'><m:grid><m:body>"                              \
+    "<xsl:call-template name='body'/></m:body></m:grid></xsl:variable>"        \
+    "<xsl:variable name='g' select='exsl:node-set($g-rtf)/m:grid'/>"           \
+    "<n><xsl:value-of select='count($g/m:body/m:row)'/></n>"                   \
+    "<tbody><x:html-rows part='body'/></tbody>"                                \
+    "</xsl:for-each></r></xsl:template>"                                       \
+    "<xsl:template name='body'>"                                               \
+    "<xsl:variable name='def-rtf'><m:h><m:a n='total'/><m:a n='gpb'/></m:h>"   \
+    "</xsl:variable>"                                                          \
+    "<xsl:variable name='def' select='exsl:node-set($def-rtf)/m:h'/>"          \
+    "<xsl:variable name='total-label'>T</xsl:variable>"                        \
+    "<x:keyed-rows/></xsl:template></xsl:stylesheet>"
+
+/*
+ * With $x-html-direct (html.xsl), x:keyed-rows leaves no grid rows and
+ * x:html-rows writes the same HTML as from the grid: three rows (line
+ * breaks around each), one row (none), none (an empty tbody); a note is
+ * not a row; & and < escaped.
+ */
+static void test_xslt_grid_html_direct(void)
+{
+    const char *xml =
+        "<d xmlns='urn:budgetx:disclosure:1'>"
+        "<economicSummary><total name='&amp;' total='1' gpb='2'/>"
+        "<dept code='1' name='a&lt;' total='3' gpb='4'>"
+        "<unit code='2' name='b' total='5' gpb='6'/></dept>"
+        "<note>n</note></economicSummary>"
+        "<economicSummary><total name='t' total='7' gpb='8'/>"
+        "</economicSummary>"
+        "<economicSummary><note>n</note></economicSummary></d>";
+    xmlChar *direct;
+    xmlChar *grid;
+    const char *a;
+    const char *b;
+
+    CU_ASSERT_EQUAL_FATAL(xslt_ext_init(), BX_OK);
+    exsltRegisterAll();
+    direct = apply(HTML_XSL("true()"), xml);
+    grid = apply(HTML_XSL("false()"), xml);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(direct);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(grid);
+    CU_ASSERT_PTR_NOT_NULL(strstr((const char *)grid, "<n>3</n><tbody>\n<tr"));
+    CU_ASSERT_PTR_NOT_NULL(strstr((const char *)grid, "<n>1</n><tbody><tr"));
+    CU_ASSERT_PTR_NOT_NULL(strstr((const char *)grid, "<n>0</n><tbody/>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr((const char *)grid, "a&lt;</td>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr((const char *)direct, "<n>0</n><tbody>\n<tr"));
+    CU_ASSERT_PTR_NULL(strstr((const char *)direct, "<n>3</n>"));
+    /* the same bytes after the row counts */
+    a = strstr((const char *)direct, "<tbody>");
+    b = strstr((const char *)grid, "<tbody>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    while (a != NULL && b != NULL) {
+        const char *na = strstr(a + 1, "<n>");
+        const char *nb = strstr(b + 1, "<n>");
+
+        CU_ASSERT_EQUAL(na == NULL, nb == NULL);
+        CU_ASSERT(na == NULL || nb == NULL ||
+                  (na - a == nb - b && memcmp(a, b, (size_t)(na - a)) == 0));
+        if (na == NULL || nb == NULL) {
+            CU_ASSERT_STRING_EQUAL(a, b);
+        }
+        a = na != NULL ? strstr(na, "<tbody") : NULL;
+        b = nb != NULL ? strstr(nb, "<tbody") : NULL;
+    }
+    xmlFree(direct);
+    xmlFree(grid);
+}
+
 int bx_test_suite_xslt_grid(void)
 {
     CU_pSuite s = CU_add_suite("xslt_grid", NULL, NULL);
@@ -104,7 +190,9 @@ int bx_test_suite_xslt_grid(void)
         !CU_add_test(s, "elements are registered",
                      test_xslt_grid_elements_are_registered) ||
         !CU_add_test(s, "csv rows of a grid",
-                     test_xslt_grid_csv_rows_of_a_grid)) {
+                     test_xslt_grid_csv_rows_of_a_grid) ||
+        !CU_add_test(s, "html rows without the grid",
+                     test_xslt_grid_html_direct)) {
         return -1;
     }
     return 0;
