@@ -250,9 +250,10 @@ int cli_open_context_prefetch(const char *data_dir, struct bx_options *opts,
 void cli_close_context(struct bx_context *ctx);
 
 /*
- * A heap that takes fewer page faults (src/cli_heap.c): prepare it first
- * thing in main(); before the context of a command that has one input,
- * keep every thread on it.  Neither changes any output.
+ * A heap that takes fewer page faults (src/cli_heap.c), for a command
+ * that checks one input with the prefetch: call before its context is
+ * opened.  cli_heap_prepare() is its first half (huge pages on the
+ * heap).  Neither changes any output.
  */
 void cli_heap_prepare(void);
 void cli_heap_one_document(void);

@@ -630,14 +630,20 @@ static int cmd_convert(int argc, char **argv)
             code = prepare_dir(o.output);
         }
     }
-    if (code == BX_EXIT_OK && o.batch.inputs.count == 1) {
+    if (code == BX_EXIT_OK && o.batch.inputs.count == 1 && !o.no_validate) {
         cli_heap_one_document();
     }
-    if (code == BX_EXIT_OK) {
+    if (code == BX_EXIT_OK && !o.no_validate) {
         /* the rule set and the stylesheet load on the other core while
          * the schema is compiled and the first file read and checked */
-        code = cli_open_context_prefetch(o.c.data_dir, &o.c.lib, o.c.lang,
-                                         !o.no_validate, o.to, &ctx);
+        code = cli_open_context_prefetch(o.c.data_dir, &o.c.lib, o.c.lang, 1,
+                                         o.to, &ctx);
+    } else if (code == BX_EXIT_OK) {
+        /* --no-validate: one thread.  The stylesheet compiled beside the
+         * parse would save little, and libxml2's count of failed
+         * allocations being process-wide, memory running out in one
+         * would be said as the other's */
+        code = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     }
     if (code == BX_EXIT_OK) {
         code = run(ctx, &o);

@@ -95,7 +95,6 @@ int main(int argc, char **argv)
     /* past 'ulimit -f', write(2) then fails with EFBIG, which every
      * writer reports and cleans up after, instead of a silent kill */
     signal(SIGXFSZ, SIG_IGN);
-    cli_heap_prepare();
     if (a == NULL) {
         cli_print_general_help(stderr, cli_ui_lang());
         return BX_EXIT_USAGE;

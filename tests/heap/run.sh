@@ -72,6 +72,15 @@ else
     else
         ok
     fi
+    # convert --no-validate: one thread (see src/cmd_convert.c)
+    strace -f -e trace=clone,clone3 -o "$tmp/trace" \
+        "$bin" convert --no-validate --force --to html -o "$tmp/d.html" \
+        "$sample" >/dev/null 2>&1
+    if grep -q clone "$tmp/trace" || ! cmp -s "$tmp/a.html" "$tmp/d.html"; then
+        bad "convert --no-validate started a thread (or differs)"
+    else
+        ok
+    fi
 fi
 echo "heap: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
