@@ -277,6 +277,10 @@ void rules_expr_note(struct bx_ruleset *rs, xmlXPathCompExprPtr comp,
  * (no fast path, no key figure), for the tests that compare the two;
  * 1 (the default) otherwise.  Set it before any thread loads rules. */
 extern int rules_fast_paths;
+/* 1 (the default): the {col} copies of a numeric check are evaluated in
+ * one walk over their rows (the findings kept per copy and emitted in the
+ * same order); 0: one walk per copy.  Read by each evaluation (tests). */
+extern int rules_col_walk;
 void rules_exprs_index(struct bx_ruleset *rs);
 void rules_exprs_release(struct bx_ruleset *rs);
 const struct bx_expr_info *rules_expr_info(const struct bx_ruleset *rs,

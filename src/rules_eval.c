@@ -1010,6 +1010,34 @@ static const char *const unevaluated_tpl[2] = {
     "value '{value}' is not a number the rule arithmetic handles (at most 14 "
     "integer digits and 4 decimals), or a sum or difference is out of range"};
 
+int rules_col_walk = 1;
+
+/* Keep 'f' for later (ev->defer): its value string copied. */
+static void defer_finding(struct bx_eval *ev, const struct bx_finding *f)
+{
+    struct bx_deferred *q = ev->defer;
+    struct bx_finding *g;
+
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 8;
+        struct bx_finding *grown = realloc(q->f, cap * sizeof(*grown));
+
+        if (grown == NULL) {
+            ev->rc = BX_E_NOMEM;
+            return;
+        }
+        q->f = grown;
+        q->cap = cap;
+    }
+    g = &q->f[q->n];
+    *g = *f;
+    if (f->value != NULL && (g->value = strdup(f->value)) == NULL) {
+        ev->rc = BX_E_NOMEM;
+        return;
+    }
+    q->n++;
+}
+
 void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
 {
     struct bx_diag d;
@@ -1019,6 +1047,10 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
     int l;
     int rc;
 
+    if (ev->defer != NULL) {
+        defer_finding(ev, f);
+        return;
+    }
     if (!diags_admits(ev->diags, f->chk->rule->id, NULL)) {
         /* over the findings caps: counted, not worded */
         memset(&d, 0, sizeof(d));
@@ -1626,7 +1658,59 @@ static xmlXPathObjectPtr context_of(struct bx_eval *ev,
     return rules_run(ev, chk->x[BX_X_CONTEXT], (xmlNodePtr)ev->sub->doc);
 }
 
-static void run_check(struct bx_eval *ev, const struct bx_rcheck *chk)
+/*
+ * The 'n' {col} copies from 'chk' on 'nodes', row by row: each row's cells
+ * are read by every copy while they are in the cache (a copy per walk
+ * re-reads a large table from memory per column).  Each copy's findings
+ * and coverage are kept apart and given out copy by copy, so that the
+ * report is the same as with one walk per copy.
+ */
+static void run_copies(struct bx_eval *ev, const struct bx_rcheck *chk,
+                       size_t n, xmlNodeSetPtr nodes)
+{
+    struct bx_rule_state *st = &ev->states[chk->rule->index];
+    struct bx_rule_state real = *st;
+    struct bx_rule_state *cs = calloc(n, sizeof(*cs));
+    struct bx_deferred *q = calloc(n, sizeof(*q));
+    size_t k;
+    size_t j;
+    int i;
+
+    if (cs == NULL || q == NULL) {
+        free(cs);
+        free(q);
+        ev->rc = BX_E_NOMEM;
+        return;
+    }
+    for (i = 0; nodes != NULL && i < nodes->nodeNr && ev->rc == BX_OK; i++) {
+        for (k = 0; k < n && ev->rc == BX_OK; k++) {
+            ev->defer = &q[k];
+            *st = cs[k];
+            check_node(ev, &chk[k], nodes->nodeTab[i]);
+            cs[k] = *st;
+        }
+    }
+    ev->defer = NULL;
+    *st = real;
+    for (k = 0; k < n; k++) {
+        /* as rules_cov_node_done in the order of one walk per copy */
+        if (cs[k].assessed)
+            st->assessed = 1;
+        if (st->na == BX_NA_NONE)
+            st->na = cs[k].na;
+        for (j = 0; j < q[k].n; j++) {
+            if (ev->rc == BX_OK)
+                rules_emit(ev, &q[k].f[j]);
+            free((char *)q[k].f[j].value);
+        }
+        free(q[k].f);
+    }
+    free(q);
+    free(cs);
+}
+
+static void run_check(struct bx_eval *ev, const struct bx_rcheck *chk,
+                      size_t ncopies)
 {
     const struct bx_expr_info *info =
         ev->xc != NULL ? rules_expr_info(ev->rs, chk->x[BX_X_CONTEXT]) : NULL;
@@ -1653,10 +1737,51 @@ static void run_check(struct bx_eval *ev, const struct bx_rcheck *chk)
     }
     /* The set is ours: later evaluations do not touch it. */
     nodes = set->nodesetval;
-    for (i = 0; nodes != NULL && i < nodes->nodeNr && ev->rc == BX_OK; i++)
-        check_node(ev, chk, nodes->nodeTab[i]);
+    if (ncopies > 1) {
+        run_copies(ev, chk, ncopies, nodes);
+    } else {
+        for (i = 0; nodes != NULL && i < nodes->nodeNr && ev->rc == BX_OK;
+             i++)
+            check_node(ev, chk, nodes->nodeTab[i]);
+    }
     if (c == NULL)
         xmlXPathFreeObject(set);
+}
+
+static int numeric_kind(const struct bx_rcheck *chk)
+{
+    return chk->kind == BX_CHECK_SUM || chk->kind == BX_CHECK_EQUAL ||
+           chk->kind == BX_CHECK_LE;
+}
+
+/*
+ * How many checks from 'chk' on (at most 'left') are {col} copies of one
+ * numeric check that share their context node-set (kept for the
+ * document): those are evaluated in one walk over the rows.  1: alone.
+ */
+static size_t col_copies(const struct bx_eval *ev, const struct bx_rcheck *chk,
+                         size_t left)
+{
+    const struct bx_expr_info *info;
+    size_t n = 1;
+
+    if (!rules_col_walk || ev->xc == NULL || chk->column == NULL ||
+        !numeric_kind(chk))
+        return 1;
+    info = rules_expr_info(ev->rs, chk->x[BX_X_CONTEXT]);
+    if (info == NULL || !info->node_free || chk->nbranches > 1)
+        return 1;
+    while (n < left) {
+        const struct bx_rcheck *k = &chk[n];
+        const struct bx_expr_info *ki =
+            rules_expr_info(ev->rs, k->x[BX_X_CONTEXT]);
+
+        if (k->rule != chk->rule || k->column == NULL || !numeric_kind(k) ||
+            k->nbranches > 1 || ki == NULL || ki->id != info->id)
+            break;
+        n++;
+    }
+    return n;
 }
 
 static void doc_amounts(struct bx_eval *ev)
@@ -1751,6 +1876,7 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
 {
     struct bx_eval ev;
     size_t i;
+    size_t n;
 
     memset(&ev, 0, sizeof(ev));
     ev.ctx = ctx;
@@ -1779,11 +1905,12 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     ev.rc = rules_cov_begin(&ev);
     if (ev.rc == BX_OK)
         ev.rc = rules_keys_build(&ev);
-    for (i = 0; i < rs->nchecks && ev.rc == BX_OK; i++) {
-        run_check(&ev, &rs->checks[i]);
+    for (i = 0; i < rs->nchecks && ev.rc == BX_OK; i += n) {
+        n = col_copies(&ev, &rs->checks[i], rs->nchecks - i);
+        run_check(&ev, &rs->checks[i], n);
         /* the rule's last check: its codes a list lacks, once each */
-        if (i + 1 == rs->nchecks ||
-            rs->checks[i + 1].rule != rs->checks[i].rule)
+        if (i + n == rs->nchecks ||
+            rs->checks[i + n].rule != rs->checks[i].rule)
             rules_unlisted_flush(&ev);
     }
     rules_unlisted_release(&ev);

@@ -70,6 +70,18 @@ struct bx_eval {
     struct bx_unlisted *unl; /* codes a list lacks, per rule (rules_kinds.c) */
     size_t nunl, capunl;
     void *unl_index; /* xmlHashTablePtr: code, rule, list -> unl index + 1 */
+    struct bx_deferred *defer; /* findings held back (one walk over the
+                                  {col} copies of a check), or NULL */
+};
+
+/*
+ * The findings of one {col} copy of a check while all copies are
+ * evaluated in one walk over their rows: kept, then emitted copy by copy
+ * in the order of the rule file (rules_eval.c).
+ */
+struct bx_deferred {
+    struct bx_finding *f; /* value strings owned */
+    size_t n, cap;
 };
 
 /* What an expression selected, added up. */

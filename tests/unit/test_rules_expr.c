@@ -550,6 +550,17 @@ static void test_rules_expr_rule_file_paths_match_xpath(void)
 /* End to end: the same findings with and without the fast paths        */
 /* ------------------------------------------------------------------ */
 
+/* The samples whose findings are compared, every field. */
+static const char *const compared_docs[] = {
+    "samples/example-central-department-2024.xml",
+    "samples/example-county-education-bureau-2024.xml",
+    "samples/example-district-health-commission-2024.xml",
+    "samples/example-province-education-department-2024.xml",
+    "samples/example-shanghai-district-health-2024.xml",
+    "samples/example-narrative-only-2024.xml",
+    "samples/pingdingshan-hitech-service-center-2024.xml",
+};
+
 /* Every finding of 'buf' under 'c', each field, one line each. */
 static char *findings(struct bx_context *c, const xmlChar *buf, int len)
 {
@@ -637,15 +648,6 @@ static void first_check(struct bx_context *c, const char *rel)
 
 static void test_rules_expr_fast_paths_same_findings(void)
 {
-    static const char *const docs[] = {
-        "samples/example-central-department-2024.xml",
-        "samples/example-county-education-bureau-2024.xml",
-        "samples/example-district-health-commission-2024.xml",
-        "samples/example-province-education-department-2024.xml",
-        "samples/example-shanghai-district-health-2024.xml",
-        "samples/example-narrative-only-2024.xml",
-        "samples/pingdingshan-hitech-service-center-2024.xml",
-    };
     struct bx_context *cf = test_context();
     struct bx_context *cs;
     size_t i;
@@ -654,14 +656,15 @@ static void test_rules_expr_fast_paths_same_findings(void)
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(cf);
     /* each context loads its rule set on its first check */
-    first_check(cf, docs[0]);
+    first_check(cf, compared_docs[0]);
     rules_fast_paths = 0;
     cs = test_context();
     CU_ASSERT_PTR_NOT_NULL_FATAL(cs);
-    first_check(cs, docs[0]);
+    first_check(cs, compared_docs[0]);
     rules_fast_paths = 1;
-    for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-        xmlDocPtr doc = xmlReadFile(test_path(docs[i]), NULL, XML_PARSE_NONET);
+    for (i = 0; i < sizeof(compared_docs) / sizeof(compared_docs[0]); i++) {
+        xmlDocPtr doc =
+            xmlReadFile(test_path(compared_docs[i]), NULL, XML_PARSE_NONET);
 
         CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
         /* the unchanged document, then one amount at a time raised by 7 */
@@ -688,7 +691,7 @@ static void test_rules_expr_fast_paths_same_findings(void)
             CU_ASSERT_STRING_EQUAL(f, s);
             if (strcmp(f, s) != 0)
                 fprintf(stderr, "\n%s, amount %d:\nfast:\n%s\nXPath:\n%s\n",
-                        docs[i], m, f, s);
+                        compared_docs[i], m, f, s);
             compared++;
             free(f);
             free(s);
@@ -702,6 +705,138 @@ static void test_rules_expr_fast_paths_same_findings(void)
     CU_ASSERT(compared > 100);
     bx_context_free(cs);
     bx_context_free(cf);
+}
+
+/* ------------------------------------------------------------------ */
+/* The {col} copies in one walk: the same report as a walk per copy     */
+/* ------------------------------------------------------------------ */
+
+/* findings() and then every rule's outcome, one line each. */
+static char *findings_cov(struct bx_context *c, const xmlChar *buf, int len)
+{
+    struct bx_diags d;
+    struct bx_coverage cov;
+    struct bx_submission *sub = NULL;
+    char *f = findings(c, buf, len);
+    size_t n = f != NULL ? strlen(f) : 0;
+    size_t i;
+
+    memset(&cov, 0, sizeof(cov));
+    bx_diags_init(&d);
+    if (bx_submission_load_memory(c, buf, (size_t)len, "m.xml", &d, &sub) ==
+            BX_OK &&
+        bx_validate_schema(c, sub, &d) == BX_OK &&
+        bx_submission_schema_valid(sub) == 1)
+        CU_ASSERT_EQUAL(bx_rules_check_coverage(c, sub, &d, &cov), BX_OK);
+    bx_submission_free(sub);
+    for (i = 0; f != NULL && i < cov.nrules; i++) {
+        char line[256];
+        int k = snprintf(line, sizeof(line), "%s %s %s\n", cov.rules[i].rule,
+                         bx_outcome_name(cov.rules[i].outcome),
+                         bx_na_reason_name(cov.rules[i].reason));
+        char *grown = realloc(f, n + (size_t)k + 1);
+
+        if (grown == NULL)
+            free(f);
+        f = grown;
+        if (f != NULL) {
+            memcpy(f + n, line, (size_t)k + 1);
+            n += (size_t)k;
+        }
+    }
+    bx_coverage_release(&cov);
+    bx_diags_release(&d);
+    return f;
+}
+
+/* Raise by 7 (or blank, 'blank' set) every amount whose number is 'phase'
+ * modulo 'step', in document order; returns how many. */
+static int raise_every(xmlNodePtr n, int step, int phase, int blank, int *k)
+{
+    xmlAttrPtr a;
+    int done = 0;
+
+    for (; n != NULL; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        for (a = n->properties; a != NULL; a = a->next) {
+            xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+            char nv[64];
+
+            if (v != NULL && v[0] >= '0' && v[0] <= '9' &&
+                strchr((char *)v, '.') != NULL && (*k)++ % step == phase) {
+                snprintf(nv, sizeof(nv), "%.2f", atof((char *)v) + 7);
+                xmlSetProp(n, a->name, BAD_CAST(blank ? "" : nv));
+                done++;
+            }
+            xmlFree(v);
+        }
+        done += raise_every(n->children, step, phase, blank, k);
+    }
+    return done;
+}
+
+static void test_rules_expr_col_walk_same_findings(void)
+{
+    static const int steps[] = {1, 2, 3, 5, 7, 11, 13, 29, 64, 1000};
+    struct bx_context *c = test_context();
+    size_t i;
+    size_t s;
+    int compared = 0;
+    int br013 = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    for (i = 0; i < sizeof(compared_docs) / sizeof(compared_docs[0]); i++) {
+        xmlDocPtr orig =
+            xmlReadFile(test_path(compared_docs[i]), NULL, XML_PARSE_NONET);
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(orig);
+        /* many amounts at once: findings in many copies and rows, blanks
+           (not assessable) in some copies and not in others */
+        for (s = 0; s < 2 * sizeof(steps) / sizeof(steps[0]); s++) {
+            int step = steps[s / 2];
+            int blank = (int)(s % 2);
+            int phase;
+
+            for (phase = 0; phase < step && phase < 3; phase++) {
+                xmlDocPtr doc = xmlCopyDoc(orig, 1);
+                xmlChar *mem = NULL;
+                int len = 0;
+                int k = 0;
+                char *one;
+                char *per;
+                const char *p;
+
+                CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+                if (step < 1000)
+                    raise_every(doc->children, step, phase, blank, &k);
+                xmlDocDumpMemory(doc, &mem, &len);
+                rules_col_walk = 0;
+                per = findings_cov(c, mem, len);
+                rules_col_walk = 1;
+                one = findings_cov(c, mem, len);
+                CU_ASSERT_FATAL(one != NULL && per != NULL);
+                CU_ASSERT_STRING_EQUAL(one, per);
+                if (strcmp(one, per) != 0)
+                    fprintf(stderr,
+                            "\n%s, every %d from %d%s:\none walk:\n%s\n"
+                            "a walk per copy:\n%s\n",
+                            compared_docs[i], step, phase,
+                            blank ? " blank" : "", one, per);
+                for (p = one; (p = strstr(p, " BR-013 ")) != NULL; p++)
+                    br013++;
+                compared++;
+                free(one);
+                free(per);
+                xmlFree(mem);
+                xmlFreeDoc(doc);
+            }
+        }
+        xmlFreeDoc(orig);
+    }
+    CU_ASSERT(compared > 100);
+    CU_ASSERT(br013 > 100); /* the copies had findings to order */
+    bx_context_free(c);
 }
 
 /* A form with more nodes than any fixed array: grown, the same as XPath. */
@@ -857,7 +992,9 @@ int bx_test_suite_rules_expr(void)
         CU_add_test(s, "fast paths give the same findings",
                     test_rules_expr_fast_paths_same_findings) == NULL ||
         CU_add_test(s, "fast paths grow past any array",
-                    test_rules_expr_fast_paths_grow) == NULL)
+                    test_rules_expr_fast_paths_grow) == NULL ||
+        CU_add_test(s, "the {col} copies in one walk: the same report",
+                    test_rules_expr_col_walk_same_findings) == NULL)
         return -1;
     return 0;
 }
