@@ -589,27 +589,53 @@ static int refuse_overwriting_inputs(const struct copts *o, char **files, int n)
     const char *ext = ".html";
     const char *dest;
     char *owned;
+    struct stat *in;
+    struct stat st;
     int i;
     int j;
-    int same;
+    int same = -1;
 
+    if (o->output == NULL || n <= 0) {
+        return BX_EXIT_OK;
+    }
     if (o->to != NULL && strcmp(o->to, "json") == 0) {
         ext = ".json";
     } else if (o->to == NULL || strcmp(o->to, "platform") == 0) {
         ext = ".xml";
     }
-    for (i = 0; o->output != NULL && i < n; i++) {
+    /*
+     * Each input is looked at once and each output once: a batch of
+     * thousands must not cost outputs x inputs system calls.  An input
+     * that cannot be looked at has st_nlink 0 and matches nothing.
+     */
+    in = calloc((size_t)n, sizeof(*in));
+    if (in == NULL) {
+        cli_internal_error("convert", NULL, BX_E_NOMEM);
+        return BX_EXIT_INTERNAL;
+    }
+    for (j = 0; j < n; j++) {
+        if (stat(files[j], &in[j]) != 0) {
+            in[j].st_nlink = 0;
+        }
+    }
+    for (i = 0; i < n && same < 0; i++) {
         dest = destination(o, files[i], n, ext, &owned);
-        for (j = 0, same = 0; dest != NULL && j < n && !same; j++) {
-            same = cli_same_file(dest, files[j]);
+        if (dest != NULL && stat(dest, &st) == 0) {
+            for (j = 0; j < n && same < 0; j++) {
+                if (in[j].st_nlink != 0 && in[j].st_dev == st.st_dev &&
+                    in[j].st_ino == st.st_ino) {
+                    same = j;
+                }
+            }
         }
         free(owned);
-        if (same) {
-            return cli_usage_error("convert",
-                                   "the output would replace an input (not "
-                                   "even --force does that)",
-                                   files[j - 1]);
-        }
+    }
+    free(in);
+    if (same >= 0) {
+        return cli_usage_error("convert",
+                               "the output would replace an input (not "
+                               "even --force does that)",
+                               files[same]);
     }
     return BX_EXIT_OK;
 }

@@ -125,6 +125,21 @@ expect 3 "$BX" convert --to json "$S" -o "$SG/json.json"
 expect 3 "$BX" convert --to csv "$S" -o "$SG/csv"
 expect 0 "$BX" convert --to csv --force "$S" -o "$SG/csv"
 
+# an output never replaces an input, not even with --force: the same
+# path, or a hard link in the output directory (several inputs)
+mkdir -p "$TMP/same/out"
+cp "$S" "$TMP/same/a.xml"
+cp "$S" "$TMP/same/b.xml"
+cp "$S" "$TMP/same/c.xml"
+expect 2 "$BX" convert --to platform --force "$TMP/same/a.xml" -o "$TMP/same/./a.xml"
+grep -q 'would replace an input' "$TMP/err" || fail "same path: no refusal message"
+cmp -s "$S" "$TMP/same/a.xml" || fail "same path: the input was overwritten"
+ln "$TMP/same/c.xml" "$TMP/same/out/c.html"
+expect 2 "$BX" convert --to html --force "$TMP/same/b.xml" "$TMP/same/c.xml" -o "$TMP/same/out"
+grep -q 'c.xml' "$TMP/err" || fail "hard link: the refusal does not name the input"
+cmp -s "$S" "$TMP/same/c.xml" || fail "hard link: the input was overwritten"
+[ ! -e "$TMP/same/out/b.html" ] || fail "a refused run wrote an output"
+
 # an invalid input is refused with its findings (1), converted with --no-validate
 sed 's/<mofDivCode>\([0-9]*\)</<mofDivCode>X\1</' "$S" >"$TMP/invalid.xml"
 expect 1 "$BX" convert --to json "$TMP/invalid.xml" -o "$TMP/invalid.json"
