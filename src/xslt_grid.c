@@ -10,6 +10,8 @@
 #include "xslt_grid.h"
 #include "util.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +40,7 @@ struct grid_out {
 };
 
 static void html_take_rows(struct grid_out *o);
+static void *row_alloc(struct grid_out *o, size_t n);
 
 /* Is 'n' the element {uri}'local'? */
 static int is_el(const xmlNode *n, const char *uri, const char *local)
@@ -143,6 +146,80 @@ static long utf8_len(const xmlChar *s)
     return n;
 }
 
+/*
+ * A node of the rows of $x-html-direct (see struct row_arena): zeroed,
+ * of 'type' and 'name', the last child of 'parent' (attributes: the last
+ * attribute).  NULL on ENOMEM.
+ */
+static xmlNodePtr row_node(struct grid_out *o, xmlNodePtr parent,
+                           xmlElementType type, const xmlChar *name)
+{
+    xmlNodePtr n = row_alloc(o, type == XML_ATTRIBUTE_NODE ? sizeof(xmlAttr)
+                                                           : sizeof(xmlNode));
+    xmlAttrPtr last;
+
+    if (n == NULL) {
+        return NULL;
+    }
+    n->type = type;
+    n->name = name;
+    n->doc = o->doc;
+    n->parent = parent;
+    if (type == XML_ATTRIBUTE_NODE) {
+        last = parent->properties;
+        if (last == NULL) {
+            parent->properties = (xmlAttrPtr)n;
+            return n;
+        }
+        while (last->next != NULL) {
+            last = last->next;
+        }
+        last->next = (xmlAttrPtr)n;
+        ((xmlAttrPtr)n)->prev = last;
+        return n;
+    }
+    n->prev = parent->last;
+    if (parent->last != NULL) {
+        parent->last->next = n;
+    } else {
+        parent->children = n;
+    }
+    parent->last = n;
+    return n;
+}
+
+/* A text node of the 'n' bytes at 's' under 'parent' (rows arena). */
+static void row_text(struct grid_out *o, xmlNodePtr parent, const xmlChar *s,
+                     size_t n)
+{
+    xmlNodePtr last = parent->last;
+    size_t had = 0;
+    xmlChar *text;
+    xmlNodePtr t;
+
+    /* xmlAddChild merges adjacent text nodes */
+    if (last != NULL && last->type == XML_TEXT_NODE) {
+        had = strlen((const char *)last->content);
+    }
+    text = row_alloc(o, had + n + 1);
+    if (text == NULL) {
+        return;
+    }
+    if (had > 0) {
+        memcpy(text, last->content, had);
+    }
+    memcpy(text + had, s, n);
+    text[had + n] = '\0';
+    if (last != NULL && last->type == XML_TEXT_NODE) {
+        last->content = text;
+        return;
+    }
+    t = row_node(o, parent, XML_TEXT_NODE, xmlStringText);
+    if (t != NULL) {
+        t->content = text;
+    }
+}
+
 /* A new element m:'name' as the last child of 'parent' (NULL: ENOMEM). */
 static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
                           const char *name)
@@ -152,9 +229,16 @@ static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
     if (o->failed) {
         return NULL;
     }
-    if (o->html != NULL && strcmp(name, "row") == 0) {
-        /* the rows made so far are complete: write and free them */
-        html_take_rows(o);
+    if (o->html != NULL) {
+        if (strcmp(name, "row") == 0) {
+            /* the rows made so far are complete: write and forget them */
+            html_take_rows(o);
+        }
+        e = row_node(o, parent, XML_ELEMENT_NODE, (const xmlChar *)name);
+        if (e != NULL) {
+            e->ns = o->ns;
+        }
+        return e;
     }
     e = xmlNewDocNode(o->doc, NULL, (const xmlChar *)name, NULL);
     if (e != NULL && o->ns == NULL) {
@@ -179,7 +263,14 @@ static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
 static void set_attr(struct grid_out *o, xmlNodePtr e, const char *name,
                      const xmlChar *v)
 {
-    if (e != NULL && xmlNewProp(e, (const xmlChar *)name, v) == NULL) {
+    xmlNodePtr a;
+
+    if (e != NULL && o->html != NULL) {
+        a = row_node(o, e, XML_ATTRIBUTE_NODE, (const xmlChar *)name);
+        if (a != NULL && v != NULL) {
+            row_text(o, a, v, strlen((const char *)v));
+        }
+    } else if (e != NULL && xmlNewProp(e, (const xmlChar *)name, v) == NULL) {
         o->failed = 1;
     }
 }
@@ -192,7 +283,9 @@ static void set_text(struct grid_out *o, xmlNodePtr e, const xmlChar *s,
         len < 0 ? strlen((const char *)s) : (size_t)(utf8_at(s, len) - s);
 
     /* xsl:value-of of "" adds no text node */
-    if (e != NULL && n > 0 &&
+    if (e != NULL && n > 0 && o->html != NULL) {
+        row_text(o, e, s, n);
+    } else if (e != NULL && n > 0 &&
         xmlAddChild(e, xmlNewDocTextLen(o->doc, s, (int)n)) == NULL) {
         o->failed = 1;
     }
@@ -1046,8 +1139,91 @@ static int var_true(xsltTransformContextPtr ctxt, const char *name)
     return on;
 }
 
+/*
+ * The grid rows of $x-html-direct live only until they are written as
+ * HTML (html_take_rows()): their nodes, attributes and texts are carved
+ * from blocks that are reused for the next rows, not allocated and
+ * freed one by one (six allocations a cell).  They are read as any grid
+ * row (xslt_ext_html_row()) and never given to libxml2 to free.
+ */
+#define ROW_BLOCK 16384
+
+struct row_block {
+    struct row_block *next;
+    size_t cap;  /* bytes of 'data' */
+    size_t used;
+    max_align_t data[];
+};
+
+struct row_arena {
+    struct row_block *head;
+    struct row_block *cur;
+};
+
+/* Forget every node carved from 'a' (the blocks stay for the next). */
+static void row_arena_reset(struct row_arena *a)
+{
+    a->cur = a->head;
+    if (a->cur != NULL) {
+        a->cur->used = 0;
+    }
+}
+
+static void row_arena_release(struct row_arena *a)
+{
+    struct row_block *b = a->head;
+    struct row_block *next;
+
+    for (; b != NULL; b = next) {
+        next = b->next;
+        xmlFree(b);
+    }
+    a->head = NULL;
+    a->cur = NULL;
+}
+
+/* 'n' zeroed bytes of 'a' (NULL on ENOMEM). */
+static void *row_arena_alloc(struct row_arena *a, size_t n)
+{
+    const size_t align = sizeof(max_align_t);
+    struct row_block *b;
+    size_t cap;
+    char *p;
+
+    n = (n + align - 1) / align * align;
+    while (a->cur == NULL || a->cur->cap - a->cur->used < n) {
+        if (a->cur != NULL && a->cur->next != NULL) {
+            a->cur = a->cur->next;
+            a->cur->used = 0;
+            continue;
+        }
+        cap = n > ROW_BLOCK ? n : ROW_BLOCK;
+        if (cap > SIZE_MAX - sizeof(*b)) {
+            return NULL;
+        }
+        b = xmlMalloc(sizeof(*b) + cap);
+        if (b == NULL) {
+            return NULL;
+        }
+        b->next = NULL;
+        b->cap = cap;
+        b->used = 0;
+        if (a->cur != NULL) {
+            a->cur->next = b;
+        } else {
+            a->head = b;
+        }
+        a->cur = b;
+    }
+    p = (char *)a->cur->data + a->cur->used;
+    a->cur->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
 /* The rows of the HTML text of a table (see html_rows()). */
 struct html_text {
+    struct row_arena arena; /* the nodes of the rows in 'scratch' */
     xmlNodePtr scratch; /* the grid rows not yet written (m:body) */
     int en;             /* $lang = 'en' */
     struct bx_buf b;    /* rows not yet moved to 'data' */
@@ -1055,6 +1231,17 @@ struct html_text {
     size_t len;
     int nrows;
 };
+
+/* 'n' zeroed bytes for the rows of o->html (NULL, o->failed: ENOMEM). */
+static void *row_alloc(struct grid_out *o, size_t n)
+{
+    void *p = row_arena_alloc(&o->html->arena, n);
+
+    if (p == NULL) {
+        o->failed = 1;
+    }
+    return p;
+}
 
 /*
  * Move the bytes of t->b to the end of t->data.  A large block grows in
@@ -1099,9 +1286,9 @@ static void html_take_rows(struct grid_out *o)
             t->nrows++;
         }
     }
-    xmlFreeNodeList(t->scratch->children);
     t->scratch->children = NULL;
     t->scratch->last = NULL;
+    row_arena_reset(&t->arena);
     if (t->b.len >= (size_t)1 << 20) {
         html_flush(o, t);
     }
@@ -1150,7 +1337,8 @@ static void html_text_node(struct grid_out *o, xmlNodePtr parent,
 static void html_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
                       xmlNodePtr node)
 {
-    struct html_text t = {.data = NULL, .len = 0, .nrows = 0};
+    struct html_text t = {.arena = {NULL, NULL}, .data = NULL, .len = 0,
+                          .nrows = 0};
     xmlChar *lang = xslt_grid_var_string(ctxt, "lang");
     xmlNodePtr c;
 
@@ -1177,7 +1365,13 @@ static void html_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
     o->ns = NULL;
     xmlFree(t.data);
     buf_release(&t.b);
+    if (t.scratch != NULL) {
+        /* rows left by a failure are in the arena, not libxml2's */
+        t.scratch->children = NULL;
+        t.scratch->last = NULL;
+    }
     xmlFreeNode(t.scratch);
+    row_arena_release(&t.arena);
     xmlFree(lang);
 }
 
