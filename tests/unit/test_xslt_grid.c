@@ -267,6 +267,59 @@ static void test_xslt_grid_html_direct_arena(void)
     buf_release(&xml);
 }
 
+#define CELLS_XSL                                                              \
+    "<xsl:stylesheet version='1.0'"                                            \
+    " xmlns:xsl='http://www.w3.org/1999/XSL/Transform'"                        \
+    " xmlns:exsl='http://exslt.org/common'"                                    \
+    " xmlns:m='urn:budgetx:xslt:meta' xmlns:x='urn:budgetx:xslt:ext'"          \
+    " extension-element-prefixes='exsl x'>"                                    \
+    "<xsl:output method='xml' omit-xml-declaration='yes'/>"                    \
+    "<xsl:param name='lang' select=\"'en'\"/>"                                 \
+    "<xsl:variable name='g-rtf'><m:grid><m:body>"                              \
+    "<m:row kind='a&amp;\"' depth='2'>"                                        \
+    "<m:c t='amt' rs='2' cs='01'>1&lt;2&gt;3&amp;\"</m:c>"                     \
+    "<m:c t='th' rs=' 3' cs='1'>x</m:c>"                                       \
+    "<m:c t='code' rs='2.5' cs='abc' en='E&quot;&lt;'>k</m:c>"                 \
+    "<m:c t='label' cs='1e3' en='only'/>"                                     \
+    "<m:c t='other' rs='9\"'>q</m:c><m:s/></m:row>"                            \
+    "<m:row depth='0'><m:c t='num' cs='10'>7</m:c></m:row>"                    \
+    "</m:body></m:grid></xsl:variable>"                                        \
+    "<xsl:variable name='g' select='exsl:node-set($g-rtf)/m:grid'/>"           \
+    "<xsl:template match='/'><t><x:html-rows part='body'/></t>"                \
+    "</xsl:template></xsl:stylesheet>"
+
+/*
+ * x:html-rows of cells of every kind: spans whose number is above 1 only
+ * (digits, spaces, decimals, libxml2's "1e3"; not "01", "abc", '9"'),
+ * classes by type, th with scope, text and English escaped (attributes
+ * also '"'), the break before </td> after an English span that follows
+ * text, a row without kind.  The bytes are
+ * those of the XSLT fallback (xsltproc, html.xsl's modes grid and
+ * grid-head).
+ */
+static void test_xslt_grid_html_cells(void)
+{
+    xmlChar *out;
+
+    CU_ASSERT_EQUAL_FATAL(xslt_ext_init(), BX_OK);
+    exsltRegisterAll();
+    out = apply(CELLS_XSL, "<d/>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_STRING_EQUAL(
+        (const char *)out,
+        "<t xmlns:m=\"urn:budgetx:xslt:meta\">\n"
+        "<tr class=\"r-a&amp;&quot; d2\">\n"
+        "<td rowspan=\"2\" class=\"n\">1&lt;2&gt;3&amp;\"</td>\n"
+        "<th rowspan=\" 3\" scope=\"row\">x</th>\n"
+        "<td rowspan=\"2.5\" class=\"c\">k<span class=\"en\" lang=\"en\">"
+        "E\"&lt;</span>\n</td>\n"
+        "<td colspan=\"1e3\" class=\"l\">"
+        "<span class=\"en\" lang=\"en\">only</span></td>\n"
+        "<td>q</td>\n</tr>\n"
+        "<tr><td colspan=\"10\" class=\"n\">7</td></tr>\n</t>\n");
+    xmlFree(out);
+}
+
 int bx_test_suite_xslt_grid(void)
 {
     CU_pSuite s = CU_add_suite("xslt_grid", NULL, NULL);
@@ -278,6 +331,7 @@ int bx_test_suite_xslt_grid(void)
                      test_xslt_grid_csv_rows_of_a_grid) ||
         !CU_add_test(s, "html rows without the grid",
                      test_xslt_grid_html_direct) ||
+        !CU_add_test(s, "html cells of every kind", test_xslt_grid_html_cells) ||
         !CU_add_test(s, "html rows from reused blocks",
                      test_xslt_grid_html_direct_arena)) {
         return -1;
