@@ -37,6 +37,13 @@ struct grid_out {
     int codes;            /* T10 prints a 项目编码 column */
     int failed;           /* out of memory */
     struct html_text *html; /* $x-html-direct: where the rows go as HTML */
+    /* names of elements and attributes in the dictionary of 'doc', by
+     * the address of the C string they were asked for with */
+    struct {
+        const char *key;
+        const xmlChar *name;
+    } names[16];
+    int nnames;
 };
 
 static void html_take_rows(struct grid_out *o);
@@ -220,10 +227,112 @@ static void row_text(struct grid_out *o, xmlNodePtr parent, const xmlChar *s,
     }
 }
 
+/*
+ * 'name' (a string constant) in the dictionary of the result document;
+ * NULL when it has none (or on ENOMEM): then the nodes are made by
+ * libxml2's functions.
+ */
+static const xmlChar *dict_name(struct grid_out *o, const char *name)
+{
+    const xmlChar *d;
+    int i;
+
+    if (o->doc->dict == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < o->nnames; i++) {
+        if (o->names[i].key == name) {
+            return o->names[i].name;
+        }
+    }
+    d = xmlDictLookup(o->doc->dict, (const xmlChar *)name, -1);
+    if (d != NULL && o->nnames < (int)(sizeof(o->names) / sizeof(o->names[0]))) {
+        o->names[o->nnames].key = name;
+        o->names[o->nnames].name = d;
+        o->nnames++;
+    }
+    return d;
+}
+
+/*
+ * A node of o->doc as libxml2 makes it (xmlNewDocNode, xmlNewDocText,
+ * xmlNewProp), the last child (attribute) of 'parent', with what it
+ * costs there and is not needed here left out: the dictionary lookup of
+ * a name asked for before, xmlAddChild's checks for text to merge and
+ * another document, xmlNewProp's test for an ID (grid attributes are
+ * never "id" or "name").  NULL, o->failed: ENOMEM.
+ */
+static xmlNodePtr grid_node(struct grid_out *o, xmlNodePtr parent,
+                            xmlElementType type, const xmlChar *name)
+{
+    size_t size =
+        type == XML_ATTRIBUTE_NODE ? sizeof(xmlAttr) : sizeof(xmlNode);
+    xmlNodePtr n = xmlMalloc(size);
+    xmlAttrPtr last;
+
+    if (n == NULL) {
+        o->failed = 1;
+        return NULL;
+    }
+    memset(n, 0, size);
+    n->type = type;
+    n->name = name;
+    n->doc = o->doc;
+    n->parent = parent;
+    if (type == XML_ATTRIBUTE_NODE) {
+        last = parent->properties;
+        if (last == NULL) {
+            parent->properties = (xmlAttrPtr)n;
+            return n;
+        }
+        while (last->next != NULL) {
+            last = last->next;
+        }
+        last->next = (xmlAttrPtr)n;
+        ((xmlAttrPtr)n)->prev = last;
+        return n;
+    }
+    n->prev = parent->last;
+    if (parent->last != NULL) {
+        parent->last->next = n;
+    } else {
+        parent->children = n;
+    }
+    parent->last = n;
+    return n;
+}
+
+/*
+ * A text node of the 'n' bytes at 's' under 'parent' (which has no text
+ * last: xmlAddChild would merge).  With 'interned', from the dictionary
+ * (which xmlFreeNode leaves): the short values of a few kinds that grid
+ * attributes have (t="amt", depth="0"), not the texts of cells, which
+ * would stay in the dictionary until the end of the document.
+ */
+static void grid_text(struct grid_out *o, xmlNodePtr parent, const xmlChar *s,
+                      size_t n, int interned)
+{
+    xmlChar *text = interned ? (xmlChar *)xmlDictLookup(o->doc->dict, s, (int)n)
+                             : xmlStrndup(s, (int)n);
+    xmlNodePtr t = text != NULL ? grid_node(o, parent, XML_TEXT_NODE,
+                                            xmlStringText)
+                                : NULL;
+
+    if (t == NULL) {
+        if (!interned) {
+            xmlFree(text);
+        }
+        o->failed = 1;
+        return;
+    }
+    t->content = text;
+}
+
 /* A new element m:'name' as the last child of 'parent' (NULL: ENOMEM). */
 static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
                           const char *name)
 {
+    const xmlChar *dname;
     xmlNodePtr e;
 
     if (o->failed) {
@@ -235,6 +344,14 @@ static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
             html_take_rows(o);
         }
         e = row_node(o, parent, XML_ELEMENT_NODE, (const xmlChar *)name);
+        if (e != NULL) {
+            e->ns = o->ns;
+        }
+        return e;
+    }
+    dname = o->ns != NULL ? dict_name(o, name) : NULL;
+    if (dname != NULL) {
+        e = grid_node(o, parent, XML_ELEMENT_NODE, dname);
         if (e != NULL) {
             e->ns = o->ns;
         }
@@ -263,12 +380,24 @@ static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
 static void set_attr(struct grid_out *o, xmlNodePtr e, const char *name,
                      const xmlChar *v)
 {
+    const xmlChar *dname;
     xmlNodePtr a;
+    size_t n;
 
     if (e != NULL && o->html != NULL) {
         a = row_node(o, e, XML_ATTRIBUTE_NODE, (const xmlChar *)name);
         if (a != NULL && v != NULL) {
             row_text(o, a, v, strlen((const char *)v));
+        }
+        return;
+    }
+    dname = e != NULL ? dict_name(o, name) : NULL;
+    if (dname != NULL) {
+        a = grid_node(o, e, XML_ATTRIBUTE_NODE, dname);
+        /* xmlNewProp: a text node even for "" */
+        if (a != NULL && v != NULL) {
+            n = strlen((const char *)v);
+            grid_text(o, a, v, n, n <= 8);
         }
     } else if (e != NULL && xmlNewProp(e, (const xmlChar *)name, v) == NULL) {
         o->failed = 1;
@@ -285,6 +414,9 @@ static void set_text(struct grid_out *o, xmlNodePtr e, const xmlChar *s,
     /* xsl:value-of of "" adds no text node */
     if (e != NULL && n > 0 && o->html != NULL) {
         row_text(o, e, s, n);
+    } else if (e != NULL && n > 0 && o->doc->dict != NULL &&
+               (e->last == NULL || e->last->type != XML_TEXT_NODE)) {
+        grid_text(o, e, s, n, 0);
     } else if (e != NULL && n > 0 &&
         xmlAddChild(e, xmlNewDocTextLen(o->doc, s, (int)n)) == NULL) {
         o->failed = 1;
