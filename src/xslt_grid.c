@@ -154,6 +154,49 @@ static long utf8_len(const xmlChar *s)
 }
 
 /*
+ * Zeroed node 'n' as a node of 'type' and 'name' of o->doc, the last
+ * child of 'parent' (attributes: its last attribute); returns 'n'.
+ */
+static xmlNodePtr link_node(struct grid_out *o, xmlNodePtr parent,
+                            xmlNodePtr n, xmlElementType type,
+                            const xmlChar *name)
+{
+    xmlAttrPtr a = (xmlAttrPtr)n;
+    xmlAttrPtr last;
+
+    if (type == XML_ATTRIBUTE_NODE) {
+        /* an xmlAttr is shorter than an xmlNode: its own fields */
+        a->type = type;
+        a->name = name;
+        a->doc = o->doc;
+        a->parent = parent;
+        last = parent->properties;
+        if (last == NULL) {
+            parent->properties = a;
+            return n;
+        }
+        while (last->next != NULL) {
+            last = last->next;
+        }
+        last->next = a;
+        a->prev = last;
+        return n;
+    }
+    n->type = type;
+    n->name = name;
+    n->doc = o->doc;
+    n->parent = parent;
+    n->prev = parent->last;
+    if (parent->last != NULL) {
+        parent->last->next = n;
+    } else {
+        parent->children = n;
+    }
+    parent->last = n;
+    return n;
+}
+
+/*
  * A node of the rows of $x-html-direct (see struct row_arena): zeroed,
  * of 'type' and 'name', the last child of 'parent' (attributes: the last
  * attribute).  NULL on ENOMEM.
@@ -163,36 +206,8 @@ static xmlNodePtr row_node(struct grid_out *o, xmlNodePtr parent,
 {
     xmlNodePtr n = row_alloc(o, type == XML_ATTRIBUTE_NODE ? sizeof(xmlAttr)
                                                            : sizeof(xmlNode));
-    xmlAttrPtr last;
 
-    if (n == NULL) {
-        return NULL;
-    }
-    n->type = type;
-    n->name = name;
-    n->doc = o->doc;
-    n->parent = parent;
-    if (type == XML_ATTRIBUTE_NODE) {
-        last = parent->properties;
-        if (last == NULL) {
-            parent->properties = (xmlAttrPtr)n;
-            return n;
-        }
-        while (last->next != NULL) {
-            last = last->next;
-        }
-        last->next = (xmlAttrPtr)n;
-        ((xmlAttrPtr)n)->prev = last;
-        return n;
-    }
-    n->prev = parent->last;
-    if (parent->last != NULL) {
-        parent->last->next = n;
-    } else {
-        parent->children = n;
-    }
-    parent->last = n;
-    return n;
+    return n != NULL ? link_node(o, parent, n, type, name) : NULL;
 }
 
 /* A text node of the 'n' bytes at 's' under 'parent' (rows arena). */
@@ -268,38 +283,13 @@ static xmlNodePtr grid_node(struct grid_out *o, xmlNodePtr parent,
     size_t size =
         type == XML_ATTRIBUTE_NODE ? sizeof(xmlAttr) : sizeof(xmlNode);
     xmlNodePtr n = xmlMalloc(size);
-    xmlAttrPtr last;
 
     if (n == NULL) {
         o->failed = 1;
         return NULL;
     }
     memset(n, 0, size);
-    n->type = type;
-    n->name = name;
-    n->doc = o->doc;
-    n->parent = parent;
-    if (type == XML_ATTRIBUTE_NODE) {
-        last = parent->properties;
-        if (last == NULL) {
-            parent->properties = (xmlAttrPtr)n;
-            return n;
-        }
-        while (last->next != NULL) {
-            last = last->next;
-        }
-        last->next = (xmlAttrPtr)n;
-        ((xmlAttrPtr)n)->prev = last;
-        return n;
-    }
-    n->prev = parent->last;
-    if (parent->last != NULL) {
-        parent->last->next = n;
-    } else {
-        parent->children = n;
-    }
-    parent->last = n;
-    return n;
+    return link_node(o, parent, n, type, name);
 }
 
 /*
