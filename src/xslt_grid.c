@@ -42,7 +42,7 @@ struct grid_out {
     struct {
         const char *key;
         const xmlChar *name;
-    } names[16];
+    } names[32];
     int nnames;
 };
 
@@ -162,6 +162,8 @@ static xmlNodePtr link_node(struct grid_out *o, xmlNodePtr parent,
                             const xmlChar *name)
 {
     xmlAttrPtr a = (xmlAttrPtr)n;
+    xmlNodePtr *first = &parent->children;
+    xmlNodePtr *lastp = &parent->last;
     xmlAttrPtr last;
 
     if (type == XML_ATTRIBUTE_NODE) {
@@ -186,13 +188,18 @@ static xmlNodePtr link_node(struct grid_out *o, xmlNodePtr parent,
     n->name = name;
     n->doc = o->doc;
     n->parent = parent;
-    n->prev = parent->last;
-    if (parent->last != NULL) {
-        parent->last->next = n;
-    } else {
-        parent->children = n;
+    if (parent->type == XML_ATTRIBUTE_NODE) {
+        /* the text of an attribute (an xmlAttr: its own fields) */
+        first = &((xmlAttrPtr)parent)->children;
+        lastp = &((xmlAttrPtr)parent)->last;
     }
-    parent->last = n;
+    n->prev = *lastp;
+    if (*lastp != NULL) {
+        (*lastp)->next = n;
+    } else {
+        *first = n;
+    }
+    *lastp = n;
     return n;
 }
 
@@ -394,6 +401,30 @@ static void set_attr(struct grid_out *o, xmlNodePtr e, const char *name,
     }
 }
 
+/*
+ * set_attr() of a value that is a string constant too (t="amt",
+ * depth="0"): the value's text from the dictionary, looked up once.
+ */
+static void set_const(struct grid_out *o, xmlNodePtr e, const char *name,
+                      const char *v)
+{
+    const xmlChar *dname = e != NULL && o->html == NULL ? dict_name(o, name)
+                                                        : NULL;
+    const xmlChar *dv = dname != NULL ? dict_name(o, v) : NULL;
+    xmlNodePtr a;
+    xmlNodePtr t;
+
+    if (dv == NULL) {
+        set_attr(o, e, name, (const xmlChar *)v);
+        return;
+    }
+    a = grid_node(o, e, XML_ATTRIBUTE_NODE, dname);
+    t = a != NULL ? grid_node(o, a, XML_TEXT_NODE, xmlStringText) : NULL;
+    if (t != NULL) {
+        t->content = (xmlChar *)dv;
+    }
+}
+
 /* The first 'len' characters (all: len < 0) of 's' as text of 'e'. */
 static void set_text(struct grid_out *o, xmlNodePtr e, const xmlChar *s,
                      long len)
@@ -419,7 +450,7 @@ static xmlNodePtr cell_sub(struct grid_out *o, xmlNodePtr row, const char *t,
 {
     xmlNodePtr c = meta_el(o, row, "c");
 
-    set_attr(o, c, "t", (const xmlChar *)t);
+    set_const(o, c, "t", t);
     if (s != NULL) {
         set_text(o, c, utf8_at(s, from), len);
     }
@@ -523,7 +554,7 @@ static void amount(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
         o->failed |= value == NULL;
     }
     c = meta_el(o, row, "c");
-    set_attr(o, c, "t", (const xmlChar *)"amt");
+    set_const(o, c, "t", "amt");
     if (rs != NULL && rs[0] != '\0') {
         set_attr(o, c, "rs", rs);
     }
@@ -681,8 +712,8 @@ static void three_public_row(struct grid_out *o, xmlNodePtr parent,
     xmlNodePtr row = meta_el(o, parent, "row");
     xmlNodePtr s;
 
-    set_attr(o, row, "kind", (const xmlChar *)"total");
-    set_attr(o, row, "depth", (const xmlChar *)"0");
+    set_const(o, row, "kind", "total");
+    set_const(o, row, "depth", "0");
     for (s = r->parent->children; row != NULL && s != NULL; s = s->next) {
         if (is_el(s, BX_NS, "dept") || is_el(s, BX_NS, "unit")) {
             cell_sub(o, row, "code", NULL, 0, -1);
@@ -801,12 +832,12 @@ static void project_rows(struct grid_out *o, xmlNodePtr parent, xmlNodePtr p)
     for (i = 0; i < n && i < 256 && !o->failed; i++) {
         row = meta_el(o, parent, "row");
         set_attr(o, row, "kind", p->name);
-        set_attr(o, row, "depth", (const xmlChar *)"0");
+        set_const(o, row, "depth", "0");
         if (row == NULL) {
             return;
         }
         if (i > 0) {
-            set_attr(o, row, "cont", (const xmlChar *)"1");
+            set_const(o, row, "cont", "1");
             skip(o, row, 6);
         } else {
             set_attr(o, cell_attr(o, row, "code", p, "code", 0, -1), "rs",
@@ -848,7 +879,7 @@ static xmlNodePtr flat_row(struct grid_out *o, xmlNodePtr parent,
     xmlNodePtr row = meta_el(o, parent, "row");
 
     set_attr(o, row, "kind", kind);
-    set_attr(o, row, "depth", (const xmlChar *)"0");
+    set_const(o, row, "depth", "0");
     return row;
 }
 
@@ -990,7 +1021,7 @@ static void head_cell(struct grid_out *o, xmlNodePtr row, xmlNodePtr d,
     xmlChar *text;
     const xmlChar *zh;
 
-    set_attr(o, c, "t", (const xmlChar *)"th");
+    set_const(o, c, "t", "th");
     for (a = d->properties; c != NULL && a != NULL; a = a->next) {
         if (a->ns == NULL && (strcmp((const char *)a->name, "rs") == 0 ||
                               strcmp((const char *)a->name, "cs") == 0 ||
@@ -1146,7 +1177,7 @@ static void fixed_label(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
     xmlChar *copy;
     const xmlChar *v;
 
-    set_attr(o, c, "t", (const xmlChar *)"item");
+    set_const(o, c, "t", "item");
     if (en) {
         set_attr(o, c, "en", label_en(labels, r));
     }
@@ -1189,7 +1220,7 @@ static void pair_row(struct grid_out *o, xmlNodePtr parent, xmlNodePtr l,
     int na = count_amounts(o);
 
     set_attr(o, row, "kind", kind);
-    set_attr(o, row, "depth", (const xmlChar *)"0");
+    set_const(o, row, "depth", "0");
     if (row == NULL) {
         return;
     }
