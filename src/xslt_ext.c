@@ -594,9 +594,9 @@ static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
         goto out;
     }
     /* every byte escaped at most 6 (&quot;), 128 for the markup */
-    room = 6 * (len_of(in.text) + len_of(in.en) + len_of(in.rs) +
-                len_of(in.cs)) +
-           128;
+    room =
+        6 * (len_of(in.text) + len_of(in.en) + len_of(in.rs) + len_of(in.cs)) +
+        128;
     if (buf_reserve(b, room) != BX_OK) {
         goto out;
     }

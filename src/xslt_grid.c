@@ -157,9 +157,8 @@ static long utf8_len(const xmlChar *s)
  * Zeroed node 'n' as a node of 'type' and 'name' of o->doc, the last
  * child of 'parent' (attributes: its last attribute); returns 'n'.
  */
-static xmlNodePtr link_node(struct grid_out *o, xmlNodePtr parent,
-                            xmlNodePtr n, xmlElementType type,
-                            const xmlChar *name)
+static xmlNodePtr link_node(struct grid_out *o, xmlNodePtr parent, xmlNodePtr n,
+                            xmlElementType type, const xmlChar *name)
 {
     xmlAttrPtr a = (xmlAttrPtr)n;
     xmlNodePtr *first = &parent->children;
@@ -268,7 +267,8 @@ static const xmlChar *dict_name(struct grid_out *o, const char *name)
         }
     }
     d = xmlDictLookup(o->doc->dict, (const xmlChar *)name, -1);
-    if (d != NULL && o->nnames < (int)(sizeof(o->names) / sizeof(o->names[0]))) {
+    if (d != NULL &&
+        o->nnames < (int)(sizeof(o->names) / sizeof(o->names[0]))) {
         o->names[o->nnames].key = name;
         o->names[o->nnames].name = d;
         o->nnames++;
@@ -311,9 +311,9 @@ static void grid_text(struct grid_out *o, xmlNodePtr parent, const xmlChar *s,
 {
     xmlChar *text = interned ? (xmlChar *)xmlDictLookup(o->doc->dict, s, (int)n)
                              : xmlStrndup(s, (int)n);
-    xmlNodePtr t = text != NULL ? grid_node(o, parent, XML_TEXT_NODE,
-                                            xmlStringText)
-                                : NULL;
+    xmlNodePtr t = text != NULL
+                       ? grid_node(o, parent, XML_TEXT_NODE, xmlStringText)
+                       : NULL;
 
     if (t == NULL) {
         if (!interned) {
@@ -408,8 +408,8 @@ static void set_attr(struct grid_out *o, xmlNodePtr e, const char *name,
 static void set_const(struct grid_out *o, xmlNodePtr e, const char *name,
                       const char *v)
 {
-    const xmlChar *dname = e != NULL && o->html == NULL ? dict_name(o, name)
-                                                        : NULL;
+    const xmlChar *dname =
+        e != NULL && o->html == NULL ? dict_name(o, name) : NULL;
     const xmlChar *dv = dname != NULL ? dict_name(o, v) : NULL;
     xmlNodePtr a;
     xmlNodePtr t;
@@ -439,7 +439,7 @@ static void set_text(struct grid_out *o, xmlNodePtr e, const xmlChar *s,
                (e->last == NULL || e->last->type != XML_TEXT_NODE)) {
         grid_text(o, e, s, n, 0);
     } else if (e != NULL && n > 0 &&
-        xmlAddChild(e, xmlNewDocTextLen(o->doc, s, (int)n)) == NULL) {
+               xmlAddChild(e, xmlNewDocTextLen(o->doc, s, (int)n)) == NULL) {
         o->failed = 1;
     }
 }
@@ -1303,7 +1303,7 @@ static int var_true(xsltTransformContextPtr ctxt, const char *name)
 
 struct row_block {
     struct row_block *next;
-    size_t cap;  /* bytes of 'data' */
+    size_t cap; /* bytes of 'data' */
     size_t used;
     max_align_t data[];
 };
@@ -1490,8 +1490,8 @@ static void html_text_node(struct grid_out *o, xmlNodePtr parent,
 static void html_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
                       xmlNodePtr node)
 {
-    struct html_text t = {.arena = {NULL, NULL}, .data = NULL, .len = 0,
-                          .nrows = 0};
+    struct html_text t = {
+        .arena = {NULL, NULL}, .data = NULL, .len = 0, .nrows = 0};
     xmlChar *lang = xslt_grid_var_string(ctxt, "lang");
     xmlNodePtr c;
 

@@ -211,8 +211,8 @@ static void test_submission_digest_is_of_the_stored_bytes(void)
     char path[128];
     gzFile f;
 
-    CU_ASSERT_EQUAL_FATAL(
-        util_read_file(test_path(EDU), 1 << 24, &xml, &xlen), BX_OK);
+    CU_ASSERT_EQUAL_FATAL(util_read_file(test_path(EDU), 1 << 24, &xml, &xlen),
+                          BX_OK);
     snprintf(gz, sizeof(gz), "%s/edu.xml.gz", dir);
     f = gzopen(gz, "wb");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -222,8 +222,7 @@ static void test_submission_digest_is_of_the_stored_bytes(void)
     o.include = "";
     bx_diags_init(&diags);
     CU_ASSERT_EQUAL_FATAL(bx_check_file(ctx, gz, &chk), BX_OK);
-    CU_ASSERT_EQUAL(bx_bundle_build(ctx, &p, 1, &o, &diags, &zip, &len),
-                    BX_OK);
+    CU_ASSERT_EQUAL(bx_bundle_build(ctx, &p, 1, &o, &diags, &zip, &len), BX_OK);
     bx_check_release(&chk);
     snprintf(path, sizeof(path), "%s/gz.zip", dir);
     CU_ASSERT_EQUAL_FATAL(bx_write_file(path, zip, len, 1), BX_OK);

@@ -285,7 +285,7 @@ static void test_xslt_grid_html_direct_arena(void)
     "<m:c t='amt' rs='2' cs='01'>1&lt;2&gt;3&amp;\"</m:c>"                     \
     "<m:c t='th' rs=' 3' cs='1'>x</m:c>"                                       \
     "<m:c t='code' rs='2.5' cs='abc' en='E&quot;&lt;'>k</m:c>"                 \
-    "<m:c t='label' cs='1e3' en='only'/>"                                     \
+    "<m:c t='label' cs='1e3' en='only'/>"                                      \
     "<m:c t='other' rs='9\"'>q</m:c><m:s/></m:row>"                            \
     "<m:row depth='0'><m:c t='num' cs='10'>7</m:c></m:row>"                    \
     "</m:body></m:grid></xsl:variable>"                                        \
@@ -336,7 +336,8 @@ int bx_test_suite_xslt_grid(void)
                      test_xslt_grid_csv_rows_of_a_grid) ||
         !CU_add_test(s, "html rows without the grid",
                      test_xslt_grid_html_direct) ||
-        !CU_add_test(s, "html cells of every kind", test_xslt_grid_html_cells) ||
+        !CU_add_test(s, "html cells of every kind",
+                     test_xslt_grid_html_cells) ||
         !CU_add_test(s, "html rows from reused blocks",
                      test_xslt_grid_html_direct_arena)) {
         return -1;
