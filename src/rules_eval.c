@@ -248,16 +248,21 @@ static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
         return;
     }
     /* the unit is a function of the table element: remembered for the
-       last table asked about (a check reads one table at a time) */
-    if (ev->unit_memo != NULL && ev->unit_memo->table == t) {
-        *u = ev->unit_memo->u;
+       last tables asked about (a check reads one or two tables at a time;
+       a document has a few dozen) */
+    if (m != NULL && rules_memo) {
+        size_t i = ((uintptr_t)t >> 4) % BX_UNIT_TABLES;
+
+        if (m->tables[i] == t) {
+            *u = m->units[i];
+            return;
+        }
+        table_unit(ev, t, u);
+        m->tables[i] = t;
+        m->units[i] = *u;
         return;
     }
     table_unit(ev, t, u);
-    if (ev->unit_memo != NULL) {
-        ev->unit_memo->table = t;
-        ev->unit_memo->u = *u;
-    }
 }
 
 /* The unit of table element 't' (node_unit). */
@@ -284,11 +289,39 @@ static void table_unit(const struct bx_eval *ev, xmlNodePtr t,
 }
 
 /*
+ * rules_dec_parse(p) for 'p' inside a text of the tree ('in_tree'): the
+ * same text is read by many checks (a cell by every sum it is part of),
+ * so its parse is remembered by address.  The tree does not change while
+ * the rules run, so an address stands for the same characters; texts
+ * made for the moment (freed after) are parsed every time.
+ */
+static int dec_parse_memo(const struct bx_eval *ev, const char *p,
+                          int in_tree, struct bx_dec *d)
+{
+    struct bx_dec_memo *m;
+    uintptr_t h;
+
+    if (!in_tree || ev->unit_memo == NULL || !rules_memo)
+        return rules_dec_parse(p, d);
+    h = (uintptr_t)p;
+    h = (h >> 3) ^ (h >> 13);
+    m = &ev->unit_memo->dec[h & (BX_DEC_MEMO - 1)];
+    if (m->s != p) {
+        m->rc = rules_dec_parse(p, &m->d);
+        m->s = p;
+    }
+    *d = m->d;
+    return m->rc;
+}
+
+/*
  * Add one printed figure 's' in unit 'u' to 'v', converted exactly to
  * the document's unit (万元 → 元 multiplies; 元 → 万元 keeps four places).
+ * 'in_tree': 's' is a text of the tree itself (dec_parse_memo).
  */
 static void val_add_string(const struct bx_eval *ev, struct bx_val *v,
-                           const char *s, const struct bx_unit *unit)
+                           const char *s, int in_tree,
+                           const struct bx_unit *unit)
 {
     struct bx_unit u = *unit;
     struct bx_dec d;
@@ -306,7 +339,7 @@ static void val_add_string(const struct bx_eval *ev, struct bx_val *v,
             v->blank_na = 1;
         return;
     }
-    if (rules_dec_parse(p, &d) != BX_OK) {
+    if (dec_parse_memo(ev, p, in_tree, &d) != BX_OK) {
         v->bad = 1;
         return;
     }
@@ -368,7 +401,8 @@ static void val_add_node(const struct bx_eval *ev, struct bx_val *v,
         return;
     }
     node_unit(ev, node, &u);
-    val_add_string(ev, v, (const char *)(text != NULL ? text : s), &u);
+    val_add_string(ev, v, (const char *)(text != NULL ? text : s),
+                   text != NULL, &u);
     if (v->bad && v->bad_node == NULL)
         v->bad_node = node;
     xmlFree(s);
@@ -623,7 +657,7 @@ static void val_eval(struct bx_eval *ev, xmlXPathCompExprPtr comp,
 
         node_unit(ev, NULL, &u);
         v->nodes = 1;
-        val_add_string(ev, v, (const char *)o->stringval, &u);
+        val_add_string(ev, v, (const char *)o->stringval, 0, &u);
     } else {
         v->bad = 1;
     }
@@ -657,10 +691,15 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
 
 static int is_bx(xmlNodePtr n, const char *name)
 {
-    /* the name first: it differs at once, the namespace only at its end */
+    /* the name first, from its first letter (a call less for most
+       elements: node_unit asks each ancestor of a figure whether its
+       parent is bx:tables); the namespace differs only at its end */
     return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           (name == NULL || xmlStrEqual(n->name, BAD_CAST name)) &&
-           xmlStrEqual(n->ns->href, BAD_CAST BX_NAMESPACE);
+           (name == NULL ||
+            (n->name != NULL && n->name[0] == (xmlChar)name[0] &&
+             xmlStrEqual(n->name, BAD_CAST name))) &&
+           n->ns->href != NULL &&
+           strcmp((const char *)n->ns->href, BX_NAMESPACE) == 0;
 }
 
 xmlNodePtr rules_element_of(xmlNodePtr n)
@@ -1011,6 +1050,7 @@ static const char *const unevaluated_tpl[2] = {
     "integer digits and 4 decimals), or a sum or difference is out of range"};
 
 int rules_col_walk = 1;
+int rules_memo = 1;
 
 /* Keep 'f' for later (ev->defer): its value string copied. */
 static void defer_finding(struct bx_eval *ev, const struct bx_finding *f)

@@ -13,6 +13,7 @@
 
 #include "budgetx.h"
 #include "rules.h"
+#include "rules_eval.h"
 #include "testutil.h"
 
 static const char doc_src[] =
@@ -839,6 +840,97 @@ static void test_rules_expr_col_walk_same_findings(void)
     bx_context_free(c);
 }
 
+/* Set every 'step'th amount of 'n' to one of a few texts (so that many
+ * cells share their text), with blanks and spaces around some. */
+static void few_texts(xmlNodePtr n, int step, int *k)
+{
+    static const char *const texts[] = {"1.00", " 2.5", "", "3.25 ",
+                                        "0",    "-1.5", "12", "7.00"};
+    xmlAttrPtr a;
+
+    for (; n != NULL; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        for (a = n->properties; a != NULL; a = a->next) {
+            xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+
+            /* amounts only (an indicator's @num or @value is no cell) */
+            if (v != NULL && v[0] >= '0' && v[0] <= '9' &&
+                strchr((char *)v, '.') != NULL &&
+                strcmp((const char *)a->name, "num") != 0 &&
+                strcmp((const char *)a->name, "value") != 0 &&
+                (*k)++ % step == 0)
+                xmlSetProp(n, a->name, BAD_CAST texts[*k % 8]);
+            xmlFree(v);
+        }
+        few_texts(n->children, step, k);
+    }
+}
+
+/*
+ * The units of table elements and the figures parsed once (rules_memo):
+ * every finding, every rule's outcome the same as when each is worked
+ * out again, on the samples with many amounts raised, blanked or made
+ * equal (texts shared by many cells, tables of several units).
+ */
+static void test_rules_expr_memo_same_findings(void)
+{
+    static const int steps[] = {1, 3, 7, 29, 1000};
+    struct bx_context *c = test_context();
+    size_t i;
+    size_t s;
+    int compared = 0;
+    int found = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    for (i = 0; i < sizeof(compared_docs) / sizeof(compared_docs[0]); i++) {
+        xmlDocPtr orig =
+            xmlReadFile(test_path(compared_docs[i]), NULL, XML_PARSE_NONET);
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(orig);
+        for (s = 0; s < 3 * sizeof(steps) / sizeof(steps[0]); s++) {
+            int step = steps[s / 3];
+            int kind = (int)(s % 3);
+            xmlDocPtr doc = xmlCopyDoc(orig, 1);
+            xmlChar *mem = NULL;
+            int len = 0;
+            int k = 0;
+            char *on;
+            char *off;
+
+            CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+            /* the amounts below the root (not its formatVersion) */
+            if (kind > 0 && step < 1000)
+                few_texts(xmlDocGetRootElement(doc)->children,
+                          kind == 1 ? step : 2, &k);
+            else if (step < 1000)
+                raise_every(xmlDocGetRootElement(doc)->children, step, 0, 0,
+                            &k);
+            xmlDocDumpMemory(doc, &mem, &len);
+            rules_memo = 0;
+            off = findings_cov(c, mem, len);
+            rules_memo = 1;
+            on = findings_cov(c, mem, len);
+            CU_ASSERT_FATAL(on != NULL && off != NULL);
+            CU_ASSERT_STRING_EQUAL(on, off);
+            if (strcmp(on, off) != 0)
+                fprintf(stderr, "\n%s, every %d (%d):\nmemo:\n%s\n"
+                        "without:\n%s\n", compared_docs[i], step, kind, on,
+                        off);
+            found += strstr(on, " BR-") != NULL;
+            compared++;
+            free(on);
+            free(off);
+            xmlFree(mem);
+            xmlFreeDoc(doc);
+        }
+        xmlFreeDoc(orig);
+    }
+    CU_ASSERT(compared > 50);
+    CU_ASSERT(found > 30); /* findings to compare */
+    bx_context_free(c);
+}
+
 /* A form with more nodes than any fixed array: grown, the same as XPath. */
 static void test_rules_expr_fast_paths_grow(void)
 {
@@ -994,7 +1086,9 @@ int bx_test_suite_rules_expr(void)
         CU_add_test(s, "fast paths grow past any array",
                     test_rules_expr_fast_paths_grow) == NULL ||
         CU_add_test(s, "the {col} copies in one walk: the same report",
-                    test_rules_expr_col_walk_same_findings) == NULL)
+                    test_rules_expr_col_walk_same_findings) == NULL ||
+        CU_add_test(s, "units and figures remembered: the same report",
+                    test_rules_expr_memo_same_findings) == NULL)
         return -1;
     return 0;
 }
