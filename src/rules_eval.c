@@ -65,12 +65,15 @@ static xmlXPathObjectPtr run_tree(struct bx_eval *ev,
     return NULL;
 }
 
-xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
-                            xmlNodePtr node)
+/* rules_run() with the expression's info looked up by the caller. */
+static xmlXPathObjectPtr run_info(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                                  const struct bx_expr_info *info,
+                                  xmlNodePtr node)
 {
-    const struct bx_expr_info *info =
-        comp != NULL && node != NULL ? rules_expr_info(ev->rs, comp) : NULL;
     xmlXPathObjectPtr o;
+
+    if (node == NULL)
+        info = NULL;
 
     if (info != NULL && (info->fast == BX_FP_LPATH ||
                          info->fast == BX_FP_ANY ||
@@ -95,6 +98,15 @@ xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
                      : BX_E_INTERNAL;
     }
     return o;
+}
+
+xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                            xmlNodePtr node)
+{
+    return run_info(ev, comp,
+                    comp != NULL && node != NULL ? rules_expr_info(ev->rs, comp)
+                                                 : NULL,
+                    node);
 }
 
 /*
@@ -613,12 +625,12 @@ static int key_val(struct bx_eval *ev, const struct bx_expr_info *e,
     return ok;
 }
 
-/* Evaluate 'comp' on 'node' and add up what it selects into 'v'. */
+/* Evaluate 'comp' (whose info is 'info') on 'node' and add up what it
+ * selects into 'v'. */
 static void val_eval(struct bx_eval *ev, xmlXPathCompExprPtr comp,
-                     xmlNodePtr node, struct bx_val *v)
+                     const struct bx_expr_info *info, xmlNodePtr node,
+                     struct bx_val *v)
 {
-    const struct bx_expr_info *info =
-        comp != NULL ? rules_expr_info(ev->rs, comp) : NULL;
     xmlXPathObjectPtr o;
 
     memset(v, 0, sizeof(*v));
@@ -630,12 +642,12 @@ static void val_eval(struct bx_eval *ev, xmlXPathCompExprPtr comp,
         xmlNodePtr tab[32];
         xmlNodeSet set = {0, 32, tab};
 
-        if (run_fast(ev, comp, node, &set)) {
+        if (comp != NULL && rules_expr_fast(info, ev->xp, node, &set)) {
             val_add_set(ev, &set, v);
             return;
         }
     }
-    o = rules_run(ev, comp, node);
+    o = run_info(ev, comp, info, node);
     if (o == NULL) {
         v->bad = 1;
         return;
@@ -670,7 +682,12 @@ static struct bx_xcache *xcache_static(struct bx_eval *ev,
 void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
                struct bx_val *v)
 {
-    struct bx_xcache *c = xcache_static(ev, comp);
+    /* looked up once for the cache, the fast path and XPath */
+    const struct bx_expr_info *info =
+        comp != NULL ? rules_expr_info(ev->rs, comp) : NULL;
+    struct bx_xcache *c = ev->xc != NULL && info != NULL && info->is_static
+                              ? &ev->xc[info->id]
+                              : NULL;
 
     /* a figure that reads no context node ($T5/bx:total/@basic on every
        row of a table) is added up once per document */
@@ -678,7 +695,7 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
         *v = c->val;
         return;
     }
-    val_eval(ev, comp, node, v);
+    val_eval(ev, comp, info, node, v);
     if (c != NULL) {
         c->val = *v;
         c->has_val = 1;
