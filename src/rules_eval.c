@@ -748,7 +748,11 @@ static const struct bx_table_def *table_of(const struct bx_ruleset *rs,
 
 const char *rules_prop(xmlNodePtr el, const char *name)
 {
-    xmlAttrPtr a = el ? xmlHasNsProp(el, BAD_CAST name, NULL) : NULL;
+    /* xmlHasNsProp(el, name, NULL) without its look into a DTD for
+       defaults: a submission has none (a DOCTYPE stops its parse) */
+    xmlAttrPtr a = el != NULL && el->type == XML_ELEMENT_NODE
+                       ? rules_attr_named(el, name)
+                       : NULL;
 
     if (a == NULL || a->children == NULL || a->children->content == NULL ||
         a->children->content[0] == '\0')
