@@ -181,13 +181,16 @@ enum bx_fast {
     BX_FP_CHILDREN, /* ([../]p:a | [../]p:b)/@x: name[0..nsteps), up */
     BX_FP_LPATH,    /* a location path of rules_path.c: lpath */
     BX_FP_ANY,      /* P or P ... [or rest]: any[0..nany), then any_tail */
-    BX_FP_KEY       /* bx:key('k', $self/@a)[/@x]: key, key_of, attrs[0] */
+    BX_FP_KEY,      /* bx:key('k', $self/@a)[/@x]: key, key_of, attrs[0] */
+    BX_FP_VALUE     /* a string, number or truth of rules_vx.c: vx */
 };
 
 #define BX_FAST_ANY 8
 
 /* A location path read from the tree (rules_path.c). */
 struct bx_lpath;
+/* A value expression read from the tree (rules_vx.c). */
+struct vx;
 
 struct bx_expr_info {
     xmlXPathCompExprPtr comp; /* owned by the check, figure or key */
@@ -203,6 +206,7 @@ struct bx_expr_info {
     char *attrs[BX_FAST_ATTRS]; /* owned */
     int nattrs;
     struct bx_lpath *lpath;           /* BX_FP_LPATH; owned */
+    struct vx *vx;                    /* BX_FP_VALUE; owned */
     struct bx_lpath *any[BX_FAST_ANY]; /* BX_FP_ANY; owned */
     int nany;
     xmlXPathCompExprPtr any_tail; /* BX_FP_ANY: the rest, or NULL; owned */
@@ -326,6 +330,14 @@ const char *rules_expr_prefix_uri(const struct bx_ruleset *rs,
  * 'el', or NULL.  Not xmlHasProp(): that also answers with DTD defaults
  * XPath does not see. */
 xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name);
+/* rules_vx.c: 'src' as a value expression of the forms it reads from
+ * the tree, or NULL; rules_vx_eval(): its value on element 'node' as
+ * XPath gives it, or NULL (not handled: use XPath; '*nomem' when short
+ * of memory). */
+struct vx *rules_vx_parse(const struct bx_ruleset *rs, const char *src);
+xmlXPathObjectPtr rules_vx_eval(const struct vx *x, xmlXPathContextPtr xp,
+                                xmlNodePtr node, int *nomem);
+void rules_vx_free(struct vx *x);
 struct bx_lpath *rules_path_parse(const struct bx_ruleset *rs,
                                   const char *src);
 void rules_path_free(struct bx_lpath *lp);

@@ -40,6 +40,13 @@ static xmlXPathObjectPtr run_tree(struct bx_eval *ev,
     xmlNodeSetPtr set;
     int r;
 
+    if (info->fast == BX_FP_VALUE) {
+        xmlXPathObjectPtr o = rules_vx_eval(info->vx, ev->xp, node, &r);
+
+        if (o == NULL && r)
+            ev->rc = BX_E_NOMEM;
+        return o;
+    }
     if (info->fast == BX_FP_ANY) {
         r = rules_expr_any(info, ev->xp, node);
         if (r == 0 || r == 1)
@@ -77,6 +84,7 @@ static xmlXPathObjectPtr run_info(struct bx_eval *ev, xmlXPathCompExprPtr comp,
 
     if (info != NULL && (info->fast == BX_FP_LPATH ||
                          info->fast == BX_FP_ANY ||
+                         info->fast == BX_FP_VALUE ||
                          info->fast == BX_FP_PATH ||
                          info->fast == BX_FP_ATTRS ||
                          info->fast == BX_FP_CHILDREN)) {

@@ -553,6 +553,8 @@ static void fast_path(const struct bx_ruleset *rs, struct bx_expr_info *e,
         e->fast = BX_FP_LPATH;
     else if (parse_any(rs, e, src))
         e->fast = BX_FP_ANY;
+    else if ((e->vx = rules_vx_parse(rs, src)) != NULL)
+        e->fast = BX_FP_VALUE;
     if (e->fast != BX_FP_KEY) {
         free(e->key);
         free(e->key_of);
@@ -583,6 +585,7 @@ void rules_exprs_release(struct bx_ruleset *rs)
         free(rs->exprs[i].key);
         free(rs->exprs[i].key_of);
         rules_path_free(rs->exprs[i].lpath);
+        rules_vx_free(rs->exprs[i].vx);
         for (k = 0; k < rs->exprs[i].nany; k++)
             rules_path_free(rs->exprs[i].any[k]);
         xmlXPathFreeCompExpr(rs->exprs[i].any_tail);

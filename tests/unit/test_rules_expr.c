@@ -481,6 +481,177 @@ static void bind_document(xmlXPathContextPtr xp, xmlDocPtr doc)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Value expressions (rules_vx.c)                                      */
+/* ------------------------------------------------------------------ */
+
+/* The value rules_vx_eval() gives 'e' on 'node' is XPath's (the same type,
+ * string, number, truth or nodes); 0 when it declined. */
+static int same_value(const struct bx_expr_info *e, xmlXPathContextPtr xp,
+                      xmlNodePtr node)
+{
+    int nomem = 0;
+    xmlXPathObjectPtr v = rules_vx_eval(e->vx, xp, node, &nomem);
+    xmlXPathObjectPtr o;
+    int k;
+
+    CU_ASSERT_FATAL(nomem == 0);
+    if (v == NULL)
+        return 0;
+    xp->node = node;
+    o = xmlXPathCompiledEval(e->comp, xp);
+    CU_ASSERT_FATAL(o != NULL);
+    CU_ASSERT_EQUAL(v->type, o->type);
+    if (v->type == o->type) {
+        switch (o->type) {
+        case XPATH_STRING:
+            CU_ASSERT_STRING_EQUAL(v->stringval, o->stringval);
+            if (strcmp((char *)v->stringval, (char *)o->stringval) != 0)
+                fprintf(stderr, "\n%s: '%s', XPath '%s'\n", e->src,
+                        v->stringval, o->stringval);
+            break;
+        case XPATH_NUMBER:
+            CU_ASSERT(v->floatval == o->floatval ||
+                      (v->floatval != v->floatval &&
+                       o->floatval != o->floatval));
+            break;
+        case XPATH_BOOLEAN:
+            CU_ASSERT_EQUAL(v->boolval, o->boolval);
+            if (v->boolval != o->boolval)
+                fprintf(stderr, "\n%s on %s: %d, XPath %d\n", e->src,
+                        node->name, v->boolval, o->boolval);
+            break;
+        default:
+            k = o->nodesetval != NULL ? o->nodesetval->nodeNr : 0;
+            CU_ASSERT_EQUAL(v->nodesetval->nodeNr, k);
+            for (k = 0; k < v->nodesetval->nodeNr &&
+                        k < o->nodesetval->nodeNr;
+                 k++)
+                CU_ASSERT_PTR_EQUAL(v->nodesetval->nodeTab[k],
+                                    o->nodesetval->nodeTab[k]);
+            break;
+        }
+    }
+    xmlXPathFreeObject(o);
+    xmlXPathFreeObject(v);
+    return 1;
+}
+
+static const char values_src[] =
+    "<bx:d xmlns:bx='urn:budgetx:disclosure:1' xmlns:o='urn:other'>"
+    " <bx:units><bx:unit code='301' type='行政'/><bx:unit code='302'/></bx:units>"
+    " <bx:dept code='201'><bx:unit code='20101'>"
+    "  <bx:row code='2010101' n='一般 公共' total='1.50' s='  a \t b  '/>"
+    "  <bx:unit code='2010102'><bx:row code='201010201' total='-0' s=''/>"
+    "   <bx:row code='3010101' total='x' n='运行经费支出'/></bx:unit>"
+    "  <bx:row total='2' s='b'><o:unit code='99'/></bx:row></bx:unit>"
+    "  <bx:row code='2' s='2.0'>text <bx:q>more</bx:q> tail</bx:row>"
+    " </bx:dept>"
+    " <bx:dept><bx:row code='20' total='1e2'/></bx:dept>"
+    " <bx:fiscalYear>2024</bx:fiscalYear>"
+    "</bx:d>";
+
+/* Value expressions of the forms rules_vx.c reads, and what it leaves to
+ * XPath (a boolean compared, a function it does not know, arithmetic). */
+static const char *const values[] = {
+    "concat(ancestor::bx:unit/@code, ' ', @code)",
+    "concat($self/ancestor::bx:unit/@code, '-', $self/@code, @n)",
+    "concat(@s, @none, 'x')",
+    "substring(@code, 1, 3)",
+    "substring(@code, 3)",
+    "substring(@n, 2, 3)",
+    "substring(@code, 7, 2)",
+    "substring(@code, 1, 0)",
+    "starts-with(@code, ancestor::bx:dept/@code)",
+    "starts-with(@code, '201')",
+    "starts-with(@code, @none)",
+    "normalize-space(@s)",
+    "normalize-space(@s) != '' and normalize-space(@code) != ''",
+    "number(@total)",
+    "number(substring(@code, 7, 2)) <= number(substring($fy, 3, 2))",
+    "substring(@code, 1, 6) = substring($meta/bx:dept/@code, 1, 6)",
+    "@code = $meta/bx:unit/@code",
+    "@code != $meta/bx:unit/@code",
+    "@total > 0",
+    "@total <= '1.5'",
+    "@total = 2",
+    "@total != 2",
+    "0 < @total",
+    "ancestor::bx:unit/@code = '20101'",
+    "@code = 'x' or @s = 'b'",
+    "not(@code) and not(ancestor::bx:dept/@code)",
+    "(@total > 1 or @code) and starts-with(@code, '3')",
+    "@total >= ancestor::bx:unit/@code",
+    "@s = @code",
+    "@s < @code",
+    ".//bx:q = 'more'",
+};
+static const char *const not_values[] = {
+    "@code", "'lit'", "concat(@a, count(*))", "starts-with(@code, 1)",
+    "(@code = 'x') = true()", "substring(@code, 0, 2)",
+    "substring(@code, 1.5)", "@total + 1 > 2", "concat(@code)",
+    "string(@code)", "ancestor::bx:unit", "@a = 1 = 2",
+    "substring(., 2, 4)", "@code = ancestor::*/@code",
+};
+
+static void test_rules_expr_values_match_xpath(void)
+{
+    xmlDocPtr doc = xmlReadMemory(values_src, (int)strlen(values_src),
+                                  "t.xml", NULL, 0);
+    struct bx_ruleset rs;
+    struct bx_ns ns = {"o", "urn:other"};
+    xmlXPathContextPtr xp;
+    xmlNodePtr els[64];
+    int nels = 0;
+    size_t nv = sizeof(values) / sizeof(values[0]);
+    size_t nn = sizeof(not_values) / sizeof(not_values[0]);
+    size_t i;
+    int j;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    xp = test_setup(doc, &rs, &ns);
+    all_nodes(xmlDocGetRootElement(doc), els, &nels, 64);
+    xmlXPathRegisterVariable(xp, BAD_CAST "meta",
+                             xmlXPathNewNodeSet(xmlDocGetRootElement(doc)));
+    xmlXPathRegisterVariable(xp, BAD_CAST "fy",
+                             xmlXPathNewNodeSet(els[nels - 1]));
+    for (i = 0; i < nv; i++)
+        rules_expr_note(&rs, xmlXPathCtxtCompile(xp, BAD_CAST values[i]),
+                        values[i]);
+    for (i = 0; i < nn; i++)
+        rules_expr_note(&rs, xmlXPathCtxtCompile(xp, BAD_CAST not_values[i]),
+                        not_values[i]);
+    rules_exprs_index(&rs);
+    CU_ASSERT_EQUAL_FATAL(rs.nexprs, nv + nn);
+    for (i = 0; i < rs.nexprs; i++) {
+        const struct bx_expr_info *e = &rs.exprs[i];
+        int handled = 0;
+
+        if (i >= nv) {
+            CU_ASSERT(e->fast != BX_FP_VALUE);
+            if (e->fast == BX_FP_VALUE)
+                fprintf(stderr, "\nread as a value: %s\n", e->src);
+            continue;
+        }
+        CU_ASSERT_EQUAL(e->fast, BX_FP_VALUE);
+        if (e->fast != BX_FP_VALUE) {
+            fprintf(stderr, "\nnot a value: %s\n", e->src);
+            continue;
+        }
+        for (j = 0; j < nels; j++) {
+            xmlXPathRegisterVariable(xp, BAD_CAST "self",
+                                     xmlXPathNewNodeSet(els[j]));
+            handled += same_value(e, xp, els[j]);
+        }
+        CU_ASSERT_EQUAL(handled, nels);
+    }
+    for (i = 0; i < rs.nexprs; i++)
+        xmlXPathFreeCompExpr(rs.exprs[i].comp);
+    rules_exprs_release(&rs);
+    xmlXPathFreeContext(xp);
+    xmlFreeDoc(doc);
+}
+
 static void test_rules_expr_rule_file_paths_match_xpath(void)
 {
     static const char *const docs[] = {
@@ -495,6 +666,7 @@ static void test_rules_expr_rule_file_paths_match_xpath(void)
     size_t d;
     size_t i;
     int read = 0;
+    int values_read = 0;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(rules);
     memset(&rs, 0, sizeof(rs));
@@ -533,6 +705,8 @@ static void test_rules_expr_rule_file_paths_match_xpath(void)
                     read += same_as_xpath(e, xp, els[j]);
                 else if (e->fast == BX_FP_ANY)
                     read += same_truth(e, xp, els[j]);
+                else if (e->fast == BX_FP_VALUE && j > 0)
+                    values_read += same_value(e, xp, els[j]);
             }
         }
         free(els);
@@ -541,6 +715,8 @@ static void test_rules_expr_rule_file_paths_match_xpath(void)
     }
     /* the rule file is mostly paths of the subset */
     CU_ASSERT(read > 10000);
+    /* and its string and truth expressions (concat, substring, ...) */
+    CU_ASSERT(values_read > 1000);
     for (i = 0; i < rs.nexprs; i++)
         xmlXPathFreeCompExpr(rs.exprs[i].comp);
     rules_exprs_release(&rs);
@@ -1154,6 +1330,8 @@ int bx_test_suite_rules_expr(void)
                     test_rules_expr_shares_identical_sources) == NULL ||
         CU_add_test(s, "static only without context",
                     test_rules_expr_static_only_without_context) == NULL ||
+        CU_add_test(s, "value expressions match XPath",
+                    test_rules_expr_values_match_xpath) == NULL ||
         CU_add_test(s, "location paths match XPath",
                     test_rules_expr_paths_match_xpath) == NULL ||
         CU_add_test(s, "the rule file's paths match XPath",
