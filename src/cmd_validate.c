@@ -248,8 +248,7 @@ static int write_report(struct vrun *r, size_t n)
     }
     if (rc != BX_OK || cli_write_stdout(text, len) != 0) {
         cli_print_diags(stderr, &rdiags, r->o->c.lang);
-        fprintf(stderr, "budgetx validate: %s\n",
-                cli_tr(report_failure(rc)));
+        fprintf(stderr, "budgetx validate: %s\n", cli_tr(report_failure(rc)));
         rc = BX_E_IO;
     }
     bx_diags_release(&rdiags);

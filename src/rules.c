@@ -294,8 +294,8 @@ static int own_comp(struct bx_ruleset *rs, xmlXPathCompExprPtr comp)
  * list expressions) the caller frees it.  NULL: it does not compile
  * (*nomem 0) or memory ran out (*nomem 1).
  */
-static xmlXPathCompExprPtr compile_expr(xmlXPathContextPtr xp,
-                                        const char *expr, int *nomem)
+static xmlXPathCompExprPtr compile_expr(xmlXPathContextPtr xp, const char *expr,
+                                        int *nomem)
 {
     struct bx_ruleset *rs = xp->userData;
     xmlXPathCompExprPtr comp;
