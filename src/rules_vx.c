@@ -42,21 +42,21 @@
 #define VX_ARGS 8
 
 enum vx_op {
-    VX_LIT,     /* a string literal */
-    VX_NUM,     /* a number literal */
-    VX_PATH,    /* a location path of rules_path.c */
-    VX_ATTR,    /* @a of the context element */
-    VX_ANC,     /* [$self/]ancestor::p:n/@a */
-    VX_KEYS,    /* bx:key('k', s) | ...  [/@a] */
-    VX_CONCAT,  /* string */
-    VX_SUBSTR,  /* string */
-    VX_NORM,    /* normalize-space(): string */
-    VX_STARTS,  /* truth */
-    VX_NUMBER,  /* number */
-    VX_NOT,     /* truth */
-    VX_AND,     /* truth */
-    VX_OR,      /* truth */
-    VX_CMP      /* truth */
+    VX_LIT,    /* a string literal */
+    VX_NUM,    /* a number literal */
+    VX_PATH,   /* a location path of rules_path.c */
+    VX_ATTR,   /* @a of the context element */
+    VX_ANC,    /* [$self/]ancestor::p:n/@a */
+    VX_KEYS,   /* bx:key('k', s) | ...  [/@a] */
+    VX_CONCAT, /* string */
+    VX_SUBSTR, /* string */
+    VX_NORM,   /* normalize-space(): string */
+    VX_STARTS, /* truth */
+    VX_NUMBER, /* number */
+    VX_NOT,    /* truth */
+    VX_AND,    /* truth */
+    VX_OR,     /* truth */
+    VX_CMP     /* truth */
 };
 
 enum vx_type { VT_NODES, VT_STR, VT_NUM, VT_BOOL };
@@ -69,14 +69,14 @@ struct vx {
     enum vx_cmp cmp;
     struct vx *arg[VX_ARGS];
     int narg;
-    char *lit;                 /* VX_LIT; VX_ANC, VX_KEYS: the attribute */
-    char *keys[VX_ARGS];       /* VX_KEYS: the key names (arg[k] the values) */
-    double num;                /* VX_NUM */
-    int from, len;             /* VX_SUBSTR: len -1 without a length */
-    int self;                  /* VX_ANC: from $self */
-    const char *uri;           /* VX_ANC */
-    char *name;                /* VX_ANC */
-    struct bx_lpath *lpath;    /* VX_PATH */
+    char *lit;              /* VX_LIT; VX_ANC, VX_KEYS: the attribute */
+    char *keys[VX_ARGS];    /* VX_KEYS: the key names (arg[k] the values) */
+    double num;             /* VX_NUM */
+    int from, len;          /* VX_SUBSTR: len -1 without a length */
+    int self;               /* VX_ANC: from $self */
+    const char *uri;        /* VX_ANC */
+    char *name;             /* VX_ANC */
+    struct bx_lpath *lpath; /* VX_PATH */
 };
 
 void rules_vx_free(struct vx *x)
@@ -426,8 +426,7 @@ static struct vx *p_call(struct vx_parse *ps)
     if (x->op == VX_SUBSTR) {
         x->arg[0] = p_or(ps);
         x->narg = x->arg[0] != NULL;
-        if (!stringish(x->arg[0]) || !veat(ps, ",") ||
-            (x->from = vint(ps)) < 1)
+        if (!stringish(x->arg[0]) || !veat(ps, ",") || (x->from = vint(ps)) < 1)
             goto fail;
         x->len = -1;
         if (veat(ps, ",") && (x->len = vint(ps)) < 0)
@@ -563,13 +562,13 @@ static struct vx *p_cmp(struct vx_parse *ps)
 
 static struct vx *p_chain(struct vx_parse *ps, int and)
 {
-    struct vx *a = and ? p_cmp(ps) : p_chain(ps, 1);
+    struct vx *a = and? p_cmp(ps) : p_chain(ps, 1);
     struct vx *x;
     struct vx *b;
 
-    while (a != NULL && vword(ps, and ? "and" : "or")) {
-        b = and ? p_cmp(ps) : p_chain(ps, 1);
-        x = b != NULL ? vnew(and ? VX_AND : VX_OR, VT_BOOL) : NULL;
+    while (a != NULL && vword(ps, and? "and" : "or")) {
+        b = and? p_cmp(ps) : p_chain(ps, 1);
+        x = b != NULL ? vnew(and? VX_AND : VX_OR, VT_BOOL) : NULL;
         if (x == NULL) {
             rules_vx_free(a);
             rules_vx_free(b);
@@ -751,8 +750,8 @@ static int ev_ancestor(const struct vx *x, xmlXPathContextPtr xp,
     return VX_DONE;
 }
 
-static int ev_keys(const struct vx *x, xmlXPathContextPtr xp,
-                   xmlNodePtr node, struct vx_val *v)
+static int ev_keys(const struct vx *x, xmlXPathContextPtr xp, xmlNodePtr node,
+                   struct vx_val *v)
 {
     struct bx_eval *bev = xp->userData;
     xmlNodeSetPtr res;
