@@ -47,6 +47,8 @@ enum vx_op {
     VX_PATH,   /* a location path of rules_path.c */
     VX_ATTR,   /* @a of the context element */
     VX_ANC,    /* [$self/]ancestor::p:n/@a */
+    VX_FIRST,  /* p:n[1]: the first such child */
+    VX_PREC,   /* preceding-sibling::p:n[@a = 'lit'][1]: the nearest */
     VX_KEYS,   /* bx:key('k', s) | ...  [/@a] */
     VX_CONCAT, /* string */
     VX_SUBSTR, /* string */
@@ -251,6 +253,40 @@ static struct vx *p_ancestor(struct vx_parse *ps)
     }
     if (!veat(ps, "ancestor::") || !vqname(ps, &x->uri, &x->name) ||
         !veat(ps, "/") || (x->lit = vattr(ps)) == NULL)
+        goto fail;
+    return x;
+fail:
+    ps->p = save;
+    rules_vx_free(x);
+    return NULL;
+}
+
+/* p:n[1] or preceding-sibling::p:n[@a = 'lit'][1] (the predicate on @a
+ * optional): a name in 'uri', 'name', the attribute and literal in 'lit'
+ * and 'keys[0]'. */
+static struct vx *p_positional(struct vx_parse *ps)
+{
+    struct vx *x = vnew(VX_FIRST, VT_NODES);
+    const char *save = ps->p;
+
+    if (x == NULL)
+        return NULL;
+    if (veat(ps, "preceding-sibling::"))
+        x->op = VX_PREC;
+    if (!vqname(ps, &x->uri, &x->name))
+        goto fail;
+    vws(ps);
+    if (x->op == VX_PREC && ps->p[0] == '[' && ps->p[1] == '@') {
+        ps->p++;
+        if ((x->lit = vattr(ps)) == NULL || !veat(ps, "=") ||
+            (x->keys[0] = vliteral(ps)) == NULL || !veat(ps, "]"))
+            goto fail;
+    }
+    if (!veat(ps, "[") || !veat(ps, "1") || !veat(ps, "]"))
+        goto fail;
+    vws(ps);
+    if (*ps->p == '[' || *ps->p == '/' || *ps->p == '|' || *ps->p == '.' ||
+        (*ps->p >= '0' && *ps->p <= '9'))
         goto fail;
     return x;
 fail:
@@ -498,7 +534,7 @@ static struct vx *p_prim(struct vx_parse *ps)
         return x;
     }
     if ((x = p_keys(ps)) != NULL || (x = p_call(ps)) != NULL ||
-        (x = p_ancestor(ps)) != NULL)
+        (x = p_ancestor(ps)) != NULL || (x = p_positional(ps)) != NULL)
         return x;
     ps->p = save;
     if (*ps->p == '(') {
@@ -746,6 +782,43 @@ static int ev_ancestor(const struct vx *x, xmlXPathContextPtr xp,
         a = rules_attr_named(up[n], x->lit);
         if (a != NULL && add_node(v, (xmlNodePtr)a) != VX_DONE)
             return VX_NO;
+    }
+    return VX_DONE;
+}
+
+static int is_named(xmlNodePtr n, const char *uri, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           n->ns->href != NULL && strcmp((const char *)n->name, name) == 0 &&
+           strcmp((const char *)n->ns->href, uri) == 0;
+}
+
+static int ev_positional(const struct vx *x, xmlNodePtr node, struct vx_val *v)
+{
+    xmlNodePtr c = x->op == VX_FIRST ? node->children : node->prev;
+    xmlAttrPtr a;
+    xmlChar *own;
+    const xmlChar *s;
+
+    for (; c != NULL; c = x->op == VX_FIRST ? c->next : c->prev) {
+        if (c->type == XML_ENTITY_REF_NODE || c->type == XML_ENTITY_NODE)
+            return VX_NO;
+        if (!is_named(c, x->uri, x->name))
+            continue;
+        if (x->lit != NULL) {
+            a = rules_attr_named(c, x->lit);
+            if (a == NULL)
+                continue;
+            s = node_string((xmlNodePtr)a, &own);
+            if (s == NULL)
+                return VX_NOMEM;
+            if (strcmp((const char *)s, x->keys[0]) != 0) {
+                xmlFree(own);
+                continue;
+            }
+            xmlFree(own);
+        }
+        return add_node(v, c);
     }
     return VX_DONE;
 }
@@ -1028,6 +1101,9 @@ static int ev(const struct vx *x, xmlXPathContextPtr xp, xmlNodePtr node,
     }
     case VX_ANC:
         return ev_ancestor(x, xp, node, v);
+    case VX_FIRST:
+    case VX_PREC:
+        return ev_positional(x, node, v);
     case VX_KEYS:
         return ev_keys(x, xp, node, v);
     case VX_CONCAT: {

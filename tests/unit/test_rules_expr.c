@@ -539,7 +539,8 @@ static int same_value(const struct bx_expr_info *e, xmlXPathContextPtr xp,
 
 static const char values_src[] =
     "<bx:d xmlns:bx='urn:budgetx:disclosure:1' xmlns:o='urn:other'>"
-    " <bx:units><bx:unit code='301' type='行政'/><bx:unit code='302'/></bx:units>"
+    " <bx:units><bx:unit code='301' type='行政'/><bx:unit code='302'/>"
+    "  <bx:unit code='303' type='行政'/><bx:unit code='304'/></bx:units>"
     " <bx:dept code='201'><bx:unit code='20101'>"
     "  <bx:row code='2010101' n='一般 公共' total='1.50' s='  a \t b  '/>"
     "  <bx:unit code='2010102'><bx:row code='201010201' total='-0' s=''/>"
@@ -585,6 +586,11 @@ static const char *const values[] = {
     "@s = @code",
     "@s < @code",
     ".//bx:q = 'more'",
+    "bx:row[1]",
+    "bx:unit[1]",
+    "preceding-sibling::bx:row[1]",
+    "preceding-sibling::bx:row[@code = '2010101'][1]",
+    "preceding-sibling::bx:unit[@type = '行政'][1]",
 };
 static const char *const not_values[] = {
     "@code", "'lit'", "concat(@a, count(*))", "starts-with(@code, 1)",
@@ -592,6 +598,9 @@ static const char *const not_values[] = {
     "substring(@code, 1.5)", "@total + 1 > 2", "concat(@code)",
     "string(@code)", "ancestor::bx:unit", "@a = 1 = 2",
     "substring(., 2, 4)", "@code = ancestor::*/@code",
+    "bx:row[2]", "bx:row[1]/@code", "preceding-sibling::bx:row[@code][1]",
+    "preceding-sibling::bx:row[1][@code = '2']", "following-sibling::bx:row[1]",
+    "preceding-sibling::*[1]",
 };
 
 static void test_rules_expr_values_match_xpath(void)
