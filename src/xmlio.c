@@ -598,19 +598,57 @@ void xmlio_free_shared(xmlDocPtr doc)
 }
 
 /*
- * xmlCtxtReadMemory() without its last step: libxml2 frees a document
- * that is not well-formed itself, which a tree with shared values must
- * not meet.  The document (NULL if none was begun) is the caller's.
+ * The input as libxml2 reads it: our buffer handed out a few kilobytes at
+ * a time through an IO callback, so that libxml2 holds only a window of
+ * it (and of its UTF-8 conversion, for GB 18030 or UTF-16 input) instead
+ * of a copy of the whole input.  xmlParserInputBufferCreateMem() copies
+ * everything into a buffer it grows by doubling (16 MB for a 9.6 MB
+ * document, the peak of a large parse); a static buffer
+ * (xmlParserInputBufferCreateStatic()) copies nothing but makes libxml2
+ * 2.9.14 refuse documents over 10 MB ("Huge input lookup"), since more
+ * than XML_MAX_LOOKUP_LIMIT bytes are then buffered at once.  The bytes
+ * libxml2 sees are the same, in the same order, so errors, line numbers
+ * and encoding detection are too.
  */
-static xmlDocPtr read_memory(xmlParserCtxtPtr ctxt, const unsigned char *buf,
-                             size_t len, const char *name)
+struct mem_reader {
+    const unsigned char *next;
+    size_t left;
+};
+
+static int read_chunk(void *user, char *out, int len)
+{
+    struct mem_reader *r = user;
+    size_t n = len > 0 ? (size_t)len : 0;
+
+    if (n > r->left) {
+        n = r->left;
+    }
+    memcpy(out, r->next, n);
+    r->next += n;
+    r->left -= n;
+    return (int)n;
+}
+
+static int close_reader(void *user)
+{
+    (void)user;
+    return 0;
+}
+
+/*
+ * xmlCtxtReadIO() without its last step: libxml2 frees a document that is
+ * not well-formed itself, which a tree with shared values must not meet.
+ * The document (NULL if none was begun) is the caller's.
+ */
+static xmlDocPtr read_chunked(xmlParserCtxtPtr ctxt, struct mem_reader *reader,
+                              const char *name)
 {
     xmlParserInputBufferPtr input;
     xmlParserInputPtr stream;
     xmlDocPtr doc;
 
-    input = xmlParserInputBufferCreateMem((const char *)buf, (int)len,
-                                          XML_CHAR_ENCODING_NONE);
+    input = xmlParserInputBufferCreateIO(read_chunk, close_reader, reader,
+                                         XML_CHAR_ENCODING_NONE);
     if (input == NULL) {
         return NULL;
     }
@@ -638,6 +676,7 @@ static int parse(const unsigned char *buf, size_t len, const char *name,
                  xmlDocPtr *out)
 {
     struct parse_state st;
+    struct mem_reader reader = {buf, len};
     xmlParserCtxtPtr ctxt = NULL;
     xmlDocPtr doc = NULL;
     int rc = BX_E_NOMEM;
@@ -673,11 +712,8 @@ static int parse(const unsigned char *buf, size_t len, const char *name,
             goto out;
         }
         ctxt->sax->startElementNs = on_start_element;
-        doc = read_memory(ctxt, buf, len, name);
-    } else {
-        doc = xmlCtxtReadMemory(ctxt, (const char *)buf, (int)len, name, NULL,
-                                SAFE_OPTIONS);
     }
+    doc = read_chunked(ctxt, &reader, name);
     if (st.saw_doctype) {
         rc = refuse_at(
             diags, name, st.saw_doctype, "XML-DOCTYPE",
