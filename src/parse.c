@@ -14,7 +14,14 @@
 
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+/* the low-level SHA-256 as in util.c's sha256_hex(): no EVP provider
+ * set-up (5.3 Mi) for a one-document validate */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/evp.h>
+#include <openssl/sha.h>
+#if defined(OPENSSL_NO_DEPRECATED_3_0) || OPENSSL_VERSION_MAJOR >= 4
+#define BX_SHA256_EVP 1
+#endif
 
 #include "internal.h"
 #include "sniff.h"
@@ -131,7 +138,11 @@ struct file_reader {
     size_t head_off;
     size_t total; /* bytes handed out so far */
     size_t max;   /* the size cap */
+#ifdef BX_SHA256_EVP
     EVP_MD_CTX *sha;
+#else
+    SHA256_CTX sha;
+#endif
     int wide;     /* UTF-16 (see nul_offset() in xmlio.c): NUL is 00 00 */
     int low_zero; /* wide: the byte before, at an even offset, was 0 */
     int nul;      /* a NUL character was seen */
@@ -145,7 +156,11 @@ static int reader_account(struct file_reader *r, const unsigned char *p,
 {
     size_t i;
 
+#ifdef BX_SHA256_EVP
     if (EVP_DigestUpdate(r->sha, p, n) != 1) {
+#else
+    if (SHA256_Update(&r->sha, p, n) != 1) {
+#endif
         r->err = -1;
         return 1;
     }
@@ -229,12 +244,18 @@ static int reader_digest(struct file_reader *r, struct bx_submission *sub)
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
+    unsigned int n = SHA256_DIGEST_LENGTH;
     unsigned int i;
 
+#ifdef BX_SHA256_EVP
     if (EVP_DigestFinal_ex(r->sha, md, &n) != 1 || n != 32) {
         return BX_E_INTERNAL;
     }
+#else
+    if (SHA256_Final(md, &r->sha) != 1) {
+        return BX_E_INTERNAL;
+    }
+#endif
     for (i = 0; i < n; i++) {
         sub->sha256[2 * i] = hex[md[i] >> 4];
         sub->sha256[2 * i + 1] = hex[md[i] & 15];
@@ -338,8 +359,7 @@ static int load_streamed(struct bx_context *ctx, const char *path,
     }
     rc = BX_E_NOMEM;
     sub = calloc(1, sizeof(*sub));
-    r->sha = EVP_MD_CTX_new();
-    if (sub == NULL || r->sha == NULL) {
+    if (sub == NULL) {
         goto out;
     }
     sub->schema_valid = -1;
@@ -347,7 +367,15 @@ static int load_streamed(struct bx_context *ctx, const char *path,
     if (sub->path == NULL) {
         goto out;
     }
+#ifdef BX_SHA256_EVP
+    r->sha = EVP_MD_CTX_new();
+    if (r->sha == NULL) {
+        goto out;
+    }
     if (EVP_DigestInit_ex(r->sha, EVP_sha256(), NULL) != 1) {
+#else
+    if (SHA256_Init(&r->sha) != 1) {
+#endif
         rc = BX_E_INTERNAL;
         goto out;
     }
@@ -361,7 +389,9 @@ static int load_streamed(struct bx_context *ctx, const char *path,
     }
 out:
     bx_submission_free(sub);
+#ifdef BX_SHA256_EVP
     EVP_MD_CTX_free(r->sha);
+#endif
     free(r);
     close(fd);
     if (rc == NOT_STREAMED) {
