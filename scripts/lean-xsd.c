@@ -80,11 +80,62 @@ struct rewrite {
     const char *base_base;    /* the base's own base */
     const char *base_pattern; /* the base's single pattern facet */
     const char *to;           /* the new base */
+    const char *(*to_pattern)(void); /* the new pattern, or NULL */
 };
+
+/*
+ * The amount's pattern -?0*[0-9]{1,14}(\.[0-9]{1,4})? without a choice
+ * libxml2's matcher has to try and undo: 0*[0-9]{1,14} (at most 14
+ * digits once the leading zeros are dropped) is 0+ or 0*[1-9][0-9]{0,13},
+ * that is [1-9]N | 0+([1-9]N)? with N = [0-9]{0,13} written as nested
+ * optional digits, the sign as a branch of its own, and [0-9]{1,4} as
+ * [0-9] and three nested optional ones.  No counted repetition is left
+ * (libxml2 saves a backtracking point for each character of one).  Same
+ * strings: tests/unit/test_lean_schema.c.
+ */
+static void nested_digits(char *out, size_t size, int n)
+{
+    size_t len = strlen(out);
+    int i;
+
+    for (i = 0; i < n && len + 6 < size; i++) {
+        memcpy(out + len, "([0-9]", 6);
+        len += 6;
+    }
+    for (i = 0; i < n && len + 2 < size; i++) {
+        memcpy(out + len, ")?", 2);
+        len += 2;
+    }
+    out[len] = '\0';
+}
+
+static void append(char *out, size_t size, const char *s)
+{
+    size_t len = strlen(out);
+
+    snprintf(out + len, size - len, "%s", s);
+}
+
+static const char *amount_pattern(void)
+{
+    static char p[1024];
+    char mag[256] = "";
+
+    /* [1-9]N|0+([1-9]N)? */
+    append(mag, sizeof(mag), "[1-9]");
+    nested_digits(mag, sizeof(mag), 13);
+    append(mag, sizeof(mag), "|0+([1-9]");
+    nested_digits(mag, sizeof(mag), 13);
+    append(mag, sizeof(mag), ")?");
+    snprintf(p, sizeof(p), "(%s|-(%s))(\\.[0-9]", mag, mag);
+    nested_digits(p, sizeof(p), 3);
+    append(p, sizeof(p), ")?");
+    return p;
+}
 
 static const struct rewrite rewrites[] = {
     {"amountText", "-?0*[0-9]{1,14}(\\.[0-9]{1,4})?", "bx:decimalText",
-     "xs:decimal", "-?[0-9]+(\\.[0-9]+)?", "xs:token"},
+     "xs:decimal", "-?[0-9]+(\\.[0-9]+)?", "xs:token", amount_pattern},
 };
 
 static int is_xsd(xmlNodePtr n, const char *name)
@@ -145,10 +196,14 @@ static void rewrite_types(xmlNodePtr schema)
         rw = &rewrites[i];
         r = pattern_only(simple_type(schema, rw->type), rw->base,
                          rw->pattern);
-        if (r != NULL &&
+        if (r == NULL ||
             pattern_only(simple_type(schema, strchr(rw->base, ':') + 1),
-                         rw->base_base, rw->base_pattern) != NULL)
-            xmlSetProp(r, BAD_CAST "base", BAD_CAST rw->to);
+                         rw->base_base, rw->base_pattern) == NULL)
+            continue;
+        xmlSetProp(r, BAD_CAST "base", BAD_CAST rw->to);
+        if (rw->to_pattern != NULL)
+            xmlSetProp(r->children, BAD_CAST "value",
+                       BAD_CAST rw->to_pattern());
     }
 }
 

@@ -65,12 +65,15 @@ static xmlXPathObjectPtr run_tree(struct bx_eval *ev,
     return NULL;
 }
 
-xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
-                            xmlNodePtr node)
+/* rules_run() with the expression's info looked up by the caller. */
+static xmlXPathObjectPtr run_info(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                                  const struct bx_expr_info *info,
+                                  xmlNodePtr node)
 {
-    const struct bx_expr_info *info =
-        comp != NULL && node != NULL ? rules_expr_info(ev->rs, comp) : NULL;
     xmlXPathObjectPtr o;
+
+    if (node == NULL)
+        info = NULL;
 
     if (info != NULL && (info->fast == BX_FP_LPATH ||
                          info->fast == BX_FP_ANY ||
@@ -95,6 +98,15 @@ xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
                      : BX_E_INTERNAL;
     }
     return o;
+}
+
+xmlXPathObjectPtr rules_run(struct bx_eval *ev, xmlXPathCompExprPtr comp,
+                            xmlNodePtr node)
+{
+    return run_info(ev, comp,
+                    comp != NULL && node != NULL ? rules_expr_info(ev->rs, comp)
+                                                 : NULL,
+                    node);
 }
 
 /*
@@ -248,16 +260,21 @@ static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
         return;
     }
     /* the unit is a function of the table element: remembered for the
-       last table asked about (a check reads one table at a time) */
-    if (ev->unit_memo != NULL && ev->unit_memo->table == t) {
-        *u = ev->unit_memo->u;
+       last tables asked about (a check reads one or two tables at a time;
+       a document has a few dozen) */
+    if (m != NULL && rules_memo) {
+        size_t i = ((uintptr_t)t >> 4) % BX_UNIT_TABLES;
+
+        if (m->tables[i] == t) {
+            *u = m->units[i];
+            return;
+        }
+        table_unit(ev, t, u);
+        m->tables[i] = t;
+        m->units[i] = *u;
         return;
     }
     table_unit(ev, t, u);
-    if (ev->unit_memo != NULL) {
-        ev->unit_memo->table = t;
-        ev->unit_memo->u = *u;
-    }
 }
 
 /* The unit of table element 't' (node_unit). */
@@ -284,11 +301,39 @@ static void table_unit(const struct bx_eval *ev, xmlNodePtr t,
 }
 
 /*
+ * rules_dec_parse(p) for 'p' inside a text of the tree ('in_tree'): the
+ * same text is read by many checks (a cell by every sum it is part of),
+ * so its parse is remembered by address.  The tree does not change while
+ * the rules run, so an address stands for the same characters; texts
+ * made for the moment (freed after) are parsed every time.
+ */
+static int dec_parse_memo(const struct bx_eval *ev, const char *p,
+                          int in_tree, struct bx_dec *d)
+{
+    struct bx_dec_memo *m;
+    uintptr_t h;
+
+    if (!in_tree || ev->unit_memo == NULL || !rules_memo)
+        return rules_dec_parse(p, d);
+    h = (uintptr_t)p;
+    h = (h >> 3) ^ (h >> 13);
+    m = &ev->unit_memo->dec[h & (BX_DEC_MEMO - 1)];
+    if (m->s != p) {
+        m->rc = rules_dec_parse(p, &m->d);
+        m->s = p;
+    }
+    *d = m->d;
+    return m->rc;
+}
+
+/*
  * Add one printed figure 's' in unit 'u' to 'v', converted exactly to
  * the document's unit (万元 → 元 multiplies; 元 → 万元 keeps four places).
+ * 'in_tree': 's' is a text of the tree itself (dec_parse_memo).
  */
 static void val_add_string(const struct bx_eval *ev, struct bx_val *v,
-                           const char *s, const struct bx_unit *unit)
+                           const char *s, int in_tree,
+                           const struct bx_unit *unit)
 {
     struct bx_unit u = *unit;
     struct bx_dec d;
@@ -306,7 +351,7 @@ static void val_add_string(const struct bx_eval *ev, struct bx_val *v,
             v->blank_na = 1;
         return;
     }
-    if (rules_dec_parse(p, &d) != BX_OK) {
+    if (dec_parse_memo(ev, p, in_tree, &d) != BX_OK) {
         v->bad = 1;
         return;
     }
@@ -368,7 +413,8 @@ static void val_add_node(const struct bx_eval *ev, struct bx_val *v,
         return;
     }
     node_unit(ev, node, &u);
-    val_add_string(ev, v, (const char *)(text != NULL ? text : s), &u);
+    val_add_string(ev, v, (const char *)(text != NULL ? text : s),
+                   text != NULL, &u);
     if (v->bad && v->bad_node == NULL)
         v->bad_node = node;
     xmlFree(s);
@@ -579,12 +625,12 @@ static int key_val(struct bx_eval *ev, const struct bx_expr_info *e,
     return ok;
 }
 
-/* Evaluate 'comp' on 'node' and add up what it selects into 'v'. */
+/* Evaluate 'comp' (whose info is 'info') on 'node' and add up what it
+ * selects into 'v'. */
 static void val_eval(struct bx_eval *ev, xmlXPathCompExprPtr comp,
-                     xmlNodePtr node, struct bx_val *v)
+                     const struct bx_expr_info *info, xmlNodePtr node,
+                     struct bx_val *v)
 {
-    const struct bx_expr_info *info =
-        comp != NULL ? rules_expr_info(ev->rs, comp) : NULL;
     xmlXPathObjectPtr o;
 
     memset(v, 0, sizeof(*v));
@@ -596,12 +642,12 @@ static void val_eval(struct bx_eval *ev, xmlXPathCompExprPtr comp,
         xmlNodePtr tab[32];
         xmlNodeSet set = {0, 32, tab};
 
-        if (run_fast(ev, comp, node, &set)) {
+        if (comp != NULL && rules_expr_fast(info, ev->xp, node, &set)) {
             val_add_set(ev, &set, v);
             return;
         }
     }
-    o = rules_run(ev, comp, node);
+    o = run_info(ev, comp, info, node);
     if (o == NULL) {
         v->bad = 1;
         return;
@@ -623,7 +669,7 @@ static void val_eval(struct bx_eval *ev, xmlXPathCompExprPtr comp,
 
         node_unit(ev, NULL, &u);
         v->nodes = 1;
-        val_add_string(ev, v, (const char *)o->stringval, &u);
+        val_add_string(ev, v, (const char *)o->stringval, 0, &u);
     } else {
         v->bad = 1;
     }
@@ -636,7 +682,12 @@ static struct bx_xcache *xcache_static(struct bx_eval *ev,
 void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
                struct bx_val *v)
 {
-    struct bx_xcache *c = xcache_static(ev, comp);
+    /* looked up once for the cache, the fast path and XPath */
+    const struct bx_expr_info *info =
+        comp != NULL ? rules_expr_info(ev->rs, comp) : NULL;
+    struct bx_xcache *c = ev->xc != NULL && info != NULL && info->is_static
+                              ? &ev->xc[info->id]
+                              : NULL;
 
     /* a figure that reads no context node ($T5/bx:total/@basic on every
        row of a table) is added up once per document */
@@ -644,7 +695,7 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
         *v = c->val;
         return;
     }
-    val_eval(ev, comp, node, v);
+    val_eval(ev, comp, info, node, v);
     if (c != NULL) {
         c->val = *v;
         c->has_val = 1;
@@ -657,10 +708,15 @@ void rules_val(struct bx_eval *ev, xmlXPathCompExprPtr comp, xmlNodePtr node,
 
 static int is_bx(xmlNodePtr n, const char *name)
 {
-    /* the name first: it differs at once, the namespace only at its end */
+    /* the name first, from its first letter (a call less for most
+       elements: node_unit asks each ancestor of a figure whether its
+       parent is bx:tables); the namespace differs only at its end */
     return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           (name == NULL || xmlStrEqual(n->name, BAD_CAST name)) &&
-           xmlStrEqual(n->ns->href, BAD_CAST BX_NAMESPACE);
+           (name == NULL ||
+            (n->name != NULL && n->name[0] == (xmlChar)name[0] &&
+             xmlStrEqual(n->name, BAD_CAST name))) &&
+           n->ns->href != NULL &&
+           strcmp((const char *)n->ns->href, BX_NAMESPACE) == 0;
 }
 
 xmlNodePtr rules_element_of(xmlNodePtr n)
@@ -692,7 +748,11 @@ static const struct bx_table_def *table_of(const struct bx_ruleset *rs,
 
 const char *rules_prop(xmlNodePtr el, const char *name)
 {
-    xmlAttrPtr a = el ? xmlHasNsProp(el, BAD_CAST name, NULL) : NULL;
+    /* xmlHasNsProp(el, name, NULL) without its look into a DTD for
+       defaults: a submission has none (a DOCTYPE stops its parse) */
+    xmlAttrPtr a = el != NULL && el->type == XML_ELEMENT_NODE
+                       ? rules_attr_named(el, name)
+                       : NULL;
 
     if (a == NULL || a->children == NULL || a->children->content == NULL ||
         a->children->content[0] == '\0')
@@ -1011,6 +1071,7 @@ static const char *const unevaluated_tpl[2] = {
     "integer digits and 4 decimals), or a sum or difference is out of range"};
 
 int rules_col_walk = 1;
+int rules_memo = 1;
 
 /* Keep 'f' for later (ev->defer): its value string copied. */
 static void defer_finding(struct bx_eval *ev, const struct bx_finding *f)

@@ -7,6 +7,7 @@
 #define BX_RULES_EVAL_H
 
 #include "rules.h"
+#include "rules_num.h"
 #include "templates.h"
 
 #define NUMSZ 40
@@ -26,13 +27,33 @@ struct bx_unit {
     int64_t half; /* half a display unit, in the document's 10^-4 units */
 };
 
-/* The unit of the last table element node_unit() was asked about. */
+/* A printed figure parsed once (rules_eval.c dec_memo). */
+struct bx_dec_memo {
+    const char *s; /* the text in the tree it was parsed from, or NULL */
+    struct bx_dec d;
+    int rc;
+};
+
+#define BX_DEC_MEMO 1024 /* entries, a power of 2 */
+
+/* 1 (the default): node_unit() remembers the unit of each table element
+ * and figures are parsed once per text of the tree (struct
+ * bx_unit_memo); 0: every unit and figure is worked out again (for the
+ * tests that compare the two).  Read by each evaluation. */
+extern int rules_memo;
+
+#define BX_UNIT_TABLES 64 /* table elements whose unit is remembered */
+
+/* The units of the last table elements node_unit() was asked about. */
 struct bx_unit_memo {
-    xmlNodePtr table;
-    struct bx_unit u;
+    xmlNodePtr tables[BX_UNIT_TABLES]; /* by address, direct-mapped */
+    struct bx_unit units[BX_UNIT_TABLES];
     xmlNodePtr el;       /* the last element asked about, */
     xmlNodePtr el_table; /* its table element (NULL: outside the tables) */
     int el_fig;          /* it is a narrative figure */
+    /* figures parsed, by the address of their text in the tree (read-only
+       while the rules run: an address stands for one text throughout) */
+    struct bx_dec_memo dec[BX_DEC_MEMO];
 };
 
 struct bx_xcache;

@@ -818,7 +818,8 @@ static int fast_into(const struct bx_expr_info *e, xmlNodePtr node,
             if (a->ns != NULL || a->name == NULL)
                 continue;
             for (k = 0; k < e->nattrs; k++) {
-                if (strcmp((const char *)a->name, e->attrs[k]) == 0) {
+                if (a->name[0] == (xmlChar)e->attrs[k][0] &&
+                    strcmp((const char *)a->name, e->attrs[k]) == 0) {
                     if (!add(out, a))
                         return 0;
                     break;

@@ -1084,9 +1084,11 @@ void rules_check_cells(struct bx_eval *ev, const struct bx_rcheck *chk,
         for (c = 0; c < tb->ncolumns; c++) {
             const struct tpl_column *col = &tb->columns[c];
 
-            /* the cell there first: the usual case */
+            /* the cell there first: the usual case (xmlHasNsProp without
+               its look for DTD defaults: a submission has no DTD) */
             if (!col->required ||
-                xmlHasNsProp(row, BAD_CAST col->name, NULL) != NULL ||
+                (row->type == XML_ELEMENT_NODE &&
+                 rules_attr_named(row, col->name) != NULL) ||
                 (chk->skip != NULL && has_word(chk->skip, col->name)))
                 continue;
             rules_finding_init(&f, chk, row);

@@ -631,8 +631,10 @@ static void share_values(struct parse_state *st, xmlNodePtr el)
             continue;
         }
         first = value_set_first(st->values, t);
-        if (first == NULL) {
-            continue; /* the first of its value (or no room to say so) */
+        if (first == NULL || first == t) {
+            /* the first of its value (or no room to say so); 't' itself
+             * when an element's values were shared already */
+            continue;
         }
         a->children = first;
         a->last = first;
@@ -649,11 +651,17 @@ static void on_start_element(void *user, const xmlChar *localname,
 {
     xmlParserCtxtPtr ctxt = user;
     struct parse_state *st = ctxt->_private;
+    xmlNodePtr parent = ctxt->node;
 
     xmlSAX2StartElementNs(user, localname, prefix, uri, nb_namespaces,
                           namespaces, nb_attributes, nb_defaulted, attributes);
+    /* Only a new element: when libxml2 could not build or push it (out of
+     * memory) ctxt->node is still the parent, whose values are shared
+     * already; sharing them again found each first holder's own node in
+     * the table and freed it (a use after free in xmlio_free_shared,
+     * found by make check-failinject). */
     if (st != NULL && st->values != NULL && nb_attributes > 0 &&
-        ctxt->node != NULL) {
+        ctxt->node != NULL && ctxt->node != parent) {
         share_values(st, ctxt->node);
     }
 }

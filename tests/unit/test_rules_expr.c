@@ -13,6 +13,7 @@
 
 #include "budgetx.h"
 #include "rules.h"
+#include "rules_eval.h"
 #include "testutil.h"
 
 static const char doc_src[] =
@@ -839,6 +840,174 @@ static void test_rules_expr_col_walk_same_findings(void)
     bx_context_free(c);
 }
 
+/* Set every 'step'th amount of 'n' to one of a few texts (so that many
+ * cells share their text), with blanks and spaces around some. */
+static void few_texts(xmlNodePtr n, int step, int *k)
+{
+    static const char *const texts[] = {"1.00", " 2.5", "", "3.25 ",
+                                        "0",    "-1.5", "12", "7.00"};
+    xmlAttrPtr a;
+
+    for (; n != NULL; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        for (a = n->properties; a != NULL; a = a->next) {
+            xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+
+            /* amounts only (an indicator's @num or @value is no cell) */
+            if (v != NULL && v[0] >= '0' && v[0] <= '9' &&
+                strchr((char *)v, '.') != NULL &&
+                strcmp((const char *)a->name, "num") != 0 &&
+                strcmp((const char *)a->name, "value") != 0 &&
+                (*k)++ % step == 0)
+                xmlSetProp(n, a->name, BAD_CAST texts[*k % 8]);
+            xmlFree(v);
+        }
+        few_texts(n->children, step, k);
+    }
+}
+
+/*
+ * The units of table elements and the figures parsed once (rules_memo):
+ * every finding, every rule's outcome the same as when each is worked
+ * out again, on the samples with many amounts raised, blanked or made
+ * equal (texts shared by many cells, tables of several units).
+ */
+static void test_rules_expr_memo_same_findings(void)
+{
+    static const int steps[] = {1, 3, 7, 29, 1000};
+    struct bx_context *c = test_context();
+    size_t i;
+    size_t s;
+    int compared = 0;
+    int found = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    for (i = 0; i < sizeof(compared_docs) / sizeof(compared_docs[0]); i++) {
+        xmlDocPtr orig =
+            xmlReadFile(test_path(compared_docs[i]), NULL, XML_PARSE_NONET);
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(orig);
+        for (s = 0; s < 3 * sizeof(steps) / sizeof(steps[0]); s++) {
+            int step = steps[s / 3];
+            int kind = (int)(s % 3);
+            xmlDocPtr doc = xmlCopyDoc(orig, 1);
+            xmlChar *mem = NULL;
+            int len = 0;
+            int k = 0;
+            char *on;
+            char *off;
+
+            CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+            /* the amounts below the root (not its formatVersion) */
+            if (kind > 0 && step < 1000)
+                few_texts(xmlDocGetRootElement(doc)->children,
+                          kind == 1 ? step : 2, &k);
+            else if (step < 1000)
+                raise_every(xmlDocGetRootElement(doc)->children, step, 0, 0,
+                            &k);
+            xmlDocDumpMemory(doc, &mem, &len);
+            rules_memo = 0;
+            off = findings_cov(c, mem, len);
+            rules_memo = 1;
+            on = findings_cov(c, mem, len);
+            CU_ASSERT_FATAL(on != NULL && off != NULL);
+            CU_ASSERT_STRING_EQUAL(on, off);
+            if (strcmp(on, off) != 0)
+                fprintf(stderr, "\n%s, every %d (%d):\nmemo:\n%s\n"
+                        "without:\n%s\n", compared_docs[i], step, kind, on,
+                        off);
+            found += strstr(on, " BR-") != NULL;
+            compared++;
+            free(on);
+            free(off);
+            xmlFree(mem);
+            xmlFreeDoc(doc);
+        }
+        xmlFreeDoc(orig);
+    }
+    CU_ASSERT(compared > 50);
+    CU_ASSERT(found > 30); /* findings to compare */
+    bx_context_free(c);
+}
+
+/* rules_prop() as it was: xmlHasNsProp(), a non-empty text or NULL. */
+static const char *prop_by_libxml2(xmlNodePtr el, const char *name)
+{
+    xmlAttrPtr a = el ? xmlHasNsProp(el, BAD_CAST name, NULL) : NULL;
+
+    if (a == NULL || a->children == NULL || a->children->content == NULL ||
+        a->children->content[0] == '\0')
+        return NULL;
+    return (const char *)a->children->content;
+}
+
+static int props_compared;
+
+static void props_same(xmlNodePtr n)
+{
+    static const char *const extra[] = {"nonexistent", "", "c", "co",
+                                        "codes"};
+    xmlAttrPtr a;
+    xmlAttrPtr b;
+    size_t i;
+
+    for (; n != NULL; n = n->next) {
+        CU_ASSERT_PTR_EQUAL(rules_prop(n, "code"),
+                            prop_by_libxml2(n, "code"));
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        for (a = n->properties; a != NULL; a = a->next) {
+            /* every name of this element's attributes, on this element
+               and on its first child (which may lack it) */
+            CU_ASSERT_PTR_EQUAL(rules_prop(n, (const char *)a->name),
+                                prop_by_libxml2(n, (const char *)a->name));
+            CU_ASSERT_PTR_EQUAL(
+                rules_prop(n->children, (const char *)a->name),
+                prop_by_libxml2(n->children, (const char *)a->name));
+            for (b = a->next; b != NULL; b = b->next)
+                CU_ASSERT_PTR_EQUAL(rules_prop(n, (const char *)b->name),
+                                    prop_by_libxml2(n, (const char *)b->name));
+            props_compared++;
+        }
+        for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+            CU_ASSERT_PTR_EQUAL(rules_prop(n, extra[i]),
+                                prop_by_libxml2(n, extra[i]));
+        props_same(n->children);
+    }
+}
+
+/* rules_prop() reads the attribute xmlHasNsProp() finds (no namespace),
+ * on the samples and on attributes in and out of a namespace. */
+static void test_rules_expr_prop_as_libxml2(void)
+{
+    static const char doc_ns[] =
+        "<bx:d xmlns:bx='urn:budgetx:disclosure:1' xmlns:o='urn:o'>"
+        "<bx:r o:code='1' code='2' o:name='n'/><bx:r code='' o:code='3'/>"
+        "text<bx:r code='4' codex='5' cod='6'/></bx:d>";
+    xmlDocPtr doc;
+    size_t i;
+
+    props_compared = 0;
+    doc = xmlReadMemory(doc_ns, (int)sizeof(doc_ns) - 1, "t.xml", NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    props_same(doc->children);
+    CU_ASSERT_STRING_EQUAL(rules_prop(xmlFirstElementChild(doc->children),
+                                      "code"),
+                           "2");
+    CU_ASSERT_PTR_NULL(rules_prop(
+        xmlNextElementSibling(xmlFirstElementChild(doc->children)), "code"));
+    CU_ASSERT_PTR_NULL(rules_prop(NULL, "code"));
+    xmlFreeDoc(doc);
+    for (i = 0; i < sizeof(compared_docs) / sizeof(compared_docs[0]); i++) {
+        doc = xmlReadFile(test_path(compared_docs[i]), NULL, XML_PARSE_NONET);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+        props_same(doc->children);
+        xmlFreeDoc(doc);
+    }
+    CU_ASSERT(props_compared > 10000);
+}
+
 /* A form with more nodes than any fixed array: grown, the same as XPath. */
 static void test_rules_expr_fast_paths_grow(void)
 {
@@ -994,7 +1163,11 @@ int bx_test_suite_rules_expr(void)
         CU_add_test(s, "fast paths grow past any array",
                     test_rules_expr_fast_paths_grow) == NULL ||
         CU_add_test(s, "the {col} copies in one walk: the same report",
-                    test_rules_expr_col_walk_same_findings) == NULL)
+                    test_rules_expr_col_walk_same_findings) == NULL ||
+        CU_add_test(s, "units and figures remembered: the same report",
+                    test_rules_expr_memo_same_findings) == NULL ||
+        CU_add_test(s, "attributes read as xmlHasNsProp finds them",
+                    test_rules_expr_prop_as_libxml2) == NULL)
         return -1;
     return 0;
 }
