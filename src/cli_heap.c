@@ -36,49 +36,67 @@
 #endif
 
 #define HUGE_PAGE ((uintptr_t)2 << 20)
+#define PAGE ((uintptr_t)4096)
+#define MMAP_THRESHOLD_DEFAULT (128 * 1024) /* glibc's M_MMAP_THRESHOLD */
 #define HEAP_AHEAD (16 << 20) /* what one document's set-up takes, and more */
 /* Huge pages for the set-up only (schema, rule set, templates: about 7
  * MB); the document's own memory stays in small pages, so the peak
  * memory per MB of input is measured as before (tests/bench/mem.sh). */
 #define HUGE_AHEAD ((uintptr_t)8 << 20)
 
+/*
+ * The huge pages go where malloc has not written yet.  The kernel gives a
+ * huge page only for a whole aligned 2 MB that has no small page yet; the
+ * first version (fixed1) advised the heap after growing it with 96 KB
+ * probes, whose chunk headers (and the top chunk's, after each split)
+ * were already written inside the first aligned 2 MB, and the part of
+ * the growth below the first boundary (0-2 MB, wherever brk happened to
+ * be) was never advised: 330-510 of a validate's 650-900 faults were
+ * there, most of them the prefetch thread's.  Now brk is first moved to
+ * one page below a boundary (address space only, never touched; malloc
+ * takes its growth where brk is, a "foreign sbrk" that glibc handles,
+ * and keeps what was left of its old top in its free lists), and the
+ * heap grows by one probe larger than the huge part, so that every
+ * header malloc writes lies outside it: the probe's own memory, which
+ * nobody has touched, is what gets advised.
+ */
 void cli_heap_prepare(void)
 {
 #if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
-    void *volatile probe[4]; /* volatile: malloc/free is not elided */
+    void *volatile probe; /* volatile: malloc/free is not elided */
     uintptr_t lo;
     uintptr_t hi;
-    int n;
+    uintptr_t gap;
 
     if (CLI_HEAP_PLAIN) {
         return;
     }
-    /* grow the heap once by HEAP_AHEAD (the first allocation does), and
-     * never give it back: the process is short-lived */
+    /* grow the heap once by HEAP_AHEAD (the first growth does), and never
+     * give it back: the process is short-lived (this also fixes the mmap
+     * threshold at its default: glibc stops adjusting it) */
     mallopt(M_TOP_PAD, HEAP_AHEAD);
     mallopt(M_TRIM_THRESHOLD, 4 * HEAP_AHEAD);
     lo = (uintptr_t)sbrk(0);
-    hi = lo;
-    /* below the mmap threshold, until the heap's first free space is used
-     * up and it grows */
-    for (n = 0; n < 4 && hi == lo; n++) {
-        probe[n] = malloc(96 << 10);
-        hi = (uintptr_t)sbrk(0);
-    }
-    while (n > 0) {
-        free(probe[--n]);
-    }
-    if (lo == (uintptr_t)-1 || hi == (uintptr_t)-1) {
+    if (lo == (uintptr_t)-1) {
         return;
     }
-    lo = (lo + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-    hi &= ~(HUGE_PAGE - 1);
-    if (hi > lo + HUGE_AHEAD) {
-        hi = lo + HUGE_AHEAD;
+    gap = ((lo + PAGE + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1)) - PAGE - lo;
+    if (gap != 0) {
+        (void)sbrk((intptr_t)gap); /* failing, the advice is smaller */
     }
-    if (hi > lo) {
+    /* from the heap, not mmap, for this one allocation */
+    mallopt(M_MMAP_THRESHOLD, (int)(2 * HUGE_AHEAD));
+    probe = malloc(HUGE_AHEAD + 2 * PAGE);
+    mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_DEFAULT);
+    if (probe == NULL) {
+        return;
+    }
+    lo = ((uintptr_t)probe + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    hi = ((uintptr_t)probe + HUGE_AHEAD + 2 * PAGE) & ~(HUGE_PAGE - 1);
+    if (hi > lo && (uintptr_t)sbrk(0) >= hi) { /* the heap's, not mmap's */
         madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
     }
+    free(probe);
 #endif
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/hash.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xpathInternals.h>
 
@@ -171,25 +172,17 @@ static void codelist_release(struct bx_codelist *l)
     xmlFreeDoc(l->doc);
 }
 
+/* The check's expressions belong to the set (rs->comps). */
 static void check_release(struct bx_rcheck *c)
 {
     size_t i;
 
-    for (i = 0; i < BX_X_COUNT; i++)
-        xmlXPathFreeCompExpr(c->x[i]);
-    for (i = 0; i < c->npairs; i++) {
-        xmlXPathFreeCompExpr(c->pairs[i].left);
-        xmlXPathFreeCompExpr(c->pairs[i].right);
-    }
     for (i = 0; i < c->nterms; i++) {
-        xmlXPathFreeCompExpr(c->terms[i]);
         if (c->term_names != NULL)
             free(c->term_names[i]);
     }
     free(c->terms);
     free(c->term_names);
-    for (i = 0; i < c->nbranches; i++)
-        xmlXPathFreeCompExpr(c->branches[i]);
     free(c->branches);
     free(c->pairs);
     free(c->scopes);
@@ -209,21 +202,15 @@ void rules_set_free(struct bx_ruleset *rs)
         free(rs->tables[i].label[1]);
         free(rs->tables[i].columns);
     }
-    for (i = 0; i < rs->nfigures; i++) {
-        size_t j;
-
-        xmlXPathFreeCompExpr(rs->figures[i].select);
-        for (j = 0; j < rs->figures[i].nterms; j++)
-            xmlXPathFreeCompExpr(rs->figures[i].terms[j]);
+    for (i = 0; i < rs->nfigures; i++)
         free(rs->figures[i].terms);
-    }
     for (i = 0; i < rs->nlists; i++)
         codelist_release(&rs->lists[i]);
-    for (i = 0; i < rs->nkeys; i++) {
-        xmlXPathFreeCompExpr(rs->keys[i].match);
-        xmlXPathFreeCompExpr(rs->keys[i].use);
-    }
     free(rs->keys);
+    for (i = 0; i < rs->ncomps; i++)
+        xmlXPathFreeCompExpr(rs->comps[i]);
+    free(rs->comps);
+    xmlHashFree(rs->comp_by_src, NULL);
     rules_exprs_release(rs);
     free(rs->checks);
     free(rs->tables);
@@ -276,6 +263,66 @@ static void quiet_error(void *data, xmlErrorPtr err)
     (void)err;
 }
 
+int rules_intern_exprs = 1;
+
+/* Keep 'comp' in the set that owns it; 0 when out of memory. */
+static int own_comp(struct bx_ruleset *rs, xmlXPathCompExprPtr comp)
+{
+    xmlXPathCompExprPtr *grown;
+
+    if (rs->ncomps == rs->capcomps) {
+        size_t cap = rs->capcomps ? rs->capcomps * 2 : 256;
+
+        grown = realloc(rs->comps, cap * sizeof(*grown));
+        if (grown == NULL)
+            return 0;
+        rs->comps = grown;
+        rs->capcomps = cap;
+    }
+    rs->comps[rs->ncomps++] = comp;
+    return 1;
+}
+
+/*
+ * 'expr' compiled on 'xp'.  When 'xp' records for a rule set
+ * (xp->userData), the set owns the result and an expression seen before
+ * is not compiled again: the {col} copies of the checks repeat most of
+ * their expressions (1,095 compiled, 530 distinct in the 2024 rules), and
+ * an XPath compiled expression is read-only once compiled (the set is
+ * already evaluated by several threads at once), so the copies share it;
+ * rules_expr.c gave identical sources one id already.  Otherwise (code
+ * list expressions) the caller frees it.  NULL: it does not compile
+ * (*nomem 0) or memory ran out (*nomem 1).
+ */
+static xmlXPathCompExprPtr compile_expr(xmlXPathContextPtr xp,
+                                        const char *expr, int *nomem)
+{
+    struct bx_ruleset *rs = xp->userData;
+    xmlXPathCompExprPtr comp;
+
+    *nomem = 0;
+    if (rs != NULL && rules_intern_exprs && rs->comp_by_src != NULL) {
+        comp = xmlHashLookup(rs->comp_by_src, BAD_CAST expr);
+        if (comp != NULL)
+            return comp;
+    }
+    xmlSetStructuredErrorFunc(NULL, quiet_error);
+    comp = xmlXPathCtxtCompile(xp, BAD_CAST expr);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (comp == NULL || rs == NULL)
+        return comp;
+    if (!own_comp(rs, comp)) {
+        xmlXPathFreeCompExpr(comp);
+        *nomem = 1;
+        return NULL;
+    }
+    /* not shared when the table cannot take it: compiled again next time */
+    if (rules_intern_exprs && rs->comp_by_src != NULL)
+        xmlHashAddEntry(rs->comp_by_src, BAD_CAST expr, comp);
+    rules_expr_note(rs, comp, expr);
+    return comp;
+}
+
 /*
  * Compile attribute 'name' of check element 'el' (after {col}
  * expansion).  A missing optional attribute leaves '*out' NULL.
@@ -286,6 +333,7 @@ static int compile_attr(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
 {
     const char *src = attr(el, name);
     char *expr;
+    int nomem;
 
     *out = NULL;
     if (src == NULL)
@@ -294,15 +342,13 @@ static int compile_attr(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
     if (expr == NULL)
         return BX_E_NOMEM;
 
-    xmlSetStructuredErrorFunc(NULL, quiet_error);
-    *out = xmlXPathCtxtCompile(xp, BAD_CAST expr);
-    xmlSetStructuredErrorFunc(NULL, NULL);
+    *out = compile_expr(xp, expr, &nomem);
     if (*out == NULL) {
-        data_error(diags, file, "XPath", expr);
+        if (!nomem)
+            data_error(diags, file, "XPath", expr);
         free(expr);
-        return BX_E_DATA;
+        return nomem ? BX_E_NOMEM : BX_E_DATA;
     }
-    rules_expr_note(xp->userData, *out, expr);
     free(expr);
     return BX_OK;
 }
@@ -464,6 +510,7 @@ static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
     const char *p = expr;
     size_t n = 0;
     int rc = BX_OK;
+    int nomem;
 
     if (src == NULL)
         return BX_OK;
@@ -482,13 +529,11 @@ static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
             rc = BX_E_NOMEM;
             break;
         }
-        xmlSetStructuredErrorFunc(NULL, quiet_error);
-        (*terms)[*nterms] = xmlXPathCtxtCompile(xp, BAD_CAST term);
-        xmlSetStructuredErrorFunc(NULL, NULL);
+        (*terms)[*nterms] = compile_expr(xp, term, &nomem);
         if ((*terms)[*nterms] == NULL)
-            rc = data_error(diags, file, "XPath", term);
+            rc = nomem ? BX_E_NOMEM : data_error(diags, file, "XPath", term);
         else
-            rules_expr_note(xp->userData, (*terms)[(*nterms)++], term);
+            (*nterms)++;
         free(term);
         p += len + (p[len] != '\0');
     }
@@ -1260,7 +1305,8 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
     xp = new_xpath(rs, rs->doc);
     if (xp == NULL)
         return BX_E_NOMEM;
-    xp->userData = rs; /* compile_attr() records each expression */
+    xp->userData = rs; /* compile_expr() records each expression */
+    rs->comp_by_src = xmlHashCreate(1024); /* NULL: nothing shared */
     rc = load_tables(ctx, rs, file, diags);
     if (rc == BX_OK)
         rc = load_figures(rs, xp, root, file, diags);
@@ -1273,6 +1319,8 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
     if (rc == BX_OK)
         rules_exprs_index(rs);
     xmlXPathFreeContext(xp);
+    xmlHashFree(rs->comp_by_src, NULL); /* loaded: never looked up again */
+    rs->comp_by_src = NULL;
     return rc;
 }
 
@@ -1561,6 +1609,19 @@ int bx_rules_check_coverage(struct bx_context *ctx, struct bx_submission *sub,
     if (rc == BX_OK)
         sub->rules_checked = 1;
     return rc;
+}
+
+const struct bx_ruleset *rules_cached(struct bx_context *ctx, int year)
+{
+    struct rules_cache *cache;
+    struct bx_ruleset *rs = NULL;
+
+    context_lock(ctx);
+    cache = ctx->rules.ptr;
+    if (cache != NULL)
+        rs = find_set(cache, year);
+    context_unlock(ctx);
+    return rs;
 }
 
 int bx_rules_ruleset(struct bx_context *ctx, const struct bx_submission *sub,

@@ -242,6 +242,13 @@ struct bx_ruleset {
     size_t capexprs;
     size_t *expr_slots; /* open addressing on comp; SIZE_MAX empty */
     size_t nslots;
+    /* rules.c: every compiled expression of the set, owned here (checks,
+     * figures and keys point into it); identical sources are compiled
+     * once (rules_intern_exprs) */
+    xmlXPathCompExprPtr *comps;
+    size_t ncomps;
+    size_t capcomps;
+    struct _xmlHashTable *comp_by_src; /* source -> comp, while loading */
 };
 
 /* Free a rule set and everything it owns.  NULL-safe. */
@@ -255,6 +262,10 @@ void rules_set_free(struct bx_ruleset *rs);
  * check that needs it.
  */
 void rules_prefetch(struct bx_context *ctx);
+
+/* The rule set of fiscal year 'year' that 'ctx' has loaded, or NULL
+ * (tests look inside it; it stays the context's). */
+const struct bx_ruleset *rules_cached(struct bx_context *ctx, int year);
 
 /* SHA-256 (hex) of the file 'path' into 'hex' (65 bytes): how a data file
  * is matched against the digests the build recorded when it validated
@@ -277,6 +288,10 @@ void rules_expr_note(struct bx_ruleset *rs, xmlXPathCompExprPtr comp,
  * (no fast path, no key figure), for the tests that compare the two;
  * 1 (the default) otherwise.  Set it before any thread loads rules. */
 extern int rules_fast_paths;
+/* 0: rule sets loaded from now on compile every occurrence of an
+ * expression apart (tests compare); 1 (default): identical sources share
+ * one compiled expression. */
+extern int rules_intern_exprs;
 /* 1 (the default): the {col} copies of a numeric check are evaluated in
  * one walk over their rows (the findings kept per copy and emitted in the
  * same order); 0: one walk per copy.  Read by each evaluation (tests). */

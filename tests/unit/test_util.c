@@ -185,6 +185,39 @@ static void test_streaming_digests_equal_one_shot_digests(void)
     util_digests_release(&d); /* safe after end */
 }
 
+/*
+ * util_digest_hex("sha256") takes OpenSSL's low-level SHA-256 (no EVP
+ * set-up); the streaming digests go through EVP.  Both must agree on
+ * every length around the block size (64) and on a large buffer.
+ */
+static void test_sha256_one_shot_equals_evp_for_every_length(void)
+{
+    static unsigned char data[1 << 20];
+    static const size_t big[] = {4095, 4096, 65537, sizeof(data)};
+    struct util_digests d;
+    char one[65];
+    char sha[65];
+    char sm3[65];
+    size_t i;
+
+    for (i = 0; i < sizeof(data); i++) {
+        data[i] = (unsigned char)(i * 131 + (i >> 8));
+    }
+    for (i = 0; i < 200 + 4; i++) {
+        size_t len = i < 200 ? i : big[i - 200];
+
+        CU_ASSERT_EQUAL(util_digest_hex("sha256", data, len, one, sizeof(one)),
+                        BX_OK);
+        CU_ASSERT_EQUAL_FATAL(util_digests_begin(&d), BX_OK);
+        CU_ASSERT_EQUAL(util_digests_update(&d, data, len), BX_OK);
+        CU_ASSERT_EQUAL(util_digests_end(&d, sha, sm3), BX_OK);
+        util_digests_release(&d);
+        CU_ASSERT_STRING_EQUAL(one, sha);
+    }
+    /* too small an output buffer is refused, not overrun */
+    CU_ASSERT_EQUAL(util_digest_hex("sha256", data, 3, one, 64), BX_E_ARG);
+}
+
 /* "<tmpdir>/<rel>" in 'out'. */
 static const char *in_tmp(char *out, size_t size, const char *rel)
 {
@@ -328,6 +361,7 @@ int bx_test_suite_util(void)
     CU_ADD_TEST(s, test_read_file_enforces_the_size_cap);
     CU_ADD_TEST(s, test_diags_count_by_severity_and_find_codes);
     CU_ADD_TEST(s, test_streaming_digests_equal_one_shot_digests);
+    CU_ADD_TEST(s, test_sha256_one_shot_equals_evp_for_every_length);
     CU_ADD_TEST(s, test_remove_tree_never_follows_links);
     CU_ADD_TEST(s, test_rename_exchange_swaps_two_directories);
     CU_ADD_TEST(s, test_stale_temporaries_of_dead_runs_are_removed);
