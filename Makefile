@@ -22,7 +22,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -pthread
 # The CLI's allocator (docs/performance.md, "## alloc"): glibc's malloc by
 # default; `make ALLOC=jemalloc` links jemalloc (Debian 12: libjemalloc-dev)
 # into build/budgetx: 11-19% less CPU in batches of 400 documents, but
-# 15-23% more for one document (3,100 page faults instead of 860: it has
+# 15-24% more for one document (2,300 page faults instead of 400: it has
 # no huge-page heap, src/cli_heap.c).  Only build/budgetx links it:
 # libbudgetx leaves the allocator to its host.  A build under a sanitizer
 # (make asan, ubsan, check-failinject, fuzz) always uses glibc's: ASan
