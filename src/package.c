@@ -95,10 +95,12 @@ static struct pentry *plist_slot(struct plist *l)
 
 /*
  * Digest and deflate 'data' into a new entry 'path' of 'l'; takes 'path'
- * and frees 'data' (NULL either: BX_E_NOMEM).
+ * and frees 'data' (NULL either: BX_E_NOMEM).  'sha256': the SHA-256 of
+ * 'data' in hex when it is known already (NULL: computed here).
  */
-static int plist_add(struct plist *l, char *path, unsigned char *data,
-                     size_t len, const struct pentry *meta)
+static int plist_add_known(struct plist *l, char *path, unsigned char *data,
+                           size_t len, const char *sha256,
+                           const struct pentry *meta)
 {
     struct pentry *e =
         path != NULL && (data != NULL || len == 0) ? plist_slot(l) : NULL;
@@ -108,7 +110,13 @@ static int plist_add(struct plist *l, char *path, unsigned char *data,
         *e = *meta;
         e->path = path;
         e->size = len;
-        rc = util_digest_hex("sha256", data, len, e->sha256, sizeof(e->sha256));
+        if (sha256 != NULL && strlen(sha256) == sizeof(e->sha256) - 1) {
+            memcpy(e->sha256, sha256, sizeof(e->sha256));
+            rc = BX_OK;
+        } else {
+            rc = util_digest_hex("sha256", data, len, e->sha256,
+                                 sizeof(e->sha256));
+        }
         if (rc == BX_OK) {
             rc = util_digest_hex("sm3", data, len, e->sm3, sizeof(e->sm3));
         }
@@ -123,6 +131,13 @@ static int plist_add(struct plist *l, char *path, unsigned char *data,
     }
     l->count++;
     return BX_OK;
+}
+
+/* plist_add_known() of data whose SHA-256 is not known. */
+static int plist_add(struct plist *l, char *path, unsigned char *data,
+                     size_t len, const struct pentry *meta)
+{
+    return plist_add_known(l, path, data, len, NULL, meta);
 }
 
 char *package_safe_stem(const char *path)
@@ -405,8 +420,10 @@ static int part_own_entries(struct bx_context *ctx, struct bx_bundle_part *p,
     if (bytes == NULL) {
         return BX_E_STATE; /* bx_submission_drop_bytes() was called */
     }
-    rc = plist_add(&p->entries, util_strdup(".xml"), copy_bytes(bytes, len),
-                   len, &meta);
+    /* the submission's SHA-256 was taken when it was read (parse.c) */
+    rc = plist_add_known(&p->entries, util_strdup(".xml"),
+                         copy_bytes(bytes, len), len,
+                         bx_submission_sha256(chk->sub), &meta);
     if (rc == BX_OK) {
         rc = report_of(ctx, chk, opts, &p->report, &p->report_len);
     }

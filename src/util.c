@@ -102,6 +102,11 @@ int buf_append(struct bx_buf *b, const void *data, size_t len)
     return BX_OK;
 }
 
+int buf_reserve(struct bx_buf *b, size_t extra)
+{
+    return reserve(b, extra);
+}
+
 int buf_puts(struct bx_buf *b, const char *s)
 {
     return buf_append(b, s, strlen(s));

@@ -26,6 +26,8 @@ char *buf_take(struct bx_buf *b, size_t *len);
 /* Each returns BX_OK or BX_E_NOMEM (and sets b->failed). */
 int buf_append(struct bx_buf *b, const void *data, size_t len);
 int buf_puts(struct bx_buf *b, const char *s);
+/* Room for 'extra' more bytes and a NUL after them (data may move). */
+int buf_reserve(struct bx_buf *b, size_t extra);
 int buf_printf(struct bx_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* "..." with JSON escapes; NULL appends null. */

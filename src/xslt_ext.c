@@ -455,16 +455,6 @@ static void html_escape(struct bx_buf *b, const xmlChar *s, int attr)
     buf_puts(b, (const char *)run);
 }
 
-/* ' name="value"' */
-static void html_attr(struct bx_buf *b, const char *name, const xmlChar *v)
-{
-    buf_append(b, " ", 1);
-    buf_puts(b, name);
-    buf_append(b, "=\"", 2);
-    html_escape(b, v, 1);
-    buf_append(b, "\"", 1);
-}
-
 /* The class html.xsl gives a body cell of type 't' (NULL: none). */
 static const char *cell_class(const xmlChar *t)
 {
@@ -481,24 +471,104 @@ static const char *cell_class(const xmlChar *t)
     return NULL;
 }
 
-/*
- * Attribute 'from' of grid cell 'c' as 'to', when its number is > 1.
- * Returns 0, or -1 on ENOMEM.
- */
-static int span_attr(struct bx_buf *b, xmlNodePtr c, const char *from,
-                     const char *to)
+/* Bytes at 'p': 'n' of 's'; returns the end. */
+static char *put(char *p, const void *s, size_t n)
 {
-    const xmlChar *v;
-    xmlChar *copy;
+    memcpy(p, s, n);
+    return p + n;
+}
 
-    if (xslt_grid_attr(c, from, &v, &copy) != 0) {
-        return -1;
+#define PUT(p, lit) put((p), (lit), sizeof(lit) - 1)
+
+/*
+ * 's' escaped as html_escape() does, at 'p' (room for 6 bytes a byte of
+ * 's'); returns the end.
+ */
+static char *put_escaped(char *p, const xmlChar *s, int attr)
+{
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&':
+            p = PUT(p, "&amp;");
+            break;
+        case '<':
+            p = PUT(p, "&lt;");
+            break;
+        case '>':
+            p = PUT(p, "&gt;");
+            break;
+        case '"':
+            if (attr) {
+                p = PUT(p, "&quot;");
+                break;
+            }
+            *p++ = (char)*s;
+            break;
+        default:
+            *p++ = (char)*s;
+        }
     }
-    if (v != NULL && xmlXPathStringEvalNumber(v) > 1) {
-        html_attr(b, to, v);
+    return p;
+}
+
+/* XPath number('v') > 1 (plain digits read here, the rest by libxml2). */
+static int above_one(const xmlChar *v)
+{
+    unsigned long n = 0;
+    size_t i;
+
+    for (i = 0; i < 9 && v[i] >= '0' && v[i] <= '9'; i++) {
+        n = n * 10 + (unsigned long)(v[i] - '0');
     }
-    xmlFree(copy);
-    return 0;
+    if (i > 0 && v[i] == '\0') {
+        return n > 1;
+    }
+    return xmlXPathStringEvalNumber(v) > 1;
+}
+
+/* ' to="v"' at 'p' when the number 'v' (NULL: none) is above 1. */
+static char *put_span(char *p, const char *to, const xmlChar *v)
+{
+    if (v == NULL || !above_one(v)) {
+        return p;
+    }
+    *p++ = ' ';
+    p = put(p, to, strlen(to));
+    p = PUT(p, "=\"");
+    p = put_escaped(p, v, 1);
+    return PUT(p, "\"");
+}
+
+/* What html_cell() reads of grid cell 'c' (in place, or copies). */
+struct cell_in {
+    const xmlChar *t;
+    const xmlChar *text;
+    const xmlChar *en;
+    const xmlChar *rs;
+    const xmlChar *cs;
+    xmlChar *copy[5];
+};
+
+/* Read cell 'c' into 'in'; -1 on ENOMEM. */
+static int cell_read(xmlNodePtr c, int en, struct cell_in *in)
+{
+    int rc = 0;
+
+    memset(in, 0, sizeof(*in));
+    in->text = xslt_grid_text(c, &in->copy[0]);
+    rc |= in->text == NULL ? -1 : 0;
+    rc |= xslt_grid_attr(c, "t", &in->t, &in->copy[1]);
+    rc |= xslt_grid_attr(c, "rs", &in->rs, &in->copy[2]);
+    rc |= xslt_grid_attr(c, "cs", &in->cs, &in->copy[3]);
+    if (en) {
+        rc |= xslt_grid_attr(c, "en", &in->en, &in->copy[4]);
+    }
+    return rc;
+}
+
+static size_t len_of(const xmlChar *s)
+{
+    return s != NULL ? strlen((const char *)s) : 0;
 }
 
 /*
@@ -507,61 +577,61 @@ static int span_attr(struct bx_buf *b, xmlNodePtr c, const char *from,
  * of the body), the text, the English text when 'en'.  The line break
  * before the end tag is the serialiser's: a block element whose last
  * child (the span) is an element and not its only child.  Attributes and
- * text are read in place (this runs once per table cell).
+ * text are read in place and written into room made once (this runs
+ * once per table cell).
  */
 static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
 {
-    xmlChar *tcopy;
-    xmlChar *textcopy;
-    xmlChar *ecopy = NULL;
-    const xmlChar *t;
-    const xmlChar *text = xslt_grid_text(c, &textcopy);
-    const xmlChar *e = NULL;
-    const char *name;
+    struct cell_in in;
     const char *cls;
+    size_t room;
+    char *p;
     int th;
+    int i;
 
-    if (xslt_grid_attr(c, "t", &t, &tcopy) != 0 || text == NULL ||
-        (en && xslt_grid_attr(c, "en", &e, &ecopy) != 0)) {
+    if (cell_read(c, en, &in) != 0) {
         b->failed = 1;
-        text = NULL;
+        goto out;
     }
-    th = head || xmlStrEqual(t, (const xmlChar *)"th");
-    name = th ? "th" : "td";
-    buf_append(b, "<", 1);
-    buf_append(b, name, 2);
-    if (span_attr(b, c, "rs", "rowspan") != 0 ||
-        span_attr(b, c, "cs", "colspan") != 0) {
-        b->failed = 1;
+    /* every byte escaped at most 6 (&quot;), 128 for the markup */
+    room =
+        6 * (len_of(in.text) + len_of(in.en) + len_of(in.rs) + len_of(in.cs)) +
+        128;
+    if (buf_reserve(b, room) != BX_OK) {
+        goto out;
     }
+    th = head || xmlStrEqual(in.t, (const xmlChar *)"th");
+    p = b->data + b->len;
+    p = th ? PUT(p, "<th") : PUT(p, "<td");
+    p = put_span(p, "rowspan", in.rs);
+    p = put_span(p, "colspan", in.cs);
     /* constant values, nothing to escape */
-    cls = th ? NULL : cell_class(t);
+    cls = th ? NULL : cell_class(in.t);
     if (cls != NULL) {
-        buf_append(b, " class=\"", 8);
-        buf_append(b, cls, strlen(cls));
-        buf_append(b, "\"", 1);
+        p = PUT(p, " class=\"");
+        p = put(p, cls, strlen(cls));
+        p = PUT(p, "\"");
     }
     if (th && !head) {
-        buf_append(b, " scope=\"row\"", 12);
+        p = PUT(p, " scope=\"row\"");
     }
-    buf_append(b, ">", 1);
-    if (text != NULL) {
-        html_escape(b, text, 0);
-    }
-    if (e != NULL && e[0] != '\0') {
-        buf_puts(b, "<span class=\"en\" lang=\"en\">");
-        html_escape(b, e, 0);
-        buf_puts(b, "</span>");
-        if (text != NULL && text[0] != '\0') {
-            buf_append(b, "\n", 1);
+    p = PUT(p, ">");
+    p = put_escaped(p, in.text, 0);
+    if (in.en != NULL && in.en[0] != '\0') {
+        p = PUT(p, "<span class=\"en\" lang=\"en\">");
+        p = put_escaped(p, in.en, 0);
+        p = PUT(p, "</span>");
+        if (in.text[0] != '\0') {
+            p = PUT(p, "\n");
         }
     }
-    buf_append(b, "</", 2);
-    buf_append(b, name, 2);
-    buf_append(b, ">", 1);
-    xmlFree(tcopy);
-    xmlFree(textcopy);
-    xmlFree(ecopy);
+    p = th ? PUT(p, "</th>") : PUT(p, "</td>");
+    *p = '\0';
+    b->len = (size_t)(p - b->data);
+out:
+    for (i = 0; i < 5; i++) {
+        xmlFree(in.copy[i]);
+    }
 }
 
 /* The number of m:c children of grid row 'row'. */
@@ -583,17 +653,23 @@ static int count_cells(xmlNodePtr row)
  */
 void xslt_ext_html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
 {
-    xmlChar *kind = xmlGetNoNsProp(row, (const xmlChar *)"kind");
-    xmlChar *depth = xmlGetNoNsProp(row, (const xmlChar *)"depth");
+    xmlChar *kcopy;
+    xmlChar *dcopy;
+    const xmlChar *kind;
+    const xmlChar *depth;
     int n = count_cells(row);
     xmlNodePtr c;
 
-    buf_puts(b, "<tr");
+    if (xslt_grid_attr(row, "kind", &kind, &kcopy) != 0 ||
+        xslt_grid_attr(row, "depth", &depth, &dcopy) != 0) {
+        b->failed = 1;
+    }
+    buf_append(b, "<tr", 3);
     if (kind != NULL) {
-        buf_puts(b, " class=\"r-");
+        buf_append(b, " class=\"r-", 10);
         html_escape(b, kind, 1);
         if (depth != NULL && xmlXPathStringEvalNumber(depth) > 0) {
-            buf_puts(b, " d");
+            buf_append(b, " d", 2);
             html_escape(b, depth, 1);
         }
         buf_append(b, "\"", 1);
@@ -601,13 +677,19 @@ void xslt_ext_html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
     buf_append(b, ">", 1);
     for (c = row->children; c != NULL; c = c->next) {
         if (is_meta(c, "c")) {
-            buf_puts(b, n > 1 ? "\n" : "");
+            if (n > 1) {
+                buf_append(b, "\n", 1);
+            }
             html_cell(b, c, head, en);
         }
     }
-    buf_puts(b, n > 1 ? "\n</tr>" : "</tr>");
-    xmlFree(kind);
-    xmlFree(depth);
+    if (n > 1) {
+        buf_append(b, "\n</tr>", 6);
+    } else {
+        buf_append(b, "</tr>", 5);
+    }
+    xmlFree(kcopy);
+    xmlFree(dcopy);
 }
 
 /*

@@ -10,6 +10,8 @@
 #include "xslt_grid.h"
 #include "util.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,9 +37,17 @@ struct grid_out {
     int codes;            /* T10 prints a 项目编码 column */
     int failed;           /* out of memory */
     struct html_text *html; /* $x-html-direct: where the rows go as HTML */
+    /* names of elements and attributes in the dictionary of 'doc', by
+     * the address of the C string they were asked for with */
+    struct {
+        const char *key;
+        const xmlChar *name;
+    } names[32];
+    int nnames;
 };
 
 static void html_take_rows(struct grid_out *o);
+static void *row_alloc(struct grid_out *o, size_t n);
 
 /* Is 'n' the element {uri}'local'? */
 static int is_el(const xmlNode *n, const char *uri, const char *local)
@@ -143,18 +153,206 @@ static long utf8_len(const xmlChar *s)
     return n;
 }
 
+/*
+ * Zeroed node 'n' as a node of 'type' and 'name' of o->doc, the last
+ * child of 'parent' (attributes: its last attribute); returns 'n'.
+ */
+static xmlNodePtr link_node(struct grid_out *o, xmlNodePtr parent, xmlNodePtr n,
+                            xmlElementType type, const xmlChar *name)
+{
+    xmlAttrPtr a = (xmlAttrPtr)n;
+    xmlNodePtr *first = &parent->children;
+    xmlNodePtr *lastp = &parent->last;
+    xmlAttrPtr last;
+
+    if (type == XML_ATTRIBUTE_NODE) {
+        /* an xmlAttr is shorter than an xmlNode: its own fields */
+        a->type = type;
+        a->name = name;
+        a->doc = o->doc;
+        a->parent = parent;
+        last = parent->properties;
+        if (last == NULL) {
+            parent->properties = a;
+            return n;
+        }
+        while (last->next != NULL) {
+            last = last->next;
+        }
+        last->next = a;
+        a->prev = last;
+        return n;
+    }
+    n->type = type;
+    n->name = name;
+    n->doc = o->doc;
+    n->parent = parent;
+    if (parent->type == XML_ATTRIBUTE_NODE) {
+        /* the text of an attribute (an xmlAttr: its own fields) */
+        first = &((xmlAttrPtr)parent)->children;
+        lastp = &((xmlAttrPtr)parent)->last;
+    }
+    n->prev = *lastp;
+    if (*lastp != NULL) {
+        (*lastp)->next = n;
+    } else {
+        *first = n;
+    }
+    *lastp = n;
+    return n;
+}
+
+/*
+ * A node of the rows of $x-html-direct (see struct row_arena): zeroed,
+ * of 'type' and 'name', the last child of 'parent' (attributes: the last
+ * attribute).  NULL on ENOMEM.
+ */
+static xmlNodePtr row_node(struct grid_out *o, xmlNodePtr parent,
+                           xmlElementType type, const xmlChar *name)
+{
+    xmlNodePtr n = row_alloc(o, type == XML_ATTRIBUTE_NODE ? sizeof(xmlAttr)
+                                                           : sizeof(xmlNode));
+
+    return n != NULL ? link_node(o, parent, n, type, name) : NULL;
+}
+
+/* A text node of the 'n' bytes at 's' under 'parent' (rows arena). */
+static void row_text(struct grid_out *o, xmlNodePtr parent, const xmlChar *s,
+                     size_t n)
+{
+    xmlNodePtr last = parent->last;
+    size_t had = 0;
+    xmlChar *text;
+    xmlNodePtr t;
+
+    /* xmlAddChild merges adjacent text nodes */
+    if (last != NULL && last->type == XML_TEXT_NODE) {
+        had = strlen((const char *)last->content);
+    }
+    text = row_alloc(o, had + n + 1);
+    if (text == NULL) {
+        return;
+    }
+    if (had > 0) {
+        memcpy(text, last->content, had);
+    }
+    memcpy(text + had, s, n);
+    text[had + n] = '\0';
+    if (last != NULL && last->type == XML_TEXT_NODE) {
+        last->content = text;
+        return;
+    }
+    t = row_node(o, parent, XML_TEXT_NODE, xmlStringText);
+    if (t != NULL) {
+        t->content = text;
+    }
+}
+
+/*
+ * 'name' (a string constant) in the dictionary of the result document;
+ * NULL when it has none (or on ENOMEM): then the nodes are made by
+ * libxml2's functions.
+ */
+static const xmlChar *dict_name(struct grid_out *o, const char *name)
+{
+    const xmlChar *d;
+    int i;
+
+    if (o->doc->dict == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < o->nnames; i++) {
+        if (o->names[i].key == name) {
+            return o->names[i].name;
+        }
+    }
+    d = xmlDictLookup(o->doc->dict, (const xmlChar *)name, -1);
+    if (d != NULL &&
+        o->nnames < (int)(sizeof(o->names) / sizeof(o->names[0]))) {
+        o->names[o->nnames].key = name;
+        o->names[o->nnames].name = d;
+        o->nnames++;
+    }
+    return d;
+}
+
+/*
+ * A node of o->doc as libxml2 makes it (xmlNewDocNode, xmlNewDocText,
+ * xmlNewProp), the last child (attribute) of 'parent', with what it
+ * costs there and is not needed here left out: the dictionary lookup of
+ * a name asked for before, xmlAddChild's checks for text to merge and
+ * another document, xmlNewProp's test for an ID (grid attributes are
+ * never "id" or "name").  NULL, o->failed: ENOMEM.
+ */
+static xmlNodePtr grid_node(struct grid_out *o, xmlNodePtr parent,
+                            xmlElementType type, const xmlChar *name)
+{
+    size_t size =
+        type == XML_ATTRIBUTE_NODE ? sizeof(xmlAttr) : sizeof(xmlNode);
+    xmlNodePtr n = xmlMalloc(size);
+
+    if (n == NULL) {
+        o->failed = 1;
+        return NULL;
+    }
+    memset(n, 0, size);
+    return link_node(o, parent, n, type, name);
+}
+
+/*
+ * A text node of the 'n' bytes at 's' under 'parent' (which has no text
+ * last: xmlAddChild would merge).  With 'interned', from the dictionary
+ * (which xmlFreeNode leaves): the short values of a few kinds that grid
+ * attributes have (t="amt", depth="0"), not the texts of cells, which
+ * would stay in the dictionary until the end of the document.
+ */
+static void grid_text(struct grid_out *o, xmlNodePtr parent, const xmlChar *s,
+                      size_t n, int interned)
+{
+    xmlChar *text = interned ? (xmlChar *)xmlDictLookup(o->doc->dict, s, (int)n)
+                             : xmlStrndup(s, (int)n);
+    xmlNodePtr t = text != NULL
+                       ? grid_node(o, parent, XML_TEXT_NODE, xmlStringText)
+                       : NULL;
+
+    if (t == NULL) {
+        if (!interned) {
+            xmlFree(text);
+        }
+        o->failed = 1;
+        return;
+    }
+    t->content = text;
+}
+
 /* A new element m:'name' as the last child of 'parent' (NULL: ENOMEM). */
 static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
                           const char *name)
 {
+    const xmlChar *dname;
     xmlNodePtr e;
 
     if (o->failed) {
         return NULL;
     }
-    if (o->html != NULL && strcmp(name, "row") == 0) {
-        /* the rows made so far are complete: write and free them */
-        html_take_rows(o);
+    if (o->html != NULL) {
+        if (strcmp(name, "row") == 0) {
+            /* the rows made so far are complete: write and forget them */
+            html_take_rows(o);
+        }
+        e = row_node(o, parent, XML_ELEMENT_NODE, (const xmlChar *)name);
+        if (e != NULL) {
+            e->ns = o->ns;
+        }
+        return e;
+    }
+    dname = o->ns != NULL ? dict_name(o, name) : NULL;
+    if (dname != NULL) {
+        e = grid_node(o, parent, XML_ELEMENT_NODE, dname);
+        if (e != NULL) {
+            e->ns = o->ns;
+        }
+        return e;
     }
     e = xmlNewDocNode(o->doc, NULL, (const xmlChar *)name, NULL);
     if (e != NULL && o->ns == NULL) {
@@ -179,8 +377,51 @@ static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
 static void set_attr(struct grid_out *o, xmlNodePtr e, const char *name,
                      const xmlChar *v)
 {
-    if (e != NULL && xmlNewProp(e, (const xmlChar *)name, v) == NULL) {
+    const xmlChar *dname;
+    xmlNodePtr a;
+    size_t n;
+
+    if (e != NULL && o->html != NULL) {
+        a = row_node(o, e, XML_ATTRIBUTE_NODE, (const xmlChar *)name);
+        if (a != NULL && v != NULL) {
+            row_text(o, a, v, strlen((const char *)v));
+        }
+        return;
+    }
+    dname = e != NULL ? dict_name(o, name) : NULL;
+    if (dname != NULL) {
+        a = grid_node(o, e, XML_ATTRIBUTE_NODE, dname);
+        /* xmlNewProp: a text node even for "" */
+        if (a != NULL && v != NULL) {
+            n = strlen((const char *)v);
+            grid_text(o, a, v, n, n <= 8);
+        }
+    } else if (e != NULL && xmlNewProp(e, (const xmlChar *)name, v) == NULL) {
         o->failed = 1;
+    }
+}
+
+/*
+ * set_attr() of a value that is a string constant too (t="amt",
+ * depth="0"): the value's text from the dictionary, looked up once.
+ */
+static void set_const(struct grid_out *o, xmlNodePtr e, const char *name,
+                      const char *v)
+{
+    const xmlChar *dname =
+        e != NULL && o->html == NULL ? dict_name(o, name) : NULL;
+    const xmlChar *dv = dname != NULL ? dict_name(o, v) : NULL;
+    xmlNodePtr a;
+    xmlNodePtr t;
+
+    if (dv == NULL) {
+        set_attr(o, e, name, (const xmlChar *)v);
+        return;
+    }
+    a = grid_node(o, e, XML_ATTRIBUTE_NODE, dname);
+    t = a != NULL ? grid_node(o, a, XML_TEXT_NODE, xmlStringText) : NULL;
+    if (t != NULL) {
+        t->content = (xmlChar *)dv;
     }
 }
 
@@ -192,8 +433,13 @@ static void set_text(struct grid_out *o, xmlNodePtr e, const xmlChar *s,
         len < 0 ? strlen((const char *)s) : (size_t)(utf8_at(s, len) - s);
 
     /* xsl:value-of of "" adds no text node */
-    if (e != NULL && n > 0 &&
-        xmlAddChild(e, xmlNewDocTextLen(o->doc, s, (int)n)) == NULL) {
+    if (e != NULL && n > 0 && o->html != NULL) {
+        row_text(o, e, s, n);
+    } else if (e != NULL && n > 0 && o->doc->dict != NULL &&
+               (e->last == NULL || e->last->type != XML_TEXT_NODE)) {
+        grid_text(o, e, s, n, 0);
+    } else if (e != NULL && n > 0 &&
+               xmlAddChild(e, xmlNewDocTextLen(o->doc, s, (int)n)) == NULL) {
         o->failed = 1;
     }
 }
@@ -204,7 +450,7 @@ static xmlNodePtr cell_sub(struct grid_out *o, xmlNodePtr row, const char *t,
 {
     xmlNodePtr c = meta_el(o, row, "c");
 
-    set_attr(o, c, "t", (const xmlChar *)t);
+    set_const(o, c, "t", t);
     if (s != NULL) {
         set_text(o, c, utf8_at(s, from), len);
     }
@@ -308,7 +554,7 @@ static void amount(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
         o->failed |= value == NULL;
     }
     c = meta_el(o, row, "c");
-    set_attr(o, c, "t", (const xmlChar *)"amt");
+    set_const(o, c, "t", "amt");
     if (rs != NULL && rs[0] != '\0') {
         set_attr(o, c, "rs", rs);
     }
@@ -466,8 +712,8 @@ static void three_public_row(struct grid_out *o, xmlNodePtr parent,
     xmlNodePtr row = meta_el(o, parent, "row");
     xmlNodePtr s;
 
-    set_attr(o, row, "kind", (const xmlChar *)"total");
-    set_attr(o, row, "depth", (const xmlChar *)"0");
+    set_const(o, row, "kind", "total");
+    set_const(o, row, "depth", "0");
     for (s = r->parent->children; row != NULL && s != NULL; s = s->next) {
         if (is_el(s, BX_NS, "dept") || is_el(s, BX_NS, "unit")) {
             cell_sub(o, row, "code", NULL, 0, -1);
@@ -586,12 +832,12 @@ static void project_rows(struct grid_out *o, xmlNodePtr parent, xmlNodePtr p)
     for (i = 0; i < n && i < 256 && !o->failed; i++) {
         row = meta_el(o, parent, "row");
         set_attr(o, row, "kind", p->name);
-        set_attr(o, row, "depth", (const xmlChar *)"0");
+        set_const(o, row, "depth", "0");
         if (row == NULL) {
             return;
         }
         if (i > 0) {
-            set_attr(o, row, "cont", (const xmlChar *)"1");
+            set_const(o, row, "cont", "1");
             skip(o, row, 6);
         } else {
             set_attr(o, cell_attr(o, row, "code", p, "code", 0, -1), "rs",
@@ -633,7 +879,7 @@ static xmlNodePtr flat_row(struct grid_out *o, xmlNodePtr parent,
     xmlNodePtr row = meta_el(o, parent, "row");
 
     set_attr(o, row, "kind", kind);
-    set_attr(o, row, "depth", (const xmlChar *)"0");
+    set_const(o, row, "depth", "0");
     return row;
 }
 
@@ -775,7 +1021,7 @@ static void head_cell(struct grid_out *o, xmlNodePtr row, xmlNodePtr d,
     xmlChar *text;
     const xmlChar *zh;
 
-    set_attr(o, c, "t", (const xmlChar *)"th");
+    set_const(o, c, "t", "th");
     for (a = d->properties; c != NULL && a != NULL; a = a->next) {
         if (a->ns == NULL && (strcmp((const char *)a->name, "rs") == 0 ||
                               strcmp((const char *)a->name, "cs") == 0 ||
@@ -931,7 +1177,7 @@ static void fixed_label(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
     xmlChar *copy;
     const xmlChar *v;
 
-    set_attr(o, c, "t", (const xmlChar *)"item");
+    set_const(o, c, "t", "item");
     if (en) {
         set_attr(o, c, "en", label_en(labels, r));
     }
@@ -974,7 +1220,7 @@ static void pair_row(struct grid_out *o, xmlNodePtr parent, xmlNodePtr l,
     int na = count_amounts(o);
 
     set_attr(o, row, "kind", kind);
-    set_attr(o, row, "depth", (const xmlChar *)"0");
+    set_const(o, row, "depth", "0");
     if (row == NULL) {
         return;
     }
@@ -1046,8 +1292,91 @@ static int var_true(xsltTransformContextPtr ctxt, const char *name)
     return on;
 }
 
+/*
+ * The grid rows of $x-html-direct live only until they are written as
+ * HTML (html_take_rows()): their nodes, attributes and texts are carved
+ * from blocks that are reused for the next rows, not allocated and
+ * freed one by one (six allocations a cell).  They are read as any grid
+ * row (xslt_ext_html_row()) and never given to libxml2 to free.
+ */
+#define ROW_BLOCK 16384
+
+struct row_block {
+    struct row_block *next;
+    size_t cap; /* bytes of 'data' */
+    size_t used;
+    max_align_t data[];
+};
+
+struct row_arena {
+    struct row_block *head;
+    struct row_block *cur;
+};
+
+/* Forget every node carved from 'a' (the blocks stay for the next). */
+static void row_arena_reset(struct row_arena *a)
+{
+    a->cur = a->head;
+    if (a->cur != NULL) {
+        a->cur->used = 0;
+    }
+}
+
+static void row_arena_release(struct row_arena *a)
+{
+    struct row_block *b = a->head;
+    struct row_block *next;
+
+    for (; b != NULL; b = next) {
+        next = b->next;
+        xmlFree(b);
+    }
+    a->head = NULL;
+    a->cur = NULL;
+}
+
+/* 'n' zeroed bytes of 'a' (NULL on ENOMEM). */
+static void *row_arena_alloc(struct row_arena *a, size_t n)
+{
+    const size_t align = sizeof(max_align_t);
+    struct row_block *b;
+    size_t cap;
+    char *p;
+
+    n = (n + align - 1) / align * align;
+    while (a->cur == NULL || a->cur->cap - a->cur->used < n) {
+        if (a->cur != NULL && a->cur->next != NULL) {
+            a->cur = a->cur->next;
+            a->cur->used = 0;
+            continue;
+        }
+        cap = n > ROW_BLOCK ? n : ROW_BLOCK;
+        if (cap > SIZE_MAX - sizeof(*b)) {
+            return NULL;
+        }
+        b = xmlMalloc(sizeof(*b) + cap);
+        if (b == NULL) {
+            return NULL;
+        }
+        b->next = NULL;
+        b->cap = cap;
+        b->used = 0;
+        if (a->cur != NULL) {
+            a->cur->next = b;
+        } else {
+            a->head = b;
+        }
+        a->cur = b;
+    }
+    p = (char *)a->cur->data + a->cur->used;
+    a->cur->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
 /* The rows of the HTML text of a table (see html_rows()). */
 struct html_text {
+    struct row_arena arena; /* the nodes of the rows in 'scratch' */
     xmlNodePtr scratch; /* the grid rows not yet written (m:body) */
     int en;             /* $lang = 'en' */
     struct bx_buf b;    /* rows not yet moved to 'data' */
@@ -1055,6 +1384,17 @@ struct html_text {
     size_t len;
     int nrows;
 };
+
+/* 'n' zeroed bytes for the rows of o->html (NULL, o->failed: ENOMEM). */
+static void *row_alloc(struct grid_out *o, size_t n)
+{
+    void *p = row_arena_alloc(&o->html->arena, n);
+
+    if (p == NULL) {
+        o->failed = 1;
+    }
+    return p;
+}
 
 /*
  * Move the bytes of t->b to the end of t->data.  A large block grows in
@@ -1099,9 +1439,9 @@ static void html_take_rows(struct grid_out *o)
             t->nrows++;
         }
     }
-    xmlFreeNodeList(t->scratch->children);
     t->scratch->children = NULL;
     t->scratch->last = NULL;
+    row_arena_reset(&t->arena);
     if (t->b.len >= (size_t)1 << 20) {
         html_flush(o, t);
     }
@@ -1150,7 +1490,8 @@ static void html_text_node(struct grid_out *o, xmlNodePtr parent,
 static void html_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
                       xmlNodePtr node)
 {
-    struct html_text t = {.data = NULL, .len = 0, .nrows = 0};
+    struct html_text t = {
+        .arena = {NULL, NULL}, .data = NULL, .len = 0, .nrows = 0};
     xmlChar *lang = xslt_grid_var_string(ctxt, "lang");
     xmlNodePtr c;
 
@@ -1177,7 +1518,13 @@ static void html_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
     o->ns = NULL;
     xmlFree(t.data);
     buf_release(&t.b);
+    if (t.scratch != NULL) {
+        /* rows left by a failure are in the arena, not libxml2's */
+        t.scratch->children = NULL;
+        t.scratch->last = NULL;
+    }
     xmlFreeNode(t.scratch);
+    row_arena_release(&t.arena);
     xmlFree(lang);
 }
 

@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
+#include <zlib.h>
 
 #include "budgetx.h"
 #include "package.h"
+#include "util.h"
 #include "testutil.h"
 
 #define EDU "samples/example-county-education-bureau-2024.xml"
@@ -189,6 +191,50 @@ static void test_verify_accepts_a_fresh_bundle_and_unpacks_it(void)
     bx_diags_release(&diags);
 }
 
+/*
+ * The submission's entry carries the SHA-256 taken when it was read
+ * (package.c reuses it): of the bytes stored, the gunzipped ones for a
+ * .xml.gz, which verify recomputes.
+ */
+static void test_submission_digest_is_of_the_stored_bytes(void)
+{
+    struct bx_bundle_opts o;
+    struct bx_diags diags;
+    struct bx_check chk;
+    struct bx_check *p = &chk;
+    struct bx_verify v;
+    unsigned char *zip = NULL;
+    unsigned char *xml = NULL;
+    size_t len = 0;
+    size_t xlen = 0;
+    char gz[128];
+    char path[128];
+    gzFile f;
+
+    CU_ASSERT_EQUAL_FATAL(util_read_file(test_path(EDU), 1 << 24, &xml, &xlen),
+                          BX_OK);
+    snprintf(gz, sizeof(gz), "%s/edu.xml.gz", dir);
+    f = gzopen(gz, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(gzwrite(f, xml, (unsigned)xlen), (int)xlen);
+    CU_ASSERT_EQUAL(gzclose(f), Z_OK);
+    bx_bundle_opts_init(&o);
+    o.include = "";
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL_FATAL(bx_check_file(ctx, gz, &chk), BX_OK);
+    CU_ASSERT_EQUAL(bx_bundle_build(ctx, &p, 1, &o, &diags, &zip, &len), BX_OK);
+    bx_check_release(&chk);
+    snprintf(path, sizeof(path), "%s/gz.zip", dir);
+    CU_ASSERT_EQUAL_FATAL(bx_write_file(path, zip, len, 1), BX_OK);
+    CU_ASSERT_EQUAL(bx_bundle_verify(ctx, path, BX_SEV_ERROR, &v), BX_OK);
+    CU_ASSERT_EQUAL(v.intact, 1);
+    CU_ASSERT_EQUAL(v.nsubmissions, 1);
+    bx_verify_release(&v);
+    free(zip);
+    free(xml);
+    bx_diags_release(&diags);
+}
+
 static void test_verify_of_garbage_is_unreadable_and_unpack_refuses(void)
 {
     struct bx_verify v;
@@ -216,6 +262,7 @@ int bx_test_suite_package(void)
     CU_ADD_TEST(s, test_default_name_without_codes_uses_what_is_known);
     CU_ADD_TEST(s, test_safe_stem_replaces_unsafe_characters);
     CU_ADD_TEST(s, test_verify_accepts_a_fresh_bundle_and_unpacks_it);
+    CU_ADD_TEST(s, test_submission_digest_is_of_the_stored_bytes);
     CU_ADD_TEST(s, test_verify_of_garbage_is_unreadable_and_unpack_refuses);
     return CU_get_error();
 }
