@@ -190,6 +190,13 @@ static int write_line(const struct vrun *r, const struct bx_check *chk)
     return rc;
 }
 
+/* Why the report could not be written: memory ran out while it was
+ * made (status 'rc'), or writing it failed. */
+static const char *report_failure(int rc)
+{
+    return rc == BX_E_NOMEM ? "out of memory" : "cannot write the report";
+}
+
 /* Calling thread, in input order: count, show progress, stream jsonl. */
 static int file_done(void *user, size_t i, void *result)
 {
@@ -211,7 +218,7 @@ static int file_done(void *user, size_t i, void *result)
         free(chk);
     }
     if (rc != BX_OK) {
-        fprintf(stderr, "budgetx validate: cannot write the report\n");
+        fprintf(stderr, "budgetx validate: %s\n", report_failure(rc));
         r->exit_code = BX_EXIT_INTERNAL;
     }
     return rc;
@@ -241,8 +248,7 @@ static int write_report(struct vrun *r, size_t n)
     }
     if (rc != BX_OK || cli_write_stdout(text, len) != 0) {
         cli_print_diags(stderr, &rdiags, r->o->c.lang);
-        fprintf(stderr, "budgetx validate: %s\n",
-                cli_tr("cannot write the report"));
+        fprintf(stderr, "budgetx validate: %s\n", cli_tr(report_failure(rc)));
         rc = BX_E_IO;
     }
     bx_diags_release(&rdiags);
@@ -258,7 +264,7 @@ static int write_summary(struct vrun *r)
     int rc = bx_report_jsonl_summary(&r->totals, &line, &len);
 
     if (rc != BX_OK || cli_write_stdout(line, len) != 0) {
-        fprintf(stderr, "budgetx validate: cannot write the report\n");
+        fprintf(stderr, "budgetx validate: %s\n", report_failure(rc));
         rc = BX_E_IO;
     }
     free(line);

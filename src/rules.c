@@ -294,8 +294,8 @@ static int own_comp(struct bx_ruleset *rs, xmlXPathCompExprPtr comp)
  * list expressions) the caller frees it.  NULL: it does not compile
  * (*nomem 0) or memory ran out (*nomem 1).
  */
-static xmlXPathCompExprPtr compile_expr(xmlXPathContextPtr xp,
-                                        const char *expr, int *nomem)
+static xmlXPathCompExprPtr compile_expr(xmlXPathContextPtr xp, const char *expr,
+                                        int *nomem)
 {
     struct bx_ruleset *rs = xp->userData;
     xmlXPathCompExprPtr comp;
@@ -1150,6 +1150,7 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
     struct list_exprs e;
     xmlXPathContextPtr xp = NULL;
     char *path = NULL;
+    unsigned long nomem = xmlio_nomem_count();
     void *ud;
     int rc;
     int i;
@@ -1168,6 +1169,8 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
     if (path == NULL)
         goto out;
     rc = xmlio_read_data(path, diags, &l->doc);
+    if (rc == BX_OK && xmlio_nomem_count() != nomem)
+        rc = BX_E_NOMEM; /* a tree short of nodes: see load_set() */
     if (rc != BX_OK)
         goto out;
     l->complete = list_complete(l->doc);
@@ -1340,6 +1343,11 @@ static int load_set(struct bx_context *ctx, int year, struct bx_diags *diags,
     if (path == NULL || rs == NULL)
         goto out;
     rc = xmlio_read_data(path, diags, &rs->doc);
+    /* libxml2 drops some nodes silently when an allocation fails, and a
+     * file validated at build time is not validated again: such a tree
+     * could lack what the loader takes for granted */
+    if (rc == BX_OK && xmlio_nomem_count() != nomem)
+        rc = BX_E_NOMEM;
     if (rc == BX_OK && !validated_at_build(ctx, path))
         rc = validate_rules(ctx, rs->doc, diags);
     if (rc == BX_OK)

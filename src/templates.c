@@ -411,6 +411,7 @@ static int load_file(struct bx_context *ctx, struct tpl_schema *ts,
     struct bx_buf rel;
     char *path = NULL;
     xmlNodePtr root;
+    unsigned long nomem = xmlio_nomem_count();
     int rc = BX_E_NOMEM;
 
     buf_init(&rel);
@@ -422,6 +423,11 @@ static int load_file(struct bx_context *ctx, struct tpl_schema *ts,
     if (path == NULL || t->file == NULL)
         goto out;
     rc = xmlio_read_data(path, diags, &t->doc);
+    /* libxml2 drops some nodes silently when an allocation fails, and a
+     * file validated at build time is not validated again: such a tree
+     * could lack what load_head() takes for granted */
+    if (rc == BX_OK && xmlio_nomem_count() != nomem)
+        rc = BX_E_NOMEM;
     if (rc == BX_OK)
         rc = check_doc(ctx, ts, path, t->doc, diags);
     if (rc != BX_OK)

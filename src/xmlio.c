@@ -551,11 +551,17 @@ static void on_start_element(void *user, const xmlChar *localname,
 {
     xmlParserCtxtPtr ctxt = user;
     struct parse_state *st = ctxt->_private;
+    xmlNodePtr parent = ctxt->node;
 
     xmlSAX2StartElementNs(user, localname, prefix, uri, nb_namespaces,
                           namespaces, nb_attributes, nb_defaulted, attributes);
+    /* Only a new element: when libxml2 could not build or push it (out of
+     * memory) ctxt->node is still the parent, whose values are shared
+     * already; sharing them again found each first holder's own node in
+     * the table and freed it (a use after free in xmlio_free_shared,
+     * found by make check-failinject). */
     if (st != NULL && st->values != NULL && nb_attributes > 0 &&
-        ctxt->node != NULL) {
+        ctxt->node != NULL && ctxt->node != parent) {
         share_values(st, ctxt->node);
     }
 }
