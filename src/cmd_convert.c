@@ -711,6 +711,10 @@ static int cmd_convert(int argc, char **argv)
          * would be said as the other's */
         code = cli_open_context(o.c.data_dir, &o.c.lib, o.c.lang, &ctx);
     }
+    if (code == BX_EXIT_OK && (o.to == NULL || strcmp(o.to, "xlsx") != 0)) {
+        /* only a workbook embeds the source: the rest never holds it */
+        bx_context_read_as_parsed(ctx, 1);
+    }
     if (code == BX_EXIT_OK) {
         code = run(ctx, &o);
     }

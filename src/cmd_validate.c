@@ -341,6 +341,11 @@ static int cmd_validate(int argc, char **argv)
         rc = cli_open_context_prefetch(o.c.data_dir, &o.c.lib, o.c.lang, 1,
                                        NULL, &ctx);
     }
+    if (rc == BX_EXIT_OK && !o.xlsx) {
+        /* the annotated workbook embeds the source: the rest never holds
+         * it */
+        bx_context_read_as_parsed(ctx, 1);
+    }
     if (rc == BX_EXIT_OK) {
         rc = run(ctx, &o);
     }

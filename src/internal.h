@@ -34,6 +34,7 @@ struct bx_context {
     struct bx_slot templates; /* owned by templates.c */
     pthread_mutex_t lock;     /* guards the slots' lazy compilation */
     struct bx_prefetch *prefetch; /* bx_context_prefetch(), context.c */
+    int read_as_parsed; /* bx_context_read_as_parsed(), parse.c */
 };
 
 struct bx_submission {

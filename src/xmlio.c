@@ -8,12 +8,12 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/SAX2.h>
 #include <libxml/encoding.h>
-#include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlmemory.h>
@@ -31,7 +31,7 @@ struct parse_state {
     struct bx_diags *diags;
     int saw_doctype;
     int errors;
-    xmlHashTablePtr values; /* attribute value -> its first text node */
+    struct value_set *values; /* attribute value -> its first text node */
 };
 
 static void quiet_generic(void *ctx, const char *msg, ...)
@@ -511,6 +511,107 @@ static long nul_offset(const unsigned char *buf, size_t len)
  * is freed with xmlio_free_shared(), which first unhooks the attributes
  * that do not own their text node.
  */
+/*
+ * The values seen so far: an open-addressing table of text nodes by
+ * value (libxml2's xmlHash cost 0.4 Mi a document just to create and
+ * free its 4,096 buckets, and about 240 instructions a lookup).  Grown
+ * at half full; when it cannot grow, values are simply left unshared.
+ */
+struct value_set {
+    struct value_slot {
+        uint32_t hash;
+        xmlNodePtr node; /* NULL: empty */
+    } * slots;
+    size_t mask; /* slots - 1 */
+    size_t used;
+};
+
+static uint32_t value_hash(const xmlChar *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+
+    for (; *s != '\0'; s++) {
+        h = (h ^ *s) * 16777619u;
+    }
+    return h;
+}
+
+static struct value_set *value_set_new(void)
+{
+    struct value_set *v = calloc(1, sizeof(*v));
+
+    if (v != NULL) {
+        v->slots = calloc(1024, sizeof(*v->slots));
+        v->mask = 1023;
+        if (v->slots == NULL) {
+            free(v);
+            v = NULL;
+        }
+    }
+    return v;
+}
+
+static void value_set_free(struct value_set *v)
+{
+    if (v != NULL) {
+        free(v->slots);
+        free(v);
+    }
+}
+
+/* Double the table; 0 when there was no memory (it stays as it was). */
+static int value_set_grow(struct value_set *v)
+{
+    size_t n = (v->mask + 1) * 2;
+    struct value_slot *slots = calloc(n, sizeof(*slots));
+    size_t i;
+    size_t j;
+
+    if (slots == NULL) {
+        return 0;
+    }
+    for (i = 0; i <= v->mask; i++) {
+        if (v->slots[i].node != NULL) {
+            for (j = v->slots[i].hash & (n - 1); slots[j].node != NULL;
+                 j = (j + 1) & (n - 1)) {
+            }
+            slots[j] = v->slots[i];
+        }
+    }
+    free(v->slots);
+    v->slots = slots;
+    v->mask = n - 1;
+    return 1;
+}
+
+/* The first text node with the value of 't', or NULL after adding 't'
+ * (when there is room) as the first. */
+static xmlNodePtr value_set_first(struct value_set *v, xmlNodePtr t)
+{
+    uint32_t h = value_hash(t->content);
+    size_t i;
+
+    for (i = h & v->mask; v->slots[i].node != NULL; i = (i + 1) & v->mask) {
+        if (v->slots[i].hash == h &&
+            strcmp((const char *)v->slots[i].node->content,
+                   (const char *)t->content) == 0) {
+            return v->slots[i].node;
+        }
+    }
+    if (2 * (v->used + 1) > v->mask + 1) {
+        if (!value_set_grow(v)) {
+            return NULL;
+        }
+        for (i = h & v->mask; v->slots[i].node != NULL;
+             i = (i + 1) & v->mask) {
+        }
+    }
+    v->slots[i].hash = h;
+    v->slots[i].node = t;
+    v->used++;
+    return NULL;
+}
+
 static void share_values(struct parse_state *st, xmlNodePtr el)
 {
     xmlAttrPtr a;
@@ -529,11 +630,10 @@ static void share_values(struct parse_state *st, xmlNodePtr el)
              * that must stay the attribute itself */
             continue;
         }
-        first = xmlHashLookup(st->values, t->content);
-        if (first == NULL) {
-            /* a failed allocation leaves the value unshared (and the
-             * allocation counter tells the caller) */
-            xmlHashAddEntry(st->values, t->content, t);
+        first = value_set_first(st->values, t);
+        if (first == NULL || first == t) {
+            /* the first of its value (or no room to say so); 't' itself
+             * when an element's values were shared already */
             continue;
         }
         a->children = first;
@@ -604,19 +704,57 @@ void xmlio_free_shared(xmlDocPtr doc)
 }
 
 /*
- * xmlCtxtReadMemory() without its last step: libxml2 frees a document
- * that is not well-formed itself, which a tree with shared values must
- * not meet.  The document (NULL if none was begun) is the caller's.
+ * The input as libxml2 reads it: our buffer handed out a few kilobytes at
+ * a time through an IO callback, so that libxml2 holds only a window of
+ * it (and of its UTF-8 conversion, for GB 18030 or UTF-16 input) instead
+ * of a copy of the whole input.  xmlParserInputBufferCreateMem() copies
+ * everything into a buffer it grows by doubling (16 MB for a 9.6 MB
+ * document, the peak of a large parse); a static buffer
+ * (xmlParserInputBufferCreateStatic()) copies nothing but makes libxml2
+ * 2.9.14 refuse documents over 10 MB ("Huge input lookup"), since more
+ * than XML_MAX_LOOKUP_LIMIT bytes are then buffered at once.  The bytes
+ * libxml2 sees are the same, in the same order, so errors, line numbers
+ * and encoding detection are too.
  */
-static xmlDocPtr read_memory(xmlParserCtxtPtr ctxt, const unsigned char *buf,
-                             size_t len, const char *name)
+struct mem_reader {
+    const unsigned char *next;
+    size_t left;
+};
+
+static int read_chunk(void *user, char *out, int len)
+{
+    struct mem_reader *r = user;
+    size_t n = len > 0 ? (size_t)len : 0;
+
+    if (n > r->left) {
+        n = r->left;
+    }
+    memcpy(out, r->next, n);
+    r->next += n;
+    r->left -= n;
+    return (int)n;
+}
+
+static int close_reader(void *user)
+{
+    (void)user;
+    return 0;
+}
+
+/*
+ * xmlCtxtReadIO() without its last step: libxml2 frees a document that is
+ * not well-formed itself, which a tree with shared values must not meet.
+ * The document (NULL if none was begun) is the caller's.
+ */
+static xmlDocPtr read_chunked(xmlParserCtxtPtr ctxt, xmlio_read_fn read,
+                              void *user, const char *name)
 {
     xmlParserInputBufferPtr input;
     xmlParserInputPtr stream;
     xmlDocPtr doc;
 
-    input = xmlParserInputBufferCreateMem((const char *)buf, (int)len,
-                                          XML_CHAR_ENCODING_NONE);
+    input = xmlParserInputBufferCreateIO(read, close_reader, user,
+                                         XML_CHAR_ENCODING_NONE);
     if (input == NULL) {
         return NULL;
     }
@@ -638,8 +776,18 @@ static xmlDocPtr read_memory(xmlParserCtxtPtr ctxt, const unsigned char *buf,
     return doc;
 }
 
-/* The parse of xmlio_parse(); 'share': attribute values shared. */
-static int parse(const unsigned char *buf, size_t len, const char *name,
+int xmlio_refuse_nul(struct bx_diags *diags, const char *name)
+{
+    return refuse(diags, name, "XML-MALFORMED",
+                  "不是格式正确的 XML 文档：含有 NUL 字符（U+0000）",
+                  "not a well-formed XML document: it contains a NUL "
+                  "character (U+0000)",
+                  BX_E_PARSE);
+}
+
+/* The parse of xmlio_parse() from 'read'; 'share': attribute values
+ * shared. */
+static int parse(xmlio_read_fn read, void *user, const char *name,
                  const struct bx_limits *lim, int share, struct bx_diags *diags,
                  xmlDocPtr *out)
 {
@@ -652,17 +800,6 @@ static int parse(const unsigned char *buf, size_t len, const char *name,
     memset(&st, 0, sizeof(st));
     st.name = name;
     st.diags = diags;
-    if (len > (size_t)INT32_MAX) {
-        return refuse(diags, name, "IO-LIMIT", "文件过大", "file too large",
-                      BX_E_LIMIT);
-    }
-    if (nul_offset(buf, len) >= 0) {
-        return refuse(diags, name, "XML-MALFORMED",
-                      "不是格式正确的 XML 文档：含有 NUL 字符（U+0000）",
-                      "not a well-formed XML document: it contains a NUL "
-                      "character (U+0000)",
-                      BX_E_PARSE);
-    }
     ctxt = xmlNewParserCtxt();
     if (ctxt == NULL) {
         goto out;
@@ -674,16 +811,13 @@ static int parse(const unsigned char *buf, size_t len, const char *name,
     ctxt->vctxt.error = quiet_generic;
     ctxt->vctxt.warning = quiet_generic;
     if (share) {
-        st.values = xmlHashCreate(4096);
+        st.values = value_set_new();
         if (st.values == NULL) {
             goto out;
         }
         ctxt->sax->startElementNs = on_start_element;
-        doc = read_memory(ctxt, buf, len, name);
-    } else {
-        doc = xmlCtxtReadMemory(ctxt, (const char *)buf, (int)len, name, NULL,
-                                SAFE_OPTIONS);
     }
+    doc = read_chunked(ctxt, read, user, name);
     if (st.saw_doctype) {
         rc = refuse_at(
             diags, name, st.saw_doctype, "XML-DOCTYPE",
@@ -717,7 +851,7 @@ static int parse(const unsigned char *buf, size_t len, const char *name,
     rc = BX_OK;
 out:
     xmlio_free_shared(doc);
-    xmlHashFree(st.values, NULL);
+    value_set_free(st.values);
     if (ctxt != NULL) {
         ctxt->_private = NULL;
         xmlFreeParserCtxt(ctxt);
@@ -725,18 +859,44 @@ out:
     return rc;
 }
 
+/* parse() of bytes in memory, refused first when too long or holding a
+ * NUL */
+static int parse_memory(const unsigned char *buf, size_t len, const char *name,
+                        const struct bx_limits *lim, int share,
+                        struct bx_diags *diags, xmlDocPtr *out)
+{
+    struct mem_reader reader = {buf, len};
+
+    *out = NULL;
+    if (len > (size_t)INT32_MAX) {
+        return refuse(diags, name, "IO-LIMIT", "文件过大", "file too large",
+                      BX_E_LIMIT);
+    }
+    if (nul_offset(buf, len) >= 0) {
+        return xmlio_refuse_nul(diags, name);
+    }
+    return parse(read_chunk, &reader, name, lim, share, diags, out);
+}
+
 int xmlio_parse(const unsigned char *buf, size_t len, const char *name,
                 const struct bx_limits *lim, struct bx_diags *diags,
                 xmlDocPtr *out)
 {
-    return parse(buf, len, name, lim, 0, diags, out);
+    return parse_memory(buf, len, name, lim, 0, diags, out);
 }
 
 int xmlio_parse_shared(const unsigned char *buf, size_t len, const char *name,
                        const struct bx_limits *lim, struct bx_diags *diags,
                        xmlDocPtr *out)
 {
-    return parse(buf, len, name, lim, 1, diags, out);
+    return parse_memory(buf, len, name, lim, 1, diags, out);
+}
+
+int xmlio_parse_reader(xmlio_read_fn read, void *user, const char *name,
+                       const struct bx_limits *lim, struct bx_diags *diags,
+                       xmlDocPtr *out)
+{
+    return parse(read, user, name, lim, 1, diags, out);
 }
 
 int xmlio_read_data(const char *path, struct bx_diags *diags, xmlDocPtr *out)

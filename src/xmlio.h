@@ -76,6 +76,26 @@ int xmlio_parse_shared(const unsigned char *buf, size_t len, const char *name,
                        const struct bx_limits *lim, struct bx_diags *diags,
                        xmlDocPtr *out);
 
+/*
+ * Where xmlio_parse_reader() gets its bytes: up to 'len' of them into
+ * 'buf'; returns how many, 0 at the end, -1 on a read error (the parse
+ * then fails).  libxml2's xmlInputReadCallback.
+ */
+typedef int (*xmlio_read_fn)(void *user, char *buf, int len);
+
+/*
+ * xmlio_parse_shared() of bytes that 'read' hands out piece by piece (a
+ * file read as it is parsed, never held whole).  The caller refuses
+ * NUL characters and inputs over the size cap itself (the reader sees
+ * them): see xmlio_refuse_nul().
+ */
+int xmlio_parse_reader(xmlio_read_fn read, void *user, const char *name,
+                       const struct bx_limits *lim, struct bx_diags *diags,
+                       xmlDocPtr *out);
+
+/* The finding of input holding a NUL character; returns BX_E_PARSE. */
+int xmlio_refuse_nul(struct bx_diags *diags, const char *name);
+
 /* Free a document of xmlio_parse_shared() (or of xmlio_parse()). */
 void xmlio_free_shared(xmlDocPtr doc);
 

@@ -77,14 +77,16 @@ def gen_xsl(tpls):
            "  template registry for the stylesheets, which may not read files:",
            "  m:table = the reference template's tables (canonical order, file",
            "  names, titles); m:tpl = every template (id, aliases, each table's",
-           "  printed ordinal and titles).  Included by common.xsl.",
+           "  printed ordinal and titles).  Included by common.xsl, whose",
+           "  $meta-rtf calls it: a template, not a global variable, which",
+           "  libxslt would build for every document before the copy.",
            "-->",
            '<xsl:stylesheet version="1.0"',
            '    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"',
            '    xmlns:m="urn:budgetx:xslt:meta"',
            '    exclude-result-prefixes="m">',
            "",
-           '  <xsl:variable name="registry-rtf">']
+           '  <xsl:template name="registry">']
     for tb in ref.findall(T + "table"):
         n = int(tb.get("key")[1:])
         out.append('    <m:table key="%s" n="%02d" slug="%s"' %
@@ -101,7 +103,7 @@ def gen_xsl(tpls):
             out.append('          zh="%s"' % esc(text(tb, "title", "zh")))
             out.append('          en="%s"/>' % esc(text(tb, "title", "en")))
         out.append("    </m:tpl>")
-    out += ["  </xsl:variable>", "", "</xsl:stylesheet>", ""]
+    out += ["  </xsl:template>", "", "</xsl:stylesheet>", ""]
     return "\n".join(out)
 
 

@@ -62,13 +62,17 @@
 
   <!--
     The table registry comes from schemas/templates through the generated
-    templates.xsl ($registry-rtf: m:table for the canonical order T1..T14,
-    m:tpl for each template's printed ordinals and titles).
+    templates.xsl (template "registry": m:table for the canonical order
+    T1..T14, m:tpl for each template's printed ordinals and titles).  It
+    is called here, not kept in a global variable of its own: libxslt
+    builds every global variable for every document, so $meta-rtf
+    copying such a variable built the registry twice a document (0.7 Mi
+    of the 38 of an html page; tests/convert/check.py global-rtfs).
   -->
   <xsl:include href="templates.xsl"/>
 
   <xsl:variable name="meta-rtf">
-    <xsl:copy-of select="exsl:node-set($registry-rtf)/*"/>
+    <xsl:call-template name="registry"/>
 
     <!-- Fixed labels used by the page, the spreadsheets and the report. -->
     <m:l k="contents" zh="目 录" en="Contents"/>

@@ -5,14 +5,16 @@
   template registry for the stylesheets, which may not read files:
   m:table = the reference template's tables (canonical order, file
   names, titles); m:tpl = every template (id, aliases, each table's
-  printed ordinal and titles).  Included by common.xsl.
+  printed ordinal and titles).  Included by common.xsl, whose
+  $meta-rtf calls it: a template, not a global variable, which
+  libxslt would build for every document before the copy.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:m="urn:budgetx:xslt:meta"
     exclude-result-prefixes="m">
 
-  <xsl:variable name="registry-rtf">
+  <xsl:template name="registry">
     <m:table key="budgetSummary" n="01" slug="budget-summary"
         zh="部门收支总体情况表"
         en="Departmental income and expenditure overview"/>
@@ -240,6 +242,6 @@
           zh="政府采购汇总表"
           en="Government procurement summary"/>
     </m:tpl>
-  </xsl:variable>
+  </xsl:template>
 
 </xsl:stylesheet>

@@ -11,6 +11,11 @@
       elements ignored).
   check.py amount-names ROOT   the amount attributes of schemas/budgetx.xsd are
       exactly those xslt/common.xsl knows.
+  check.py global-rtfs ROOT   the global variables built from content (result
+      tree fragments) of html.xsl and csv.xsl, with everything they include,
+      are exactly the known ones: libxslt builds every global variable for
+      every document, so a new one (the registry of templates.xsl as a
+      variable of its own, copied into $meta-rtf) is work on every page.
 """
 import collections
 import csv
@@ -225,6 +230,33 @@ def check_same(a, b):
         fail(f"{b}: differs from {a} after canonicalisation")
 
 
+XSL = "{http://www.w3.org/1999/XSL/Transform}"
+# (stylesheet, the global result tree fragments it may build per document)
+GLOBAL_RTFS = (
+    ("html.xsl", {"meta-rtf", "seq16-rtf", "label-dept-name",
+                  "label-amount-unit", "label-top"}),
+    ("csv.xsl", {"meta-rtf", "seq16-rtf"}),
+)
+
+
+def global_rtfs(root, name, seen=None):
+    """Names of the top-level xsl:variable/xsl:param without select in
+    xslt/NAME and the stylesheets it includes or imports."""
+    seen = set() if seen is None else seen
+    if name in seen:
+        return set()
+    seen.add(name)
+    top = ET.parse(os.path.join(root, "xslt", name)).getroot()
+    found = set()
+    for el in top:
+        if el.tag in (XSL + "variable", XSL + "param") and \
+                el.get("select") is None:
+            found.add(el.get("name"))
+        elif el.tag in (XSL + "include", XSL + "import"):
+            found |= global_rtfs(root, el.get("href"), seen)
+    return found
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "renditions":
         check_renditions(argv[2], argv[3])
@@ -235,6 +267,12 @@ def main(argv):
         if a != b:
             fail(f"amount attributes: schema only {sorted(a - b)}, "
                  f"common.xsl only {sorted(b - a)}")
+    elif len(argv) == 3 and argv[1] == "global-rtfs":
+        for name, want in GLOBAL_RTFS:
+            got = global_rtfs(argv[2], name)
+            if got != want:
+                fail(f"{name}: global fragments built per document: "
+                     f"new {sorted(got - want)}, gone {sorted(want - got)}")
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -42,6 +42,7 @@ expect() {
 }
 
 "$PY" "$HERE/check.py" amount-names "$ROOT" || fail "amount attribute list"
+"$PY" "$HERE/check.py" global-rtfs "$ROOT" || fail "global fragments"
 
 # The renditions are compared without the validation verdict (--no-validate:
 # the real Pingdingshan disclosure breaks a few business rules); that verdict

@@ -385,6 +385,123 @@ static void test_parse_shared_frees_what_it_refuses(void)
     bx_diags_release(&diags);
 }
 
+/*
+ * A GB 18030 document of 'rows' lines: libxml2 reads it a few kilobytes at
+ * a time (and converts each piece), so characters, lines and elements
+ * straddle the pieces.  'tail' ends it (after line rows + 2).
+ */
+static char *gb18030_rows(unsigned rows, const char *tail, size_t *len)
+{
+    struct bx_buf b;
+    unsigned i;
+
+    buf_init(&b);
+    buf_printf(&b, "<?xml version=\"1.0\" encoding=\"GB18030\"?>\n<a>\n");
+    for (i = 0; i < rows; i++) {
+        /* 预算 = D4 A4 CB E3; an odd width moves the split points */
+        buf_printf(&b, "<r v=\"\xd4\xa4\xcb\xe3%u\" w=\"0.00\">%*u</r>\n", i,
+                   (int)(i % 7), i);
+    }
+    buf_printf(&b, "%s", tail);
+    return buf_take(&b, len);
+}
+
+/* Same elements, names, lines and attribute values in both trees. */
+static int same_tree(xmlNodePtr x, xmlNodePtr y)
+{
+    xmlAttrPtr ax;
+    xmlAttrPtr ay;
+
+    for (; x != NULL && y != NULL; x = x->next, y = y->next) {
+        if (x->type != y->type || xmlGetLineNo(x) != xmlGetLineNo(y) ||
+            !xmlStrEqual(x->name, y->name) ||
+            (x->type == XML_TEXT_NODE && !xmlStrEqual(x->content, y->content))) {
+            return 0;
+        }
+        for (ax = x->type == XML_ELEMENT_NODE ? x->properties : NULL,
+            ay = x->type == XML_ELEMENT_NODE ? y->properties : NULL;
+             ax != NULL && ay != NULL; ax = ax->next, ay = ay->next) {
+            if (!xmlStrEqual(ax->name, ay->name) ||
+                !xmlStrEqual(ax->children->content, ay->children->content)) {
+                return 0;
+            }
+        }
+        if (ax != ay || (x->type == XML_ELEMENT_NODE &&
+                         !same_tree(x->children, y->children))) {
+            return 0;
+        }
+    }
+    return x == y;
+}
+
+/* The piecewise parse builds what libxml2's whole-buffer parse builds. */
+static void test_parse_chunked_equals_whole_buffer(void)
+{
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+    xmlDocPtr whole;
+    size_t len;
+    char *text = gb18030_rows(5000, "<last v=\"\xd4\xa4\xcb\xe3\"/>\n</a>\n",
+                              &len);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(parse_shared(text, &limits, &diags, &doc), BX_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    whole = xmlReadMemory(text, (int)len, "t.xml", NULL,
+                          XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(whole);
+    CU_ASSERT_TRUE(same_tree(doc->children, whole->children));
+    /* the last element: its line and its decoded value */
+    CU_ASSERT_EQUAL(xmlGetLineNo(xmlDocGetRootElement(doc)->last->prev), 5003);
+    CU_ASSERT_STRING_EQUAL(
+        (char *)xmlDocGetRootElement(doc)->last->prev->properties->children
+            ->content,
+        "预算");
+    xmlFreeDoc(whole);
+    xmlio_free_shared(doc);
+    free(text);
+    bx_diags_release(&diags);
+}
+
+/*
+ * Over 10 MB (libxml2's XML_MAX_LOOKUP_LIMIT): libxml2 2.9.14 refuses such
+ * a document read from a static buffer ("Huge input lookup"); read in
+ * pieces it is accepted, and an error at its end has its line.
+ */
+static void test_parse_chunked_over_ten_megabytes(void)
+{
+    static const struct bx_limits big = {64u << 20, 256};
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+    size_t len;
+    char *text = gb18030_rows(300000, "<last v=\"1\">x</last>\n</a>\n", &len);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_TRUE(len > 10000000);
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(xmlio_parse_shared((const unsigned char *)text, len,
+                                       "t.xml", &big, &diags, &doc),
+                    BX_OK);
+    CU_ASSERT_EQUAL(diags.count, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    CU_ASSERT_EQUAL(xmlGetLineNo(xmlDocGetRootElement(doc)->last->prev),
+                    300003);
+    xmlio_free_shared(doc);
+    free(text);
+    text = gb18030_rows(300000, "<last v=\"1\">\n</a>\n", &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_EQUAL(xmlio_parse_shared((const unsigned char *)text, len,
+                                       "t.xml", &big, &diags, &doc),
+                    BX_E_PARSE);
+    CU_ASSERT_PTR_NULL(doc);
+    CU_ASSERT_TRUE_FATAL(diags.count > 0);
+    CU_ASSERT_STRING_EQUAL(diags.items[0].code, "XML-MALFORMED");
+    CU_ASSERT_EQUAL(diags.items[0].line, 300004);
+    free(text);
+    bx_diags_release(&diags);
+}
+
 int bx_test_suite_xmlio(void)
 {
     CU_pSuite s = CU_add_suite("xmlio", NULL, NULL);
@@ -411,5 +528,7 @@ int bx_test_suite_xmlio(void)
     CU_ADD_TEST(s, test_parse_accepts_utf16_and_refuses_its_nul);
     CU_ADD_TEST(s, test_parse_shared_values_read_back_unchanged);
     CU_ADD_TEST(s, test_parse_shared_frees_what_it_refuses);
+    CU_ADD_TEST(s, test_parse_chunked_equals_whole_buffer);
+    CU_ADD_TEST(s, test_parse_chunked_over_ten_megabytes);
     return CU_get_error();
 }
