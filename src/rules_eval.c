@@ -435,10 +435,13 @@ static void val_add_node(const struct bx_eval *ev, struct bx_val *v,
  * sum of a set is a function of its nodes, so it is computed once.  The
  * set is compared node by node (pointers), far cheaper than re-reading
  * and parsing each figure.  Bounded: past SUMS_MAX_NODES remembered nodes
- * nothing more is kept.
+ * nothing more is kept.  The table grows with what it holds (a large
+ * document remembers tens of thousands of sets: a fixed 1,024 chains grew
+ * long, and walking them was 6% of a 60 MB document's validate).
  */
 #define SUMS_MIN_SET 8
 #define SUMS_MAX_NODES (1u << 20)
+#define SUMS_BUCKETS 1024 /* to start with; a power of 2 */
 
 struct sum_entry {
     struct sum_entry *next;
@@ -449,8 +452,10 @@ struct sum_entry {
 };
 
 struct bx_sums {
-    struct sum_entry *bucket[1024];
-    size_t kept; /* nodes remembered */
+    struct sum_entry **bucket;
+    size_t mask;  /* buckets - 1 */
+    size_t count; /* entries */
+    size_t kept;  /* nodes remembered */
 };
 
 static uint64_t set_hash(const xmlNodeSetPtr set)
@@ -462,18 +467,39 @@ static uint64_t set_hash(const xmlNodeSetPtr set)
         h = (h ^ (uint64_t)(uintptr_t)set->nodeTab[i]) * 1099511628211u;
     h ^= (uint64_t)set->nodeNr;
     /* a multiplication carries bits upwards only: mix the high bits down
-       before the bucket (h % 1024) is taken (splitmix64's finaliser) */
+       before the bucket (the low bits) is taken (splitmix64's finaliser) */
     h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9u;
     h = (h ^ (h >> 27)) * 0x94d049bb133111ebu;
     return h ^ (h >> 31);
 }
 
-static struct sum_entry *sums_find(struct bx_sums *sums, uint64_t h,
+struct bx_sums *rules_sums_new(void)
+{
+    struct bx_sums *sums = calloc(1, sizeof(*sums));
+
+    if (sums != NULL) {
+        sums->bucket = calloc(SUMS_BUCKETS, sizeof(*sums->bucket));
+        sums->mask = SUMS_BUCKETS - 1;
+        if (sums->bucket == NULL) {
+            free(sums);
+            sums = NULL;
+        }
+    }
+    return sums;
+}
+
+size_t rules_sums_buckets(const struct bx_sums *sums)
+{
+    return sums->mask + 1;
+}
+
+/* The entry remembered for 'set' (hash 'h'), or NULL. */
+static struct sum_entry *sums_find(const struct bx_sums *sums, uint64_t h,
                                    const xmlNodeSetPtr set)
 {
     struct sum_entry *e;
 
-    for (e = sums->bucket[h % 1024]; e != NULL; e = e->next) {
+    for (e = sums->bucket[h & sums->mask]; e != NULL; e = e->next) {
         if (e->hash == h && e->n == set->nodeNr &&
             memcmp(e->nodes, set->nodeTab,
                    (size_t)set->nodeNr * sizeof(*e->nodes)) == 0)
@@ -482,11 +508,42 @@ static struct sum_entry *sums_find(struct bx_sums *sums, uint64_t h,
     return NULL;
 }
 
-static void sums_keep(struct bx_eval *ev, uint64_t h, const xmlNodeSetPtr set,
-                      const struct bx_val *v)
+const struct bx_val *rules_sums_find(const struct bx_sums *sums,
+                                     const xmlNodeSetPtr set)
 {
-    struct bx_sums *sums = ev->sums;
+    struct sum_entry *e = sums_find(sums, set_hash(set), set);
+
+    return e != NULL ? &e->v : NULL;
+}
+
+/* Twice the buckets, when there is memory for them (else as it was). */
+static void sums_grow(struct bx_sums *sums)
+{
+    size_t n = (sums->mask + 1) * 2;
+    struct sum_entry **bucket = calloc(n, sizeof(*bucket));
     struct sum_entry *e;
+    size_t i;
+
+    if (bucket == NULL)
+        return;
+    for (i = 0; i <= sums->mask; i++) {
+        while (sums->bucket[i] != NULL) {
+            e = sums->bucket[i];
+            sums->bucket[i] = e->next;
+            e->next = bucket[e->hash & (n - 1)];
+            bucket[e->hash & (n - 1)] = e;
+        }
+    }
+    free(sums->bucket);
+    sums->bucket = bucket;
+    sums->mask = n - 1;
+}
+
+void rules_sums_keep(struct bx_sums *sums, const xmlNodeSetPtr set,
+                     const struct bx_val *v)
+{
+    struct sum_entry *e;
+    uint64_t h = set_hash(set);
 
     if (sums->kept + (size_t)set->nodeNr > SUMS_MAX_NODES)
         return;
@@ -497,21 +554,24 @@ static void sums_keep(struct bx_eval *ev, uint64_t h, const xmlNodeSetPtr set,
         free(e);
         return; /* a cache: short of memory, just not remembered */
     }
+    if (sums->count >= sums->mask + 1)
+        sums_grow(sums);
     memcpy(e->nodes, set->nodeTab, (size_t)set->nodeNr * sizeof(*e->nodes));
     e->hash = h;
     e->n = set->nodeNr;
     e->v = *v;
-    e->next = sums->bucket[h % 1024];
-    sums->bucket[h % 1024] = e;
+    e->next = sums->bucket[h & sums->mask];
+    sums->bucket[h & sums->mask] = e;
+    sums->count++;
     sums->kept += (size_t)set->nodeNr;
 }
 
-static void sums_free(struct bx_sums *sums)
+void rules_sums_free(struct bx_sums *sums)
 {
     struct sum_entry *e;
     size_t i;
 
-    for (i = 0; sums != NULL && i < 1024; i++) {
+    for (i = 0; sums != NULL && i <= sums->mask; i++) {
         while (sums->bucket[i] != NULL) {
             e = sums->bucket[i];
             sums->bucket[i] = e->next;
@@ -519,6 +579,8 @@ static void sums_free(struct bx_sums *sums)
             free(e);
         }
     }
+    if (sums != NULL)
+        free(sums->bucket);
     free(sums);
 }
 
@@ -526,26 +588,23 @@ static void sums_free(struct bx_sums *sums)
 static void val_add_set(struct bx_eval *ev, const xmlNodeSetPtr set,
                         struct bx_val *v)
 {
-    struct sum_entry *e = NULL;
-    uint64_t h = 0;
+    const struct bx_val *kept = NULL;
     int i;
 
     if (set->nodeNr >= SUMS_MIN_SET) {
         if (ev->sums == NULL)
-            ev->sums = calloc(1, sizeof(struct bx_sums));
-        if (ev->sums != NULL) {
-            h = set_hash(set);
-            e = sums_find(ev->sums, h, set);
-        }
-        if (e != NULL) {
-            *v = e->v;
+            ev->sums = rules_sums_new();
+        if (ev->sums != NULL)
+            kept = rules_sums_find(ev->sums, set);
+        if (kept != NULL) {
+            *v = *kept;
             return;
         }
     }
     for (i = 0; i < set->nodeNr; i++)
         val_add_node(ev, v, set->nodeTab[i]);
     if (ev->sums != NULL && set->nodeNr >= SUMS_MIN_SET)
-        sums_keep(ev, h, set, v);
+        rules_sums_keep(ev->sums, set, v);
 }
 
 static void free_payload(void *payload, const xmlChar *name)
@@ -1997,7 +2056,7 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     free(ev.key_sums);
     free(ev.scope_memo);
     rules_keys_release(&ev);
-    sums_free(ev.sums);
+    rules_sums_free(ev.sums);
     for (i = 0; ev.insets != NULL && i < rs->nchecks; i++)
         xmlHashFree(ev.insets[i], NULL);
     free(ev.insets);

@@ -122,6 +122,23 @@ struct bx_val {
 };
 
 /*
+ * Sums of large node-sets remembered for one document (val_add_set in
+ * rules_eval.c): the sum of a set is looked up by its nodes.  The table
+ * grows with the number of sets it holds (rules_sums_buckets(): at
+ * least one bucket per set).  rules_sums_new() returns NULL out of
+ * memory; rules_sums_keep() just forgets a set when short of memory or
+ * past its bound on nodes; rules_sums_find() returns NULL for a set not
+ * kept.  rules_sums_free() accepts NULL.
+ */
+struct bx_sums *rules_sums_new(void);
+void rules_sums_keep(struct bx_sums *sums, const xmlNodeSetPtr set,
+                     const struct bx_val *v);
+const struct bx_val *rules_sums_find(const struct bx_sums *sums,
+                                     const xmlNodeSetPtr set);
+size_t rules_sums_buckets(const struct bx_sums *sums);
+void rules_sums_free(struct bx_sums *sums);
+
+/*
  * What an expression that does not depend on the node selects, kept for
  * the document: a static guard's truth, a static figure's value, the
  * node-set of a check context (shared by the {col} copies of a check).

@@ -1327,6 +1327,54 @@ static void test_rules_expr_static_only_without_context(void)
         CU_ASSERT_EQUAL(rules_expr_static(no[i]), 0);
 }
 
+/*
+ * The sums of node-sets remembered for a document: thousands of sets (a
+ * large document) are each found again with their own sum, a set that
+ * differs in one node or in length is not, and the table has grown to
+ * at least one bucket per set.
+ */
+static void test_rules_expr_sums_grow_with_the_document(void)
+{
+    enum { SETS = 5000, NODES = 8 };
+    static xmlNode nodes[SETS + NODES];
+    xmlNodePtr tab[NODES + 1];
+    xmlNodeSet set = {NODES, NODES + 1, tab};
+    struct bx_sums *sums = rules_sums_new();
+    struct bx_val v;
+    const struct bx_val *got;
+    int i;
+    int k;
+    int found = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sums);
+    for (i = 0; i < SETS; i++) {
+        for (k = 0; k < NODES; k++)
+            tab[k] = &nodes[i + k]; /* overlapping windows */
+        memset(&v, 0, sizeof(v));
+        v.sum = i;
+        v.n = NODES;
+        rules_sums_keep(sums, &set, &v);
+    }
+    CU_ASSERT_TRUE(rules_sums_buckets(sums) >= SETS);
+    for (i = 0; i < SETS; i++) {
+        for (k = 0; k < NODES; k++)
+            tab[k] = &nodes[i + k];
+        got = rules_sums_find(sums, &set);
+        found += got != NULL && got->sum == i && got->n == NODES;
+    }
+    CU_ASSERT_EQUAL(found, SETS);
+    for (k = 0; k < NODES; k++)
+        tab[k] = &nodes[k];
+    tab[NODES - 1] = &nodes[SETS + NODES - 1];
+    CU_ASSERT_PTR_NULL(rules_sums_find(sums, &set));
+    tab[NODES - 1] = &nodes[NODES - 1];
+    tab[NODES] = &nodes[NODES];
+    set.nodeNr = NODES + 1;
+    CU_ASSERT_PTR_NULL(rules_sums_find(sums, &set));
+    rules_sums_free(sums);
+    rules_sums_free(NULL);
+}
+
 int bx_test_suite_rules_expr(void)
 {
     CU_pSuite s = CU_add_suite("rules_expr", NULL, NULL);
@@ -1354,7 +1402,9 @@ int bx_test_suite_rules_expr(void)
         CU_add_test(s, "units and figures remembered: the same report",
                     test_rules_expr_memo_same_findings) == NULL ||
         CU_add_test(s, "attributes read as xmlHasNsProp finds them",
-                    test_rules_expr_prop_as_libxml2) == NULL)
+                    test_rules_expr_prop_as_libxml2) == NULL ||
+        CU_add_test(s, "sums of node-sets: the table grows with them",
+                    test_rules_expr_sums_grow_with_the_document) == NULL)
         return -1;
     return 0;
 }

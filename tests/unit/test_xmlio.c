@@ -1,6 +1,7 @@
 /* Unit tests: safe parsing of untrusted XML and gzip input. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -465,6 +466,140 @@ static void test_parse_chunked_equals_whole_buffer(void)
 }
 
 /*
+ * Whether the attributes of 'el' were packed (xmlio.c): one array in
+ * document order, then the text nodes of the values they own, each
+ * owned by its attribute.
+ */
+static int packed(xmlNodePtr el)
+{
+    xmlAttrPtr first = el->properties;
+    xmlAttrPtr a;
+    xmlNodePtr texts;
+    unsigned n = 0;
+    unsigned own = 0;
+
+    for (a = first; a != NULL; a = a->next) {
+        if (a != first + n || (n > 0 && a->prev != first + n - 1)) {
+            return 0;
+        }
+        n++;
+    }
+    texts = (xmlNodePtr)(void *)(first + n);
+    for (a = first; a != NULL; a = a->next) {
+        if (a->children != NULL && a->children->parent == (xmlNodePtr)a) {
+            if (a->children != texts + own || a->last != a->children) {
+                return 0;
+            }
+            own++;
+        }
+    }
+    return n > 0;
+}
+
+/* Packed attributes read as libxml2 built them; what is not plain (an
+ * ID, a namespace) stays as built; sharing across the move holds. */
+static void test_parse_shared_packs_attributes(void)
+{
+    static const char *doc_text =
+        "<a xmlns:p=\"urn:p\">\n"
+        "<r long=\"a value longer than sixteen bytes\" amp=\"a&amp;b\" e=\"\""
+        " one=\"1\" x=\"0.00\" y=\"0.00\"/>\n"
+        "<r z=\"0.00\" long=\"a value longer than sixteen bytes\"/>\n"
+        "<s k=\"v1\" p:q=\"1\"/><t k=\"v2\" xml:id=\"i1\"/></a>";
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+    xmlDocPtr whole;
+    xmlNodePtr r1;
+    xmlNodePtr r2;
+    xmlNodePtr s;
+    xmlNodePtr t;
+    xmlAttrPtr x;
+    char *v;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL_FATAL(parse_shared(doc_text, &limits, &diags, &doc), BX_OK);
+    r1 = xmlFirstElementChild(xmlDocGetRootElement(doc));
+    r2 = xmlNextElementSibling(r1);
+    s = xmlNextElementSibling(r2);
+    t = xmlNextElementSibling(s);
+    CU_ASSERT_TRUE(packed(r1));
+    CU_ASSERT_TRUE(packed(r2));
+    CU_ASSERT_FALSE(packed(s));
+    CU_ASSERT_FALSE(packed(t));
+    /* the first holder of a value moved with its element: the next
+     * attribute of that element and of a later one share the copy (x's
+     * old text node, freed last, is the next node libxml2 builds) */
+    x = xmlHasProp(r1, BAD_CAST "x");
+    CU_ASSERT_PTR_EQUAL(x->children->parent, (xmlNodePtr)x);
+    CU_ASSERT_PTR_EQUAL(x->children->content,
+                        (xmlChar *)&x->children->properties);
+    CU_ASSERT_PTR_EQUAL(xmlHasProp(r1, BAD_CAST "y")->children, x->children);
+    CU_ASSERT_PTR_EQUAL(xmlHasProp(r2, BAD_CAST "z")->children, x->children);
+    CU_ASSERT_PTR_EQUAL(xmlHasProp(r2, BAD_CAST "long")->children,
+                        xmlHasProp(r1, BAD_CAST "long")->children);
+    /* an ID keeps the attribute the document's ID table points at */
+    CU_ASSERT_PTR_EQUAL(xmlGetID(doc, BAD_CAST "i1"),
+                        xmlHasNsProp(t, BAD_CAST "id", XML_XML_NAMESPACE));
+    /* names, values, order and lines as libxml2's own tree has them */
+    whole = xmlReadMemory(doc_text, (int)strlen(doc_text), "t.xml", NULL,
+                          XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(whole);
+    CU_ASSERT_TRUE(same_tree(doc->children, whole->children));
+    xmlFreeDoc(whole);
+    v = xpath_string(doc, "concat(string(//r[1]/@one | //r[1]/@e), '|', "
+                          "name((//r[1]/@*)[last()]), '|', //r[1]/@amp, "
+                          "'|', count(//@*[. = '0.00']), '|', //t/@k)");
+    CU_ASSERT_STRING_EQUAL(v, "|y|a&b|3|v2");
+    free(v);
+    xmlio_free_shared(doc); /* make asan: no leak, no double free */
+    bx_diags_release(&diags);
+}
+
+/* Elements with more attributes than a slab holds stay as built; those
+ * that fit fill one slab and go on in the next. */
+static void test_parse_shared_packs_across_slabs(void)
+{
+    static const unsigned counts[] = {200, 200, 700, 1};
+    struct bx_buf b;
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+    xmlNodePtr el;
+    char name[16];
+    char want[16];
+    xmlChar *v;
+    unsigned e;
+    unsigned i;
+
+    buf_init(&b);
+    buf_printf(&b, "<a>");
+    for (e = 0; e < 4; e++) {
+        buf_printf(&b, "<r");
+        for (i = 0; i < counts[e]; i++) {
+            buf_printf(&b, " a%u=\"v%u.%u\"", i, e, i);
+        }
+        buf_printf(&b, "/>");
+    }
+    buf_printf(&b, "</a>");
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL_FATAL(parse_shared(b.data, &limits, &diags, &doc), BX_OK);
+    el = xmlFirstElementChild(xmlDocGetRootElement(doc));
+    for (e = 0; e < 4; e++, el = xmlNextElementSibling(el)) {
+        CU_ASSERT_PTR_NOT_NULL_FATAL(el);
+        CU_ASSERT_EQUAL(packed(el), counts[e] < 700);
+        for (i = 0; i < counts[e]; i++) {
+            snprintf(name, sizeof(name), "a%u", i);
+            snprintf(want, sizeof(want), "v%u.%u", e, i);
+            v = xmlGetProp(el, BAD_CAST name);
+            CU_ASSERT_STRING_EQUAL((char *)v, want);
+            xmlFree(v);
+        }
+    }
+    xmlio_free_shared(doc);
+    buf_release(&b);
+    bx_diags_release(&diags);
+}
+
+/*
  * Over 10 MB (libxml2's XML_MAX_LOOKUP_LIMIT): libxml2 2.9.14 refuses such
  * a document read from a static buffer ("Huge input lookup"); read in
  * pieces it is accepted, and an error at its end has its line.
@@ -530,5 +665,7 @@ int bx_test_suite_xmlio(void)
     CU_ADD_TEST(s, test_parse_shared_frees_what_it_refuses);
     CU_ADD_TEST(s, test_parse_chunked_equals_whole_buffer);
     CU_ADD_TEST(s, test_parse_chunked_over_ten_megabytes);
+    CU_ADD_TEST(s, test_parse_shared_packs_attributes);
+    CU_ADD_TEST(s, test_parse_shared_packs_across_slabs);
     return CU_get_error();
 }
