@@ -823,13 +823,18 @@ static void pack_element(struct parse_state *st, xmlNodePtr el)
             attrs[i].last = t->_private;
         }
     }
+    /* which old attribute owns its value, decided before any is freed
+     * (two of them may point at one) */
+    for (a = el->properties; a != NULL; a = a->next) {
+        if (a->children != NULL && a->children->parent != (xmlNodePtr)a) {
+            a->children = NULL;
+        }
+    }
     a = el->properties;
     for (i = 0; i < n; i++) {
         xmlAttrPtr next = a->next;
 
-        if (a->children != NULL && a->children->parent == (xmlNodePtr)a) {
-            xmlFree(a->children);
-        }
+        xmlFree(a->children); /* NULL: not its own */
         xmlFree(a);
         a = next;
     }
