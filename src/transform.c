@@ -984,12 +984,13 @@ int bx_transform_write(struct bx_context *ctx, struct bx_submission *sub,
     xslt_grid_spill_use(NULL);
     if (rc == BX_OK) {
         w.style = ((struct sheets *)ctx->transform.ptr)->style[which];
-        rc = spill.nsegs == 0 || writes_utf8(w.style) ? BX_OK : BX_E_INTERNAL;
+        spill.out_errno = spill.nsegs == 0 || writes_utf8(w.style) ? 0 : EINVAL;
+        rc = spill.out_errno == 0 ? BX_OK : BX_E_INTERNAL;
     }
     if (rc == BX_OK) {
         rc = util_write_atomic_with(path, force, fill_result, &w);
     }
-    if (rc == BX_E_INTERNAL && spill.nsegs > 0) {
+    if (rc == BX_E_INTERNAL && spill.out_errno == EINVAL) {
         bx_diags_addf(diags, BX_SEV_FATAL, "XSLT-RUN", path, 0,
                       "表格行无法写入",
                       "the rows of a table could not be written");
