@@ -20,11 +20,13 @@
 #
 # What html costs on top of validating: the peak of html with validation
 # minus that of validate alone, per MB of input, between the smallest and
-# the largest document, in tenths of MB per MB, at most 6 (0.6 MB per
+# the largest document, in tenths of MB per MB, at most 8 (0.8 MB per
 # MB).  The page is made after the rules have freed what they built, so
 # it must fit in that; a table's rows held as one text node in the
-# result tree (before htmlmem's spill file) cost 1.3 MB per MB (13 MB at
-# 9.6 MB), refused; now about 0 (20, 80 and 320 units: make check).
+# result tree (before htmlmem's spill file) cost 1.6 MB per MB at 20 to
+# 320 units and 1.1 at 80 to 870, refused; now about 0 (run to run, a
+# peak varies by about 0.3 MB, and by up to 2 MB where the kernel gives
+# one run the huge pages of src/cli_heap.c and not the other).
 # Under a sanitizer (BX_SANITIZED, set by make asan) nothing is checked:
 # ASan's shadow memory and quarantine are not the program's.
 set -eu
@@ -95,9 +97,9 @@ for job in html html+validate validate csv json platform; do
         set -- $first $last $hv
         # (extra2 - extra1) KB * 10240 / bytes = tenths of MB per MB
         per=$(((($6 - $8) - ($5 - $7)) * 10240 / ($3 - $1)))
-        printf '%-14s %s tenths of MB per MB of input on top of validate (bound 6)\n' \
+        printf '%-14s %s tenths of MB per MB of input on top of validate (bound 8)\n' \
             "html" "$per"
-        if [ "$per" -gt 6 ]; then
+        if [ "$per" -gt 8 ]; then
             echo "  OVER the bound for html after validation"
             status=1
         fi
