@@ -98,6 +98,10 @@ $(BUILD)/templates_digests.h: scripts/rules-digests.sh \
 
 $(BUILD)/obj/templates.o: $(BUILD)/templates_digests.h
 
+# the unit test that matches parsed bytes against both lists
+$(BUILD)/obj/unit/test_datafiles_read.o: $(BUILD)/rules_digests.h \
+                                         $(BUILD)/templates_digests.h
+
 $(BUILD)/obj/unit/%.o: tests/unit/%.c $(BUILD)/unit_suites.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I$(BUILD) -include tests/unit/protos.h -c -o $@ $<

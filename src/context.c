@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "datafiles.h"
 #include "rules.h"
+#include "templates.h"
 #include "transform.h"
 #include "util.h"
 #include "validate.h"
@@ -33,6 +34,12 @@ struct bx_prefetch {
     int sheet_started; /* its compilation has begun */
     void *style;       /* the compiled stylesheet, until taken; owned */
     int sheet_nomem;   /* memory ran out while it was compiled */
+    /* the template registry on a thread of its own (with 'rules') */
+    pthread_t tpl_thread;
+    int tpl_started;
+    int tpl_decided;    /* tpl_started is final */
+    void *tpl;          /* templates_preload()'s, until taken; owned */
+    int sheet_prepared; /* datafiles_prefetch_prepare() done: 1 ok, -1 not */
 };
 
 void bx_options_init(struct bx_options *opts)
@@ -208,6 +215,7 @@ void bx_context_free(struct bx_context *ctx)
     bx_context_wait(ctx); /* the thread uses what is freed below */
     if (ctx->prefetch != NULL) {
         datafiles_prefetch_free(ctx->prefetch->style);
+        templates_preload_free(ctx->prefetch->tpl);
         pthread_cond_destroy(&ctx->prefetch->done);
         pthread_mutex_destroy(&ctx->prefetch->mu);
         free(ctx->prefetch);
@@ -271,18 +279,53 @@ static int start_sheet(struct bx_prefetch *pf)
  * takes no lock of the context: whoever needs the stylesheet may wait
  * for it holding one (context_prefetch_take_sheet()).
  */
+/* The sheet stage, on whichever thread runs it; 'nomem' 1: do not
+ * compile, memory ran out preparing it. */
+static void sheet_stage(struct bx_context *ctx, struct bx_prefetch *pf,
+                        int nomem)
+{
+    void *style = NULL;
+
+    if (nomem == 0 && start_sheet(pf)) {
+        style = datafiles_prefetch_compile(ctx, pf->sheet, &nomem);
+    }
+    pthread_mutex_lock(&pf->mu);
+    pf->style = style;
+    pf->sheet_nomem = nomem;
+    pthread_mutex_unlock(&pf->mu);
+    stage_over(pf, BX_PREFETCH_SHEET);
+}
+
+/* Whether the templates thread runs the sheet stage (once that is
+ * decided: bx_context_prefetch() says whether the thread started). */
+static int sheet_on_templates_thread(struct bx_prefetch *pf)
+{
+    int on;
+
+    pthread_mutex_lock(&pf->mu);
+    while (!pf->tpl_decided) {
+        pthread_cond_wait(&pf->done, &pf->mu);
+    }
+    on = pf->tpl_started && pf->sheet_prepared != 0;
+    pthread_mutex_unlock(&pf->mu);
+    return on;
+}
+
 static void *prefetch_main(void *arg)
 {
     struct bx_context *ctx = arg;
     struct bx_prefetch *pf = ctx->prefetch;
     const char *sheet;
-    void *style = NULL;
     int nomem = 0;
 
     on_prefetch_thread = 1;
     xmlio_thread_init();
     if (pf->rules) {
         rules_prefetch(ctx);
+    }
+    if (sheet_on_templates_thread(pf)) {
+        stage_over(pf, BX_PREFETCH_RULES);
+        return NULL;
     }
     /* still free to take the context's lock: nobody waits for the sheet
      * before it has started */
@@ -293,15 +336,68 @@ static void *prefetch_main(void *arg)
         nomem = 1; /* said where the sheet is needed */
     }
     stage_over(pf, BX_PREFETCH_RULES);
-    if (nomem == 0 && start_sheet(pf)) {
-        style = datafiles_prefetch_compile(ctx, pf->sheet, &nomem);
+    sheet_stage(ctx, pf, nomem);
+    return NULL;
+}
+
+/*
+ * The templates thread: the registry, loaded while the rules thread
+ * parses and compiles the rule file and the calling thread compiles the
+ * schema and reads the input; then the stylesheet, if one was asked for
+ * (prepared by bx_context_prefetch()), while the rules are evaluated.
+ * It never takes the context's lock: whoever waits for the registry or
+ * the sheet may hold it.
+ */
+static void *templates_main(void *arg)
+{
+    struct bx_context *ctx = arg;
+    struct bx_prefetch *pf = ctx->prefetch;
+    void *tpl;
+    int prepared;
+
+    on_prefetch_thread = 1;
+    xmlio_thread_init();
+    tpl = templates_preload(ctx);
+    pthread_mutex_lock(&pf->mu);
+    pf->tpl = tpl;
+    pf->pending &= ~BX_PREFETCH_TEMPLATES;
+    pthread_cond_broadcast(&pf->done);
+    prepared = pf->sheet_prepared;
+    pthread_mutex_unlock(&pf->mu);
+    if (prepared != 0) {
+        sheet_stage(ctx, pf, prepared < 0);
+    }
+    return NULL;
+}
+
+void context_prefetch_wait_templates(struct bx_context *ctx)
+{
+    struct bx_prefetch *pf = ctx->prefetch;
+
+    if (pf == NULL) {
+        return;
     }
     pthread_mutex_lock(&pf->mu);
-    pf->style = style;
-    pf->sheet_nomem = nomem;
+    while ((pf->pending & BX_PREFETCH_TEMPLATES) != 0) {
+        pthread_cond_wait(&pf->done, &pf->mu);
+    }
     pthread_mutex_unlock(&pf->mu);
-    stage_over(pf, BX_PREFETCH_SHEET);
-    return NULL;
+}
+
+void *context_prefetch_take_templates(struct bx_context *ctx)
+{
+    struct bx_prefetch *pf = ctx->prefetch;
+    void *tpl;
+
+    if (pf == NULL) {
+        return NULL;
+    }
+    context_prefetch_wait_templates(ctx);
+    pthread_mutex_lock(&pf->mu);
+    tpl = pf->tpl;
+    pf->tpl = NULL;
+    pthread_mutex_unlock(&pf->mu);
+    return tpl;
 }
 
 void *context_prefetch_take_sheet(struct bx_context *ctx, const char *rel,
@@ -359,12 +455,39 @@ int bx_context_prefetch(struct bx_context *ctx, int rules, const char *format)
         free(pf);
         return BX_OK;
     }
+    if (pf->rules) {
+        pf->pending |= BX_PREFETCH_TEMPLATES;
+        /* the sheet goes to the templates thread, which may not take
+         * the context's lock: its state is made here */
+        if (pf->sheet != NULL) {
+            pf->sheet_prepared =
+                datafiles_prefetch_prepare(ctx) == BX_OK ? 1 : -1;
+        }
+    } else {
+        pf->tpl_decided = 1;
+    }
     ctx->prefetch = pf;
     if (pthread_create(&pf->thread, NULL, prefetch_main, ctx) != 0) {
         ctx->prefetch = NULL;
         pthread_cond_destroy(&pf->done);
         pthread_mutex_destroy(&pf->mu);
         free(pf);
+        return BX_OK;
+    }
+    if (pf->rules) {
+        int started =
+            pthread_create(&pf->tpl_thread, NULL, templates_main, ctx) == 0;
+
+        pthread_mutex_lock(&pf->mu);
+        pf->tpl_started = started;
+        pf->tpl_decided = 1;
+        pthread_cond_broadcast(&pf->done);
+        if (!started) {
+            /* the rules thread loads the registry itself */
+            pf->pending &= ~BX_PREFETCH_TEMPLATES;
+            pthread_cond_broadcast(&pf->done);
+        }
+        pthread_mutex_unlock(&pf->mu);
     }
     return BX_OK;
 }
@@ -387,6 +510,7 @@ void bx_context_wait(struct bx_context *ctx)
 {
     struct bx_prefetch *pf = ctx != NULL ? ctx->prefetch : NULL;
     int join;
+    int join_tpl;
 
     if (pf == NULL || on_prefetch_thread) {
         return;
@@ -394,10 +518,15 @@ void bx_context_wait(struct bx_context *ctx)
     pthread_mutex_lock(&pf->mu);
     join = !pf->joined;
     pf->joined = 1;
+    join_tpl = join && pf->tpl_started;
     pthread_mutex_unlock(&pf->mu);
     if (join) {
         pthread_join(pf->thread, NULL);
+        if (join_tpl) {
+            pthread_join(pf->tpl_thread, NULL);
+        }
     } else {
         context_prefetch_wait(ctx, BX_PREFETCH_RULES | BX_PREFETCH_SHEET);
+        context_prefetch_wait_templates(ctx);
     }
 }

@@ -372,6 +372,32 @@ static xmlSchemaPtr compile_schema(const char *path, struct bx_diags *diags)
     return schema;
 }
 
+/* ---- data files read once ----------------------------------------- */
+
+int datafiles_read_parse(const char *path, struct bx_diags *diags, char *hex,
+                         xmlDocPtr *out)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    struct bx_limits lim = {64u << 20, 256};
+    int rc;
+
+    *out = NULL;
+    hex[0] = '\0';
+    rc = util_read_file(path, lim.max_bytes, &buf, &len);
+    if (rc != BX_OK) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "DATA-READ", path, 0,
+                      "无法读取数据文件", "cannot read data file");
+        return BX_E_DATA;
+    }
+    if (util_digest_hex("sha256", buf, len, hex, 65) != BX_OK) {
+        hex[0] = '\0'; /* then the file is validated as it stands */
+    }
+    rc = xmlio_parse(buf, len, path, &lim, diags, out);
+    free(buf);
+    return rc == BX_OK ? BX_OK : BX_E_DATA;
+}
+
 /* ---- lean copies of the schemas (scripts/lean-xsd.c) ----------------- */
 
 #define LEAN_DIR "schemas/lean/"

@@ -29,6 +29,17 @@
 int datafiles_init(void);
 
 /*
+ * A data file of ours (rule file, code list, template) read once: parsed
+ * as xmlio_read_data() parses it (same limits, same findings) and the
+ * SHA-256 (hex) of the very bytes parsed put into 'hex' (65 bytes; "" when
+ * it could not be computed), so that matching the file against the
+ * digests the build recorded (scripts/rules-digests.sh) reads nothing a
+ * second time.  Returns BX_OK or BX_E_DATA ('*out' NULL).
+ */
+int datafiles_read_parse(const char *path, struct bx_diags *diags, char *hex,
+                         xmlDocPtr *out);
+
+/*
  * The schema at 'rel' ("schemas/manifest.xsd") under the data directory,
  * compiled on first use and owned by the context.  Compilation problems
  * are FATAL DATA-SCHEMA findings in 'diags' (each call that fails says

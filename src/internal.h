@@ -55,11 +55,30 @@ struct bx_submission {
 void context_lock(struct bx_context *ctx);
 void context_unlock(struct bx_context *ctx);
 
-/* The stages of bx_context_prefetch()'s thread, in the order it runs. */
+/*
+ * The stages of bx_context_prefetch()'s threads.  With rules: the rules
+ * thread loads the rule set (RULES); the templates thread loads the
+ * registry (TEMPLATES) and then compiles the stylesheet (SHEET).  Without
+ * rules (or when the templates thread could not start), one thread runs
+ * RULES and then SHEET.
+ */
 enum {
-    BX_PREFETCH_RULES = 1, /* the newest rule set (and the templates) */
-    BX_PREFETCH_SHEET = 2  /* the stylesheet of the format asked for */
+    BX_PREFETCH_RULES = 1,    /* the newest rule set */
+    BX_PREFETCH_SHEET = 2,    /* the stylesheet of the format asked for */
+    BX_PREFETCH_TEMPLATES = 4 /* the template registry */
 };
+
+/*
+ * The template registry that bx_context_prefetch()'s templates thread
+ * loaded (templates_preload()), waiting for that thread first: the
+ * caller owns it (templates.c adopts it), or NULL when there is none
+ * (no such thread, already taken, or it did not load cleanly).  The
+ * templates thread never takes the context's lock, so this may be called
+ * holding it.  context_prefetch_wait_templates() only waits (call it
+ * before taking the lock, so that nobody waits behind the holder).
+ */
+void *context_prefetch_take_templates(struct bx_context *ctx);
+void context_prefetch_wait_templates(struct bx_context *ctx);
 
 /*
  * Wait until the prefetch thread of 'ctx' is past 'stage' (at once when

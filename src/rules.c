@@ -1256,15 +1256,16 @@ int rules_file_digest(const char *path, char *hex)
 }
 
 int rules_pair_listed(const char *const *list, const char *xsd_hex,
-                      const char *path)
+                      const char *file_hex)
 {
     char pair[2 * 65];
     size_t i;
 
-    if (xsd_hex[0] == '\0' || rules_file_digest(path, pair + 65) != BX_OK)
+    if (strlen(xsd_hex) != 64 || strlen(file_hex) != 64)
         return 0;
     memcpy(pair, xsd_hex, 64);
     pair[64] = ' ';
+    memcpy(pair + 65, file_hex, 65);
     for (i = 0; list[i] != NULL; i++) {
         if (strcmp(list[i], pair) == 0)
             return 1;
@@ -1273,23 +1274,32 @@ int rules_pair_listed(const char *const *list, const char *xsd_hex,
 }
 
 /*
- * Whether the rule file 'path' and the rules.xsd of 'ctx' are a pair the
- * build validated (rules_validated[], scripts/rules-digests.sh): the
- * same bytes against the same schema, so validating again would only
- * repeat the verdict (and cost as much as compiling the rules).
+ * Whether the rule file whose bytes (the ones parsed) hash to 'file_hex'
+ * and the rules.xsd of 'ctx' are a pair the build validated
+ * (rules_validated[], scripts/rules-digests.sh): the same bytes against
+ * the same schema, so validating again would only repeat the verdict
+ * (and cost as much as compiling the rules).
  */
-static int validated_at_build(struct bx_context *ctx, const char *path)
+static int validated_at_build(struct bx_context *ctx, const char *file_hex)
 {
     char xsd_hex[65];
     char *xsd = context_path(ctx, "schemas/rules.xsd");
     int ok = xsd != NULL && rules_file_digest(xsd, xsd_hex) == BX_OK;
 
     free(xsd);
-    return ok && rules_pair_listed(rules_validated, xsd_hex, path);
+    return ok && rules_pair_listed(rules_validated, xsd_hex, file_hex);
 }
 
+/*
+ * The parts of the set.  'prefetch' (the rules thread of
+ * bx_context_prefetch()): the tables, which need the template registry,
+ * come last, so that the registry is loaded on its own thread meanwhile,
+ * and only from a registry that loads cleanly (a broken one must not be
+ * remembered as broken here, or the check would not say why).  Either
+ * order gives the same set; a failure in the prefetch is never kept.
+ */
 static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
-                      const char *file, struct bx_diags *diags)
+                      const char *file, int prefetch, struct bx_diags *diags)
 {
     xmlNodePtr root = xmlDocGetRootElement(rs->doc);
     xmlXPathContextPtr xp = NULL;
@@ -1310,7 +1320,7 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
         return BX_E_NOMEM;
     xp->userData = rs; /* compile_expr() records each expression */
     rs->comp_by_src = xmlHashCreate(1024); /* NULL: nothing shared */
-    rc = load_tables(ctx, rs, file, diags);
+    rc = prefetch ? BX_OK : load_tables(ctx, rs, file, diags);
     if (rc == BX_OK)
         rc = load_figures(rs, xp, root, file, diags);
     if (rc == BX_OK)
@@ -1321,17 +1331,22 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
         rc = load_rules(rs, xp, root, file, diags);
     if (rc == BX_OK)
         rules_exprs_index(rs);
+    if (rc == BX_OK && prefetch)
+        rc = templates_prefetch(ctx) == BX_OK
+                 ? load_tables(ctx, rs, file, diags)
+                 : BX_E_DATA;
     xmlXPathFreeContext(xp);
     xmlHashFree(rs->comp_by_src, NULL); /* loaded: never looked up again */
     rs->comp_by_src = NULL;
     return rc;
 }
 
-static int load_set(struct bx_context *ctx, int year, struct bx_diags *diags,
-                    struct bx_ruleset **out)
+static int load_set(struct bx_context *ctx, int year, int prefetch,
+                    struct bx_diags *diags, struct bx_ruleset **out)
 {
     struct bx_ruleset *rs = NULL;
     char rel[64];
+    char hex[65];
     char *path = NULL;
     unsigned long nomem = xmlio_nomem_count();
     int rc = BX_E_NOMEM;
@@ -1342,16 +1357,17 @@ static int load_set(struct bx_context *ctx, int year, struct bx_diags *diags,
     rs = calloc(1, sizeof(*rs));
     if (path == NULL || rs == NULL)
         goto out;
-    rc = xmlio_read_data(path, diags, &rs->doc);
+    /* read once: the digest is of the bytes parsed */
+    rc = datafiles_read_parse(path, diags, hex, &rs->doc);
     /* libxml2 drops some nodes silently when an allocation fails, and a
      * file validated at build time is not validated again: such a tree
      * could lack what the loader takes for granted */
     if (rc == BX_OK && xmlio_nomem_count() != nomem)
         rc = BX_E_NOMEM;
-    if (rc == BX_OK && !validated_at_build(ctx, path))
+    if (rc == BX_OK && !validated_at_build(ctx, hex))
         rc = validate_rules(ctx, rs->doc, diags);
     if (rc == BX_OK)
-        rc = load_parts(ctx, rs, path, diags);
+        rc = load_parts(ctx, rs, path, prefetch, diags);
     /* a set that libxml2 compiled short of memory is never cached */
     if (xmlio_nomem_count() != nomem)
         rc = BX_E_NOMEM;
@@ -1502,7 +1518,7 @@ static int ruleset_for(struct bx_context *ctx, int year, struct bx_diags *diags,
     file_year = pick_year(ctx, year);
     rs = file_year ? find_set(cache, file_year) : NULL;
     if (rs == NULL && file_year != 0) {
-        rc = load_set(ctx, file_year, diags, &rs);
+        rc = load_set(ctx, file_year, 0, diags, &rs);
         if (rc == BX_OK)
             rc = add_set(cache, rs);
         if (rc != BX_OK) {
@@ -1536,12 +1552,11 @@ void rules_prefetch(struct bx_context *ctx)
     cache = cache_of(ctx);
     have = cache == NULL || file_year == 0 || find_set(cache, file_year);
     context_unlock(ctx);
-    /* the registry first: a broken one must not be remembered as broken
-     * by load_tables(), or the check would not say why */
-    if (have || templates_prefetch(ctx) != BX_OK)
+    if (have)
         return;
     bx_diags_init(&scratch);
-    if (load_set(ctx, file_year, &scratch, &rs) == BX_OK) {
+    /* the registry is asked for last (load_parts()) */
+    if (load_set(ctx, file_year, 1, &scratch, &rs) == BX_OK) {
         context_lock(ctx);
         if (find_set(cache, file_year) == NULL && add_set(cache, rs) == BX_OK)
             rs = NULL;

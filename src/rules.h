@@ -263,7 +263,8 @@ void rules_set_free(struct bx_ruleset *rs);
  * the cache of 'ctx', without holding its lock while compiling.  Keeps
  * it only when it (and the template registry) loaded cleanly, and says
  * nothing: a set that fails here is loaded again, and reported, by the
- * check that needs it.
+ * check that needs it.  The registry is asked for last, after the rule
+ * file is parsed and compiled: the templates thread loads it meanwhile.
  */
 void rules_prefetch(struct bx_context *ctx);
 
@@ -275,11 +276,12 @@ const struct bx_ruleset *rules_cached(struct bx_context *ctx, int year);
  * is matched against the digests the build recorded when it validated
  * it (scripts/rules-digests.sh). */
 int rules_file_digest(const char *path, char *hex);
-/* Whether "xsd_hex sha256(path)" is one of 'list' (NULL-terminated):
- * the build validated these bytes against that schema.  0 when
- * 'xsd_hex' is "" or 'path' cannot be read. */
+/* Whether "xsd_hex file_hex" is one of 'list' (NULL-terminated): the
+ * build validated the bytes whose SHA-256 is 'file_hex' (the bytes the
+ * caller parsed: datafiles_read_parse()) against that schema.  0 when
+ * either digest is not 64 hex digits ("": could not be computed). */
 int rules_pair_listed(const char *const *list, const char *xsd_hex,
-                      const char *path);
+                      const char *file_hex);
 
 /* rules_expr.c: whether 'expr' selects the same on every context node
  * (conservative: 0 when unsure). */

@@ -27,6 +27,7 @@
 struct tpl_schema {
     char xsd_hex[65]; /* "" when it could not be read */
     xmlSchemaPtr schema;
+    int preload; /* templates_preload(): never compile (it takes a lock) */
 };
 
 struct tpl_cache {
@@ -372,24 +373,28 @@ static int compile_schema(struct bx_context *ctx, struct bx_diags *diags,
 }
 
 /*
- * Whether the file 'path' and template.xsd are a pair the build validated
- * (templates_validated[], scripts/rules-digests.sh): the same bytes
- * against the same schema give the same verdict, so validating them again
- * on every run (half the cost of loading the registry) is skipped.
+ * Whether the file whose parsed bytes hash to 'file_hex' and template.xsd
+ * are a pair the build validated (templates_validated[],
+ * scripts/rules-digests.sh): the same bytes against the same schema give
+ * the same verdict, so validating them again on every run (half the cost
+ * of loading the registry) is skipped.
  */
-static int validated_at_build(const struct tpl_schema *ts, const char *path)
+static int validated_at_build(const struct tpl_schema *ts, const char *file_hex)
 {
-    return rules_pair_listed(templates_validated, ts->xsd_hex, path);
+    return rules_pair_listed(templates_validated, ts->xsd_hex, file_hex);
 }
 
 static int check_doc(struct bx_context *ctx, struct tpl_schema *ts,
-                     const char *path, xmlDocPtr doc, struct bx_diags *diags)
+                     const char *file_hex, xmlDocPtr doc,
+                     struct bx_diags *diags)
 {
     xmlSchemaValidCtxtPtr v;
     int rc;
 
-    if (validated_at_build(ts, path))
+    if (validated_at_build(ts, file_hex))
         return BX_OK;
+    if (ts->preload)
+        return BX_E_STATE; /* loaded and reported by templates_load() */
     if (ts->schema == NULL) {
         rc = compile_schema(ctx, diags, &ts->schema);
         if (rc != BX_OK)
@@ -409,6 +414,7 @@ static int load_file(struct bx_context *ctx, struct tpl_schema *ts,
                      struct tpl_template *t)
 {
     struct bx_buf rel;
+    char hex[65];
     char *path = NULL;
     xmlNodePtr root;
     unsigned long nomem = xmlio_nomem_count();
@@ -422,14 +428,15 @@ static int load_file(struct bx_context *ctx, struct tpl_schema *ts,
     t->file = util_strdup(name);
     if (path == NULL || t->file == NULL)
         goto out;
-    rc = xmlio_read_data(path, diags, &t->doc);
+    /* read once: the digest is of the bytes parsed */
+    rc = datafiles_read_parse(path, diags, hex, &t->doc);
     /* libxml2 drops some nodes silently when an allocation fails, and a
      * file validated at build time is not validated again: such a tree
      * could lack what load_head() takes for granted */
     if (rc == BX_OK && xmlio_nomem_count() != nomem)
         rc = BX_E_NOMEM;
     if (rc == BX_OK)
-        rc = check_doc(ctx, ts, path, t->doc, diags);
+        rc = check_doc(ctx, ts, hex, t->doc, diags);
     if (rc != BX_OK)
         goto out;
     root = xmlDocGetRootElement(t->doc);
@@ -547,7 +554,7 @@ static void cache_free(void *p)
     free(c);
 }
 
-static int load_all(struct bx_context *ctx, struct bx_diags *diags,
+static int load_all(struct bx_context *ctx, struct bx_diags *diags, int preload,
                     struct tpl_registry *reg)
 {
     struct tpl_schema ts;
@@ -558,6 +565,7 @@ static int load_all(struct bx_context *ctx, struct bx_diags *diags,
     int rc = list_files(ctx, diags, &names, &n);
 
     memset(&ts, 0, sizeof(ts));
+    ts.preload = preload;
     if (xsd == NULL && rc == BX_OK)
         rc = BX_E_NOMEM;
     if (rc == BX_OK && rules_file_digest(xsd, ts.xsd_hex) != BX_OK)
@@ -578,6 +586,19 @@ static int load_all(struct bx_context *ctx, struct bx_diags *diags,
         free(names[i]);
     free(names);
     return rc; /* 'ts.schema' belongs to datafiles.c */
+}
+
+/* What the templates thread loaded, made the cache's: 1 when it was. */
+static int adopt_preloaded(struct bx_context *ctx, struct tpl_cache *c)
+{
+    struct tpl_cache *pre = context_prefetch_take_templates(ctx);
+
+    if (pre == NULL)
+        return 0;
+    c->reg = pre->reg;
+    c->state = 1;
+    free(pre);
+    return 1;
 }
 
 static int load_locked(struct bx_context *ctx, struct bx_diags *diags,
@@ -602,7 +623,11 @@ static int load_locked(struct bx_context *ctx, struct bx_diags *diags,
     if (c->state == -1)
         return data_error(diags, TPL_DIR, "模板未能载入",
                           "the templates could not be loaded");
-    rc = load_all(ctx, diags, &c->reg);
+    if (adopt_preloaded(ctx, c)) {
+        *out = &c->reg;
+        return BX_OK;
+    }
+    rc = load_all(ctx, diags, 0, &c->reg);
     if (rc == BX_OK && xmlio_nomem_count() != nomem)
         rc = BX_E_NOMEM;
     if (rc != BX_OK) {
@@ -627,7 +652,9 @@ int templates_load(struct bx_context *ctx, struct bx_diags *diags,
     int rc;
 
     /* threads share the context: the registry is loaded once, under its
-     * lock, and read-only afterwards */
+     * lock, and read-only afterwards (the templates thread's, if any, is
+     * waited for outside the lock) */
+    context_prefetch_wait_templates(ctx);
     context_lock(ctx);
     rc = load_locked(ctx, diags, out);
     context_unlock(ctx);
@@ -641,6 +668,7 @@ int templates_prefetch(struct bx_context *ctx)
     int tried;
     int rc;
 
+    context_prefetch_wait_templates(ctx);
     context_lock(ctx);
     c = ctx->templates.ptr;
     tried = c != NULL && c->state != 0; /* someone else's verdict stands */
@@ -650,6 +678,28 @@ int templates_prefetch(struct bx_context *ctx)
         c->state = 0; /* broken: the check that needs it reports it */
     context_unlock(ctx);
     return rc;
+}
+
+void *templates_preload(struct bx_context *ctx)
+{
+    struct tpl_cache *c = calloc(1, sizeof(*c));
+    unsigned long nomem = xmlio_nomem_count();
+    int rc;
+
+    if (c == NULL)
+        return NULL;
+    rc = load_all(ctx, NULL, 1, &c->reg);
+    if (rc != BX_OK || xmlio_nomem_count() != nomem) {
+        cache_free(c);
+        return NULL;
+    }
+    c->state = 1;
+    return c;
+}
+
+void templates_preload_free(void *preloaded)
+{
+    cache_free(preloaded);
 }
 
 static int names_template(const struct tpl_template *t, const char *name)

@@ -111,6 +111,19 @@ int templates_load(struct bx_context *ctx, struct bx_diags *diags,
 int templates_prefetch(struct bx_context *ctx);
 
 /*
+ * For the templates thread of bx_context_prefetch(): the registry loaded
+ * as templates_load() would, taking no lock of the context (so that
+ * whoever waits for it may hold one), or NULL when it did not load
+ * cleanly or a file would have to be validated (a file not validated at
+ * build time, or template.xsd edited: templates_load() then loads and
+ * reports as before).  Says nothing.  templates_load() adopts it
+ * (context_prefetch_take_templates()); else free with
+ * templates_preload_free().
+ */
+void *templates_preload(struct bx_context *ctx);
+void templates_preload_free(void *preloaded);
+
+/*
  * The template for metadata/profile 'profile' (an id or an alias) and
  * fiscal year 'year': the one whose year range holds 'year', else the
  * nearest one with that name.  NULL when the name is unknown or the
