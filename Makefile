@@ -368,7 +368,7 @@ check-bench: $(BIN)
 	    > $(BUILD)/bench-smoke.txt || { cat $(BUILD)/bench-smoke.txt; exit 1; }
 	@sh tests/bench/xlsx.sh $(CURDIR)/$(BIN) 0.2 > $(BUILD)/bench-xlsx-smoke.txt \
 	    || { cat $(BUILD)/bench-xlsx-smoke.txt; exit 1; }
-	@sh tests/bench/mem.sh $(CURDIR)/$(BIN) 20 80 > $(BUILD)/bench-mem-smoke.txt \
+	@sh tests/bench/mem.sh $(CURDIR)/$(BIN) 20 80 320 > $(BUILD)/bench-mem-smoke.txt \
 	    || { cat $(BUILD)/bench-mem-smoke.txt; exit 1; }
 	@echo "bench smoke: 1 passed, 0 failed"
 

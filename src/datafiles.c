@@ -915,3 +915,9 @@ int datafiles_serialise_fd(xsltStylesheetPtr style, xmlDocPtr res, int fd)
     }
     return rc;
 }
+
+int datafiles_serialise_with(xsltStylesheetPtr style, xmlDocPtr res,
+                             xmlOutputWriteCallback writer, void *ctx)
+{
+    return save_result(style, res, writer, ctx);
+}

@@ -96,4 +96,10 @@ int datafiles_serialise(xsltStylesheetPtr style, xmlDocPtr res,
  * memory).  Returns BX_OK, BX_E_IO (errno set) or BX_E_NOMEM. */
 int datafiles_serialise_fd(xsltStylesheetPtr style, xmlDocPtr res, int fd);
 
+/* The same through an xmlOutputBuffer write callback 'writer' given
+ * 'ctx' (htmlmem: rows copied in from a spill file).  Returns BX_OK, or
+ * BX_E_NOMEM when the serialiser or 'writer' failed. */
+int datafiles_serialise_with(xsltStylesheetPtr style, xmlDocPtr res,
+                             xmlOutputWriteCallback writer, void *ctx);
+
 #endif /* BX_DATAFILES_H */

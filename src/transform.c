@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <libxml/xmlschemas.h>
+#include <libxslt/imports.h>
 #include <libxslt/transform.h>
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
@@ -30,6 +31,7 @@
 #include "xlsx.h"
 #include "xmlio.h"
 #include "xslt_ext.h"
+#include "xslt_grid.h"
 
 #define META_NS "urn:budgetx:xslt:meta"
 
@@ -881,13 +883,44 @@ int bx_output_write(const struct bx_output *out, const char *path, int force,
 struct sheet_write {
     xsltStylesheetPtr style;
     xmlDocPtr res;
+    struct xslt_spill *spill; /* the rows of large tables (html) */
 };
 
 static int fill_result(int fd, void *user)
 {
     const struct sheet_write *w = user;
+    int rc;
 
-    return datafiles_serialise_fd(w->style, w->res, fd);
+    if (w->spill->nsegs == 0) {
+        return datafiles_serialise_fd(w->style, w->res, fd);
+    }
+    w->spill->out_fd = fd;
+    rc = datafiles_serialise_with(w->style, w->res, xslt_grid_spill_output,
+                                  w->spill);
+    if (w->spill->out_errno == EINVAL) {
+        return BX_E_INTERNAL; /* a mark we did not write */
+    }
+    if (w->spill->out_errno == ENOMEM) {
+        return BX_E_NOMEM;
+    }
+    if (w->spill->out_errno != 0) {
+        errno = w->spill->out_errno;
+        return BX_E_IO;
+    }
+    return rc;
+}
+
+/*
+ * Does 'style' write UTF-8 (or say nothing: UTF-8 too)?  The rows in a
+ * spill file are UTF-8 and are copied as they are.
+ */
+static int writes_utf8(xsltStylesheetPtr style)
+{
+    const xmlChar *encoding;
+
+    XSLT_GET_IMPORT_PTR(encoding, style, encoding)
+    return encoding == NULL ||
+           xmlStrcasecmp(encoding, (const xmlChar *)"UTF-8") == 0;
 }
 
 /* The stylesheet of a format of one file written as it is serialised. */
@@ -929,7 +962,8 @@ int bx_transform_write(struct bx_context *ctx, struct bx_submission *sub,
                        const char *path, int force, struct bx_diags *diags)
 {
     const char *params[] = {"lang", "'zh'", NULL};
-    struct sheet_write w = {NULL, NULL};
+    struct xslt_spill spill;
+    struct sheet_write w = {NULL, NULL, &spill};
     enum sheet which;
     int rc;
 
@@ -942,10 +976,24 @@ int bx_transform_write(struct bx_context *ctx, struct bx_submission *sub,
     if (o != NULL && o->lang == BX_LANG_EN) {
         params[1] = "'en'";
     }
+    /* html: the rows of a large table wait in a file beside the output,
+     * not in the result tree (xslt_grid.h, struct xslt_spill) */
+    xslt_grid_spill_init(&spill, path);
+    xslt_grid_spill_use(which == SHEET_HTML ? &spill : NULL);
     rc = apply(ctx, which, sub->doc, params, diags, &w.res);
+    xslt_grid_spill_use(NULL);
     if (rc == BX_OK) {
         w.style = ((struct sheets *)ctx->transform.ptr)->style[which];
+        spill.out_errno = spill.nsegs == 0 || writes_utf8(w.style) ? 0 : EINVAL;
+        rc = spill.out_errno == 0 ? BX_OK : BX_E_INTERNAL;
+    }
+    if (rc == BX_OK) {
         rc = util_write_atomic_with(path, force, fill_result, &w);
+    }
+    if (rc == BX_E_INTERNAL && spill.out_errno == EINVAL) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "XSLT-RUN", path, 0,
+                      "表格行无法写入",
+                      "the rows of a table could not be written");
     }
     if (rc == BX_E_EXISTS) {
         bx_diags_addf(diags, BX_SEV_ERROR, "CONVERT-EXISTS", path, 0,
@@ -958,5 +1006,6 @@ int bx_transform_write(struct bx_context *ctx, struct bx_submission *sub,
         xmlio_out_of_memory(diags, NULL);
     }
     xmlFreeDoc(w.res); /* after io_error(): it reads errno */
+    xslt_grid_spill_release(&spill);
     return rc;
 }

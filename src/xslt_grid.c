@@ -10,10 +10,13 @@
 #include "xslt_grid.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
@@ -1377,12 +1380,14 @@ static void *row_arena_alloc(struct row_arena *a, size_t n)
 /* The rows of the HTML text of a table (see html_rows()). */
 struct html_text {
     struct row_arena arena; /* the nodes of the rows in 'scratch' */
-    xmlNodePtr scratch; /* the grid rows not yet written (m:body) */
-    int en;             /* $lang = 'en' */
-    struct bx_buf b;    /* rows not yet moved to 'data' */
-    xmlChar *data;   /* the text so far (xmlMalloc), 'len' bytes */
+    xmlNodePtr scratch;     /* the grid rows not yet written (m:body) */
+    int en;                 /* $lang = 'en' */
+    struct bx_buf b;        /* rows not yet moved to 'data' */
+    xmlChar *data;          /* the text so far (xmlMalloc), 'len' bytes */
     size_t len;
     int nrows;
+    int spilled;            /* the text so far is in the spill file */
+    unsigned long long off; /* where it starts there */
 };
 
 /* 'n' zeroed bytes for the rows of o->html (NULL, o->failed: ENOMEM). */
@@ -1423,6 +1428,251 @@ static void html_flush(struct grid_out *o, struct html_text *t)
     t->b.len = 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Rows in a file (struct xslt_spill, xslt_grid.h)                      */
+/* ------------------------------------------------------------------ */
+
+/* A table's rows go to the spill once they pass this (small pages stay
+ * in memory: no file for a document of ordinary size). */
+#define SPILL_AT ((size_t)256 << 10)
+#define SPILL_COPY ((size_t)64 << 10)
+
+static _Thread_local struct xslt_spill *spill_to;
+static _Thread_local unsigned long spill_marks; /* xslt_grid_spilled() */
+static size_t spill_at = SPILL_AT;              /* xslt_grid_spill_limits() */
+static unsigned long long spill_cap;            /* 0: none */
+
+void xslt_grid_spill_limits(size_t at, unsigned long long cap)
+{
+    spill_at = at != 0 ? at : SPILL_AT;
+    spill_cap = cap;
+}
+
+unsigned long xslt_grid_spilled(void)
+{
+    return spill_marks;
+}
+
+void xslt_grid_spill_init(struct xslt_spill *s, const char *near)
+{
+    memset(s, 0, sizeof(*s));
+    s->near = near;
+    s->fd = -1;
+    s->out_fd = -1;
+}
+
+void xslt_grid_spill_release(struct xslt_spill *s)
+{
+    if (s->fd >= 0) {
+        close(s->fd);
+    }
+    free(s->segs);
+    free(s->copy);
+    xslt_grid_spill_init(s, s->near);
+}
+
+void xslt_grid_spill_use(struct xslt_spill *s)
+{
+    spill_to = s;
+}
+
+/* The spill file of 's', made on first use: 0, or -1 (s->broken). */
+static int spill_open(struct xslt_spill *s)
+{
+    char *tmp;
+
+    if (s->fd >= 0 || s->broken) {
+        return s->broken ? -1 : 0;
+    }
+    tmp = s->near != NULL ? util_tmp_template(s->near) : NULL;
+    s->fd = tmp != NULL ? mkstemp(tmp) : -1;
+    if (s->fd >= 0) {
+        unlink(tmp); /* nothing to clean up after, whatever happens */
+    }
+    free(tmp);
+    s->broken = s->fd < 0;
+    return s->broken ? -1 : 0;
+}
+
+/*
+ * Give up the spill for the table of 't': its rows written so far are
+ * read back into t->data, and it goes on in memory.  0, or -1 (ENOMEM
+ * or unreadable: o->failed).
+ */
+static int spill_back(struct grid_out *o, struct html_text *t)
+{
+    struct xslt_spill *s = spill_to;
+    size_t n = (size_t)(s->size - t->off);
+    xmlChar *d = xmlMalloc(n + 1);
+    size_t got = 0;
+    ssize_t r = 1;
+
+    s->broken = 1;
+    t->spilled = 0;
+    while (d != NULL && got < n && r > 0) {
+        r = pread(s->fd, d + got, n - got, (off_t)(t->off + got));
+        got += r > 0 ? (size_t)r : 0;
+    }
+    if (d == NULL || got < n) {
+        xmlFree(d);
+        o->failed = 1;
+        return -1;
+    }
+    d[n] = '\0';
+    t->data = d;
+    t->len = n;
+    return 0;
+}
+
+/*
+ * Move the bytes of t->b to the end of the table's rows in the spill
+ * file.  0, or -1: not spilled (no file, or it failed: the rows are in
+ * memory again).
+ */
+static int html_spill(struct grid_out *o, struct html_text *t)
+{
+    struct xslt_spill *s = spill_to;
+
+    if (o->failed || t->b.failed || s == NULL || t->len > 0 ||
+        spill_open(s) != 0) {
+        return -1;
+    }
+    if (!t->spilled) {
+        t->spilled = 1;
+        t->off = s->size;
+    }
+    if ((spill_cap != 0 && s->size + t->b.len > spill_cap) ||
+        util_write_all(s->fd, t->b.data, t->b.len) != BX_OK) {
+        /* what was written before stays readable; the file is not
+         * used again, so the part of this write does not matter */
+        spill_back(o, t);
+        return -1;
+    }
+    s->size += t->b.len;
+    t->b.len = 0;
+    return 0;
+}
+
+/* The mark of the rows of 't' (s->segs[n]) as its text: 0, or -1. */
+static int spill_mark(struct xslt_spill *s, struct html_text *t, xmlChar **text)
+{
+    char mark[32];
+    unsigned long long skip = t->nrows == 1; /* no line break: see below */
+    struct xslt_spill_seg *segs = s->segs;
+
+    if (s->nsegs == s->cap) {
+        s->cap = s->cap != 0 ? 2 * s->cap : 8;
+        segs = realloc(s->segs, s->cap * sizeof(*segs));
+        if (segs == NULL) {
+            s->cap = s->nsegs;
+            return -1;
+        }
+        s->segs = segs;
+    }
+    segs[s->nsegs].off = t->off + skip;
+    segs[s->nsegs].len = s->size - t->off - skip;
+    snprintf(mark, sizeof(mark), "\001%zu\001", s->nsegs);
+    *text = xmlStrdup((const xmlChar *)mark);
+    if (*text == NULL) {
+        return -1;
+    }
+    s->nsegs++;
+    spill_marks++;
+    return 0;
+}
+
+/* Write 'n' bytes at 'p' to the page: 0, or -1 (s->out_errno). */
+static int spill_put(struct xslt_spill *s, const char *p, size_t n)
+{
+    if (n > 0 && util_write_all(s->out_fd, p, n) != BX_OK) {
+        s->out_errno = errno != 0 ? errno : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+/* The rows of the mark in s->mark written to the page: 0, or -1. */
+static int spill_copy(struct xslt_spill *s)
+{
+    unsigned long long off;
+    unsigned long long end;
+    size_t i = 0;
+    size_t n = 0;
+    ssize_t r;
+
+    while (i < s->nmark && s->mark[i] >= '0' && s->mark[i] <= '9' &&
+           n <= s->nsegs) {
+        n = n * 10 + (size_t)(s->mark[i++] - '0');
+    }
+    if (s->nmark == 0 || i < s->nmark || n >= s->nsegs) {
+        s->out_errno = EINVAL; /* never written by us */
+        return -1;
+    }
+    if (s->copy == NULL) {
+        s->copy = malloc(SPILL_COPY);
+    }
+    if (s->copy == NULL) {
+        s->out_errno = ENOMEM;
+        return -1;
+    }
+    off = s->segs[n].off;
+    end = off + s->segs[n].len;
+    while (off < end) {
+        r = pread(s->fd, s->copy,
+                  end - off < SPILL_COPY ? (size_t)(end - off) : SPILL_COPY,
+                  (off_t)off);
+        if (r <= 0) {
+            s->out_errno = r < 0 && errno != 0 ? errno : EIO;
+            return -1;
+        }
+        if (spill_put(s, s->copy, (size_t)r) != 0) {
+            return -1;
+        }
+        off += (unsigned long long)r;
+    }
+    return 0;
+}
+
+int xslt_grid_spill_output(void *ctx, const char *data, int len)
+{
+    struct xslt_spill *s = ctx;
+    size_t n = len > 0 ? (size_t)len : 0;
+    size_t from = 0;
+    size_t i = 0;
+    const char *p;
+
+    while (i < n) {
+        if (!s->in_mark) {
+            p = memchr(data + i, 1, n - i);
+            if (p == NULL) {
+                break;
+            }
+            i = (size_t)(p - data);
+            if (spill_put(s, data + from, i - from) != 0) {
+                return -1;
+            }
+            s->in_mark = 1;
+            s->nmark = 0;
+            i++;
+        } else if (data[i] == 1) {
+            if (spill_copy(s) != 0) {
+                return -1;
+            }
+            s->in_mark = 0;
+            from = ++i;
+        } else if (s->nmark < sizeof(s->mark)) {
+            s->mark[s->nmark++] = data[i++];
+        } else {
+            s->out_errno = EINVAL;
+            return -1;
+        }
+    }
+    if (!s->in_mark && spill_put(s, data + from, n - from) != 0) {
+        return -1;
+    }
+    return len;
+}
+
 /*
  * Write the grid rows under o->html->scratch as HTML and free them
  * (rows are complete when the next one begins: none is changed after).
@@ -1442,6 +1692,9 @@ static void html_take_rows(struct grid_out *o)
     t->scratch->children = NULL;
     t->scratch->last = NULL;
     row_arena_reset(&t->arena);
+    if (t->b.len >= spill_at && html_spill(o, t) == 0) {
+        return;
+    }
     if (t->b.len >= (size_t)1 << 20) {
         html_flush(o, t);
     }
@@ -1460,11 +1713,17 @@ static void html_text_node(struct grid_out *o, xmlNodePtr parent,
     if (t->nrows > 1) {
         buf_append(&t->b, "\n", 1);
     }
-    html_flush(o, t);
+    if (t->spilled && html_spill(o, t) == 0 &&
+        spill_mark(spill_to, t, &t->data) != 0) {
+        o->failed = 1;
+    }
+    if (!t->spilled) {
+        html_flush(o, t);
+    }
     if (o->failed || t->nrows == 0) {
         return;
     }
-    if (t->nrows == 1) {
+    if (t->nrows == 1 && !t->spilled) {
         memmove(t->data, t->data + 1, t->len);
         t->len--;
     }
@@ -1490,8 +1749,12 @@ static void html_text_node(struct grid_out *o, xmlNodePtr parent,
 static void html_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
                       xmlNodePtr node)
 {
-    struct html_text t = {
-        .arena = {NULL, NULL}, .data = NULL, .len = 0, .nrows = 0};
+    struct html_text t = {.arena = {NULL, NULL},
+                          .data = NULL,
+                          .len = 0,
+                          .nrows = 0,
+                          .spilled = 0,
+                          .off = 0};
     xmlChar *lang = xslt_grid_var_string(ctxt, "lang");
     xmlNodePtr c;
 

@@ -28,6 +28,58 @@ void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
  */
 
 /*
+ * Rows kept in a file instead of memory (bx_transform_write() of html):
+ * with a spill set for the thread (xslt_grid_spill_use()), a table whose
+ * HTML rows pass 256 KB writes them to an unlinked temporary file next to
+ * 'near' (the output) as they are made, and its text node holds a mark
+ * ("\x01" N "\x01": byte 1 is in no XML 1.0 text, so in no other output)
+ * that xslt_grid_spill_output() replaces with the rows while the page is
+ * serialised.  Where the file cannot be made or written, the rows stay
+ * in memory as without a spill (the same bytes either way).
+ */
+struct xslt_spill_seg {
+    unsigned long long off;
+    unsigned long long len;
+};
+
+struct xslt_spill {
+    const char *near; /* the spill file goes into this path's directory */
+    int fd;           /* -1 until a table needs it */
+    int broken;       /* the file could not be made or written: memory */
+    unsigned long long size;     /* bytes written */
+    struct xslt_spill_seg *segs; /* the marks' rows, by number */
+    size_t nsegs;
+    size_t cap;
+    /* serialising (xslt_grid_spill_output()) */
+    int out_fd;    /* where the page goes (set before serialising) */
+    int out_errno; /* of the failed write or read; EINVAL: a bad mark */
+    int in_mark;
+    size_t nmark;
+    char mark[24];
+    char *copy; /* 64 KB to copy the rows with */
+};
+
+void xslt_grid_spill_init(struct xslt_spill *s, const char *near);
+/* Close the file and free the marks (the struct itself is the caller's). */
+void xslt_grid_spill_release(struct xslt_spill *s);
+/* The spill of this thread's transformations, or NULL: none. */
+void xslt_grid_spill_use(struct xslt_spill *s);
+/*
+ * xmlOutputBuffer write callback: 'data' written to s->out_fd with each
+ * mark replaced by its rows.  Returns 'len', or -1 (s->out_errno set).
+ */
+int xslt_grid_spill_output(void *ctx, const char *data, int len);
+
+/*
+ * For tests, process-wide: a table spills once its rows pass 'at' bytes
+ * (0: 256 KB), and a spill file never grows past 'cap' bytes (0: no
+ * cap; a write past it fails as on a full disk).
+ */
+void xslt_grid_spill_limits(size_t at, unsigned long long cap);
+/* How many tables this thread has written to a spill so far. */
+unsigned long xslt_grid_spilled(void);
+
+/*
  * <x:head-rows/>, in grid.xsl's "grid" inside m:head: the header rows
  * from $def (the table's m:h: m:r rows of m:c cells with their starting
  * column c), each cell preceded by the positions its left neighbour's

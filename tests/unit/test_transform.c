@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "testutil.h"
 #include "transform.h"
 #include "util.h"
+#include "xslt_grid.h"
 
 #define SAMPLE "samples/pingdingshan-hitech-service-center-2024.xml"
 #define SAMPLE_YUAN "samples/example-district-health-commission-2024.xml"
@@ -643,6 +645,93 @@ static void test_transform_write_streams_the_same_bytes(void)
     CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* How many entries directory 'dir' has besides . and .. */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    return d != NULL ? n : -1;
+}
+
+/*
+ * bx_transform_write() of html with the rows of every table in a spill
+ * file (xslt_grid_spill_limits(1, ...): spilled from the first row, as
+ * a 9.6 MB document's largest table is past 256 KB) gives bx_transform()'s
+ * bytes, zh and en, for a document with one-row tables and one with
+ * many; so it does when the spill file fills up ('cap': the table being
+ * written is read back and goes on in memory, later ones stay there),
+ * wherever that happens.  No file is left beside the output.
+ */
+static void test_transform_write_spills_the_rows(void)
+{
+    static const char *const docs[] = {SAMPLE, SAMPLE_YUAN};
+    static const unsigned long long caps[] = {0, 1, 700, 3000, 20000};
+    char dir[] = "/tmp/bx-spill-XXXXXX";
+    char path[4096];
+    char cmd[4200];
+    struct bx_transform_opts o;
+    struct bx_output out;
+    struct bx_diags diags;
+    struct bx_submission *sub;
+    unsigned long spilled;
+    unsigned long all = 0;
+    size_t d;
+    size_t c;
+    int en;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    bx_diags_init(&diags);
+    bx_transform_opts_init(&o);
+    for (d = 0; d < 2; d++) {
+        sub = load(docs[d]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+        for (en = 0; en < 2; en++) {
+            o.lang = en ? BX_LANG_EN : BX_LANG_ZH;
+            bx_output_init(&out);
+            spilled = xslt_grid_spilled();
+            CU_ASSERT_EQUAL_FATAL(
+                bx_transform(ctx, sub, "html", &o, &diags, &out), BX_OK);
+            CU_ASSERT_EQUAL(xslt_grid_spilled(), spilled); /* in memory */
+            for (c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+                xslt_grid_spill_limits(1, caps[c]);
+                snprintf(path, sizeof(path), "%s/p%zu%d%zu.html", dir, d, en,
+                         c);
+                spilled = xslt_grid_spilled();
+                CU_ASSERT_EQUAL(
+                    bx_transform_write(ctx, sub, "html", &o, path, 0, &diags),
+                    BX_OK);
+                CU_ASSERT_TRUE(same_file(path, &out.files[0]));
+                spilled = xslt_grid_spilled() - spilled;
+                if (caps[c] == 0) {
+                    all = spilled; /* every table */
+                    CU_ASSERT_TRUE(all > 1);
+                } else if (caps[c] >= 3000) {
+                    /* some, then the file was full (mid-table) */
+                    CU_ASSERT_TRUE(spilled > 0 && spilled < all);
+                } else if (caps[c] == 1) {
+                    CU_ASSERT_EQUAL(spilled, 0);
+                }
+            }
+            xslt_grid_spill_limits(0, 0);
+            bx_output_release(&out);
+        }
+        bx_submission_free(sub);
+    }
+    CU_ASSERT_EQUAL(diags.count, 0);
+    CU_ASSERT_EQUAL(entries(dir), 20);
+    bx_diags_release(&diags);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 /* bx_submission_drop_bytes(): renditions still work from the tree; a
  * workbook, which embeds the source, is refused instead of written
  * without it. */
@@ -722,6 +811,8 @@ int bx_test_suite_transform(void)
                      test_transform_stylesheets_cannot_touch_files) ||
         !CU_add_test(s, "write streams the same bytes",
                      test_transform_write_streams_the_same_bytes) ||
+        !CU_add_test(s, "write with the rows in a spill file",
+                     test_transform_write_spills_the_rows) ||
         !CU_add_test(s, "write replaces only with force",
                      test_transform_write_replaces_only_with_force) ||
         !CU_add_test(s, "after dropping the input bytes",

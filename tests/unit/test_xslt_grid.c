@@ -6,7 +6,11 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 #include <libexslt/exslt.h>
@@ -325,6 +329,93 @@ static void test_xslt_grid_html_cells(void)
     xmlFree(out);
 }
 
+/* The bytes of descriptor 'fd' from its start (at most 'cap' - 1), NUL
+ * ended, in 'buf'. */
+static size_t read_back(int fd, char *buf, size_t cap)
+{
+    ssize_t r = pread(fd, buf, cap - 1, 0);
+    size_t n = r > 0 ? (size_t)r : 0;
+
+    buf[n] = '\0';
+    return n;
+}
+
+/* Give 'page' to xslt_grid_spill_output() in pieces of 'step' bytes. */
+static int spill_page(struct xslt_spill *s, const char *page, size_t step)
+{
+    size_t n = strlen(page);
+    size_t i;
+    size_t k;
+
+    for (i = 0; i < n; i += k) {
+        k = n - i < step ? n - i : step;
+        if (xslt_grid_spill_output(s, page + i, (int)k) != (int)k) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * xslt_grid_spill_output(): each mark ("\x01" N "\x01") becomes the rows
+ * of segment N, wherever the serialiser's chunks cut the page (here
+ * every size from one byte up); the rest is copied as it is.  A mark we
+ * did not write (not a number, out of range, too long) fails with
+ * EINVAL rather than write a wrong page.
+ */
+static void test_xslt_grid_spill_output(void)
+{
+    static const char page[] = "<t>\0011\001<b>\0010\001</b>\0011\001</t>";
+    static const char *const bad[] = {"a\001x\001", "\0012\001", "\001\001",
+                                      "\00112345678901234567890123456\001"};
+    struct xslt_spill s;
+    FILE *rows = tmpfile();
+    FILE *out = tmpfile();
+    char got[256];
+    size_t step;
+    size_t i;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rows);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_EQUAL_FATAL(write(fileno(rows), "\nABC\nDEFGH", 10), 10);
+    for (step = 1; step <= sizeof(page); step++) {
+        xslt_grid_spill_init(&s, NULL);
+        s.fd = fileno(rows);
+        s.segs = malloc(2 * sizeof(*s.segs));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(s.segs);
+        s.segs[0].off = 1; /* one row: without its line break */
+        s.segs[0].len = 3;
+        s.segs[1].off = 4;
+        s.segs[1].len = 6;
+        s.nsegs = 2;
+        s.cap = 2;
+        CU_ASSERT_EQUAL_FATAL(ftruncate(fileno(out), 0), 0);
+        s.out_fd = fileno(out);
+        CU_ASSERT_EQUAL(lseek(s.out_fd, 0, SEEK_SET), 0);
+        CU_ASSERT_EQUAL(spill_page(&s, page, step), 0);
+        CU_ASSERT_EQUAL(s.out_errno, 0);
+        read_back(fileno(out), got, sizeof(got));
+        CU_ASSERT_STRING_EQUAL(got, "<t>\nDEFGH<b>ABC</b>\nDEFGH</t>");
+        s.fd = -1; /* the test's */
+        xslt_grid_spill_release(&s);
+    }
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        xslt_grid_spill_init(&s, NULL);
+        s.fd = fileno(rows);
+        s.segs = malloc(2 * sizeof(*s.segs));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(s.segs);
+        memset(s.segs, 0, 2 * sizeof(*s.segs));
+        s.nsegs = 2;
+        s.out_fd = fileno(out);
+        CU_ASSERT_EQUAL(spill_page(&s, bad[i], 64), -1);
+        CU_ASSERT_EQUAL(s.out_errno, EINVAL);
+        s.fd = -1;
+        xslt_grid_spill_release(&s);
+    }
+    fclose(rows);
+    fclose(out);
+}
+
 int bx_test_suite_xslt_grid(void)
 {
     CU_pSuite s = CU_add_suite("xslt_grid", NULL, NULL);
@@ -339,7 +430,9 @@ int bx_test_suite_xslt_grid(void)
         !CU_add_test(s, "html cells of every kind",
                      test_xslt_grid_html_cells) ||
         !CU_add_test(s, "html rows from reused blocks",
-                     test_xslt_grid_html_direct_arena)) {
+                     test_xslt_grid_html_direct_arena) ||
+        !CU_add_test(s, "rows copied back from a spill file",
+                     test_xslt_grid_spill_output)) {
         return -1;
     }
     return 0;
