@@ -240,14 +240,14 @@ const char *bx_context_data_dir(const struct bx_context *ctx);
  * is not NULL, render them to 'format' ("html", "csv", "json" or
  * "platform"): what that needs (the rule set of the newest fiscal year
  * of the data directory, the format's stylesheet) is loaded on
- * background threads meanwhile (one for the rule set; with 'rules' a
- * second for the template registry and then the stylesheet), so that a
- * single document does not wait for it on one core.  Results, findings
- * and exit codes are the same with or without it: what fails to load
- * there is loaded again, and reported, where it is needed.  Call it
- * once, before other threads share 'ctx'.  Returns BX_OK (also when no
- * thread could be started: then nothing is prefetched), BX_E_ARG, or
- * BX_E_STATE when called a second time.
+ * background threads meanwhile (one for the rule set and the template
+ * registry; with 'rules' and a 'format', a second for the registry and
+ * then the stylesheet), so that a single document does not wait for it
+ * on one core.  Results, findings and exit codes are the same with or
+ * without it: what fails to load there is loaded again, and reported,
+ * where it is needed.  Call it once, before other threads share 'ctx'.
+ * Returns BX_OK (also when no thread could be started: then nothing is
+ * prefetched), BX_E_ARG, or BX_E_STATE when called a second time.
  */
 int bx_context_prefetch(struct bx_context *ctx, int rules, const char *format);
 

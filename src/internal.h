@@ -56,11 +56,11 @@ void context_lock(struct bx_context *ctx);
 void context_unlock(struct bx_context *ctx);
 
 /*
- * The stages of bx_context_prefetch()'s threads.  With rules: the rules
- * thread loads the rule set (RULES); the templates thread loads the
- * registry (TEMPLATES) and then compiles the stylesheet (SHEET).  Without
- * rules (or when the templates thread could not start), one thread runs
- * RULES and then SHEET.
+ * The stages of bx_context_prefetch()'s threads.  With rules and a
+ * format: the rules thread loads the rule set (RULES); the templates
+ * thread loads the registry (TEMPLATES) and then compiles the stylesheet
+ * (SHEET).  Otherwise (or when the templates thread could not start) one
+ * thread runs TEMPLATES (with rules), RULES and SHEET, in that order.
  */
 enum {
     BX_PREFETCH_RULES = 1,    /* the newest rule set */

@@ -1293,7 +1293,8 @@ static int validated_at_build(struct bx_context *ctx, const char *file_hex)
 /*
  * The parts of the set.  'prefetch' (the rules thread of
  * bx_context_prefetch()): the tables, which need the template registry,
- * come last, so that the registry is loaded on its own thread meanwhile,
+ * come last, so that the registry can be loaded on its own thread
+ * meanwhile (with a stylesheet to prefetch),
  * and only from a registry that loads cleanly (a broken one must not be
  * remembered as broken here, or the check would not say why).  Either
  * order gives the same set; a failure in the prefetch is never kept.

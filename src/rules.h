@@ -264,7 +264,8 @@ void rules_set_free(struct bx_ruleset *rs);
  * it only when it (and the template registry) loaded cleanly, and says
  * nothing: a set that fails here is loaded again, and reported, by the
  * check that needs it.  The registry is asked for last, after the rule
- * file is parsed and compiled: the templates thread loads it meanwhile.
+ * file is parsed and compiled (the templates stage of the prefetch has
+ * loaded it before, or loads it meanwhile on its own thread).
  */
 void rules_prefetch(struct bx_context *ctx);
 
