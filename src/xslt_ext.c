@@ -14,6 +14,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xpathInternals.h>
 #include <libxslt/extensions.h>
+#include <libxslt/transform.h>
 #include <libxslt/variables.h>
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
@@ -788,6 +789,130 @@ static void el_html_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     if (!ok) {
         ext_nomem(ctxt, inst);
     }
+}
+
+/*
+ * The xsl:fallback child of extension element 'inst': its content is
+ * the XSLT that the element stands for (NULL: none).
+ */
+static xmlNodePtr fallback_of(xmlNodePtr inst)
+{
+    xmlNodePtr c;
+
+    for (c = inst->children; c != NULL; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && c->ns != NULL &&
+            xmlStrEqual(c->ns->href, XSLT_NAMESPACE) &&
+            xmlStrEqual(c->name, (const xmlChar *)"fallback")) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* Run the XSLT that 'inst' stands for (its xsl:fallback) on 'node'. */
+static void run_fallback(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                         xmlNodePtr inst)
+{
+    xmlNodePtr fb = fallback_of(inst);
+
+    if (fb != NULL && fb->children != NULL) {
+        xsltApplyOneTemplate(ctxt, node, fb->children, NULL, NULL);
+    }
+}
+
+/*
+ * Is 's' (not empty) written as it is in a quoted attribute value and
+ * in text by the HTML serialiser?  Printable ASCII without & < > " '.
+ */
+static int plain_value(const xmlChar *s)
+{
+    if (s == NULL || *s == '\0') {
+        return 0;
+    }
+    for (; *s != '\0'; s++) {
+        if (*s < 0x20 || *s > 0x7e || strchr("&<>\"'", *s) != NULL) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * Append the HTML 'b' holds to the insertion point of 'ctxt' as one text
+ * node that the serialiser copies as it is.  0, or -1 on ENOMEM.
+ */
+static int insert_html(xsltTransformContextPtr ctxt, const struct bx_buf *b)
+{
+    xmlNodePtr text;
+
+    if (b->failed) {
+        return -1;
+    }
+    if (b->len == 0) {
+        return 0;
+    }
+    text = xmlNewDocTextLen(ctxt->output, (const xmlChar *)b->data,
+                            (int)b->len);
+    if (text == NULL) {
+        return -1;
+    }
+    text->name = xmlStringTextNoenc;
+    if (ctxt->insert == NULL || xmlAddChild(ctxt->insert, text) == NULL) {
+        xmlFreeNode(text);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * <x:fig-span>, html.xsl's bx:fig: <span class="fig" data-of="{@of}">
+ * with the figure's text, written as text when the result is the same
+ * bytes: inside an element whose name starts with p (the serialiser
+ * breaks no lines among its children, so a text node there prints like
+ * the inline span), a figure holding text only, @of printable ASCII
+ * without characters to escape.  Else the XSLT (the xsl:fallback) runs.
+ */
+static void el_fig_span(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                        xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    xmlNodePtr in = ctxt->insert;
+    xmlAttrPtr of;
+    xmlNodePtr c;
+    struct bx_buf b;
+    int ok;
+
+    (void)comp;
+    of = NULL;
+    if (node != NULL && node->type == XML_ELEMENT_NODE) {
+        for (of = node->properties; of != NULL; of = of->next) {
+            if (of->ns == NULL && xmlStrEqual(of->name, (const xmlChar *)"of")) {
+                break;
+            }
+        }
+    }
+    ok = of != NULL && in != NULL && in->type == XML_ELEMENT_NODE &&
+         in->name != NULL && in->name[0] == 'p' && of->children != NULL &&
+         of->children->type == XML_TEXT_NODE && of->children->next == NULL &&
+         plain_value(of->children->content);
+    for (c = ok ? node->children : NULL; c != NULL; c = c->next) {
+        ok &= c->type == XML_TEXT_NODE && c->content != NULL;
+    }
+    if (!ok) {
+        run_fallback(ctxt, node, inst);
+        return;
+    }
+    buf_init(&b);
+    buf_puts(&b, "<span class=\"fig\" data-of=\"");
+    buf_puts(&b, (const char *)of->children->content);
+    buf_puts(&b, "\">");
+    for (c = node->children; c != NULL; c = c->next) {
+        html_escape(&b, c->content, 0);
+    }
+    buf_puts(&b, "</span>");
+    if (insert_html(ctxt, &b) != 0) {
+        ext_nomem(ctxt, inst);
+    }
+    buf_release(&b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1596,6 +1721,7 @@ static const struct {
     xsltTransformFunction fn;
 } elements[] = {{"amount-cells", el_amount_cells},
                 {"html-rows", el_html_rows},
+                {"fig-span", el_fig_span},
                 {"keyed-rows", xslt_grid_keyed_rows},
                 {"head-rows", xslt_grid_head_rows},
                 {"pair-rows", xslt_grid_pair_rows},

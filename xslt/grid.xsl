@@ -35,11 +35,10 @@
       <xsl:apply-templates select="$t" mode="head"/>
     </xsl:variable>
     <xsl:variable name="def" select="exsl:node-set($def-rtf)/m:h"/>
-    <xsl:variable name="t-unit">
-      <xsl:call-template name="table-unit">
-        <xsl:with-param name="t" select="$t"/>
-      </xsl:call-template>
-    </xsl:variable>
+    <!-- "table-unit" as one expression (no result tree fragment a
+         table): $t/@unit, else $amount-unit -->
+    <xsl:variable name="t-unit" select="concat(string($t/@unit),
+        substring($amount-unit, 1 div (string($t/@unit) = '')))"/>
     <xsl:variable name="cols" select="number($def/@cols)"/>
     <m:grid cols="{$def/@cols}" key="{local-name($t)}">
       <m:head>
