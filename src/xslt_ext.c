@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xpathInternals.h>
 #include <libxslt/extensions.h>
@@ -916,6 +917,338 @@ static void el_fig_span(xsltTransformContextPtr ctxt, xmlNodePtr node,
 }
 
 /* ------------------------------------------------------------------ */
+/* A table's section of the page (html.xsl "table-section")            */
+/* ------------------------------------------------------------------ */
+
+/* What <x:table-section> prints besides the rows. */
+struct section_in {
+    xmlChar *var[7]; /* id title title-en labels: dept, unit, top; lang */
+    const xmlChar *period;
+    const xmlChar *dept;
+    const xmlChar *unit;
+    xmlChar *copy[3];
+    int en;
+    int wide;
+    int unit_span; /* not T11/T12, which print the unit in the table */
+};
+
+enum { SEC_ID, SEC_TITLE, SEC_TITLE_EN, SEC_LDEPT, SEC_LUNIT, SEC_LTOP, SEC_LANG };
+
+/* Is 'n' the element {urn:budgetx:disclosure:1}'local'? */
+static int is_bx_el(const xmlNode *n, const char *local)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           strcmp((const char *)n->name, local) == 0 &&
+           strcmp((const char *)n->ns->href, "urn:budgetx:disclosure:1") == 0;
+}
+
+/* Attribute 'name' of 't' when not empty, else global variable 'var'. */
+static const xmlChar *own_or(xsltTransformContextPtr ctxt, xmlNodePtr t,
+                             const char *name, const char *var,
+                             xmlChar **copy, xmlChar **vcopy)
+{
+    const xmlChar *v;
+
+    *vcopy = NULL;
+    if (xslt_grid_attr(t, name, &v, copy) != 0) {
+        return NULL;
+    }
+    if (v != NULL && v[0] != '\0') {
+        return v;
+    }
+    *vcopy = xslt_grid_var_string(ctxt, var);
+    return *vcopy;
+}
+
+static void section_release(struct section_in *in)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(in->var) / sizeof(in->var[0]); i++) {
+        xmlFree(in->var[i]);
+    }
+    for (i = 0; i < sizeof(in->copy) / sizeof(in->copy[0]); i++) {
+        xmlFree(in->copy[i]);
+    }
+}
+
+/*
+ * Read what the section of table 't' prints (html.xsl's variables id,
+ * title, title-en, the label-* and the table's own attributes).  0 when
+ * C writes the same bytes as the XSLT, 1 when the XSLT must run (values
+ * the serialiser could write otherwise: empty elements, an id to
+ * escape), -1 on ENOMEM.
+ */
+static int section_read(xsltTransformContextPtr ctxt, xmlNodePtr t,
+                        const xmlNode *g, struct section_in *in)
+{
+    static const char *const names[] = {"id",        "title",
+                                        "title-en",  "label-dept-name",
+                                        "label-amount-unit", "label-top",
+                                        "lang"};
+    xmlChar *vcopy[2] = {NULL, NULL};
+    const xmlChar *cols;
+    xmlChar *ccopy;
+    xmlXPathObjectPtr w;
+    size_t i;
+
+    memset(in, 0, sizeof(*in));
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        in->var[i] = xslt_grid_var_string(ctxt, names[i]);
+        if (in->var[i] == NULL) {
+            return -1;
+        }
+    }
+    in->en = xmlStrEqual(in->var[SEC_LANG], (const xmlChar *)"en");
+    in->unit_span = !is_bx_el(t, "deptPerformance") &&
+                    !is_bx_el(t, "projectPerformance");
+    if (xslt_grid_attr(t, "period", &in->period, &in->copy[0]) != 0) {
+        return -1;
+    }
+    in->dept = own_or(ctxt, t, "deptName", "dept-name", &in->copy[1], &vcopy[0]);
+    in->unit = own_or(ctxt, t, "unit", "amount-unit", &in->copy[2], &vcopy[1]);
+    if (in->dept == NULL || in->unit == NULL) {
+        xmlFree(vcopy[0]);
+        xmlFree(vcopy[1]);
+        return -1;
+    }
+    if (vcopy[0] != NULL) {
+        xmlFree(in->copy[1]);
+        in->copy[1] = vcopy[0];
+    }
+    if (vcopy[1] != NULL) {
+        xmlFree(in->copy[2]);
+        in->copy[2] = vcopy[1];
+    }
+    /* $g/@cols >= $wide-cols */
+    if (xslt_grid_attr(g, "cols", &cols, &ccopy) != 0) {
+        return -1;
+    }
+    w = xsltVariableLookup(ctxt, (const xmlChar *)"wide-cols", NULL);
+    in->wide = cols != NULL && w != NULL &&
+               xmlXPathStringEvalNumber(cols) >= xmlXPathCastToNumber(w);
+    xmlXPathFreeObject(w);
+    xmlFree(ccopy);
+    /* an id to escape, or an element that would be empty: the XSLT */
+    return !plain_value(in->var[SEC_ID]) || in->var[SEC_TITLE][0] == '\0' ||
+           (in->en && in->var[SEC_TITLE_EN][0] == '\0') ||
+           in->var[SEC_LTOP][0] == '\0' ||
+           (in->var[SEC_LDEPT][0] == '\0' && in->dept[0] == '\0') ||
+           (in->unit_span && in->var[SEC_LUNIT][0] == '\0' &&
+            in->unit[0] == '\0');
+}
+
+/*
+ * The rows of 'part' (m:head or m:body of a grid) as el_html_rows()
+ * writes them; the body's HTML when x:keyed-rows wrote it already.
+ * Returns the number of rows written (the body's HTML counts as one).
+ */
+static int part_html(struct bx_buf *b, xmlNodePtr part, int head, int en)
+{
+    xmlNodePtr t = part->children;
+    xmlNodePtr r;
+    size_t start = b->len;
+    int n = 0;
+
+    if (!head && t != NULL && t->type == XML_TEXT_NODE &&
+        t->name == xmlStringTextNoenc) {
+        buf_puts(b, (const char *)t->content);
+        return t->content[0] != '\0';
+    }
+    for (r = part->children; r != NULL; r = r->next) {
+        if (is_meta(r, "row")) {
+            buf_append(b, "\n", 1);
+            xslt_ext_html_row(b, r, head, en);
+            n++;
+        }
+    }
+    if (n > 1) {
+        buf_append(b, "\n", 1);
+    } else if (n == 1 && !b->failed) {
+        /* one row: no line break before it */
+        memmove(b->data + start, b->data + start + 1, b->len - start - 1);
+        b->len--;
+        b->data[b->len] = '\0';
+    }
+    return n;
+}
+
+/* The first m:'local' child of grid 'g' (NULL: none). */
+static xmlNodePtr grid_part(const xmlNode *g, const char *local)
+{
+    xmlNodePtr p;
+
+    for (p = g->children; p != NULL; p = p->next) {
+        if (is_meta(p, local)) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* "<p class="cls">text</p>\n" for each bx:'local' child of 't'; 1 when
+ * one is empty (the XSLT decides), -1 on ENOMEM. */
+static int note_paras(struct bx_buf *b, xmlNodePtr t, const char *local,
+                      const char *cls)
+{
+    xmlNodePtr c;
+    xmlChar *v;
+    int rc = 0;
+
+    for (c = t->children; rc == 0 && c != NULL; c = c->next) {
+        if (!is_bx_el(c, local)) {
+            continue;
+        }
+        v = xmlNodeGetContent(c);
+        if (v == NULL) {
+            return -1;
+        }
+        if (v[0] == '\0') {
+            rc = 1;
+        } else {
+            buf_puts(b, "<p class=\"");
+            buf_puts(b, cls);
+            buf_puts(b, "\">");
+            html_escape(b, v, 0);
+            buf_puts(b, "</p>\n");
+        }
+        xmlFree(v);
+    }
+    return rc;
+}
+
+/* The page's "<h3 class="tbl-title">" ... "<div class="tbl-meta">" ... */
+static void section_top(struct bx_buf *b, const struct section_in *in)
+{
+    buf_puts(b, "<section id=\"");
+    buf_puts(b, (const char *)in->var[SEC_ID]);
+    buf_puts(b, in->wide ? "\" class=\"tbl wide\">" : "\" class=\"tbl\">");
+    buf_puts(b, "<h3 class=\"tbl-title\">");
+    html_escape(b, in->var[SEC_TITLE], 0);
+    if (in->en) {
+        /* the span is the h3's last child, not its only one */
+        buf_puts(b, "<span class=\"en\" lang=\"en\">");
+        html_escape(b, in->var[SEC_TITLE_EN], 0);
+        buf_puts(b, "</span>\n");
+    }
+    buf_puts(b, "</h3>\n");
+    if (in->period != NULL && in->period[0] != '\0') {
+        buf_puts(b, "<p class=\"period\">（");
+        html_escape(b, in->period, 0);
+        buf_puts(b, "）</p>\n");
+    }
+    buf_puts(b, in->unit_span ? "<div class=\"tbl-meta\">\n<span>"
+                              : "<div class=\"tbl-meta\"><span>");
+    html_escape(b, in->var[SEC_LDEPT], 0);
+    html_escape(b, in->dept, 0);
+    buf_puts(b, "</span>");
+    if (in->unit_span) {
+        buf_puts(b, "<span>");
+        html_escape(b, in->var[SEC_LUNIT], 0);
+        html_escape(b, in->unit, 0);
+        buf_puts(b, "</span>\n");
+    }
+    buf_puts(b, "</div>\n");
+}
+
+/*
+ * Write the section of table 't' with grid 'g' into 'b'.  0, 1 when the
+ * XSLT must run instead, -1 on ENOMEM.
+ */
+static int section_html(xsltTransformContextPtr ctxt, xmlNodePtr t,
+                        const xmlNode *g, struct bx_buf *b)
+{
+    struct section_in in;
+    xmlNodePtr head = grid_part(g, "head");
+    xmlNodePtr body = grid_part(g, "body");
+    size_t mark;
+    int rc = section_read(ctxt, t, g, &in);
+
+    if (rc == 0) {
+        section_top(b, &in);
+        buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+                    "aria-labelledby=\"");
+        buf_puts(b, (const char *)in.var[SEC_ID]);
+        buf_puts(b, "-c\"><table>\n<caption id=\"");
+        buf_puts(b, (const char *)in.var[SEC_ID]);
+        buf_puts(b, "-c\" class=\"vh\">");
+        html_escape(b, in.var[SEC_TITLE], 0);
+        buf_puts(b, "</caption>\n");
+        mark = b->len;
+        buf_puts(b, "<thead>");
+        if (head == NULL || part_html(b, head, 1, in.en) == 0) {
+            b->len = mark; /* no head row: no thead */
+        } else {
+            buf_puts(b, "</thead>\n");
+        }
+        buf_puts(b, "<tbody>");
+        /* an empty tbody: the XSLT */
+        rc = body == NULL || part_html(b, body, 0, in.en) == 0;
+        buf_puts(b, "</tbody>\n</table></div>\n");
+    }
+    if (rc == 0) {
+        rc = note_paras(b, t, "note", "note");
+    }
+    if (rc == 0) {
+        rc = note_paras(b, t, "emptyNote", "empty-note");
+    }
+    if (rc == 0) {
+        buf_puts(b, "<p class=\"top\"><a href=\"#top\">");
+        html_escape(b, in.var[SEC_LTOP], 0);
+        buf_puts(b, "</a></p></section>");
+    }
+    section_release(&in);
+    return rc;
+}
+
+/*
+ * <x:table-section>, html.xsl's "table-section": the section of the
+ * current table as one text node the serialiser copies as it is, the
+ * same bytes as the XSLT (its xsl:fallback, which runs instead when a
+ * value could print otherwise).  The serialiser formats no section
+ * element (HTML 4 has none), so the text stands for the element among
+ * its siblings but after a block element (the annex's h2), which breaks
+ * the line before a following element.  Reads $g, $id, $title,
+ * $title-en, $lang, the label-* variables, $dept-name, $amount-unit and
+ * $wide-cols.
+ */
+static void el_table_section(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                             xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    xmlXPathObjectPtr g = var_nodes(ctxt, "g");
+    xmlNodePtr in = ctxt->insert;
+    xmlNodePtr prev = in != NULL ? in->last : NULL;
+    const htmlElemDesc *info;
+    struct bx_buf b;
+    int rc = 1;
+
+    (void)comp;
+    buf_init(&b);
+    if (g != NULL && g->nodesetval != NULL && g->nodesetval->nodeNr == 1 &&
+        node != NULL && node->type == XML_ELEMENT_NODE && in != NULL &&
+        in->type == XML_ELEMENT_NODE && in->name[0] != 'p') {
+        info = prev != NULL && prev->type == XML_ELEMENT_NODE &&
+                       prev->ns == NULL
+                   ? htmlTagLookup(prev->name)
+                   : NULL;
+        if (info != NULL && !info->isinline) {
+            buf_append(&b, "\n", 1);
+        }
+        rc = section_html(ctxt, node, g->nodesetval->nodeTab[0], &b);
+    }
+    if (rc == 0 && insert_html(ctxt, &b) != 0) {
+        rc = -1;
+    }
+    buf_release(&b);
+    xmlXPathFreeObject(g);
+    if (rc > 0) {
+        run_fallback(ctxt, node, inst);
+    } else if (rc < 0) {
+        ext_nomem(ctxt, inst);
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* Exact decimal scaling (decimal.xsl)                                 */
 /* ------------------------------------------------------------------ */
 
@@ -1722,6 +2055,7 @@ static const struct {
 } elements[] = {{"amount-cells", el_amount_cells},
                 {"html-rows", el_html_rows},
                 {"fig-span", el_fig_span},
+                {"table-section", el_table_section},
                 {"keyed-rows", xslt_grid_keyed_rows},
                 {"head-rows", xslt_grid_head_rows},
                 {"pair-rows", xslt_grid_pair_rows},

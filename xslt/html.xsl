@@ -409,72 +409,84 @@
     <xsl:variable name="title">
       <xsl:call-template name="table-title"/>
     </xsl:variable>
-    <section id="{$id}">
-      <xsl:attribute name="class">
-        <xsl:text>tbl</xsl:text>
-        <xsl:if test="$g/@cols &gt;= $wide-cols"> wide</xsl:if>
-      </xsl:attribute>
-      <h3 class="tbl-title">
-        <xsl:value-of select="$title"/>
-        <xsl:if test="$lang = 'en'">
-          <span class="en" lang="en">
-            <xsl:call-template name="table-title-en"/>
-          </span>
-        </xsl:if>
-      </h3>
-      <xsl:if test="string(@period) != ''">
-        <p class="period">
-          <xsl:value-of select="concat('（', @period, '）')"/>
-        </p>
+    <xsl:variable name="title-en">
+      <xsl:if test="$lang = 'en'">
+        <xsl:call-template name="table-title-en"/>
       </xsl:if>
-      <div class="tbl-meta">
-        <span>
-          <xsl:value-of select="$label-dept-name"/>
-          <xsl:call-template name="table-dept-name"/>
-        </span>
-        <!-- T11/T12 print the unit inside the table. -->
-        <xsl:if test="not(self::bx:deptPerformance
-                          or self::bx:projectPerformance)">
-          <span>
-            <xsl:value-of select="$label-amount-unit"/>
-            <xsl:call-template name="table-unit"/>
-          </span>
-        </xsl:if>
-      </div>
-      <div class="scroll" role="region" tabindex="0"
-          aria-labelledby="{$id}-c">
-        <table>
-          <caption id="{$id}-c" class="vh">
+    </xsl:variable>
+    <!-- budgetx: src/xslt_ext.c writes the section as text (reads $g,
+         $id, $title, $title-en, $lang, the labels); xsltproc, and
+         budgetx when a value could print otherwise: -->
+    <x:table-section>
+      <xsl:fallback>
+        <section id="{$id}">
+          <xsl:attribute name="class">
+            <xsl:text>tbl</xsl:text>
+            <xsl:if test="$g/@cols &gt;= $wide-cols"> wide</xsl:if>
+          </xsl:attribute>
+          <h3 class="tbl-title">
             <xsl:value-of select="$title"/>
-          </caption>
-          <xsl:if test="$g/m:head/m:row">
-            <thead>
-              <!-- budgetx: src/xslt_ext.c (reads $g, $lang); xsltproc: -->
-              <x:html-rows part="head">
-                <xsl:fallback>
-                  <xsl:apply-templates select="$g/m:head/m:row"
-                      mode="grid-head"/>
-                </xsl:fallback>
-              </x:html-rows>
-            </thead>
+            <xsl:if test="$lang = 'en'">
+              <span class="en" lang="en">
+                <xsl:call-template name="table-title-en"/>
+              </span>
+            </xsl:if>
+          </h3>
+          <xsl:if test="string(@period) != ''">
+            <p class="period">
+              <xsl:value-of select="concat('（', @period, '）')"/>
+            </p>
           </xsl:if>
-          <tbody>
-            <x:html-rows part="body">
-              <xsl:fallback>
-                <xsl:apply-templates select="$g/m:body/m:row" mode="grid"/>
-              </xsl:fallback>
-            </x:html-rows>
-          </tbody>
-        </table>
-      </div>
-      <xsl:for-each select="bx:note">
-        <p class="note"><xsl:value-of select="."/></p>
-      </xsl:for-each>
-      <xsl:for-each select="bx:emptyNote">
-        <p class="empty-note"><xsl:value-of select="."/></p>
-      </xsl:for-each>
-      <p class="top"><a href="#top"><xsl:value-of select="$label-top"/></a></p>
-    </section>
+          <div class="tbl-meta">
+            <span>
+              <xsl:value-of select="$label-dept-name"/>
+              <xsl:call-template name="table-dept-name"/>
+            </span>
+            <!-- T11/T12 print the unit inside the table. -->
+            <xsl:if test="not(self::bx:deptPerformance
+                              or self::bx:projectPerformance)">
+              <span>
+                <xsl:value-of select="$label-amount-unit"/>
+                <xsl:call-template name="table-unit"/>
+              </span>
+            </xsl:if>
+          </div>
+          <div class="scroll" role="region" tabindex="0"
+              aria-labelledby="{$id}-c">
+            <table>
+              <caption id="{$id}-c" class="vh">
+                <xsl:value-of select="$title"/>
+              </caption>
+              <xsl:if test="$g/m:head/m:row">
+                <thead>
+                  <!-- budgetx: src/xslt_ext.c (reads $g, $lang); xsltproc: -->
+                  <x:html-rows part="head">
+                    <xsl:fallback>
+                      <xsl:apply-templates select="$g/m:head/m:row"
+                          mode="grid-head"/>
+                    </xsl:fallback>
+                  </x:html-rows>
+                </thead>
+              </xsl:if>
+              <tbody>
+                <x:html-rows part="body">
+                  <xsl:fallback>
+                    <xsl:apply-templates select="$g/m:body/m:row" mode="grid"/>
+                  </xsl:fallback>
+                </x:html-rows>
+              </tbody>
+            </table>
+          </div>
+          <xsl:for-each select="bx:note">
+            <p class="note"><xsl:value-of select="."/></p>
+          </xsl:for-each>
+          <xsl:for-each select="bx:emptyNote">
+            <p class="empty-note"><xsl:value-of select="."/></p>
+          </xsl:for-each>
+          <p class="top"><a href="#top"><xsl:value-of select="$label-top"/></a></p>
+        </section>
+      </xsl:fallback>
+    </x:table-section>
   </xsl:template>
 
   <!--
