@@ -852,8 +852,8 @@ static int insert_html(xsltTransformContextPtr ctxt, const struct bx_buf *b)
     if (b->len == 0) {
         return 0;
     }
-    text = xmlNewDocTextLen(ctxt->output, (const xmlChar *)b->data,
-                            (int)b->len);
+    text =
+        xmlNewDocTextLen(ctxt->output, (const xmlChar *)b->data, (int)b->len);
     if (text == NULL) {
         return -1;
     }
@@ -886,7 +886,8 @@ static void el_fig_span(xsltTransformContextPtr ctxt, xmlNodePtr node,
     of = NULL;
     if (node != NULL && node->type == XML_ELEMENT_NODE) {
         for (of = node->properties; of != NULL; of = of->next) {
-            if (of->ns == NULL && xmlStrEqual(of->name, (const xmlChar *)"of")) {
+            if (of->ns == NULL &&
+                xmlStrEqual(of->name, (const xmlChar *)"of")) {
                 break;
             }
         }
@@ -932,7 +933,15 @@ struct section_in {
     int unit_span; /* not T11/T12, which print the unit in the table */
 };
 
-enum { SEC_ID, SEC_TITLE, SEC_TITLE_EN, SEC_LDEPT, SEC_LUNIT, SEC_LTOP, SEC_LANG };
+enum {
+    SEC_ID,
+    SEC_TITLE,
+    SEC_TITLE_EN,
+    SEC_LDEPT,
+    SEC_LUNIT,
+    SEC_LTOP,
+    SEC_LANG
+};
 
 /* Is 'n' the element {urn:budgetx:disclosure:1}'local'? */
 static int is_bx_el(const xmlNode *n, const char *local)
@@ -944,8 +953,8 @@ static int is_bx_el(const xmlNode *n, const char *local)
 
 /* Attribute 'name' of 't' when not empty, else global variable 'var'. */
 static const xmlChar *own_or(xsltTransformContextPtr ctxt, xmlNodePtr t,
-                             const char *name, const char *var,
-                             xmlChar **copy, xmlChar **vcopy)
+                             const char *name, const char *var, xmlChar **copy,
+                             xmlChar **vcopy)
 {
     const xmlChar *v;
 
@@ -982,9 +991,12 @@ static void section_release(struct section_in *in)
 static int section_read(xsltTransformContextPtr ctxt, xmlNodePtr t,
                         const xmlNode *g, struct section_in *in)
 {
-    static const char *const names[] = {"id",        "title",
-                                        "title-en",  "label-dept-name",
-                                        "label-amount-unit", "label-top",
+    static const char *const names[] = {"id",
+                                        "title",
+                                        "title-en",
+                                        "label-dept-name",
+                                        "label-amount-unit",
+                                        "label-top",
                                         "lang"};
     xmlChar *vcopy[2] = {NULL, NULL};
     const xmlChar *cols;
@@ -1000,12 +1012,13 @@ static int section_read(xsltTransformContextPtr ctxt, xmlNodePtr t,
         }
     }
     in->en = xmlStrEqual(in->var[SEC_LANG], (const xmlChar *)"en");
-    in->unit_span = !is_bx_el(t, "deptPerformance") &&
-                    !is_bx_el(t, "projectPerformance");
+    in->unit_span =
+        !is_bx_el(t, "deptPerformance") && !is_bx_el(t, "projectPerformance");
     if (xslt_grid_attr(t, "period", &in->period, &in->copy[0]) != 0) {
         return -1;
     }
-    in->dept = own_or(ctxt, t, "deptName", "dept-name", &in->copy[1], &vcopy[0]);
+    in->dept =
+        own_or(ctxt, t, "deptName", "dept-name", &in->copy[1], &vcopy[0]);
     in->unit = own_or(ctxt, t, "unit", "amount-unit", &in->copy[2], &vcopy[1]);
     if (in->dept == NULL || in->unit == NULL) {
         xmlFree(vcopy[0]);
@@ -1227,10 +1240,10 @@ static void el_table_section(xsltTransformContextPtr ctxt, xmlNodePtr node,
     if (g != NULL && g->nodesetval != NULL && g->nodesetval->nodeNr == 1 &&
         node != NULL && node->type == XML_ELEMENT_NODE && in != NULL &&
         in->type == XML_ELEMENT_NODE && in->name[0] != 'p') {
-        info = prev != NULL && prev->type == XML_ELEMENT_NODE &&
-                       prev->ns == NULL
-                   ? htmlTagLookup(prev->name)
-                   : NULL;
+        info =
+            prev != NULL && prev->type == XML_ELEMENT_NODE && prev->ns == NULL
+                ? htmlTagLookup(prev->name)
+                : NULL;
         if (info != NULL && !info->isinline) {
             buf_append(&b, "\n", 1);
         }
