@@ -695,8 +695,9 @@ void xslt_ext_html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
 }
 
 /*
- * When x:keyed-rows wrote grid body 'part' as HTML already (html.xsl's
- * $x-html-direct: one text node the serialiser copies as it is), move
+ * When x:keyed-rows or x:head-rows wrote grid part 'part' as HTML
+ * already (html.xsl's $x-html-direct: one text node the serialiser
+ * copies as it is), move
  * that node to the insertion point of 'ctxt' and return 1 ('*ok' = 0 on
  * ENOMEM); else 0.  The grid is read once, by this element.
  */
@@ -750,7 +751,7 @@ static void el_html_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
             if (!is_meta(p, head ? "head" : "body")) {
                 continue;
             }
-            if (!head && take_html_text(ctxt, p, &ok)) {
+            if (take_html_text(ctxt, p, &ok)) {
                 break;
             }
             for (r = p->children; r != NULL; r = r->next) {
@@ -839,6 +840,26 @@ static int plain_value(const xmlChar *s)
 }
 
 /*
+ * Put 'n' last among the children of 'parent' as it is: xmlAddChild()
+ * would merge two text nodes of the same kind, copying both.
+ */
+static void link_last(xmlNodePtr parent, xmlNodePtr n)
+{
+    if (n->doc != parent->doc) {
+        xmlSetTreeDoc(n, parent->doc);
+    }
+    n->parent = parent;
+    n->prev = parent->last;
+    n->next = NULL;
+    if (parent->last != NULL) {
+        parent->last->next = n;
+    } else {
+        parent->children = n;
+    }
+    parent->last = n;
+}
+
+/*
  * Append the HTML 'b' holds to the insertion point of 'ctxt' as one text
  * node that the serialiser copies as it is.  0, or -1 on ENOMEM.
  */
@@ -846,7 +867,7 @@ static int insert_html(xsltTransformContextPtr ctxt, const struct bx_buf *b)
 {
     xmlNodePtr text;
 
-    if (b->failed) {
+    if (b->failed || ctxt->insert == NULL) {
         return -1;
     }
     if (b->len == 0) {
@@ -858,10 +879,7 @@ static int insert_html(xsltTransformContextPtr ctxt, const struct bx_buf *b)
         return -1;
     }
     text->name = xmlStringTextNoenc;
-    if (ctxt->insert == NULL || xmlAddChild(ctxt->insert, text) == NULL) {
-        xmlFreeNode(text);
-        return -1;
-    }
+    link_last(ctxt->insert, text);
     return 0;
 }
 
@@ -1054,18 +1072,25 @@ static int section_read(xsltTransformContextPtr ctxt, xmlNodePtr t,
 /*
  * The rows of 'part' (m:head or m:body of a grid) as el_html_rows()
  * writes them; the body's HTML when x:keyed-rows wrote it already.
- * Returns the number of rows written (the body's HTML counts as one).
+ * Returns the number of rows written; the body's HTML (counted as one
+ * row) is not copied but left in '*take' for the caller to move.
  */
-static int part_html(struct bx_buf *b, xmlNodePtr part, int head, int en)
+static int part_html(struct bx_buf *b, xmlNodePtr part, int head, int en,
+                     xmlNodePtr *take)
 {
     xmlNodePtr t = part->children;
     xmlNodePtr r;
     size_t start = b->len;
     int n = 0;
 
-    if (!head && t != NULL && t->type == XML_TEXT_NODE &&
-        t->name == xmlStringTextNoenc) {
-        buf_puts(b, (const char *)t->content);
+    if (t != NULL && t->type == XML_TEXT_NODE &&
+        t->name == xmlStringTextNoenc && t->content != NULL) {
+        if (head) {
+            buf_puts(b, (const char *)t->content);
+        } else {
+            /* moved into the page, not copied: large tables */
+            *take = t;
+        }
         return t->content[0] != '\0';
     }
     for (r = part->children; r != NULL; r = r->next) {
@@ -1165,11 +1190,14 @@ static void section_top(struct bx_buf *b, const struct section_in *in)
 }
 
 /*
- * Write the section of table 't' with grid 'g' into 'b'.  0, 1 when the
- * XSLT must run instead, -1 on ENOMEM.
+ * Write the section of table 't' with grid 'g': into 'b' up to the body
+ * rows and those rows, or into '*take' the text node of the rows that
+ * x:keyed-rows wrote (to be moved, not copied); the rest into 'after'.
+ * 0, 1 when the XSLT must run instead, -1 on ENOMEM.
  */
 static int section_html(xsltTransformContextPtr ctxt, xmlNodePtr t,
-                        const xmlNode *g, struct bx_buf *b)
+                        const xmlNode *g, struct bx_buf *b,
+                        struct bx_buf *after, xmlNodePtr *take)
 {
     struct section_in in;
     xmlNodePtr head = grid_part(g, "head");
@@ -1189,26 +1217,26 @@ static int section_html(xsltTransformContextPtr ctxt, xmlNodePtr t,
         buf_puts(b, "</caption>\n");
         mark = b->len;
         buf_puts(b, "<thead>");
-        if (head == NULL || part_html(b, head, 1, in.en) == 0) {
+        if (head == NULL || part_html(b, head, 1, in.en, take) == 0) {
             b->len = mark; /* no head row: no thead */
         } else {
             buf_puts(b, "</thead>\n");
         }
         buf_puts(b, "<tbody>");
         /* an empty tbody: the XSLT */
-        rc = body == NULL || part_html(b, body, 0, in.en) == 0;
-        buf_puts(b, "</tbody>\n</table></div>\n");
+        rc = body == NULL || part_html(b, body, 0, in.en, take) == 0;
+        buf_puts(after, "</tbody>\n</table></div>\n");
     }
     if (rc == 0) {
-        rc = note_paras(b, t, "note", "note");
+        rc = note_paras(after, t, "note", "note");
     }
     if (rc == 0) {
-        rc = note_paras(b, t, "emptyNote", "empty-note");
+        rc = note_paras(after, t, "emptyNote", "empty-note");
     }
     if (rc == 0) {
-        buf_puts(b, "<p class=\"top\"><a href=\"#top\">");
-        html_escape(b, in.var[SEC_LTOP], 0);
-        buf_puts(b, "</a></p></section>");
+        buf_puts(after, "<p class=\"top\"><a href=\"#top\">");
+        html_escape(after, in.var[SEC_LTOP], 0);
+        buf_puts(after, "</a></p></section>");
     }
     section_release(&in);
     return rc;
@@ -1232,11 +1260,14 @@ static void el_table_section(xsltTransformContextPtr ctxt, xmlNodePtr node,
     xmlNodePtr in = ctxt->insert;
     xmlNodePtr prev = in != NULL ? in->last : NULL;
     const htmlElemDesc *info;
+    xmlNodePtr take = NULL;
     struct bx_buf b;
+    struct bx_buf after;
     int rc = 1;
 
     (void)comp;
     buf_init(&b);
+    buf_init(&after);
     if (g != NULL && g->nodesetval != NULL && g->nodesetval->nodeNr == 1 &&
         node != NULL && node->type == XML_ELEMENT_NODE && in != NULL &&
         in->type == XML_ELEMENT_NODE && in->name[0] != 'p') {
@@ -1247,12 +1278,21 @@ static void el_table_section(xsltTransformContextPtr ctxt, xmlNodePtr node,
         if (info != NULL && !info->isinline) {
             buf_append(&b, "\n", 1);
         }
-        rc = section_html(ctxt, node, g->nodesetval->nodeTab[0], &b);
+        rc = section_html(ctxt, node, g->nodesetval->nodeTab[0], &b, &after,
+                          &take);
     }
     if (rc == 0 && insert_html(ctxt, &b) != 0) {
         rc = -1;
     }
+    if (rc == 0 && take != NULL) {
+        xmlUnlinkNode(take);
+        link_last(in, take);
+    }
+    if (rc == 0 && insert_html(ctxt, &after) != 0) {
+        rc = -1;
+    }
     buf_release(&b);
+    buf_release(&after);
     xmlXPathFreeObject(g);
     if (rc > 0) {
         run_fallback(ctxt, node, inst);

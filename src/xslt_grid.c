@@ -31,14 +31,14 @@
 
 /* What the rows of one table are written with. */
 struct grid_out {
-    xmlDocPtr doc;        /* the result document */
-    xmlNsPtr ns;          /* urn:budgetx:xslt:meta, NULL until needed */
-    xmlNodeSetPtr def;    /* the table's m:h (amount columns m:a) */
-    const xmlChar *table; /* local name of the table element */
-    xmlNodePtr tnode;     /* the table element */
-    const xmlChar *total; /* the label of T8's unkeyed row */
-    int codes;            /* T10 prints a 项目编码 column */
-    int failed;           /* out of memory */
+    xmlDocPtr doc;          /* the result document */
+    xmlNsPtr ns;            /* urn:budgetx:xslt:meta, NULL until needed */
+    xmlNodeSetPtr def;      /* the table's m:h (amount columns m:a) */
+    const xmlChar *table;   /* local name of the table element */
+    xmlNodePtr tnode;       /* the table element */
+    const xmlChar *total;   /* the label of T8's unkeyed row */
+    int codes;              /* T10 prints a 项目编码 column */
+    int failed;             /* out of memory */
     struct html_text *html; /* $x-html-direct: where the rows go as HTML */
     /* names of elements and attributes in the dictionary of 'doc', by
      * the address of the C string they were asked for with */
@@ -50,6 +50,9 @@ struct grid_out {
 };
 
 static void html_take_rows(struct grid_out *o);
+static int var_true(xsltTransformContextPtr ctxt, const char *name);
+static int html_head_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
+                          double cols, const xmlChar *unit);
 static void *row_alloc(struct grid_out *o, size_t n);
 
 /* Is 'n' the element {uri}'local'? */
@@ -1118,6 +1121,7 @@ void xslt_grid_head_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     xmlChar *unit = xslt_grid_var_string(ctxt, "t-unit");
     xmlNodePtr r;
     double cols;
+    int direct = 0;
     int i;
 
     (void)node;
@@ -1132,7 +1136,11 @@ void xslt_grid_head_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
             break;
         }
     }
-    for (i = 0; !o.failed && o.def != NULL && i < o.def->nodeNr; i++) {
+    if (!o.failed && var_true(ctxt, "x-html-direct")) {
+        direct = html_head_rows(&o, ctxt, cols, unit);
+    }
+    for (i = 0; !o.failed && !direct && o.def != NULL && i < o.def->nodeNr;
+         i++) {
         for (r = o.def->nodeTab[i]->children; !o.failed && r != NULL;
              r = r->next) {
             if (is_el(r, META_NS, "r")) {
@@ -1382,6 +1390,7 @@ struct html_text {
     struct row_arena arena; /* the nodes of the rows in 'scratch' */
     xmlNodePtr scratch;     /* the grid rows not yet written (m:body) */
     int en;                 /* $lang = 'en' */
+    int head;               /* header rows (th cells, no scope) */
     struct bx_buf b;        /* rows not yet moved to 'data' */
     xmlChar *data;          /* the text so far (xmlMalloc), 'len' bytes */
     size_t len;
@@ -1685,7 +1694,7 @@ static void html_take_rows(struct grid_out *o)
     for (r = t->scratch->children; r != NULL; r = r->next) {
         if (is_el(r, META_NS, "row")) {
             buf_append(&t->b, "\n", 1);
-            xslt_ext_html_row(&t->b, r, 0, t->en);
+            xslt_ext_html_row(&t->b, r, t->head, t->en);
             t->nrows++;
         }
     }
@@ -1746,26 +1755,79 @@ static void html_text_node(struct grid_out *o, xmlNodePtr parent,
  * as the HTML text of x:html-rows, one row (with the rows below it) of
  * the grid at a time.
  */
+/* Start rows of $x-html-direct ('head': header rows) into 't'. */
+static void html_begin(struct grid_out *o, xsltTransformContextPtr ctxt,
+                       struct html_text *t, int head)
+{
+    xmlChar *lang = xslt_grid_var_string(ctxt, "lang");
+
+    memset(t, 0, sizeof(*t));
+    t->scratch = xmlNewDocNode(o->doc, NULL, (const xmlChar *)"body", NULL);
+    t->en = xmlStrEqual(lang, (const xmlChar *)"en");
+    t->head = head;
+    buf_init(&t->b);
+    o->ns = t->scratch != NULL ? xmlNewNs(t->scratch, (const xmlChar *)META_NS,
+                                          (const xmlChar *)"m")
+                               : NULL;
+    o->failed |= o->ns == NULL || lang == NULL;
+    o->html = o->failed ? NULL : t;
+    xmlFree(lang);
+}
+
+/* Write the rows of 't' as one text node at the insertion point; free. */
+static void html_end(struct grid_out *o, xsltTransformContextPtr ctxt,
+                     struct html_text *t)
+{
+    if (!o->failed) {
+        html_take_rows(o);
+        html_text_node(o, ctxt->insert, t);
+    }
+    o->html = NULL;
+    o->ns = NULL;
+    xmlFree(t->data);
+    buf_release(&t->b);
+    if (t->scratch != NULL) {
+        /* rows left by a failure are in the arena, not libxml2's */
+        t->scratch->children = NULL;
+        t->scratch->last = NULL;
+    }
+    xmlFreeNode(t->scratch);
+    row_arena_release(&t->arena);
+}
+
+/*
+ * x:head-rows with html.xsl's $x-html-direct: the header rows as the
+ * HTML text of x:html-rows part="head", made in the arena of the body
+ * rows and written at once (the grid keeps no header rows).  1 when
+ * written, 0 on ENOMEM (o->failed).
+ */
+static int html_head_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
+                          double cols, const xmlChar *unit)
+{
+    struct html_text t;
+    xmlNodePtr r;
+    int i;
+
+    html_begin(o, ctxt, &t, 1);
+    for (i = 0; !o->failed && o->def != NULL && i < o->def->nodeNr; i++) {
+        for (r = o->def->nodeTab[i]->children; !o->failed && r != NULL;
+             r = r->next) {
+            if (is_el(r, META_NS, "r")) {
+                head_row(o, t.scratch, r, cols, unit);
+            }
+        }
+    }
+    html_end(o, ctxt, &t);
+    return !o->failed;
+}
+
 static void html_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
                       xmlNodePtr node)
 {
-    struct html_text t = {.arena = {NULL, NULL},
-                          .data = NULL,
-                          .len = 0,
-                          .nrows = 0,
-                          .spilled = 0,
-                          .off = 0};
-    xmlChar *lang = xslt_grid_var_string(ctxt, "lang");
+    struct html_text t;
     xmlNodePtr c;
 
-    t.scratch = xmlNewDocNode(o->doc, NULL, (const xmlChar *)"body", NULL);
-    t.en = xmlStrEqual(lang, (const xmlChar *)"en");
-    buf_init(&t.b);
-    o->ns = t.scratch != NULL ? xmlNewNs(t.scratch, (const xmlChar *)META_NS,
-                                         (const xmlChar *)"m")
-                              : NULL;
-    o->failed |= o->ns == NULL || lang == NULL;
-    o->html = o->failed ? NULL : &t;
+    html_begin(o, ctxt, &t, 0);
     for (c = o->failed ? NULL : node->children; !o->failed && c != NULL;
          c = c->next) {
         if (c->type == XML_ELEMENT_NODE && !is_el(c, BX_NS, "note") &&
@@ -1773,22 +1835,7 @@ static void html_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
             row_of(o, t.scratch, c, 1);
         }
     }
-    if (!o->failed) {
-        html_take_rows(o);
-        html_text_node(o, ctxt->insert, &t);
-    }
-    o->html = NULL;
-    o->ns = NULL;
-    xmlFree(t.data);
-    buf_release(&t.b);
-    if (t.scratch != NULL) {
-        /* rows left by a failure are in the arena, not libxml2's */
-        t.scratch->children = NULL;
-        t.scratch->last = NULL;
-    }
-    xmlFreeNode(t.scratch);
-    row_arena_release(&t.arena);
-    xmlFree(lang);
+    html_end(o, ctxt, &t);
 }
 
 void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
@@ -1814,8 +1861,7 @@ void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     if (direct) {
         html_rows(&o, ctxt, node);
     }
-    for (c = o.failed || direct ? NULL : node->children;
-         !o.failed && c != NULL;
+    for (c = o.failed || direct ? NULL : node->children; !o.failed && c != NULL;
          c = c->next) {
         if (c->type == XML_ELEMENT_NODE && !is_el(c, BX_NS, "note") &&
             !is_el(c, BX_NS, "emptyNote")) {

@@ -26,7 +26,7 @@
   <!-- read by x:keyed-rows (src/xslt_grid.c): the body rows of a keyed
        table are written as the HTML of x:html-rows part="body" while the
        grid is made, one row at a time, so the grid of a large table is
-       never whole in memory.  The XSLT (xsltproc) ignores it: its grid
+       never whole in memory; and by x:head-rows: the header rows too.  The XSLT (xsltproc) ignores it: its grid
        has the rows, which x:html-rows' fallback writes. -->
   <xsl:variable name="x-html-direct" select="true()"/>
 
@@ -457,7 +457,8 @@
               <caption id="{$id}-c" class="vh">
                 <xsl:value-of select="$title"/>
               </caption>
-              <xsl:if test="$g/m:head/m:row">
+              <!-- rows, or their HTML (x:head-rows, $x-html-direct) -->
+              <xsl:if test="$g/m:head/node()">
                 <thead>
                   <!-- budgetx: src/xslt_ext.c (reads $g, $lang); xsltproc: -->
                   <x:html-rows part="head">

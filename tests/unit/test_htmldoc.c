@@ -1,6 +1,7 @@
 /*
  * Unit tests: the parts of the page html.xsl has budgetx write as text
- * (src/xslt_ext.c: x:fig-span, x:table-section) are the bytes of their
+ * (src/xslt_ext.c: x:fig-span, x:table-section; src/xslt_grid.c:
+ * x:head-rows with $x-html-direct) are the bytes of their
  * XSLT fallbacks, on a sample bent to reach every case where the C has
  * to run the XSLT instead (values the serialiser could print otherwise),
  * in both languages; and the text is what the page gets where it can be.
@@ -172,6 +173,9 @@ static void same_as_xslt(xmlDocPtr doc, const char *lang)
     CU_ASSERT_EQUAL(count(r2, "//span[@class='fig']"), figs);
     CU_ASSERT_EQUAL(count(r1, "//span[@class='fig']"), 3);
     CU_ASSERT(tables > 4 && figs > 4);
+    /* the header rows of the XSLT's sections: HTML from x:head-rows */
+    CU_ASSERT(count(r2, "//thead") > 4);
+    CU_ASSERT_EQUAL(count(r2, "//thead/*"), 0);
     xmlFree(with);
     xmlFree(without);
     xmlFreeDoc(r1);
