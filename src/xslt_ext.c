@@ -883,56 +883,114 @@ static int insert_html(xsltTransformContextPtr ctxt, const struct bx_buf *b)
     return 0;
 }
 
+/* Is 'n' the element {urn:budgetx:disclosure:1}'local'? */
+static int is_bx_el(const xmlNode *n, const char *local)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           strcmp((const char *)n->name, local) == 0 &&
+           strcmp((const char *)n->ns->href, "urn:budgetx:disclosure:1") == 0;
+}
+
 /*
- * <x:fig-span>, html.xsl's bx:fig: <span class="fig" data-of="{@of}">
- * with the figure's text, written as text when the result is the same
- * bytes: inside an element whose name starts with p (the serialiser
- * breaks no lines among its children, so a text node there prints like
- * the inline span), a figure holding text only, @of printable ASCII
- * without characters to escape.  Else the XSLT (the xsl:fallback) runs.
+ * html.xsl's bx:fig, <span class="fig" data-of="{@of}"> with the
+ * figure's text, into 'b' when C writes the bytes of the serialiser: a
+ * figure holding text only, @of printable ASCII without characters to
+ * escape.  0 when written, 1 when the XSLT must run.
+ */
+static int fig_html(struct bx_buf *b, xmlNodePtr fig)
+{
+    xmlAttrPtr of;
+    xmlNodePtr c;
+
+    for (of = fig->properties; of != NULL; of = of->next) {
+        if (of->ns == NULL && xmlStrEqual(of->name, (const xmlChar *)"of")) {
+            break;
+        }
+    }
+    if (of == NULL || of->children == NULL ||
+        of->children->type != XML_TEXT_NODE || of->children->next != NULL ||
+        !plain_value(of->children->content)) {
+        return 1;
+    }
+    for (c = fig->children; c != NULL; c = c->next) {
+        if (c->type != XML_TEXT_NODE || c->content == NULL) {
+            return 1;
+        }
+    }
+    buf_puts(b, "<span class=\"fig\" data-of=\"");
+    buf_puts(b, (const char *)of->children->content);
+    buf_puts(b, "\">");
+    for (c = fig->children; c != NULL; c = c->next) {
+        html_escape(b, c->content, 0);
+    }
+    buf_puts(b, "</span>");
+    return 0;
+}
+
+/* Is the insertion point of 'ctxt' an element named p... (p, pre)?  The
+ * serialiser breaks no lines among its children: a text node there
+ * prints like the inline elements it stands for. */
+static int in_p(xsltTransformContextPtr ctxt)
+{
+    xmlNodePtr in = ctxt->insert;
+
+    return in != NULL && in->type == XML_ELEMENT_NODE && in->name != NULL &&
+           in->name[0] == 'p';
+}
+
+/* Insert what 'b' holds (0), or run the XSLT of 'inst' ('rc' 1). */
+static void html_or_xslt(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                         xmlNodePtr inst, struct bx_buf *b, int rc)
+{
+    if (rc != 0) {
+        run_fallback(ctxt, node, inst);
+    } else if (insert_html(ctxt, b) != 0) {
+        ext_nomem(ctxt, inst);
+    }
+    buf_release(b);
+}
+
+/*
+ * <x:fig-span>, html.xsl's bx:fig: the span as text inside a p, where
+ * that prints the same bytes; else the XSLT (the xsl:fallback).
  */
 static void el_fig_span(xsltTransformContextPtr ctxt, xmlNodePtr node,
                         xmlNodePtr inst, xsltElemPreCompPtr comp)
 {
-    xmlNodePtr in = ctxt->insert;
-    xmlAttrPtr of;
-    xmlNodePtr c;
     struct bx_buf b;
-    int ok;
 
     (void)comp;
-    of = NULL;
-    if (node != NULL && node->type == XML_ELEMENT_NODE) {
-        for (of = node->properties; of != NULL; of = of->next) {
-            if (of->ns == NULL &&
-                xmlStrEqual(of->name, (const xmlChar *)"of")) {
-                break;
-            }
+    buf_init(&b);
+    html_or_xslt(ctxt, node, inst, &b,
+                 node == NULL || node->type != XML_ELEMENT_NODE ||
+                     !in_p(ctxt) || fig_html(&b, node) != 0);
+}
+
+/*
+ * <x:p-content>, html.xsl's <xsl:apply-templates/> inside the p of a
+ * paragraph: its text and figures (fig_html()) as one text node, when
+ * it holds nothing else but comments and processing instructions (the
+ * built-in templates print nothing for them); else the XSLT.
+ */
+static void el_p_content(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                         xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    struct bx_buf b;
+    xmlNodePtr c;
+    int rc = node == NULL || node->type != XML_ELEMENT_NODE || !in_p(ctxt);
+
+    (void)comp;
+    buf_init(&b);
+    for (c = rc ? NULL : node->children; rc == 0 && c != NULL; c = c->next) {
+        if (c->type == XML_TEXT_NODE && c->content != NULL) {
+            html_escape(&b, c->content, 0);
+        } else if (is_bx_el(c, "fig")) {
+            rc = fig_html(&b, c);
+        } else if (c->type != XML_COMMENT_NODE && c->type != XML_PI_NODE) {
+            rc = 1;
         }
     }
-    ok = of != NULL && in != NULL && in->type == XML_ELEMENT_NODE &&
-         in->name != NULL && in->name[0] == 'p' && of->children != NULL &&
-         of->children->type == XML_TEXT_NODE && of->children->next == NULL &&
-         plain_value(of->children->content);
-    for (c = ok ? node->children : NULL; c != NULL; c = c->next) {
-        ok &= c->type == XML_TEXT_NODE && c->content != NULL;
-    }
-    if (!ok) {
-        run_fallback(ctxt, node, inst);
-        return;
-    }
-    buf_init(&b);
-    buf_puts(&b, "<span class=\"fig\" data-of=\"");
-    buf_puts(&b, (const char *)of->children->content);
-    buf_puts(&b, "\">");
-    for (c = node->children; c != NULL; c = c->next) {
-        html_escape(&b, c->content, 0);
-    }
-    buf_puts(&b, "</span>");
-    if (insert_html(ctxt, &b) != 0) {
-        ext_nomem(ctxt, inst);
-    }
-    buf_release(&b);
+    html_or_xslt(ctxt, node, inst, &b, rc);
 }
 
 /* ------------------------------------------------------------------ */
@@ -960,14 +1018,6 @@ enum {
     SEC_LTOP,
     SEC_LANG
 };
-
-/* Is 'n' the element {urn:budgetx:disclosure:1}'local'? */
-static int is_bx_el(const xmlNode *n, const char *local)
-{
-    return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           strcmp((const char *)n->name, local) == 0 &&
-           strcmp((const char *)n->ns->href, "urn:budgetx:disclosure:1") == 0;
-}
 
 /* Attribute 'name' of 't' when not empty, else global variable 'var'. */
 static const xmlChar *own_or(xsltTransformContextPtr ctxt, xmlNodePtr t,
@@ -2108,6 +2158,7 @@ static const struct {
 } elements[] = {{"amount-cells", el_amount_cells},
                 {"html-rows", el_html_rows},
                 {"fig-span", el_fig_span},
+                {"p-content", el_p_content},
                 {"table-section", el_table_section},
                 {"keyed-rows", xslt_grid_keyed_rows},
                 {"head-rows", xslt_grid_head_rows},

@@ -282,12 +282,17 @@
     </h2>
   </xsl:template>
 
+  <!--
+    The content of a paragraph: x:p-content (src/xslt_ext.c) writes its
+    text and figures as text when the bytes are the same, else (and in
+    xsltproc) the templates run.
+  -->
   <xsl:template match="bx:duty">
-    <p class="duty"><xsl:apply-templates/></p>
+    <p class="duty"><x:p-content><xsl:fallback><xsl:apply-templates/></xsl:fallback></x:p-content></p>
   </xsl:template>
 
   <xsl:template match="bx:para">
-    <p><xsl:apply-templates/></p>
+    <p><x:p-content><xsl:fallback><xsl:apply-templates/></xsl:fallback></x:p-content></p>
   </xsl:template>
 
   <!-- budgetx: src/xslt_ext.c (as text inside a p when the bytes are
@@ -337,7 +342,7 @@
               <xsl:with-param name="no" select="../@no"/>
             </xsl:call-template>
           </xsl:if>
-          <xsl:apply-templates/>
+          <x:p-content><xsl:fallback><xsl:apply-templates/></xsl:fallback></x:p-content>
         </p>
       </xsl:for-each>
     </div>
@@ -360,7 +365,7 @@
             <xsl:value-of select="@name"/>
           </b>
           <xsl:text>：</xsl:text>
-          <xsl:apply-templates/>
+          <x:p-content><xsl:fallback><xsl:apply-templates/></xsl:fallback></x:p-content>
         </p>
       </xsl:for-each>
     </section>
@@ -368,7 +373,7 @@
 
   <!-- Anything else in a narrative part: its text, in a paragraph. -->
   <xsl:template match="bx:overview//* | bx:explanation//*" priority="-1">
-    <p><xsl:apply-templates/></p>
+    <p><x:p-content><xsl:fallback><xsl:apply-templates/></xsl:fallback></x:p-content></p>
   </xsl:template>
 
   <!-- ============================================================ -->

@@ -1,6 +1,6 @@
 /*
  * Unit tests: the parts of the page html.xsl has budgetx write as text
- * (src/xslt_ext.c: x:fig-span, x:table-section; src/xslt_grid.c:
+ * (src/xslt_ext.c: x:fig-span, x:p-content, x:table-section; src/xslt_grid.c:
  * x:head-rows with $x-html-direct) are the bytes of their
  * XSLT fallbacks, on a sample bent to reach every case where the C has
  * to run the XSLT instead (values the serialiser could print otherwise),
@@ -70,7 +70,8 @@ static int count(xmlDocPtr doc, const char *expr)
  * and unit (text to escape); the second with a note to escape; the
  * third with an empty note and the fourth without rows (both: the
  * XSLT); figures with @of to escape, with an element inside, outside a
- * paragraph (the XSLT) and plain (text).
+ * paragraph (the XSLT) and plain (text); a paragraph with a comment
+ * and text to escape.
  */
 static xmlDocPtr bent_sample(void)
 {
@@ -115,6 +116,11 @@ static xmlDocPtr bent_sample(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(sec);
     xmlUnlinkNode(fig);
     xmlAddChild(sec, fig);
+    /* a paragraph with a comment (nothing printed) and text to escape */
+    c = nth(doc, "//bx:para[bx:fig]", 2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    xmlAddChild(c, xmlNewDocComment(doc, (const xmlChar *)"remark"));
+    xmlAddChild(c, xmlNewDocText(doc, (const xmlChar *)" a & b <c> \"d\""));
     return doc;
 }
 
@@ -137,13 +143,16 @@ static xmlDocPtr page(xmlDocPtr doc, const char *lang, xmlChar **bytes)
     return res;
 }
 
-/* The same bytes with x:fig-span and x:table-section as without. */
+/* The same bytes with x:fig-span, x:p-content and x:table-section as
+ * without. */
 static void same_as_xslt(xmlDocPtr doc, const char *lang)
 {
     xsltTransformFunction fig =
         xsltExtModuleElementLookup((const xmlChar *)"fig-span", EXT);
     xsltTransformFunction sec =
         xsltExtModuleElementLookup((const xmlChar *)"table-section", EXT);
+    xsltTransformFunction para =
+        xsltExtModuleElementLookup((const xmlChar *)"p-content", EXT);
     xmlChar *with = NULL;
     xmlChar *without = NULL;
     xmlDocPtr r1;
@@ -153,13 +162,16 @@ static void same_as_xslt(xmlDocPtr doc, const char *lang)
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(fig);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sec);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(para);
     r1 = page(doc, lang, &with);
     xsltUnregisterExtModuleElement((const xmlChar *)"fig-span", EXT);
     xsltUnregisterExtModuleElement((const xmlChar *)"table-section", EXT);
+    xsltUnregisterExtModuleElement((const xmlChar *)"p-content", EXT);
     r2 = page(doc, lang, &without);
     xsltRegisterExtModuleElement((const xmlChar *)"fig-span", EXT, NULL, fig);
     xsltRegisterExtModuleElement((const xmlChar *)"table-section", EXT, NULL,
                                  sec);
+    xsltRegisterExtModuleElement((const xmlChar *)"p-content", EXT, NULL, para);
     CU_ASSERT_PTR_NOT_NULL_FATAL(with);
     CU_ASSERT_PTR_NOT_NULL_FATAL(without);
     CU_ASSERT_STRING_EQUAL(with, without);
@@ -189,6 +201,8 @@ static void test_htmldoc_elements_are_registered(void)
         xsltExtModuleElementLookup((const xmlChar *)"fig-span", EXT));
     CU_ASSERT_PTR_NOT_NULL(
         xsltExtModuleElementLookup((const xmlChar *)"table-section", EXT));
+    CU_ASSERT_PTR_NOT_NULL(
+        xsltExtModuleElementLookup((const xmlChar *)"p-content", EXT));
 }
 
 static void test_htmldoc_same_bytes_as_xslt(void)
