@@ -938,6 +938,15 @@ static int in_p(xsltTransformContextPtr ctxt)
            in->name[0] == 'p';
 }
 
+/* Is the insertion point of 'ctxt' an empty ul element? */
+static int in_ul(xsltTransformContextPtr ctxt)
+{
+    xmlNodePtr in = ctxt->insert;
+
+    return in != NULL && in->type == XML_ELEMENT_NODE && in->ns == NULL &&
+           xmlStrEqual(in->name, (const xmlChar *)"ul") && in->children == NULL;
+}
+
 /* Insert what 'b' holds (0), or run the XSLT of 'inst' ('rc' 1). */
 static void html_or_xslt(xsltTransformContextPtr ctxt, xmlNodePtr node,
                          xmlNodePtr inst, struct bx_buf *b, int rc)
@@ -990,6 +999,188 @@ static void el_p_content(xsltTransformContextPtr ctxt, xmlNodePtr node,
             rc = 1;
         }
     }
+    html_or_xslt(ctxt, node, inst, &b, rc);
+}
+
+/* ------------------------------------------------------------------ */
+/* The contents' list of tables (html.xsl "toc")                       */
+/* ------------------------------------------------------------------ */
+
+/* The text of attribute 'name' of 'n' when it is one text node (NULL:
+ * absent; '*odd': present otherwise). */
+static const xmlChar *plain_attr(const xmlNode *n, const char *name, int *odd)
+{
+    xmlAttrPtr a;
+
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns == NULL && xmlStrEqual(a->name, (const xmlChar *)name)) {
+            if (a->children != NULL && a->children->next == NULL &&
+                a->children->type == XML_TEXT_NODE &&
+                a->children->content != NULL) {
+                return a->children->content;
+            }
+            *odd = 1;
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* The first m:'local' child of 'parent' whose 'attr' is 'v' (NULL). */
+static xmlNodePtr meta_child(const xmlNode *parent, const char *local,
+                             const char *attr, const xmlChar *v, int *odd)
+{
+    xmlNodePtr c;
+    const xmlChar *a;
+
+    for (c = parent != NULL ? parent->children : NULL; c != NULL; c = c->next) {
+        if (is_meta(c, local)) {
+            a = plain_attr(c, attr, odd);
+            if (a != NULL && xmlStrEqual(a, v)) {
+                return c;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Is 's' made of [A-Za-z0-9_.-] only (the same after URI escaping)? */
+static int plain_id(const xmlChar *s)
+{
+    for (; *s != '\0'; s++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+              *s == '.')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* html.xsl's separator after ordinal 'no' (not empty): 一、 1. （一） */
+static const char *no_sep(const xmlChar *no)
+{
+    static const char *const closed[] = {"）", ")", ".", "、"};
+    size_t n = strlen((const char *)no);
+    size_t i;
+    int digits = 1;
+
+    for (i = 0; i < sizeof(closed) / sizeof(closed[0]); i++) {
+        size_t k = strlen(closed[i]);
+
+        if (n >= k && memcmp(no + n - k, closed[i], k) == 0) {
+            return "";
+        }
+    }
+    for (i = 0; i < n; i++) {
+        digits &= no[i] >= '0' && no[i] <= '9';
+    }
+    return digits ? ". " : "、";
+}
+
+/*
+ * One table's line of the contents: <li><a href="#ID">NO SEP TITLE</a>
+ * </li> (common.xsl's table-id and table-title, html.xsl's
+ * table-heading-text).  0, or 1 when the XSLT must write it.
+ */
+static int toc_line(struct bx_buf *b, xmlNodePtr t, const xmlNode *m,
+                    const xmlNode *tpl)
+{
+    const xmlChar *k = t->name;
+    xmlNodePtr e;
+    xmlNodePtr own;
+    const xmlChar *no;
+    const xmlChar *title;
+    const xmlChar *n = NULL;
+    const xmlChar *slug = NULL;
+    int odd = 0;
+
+    e = meta_child(m, "table", "key", k, &odd);
+    if (e != NULL) {
+        n = plain_attr(e, "n", &odd);
+        slug = plain_attr(e, "slug", &odd);
+    }
+    no = plain_attr(t, "no", &odd);
+    title = plain_attr(t, "title", &odd);
+    if (title == NULL || title[0] == '\0') {
+        own = meta_child(tpl, "t", "element", k, &odd);
+        title = own != NULL ? plain_attr(own, "zh", &odd) : NULL;
+        if (title == NULL && e != NULL) {
+            title = plain_attr(e, "zh", &odd);
+        }
+    }
+    if (odd || (e != NULL && (n == NULL || slug == NULL)) ||
+        !plain_id(e != NULL ? n : k) || (e != NULL && !plain_id(slug)) ||
+        ((no == NULL || no[0] == '\0') &&
+         (title == NULL || title[0] == '\0'))) {
+        return 1;
+    }
+    buf_puts(b, "<li><a href=\"#");
+    if (e != NULL) {
+        buf_puts(b, "t");
+        buf_puts(b, (const char *)n);
+        buf_puts(b, "-");
+        buf_puts(b, (const char *)slug);
+    } else {
+        buf_puts(b, (const char *)k);
+    }
+    buf_puts(b, "\">");
+    if (no != NULL && no[0] != '\0') {
+        html_escape(b, no, 0);
+        buf_puts(b, no_sep(no));
+    }
+    if (title != NULL) {
+        html_escape(b, title, 0);
+    }
+    buf_puts(b, "</a></li>");
+    return 0;
+}
+
+/* The first node of node-set variable 'name' (NULL: none or empty). */
+static xmlNodePtr var_first_node(xsltTransformContextPtr ctxt, const char *name,
+                                 xmlXPathObjectPtr *keep)
+{
+    *keep = var_nodes(ctxt, name);
+    return *keep != NULL && (*keep)->nodesetval != NULL &&
+                   (*keep)->nodesetval->nodeNr > 0
+               ? (*keep)->nodesetval->nodeTab[0]
+               : NULL;
+}
+
+/*
+ * <x:toc-tables>, inside the ul of html.xsl's contents: a line per
+ * table of $tables as one text node, with the line breaks the
+ * serialiser puts among two list items or more; else (a value that
+ * could print otherwise) the XSLT.  Reads $tables, $M and $T.
+ */
+static void el_toc_tables(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                          xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    xmlXPathObjectPtr tables = var_nodes(ctxt, "tables");
+    xmlXPathObjectPtr mv;
+    xmlXPathObjectPtr tv;
+    xmlNodePtr m = var_first_node(ctxt, "M", &mv);
+    xmlNodePtr tpl = var_first_node(ctxt, "T", &tv);
+    xmlNodeSetPtr ts = tables != NULL ? tables->nodesetval : NULL;
+    struct bx_buf b;
+    int rc = ts == NULL || m == NULL || !in_ul(ctxt);
+    int i;
+
+    (void)comp;
+    buf_init(&b);
+    for (i = 0; rc == 0 && i < ts->nodeNr; i++) {
+        if (ts->nodeNr > 1) {
+            buf_append(&b, "\n", 1);
+        }
+        rc = ts->nodeTab[i]->type != XML_ELEMENT_NODE ||
+             toc_line(&b, ts->nodeTab[i], m, tpl);
+    }
+    if (rc == 0 && ts->nodeNr > 1) {
+        buf_append(&b, "\n", 1);
+    }
+    xmlXPathFreeObject(tables);
+    xmlXPathFreeObject(mv);
+    xmlXPathFreeObject(tv);
     html_or_xslt(ctxt, node, inst, &b, rc);
 }
 
@@ -2159,6 +2350,7 @@ static const struct {
                 {"html-rows", el_html_rows},
                 {"fig-span", el_fig_span},
                 {"p-content", el_p_content},
+                {"toc-tables", el_toc_tables},
                 {"table-section", el_table_section},
                 {"keyed-rows", xslt_grid_keyed_rows},
                 {"head-rows", xslt_grid_head_rows},

@@ -161,17 +161,24 @@
           <li>
             <a href="#annex"><xsl:call-template name="annex-title"/></a>
             <ul>
-              <xsl:for-each select="$tables">
-                <li>
-                  <a>
-                    <xsl:attribute name="href">
-                      <xsl:text>#</xsl:text>
-                      <xsl:call-template name="table-id"/>
-                    </xsl:attribute>
-                    <xsl:call-template name="table-heading-text"/>
-                  </a>
-                </li>
-              </xsl:for-each>
+              <!-- budgetx: src/xslt_ext.c (reads $tables, $M, $T);
+                   xsltproc, and budgetx when a value could print
+                   otherwise: -->
+              <x:toc-tables>
+                <xsl:fallback>
+                  <xsl:for-each select="$tables">
+                    <li>
+                      <a>
+                        <xsl:attribute name="href">
+                          <xsl:text>#</xsl:text>
+                          <xsl:call-template name="table-id"/>
+                        </xsl:attribute>
+                        <xsl:call-template name="table-heading-text"/>
+                      </a>
+                    </li>
+                  </xsl:for-each>
+                </xsl:fallback>
+              </x:toc-tables>
             </ul>
           </li>
         </xsl:if>

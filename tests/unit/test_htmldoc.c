@@ -1,6 +1,7 @@
 /*
  * Unit tests: the parts of the page html.xsl has budgetx write as text
- * (src/xslt_ext.c: x:fig-span, x:p-content, x:table-section; src/xslt_grid.c:
+ * (src/xslt_ext.c: x:fig-span, x:p-content, x:table-section,
+ * x:toc-tables; src/xslt_grid.c:
  * x:head-rows with $x-html-direct) are the bytes of their
  * XSLT fallbacks, on a sample bent to reach every case where the C has
  * to run the XSLT instead (values the serialiser could print otherwise),
@@ -116,6 +117,11 @@ static xmlDocPtr bent_sample(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(sec);
     xmlUnlinkNode(fig);
     xmlAddChild(sec, fig);
+    /* a table no template knows, without ordinal or title: its section
+     * and the contents' list of tables by the XSLT */
+    t = nth(doc, "/bx:disclosure/bx:tables", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    xmlNewChild(t, t->ns, (const xmlChar *)"unknownTable", NULL);
     /* a paragraph with a comment (nothing printed) and text to escape */
     c = nth(doc, "//bx:para[bx:fig]", 2);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
@@ -181,7 +187,9 @@ static void same_as_xslt(xmlDocPtr doc, const char *lang)
     CU_ASSERT_EQUAL(count(r2, "//section[@class='tbl' or @class='tbl wide']"),
                     tables);
     CU_ASSERT_EQUAL(count(r1, "//section[@class='tbl' or @class='tbl wide']"),
-                    2);
+                    3);
+    /* the contents' list of tables: the XSLT's, not text */
+    CU_ASSERT_EQUAL(count(r1, "//li[a/@href='#annex']/ul/li"), tables);
     CU_ASSERT_EQUAL(count(r2, "//span[@class='fig']"), figs);
     CU_ASSERT_EQUAL(count(r1, "//span[@class='fig']"), 3);
     CU_ASSERT(tables > 4 && figs > 4);
@@ -203,6 +211,8 @@ static void test_htmldoc_elements_are_registered(void)
         xsltExtModuleElementLookup((const xmlChar *)"table-section", EXT));
     CU_ASSERT_PTR_NOT_NULL(
         xsltExtModuleElementLookup((const xmlChar *)"p-content", EXT));
+    CU_ASSERT_PTR_NOT_NULL(
+        xsltExtModuleElementLookup((const xmlChar *)"toc-tables", EXT));
 }
 
 static void test_htmldoc_same_bytes_as_xslt(void)
@@ -240,6 +250,53 @@ static void test_htmldoc_sample_as_text(void)
     xmlFreeDoc(doc);
 }
 
+/*
+ * The contents' list of tables as text (x:toc-tables): ordinals with
+ * each separator (一、 7. （三） 4.), a title of the document's own with
+ * text to escape; the same bytes as the XSLT.
+ */
+static void test_htmldoc_toc_tables(void)
+{
+    static const char *const nos[] = {"七", "7", "（三）", "4."};
+    xmlDocPtr doc = xmlReadFile(SAMPLE, NULL, 0);
+    xsltTransformFunction toc =
+        xsltExtModuleElementLookup((const xmlChar *)"toc-tables", EXT);
+    xmlChar *with = NULL;
+    xmlChar *without = NULL;
+    xmlDocPtr r1;
+    xmlDocPtr r2;
+    xmlNodePtr t;
+    size_t i;
+
+    CU_ASSERT_EQUAL_FATAL(xslt_ext_init(), BX_OK);
+    exsltRegisterAll();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(toc);
+    for (i = 0; i < sizeof(nos) / sizeof(nos[0]); i++) {
+        t = nth(doc, "/bx:disclosure/bx:tables/*", (int)i);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+        xmlSetProp(t, (const xmlChar *)"no", (const xmlChar *)nos[i]);
+    }
+    xmlSetProp(t, (const xmlChar *)"title", (const xmlChar *)"A & <B>");
+    r1 = page(doc, "'zh'", &with);
+    xsltUnregisterExtModuleElement((const xmlChar *)"toc-tables", EXT);
+    r2 = page(doc, "'zh'", &without);
+    xsltRegisterExtModuleElement((const xmlChar *)"toc-tables", EXT, NULL, toc);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(with);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(without);
+    CU_ASSERT_STRING_EQUAL(with, without);
+    CU_ASSERT_EQUAL(count(r1, "//li[a/@href='#annex']/ul/li"), 0);
+    CU_ASSERT(count(r2, "//li[a/@href='#annex']/ul/li") > 4);
+    CU_ASSERT_PTR_NOT_NULL(strstr((const char *)with, ">7. "));
+    CU_ASSERT_PTR_NOT_NULL(strstr((const char *)with, ">（三）"));
+    CU_ASSERT_PTR_NOT_NULL(strstr((const char *)with, ">4.A &amp; &lt;B&gt;<"));
+    xmlFree(with);
+    xmlFree(without);
+    xmlFreeDoc(r1);
+    xmlFreeDoc(r2);
+    xmlFreeDoc(doc);
+}
+
 int bx_test_suite_htmldoc(void)
 {
     CU_pSuite s = CU_add_suite("htmldoc", NULL, NULL);
@@ -250,7 +307,8 @@ int bx_test_suite_htmldoc(void)
         !CU_add_test(s, "same bytes as the XSLT, bent sample",
                      test_htmldoc_same_bytes_as_xslt) ||
         !CU_add_test(s, "sections and figures of the sample as text",
-                     test_htmldoc_sample_as_text)) {
+                     test_htmldoc_sample_as_text) ||
+        !CU_add_test(s, "contents' list of tables", test_htmldoc_toc_tables)) {
         return -1;
     }
     return 0;
