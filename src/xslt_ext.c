@@ -1078,59 +1078,96 @@ static const char *no_sep(const xmlChar *no)
     return digits ? ". " : "、";
 }
 
+/* What the page prints of a table besides its rows: common.xsl's
+ * table-id, table-title and table-title-en, from the registry. */
+struct table_names {
+    const xmlChar *n; /* registry: t<n>-<slug>; NULL: unknown table */
+    const xmlChar *slug;
+    const xmlChar *key;   /* the local name (the id of an unknown table) */
+    const xmlChar *no;    /* @no (NULL: none) */
+    const xmlChar *title; /* NULL: none */
+    const xmlChar *title_en;
+};
+
+/*
+ * The names of table 't' from registry root 'm' and the document's
+ * template 'tpl' (NULL: none).  0, or 1 when a value is not one text
+ * node or the id would print otherwise (the XSLT decides).
+ */
+static int names_of(xmlNodePtr t, const xmlNode *m, const xmlNode *tpl,
+                    struct table_names *tn)
+{
+    xmlNodePtr e;
+    xmlNodePtr own;
+    int odd = 0;
+
+    memset(tn, 0, sizeof(*tn));
+    tn->key = t->name;
+    e = meta_child(m, "table", "key", tn->key, &odd);
+    own = meta_child(tpl, "t", "element", tn->key, &odd);
+    if (e != NULL) {
+        tn->n = plain_attr(e, "n", &odd);
+        tn->slug = plain_attr(e, "slug", &odd);
+        odd |= tn->n == NULL || tn->slug == NULL || !plain_id(tn->n) ||
+               !plain_id(tn->slug);
+    } else {
+        odd |= !plain_id(tn->key);
+    }
+    tn->no = plain_attr(t, "no", &odd);
+    tn->title = plain_attr(t, "title", &odd);
+    if (tn->title == NULL || tn->title[0] == '\0') {
+        tn->title = own != NULL ? plain_attr(own, "zh", &odd) : NULL;
+        if (tn->title == NULL && e != NULL) {
+            tn->title = plain_attr(e, "zh", &odd);
+        }
+    }
+    tn->title_en = own != NULL ? plain_attr(own, "en", &odd) : NULL;
+    if (tn->title_en == NULL && e != NULL) {
+        tn->title_en = plain_attr(e, "en", &odd);
+    }
+    return odd;
+}
+
+/* The id of 'tn' into 'b'. */
+static void put_id(struct bx_buf *b, const struct table_names *tn)
+{
+    if (tn->n != NULL) {
+        buf_puts(b, "t");
+        buf_puts(b, (const char *)tn->n);
+        buf_puts(b, "-");
+        buf_puts(b, (const char *)tn->slug);
+    } else {
+        buf_puts(b, (const char *)tn->key);
+    }
+}
+
 /*
  * One table's line of the contents: <li><a href="#ID">NO SEP TITLE</a>
- * </li> (common.xsl's table-id and table-title, html.xsl's
- * table-heading-text).  0, or 1 when the XSLT must write it.
+ * </li> (html.xsl's table-heading-text).  0, or 1 when the XSLT must
+ * write it.
  */
 static int toc_line(struct bx_buf *b, xmlNodePtr t, const xmlNode *m,
                     const xmlNode *tpl)
 {
-    const xmlChar *k = t->name;
-    xmlNodePtr e;
-    xmlNodePtr own;
-    const xmlChar *no;
-    const xmlChar *title;
-    const xmlChar *n = NULL;
-    const xmlChar *slug = NULL;
-    int odd = 0;
+    struct table_names tn;
+    int no = 0;
 
-    e = meta_child(m, "table", "key", k, &odd);
-    if (e != NULL) {
-        n = plain_attr(e, "n", &odd);
-        slug = plain_attr(e, "slug", &odd);
+    if (names_of(t, m, tpl, &tn) != 0) {
+        return 1;
     }
-    no = plain_attr(t, "no", &odd);
-    title = plain_attr(t, "title", &odd);
-    if (title == NULL || title[0] == '\0') {
-        own = meta_child(tpl, "t", "element", k, &odd);
-        title = own != NULL ? plain_attr(own, "zh", &odd) : NULL;
-        if (title == NULL && e != NULL) {
-            title = plain_attr(e, "zh", &odd);
-        }
-    }
-    if (odd || (e != NULL && (n == NULL || slug == NULL)) ||
-        !plain_id(e != NULL ? n : k) || (e != NULL && !plain_id(slug)) ||
-        ((no == NULL || no[0] == '\0') &&
-         (title == NULL || title[0] == '\0'))) {
+    no = tn.no != NULL && tn.no[0] != '\0';
+    if (!no && (tn.title == NULL || tn.title[0] == '\0')) {
         return 1;
     }
     buf_puts(b, "<li><a href=\"#");
-    if (e != NULL) {
-        buf_puts(b, "t");
-        buf_puts(b, (const char *)n);
-        buf_puts(b, "-");
-        buf_puts(b, (const char *)slug);
-    } else {
-        buf_puts(b, (const char *)k);
-    }
+    put_id(b, &tn);
     buf_puts(b, "\">");
-    if (no != NULL && no[0] != '\0') {
-        html_escape(b, no, 0);
-        buf_puts(b, no_sep(no));
+    if (no) {
+        html_escape(b, tn.no, 0);
+        buf_puts(b, no_sep(tn.no));
     }
-    if (title != NULL) {
-        html_escape(b, title, 0);
+    if (tn.title != NULL) {
+        html_escape(b, tn.title, 0);
     }
     buf_puts(b, "</a></li>");
     return 0;
@@ -1190,7 +1227,8 @@ static void el_toc_tables(xsltTransformContextPtr ctxt, xmlNodePtr node,
 
 /* What <x:table-section> prints besides the rows. */
 struct section_in {
-    xmlChar *var[7]; /* id title title-en labels: dept, unit, top; lang */
+    xmlChar *var[7]; /* id, titles (names_of()); labels: dept, unit,
+                      * top; lang */
     const xmlChar *period;
     const xmlChar *dept;
     const xmlChar *unit;
@@ -1240,9 +1278,43 @@ static void section_release(struct section_in *in)
     }
 }
 
+/* $id, $title and $title-en of html.xsl's table-section into 'in'. */
+static int section_names(xsltTransformContextPtr ctxt, xmlNodePtr t,
+                         struct section_in *in)
+{
+    struct table_names tn;
+    xmlXPathObjectPtr mv;
+    xmlXPathObjectPtr tv;
+    xmlNodePtr m = var_first_node(ctxt, "M", &mv);
+    xmlNodePtr tpl = var_first_node(ctxt, "T", &tv);
+    struct bx_buf id;
+    int rc = m == NULL || names_of(t, m, tpl, &tn) != 0;
+
+    if (rc == 0) {
+        buf_init(&id);
+        put_id(&id, &tn);
+        xmlFree(in->var[SEC_ID]);
+        in->var[SEC_ID] = xmlStrndup((const xmlChar *)id.data, (int)id.len);
+        buf_release(&id);
+        xmlFree(in->var[SEC_TITLE]);
+        in->var[SEC_TITLE] =
+            xmlStrdup(tn.title != NULL ? tn.title : (const xmlChar *)"");
+        xmlFree(in->var[SEC_TITLE_EN]);
+        in->var[SEC_TITLE_EN] =
+            xmlStrdup(tn.title_en != NULL ? tn.title_en : (const xmlChar *)"");
+        rc = in->var[SEC_ID] == NULL || in->var[SEC_TITLE] == NULL ||
+                     in->var[SEC_TITLE_EN] == NULL
+                 ? -1
+                 : 0;
+    }
+    xmlXPathFreeObject(mv);
+    xmlXPathFreeObject(tv);
+    return rc;
+}
+
 /*
- * Read what the section of table 't' prints (html.xsl's variables id,
- * title, title-en, the label-* and the table's own attributes).  0 when
+ * Read what the section of table 't' prints (its names, html.xsl's
+ * label-* variables and the table's own attributes).  0 when
  * C writes the same bytes as the XSLT, 1 when the XSLT must run (values
  * the serialiser could write otherwise: empty elements, an id to
  * escape), -1 on ENOMEM.
@@ -1250,25 +1322,27 @@ static void section_release(struct section_in *in)
 static int section_read(xsltTransformContextPtr ctxt, xmlNodePtr t,
                         const xmlNode *g, struct section_in *in)
 {
-    static const char *const names[] = {"id",
-                                        "title",
-                                        "title-en",
-                                        "label-dept-name",
-                                        "label-amount-unit",
-                                        "label-top",
-                                        "lang"};
+    static const char *const names[] = {
+        NULL,        NULL,  NULL, "label-dept-name", "label-amount-unit",
+        "label-top", "lang"};
     xmlChar *vcopy[2] = {NULL, NULL};
     const xmlChar *cols;
     xmlChar *ccopy;
     xmlXPathObjectPtr w;
     size_t i;
+    int rc;
 
     memset(in, 0, sizeof(*in));
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        in->var[i] = xslt_grid_var_string(ctxt, names[i]);
+        in->var[i] = names[i] != NULL ? xslt_grid_var_string(ctxt, names[i])
+                                      : xmlStrdup((const xmlChar *)"");
         if (in->var[i] == NULL) {
             return -1;
         }
+    }
+    rc = section_names(ctxt, t, in);
+    if (rc != 0) {
+        return rc;
     }
     in->en = xmlStrEqual(in->var[SEC_LANG], (const xmlChar *)"en");
     in->unit_span =
@@ -1490,9 +1564,9 @@ static int section_html(xsltTransformContextPtr ctxt, xmlNodePtr t,
  * value could print otherwise).  The serialiser formats no section
  * element (HTML 4 has none), so the text stands for the element among
  * its siblings but after a block element (the annex's h2), which breaks
- * the line before a following element.  Reads $g, $id, $title,
- * $title-en, $lang, the label-* variables, $dept-name, $amount-unit and
- * $wide-cols.
+ * the line before a following element.  Reads $g, $M and $T (the
+ * table's id and titles, names_of()), $lang, the label-* variables,
+ * $dept-name, $amount-unit and $wide-cols.
  */
 static void el_table_section(xsltTransformContextPtr ctxt, xmlNodePtr node,
                              xmlNodePtr inst, xsltElemPreCompPtr comp)

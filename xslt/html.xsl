@@ -415,22 +415,17 @@
 
   <xsl:template name="table-section">
     <xsl:param name="g"/>
-    <xsl:variable name="id">
-      <xsl:call-template name="table-id"/>
-    </xsl:variable>
-    <xsl:variable name="title">
-      <xsl:call-template name="table-title"/>
-    </xsl:variable>
-    <xsl:variable name="title-en">
-      <xsl:if test="$lang = 'en'">
-        <xsl:call-template name="table-title-en"/>
-      </xsl:if>
-    </xsl:variable>
     <!-- budgetx: src/xslt_ext.c writes the section as text (reads $g,
-         $id, $title, $title-en, $lang, the labels); xsltproc, and
-         budgetx when a value could print otherwise: -->
+         $M, $T, $lang, the labels); xsltproc, and budgetx when a value
+         could print otherwise: -->
     <x:table-section>
       <xsl:fallback>
+        <xsl:variable name="id">
+          <xsl:call-template name="table-id"/>
+        </xsl:variable>
+        <xsl:variable name="title">
+          <xsl:call-template name="table-title"/>
+        </xsl:variable>
         <section id="{$id}">
           <xsl:attribute name="class">
             <xsl:text>tbl</xsl:text>
