@@ -1750,11 +1750,6 @@ static void html_text_node(struct grid_out *o, xmlNodePtr parent,
     }
 }
 
-/*
- * x:keyed-rows with html.xsl's $x-html-direct: the rows of table 'node'
- * as the HTML text of x:html-rows, one row (with the rows below it) of
- * the grid at a time.
- */
 /* Start rows of $x-html-direct ('head': header rows) into 't'. */
 static void html_begin(struct grid_out *o, xsltTransformContextPtr ctxt,
                        struct html_text *t, int head)
@@ -1821,6 +1816,11 @@ static int html_head_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
     return !o->failed;
 }
 
+/*
+ * x:keyed-rows with html.xsl's $x-html-direct: the rows of table 'node'
+ * as the HTML text of x:html-rows, one row (with the rows below it) of
+ * the grid at a time.
+ */
 static void html_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
                       xmlNodePtr node)
 {
