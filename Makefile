@@ -120,7 +120,8 @@ $(LIBSO): $(LIB_OBJ) src/libbudgetx.map
 	$(CC) -shared -o $@ $(LIB_OBJ) -Wl,--version-script=src/libbudgetx.map \
 	    -Wl,-soname,libbudgetx.so.0 $(LDFLAGS) $(PKG_LIBS)
 
-$(BIN): $(CLI_OBJ) $(LIBA) $(BUILD)/alloc-$(ALLOC) | schemas/lean/SOURCES
+$(BIN): $(CLI_OBJ) $(LIBA) $(BUILD)/alloc-$(ALLOC) | schemas/lean/SOURCES \
+        schemas/lean/DATA
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) \
 	    $(ALLOC_LIBS)
 
@@ -141,6 +142,20 @@ $(BUILD)/lean-xsd: scripts/lean-xsd.c src/hash64.h
 
 schemas/lean/SOURCES: $(BUILD)/lean-xsd $(LEAN_XSD)
 	./$(BUILD)/lean-xsd . $(LEAN_XSD)
+
+# lean copies of the rule files and templates (no comments, blank text,
+# elements read only for docs/rules.md) with schemas/lean/DATA (hash64 of
+# each original and lean copy, the original's SHA-256): parsed instead of
+# an original while its line matches and the build validated it
+# (src/datafiles.c, datafiles_read_parse_lean()); generated, not committed
+LEAN_DATA = $(sort $(wildcard schemas/rules/*.xml)) \
+            $(sort $(wildcard schemas/templates/*.xml))
+$(BUILD)/lean-data: scripts/lean-data.c src/hash64.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ scripts/lean-data.c $(LDFLAGS) $(PKG_LIBS)
+
+schemas/lean/DATA: $(BUILD)/lean-data $(LEAN_DATA)
+	./$(BUILD)/lean-data . $(LEAN_DATA)
 
 $(UNIT): $(UNIT_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit

@@ -487,6 +487,131 @@ static char *lean_path(const struct bx_context *ctx, const char *rel)
     }
 }
 
+/* ---- lean copies of the rule files and templates (scripts/lean-data.c) */
+
+/* The line of schemas/lean/DATA for 'rel'. */
+struct data_line {
+    uint64_t orig; /* hash64() of the original */
+    uint64_t lean; /* hash64() of its lean copy */
+    char sha[65];  /* SHA-256 of the original, hex */
+};
+
+/* The line for 'rel' of schemas/lean/DATA into '*dl': 1, else 0. */
+static int data_line(const struct bx_context *ctx, const char *rel,
+                     struct data_line *dl)
+{
+    char *path = context_path(ctx, LEAN_DIR "DATA");
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    int found = 0;
+    char *line;
+    char *next;
+
+    if (path == NULL || util_read_file(path, 1u << 16, &buf, &len) != BX_OK ||
+        len == 0 || buf[len - 1] != '\n') {
+        free(buf);
+        free(path);
+        return 0;
+    }
+    free(path);
+    buf[len - 1] = '\0';
+    for (line = (char *)buf; !found && line != NULL; line = next) {
+        char name[256];
+
+        next = strchr(line, '\n');
+        if (next != NULL) {
+            *next++ = '\0';
+        }
+        found = sscanf(line, "%16" SCNx64 " %16" SCNx64 " %64s %255s",
+                       &dl->orig, &dl->lean, dl->sha, name) == 4 &&
+                strlen(dl->sha) == 64 && strcmp(name, rel) == 0;
+    }
+    free(buf);
+    return found;
+}
+
+/*
+ * The lean copy of 'rel' (the original's bytes 'buf', 'len'), read into
+ * '*lbuf' ('*llen'; caller frees) when it may stand for the original:
+ * its DATA line matches both files and 'built' accepts the original's
+ * SHA-256, which is then put into 'hex'.  0 (nothing read) otherwise.
+ */
+static int lean_bytes(const struct bx_context *ctx, const char *rel,
+                      const unsigned char *buf, size_t len,
+                      int (*built)(void *, const char *), void *arg,
+                      char *hex, unsigned char **lbuf, size_t *llen)
+{
+    struct data_line dl;
+    char lean_rel[sizeof(LEAN_DIR) + 256];
+    char *lpath;
+    int ok;
+
+    *lbuf = NULL;
+    if (strncmp(rel, "schemas/", 8) != 0 || strlen(rel) - 8 >= 256 ||
+        strstr(rel, "..") != NULL || !data_line(ctx, rel, &dl) ||
+        hash64(buf, len) != dl.orig || !built(arg, dl.sha)) {
+        return 0;
+    }
+    snprintf(lean_rel, sizeof(lean_rel), LEAN_DIR "%s", rel + 8);
+    lpath = context_path(ctx, lean_rel);
+    ok = lpath != NULL &&
+         util_read_file(lpath, 64u << 20, lbuf, llen) == BX_OK &&
+         hash64(*lbuf, *llen) == dl.lean;
+    free(lpath);
+    if (!ok) {
+        free(*lbuf);
+        *lbuf = NULL;
+        return 0;
+    }
+    memcpy(hex, dl.sha, sizeof(dl.sha));
+    return 1;
+}
+
+int datafiles_read_parse_lean(const struct bx_context *ctx, const char *rel,
+                              const char *path,
+                              int (*built)(void *, const char *), void *arg,
+                              struct bx_diags *diags, char *hex, int *lean,
+                              xmlDocPtr *out)
+{
+    struct bx_limits lim = {64u << 20, 256};
+    struct bx_diags scratch;
+    unsigned char *buf = NULL;
+    unsigned char *lbuf = NULL;
+    size_t len = 0;
+    size_t llen = 0;
+    int rc;
+
+    *out = NULL;
+    *lean = 0;
+    hex[0] = '\0';
+    if (util_read_file(path, lim.max_bytes, &buf, &len) != BX_OK) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "DATA-READ", path, 0,
+                      "无法读取数据文件", "cannot read data file");
+        return BX_E_DATA;
+    }
+    if (lean_bytes(ctx, rel, buf, len, built, arg, hex, &lbuf, &llen)) {
+        /* parsed under the original's name; should it fail, the
+         * original says what is wrong */
+        bx_diags_init(&scratch);
+        rc = xmlio_parse(lbuf, llen, path, &lim, &scratch, out);
+        *lean = rc == BX_OK && scratch.count == 0;
+        bx_diags_release(&scratch);
+        free(lbuf);
+        if (*lean) {
+            free(buf);
+            return BX_OK;
+        }
+        xmlFreeDoc(*out);
+        *out = NULL;
+    }
+    if (util_digest_hex("sha256", buf, len, hex, 65) != BX_OK) {
+        hex[0] = '\0'; /* then the file is validated as it stands */
+    }
+    rc = xmlio_parse(buf, len, path, &lim, diags, out);
+    free(buf);
+    return rc == BX_OK ? BX_OK : BX_E_DATA;
+}
+
 /*
  * What is compiled for 'rel' already ('*found'), else the path to compile
  * it from ('*path', caller frees).  Returns BX_OK or BX_E_NOMEM.

@@ -1290,6 +1290,12 @@ static int validated_at_build(struct bx_context *ctx, const char *file_hex)
     return ok && rules_pair_listed(rules_validated, xsd_hex, file_hex);
 }
 
+/* datafiles_read_parse_lean()'s question: validated_at_build(). */
+static int built_rules(void *ctx, const char *file_hex)
+{
+    return validated_at_build(ctx, file_hex);
+}
+
 /*
  * The parts of the set.  'prefetch' (the rules thread of
  * bx_context_prefetch()): the tables, which need the template registry,
@@ -1350,6 +1356,7 @@ static int load_set(struct bx_context *ctx, int year, int prefetch,
     char hex[65];
     char *path = NULL;
     unsigned long nomem = xmlio_nomem_count();
+    int lean = 0;
     int rc = BX_E_NOMEM;
 
     *out = NULL;
@@ -1358,14 +1365,16 @@ static int load_set(struct bx_context *ctx, int year, int prefetch,
     rs = calloc(1, sizeof(*rs));
     if (path == NULL || rs == NULL)
         goto out;
-    /* read once: the digest is of the bytes parsed */
-    rc = datafiles_read_parse(path, diags, hex, &rs->doc);
+    /* read once: the digest is the original's; its lean copy is parsed
+     * when the build validated the original (built_rules()) */
+    rc = datafiles_read_parse_lean(ctx, rel, path, built_rules, ctx, diags,
+                                   hex, &lean, &rs->doc);
     /* libxml2 drops some nodes silently when an allocation fails, and a
      * file validated at build time is not validated again: such a tree
      * could lack what the loader takes for granted */
     if (rc == BX_OK && xmlio_nomem_count() != nomem)
         rc = BX_E_NOMEM;
-    if (rc == BX_OK && !validated_at_build(ctx, hex))
+    if (rc == BX_OK && !lean && !validated_at_build(ctx, hex))
         rc = validate_rules(ctx, rs->doc, diags);
     if (rc == BX_OK)
         rc = load_parts(ctx, rs, path, prefetch, diags);

@@ -384,6 +384,12 @@ static int validated_at_build(const struct tpl_schema *ts, const char *file_hex)
     return rules_pair_listed(templates_validated, ts->xsd_hex, file_hex);
 }
 
+/* datafiles_read_parse_lean()'s question: validated_at_build(). */
+static int built_template(void *ts, const char *file_hex)
+{
+    return validated_at_build(ts, file_hex);
+}
+
 static int check_doc(struct bx_context *ctx, struct tpl_schema *ts,
                      const char *file_hex, xmlDocPtr doc,
                      struct bx_diags *diags)
@@ -418,6 +424,7 @@ static int load_file(struct bx_context *ctx, struct tpl_schema *ts,
     char *path = NULL;
     xmlNodePtr root;
     unsigned long nomem = xmlio_nomem_count();
+    int lean = 0;
     int rc = BX_E_NOMEM;
 
     buf_init(&rel);
@@ -428,14 +435,16 @@ static int load_file(struct bx_context *ctx, struct tpl_schema *ts,
     t->file = util_strdup(name);
     if (path == NULL || t->file == NULL)
         goto out;
-    /* read once: the digest is of the bytes parsed */
-    rc = datafiles_read_parse(path, diags, hex, &t->doc);
+    /* read once: the digest is the original's; its lean copy is parsed
+     * when the build validated the original (built_template()) */
+    rc = datafiles_read_parse_lean(ctx, rel.data, path, built_template, ts,
+                                   diags, hex, &lean, &t->doc);
     /* libxml2 drops some nodes silently when an allocation fails, and a
      * file validated at build time is not validated again: such a tree
      * could lack what load_head() takes for granted */
     if (rc == BX_OK && xmlio_nomem_count() != nomem)
         rc = BX_E_NOMEM;
-    if (rc == BX_OK)
+    if (rc == BX_OK && !lean)
         rc = check_doc(ctx, ts, hex, t->doc, diags);
     if (rc != BX_OK)
         goto out;
