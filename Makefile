@@ -136,7 +136,7 @@ $(BUILD)/alloc-$(ALLOC):
 # schemas/lean/SOURCES matches them (src/datafiles.c); generated, not
 # committed; `make install` copies them with schemas/
 LEAN_XSD = schemas/budgetx.xsd $(sort $(wildcard schemas/disclosure/*.xsd))
-$(BUILD)/lean-xsd: scripts/lean-xsd.c src/hash64.h
+$(BUILD)/lean-xsd: scripts/lean-xsd.c scripts/lean-io.h src/hash64.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ scripts/lean-xsd.c $(LDFLAGS) $(PKG_LIBS)
 
@@ -150,14 +150,14 @@ schemas/lean/SOURCES: $(BUILD)/lean-xsd $(LEAN_XSD)
 # (src/datafiles.c, datafiles_read_parse_lean()); generated, not committed
 LEAN_DATA = $(sort $(wildcard schemas/rules/*.xml)) \
             $(sort $(wildcard schemas/templates/*.xml))
-$(BUILD)/lean-data: scripts/lean-data.c src/hash64.h
+$(BUILD)/lean-data: scripts/lean-data.c scripts/lean-io.h src/hash64.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ scripts/lean-data.c $(LDFLAGS) $(PKG_LIBS)
 
 schemas/lean/DATA: $(BUILD)/lean-data $(LEAN_DATA)
 	./$(BUILD)/lean-data . $(LEAN_DATA)
 
-$(UNIT): $(UNIT_OBJ) $(LIBA)
+$(UNIT): $(UNIT_OBJ) $(LIBA) | schemas/lean/DATA
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
 # `make check` first installs what the tests need (.ci/packages-test),
@@ -246,9 +246,11 @@ check-jemalloc:
 	$(MAKE) BUILD=$(JE_BUILD) ALLOC=jemalloc check-alloc check-golden \
 	    check-rules check-convert check-bundle check-batch check-exit
 
-# lean copies of the schemas: used while fresh, same bytes as without
+# lean copies of the schemas, rule files and templates: used while fresh,
+# same bytes as without
 check-lean: $(BIN)
 	$(TEST_ENV) sh tests/lean/run.sh $(CURDIR)/$(BIN)
+	$(TEST_ENV) sh tests/lean/data.sh $(CURDIR)/$(BIN)
 
 check-bundle: $(BIN)
 	$(TEST_ENV) sh tests/bundle/run.sh $(CURDIR)/$(BIN)

@@ -374,28 +374,45 @@ static xmlSchemaPtr compile_schema(const char *path, struct bx_diags *diags)
 
 /* ---- data files read once ----------------------------------------- */
 
-int datafiles_read_parse(const char *path, struct bx_diags *diags, char *hex,
-                         xmlDocPtr *out)
+/* The data file at 'path' read into '*buf' ('*len'), or DATA-READ. */
+static int read_data(const char *path, struct bx_diags *diags,
+                     unsigned char **buf, size_t *len)
 {
-    unsigned char *buf = NULL;
-    size_t len = 0;
-    struct bx_limits lim = {64u << 20, 256};
-    int rc;
-
-    *out = NULL;
-    hex[0] = '\0';
-    rc = util_read_file(path, lim.max_bytes, &buf, &len);
-    if (rc != BX_OK) {
+    if (util_read_file(path, 64u << 20, buf, len) != BX_OK) {
         bx_diags_addf(diags, BX_SEV_FATAL, "DATA-READ", path, 0,
                       "无法读取数据文件", "cannot read data file");
         return BX_E_DATA;
     }
+    return BX_OK;
+}
+
+/* 'buf' ('len', read from 'path') hashed into 'hex' and parsed; frees it */
+static int digest_parse(unsigned char *buf, size_t len, const char *path,
+                        struct bx_diags *diags, char *hex, xmlDocPtr *out)
+{
+    struct bx_limits lim = {64u << 20, 256};
+    int rc;
+
     if (util_digest_hex("sha256", buf, len, hex, 65) != BX_OK) {
         hex[0] = '\0'; /* then the file is validated as it stands */
     }
     rc = xmlio_parse(buf, len, path, &lim, diags, out);
     free(buf);
     return rc == BX_OK ? BX_OK : BX_E_DATA;
+}
+
+int datafiles_read_parse(const char *path, struct bx_diags *diags, char *hex,
+                         xmlDocPtr *out)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0;
+
+    *out = NULL;
+    hex[0] = '\0';
+    if (read_data(path, diags, &buf, &len) != BX_OK) {
+        return BX_E_DATA;
+    }
+    return digest_parse(buf, len, path, diags, hex, out);
 }
 
 /* ---- lean copies of the schemas (scripts/lean-xsd.c) ----------------- */
@@ -579,22 +596,19 @@ int datafiles_read_parse_lean(const struct bx_context *ctx, const char *rel,
     unsigned char *lbuf = NULL;
     size_t len = 0;
     size_t llen = 0;
-    int rc;
 
     *out = NULL;
     *lean = 0;
     hex[0] = '\0';
-    if (util_read_file(path, lim.max_bytes, &buf, &len) != BX_OK) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "DATA-READ", path, 0,
-                      "无法读取数据文件", "cannot read data file");
+    if (read_data(path, diags, &buf, &len) != BX_OK) {
         return BX_E_DATA;
     }
     if (lean_bytes(ctx, rel, buf, len, built, arg, hex, &lbuf, &llen)) {
         /* parsed under the original's name; should it fail, the
          * original says what is wrong */
         bx_diags_init(&scratch);
-        rc = xmlio_parse(lbuf, llen, path, &lim, &scratch, out);
-        *lean = rc == BX_OK && scratch.count == 0;
+        *lean = xmlio_parse(lbuf, llen, path, &lim, &scratch, out) == BX_OK &&
+                scratch.count == 0;
         bx_diags_release(&scratch);
         free(lbuf);
         if (*lean) {
@@ -604,12 +618,7 @@ int datafiles_read_parse_lean(const struct bx_context *ctx, const char *rel,
         xmlFreeDoc(*out);
         *out = NULL;
     }
-    if (util_digest_hex("sha256", buf, len, hex, 65) != BX_OK) {
-        hex[0] = '\0'; /* then the file is validated as it stands */
-    }
-    rc = xmlio_parse(buf, len, path, &lim, diags, out);
-    free(buf);
-    return rc == BX_OK ? BX_OK : BX_E_DATA;
+    return digest_parse(buf, len, path, diags, hex, out);
 }
 
 /*
