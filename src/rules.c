@@ -264,6 +264,7 @@ static void quiet_error(void *data, xmlErrorPtr err)
 }
 
 int rules_intern_exprs = 1;
+int rules_walk_lists = 1;
 
 /* Keep 'comp' in the set that owns it; 0 when out of memory. */
 static int own_comp(struct bx_ruleset *rs, xmlXPathCompExprPtr comp)
@@ -1107,6 +1108,258 @@ out:
     return rc;
 }
 
+/* ---- code lists read from the tree -------------------------------- */
+
+/*
+ * The code lists' expressions are data too, but the shipped ones are
+ * the simplest XPath: the entries a path of child steps from the root
+ * ("/c:codeList/c:code"), the code, name and scope one attribute
+ * ("@value"), the aliases one child step ("c:alias").  Those are read
+ * here by walking the tree, with the strings XPath would give (an
+ * attribute's or element's text, "" for a missing attribute), pointing
+ * into the list's document where its text is one node: 1,177
+ * evaluations and their copies fewer at every load.  Anything else
+ * (predicates, other axes, an unknown prefix) is evaluated by XPath as
+ * before (list_fill()).
+ */
+#define WALK_STEPS 8
+
+struct walk_step {
+    const char *uri; /* NULL: no namespace */
+    const char *name;
+    size_t len;
+};
+
+struct list_walk {
+    struct walk_step entry[WALK_STEPS];
+    int nentry;
+    struct walk_step attr[3]; /* code name scope; len 0: none */
+    struct walk_step alias;   /* len 0: none */
+    int has_alias;
+};
+
+static size_t ncname_len(const char *p)
+{
+    size_t n = 0;
+
+    if (!((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') ||
+          p[0] == '_'))
+        return 0;
+    while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+           (p[n] >= '0' && p[n] <= '9') || p[n] == '_' || p[n] == '-' ||
+           p[n] == '.')
+        n++;
+    return n;
+}
+
+/* The URI the XPath context binds 'prefix' to (the last one registered,
+ * as xmlXPathRegisterNs() keeps it), or NULL. */
+static const char *prefix_uri(const struct bx_ruleset *rs, const char *prefix,
+                              size_t len)
+{
+    const char *uri = NULL;
+    size_t i;
+
+    for (i = 0; i < rs->nns; i++) {
+        if (rs->ns[i].prefix != NULL && strlen(rs->ns[i].prefix) == len &&
+            strncmp(rs->ns[i].prefix, prefix, len) == 0)
+            uri = rs->ns[i].uri;
+    }
+    return uri;
+}
+
+/* A name test "p:name" or "name" at 'p' into '*st': its length, or 0. */
+static size_t name_test(const struct bx_ruleset *rs, const char *p,
+                        struct walk_step *st)
+{
+    size_t n = ncname_len(p);
+    size_t m;
+
+    if (n == 0)
+        return 0;
+    st->uri = NULL;
+    st->name = p;
+    st->len = n;
+    if (p[n] != ':')
+        return n;
+    m = ncname_len(p + n + 1);
+    st->uri = prefix_uri(rs, p, n);
+    if (m == 0 || st->uri == NULL)
+        return 0;
+    st->name = p + n + 1;
+    st->len = m;
+    return n + 1 + m;
+}
+
+/* 'src' as "/a/b..." into w->entry: 1, or 0 when it is not that. */
+static int walk_entry(const struct bx_ruleset *rs, const char *src,
+                      struct list_walk *w)
+{
+    size_t n;
+
+    w->nentry = 0;
+    while (src != NULL && *src == '/' && w->nentry < WALK_STEPS) {
+        n = name_test(rs, src + 1, &w->entry[w->nentry]);
+        if (n == 0)
+            return 0;
+        w->nentry++;
+        src += 1 + n;
+    }
+    return src != NULL && *src == '\0' && w->nentry > 0;
+}
+
+/* The list's expressions as a walk: 1, or 0 (then XPath). */
+static int walk_plan(const struct bx_ruleset *rs, xmlNodePtr el,
+                     struct list_walk *w)
+{
+    static const char *const attrs[3] = {"code", "name", "scope"};
+    const char *src;
+    int i;
+
+    memset(w, 0, sizeof(*w));
+    if (!walk_entry(rs, attr(el, "entry"), w))
+        return 0;
+    for (i = 0; i < 3; i++) {
+        src = attr(el, attrs[i]);
+        if (src == NULL)
+            continue;
+        if (src[0] != '@' || ncname_len(src + 1) == 0 ||
+            src[1 + ncname_len(src + 1)] != '\0')
+            return 0;
+        w->attr[i].name = src + 1;
+        w->attr[i].len = strlen(src + 1);
+    }
+    src = attr(el, "alias");
+    if (src != NULL) {
+        if (name_test(rs, src, &w->alias) != strlen(src))
+            return 0;
+        w->has_alias = 1;
+    }
+    return 1;
+}
+
+static int step_matches(xmlNodePtr n, const struct walk_step *st)
+{
+    return n->type == XML_ELEMENT_NODE &&
+           strncmp((const char *)n->name, st->name, st->len) == 0 &&
+           n->name[st->len] == '\0' &&
+           (st->uri == NULL ? n->ns == NULL
+                            : n->ns != NULL && n->ns->href != NULL &&
+                                  strcmp((const char *)n->ns->href,
+                                         st->uri) == 0);
+}
+
+/* A node's text as XPath's string(): into the document when one node
+ * holds it, else a copy the list keeps. */
+static const char *node_text(struct bx_codelist *l, struct keep *keep,
+                             xmlNodePtr n)
+{
+    xmlNodePtr c = n->children;
+
+    if (c == NULL && n->type == XML_ATTRIBUTE_NODE)
+        return "";
+    if (c != NULL && c->next == NULL && c->type == XML_TEXT_NODE &&
+        c->content != NULL)
+        return (const char *)c->content;
+    return keep_string(l, keep, xmlNodeGetContent(n));
+}
+
+/* Attribute 'st' (no namespace) of 'n' as a string; "" when absent. */
+static const char *attr_text(struct bx_codelist *l, struct keep *keep,
+                             xmlNodePtr n, const struct walk_step *st)
+{
+    xmlAttrPtr a;
+
+    if (st->len == 0)
+        return NULL; /* no expression */
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns == NULL && strcmp((const char *)a->name, st->name) == 0)
+            return node_text(l, keep, (xmlNodePtr)a);
+    }
+    return "";
+}
+
+static int walk_aliases(struct bx_codelist *l, struct keep *keep,
+                        const struct list_walk *w, xmlNodePtr n,
+                        struct bx_code *code)
+{
+    xmlNodePtr c;
+    size_t cnt = 0;
+
+    if (!w->has_alias)
+        return BX_OK;
+    for (c = n->children; c != NULL; c = c->next)
+        cnt += step_matches(c, &w->alias);
+    code->aliases = calloc(cnt + 1, sizeof(*code->aliases));
+    if (code->aliases == NULL)
+        return BX_E_NOMEM;
+    for (c = n->children; c != NULL; c = c->next) {
+        const char *k = step_matches(c, &w->alias) ? node_text(l, keep, c)
+                                                   : NULL;
+
+        if (k != NULL)
+            code->aliases[code->naliases++] = k;
+    }
+    return BX_OK;
+}
+
+/* One entry: kept when it has a code (as list_fill() keeps it). */
+static int walk_one(struct bx_codelist *l, struct keep *keep,
+                    const struct list_walk *w, xmlNodePtr n)
+{
+    struct bx_code *c = &l->codes[l->ncodes];
+
+    c->code = attr_text(l, keep, n, &w->attr[0]);
+    c->name = attr_text(l, keep, n, &w->attr[1]);
+    c->scope = attr_text(l, keep, n, &w->attr[2]);
+    if (c->code == NULL || c->code[0] == '\0')
+        return BX_OK;
+    l->ncodes++;
+    return walk_aliases(l, keep, w, n, c);
+}
+
+/* The entries below the siblings from 'n' on, step 'i' of the entry
+ * path: counted ('l->codes' NULL) or filled, in document order. */
+static int walk_entries(struct bx_codelist *l, struct keep *keep,
+                        const struct list_walk *w, xmlNodePtr n, int i,
+                        size_t *count)
+{
+    int rc = BX_OK;
+
+    for (; rc == BX_OK && n != NULL; n = n->next) {
+        if (!step_matches(n, &w->entry[i]))
+            continue;
+        if (i + 1 < w->nentry)
+            rc = walk_entries(l, keep, w, n->children, i + 1, count);
+        else if (l->codes == NULL)
+            (*count)++;
+        else
+            rc = walk_one(l, keep, w, n);
+    }
+    return rc;
+}
+
+/* list_fill() by walking the tree along 'w'. */
+static int list_walk_fill(struct bx_codelist *l, const struct list_walk *w)
+{
+    struct keep keep = {0, 0};
+    size_t n = 0;
+    int rc;
+
+    walk_entries(l, &keep, w, l->doc->children, 0, &n);
+    if (n == 0)
+        return BX_OK;
+    l->codes = calloc(n + 1, sizeof(*l->codes));
+    if (l->codes == NULL)
+        return BX_E_NOMEM;
+    rc = walk_entries(l, &keep, w, l->doc->children, 0, &n);
+    if (rc == BX_OK && keep.nomem)
+        rc = BX_E_NOMEM; /* a list short of a name would judge wrongly */
+    if (rc == BX_OK)
+        qsort(l->codes, l->ncodes, sizeof(*l->codes), cmp_code);
+    return rc;
+}
+
 /*
  * Where code list 'href' (schemas/codes/2024/function.xml) is read from:
  * the file of the same name in the --codes directory when there is one,
@@ -1148,6 +1401,7 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
                      struct bx_diags *diags, struct bx_codelist *l)
 {
     struct list_exprs e;
+    struct list_walk w;
     xmlXPathContextPtr xp = NULL;
     char *path = NULL;
     unsigned long nomem = xmlio_nomem_count();
@@ -1174,6 +1428,10 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
     if (rc != BX_OK)
         goto out;
     l->complete = list_complete(l->doc);
+    if (rules_walk_lists && walk_plan(rs, el, &w)) {
+        rc = list_walk_fill(l, &w);
+        goto out;
+    }
     rc = BX_E_NOMEM;
     xp = new_xpath(rs, l->doc);
     if (xp == NULL)
