@@ -143,13 +143,15 @@ $(BUILD)/lean-xsd: scripts/lean-xsd.c scripts/lean-io.h src/hash64.h
 schemas/lean/SOURCES: $(BUILD)/lean-xsd $(LEAN_XSD)
 	./$(BUILD)/lean-xsd . $(LEAN_XSD)
 
-# lean copies of the rule files and templates (no comments, blank text,
-# elements read only for docs/rules.md) with schemas/lean/DATA (hash64 of
-# each original and lean copy, the original's SHA-256): parsed instead of
-# an original while its line matches and the build validated it
+# lean copies of the rule files, templates and code lists (no comments,
+# blank text between elements, elements read only for docs/rules.md) with
+# schemas/lean/DATA (hash64 of each original and lean copy, the original's
+# SHA-256): parsed instead of an original while its line matches and (rule
+# files, templates) the build validated it
 # (src/datafiles.c, datafiles_read_parse_lean()); generated, not committed
 LEAN_DATA = $(sort $(wildcard schemas/rules/*.xml)) \
-            $(sort $(wildcard schemas/templates/*.xml))
+            $(sort $(wildcard schemas/templates/*.xml)) \
+            $(sort $(wildcard schemas/codes/*/*.xml))
 $(BUILD)/lean-data: scripts/lean-data.c scripts/lean-io.h src/hash64.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ scripts/lean-data.c $(LDFLAGS) $(PKG_LIBS)

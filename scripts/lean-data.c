@@ -1,17 +1,18 @@
 /*
- * lean-data ROOT REL...: lean copies of the rule files and templates REL
- * (paths under ROOT such as schemas/rules/2024.xml): the same document
- * without comments, blank text and the elements budgetx never reads at
- * run time (table 'unread': the rule file's meaning, example,
- * notImplemented, unreachable and its own title and description, which
- * only docs/rules.md shows), written to ROOT/schemas/lean/ (REL without
- * its leading "schemas/"), and the index ROOT/schemas/lean/DATA, one line
- * per file: "HASH-OF-ORIGINAL HASH-OF-LEAN-COPY SHA256-OF-ORIGINAL REL"
- * (hash64.h, 16 hex digits each; SHA-256, 64).  budgetx parses a lean
- * copy instead of its original only while both hashes of its line match
- * and the original's SHA-256 is one the build validated
- * (src/datafiles.c, datafiles_read_parse_lean()); the digest it goes on
- * with is the original's, from the index.  Built and run by the
+ * lean-data ROOT REL...: lean copies of the rule files, templates and
+ * code lists REL (paths under ROOT such as schemas/rules/2024.xml): the
+ * same document without comments, blank text between elements and the
+ * elements budgetx never reads at run time (table 'unread': the rule
+ * file's meaning, example, notImplemented, unreachable and its own title
+ * and description, which only docs/rules.md shows), written to
+ * ROOT/schemas/lean/ (REL without its leading "schemas/"), and the index
+ * ROOT/schemas/lean/DATA, one line per file: "HASH-OF-ORIGINAL
+ * HASH-OF-LEAN-COPY SHA256-OF-ORIGINAL REL" (hash64.h, 16 hex digits
+ * each; SHA-256, 64).  budgetx parses a lean copy instead of its original
+ * only while both hashes of its line match and the caller accepts the
+ * original's SHA-256 (for a rule file or template: one the build
+ * validated; src/datafiles.c, datafiles_read_parse_lean()); the digest it
+ * goes on with is the original's, from the index.  Built and run by the
  * Makefile; the output is generated, never committed.  Files are written
  * under a temporary name and renamed.
  */
@@ -47,6 +48,16 @@ static const struct {
     {RULES_NS, "notImplemented", 1}, {RULES_NS, "unreachable", 1},
 };
 
+/* Whether 'n' has an element child: its blank text is layout. */
+static int has_element_child(xmlNodePtr n)
+{
+    for (n = n != NULL ? n->children : NULL; n != NULL; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE)
+            return 1;
+    }
+    return 0;
+}
+
 static int blank(const xmlChar *s)
 {
     for (; s != NULL && *s != '\0'; s++) {
@@ -78,8 +89,11 @@ static void strip(xmlNodePtr node, int depth)
 
     for (; node != NULL; node = next) {
         next = node->next;
+        /* blank text only between elements: an element whose whole
+         * text is blank keeps it (an XPath string() of it reads it) */
         if (node->type == XML_COMMENT_NODE ||
-            (node->type == XML_TEXT_NODE && blank(node->content)) ||
+            (node->type == XML_TEXT_NODE && blank(node->content) &&
+             has_element_child(node->parent)) ||
             is_unread(node, depth)) {
             xmlUnlinkNode(node);
             xmlFreeNode(node);

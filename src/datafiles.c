@@ -415,6 +415,54 @@ int datafiles_read_parse(const char *path, struct bx_diags *diags, char *hex,
     return digest_parse(buf, len, path, diags, hex, out);
 }
 
+/* ---- reading our own trees ------------------------------------------ */
+
+xmlAttrPtr datafiles_prop(xmlNodePtr n, const char *name)
+{
+    xmlAttrPtr a;
+
+    if (n == NULL || n->type != XML_ELEMENT_NODE) {
+        return NULL;
+    }
+    if (n->doc != NULL &&
+        (n->doc->intSubset != NULL || n->doc->extSubset != NULL)) {
+        /* a DTD may declare default values: libxml2 knows them */
+        return xmlHasNsProp(n, BAD_CAST name, NULL);
+    }
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns == NULL && strcmp((const char *)a->name, name) == 0) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+int datafiles_lang(xmlNodePtr n, const char **lang)
+{
+    xmlAttrPtr a;
+
+    *lang = NULL;
+    if (n == NULL || n->type != XML_ELEMENT_NODE ||
+        (n->doc != NULL &&
+         (n->doc->intSubset != NULL || n->doc->extSubset != NULL))) {
+        return 0;
+    }
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns != NULL && a->ns->href != NULL &&
+            strcmp((const char *)a->ns->href,
+                   "http://www.w3.org/XML/1998/namespace") == 0 &&
+            strcmp((const char *)a->name, "lang") == 0) {
+            if (a->children == NULL || a->children->next != NULL ||
+                a->children->type != XML_TEXT_NODE) {
+                return 0;
+            }
+            *lang = (const char *)a->children->content;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* ---- lean copies of the schemas (scripts/lean-xsd.c) ----------------- */
 
 #define LEAN_DIR "schemas/lean/"
@@ -533,15 +581,21 @@ static int data_line(const struct bx_context *ctx, const char *rel,
     free(path);
     buf[len - 1] = '\0';
     for (line = (char *)buf; !found && line != NULL; line = next) {
-        char name[256];
+        const char *name;
+        char rest[256];
 
         next = strchr(line, '\n');
         if (next != NULL) {
             *next++ = '\0';
         }
+        /* the name (last) first: sscanf() only for the line of 'rel' */
+        name = strrchr(line, ' ');
+        if (name == NULL || strcmp(name + 1, rel) != 0) {
+            continue;
+        }
         found = sscanf(line, "%16" SCNx64 " %16" SCNx64 " %64s %255s",
-                       &dl->orig, &dl->lean, dl->sha, name) == 4 &&
-                strlen(dl->sha) == 64 && strcmp(name, rel) == 0;
+                       &dl->orig, &dl->lean, dl->sha, rest) == 4 &&
+                strlen(dl->sha) == 64 && strcmp(rest, rel) == 0;
     }
     free(buf);
     return found;
@@ -596,14 +650,19 @@ int datafiles_read_parse_lean(const struct bx_context *ctx, const char *rel,
     unsigned char *lbuf = NULL;
     size_t len = 0;
     size_t llen = 0;
+    char sha[65];
+    int rc;
 
     *out = NULL;
     *lean = 0;
-    hex[0] = '\0';
+    if (hex != NULL) {
+        hex[0] = '\0';
+    }
     if (read_data(path, diags, &buf, &len) != BX_OK) {
         return BX_E_DATA;
     }
-    if (lean_bytes(ctx, rel, buf, len, built, arg, hex, &lbuf, &llen)) {
+    if (lean_bytes(ctx, rel, buf, len, built, arg, hex != NULL ? hex : sha,
+                   &lbuf, &llen)) {
         /* parsed under the original's name; should it fail, the
          * original says what is wrong */
         bx_diags_init(&scratch);
@@ -618,7 +677,12 @@ int datafiles_read_parse_lean(const struct bx_context *ctx, const char *rel,
         xmlFreeDoc(*out);
         *out = NULL;
     }
-    return digest_parse(buf, len, path, diags, hex, out);
+    if (hex != NULL) {
+        return digest_parse(buf, len, path, diags, hex, out);
+    }
+    rc = xmlio_parse(buf, len, path, &lim, diags, out);
+    free(buf);
+    return rc == BX_OK ? BX_OK : BX_E_DATA;
 }
 
 /*

@@ -45,11 +45,13 @@ struct rules_cache {
 /* Small helpers over the rule document                                */
 /* ------------------------------------------------------------------ */
 
+/* The name first: most elements a walk passes are other ones. */
 static int is_rules_elem(xmlNodePtr n, const char *name)
 {
-    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           xmlStrEqual(n->ns->href, BAD_CAST RULES_NS) &&
-           (name == NULL || xmlStrEqual(n->name, BAD_CAST name));
+    return n != NULL && n->type == XML_ELEMENT_NODE &&
+           (name == NULL || strcmp((const char *)n->name, name) == 0) &&
+           n->ns != NULL && n->ns->href != NULL &&
+           strcmp((const char *)n->ns->href, RULES_NS) == 0;
 }
 
 static xmlNodePtr first_child(xmlNodePtr parent, const char *name)
@@ -75,7 +77,7 @@ static xmlNodePtr next_sibling(xmlNodePtr n, const char *name)
 /* Attribute value as a string owned by the document, or NULL. */
 static const char *attr(xmlNodePtr n, const char *name)
 {
-    xmlAttrPtr a = xmlHasNsProp(n, BAD_CAST name, NULL);
+    xmlAttrPtr a = datafiles_prop(n, name);
 
     if (a == NULL || a->children == NULL)
         return a != NULL ? "" : NULL;
@@ -102,10 +104,18 @@ static void texts(xmlNodePtr parent, const char *name, const char *out[2])
 {
     xmlNodePtr c;
     xmlChar *lang;
+    const char *own;
 
     out[0] = NULL;
     out[1] = NULL;
     for (c = first_child(parent, name); c != NULL; c = next_sibling(c, name)) {
+        if (datafiles_lang(c, &own)) {
+            /* the element's own attribute, read in place */
+            out[own != NULL && strcmp(own, "en") == 0 ? BX_LANG_EN
+                                                      : BX_LANG_ZH] =
+                text_of(c);
+            continue;
+        }
         lang = xmlGetNsProp(c, BAD_CAST "lang", BAD_CAST XML_NS);
         if (lang != NULL && xmlStrEqual(lang, BAD_CAST "en"))
             out[BX_LANG_EN] = text_of(c);
@@ -388,7 +398,7 @@ static const struct kind_def *kind_of(xmlNodePtr el)
     size_t i;
 
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        if (xmlStrEqual(el->name, BAD_CAST kinds[i].element))
+        if (strcmp((const char *)el->name, kinds[i].element) == 0)
             return &kinds[i];
     }
     return NULL;
@@ -517,8 +527,11 @@ static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
         return BX_OK;
     if (expr == NULL)
         return BX_E_NOMEM;
-    for (p = expr; *p != '\0'; p += union_term(p) + (p[union_term(p)] != 0))
-        n++;
+    for (p = expr; *p != '\0'; n++) {
+        size_t len = union_term(p);
+
+        p += len + (p[len] != '\0');
+    }
     *terms = calloc(n ? n : 1, sizeof(**terms));
     if (*terms == NULL)
         rc = BX_E_NOMEM;
@@ -1362,16 +1375,19 @@ static int list_walk_fill(struct bx_codelist *l, const struct list_walk *w)
 
 /*
  * Where code list 'href' (schemas/codes/2024/function.xml) is read from:
- * the file of the same name in the --codes directory when there is one,
- * else the data directory.  Caller frees; NULL when out of memory.
+ * the file of the same name in the --codes directory when there is one
+ * ('*own' 0), else the data directory ('*own' 1).  Caller frees; NULL
+ * when out of memory.
  */
-static char *list_path(const struct bx_context *ctx, const char *href)
+static char *list_path(const struct bx_context *ctx, const char *href,
+                       int *own)
 {
     const char *dir = ctx->opts.codes_dir;
     const char *base = strrchr(href, '/');
     struct bx_buf b;
     FILE *fp;
 
+    *own = 1;
     if (dir == NULL || dir[0] == '\0')
         return context_path(ctx, href);
     buf_init(&b);
@@ -1384,7 +1400,31 @@ static char *list_path(const struct bx_context *ctx, const char *href)
         return context_path(ctx, href);
     }
     fclose(fp);
+    *own = 0;
     return buf_take(&b, NULL);
+}
+
+/* datafiles_read_parse_lean()'s question for a code list: never
+ * validated, so any original whose copy is fresh. */
+static int any_list(void *arg, const char *file_hex)
+{
+    (void)arg;
+    (void)file_hex;
+    return 1;
+}
+
+/* The code list at 'path' ('href' of the data directory when 'own'):
+ * its lean copy when fresh (scripts/lean-data.c). */
+static int read_list(const struct bx_context *ctx, const char *href,
+                     const char *path, int own, struct bx_diags *diags,
+                     xmlDocPtr *out)
+{
+    int lean;
+
+    if (!own)
+        return xmlio_read_data(path, diags, out);
+    return datafiles_read_parse_lean(ctx, href, path, any_list, NULL, diags,
+                                     NULL, &lean, out);
 }
 
 /* 1 when the list's root says complete="true" (codes.xsd). */
@@ -1406,6 +1446,7 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
     char *path = NULL;
     unsigned long nomem = xmlio_nomem_count();
     void *ud;
+    int own;
     int rc;
     int i;
 
@@ -1419,10 +1460,10 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
     if (rc != BX_OK)
         goto out;
     rc = BX_E_NOMEM;
-    path = list_path(ctx, attr(el, "href"));
+    path = list_path(ctx, attr(el, "href"), &own);
     if (path == NULL)
         goto out;
-    rc = xmlio_read_data(path, diags, &l->doc);
+    rc = read_list(ctx, attr(el, "href"), path, own, diags, &l->doc);
     if (rc == BX_OK && xmlio_nomem_count() != nomem)
         rc = BX_E_NOMEM; /* a tree short of nodes: see load_set() */
     if (rc != BX_OK)

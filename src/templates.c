@@ -39,11 +39,13 @@ struct tpl_cache {
 /* Small DOM helpers                                                   */
 /* ------------------------------------------------------------------ */
 
+/* The name first: most elements a walk passes are other ones. */
 static int is_tpl(xmlNodePtr n, const char *name)
 {
-    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           xmlStrEqual(n->ns->href, BAD_CAST TPL_NS) &&
-           xmlStrEqual(n->name, BAD_CAST name);
+    return n != NULL && n->type == XML_ELEMENT_NODE &&
+           strcmp((const char *)n->name, name) == 0 && n->ns != NULL &&
+           n->ns->href != NULL &&
+           strcmp((const char *)n->ns->href, TPL_NS) == 0;
 }
 
 static xmlNodePtr next_named(xmlNodePtr n, const char *name)
@@ -63,7 +65,7 @@ static xmlNodePtr first_named(xmlNodePtr parent, const char *name)
 /* Attribute value inside the document (no copy), or NULL. */
 static const char *attr(xmlNodePtr el, const char *name)
 {
-    xmlAttrPtr a = el != NULL ? xmlHasNsProp(el, BAD_CAST name, NULL) : NULL;
+    xmlAttrPtr a = datafiles_prop(el, name);
 
     if (a == NULL || a->children == NULL)
         return NULL;
@@ -102,8 +104,18 @@ static void texts(xmlNodePtr el, const char *name, const char *out[2])
     out[0] = NULL;
     out[1] = NULL;
     for (c = first_named(el, name); c != NULL; c = next_named(c->next, name)) {
-        xmlChar *lang = xmlNodeGetLang(c);
+        const char *own;
+        xmlChar *lang;
 
+        if (datafiles_lang(c, &own) && own != NULL) {
+            /* the element's own attribute, read in place */
+            if (strcmp(own, "zh") == 0)
+                out[BX_LANG_ZH] = text_of(c);
+            else if (strcmp(own, "en") == 0)
+                out[BX_LANG_EN] = text_of(c);
+            continue;
+        }
+        lang = xmlNodeGetLang(c);
         if (lang != NULL && xmlStrEqual(lang, BAD_CAST "zh"))
             out[BX_LANG_ZH] = text_of(c);
         else if (lang != NULL && xmlStrEqual(lang, BAD_CAST "en"))

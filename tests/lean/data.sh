@@ -1,15 +1,16 @@
 #!/bin/sh
-# Lean copies of the rule file and templates (scripts/lean-data.c,
-# src/datafiles.c datafiles_read_parse_lean()): the build writes
-# schemas/lean/rules/, schemas/lean/templates/ and schemas/lean/DATA
+# Lean copies of the rule file, templates and code lists
+# (scripts/lean-data.c, src/datafiles.c datafiles_read_parse_lean()): the
+# build writes schemas/lean/rules/, templates/, codes/ and schemas/lean/DATA
 # (hash64 of each original and lean copy, the original's SHA-256).
 # Checks: the copies exist, are smaller, hold no comments and none of the
 # elements only the docs read; a data directory with and without them
 # gives the same bytes (validate in every format, convert, templates,
 # bundle) for every sample and golden input; a lean copy doctored with its
-# DATA line updated is what is parsed; an edited original is read as it
-# stands (its edit is seen, the stale copy ignored); a doctored copy whose
-# hash no longer matches is ignored.  Usage: data.sh /path/to/budgetx
+# DATA line updated is what is parsed; an edited original (rule file,
+# template, code list) is read as it stands (its edit is seen, the stale
+# copy ignored); a doctored copy whose hash no longer matches is ignored.
+# Usage: data.sh /path/to/budgetx
 set -u
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -139,6 +140,23 @@ awk -v h="$new" '$4 == "schemas/templates/henan-county-14.xml" { $2 = h } { prin
     "$w/lean/DATA" >"$w/lean/D.tmp" && mv "$w/lean/D.tmp" "$w/lean/DATA"
 region | grep -q 'Henan (lean copy)' && ok ||
     bad "the doctored lean template was not parsed: $(region)"
+
+# a code list edited after the build is read as it stands: a code the
+# sample uses (a 类 of function.xml it prints) taken out is reported
+c=$(for v in $(sed -n 's/.*<code value="\([0-9]\{3\}\)".*/\1/p' \
+    "$w/codes/2024/function.xml"); do
+    grep -q "code=\"$v\"" "$sample" && echo "$v"; done | head -1)
+[ -n "$c" ] && ok || bad "no code of function.xml in the sample"
+BUDGETX_DATADIR=$tmp/with "$bin" validate --format json "$sample" \
+    >"$tmp/before.json" 2>&1
+grep -v "<code value=\"$c\"" "$w/codes/2024/function.xml" >"$tmp/f.xml" &&
+    cp "$tmp/f.xml" "$w/codes/2024/function.xml"
+BUDGETX_DATADIR=$tmp/with "$bin" validate --format json "$sample" \
+    >"$tmp/after.json" 2>&1
+if ! cmp -s "$tmp/before.json" "$tmp/after.json" &&
+    grep -q "code $c is not in" "$tmp/after.json"; then ok; else
+    bad "the edited code list was not read as it stands (code $c)"
+fi
 
 echo "lean-data: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -5,7 +5,8 @@
  * handed on (and asked about) is always the original's SHA-256, never
  * the copy's; without the copy's consent the original is parsed as it
  * stands.  tests/lean/data.sh checks the same end to end (same bytes
- * with and without the copies, an edited original seen).
+ * with and without the copies, an edited original seen).  Also: the
+ * attribute lookups of datafiles.c find what libxml2's do.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -29,6 +30,8 @@ static const char *const files[] = {
     "schemas/templates/henan-province-11.xml",
     "schemas/templates/narrative-only.xml",
     "schemas/templates/other.xml",
+    "schemas/codes/2024/function.xml",
+    "schemas/codes/2024/eco-mapping.xml",
 };
 
 /* The predicate: records the digest it was asked about, says 'answer'. */
@@ -127,12 +130,12 @@ static void test_original_parsed_when_not_built(void)
     bx_context_free(ctx);
 }
 
-/* A file the index does not list (a code list): the original, no
+/* A file the index does not list (a schema): the original, no
  * question asked, its own digest. */
 static void test_unlisted_file_parsed_as_it_stands(void)
 {
     struct bx_context *ctx = test_context();
-    const char *rel = "schemas/codes/2024/function.xml";
+    const char *rel = "schemas/codes/codes.xsd";
     struct asked a = {1, 0, ""};
     struct bx_diags d;
     xmlDocPtr doc = NULL;
@@ -178,6 +181,76 @@ static void test_lean_unreadable_original(void)
     bx_context_free(ctx);
 }
 
+/* datafiles_prop() and datafiles_lang() against libxml2 on every element
+ * below 'n', for each attribute it has and one it has not. */
+static void agree_below(xmlNodePtr n, size_t *checked)
+{
+    for (; n != NULL; n = n->next) {
+        xmlAttrPtr a;
+        const char *own = NULL;
+        xmlChar *lang;
+
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        for (a = n->properties; a != NULL; a = a->next) {
+            if (a->ns == NULL)
+                CU_ASSERT_PTR_EQUAL(datafiles_prop(n, (const char *)a->name),
+                                    xmlHasNsProp(n, a->name, NULL));
+        }
+        CU_ASSERT_PTR_NULL(datafiles_prop(n, "noSuchAttribute"));
+        /* xml:lang is in a namespace: not an attribute without one */
+        CU_ASSERT_PTR_NULL(datafiles_prop(n, "lang"));
+        lang = xmlGetNsProp(n, BAD_CAST "lang",
+                            BAD_CAST "http://www.w3.org/XML/1998/namespace");
+        if (datafiles_lang(n, &own)) {
+            CU_ASSERT_TRUE((own == NULL && lang == NULL) ||
+                           (own != NULL && lang != NULL &&
+                            strcmp(own, (const char *)lang) == 0));
+            (*checked)++;
+        }
+        xmlFree(lang);
+        agree_below(n->children, checked);
+    }
+}
+
+static void test_prop_and_lang_agree_with_libxml2(void)
+{
+    static const char dtd[] =
+        "<!DOCTYPE r [<!ATTLIST e d CDATA 'dflt' xml:lang CDATA 'zh'>]>"
+        "<r><e a='1'/><e xml:lang='en'/></r>";
+    struct bx_diags d;
+    xmlDocPtr doc;
+    size_t checked = 0;
+    size_t i;
+    char hex[65];
+
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        bx_diags_init(&d);
+        doc = NULL;
+        CU_ASSERT_EQUAL(datafiles_read_parse(test_path(files[i]), &d, hex,
+                                             &doc),
+                        BX_OK);
+        if (doc != NULL)
+            agree_below(doc->children, &checked);
+        xmlFreeDoc(doc);
+        bx_diags_release(&d);
+    }
+    CU_ASSERT_TRUE(checked > 500);
+    /* with a DTD, libxml2 answers (default values) */
+    doc = xmlReadMemory(dtd, (int)strlen(dtd), "dtd.xml", NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    {
+        xmlNodePtr e = xmlDocGetRootElement(doc)->children;
+        const char *own = "x";
+
+        CU_ASSERT_PTR_NOT_NULL(datafiles_prop(e, "d"));
+        CU_ASSERT_PTR_EQUAL(datafiles_prop(e, "d"),
+                            xmlHasNsProp(e, BAD_CAST "d", NULL));
+        CU_ASSERT_EQUAL(datafiles_lang(e, &own), 0);
+    }
+    xmlFreeDoc(doc);
+}
+
 static int suite_init(void)
 {
     return xmlio_init() == BX_OK ? 0 : -1;
@@ -195,7 +268,9 @@ int bx_test_suite_lean_data(void)
         CU_add_test(s, "unlisted file parsed as it stands",
                     test_unlisted_file_parsed_as_it_stands) == NULL ||
         CU_add_test(s, "unreadable original",
-                    test_lean_unreadable_original) == NULL)
+                    test_lean_unreadable_original) == NULL ||
+        CU_add_test(s, "attributes read as libxml2 reads them",
+                    test_prop_and_lang_agree_with_libxml2) == NULL)
         return -1;
     return 0;
 }
