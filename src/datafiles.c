@@ -561,6 +561,46 @@ struct data_line {
     char sha[65];  /* SHA-256 of the original, hex */
 };
 
+/*
+ * The last index read, by path: a run reads it for each of its data files
+ * (a dozen), from two threads.  A stale copy can only make a lean copy
+ * look stale (both files are hashed against its line), never stand for
+ * another original.
+ */
+static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *index_path;
+static unsigned char *index_buf;
+static size_t index_len;
+
+/* A copy of the index at 'path' (caller frees), or NULL. */
+static unsigned char *index_copy(const char *path, size_t *len)
+{
+    unsigned char *buf = NULL;
+    unsigned char *copy = NULL;
+    char *p;
+
+    pthread_mutex_lock(&index_lock);
+    if (index_path == NULL || strcmp(index_path, path) != 0) {
+        if (util_read_file(path, 1u << 16, &buf, len) == BX_OK &&
+            (p = util_strdup(path)) != NULL) {
+            free(index_path);
+            free(index_buf);
+            index_path = p;
+            index_buf = buf;
+            index_len = *len;
+            buf = NULL;
+        }
+        free(buf);
+    }
+    if (index_path != NULL && strcmp(index_path, path) == 0 &&
+        (copy = malloc(index_len + 1)) != NULL) {
+        memcpy(copy, index_buf, index_len);
+        *len = index_len;
+    }
+    pthread_mutex_unlock(&index_lock);
+    return copy;
+}
+
 /* The line for 'rel' of schemas/lean/DATA into '*dl': 1, else 0. */
 static int data_line(const struct bx_context *ctx, const char *rel,
                      struct data_line *dl)
@@ -572,13 +612,12 @@ static int data_line(const struct bx_context *ctx, const char *rel,
     char *line;
     char *next;
 
-    if (path == NULL || util_read_file(path, 1u << 16, &buf, &len) != BX_OK ||
-        len == 0 || buf[len - 1] != '\n') {
+    buf = path != NULL ? index_copy(path, &len) : NULL;
+    free(path);
+    if (buf == NULL || len == 0 || buf[len - 1] != '\n') {
         free(buf);
-        free(path);
         return 0;
     }
-    free(path);
     buf[len - 1] = '\0';
     for (line = (char *)buf; !found && line != NULL; line = next) {
         const char *name;
