@@ -19,6 +19,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "datafiles.h"
+#include "hash64.h"
 #include "rules_digests.h" /* generated: rules_validated[] */
 #include "templates.h"
 #include "util.h"
@@ -165,6 +166,103 @@ static int data_error(struct bx_diags *diags, const char *file,
     return BX_E_DATA;
 }
 
+/*
+ * Compiled expressions by source while a set loads (compile_expr()): open
+ * addressing on hash64() of the source, which reads eight bytes a step;
+ * libxml2's string hash read the ~80 bytes of each source one at a time
+ * (1,516 lookups and 618 additions a load).
+ */
+struct src_entry {
+    uint64_t h;
+    char *src; /* owned; NULL: empty slot */
+    xmlXPathCompExprPtr comp;
+};
+
+struct src_table {
+    struct src_entry *e;
+    size_t cap; /* a power of two */
+    size_t n;
+};
+
+static struct src_table *src_table_new(void)
+{
+    struct src_table *t = calloc(1, sizeof(*t));
+
+    if (t != NULL) {
+        t->cap = 1024;
+        t->e = calloc(t->cap, sizeof(*t->e));
+        if (t->e == NULL) {
+            free(t);
+            t = NULL;
+        }
+    }
+    return t;
+}
+
+static void src_table_free(struct src_table *t)
+{
+    size_t i;
+
+    if (t == NULL)
+        return;
+    for (i = 0; i < t->cap; i++)
+        free(t->e[i].src);
+    free(t->e);
+    free(t);
+}
+
+/* The slot of 'src' (hash 'h'): its entry, or the empty slot it takes. */
+static struct src_entry *src_slot(struct src_table *t, const char *src,
+                                  uint64_t h)
+{
+    size_t i = (size_t)h & (t->cap - 1);
+
+    while (t->e[i].src != NULL &&
+           (t->e[i].h != h || strcmp(t->e[i].src, src) != 0))
+        i = (i + 1) & (t->cap - 1);
+    return &t->e[i];
+}
+
+static xmlXPathCompExprPtr src_lookup(struct src_table *t, const char *src)
+{
+    return src_slot(t, src, hash64((const unsigned char *)src, strlen(src)))
+        ->comp;
+}
+
+/* Keep 'comp' for 'src'; nothing when memory runs out (then the source
+ * is compiled again where it recurs). */
+static void src_add(struct src_table *t, const char *src,
+                    xmlXPathCompExprPtr comp)
+{
+    uint64_t h = hash64((const unsigned char *)src, strlen(src));
+    struct src_entry *e;
+
+    if (2 * (t->n + 1) > t->cap) {
+        struct src_table bigger = {NULL, t->cap * 2, 0};
+        size_t i;
+
+        bigger.e = calloc(bigger.cap, sizeof(*bigger.e));
+        if (bigger.e == NULL)
+            return;
+        for (i = 0; i < t->cap; i++) {
+            if (t->e[i].src != NULL)
+                *src_slot(&bigger, t->e[i].src, t->e[i].h) = t->e[i];
+        }
+        free(t->e);
+        t->e = bigger.e;
+        t->cap = bigger.cap;
+    }
+    e = src_slot(t, src, h);
+    if (e->src != NULL)
+        return; /* kept already */
+    e->src = util_strdup(src);
+    if (e->src == NULL)
+        return;
+    e->h = h;
+    e->comp = comp;
+    t->n++;
+}
+
 /* ------------------------------------------------------------------ */
 /* Freeing                                                             */
 /* ------------------------------------------------------------------ */
@@ -220,7 +318,7 @@ void rules_set_free(struct bx_ruleset *rs)
     for (i = 0; i < rs->ncomps; i++)
         xmlXPathFreeCompExpr(rs->comps[i]);
     free(rs->comps);
-    xmlHashFree(rs->comp_by_src, NULL);
+    src_table_free(rs->comp_by_src);
     rules_exprs_release(rs);
     free(rs->checks);
     free(rs->tables);
@@ -313,7 +411,7 @@ static xmlXPathCompExprPtr compile_expr(xmlXPathContextPtr xp, const char *expr,
 
     *nomem = 0;
     if (rs != NULL && rules_intern_exprs && rs->comp_by_src != NULL) {
-        comp = xmlHashLookup(rs->comp_by_src, BAD_CAST expr);
+        comp = src_lookup(rs->comp_by_src, expr);
         if (comp != NULL)
             return comp;
     }
@@ -329,7 +427,7 @@ static xmlXPathCompExprPtr compile_expr(xmlXPathContextPtr xp, const char *expr,
     }
     /* not shared when the table cannot take it: compiled again next time */
     if (rules_intern_exprs && rs->comp_by_src != NULL)
-        xmlHashAddEntry(rs->comp_by_src, BAD_CAST expr, comp);
+        src_add(rs->comp_by_src, expr, comp);
     rules_expr_note(rs, comp, expr);
     return comp;
 }
@@ -1625,7 +1723,7 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
     if (xp == NULL)
         return BX_E_NOMEM;
     xp->userData = rs; /* compile_expr() records each expression */
-    rs->comp_by_src = xmlHashCreate(1024); /* NULL: nothing shared */
+    rs->comp_by_src = src_table_new(); /* NULL: nothing shared */
     rc = prefetch ? BX_OK : load_tables(ctx, rs, file, diags);
     if (rc == BX_OK)
         rc = load_figures(rs, xp, root, file, diags);
@@ -1642,7 +1740,7 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
                  ? load_tables(ctx, rs, file, diags)
                  : BX_E_DATA;
     xmlXPathFreeContext(xp);
-    xmlHashFree(rs->comp_by_src, NULL); /* loaded: never looked up again */
+    src_table_free(rs->comp_by_src); /* loaded: never looked up again */
     rs->comp_by_src = NULL;
     return rc;
 }

@@ -252,7 +252,7 @@ struct bx_ruleset {
     xmlXPathCompExprPtr *comps;
     size_t ncomps;
     size_t capcomps;
-    struct _xmlHashTable *comp_by_src; /* source -> comp, while loading */
+    struct src_table *comp_by_src; /* source -> comp, while loading (rules.c) */
 };
 
 /* Free a rule set and everything it owns.  NULL-safe. */

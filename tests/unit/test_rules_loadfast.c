@@ -1,10 +1,13 @@
 /*
- * Code lists read by walking their tree (rules.c, list_walk_fill()) give
+ * The rule set's load made cheaper (rules.c), read as before.  Code lists
+ * read by walking their tree (list_walk_fill()) give
  * the very lists their XPath expressions give (rules_walk_lists 0): the
  * same codes in the same order with the same names, scopes and aliases,
  * for the shipped lists and for a list with the awkward cases (text in
  * several nodes, CDATA, comments inside an alias, empty and missing
- * attributes, elements of another namespace, duplicate codes).
+ * attributes, elements of another namespace, duplicate codes).  The
+ * table of compiled expressions by source (src_table) compiles each
+ * distinct source once, also after it has grown.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -156,15 +159,38 @@ static void test_awkward_list_walked_as_xpath_reads_it(void)
     rmdir(dir);
 }
 
-int bx_test_suite_codelist_walk(void)
+/* Each distinct source compiled once: rules_expr.c gives a source seen
+ * before the id of its first occurrence, so with every repeat found in
+ * the table each expression is the first of its source. */
+static void test_each_source_compiled_once(void)
 {
-    CU_pSuite s = CU_add_suite("codelist_walk", NULL, NULL);
+    struct bx_context *ctx = loaded(NULL, 1);
+    const struct bx_ruleset *rs = ctx != NULL ? rules_cached(ctx, 2024) : NULL;
+    size_t i;
+    size_t repeats = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
+    CU_ASSERT_EQUAL(rs->nexprs, rs->ncomps);
+    /* more than the table's first 512 entries: it has grown */
+    CU_ASSERT_TRUE(rs->ncomps > 512);
+    for (i = 0; i < rs->nexprs; i++)
+        repeats += rs->exprs[i].id != i;
+    CU_ASSERT_EQUAL(repeats, 0);
+    CU_ASSERT_PTR_NULL(rs->comp_by_src); /* dropped after loading */
+    bx_context_free(ctx);
+}
+
+int bx_test_suite_rules_loadfast(void)
+{
+    CU_pSuite s = CU_add_suite("rules_loadfast", NULL, NULL);
 
     if (s == NULL ||
         CU_add_test(s, "shipped lists: walk and XPath agree",
                     test_shipped_lists_walked_as_xpath_reads_them) == NULL ||
         CU_add_test(s, "awkward list: walk and XPath agree",
-                    test_awkward_list_walked_as_xpath_reads_it) == NULL)
+                    test_awkward_list_walked_as_xpath_reads_it) == NULL ||
+        CU_add_test(s, "each source compiled once",
+                    test_each_source_compiled_once) == NULL)
         return -1;
     return 0;
 }
