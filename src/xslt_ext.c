@@ -29,9 +29,10 @@
 /* Is 'n' the element {urn:budgetx:xslt:meta}'local'? */
 static int is_meta(const xmlNode *n, const char *local)
 {
-    /* the name first: it differs more often and is shorter */
-    return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           strcmp((const char *)n->name, local) == 0 &&
+    /* the name first: it differs more often and is shorter; a tree
+     * that libxslt built short of memory may lack either */
+    return n->type == XML_ELEMENT_NODE && n->ns != NULL && n->name != NULL &&
+           n->ns->href != NULL && strcmp((const char *)n->name, local) == 0 &&
            strcmp((const char *)n->ns->href, META_NS) == 0;
 }
 
@@ -886,8 +887,8 @@ static int insert_html(xsltTransformContextPtr ctxt, const struct bx_buf *b)
 /* Is 'n' the element {urn:budgetx:disclosure:1}'local'? */
 static int is_bx_el(const xmlNode *n, const char *local)
 {
-    return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           strcmp((const char *)n->name, local) == 0 &&
+    return n->type == XML_ELEMENT_NODE && n->ns != NULL && n->name != NULL &&
+           n->ns->href != NULL && strcmp((const char *)n->name, local) == 0 &&
            strcmp((const char *)n->ns->href, "urn:budgetx:disclosure:1") == 0;
 }
 
