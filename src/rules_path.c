@@ -30,11 +30,14 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "rules.h"
+#include "rules_eval.h"
+#include "xmlio.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/dict.h>
 #include <libxml/hash.h>
 #include <libxml/xpathInternals.h>
 
@@ -712,7 +715,125 @@ static int list_add(struct lp_list *l, xmlNodePtr n)
     return 1;
 }
 
-xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name)
+/*
+ * Attributes by name through the document's index (xmlio_attr_index()):
+ * an element's names are compared as numbers, side by side, without
+ * touching the attribute nodes; only the one found is read.  The names
+ * asked for are turned into numbers once per evaluation (by address: the
+ * callers pass the rule set's strings and string literals, which stay
+ * put and unchanged while rules_attrs_begin() is in force).
+ */
+#define AI_CACHE 1024
+
+struct ai_slot {
+    const char *key; /* the caller's pointer */
+    int id;          /* -1: no attribute of the document has this name */
+};
+
+struct ai_state {
+    const struct xmlio_attr_index *ix;
+    xmlDocPtr doc;
+    struct ai_slot cache[AI_CACHE];
+};
+
+/* This thread's evaluation's (NULL: none).  Initial-exec: a read of the
+ * pointer, not a call per read; eight bytes of the static TLS even when
+ * the library is loaded with dlopen(). */
+#if defined(__GNUC__)
+static _Thread_local struct ai_state *ai_cur
+    __attribute__((tls_model("initial-exec")));
+#else
+static _Thread_local struct ai_state *ai_cur;
+#endif
+
+static size_t ptr_hash(const void *p, size_t n)
+{
+    uintptr_t v = (uintptr_t)p;
+
+    v ^= v >> 17;
+    v *= (uintptr_t)0x9E3779B97F4A7C15u;
+    return (size_t)(v >> 7) & (n - 1);
+}
+
+void rules_attrs_begin(xmlDocPtr doc)
+{
+    const struct xmlio_attr_index *ix = NULL;
+
+    rules_attrs_end();
+    if (doc != NULL && doc->dict != NULL)
+        ix = xmlio_attr_index(doc);
+    if (ix == NULL)
+        return;
+    ai_cur = calloc(1, sizeof(*ai_cur)); /* NULL: the lists are walked */
+    if (ai_cur != NULL) {
+        ai_cur->ix = ix;
+        ai_cur->doc = doc;
+    }
+}
+
+void rules_attrs_end(void)
+{
+    free(ai_cur);
+    ai_cur = NULL;
+}
+
+/* The number of attribute name 'name' (-1: no attribute has it). */
+static int ai_lookup(struct ai_state *ai, const char *name)
+{
+    struct ai_slot *c = &ai->cache[ptr_hash(name, AI_CACHE)];
+    const xmlChar *d;
+
+    if (c->key == name)
+        return c->id;
+    d = xmlDictExists(ai->doc->dict, BAD_CAST name, -1);
+    c->key = name;
+    c->id = d != NULL ? xmlio_attr_id(ai->ix, d) : -1;
+    return c->id;
+}
+
+/* What attr_indexed() answers when the list must be walked (an address
+ * no attribute has). */
+static xmlAttr attr_walk;
+
+/* Attribute 'name' of element 'el' through the index (NULL: it has none),
+ * or &attr_walk when the index cannot tell.  Not inlined: without an
+ * index rules_attr_named stays as small as the walk alone (a small
+ * document's calls). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static xmlAttrPtr attr_indexed(struct ai_state *ai, xmlNodePtr el,
+                               const char *name)
+{
+    const struct xmlio_attr_index *ix = ai->ix;
+    const struct xmlio_ai_elem *e;
+    ptrdiff_t o;
+    uint32_t i;
+    uint32_t end;
+    int id;
+
+    if (el->doc != ai->doc || el->type != XML_ELEMENT_NODE)
+        return &attr_walk;
+    /* the number xmlXPathOrderDocElems() left in the element */
+    o = -(ptrdiff_t)(intptr_t)el->content;
+    if (o <= 0 || (size_t)o > ix->nel)
+        return &attr_walk;
+    e = &ix->elems[o];
+    if (e->el != el || (e->start & XMLIO_AI_SCAN))
+        return &attr_walk;
+    id = ai_lookup(ai, name);
+    if (id < 0)
+        return NULL;
+    end = e[1].start & ~XMLIO_AI_SCAN;
+    for (i = e->start; i < end; i++) {
+        if (ix->ids[i] == (uint16_t)id)
+            return el->properties + (i - e->start);
+    }
+    return NULL;
+}
+
+/* Attribute 'name' of 'el' by walking its list. */
+static xmlAttrPtr attr_scan(xmlNodePtr el, const char *name)
 {
     xmlAttrPtr a;
 
@@ -724,6 +845,19 @@ xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name)
             return a;
     }
     return NULL;
+}
+
+xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name)
+{
+    struct ai_state *ai = ai_cur;
+    xmlAttrPtr a;
+
+    if (ai != NULL) {
+        a = attr_indexed(ai, el, name);
+        if (a != &attr_walk)
+            return a;
+    }
+    return attr_scan(el, name);
 }
 
 /* The string value of attribute 'a' is 'lit' (cmp 0), starts with it
