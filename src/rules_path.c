@@ -791,48 +791,12 @@ static int ai_lookup(struct ai_state *ai, const char *name)
     return c->id;
 }
 
-/* What attr_indexed() answers when the list must be walked (an address
- * no attribute has). */
-static xmlAttr attr_walk;
-
-/* Attribute 'name' of element 'el' through the index (NULL: it has none),
- * or &attr_walk when the index cannot tell.  Not inlined: without an
- * index rules_attr_named stays as small as the walk alone (a small
- * document's calls). */
+/* Attribute 'name' of 'el' by walking its list.  Not inlined, nor is
+ * attr_indexed(): rules_attr_named() is then a test and a jump to either
+ * (a small document's calls cost what they did without the index). */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static xmlAttrPtr attr_indexed(struct ai_state *ai, xmlNodePtr el,
-                               const char *name)
-{
-    const struct xmlio_attr_index *ix = ai->ix;
-    const struct xmlio_ai_elem *e;
-    ptrdiff_t o;
-    uint32_t i;
-    uint32_t end;
-    int id;
-
-    if (el->doc != ai->doc || el->type != XML_ELEMENT_NODE)
-        return &attr_walk;
-    /* the number xmlXPathOrderDocElems() left in the element */
-    o = -(ptrdiff_t)(intptr_t)el->content;
-    if (o <= 0 || (size_t)o > ix->nel)
-        return &attr_walk;
-    e = &ix->elems[o];
-    if (e->el != el || (e->start & XMLIO_AI_SCAN))
-        return &attr_walk;
-    id = ai_lookup(ai, name);
-    if (id < 0)
-        return NULL;
-    end = e[1].start & ~XMLIO_AI_SCAN;
-    for (i = e->start; i < end; i++) {
-        if (ix->ids[i] == (uint16_t)id)
-            return el->properties + (i - e->start);
-    }
-    return NULL;
-}
-
-/* Attribute 'name' of 'el' by walking its list. */
 static xmlAttrPtr attr_scan(xmlNodePtr el, const char *name)
 {
     xmlAttrPtr a;
@@ -847,17 +811,48 @@ static xmlAttrPtr attr_scan(xmlNodePtr el, const char *name)
     return NULL;
 }
 
+/* Attribute 'name' of element 'el' through the index (NULL: it has none),
+ * or by walking the list when the index cannot tell. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static xmlAttrPtr attr_indexed(struct ai_state *ai, xmlNodePtr el,
+                               const char *name)
+{
+    const struct xmlio_attr_index *ix = ai->ix;
+    const struct xmlio_ai_elem *e;
+    ptrdiff_t o;
+    uint32_t i;
+    uint32_t end;
+    int id;
+
+    if (el->doc != ai->doc || el->type != XML_ELEMENT_NODE)
+        return attr_scan(el, name);
+    /* the number xmlXPathOrderDocElems() left in the element */
+    o = -(ptrdiff_t)(intptr_t)el->content;
+    if (o <= 0 || (size_t)o > ix->nel)
+        return attr_scan(el, name);
+    e = &ix->elems[o];
+    if (e->el != el || (e->start & XMLIO_AI_SCAN))
+        return attr_scan(el, name);
+    id = ai_lookup(ai, name);
+    if (id < 0)
+        return NULL;
+    end = e[1].start & ~XMLIO_AI_SCAN;
+    for (i = e->start; i < end; i++) {
+        if (ix->ids[i] == (uint16_t)id)
+            return el->properties + (i - e->start);
+    }
+    return NULL;
+}
+
 xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name)
 {
     struct ai_state *ai = ai_cur;
-    xmlAttrPtr a;
 
-    if (ai != NULL) {
-        a = attr_indexed(ai, el, name);
-        if (a != &attr_walk)
-            return a;
-    }
-    return attr_scan(el, name);
+    if (ai == NULL)
+        return attr_scan(el, name);
+    return attr_indexed(ai, el, name);
 }
 
 /* The string value of attribute 'a' is 'lit' (cmp 0), starts with it
