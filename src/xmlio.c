@@ -1074,8 +1074,10 @@ static int ai_add(struct xmlio_attr_index *ix, xmlNodePtr el)
     e->el = el;
     e->start = (uint32_t)ix->nids;
     for (a = el->properties; a != NULL && plain; a = a->next, i++) {
-        if (a != el->properties + i || a->type != XML_ATTRIBUTE_NODE ||
-            a->name == NULL) {
+        /* side by side, as packed (compared as addresses: outside a
+         * packed array properties + i would point nowhere) */
+        if ((uintptr_t)a != (uintptr_t)el->properties + i * sizeof(*a) ||
+            a->type != XML_ATTRIBUTE_NODE || a->name == NULL) {
             plain = 0;
             break;
         }
