@@ -1123,30 +1123,34 @@ const struct xmlio_attr_index *xmlio_attr_index(xmlDocPtr doc)
     return ix;
 }
 
+/* The node after 'cur' in document order, into its children when
+ * 'descend' (an iterative walk: no recursion on hostile depth); NULL
+ * after the last node of 'doc'. */
+static xmlNodePtr walk_next(xmlDocPtr doc, xmlNodePtr cur, int descend)
+{
+    if (descend && cur->children != NULL) {
+        return cur->children;
+    }
+    while (cur != NULL && cur->next == NULL) {
+        cur = cur->parent;
+        if (cur == (xmlNodePtr)doc) {
+            return NULL;
+        }
+    }
+    return cur != NULL ? cur->next : NULL;
+}
+
 /* Every element of 'doc' so far (the tree being parsed), in document
  * order, into 'ix'; 0 short of memory. */
 static int ai_catch_up(struct xmlio_attr_index *ix, xmlDocPtr doc)
 {
-    xmlNodePtr cur = doc->children;
+    xmlNodePtr cur;
+    int el;
 
-    while (cur != NULL) {
-        if (cur->type == XML_ELEMENT_NODE) {
-            if (!ai_add(ix, cur)) {
-                return 0;
-            }
-            if (cur->children != NULL) {
-                cur = cur->children;
-                continue;
-            }
-        }
-        while (cur != NULL && cur->next == NULL) {
-            cur = cur->parent;
-            if (cur == (xmlNodePtr)doc) {
-                cur = NULL;
-            }
-        }
-        if (cur != NULL) {
-            cur = cur->next;
+    for (cur = doc->children; cur != NULL; cur = walk_next(doc, cur, el)) {
+        el = cur->type == XML_ELEMENT_NODE;
+        if (el && !ai_add(ix, cur)) {
+            return 0;
         }
     }
     return 1;
@@ -1211,35 +1215,20 @@ static void free_tree(xmlDocPtr doc, struct pack_slab *slabs)
 {
     xmlNodePtr cur;
     xmlAttrPtr a;
+    int el;
 
     if (doc == NULL) {
         pack_free(slabs); /* no tree: nothing of theirs is left to free */
         return;
     }
-    /* iterative walk over every element: no recursion on hostile depth */
-    cur = doc->children;
-    while (cur != NULL) {
-        if (cur->type == XML_ELEMENT_NODE) {
-            for (a = cur->properties; a != NULL; a = a->next) {
-                if (a->children != NULL &&
-                    a->children->parent != (xmlNodePtr)a) {
-                    a->children = NULL;
-                    a->last = NULL;
-                }
+    /* every element (walk_next: no recursion on hostile depth) */
+    for (cur = doc->children; cur != NULL; cur = walk_next(doc, cur, el)) {
+        el = cur->type == XML_ELEMENT_NODE;
+        for (a = el ? cur->properties : NULL; a != NULL; a = a->next) {
+            if (a->children != NULL && a->children->parent != (xmlNodePtr)a) {
+                a->children = NULL;
+                a->last = NULL;
             }
-        }
-        if (cur->type == XML_ELEMENT_NODE && cur->children != NULL) {
-            cur = cur->children;
-            continue;
-        }
-        while (cur != NULL && cur->next == NULL) {
-            cur = cur->parent;
-            if (cur == (xmlNodePtr)doc) {
-                cur = NULL;
-            }
-        }
-        if (cur != NULL) {
-            cur = cur->next;
         }
     }
     /* after the walk: a shared value may live in a slab */

@@ -103,6 +103,24 @@ static char *sample(int rows)
     return b;
 }
 
+/* xmlio_parse_shared() of 'text', indexed from its 'min'th element. */
+static xmlDocPtr parse_from(const char *text, size_t min)
+{
+    size_t was = xmlio_ai_min_elems;
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+
+    bx_diags_init(&diags);
+    xmlio_ai_min_elems = min;
+    CU_ASSERT_EQUAL(xmlio_parse_shared((const unsigned char *)text,
+                                       strlen(text), "t.xml", &limits,
+                                       &diags, &doc),
+                    BX_OK);
+    xmlio_ai_min_elems = was;
+    bx_diags_release(&diags);
+    return doc;
+}
+
 static const char *const names[] = {
     "code", "total", "basic", "project", "q", "id", "t", "a",
     "n0",   "n799",  "n400",  "missing", "x", "p",  "",
@@ -146,11 +164,9 @@ static void count_marks(const struct xmlio_attr_index *ix, int *scan,
 
 static void test_index_reads_as_the_walk(void)
 {
-    size_t min = xmlio_ai_min_elems;
     char *text = sample(600);
-    struct bx_diags diags;
     const struct xmlio_attr_index *ix;
-    xmlDocPtr doc = NULL;
+    xmlDocPtr doc;
     xmlDocPtr other;
     long nel;
     int elements = 0;
@@ -158,14 +174,9 @@ static void test_index_reads_as_the_walk(void)
     int scan = 0;
     int indexed = 0;
 
-    bx_diags_init(&diags);
     /* from the 50th element on: the 49 before are numbered at once */
-    xmlio_ai_min_elems = 50;
-    CU_ASSERT_EQUAL_FATAL(xmlio_parse_shared((const unsigned char *)text,
-                                             strlen(text), "t.xml", &limits,
-                                             &diags, &doc),
-                          BX_OK);
-    xmlio_ai_min_elems = min;
+    doc = parse_from(text, 50);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     ix = xmlio_attr_index(doc);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ix);
     nel = xmlXPathOrderDocElems(doc);
@@ -190,7 +201,6 @@ static void test_index_reads_as_the_walk(void)
     CU_ASSERT(found > 3000);
     xmlFreeDoc(other);
     xmlio_free_shared(doc); /* make asan: the index goes with it */
-    bx_diags_release(&diags);
     free(text);
 }
 
@@ -198,21 +208,13 @@ static void test_index_reads_as_the_walk(void)
  * element is walked: same answers. */
 static void test_index_needs_the_numbers(void)
 {
-    size_t min = xmlio_ai_min_elems;
     char *text = sample(40);
-    struct bx_diags diags;
-    xmlDocPtr doc = NULL;
+    xmlDocPtr doc = parse_from(text, 1);
     xmlNodePtr row;
     int elements = 0;
     int found = 0;
 
-    bx_diags_init(&diags);
-    xmlio_ai_min_elems = 1;
-    CU_ASSERT_EQUAL_FATAL(xmlio_parse_shared((const unsigned char *)text,
-                                             strlen(text), "t.xml", &limits,
-                                             &diags, &doc),
-                          BX_OK);
-    xmlio_ai_min_elems = min;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     CU_ASSERT_PTR_NOT_NULL_FATAL(xmlio_attr_index(doc));
     /* unnumbered: content NULL, the number read as 0 */
     rules_attrs_begin(doc);
@@ -233,7 +235,6 @@ static void test_index_needs_the_numbers(void)
     rules_attrs_end();
     CU_ASSERT(found > 100);
     xmlio_free_shared(doc);
-    bx_diags_release(&diags);
     free(text);
 }
 
