@@ -364,8 +364,11 @@ bench: $(BIN)
 
 check-bench: $(BIN)
 	BENCH_QUICK=1 BENCH_DOCS=4 BENCH_RUNS=1 BENCH_SINGLE_RUNS=1 \
-	    BENCH_CURVE=0 python3 tests/bench/bench.py $(CURDIR)/$(BIN) \
+	    python3 tests/bench/bench.py $(CURDIR)/$(BIN) \
 	    > $(BUILD)/bench-smoke.txt || { cat $(BUILD)/bench-smoke.txt; exit 1; }
+	@test "$$(grep -c '^  spread: x' $(BUILD)/bench-smoke.txt)" = 2 \
+	    || { cat $(BUILD)/bench-smoke.txt; \
+	         echo "bench smoke: no paired time per MB"; exit 1; }
 	@sh tests/bench/xlsx.sh $(CURDIR)/$(BIN) 0.2 > $(BUILD)/bench-xlsx-smoke.txt \
 	    || { cat $(BUILD)/bench-xlsx-smoke.txt; exit 1; }
 	@sh tests/bench/mem.sh $(CURDIR)/$(BIN) 20 80 320 > $(BUILD)/bench-mem-smoke.txt \

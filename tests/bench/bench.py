@@ -9,7 +9,8 @@ Environment: BENCH_DOCS (batch size, default 1000; quick 40),
 BENCH_RUNS (paired rounds, default 3; quick 1), BENCH_SINGLE_RUNS
 (rounds of the one-document jobs, default 11; quick 5), BENCH_TIMEOUT (seconds
 for one run, default 120 + 0.6 per batch document), BENCH_CURVE=0 to skip
-the size curve.
+the size curve (BENCH_PERMB_RUNS: rounds of its paired time per MB,
+default 7; quick 1).
 
 Every job runs on every side in alternating order, BENCH_RUNS rounds;
 the figures are medians, the ratios are medians of the per-round ratios
@@ -51,6 +52,9 @@ SIZE_CAP_MB = 64 * 1024 * 1024 / 1e6
 # the shell pipeline runs two xsltproc per document in the bundle job
 TIMEOUT = float(os.environ.get('BENCH_TIMEOUT', str(120 + 0.6 * DOCS)))
 CURVE = os.environ.get('BENCH_CURVE', '1') != '0'
+# time per MB as paired ratios (per_mb_paired): rounds, batch documents
+PERMB_RUNS = int(os.environ.get('BENCH_PERMB_RUNS', '1' if QUICK else '7'))
+PERMB_BATCH = 200
 LXML_PY = '/usr/bin/python3'        # the Debian python3-lxml
 FAILED = []
 # job name -> side -> (docs/s, wall, cpu, peak KB), for the goals table
@@ -311,7 +315,88 @@ def curve(bx, work):
     return per_mb
 
 
-def goals(per_mb, avg_mb):
+def per_mb_paired(bx, work, files):
+    """Time per MB as paired ratios: in each round the batch's documents
+    (one process over up to PERMB_BATCH of them: the small documents, each
+    without a process of its own) and every curve document from
+    SPREAD_MIN_MB to the size cap run one after the other, in alternating
+    order, so that the machine's speed, which drifts over minutes on a
+    shared host, is the same for all of them.  Each point's CPU per MB is
+    divided by the batch's of the same round; the spread of a round is its
+    largest point over its smallest (the batch included); the figures are
+    medians over PERMB_RUNS rounds.  A second spread takes one process's
+    start-up off every point, the batch included: from the CPU of a
+    process over the batch's first document and of the batch, measured in
+    the same round (each is the start-up plus its documents' work).  Returns {'v': (spread, net), 'h': (spread, net)}."""
+    d = os.path.join(work, 'curve')
+    docs = []
+    for name in sorted(os.listdir(d)):
+        mb = os.path.getsize(os.path.join(d, name)) / 1e6
+        if SPREAD_MIN_MB <= mb <= SIZE_CAP_MB:
+            docs.append((name, mb))
+    ref = files[:PERMB_BATCH]
+    ref_mb = sum(os.path.getsize(f) for f in ref) / 1e6
+    one_mb = os.path.getsize(ref[0]) / 1e6
+    out = os.path.join(work, 'permb')
+
+    def argv(key, what):
+        if key == 'v':
+            return [bx, 'validate', '--lang', 'en', '--max-size', '200000000'] + what
+        return [bx, 'convert', '--to', 'html', '--max-size', '200000000',
+                '-o', fresh(out) if len(what) > 1 else os.path.join(out, 'x.html'),
+                '--force'] + what
+
+    result = {}
+    print('\n== time per MB, paired: %d round(s); CPU s/MB of each document over '
+          'the batch\'s (%d documents, %.1f MB, one process) in the same round =='
+          % (PERMB_RUNS, len(ref), ref_mb))
+    for key, label in (('v', 'validate+rules'), ('h', 'convert html')):
+        pts = [(n, mb) for n, mb in docs if key == 'v' or mb <= RENDER_MAX_MB]
+        ratios = {n: [] for n, _ in pts}
+        nets = {n: [] for n, _ in pts}
+        spreads, net_spreads, base = [], [], []
+        try:
+            for r in range(PERMB_RUNS):
+                jobs_ = [('batch', ref), ('one', ref[:1])] + \
+                        [(n, [os.path.join(d, n)]) for n, _ in pts]
+                if r % 2:
+                    jobs_.reverse()
+                cpu = {}
+                for n, what in jobs_:
+                    os.makedirs(out, exist_ok=True)
+                    cpu[n] = run_direct(argv(key, what), work)[2]
+                b = cpu['batch'] / ref_mb
+                # one process = fixed + its document's share of the batch,
+                # the batch = fixed + all its documents: solved for fixed
+                share = one_mb / ref_mb
+                fixed = (cpu['one'] - cpu['batch'] * share) / (1 - share) \
+                    if share < 1 else 0.0
+                fixed = min(max(0.0, fixed), cpu['batch'] / 2)
+                bn = (cpu['batch'] - fixed) / ref_mb
+                base.append(b)
+                rs = [1.0] + [cpu[n] / mb / b for n, mb in pts]
+                ns = [1.0] + [max(cpu[n] - fixed, 1e-6) / mb / bn for n, mb in pts]
+                for (n, _), x, y in zip(pts, rs[1:], ns[1:]):
+                    ratios[n].append(x)
+                    nets[n].append(y)
+                spreads.append(max(rs) / min(rs))
+                net_spreads.append(max(ns) / min(ns))
+        except Failure as e:
+            FAILED.append('time per MB, %s: %s' % (label, e))
+            print('%-20s FAILED: %s' % (label, str(e).splitlines()[0]), flush=True)
+            continue
+        print('%s: batch %.4f s/MB (median); per document, x the batch (net of start-up):'
+              % (label, statistics.median(base)))
+        for n, mb in pts:
+            print('  %-22s %6.2f MB  x%.2f  (x%.2f)' % (n, mb, statistics.median(ratios[n]),
+                                                      statistics.median(nets[n])))
+        result[key] = (statistics.median(spreads), statistics.median(net_spreads))
+        print('  spread: x%.2f (net of start-up x%.2f), median of the rounds\' spreads'
+              % result[key], flush=True)
+    return result
+
+
+def goals(paired_mb):
     """The figures against the goals of issue 12: reported, not enforced."""
     rows = []
 
@@ -361,34 +446,18 @@ def goals(per_mb, avg_mb):
             '%.0f MB' % (h[2] / 1024) if h else '-', h[2] <= 100 * 1024 if h else None)
     else:
         add('10 MB document: validate < 1.5 s, html < 2 s and 100 MB', '-', None)
-    # time per MB from the batch (a 70 KB document, fixed cost shared) to the
-    # largest document of the curve
-    for key, job, label in (('v', 'validate+rules, 1 process', 'validate+rules'),
-                            ('h', 'convert html, 1 process', 'convert html')):
-        r = RESULTS.get(job, {}).get('budgetx')
-        v = list(per_mb.get(key, []))
-        if r and avg_mb:
-            v.append(r[2] / DOCS / avg_mb)
-        if len(v) > 2:
-            spread = max(v) / min(v)
-            add('%s: CPU s/MB within 1.5x, batch to size cap' % label,
-                'x%.2f' % spread, spread <= 1.5)
+    # time per MB from the batch (70 KB documents, fixed cost shared) to the
+    # size cap, as paired ratios (per_mb_paired); the size curve's single
+    # runs, minutes apart from the batch, only show the curve
+    for key, label in (('v', 'validate+rules'), ('h', 'convert html')):
+        got = (paired_mb or {}).get(key)
+        if got:
+            add('%s: CPU s/MB within 1.5x, batch to size cap (paired)' % label,
+                'x%.2f' % got[0], got[0] <= 1.5)
+            add('%s: the same, net of start-up (paired)' % label,
+                'x%.2f' % got[1], got[1] <= 1.5)
         else:
             add('%s: CPU s/MB within 1.5x' % label, '-', None)
-        # the same, each curve point net of one process's start-up: the CPU
-        # of a one-document process (the batch's first document) less that
-        # document's share of the batch is what a process pays before and
-        # after its document; the batch's documents do not pay it
-        one = RESULTS.get('one document: ' + label, {}).get('budgetx')
-        if r and avg_mb and one:
-            fixed = max(0.0, one[2] - r[2] / DOCS)
-            net = [(got[key][1] - fixed) / mb for mb, got in CURVE_ROWS.values()
-                   if key in got and SPREAD_MIN_MB <= mb <= SIZE_CAP_MB]
-            net.append(r[2] / DOCS / avg_mb)
-            if len(net) > 2 and min(net) > 0:
-                spread = max(net) / min(net)
-                add('%s: the same, net of start-up (%.0f ms CPU)' % (label, fixed * 1000),
-                    'x%.2f' % spread, spread <= 1.5)
     print('\n== goals of issue 12 (reported, not enforced; load average now %.1f) =='
           % os.getloadavg()[0])
     for goal, got, v in rows:
@@ -430,10 +499,11 @@ def main(argv):
         run([bx, 'validate', '--lang', 'en'] + files, work)
         print('generated %d documents (%.0f KB on average), all valid'
               % (len(files), sum(os.path.getsize(f) for f in files) / len(files) / 1024))
-        avg_mb = sum(os.path.getsize(f) for f in files) / len(files) / 1e6
         jobs(bx, files, work)
-        per_mb = curve(bx, work) if CURVE else {}
-        goals(per_mb, avg_mb)
+        if CURVE:
+            curve(bx, work)
+        paired_mb = per_mb_paired(bx, work, files) if CURVE else {}
+        goals(paired_mb)
     except Failure as e:
         FAILED.append(str(e))
     finally:
