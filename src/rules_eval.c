@@ -1916,13 +1916,13 @@ static int joins(const struct bx_eval *ev, const struct bx_rcheck *chk,
 {
     const struct bx_expr_info *ki;
     int copy = k->rule == chk->rule && k->column != NULL &&
-               chk->column != NULL && numeric_kind(k) &&
-               k->nbranches <= 1 && chk->nbranches <= 1;
+               chk->column != NULL && numeric_kind(k) && k->nbranches <= 1 &&
+               chk->nbranches <= 1;
 
     /* a small tree stays in the cache from one walk to the next: there
        only the {col} copies share one (as they always have) */
-    if (!copy && !(rules_row_walk && row_kind(k) &&
-                   ev->nelems >= rules_row_walk_min))
+    if (!copy &&
+        !(rules_row_walk && row_kind(k) && ev->nelems >= rules_row_walk_min))
         return 0;
     ki = rules_expr_info(ev->rs, k->x[BX_X_CONTEXT]);
     return ki != NULL && ki->id == id;

@@ -12,19 +12,18 @@
 
 #define NUMSZ 40
 
-/* How far one rule got on this file (see enum bx_outcome). */
 /*
- * 1 (the default): consecutive numeric checks of one context node-set,
- * of any rule, and the {col} copies of a union of paths are evaluated in one walk over its rows
- * (rules_col_walk must be on too); 0: only the {col} copies of one check.
- * The report is the same; for tests.
+ * 1 (the default): consecutive numeric checks of one context node-set, of
+ * any rule, and the {col} copies of a union of paths are evaluated in one
+ * walk over its rows (rules_col_walk must be on too); 0: only the {col}
+ * copies of one check.  The report is the same; for tests.
  */
 extern int rules_row_walk;
 /* ... in documents of at least this many elements (4096: a tree larger
  * than the cache; tests lower it). */
 extern long rules_row_walk_min;
-/* 1 (the default): rules_eval reads attributes through the document's index
- * (rules_attrs_begin); for tests. */
+/* 1 (the default): rules_eval reads attributes through the document's
+ * index (rules_attrs_begin); for tests. */
 extern int rules_attr_index_on;
 
 /*
@@ -37,6 +36,7 @@ extern int rules_attr_index_on;
 void rules_attrs_begin(xmlDocPtr doc);
 void rules_attrs_end(void);
 
+/* How far one rule got on this file (see enum bx_outcome). */
 struct bx_rule_state {
     int assessed;         /* some check judged some node */
     int failed;           /* a finding at warning or above */

@@ -725,6 +725,12 @@ static int list_add(struct lp_list *l, xmlNodePtr n)
  */
 #define AI_CACHE 1024
 
+#if defined(__GNUC__)
+#define BX_NOINLINE __attribute__((noinline))
+#else
+#define BX_NOINLINE
+#endif
+
 struct ai_slot {
     const char *key; /* the caller's pointer */
     int id;          /* -1: no attribute of the document has this name */
@@ -794,10 +800,7 @@ static int ai_lookup(struct ai_state *ai, const char *name)
 /* Attribute 'name' of 'el' by walking its list.  Not inlined, nor is
  * attr_indexed(): rules_attr_named() is then a test and a jump to either
  * (a small document's calls cost what they did without the index). */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static xmlAttrPtr attr_scan(xmlNodePtr el, const char *name)
+static BX_NOINLINE xmlAttrPtr attr_scan(xmlNodePtr el, const char *name)
 {
     xmlAttrPtr a;
 
@@ -813,11 +816,8 @@ static xmlAttrPtr attr_scan(xmlNodePtr el, const char *name)
 
 /* Attribute 'name' of element 'el' through the index (NULL: it has none),
  * or by walking the list when the index cannot tell. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static xmlAttrPtr attr_indexed(struct ai_state *ai, xmlNodePtr el,
-                               const char *name)
+static BX_NOINLINE xmlAttrPtr attr_indexed(struct ai_state *ai, xmlNodePtr el,
+                                           const char *name)
 {
     const struct xmlio_attr_index *ix = ai->ix;
     const struct xmlio_ai_elem *e;

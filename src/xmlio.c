@@ -1081,7 +1081,8 @@ static int ai_add(struct xmlio_attr_index *ix, xmlNodePtr el)
             plain = 0;
             break;
         }
-        id = a->ns != NULL ? (int)XMLIO_AI_NONE : ai_number(ix, el->doc, a->name);
+        id = a->ns != NULL ? (int)XMLIO_AI_NONE
+                           : ai_number(ix, el->doc, a->name);
         if (id < 0 || !ai_push_id(ix, (uint16_t)id)) {
             return 0;
         }

@@ -68,8 +68,7 @@ static char *sample(int rows)
             break;
         case 1:
             snprintf(one, sizeof(one),
-                     "<row project=\"3\" total=\"%d.50\" code=\"c%d\"/>", i,
-                     i);
+                     "<row project=\"3\" total=\"%d.50\" code=\"c%d\"/>", i, i);
             break;
         case 2:
             snprintf(one, sizeof(one), "<row>text %d<!-- c --></row>", i);
@@ -113,8 +112,8 @@ static xmlDocPtr parse_from(const char *text, size_t min)
     bx_diags_init(&diags);
     xmlio_ai_min_elems = min;
     CU_ASSERT_EQUAL(xmlio_parse_shared((const unsigned char *)text,
-                                       strlen(text), "t.xml", &limits,
-                                       &diags, &doc),
+                                       strlen(text), "t.xml", &limits, &diags,
+                                       &doc),
                     BX_OK);
     xmlio_ai_min_elems = was;
     bx_diags_release(&diags);
@@ -191,8 +190,8 @@ static void test_index_reads_as_the_walk(void)
     /* twice: the names are remembered the second time */
     compare_all(doc->children, &elements, &found);
     /* an element of another document is walked */
-    other = xmlReadMemory(text, (int)strlen(text), "o.xml", NULL,
-                          XML_PARSE_NONET);
+    other =
+        xmlReadMemory(text, (int)strlen(text), "o.xml", NULL, XML_PARSE_NONET);
     CU_ASSERT_PTR_NOT_NULL_FATAL(other);
     xmlXPathOrderDocElems(other);
     compare_all(other->children, &elements, &found);
@@ -254,9 +253,8 @@ static void test_index_only_for_large_documents(void)
     CU_ASSERT_PTR_NULL(xmlio_attr_index(doc));
     xmlio_free_shared(doc);
     doc = NULL;
-    CU_ASSERT_EQUAL_FATAL(xmlio_parse((const unsigned char *)text,
-                                      strlen(text), "t.xml", &limits, &diags,
-                                      &doc),
+    CU_ASSERT_EQUAL_FATAL(xmlio_parse((const unsigned char *)text, strlen(text),
+                                      "t.xml", &limits, &diags, &doc),
                           BX_OK);
     CU_ASSERT_PTR_NULL(xmlio_attr_index(doc));
     xmlFreeDoc(doc);
