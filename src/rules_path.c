@@ -804,10 +804,10 @@ static BX_NOINLINE xmlAttrPtr attr_scan(xmlNodePtr el, const char *name)
 {
     xmlAttrPtr a;
 
-    /* the first letter first: most attributes differ there */
+    /* the first letter first: most attributes differ there (libxml2
+     * makes no attribute without a name: xmlNewPropInternal refuses) */
     for (a = el->properties; a != NULL; a = a->next) {
-        if (a->name != NULL && a->name[0] == (xmlChar)name[0] &&
-            a->ns == NULL &&
+        if (a->name[0] == (xmlChar)name[0] && a->ns == NULL &&
             strcmp((const char *)a->name, name) == 0)
             return a;
     }
