@@ -120,7 +120,8 @@ $(LIBSO): $(LIB_OBJ) src/libbudgetx.map
 	$(CC) -shared -o $@ $(LIB_OBJ) -Wl,--version-script=src/libbudgetx.map \
 	    -Wl,-soname,libbudgetx.so.0 $(LDFLAGS) $(PKG_LIBS)
 
-$(BIN): $(CLI_OBJ) $(LIBA) $(BUILD)/alloc-$(ALLOC) | schemas/lean/SOURCES
+$(BIN): $(CLI_OBJ) $(LIBA) $(BUILD)/alloc-$(ALLOC) | schemas/lean/SOURCES \
+        schemas/lean/DATA
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) \
 	    $(ALLOC_LIBS)
 
@@ -135,14 +136,30 @@ $(BUILD)/alloc-$(ALLOC):
 # schemas/lean/SOURCES matches them (src/datafiles.c); generated, not
 # committed; `make install` copies them with schemas/
 LEAN_XSD = schemas/budgetx.xsd $(sort $(wildcard schemas/disclosure/*.xsd))
-$(BUILD)/lean-xsd: scripts/lean-xsd.c src/hash64.h
+$(BUILD)/lean-xsd: scripts/lean-xsd.c scripts/lean-io.h src/hash64.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ scripts/lean-xsd.c $(LDFLAGS) $(PKG_LIBS)
 
 schemas/lean/SOURCES: $(BUILD)/lean-xsd $(LEAN_XSD)
 	./$(BUILD)/lean-xsd . $(LEAN_XSD)
 
-$(UNIT): $(UNIT_OBJ) $(LIBA)
+# lean copies of the rule files, templates and code lists (no comments,
+# blank text between elements, elements read only for docs/rules.md) with
+# schemas/lean/DATA (hash64 of each original and lean copy, the original's
+# SHA-256): parsed instead of an original while its line matches and (rule
+# files, templates) the build validated it
+# (src/datafiles.c, datafiles_read_parse_lean()); generated, not committed
+LEAN_DATA = $(sort $(wildcard schemas/rules/*.xml)) \
+            $(sort $(wildcard schemas/templates/*.xml)) \
+            $(sort $(wildcard schemas/codes/*/*.xml))
+$(BUILD)/lean-data: scripts/lean-data.c scripts/lean-io.h src/hash64.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ scripts/lean-data.c $(LDFLAGS) $(PKG_LIBS)
+
+schemas/lean/DATA: $(BUILD)/lean-data $(LEAN_DATA)
+	./$(BUILD)/lean-data . $(LEAN_DATA)
+
+$(UNIT): $(UNIT_OBJ) $(LIBA) | schemas/lean/DATA
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
 # `make check` first installs what the tests need (.ci/packages-test),
@@ -231,9 +248,11 @@ check-jemalloc:
 	$(MAKE) BUILD=$(JE_BUILD) ALLOC=jemalloc check-alloc check-golden \
 	    check-rules check-convert check-bundle check-batch check-exit
 
-# lean copies of the schemas: used while fresh, same bytes as without
+# lean copies of the schemas, rule files and templates: used while fresh,
+# same bytes as without
 check-lean: $(BIN)
 	$(TEST_ENV) sh tests/lean/run.sh $(CURDIR)/$(BIN)
+	$(TEST_ENV) sh tests/lean/data.sh $(CURDIR)/$(BIN)
 
 check-bundle: $(BIN)
 	$(TEST_ENV) sh tests/bundle/run.sh $(CURDIR)/$(BIN)

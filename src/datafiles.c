@@ -374,28 +374,93 @@ static xmlSchemaPtr compile_schema(const char *path, struct bx_diags *diags)
 
 /* ---- data files read once ----------------------------------------- */
 
-int datafiles_read_parse(const char *path, struct bx_diags *diags, char *hex,
-                         xmlDocPtr *out)
+/* The data file at 'path' read into '*buf' ('*len'), or DATA-READ. */
+static int read_data(const char *path, struct bx_diags *diags,
+                     unsigned char **buf, size_t *len)
 {
-    unsigned char *buf = NULL;
-    size_t len = 0;
-    struct bx_limits lim = {64u << 20, 256};
-    int rc;
-
-    *out = NULL;
-    hex[0] = '\0';
-    rc = util_read_file(path, lim.max_bytes, &buf, &len);
-    if (rc != BX_OK) {
+    if (util_read_file(path, 64u << 20, buf, len) != BX_OK) {
         bx_diags_addf(diags, BX_SEV_FATAL, "DATA-READ", path, 0,
                       "无法读取数据文件", "cannot read data file");
         return BX_E_DATA;
     }
+    return BX_OK;
+}
+
+/* 'buf' ('len', read from 'path') hashed into 'hex' and parsed; frees it */
+static int digest_parse(unsigned char *buf, size_t len, const char *path,
+                        struct bx_diags *diags, char *hex, xmlDocPtr *out)
+{
+    struct bx_limits lim = {64u << 20, 256};
+    int rc;
+
     if (util_digest_hex("sha256", buf, len, hex, 65) != BX_OK) {
         hex[0] = '\0'; /* then the file is validated as it stands */
     }
     rc = xmlio_parse(buf, len, path, &lim, diags, out);
     free(buf);
     return rc == BX_OK ? BX_OK : BX_E_DATA;
+}
+
+int datafiles_read_parse(const char *path, struct bx_diags *diags, char *hex,
+                         xmlDocPtr *out)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0;
+
+    *out = NULL;
+    hex[0] = '\0';
+    if (read_data(path, diags, &buf, &len) != BX_OK) {
+        return BX_E_DATA;
+    }
+    return digest_parse(buf, len, path, diags, hex, out);
+}
+
+/* ---- reading our own trees ------------------------------------------ */
+
+xmlAttrPtr datafiles_prop(xmlNodePtr n, const char *name)
+{
+    xmlAttrPtr a;
+
+    if (n == NULL || n->type != XML_ELEMENT_NODE) {
+        return NULL;
+    }
+    if (n->doc != NULL &&
+        (n->doc->intSubset != NULL || n->doc->extSubset != NULL)) {
+        /* a DTD may declare default values: libxml2 knows them */
+        return xmlHasNsProp(n, BAD_CAST name, NULL);
+    }
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns == NULL && strcmp((const char *)a->name, name) == 0) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+int datafiles_lang(xmlNodePtr n, const char **lang)
+{
+    xmlAttrPtr a;
+
+    *lang = NULL;
+    if (n == NULL || n->type != XML_ELEMENT_NODE ||
+        (n->doc != NULL &&
+         (n->doc->intSubset != NULL || n->doc->extSubset != NULL))) {
+        return 0;
+    }
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns != NULL && a->ns->href != NULL &&
+            strcmp((const char *)a->ns->href,
+                   "http://www.w3.org/XML/1998/namespace") == 0 &&
+            strcmp((const char *)a->name, "lang") == 0) {
+            if (a->children == NULL || a->children->next != NULL ||
+                a->children->type != XML_TEXT_NODE) {
+                return 0;
+            }
+            *lang = (const char *)a->children->content;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* ---- lean copies of the schemas (scripts/lean-xsd.c) ----------------- */
@@ -485,6 +550,178 @@ static char *lean_path(const struct bx_context *ctx, const char *rel)
         snprintf(lean_rel, sizeof(lean_rel), LEAN_DIR "%s", rel + 8);
         return context_path(ctx, lean_rel);
     }
+}
+
+/* ---- lean copies of the rule files and templates (scripts/lean-data.c) */
+
+/* The line of schemas/lean/DATA for 'rel'. */
+struct data_line {
+    uint64_t orig; /* hash64() of the original */
+    uint64_t lean; /* hash64() of its lean copy */
+    char sha[65];  /* SHA-256 of the original, hex */
+};
+
+/*
+ * The last index read, by path: a run reads it for each of its data files
+ * (a dozen), from two threads.  A stale copy can only make a lean copy
+ * look stale (both files are hashed against its line), never stand for
+ * another original.
+ */
+static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *index_path;
+static unsigned char *index_buf;
+static size_t index_len;
+
+/* A copy of the index at 'path' (caller frees), or NULL. */
+static unsigned char *index_copy(const char *path, size_t *len)
+{
+    unsigned char *buf = NULL;
+    unsigned char *copy = NULL;
+    char *p;
+
+    pthread_mutex_lock(&index_lock);
+    if (index_path == NULL || strcmp(index_path, path) != 0) {
+        if (util_read_file(path, 1u << 16, &buf, len) == BX_OK &&
+            (p = util_strdup(path)) != NULL) {
+            free(index_path);
+            free(index_buf);
+            index_path = p;
+            index_buf = buf;
+            index_len = *len;
+            buf = NULL;
+        }
+        free(buf);
+    }
+    if (index_path != NULL && strcmp(index_path, path) == 0 &&
+        (copy = malloc(index_len + 1)) != NULL) {
+        memcpy(copy, index_buf, index_len);
+        *len = index_len;
+    }
+    pthread_mutex_unlock(&index_lock);
+    return copy;
+}
+
+/* The line for 'rel' of schemas/lean/DATA into '*dl': 1, else 0. */
+static int data_line(const struct bx_context *ctx, const char *rel,
+                     struct data_line *dl)
+{
+    char *path = context_path(ctx, LEAN_DIR "DATA");
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    int found = 0;
+    char *line;
+    char *next;
+
+    buf = path != NULL ? index_copy(path, &len) : NULL;
+    free(path);
+    if (buf == NULL || len == 0 || buf[len - 1] != '\n') {
+        free(buf);
+        return 0;
+    }
+    buf[len - 1] = '\0';
+    for (line = (char *)buf; !found && line != NULL; line = next) {
+        const char *name;
+        char rest[256];
+
+        next = strchr(line, '\n');
+        if (next != NULL) {
+            *next++ = '\0';
+        }
+        /* the name (last) first: sscanf() only for the line of 'rel' */
+        name = strrchr(line, ' ');
+        if (name == NULL || strcmp(name + 1, rel) != 0) {
+            continue;
+        }
+        found = sscanf(line, "%16" SCNx64 " %16" SCNx64 " %64s %255s",
+                       &dl->orig, &dl->lean, dl->sha, rest) == 4 &&
+                strlen(dl->sha) == 64 && strcmp(rest, rel) == 0;
+    }
+    free(buf);
+    return found;
+}
+
+/*
+ * The lean copy of 'rel' (the original's bytes 'buf', 'len'), read into
+ * '*lbuf' ('*llen'; caller frees) when it may stand for the original:
+ * its DATA line matches both files and 'built' accepts the original's
+ * SHA-256, which is then put into 'hex'.  0 (nothing read) otherwise.
+ */
+static int lean_bytes(const struct bx_context *ctx, const char *rel,
+                      const unsigned char *buf, size_t len,
+                      int (*built)(void *, const char *), void *arg,
+                      char *hex, unsigned char **lbuf, size_t *llen)
+{
+    struct data_line dl;
+    char lean_rel[sizeof(LEAN_DIR) + 256];
+    char *lpath;
+    int ok;
+
+    *lbuf = NULL;
+    if (strncmp(rel, "schemas/", 8) != 0 || strlen(rel) - 8 >= 256 ||
+        strstr(rel, "..") != NULL || !data_line(ctx, rel, &dl) ||
+        hash64(buf, len) != dl.orig || !built(arg, dl.sha)) {
+        return 0;
+    }
+    snprintf(lean_rel, sizeof(lean_rel), LEAN_DIR "%s", rel + 8);
+    lpath = context_path(ctx, lean_rel);
+    ok = lpath != NULL &&
+         util_read_file(lpath, 64u << 20, lbuf, llen) == BX_OK &&
+         hash64(*lbuf, *llen) == dl.lean;
+    free(lpath);
+    if (!ok) {
+        free(*lbuf);
+        *lbuf = NULL;
+        return 0;
+    }
+    memcpy(hex, dl.sha, sizeof(dl.sha));
+    return 1;
+}
+
+int datafiles_read_parse_lean(const struct bx_context *ctx, const char *rel,
+                              const char *path,
+                              int (*built)(void *, const char *), void *arg,
+                              struct bx_diags *diags, char *hex, int *lean,
+                              xmlDocPtr *out)
+{
+    struct bx_limits lim = {64u << 20, 256};
+    struct bx_diags scratch;
+    unsigned char *buf = NULL;
+    unsigned char *lbuf = NULL;
+    size_t len = 0;
+    size_t llen = 0;
+    char sha[65];
+    int rc;
+
+    *out = NULL;
+    *lean = 0;
+    if (hex != NULL) {
+        hex[0] = '\0';
+    }
+    if (read_data(path, diags, &buf, &len) != BX_OK) {
+        return BX_E_DATA;
+    }
+    if (lean_bytes(ctx, rel, buf, len, built, arg, hex != NULL ? hex : sha,
+                   &lbuf, &llen)) {
+        /* parsed under the original's name; should it fail, the
+         * original says what is wrong */
+        bx_diags_init(&scratch);
+        *lean = xmlio_parse(lbuf, llen, path, &lim, &scratch, out) == BX_OK &&
+                scratch.count == 0;
+        bx_diags_release(&scratch);
+        free(lbuf);
+        if (*lean) {
+            free(buf);
+            return BX_OK;
+        }
+        xmlFreeDoc(*out);
+        *out = NULL;
+    }
+    if (hex != NULL) {
+        return digest_parse(buf, len, path, diags, hex, out);
+    }
+    rc = xmlio_parse(buf, len, path, &lim, diags, out);
+    free(buf);
+    return rc == BX_OK ? BX_OK : BX_E_DATA;
 }
 
 /*

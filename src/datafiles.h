@@ -40,6 +40,40 @@ int datafiles_read_parse(const char *path, struct bx_diags *diags, char *hex,
                          xmlDocPtr *out);
 
 /*
+ * Attribute 'name' without a namespace of element 'n' of one of our data
+ * files, as xmlHasNsProp(n, name, NULL) finds it, without its cost: a
+ * walk of the attributes (libxml2 itself when the document has a DTD,
+ * which may declare default values).  NULL when absent.
+ */
+xmlAttrPtr datafiles_prop(xmlNodePtr n, const char *name);
+
+/*
+ * The xml:lang attribute of element 'n' itself, as one text node of the
+ * document: 1 and '*lang' (NULL when 'n' has none); 0 when the caller
+ * must ask libxml2 (a DTD, a value of several nodes).
+ */
+int datafiles_lang(xmlNodePtr n, const char **lang);
+
+/*
+ * datafiles_read_parse() of the data file 'rel' of 'ctx' ('path' its
+ * path), or of its lean copy (schemas/lean/, scripts/lean-data.c:
+ * without comments, blank text and the elements only the docs read)
+ * while the build's index schemas/lean/DATA matches both the original
+ * and the copy and 'built(arg, sha256)' says the original's digest is
+ * one the build validated; '*lean' is then 1.  'hex' is always the
+ * original's SHA-256 (from the index when the copy is parsed), so what
+ * is recorded about the file does not depend on which was parsed; NULL:
+ * no digest wanted (then none is computed).  An edited original, a
+ * missing or stale copy or index: the original, '*lean' 0, exactly as
+ * datafiles_read_parse() (xmlio_read_data() when 'hex' is NULL).
+ */
+int datafiles_read_parse_lean(const struct bx_context *ctx, const char *rel,
+                              const char *path,
+                              int (*built)(void *, const char *), void *arg,
+                              struct bx_diags *diags, char *hex, int *lean,
+                              xmlDocPtr *out);
+
+/*
  * The schema at 'rel' ("schemas/manifest.xsd") under the data directory,
  * compiled on first use and owned by the context.  Compilation problems
  * are FATAL DATA-SCHEMA findings in 'diags' (each call that fails says

@@ -19,6 +19,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "datafiles.h"
+#include "hash64.h"
 #include "rules_digests.h" /* generated: rules_validated[] */
 #include "templates.h"
 #include "util.h"
@@ -45,11 +46,13 @@ struct rules_cache {
 /* Small helpers over the rule document                                */
 /* ------------------------------------------------------------------ */
 
+/* The name first: most elements a walk passes are other ones. */
 static int is_rules_elem(xmlNodePtr n, const char *name)
 {
-    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           xmlStrEqual(n->ns->href, BAD_CAST RULES_NS) &&
-           (name == NULL || xmlStrEqual(n->name, BAD_CAST name));
+    return n != NULL && n->type == XML_ELEMENT_NODE &&
+           (name == NULL || strcmp((const char *)n->name, name) == 0) &&
+           n->ns != NULL && n->ns->href != NULL &&
+           strcmp((const char *)n->ns->href, RULES_NS) == 0;
 }
 
 static xmlNodePtr first_child(xmlNodePtr parent, const char *name)
@@ -75,7 +78,7 @@ static xmlNodePtr next_sibling(xmlNodePtr n, const char *name)
 /* Attribute value as a string owned by the document, or NULL. */
 static const char *attr(xmlNodePtr n, const char *name)
 {
-    xmlAttrPtr a = xmlHasNsProp(n, BAD_CAST name, NULL);
+    xmlAttrPtr a = datafiles_prop(n, name);
 
     if (a == NULL || a->children == NULL)
         return a != NULL ? "" : NULL;
@@ -102,10 +105,18 @@ static void texts(xmlNodePtr parent, const char *name, const char *out[2])
 {
     xmlNodePtr c;
     xmlChar *lang;
+    const char *own;
 
     out[0] = NULL;
     out[1] = NULL;
     for (c = first_child(parent, name); c != NULL; c = next_sibling(c, name)) {
+        if (datafiles_lang(c, &own)) {
+            /* the element's own attribute, read in place */
+            out[own != NULL && strcmp(own, "en") == 0 ? BX_LANG_EN
+                                                      : BX_LANG_ZH] =
+                text_of(c);
+            continue;
+        }
         lang = xmlGetNsProp(c, BAD_CAST "lang", BAD_CAST XML_NS);
         if (lang != NULL && xmlStrEqual(lang, BAD_CAST "en"))
             out[BX_LANG_EN] = text_of(c);
@@ -153,6 +164,103 @@ static int data_error(struct bx_diags *diags, const char *file,
     buf_release(&zh);
     buf_release(&en);
     return BX_E_DATA;
+}
+
+/*
+ * Compiled expressions by source while a set loads (compile_expr()): open
+ * addressing on hash64() of the source, which reads eight bytes a step;
+ * libxml2's string hash read the ~80 bytes of each source one at a time
+ * (1,516 lookups and 618 additions a load).
+ */
+struct src_entry {
+    uint64_t h;
+    char *src; /* owned; NULL: empty slot */
+    xmlXPathCompExprPtr comp;
+};
+
+struct src_table {
+    struct src_entry *e;
+    size_t cap; /* a power of two */
+    size_t n;
+};
+
+static struct src_table *src_table_new(void)
+{
+    struct src_table *t = calloc(1, sizeof(*t));
+
+    if (t != NULL) {
+        t->cap = 1024;
+        t->e = calloc(t->cap, sizeof(*t->e));
+        if (t->e == NULL) {
+            free(t);
+            t = NULL;
+        }
+    }
+    return t;
+}
+
+static void src_table_free(struct src_table *t)
+{
+    size_t i;
+
+    if (t == NULL)
+        return;
+    for (i = 0; i < t->cap; i++)
+        free(t->e[i].src);
+    free(t->e);
+    free(t);
+}
+
+/* The slot of 'src' (hash 'h'): its entry, or the empty slot it takes. */
+static struct src_entry *src_slot(struct src_table *t, const char *src,
+                                  uint64_t h)
+{
+    size_t i = (size_t)h & (t->cap - 1);
+
+    while (t->e[i].src != NULL &&
+           (t->e[i].h != h || strcmp(t->e[i].src, src) != 0))
+        i = (i + 1) & (t->cap - 1);
+    return &t->e[i];
+}
+
+static xmlXPathCompExprPtr src_lookup(struct src_table *t, const char *src)
+{
+    return src_slot(t, src, hash64((const unsigned char *)src, strlen(src)))
+        ->comp;
+}
+
+/* Keep 'comp' for 'src'; nothing when memory runs out (then the source
+ * is compiled again where it recurs). */
+static void src_add(struct src_table *t, const char *src,
+                    xmlXPathCompExprPtr comp)
+{
+    uint64_t h = hash64((const unsigned char *)src, strlen(src));
+    struct src_entry *e;
+
+    if (2 * (t->n + 1) > t->cap) {
+        struct src_table bigger = {NULL, t->cap * 2, 0};
+        size_t i;
+
+        bigger.e = calloc(bigger.cap, sizeof(*bigger.e));
+        if (bigger.e == NULL)
+            return;
+        for (i = 0; i < t->cap; i++) {
+            if (t->e[i].src != NULL)
+                *src_slot(&bigger, t->e[i].src, t->e[i].h) = t->e[i];
+        }
+        free(t->e);
+        t->e = bigger.e;
+        t->cap = bigger.cap;
+    }
+    e = src_slot(t, src, h);
+    if (e->src != NULL)
+        return; /* kept already */
+    e->src = util_strdup(src);
+    if (e->src == NULL)
+        return;
+    e->h = h;
+    e->comp = comp;
+    t->n++;
 }
 
 /* ------------------------------------------------------------------ */
@@ -210,7 +318,7 @@ void rules_set_free(struct bx_ruleset *rs)
     for (i = 0; i < rs->ncomps; i++)
         xmlXPathFreeCompExpr(rs->comps[i]);
     free(rs->comps);
-    xmlHashFree(rs->comp_by_src, NULL);
+    src_table_free(rs->comp_by_src);
     rules_exprs_release(rs);
     free(rs->checks);
     free(rs->tables);
@@ -264,6 +372,7 @@ static void quiet_error(void *data, xmlErrorPtr err)
 }
 
 int rules_intern_exprs = 1;
+int rules_walk_lists = 1;
 
 /* Keep 'comp' in the set that owns it; 0 when out of memory. */
 static int own_comp(struct bx_ruleset *rs, xmlXPathCompExprPtr comp)
@@ -302,7 +411,7 @@ static xmlXPathCompExprPtr compile_expr(xmlXPathContextPtr xp, const char *expr,
 
     *nomem = 0;
     if (rs != NULL && rules_intern_exprs && rs->comp_by_src != NULL) {
-        comp = xmlHashLookup(rs->comp_by_src, BAD_CAST expr);
+        comp = src_lookup(rs->comp_by_src, expr);
         if (comp != NULL)
             return comp;
     }
@@ -318,7 +427,7 @@ static xmlXPathCompExprPtr compile_expr(xmlXPathContextPtr xp, const char *expr,
     }
     /* not shared when the table cannot take it: compiled again next time */
     if (rules_intern_exprs && rs->comp_by_src != NULL)
-        xmlHashAddEntry(rs->comp_by_src, BAD_CAST expr, comp);
+        src_add(rs->comp_by_src, expr, comp);
     rules_expr_note(rs, comp, expr);
     return comp;
 }
@@ -387,7 +496,7 @@ static const struct kind_def *kind_of(xmlNodePtr el)
     size_t i;
 
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        if (xmlStrEqual(el->name, BAD_CAST kinds[i].element))
+        if (strcmp((const char *)el->name, kinds[i].element) == 0)
             return &kinds[i];
     }
     return NULL;
@@ -516,8 +625,11 @@ static int compile_terms(xmlXPathContextPtr xp, xmlNodePtr el, const char *name,
         return BX_OK;
     if (expr == NULL)
         return BX_E_NOMEM;
-    for (p = expr; *p != '\0'; p += union_term(p) + (p[union_term(p)] != 0))
-        n++;
+    for (p = expr; *p != '\0'; n++) {
+        size_t len = union_term(p);
+
+        p += len + (p[len] != '\0');
+    }
     *terms = calloc(n ? n : 1, sizeof(**terms));
     if (*terms == NULL)
         rc = BX_E_NOMEM;
@@ -1107,18 +1219,273 @@ out:
     return rc;
 }
 
+/* ---- code lists read from the tree -------------------------------- */
+
+/*
+ * The code lists' expressions are data too, but the shipped ones are
+ * the simplest XPath: the entries a path of child steps from the root
+ * ("/c:codeList/c:code"), the code, name and scope one attribute
+ * ("@value"), the aliases one child step ("c:alias").  Those are read
+ * here by walking the tree, with the strings XPath would give (an
+ * attribute's or element's text, "" for a missing attribute), pointing
+ * into the list's document where its text is one node: 1,177
+ * evaluations and their copies fewer at every load.  Anything else
+ * (predicates, other axes, an unknown prefix) is evaluated by XPath as
+ * before (list_fill()).
+ */
+#define WALK_STEPS 8
+
+struct walk_step {
+    const char *uri; /* NULL: no namespace */
+    const char *name;
+    size_t len;
+};
+
+struct list_walk {
+    struct walk_step entry[WALK_STEPS];
+    int nentry;
+    struct walk_step attr[3]; /* code name scope; len 0: none */
+    struct walk_step alias;   /* len 0: none */
+    int has_alias;
+};
+
+static size_t ncname_len(const char *p)
+{
+    size_t n = 0;
+
+    if (!((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') ||
+          p[0] == '_'))
+        return 0;
+    while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+           (p[n] >= '0' && p[n] <= '9') || p[n] == '_' || p[n] == '-' ||
+           p[n] == '.')
+        n++;
+    return n;
+}
+
+/* The URI the XPath context binds 'prefix' to (the last one registered,
+ * as xmlXPathRegisterNs() keeps it), or NULL. */
+static const char *prefix_uri(const struct bx_ruleset *rs, const char *prefix,
+                              size_t len)
+{
+    const char *uri = NULL;
+    size_t i;
+
+    for (i = 0; i < rs->nns; i++) {
+        if (rs->ns[i].prefix != NULL && strlen(rs->ns[i].prefix) == len &&
+            strncmp(rs->ns[i].prefix, prefix, len) == 0)
+            uri = rs->ns[i].uri;
+    }
+    return uri;
+}
+
+/* A name test "p:name" or "name" at 'p' into '*st': its length, or 0. */
+static size_t name_test(const struct bx_ruleset *rs, const char *p,
+                        struct walk_step *st)
+{
+    size_t n = ncname_len(p);
+    size_t m;
+
+    if (n == 0)
+        return 0;
+    st->uri = NULL;
+    st->name = p;
+    st->len = n;
+    if (p[n] != ':')
+        return n;
+    m = ncname_len(p + n + 1);
+    st->uri = prefix_uri(rs, p, n);
+    if (m == 0 || st->uri == NULL)
+        return 0;
+    st->name = p + n + 1;
+    st->len = m;
+    return n + 1 + m;
+}
+
+/* 'src' as "/a/b..." into w->entry: 1, or 0 when it is not that. */
+static int walk_entry(const struct bx_ruleset *rs, const char *src,
+                      struct list_walk *w)
+{
+    size_t n;
+
+    w->nentry = 0;
+    while (src != NULL && *src == '/' && w->nentry < WALK_STEPS) {
+        n = name_test(rs, src + 1, &w->entry[w->nentry]);
+        if (n == 0)
+            return 0;
+        w->nentry++;
+        src += 1 + n;
+    }
+    return src != NULL && *src == '\0' && w->nentry > 0;
+}
+
+/* The list's expressions as a walk: 1, or 0 (then XPath). */
+static int walk_plan(const struct bx_ruleset *rs, xmlNodePtr el,
+                     struct list_walk *w)
+{
+    static const char *const attrs[3] = {"code", "name", "scope"};
+    const char *src;
+    int i;
+
+    memset(w, 0, sizeof(*w));
+    if (!walk_entry(rs, attr(el, "entry"), w))
+        return 0;
+    for (i = 0; i < 3; i++) {
+        src = attr(el, attrs[i]);
+        if (src == NULL)
+            continue;
+        if (src[0] != '@' || ncname_len(src + 1) == 0 ||
+            src[1 + ncname_len(src + 1)] != '\0')
+            return 0;
+        w->attr[i].name = src + 1;
+        w->attr[i].len = strlen(src + 1);
+    }
+    src = attr(el, "alias");
+    if (src != NULL) {
+        if (name_test(rs, src, &w->alias) != strlen(src))
+            return 0;
+        w->has_alias = 1;
+    }
+    return 1;
+}
+
+static int step_matches(xmlNodePtr n, const struct walk_step *st)
+{
+    return n->type == XML_ELEMENT_NODE &&
+           strncmp((const char *)n->name, st->name, st->len) == 0 &&
+           n->name[st->len] == '\0' &&
+           (st->uri == NULL ? n->ns == NULL
+                            : n->ns != NULL && n->ns->href != NULL &&
+                                  strcmp((const char *)n->ns->href,
+                                         st->uri) == 0);
+}
+
+/* A node's text as XPath's string(): into the document when one node
+ * holds it, else a copy the list keeps. */
+static const char *node_text(struct bx_codelist *l, struct keep *keep,
+                             xmlNodePtr n)
+{
+    xmlNodePtr c = n->children;
+
+    if (c == NULL && n->type == XML_ATTRIBUTE_NODE)
+        return "";
+    if (c != NULL && c->next == NULL && c->type == XML_TEXT_NODE &&
+        c->content != NULL)
+        return (const char *)c->content;
+    return keep_string(l, keep, xmlNodeGetContent(n));
+}
+
+/* Attribute 'st' (no namespace) of 'n' as a string; "" when absent. */
+static const char *attr_text(struct bx_codelist *l, struct keep *keep,
+                             xmlNodePtr n, const struct walk_step *st)
+{
+    xmlAttrPtr a;
+
+    if (st->len == 0)
+        return NULL; /* no expression */
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns == NULL && strcmp((const char *)a->name, st->name) == 0)
+            return node_text(l, keep, (xmlNodePtr)a);
+    }
+    return "";
+}
+
+static int walk_aliases(struct bx_codelist *l, struct keep *keep,
+                        const struct list_walk *w, xmlNodePtr n,
+                        struct bx_code *code)
+{
+    xmlNodePtr c;
+    size_t cnt = 0;
+
+    if (!w->has_alias)
+        return BX_OK;
+    for (c = n->children; c != NULL; c = c->next)
+        cnt += step_matches(c, &w->alias);
+    code->aliases = calloc(cnt + 1, sizeof(*code->aliases));
+    if (code->aliases == NULL)
+        return BX_E_NOMEM;
+    for (c = n->children; c != NULL; c = c->next) {
+        const char *k = step_matches(c, &w->alias) ? node_text(l, keep, c)
+                                                   : NULL;
+
+        if (k != NULL)
+            code->aliases[code->naliases++] = k;
+    }
+    return BX_OK;
+}
+
+/* One entry: kept when it has a code (as list_fill() keeps it). */
+static int walk_one(struct bx_codelist *l, struct keep *keep,
+                    const struct list_walk *w, xmlNodePtr n)
+{
+    struct bx_code *c = &l->codes[l->ncodes];
+
+    c->code = attr_text(l, keep, n, &w->attr[0]);
+    c->name = attr_text(l, keep, n, &w->attr[1]);
+    c->scope = attr_text(l, keep, n, &w->attr[2]);
+    if (c->code == NULL || c->code[0] == '\0')
+        return BX_OK;
+    l->ncodes++;
+    return walk_aliases(l, keep, w, n, c);
+}
+
+/* The entries below the siblings from 'n' on, step 'i' of the entry
+ * path: counted ('l->codes' NULL) or filled, in document order. */
+static int walk_entries(struct bx_codelist *l, struct keep *keep,
+                        const struct list_walk *w, xmlNodePtr n, int i,
+                        size_t *count)
+{
+    int rc = BX_OK;
+
+    for (; rc == BX_OK && n != NULL; n = n->next) {
+        if (!step_matches(n, &w->entry[i]))
+            continue;
+        if (i + 1 < w->nentry)
+            rc = walk_entries(l, keep, w, n->children, i + 1, count);
+        else if (l->codes == NULL)
+            (*count)++;
+        else
+            rc = walk_one(l, keep, w, n);
+    }
+    return rc;
+}
+
+/* list_fill() by walking the tree along 'w'. */
+static int list_walk_fill(struct bx_codelist *l, const struct list_walk *w)
+{
+    struct keep keep = {0, 0};
+    size_t n = 0;
+    int rc;
+
+    walk_entries(l, &keep, w, l->doc->children, 0, &n);
+    if (n == 0)
+        return BX_OK;
+    l->codes = calloc(n + 1, sizeof(*l->codes));
+    if (l->codes == NULL)
+        return BX_E_NOMEM;
+    rc = walk_entries(l, &keep, w, l->doc->children, 0, &n);
+    if (rc == BX_OK && keep.nomem)
+        rc = BX_E_NOMEM; /* a list short of a name would judge wrongly */
+    if (rc == BX_OK)
+        qsort(l->codes, l->ncodes, sizeof(*l->codes), cmp_code);
+    return rc;
+}
+
 /*
  * Where code list 'href' (schemas/codes/2024/function.xml) is read from:
- * the file of the same name in the --codes directory when there is one,
- * else the data directory.  Caller frees; NULL when out of memory.
+ * the file of the same name in the --codes directory when there is one
+ * ('*own' 0), else the data directory ('*own' 1).  Caller frees; NULL
+ * when out of memory.
  */
-static char *list_path(const struct bx_context *ctx, const char *href)
+static char *list_path(const struct bx_context *ctx, const char *href,
+                       int *own)
 {
     const char *dir = ctx->opts.codes_dir;
     const char *base = strrchr(href, '/');
     struct bx_buf b;
     FILE *fp;
 
+    *own = 1;
     if (dir == NULL || dir[0] == '\0')
         return context_path(ctx, href);
     buf_init(&b);
@@ -1131,7 +1498,31 @@ static char *list_path(const struct bx_context *ctx, const char *href)
         return context_path(ctx, href);
     }
     fclose(fp);
+    *own = 0;
     return buf_take(&b, NULL);
+}
+
+/* datafiles_read_parse_lean()'s question for a code list: never
+ * validated, so any original whose copy is fresh. */
+static int any_list(void *arg, const char *file_hex)
+{
+    (void)arg;
+    (void)file_hex;
+    return 1;
+}
+
+/* The code list at 'path' ('href' of the data directory when 'own'):
+ * its lean copy when fresh (scripts/lean-data.c). */
+static int read_list(const struct bx_context *ctx, const char *href,
+                     const char *path, int own, struct bx_diags *diags,
+                     xmlDocPtr *out)
+{
+    int lean;
+
+    if (!own)
+        return xmlio_read_data(path, diags, out);
+    return datafiles_read_parse_lean(ctx, href, path, any_list, NULL, diags,
+                                     NULL, &lean, out);
 }
 
 /* 1 when the list's root says complete="true" (codes.xsd). */
@@ -1148,10 +1539,12 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
                      struct bx_diags *diags, struct bx_codelist *l)
 {
     struct list_exprs e;
+    struct list_walk w;
     xmlXPathContextPtr xp = NULL;
     char *path = NULL;
     unsigned long nomem = xmlio_nomem_count();
     void *ud;
+    int own;
     int rc;
     int i;
 
@@ -1165,15 +1558,19 @@ static int load_list(struct bx_context *ctx, struct bx_ruleset *rs,
     if (rc != BX_OK)
         goto out;
     rc = BX_E_NOMEM;
-    path = list_path(ctx, attr(el, "href"));
+    path = list_path(ctx, attr(el, "href"), &own);
     if (path == NULL)
         goto out;
-    rc = xmlio_read_data(path, diags, &l->doc);
+    rc = read_list(ctx, attr(el, "href"), path, own, diags, &l->doc);
     if (rc == BX_OK && xmlio_nomem_count() != nomem)
         rc = BX_E_NOMEM; /* a tree short of nodes: see load_set() */
     if (rc != BX_OK)
         goto out;
     l->complete = list_complete(l->doc);
+    if (rules_walk_lists && walk_plan(rs, el, &w)) {
+        rc = list_walk_fill(l, &w);
+        goto out;
+    }
     rc = BX_E_NOMEM;
     xp = new_xpath(rs, l->doc);
     if (xp == NULL)
@@ -1290,6 +1687,12 @@ static int validated_at_build(struct bx_context *ctx, const char *file_hex)
     return ok && rules_pair_listed(rules_validated, xsd_hex, file_hex);
 }
 
+/* datafiles_read_parse_lean()'s question: validated_at_build(). */
+static int built_rules(void *ctx, const char *file_hex)
+{
+    return validated_at_build(ctx, file_hex);
+}
+
 /*
  * The parts of the set.  'prefetch' (the rules thread of
  * bx_context_prefetch()): the tables, which need the template registry,
@@ -1320,7 +1723,7 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
     if (xp == NULL)
         return BX_E_NOMEM;
     xp->userData = rs; /* compile_expr() records each expression */
-    rs->comp_by_src = xmlHashCreate(1024); /* NULL: nothing shared */
+    rs->comp_by_src = src_table_new(); /* NULL: nothing shared */
     rc = prefetch ? BX_OK : load_tables(ctx, rs, file, diags);
     if (rc == BX_OK)
         rc = load_figures(rs, xp, root, file, diags);
@@ -1337,7 +1740,7 @@ static int load_parts(struct bx_context *ctx, struct bx_ruleset *rs,
                  ? load_tables(ctx, rs, file, diags)
                  : BX_E_DATA;
     xmlXPathFreeContext(xp);
-    xmlHashFree(rs->comp_by_src, NULL); /* loaded: never looked up again */
+    src_table_free(rs->comp_by_src); /* loaded: never looked up again */
     rs->comp_by_src = NULL;
     return rc;
 }
@@ -1350,6 +1753,7 @@ static int load_set(struct bx_context *ctx, int year, int prefetch,
     char hex[65];
     char *path = NULL;
     unsigned long nomem = xmlio_nomem_count();
+    int lean = 0;
     int rc = BX_E_NOMEM;
 
     *out = NULL;
@@ -1358,14 +1762,16 @@ static int load_set(struct bx_context *ctx, int year, int prefetch,
     rs = calloc(1, sizeof(*rs));
     if (path == NULL || rs == NULL)
         goto out;
-    /* read once: the digest is of the bytes parsed */
-    rc = datafiles_read_parse(path, diags, hex, &rs->doc);
+    /* read once: the digest is the original's; its lean copy is parsed
+     * when the build validated the original (built_rules()) */
+    rc = datafiles_read_parse_lean(ctx, rel, path, built_rules, ctx, diags,
+                                   hex, &lean, &rs->doc);
     /* libxml2 drops some nodes silently when an allocation fails, and a
      * file validated at build time is not validated again: such a tree
      * could lack what the loader takes for granted */
     if (rc == BX_OK && xmlio_nomem_count() != nomem)
         rc = BX_E_NOMEM;
-    if (rc == BX_OK && !validated_at_build(ctx, hex))
+    if (rc == BX_OK && !lean && !validated_at_build(ctx, hex))
         rc = validate_rules(ctx, rs->doc, diags);
     if (rc == BX_OK)
         rc = load_parts(ctx, rs, path, prefetch, diags);

@@ -252,7 +252,7 @@ struct bx_ruleset {
     xmlXPathCompExprPtr *comps;
     size_t ncomps;
     size_t capcomps;
-    struct _xmlHashTable *comp_by_src; /* source -> comp, while loading */
+    struct src_table *comp_by_src; /* source -> comp, while loading (rules.c) */
 };
 
 /* Free a rule set and everything it owns.  NULL-safe. */
@@ -299,6 +299,10 @@ extern int rules_fast_paths;
  * expression apart (tests compare); 1 (default): identical sources share
  * one compiled expression. */
 extern int rules_intern_exprs;
+/* 0: code lists loaded from now on are read through their XPath
+ * expressions (tests compare); 1 (default): the simple ones by walking
+ * the list's tree (rules.c, list_walk_fill()). */
+extern int rules_walk_lists;
 /* 1 (the default): the {col} copies of a numeric check are evaluated in
  * one walk over their rows (the findings kept per copy and emitted in the
  * same order); 0: one walk per copy.  Read by each evaluation (tests). */

@@ -39,11 +39,13 @@ struct tpl_cache {
 /* Small DOM helpers                                                   */
 /* ------------------------------------------------------------------ */
 
+/* The name first: most elements a walk passes are other ones. */
 static int is_tpl(xmlNodePtr n, const char *name)
 {
-    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           xmlStrEqual(n->ns->href, BAD_CAST TPL_NS) &&
-           xmlStrEqual(n->name, BAD_CAST name);
+    return n != NULL && n->type == XML_ELEMENT_NODE &&
+           strcmp((const char *)n->name, name) == 0 && n->ns != NULL &&
+           n->ns->href != NULL &&
+           strcmp((const char *)n->ns->href, TPL_NS) == 0;
 }
 
 static xmlNodePtr next_named(xmlNodePtr n, const char *name)
@@ -63,7 +65,7 @@ static xmlNodePtr first_named(xmlNodePtr parent, const char *name)
 /* Attribute value inside the document (no copy), or NULL. */
 static const char *attr(xmlNodePtr el, const char *name)
 {
-    xmlAttrPtr a = el != NULL ? xmlHasNsProp(el, BAD_CAST name, NULL) : NULL;
+    xmlAttrPtr a = datafiles_prop(el, name);
 
     if (a == NULL || a->children == NULL)
         return NULL;
@@ -102,8 +104,18 @@ static void texts(xmlNodePtr el, const char *name, const char *out[2])
     out[0] = NULL;
     out[1] = NULL;
     for (c = first_named(el, name); c != NULL; c = next_named(c->next, name)) {
-        xmlChar *lang = xmlNodeGetLang(c);
+        const char *own;
+        xmlChar *lang;
 
+        if (datafiles_lang(c, &own) && own != NULL) {
+            /* the element's own attribute, read in place */
+            if (strcmp(own, "zh") == 0)
+                out[BX_LANG_ZH] = text_of(c);
+            else if (strcmp(own, "en") == 0)
+                out[BX_LANG_EN] = text_of(c);
+            continue;
+        }
+        lang = xmlNodeGetLang(c);
         if (lang != NULL && xmlStrEqual(lang, BAD_CAST "zh"))
             out[BX_LANG_ZH] = text_of(c);
         else if (lang != NULL && xmlStrEqual(lang, BAD_CAST "en"))
@@ -384,6 +396,12 @@ static int validated_at_build(const struct tpl_schema *ts, const char *file_hex)
     return rules_pair_listed(templates_validated, ts->xsd_hex, file_hex);
 }
 
+/* datafiles_read_parse_lean()'s question: validated_at_build(). */
+static int built_template(void *ts, const char *file_hex)
+{
+    return validated_at_build(ts, file_hex);
+}
+
 static int check_doc(struct bx_context *ctx, struct tpl_schema *ts,
                      const char *file_hex, xmlDocPtr doc,
                      struct bx_diags *diags)
@@ -418,6 +436,7 @@ static int load_file(struct bx_context *ctx, struct tpl_schema *ts,
     char *path = NULL;
     xmlNodePtr root;
     unsigned long nomem = xmlio_nomem_count();
+    int lean = 0;
     int rc = BX_E_NOMEM;
 
     buf_init(&rel);
@@ -428,14 +447,16 @@ static int load_file(struct bx_context *ctx, struct tpl_schema *ts,
     t->file = util_strdup(name);
     if (path == NULL || t->file == NULL)
         goto out;
-    /* read once: the digest is of the bytes parsed */
-    rc = datafiles_read_parse(path, diags, hex, &t->doc);
+    /* read once: the digest is the original's; its lean copy is parsed
+     * when the build validated the original (built_template()) */
+    rc = datafiles_read_parse_lean(ctx, rel.data, path, built_template, ts,
+                                   diags, hex, &lean, &t->doc);
     /* libxml2 drops some nodes silently when an allocation fails, and a
      * file validated at build time is not validated again: such a tree
      * could lack what load_head() takes for granted */
     if (rc == BX_OK && xmlio_nomem_count() != nomem)
         rc = BX_E_NOMEM;
-    if (rc == BX_OK)
+    if (rc == BX_OK && !lean)
         rc = check_doc(ctx, ts, hex, t->doc, diags);
     if (rc != BX_OK)
         goto out;

@@ -60,15 +60,7 @@ for f in "$root"/samples/*.xml "$root"/tests/golden/*/input.xml \
 done
 [ "$n" -gt 5 ] || bad "only $n documents compared"
 
-# hash64 of a file (src/hash64.h: FNV-1a, 64 bits)
-hash64() {
-    /usr/bin/python3 -c '
-import sys
-h = 0xcbf29ce484222325
-for b in open(sys.argv[1], "rb").read():
-    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
-print("%016x" % h)' "$1"
-}
+. "$here/hash64.sh"
 
 # a doctored lean copy with SOURCES updated is what gets compiled
 w=$tmp/with/schemas
