@@ -1138,6 +1138,9 @@ static const char *const unevaluated_tpl[2] = {
     "integer digits and 4 decimals), or a sum or difference is out of range"};
 
 int rules_col_walk = 1;
+int rules_row_walk = 1;
+long rules_row_walk_min = 4096;
+int rules_attr_index_on = 1;
 int rules_memo = 1;
 
 /* Keep 'f' for later (ev->defer): its value string copied. */
@@ -1787,31 +1790,37 @@ static xmlXPathObjectPtr context_of(struct bx_eval *ev,
 }
 
 /*
- * The 'n' {col} copies from 'chk' on 'nodes', row by row: each row's cells
- * are read by every copy while they are in the cache (a copy per walk
- * re-reads a large table from memory per column).  Each copy's findings
- * and coverage are kept apart and given out copy by copy, so that the
- * report is the same as with one walk per copy.
+ * The 'n' checks from 'chk' on 'nodes' (the {col} copies of one check, or
+ * consecutive checks of one or more rules with one context), row by row:
+ * each row's cells are read by every check while they are in the cache
+ * (a walk per check re-reads a large table from memory per column).  Each
+ * check's findings and coverage (its rule's state) are kept apart and
+ * given out check by check, a rule's codes a list lacks at its last check,
+ * so that the report is the same as with one walk per check.
  */
 static void run_copies(struct bx_eval *ev, const struct bx_rcheck *chk,
                        size_t n, xmlNodeSetPtr nodes)
 {
-    struct bx_rule_state *st = &ev->states[chk->rule->index];
-    struct bx_rule_state real = *st;
+    struct bx_rule_state *real = calloc(n, sizeof(*real));
     struct bx_rule_state *cs = calloc(n, sizeof(*cs));
     struct bx_deferred *q = calloc(n, sizeof(*q));
+    struct bx_rule_state *st;
     size_t k;
     size_t j;
     int i;
 
-    if (cs == NULL || q == NULL) {
+    if (real == NULL || cs == NULL || q == NULL) {
+        free(real);
         free(cs);
         free(q);
         ev->rc = BX_E_NOMEM;
         return;
     }
+    for (k = 0; k < n; k++)
+        real[k] = ev->states[chk[k].rule->index];
     for (i = 0; nodes != NULL && i < nodes->nodeNr && ev->rc == BX_OK; i++) {
         for (k = 0; k < n && ev->rc == BX_OK; k++) {
+            st = &ev->states[chk[k].rule->index];
             ev->defer = &q[k];
             *st = cs[k];
             check_node(ev, &chk[k], nodes->nodeTab[i]);
@@ -1819,9 +1828,11 @@ static void run_copies(struct bx_eval *ev, const struct bx_rcheck *chk,
         }
     }
     ev->defer = NULL;
-    *st = real;
+    for (k = 0; k < n; k++)
+        ev->states[chk[k].rule->index] = real[k];
     for (k = 0; k < n; k++) {
-        /* as rules_cov_node_done in the order of one walk per copy */
+        st = &ev->states[chk[k].rule->index];
+        /* as rules_cov_node_done in the order of one walk per check */
         if (cs[k].assessed)
             st->assessed = 1;
         if (st->na == BX_NA_NONE)
@@ -1832,9 +1843,14 @@ static void run_copies(struct bx_eval *ev, const struct bx_rcheck *chk,
             free((char *)q[k].f[j].value);
         }
         free(q[k].f);
+        /* the rule's last check: as in rules_eval (the group's last
+           check is flushed there) */
+        if (k + 1 < n && chk[k + 1].rule != chk[k].rule && ev->rc == BX_OK)
+            rules_unlisted_flush(ev);
     }
     free(q);
     free(cs);
+    free(real);
 }
 
 static void run_check(struct bx_eval *ev, const struct bx_rcheck *chk,
@@ -1883,9 +1899,41 @@ static int numeric_kind(const struct bx_rcheck *chk)
 }
 
 /*
- * How many checks from 'chk' on (at most 'left') are {col} copies of one
- * numeric check that share their context node-set (kept for the
- * document): those are evaluated in one walk over the rows.  1: alone.
+ * Kinds that may share a walk with the checks after them: the numeric
+ * ones read the row and emit findings, nothing else (a codelist keeps the
+ * codes a list lacks per rule, a pairing its scope per check).  The cells
+ * and row-key checks (BR-116, BR-119) walk a whole table per context node:
+ * two tables at a time measured slower than one after the other.
+ */
+static int row_kind(const struct bx_rcheck *chk)
+{
+    return numeric_kind(chk);
+}
+
+/* 'k' may join the walk of 'chk' (whose context is 'id'). */
+static int joins(const struct bx_eval *ev, const struct bx_rcheck *chk,
+                 const struct bx_rcheck *k, size_t id)
+{
+    const struct bx_expr_info *ki;
+    int copy = k->rule == chk->rule && k->column != NULL &&
+               chk->column != NULL && numeric_kind(k) && k->nbranches <= 1 &&
+               chk->nbranches <= 1;
+
+    /* a small tree stays in the cache from one walk to the next: there
+       only the {col} copies share one (as they always have) */
+    if (!copy &&
+        !(rules_row_walk && row_kind(k) && ev->nelems >= rules_row_walk_min))
+        return 0;
+    ki = rules_expr_info(ev->rs, k->x[BX_X_CONTEXT]);
+    return ki != NULL && ki->id == id;
+}
+
+/*
+ * How many checks from 'chk' on (at most 'left') share the context
+ * node-set of 'chk' (kept for the document) and are evaluated in one walk
+ * over its rows: the {col} copies of one numeric check and, with
+ * rules_row_walk in a document of rules_row_walk_min elements or more,
+ * consecutive numeric checks of any rule.  1: alone.
  */
 static size_t col_copies(const struct bx_eval *ev, const struct bx_rcheck *chk,
                          size_t left)
@@ -1893,22 +1941,13 @@ static size_t col_copies(const struct bx_eval *ev, const struct bx_rcheck *chk,
     const struct bx_expr_info *info;
     size_t n = 1;
 
-    if (!rules_col_walk || ev->xc == NULL || chk->column == NULL ||
-        !numeric_kind(chk))
+    if (!rules_col_walk || ev->xc == NULL || !row_kind(chk) || left < 2)
         return 1;
     info = rules_expr_info(ev->rs, chk->x[BX_X_CONTEXT]);
-    if (info == NULL || !info->node_free || chk->nbranches > 1)
+    if (info == NULL || !info->node_free)
         return 1;
-    while (n < left) {
-        const struct bx_rcheck *k = &chk[n];
-        const struct bx_expr_info *ki =
-            rules_expr_info(ev->rs, k->x[BX_X_CONTEXT]);
-
-        if (k->rule != chk->rule || k->column == NULL || !numeric_kind(k) ||
-            k->nbranches > 1 || ki == NULL || ki->id != info->id)
-            break;
+    while (n < left && joins(ev, chk, &chk[n], info->id))
         n++;
-    }
     return n;
 }
 
@@ -2021,7 +2060,10 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     ev.ref = templates_reference(ctx);
     /* number the elements: document order of two nodes becomes O(1),
        else each comparison in a sort walks their siblings (n^2 sorts) */
-    xmlXPathOrderDocElems(sub->doc);
+    ev.nelems = xmlXPathOrderDocElems(sub->doc);
+    /* read rows' attributes by name without walking their lists */
+    if (rules_attr_index_on)
+        rules_attrs_begin(sub->doc);
     doc_amounts(&ev);
     bind_tables(&ev);
     doc_template(&ev);
@@ -2061,6 +2103,7 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
         xmlHashFree(ev.insets[i], NULL);
     free(ev.insets);
     xmlXPathFreeContext(ev.xp);
+    rules_attrs_end();
     return ev.rc;
 }
 

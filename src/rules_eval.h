@@ -12,6 +12,30 @@
 
 #define NUMSZ 40
 
+/*
+ * 1 (the default): consecutive numeric checks of one context node-set, of
+ * any rule, and the {col} copies of a union of paths are evaluated in one
+ * walk over its rows (rules_col_walk must be on too); 0: only the {col}
+ * copies of one check.  The report is the same; for tests.
+ */
+extern int rules_row_walk;
+/* ... in documents of at least this many elements (4096: a tree larger
+ * than the cache; tests lower it). */
+extern long rules_row_walk_min;
+/* 1 (the default): rules_eval reads attributes through the document's
+ * index (rules_attrs_begin); for tests. */
+extern int rules_attr_index_on;
+
+/*
+ * rules_attr_named() in this thread reads the attributes of 'doc' through
+ * its index (xmlio_attr_index(), when it has one), from after
+ * xmlXPathOrderDocElems(doc) until rules_attrs_end().  The tree must not
+ * change meanwhile, and the names asked for must stay at their addresses
+ * (the rule set's strings, string literals).
+ */
+void rules_attrs_begin(xmlDocPtr doc);
+void rules_attrs_end(void);
+
 /* How far one rule got on this file (see enum bx_outcome). */
 struct bx_rule_state {
     int assessed;         /* some check judged some node */
@@ -93,6 +117,7 @@ struct bx_eval {
     void *unl_index; /* xmlHashTablePtr: code, rule, list -> unl index + 1 */
     struct bx_deferred *defer; /* findings held back (one walk over the
                                   {col} copies of a check), or NULL */
+    long nelems; /* elements in the document (xmlXPathOrderDocElems) */
 };
 
 /*

@@ -30,11 +30,14 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "rules.h"
+#include "rules_eval.h"
+#include "xmlio.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/dict.h>
 #include <libxml/hash.h>
 #include <libxml/xpathInternals.h>
 
@@ -712,18 +715,144 @@ static int list_add(struct lp_list *l, xmlNodePtr n)
     return 1;
 }
 
-xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name)
+/*
+ * Attributes by name through the document's index (xmlio_attr_index()):
+ * an element's names are compared as numbers, side by side, without
+ * touching the attribute nodes; only the one found is read.  The names
+ * asked for are turned into numbers once per evaluation (by address: the
+ * callers pass the rule set's strings and string literals, which stay
+ * put and unchanged while rules_attrs_begin() is in force).
+ */
+#define AI_CACHE 1024
+
+#if defined(__GNUC__)
+#define BX_NOINLINE __attribute__((noinline))
+#else
+#define BX_NOINLINE
+#endif
+
+struct ai_slot {
+    const char *key; /* the caller's pointer */
+    int id;          /* -1: no attribute of the document has this name */
+};
+
+struct ai_state {
+    const struct xmlio_attr_index *ix;
+    xmlDocPtr doc;
+    struct ai_slot cache[AI_CACHE];
+};
+
+/* This thread's evaluation's (NULL: none).  Initial-exec: a read of the
+ * pointer, not a call per read; eight bytes of the static TLS even when
+ * the library is loaded with dlopen(). */
+#if defined(__GNUC__)
+static _Thread_local struct ai_state *ai_cur
+    __attribute__((tls_model("initial-exec")));
+#else
+static _Thread_local struct ai_state *ai_cur;
+#endif
+
+static size_t ptr_hash(const void *p, size_t n)
+{
+    uintptr_t v = (uintptr_t)p;
+
+    v ^= v >> 17;
+    v *= (uintptr_t)0x9E3779B97F4A7C15u;
+    return (size_t)(v >> 7) & (n - 1);
+}
+
+void rules_attrs_begin(xmlDocPtr doc)
+{
+    const struct xmlio_attr_index *ix = NULL;
+
+    rules_attrs_end();
+    if (doc != NULL && doc->dict != NULL)
+        ix = xmlio_attr_index(doc);
+    if (ix == NULL)
+        return;
+    ai_cur = calloc(1, sizeof(*ai_cur)); /* NULL: the lists are walked */
+    if (ai_cur != NULL) {
+        ai_cur->ix = ix;
+        ai_cur->doc = doc;
+    }
+}
+
+void rules_attrs_end(void)
+{
+    free(ai_cur);
+    ai_cur = NULL;
+}
+
+/* The number of attribute name 'name' (-1: no attribute has it). */
+static int ai_lookup(struct ai_state *ai, const char *name)
+{
+    struct ai_slot *c = &ai->cache[ptr_hash(name, AI_CACHE)];
+    const xmlChar *d;
+
+    if (c->key == name)
+        return c->id;
+    d = xmlDictExists(ai->doc->dict, BAD_CAST name, -1);
+    c->key = name;
+    c->id = d != NULL ? xmlio_attr_id(ai->ix, d) : -1;
+    return c->id;
+}
+
+/* Attribute 'name' of 'el' by walking its list.  Not inlined, nor is
+ * attr_indexed(): rules_attr_named() is then a test and a jump to either
+ * (a small document's calls cost what they did without the index). */
+static BX_NOINLINE xmlAttrPtr attr_scan(xmlNodePtr el, const char *name)
 {
     xmlAttrPtr a;
 
-    /* the first letter first: most attributes differ there */
+    /* the first letter first: most attributes differ there (libxml2
+     * makes no attribute without a name: xmlNewPropInternal refuses) */
     for (a = el->properties; a != NULL; a = a->next) {
-        if (a->name != NULL && a->name[0] == (xmlChar)name[0] &&
-            a->ns == NULL &&
+        if (a->name[0] == (xmlChar)name[0] && a->ns == NULL &&
             strcmp((const char *)a->name, name) == 0)
             return a;
     }
     return NULL;
+}
+
+/* Attribute 'name' of element 'el' through the index (NULL: it has none),
+ * or by walking the list when the index cannot tell. */
+static BX_NOINLINE xmlAttrPtr attr_indexed(struct ai_state *ai, xmlNodePtr el,
+                                           const char *name)
+{
+    const struct xmlio_attr_index *ix = ai->ix;
+    const struct xmlio_ai_elem *e;
+    ptrdiff_t o;
+    uint32_t i;
+    uint32_t end;
+    int id;
+
+    if (el->doc != ai->doc || el->type != XML_ELEMENT_NODE)
+        return attr_scan(el, name);
+    /* the number xmlXPathOrderDocElems() left in the element */
+    o = -(ptrdiff_t)(intptr_t)el->content;
+    if (o <= 0 || (size_t)o > ix->nel)
+        return attr_scan(el, name);
+    e = &ix->elems[o];
+    if (e->el != el || (e->start & XMLIO_AI_SCAN))
+        return attr_scan(el, name);
+    id = ai_lookup(ai, name);
+    if (id < 0)
+        return NULL;
+    end = e[1].start & ~XMLIO_AI_SCAN;
+    for (i = e->start; i < end; i++) {
+        if (ix->ids[i] == (uint16_t)id)
+            return el->properties + (i - e->start);
+    }
+    return NULL;
+}
+
+xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name)
+{
+    struct ai_state *ai = ai_cur;
+
+    if (ai == NULL)
+        return attr_scan(el, name);
+    return attr_indexed(ai, el, name);
 }
 
 /* The string value of attribute 'a' is 'lit' (cmp 0), starts with it

@@ -35,6 +35,9 @@ struct parse_state {
     int errors;
     struct value_set *values; /* attribute value -> its first text node */
     struct pack_slab *slabs;  /* packed attributes, newest slab first */
+    struct xmlio_attr_index *ix; /* being recorded, or NULL */
+    size_t nel;                  /* elements so far */
+    int ix_failed;               /* no index: short of memory */
 };
 
 static void quiet_generic(void *ctx, const char *msg, ...)
@@ -674,8 +677,11 @@ struct pack_slab {
     struct pack_slab *next; /* the slab filled before this one */
     struct pack_slab *next_doc; /* packed_docs: another document's */
     xmlDocPtr doc;              /* packed_docs: whose slabs these are */
+    struct xmlio_attr_index *ix; /* packed_docs: the document's, or NULL */
     size_t used;                /* bytes of groups after the header */
 };
+
+static void ai_free(struct xmlio_attr_index *ix);
 
 /* One element's attributes in a slab: this header, its 'nattr'
  * attributes (in order), the text nodes of 'ntext' of them. */
@@ -856,6 +862,7 @@ static void pack_free(struct pack_slab *slabs)
     while (slabs != NULL) {
         s = slabs;
         slabs = s->next;
+        ai_free(s->ix);
         for (at = 0; at < s->used;
              at += PACK_GROUP + PACK_ROUND(g->nattr * sizeof(xmlAttr) +
                                            g->ntext * sizeof(xmlNode))) {
@@ -911,6 +918,270 @@ static struct pack_slab *pack_unregister(xmlDocPtr doc)
     return s;
 }
 
+/* The attribute index (xmlio_attr_index()) as the document is parsed. */
+#define AI_MAXNAMES 0xfff0u
+
+size_t xmlio_ai_min_elems = 4096;
+
+static size_t ai_hash(const void *p, size_t n)
+{
+    uintptr_t v = (uintptr_t)p;
+
+    v ^= v >> 17;
+    v *= (uintptr_t)0x9E3779B97F4A7C15u;
+    return (size_t)(v >> 7) & (n - 1);
+}
+
+int xmlio_attr_id(const struct xmlio_attr_index *ix, const xmlChar *name)
+{
+    size_t h = ai_hash(name, ix->nslots);
+
+    while (ix->slot_name[h] != NULL) {
+        if (ix->slot_name[h] == name) {
+            return ix->slot_id[h];
+        }
+        h = (h + 1) & (ix->nslots - 1);
+    }
+    return -1;
+}
+
+static void ai_slot_put(struct xmlio_attr_index *ix, const xmlChar *name,
+                        uint16_t id)
+{
+    size_t h = ai_hash(name, ix->nslots);
+
+    while (ix->slot_name[h] != NULL) {
+        h = (h + 1) & (ix->nslots - 1);
+    }
+    ix->slot_name[h] = name;
+    ix->slot_id[h] = id;
+}
+
+/* Room for one more name (the slots at most half full). */
+static int ai_names_room(struct xmlio_attr_index *ix)
+{
+    size_t n = ix->nslots ? ix->nslots * 2 : 64;
+    const xmlChar **names;
+    const xmlChar **sn;
+    uint16_t *sid;
+    size_t i;
+
+    if (ix->nslots > 0 && (ix->nnames + 1) * 2 <= ix->nslots) {
+        return 1;
+    }
+    if (ix->nnames >= AI_MAXNAMES) {
+        return 0;
+    }
+    names = realloc(ix->names, n / 2 * sizeof(*names));
+    if (names == NULL) {
+        return 0;
+    }
+    ix->names = names;
+    sn = calloc(n, sizeof(*sn));
+    sid = calloc(n, sizeof(*sid));
+    if (sn == NULL || sid == NULL) {
+        free(sn);
+        free(sid);
+        return 0;
+    }
+    free(ix->slot_name);
+    free(ix->slot_id);
+    ix->slot_name = sn;
+    ix->slot_id = sid;
+    ix->nslots = n;
+    for (i = 0; i < ix->nnames; i++) {
+        ai_slot_put(ix, ix->names[i], (uint16_t)i);
+    }
+    return 1;
+}
+
+/* The number of attribute name 'name', numbered now if new; -1 when it
+ * is not the dictionary's (nothing could be compared by address) or
+ * short of memory. */
+static int ai_number(struct xmlio_attr_index *ix, xmlDocPtr doc,
+                     const xmlChar *name)
+{
+    int id = ix->nslots > 0 ? xmlio_attr_id(ix, name) : -1;
+
+    if (id >= 0) {
+        return id;
+    }
+    if (doc == NULL || doc->dict == NULL || !xmlDictOwns(doc->dict, name) ||
+        !ai_names_room(ix)) {
+        return -1;
+    }
+    ai_slot_put(ix, name, (uint16_t)ix->nnames);
+    ix->names[ix->nnames] = name;
+    return (int)ix->nnames++;
+}
+
+static int ai_push_id(struct xmlio_attr_index *ix, uint16_t id)
+{
+    if (ix->nids == ix->capids) {
+        size_t cap = ix->capids ? ix->capids * 2 : 1024;
+        uint16_t *t;
+
+        if (cap >= XMLIO_AI_SCAN) {
+            return 0;
+        }
+        t = realloc(ix->ids, cap * sizeof(*t));
+        if (t == NULL) {
+            return 0;
+        }
+        ix->ids = t;
+        ix->capids = cap;
+    }
+    ix->ids[ix->nids++] = id;
+    return 1;
+}
+
+/* Room for element nel + 1 and the end mark after it. */
+static int ai_elems_room(struct xmlio_attr_index *ix)
+{
+    size_t cap;
+    struct xmlio_ai_elem *t;
+
+    if (ix->nel + 2 < ix->capel) {
+        return 1;
+    }
+    cap = ix->capel ? ix->capel * 2 : 1024;
+    if (ix->nel >= XMLIO_AI_SCAN) {
+        return 0;
+    }
+    t = realloc(ix->elems, cap * sizeof(*t));
+    if (t == NULL) {
+        return 0;
+    }
+    ix->elems = t;
+    ix->capel = cap;
+    return 1;
+}
+
+/* Element 'el', the next in document order, and the names of its
+ * attributes (after packing); 0 short of memory or past the limits. */
+static int ai_add(struct xmlio_attr_index *ix, xmlNodePtr el)
+{
+    struct xmlio_ai_elem *e;
+    xmlAttrPtr a;
+    size_t i = 0;
+    int plain = 1;
+    int id;
+
+    if (!ai_elems_room(ix)) {
+        return 0;
+    }
+    e = &ix->elems[++ix->nel];
+    e->el = el;
+    e->start = (uint32_t)ix->nids;
+    for (a = el->properties; a != NULL && plain; a = a->next, i++) {
+        /* side by side, as packed (compared as addresses: outside a
+         * packed array properties + i would point nowhere) */
+        if ((uintptr_t)a != (uintptr_t)el->properties + i * sizeof(*a) ||
+            a->type != XML_ATTRIBUTE_NODE || a->name == NULL) {
+            plain = 0;
+            break;
+        }
+        id = a->ns != NULL ? (int)XMLIO_AI_NONE
+                           : ai_number(ix, el->doc, a->name);
+        if (id < 0 || !ai_push_id(ix, (uint16_t)id)) {
+            return 0;
+        }
+    }
+    if (!plain) {
+        ix->nids = e->start;
+        e->start |= XMLIO_AI_SCAN;
+    }
+    ix->elems[ix->nel + 1].el = NULL;
+    ix->elems[ix->nel + 1].start = (uint32_t)ix->nids;
+    return 1;
+}
+
+static void ai_free(struct xmlio_attr_index *ix)
+{
+    if (ix != NULL) {
+        free(ix->elems);
+        free(ix->ids);
+        free(ix->names);
+        free(ix->slot_name);
+        free(ix->slot_id);
+        free(ix);
+    }
+}
+
+const struct xmlio_attr_index *xmlio_attr_index(xmlDocPtr doc)
+{
+    struct pack_slab *s;
+    const struct xmlio_attr_index *ix = NULL;
+
+    pthread_mutex_lock(&packed_lock);
+    for (s = packed_docs; s != NULL; s = s->next_doc) {
+        if (s->doc == doc) {
+            ix = s->ix;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&packed_lock);
+    return ix;
+}
+
+/* The node after 'cur' in document order, into its children when
+ * 'descend' (an iterative walk: no recursion on hostile depth); NULL
+ * after the last node of 'doc'. */
+static xmlNodePtr walk_next(xmlDocPtr doc, xmlNodePtr cur, int descend)
+{
+    if (descend && cur->children != NULL) {
+        return cur->children;
+    }
+    while (cur != NULL && cur->next == NULL) {
+        cur = cur->parent;
+        if (cur == (xmlNodePtr)doc) {
+            return NULL;
+        }
+    }
+    return cur != NULL ? cur->next : NULL;
+}
+
+/* Every element of 'doc' so far (the tree being parsed), in document
+ * order, into 'ix'; 0 short of memory. */
+static int ai_catch_up(struct xmlio_attr_index *ix, xmlDocPtr doc)
+{
+    xmlNodePtr cur;
+    int el;
+
+    for (cur = doc->children; cur != NULL; cur = walk_next(doc, cur, el)) {
+        el = cur->type == XML_ELEMENT_NODE;
+        if (el && !ai_add(ix, cur)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * New element 'el' of 'doc' into the index, while its attributes are in
+ * the cache.  A small document has none: its tree stays in the cache, so
+ * walking an attribute list costs little, and numbering it would cost
+ * more than it saves.  At the xmlio_ai_min_elems-th element the elements
+ * so far are numbered at once, then each as it comes.
+ */
+static void ai_record(struct parse_state *st, xmlDocPtr doc, xmlNodePtr el)
+{
+    if (st->ix_failed) {
+        return;
+    }
+    if (st->ix == NULL) {
+        st->ix = calloc(1, sizeof(*st->ix));
+        if (st->ix != NULL && ai_catch_up(st->ix, doc)) {
+            return;
+        }
+    } else if (ai_add(st->ix, el)) {
+        return;
+    }
+    ai_free(st->ix);
+    st->ix = NULL;
+    st->ix_failed = 1;
+}
+
 /* SAX: libxml2 builds the element, then its attribute values are shared. */
 static void on_start_element(void *user, const xmlChar *localname,
                              const xmlChar *prefix, const xmlChar *uri,
@@ -934,6 +1205,10 @@ static void on_start_element(void *user, const xmlChar *localname,
         share_values(st, ctxt->node);
         pack_element(st, ctxt->node);
     }
+    if (st != NULL && ctxt->node != NULL && ctxt->node != parent &&
+        ++st->nel >= xmlio_ai_min_elems) {
+        ai_record(st, ctxt->myDoc, ctxt->node);
+    }
 }
 
 /* xmlio_free_shared() of 'doc' whose packed attributes are in 'slabs'. */
@@ -941,35 +1216,20 @@ static void free_tree(xmlDocPtr doc, struct pack_slab *slabs)
 {
     xmlNodePtr cur;
     xmlAttrPtr a;
+    int el;
 
     if (doc == NULL) {
         pack_free(slabs); /* no tree: nothing of theirs is left to free */
         return;
     }
-    /* iterative walk over every element: no recursion on hostile depth */
-    cur = doc->children;
-    while (cur != NULL) {
-        if (cur->type == XML_ELEMENT_NODE) {
-            for (a = cur->properties; a != NULL; a = a->next) {
-                if (a->children != NULL &&
-                    a->children->parent != (xmlNodePtr)a) {
-                    a->children = NULL;
-                    a->last = NULL;
-                }
+    /* every element (walk_next: no recursion on hostile depth) */
+    for (cur = doc->children; cur != NULL; cur = walk_next(doc, cur, el)) {
+        el = cur->type == XML_ELEMENT_NODE;
+        for (a = el ? cur->properties : NULL; a != NULL; a = a->next) {
+            if (a->children != NULL && a->children->parent != (xmlNodePtr)a) {
+                a->children = NULL;
+                a->last = NULL;
             }
-        }
-        if (cur->type == XML_ELEMENT_NODE && cur->children != NULL) {
-            cur = cur->children;
-            continue;
-        }
-        while (cur != NULL && cur->next == NULL) {
-            cur = cur->parent;
-            if (cur == (xmlNodePtr)doc) {
-                cur = NULL;
-            }
-        }
-        if (cur != NULL) {
-            cur = cur->next;
         }
     }
     /* after the walk: a shared value may live in a slab */
@@ -1127,6 +1387,10 @@ static int parse(xmlio_read_fn read, void *user, const char *name,
                     "elements nested too deeply", BX_E_LIMIT);
         goto out;
     }
+    if (st.slabs != NULL) {
+        st.slabs->ix = st.ix; /* the slabs' registry holds it */
+        st.ix = NULL;
+    }
     pack_register(doc, st.slabs);
     st.slabs = NULL;
     *out = doc;
@@ -1134,6 +1398,7 @@ static int parse(xmlio_read_fn read, void *user, const char *name,
     rc = BX_OK;
 out:
     free_tree(doc, st.slabs);
+    ai_free(st.ix);
     value_set_free(st.values);
     if (ctxt != NULL) {
         ctxt->_private = NULL;

@@ -6,6 +6,8 @@
 #ifndef BX_XMLIO_H
 #define BX_XMLIO_H
 
+#include <stdint.h>
+
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
@@ -97,6 +99,50 @@ int xmlio_parse_reader(xmlio_read_fn read, void *user, const char *name,
 
 /* The finding of input holding a NUL character; returns BX_E_PARSE. */
 int xmlio_refuse_nul(struct bx_diags *diags, const char *name);
+
+/*
+ * The attribute names of a document of xmlio_parse_shared(), recorded as
+ * it was parsed (its attributes were in the cache then): each element in
+ * document order, numbered from 1 as xmlXPathOrderDocElems() numbers
+ * them, with the names of its attributes as small numbers, side by side.
+ * Finding "@total" among a row's dozen attributes then reads a few bytes
+ * instead of a dozen attribute nodes (rules_attr_named()).  An element
+ * whose attributes are not packed (see xmlio_parse_shared()), or whose
+ * attribute is namespaced, is marked XMLIO_AI_SCAN: walk its list.
+ * Read-only once parsed; freed with the document.  Only documents of at
+ * least xmlio_ai_min_elems elements have one.
+ */
+#define XMLIO_AI_SCAN 0x80000000u /* start: walk this element's list */
+#define XMLIO_AI_NONE 0xffffu     /* ids: a namespaced attribute */
+
+struct xmlio_ai_elem {
+    xmlNodePtr el;  /* element number o */
+    uint32_t start; /* its names: ids[start] .. ids[next start] */
+};
+
+struct xmlio_attr_index {
+    struct xmlio_ai_elem *elems; /* 1 .. nel, and nel + 1 for the end */
+    size_t nel, capel;
+    uint16_t *ids; /* per attribute, the number of its name */
+    size_t nids, capids;
+    const xmlChar **names; /* number -> the document dictionary's string */
+    size_t nnames;
+    const xmlChar **slot_name; /* open addressing: string -> number */
+    uint16_t *slot_id;
+    size_t nslots;
+};
+
+/* Documents of fewer elements get no index (4096; tests lower it). */
+extern size_t xmlio_ai_min_elems;
+
+/* The index of 'doc' (a document of xmlio_parse_shared()), or NULL: none
+ * was recorded (another parse, a small document, no attributes, short of
+ * memory). */
+const struct xmlio_attr_index *xmlio_attr_index(xmlDocPtr doc);
+
+/* The number of 'name' (a string of the document's dictionary) in 'ix';
+ * -1: no attribute of the document has that name. */
+int xmlio_attr_id(const struct xmlio_attr_index *ix, const xmlChar *name);
 
 /* Free a document of xmlio_parse_shared() (or of xmlio_parse()). */
 void xmlio_free_shared(xmlDocPtr doc);

@@ -15,6 +15,7 @@
 #include "rules.h"
 #include "rules_eval.h"
 #include "testutil.h"
+#include "xmlio.h"
 
 static const char doc_src[] =
     "<bx:d xmlns:bx='urn:budgetx:disclosure:1' xmlns:o='urn:other' a='1'>"
@@ -968,8 +969,12 @@ static void test_rules_expr_col_walk_same_findings(void)
     struct bx_context *c = test_context();
     size_t i;
     size_t s;
+    long row_min = rules_row_walk_min;
+    size_t ai_min = xmlio_ai_min_elems;
     int compared = 0;
     int br013 = 0;
+    int br009 = 0;
+    int br010 = 0;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     for (i = 0; i < sizeof(compared_docs) / sizeof(compared_docs[0]); i++) {
@@ -997,10 +1002,19 @@ static void test_rules_expr_col_walk_same_findings(void)
                 if (step < 1000)
                     raise_every(doc->children, step, phase, blank, &k);
                 xmlDocDumpMemory(doc, &mem, &len);
+                /* as before: a walk per check, lists walked by name */
                 rules_col_walk = 0;
+                rules_attr_index_on = 0;
                 per = findings_cov(c, mem, len);
+                /* checks of one context in one walk, attributes read
+                   through the index, as in a large document */
                 rules_col_walk = 1;
+                rules_attr_index_on = 1;
+                rules_row_walk_min = 1;
+                xmlio_ai_min_elems = 1;
                 one = findings_cov(c, mem, len);
+                rules_row_walk_min = row_min;
+                xmlio_ai_min_elems = ai_min;
                 CU_ASSERT_FATAL(one != NULL && per != NULL);
                 CU_ASSERT_STRING_EQUAL(one, per);
                 if (strcmp(one, per) != 0)
@@ -1011,6 +1025,10 @@ static void test_rules_expr_col_walk_same_findings(void)
                             blank ? " blank" : "", one, per);
                 for (p = one; (p = strstr(p, " BR-013 ")) != NULL; p++)
                     br013++;
+                for (p = one; (p = strstr(p, " BR-009 ")) != NULL; p++)
+                    br009++;
+                for (p = one; (p = strstr(p, " BR-010 ")) != NULL; p++)
+                    br010++;
                 compared++;
                 free(one);
                 free(per);
@@ -1022,6 +1040,9 @@ static void test_rules_expr_col_walk_same_findings(void)
     }
     CU_ASSERT(compared > 100);
     CU_ASSERT(br013 > 100); /* the copies had findings to order */
+    /* BR-009's three checks of one context, BR-010's copies of a union */
+    CU_ASSERT(br009 > 100);
+    CU_ASSERT(br010 > 100);
     bx_context_free(c);
 }
 
