@@ -735,8 +735,8 @@ int util_digest_hex(const char *alg, const void *data, size_t len, char *out,
 /*
  * SHA-256 and SM3 fetched from the default provider once per process.
  * EVP_get_digestbyname() and EVP_sha256() give "legacy" method tables that
- * every EVP_DigestInit_ex() fetches again (a name-map lookup under a lock,
- * ~30,000 instructions a call: 0.5 Mi of a bundled document's 18 SM3s);
+ * every EVP_DigestInit_ex() fetches again (a name lookup under a lock,
+ * ~2,000 instructions a call; the SM3 itself, ~50 a byte, is the cost);
  * fetched ones are used as they are.  Kept until the process ends.
  */
 static EVP_MD *fetched_sha256;
