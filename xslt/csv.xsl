@@ -32,6 +32,14 @@
 
   <xsl:variable name="eol" select="'&#13;&#10;'"/>
 
+  <!-- read by x:head-rows and x:keyed-rows (src/xslt_grid.c): the rows
+       they make are written at once as CSV lines (each ended by $eol),
+       in one <m:csv rows="N"> of m:head or m:body, so the grid of a
+       table never holds its rows.  The XSLT (xsltproc) ignores it: its
+       grid has the rows, which "csv-grid" writes and table-file counts
+       (with the m:csv, budgetx's grid gives the same lines and numbers). -->
+  <xsl:variable name="x-csv-direct" select="true()"/>
+
   <xsl:template match="/">
     <xsl:choose>
       <xsl:when test="$table != ''">
@@ -81,8 +89,9 @@
     <xsl:variable name="id">
       <xsl:call-template name="table-id"/>
     </xsl:variable>
-    <m:file name="{$id}.csv" head="{count($g/m:head/m:row)}"
-        body="{count($g/m:body/m:row)}">
+    <m:file name="{$id}.csv"
+        head="{count($g/m:head/m:row) + sum($g/m:head/m:csv/@rows)}"
+        body="{count($g/m:body/m:row) + sum($g/m:body/m:csv/@rows)}">
       <xsl:call-template name="csv-grid">
         <xsl:with-param name="g" select="$g"/>
       </xsl:call-template>
@@ -193,9 +202,11 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- The rows of grid $g as CSV lines. -->
+  <!-- The rows of grid $g as CSV lines (with $x-csv-direct, m:head and
+       m:body hold either their lines as m:csv or rows, never both). -->
   <xsl:template name="csv-grid">
     <xsl:param name="g"/>
+    <xsl:value-of select="$g/m:head/m:csv"/>
     <xsl:choose>
       <xsl:when test="function-available('x:csv-rows')">
         <!-- the whole grid in one call (src/xslt_ext.c) -->
@@ -207,6 +218,7 @@
         </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
+    <xsl:value-of select="$g/m:body/m:csv"/>
   </xsl:template>
 
   <!-- The same row by row (x:csv-row), and in XSLT (xsltproc). -->
