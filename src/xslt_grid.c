@@ -1933,8 +1933,7 @@ static void csv_node(struct grid_out *o, xmlNodePtr parent, xmlChar *text,
     }
     snprintf(rows, sizeof(rows), "%d", n);
     if (e == NULL || t == NULL || ns == NULL ||
-        xmlNewProp(e, (const xmlChar *)"rows", (const xmlChar *)rows) ==
-            NULL) {
+        xmlNewProp(e, (const xmlChar *)"rows", (const xmlChar *)rows) == NULL) {
         xmlFree(text);
         xmlFreeNode(t);
         xmlFreeNode(e);

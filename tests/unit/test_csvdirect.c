@@ -51,8 +51,8 @@ static const char *const samples[] = {
 /* csv.xsl where each table's file is "[c/r]": the m:csv of $g, its
  * header rows. */
 #define PROBE_XSL                                                              \
-    IMPORT_CSV("<xsl:template name='csv-grid'><xsl:param name='g'/>"          \
-               "<xsl:value-of select=\"concat('[', count($g/*/m:csv), '/',"   \
+    IMPORT_CSV("<xsl:template name='csv-grid'><xsl:param name='g'/>"           \
+               "<xsl:value-of select=\"concat('[', count($g/*/m:csv), '/',"    \
                " count($g/m:head/m:row), ']')\"/></xsl:template>")
 
 /* A stylesheet: xslt/csv.xsl itself, or 'text' importing it. */
@@ -64,14 +64,13 @@ static xsltStylesheetPtr sheet(const char *text)
         return xsltParseStylesheetFile((const xmlChar *)"xslt/csv.xsl");
     }
     /* named in xslt/ so that its import finds csv.xsl */
-    d = xmlReadMemory(text, (int)strlen(text), "xslt/csvdirect-test.xsl",
-                      NULL, 0);
+    d = xmlReadMemory(text, (int)strlen(text), "xslt/csvdirect-test.xsl", NULL,
+                      0);
     return d != NULL ? xsltParseStylesheetDoc(d) : NULL;
 }
 
 /* The text of 'style' on 'doc' in language 'lang' (quoted); caller frees. */
-static xmlChar *render(xsltStylesheetPtr style, xmlDocPtr doc,
-                       const char *lang)
+static xmlChar *render(xsltStylesheetPtr style, xmlDocPtr doc, const char *lang)
 {
     const char *params[] = {"lang", lang, NULL};
     xmlDocPtr res = xsltApplyStylesheet(style, doc, params);
@@ -225,8 +224,9 @@ static void test_csvdirect_bent_sample(void)
     CU_ASSERT_PTR_NOT_NULL(strstr((const char *)zh, "（万,元）\""));
     CU_ASSERT_PTR_NOT_NULL(strstr((const char *)zh, ",\"unit, row\","));
     /* the expenditure summary: header rows, no body rows */
-    CU_ASSERT_PTR_NOT_NULL(
-        strstr((const char *)zh, "expenditureSummary,三,部门支出总体情况表,示例县教育局,万元,3,0,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(
+        (const char *)zh,
+        "expenditureSummary,三,部门支出总体情况表,示例县教育局,万元,3,0,"));
     /* English header labels */
     CU_ASSERT_PTR_NOT_NULL(strstr((const char *)en, " / "));
     CU_ASSERT_PTR_NULL(strstr((const char *)zh, " / "));
