@@ -122,35 +122,62 @@
     <xsl:for-each select="$tables">
       <xsl:variable name="p" select="position()"/>
       <xsl:variable name="f" select="$files[$p]"/>
-      <xsl:variable name="title">
-        <xsl:call-template name="table-title"/>
-      </xsl:variable>
-      <xsl:variable name="dept">
-        <xsl:call-template name="table-dept-name"/>
-      </xsl:variable>
-      <xsl:variable name="notes">
-        <xsl:for-each select="bx:note">
-          <xsl:if test="position() &gt; 1">
-            <xsl:value-of select="$eol"/>
-          </xsl:if>
-          <xsl:value-of select="."/>
-        </xsl:for-each>
-      </xsl:variable>
-      <xsl:call-template name="line">
-        <xsl:with-param name="f1" select="string($f/@name)"/>
-        <xsl:with-param name="f2" select="local-name()"/>
-        <xsl:with-param name="f3" select="string(@no)"/>
-        <xsl:with-param name="f4" select="$title"/>
-        <xsl:with-param name="f5" select="$dept"/>
-        <xsl:with-param name="f6">
-          <xsl:call-template name="table-unit"/>
-        </xsl:with-param>
-        <xsl:with-param name="f7" select="string($f/@head)"/>
-        <xsl:with-param name="f8" select="string($f/@body)"/>
-        <xsl:with-param name="f9" select="$notes"/>
-        <xsl:with-param name="f10" select="string(bx:emptyNote)"/>
-      </xsl:call-template>
+      <xsl:choose>
+        <xsl:when test="$x-ext and string(@title) != '' and not(bx:note[2])">
+          <!-- the common table (printed title, a note or none) in one
+               expression: no result tree fragment a field (the templates
+               of the otherwise below, inlined) -->
+          <xsl:value-of select="concat(x:csv-field(string($f/@name)), ',',
+              x:csv-field(local-name()), ',', x:csv-field(string(@no)), ',',
+              x:csv-field(string(@title)), ',',
+              x:csv-field(concat(string(@deptName), substring($dept-name,
+                  1 div (string(@deptName) = '')))), ',',
+              x:csv-field(concat(string(@unit), substring($amount-unit,
+                  1 div (string(@unit) = '')))), ',',
+              string($f/@head), ',', string($f/@body), ',',
+              x:csv-field(string(bx:note)), ',',
+              x:csv-field(string(bx:emptyNote)), $eol)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="index-line">
+            <xsl:with-param name="f" select="$f"/>
+          </xsl:call-template>
+        </xsl:otherwise>
+      </xsl:choose>
     </xsl:for-each>
+  </xsl:template>
+
+  <!-- The line of index.csv of the context table ($f: its m:file). -->
+  <xsl:template name="index-line">
+    <xsl:param name="f"/>
+    <xsl:variable name="title">
+      <xsl:call-template name="table-title"/>
+    </xsl:variable>
+    <xsl:variable name="dept">
+      <xsl:call-template name="table-dept-name"/>
+    </xsl:variable>
+    <xsl:variable name="notes">
+      <xsl:for-each select="bx:note">
+        <xsl:if test="position() &gt; 1">
+          <xsl:value-of select="$eol"/>
+        </xsl:if>
+        <xsl:value-of select="."/>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:call-template name="line">
+      <xsl:with-param name="f1" select="string($f/@name)"/>
+      <xsl:with-param name="f2" select="local-name()"/>
+      <xsl:with-param name="f3" select="string(@no)"/>
+      <xsl:with-param name="f4" select="$title"/>
+      <xsl:with-param name="f5" select="$dept"/>
+      <xsl:with-param name="f6">
+        <xsl:call-template name="table-unit"/>
+      </xsl:with-param>
+      <xsl:with-param name="f7" select="string($f/@head)"/>
+      <xsl:with-param name="f8" select="string($f/@body)"/>
+      <xsl:with-param name="f9" select="$notes"/>
+      <xsl:with-param name="f10" select="string(bx:emptyNote)"/>
+    </xsl:call-template>
   </xsl:template>
 
   <xsl:template name="line">

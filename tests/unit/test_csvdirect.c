@@ -2,9 +2,11 @@
  * Unit tests: with csv.xsl's $x-csv-direct, x:head-rows and x:keyed-rows
  * (src/xslt_grid.c) write the rows of a table as CSV lines instead of
  * grid rows; the CSV files and index.csv are the bytes of the grid way
- * ($x-csv-direct false) and of the XSLT fallbacks of both elements, for
- * every sample and a sample bent to reach quoting, formula defusing, an
- * empty table and T8's unkeyed row, in both languages.
+ * ($x-csv-direct false), of the XSLT fallbacks of both elements and of
+ * the XSLT fields and index lines ($x-ext false), for every sample and
+ * a sample bent to reach quoting, formula defusing, an empty table, T8's
+ * unkeyed row and index lines without a printed title or with two
+ * notes, in both languages.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -137,6 +139,15 @@ static xmlDocPtr bent_sample(void)
     xmlSetProp(n, (const xmlChar *)"code", (const xmlChar *)"105");
     xmlSetProp(n, (const xmlChar *)"name", (const xmlChar *)"unit, row");
     xmlSetProp(n, (const xmlChar *)"total", (const xmlChar *)"1.00");
+    /* index.csv: two notes; no title, department or unit of its own */
+    n = first(doc, "//bx:budgetSummary");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+    xmlNewTextChild(n, n->ns, (const xmlChar *)"note",
+                    (const xmlChar *)"second, \"note\"");
+    n = first(doc, "//bx:fiscalSummary");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+    xmlUnsetProp(n, (const xmlChar *)"title");
+    xmlUnsetProp(n, (const xmlChar *)"deptName");
     n = first(doc, "//bx:expenditureSummary");
     CU_ASSERT_PTR_NOT_NULL_FATAL(n);
     while (first(doc, "//bx:expenditureSummary/*[not(self::bx:note)]") !=
@@ -148,11 +159,33 @@ static xmlDocPtr bent_sample(void)
     return doc;
 }
 
+/* 'style' on 'doc' without x:csv-field and x:csv-row: $x-ext false, the
+ * fields and index.csv's lines of the XSLT (as xsltproc). */
+static xmlChar *render_xslt_fields(xsltStylesheetPtr style, xmlDocPtr doc,
+                                   const char *lang)
+{
+    xmlXPathFunction field =
+        xsltExtModuleFunctionLookup((const xmlChar *)"csv-field", EXT);
+    xmlXPathFunction row =
+        xsltExtModuleFunctionLookup((const xmlChar *)"csv-row", EXT);
+    xmlChar *out;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(field);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(row);
+    xsltUnregisterExtModuleFunction((const xmlChar *)"csv-field", EXT);
+    xsltUnregisterExtModuleFunction((const xmlChar *)"csv-row", EXT);
+    out = render(style, doc, lang);
+    xsltRegisterExtModuleFunction((const xmlChar *)"csv-field", EXT, field);
+    xsltRegisterExtModuleFunction((const xmlChar *)"csv-row", EXT, row);
+    return out;
+}
+
 /*
- * The same text with rows as CSV lines, as grid rows, and as grid rows
- * of the XSLT fallbacks (x:keyed-rows and x:head-rows unregistered).
+ * The same text with rows as CSV lines, as grid rows, as grid rows of
+ * the XSLT fallbacks (x:keyed-rows and x:head-rows unregistered), and
+ * with the fields and index lines of the XSLT.
  */
-static void same_three_ways(xmlDocPtr doc, const char *lang, xmlChar **text)
+static void same_ways(xmlDocPtr doc, const char *lang, xmlChar **text)
 {
     xsltTransformFunction keyed =
         xsltExtModuleElementLookup((const xmlChar *)"keyed-rows", EXT);
@@ -163,6 +196,7 @@ static void same_three_ways(xmlDocPtr doc, const char *lang, xmlChar **text)
     xmlChar *direct;
     xmlChar *grid;
     xmlChar *xslt;
+    xmlChar *fields;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(keyed);
     CU_ASSERT_PTR_NOT_NULL_FATAL(head);
@@ -176,10 +210,13 @@ static void same_three_ways(xmlDocPtr doc, const char *lang, xmlChar **text)
     xsltRegisterExtModuleElement((const xmlChar *)"keyed-rows", EXT, NULL,
                                  keyed);
     xsltRegisterExtModuleElement((const xmlChar *)"head-rows", EXT, NULL, head);
+    fields = render_xslt_fields(on, doc, lang);
     CU_ASSERT_STRING_EQUAL(direct, grid);
     CU_ASSERT_STRING_EQUAL(direct, xslt);
+    CU_ASSERT_STRING_EQUAL(direct, fields);
     xmlFree(grid);
     xmlFree(xslt);
+    xmlFree(fields);
     xsltFreeStylesheet(on);
     xsltFreeStylesheet(off);
     *text = direct;
@@ -196,10 +233,10 @@ static void test_csvdirect_samples(void)
     for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
         doc = xmlReadFile(samples[i], NULL, 0);
         CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-        same_three_ways(doc, "'zh'", &text);
+        same_ways(doc, "'zh'", &text);
         CU_ASSERT_PTR_NOT_NULL(strstr((const char *)text, "header_rows"));
         xmlFree(text);
-        same_three_ways(doc, "'en'", &text);
+        same_ways(doc, "'en'", &text);
         xmlFree(text);
         xmlFreeDoc(doc);
     }
@@ -214,8 +251,8 @@ static void test_csvdirect_bent_sample(void)
     CU_ASSERT_EQUAL_FATAL(xslt_ext_init(), BX_OK);
     exsltRegisterAll();
     doc = bent_sample();
-    same_three_ways(doc, "'zh'", &zh);
-    same_three_ways(doc, "'en'", &en);
+    same_ways(doc, "'zh'", &zh);
+    same_ways(doc, "'en'", &en);
     /* the bends reached the lines */
     CU_ASSERT_PTR_NOT_NULL(
         strstr((const char *)zh, "\"'=HYPERLINK(\"\"x\"\"),1\n2\""));
@@ -267,9 +304,9 @@ int bx_test_suite_csvdirect(void)
     CU_pSuite s = CU_add_suite("csvdirect", NULL, NULL);
 
     if (s == NULL ||
-        !CU_add_test(s, "samples: same bytes three ways",
+        !CU_add_test(s, "samples: same bytes four ways",
                      test_csvdirect_samples) ||
-        !CU_add_test(s, "bent sample: same bytes three ways",
+        !CU_add_test(s, "bent sample: same bytes four ways",
                      test_csvdirect_bent_sample) ||
         !CU_add_test(s, "grids hold lines, not rows",
                      test_csvdirect_grids_hold_lines)) {
