@@ -17,10 +17,15 @@
 
 #include <CUnit/CUnit.h>
 
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
 #include "budgetx.h"
+#include "rules_eval.h"
 #include "testutil.h"
 #include "util.h"
 #include "validate.h"
+#include "xmlio.h"
 
 static struct bx_context *ctx;
 
@@ -353,6 +358,88 @@ static void test_fast_way_taken_and_declined(void)
     free(buf);
 }
 
+/* ------------------------------------------------------------------ */
+/* Attribute names compared by address (rules_path.c, attr_interned)   */
+/* ------------------------------------------------------------------ */
+
+static const char *const attr_names[] = {
+    "code", "total", "basic", "id", "q", "p", "missing", "", "row", "doc",
+};
+
+/* The attribute 'name' (no namespace) of 'el' by walking its list. */
+static xmlAttrPtr walked(xmlNodePtr el, const char *name)
+{
+    xmlAttrPtr a;
+
+    for (a = el->properties; a != NULL; a = a->next) {
+        if (a->ns == NULL && xmlStrEqual(a->name, BAD_CAST name)) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+/* Every element of 'n' and below, every name: rules_attr_named() is the
+ * attribute the walk finds. */
+static void compare_names(xmlNodePtr n, int *found)
+{
+    size_t i;
+
+    for (; n != NULL; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        for (i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]); i++) {
+            xmlAttrPtr want = walked(n, attr_names[i]);
+
+            CU_ASSERT_PTR_EQUAL(rules_attr_named(n, attr_names[i]), want);
+            *found += want != NULL;
+        }
+        compare_names(n->children, found);
+    }
+}
+
+static void test_interned_names_read_as_the_walk(void)
+{
+    static const char text[] = "<doc xmlns:p=\"urn:p\" code=\"root\">"
+                               "<row code=\"1\" total=\"2.00\" basic=\"\"/>"
+                               "<row total=\"3\" code=\"c\"><x q=\"1\"/></row>"
+                               "<row p:code=\"ns\" q=\"plain\"/>"
+                               "<row p:total=\"ns\" total=\"5\" code=\"7\"/>"
+                               "<row xml:id=\"i1\" code=\"8\"/>"
+                               "<row>text<!-- c --></row>"
+                               "<p:row code=\"9\" p:q=\"x\"/></doc>";
+    static const struct bx_limits lim = {1u << 20, 64};
+    struct bx_diags diags;
+    xmlDocPtr doc = NULL;
+    xmlDocPtr other;
+    int found = 0;
+
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL_FATAL(xmlio_parse_shared((const unsigned char *)text,
+                                             strlen(text), "t.xml", &lim,
+                                             &diags, &doc),
+                          BX_OK);
+    bx_diags_release(&diags);
+    /* a small document: no index, names by address */
+    CU_ASSERT_PTR_NULL(xmlio_attr_index(doc));
+    CU_ASSERT_EQUAL(xmlio_names_interned(doc), 1);
+    xmlXPathOrderDocElems(doc);
+    rules_attrs_begin(doc);
+    compare_names(doc->children, &found);
+    compare_names(doc->children, &found); /* the names remembered */
+    /* another document's elements (names of another dictionary) */
+    other = xmlReadMemory(text, (int)strlen(text), "o.xml", NULL,
+                          XML_PARSE_NONET | XML_PARSE_NODICT);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(other);
+    CU_ASSERT_EQUAL(xmlio_names_interned(other), 0);
+    compare_names(other->children, &found);
+    rules_attrs_end();
+    CU_ASSERT_EQUAL(found, 3 * 12);
+    xmlFreeDoc(other);
+    xmlio_free_shared(doc);
+}
+
 int bx_test_suite_valfast(void)
 {
     CU_pSuite s = CU_add_suite("valfast", setup, teardown);
@@ -365,7 +452,9 @@ int bx_test_suite_valfast(void)
         CU_add_test(s, "mutated codes both ways",
                     test_mutated_codes_both_ways) == NULL ||
         CU_add_test(s, "doubled keys both ways", test_doubled_keys_both_ways) ==
-            NULL) {
+            NULL ||
+        CU_add_test(s, "interned names read as the walk",
+                    test_interned_names_read_as_the_walk) == NULL) {
         return -1;
     }
     return 0;
