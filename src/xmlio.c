@@ -1109,36 +1109,32 @@ static void ai_free(struct xmlio_attr_index *ix)
     }
 }
 
-int xmlio_names_interned(xmlDocPtr doc)
+/* The first slab of 'doc' in the registry, or NULL.  Its 'ix' and
+ * 'interned' were set before it was registered and stay as they are
+ * while the document lives (its owner's). */
+static const struct pack_slab *registered(xmlDocPtr doc)
 {
     struct pack_slab *s;
-    int interned = 0;
 
     pthread_mutex_lock(&packed_lock);
-    for (s = packed_docs; s != NULL; s = s->next_doc) {
-        if (s->doc == doc) {
-            interned = s->interned;
-            break;
-        }
+    for (s = packed_docs; s != NULL && s->doc != doc; s = s->next_doc) {
     }
     pthread_mutex_unlock(&packed_lock);
-    return interned;
+    return s;
+}
+
+int xmlio_names_interned(xmlDocPtr doc)
+{
+    const struct pack_slab *s = registered(doc);
+
+    return s != NULL && s->interned;
 }
 
 const struct xmlio_attr_index *xmlio_attr_index(xmlDocPtr doc)
 {
-    struct pack_slab *s;
-    const struct xmlio_attr_index *ix = NULL;
+    const struct pack_slab *s = registered(doc);
 
-    pthread_mutex_lock(&packed_lock);
-    for (s = packed_docs; s != NULL; s = s->next_doc) {
-        if (s->doc == doc) {
-            ix = s->ix;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&packed_lock);
-    return ix;
+    return s != NULL ? s->ix : NULL;
 }
 
 /* The node after 'cur' in document order, into its children when
