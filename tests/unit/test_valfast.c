@@ -162,9 +162,9 @@ static void test_every_project_file_both_ways(void)
 
     walk("samples", &files);
     walk("tests", &files);
-    CU_ASSERT_TRUE(files > 100);
+    CU_ASSERT_TRUE(files > 150);
     /* the fast way was taken, not merely declined everywhere */
-    CU_ASSERT_TRUE(validate_idc_fast_count - before >= 5);
+    CU_ASSERT_TRUE(validate_idc_fast_count - before >= 20);
 }
 
 /* 'doc' with [at, at + n) replaced by 'with'. */
@@ -249,9 +249,9 @@ static void test_mutated_codes_both_ways(void)
         mutate_codes(buf, len, docs[i], &variants, &broken);
         free(buf);
     }
-    CU_ASSERT_TRUE(variants > 300);
+    CU_ASSERT_TRUE(variants > 1500);
     /* the mutations reach the constraints themselves */
-    CU_ASSERT_TRUE(broken > 20);
+    CU_ASSERT_TRUE(broken > 150);
 }
 
 /* 'doc' with the first element '<name ' after 'section' written twice
@@ -321,8 +321,8 @@ static void test_doubled_keys_both_ways(void)
         }
         free(buf);
     }
-    /* units in four samples, projects in three */
-    CU_ASSERT_TRUE(broken >= 7);
+    /* units in four samples, projects in three, the department */
+    CU_ASSERT_TRUE(broken >= 10);
 }
 
 /* A document the fast way takes is exactly one libxml2 finds valid, and
