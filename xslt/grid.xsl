@@ -31,10 +31,53 @@
   <!-- ============================================================ -->
   <xsl:template name="grid">
     <xsl:param name="t" select="."/>
+    <!-- budgetx: x:head-def($t) (src/xslt_ext.c) is the m:h of the
+         template of mode "head" as it stands in the stylesheet when that
+         template is literal (what instantiating it would make), else
+         empty; xsltproc, and budgetx then, instantiate it -->
+    <xsl:choose>
+      <xsl:when test="$x-head-def">
+        <xsl:variable name="def-lit" select="x:head-def($t)"/>
+        <xsl:choose>
+          <xsl:when test="$def-lit">
+            <xsl:call-template name="grid-of">
+              <xsl:with-param name="t" select="$t"/>
+              <xsl:with-param name="def" select="$def-lit"/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="grid-def">
+              <xsl:with-param name="t" select="$t"/>
+            </xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="grid-def">
+          <xsl:with-param name="t" select="$t"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:variable name="x-head-def" select="function-available('x:head-def')"/>
+
+  <!-- The grid of $t with its header definition instantiated. -->
+  <xsl:template name="grid-def">
+    <xsl:param name="t"/>
     <xsl:variable name="def-rtf">
       <xsl:apply-templates select="$t" mode="head"/>
     </xsl:variable>
-    <xsl:variable name="def" select="exsl:node-set($def-rtf)/m:h"/>
+    <xsl:call-template name="grid-of">
+      <xsl:with-param name="t" select="$t"/>
+      <xsl:with-param name="def" select="exsl:node-set($def-rtf)/m:h"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The grid of $t by header definition $def (an m:h). -->
+  <xsl:template name="grid-of">
+    <xsl:param name="t"/>
+    <xsl:param name="def"/>
     <!-- "table-unit" as one expression (no result tree fragment a
          table): $t/@unit, else $amount-unit -->
     <xsl:variable name="t-unit" select="concat(string($t/@unit),
@@ -708,12 +751,6 @@
       | bx:projectPerformance | bx:stateCapitalExpenditure
       | bx:procurement">
     <xsl:param name="def"/>
-    <!-- read by x:keyed-rows (T8's unkeyed row) -->
-    <xsl:variable name="total-label">
-      <xsl:for-each select="$M">
-        <xsl:value-of select="key('meta-l', 'row.total')/@zh"/>
-      </xsl:for-each>
-    </xsl:variable>
     <x:keyed-rows>
       <xsl:fallback>
         <xsl:call-template name="keyed-rows">
@@ -722,6 +759,11 @@
       </xsl:fallback>
     </x:keyed-rows>
   </xsl:template>
+
+  <!-- read by x:keyed-rows (T8's unkeyed row): one string a page, not a
+       result tree fragment a table -->
+  <xsl:variable name="total-label"
+      select="string($M/m:l[@k = 'row.total']/@zh)"/>
 
   <xsl:template name="keyed-rows">
     <xsl:param name="def"/>
