@@ -2807,6 +2807,7 @@ static const struct {
                 {"keyed-rows", xslt_grid_keyed_rows},
                 {"head-rows", xslt_grid_head_rows},
                 {"pair-rows", xslt_grid_pair_rows},
+                {"dept-form", xslt_grid_dept_form},
                 {"platform-fields", el_platform_fields}};
 
 /* Register everything; true when every name is found afterwards. */

@@ -30,6 +30,7 @@
 #define EXT (const xmlChar *)XSLT_EXT_NS
 #define BX "urn:budgetx:disclosure:1"
 #define SAMPLE "samples/example-central-department-2024.xml"
+#define T11_SAMPLE "samples/example-county-education-bureau-2024.xml"
 
 /* The nodes of 'expr' in 'doc' (prefix bx); caller frees. */
 static xmlXPathObjectPtr find(xmlDocPtr doc, const char *expr)
@@ -155,8 +156,9 @@ static xmlDocPtr page(xmlDocPtr doc, const char *lang, xmlChar **bytes)
 }
 
 /* The elements that write the page as text, and x:head-def. */
-static const char *const as_text[] = {"fig-span", "table-section", "p-content",
-                                      "narr-section", "glossary-terms"};
+static const char *const as_text[] = {"fig-span",       "table-section",
+                                      "p-content",      "narr-section",
+                                      "glossary-terms", "dept-form"};
 #define AS_TEXT (sizeof(as_text) / sizeof(as_text[0]))
 
 /* html.xsl on 'doc' in 'lang' with the elements of as_text[] and
@@ -452,6 +454,53 @@ static void test_htmldoc_narrative(void)
 }
 
 /*
+ * T11's form (x:dept-form) on a sample bent: an indicator under a level
+ * 1 without level 2, one under no level at all, a task holding markup,
+ * a budget figure missing, an empty annual goal, a unit to escape; the
+ * same bytes as the XSLT, in both languages.
+ */
+static void test_htmldoc_dept_form(void)
+{
+    const char *ind = "//bx:deptPerformance//bx:indicator";
+    const char *const langs[] = {"'zh'", "'en'"};
+    xmlDocPtr doc = xmlReadFile(T11_SAMPLE, NULL, 0);
+    xmlChar *with = NULL;
+    xmlChar *without = NULL;
+    xmlDocPtr r1;
+    xmlDocPtr r2;
+    xmlNodePtr n;
+    xmlNodePtr i;
+    size_t k;
+
+    CU_ASSERT_EQUAL_FATAL(xslt_ext_init(), BX_OK);
+    exsltRegisterAll();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    CU_ASSERT(count(doc, ind) > 3);
+    i = bend(doc, ind, 0, NULL, NULL);
+    n = bend(doc, "//bx:deptPerformance//bx:level1", 0, NULL, NULL);
+    xmlUnlinkNode(i);
+    xmlAddChild(n, i);
+    i = bend(doc, ind, 1, NULL, NULL);
+    n = bend(doc, "//bx:deptPerformance/bx:indicators", 0, NULL, NULL);
+    xmlUnlinkNode(i);
+    xmlAddChild(n, i);
+    n = bend(doc, "//bx:deptPerformance//bx:task", 0, NULL, NULL);
+    xmlNewTextChild(n, n->ns, (const xmlChar *)"b", (const xmlChar *)"x<y");
+    bend(doc, "//bx:deptPerformance/bx:budget", 0, "govFunds", NULL);
+    empty(bend(doc, "//bx:deptPerformance/bx:annualGoal", 0, NULL, NULL));
+    bend(doc, "//bx:metadata/bx:amounts", 0, "unit", "万<&>");
+    for (k = 0; k < 2; k++) {
+        with_and_without(doc, langs[k], &r1, &with, &r2, &without);
+        CU_ASSERT_PTR_NOT_NULL(strstr((const char *)with, "万&lt;&amp;&gt;"));
+        xmlFree(with);
+        xmlFree(without);
+        xmlFreeDoc(r1);
+        xmlFreeDoc(r2);
+    }
+    xmlFreeDoc(doc);
+}
+
+/*
  * x:head-def gives the header definition of a table whose template of
  * mode "head" is literal (T1), nothing for one the XSLT must instantiate
  * (T8 reads its table); a stylesheet importing html.xsl asks.
@@ -513,7 +562,8 @@ int bx_test_suite_htmldoc(void)
         !CU_add_test(s, "narrative and glossary as text",
                      test_htmldoc_narrative) ||
         !CU_add_test(s, "header definitions read from the stylesheet",
-                     test_htmldoc_head_def)) {
+                     test_htmldoc_head_def) ||
+        !CU_add_test(s, "T11's form", test_htmldoc_dept_form)) {
         return -1;
     }
     return 0;
