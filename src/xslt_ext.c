@@ -2691,6 +2691,107 @@ static void fn_shared_grids(xmlXPathParserContextPtr ctxt, int nargs)
 }
 
 /* ------------------------------------------------------------------ */
+/* A label of $M without key() (common.xsl "label-text")               */
+/* ------------------------------------------------------------------ */
+
+/* The first m:l below 'n' in document order whose @k is 'k' (NULL). */
+static xmlNodePtr label_of(xmlNodePtr n, const xmlChar *k)
+{
+    xmlNodePtr c;
+    xmlNodePtr l;
+    xmlChar *v;
+    int eq;
+
+    for (c = n->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (is_meta(c, "l")) {
+            v = xmlGetNoNsProp(c, (const xmlChar *)"k");
+            eq = v != NULL && xmlStrEqual(v, k);
+            xmlFree(v);
+            if (eq) {
+                return c;
+            }
+        }
+        l = label_of(c, k);
+        if (l != NULL) {
+            return l;
+        }
+    }
+    return NULL;
+}
+
+/* Is XPath value 'v' the string "en" ($lang = 'en')? */
+static int lang_is_en(xmlXPathObjectPtr v)
+{
+    xmlChar *s = v != NULL ? xmlXPathCastToString(v) : NULL;
+    int en = s != NULL && xmlStrEqual(s, (const xmlChar *)"en");
+
+    xmlFree(s);
+    return en;
+}
+
+/* Append attribute 'name' of 'l' (none: nothing); its length. */
+static size_t put_label(struct bx_buf *b, xmlNodePtr l, const char *name)
+{
+    xmlChar *v = l != NULL ? xmlGetNoNsProp(l, (const xmlChar *)name) : NULL;
+    size_t n = v != NULL ? strlen((const char *)v) : 0;
+
+    buf_append(b, v != NULL ? (const char *)v : "", n);
+    xmlFree(v);
+    return n;
+}
+
+/*
+ * x:label($k, $colon): common.xsl's "label-text" as a string: @zh of the
+ * label of $M keyed $k (what key('meta-l', $k) finds first), " / " and
+ * its @en when $lang is 'en' and it has one, "：" when $colon.  The
+ * labels without the index key() builds on $M for a dozen lookups.
+ */
+static void fn_label(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    xsltTransformContextPtr tctxt = xsltXPathGetTransformContext(ctxt);
+    xmlXPathObjectPtr keep = NULL;
+    xmlXPathObjectPtr lang;
+    xmlNodePtr m;
+    xmlNodePtr l;
+    struct bx_buf b;
+    size_t mark;
+    xmlChar *k;
+    int colon;
+
+    if (nargs != 2) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    colon = xmlXPathPopBoolean(ctxt);
+    k = xmlXPathPopString(ctxt);
+    if (k == NULL || xmlXPathCheckError(ctxt) || tctxt == NULL) {
+        xmlFree(k);
+        return;
+    }
+    m = var_first_node(tctxt, "M", &keep);
+    l = m != NULL ? label_of(m, k) : NULL;
+    lang = xsltVariableLookup(tctxt, (const xmlChar *)"lang", NULL);
+    buf_init(&b);
+    put_label(&b, l, "zh");
+    mark = b.len;
+    buf_puts(&b, " / ");
+    if (l == NULL || !lang_is_en(lang) || put_label(&b, l, "en") == 0) {
+        b.len = mark;
+    }
+    if (colon) {
+        buf_puts(&b, "：");
+    }
+    buf_append(&b, "", 1);
+    xmlXPathFreeObject(lang);
+    xmlXPathFreeObject(keep);
+    xmlFree(k);
+    push_buf(ctxt, &b);
+}
+
+/* ------------------------------------------------------------------ */
 /* A table's header definition without instantiating it (grid.xsl)    */
 /* ------------------------------------------------------------------ */
 
@@ -2787,11 +2888,15 @@ static void fn_head_def(xmlXPathParserContextPtr ctxt, int nargs)
 static const struct {
     const char *name;
     xmlXPathFunction fn;
-} functions[] = {
-    {"csv-field", fn_csv_field},       {"csv-row", fn_csv_row},
-    {"csv-rows", fn_csv_rows},         {"dec-scale-up", fn_dec_scale_up},
-    {"json-node", fn_json_node},       {"json-str", fn_json_str},
-    {"shared-grids", fn_shared_grids}, {"head-def", fn_head_def}};
+} functions[] = {{"csv-field", fn_csv_field},
+                 {"csv-row", fn_csv_row},
+                 {"csv-rows", fn_csv_rows},
+                 {"dec-scale-up", fn_dec_scale_up},
+                 {"json-node", fn_json_node},
+                 {"json-str", fn_json_str},
+                 {"shared-grids", fn_shared_grids},
+                 {"head-def", fn_head_def},
+                 {"label", fn_label}};
 
 static const struct {
     const char *name;

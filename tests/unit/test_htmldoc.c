@@ -155,24 +155,28 @@ static xmlDocPtr page(xmlDocPtr doc, const char *lang, xmlChar **bytes)
     return res;
 }
 
-/* The elements that write the page as text, and x:head-def. */
+/* The elements that write the page as text (and the functions
+ * x:head-def and x:label, with_and_without()). */
 static const char *const as_text[] = {"fig-span",       "table-section",
                                       "p-content",      "narr-section",
                                       "glossary-terms", "dept-form"};
 #define AS_TEXT (sizeof(as_text) / sizeof(as_text[0]))
 
-/* html.xsl on 'doc' in 'lang' with the elements of as_text[] and
- * x:head-def ('r1', 'with') and without them ('r2', 'without'): the
+/* html.xsl on 'doc' in 'lang' with the elements of as_text[], x:head-def
+ * and x:label ('r1', 'with') and without them ('r2', 'without'): the
  * same bytes. */
 static void with_and_without(xmlDocPtr doc, const char *lang, xmlDocPtr *r1,
                              xmlChar **with, xmlDocPtr *r2, xmlChar **without)
 {
+    static const char *const fns[] = {"head-def", "label"};
     xsltTransformFunction fn[AS_TEXT];
-    xmlXPathFunction def =
-        xsltExtModuleFunctionLookup((const xmlChar *)"head-def", EXT);
+    xmlXPathFunction f[2];
     size_t i;
 
-    CU_ASSERT_PTR_NOT_NULL_FATAL(def);
+    for (i = 0; i < 2; i++) {
+        f[i] = xsltExtModuleFunctionLookup((const xmlChar *)fns[i], EXT);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f[i]);
+    }
     for (i = 0; i < AS_TEXT; i++) {
         fn[i] = xsltExtModuleElementLookup((const xmlChar *)as_text[i], EXT);
         CU_ASSERT_PTR_NOT_NULL_FATAL(fn[i]);
@@ -181,13 +185,17 @@ static void with_and_without(xmlDocPtr doc, const char *lang, xmlDocPtr *r1,
     for (i = 0; i < AS_TEXT; i++) {
         xsltUnregisterExtModuleElement((const xmlChar *)as_text[i], EXT);
     }
-    xsltUnregisterExtModuleFunction((const xmlChar *)"head-def", EXT);
+    for (i = 0; i < 2; i++) {
+        xsltUnregisterExtModuleFunction((const xmlChar *)fns[i], EXT);
+    }
     *r2 = page(doc, lang, without);
     for (i = 0; i < AS_TEXT; i++) {
         xsltRegisterExtModuleElement((const xmlChar *)as_text[i], EXT, NULL,
                                      fn[i]);
     }
-    xsltRegisterExtModuleFunction((const xmlChar *)"head-def", EXT, def);
+    for (i = 0; i < 2; i++) {
+        xsltRegisterExtModuleFunction((const xmlChar *)fns[i], EXT, f[i]);
+    }
     CU_ASSERT_PTR_NOT_NULL_FATAL(*with);
     CU_ASSERT_PTR_NOT_NULL_FATAL(*without);
     CU_ASSERT_STRING_EQUAL(*with, *without);
@@ -247,6 +255,8 @@ static void test_htmldoc_elements_are_registered(void)
         xsltExtModuleElementLookup((const xmlChar *)"glossary-terms", EXT));
     CU_ASSERT_PTR_NOT_NULL(
         xsltExtModuleFunctionLookup((const xmlChar *)"head-def", EXT));
+    CU_ASSERT_PTR_NOT_NULL(
+        xsltExtModuleFunctionLookup((const xmlChar *)"label", EXT));
 }
 
 static void test_htmldoc_same_bytes_as_xslt(void)
