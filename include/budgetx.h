@@ -766,6 +766,28 @@ int bx_transform_write(struct bx_context *ctx, struct bx_submission *sub,
                        const char *format, const struct bx_transform_opts *o,
                        const char *path, int force, struct bx_diags *diags);
 
+/*
+ * bx_transform_write() in two steps, so that a batch's workers need not
+ * wait for the disk: bx_transform_write_pending() renders and writes the
+ * temporary file; bx_pending_commit() makes it durable (fsync) and puts
+ * it in place (link(2), or rename(2) with 'force'), possibly in another
+ * thread, with the same findings and returns as bx_transform_write().
+ * '*pending' is NULL when the output is already in place (a format not
+ * serialised straight into its file) or on failure (nothing left
+ * behind).  A pending output is committed or discarded exactly once
+ * (bx_pending_discard() removes its temporary file); both free it, and
+ * both accept NULL.
+ */
+struct bx_pending;
+int bx_transform_write_pending(struct bx_context *ctx,
+                               struct bx_submission *sub, const char *format,
+                               const struct bx_transform_opts *o,
+                               const char *path, int force,
+                               struct bx_diags *diags,
+                               struct bx_pending **pending);
+int bx_pending_commit(struct bx_pending *p, struct bx_diags *diags);
+void bx_pending_discard(struct bx_pending *p);
+
 /* ---------------------------------------------------------------- */
 /* Bundles (package.c, verify.c)                                    */
 /* ---------------------------------------------------------------- */

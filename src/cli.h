@@ -257,6 +257,9 @@ void cli_close_context(struct bx_context *ctx);
  */
 void cli_heap_prepare(void);
 void cli_heap_one_document(void);
+/* The heap of a batch of several inputs: arenas not trimmed after every
+ * document (src/cli_heap.c).  Changes no output. */
+void cli_heap_batch(void);
 
 /* Print every record of 'diags' to 'fp', one line each. */
 void cli_print_diags(FILE *fp, const struct bx_diags *diags, enum bx_lang lang);

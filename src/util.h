@@ -83,6 +83,29 @@ int util_write_atomic_with(const char *path, int force,
                            int (*fill)(int fd, void *user), void *user);
 
 /*
+ * util_write_atomic_with() in two steps, for a caller that lets another
+ * thread wait for the disk.  util_write_staged() writes the temporary
+ * file (BX_E_EXISTS, BX_E_IO, BX_E_NOMEM or fill's status as above; on
+ * failure nothing is left and 'st' needs nothing more).  On BX_OK,
+ * exactly one of util_staged_commit() (fsync, then link(2) or with
+ * 'force' rename(2): BX_OK, BX_E_EXISTS, BX_E_IO with errno set) or
+ * util_staged_discard() (the temporary file removed) must follow; both
+ * release 'st'.  Either may run in another thread than the write.
+ */
+struct util_staged {
+    int fd;     /* the temporary file, open; -1 when none */
+    int force;
+    char *tmp;  /* its name */
+    char *path; /* where it goes */
+};
+
+int util_write_staged(const char *path, int force,
+                      int (*fill)(int fd, void *user), void *user,
+                      struct util_staged *st);
+int util_staged_commit(struct util_staged *st);
+void util_staged_discard(struct util_staged *st);
+
+/*
  * Temporary files and directories budgetx makes next to an output are
  * named UTIL_TMP_PREFIX "<pid>-XXXXXX", so that a run killed half-way
  * leaves names anyone can recognise, and the next run in that directory

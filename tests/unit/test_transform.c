@@ -662,6 +662,92 @@ static int entries(const char *dir)
 }
 
 /*
+ * bx_transform_write_pending(): the output waits in a temporary file
+ * (the only entry of its directory) until bx_pending_commit() puts it in
+ * place with bx_transform()'s bytes; a file that appears at the path in
+ * between is not replaced (CONVERT-EXISTS, the temporary file removed);
+ * with force it is; bx_pending_discard() leaves nothing; csv is written
+ * whole (no pending); NULL is accepted by both.
+ */
+static void test_transform_write_pending_commits_in_two_steps(void)
+{
+    char dir[] = "/tmp/bx-pending-XXXXXX";
+    char path[4096];
+    char cmd[4200];
+    struct bx_submission *sub = load(SAMPLE);
+    struct bx_pending *p = NULL;
+    struct bx_output out;
+    struct bx_diags diags;
+    struct stat st;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    bx_diags_init(&diags);
+    bx_output_init(&out);
+    CU_ASSERT_EQUAL_FATAL(bx_transform(ctx, sub, "html", NULL, &diags, &out),
+                          BX_OK);
+    snprintf(path, sizeof(path), "%s/a.html", dir);
+    CU_ASSERT_EQUAL_FATAL(bx_transform_write_pending(ctx, sub, "html", NULL,
+                                                     path, 0, &diags, &p),
+                          BX_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_NOT_EQUAL(stat(path, &st), 0); /* not in place yet */
+    CU_ASSERT_EQUAL(entries(dir), 1);        /* its temporary file */
+    CU_ASSERT_EQUAL(bx_pending_commit(p, &diags), BX_OK);
+    CU_ASSERT_TRUE(same_file(path, &out.files[0]));
+    CU_ASSERT_EQUAL(entries(dir), 1);
+    CU_ASSERT_EQUAL(diags.count, 0);
+
+    /* a file made at the path meanwhile is kept */
+    snprintf(path, sizeof(path), "%s/b.html", dir);
+    CU_ASSERT_EQUAL_FATAL(bx_transform_write_pending(ctx, sub, "html", NULL,
+                                                     path, 0, &diags, &p),
+                          BX_OK);
+    write_text(dir, "b.html", "mine");
+    CU_ASSERT_EQUAL(bx_pending_commit(p, &diags), BX_E_EXISTS);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "CONVERT-EXISTS"));
+    CU_ASSERT_EQUAL(stat(path, &st), 0);
+    CU_ASSERT_EQUAL(st.st_size, 4);
+    CU_ASSERT_EQUAL(entries(dir), 2);
+    /* ... unless forced */
+    CU_ASSERT_EQUAL_FATAL(bx_transform_write_pending(ctx, sub, "html", NULL,
+                                                     path, 1, &diags, &p),
+                          BX_OK);
+    CU_ASSERT_EQUAL(bx_pending_commit(p, &diags), BX_OK);
+    CU_ASSERT_TRUE(same_file(path, &out.files[0]));
+    CU_ASSERT_EQUAL(entries(dir), 2);
+
+    /* discarded: nothing left */
+    snprintf(path, sizeof(path), "%s/c.json", dir);
+    CU_ASSERT_EQUAL_FATAL(bx_transform_write_pending(ctx, sub, "json", NULL,
+                                                     path, 0, &diags, &p),
+                          BX_OK);
+    CU_ASSERT_EQUAL(entries(dir), 3);
+    bx_pending_discard(p);
+    CU_ASSERT_EQUAL(entries(dir), 2);
+
+    /* csv: a directory, written whole */
+    snprintf(path, sizeof(path), "%s/d", dir);
+    p = (struct bx_pending *)&out; /* must be overwritten */
+    CU_ASSERT_EQUAL(bx_transform_write_pending(ctx, sub, "csv", NULL, path, 0,
+                                               &diags, &p),
+                    BX_OK);
+    CU_ASSERT_PTR_NULL(p);
+    CU_ASSERT_EQUAL(stat(path, &st), 0);
+    CU_ASSERT_EQUAL(entries(dir), 3);
+    CU_ASSERT_EQUAL(bx_pending_commit(NULL, &diags), BX_OK);
+    bx_pending_discard(NULL);
+    CU_ASSERT_EQUAL(bx_transform_write_pending(ctx, sub, "html", NULL, path, 0,
+                                               &diags, NULL),
+                    BX_E_ARG);
+    bx_output_release(&out);
+    bx_diags_release(&diags);
+    bx_submission_free(sub);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+/*
  * bx_transform_write() of html with the rows of every table in a spill
  * file (xslt_grid_spill_limits(1, ...): spilled from the first row, as
  * a 9.6 MB document's largest table is past 256 KB) gives bx_transform()'s
@@ -811,6 +897,8 @@ int bx_test_suite_transform(void)
                      test_transform_stylesheets_cannot_touch_files) ||
         !CU_add_test(s, "write streams the same bytes",
                      test_transform_write_streams_the_same_bytes) ||
+        !CU_add_test(s, "write pending, then commit",
+                     test_transform_write_pending_commits_in_two_steps) ||
         !CU_add_test(s, "write with the rows in a spill file",
                      test_transform_write_spills_the_rows) ||
         !CU_add_test(s, "write replaces only with force",

@@ -314,6 +314,51 @@ static void test_stale_temporaries_of_dead_runs_are_removed(void)
     rmdir(tmpdir);
 }
 
+/*
+ * A directory is searched for stale temporaries once per process: a batch
+ * writing a thousand outputs into one directory read it a thousand times
+ * (quadratic).  A stale file that appears after the first write waits
+ * for the next run; a second directory is searched on its first write.
+ */
+static void test_stale_temporaries_are_searched_once_per_directory(void)
+{
+    char dir2[sizeof(tmpdir)];
+    char dead[160];
+    char out[160];
+    char cmd[400];
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        _exit(0);
+    }
+    CU_ASSERT_FATAL(pid > 0);
+    waitpid(pid, NULL, 0);
+    strcpy(tmpdir, "/tmp/bxtestXXXXXX");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmpdir));
+    strcpy(dir2, "/tmp/bxtestXXXXXX");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir2));
+    snprintf(dead, sizeof(dead), "%s/.budgetx-tmp-%ld-first", tmpdir,
+             (long)pid);
+    CU_ASSERT_EQUAL(mkdir(dead, 0700), 0);
+    CU_ASSERT_EQUAL(util_write_atomic(in_tmp(out, sizeof(out), "a"), "a", 1, 0),
+                    BX_OK);
+    CU_ASSERT_NOT_EQUAL(access(dead, F_OK), 0); /* the first write: removed */
+    snprintf(dead, sizeof(dead), "%s/.budgetx-tmp-%ld-later", tmpdir,
+             (long)pid);
+    CU_ASSERT_EQUAL(mkdir(dead, 0700), 0);
+    CU_ASSERT_EQUAL(util_write_atomic(in_tmp(out, sizeof(out), "b"), "b", 1, 0),
+                    BX_OK);
+    CU_ASSERT_EQUAL(access(dead, F_OK), 0); /* not searched again */
+    /* another directory: searched on its first write */
+    snprintf(dead, sizeof(dead), "%s/.budgetx-tmp-%ld-other", dir2, (long)pid);
+    CU_ASSERT_EQUAL(mkdir(dead, 0700), 0);
+    snprintf(out, sizeof(out), "%s/c", dir2);
+    CU_ASSERT_EQUAL(util_write_atomic(out, "c", 1, 0), BX_OK);
+    CU_ASSERT_NOT_EQUAL(access(dead, F_OK), 0);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", tmpdir, dir2);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 static void test_diags_count_by_severity_and_find_codes(void)
 {
     struct bx_diags diags;
@@ -365,5 +410,6 @@ int bx_test_suite_util(void)
     CU_ADD_TEST(s, test_remove_tree_never_follows_links);
     CU_ADD_TEST(s, test_rename_exchange_swaps_two_directories);
     CU_ADD_TEST(s, test_stale_temporaries_of_dead_runs_are_removed);
+    CU_ADD_TEST(s, test_stale_temporaries_are_searched_once_per_directory);
     return CU_get_error();
 }
