@@ -2694,53 +2694,69 @@ static void fn_shared_grids(xmlXPathParserContextPtr ctxt, int nargs)
 /* A label of $M without key() (common.xsl "label-text")               */
 /* ------------------------------------------------------------------ */
 
-/* The first m:l below 'n' in document order whose @k is 'k' (NULL). */
-static xmlNodePtr label_of(xmlNodePtr n, const xmlChar *k)
+/*
+ * Append the value of attribute 'name' (no namespace) of 'l' to 'b'
+ * (none: nothing); '*n' its length.  0, or -1 on ENOMEM.
+ */
+static int put_label(struct bx_buf *b, const xmlNode *l, const char *name,
+                     size_t *n)
 {
-    xmlNodePtr c;
-    xmlNodePtr l;
+    xmlAttrPtr a =
+        l != NULL ? xmlHasNsProp(l, (const xmlChar *)name, NULL) : NULL;
     xmlChar *v;
-    int eq;
 
-    for (c = n->children; c != NULL; c = c->next) {
+    *n = 0;
+    if (a == NULL) {
+        return 0;
+    }
+    if (a->children != NULL && a->children->next == NULL &&
+        a->children->type == XML_TEXT_NODE && a->children->content != NULL) {
+        *n = strlen((const char *)a->children->content);
+        buf_append(b, a->children->content, *n);
+        return 0;
+    }
+    v = xmlNodeGetContent((xmlNodePtr)a);
+    if (v == NULL) {
+        return -1;
+    }
+    *n = strlen((const char *)v);
+    buf_append(b, v, *n);
+    xmlFree(v);
+    return 0;
+}
+
+/*
+ * The first m:l below 'n' in document order whose @k is 'k' into '*l'
+ * (NULL: none).  0, or -1 on ENOMEM.
+ */
+static int label_of(xmlNodePtr n, const xmlChar *k, xmlNodePtr *l)
+{
+    struct bx_buf v;
+    xmlNodePtr c;
+    size_t len;
+    int rc = 0;
+
+    *l = NULL;
+    for (c = n->children; rc == 0 && *l == NULL && c != NULL; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) {
             continue;
         }
         if (is_meta(c, "l")) {
-            v = xmlGetNoNsProp(c, (const xmlChar *)"k");
-            eq = v != NULL && xmlStrEqual(v, k);
-            xmlFree(v);
-            if (eq) {
-                return c;
+            buf_init(&v);
+            rc = put_label(&v, c, "k", &len);
+            buf_append(&v, "", 1);
+            rc = rc == 0 && v.failed ? -1 : rc;
+            if (rc == 0 && xmlStrEqual((const xmlChar *)v.data, k) &&
+                xmlHasNsProp(c, (const xmlChar *)"k", NULL) != NULL) {
+                *l = c;
             }
+            buf_release(&v);
         }
-        l = label_of(c, k);
-        if (l != NULL) {
-            return l;
+        if (rc == 0 && *l == NULL) {
+            rc = label_of(c, k, l);
         }
     }
-    return NULL;
-}
-
-/* Is XPath value 'v' the string "en" ($lang = 'en')? */
-static int lang_is_en(xmlXPathObjectPtr v)
-{
-    xmlChar *s = v != NULL ? xmlXPathCastToString(v) : NULL;
-    int en = s != NULL && xmlStrEqual(s, (const xmlChar *)"en");
-
-    xmlFree(s);
-    return en;
-}
-
-/* Append attribute 'name' of 'l' (none: nothing); its length. */
-static size_t put_label(struct bx_buf *b, xmlNodePtr l, const char *name)
-{
-    xmlChar *v = l != NULL ? xmlGetNoNsProp(l, (const xmlChar *)name) : NULL;
-    size_t n = v != NULL ? strlen((const char *)v) : 0;
-
-    buf_append(b, v != NULL ? (const char *)v : "", n);
-    xmlFree(v);
-    return n;
+    return rc;
 }
 
 /*
@@ -2753,13 +2769,16 @@ static void fn_label(xmlXPathParserContextPtr ctxt, int nargs)
 {
     xsltTransformContextPtr tctxt = xsltXPathGetTransformContext(ctxt);
     xmlXPathObjectPtr keep = NULL;
-    xmlXPathObjectPtr lang;
-    xmlNodePtr m;
-    xmlNodePtr l;
+    xmlXPathObjectPtr lang = NULL;
+    xmlChar *en = NULL;
+    xmlNodePtr m = NULL;
+    xmlNodePtr l = NULL;
     struct bx_buf b;
     size_t mark;
+    size_t n;
     xmlChar *k;
     int colon;
+    int rc;
 
     if (nargs != 2) {
         xmlXPathSetArityError(ctxt);
@@ -2771,23 +2790,38 @@ static void fn_label(xmlXPathParserContextPtr ctxt, int nargs)
         xmlFree(k);
         return;
     }
-    m = var_first_node(tctxt, "M", &keep);
-    l = m != NULL ? label_of(m, k) : NULL;
-    lang = xsltVariableLookup(tctxt, (const xmlChar *)"lang", NULL);
     buf_init(&b);
-    put_label(&b, l, "zh");
+    /* $M and $lang are common.xsl's: not there only short of memory */
+    m = var_first_node(tctxt, "M", &keep);
+    lang = xsltVariableLookup(tctxt, (const xmlChar *)"lang", NULL);
+    en = lang != NULL ? xmlXPathCastToString(lang) : NULL;
+    rc = m == NULL || en == NULL ? -1 : label_of(m, k, &l);
+    if (rc == 0) {
+        rc = put_label(&b, l, "zh", &n);
+    }
     mark = b.len;
     buf_puts(&b, " / ");
-    if (l == NULL || !lang_is_en(lang) || put_label(&b, l, "en") == 0) {
+    if (rc == 0 && l != NULL && xmlStrEqual(en, (const xmlChar *)"en")) {
+        rc = put_label(&b, l, "en", &n);
+    } else {
+        n = 0;
+    }
+    if (n == 0) {
         b.len = mark;
     }
     if (colon) {
         buf_puts(&b, "：");
     }
     buf_append(&b, "", 1);
+    xmlFree(en);
     xmlXPathFreeObject(lang);
     xmlXPathFreeObject(keep);
     xmlFree(k);
+    if (rc != 0) {
+        buf_release(&b);
+        fn_nomem(ctxt);
+        return;
+    }
     push_buf(ctxt, &b);
 }
 
