@@ -90,17 +90,18 @@ void bxzip_writer_set_sink(struct bxzip_writer *w, bxzip_sink_fn sink,
                            void *user);
 
 /*
- * Deflate 'len' bytes exactly as bxzip_writer_add() would (so that the
- * work can be done ahead, in another thread): '*out' (caller frees),
- * '*clen' bytes, and the CRC-32 of the input.  Returns BX_OK, BX_E_LIMIT,
- * BX_E_NOMEM, BX_E_INTERNAL.
+ * Deflate 'len' bytes ahead of bxzip_writer_add_deflated() (in any
+ * thread): '*out' (caller frees), '*clen' bytes, and the CRC-32 of the
+ * input.  libdeflate, not zlib: the bytes differ from bxzip_writer_add()'s
+ * (same data, fewer bytes, faster), always the same for the same input.
+ * Returns BX_OK, BX_E_LIMIT, BX_E_NOMEM, BX_E_INTERNAL.
  */
 int bxzip_deflate(const void *data, size_t len, unsigned char **out,
                   size_t *clen, uint32_t *crc);
 
 /*
  * bxzip_writer_add() for data bxzip_deflate() compressed: 'clen' bytes
- * 'cdata' of 'len' bytes with CRC 'crc'.  The archive is byte for byte
+ * 'cdata' of 'len' bytes with CRC 'crc'.  The headers are byte for byte
  * what bxzip_writer_add() of the original data gives.  Same returns.
  */
 int bxzip_writer_add_deflated(struct bxzip_writer *w, const char *name,

@@ -905,6 +905,25 @@ static char *manifest_build(const struct bx_bundle *b, size_t *len)
 }
 
 /*
+ * Deflate 'data' as the members are (bxzip_deflate()) and add it as entry
+ * 'name' of 'w', so that every entry of a bundle is compressed alike.
+ */
+static int zip_add_whole(struct bxzip_writer *w, const char *name,
+                         const void *data, size_t len, int64_t mtime)
+{
+    unsigned char *cdata = NULL;
+    size_t clen = 0;
+    uint32_t crc = 0;
+    int rc = bxzip_deflate(data, len, &cdata, &clen, &crc);
+
+    if (rc == BX_OK) {
+        rc = bxzip_writer_add_deflated(w, name, cdata, clen, len, crc, mtime);
+    }
+    free(cdata);
+    return rc;
+}
+
+/*
  * The zip, from the spool, through 'sink'; signed when opts.sign_key is
  * set (SIGN-* findings in 'diags', which may be NULL).
  */
@@ -939,10 +958,10 @@ static int zip_spool(struct bx_bundle *b, bxzip_sink_fn sink, void *user,
     }
     if (rc == BX_OK) {
         bxzip_writer_set_sink(w, sink, user);
-        rc = bxzip_writer_add(w, PACKAGE_MANIFEST, manifest, mlen, b->mtime);
+        rc = zip_add_whole(w, PACKAGE_MANIFEST, manifest, mlen, b->mtime);
     }
     if (rc == BX_OK && sig != NULL) {
-        rc = bxzip_writer_add(w, SIGN_ENTRY, sig, siglen, b->mtime);
+        rc = zip_add_whole(w, SIGN_ENTRY, sig, siglen, b->mtime);
     }
     free(manifest);
     free(sig);

@@ -135,6 +135,9 @@ static int count_grid_format(const char *name, void *arg)
     return BX_OK;
 }
 
+/* Lend html and csv the grids of grids.xsl (see package_renditions()). */
+#define SHARE_GRIDS 0
+
 int package_renditions(struct bx_context *ctx, const struct bx_check *chk,
                        const struct bx_bundle_opts *opts, const char *stem,
                        struct bx_diags *diags, struct plist *l, size_t index)
@@ -153,9 +156,13 @@ int package_renditions(struct bx_context *ctx, const struct bx_check *chk,
     a.diags = diags;
     a.l = l;
     a.index = index;
-    /* html and csv both lay the tables out as grids: build them once */
+    /* html and csv both lay the tables out as grids, but write their
+     * rows without a grid tree ($x-html-direct, $x-csv-direct): grids
+     * built once by grids.xsl and lent to both cost as many instructions
+     * and hold every table's grid at once (a 9.6 MB document: 419 MB
+     * instead of 131; docs/performance.md, csvdirect), so they are not */
     each_format(include, count_grid_format, &ngrid);
-    if (ngrid > 1) {
+    if (ngrid > 1 && SHARE_GRIDS) {
         rc = transform_share_grids(ctx, chk->sub, opts->lang, diags, &grids);
     }
     if (rc == BX_OK) {

@@ -803,13 +803,40 @@ int util_digest_hex(const char *alg, const void *data, size_t len, char *out,
     return BX_OK;
 }
 
+/*
+ * SHA-256 and SM3 fetched from the default provider once per process.
+ * EVP_get_digestbyname() and EVP_sha256() give "legacy" method tables that
+ * every EVP_DigestInit_ex() fetches again (a name lookup under a lock,
+ * ~2,000 instructions a call; the SM3 itself, ~50 a byte, is the cost);
+ * fetched ones are used as they are.  Kept until the process ends; a
+ * failed fetch (out of memory) is tried again by the next digest.
+ */
+static EVP_MD *fetched_sha256;
+static EVP_MD *fetched_sm3;
+static pthread_mutex_t fetch_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const EVP_MD *fetched(EVP_MD **slot, const char *name)
+{
+    EVP_MD *md;
+
+    if (pthread_mutex_lock(&fetch_lock) != 0) {
+        return NULL;
+    }
+    if (*slot == NULL) {
+        *slot = EVP_MD_fetch(NULL, name, NULL);
+    }
+    md = *slot;
+    pthread_mutex_unlock(&fetch_lock);
+    return md;
+}
+
 static const EVP_MD *md_by_alg(const char *alg)
 {
     if (strcmp(alg, "sha256") == 0) {
-        return EVP_sha256();
+        return fetched(&fetched_sha256, "SHA256");
     }
     if (strcmp(alg, "sm3") == 0) {
-        return EVP_get_digestbyname("SM3");
+        return fetched(&fetched_sm3, "SM3");
     }
     return NULL;
 }

@@ -334,6 +334,11 @@ static void csv_row(struct bx_buf *b, xmlNodePtr row, int en)
     }
 }
 
+void xslt_ext_csv_row(struct bx_buf *b, xmlNodePtr row, int en)
+{
+    csv_row(b, row, en);
+}
+
 /*
  * x:csv-row(row, lang): grid row 'row' as one CSV line without its line
  * end (csv.xsl's "csv-grid" for one row); 'lang' = 'en' adds the English

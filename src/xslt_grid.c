@@ -54,6 +54,10 @@ static int var_true(xsltTransformContextPtr ctxt, const char *name);
 static int html_head_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
                           double cols, const xmlChar *unit);
 static void *row_alloc(struct grid_out *o, size_t n);
+static int csv_head_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
+                         double cols, const xmlChar *unit);
+static void csv_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
+                     xmlNodePtr node);
 
 /* Is 'n' the element {uri}'local'? */
 static int is_el(const xmlNode *n, const char *uri, const char *local)
@@ -1138,6 +1142,8 @@ void xslt_grid_head_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     }
     if (!o.failed && var_true(ctxt, "x-html-direct")) {
         direct = html_head_rows(&o, ctxt, cols, unit);
+    } else if (!o.failed && var_true(ctxt, "x-csv-direct")) {
+        direct = csv_head_rows(&o, ctxt, cols, unit);
     }
     for (i = 0; !o.failed && !direct && o.def != NULL && i < o.def->nodeNr;
          i++) {
@@ -1395,6 +1401,7 @@ struct html_text {
     xmlChar *data;          /* the text so far (xmlMalloc), 'len' bytes */
     size_t len;
     int nrows;
+    const xmlChar *eol;     /* $x-csv-direct: CSV lines, each ended so */
     int spilled;            /* the text so far is in the spill file */
     unsigned long long off; /* where it starts there */
 };
@@ -1682,6 +1689,14 @@ int xslt_grid_spill_output(void *ctx, const char *data, int len)
     return len;
 }
 
+/* Grid row 'r' as a CSV line of 't' ($x-csv-direct), ended by t->eol. */
+static void csv_line(struct html_text *t, xmlNodePtr r)
+{
+    xslt_ext_csv_row(&t->b, r, t->en);
+    buf_puts(&t->b, (const char *)t->eol);
+    t->nrows++;
+}
+
 /*
  * Write the grid rows under o->html->scratch as HTML and free them
  * (rows are complete when the next one begins: none is changed after).
@@ -1692,7 +1707,9 @@ static void html_take_rows(struct grid_out *o)
     xmlNodePtr r;
 
     for (r = t->scratch->children; r != NULL; r = r->next) {
-        if (is_el(r, META_NS, "row")) {
+        if (t->eol != NULL && is_el(r, META_NS, "row")) {
+            csv_line(t, r);
+        } else if (is_el(r, META_NS, "row")) {
             buf_append(&t->b, "\n", 1);
             xslt_ext_html_row(&t->b, r, t->head, t->en);
             t->nrows++;
@@ -1701,7 +1718,7 @@ static void html_take_rows(struct grid_out *o)
     t->scratch->children = NULL;
     t->scratch->last = NULL;
     row_arena_reset(&t->arena);
-    if (t->b.len >= spill_at && html_spill(o, t) == 0) {
+    if (t->eol == NULL && t->b.len >= spill_at && html_spill(o, t) == 0) {
         return;
     }
     if (t->b.len >= (size_t)1 << 20) {
@@ -1860,6 +1877,9 @@ void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     direct = !o.failed && var_true(ctxt, "x-html-direct");
     if (direct) {
         html_rows(&o, ctxt, node);
+    } else if (!o.failed && var_true(ctxt, "x-csv-direct")) {
+        direct = 1;
+        csv_rows(&o, ctxt, node);
     }
     for (c = o.failed || direct ? NULL : node->children; !o.failed && c != NULL;
          c = c->next) {
@@ -1873,6 +1893,125 @@ void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     if (o.failed) {
         stop_nomem(ctxt, inst);
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* Rows as CSV lines (csv.xsl's $x-csv-direct)                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * With csv.xsl's $x-csv-direct, x:head-rows and x:keyed-rows write the
+ * rows as the CSV lines that x:csv-rows would make of them (x:csv-row's
+ * code, each line ended by $eol), carved from the arena of the HTML
+ * rows: one element <m:csv rows="N">lines</m:csv> in m:head or m:body
+ * (none without rows), which csv.xsl copies and counts.  The XSLT
+ * (xsltproc) ignores $x-csv-direct: its grid has the rows.
+ */
+static void csv_begin(struct grid_out *o, xsltTransformContextPtr ctxt,
+                      struct html_text *t, xmlChar **eol)
+{
+    *eol = xslt_grid_var_string(ctxt, "eol");
+    html_begin(o, ctxt, t, 0);
+    t->eol = *eol;
+    o->failed |= *eol == NULL;
+}
+
+/* <m:csv rows="n">'text' (owned from here on)</m:csv> under 'parent'. */
+static void csv_node(struct grid_out *o, xmlNodePtr parent, xmlChar *text,
+                     int n)
+{
+    xmlNodePtr e = xmlNewDocNode(o->doc, NULL, (const xmlChar *)"csv", NULL);
+    xmlNodePtr t = xmlNewDocText(o->doc, NULL);
+    xmlNsPtr ns = NULL;
+    char rows[16];
+
+    if (e != NULL && parent->type == XML_ELEMENT_NODE) {
+        ns = xmlSearchNsByHref(o->doc, parent, (const xmlChar *)META_NS);
+    }
+    if (e != NULL && ns == NULL) {
+        ns = xmlNewNs(e, (const xmlChar *)META_NS, (const xmlChar *)"m");
+    }
+    snprintf(rows, sizeof(rows), "%d", n);
+    if (e == NULL || t == NULL || ns == NULL ||
+        xmlNewProp(e, (const xmlChar *)"rows", (const xmlChar *)rows) == NULL) {
+        xmlFree(text);
+        xmlFreeNode(t);
+        xmlFreeNode(e);
+        o->failed = 1;
+        return;
+    }
+    xmlSetNs(e, ns);
+    t->content = text;
+    xmlAddChild(e, t);
+    if (xmlAddChild(parent, e) == NULL) {
+        xmlFreeNode(e);
+        o->failed = 1;
+    }
+}
+
+/* The lines of 't' as m:csv at the insertion point; free (html_end()). */
+static void csv_end(struct grid_out *o, xsltTransformContextPtr ctxt,
+                    struct html_text *t, xmlChar *eol)
+{
+    xmlChar *text;
+    int n;
+
+    if (!o->failed) {
+        html_take_rows(o);
+        html_flush(o, t);
+    }
+    text = t->data;
+    n = t->nrows;
+    t->data = NULL;
+    t->nrows = 0; /* html_end() writes nothing more */
+    html_end(o, ctxt, t);
+    if (!o->failed && n > 0 && text != NULL) {
+        csv_node(o, ctxt->insert, text, n);
+    } else {
+        xmlFree(text);
+    }
+    xmlFree(eol);
+}
+
+/* x:head-rows with $x-csv-direct (as html_head_rows()): 1, 0 on ENOMEM. */
+static int csv_head_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
+                         double cols, const xmlChar *unit)
+{
+    struct html_text t;
+    xmlChar *eol;
+    xmlNodePtr r;
+    int i;
+
+    csv_begin(o, ctxt, &t, &eol);
+    for (i = 0; !o->failed && o->def != NULL && i < o->def->nodeNr; i++) {
+        for (r = o->def->nodeTab[i]->children; !o->failed && r != NULL;
+             r = r->next) {
+            if (is_el(r, META_NS, "r")) {
+                head_row(o, t.scratch, r, cols, unit);
+            }
+        }
+    }
+    csv_end(o, ctxt, &t, eol);
+    return !o->failed;
+}
+
+/* x:keyed-rows with $x-csv-direct: the rows of table 'node' (html_rows()). */
+static void csv_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
+                     xmlNodePtr node)
+{
+    struct html_text t;
+    xmlChar *eol;
+    xmlNodePtr c;
+
+    csv_begin(o, ctxt, &t, &eol);
+    for (c = o->failed ? NULL : node->children; !o->failed && c != NULL;
+         c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && !is_el(c, BX_NS, "note") &&
+            !is_el(c, BX_NS, "emptyNote")) {
+            row_of(o, t.scratch, c, 1);
+        }
+    }
+    csv_end(o, ctxt, &t, eol);
 }
 
 /* ------------------------------------------------------------------ */

@@ -137,4 +137,11 @@ struct bx_buf;
  */
 void xslt_ext_html_row(struct bx_buf *b, xmlNodePtr row, int head, int en);
 
+/*
+ * The fields of grid row 'row' as one CSV line without its end, as
+ * x:csv-row writes it (src/xslt_ext.c), appended to 'b'.  ENOMEM sets
+ * b->failed.
+ */
+void xslt_ext_csv_row(struct bx_buf *b, xmlNodePtr row, int en);
+
 #endif /* BX_XSLT_GRID_H */

@@ -32,6 +32,14 @@
 
   <xsl:variable name="eol" select="'&#13;&#10;'"/>
 
+  <!-- read by x:head-rows and x:keyed-rows (src/xslt_grid.c): the rows
+       they make are written at once as CSV lines (each ended by $eol),
+       in one <m:csv rows="N"> of m:head or m:body, so the grid of a
+       table never holds its rows.  The XSLT (xsltproc) ignores it: its
+       grid has the rows, which "csv-grid" writes and table-file counts
+       (with the m:csv, budgetx's grid gives the same lines and numbers). -->
+  <xsl:variable name="x-csv-direct" select="true()"/>
+
   <xsl:template match="/">
     <xsl:choose>
       <xsl:when test="$table != ''">
@@ -81,8 +89,9 @@
     <xsl:variable name="id">
       <xsl:call-template name="table-id"/>
     </xsl:variable>
-    <m:file name="{$id}.csv" head="{count($g/m:head/m:row)}"
-        body="{count($g/m:body/m:row)}">
+    <m:file name="{$id}.csv"
+        head="{count($g/m:head/m:row) + sum($g/m:head/m:csv/@rows)}"
+        body="{count($g/m:body/m:row) + sum($g/m:body/m:csv/@rows)}">
       <xsl:call-template name="csv-grid">
         <xsl:with-param name="g" select="$g"/>
       </xsl:call-template>
@@ -113,35 +122,62 @@
     <xsl:for-each select="$tables">
       <xsl:variable name="p" select="position()"/>
       <xsl:variable name="f" select="$files[$p]"/>
-      <xsl:variable name="title">
-        <xsl:call-template name="table-title"/>
-      </xsl:variable>
-      <xsl:variable name="dept">
-        <xsl:call-template name="table-dept-name"/>
-      </xsl:variable>
-      <xsl:variable name="notes">
-        <xsl:for-each select="bx:note">
-          <xsl:if test="position() &gt; 1">
-            <xsl:value-of select="$eol"/>
-          </xsl:if>
-          <xsl:value-of select="."/>
-        </xsl:for-each>
-      </xsl:variable>
-      <xsl:call-template name="line">
-        <xsl:with-param name="f1" select="string($f/@name)"/>
-        <xsl:with-param name="f2" select="local-name()"/>
-        <xsl:with-param name="f3" select="string(@no)"/>
-        <xsl:with-param name="f4" select="$title"/>
-        <xsl:with-param name="f5" select="$dept"/>
-        <xsl:with-param name="f6">
-          <xsl:call-template name="table-unit"/>
-        </xsl:with-param>
-        <xsl:with-param name="f7" select="string($f/@head)"/>
-        <xsl:with-param name="f8" select="string($f/@body)"/>
-        <xsl:with-param name="f9" select="$notes"/>
-        <xsl:with-param name="f10" select="string(bx:emptyNote)"/>
-      </xsl:call-template>
+      <xsl:choose>
+        <xsl:when test="$x-ext and string(@title) != '' and not(bx:note[2])">
+          <!-- the common table (printed title, a note or none) in one
+               expression: no result tree fragment a field (the templates
+               of the otherwise below, inlined) -->
+          <xsl:value-of select="concat(x:csv-field(string($f/@name)), ',',
+              x:csv-field(local-name()), ',', x:csv-field(string(@no)), ',',
+              x:csv-field(string(@title)), ',',
+              x:csv-field(concat(string(@deptName), substring($dept-name,
+                  1 div (string(@deptName) = '')))), ',',
+              x:csv-field(concat(string(@unit), substring($amount-unit,
+                  1 div (string(@unit) = '')))), ',',
+              string($f/@head), ',', string($f/@body), ',',
+              x:csv-field(string(bx:note)), ',',
+              x:csv-field(string(bx:emptyNote)), $eol)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="index-line">
+            <xsl:with-param name="f" select="$f"/>
+          </xsl:call-template>
+        </xsl:otherwise>
+      </xsl:choose>
     </xsl:for-each>
+  </xsl:template>
+
+  <!-- The line of index.csv of the context table ($f: its m:file). -->
+  <xsl:template name="index-line">
+    <xsl:param name="f"/>
+    <xsl:variable name="title">
+      <xsl:call-template name="table-title"/>
+    </xsl:variable>
+    <xsl:variable name="dept">
+      <xsl:call-template name="table-dept-name"/>
+    </xsl:variable>
+    <xsl:variable name="notes">
+      <xsl:for-each select="bx:note">
+        <xsl:if test="position() &gt; 1">
+          <xsl:value-of select="$eol"/>
+        </xsl:if>
+        <xsl:value-of select="."/>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:call-template name="line">
+      <xsl:with-param name="f1" select="string($f/@name)"/>
+      <xsl:with-param name="f2" select="local-name()"/>
+      <xsl:with-param name="f3" select="string(@no)"/>
+      <xsl:with-param name="f4" select="$title"/>
+      <xsl:with-param name="f5" select="$dept"/>
+      <xsl:with-param name="f6">
+        <xsl:call-template name="table-unit"/>
+      </xsl:with-param>
+      <xsl:with-param name="f7" select="string($f/@head)"/>
+      <xsl:with-param name="f8" select="string($f/@body)"/>
+      <xsl:with-param name="f9" select="$notes"/>
+      <xsl:with-param name="f10" select="string(bx:emptyNote)"/>
+    </xsl:call-template>
   </xsl:template>
 
   <xsl:template name="line">
@@ -193,9 +229,11 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- The rows of grid $g as CSV lines. -->
+  <!-- The rows of grid $g as CSV lines (with $x-csv-direct, m:head and
+       m:body hold either their lines as m:csv or rows, never both). -->
   <xsl:template name="csv-grid">
     <xsl:param name="g"/>
+    <xsl:value-of select="$g/m:head/m:csv"/>
     <xsl:choose>
       <xsl:when test="function-available('x:csv-rows')">
         <!-- the whole grid in one call (src/xslt_ext.c) -->
@@ -207,6 +245,7 @@
         </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
+    <xsl:value-of select="$g/m:body/m:csv"/>
   </xsl:template>
 
   <!-- The same row by row (x:csv-row), and in XSLT (xsltproc). -->
