@@ -732,10 +732,14 @@ static int list_add(struct lp_list *l, xmlNodePtr n)
 #endif
 
 struct ai_slot {
-    const char *key; /* the caller's pointer */
-    int id;          /* -1: no attribute of the document has this name */
+    const char *key;  /* the caller's pointer */
+    int id;           /* -1: no attribute of the document has this name */
+    const xmlChar *d; /* without an index: the dictionary's string, or NULL:
+                         nothing of the document has this name */
 };
 
+/* With the index ('ix'), or else by the names' addresses in the
+ * document's dictionary ('ix' NULL: xmlio_names_interned()). */
 struct ai_state {
     const struct xmlio_attr_index *ix;
     xmlDocPtr doc;
@@ -768,7 +772,8 @@ void rules_attrs_begin(xmlDocPtr doc)
     rules_attrs_end();
     if (doc != NULL && doc->dict != NULL)
         ix = xmlio_attr_index(doc);
-    if (ix == NULL)
+    if (ix == NULL &&
+        (doc == NULL || doc->dict == NULL || !xmlio_names_interned(doc)))
         return;
     ai_cur = calloc(1, sizeof(*ai_cur)); /* NULL: the lists are walked */
     if (ai_cur != NULL) {
@@ -795,6 +800,18 @@ static int ai_lookup(struct ai_state *ai, const char *name)
     c->key = name;
     c->id = d != NULL ? xmlio_attr_id(ai->ix, d) : -1;
     return c->id;
+}
+
+/* The string of the document's dictionary that is 'name', or NULL. */
+static const xmlChar *ai_name(struct ai_state *ai, const char *name)
+{
+    struct ai_slot *c = &ai->cache[ptr_hash(name, AI_CACHE)];
+
+    if (c->key != name) {
+        c->key = name;
+        c->d = xmlDictExists(ai->doc->dict, BAD_CAST name, -1);
+    }
+    return c->d;
 }
 
 /* Attribute 'name' of 'el' by walking its list.  Not inlined, nor is
@@ -846,12 +863,34 @@ static BX_NOINLINE xmlAttrPtr attr_indexed(struct ai_state *ai, xmlNodePtr el,
     return NULL;
 }
 
+/* Attribute 'name' of 'el' by walking its list, its names compared by
+ * address (a document smaller than the index's minimum). */
+static BX_NOINLINE xmlAttrPtr attr_interned(struct ai_state *ai, xmlNodePtr el,
+                                            const char *name)
+{
+    const xmlChar *d;
+    xmlAttrPtr a;
+
+    if (el->doc != ai->doc || el->type != XML_ELEMENT_NODE)
+        return attr_scan(el, name);
+    d = ai_name(ai, name);
+    if (d == NULL)
+        return NULL; /* no name of the document is 'name' */
+    for (a = el->properties; a != NULL; a = a->next) {
+        if (a->name == d && a->ns == NULL)
+            return a;
+    }
+    return NULL;
+}
+
 xmlAttrPtr rules_attr_named(xmlNodePtr el, const char *name)
 {
     struct ai_state *ai = ai_cur;
 
     if (ai == NULL)
         return attr_scan(el, name);
+    if (ai->ix == NULL)
+        return attr_interned(ai, el, name);
     return attr_indexed(ai, el, name);
 }
 

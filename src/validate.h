@@ -5,8 +5,21 @@
 #ifndef BX_VALIDATE_H
 #define BX_VALIDATE_H
 
+#include <stdatomic.h>
+
 #include "internal.h"
 #include "schema_words.h"
+
+/*
+ * 1 (the default): a document is validated without the identity
+ * constraints of bx:disclosure, which are checked in C, and again with
+ * them only when that finds anything (validate.c, idc_view()); 0: always
+ * with them.  Set before any validation starts (tests compare the two).
+ */
+extern int validate_idc_fast;
+
+/* How many documents the fast way found valid (tests). */
+extern atomic_ulong validate_idc_fast_count;
 
 /* Compile schemas/budgetx.xsd into 'ctx'.  BX_OK, BX_E_DATA, BX_E_NOMEM. */
 int validate_compile(struct bx_context *ctx, struct bx_diags *diags);

@@ -678,6 +678,7 @@ struct pack_slab {
     struct pack_slab *next_doc; /* packed_docs: another document's */
     xmlDocPtr doc;              /* packed_docs: whose slabs these are */
     struct xmlio_attr_index *ix; /* packed_docs: the document's, or NULL */
+    int interned; /* packed_docs: every name is of the document's dict */
     size_t used;                /* bytes of groups after the header */
 };
 
@@ -1108,20 +1109,32 @@ static void ai_free(struct xmlio_attr_index *ix)
     }
 }
 
-const struct xmlio_attr_index *xmlio_attr_index(xmlDocPtr doc)
+/* The first slab of 'doc' in the registry, or NULL.  Its 'ix' and
+ * 'interned' were set before it was registered and stay as they are
+ * while the document lives (its owner's). */
+static const struct pack_slab *registered(xmlDocPtr doc)
 {
     struct pack_slab *s;
-    const struct xmlio_attr_index *ix = NULL;
 
     pthread_mutex_lock(&packed_lock);
-    for (s = packed_docs; s != NULL; s = s->next_doc) {
-        if (s->doc == doc) {
-            ix = s->ix;
-            break;
-        }
+    for (s = packed_docs; s != NULL && s->doc != doc; s = s->next_doc) {
     }
     pthread_mutex_unlock(&packed_lock);
-    return ix;
+    return s;
+}
+
+int xmlio_names_interned(xmlDocPtr doc)
+{
+    const struct pack_slab *s = registered(doc);
+
+    return s != NULL && s->interned;
+}
+
+const struct xmlio_attr_index *xmlio_attr_index(xmlDocPtr doc)
+{
+    const struct pack_slab *s = registered(doc);
+
+    return s != NULL ? s->ix : NULL;
 }
 
 /* The node after 'cur' in document order, into its children when
@@ -1390,6 +1403,10 @@ static int parse(xmlio_read_fn read, void *user, const char *name,
     if (st.slabs != NULL) {
         st.slabs->ix = st.ix; /* the slabs' registry holds it */
         st.ix = NULL;
+        /* SAX2 names elements and attributes with strings of the
+         * parser's dictionary, which the document keeps */
+        st.slabs->interned =
+            ctxt->dictNames && ctxt->dict != NULL && doc->dict == ctxt->dict;
     }
     pack_register(doc, st.slabs);
     st.slabs = NULL;

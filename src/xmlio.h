@@ -140,6 +140,15 @@ extern size_t xmlio_ai_min_elems;
  * memory). */
 const struct xmlio_attr_index *xmlio_attr_index(xmlDocPtr doc);
 
+/*
+ * 1 when every element and attribute of 'doc' (a document of
+ * xmlio_parse_shared() with at least one attribute) is named with a
+ * string of doc->dict, the parser's: two names of it are then equal
+ * exactly when their addresses are, and a name the dictionary does not
+ * hold names nothing in it.  0 when that is not known.
+ */
+int xmlio_names_interned(xmlDocPtr doc);
+
 /* The number of 'name' (a string of the document's dictionary) in 'ix';
  * -1: no attribute of the document has that name. */
 int xmlio_attr_id(const struct xmlio_attr_index *ix, const xmlChar *name);
