@@ -15,6 +15,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xpathInternals.h>
 #include <libxslt/extensions.h>
+#include <libxslt/pattern.h>
 #include <libxslt/transform.h>
 #include <libxslt/variables.h>
 #include <libxslt/xsltInternals.h>
@@ -982,6 +983,29 @@ static void el_fig_span(xsltTransformContextPtr ctxt, xmlNodePtr node,
 }
 
 /*
+ * The content of paragraph 'n' as html.xsl prints it inside a p (its
+ * text and figures, fig_html()) into 'b'; 0, or 1 when it holds more
+ * than text, figures, comments and processing instructions (the
+ * built-in templates print nothing for them).
+ */
+static int p_content_html(struct bx_buf *b, xmlNodePtr n)
+{
+    xmlNodePtr c;
+    int rc = 0;
+
+    for (c = n->children; rc == 0 && c != NULL; c = c->next) {
+        if (c->type == XML_TEXT_NODE && c->content != NULL) {
+            html_escape(b, c->content, 0);
+        } else if (is_bx_el(c, "fig")) {
+            rc = fig_html(b, c);
+        } else if (c->type != XML_COMMENT_NODE && c->type != XML_PI_NODE) {
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+/*
  * <x:p-content>, html.xsl's <xsl:apply-templates/> inside the p of a
  * paragraph: its text and figures (fig_html()) as one text node, when
  * it holds nothing else but comments and processing instructions (the
@@ -991,19 +1015,12 @@ static void el_p_content(xsltTransformContextPtr ctxt, xmlNodePtr node,
                          xmlNodePtr inst, xsltElemPreCompPtr comp)
 {
     struct bx_buf b;
-    xmlNodePtr c;
     int rc = node == NULL || node->type != XML_ELEMENT_NODE || !in_p(ctxt);
 
     (void)comp;
     buf_init(&b);
-    for (c = rc ? NULL : node->children; rc == 0 && c != NULL; c = c->next) {
-        if (c->type == XML_TEXT_NODE && c->content != NULL) {
-            html_escape(&b, c->content, 0);
-        } else if (is_bx_el(c, "fig")) {
-            rc = fig_html(&b, c);
-        } else if (c->type != XML_COMMENT_NODE && c->type != XML_PI_NODE) {
-            rc = 1;
-        }
+    if (rc == 0) {
+        rc = p_content_html(&b, node);
     }
     html_or_xslt(ctxt, node, inst, &b, rc);
 }
@@ -1082,6 +1099,265 @@ static const char *no_sep(const xmlChar *no)
         digits &= no[i] >= '0' && no[i] <= '9';
     }
     return digits ? ". " : "、";
+}
+
+/* ------------------------------------------------------------------ */
+/* The narrative's sections and the glossary (html.xsl)                */
+/* ------------------------------------------------------------------ */
+
+/* The value of attribute 'name' of 'n' ("" when absent), NULL when it
+ * is not one text node (the XSLT decides). */
+static const xmlChar *attr_text(const xmlNode *n, const char *name)
+{
+    int odd = 0;
+    const xmlChar *v = plain_attr(n, name, &odd);
+
+    if (odd) {
+        return NULL;
+    }
+    return v != NULL ? v : (const xmlChar *)"";
+}
+
+/* html.xsl's heading text of 'n': @no and its separator (no-sep) when
+ * @no is not empty, then attribute 'name'.  0, or 1 (the XSLT). */
+static int no_and_name(struct bx_buf *b, const xmlNode *n, const char *name)
+{
+    const xmlChar *no = attr_text(n, "no");
+    const xmlChar *v = attr_text(n, name);
+
+    if (no == NULL || v == NULL) {
+        return 1;
+    }
+    if (no[0] != '\0') {
+        html_escape(b, no, 0);
+        buf_puts(b, no_sep(no));
+    }
+    html_escape(b, v, 0);
+    return 0;
+}
+
+/* The bx:section elements of the subtree of 'n', 'n' included. */
+static long sections_in(const xmlNode *n)
+{
+    const xmlNode *c;
+    long k = is_bx_el(n, "section");
+
+    for (c = n->children; c != NULL; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            k += sections_in(c);
+        }
+    }
+    return k;
+}
+
+/* html.xsl's number of section 'sec': count(preceding::bx:section) +
+ * count(ancestor::bx:section) + 1, its place among the sections in
+ * document order. */
+static long section_number(const xmlNode *sec)
+{
+    const xmlNode *a;
+    const xmlNode *s;
+    long k = 1;
+
+    for (a = sec; a != NULL && a->type == XML_ELEMENT_NODE; a = a->parent) {
+        k += a != sec && is_bx_el(a, "section");
+        for (s = a->prev; s != NULL; s = s->prev) {
+            if (s->type == XML_ELEMENT_NODE) {
+                k += sections_in(s);
+            }
+        }
+    }
+    return k;
+}
+
+/* html.xsl's bx:item: <div class="item"> with a p per bx:para, the
+ * item's @no (and separator) leading the first; the serialiser breaks
+ * the lines of a div holding two or more.  0, or 1 (the XSLT). */
+static int item_html(struct bx_buf *b, const xmlNode *item)
+{
+    const xmlChar *no = attr_text(item, "no");
+    xmlNodePtr c;
+    int paras = 0;
+    int first = 1;
+    int rc = no == NULL;
+
+    for (c = item->children; c != NULL; c = c->next) {
+        paras += is_bx_el(c, "para");
+    }
+    buf_puts(b, "<div class=\"item\">");
+    for (c = item->children; rc == 0 && c != NULL; c = c->next) {
+        if (!is_bx_el(c, "para")) {
+            continue;
+        }
+        if (paras > 1) {
+            buf_puts(b, "\n");
+        }
+        buf_puts(b, "<p>");
+        if (first && no[0] != '\0') {
+            html_escape(b, no, 0);
+            buf_puts(b, no_sep(no));
+        }
+        first = 0;
+        rc = p_content_html(b, c);
+        buf_puts(b, "</p>");
+    }
+    buf_puts(b, paras > 1 ? "\n</div>" : "</div>");
+    return rc;
+}
+
+/*
+ * html.xsl's bx:section 'sec' numbered '*no' (the next number on
+ * return), at depth 'depth' (h3, below h4): the section and the
+ * sections, items and paragraphs in it.  The serialiser formats no
+ * section element; it breaks the line after a block (the heading, p,
+ * div) that an element follows.  0, or 1 when anything else is in it
+ * or a value could print otherwise (the XSLT).
+ */
+static int narr_section(struct bx_buf *b, const xmlNode *sec, int depth,
+                        long *no)
+{
+    const xmlChar *key = attr_text(sec, "key");
+    const xmlNode *c;
+    char num[24];
+    int block = 1;
+    int rc;
+
+    if (key == NULL || (key[0] != '\0' && !plain_value(key))) {
+        return 1;
+    }
+    snprintf(num, sizeof(num), "%ld", *no);
+    *no += 1;
+    buf_puts(b, "<section class=\"sec\" id=\"s-");
+    buf_puts(b, (const char *)key);
+    buf_puts(b, "-");
+    buf_puts(b, num);
+    buf_puts(b, depth > 0 ? "\"><h4>" : "\"><h3>");
+    rc = no_and_name(b, sec, "title");
+    buf_puts(b, depth > 0 ? "</h4>" : "</h3>");
+    for (c = sec->children; rc == 0 && c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (block) {
+            buf_puts(b, "\n");
+        }
+        block = !is_bx_el(c, "section");
+        if (!block) {
+            rc = narr_section(b, c, depth + 1, no);
+        } else if (is_bx_el(c, "item")) {
+            *no += sections_in(c); /* printed nowhere, counted */
+            rc = item_html(b, c);
+        } else if (is_bx_el(c, "para")) {
+            buf_puts(b, "<p>");
+            rc = p_content_html(b, (xmlNodePtr)c);
+            buf_puts(b, "</p>");
+        } else {
+            rc = 1;
+        }
+    }
+    buf_puts(b, "</section>");
+    return rc;
+}
+
+/*
+ * Append 'b' (its text starting with 'first') to the insertion point of
+ * 'ctxt', an element that the serialiser does not format (section):
+ * after a block element, which breaks the line before an element that
+ * follows it, the text starts with that break.  0, -1 on ENOMEM.
+ */
+static int insert_after_block(xsltTransformContextPtr ctxt, struct bx_buf *b)
+{
+    xmlNodePtr prev = ctxt->insert->last;
+    const htmlElemDesc *info =
+        prev != NULL && prev->type == XML_ELEMENT_NODE && prev->ns == NULL
+            ? htmlTagLookup(prev->name)
+            : NULL;
+    struct bx_buf nl;
+    int rc;
+
+    if (info == NULL || info->isinline || b->len == 0) {
+        return insert_html(ctxt, b);
+    }
+    buf_init(&nl);
+    buf_puts(&nl, "\n");
+    rc = insert_html(ctxt, &nl);
+    buf_release(&nl);
+    return rc == 0 ? insert_html(ctxt, b) : rc;
+}
+
+/* Is the insertion point of 'ctxt' an element named section (which the
+ * serialiser does not format)? */
+static int in_section(xsltTransformContextPtr ctxt)
+{
+    xmlNodePtr in = ctxt->insert;
+
+    return in != NULL && in->type == XML_ELEMENT_NODE && in->ns == NULL &&
+           xmlStrEqual(in->name, (const xmlChar *)"section");
+}
+
+/*
+ * <x:narr-section>, html.xsl's bx:section: the section with everything
+ * in it as one text node (narr_section()) inside a section element;
+ * else the XSLT (the xsl:fallback).
+ */
+static void el_narr_section(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                            xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    struct bx_buf b;
+    long no;
+    long depth = 0;
+    const xmlNode *a;
+    int rc = node == NULL || !is_bx_el(node, "section") || !in_section(ctxt);
+
+    (void)comp;
+    buf_init(&b);
+    if (rc == 0) {
+        for (a = node->parent; a != NULL; a = a->parent) {
+            depth += is_bx_el(a, "section");
+        }
+        no = section_number(node);
+        rc = narr_section(&b, node, depth > 0, &no);
+    }
+    if (rc == 0 && insert_after_block(ctxt, &b) != 0) {
+        ext_nomem(ctxt, inst);
+    } else if (rc != 0) {
+        run_fallback(ctxt, node, inst);
+    }
+    buf_release(&b);
+}
+
+/*
+ * <x:glossary-terms>, html.xsl's terms of bx:glossary, the last thing in
+ * its section: <p class="term"><b>@no, separator, @name</b>：content</p>
+ * each, broken between two, as one text node; else the XSLT.
+ */
+static void el_glossary_terms(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                              xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    struct bx_buf b;
+    const xmlNode *c;
+    int rc =
+        node == NULL || node->type != XML_ELEMENT_NODE || !in_section(ctxt);
+
+    (void)comp;
+    buf_init(&b);
+    for (c = rc ? NULL : node->children; rc == 0 && c != NULL; c = c->next) {
+        if (!is_bx_el(c, "term")) {
+            continue;
+        }
+        buf_puts(&b, b.len > 0 ? "\n<p class=\"term\"><b>"
+                               : "<p class=\"term\"><b>");
+        rc = no_and_name(&b, c, "name");
+        buf_puts(&b, "</b>：");
+        rc = rc == 0 ? p_content_html(&b, (xmlNodePtr)c) : rc;
+        buf_puts(&b, "</p>");
+    }
+    if (rc == 0 && insert_after_block(ctxt, &b) != 0) {
+        ext_nomem(ctxt, inst);
+    } else if (rc != 0) {
+        run_fallback(ctxt, node, inst);
+    }
+    buf_release(&b);
 }
 
 /* What the page prints of a table besides its rows: common.xsl's
@@ -2376,6 +2652,16 @@ static void el_platform_fields(xsltTransformContextPtr ctxt, xmlNodePtr node,
 }
 
 /* The grids lent to this thread's stylesheets (xslt_ext_share_grids()). */
+/* Push node-set 'set' (NULL: out of memory, reported). */
+static void push_set(xmlXPathParserContextPtr ctxt, xmlNodeSetPtr set)
+{
+    if (set == NULL) {
+        xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+        return;
+    }
+    valuePush(ctxt, xmlXPathWrapNodeSet(set));
+}
+
 static _Thread_local xmlDocPtr shared_grids;
 
 void xslt_ext_share_grids(xmlDocPtr grids)
@@ -2406,22 +2692,250 @@ static void fn_shared_grids(xmlXPathParserContextPtr ctxt, int nargs)
             set = NULL;
         }
     }
-    if (set == NULL) {
-        xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+    push_set(ctxt, set);
+}
+
+/* ------------------------------------------------------------------ */
+/* A label of $M without key() (common.xsl "label-text")               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Append the value of attribute 'name' (no namespace) of 'l' to 'b'
+ * (none: nothing); '*n' its length.  0, or -1 on ENOMEM.
+ */
+static int put_label(struct bx_buf *b, const xmlNode *l, const char *name,
+                     size_t *n)
+{
+    xmlAttrPtr a =
+        l != NULL ? xmlHasNsProp(l, (const xmlChar *)name, NULL) : NULL;
+    xmlChar *v;
+
+    *n = 0;
+    if (a == NULL) {
+        return 0;
+    }
+    if (a->children != NULL && a->children->next == NULL &&
+        a->children->type == XML_TEXT_NODE && a->children->content != NULL) {
+        *n = strlen((const char *)a->children->content);
+        buf_append(b, a->children->content, *n);
+        return 0;
+    }
+    v = xmlNodeGetContent((xmlNodePtr)a);
+    if (v == NULL) {
+        return -1;
+    }
+    *n = strlen((const char *)v);
+    buf_append(b, v, *n);
+    xmlFree(v);
+    return 0;
+}
+
+/*
+ * The first m:l below 'n' in document order whose @k is 'k' into '*l'
+ * (NULL: none).  0, or -1 on ENOMEM.
+ */
+static int label_of(xmlNodePtr n, const xmlChar *k, xmlNodePtr *l)
+{
+    struct bx_buf v;
+    xmlNodePtr c;
+    size_t len;
+    int rc = 0;
+
+    *l = NULL;
+    for (c = n->children; rc == 0 && *l == NULL && c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (is_meta(c, "l")) {
+            buf_init(&v);
+            rc = put_label(&v, c, "k", &len);
+            buf_append(&v, "", 1);
+            rc = rc == 0 && v.failed ? -1 : rc;
+            if (rc == 0 && xmlStrEqual((const xmlChar *)v.data, k) &&
+                xmlHasNsProp(c, (const xmlChar *)"k", NULL) != NULL) {
+                *l = c;
+            }
+            buf_release(&v);
+        }
+        if (rc == 0 && *l == NULL) {
+            rc = label_of(c, k, l);
+        }
+    }
+    return rc;
+}
+
+/*
+ * x:label($k, $colon): common.xsl's "label-text" as a string: @zh of the
+ * label of $M keyed $k (what key('meta-l', $k) finds first), " / " and
+ * its @en when $lang is 'en' and it has one, "：" when $colon.  The
+ * labels without the index key() builds on $M for a dozen lookups.
+ */
+static void fn_label(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    xsltTransformContextPtr tctxt = xsltXPathGetTransformContext(ctxt);
+    xmlXPathObjectPtr keep = NULL;
+    xmlXPathObjectPtr lang = NULL;
+    xmlChar *en = NULL;
+    xmlNodePtr m = NULL;
+    xmlNodePtr l = NULL;
+    struct bx_buf b;
+    size_t mark;
+    size_t n;
+    xmlChar *k;
+    int colon;
+    int rc;
+
+    if (nargs != 2) {
+        xmlXPathSetArityError(ctxt);
         return;
     }
-    valuePush(ctxt, xmlXPathWrapNodeSet(set));
+    colon = xmlXPathPopBoolean(ctxt);
+    k = xmlXPathPopString(ctxt);
+    if (k == NULL || xmlXPathCheckError(ctxt) || tctxt == NULL) {
+        xmlFree(k);
+        return;
+    }
+    buf_init(&b);
+    /* $M and $lang are common.xsl's: not there only short of memory */
+    m = var_first_node(tctxt, "M", &keep);
+    lang = xsltVariableLookup(tctxt, (const xmlChar *)"lang", NULL);
+    en = lang != NULL ? xmlXPathCastToString(lang) : NULL;
+    rc = m == NULL || en == NULL ? -1 : label_of(m, k, &l);
+    if (rc == 0) {
+        rc = put_label(&b, l, "zh", &n);
+    }
+    mark = b.len;
+    buf_puts(&b, " / ");
+    if (rc == 0 && l != NULL && xmlStrEqual(en, (const xmlChar *)"en")) {
+        rc = put_label(&b, l, "en", &n);
+    } else {
+        n = 0;
+    }
+    if (n == 0) {
+        b.len = mark;
+    }
+    if (colon) {
+        buf_puts(&b, "：");
+    }
+    buf_append(&b, "", 1);
+    xmlFree(en);
+    xmlXPathFreeObject(lang);
+    xmlXPathFreeObject(keep);
+    xmlFree(k);
+    if (rc != 0) {
+        buf_release(&b);
+        fn_nomem(ctxt);
+        return;
+    }
+    push_buf(ctxt, &b);
+}
+
+/* ------------------------------------------------------------------ */
+/* A table's header definition without instantiating it (grid.xsl)    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Is 'n', with everything below it, literal: elements of the meta
+ * namespace whose attributes (no namespace) hold no attribute value
+ * template, nothing else?  Instantiated, such a tree is a copy of
+ * itself whatever the context.
+ */
+static int literal_meta(const xmlNode *n)
+{
+    const xmlAttr *a;
+    const xmlNode *c;
+
+    if (n->type != XML_ELEMENT_NODE || n->ns == NULL || n->ns->href == NULL ||
+        strcmp((const char *)n->ns->href, META_NS) != 0) {
+        return 0;
+    }
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns != NULL || a->children == NULL ||
+            a->children->type != XML_TEXT_NODE || a->children->next != NULL ||
+            a->children->content == NULL ||
+            strpbrk((const char *)a->children->content, "{}") != NULL) {
+            return 0;
+        }
+    }
+    for (c = n->children; c != NULL; c = c->next) {
+        if (!literal_meta(c)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * x:head-def($t): the m:h element of the template of mode "head" for
+ * table $t (grid.xsl) as it stands in the stylesheet, when that
+ * template is one literal m:h (literal_meta()): what instantiating it
+ * would make, without making it, for reading only; else an empty
+ * node-set (the XSLT instantiates it).  The stylesheet is shared by
+ * the worker threads and never written.
+ */
+static void fn_head_def(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    xsltTransformContextPtr tctxt = xsltXPathGetTransformContext(ctxt);
+    xmlXPathObjectPtr arg;
+    xmlNodeSetPtr set;
+    xmlNodePtr t = NULL;
+    xsltTemplatePtr tpl = NULL;
+    const xmlChar *mode;
+    const xmlChar *mode_uri;
+    const xmlChar *head;
+
+    if (nargs != 1) {
+        xmlXPathSetArityError(ctxt);
+        return;
+    }
+    arg = valuePop(ctxt);
+    if (arg == NULL || arg->type != XPATH_NODESET) {
+        xmlXPathFreeObject(arg);
+        xmlXPathSetTypeError(ctxt);
+        return;
+    }
+    if (arg->nodesetval != NULL && arg->nodesetval->nodeNr == 1) {
+        t = arg->nodesetval->nodeTab[0];
+    }
+    /* libxslt compares modes as names of the stylesheet's dictionary
+     * (read, never added to: shared by the threads) */
+    head = tctxt != NULL && tctxt->style != NULL
+               ? xmlDictExists(tctxt->style->dict, (const xmlChar *)"head", 4)
+               : NULL;
+    if (head != NULL && t != NULL && t->type == XML_ELEMENT_NODE) {
+        mode = tctxt->mode;
+        mode_uri = tctxt->modeURI;
+        tctxt->mode = head;
+        tctxt->modeURI = NULL;
+        tpl = xsltGetTemplate(tctxt, t, NULL);
+        tctxt->mode = mode;
+        tctxt->modeURI = mode_uri;
+    }
+    xmlXPathFreeObject(arg);
+    set = xmlXPathNodeSetCreate(NULL);
+    if (set != NULL && tpl != NULL && tpl->content != NULL &&
+        tpl->content->next == NULL && is_meta(tpl->content, "h") &&
+        literal_meta(tpl->content) &&
+        xmlXPathNodeSetAdd(set, tpl->content) != 0) {
+        xmlXPathFreeNodeSet(set);
+        set = NULL;
+    }
+    push_set(ctxt, set);
 }
 
 /* The functions and elements, for registering and checking. */
 static const struct {
     const char *name;
     xmlXPathFunction fn;
-} functions[] = {
-    {"csv-field", fn_csv_field},      {"csv-row", fn_csv_row},
-    {"csv-rows", fn_csv_rows},        {"dec-scale-up", fn_dec_scale_up},
-    {"json-node", fn_json_node},      {"json-str", fn_json_str},
-    {"shared-grids", fn_shared_grids}};
+} functions[] = {{"csv-field", fn_csv_field},
+                 {"csv-row", fn_csv_row},
+                 {"csv-rows", fn_csv_rows},
+                 {"dec-scale-up", fn_dec_scale_up},
+                 {"json-node", fn_json_node},
+                 {"json-str", fn_json_str},
+                 {"shared-grids", fn_shared_grids},
+                 {"head-def", fn_head_def},
+                 {"label", fn_label}};
 
 static const struct {
     const char *name;
@@ -2431,10 +2945,13 @@ static const struct {
                 {"fig-span", el_fig_span},
                 {"p-content", el_p_content},
                 {"toc-tables", el_toc_tables},
+                {"narr-section", el_narr_section},
+                {"glossary-terms", el_glossary_terms},
                 {"table-section", el_table_section},
                 {"keyed-rows", xslt_grid_keyed_rows},
                 {"head-rows", xslt_grid_head_rows},
                 {"pair-rows", xslt_grid_pair_rows},
+                {"dept-form", xslt_grid_dept_form},
                 {"platform-fields", el_platform_fields}};
 
 /* Register everything; true when every name is found afterwards. */

@@ -2013,3 +2013,291 @@ static void csv_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
     }
     csv_end(o, ctxt, &t, eol);
 }
+
+/* ------------------------------------------------------------------ */
+/* T11's form (grid.xsl bx:deptPerformance mode "body")                */
+/* ------------------------------------------------------------------ */
+
+/* <m:c t="'t'" [rs] [cs] [en]>'s'</m:c>: 'rs', 'cs' 0 and 'en' NULL
+ * print none; 's' NULL or "" no text; 'cs' covered positions after. */
+static xmlNodePtr form_cell(struct grid_out *o, xmlNodePtr row, const char *t,
+                            long rs, long cs, const char *en, const xmlChar *s)
+{
+    xmlNodePtr c = cell_sub(o, row, t, s, 0, -1);
+    char n[24];
+
+    if (rs > 0) {
+        snprintf(n, sizeof(n), "%ld", rs);
+        set_attr(o, c, "rs", (const xmlChar *)n);
+    }
+    if (cs > 0) {
+        snprintf(n, sizeof(n), "%ld", cs);
+        set_attr(o, c, "cs", (const xmlChar *)n);
+    }
+    if (en != NULL) {
+        set_attr(o, c, "en", (const xmlChar *)en);
+    }
+    skip(o, row, cs > 1 ? (int)cs - 1 : 0);
+    return c;
+}
+
+/* The first child bx:'local' of 'n' (NULL: none). */
+static xmlNodePtr bx_child(const xmlNode *n, const char *local)
+{
+    xmlNodePtr c;
+
+    for (c = n->children; c != NULL; c = c->next) {
+        if (is_el(c, BX_NS, local)) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* A cell holding the string value of 'n' (NULL: ""). */
+static void form_text(struct grid_out *o, xmlNodePtr row, const char *t,
+                      long cs, const xmlNode *n)
+{
+    xmlChar *copy = NULL;
+    const xmlChar *v = n != NULL ? xslt_grid_text(n, &copy) : NULL;
+
+    o->failed |= n != NULL && v == NULL;
+    form_cell(o, row, t, 0, cs, NULL, v);
+    xmlFree(copy);
+}
+
+/* $b/@'name' of T11 ($b: its bx:budget elements): the first there is. */
+static void form_money_value(struct grid_out *o, xmlNodePtr row,
+                             const xmlNode *t, const char *name)
+{
+    xmlNodePtr b;
+    xmlChar *copy = NULL;
+    const xmlChar *v = NULL;
+
+    for (b = t->children; v == NULL && b != NULL; b = b->next) {
+        if (is_el(b, BX_NS, "budget") && no_ns_attr(b, name) != NULL) {
+            v = attr_text(no_ns_attr(b, name), &copy);
+            o->failed |= v == NULL;
+        }
+    }
+    form_cell(o, row, "famt", 0, 2, NULL, v);
+    xmlFree(copy);
+}
+
+/* grid.xsl "form-money": one line of the 预算情况 block. */
+static void form_money(struct grid_out *o, xmlNodePtr parent, const xmlNode *t,
+                       const char *const line[5], long rs)
+{
+    xmlNodePtr row = flat_row(o, parent, (const xmlChar *)"form");
+
+    skip(o, row, 1);
+    if (line[0] != NULL) {
+        form_cell(o, row, "th", rs, 0, line[1], (const xmlChar *)line[0]);
+    } else {
+        skip(o, row, 1);
+    }
+    form_cell(o, row, "th", 0, 0, line[3], (const xmlChar *)line[2]);
+    form_money_value(o, row, t, line[4]);
+}
+
+/* The bx:indicator elements below 'n' (count($n//bx:indicator)), and
+ * the first of them in '*first' (when not NULL). */
+static long indicators_below(const xmlNode *n, const xmlNode **first)
+{
+    const xmlNode *c;
+    long k = 0;
+
+    for (c = n->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (is_el(c, BX_NS, "indicator")) {
+            if (first != NULL && *first == NULL) {
+                *first = c;
+            }
+            k++;
+        }
+        k += indicators_below(c, first);
+    }
+    return k;
+}
+
+/* <m:c t="text" rs="'rs'">$l/@name</m:c> */
+static void name_cell(struct grid_out *o, xmlNodePtr row, xmlNodePtr l, long rs)
+{
+    xmlNodePtr c = cell_attr(o, row, "text", l, "name", 0, -1);
+    char n[24];
+
+    snprintf(n, sizeof(n), "%ld", rs);
+    set_attr(o, c, "rs", (const xmlChar *)n);
+}
+
+/* The row of indicator 'ind': its level 1 and level 2 (the first of
+ * each with its row span), its name, value and explanation. */
+static void indicator_row(struct grid_out *o, xmlNodePtr parent, xmlNodePtr ind)
+{
+    xmlNodePtr row = flat_row(o, parent, (const xmlChar *)"indicator");
+    xmlNodePtr l1 = ind->parent;
+    xmlNodePtr l2 = ind->parent;
+    const xmlNode *first = NULL;
+    xmlNodePtr p;
+    long n;
+
+    while (l1 != NULL && !is_el(l1, BX_NS, "level1")) {
+        l1 = l1->parent;
+        l1 = l1 != NULL && l1->type == XML_ELEMENT_NODE ? l1 : NULL;
+    }
+    l2 = l2 != NULL && is_el(l2, BX_NS, "level2") ? l2 : NULL;
+    n = l1 != NULL ? indicators_below(l1, &first) : 0;
+    if (l1 == NULL) {
+        form_cell(o, row, "text", 0, 0, NULL, NULL);
+    } else if (first == ind) {
+        name_cell(o, row, l1, n);
+    } else {
+        skip(o, row, 1);
+    }
+    for (p = ind->prev; p != NULL && !is_el(p, BX_NS, "indicator");) {
+        p = p->prev;
+    }
+    if (l2 == NULL) {
+        form_cell(o, row, "text", 0, 0, NULL, NULL);
+    } else if (p == NULL) {
+        for (n = 0, p = l2->children; p != NULL; p = p->next) {
+            n += is_el(p, BX_NS, "indicator");
+        }
+        name_cell(o, row, l2, n);
+    } else {
+        skip(o, row, 1);
+    }
+    cell_attr(o, row, "text", ind, "name", 0, -1);
+    form_text(o, row, "val", 0, bx_child(ind, "value"));
+    form_text(o, row, "text", 0, bx_child(ind, "explanation"));
+}
+
+/* Every bx:indicator below 'n', in document order, a row each. */
+static void indicator_rows(struct grid_out *o, xmlNodePtr parent, xmlNodePtr n)
+{
+    xmlNodePtr c;
+
+    for (c = n->children; !o->failed && c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (is_el(c, BX_NS, "indicator")) {
+            indicator_row(o, parent, c);
+        }
+        indicator_rows(o, parent, c);
+    }
+}
+
+/* The lines of the 预算情况 block after its total: group, group-en,
+ * label, en, attribute of bx:budget; and their group's row span. */
+static const char *const money_lines[][5] = {
+    {"1、资金来源：", "Sources", "（1）政府预算资金", "Government budget funds",
+     "govFunds"},
+    {NULL, NULL, "（2）财政专户管理资金", "Special fiscal account",
+     "specialAccount"},
+    {NULL, NULL, "（3）单位资金", "Unit funds", "unitFunds"},
+    {"2、资金结构：", "Structure", "（1）基本支出", "Basic expenditure",
+     "basic"},
+    {NULL, NULL, "（2）项目支出", "Project expenditure", "project"}};
+static const long money_rs[] = {3, 0, 0, 2, 0};
+
+/* The indicators' header row. */
+static const char *const indicator_head[][2] = {{"一级指标", "Level 1"},
+                                                {"二级指标", "Level 2"},
+                                                {"三级指标", "Level 3"},
+                                                {"指标值", "Target"},
+                                                {"指标值说明", "Explanation"}};
+
+/* grid.xsl's bx:deptPerformance mode "body" for table 't'; 'unit' is
+ * $amount-unit. */
+static void dept_form(struct grid_out *o, xmlNodePtr parent, xmlNodePtr t,
+                      const xmlChar *unit)
+{
+    xmlNodePtr row = flat_row(o, parent, (const xmlChar *)"form");
+    xmlNodePtr c;
+    xmlNodePtr k;
+    struct bx_buf total;
+    long tasks = 0;
+    size_t i;
+
+    form_cell(o, row, "th", 0, 0, "Annual goal",
+              (const xmlChar *)"年度履职目标");
+    form_text(o, row, "text", 4, bx_child(t, "annualGoal"));
+    for (c = t->children; c != NULL; c = c->next) {
+        for (k = is_el(c, BX_NS, "tasks") ? c->children : NULL; k != NULL;
+             k = k->next) {
+            tasks += is_el(k, BX_NS, "task");
+        }
+    }
+    row = flat_row(o, parent, (const xmlChar *)"form");
+    form_cell(o, row, "th", 1 + tasks, 0, "Main tasks",
+              (const xmlChar *)"年度主要任务");
+    form_cell(o, row, "th", 0, 2, "Task", (const xmlChar *)"任务名称");
+    form_cell(o, row, "th", 0, 2, "Content", (const xmlChar *)"主要内容");
+    for (c = t->children; !o->failed && c != NULL; c = c->next) {
+        for (k = is_el(c, BX_NS, "tasks") ? c->children : NULL; k != NULL;
+             k = k->next) {
+            if (is_el(k, BX_NS, "task")) {
+                row = flat_row(o, parent, (const xmlChar *)"form");
+                skip(o, row, 1);
+                span(o, row, 2, k, "name", "text");
+                form_text(o, row, "text", 2, k);
+            }
+        }
+    }
+    row = flat_row(o, parent, (const xmlChar *)"form");
+    form_cell(o, row, "th", 6, 0, "Budget", (const xmlChar *)"预算情况");
+    buf_init(&total);
+    buf_puts(&total, "部门预算总额（");
+    buf_puts(&total, (const char *)unit);
+    buf_puts(&total, "）");
+    buf_append(&total, "", 1);
+    o->failed |= total.failed;
+    form_cell(o, row, "th", 0, 2, "Total budget",
+              total.failed ? NULL : (const xmlChar *)total.data);
+    buf_release(&total);
+    form_money_value(o, row, t, "total");
+    for (i = 0; i < sizeof(money_rs) / sizeof(money_rs[0]); i++) {
+        form_money(o, parent, t, money_lines[i], money_rs[i]);
+    }
+    if (bx_child(t, "indicators") == NULL) {
+        return;
+    }
+    row = flat_row(o, parent, (const xmlChar *)"head");
+    for (i = 0; i < sizeof(indicator_head) / sizeof(indicator_head[0]); i++) {
+        form_cell(o, row, "th", 0, 0, indicator_head[i][1],
+                  (const xmlChar *)indicator_head[i][0]);
+    }
+    for (c = t->children; !o->failed && c != NULL; c = c->next) {
+        if (is_el(c, BX_NS, "indicators")) {
+            indicator_rows(o, parent, c);
+        }
+    }
+}
+
+void xslt_grid_dept_form(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                         xmlNodePtr inst, xsltElemPreCompPtr comp)
+{
+    struct grid_out o;
+    struct html_text t;
+    xmlChar *unit = xslt_grid_var_string(ctxt, "amount-unit");
+
+    (void)comp;
+    memset(&o, 0, sizeof(o));
+    o.doc = ctxt->output;
+    o.failed = ctxt->insert == NULL || unit == NULL || node == NULL ||
+               node->type != XML_ELEMENT_NODE;
+    if (!o.failed && var_true(ctxt, "x-html-direct")) {
+        html_begin(&o, ctxt, &t, 0);
+        dept_form(&o, t.scratch, node, unit);
+        html_end(&o, ctxt, &t);
+    } else if (!o.failed) {
+        dept_form(&o, ctxt->insert, node, unit);
+    }
+    xmlFree(unit);
+    if (o.failed) {
+        stop_nomem(ctxt, inst);
+    }
+}

@@ -98,6 +98,14 @@ void xslt_grid_pair_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
                          xmlNodePtr inst, xsltElemPreCompPtr comp);
 
 /*
+ * <x:dept-form/>, grid.xsl's bx:deptPerformance mode "body" (T11's form
+ * of 5 columns): its rows, as HTML with html.xsl's $x-html-direct.
+ * Reads $amount-unit.
+ */
+void xslt_grid_dept_form(xsltTransformContextPtr ctxt, xmlNodePtr node,
+                         xmlNodePtr inst, xsltElemPreCompPtr comp);
+
+/*
  * The value of the no-namespace attribute 'name' of 'n' (XPath @name) in
  * '*v' (NULL when there is none): read in place when it is one text
  * node, else copied to '*copy', which the caller frees (NULL when not

@@ -270,15 +270,26 @@
   <xsl:template name="label-text">
     <xsl:param name="k"/>
     <xsl:param name="colon" select="false()"/>
-    <xsl:for-each select="$M">
-      <xsl:variable name="l" select="key('meta-l', $k)"/>
-      <xsl:value-of select="$l/@zh"/>
-      <xsl:if test="$lang = 'en' and string($l/@en) != ''">
-        <xsl:value-of select="concat(' / ', $l/@en)"/>
-      </xsl:if>
-    </xsl:for-each>
-    <xsl:if test="$colon">：</xsl:if>
+    <xsl:choose>
+      <!-- budgetx: x:label (src/xslt_ext.c), the same string without
+           the index key() builds on $M for a page's dozen labels -->
+      <xsl:when test="$x-label">
+        <xsl:value-of select="x:label($k, $colon)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:for-each select="$M">
+          <xsl:variable name="l" select="key('meta-l', $k)"/>
+          <xsl:value-of select="$l/@zh"/>
+          <xsl:if test="$lang = 'en' and string($l/@en) != ''">
+            <xsl:value-of select="concat(' / ', $l/@en)"/>
+          </xsl:if>
+        </xsl:for-each>
+        <xsl:if test="$colon">：</xsl:if>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
+
+  <xsl:variable name="x-label" select="function-available('x:label')"/>
 
   <!--
     Replace every occurrence of $from in $s by $to.  Long strings are cut

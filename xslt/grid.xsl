@@ -31,10 +31,53 @@
   <!-- ============================================================ -->
   <xsl:template name="grid">
     <xsl:param name="t" select="."/>
+    <!-- budgetx: x:head-def($t) (src/xslt_ext.c) is the m:h of the
+         template of mode "head" as it stands in the stylesheet when that
+         template is literal (what instantiating it would make), else
+         empty; xsltproc, and budgetx then, instantiate it -->
+    <xsl:choose>
+      <xsl:when test="$x-head-def">
+        <xsl:variable name="def-lit" select="x:head-def($t)"/>
+        <xsl:choose>
+          <xsl:when test="$def-lit">
+            <xsl:call-template name="grid-of">
+              <xsl:with-param name="t" select="$t"/>
+              <xsl:with-param name="def" select="$def-lit"/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="grid-def">
+              <xsl:with-param name="t" select="$t"/>
+            </xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="grid-def">
+          <xsl:with-param name="t" select="$t"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:variable name="x-head-def" select="function-available('x:head-def')"/>
+
+  <!-- The grid of $t with its header definition instantiated. -->
+  <xsl:template name="grid-def">
+    <xsl:param name="t"/>
     <xsl:variable name="def-rtf">
       <xsl:apply-templates select="$t" mode="head"/>
     </xsl:variable>
-    <xsl:variable name="def" select="exsl:node-set($def-rtf)/m:h"/>
+    <xsl:call-template name="grid-of">
+      <xsl:with-param name="t" select="$t"/>
+      <xsl:with-param name="def" select="exsl:node-set($def-rtf)/m:h"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The grid of $t by header definition $def (an m:h). -->
+  <xsl:template name="grid-of">
+    <xsl:param name="t"/>
+    <xsl:param name="def"/>
     <!-- "table-unit" as one expression (no result tree fragment a
          table): $t/@unit, else $amount-unit -->
     <xsl:variable name="t-unit" select="concat(string($t/@unit),
@@ -708,12 +751,6 @@
       | bx:projectPerformance | bx:stateCapitalExpenditure
       | bx:procurement">
     <xsl:param name="def"/>
-    <!-- read by x:keyed-rows (T8's unkeyed row) -->
-    <xsl:variable name="total-label">
-      <xsl:for-each select="$M">
-        <xsl:value-of select="key('meta-l', 'row.total')/@zh"/>
-      </xsl:for-each>
-    </xsl:variable>
     <x:keyed-rows>
       <xsl:fallback>
         <xsl:call-template name="keyed-rows">
@@ -722,6 +759,11 @@
       </xsl:fallback>
     </x:keyed-rows>
   </xsl:template>
+
+  <!-- read by x:keyed-rows (T8's unkeyed row): one string a page, not a
+       result tree fragment a table -->
+  <xsl:variable name="total-label"
+      select="string($M/m:l[@k = 'row.total']/@zh)"/>
 
   <xsl:template name="keyed-rows">
     <xsl:param name="def"/>
@@ -1068,108 +1110,114 @@
   <!-- T11: the performance form, 5 columns                          -->
   <!-- ============================================================ -->
   <xsl:template match="bx:deptPerformance" mode="body">
-    <xsl:variable name="b" select="bx:budget"/>
-    <xsl:variable name="u" select="concat('（', $amount-unit, '）')"/>
-    <m:row kind="form" depth="0">
-      <m:c t="th" en="Annual goal">年度履职目标</m:c>
-      <xsl:call-template name="span">
-        <xsl:with-param name="cs" select="4"/>
-        <xsl:with-param name="v" select="bx:annualGoal"/>
-      </xsl:call-template>
-    </m:row>
-    <m:row kind="form" depth="0">
-      <m:c t="th" rs="{1 + count(bx:tasks/bx:task)}" en="Main tasks"
-          >年度主要任务</m:c>
-      <m:c t="th" cs="2" en="Task">任务名称</m:c><m:s/>
-      <m:c t="th" cs="2" en="Content">主要内容</m:c><m:s/>
-    </m:row>
-    <xsl:for-each select="bx:tasks/bx:task">
-      <m:row kind="form" depth="0">
-        <m:s/>
-        <m:c t="text" cs="2"><xsl:value-of select="@name"/></m:c><m:s/>
-        <m:c t="text" cs="2"><xsl:value-of select="."/></m:c><m:s/>
-      </m:row>
-    </xsl:for-each>
-    <m:row kind="form" depth="0">
-      <m:c t="th" rs="6" en="Budget">预算情况</m:c>
-      <m:c t="th" cs="2" en="Total budget"
-          ><xsl:value-of select="concat('部门预算总额', $u)"/></m:c><m:s/>
-      <m:c t="famt" cs="2"><xsl:value-of select="$b/@total"/></m:c><m:s/>
-    </m:row>
-    <xsl:call-template name="form-money">
-      <xsl:with-param name="group" select="'1、资金来源：'"/>
-      <xsl:with-param name="group-en" select="'Sources'"/>
-      <xsl:with-param name="rs" select="3"/>
-      <xsl:with-param name="label" select="'（1）政府预算资金'"/>
-      <xsl:with-param name="en" select="'Government budget funds'"/>
-      <xsl:with-param name="v" select="$b/@govFunds"/>
-    </xsl:call-template>
-    <xsl:call-template name="form-money">
-      <xsl:with-param name="label" select="'（2）财政专户管理资金'"/>
-      <xsl:with-param name="en" select="'Special fiscal account'"/>
-      <xsl:with-param name="v" select="$b/@specialAccount"/>
-    </xsl:call-template>
-    <xsl:call-template name="form-money">
-      <xsl:with-param name="label" select="'（3）单位资金'"/>
-      <xsl:with-param name="en" select="'Unit funds'"/>
-      <xsl:with-param name="v" select="$b/@unitFunds"/>
-    </xsl:call-template>
-    <xsl:call-template name="form-money">
-      <xsl:with-param name="group" select="'2、资金结构：'"/>
-      <xsl:with-param name="group-en" select="'Structure'"/>
-      <xsl:with-param name="rs" select="2"/>
-      <xsl:with-param name="label" select="'（1）基本支出'"/>
-      <xsl:with-param name="en" select="'Basic expenditure'"/>
-      <xsl:with-param name="v" select="$b/@basic"/>
-    </xsl:call-template>
-    <xsl:call-template name="form-money">
-      <xsl:with-param name="label" select="'（2）项目支出'"/>
-      <xsl:with-param name="en" select="'Project expenditure'"/>
-      <xsl:with-param name="v" select="$b/@project"/>
-    </xsl:call-template>
-    <xsl:if test="bx:indicators">
-      <m:row kind="head" depth="0">
-        <m:c t="th" en="Level 1">一级指标</m:c>
-        <m:c t="th" en="Level 2">二级指标</m:c>
-        <m:c t="th" en="Level 3">三级指标</m:c>
-        <m:c t="th" en="Target">指标值</m:c>
-        <m:c t="th" en="Explanation">指标值说明</m:c>
-      </m:row>
-      <xsl:for-each select="bx:indicators//bx:indicator">
-        <xsl:variable name="l2" select="parent::bx:level2"/>
-        <xsl:variable name="l1" select="ancestor::bx:level1[1]"/>
-        <m:row kind="indicator" depth="0">
-          <xsl:choose>
-            <xsl:when test="not($l1)">
-              <m:c t="text"/>
-            </xsl:when>
-            <xsl:when test="generate-id($l1//bx:indicator[1])
-                            = generate-id(.)">
-              <m:c t="text" rs="{count($l1//bx:indicator)}"
-                  ><xsl:value-of select="$l1/@name"/></m:c>
-            </xsl:when>
-            <xsl:otherwise>
-              <m:s/>
-            </xsl:otherwise>
-          </xsl:choose>
-          <xsl:choose>
-            <xsl:when test="not($l2)">
-              <m:c t="text"/>
-            </xsl:when>
-            <xsl:when test="not(preceding-sibling::bx:indicator)">
-              <m:c t="text" rs="{count($l2/bx:indicator)}"
-                  ><xsl:value-of select="$l2/@name"/></m:c>
-            </xsl:when>
-            <xsl:otherwise>
-              <m:s/>
-            </xsl:otherwise>
-          </xsl:choose>
-          <m:c t="text"><xsl:value-of select="@name"/></m:c>
-          <m:c t="val"><xsl:value-of select="bx:value"/></m:c>
-          <m:c t="text"><xsl:value-of select="bx:explanation"/></m:c>
+    <!-- budgetx: x:dept-form in src/xslt_grid.c (reads $amount-unit);
+         xsltproc: -->
+    <x:dept-form>
+      <xsl:fallback>
+        <xsl:variable name="b" select="bx:budget"/>
+        <xsl:variable name="u" select="concat('（', $amount-unit, '）')"/>
+        <m:row kind="form" depth="0">
+          <m:c t="th" en="Annual goal">年度履职目标</m:c>
+          <xsl:call-template name="span">
+            <xsl:with-param name="cs" select="4"/>
+            <xsl:with-param name="v" select="bx:annualGoal"/>
+          </xsl:call-template>
         </m:row>
-      </xsl:for-each>
-    </xsl:if>
+        <m:row kind="form" depth="0">
+          <m:c t="th" rs="{1 + count(bx:tasks/bx:task)}" en="Main tasks"
+              >年度主要任务</m:c>
+          <m:c t="th" cs="2" en="Task">任务名称</m:c><m:s/>
+          <m:c t="th" cs="2" en="Content">主要内容</m:c><m:s/>
+        </m:row>
+        <xsl:for-each select="bx:tasks/bx:task">
+          <m:row kind="form" depth="0">
+            <m:s/>
+            <m:c t="text" cs="2"><xsl:value-of select="@name"/></m:c><m:s/>
+            <m:c t="text" cs="2"><xsl:value-of select="."/></m:c><m:s/>
+          </m:row>
+        </xsl:for-each>
+        <m:row kind="form" depth="0">
+          <m:c t="th" rs="6" en="Budget">预算情况</m:c>
+          <m:c t="th" cs="2" en="Total budget"
+              ><xsl:value-of select="concat('部门预算总额', $u)"/></m:c><m:s/>
+          <m:c t="famt" cs="2"><xsl:value-of select="$b/@total"/></m:c><m:s/>
+        </m:row>
+        <xsl:call-template name="form-money">
+          <xsl:with-param name="group" select="'1、资金来源：'"/>
+          <xsl:with-param name="group-en" select="'Sources'"/>
+          <xsl:with-param name="rs" select="3"/>
+          <xsl:with-param name="label" select="'（1）政府预算资金'"/>
+          <xsl:with-param name="en" select="'Government budget funds'"/>
+          <xsl:with-param name="v" select="$b/@govFunds"/>
+        </xsl:call-template>
+        <xsl:call-template name="form-money">
+          <xsl:with-param name="label" select="'（2）财政专户管理资金'"/>
+          <xsl:with-param name="en" select="'Special fiscal account'"/>
+          <xsl:with-param name="v" select="$b/@specialAccount"/>
+        </xsl:call-template>
+        <xsl:call-template name="form-money">
+          <xsl:with-param name="label" select="'（3）单位资金'"/>
+          <xsl:with-param name="en" select="'Unit funds'"/>
+          <xsl:with-param name="v" select="$b/@unitFunds"/>
+        </xsl:call-template>
+        <xsl:call-template name="form-money">
+          <xsl:with-param name="group" select="'2、资金结构：'"/>
+          <xsl:with-param name="group-en" select="'Structure'"/>
+          <xsl:with-param name="rs" select="2"/>
+          <xsl:with-param name="label" select="'（1）基本支出'"/>
+          <xsl:with-param name="en" select="'Basic expenditure'"/>
+          <xsl:with-param name="v" select="$b/@basic"/>
+        </xsl:call-template>
+        <xsl:call-template name="form-money">
+          <xsl:with-param name="label" select="'（2）项目支出'"/>
+          <xsl:with-param name="en" select="'Project expenditure'"/>
+          <xsl:with-param name="v" select="$b/@project"/>
+        </xsl:call-template>
+        <xsl:if test="bx:indicators">
+          <m:row kind="head" depth="0">
+            <m:c t="th" en="Level 1">一级指标</m:c>
+            <m:c t="th" en="Level 2">二级指标</m:c>
+            <m:c t="th" en="Level 3">三级指标</m:c>
+            <m:c t="th" en="Target">指标值</m:c>
+            <m:c t="th" en="Explanation">指标值说明</m:c>
+          </m:row>
+          <xsl:for-each select="bx:indicators//bx:indicator">
+            <xsl:variable name="l2" select="parent::bx:level2"/>
+            <xsl:variable name="l1" select="ancestor::bx:level1[1]"/>
+            <m:row kind="indicator" depth="0">
+              <xsl:choose>
+                <xsl:when test="not($l1)">
+                  <m:c t="text"/>
+                </xsl:when>
+                <xsl:when test="generate-id($l1//bx:indicator[1])
+                                = generate-id(.)">
+                  <m:c t="text" rs="{count($l1//bx:indicator)}"
+                      ><xsl:value-of select="$l1/@name"/></m:c>
+                </xsl:when>
+                <xsl:otherwise>
+                  <m:s/>
+                </xsl:otherwise>
+              </xsl:choose>
+              <xsl:choose>
+                <xsl:when test="not($l2)">
+                  <m:c t="text"/>
+                </xsl:when>
+                <xsl:when test="not(preceding-sibling::bx:indicator)">
+                  <m:c t="text" rs="{count($l2/bx:indicator)}"
+                      ><xsl:value-of select="$l2/@name"/></m:c>
+                </xsl:when>
+                <xsl:otherwise>
+                  <m:s/>
+                </xsl:otherwise>
+              </xsl:choose>
+              <m:c t="text"><xsl:value-of select="@name"/></m:c>
+              <m:c t="val"><xsl:value-of select="bx:value"/></m:c>
+              <m:c t="text"><xsl:value-of select="bx:explanation"/></m:c>
+            </m:row>
+          </xsl:for-each>
+        </xsl:if>
+      </xsl:fallback>
+    </x:dept-form>
   </xsl:template>
 
   <!-- One money line of the T11 预算情况 block. -->

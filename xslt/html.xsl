@@ -321,21 +321,28 @@
     </section>
   </xsl:template>
 
+  <!-- budgetx: src/xslt_ext.c writes the section and everything in it
+       (sections, items, paragraphs) as text; xsltproc, and budgetx when
+       anything else is in it or a value could print otherwise: -->
   <xsl:template match="bx:section">
-    <xsl:variable name="depth" select="count(ancestor::bx:section)"/>
-    <section class="sec" id="s-{@key}-{count(preceding::bx:section)
-                                       + count(ancestor::bx:section) + 1}">
-      <xsl:element name="{concat('h', 3 + ($depth &gt; 0))}">
-        <xsl:if test="string(@no) != ''">
-          <xsl:value-of select="@no"/>
-          <xsl:call-template name="no-sep">
-            <xsl:with-param name="no" select="@no"/>
-          </xsl:call-template>
-        </xsl:if>
-        <xsl:value-of select="@title"/>
-      </xsl:element>
-      <xsl:apply-templates select="*"/>
-    </section>
+    <x:narr-section>
+      <xsl:fallback>
+        <xsl:variable name="depth" select="count(ancestor::bx:section)"/>
+        <section class="sec" id="s-{@key}-{count(preceding::bx:section)
+                                           + count(ancestor::bx:section) + 1}">
+          <xsl:element name="{concat('h', 3 + ($depth &gt; 0))}">
+            <xsl:if test="string(@no) != ''">
+              <xsl:value-of select="@no"/>
+              <xsl:call-template name="no-sep">
+                <xsl:with-param name="no" select="@no"/>
+              </xsl:call-template>
+            </xsl:if>
+            <xsl:value-of select="@title"/>
+          </xsl:element>
+          <xsl:apply-templates select="*"/>
+        </section>
+      </xsl:fallback>
+    </x:narr-section>
   </xsl:template>
 
   <!-- A numbered item: its number leads the first paragraph. -->
@@ -360,21 +367,28 @@
       <xsl:call-template name="part-heading">
         <xsl:with-param name="k" select="'part3'"/>
       </xsl:call-template>
-      <xsl:for-each select="bx:term">
-        <p class="term">
-          <b>
-            <xsl:if test="string(@no) != ''">
-              <xsl:value-of select="@no"/>
-              <xsl:call-template name="no-sep">
-                <xsl:with-param name="no" select="@no"/>
-              </xsl:call-template>
-            </xsl:if>
-            <xsl:value-of select="@name"/>
-          </b>
-          <xsl:text>：</xsl:text>
-          <x:p-content><xsl:fallback><xsl:apply-templates/></xsl:fallback></x:p-content>
-        </p>
-      </xsl:for-each>
+      <!-- budgetx: src/xslt_ext.c writes the terms as text (the last
+           thing in the section); xsltproc, and budgetx when a value
+           could print otherwise: -->
+      <x:glossary-terms>
+        <xsl:fallback>
+          <xsl:for-each select="bx:term">
+            <p class="term">
+              <b>
+                <xsl:if test="string(@no) != ''">
+                  <xsl:value-of select="@no"/>
+                  <xsl:call-template name="no-sep">
+                    <xsl:with-param name="no" select="@no"/>
+                  </xsl:call-template>
+                </xsl:if>
+                <xsl:value-of select="@name"/>
+              </b>
+              <xsl:text>：</xsl:text>
+              <x:p-content><xsl:fallback><xsl:apply-templates/></xsl:fallback></x:p-content>
+            </p>
+          </xsl:for-each>
+        </xsl:fallback>
+      </x:glossary-terms>
     </section>
   </xsl:template>
 
