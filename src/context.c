@@ -470,11 +470,15 @@ int bx_context_prefetch(struct bx_context *ctx, int rules, const char *format)
     /*
      * With rules, the registry is loaded taking no lock of the context
      * (TEMPLATES): on a third thread when a stylesheet is asked for too
-     * (the thread then compiles it, so that it is ready before the rules
-     * are evaluated), else first on the rules thread (a third thread
-     * measured about 1 ms more CPU for a validate and no less wall).
+     * and there is a third core for it (the thread then compiles the
+     * stylesheet, so that it is ready before the rules are evaluated),
+     * else first on the rules thread (a third thread measured about 1 ms
+     * more CPU for a validate and no less wall).  On two cores three
+     * threads only share them: one document's convert --to html took
+     * 0.92-0.94 the wall time with two (interleaved pairs, medians).
      */
-    want_tpl_thread = pf->rules && pf->sheet != NULL;
+    want_tpl_thread =
+        pf->rules && pf->sheet != NULL && bx_batch_default_jobs() >= 3;
     if (pf->rules) {
         pf->pending |= BX_PREFETCH_TEMPLATES;
     }

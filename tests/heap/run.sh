@@ -4,7 +4,9 @@
 # asks of the system and what it says.  Under strace (skipped without
 # it): validate and convert of one file ask for huge pages on the heap
 # once; one thread is started for validate (the prefetch: templates,
-# then rules), two for convert (rules; templates, then the stylesheet)
+# then rules), and for convert on two cores (then the stylesheet too),
+# two for convert with three cores or more (rules; templates, then the
+# stylesheet)
 # and none for a command that has nothing to prefetch.  Without strace too: the same output and exit code for
 # one file given alone and given twice (a batch: no shared arena, no prefetch of a stylesheet for
 # validate), and convert --no-validate still renders.  And
@@ -54,9 +56,11 @@ elif [ -n "${BX_SANITIZED:-}" ]; then
 else
     # huge pages asked for once, threads started for the prefetch
     for cmd in validate "convert --force --to html -o $tmp/c.html"; do
+        # convert: a third thread (templates, then the stylesheet) only
+        # with a third core for it (src/context.c)
         case $cmd in
         validate) threads=1 ;;
-        *) threads=2 ;;
+        *) threads=$(( $(getconf _NPROCESSORS_ONLN) >= 3 ? 2 : 1 )) ;;
         esac
         # shellcheck disable=SC2086
         strace -f -e trace=madvise,clone,clone3 -o "$tmp/trace" \
