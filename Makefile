@@ -121,7 +121,7 @@ $(LIBSO): $(LIB_OBJ) src/libbudgetx.map
 	    -Wl,-soname,libbudgetx.so.0 $(LDFLAGS) $(PKG_LIBS)
 
 $(BIN): $(CLI_OBJ) $(LIBA) $(BUILD)/alloc-$(ALLOC) | schemas/lean/SOURCES \
-        schemas/lean/DATA
+        schemas/lean/DATA schemas/lean/TEMPLATES
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) \
 	    $(ALLOC_LIBS)
 
@@ -159,7 +159,22 @@ $(BUILD)/lean-data: scripts/lean-data.c scripts/lean-io.h src/hash64.h
 schemas/lean/DATA: $(BUILD)/lean-data $(LEAN_DATA)
 	./$(BUILD)/lean-data . $(LEAN_DATA)
 
-$(UNIT): $(UNIT_OBJ) $(LIBA) | schemas/lean/DATA
+# the index of the template registry (scripts/tpl-index.c, linked with
+# the library: it loads the registry through the real path, every file
+# validated, and indexes it only if it loads cleanly): while it matches
+# the template directory a run parses only the templates it uses
+# (src/templates.c, templates_open()); generated, not committed
+$(BUILD)/tpl-index: scripts/tpl-index.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ scripts/tpl-index.c $(LIBA) $(LDFLAGS) \
+	    $(PKG_LIBS)
+
+schemas/lean/TEMPLATES: $(BUILD)/tpl-index schemas/lean/SOURCES \
+                        schemas/lean/DATA schemas/templates/template.xsd \
+                        $(wildcard schemas/templates/*.xml)
+	./$(BUILD)/tpl-index .
+
+$(UNIT): $(UNIT_OBJ) $(LIBA) | schemas/lean/DATA schemas/lean/TEMPLATES
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
 # `make check` first installs what the tests need (.ci/packages-test),

@@ -951,10 +951,9 @@ static int load_table(struct bx_table_def *t, const struct tpl_table *tb)
 static int load_tables(struct bx_context *ctx, struct bx_ruleset *rs,
                        const char *file, struct bx_diags *diags)
 {
-    const struct tpl_registry *reg = NULL;
     const struct tpl_template *ref;
     size_t i;
-    int rc = templates_load(ctx, diags, &reg);
+    int rc = templates_open(ctx, diags); /* the reference parsed */
 
     if (rc != BX_OK)
         return rc;

@@ -6,12 +6,15 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/xmlschemas.h>
 
 #include "datafiles.h"
+#include "hash64.h"
 #include "rules.h"
 #include "templates.h"
 #include "templates_digests.h" /* generated: templates_validated[] */
@@ -22,17 +25,43 @@
 #define TPL_DIR "schemas/templates"
 #define TPL_MAX_FILES 256
 #define REFERENCE_ID "henan-county-14"
+#define TPL_INDEX "schemas/lean/TEMPLATES"
+#define TPL_INDEX_FORMAT "budgetx-templates 1"
 
 /* template.xsd: its digest, and compiled only when a file needs it. */
 struct tpl_schema {
     char xsd_hex[65]; /* "" when it could not be read */
     xmlSchemaPtr schema;
     int preload; /* templates_preload(): never compile (it takes a lock) */
+    unsigned long parsed; /* files read and parsed */
+};
+
+/* One template of the index: its head, as the build loaded it. */
+struct tpl_entry {
+    struct tpl_template head; /* file, id, aliases, years; strings in the
+                                 index's text, 'aliases' owned */
+    uint64_t hash;            /* hash64() of the file */
+    struct tpl_template *t;   /* parsed on first use; owned */
+};
+
+/* schemas/lean/TEMPLATES, found to match the template directory. */
+struct tpl_index {
+    char *text; /* the index, cut into words in place; owned */
+    char xsd_hex[65];
+    struct tpl_entry *e; /* in the registry's order; owned */
+    size_t n;
+    int broken; /* a file is no longer what the index says: full path */
 };
 
 struct tpl_cache {
+    /* every template (the full path) */
     struct tpl_registry reg;
-    int state; /* 0 not loaded, 1 loaded, -1 failed (not retried) */
+    /* of 'reg': 0 not loaded, 1 loaded, -1 failed (not retried) */
+    int state;
+    /* the index, its templates parsed on demand; NULL: none matched */
+    struct tpl_index *lazy;
+    /* template files parsed (the tests count them) */
+    unsigned long parsed;
 };
 
 /* ------------------------------------------------------------------ */
@@ -449,8 +478,10 @@ static int load_file(struct bx_context *ctx, struct tpl_schema *ts,
         goto out;
     /* read once: the digest is the original's; its lean copy is parsed
      * when the build validated the original (built_template()) */
+    ts->parsed++;
     rc = datafiles_read_parse_lean(ctx, rel.data, path, built_template, ts,
                                    diags, hex, &lean, &t->doc);
+    memcpy(t->sha, hex, sizeof(t->sha));
     /* libxml2 drops some nodes silently when an allocation fails, and a
      * file validated at build time is not validated again: such a tree
      * could lack what load_head() takes for granted */
@@ -562,21 +593,18 @@ static int check_registry(const struct tpl_registry *reg,
     return BX_OK;
 }
 
-static void cache_free(void *p)
+static void registry_release(struct tpl_registry *reg)
 {
-    struct tpl_cache *c = p;
     size_t i;
 
-    if (c == NULL)
-        return;
-    for (i = 0; i < c->reg.ntemplates; i++)
-        template_release(&c->reg.templates[i]);
-    free(c->reg.templates);
-    free(c);
+    for (i = 0; i < reg->ntemplates; i++)
+        template_release(&reg->templates[i]);
+    free(reg->templates);
+    memset(reg, 0, sizeof(*reg));
 }
 
 static int load_all(struct bx_context *ctx, struct bx_diags *diags, int preload,
-                    struct tpl_registry *reg)
+                    struct tpl_registry *reg, unsigned long *parsed)
 {
     struct tpl_schema ts;
     char **names = NULL;
@@ -606,37 +634,561 @@ static int load_all(struct bx_context *ctx, struct bx_diags *diags, int preload,
     for (i = 0; names != NULL && i < n; i++)
         free(names[i]);
     free(names);
+    *parsed += ts.parsed;
     return rc; /* 'ts.schema' belongs to datafiles.c */
 }
 
-/* What the templates thread loaded, made the cache's: 1 when it was. */
-static int adopt_preloaded(struct bx_context *ctx, struct tpl_cache *c)
+/* ------------------------------------------------------------------ */
+/* Choosing a template                                                 */
+/* ------------------------------------------------------------------ */
+
+static int names_template(const struct tpl_template *t, const char *name)
+{
+    size_t i;
+
+    if (strcmp(t->id, name) == 0)
+        return 1;
+    for (i = 0; i < t->naliases; i++) {
+        if (t->aliases[i] != NULL && strcmp(t->aliases[i], name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* How far 'year' lies outside the years of 't' (0 inside), at most
+ * INT_MAX ('year' is a document's, any int). */
+static int year_distance(const struct tpl_template *t, int year)
+{
+    long long d = 0;
+
+    if (year < t->from_year)
+        d = (long long)t->from_year - year;
+    else if (t->to_year != 0 && year > t->to_year)
+        d = (long long)year - t->to_year;
+    return d < INT_MAX ? (int)d : INT_MAX;
+}
+
+/*
+ * Whether 't' is named 'profile' and lies nearer to 'year' than the best
+ * so far ('found' 0: none yet; '*best' its distance): then '*best' is
+ * its distance.  The first of equals wins, in the registry's order.
+ */
+static int nearer(const struct tpl_template *t, const char *profile, int year,
+                  int found, int *best)
+{
+    int d;
+
+    if (!names_template(t, profile))
+        return 0;
+    d = year_distance(t, year);
+    if (found && d >= *best)
+        return 0;
+    *best = d;
+    return 1;
+}
+
+static const struct tpl_template *choose(const struct tpl_registry *reg,
+                                         const char *profile, int year)
+{
+    const struct tpl_template *best = NULL;
+    int d = 0;
+    size_t i;
+
+    for (i = 0; i < reg->ntemplates; i++) {
+        if (nearer(&reg->templates[i], profile, year, best != NULL, &d))
+            best = &reg->templates[i];
+    }
+    return best;
+}
+
+/* ------------------------------------------------------------------ */
+/* The index (schemas/lean/TEMPLATES): templates parsed on demand      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A run needs one template or two (the document's and the reference),
+ * and parsing all of them was a tenth of a one-document validate.  The
+ * build loads the registry through templates_load() (every file
+ * validated, check_registry()) and, only when it loads cleanly, writes
+ * the index: template.xsd's digests, and per file its digests and what a
+ * lookup needs (id, years, aliases).  A run that finds the same files
+ * with the same bytes (hash64, as the lean copies are told fresh; each
+ * SHA-256 one this build validated against the same template.xsd) gets
+ * the registry the build loaded: it chooses from the index and parses
+ * the chosen file only.  Anything else takes the full path, whose
+ * findings are today's.  Like hash64.h, not a security measure.
+ */
+
+static void index_free(struct tpl_index *ix)
+{
+    size_t i;
+
+    if (ix == NULL)
+        return;
+    for (i = 0; i < ix->n; i++) {
+        if (ix->e[i].t != NULL) {
+            template_release(ix->e[i].t);
+            free(ix->e[i].t);
+        }
+        free(ix->e[i].head.aliases);
+    }
+    free(ix->e);
+    free(ix->text);
+    free(ix);
+}
+
+/* The line after 'line', which is cut at its end; NULL after the last. */
+static char *cut_line(char *line)
+{
+    char *nl = line != NULL ? strchr(line, '\n') : NULL;
+
+    if (nl == NULL)
+        return NULL;
+    *nl = '\0';
+    return nl + 1;
+}
+
+/* The next word of the line at '*s' (cut in place); NULL at its end. */
+static char *next_word(char **s)
+{
+    char *w = *s;
+    char *end;
+
+    if (*w == '\0')
+        return NULL;
+    end = strchr(w, ' ');
+    if (end != NULL) {
+        *end = '\0';
+        *s = end + 1;
+    } else {
+        *s = w + strlen(w);
+    }
+    return w;
+}
+
+/* 1 when 'w' is 'n' lower-case hex digits. */
+static int hex_word(const char *w, size_t n)
+{
+    size_t i;
+
+    if (w == NULL || strlen(w) != n)
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (!((w[i] >= '0' && w[i] <= '9') || (w[i] >= 'a' && w[i] <= 'f')))
+            return 0;
+    }
+    return 1;
+}
+
+static int year_word(const char *w, int *out)
+{
+    char *end;
+    long v;
+
+    if (w == NULL || *w == '\0')
+        return 0;
+    v = strtol(w, &end, 10);
+    if (*end != '\0' || v < 0 || v > 9999)
+        return 0;
+    *out = (int)v;
+    return 1;
+}
+
+/* "HASH64 SHA256" at '*s' into 'hash' and 'sha': 1, else 0. */
+static int digest_words(char **s, uint64_t *hash, char *sha)
+{
+    char *h = next_word(s);
+    char *x = next_word(s);
+
+    if (!hex_word(h, 16) || !hex_word(x, 64))
+        return 0;
+    *hash = strtoull(h, NULL, 16);
+    memcpy(sha, x, 65);
+    return 1;
+}
+
+/* "file HASH64 SHA256 NAME ID FROM TO [ALIAS...]" into 'e': 1, else 0. */
+static int parse_entry(char *line, struct tpl_entry *e)
+{
+    char *s = line;
+    char *w = next_word(&s);
+    char *rest;
+    size_t n = 0;
+
+    memset(e, 0, sizeof(*e));
+    if (w == NULL || strcmp(w, "file") != 0 ||
+        !digest_words(&s, &e->hash, e->head.sha))
+        return 0;
+    e->head.file = next_word(&s);
+    e->head.id = next_word(&s);
+    if (e->head.file == NULL || e->head.id == NULL ||
+        !year_word(next_word(&s), &e->head.from_year) ||
+        !year_word(next_word(&s), &e->head.to_year))
+        return 0;
+    for (rest = s; *rest != '\0'; rest++)
+        n += *rest == ' ';
+    n += *s != '\0';
+    e->head.aliases = calloc(n ? n : 1, sizeof(*e->head.aliases));
+    if (e->head.aliases == NULL)
+        return 0;
+    while ((w = next_word(&s)) != NULL && *w != '\0')
+        e->head.aliases[e->head.naliases++] = w;
+    if (w != NULL || e->head.naliases != n) {
+        free(e->head.aliases); /* an empty word: not what we write */
+        e->head.aliases = NULL;
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * schemas/lean/TEMPLATES of 'ctx' read into entries, template.xsd's
+ * hash64 into '*xsd_hash'; NULL when there is none, it is malformed or
+ * memory ran out (then the full path).
+ */
+static struct tpl_index *index_read(const struct bx_context *ctx,
+                                    uint64_t *xsd_hash)
+{
+    char *path = context_path(ctx, TPL_INDEX);
+    unsigned char *buf = NULL;
+    struct tpl_index *ix = NULL;
+    size_t len = 0;
+    size_t lines = 1;
+    size_t i;
+    char *line;
+    char *next;
+    char *s;
+    int ok = 0;
+
+    if (path == NULL || util_read_file(path, 1u << 16, &buf, &len) != BX_OK ||
+        len == 0 || buf[len - 1] != '\n' || memchr(buf, '\0', len) != NULL)
+        goto out;
+    buf[len - 1] = '\0';
+    for (i = 0; i < len; i++)
+        lines += buf[i] == '\n';
+    ix = calloc(1, sizeof(*ix));
+    if (ix == NULL || (ix->e = calloc(lines, sizeof(*ix->e))) == NULL)
+        goto out;
+    ix->text = (char *)buf;
+    buf = NULL;
+    next = cut_line(ix->text);
+    if (strcmp(ix->text, TPL_INDEX_FORMAT) != 0 || next == NULL)
+        goto out;
+    s = next;
+    next = cut_line(s);
+    line = next_word(&s);
+    if (line == NULL || strcmp(line, "xsd") != 0 ||
+        !digest_words(&s, xsd_hash, ix->xsd_hex) ||
+        (line = next_word(&s)) == NULL || strcmp(line, "template.xsd") != 0 ||
+        next_word(&s) != NULL)
+        goto out;
+    for (line = next; line != NULL; line = next) {
+        next = cut_line(line);
+        if (!parse_entry(line, &ix->e[ix->n]))
+            goto out;
+        ix->n++;
+    }
+    ok = 1;
+out:
+    if (!ok) {
+        index_free(ix);
+        ix = NULL;
+    }
+    free(buf);
+    free(path);
+    return ix;
+}
+
+/* Whether the data file 'rel' of 'ctx' has hash64() 'want'. */
+static int hash_is(const struct bx_context *ctx, const char *rel, uint64_t want)
+{
+    char *path = context_path(ctx, rel);
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    int same = path != NULL &&
+               util_read_file(path, 64u << 20, &buf, &len) == BX_OK &&
+               hash64(buf, len) == want;
+
+    free(buf);
+    free(path);
+    return same;
+}
+
+/*
+ * Whether the template directory of 'ctx' is what 'ix' says: the same
+ * *.xml files, in order, each with the hash64() of the file the build
+ * loaded and its SHA-256 validated by this build (templates_validated[])
+ * against the template.xsd that is there, unchanged.
+ */
+static int index_matches(struct bx_context *ctx, const struct tpl_index *ix,
+                         uint64_t xsd_hash)
+{
+    char **names = NULL;
+    size_t n = 0;
+    size_t i;
+    int same = list_files(ctx, NULL, &names, &n) == BX_OK && n == ix->n &&
+               hash_is(ctx, TPL_DIR "/template.xsd", xsd_hash);
+
+    for (i = 0; same && i < n; i++) {
+        const struct tpl_entry *e = &ix->e[i];
+        char rel[sizeof(TPL_DIR) + 256];
+
+        same = strcmp(names[i], e->head.file) == 0 && strlen(names[i]) < 255 &&
+               rules_pair_listed(templates_validated, ix->xsd_hex, e->head.sha);
+        if (same) {
+            snprintf(rel, sizeof(rel), TPL_DIR "/%s", names[i]);
+            same = hash_is(ctx, rel, e->hash);
+        }
+    }
+    for (i = 0; names != NULL && i < n; i++)
+        free(names[i]);
+    free(names);
+    return same;
+}
+
+/* The index of 'ctx' while it matches the template directory, else NULL. */
+static struct tpl_index *index_open(struct bx_context *ctx)
+{
+    uint64_t xsd_hash = 0;
+    struct tpl_index *ix = index_read(ctx, &xsd_hash);
+
+    if (ix != NULL && !index_matches(ctx, ix, xsd_hash)) {
+        index_free(ix);
+        ix = NULL;
+    }
+    return ix;
+}
+
+/* The entry a lookup of 'profile' and 'year' chooses, as choose(). */
+static struct tpl_entry *choose_entry(struct tpl_index *ix, const char *profile,
+                                      int year)
+{
+    struct tpl_entry *best = NULL;
+    int d = 0;
+    size_t i;
+
+    for (i = 0; i < ix->n; i++) {
+        if (nearer(&ix->e[i].head, profile, year, best != NULL, &d))
+            best = &ix->e[i];
+    }
+    return best;
+}
+
+/* Whether the parsed 't' is the template the index describes as 'h'. */
+static int same_head(const struct tpl_template *t, const struct tpl_template *h)
+{
+    size_t i;
+
+    if (strcmp(t->sha, h->sha) != 0 || strcmp(t->id, h->id) != 0 ||
+        t->from_year != h->from_year || t->to_year != h->to_year ||
+        t->naliases != h->naliases)
+        return 0;
+    for (i = 0; i < t->naliases; i++) {
+        if (t->aliases[i] == NULL || strcmp(t->aliases[i], h->aliases[i]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * The template of entry 'e' parsed (load_file(), saying nothing).
+ * BX_OK; BX_E_NOMEM: the entry stays unparsed (the next lookup tries
+ * again); BX_E_DATA: the file is no longer the one indexed, and 'ix' is
+ * marked broken (the full path then says what is wrong).
+ */
+static int load_entry(struct bx_context *ctx, struct tpl_index *ix,
+                      struct tpl_entry *e, int preload, unsigned long *parsed)
+{
+    struct tpl_schema ts;
+    struct tpl_template *t = calloc(1, sizeof(*t));
+    unsigned long nomem = xmlio_nomem_count();
+    int rc = BX_E_NOMEM;
+
+    memset(&ts, 0, sizeof(ts));
+    memcpy(ts.xsd_hex, ix->xsd_hex, sizeof(ts.xsd_hex));
+    ts.preload = preload;
+    if (t != NULL)
+        rc = load_file(ctx, &ts, e->head.file, NULL, t);
+    *parsed += ts.parsed;
+    if (rc == BX_OK && xmlio_nomem_count() != nomem)
+        rc = BX_E_NOMEM;
+    if (rc == BX_OK && !same_head(t, &e->head))
+        rc = BX_E_DATA;
+    if (rc != BX_OK) {
+        if (t != NULL)
+            template_release(t);
+        free(t);
+        if (rc != BX_E_NOMEM)
+            ix->broken = 1;
+        return rc;
+    }
+    e->t = t;
+    return BX_OK;
+}
+
+static int lazy_on(const struct tpl_cache *c)
+{
+    return c->lazy != NULL && !c->lazy->broken;
+}
+
+/* "HASH64 SHA256 " of the data file 'rel' appended to 'b'; BX_E_DATA
+ * when 'sha' (NULL: any) is not its SHA-256 (edited meanwhile). */
+static int index_digests(const struct bx_context *ctx, const char *rel,
+                         const char *sha, struct bx_buf *b)
+{
+    char *path = context_path(ctx, rel);
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    char hex[65];
+    int rc =
+        path != NULL ? util_read_file(path, 64u << 20, &buf, &len) : BX_E_NOMEM;
+
+    if (rc == BX_OK)
+        rc = util_digest_hex("sha256", buf, len, hex, sizeof(hex));
+    if (rc == BX_OK && sha != NULL && strcmp(sha, hex) != 0)
+        rc = BX_E_DATA;
+    if (rc == BX_OK)
+        buf_printf(b, "%016" PRIx64 " %s ", hash64(buf, len), hex);
+    free(buf);
+    free(path);
+    return rc;
+}
+
+/* A word of the index: not empty, no space, nothing but printable
+ * ASCII (ids and aliases are [a-z0-9-], template.xsd says). */
+static int plain_word(const char *w)
+{
+    if (w == NULL || *w == '\0')
+        return 0;
+    for (; *w != '\0'; w++) {
+        if (*w <= ' ' || *w > '~')
+            return 0;
+    }
+    return 1;
+}
+
+/* The index line of 't' appended to 'b'. */
+static int index_line(const struct bx_context *ctx,
+                      const struct tpl_template *t, struct bx_buf *b)
+{
+    struct bx_buf rel;
+    size_t k;
+    int rc = BX_E_DATA;
+
+    if (!plain_word(t->file) || !plain_word(t->id))
+        return BX_E_DATA;
+    for (k = 0; k < t->naliases; k++) {
+        if (!plain_word(t->aliases[k]))
+            return BX_E_DATA;
+    }
+    buf_init(&rel);
+    buf_printf(&rel, "%s/%s", TPL_DIR, t->file);
+    buf_puts(b, "file ");
+    if (!rel.failed)
+        rc = index_digests(ctx, rel.data, t->sha, b);
+    else
+        rc = BX_E_NOMEM;
+    buf_printf(b, "%s %s %d %d", t->file, t->id, t->from_year, t->to_year);
+    for (k = 0; k < t->naliases; k++)
+        buf_printf(b, " %s", t->aliases[k]);
+    buf_puts(b, "\n");
+    buf_release(&rel);
+    return rc;
+}
+
+int templates_index(struct bx_context *ctx, struct bx_diags *diags, char **out,
+                    size_t *len)
+{
+    const struct tpl_registry *reg = NULL;
+    struct bx_buf b;
+    size_t i;
+    int rc = templates_load(ctx, diags, &reg);
+
+    *out = NULL;
+    *len = 0;
+    buf_init(&b);
+    if (rc == BX_OK) {
+        buf_printf(&b, "%s\nxsd ", TPL_INDEX_FORMAT);
+        rc = index_digests(ctx, TPL_DIR "/template.xsd", NULL, &b);
+        buf_puts(&b, "template.xsd\n");
+    }
+    for (i = 0; rc == BX_OK && i < reg->ntemplates; i++)
+        rc = index_line(ctx, &reg->templates[i], &b);
+    if (rc == BX_OK && b.failed)
+        rc = BX_E_NOMEM;
+    if (rc == BX_OK) {
+        *out = buf_take(&b, len);
+        rc = *out != NULL ? BX_OK : BX_E_NOMEM;
+    }
+    buf_release(&b);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The registry of a context                                           */
+/* ------------------------------------------------------------------ */
+
+static void cache_free(void *p)
+{
+    struct tpl_cache *c = p;
+
+    if (c == NULL)
+        return;
+    registry_release(&c->reg);
+    index_free(c->lazy);
+    free(c);
+}
+
+/* The registry's state in 'ctx', made on first use (under the lock).
+ * NULL on ENOMEM. */
+static struct tpl_cache *cache_of(struct bx_context *ctx)
+{
+    struct tpl_cache *c = ctx->templates.ptr;
+
+    if (c == NULL) {
+        c = calloc(1, sizeof(*c));
+        if (c == NULL)
+            return NULL;
+        ctx->templates.ptr = c;
+        ctx->templates.release = cache_free;
+    }
+    return c;
+}
+
+/* What the templates thread loaded, made the cache's where it has none
+ * of that kind yet (the rest is freed). */
+static void adopt_preloaded(struct bx_context *ctx, struct tpl_cache *c)
 {
     struct tpl_cache *pre = context_prefetch_take_templates(ctx);
 
     if (pre == NULL)
-        return 0;
-    c->reg = pre->reg;
-    c->state = 1;
-    free(pre);
-    return 1;
+        return;
+    if (pre->lazy != NULL && c->lazy == NULL) {
+        c->lazy = pre->lazy;
+        pre->lazy = NULL;
+        c->parsed += pre->parsed;
+    } else if (pre->lazy == NULL && c->state == 0) {
+        c->reg = pre->reg;
+        memset(&pre->reg, 0, sizeof(pre->reg));
+        c->state = 1;
+        c->parsed += pre->parsed;
+    }
+    cache_free(pre);
 }
 
+/* Every template (the full path, today's findings). */
 static int load_locked(struct bx_context *ctx, struct bx_diags *diags,
                        const struct tpl_registry **out)
 {
-    struct tpl_cache *c = ctx->templates.ptr;
+    struct tpl_cache *c = cache_of(ctx);
     unsigned long nomem = xmlio_nomem_count();
     int rc;
 
     *out = NULL;
-    if (c == NULL) {
-        c = calloc(1, sizeof(*c));
-        if (c == NULL)
-            return BX_E_NOMEM;
-        ctx->templates.ptr = c;
-        ctx->templates.release = cache_free;
-    }
+    if (c == NULL)
+        return BX_E_NOMEM;
+    if (c->state == 0)
+        adopt_preloaded(ctx, c);
     if (c->state == 1) {
         *out = &c->reg;
         return BX_OK;
@@ -644,20 +1196,11 @@ static int load_locked(struct bx_context *ctx, struct bx_diags *diags,
     if (c->state == -1)
         return data_error(diags, TPL_DIR, "模板未能载入",
                           "the templates could not be loaded");
-    if (adopt_preloaded(ctx, c)) {
-        *out = &c->reg;
-        return BX_OK;
-    }
-    rc = load_all(ctx, diags, 0, &c->reg);
+    rc = load_all(ctx, diags, 0, &c->reg, &c->parsed);
     if (rc == BX_OK && xmlio_nomem_count() != nomem)
         rc = BX_E_NOMEM;
     if (rc != BX_OK) {
-        size_t i;
-
-        for (i = 0; i < c->reg.ntemplates; i++)
-            template_release(&c->reg.templates[i]);
-        free(c->reg.templates);
-        memset(&c->reg, 0, sizeof(c->reg));
+        registry_release(&c->reg);
         /* broken data stays broken for this run; memory may come back */
         c->state = rc == BX_E_DATA ? -1 : 0;
         return rc;
@@ -665,6 +1208,68 @@ static int load_locked(struct bx_context *ctx, struct bx_diags *diags,
     c->state = 1;
     *out = &c->reg;
     return BX_OK;
+}
+
+/*
+ * The registry ready for lookups: lazy while the index matches (the
+ * reference template parsed when 'want_ref'), else every template.
+ */
+static int open_locked(struct bx_context *ctx, struct bx_diags *diags,
+                       int want_ref)
+{
+    const struct tpl_registry *reg = NULL;
+    struct tpl_cache *c = cache_of(ctx);
+    struct tpl_entry *ref;
+    int rc;
+
+    if (c == NULL)
+        return BX_E_NOMEM;
+    if (c->state == 0 && c->lazy == NULL) {
+        adopt_preloaded(ctx, c);
+        if (c->state == 0 && c->lazy == NULL)
+            c->lazy = index_open(ctx); /* NULL: the full path */
+    }
+    if (lazy_on(c)) {
+        ref = want_ref ? choose_entry(c->lazy, REFERENCE_ID, 0) : NULL;
+        if (ref == NULL || ref->t != NULL)
+            return BX_OK;
+        rc = load_entry(ctx, c->lazy, ref, 0, &c->parsed);
+        if (rc != BX_E_DATA)
+            return rc;
+    }
+    return load_locked(ctx, diags, &reg);
+}
+
+/* templates_lookup() under the lock, with its status: BX_OK ('*out' NULL
+ * when nothing has that name), BX_E_DATA, BX_E_NOMEM. */
+static int lookup_locked(struct bx_context *ctx, const char *profile, int year,
+                         struct bx_diags *diags,
+                         const struct tpl_template **out)
+{
+    const struct tpl_registry *reg = NULL;
+    struct tpl_cache *c;
+    struct tpl_entry *e;
+    int rc = open_locked(ctx, diags, 0);
+
+    *out = NULL;
+    if (rc != BX_OK)
+        return rc;
+    c = ctx->templates.ptr;
+    if (lazy_on(c)) {
+        e = choose_entry(c->lazy, profile, year);
+        if (e == NULL || e->t != NULL) {
+            *out = e != NULL ? e->t : NULL;
+            return BX_OK;
+        }
+        rc = load_entry(ctx, c->lazy, e, 0, &c->parsed);
+        *out = e->t;
+        if (rc != BX_E_DATA)
+            return rc;
+    }
+    rc = load_locked(ctx, diags, &reg);
+    if (rc == BX_OK)
+        *out = choose(reg, profile, year);
+    return rc;
 }
 
 int templates_load(struct bx_context *ctx, struct bx_diags *diags,
@@ -682,9 +1287,19 @@ int templates_load(struct bx_context *ctx, struct bx_diags *diags,
     return rc;
 }
 
+int templates_open(struct bx_context *ctx, struct bx_diags *diags)
+{
+    int rc;
+
+    context_prefetch_wait_templates(ctx);
+    context_lock(ctx);
+    rc = open_locked(ctx, diags, 1);
+    context_unlock(ctx);
+    return rc;
+}
+
 int templates_prefetch(struct bx_context *ctx)
 {
-    const struct tpl_registry *reg = NULL;
     struct tpl_cache *c;
     int tried;
     int rc;
@@ -693,7 +1308,7 @@ int templates_prefetch(struct bx_context *ctx)
     context_lock(ctx);
     c = ctx->templates.ptr;
     tried = c != NULL && c->state != 0; /* someone else's verdict stands */
-    rc = load_locked(ctx, NULL, &reg);
+    rc = open_locked(ctx, NULL, 1);
     c = ctx->templates.ptr;
     if (rc != BX_OK && !tried && c != NULL && c->state == -1)
         c->state = 0; /* broken: the check that needs it reports it */
@@ -701,20 +1316,35 @@ int templates_prefetch(struct bx_context *ctx)
     return rc;
 }
 
+/*
+ * Whether the templates thread parses the reference template of a lazy
+ * registry (else it only checks the index): see docs/performance.md,
+ * "Templates parsed on demand".
+ */
+#define PRELOAD_REFERENCE 1
+
 void *templates_preload(struct bx_context *ctx)
 {
     struct tpl_cache *c = calloc(1, sizeof(*c));
+    struct tpl_entry *ref;
     unsigned long nomem = xmlio_nomem_count();
-    int rc;
+    int rc = BX_OK;
 
     if (c == NULL)
         return NULL;
-    rc = load_all(ctx, NULL, 1, &c->reg);
+    c->lazy = index_open(ctx);
+    if (c->lazy != NULL) {
+        ref = PRELOAD_REFERENCE ? choose_entry(c->lazy, REFERENCE_ID, 0) : NULL;
+        if (ref != NULL)
+            rc = load_entry(ctx, c->lazy, ref, 1, &c->parsed);
+    } else {
+        rc = load_all(ctx, NULL, 1, &c->reg, &c->parsed);
+        c->state = 1;
+    }
     if (rc != BX_OK || xmlio_nomem_count() != nomem) {
         cache_free(c);
         return NULL;
     }
-    c->state = 1;
     return c;
 }
 
@@ -723,52 +1353,34 @@ void templates_preload_free(void *preloaded)
     cache_free(preloaded);
 }
 
-static int names_template(const struct tpl_template *t, const char *name)
+unsigned long templates_parsed(struct bx_context *ctx)
 {
-    size_t i;
+    struct tpl_cache *c;
+    unsigned long n;
 
-    if (strcmp(t->id, name) == 0)
-        return 1;
-    for (i = 0; i < t->naliases; i++) {
-        if (t->aliases[i] != NULL && strcmp(t->aliases[i], name) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* How far 'year' lies outside the years of 't' (0 inside). */
-static int year_distance(const struct tpl_template *t, int year)
-{
-    if (year < t->from_year)
-        return t->from_year - year;
-    if (t->to_year != 0 && year > t->to_year)
-        return year - t->to_year;
-    return 0;
+    context_prefetch_wait_templates(ctx);
+    context_lock(ctx);
+    c = ctx->templates.ptr;
+    n = c != NULL ? c->parsed : 0;
+    context_unlock(ctx);
+    return n;
 }
 
 const struct tpl_template *templates_lookup(struct bx_context *ctx,
                                             const char *profile, int year)
 {
-    const struct tpl_registry *reg = NULL;
-    const struct tpl_template *best = NULL;
-    int best_d = 0;
-    size_t i;
+    const struct tpl_template *t = NULL;
+    int rc;
 
-    if (profile == NULL || templates_load(ctx, NULL, &reg) != BX_OK)
+    if (profile == NULL)
         return NULL;
-    for (i = 0; i < reg->ntemplates; i++) {
-        const struct tpl_template *t = &reg->templates[i];
-        int d;
-
-        if (!names_template(t, profile))
-            continue;
-        d = year_distance(t, year);
-        if (best == NULL || d < best_d) {
-            best = t;
-            best_d = d;
-        }
-    }
-    return best;
+    context_prefetch_wait_templates(ctx);
+    context_lock(ctx);
+    rc = lookup_locked(ctx, profile, year, NULL, &t);
+    context_unlock(ctx);
+    if (rc == BX_E_NOMEM)
+        xmlio_nomem_note(); /* not "no such template": the stage says */
+    return t;
 }
 
 const struct tpl_template *templates_reference(struct bx_context *ctx)
@@ -866,20 +1478,37 @@ static xmlNodePtr bx_child(xmlNodePtr parent, const char *name)
     return NULL;
 }
 
-const struct tpl_template *templates_of_doc(struct bx_context *ctx,
-                                            xmlDocPtr doc)
+/* The template of 'doc' (lookup_locked(): its status; '*out' NULL when
+ * the document names none). */
+static int doc_lookup(struct bx_context *ctx, xmlDocPtr doc,
+                      struct bx_diags *diags, const struct tpl_template **out)
 {
     xmlNodePtr meta = bx_child(xmlDocGetRootElement(doc), "metadata");
     xmlChar *profile = xmlNodeGetContent(bx_child(meta, "profile"));
     xmlChar *year = xmlNodeGetContent(bx_child(meta, "fiscalYear"));
-    const struct tpl_template *t = NULL;
+    int rc = BX_OK;
 
+    *out = NULL;
     if (profile != NULL) {
-        t = templates_lookup(ctx, (const char *)profile,
-                             year != NULL ? atoi((const char *)year) : 0);
+        context_prefetch_wait_templates(ctx);
+        context_lock(ctx);
+        rc = lookup_locked(ctx, (const char *)profile,
+                           year != NULL ? atoi((const char *)year) : 0, diags,
+                           out);
+        context_unlock(ctx);
     }
     xmlFree(profile);
     xmlFree(year);
+    return rc;
+}
+
+const struct tpl_template *templates_of_doc(struct bx_context *ctx,
+                                            xmlDocPtr doc)
+{
+    const struct tpl_template *t = NULL;
+
+    if (doc_lookup(ctx, doc, NULL, &t) == BX_E_NOMEM)
+        xmlio_nomem_note(); /* not "no template": the stage says */
     return t;
 }
 
@@ -1022,15 +1651,17 @@ static int check_identifiers(const struct tpl_template *t,
 int templates_check(struct bx_context *ctx, struct bx_submission *sub,
                     struct bx_diags *diags)
 {
-    const struct tpl_registry *reg = NULL;
-    const struct tpl_template *t;
+    const struct tpl_template *t = NULL;
     xmlNodePtr meta;
-    int rc = templates_load(ctx, diags, &reg);
+    int rc = templates_open(ctx, diags);
 
+    /* the document's template parsed here, where memory running out can
+     * be said (the lookups after it find it parsed) */
+    if (rc == BX_OK)
+        rc = doc_lookup(ctx, sub->doc, diags, &t);
     if (rc != BX_OK)
         return rc;
     meta = bx_child(xmlDocGetRootElement(sub->doc), "metadata");
-    t = templates_of_doc(ctx, sub->doc);
     if (t == NULL)
         return unknown_profile(sub, bx_child(meta, "profile"), diags);
     return check_identifiers(t, sub, meta, diags);

@@ -86,6 +86,8 @@ struct tpl_template {
     int units_counted;     /* units given only as counts in the text */
     struct tpl_table *tables; /* in printed order; owned */
     size_t ntables;
+    char sha[65]; /* SHA-256 of the file (the original, even when its
+                     lean copy was parsed), hex */
 };
 
 struct tpl_registry {
@@ -99,26 +101,40 @@ struct tpl_registry {
  * validated against template.xsd; a broken file is a FATAL
  * "TEMPLATE-INVALID" / "TEMPLATE-DATA" finding in 'diags' (may be NULL).
  * Returns BX_OK, BX_E_DATA, BX_E_NOMEM; '*out' valid while 'ctx' lives.
+ * For whoever needs every template (budgetx templates); a run that only
+ * looks templates up calls templates_open().
  */
 int templates_load(struct bx_context *ctx, struct bx_diags *diags,
                    const struct tpl_registry **out);
 
 /*
- * For bx_context_prefetch(): templates_load() without diagnostics, and a
+ * The registry ready for lookups, and the reference template parsed:
+ * while the build's index schemas/lean/TEMPLATES (templates_index())
+ * matches the template directory (the same files, each the bytes the
+ * build loaded and validated, template.xsd unchanged), the templates are
+ * chosen from the index and each parsed on first use ("lazy"); otherwise
+ * templates_load(), with its findings.  Returns BX_OK, BX_E_DATA,
+ * BX_E_NOMEM.
+ */
+int templates_open(struct bx_context *ctx, struct bx_diags *diags);
+
+/*
+ * For bx_context_prefetch(): templates_open() without diagnostics, and a
  * registry that fails to load is not remembered as broken (the next
- * templates_load() tries again and says why).  Returns its status.
+ * templates_open() tries again and says why).  Returns its status.
  */
 int templates_prefetch(struct bx_context *ctx);
 
 /*
- * For the templates thread of bx_context_prefetch(): the registry loaded
- * as templates_load() would, taking no lock of the context (so that
- * whoever waits for it may hold one), or NULL when it did not load
- * cleanly or a file would have to be validated (a file not validated at
- * build time, or template.xsd edited: templates_load() then loads and
- * reports as before).  Says nothing.  templates_load() adopts it
- * (context_prefetch_take_templates()); else free with
- * templates_preload_free().
+ * For the templates thread of bx_context_prefetch(): the registry opened
+ * as templates_open() would (lazy: the index checked and the reference
+ * template parsed; else every template loaded), taking no lock of the
+ * context (so that whoever waits for it may hold one), or NULL when it
+ * did not load cleanly or a file would have to be validated (a file not
+ * validated at build time, or template.xsd edited: templates_open() then
+ * loads and reports as before).  Says nothing.  templates_open() and
+ * templates_load() adopt it (context_prefetch_take_templates()); else
+ * free with templates_preload_free().
  */
 void *templates_preload(struct bx_context *ctx);
 void templates_preload_free(void *preloaded);
@@ -126,8 +142,10 @@ void templates_preload_free(void *preloaded);
 /*
  * The template for metadata/profile 'profile' (an id or an alias) and
  * fiscal year 'year': the one whose year range holds 'year', else the
- * nearest one with that name.  NULL when the name is unknown or the
- * registry cannot be loaded.  Valid while 'ctx' lives.
+ * nearest one with that name (parsed now if the registry is lazy).  NULL
+ * when the name is unknown or the registry or the template cannot be
+ * loaded; memory running out is counted (xmlio_nomem_note()) for the
+ * stage around to say.  Valid while 'ctx' lives.
  */
 const struct tpl_template *templates_lookup(struct bx_context *ctx,
                                             const char *profile, int year);
@@ -193,6 +211,27 @@ char *templates_label(const struct tpl_template *t,
  */
 int templates_check(struct bx_context *ctx, struct bx_submission *sub,
                     struct bx_diags *diags);
+
+/*
+ * The text of schemas/lean/TEMPLATES for the data directory of 'ctx'
+ * (scripts/tpl-index.c writes it at build time): every template loaded
+ * through templates_load() (validated, check_registry()), then one line
+ * for template.xsd and one per file, in the registry's order:
+ *
+ *   budgetx-templates 1
+ *   xsd HASH64 SHA256 template.xsd
+ *   file HASH64 SHA256 NAME ID FROM-YEAR TO-YEAR [ALIAS...]
+ *
+ * (HASH64 16 hex digits, hash64.h; SHA256 64; TO-YEAR 0: open-ended).
+ * '*out' (caller frees, '*len' bytes) only when the registry loaded
+ * cleanly; else its findings in 'diags'.  Returns BX_OK, BX_E_DATA,
+ * BX_E_NOMEM.
+ */
+int templates_index(struct bx_context *ctx, struct bx_diags *diags, char **out,
+                    size_t *len);
+
+/* For the tests: how many template files 'ctx' has parsed so far. */
+unsigned long templates_parsed(struct bx_context *ctx);
 
 /* "十四" → 14, "三" → 3; 0 when 's' is not a Chinese numeral 1..99. */
 int templates_number(const char *s);

@@ -88,6 +88,11 @@ unsigned long xmlio_nomem_count(void)
     return atomic_load(&nomem_count);
 }
 
+void xmlio_nomem_note(void)
+{
+    atomic_fetch_add(&nomem_count, 1);
+}
+
 void xmlio_out_of_memory(struct bx_diags *diags, const char *file)
 {
     if (!bx_diags_has(diags, "OUT-OF-MEMORY")) {

@@ -41,6 +41,15 @@ void xmlio_thread_init(void);
 unsigned long xmlio_nomem_count(void);
 
 /*
+ * Count an allocation of ours that failed where no status can carry it
+ * (a template parsed on demand inside templates_lookup(), which answers
+ * only with a pointer): the stage around it then sees
+ * xmlio_nomem_count() change and returns BX_E_NOMEM, not a verdict
+ * reached without the template.
+ */
+void xmlio_nomem_note(void);
+
+/*
  * Append the one OUT-OF-MEMORY finding (FATAL) for 'file' to 'diags'
  * unless it holds one already.
  */
