@@ -1316,13 +1316,6 @@ int templates_prefetch(struct bx_context *ctx)
     return rc;
 }
 
-/*
- * Whether the templates thread parses the reference template of a lazy
- * registry (else it only checks the index): see docs/performance.md,
- * "Templates parsed on demand".
- */
-#define PRELOAD_REFERENCE 1
-
 void *templates_preload(struct bx_context *ctx)
 {
     struct tpl_cache *c = calloc(1, sizeof(*c));
@@ -1334,7 +1327,11 @@ void *templates_preload(struct bx_context *ctx)
         return NULL;
     c->lazy = index_open(ctx);
     if (c->lazy != NULL) {
-        ref = PRELOAD_REFERENCE ? choose_entry(c->lazy, REFERENCE_ID, 0) : NULL;
+        /* the reference too: whatever the document, the rules need it
+         * (docs/performance.md, "Templates parsed on demand": no slower
+         * than leaving it to the first lookup, and off the calling
+         * thread) */
+        ref = choose_entry(c->lazy, REFERENCE_ID, 0);
         if (ref != NULL)
             rc = load_entry(ctx, c->lazy, ref, 1, &c->parsed);
     } else {
