@@ -311,8 +311,10 @@ static int templates_thread_runs(struct bx_prefetch *pf)
     return on;
 }
 
-/* The template registry, loaded taking no lock of the context, handed
- * over to templates_load() (context_prefetch_take_templates()). */
+/* The template registry, opened taking no lock of the context (the
+ * build's index checked and the reference template parsed, else every
+ * template loaded: templates_preload()), handed over to templates_open()
+ * or templates_load() (context_prefetch_take_templates()). */
 static void templates_stage(struct bx_context *ctx, struct bx_prefetch *pf)
 {
     void *tpl = templates_preload(ctx);
