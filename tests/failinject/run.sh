@@ -277,18 +277,39 @@ run_compile() {
     fi
 }
 
-# The EXSLT extensions the stylesheets declare must be ones the library
-# checks at initialisation (the table 'needed' in src/datafiles.c).
+# The EXSLT namespaces the stylesheets declare must be ones the library
+# serves itself (it links no libexslt): each needs an entry in the tables
+# xslt_exsl_register() registers and checks at initialisation
+# (src/xslt_exsl.c, 'functions' and 'elements').
 check_exslt() {
     bad=0
     for ns in $(cat "$root"/xslt/*.xsl |
         sed -n 's|.*xmlns:[a-z]*="\(http://exslt\.org/[a-z]*\)".*|\1|p' |
         sort -u); do
-        if ! grep -q "{\"$ns\"" "$root/src/datafiles.c"; then
-            echo "FAIL exslt: $ns is used in xslt/ but not checked by" \
-                "datafiles_init (src/datafiles.c, 'needed')"
+        if ! grep -q "^ *{\"$ns\"" "$root/src/xslt_exsl.c"; then
+            echo "FAIL exslt: $ns is used in xslt/ but not registered by" \
+                "xslt_exsl_register (src/xslt_exsl.c)"
             bad=1
         fi
+    done
+    # and so must each function or element they use: prefix:name with
+    # the prefix bound to an EXSLT namespace in the same file
+    for f in "$root"/xslt/*.xsl; do
+        for pns in $(sed -n \
+            's|.*xmlns:\([a-z]*\)="\(http://exslt\.org/[a-z]*\)".*|\1=\2|p' \
+            "$f"); do
+            pfx=${pns%%=*} ns=${pns#*=}
+            for name in $(grep -o "$pfx:[a-z][a-z-]*" "$f" |
+                sed "s/^$pfx://" | sort -u); do
+                if ! grep -q "^ *{\"$ns\", \"$name\"" \
+                    "$root/src/xslt_exsl.c"; then
+                    echo "FAIL exslt: $pfx:$name ($ns) is used in" \
+                        "${f#"$root"/} but not registered by" \
+                        "xslt_exsl_register (src/xslt_exsl.c)"
+                    bad=1
+                fi
+            done
+        done
     done
     if [ $bad -eq 0 ]; then
         pass=$((pass + 1))
