@@ -168,8 +168,9 @@ static const struct {
  * exsl:document is libxslt's own xsl:document (XSLT 1.1), the element
  * libexslt registers too: it writes a file, which our security prefs
  * refuse (datafiles.c), so in our stylesheets it can only fail a run.
- * Registered all the same, so that a stylesheet using it is refused as
- * with libexslt rather than failing to compile.
+ * Registered all the same, so that element-available() says true and a
+ * stylesheet using it is refused as with libexslt, not run as an
+ * unknown element (which is an error of its own, or its xsl:fallback).
  */
 static const struct {
     const char *ns;
