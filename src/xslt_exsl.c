@@ -73,7 +73,9 @@ static void node_set(xmlXPathParserContextPtr ctxt, int nargs)
         return;
     }
     frag = xsltCreateRVT(t);
-    if (frag == NULL) {
+    /* libxslt marks a fragment by its name, a copy it does not check */
+    if (frag == NULL || frag->name == NULL) {
+        xmlFreeDoc(frag);
         xmlFree(str);
         exsl_nomem(ctxt, "node-set");
         return;
@@ -81,10 +83,19 @@ static void node_set(xmlXPathParserContextPtr ctxt, int nargs)
     xsltRegisterLocalRVT(t, frag); /* cannot fail: neither is NULL */
     text = xmlNewDocText(frag, str);
     xmlFree(str);
+    /* libxml2 2.9 keeps the node when the copy of its text failed */
+    if (text == NULL || text->content == NULL) {
+        xmlFreeNode(text);
+        exsl_nomem(ctxt, "node-set");
+        return;
+    }
     /* the fragment is new and empty: nothing to merge the text into */
-    ret = text != NULL ? xmlXPathNewNodeSet(xmlAddChild((xmlNodePtr)frag, text))
-                       : NULL;
-    if (ret == NULL) {
+    xmlAddChild((xmlNodePtr)frag, text);
+    /* and returns an object without its set when that failed */
+    ret = xmlXPathNewNodeSet(text);
+    if (ret == NULL || ret->nodesetval == NULL ||
+        ret->nodesetval->nodeNr != 1) {
+        xmlXPathFreeObject(ret);
         exsl_nomem(ctxt, "node-set");
         return;
     }

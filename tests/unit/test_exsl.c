@@ -359,6 +359,106 @@ static void test_exsl_document_refused(void)
     bx_diags_release(&diags);
 }
 
+/*
+ * Out of memory inside our functions: a wrapper registered in their
+ * place fails the N-th allocation libxml2 makes while the function runs
+ * (none outside it), for every N until a call makes fewer.
+ */
+static xmlXPathFunction real_fn;
+static xmlMallocFunc next_malloc;
+static xmlReallocFunc next_realloc;
+static xmlStrdupFunc next_strdup;
+static unsigned long fail_at;
+static unsigned long seen;
+static int armed;
+
+static int fail_now(void)
+{
+    return armed && ++seen == fail_at;
+}
+
+static void *failing_malloc(size_t n)
+{
+    return fail_now() ? NULL : next_malloc(n);
+}
+
+static void *failing_realloc(void *p, size_t n)
+{
+    return fail_now() ? NULL : next_realloc(p, n);
+}
+
+static char *failing_strdup(const char *s)
+{
+    return fail_now() ? NULL : next_strdup(s);
+}
+
+static void armed_fn(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    armed = 1;
+    real_fn(ctxt, nargs);
+    armed = 0;
+}
+
+/*
+ * Run 'body' with the N-th allocation of exsl:'name' failing, N = 1, 2,
+ * ...: each such run fails with one finding (most with our out-of-memory
+ * message), and the first N the calls do not reach gives 'expected'.
+ */
+static void under_oom(const char *name, const char *body, const char *expected)
+{
+    const xmlChar *ns = (const xmlChar *)EXSL_NS;
+    struct bx_diags diags;
+    xmlFreeFunc f;
+    char *xsl = sheet(body);
+    char *got;
+    int ours_said = 0;
+    int rc;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(xsl);
+    real_fn = xsltExtModuleFunctionLookup((const xmlChar *)name, ns);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(real_fn);
+    xsltRegisterExtModuleFunction((const xmlChar *)name, ns, armed_fn);
+    xmlMemGet(&f, &next_malloc, &next_realloc, &next_strdup);
+    for (fail_at = 1; fail_at < 100; fail_at++) {
+        seen = 0;
+        bx_diags_init(&diags);
+        xmlMemSetup(f, failing_malloc, failing_realloc, failing_strdup);
+        got = ours(xsl, &diags, &rc);
+        xmlMemSetup(f, next_malloc, next_realloc, next_strdup);
+        if (seen < fail_at) { /* nothing failed: the end */
+            CU_ASSERT_EQUAL(rc, BX_OK);
+            CU_ASSERT_PTR_NOT_NULL(got);
+            CU_ASSERT_STRING_EQUAL(got != NULL ? got : "", expected);
+            free(got);
+            bx_diags_release(&diags);
+            break;
+        }
+        CU_ASSERT_PTR_NULL(got);
+        CU_ASSERT_NOT_EQUAL(rc, BX_OK);
+        CU_ASSERT_EQUAL(diags.count, 1); /* failed, and said so */
+        ours_said += diags.count == 1 &&
+                     strstr(diags.items[0].message_en, "out of memory") != NULL;
+        free(got);
+        bx_diags_release(&diags);
+    }
+    CU_ASSERT_TRUE(fail_at > 1 && fail_at < 100);
+    /* most failures are ours to see (the rest: libxml2's object cache,
+     * or libxslt's after the function returned) */
+    CU_ASSERT_TRUE(ours_said * 2 >= (int)fail_at - 1);
+    CU_ASSERT_EQUAL(xslt_exsl_register(), BX_OK); /* ours again */
+    free(xsl);
+}
+
+static void test_exsl_out_of_memory(void)
+{
+    under_oom("node-set",
+              "<xsl:value-of select=\"exsl:node-set('abc')\"/>,"
+              "<xsl:value-of select='count(exsl:node-set(1 div 3))'/>",
+              "abc,1");
+    under_oom("object-type", "<xsl:value-of select='exsl:object-type(1)'/>",
+              "number");
+}
+
 /* Registering again changes nothing and keeps our functions. */
 static void test_exsl_register_twice(void)
 {
@@ -446,6 +546,8 @@ int bx_test_suite_exsl(void)
                      test_exsl_arity) ||
         !CU_add_test(s, "exsl:document is refused",
                      test_exsl_document_refused) ||
+        !CU_add_test(s, "out of memory in a function",
+                     test_exsl_out_of_memory) ||
         !CU_add_test(s, "registering twice", test_exsl_register_twice) ||
         !CU_add_test(s, "no libexslt in the process",
                      test_exsl_no_libexslt_loaded)) {
