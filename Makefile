@@ -191,7 +191,7 @@ FI_RUNS ?= 25
 FI_INIT_STEP ?= 4
 FI_BUILD = build-fi
 FI_WRAP = -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc \
-          -Wl,--wrap=strdup -Wl,--wrap=strndup
+          -Wl,--wrap=strdup -Wl,--wrap=strndup -Wl,--wrap=rules_eval
 check-failinject:
 	$(MAKE) BUILD=$(FI_BUILD) \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address" \
