@@ -190,7 +190,7 @@ check-cli: $(BIN)
 # while the rules run), or FI_RUNS=0 (every allocation, for hours).
 FI_RUNS ?= 25
 FI_INIT_STEP ?= 4
-FI_RULES_STEP ?= 3
+FI_RULES_STEP ?= 2
 FI_BUILD = build-fi
 FI_WRAP = -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc \
           -Wl,--wrap=strdup -Wl,--wrap=strndup -Wl,--wrap=rules_eval
