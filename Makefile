@@ -121,7 +121,7 @@ $(LIBSO): $(LIB_OBJ) src/libbudgetx.map
 	    -Wl,-soname,libbudgetx.so.0 $(LDFLAGS) $(PKG_LIBS)
 
 $(BIN): $(CLI_OBJ) $(LIBA) $(BUILD)/alloc-$(ALLOC) | schemas/lean/SOURCES \
-        schemas/lean/DATA
+        schemas/lean/DATA schemas/lean/XSLT
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) \
 	    $(ALLOC_LIBS)
 
@@ -159,7 +159,21 @@ $(BUILD)/lean-data: scripts/lean-data.c scripts/lean-io.h src/hash64.h
 schemas/lean/DATA: $(BUILD)/lean-data $(LEAN_DATA)
 	./$(BUILD)/lean-data . $(LEAN_DATA)
 
-$(UNIT): $(UNIT_OBJ) $(LIBA) | schemas/lean/DATA
+# lean copies of the stylesheets (no comments, no blank text outside
+# xsl:text: what libxslt drops before it compiles) with schemas/lean/XSLT
+# (hash64 of each original and lean copy, and what each includes):
+# compiled instead of an original while its line and those of everything
+# it includes match (src/datafiles.c, lean_sheet()); none when a
+# stylesheet does not compile cleanly; generated, not committed
+LEAN_XSLT = $(sort $(wildcard xslt/*.xsl))
+$(BUILD)/lean-xslt: scripts/lean-xslt.c scripts/lean-io.h src/hash64.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ scripts/lean-xslt.c $(LDFLAGS) $(PKG_LIBS)
+
+schemas/lean/XSLT: $(BUILD)/lean-xslt $(LEAN_XSLT)
+	./$(BUILD)/lean-xslt . $(LEAN_XSLT)
+
+$(UNIT): $(UNIT_OBJ) $(LIBA) | schemas/lean/DATA schemas/lean/XSLT
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJ) $(LIBA) $(LDFLAGS) $(PKG_LIBS) -lcunit
 
 # `make check` first installs what the tests need (.ci/packages-test),
@@ -256,6 +270,7 @@ check-jemalloc:
 check-lean: $(BIN)
 	$(TEST_ENV) sh tests/lean/run.sh $(CURDIR)/$(BIN)
 	$(TEST_ENV) sh tests/lean/data.sh $(CURDIR)/$(BIN)
+	$(TEST_ENV) sh tests/lean/xslt.sh $(CURDIR)/$(BIN)
 
 check-bundle: $(BIN)
 	$(TEST_ENV) sh tests/bundle/run.sh $(CURDIR)/$(BIN)
