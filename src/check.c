@@ -60,7 +60,9 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
     }
     /* reading order first; then the "and N more" lines go last */
     if (diag_filter_sort(&chk->diags) != BX_OK && rc == BX_OK) {
+        /* the findings are left unsorted: say why there is no verdict */
         rc = BX_E_NOMEM;
+        xmlio_out_of_memory(&chk->diags, chk->result.path);
     }
     if (bx_diags_finish(&chk->diags) != BX_OK && rc == BX_OK) {
         rc = BX_E_NOMEM; /* the "and N more" line is part of the verdict */
