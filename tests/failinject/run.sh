@@ -369,8 +369,9 @@ run_parse() {
 # of them (default 1: every one).  A document with findings tries their
 # wording too (FI_RULES_DOC=samples/pingdingshan-hitech-service-center-
 # 2024.xml, 3,566 allocations: a pairing and a label check lost a finding
-# or its suggestion there; src/validate.c's labels still fail 6 of them,
-# see docs/performance.md, "No false finding out of memory").
+# or its suggestion there, and src/validate.c's label index, left short,
+# worded 6 others otherwise; see docs/performance.md, "No false finding
+# out of memory").  `make check-failinject` uses that document.
 run_rules() {
     ref=$tmp/ref-rules-window
     doc=${FI_RULES_DOC:-$sample}
