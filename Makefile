@@ -15,7 +15,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
-PKGS = libxml-2.0 libxslt libexslt zlib libdeflate libcrypto
+PKGS = libxml-2.0 libxslt zlib libdeflate libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -pthread
 
@@ -216,12 +216,17 @@ check-cli: $(BIN)
 # and bundle paths, a stylesheet's compilation, and the process-wide
 # set-up.  A CI step of its own (.ci/run), with the sampling below: every
 # path, fewer runs each.  By hand, more: FI_RUNS=60 FI_INIT_STEP=1 (every
-# allocation of the set-up), or FI_RUNS=0 (every allocation, for hours).
+# allocation of the set-up), FI_RULES_STEP=1 (every allocation of ours
+# while the rules run), or FI_RUNS=0 (every allocation, for hours).  The
+# rules' window is a document with findings, so that their wording
+# (labels, suggestions, pairings) is tried too.
 FI_RUNS ?= 25
 FI_INIT_STEP ?= 4
+FI_RULES_STEP ?= 3
+FI_RULES_DOC ?= $(CURDIR)/samples/pingdingshan-hitech-service-center-2024.xml
 FI_BUILD = build-fi
 FI_WRAP = -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc \
-          -Wl,--wrap=strdup -Wl,--wrap=strndup
+          -Wl,--wrap=strdup -Wl,--wrap=strndup -Wl,--wrap=rules_eval
 check-failinject:
 	$(MAKE) BUILD=$(FI_BUILD) \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address" \
@@ -235,6 +240,7 @@ check-failinject:
 	    tests/failinject/failmalloc.c $(FI_BUILD)/libbudgetx.a $(FI_WRAP) \
 	    $(PKG_LIBS)
 	FI_RUNS=$(FI_RUNS) FI_INIT_STEP=$(FI_INIT_STEP) \
+	    FI_RULES_STEP=$(FI_RULES_STEP) FI_RULES_DOC=$(FI_RULES_DOC) \
 	    $(TEST_ENV) sh tests/failinject/run.sh $(CURDIR)/$(FI_BUILD)/budgetx-fi
 
 # hostile inputs and broken data files (issue 9)

@@ -8,6 +8,7 @@
 #include "diag_filter.h"
 #include "internal.h"
 #include "util.h"
+#include "validate.h"
 #include "xmlio.h"
 
 static void check_init(struct bx_check *chk, const char *path)
@@ -28,6 +29,7 @@ static void check_init(struct bx_check *chk, const char *path)
 static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
                         unsigned long nomem)
 {
+    (void)validate_labels_short(); /* only this document's check counts */
     if (rc == BX_OK) {
         memcpy(chk->sha256, bx_submission_sha256(chk->sub),
                sizeof(chk->sha256));
@@ -47,8 +49,8 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
             chk->result.coverage = &chk->coverage;
         }
     }
-    if (xmlio_nomem_count() != nomem) {
-        rc = BX_E_NOMEM;
+    if (xmlio_nomem_count() != nomem || validate_labels_short()) {
+        rc = BX_E_NOMEM; /* the findings may be worded short */
     }
     if (rc == BX_E_NOMEM) {
         xmlio_out_of_memory(&chk->diags, chk->result.path);
@@ -60,7 +62,9 @@ static int check_loaded(struct bx_context *ctx, struct bx_check *chk, int rc,
     }
     /* reading order first; then the "and N more" lines go last */
     if (diag_filter_sort(&chk->diags) != BX_OK && rc == BX_OK) {
+        /* the findings are left unsorted: say why there is no verdict */
         rc = BX_E_NOMEM;
+        xmlio_out_of_memory(&chk->diags, chk->result.path);
     }
     if (bx_diags_finish(&chk->diags) != BX_OK && rc == BX_OK) {
         rc = BX_E_NOMEM; /* the "and N more" line is part of the verdict */

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libexslt/exslt.h>
 #include <libxml/xmlschemastypes.h>
 #include <libxslt/extensions.h>
 #include <libxslt/imports.h>
@@ -28,6 +27,7 @@
 #include "hash64.h"
 #include "util.h"
 #include "xmlio.h"
+#include "xslt_exsl.h"
 
 enum kind { KIND_SCHEMA, KIND_STYLESHEET };
 
@@ -210,44 +210,11 @@ static void dispatch(void *data, const char *fmt, ...)
 }
 
 /*
- * The EXSLT extensions our stylesheets use (every xmlns of
- * http://exslt.org/ in xslt/: tests/failinject/run.sh checks the list
- * against them): each function and element of the module must be
- * registered before a stylesheet may run.
- */
-static const struct {
-    const char *ns;
-    const char *name;
-    int element; /* 1: an extension element, 0: a function */
-} needed[] = {
-    {"http://exslt.org/common", "node-set", 0},
-    {"http://exslt.org/common", "object-type", 0},
-    {"http://exslt.org/common", "document", 1},
-};
-
-/* 1 when every extension in 'needed' is registered. */
-static int extensions_present(void)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
-        const xmlChar *name = (const xmlChar *)needed[i].name;
-        const xmlChar *ns = (const xmlChar *)needed[i].ns;
-
-        if (needed[i].element ? xsltExtModuleElementLookup(name, ns) == NULL
-                              : xsltExtModuleFunctionLookup(name, ns) == NULL) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/*
- * Not pthread_once: exsltRegisterAll() says nothing when an allocation
- * fails (the functions it could not add are simply missing), so the
- * outcome is checked, and a failed initialisation leaves the flag unset
- * for the next call to try again.  Registering twice is harmless:
- * libxslt replaces an entry or keeps the one it has.
+ * Not pthread_once: a failed initialisation (an allocation failed while
+ * registering EXSLT common, whose outcome xslt_exsl_register() checks,
+ * or anywhere libxml2 counted one) leaves the flag unset for the next
+ * call to try again.  Registering twice is harmless: libxslt replaces an
+ * entry or keeps the one it has.
  */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int init_done;
@@ -268,8 +235,7 @@ static int init_locked(void)
         xmlSchemaCleanupTypes();
         return BX_E_NOMEM;
     }
-    exsltRegisterAll();
-    if (xmlio_nomem_count() != nomem || !extensions_present()) {
+    if (xslt_exsl_register() != BX_OK || xmlio_nomem_count() != nomem) {
         return BX_E_NOMEM; /* what is there stays; the rest next time */
     }
     xsltSetGenericErrorFunc(NULL, dispatch);

@@ -17,8 +17,8 @@
 
 /*
  * Once per process (thread-safe; bx_context_new() calls it, and so does
- * each compile or run until it has succeeded): register EXSLT, check that
- * every extension our stylesheets use is there, and route libxslt's
+ * each compile or run until it has succeeded): register EXSLT common
+ * (xslt_exsl.c: the EXSLT our stylesheets use), and route libxslt's
  * process-wide error handler to per-thread collectors.  Returns BX_OK,
  * or BX_E_NOMEM when registration failed for want of memory; nothing is
  * latched then and the next call tries again.  Compiling and applying

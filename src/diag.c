@@ -82,7 +82,9 @@ const char *bx_display(const char *s, char *buf, size_t size)
     if (s == NULL) {
         return buf;
     }
-    esc = util_escape_display(s);
+    /* most names need no escape: shown as they are, with no allocation
+     * that could fail and leave a "?" where the name belongs */
+    esc = util_needs_display_escape(s) ? util_escape_display(s) : (char *)s;
     if (esc == NULL) {
         snprintf(buf, size, "%s", "?");
         return buf;
@@ -99,7 +101,9 @@ const char *bx_display(const char *s, char *buf, size_t size)
         memcpy(buf, esc, n);
         memcpy(buf + n, "...", 4);
     }
-    free(esc);
+    if (esc != s) {
+        free(esc);
+    }
     return buf;
 }
 

@@ -9,6 +9,7 @@
 #include "rules.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1822,7 +1823,8 @@ static struct rules_cache *cache_of(struct bx_context *ctx)
 /*
  * The year of the rule set that serves 'year': 'year' itself when
  * schemas/rules/<year>.xml exists, else the nearest earlier one, else the
- * nearest later one; 0 when there is none.
+ * nearest later one; 0 when there is none, -1 out of memory (never "no
+ * rule set").
  */
 static int pick_year(struct bx_context *ctx, int year)
 {
@@ -1832,10 +1834,13 @@ static int pick_year(struct bx_context *ctx, int year)
     int best_le = 0;
     int best_gt = 0;
 
-    d = dir != NULL ? opendir(dir) : NULL;
+    if (dir == NULL)
+        return -1;
+    errno = 0;
+    d = opendir(dir);
     free(dir);
     if (d == NULL)
-        return 0;
+        return errno == ENOMEM ? -1 : 0;
     while ((e = readdir(d)) != NULL) {
         int y;
         char tail[8];
@@ -1922,6 +1927,8 @@ static int ruleset_for(struct bx_context *ctx, int year, struct bx_diags *diags,
     if (*out != NULL)
         return BX_OK;
     file_year = pick_year(ctx, year);
+    if (file_year < 0)
+        return BX_E_NOMEM;
     rs = file_year ? find_set(cache, file_year) : NULL;
     if (rs == NULL && file_year != 0) {
         rc = load_set(ctx, file_year, 0, diags, &rs);
@@ -1956,7 +1963,7 @@ void rules_prefetch(struct bx_context *ctx)
     context_lock(ctx);
     file_year = pick_year(ctx, INT_MAX);
     cache = cache_of(ctx);
-    have = cache == NULL || file_year == 0 || find_set(cache, file_year);
+    have = cache == NULL || file_year <= 0 || find_set(cache, file_year);
     context_unlock(ctx);
     if (have)
         return;

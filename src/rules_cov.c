@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/hash.h>
 #include <libxml/xpathInternals.h>
 
 #include "rules_eval.h"
@@ -81,7 +82,6 @@ static int has_table(struct bx_eval *ev, const char *key, size_t len)
 {
     char name[16];
     xmlXPathObjectPtr o;
-    int has;
 
     if (len == 0 || len >= sizeof(name))
         return 1;
@@ -89,11 +89,13 @@ static int has_table(struct bx_eval *ev, const char *key, size_t len)
     name[len] = '\0';
     if (name[0] != 'T')
         return 1; /* N (narrative), M (metadata) */
-    o = xmlXPathVariableLookup(ev->xp, BAD_CAST name);
-    has = o == NULL || (o->type == XPATH_NODESET && o->nodesetval != NULL &&
-                        o->nodesetval->nodeNr > 0);
-    xmlXPathFreeObject(o);
-    return has;
+    /* the bound value itself: xmlXPathVariableLookup() copies it, and a
+     * copy that fails reads as "unbound" */
+    o = ev->xp->varHash != NULL
+            ? xmlHashLookup2(ev->xp->varHash, BAD_CAST name, NULL)
+            : NULL;
+    return o == NULL || (o->type == XPATH_NODESET && o->nodesetval != NULL &&
+                         o->nodesetval->nodeNr > 0);
 }
 
 /* Why a rule with no check judged anything: a table it needs is missing,
@@ -120,13 +122,28 @@ static enum bx_na_reason idle_reason(struct bx_eval *ev,
  * disclosure: no table element, or only tables published as pictures). */
 static int narrative_only(struct bx_eval *ev)
 {
-    xmlXPathObjectPtr o = xmlXPathEval(
-        BAD_CAST "/bx:disclosure/bx:tables/*[not(@picture = 'true')]", ev->xp);
-    int none = o != NULL && o->type == XPATH_NODESET &&
-               (o->nodesetval == NULL || o->nodesetval->nodeNr == 0);
+    /* "/bx:disclosure/bx:tables/ *[not(@picture = 'true')]" (without the
+     * space) is empty, read from the tree: an XPath evaluation short of
+     * memory would read as "none" */
+    xmlNodePtr root = xmlDocGetRootElement(ev->sub->doc);
+    xmlNodePtr tables;
+    xmlNodePtr t;
+    const char *pic;
 
-    xmlXPathFreeObject(o);
-    return none;
+    if (!rules_is_bx(root, "disclosure"))
+        return 1;
+    for (tables = root->children; tables != NULL; tables = tables->next) {
+        if (!rules_is_bx(tables, "tables"))
+            continue;
+        for (t = tables->children; t != NULL; t = t->next) {
+            if (t->type != XML_ELEMENT_NODE)
+                continue;
+            pic = rules_prop(t, "picture");
+            if (pic == NULL || strcmp(pic, "true") != 0)
+                return 0;
+        }
+    }
+    return 1;
 }
 
 int rules_cov_begin(struct bx_eval *ev)

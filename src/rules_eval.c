@@ -786,6 +786,11 @@ static int is_bx(xmlNodePtr n, const char *name)
            strcmp((const char *)n->ns->href, BX_NAMESPACE) == 0;
 }
 
+int rules_is_bx(xmlNodePtr n, const char *name)
+{
+    return is_bx(n, name);
+}
+
 xmlNodePtr rules_element_of(xmlNodePtr n)
 {
     if (n != NULL && n->type == XML_ATTRIBUTE_NODE)
@@ -912,6 +917,7 @@ struct bx_words {
     const char *column[2];
     char *quantity[2]; /* a narrative key in the reader's words */
     char num[4][NUMSZ];
+    int failed; /* some words are missing for want of memory */
 };
 
 /*
@@ -1057,6 +1063,8 @@ static void words_table(struct bx_eval *ev, xmlNodePtr el, struct bx_words *w)
             section_label(el, &b, 1);
         }
         w->table[l] = buf_take(&b, NULL);
+        if (w->table[l] == NULL)
+            w->failed = 1; /* never NULL but out of memory */
     }
 }
 
@@ -1069,9 +1077,14 @@ static void words_quantity(struct bx_eval *ev, const char *key,
 
     for (l = 0; key != NULL && l < 2; l++) {
         buf_init(&b);
+        /* -1 is both "no such key" and a failed append: b.failed tells */
         if (schema_words_quantity(validate_words(ev->ctx), key, (enum bx_lang)l,
-                                  &b) == 0)
+                                  &b) == 0 ||
+            b.failed) {
             w->quantity[l] = buf_take(&b, NULL);
+            if (w->quantity[l] == NULL)
+                w->failed = 1;
+        }
         /* mid-sentence in English: "the text states general ..." */
         if (l == BX_LANG_EN && w->quantity[l] != NULL &&
             w->quantity[l][0] >= 'A' && w->quantity[l][0] <= 'Z' &&
@@ -1093,6 +1106,8 @@ static void words_init(struct bx_eval *ev, const struct bx_finding *f,
     memset(w, 0, sizeof(*w));
     words_table(ev, el, w);
     w->row = f->row != NULL ? util_strdup(f->row) : row_label(el);
+    if (w->row == NULL && (f->row != NULL || el != NULL))
+        w->failed = 1; /* row_label() gives "" for a row without a label */
     /* a narrative figure's column is the quantity it states */
     if (col == NULL && is_bx(el, "fig")) {
         col = rules_prop(el, "of");
@@ -1169,6 +1184,13 @@ static void defer_finding(struct bx_eval *ev, const struct bx_finding *f)
     q->n++;
 }
 
+int rules_failed(struct bx_eval *ev)
+{
+    if (ev->rc == BX_OK && xmlio_nomem_count() != ev->nomem)
+        ev->rc = BX_E_NOMEM;
+    return ev->rc != BX_OK;
+}
+
 void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
 {
     struct bx_diag d;
@@ -1178,6 +1200,10 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
     int l;
     int rc;
 
+    /* a finding judged on what a failed allocation left (a short node-set,
+       an empty index, a value read as absent) is no finding */
+    if (rules_failed(ev))
+        return;
     if (ev->defer != NULL) {
         defer_finding(ev, f);
         return;
@@ -1227,8 +1253,12 @@ void rules_emit(struct bx_eval *ev, const struct bx_finding *f)
     }
     if (f->sev >= BX_SEV_WARNING && !f->tail)
         ev->states[f->chk->rule->index].failed = 1;
-    rc = msg[0].failed || msg[1].failed ? BX_E_NOMEM
-                                        : bx_diags_add(ev->diags, &d);
+    /* a finding worded without some of its words (a label, its path)
+       is not the finding: out of memory */
+    rc = w.failed || msg[0].failed || msg[1].failed ||
+                 (f->node != NULL && d.xpath == NULL)
+             ? BX_E_NOMEM
+             : bx_diags_add(ev->diags, &d);
     if (rc != BX_OK && ev->rc == BX_OK)
         ev->rc = rc;
     if (d.line < 0)
@@ -1951,28 +1981,70 @@ static size_t col_copies(const struct bx_eval *ev, const struct bx_rcheck *chk,
     return n;
 }
 
+/*
+ * The first element /bx:disclosure/bx:metadata/bx:'name' of the document
+ * (document order), or NULL: read from the tree, which allocates nothing
+ * (an XPath evaluation that fails for want of memory would read as "no
+ * such element": the default unit, no profile).
+ */
+static xmlNodePtr meta_child(const struct bx_eval *ev, const char *name)
+{
+    xmlNodePtr root = xmlDocGetRootElement(ev->sub->doc);
+    xmlNodePtr m;
+    xmlNodePtr c;
+
+    if (!is_bx(root, "disclosure"))
+        return NULL;
+    for (m = root->children; m != NULL; m = m->next) {
+        if (!is_bx(m, "metadata"))
+            continue;
+        for (c = m->children; c != NULL; c = c->next) {
+            if (is_bx(c, name))
+                return c;
+        }
+    }
+    return NULL;
+}
+
 static void doc_amounts(struct bx_eval *ev)
 {
-    xmlXPathObjectPtr o;
-    xmlNodePtr n;
+    xmlNodePtr n = meta_child(ev, "amounts");
     const char *s;
 
     ev->places = 2;
     ev->yuan = 0;
-    o = xmlXPathEval(BAD_CAST "/bx:disclosure/bx:metadata/bx:amounts", ev->xp);
-    if (o != NULL && o->type == XPATH_NODESET && o->nodesetval != NULL &&
-        o->nodesetval->nodeNr > 0) {
-        n = o->nodesetval->nodeTab[0];
+    if (n != NULL) {
         s = rules_prop(n, "decimals");
         if (s != NULL && s[0] >= '0' && s[0] <= '4')
             ev->places = s[0] - '0';
         s = rules_prop(n, "unit");
         ev->yuan = s != NULL && strcmp(s, "元") == 0;
     }
-    xmlXPathFreeObject(o);
     ev->half_u = rules_dec_unit(ev->places) / 2;
     if (ev->half_u == 0)
         ev->half_u = 1; /* four places: u/2 is below our resolution */
+}
+
+/*
+ * Bind variable 'name' to the node-set of 'node' (NULL: empty).  libxml2
+ * makes an empty set of a one-node set it cannot allocate, and an unbound
+ * variable of one it cannot register: either is out of memory, never an
+ * absent table.
+ */
+static void bind_set(struct bx_eval *ev, const char *name, xmlNodePtr node)
+{
+    xmlXPathObjectPtr o = xmlXPathNewNodeSet(node);
+
+    if (o == NULL || o->nodesetval == NULL ||
+        (node != NULL && o->nodesetval->nodeNr != 1)) {
+        xmlXPathFreeObject(o);
+        ev->rc = BX_E_NOMEM;
+        return;
+    }
+    if (xmlXPathRegisterVariable(ev->xp, BAD_CAST name, o) != 0) {
+        xmlXPathFreeObject(o); /* not taken */
+        ev->rc = BX_E_NOMEM;
+    }
 }
 
 /*
@@ -2006,10 +2078,9 @@ static void bind_tables(struct bx_eval *ev)
         if (t != NULL && rules_prop(t, "picture") != NULL &&
             strcmp(rules_prop(t, "picture"), "true") == 0)
             t = NULL;
-        xmlXPathRegisterVariable(ev->xp, BAD_CAST def->key,
-                                 xmlXPathNewNodeSet(t));
+        bind_set(ev, def->key, t);
     }
-    xmlXPathRegisterVariable(ev->xp, BAD_CAST "meta", xmlXPathNewNodeSet(meta));
+    bind_set(ev, "meta", meta);
 }
 
 /*
@@ -2019,22 +2090,32 @@ static void bind_tables(struct bx_eval *ev)
  */
 static void doc_template(struct bx_eval *ev)
 {
-    const char *profile = NULL;
+    xmlNodePtr profile_el;
+    xmlChar *profile;
     xmlXPathObjectPtr o;
 
-    ev->tpl = templates_of_doc(ev->ctx, ev->sub->doc);
-    xmlXPathRegisterVariable(ev->xp, BAD_CAST "template",
-                             xmlXPathNewBoolean(ev->tpl != NULL));
+    /* "no template" must not stand for "no registry or template, short
+     * of memory" (templates_doc() parses only the one it names) */
+    if (templates_doc(ev->ctx, ev->sub->doc, &ev->tpl) == BX_E_NOMEM)
+        ev->rc = BX_E_NOMEM;
+    o = xmlXPathNewBoolean(ev->tpl != NULL);
+    if (o == NULL ||
+        xmlXPathRegisterVariable(ev->xp, BAD_CAST "template", o) != 0) {
+        xmlXPathFreeObject(o);
+        ev->rc = BX_E_NOMEM;
+    }
     if (ev->tpl != NULL) {
         ev->class_ordinals = ev->tpl->class_ordinals == TPL_ORDINALS_HENAN;
         return;
     }
-    o = xmlXPathEval(BAD_CAST "string(/bx:disclosure/bx:metadata/bx:profile)",
-                     ev->xp);
-    if (o != NULL && o->type == XPATH_STRING)
-        profile = (const char *)o->stringval;
-    ev->class_ordinals = profile != NULL && strncmp(profile, "henan-", 6) == 0;
-    xmlXPathFreeObject(o);
+    /* string(/bx:disclosure/bx:metadata/bx:profile) */
+    profile_el = meta_child(ev, "profile");
+    profile = xmlNodeGetContent(profile_el);
+    if (profile == NULL && profile_el != NULL)
+        ev->rc = BX_E_NOMEM;
+    ev->class_ordinals =
+        profile != NULL && strncmp((const char *)profile, "henan-", 6) == 0;
+    xmlFree(profile);
 }
 
 int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
@@ -2050,13 +2131,18 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     ev.rs = rs;
     ev.sub = sub;
     ev.diags = diags;
+    ev.nomem = xmlio_nomem_count();
     ev.xp = xmlXPathNewContext(sub->doc);
     if (ev.xp == NULL)
         return BX_E_NOMEM;
-    for (i = 0; i < rs->nns; i++)
-        xmlXPathRegisterNs(ev.xp, BAD_CAST rs->ns[i].prefix,
-                           BAD_CAST rs->ns[i].uri);
-    xmlXPathRegisterNs(ev.xp, BAD_CAST "bx", BAD_CAST BX_NAMESPACE);
+    /* every step keeps the first failure (ev.rc): none may clear it */
+    for (i = 0; i < rs->nns; i++) {
+        if (xmlXPathRegisterNs(ev.xp, BAD_CAST rs->ns[i].prefix,
+                               BAD_CAST rs->ns[i].uri) != 0)
+            ev.rc = BX_E_NOMEM;
+    }
+    if (xmlXPathRegisterNs(ev.xp, BAD_CAST "bx", BAD_CAST BX_NAMESPACE) != 0)
+        ev.rc = BX_E_NOMEM;
     ev.ref = templates_reference(ctx);
     /* number the elements: document order of two nodes becomes O(1),
        else each comparison in a sort walks their siblings (n^2 sorts) */
@@ -2072,10 +2158,11 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     for (i = 0; ev.xc != NULL && i < rs->nexprs; i++)
         ev.xc[i].truth = -1;
     ev.unit_memo = calloc(1, sizeof(*ev.unit_memo)); /* a cache, may fail */
-    ev.rc = rules_cov_begin(&ev);
+    if (ev.rc == BX_OK)
+        ev.rc = rules_cov_begin(&ev);
     if (ev.rc == BX_OK)
         ev.rc = rules_keys_build(&ev);
-    for (i = 0; i < rs->nchecks && ev.rc == BX_OK; i += n) {
+    for (i = 0; i < rs->nchecks && !rules_failed(&ev); i += n) {
         n = col_copies(&ev, &rs->checks[i], rs->nchecks - i);
         run_check(&ev, &rs->checks[i], n);
         /* the rule's last check: its codes a list lacks, once each */
@@ -2086,7 +2173,8 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     rules_unlisted_release(&ev);
     if (ev.rc == BX_OK)
         ev.rc = rules_cov_finish(&ev, cov);
-    if (ev.rc != BX_OK)
+    /* libxml2 short of memory anywhere in the evaluation: no verdict */
+    if (rules_failed(&ev))
         bx_coverage_release(cov);
     free(ev.states);
     for (i = 0; ev.xc != NULL && i < rs->nexprs; i++)

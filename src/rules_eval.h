@@ -118,6 +118,8 @@ struct bx_eval {
     struct bx_deferred *defer; /* findings held back (one walk over the
                                   {col} copies of a check), or NULL */
     long nelems; /* elements in the document (xmlXPathOrderDocElems) */
+    /* xmlio_nomem_count() when the evaluation began (rules_failed()) */
+    unsigned long nomem;
 };
 
 /*
@@ -226,8 +228,19 @@ const xmlNodeSet *rules_key_nodes(struct bx_eval *ev, const char *name,
                                   const xmlChar *value, int *ok);
 /* Non-empty value of attribute 'name' (no namespace), or NULL. */
 const char *rules_prop(xmlNodePtr el, const char *name);
+/* 'n' is element bx:'name' (any bx element when 'name' is NULL). */
+int rules_is_bx(xmlNodePtr n, const char *name);
 /* The element an attribute belongs to (or the node itself). */
 xmlNodePtr rules_element_of(xmlNodePtr n);
+
+/*
+ * Whether the evaluation has failed: ev->rc, which it also sets to
+ * BX_E_NOMEM when libxml2 has run short of memory since the evaluation
+ * began (xmlio_nomem_count(): libxml2 may have dropped a node of an XPath
+ * result, or a variable's value, without saying so).  Nothing judged
+ * after a failure is reported.
+ */
+int rules_failed(struct bx_eval *ev);
 
 /* The check being run cannot judge its node, for 'reason'. */
 void rules_not_assessable(struct bx_eval *ev, enum bx_na_reason reason);

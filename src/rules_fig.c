@@ -57,12 +57,17 @@ static int table_value(struct bx_eval *ev, const char *key, xmlNodePtr self,
 {
     const char *arg;
     const struct bx_figure_def *d = figure_def(ev->rs, key, &arg);
+    xmlXPathObjectPtr o;
     size_t i;
 
     if (d == NULL)
         return 0;
-    xmlXPathRegisterVariable(ev->xp, BAD_CAST "arg",
-                             xmlXPathNewCString(arg != NULL ? arg : ""));
+    o = xmlXPathNewCString(arg != NULL ? arg : "");
+    if (o == NULL || xmlXPathRegisterVariable(ev->xp, BAD_CAST "arg", o) != 0) {
+        xmlXPathFreeObject(o); /* not taken: $arg would be the last one */
+        ev->rc = BX_E_NOMEM;
+        return 0;
+    }
     for (i = 0; d->nterms > 1 && i < d->nterms; i++) {
         /* absent is not zero: a part the document lacks */
         rules_val(ev, d->terms[i], self, v);
@@ -204,36 +209,100 @@ static void ratio_finding(struct bx_eval *ev, const struct bx_rcheck *chk,
  * '*half': what a share is checked against when no table holds the
  * figure (a narrative-only disclosure).  Returns 0 when none.
  */
+/*
+ * The value of attribute 'name' of 'el' is 'value' (XPath's @name =
+ * 'value'): 1, 0, or -1 out of memory.
+ */
+static int attr_is(xmlNodePtr el, const char *name, const char *value)
+{
+    xmlAttrPtr a = rules_attr_named(el, name);
+    xmlNodePtr c = a != NULL ? a->children : NULL;
+    xmlChar *copy;
+    int r;
+
+    if (a == NULL)
+        return 0;
+    if (c == NULL)
+        return value[0] == '\0';
+    if (c->type == XML_TEXT_NODE && c->next == NULL && c->content != NULL)
+        return strcmp((const char *)c->content, value) == 0;
+    copy = xmlNodeGetContent((xmlNodePtr)a);
+    if (copy == NULL)
+        return -1;
+    r = strcmp((const char *)copy, value) == 0;
+    xmlFree(copy);
+    return r;
+}
+
+/* 'n' is a fig of 'key' as text_value_of() wants it (see there): 1, 0,
+ * -1 out of memory. */
+static int fig_of(xmlNodePtr n, const char *key, int change)
+{
+    int r;
+
+    if (!rules_is_bx(n, "fig"))
+        return 0;
+    r = attr_is(n, "of", key);
+    if (r != 1)
+        return r;
+    if (change)
+        return attr_is(n, "role", "change");
+    if (rules_attr_named(n, "role") == NULL)
+        return 1;
+    return attr_is(n, "role", "amount");
+}
+
+/* The next node after 'n' in document order below 'top', or NULL. */
+static xmlNodePtr next_in(xmlNodePtr n, xmlNodePtr top)
+{
+    if (n->children != NULL && n->type == XML_ELEMENT_NODE)
+        return n->children;
+    while (n != top && n->next == NULL)
+        n = n->parent;
+    return n != top ? n->next : NULL;
+}
+
+/*
+ * The amount the text itself states for 'key' (the first amount fig of
+ * that key in the explanation; with 'change', the first year-on-year
+ * change fig), in the document's unit, with half its display unit in
+ * '*half': what a share is checked against when no table holds the
+ * figure (a narrative-only disclosure).  Returns 0 when none.  The figs
+ * of /bx:disclosure/bx:explanation//bx:fig[@of = key][@role = 'change']
+ * (else [not(@role) or @role = 'amount']), read from the tree in
+ * document order: an XPath evaluation short of memory would read as
+ * "none".
+ */
 static int text_value_of(struct bx_eval *ev, const char *key, int change,
                          struct bx_val *v, int64_t *half)
 {
-    xmlXPathObjectPtr o;
+    xmlNodePtr root = xmlDocGetRootElement(ev->sub->doc);
+    xmlNodePtr ex;
+    xmlNodePtr n;
     struct bx_fig a;
     int found = 0;
-    int i;
+    int r;
 
     memset(v, 0, sizeof(*v));
-    xmlXPathRegisterVariable(ev->xp, BAD_CAST "figkey",
-                             xmlXPathNewCString(key));
-    o = xmlXPathEval(change ? BAD_CAST "/bx:disclosure/bx:explanation//bx:fig"
-                                       "[@of = $figkey][@role = 'change']"
-                            : BAD_CAST "/bx:disclosure/bx:explanation//bx:fig"
-                                       "[@of = $figkey]"
-                                       "[not(@role) or @role = 'amount']",
-                     ev->xp);
-    for (i = 0; !found && o != NULL && o->type == XPATH_NODESET &&
-                o->nodesetval != NULL && i < o->nodesetval->nodeNr;
-         i++) {
-        if (!read_fig(o->nodesetval->nodeTab[i], &a) || !amount_unit_ok(&a))
+    if (!rules_is_bx(root, "disclosure"))
+        return 0;
+    for (ex = root->children; !found && ex != NULL; ex = ex->next) {
+        if (!rules_is_bx(ex, "explanation"))
             continue;
-        *half = rules_dec_unit(a.num.places) / 2;
-        v->first = a.node;
-        found = rules_unit_convert(a.num.v, a.yuan, ev->yuan, &v->sum) &&
-                rules_unit_convert(*half, a.yuan, ev->yuan, half);
-        v->n = 1;
-        v->nodes = 1;
+        for (n = ex->children; !found && n != NULL; n = next_in(n, ex)) {
+            r = fig_of(n, key, change);
+            if (r < 0)
+                ev->rc = BX_E_NOMEM;
+            if (r != 1 || !read_fig(n, &a) || !amount_unit_ok(&a))
+                continue;
+            *half = rules_dec_unit(a.num.places) / 2;
+            v->first = a.node;
+            found = rules_unit_convert(a.num.v, a.yuan, ev->yuan, &v->sum) &&
+                    rules_unit_convert(*half, a.yuan, ev->yuan, half);
+            v->n = 1;
+            v->nodes = 1;
+        }
     }
-    xmlXPathFreeObject(o);
     if (found && *half == 0)
         *half = 1;
     return found;

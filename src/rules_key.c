@@ -53,8 +53,11 @@ static int index_node(struct bx_eval *ev, const struct bx_rkey *key,
     int rc = BX_OK;
     int i;
 
+    /* no value is a failure (ev->rc says which), never "no value": the
+     * node would be missing from the index, and a lookup of its value
+     * would find nothing (a sum of nothing, a project "not listed") */
     if (o == NULL)
-        return BX_OK; /* an expression error selects nothing */
+        return ev->rc;
     if (o->type == XPATH_NODESET) {
         for (i = 0;
              o->nodesetval != NULL && i < o->nodesetval->nodeNr && rc == BX_OK;
@@ -82,6 +85,8 @@ static int build_one(struct bx_eval *ev, const struct bx_rkey *key,
 
     *out = NULL;
     set = rules_run(ev, key->match, (xmlNodePtr)ev->sub->doc);
+    if (set == NULL && ev->rc != BX_OK)
+        return ev->rc; /* out of memory: not an empty index */
     h = xmlHashCreate(
         set != NULL && set->nodesetval != NULL ? set->nodesetval->nodeNr : 0);
     if (h == NULL) {
@@ -96,6 +101,8 @@ static int build_one(struct bx_eval *ev, const struct bx_rkey *key,
             rc = index_node(ev, key, h, set->nodesetval->nodeTab[i], dup);
     }
     xmlXPathFreeObject(set);
+    if (rc == BX_OK)
+        rc = ev->rc; /* a failure the evaluation kept (bx:key() in 'use') */
     if (rc != BX_OK) {
         xmlHashFree(h, free_set);
         return rc;
@@ -177,6 +184,8 @@ int rules_keys_build(struct bx_eval *ev)
     size_t i;
     int rc;
 
+    if (ev->rc != BX_OK)
+        return ev->rc;
     ev->xp->userData = ev;
     if (xmlXPathRegisterFuncNS(ev->xp, BAD_CAST "key", BAD_CAST BX_NAMESPACE,
                                key_function) != 0)
@@ -197,7 +206,7 @@ int rules_keys_build(struct bx_eval *ev)
         ev->keys[i] = h;
         ev->key_dups[i] = (unsigned char)dup;
     }
-    return BX_OK;
+    return ev->rc;
 }
 
 const xmlNodeSet *rules_key_nodes(struct bx_eval *ev, const char *name,

@@ -516,10 +516,14 @@ static void check_label(struct bx_eval *ev, const struct bx_rcheck *chk,
         buf_append(&exp, label, (size_t)(name - label));
     }
     put_official(&exp, c->name, name, chk->suffix);
-    name_finding(ev, chk, at != NULL ? at : node,
-                 ordinal_ok(ev, chk, code, ord) && cls == 1 ? chk->alias_severity
-                                                        : chk->rule->severity,
-                 label, exp.data);
+    if (exp.failed)
+        ev->rc = BX_E_NOMEM; /* the suggestion is part of the finding */
+    else
+        name_finding(ev, chk, at != NULL ? at : node,
+                     ordinal_ok(ev, chk, code, ord) && cls == 1
+                         ? chk->alias_severity
+                         : chk->rule->severity,
+                     label, exp.data);
     buf_release(&exp);
 }
 
@@ -745,6 +749,7 @@ void rules_check_pairing(struct bx_eval *ev, const struct bx_rcheck *chk,
     struct bx_finding f;
     const struct bx_code *c;
     size_t n;
+    int ok;
 
     buf_init(&scopes);
     buf_init(&allowed);
@@ -755,13 +760,19 @@ void rules_check_pairing(struct bx_eval *ev, const struct bx_rcheck *chk,
     if (c == NULL)
         goto out; /* unknown code: the code-list rule reports it */
     scopes_for(ev, chk, node, &scopes);
-    if (!scopes.failed && scopes.data[1] == '\0' && scoped(c, n)) {
+    if (scopes.failed) {
+        ev->rc = BX_E_NOMEM; /* no scopes is not "no unit type" */
+        goto out;
+    }
+    if (scopes.data[1] == '\0' && scoped(c, n)) {
         /* the mapping depends on the unit's type, which is not given */
         rules_not_assessable(ev, BX_NA_UNIT_TYPE);
         goto out;
     }
-    if (scopes.failed ||
-        pair_ok(c, n, scopes.data, (const char *)gov, &allowed) != 0)
+    ok = pair_ok(c, n, scopes.data, (const char *)gov, &allowed);
+    if (allowed.failed)
+        ev->rc = BX_E_NOMEM;
+    if (allowed.failed || ok != 0)
         goto out;
     rules_finding_init(&f, chk, rules_first_node(ev, chk->x[BX_X_B], node));
     if (f.node == NULL)

@@ -87,6 +87,7 @@ static int grow(struct words **items, size_t count, size_t *cap)
     n = *cap ? *cap * 2 : 32;
     grown = realloc(*items, n * sizeof(*grown));
     if (grown == NULL) {
+        util_nomem_note(); /* the caller drops the entry: the index is short */
         return -1;
     }
     *items = grown;
@@ -160,6 +161,9 @@ void schema_words_add(struct schema_words **sw, xmlNodePtr decl)
     }
     if (*sw == NULL) {
         *sw = calloc(1, sizeof(**sw));
+        if (*sw == NULL) {
+            util_nomem_note();
+        }
     }
     if (*sw != NULL) {
         add_values(*sw, r);

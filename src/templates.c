@@ -1499,6 +1499,12 @@ static int doc_lookup(struct bx_context *ctx, xmlDocPtr doc,
     return rc;
 }
 
+int templates_doc(struct bx_context *ctx, xmlDocPtr doc,
+                  const struct tpl_template **out)
+{
+    return doc_lookup(ctx, doc, NULL, out);
+}
+
 const struct tpl_template *templates_of_doc(struct bx_context *ctx,
                                             xmlDocPtr doc)
 {

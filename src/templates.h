@@ -186,6 +186,16 @@ const struct tpl_template *templates_of_doc(struct bx_context *ctx,
                                             xmlDocPtr doc);
 
 /*
+ * templates_of_doc() with its status, so that "no template" never stands
+ * for "short of memory": BX_OK ('*out' NULL when the document names no
+ * known template), BX_E_DATA (the registry cannot be loaded), BX_E_NOMEM
+ * (the registry or the template could not be loaded for want of memory).
+ * Says nothing.
+ */
+int templates_doc(struct bx_context *ctx, xmlDocPtr doc,
+                  const struct tpl_template **out);
+
+/*
  * The reference template: the one whose tables define the canonical keys
  * T1…T14 (henan-county-14).  NULL when the registry cannot be loaded.
  */

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -922,7 +923,29 @@ int64_t util_days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* Our own allocations that failed, process-wide (util_nomem_count()). */
+static atomic_ulong own_nomem;
+
+unsigned long util_nomem_count(void)
+{
+    return atomic_load_explicit(&own_nomem, memory_order_relaxed);
+}
+
+void util_nomem_note(void)
+{
+    atomic_fetch_add_explicit(&own_nomem, 1, memory_order_relaxed);
+}
+
 char *util_strdup(const char *s)
 {
-    return s == NULL ? NULL : strdup(s);
+    char *d;
+
+    if (s == NULL) {
+        return NULL;
+    }
+    d = strdup(s);
+    if (d == NULL) {
+        util_nomem_note();
+    }
+    return d;
 }

@@ -178,4 +178,14 @@ int64_t util_days_from_civil(int64_t y, unsigned m, unsigned d);
 /* strdup that tolerates NULL. */
 char *util_strdup(const char *s);
 
+/*
+ * Failed allocations of our own code, process-wide: util_strdup() counts
+ * its own; code that drops what it cannot allocate (an index that is "a
+ * nicety") calls util_nomem_note() so that a caller comparing the count
+ * before and after knows its result came out short.  libxml2's failures
+ * are counted apart (xmlio_nomem_count()).
+ */
+unsigned long util_nomem_count(void);
+void util_nomem_note(void);
+
 #endif /* BX_UTIL_H */

@@ -176,7 +176,8 @@ static void add_label(struct schema_state *st, xmlNodePtr decl, int attr)
         if (grown == NULL) {
             xmlFree(name);
             free(scope);
-            return; /* labels are a nicety: validation still works */
+            util_nomem_note(); /* index_once() drops the short index */
+            return;
         }
         st->labels = grown;
         st->cap = cap;
@@ -754,14 +755,11 @@ out:
     return rc;
 }
 
-void validate_release(struct bx_context *ctx)
+/* The label index and the format words, freed (and empty again). */
+static void labels_release(struct schema_state *st)
 {
-    struct schema_state *st = ctx->schema;
     size_t i;
 
-    if (st == NULL) {
-        return;
-    }
     for (i = 0; i < st->nlabels; i++) {
         free(st->labels[i].name);
         free(st->labels[i].scope);
@@ -771,6 +769,20 @@ void validate_release(struct bx_context *ctx)
     }
     free(st->labels);
     schema_words_free(st->words);
+    st->labels = NULL;
+    st->nlabels = 0;
+    st->cap = 0;
+    st->words = NULL;
+}
+
+void validate_release(struct bx_context *ctx)
+{
+    struct schema_state *st = ctx->schema;
+
+    if (st == NULL) {
+        return;
+    }
+    labels_release(st);
     idc_view_free(st);
     if (st->path != NULL) {
         pthread_mutex_destroy(&st->lock);
@@ -780,17 +792,46 @@ void validate_release(struct bx_context *ctx)
     ctx->schema = NULL;
 }
 
-/* Build the label index on first use ('cst' is never a const object). */
+/* Set on a thread whose label index came out short (validate_labels_short()). */
+static _Thread_local int labels_short;
+
+/*
+ * Build the label index on first use ('cst' is never a const object).
+ * Labels and format words are what findings are worded with: an index
+ * that an allocation failure left short would word them otherwise than
+ * the clean run, under the normal verdict.  So a short index is dropped
+ * (the next use builds it again) and the thread is told, for its check
+ * to end as out of memory (check.c).  The counts are process-wide: a
+ * failure on another thread meanwhile also drops it, which costs a
+ * rebuild, never a wrong word.
+ */
 static void index_once(const struct schema_state *cst)
 {
     struct schema_state *st = (struct schema_state *)cst;
 
     pthread_mutex_lock(&st->lock);
     if (!st->indexed) {
+        unsigned long xml_nomem = xmlio_nomem_count();
+        unsigned long own_nomem = util_nomem_count();
+
         index_file(st, st->path, 0);
-        st->indexed = 1;
+        if (xmlio_nomem_count() != xml_nomem ||
+            util_nomem_count() != own_nomem) {
+            labels_release(st);
+            labels_short = 1;
+        } else {
+            st->indexed = 1;
+        }
     }
     pthread_mutex_unlock(&st->lock);
+}
+
+int validate_labels_short(void)
+{
+    int was = labels_short;
+
+    labels_short = 0;
+    return was;
 }
 
 static const struct label *find_label(const struct schema_state *st,

@@ -37,6 +37,14 @@ const char *validate_label(const struct bx_context *ctx, const char *name,
 const struct schema_words *validate_words(const struct bx_context *ctx);
 
 /*
+ * 1 when, since the last call on this thread, the label index (labels and
+ * words above) was found short of memory and dropped: what was worded
+ * meanwhile may lack its labels.  Clears it.  check.c asks once before a
+ * document's check and once after.
+ */
+int validate_labels_short(void);
+
+/*
  * Label of attribute 'attr' as declared in the type of element 'elem'
  * (so that 'code' on a function row reads 功能分类科目编码, not 部门代码),
  * falling back to the first declaration of 'attr'.  NULL when unknown.

@@ -11,6 +11,15 @@
  * allocations are not counted, nor libxml2's process-wide initialisation
  * (xmlInitParser() runs first, unarmed), unless BX_FAIL_INIT=1: then
  * libxml2 is first initialised by the library itself, armed.
+ *
+ * With BX_FAIL_OURS=1 only our own allocations (the wrapped ones, not
+ * libxml2's or libxslt's) are counted and failed: the failures that
+ * xmlio_nomem_count() does not see, which only our code can carry to its
+ * verdict (a few hundred in the rules' evaluation of a document, against
+ * tens of thousands of libxml2's: every one of them can be tried).
+ * BX_FAIL_COUNT=1 also prints where the first evaluation of the business
+ * rules (rules_eval(), wrapped too) began and ended: "failinject: rules
+ * FIRST-LAST", the numbers of its first and last allocation.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -34,11 +43,26 @@ void *__wrap_realloc(void *p, size_t size);
 char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
 
+struct bx_context;
+struct bx_ruleset;
+struct bx_submission;
+struct bx_diags;
+struct bx_coverage;
+int __real_rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
+                      struct bx_submission *sub, struct bx_diags *diags,
+                      struct bx_coverage *cov);
+int __wrap_rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
+                      struct bx_submission *sub, struct bx_diags *diags,
+                      struct bx_coverage *cov);
+
 static atomic_ulong count;
 static atomic_int armed;
 static unsigned long fail_at;
 static int fail_after;
 static int print_count;
+static int ours_only;
+static atomic_ulong rules_first; /* 0: not evaluated yet */
+static atomic_ulong rules_last;
 
 static int fail_now(void)
 {
@@ -53,6 +77,13 @@ static int fail_now(void)
     }
     errno = ENOMEM;
     return 1;
+}
+
+/* An allocation of libxml2 or libxslt (their xmlMalloc hooks); ours go
+ * through --wrap, straight to fail_now(). */
+static int fail_now_theirs(void)
+{
+    return ours_only ? 0 : fail_now();
 }
 
 void *__wrap_malloc(size_t size)
@@ -82,22 +113,37 @@ char *__wrap_strndup(const char *s, size_t n)
 
 static void *xml_malloc(size_t size)
 {
-    return fail_now() ? NULL : __real_malloc(size);
+    return fail_now_theirs() ? NULL : __real_malloc(size);
 }
 
 static void *xml_realloc(void *p, size_t size)
 {
-    return fail_now() ? NULL : __real_realloc(p, size);
+    return fail_now_theirs() ? NULL : __real_realloc(p, size);
 }
 
 static char *xml_strdup(const char *s)
 {
-    return fail_now() ? NULL : __real_strdup(s);
+    return fail_now_theirs() ? NULL : __real_strdup(s);
 }
 
 static void xml_free(void *p)
 {
     free(p);
+}
+
+/* The window of the first evaluation of the rules (see the top). */
+int __wrap_rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
+                      struct bx_submission *sub, struct bx_diags *diags,
+                      struct bx_coverage *cov)
+{
+    unsigned long first = atomic_load(&count) + 1;
+    unsigned long none = 0;
+    int rc = __real_rules_eval(ctx, rs, sub, diags, cov);
+
+    if (atomic_compare_exchange_strong(&rules_first, &none, first)) {
+        atomic_store(&rules_last, atomic_load(&count));
+    }
+    return rc;
 }
 
 /* The allocations counted so far (tests/failinject/retry.c). */
@@ -113,6 +159,11 @@ static void report(void)
     if (print_count) {
         fprintf(stderr, "failinject: %lu allocations\n",
                 (unsigned long)atomic_load(&count));
+        if (atomic_load(&rules_first) != 0) {
+            fprintf(stderr, "failinject: rules %lu-%lu\n",
+                    (unsigned long)atomic_load(&rules_first),
+                    (unsigned long)atomic_load(&rules_last));
+        }
     }
 }
 
@@ -122,10 +173,12 @@ __attribute__((constructor)) static void failinject_init(void)
     const char *after = getenv("BX_FAIL_AFTER");
     const char *cnt = getenv("BX_FAIL_COUNT");
     const char *early = getenv("BX_FAIL_INIT");
+    const char *ours = getenv("BX_FAIL_OURS");
 
     fail_at = at != NULL ? strtoul(at, NULL, 10) : 0;
     fail_after = after != NULL && strcmp(after, "1") == 0;
     print_count = cnt != NULL && strcmp(cnt, "1") == 0;
+    ours_only = ours != NULL && strcmp(ours, "1") == 0;
     /* before libxml2 allocates anything: budgetx wraps these in turn */
     xmlMemSetup(xml_free, xml_malloc, xml_realloc, xml_strdup);
     /* libxml2's process-wide tables (encodings, ...) are set up before

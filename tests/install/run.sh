@@ -50,7 +50,7 @@ int main(void)
 }
 C
 check sh -c "cc -I'$p/include' '$tmp/prog.c' '$p/lib/libbudgetx.a' \
-    \$(pkg-config --libs libxml-2.0 libxslt libexslt zlib libcrypto) \
+    \$(pkg-config --libs libxml-2.0 libxslt zlib libcrypto) \
     -o '$tmp/prog' && '$tmp/prog'"
 echo "install: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
