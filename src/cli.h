@@ -6,6 +6,7 @@
 #ifndef BX_CLI_H
 #define BX_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "budgetx.h"
@@ -251,12 +252,15 @@ void cli_close_context(struct bx_context *ctx);
 
 /*
  * A heap that takes fewer page faults (src/cli_heap.c), for a command
- * that checks one input with the prefetch: call before its context is
- * opened.  cli_heap_prepare() is its first half (huge pages on the
- * heap).  Neither changes any output.
+ * that checks one input, 'path', with the prefetch: call before its
+ * context is opened.  cli_heap_prepare_for() is its first half (huge
+ * pages on the heap: for the set-up and a document of 'doc_bytes');
+ * cli_heap_prepare() the same for the set-up only.  None changes any
+ * output.
  */
 void cli_heap_prepare(void);
-void cli_heap_one_document(void);
+void cli_heap_prepare_for(uint64_t doc_bytes);
+void cli_heap_one_document(const char *path);
 /* The heap of a batch of several inputs: arenas not trimmed after every
  * document (src/cli_heap.c).  Changes no output. */
 void cli_heap_batch(void);

@@ -729,7 +729,7 @@ static int cmd_convert(int argc, char **argv)
         }
     }
     if (code == BX_EXIT_OK && o.batch.inputs.count == 1 && !o.no_validate) {
-        cli_heap_one_document();
+        cli_heap_one_document(o.batch.inputs.paths[0]);
     }
     if (code == BX_EXIT_OK && !o.no_validate) {
         /* the rule set and the stylesheet load on the other core while

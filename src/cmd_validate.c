@@ -333,7 +333,7 @@ static int cmd_validate(int argc, char **argv)
                              "--format xlsx needs -o FILE and one input", NULL);
     }
     if (rc == BX_EXIT_OK && o.batch.inputs.count == 1) {
-        cli_heap_one_document();
+        cli_heap_one_document(o.batch.inputs.paths[0]);
     }
     if (rc == BX_EXIT_OK) {
         /* the rule set loads on the other core while the schema is

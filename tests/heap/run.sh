@@ -77,6 +77,30 @@ else
             bad "$cmd: not exactly $threads thread(s) started (the prefetch)"
         fi
     done
+    # the document's memory is advised too: 32 times its bytes (a
+    # valid document of 1 MB, a comment after its root element)
+    big=$tmp/big.xml
+    {
+        cat "$sample"
+        printf '<!-- '
+        head -c 1000000 /dev/zero | tr '\0' 'x'
+        printf ' -->\n'
+    } >"$big"
+    size=$(wc -c <"$big")
+    for cmd in validate "convert --force --to html -o $tmp/big.html"; do
+        # shellcheck disable=SC2086
+        strace -f -e trace=madvise -o "$tmp/trace" "$bin" $cmd "$big" \
+            >/dev/null 2>&1
+        rc=$?
+        len=$(sed -n 's/.*madvise([^,]*, \([0-9]*\), MADV_HUGEPAGE) = 0.*/\1/p' \
+            "$tmp/trace" | head -n 1)
+        if [ "$rc" -eq 0 ] && [ -n "$len" ] &&
+            [ "$len" -ge $((8388608 + 32 * size - 2097152)) ]; then
+            ok
+        else
+            bad "$cmd of $size bytes: exit $rc, advised '${len:-none}' bytes"
+        fi
+    done
     # nothing to prefetch: no thread
     strace -f -e trace=clone,clone3 -o "$tmp/trace" \
         "$bin" validate --schema-only "$sample" >"$tmp/so.out" 2>&1
@@ -119,7 +143,8 @@ else
     fi
 fi
 # the huge-page range is advised before malloc writes in it (a header
-# there made its first 2 MB small pages): build a probe on cli_heap.o
+# there made its first 2 MB small pages) and is as large as asked: build
+# a probe on cli_heap.o
 obj=$(dirname "$bin")/obj/cli_heap.o
 if [ -n "${BX_SANITIZED:-}" ] || [ ! -f "$obj" ] ||
     ! command -v cc >/dev/null 2>&1; then
@@ -127,10 +152,26 @@ if [ -n "${BX_SANITIZED:-}" ] || [ ! -f "$obj" ] ||
 elif ! cc -std=c11 -I"$root/src" -I"$root/include" -o "$tmp/untouched" \
     "$here/untouched.c" "$obj" 2>"$tmp/cc.err"; then
     bad "tests/heap/untouched.c does not build: $(cat "$tmp/cc.err")"
-elif "$tmp/untouched" >"$tmp/untouched.out"; then
-    ok
 else
-    bad "huge-page range touched before the advice: $(cat "$tmp/untouched.out")"
+    # the set-up alone, a document of 1 MB, and one of 20 MB in an
+    # address space too small for its 640 MB (the set-up's range then)
+    for args in "" 1000000 "20000000 limited"; do
+        # shellcheck disable=SC2086
+        if (
+            case $args in *limited) ulimit -v 300000 ;; esac
+            "$tmp/untouched" $args >"$tmp/untouched.out"
+        ); then
+            ok
+        else
+            bad "huge-page range ($args): $(cat "$tmp/untouched.out")"
+        fi
+    done
+    # and 20 MB with room for it: the whole range (checks the one above)
+    if "$tmp/untouched" 20000000 >"$tmp/untouched.out"; then
+        ok
+    else
+        bad "huge-page range (20000000): $(cat "$tmp/untouched.out")"
+    fi
 fi
 echo "heap: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
