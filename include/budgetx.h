@@ -565,6 +565,19 @@ void bx_totals_init(struct bx_totals *t, enum bx_severity fail_on);
 void bx_totals_add(struct bx_totals *t, const struct bx_file_result *f);
 int bx_report_jsonl_summary(const struct bx_totals *t, char **out, size_t *len);
 
+struct bx_shard; /* "Batches" below */
+
+/*
+ * The same summary line with, when 'shard' is not NULL, a last key
+ * "shard": {"index":I,"count":N,"inputs":TOTAL,"list":"<hex>"}
+ * (docs/report-json.md).  NULL gives bx_report_jsonl_summary()'s bytes.
+ * Returns BX_OK, BX_E_NOMEM, or BX_E_ARG when 'shard' has index >= count
+ * or a list that is not 64 lower-case hex digits.
+ */
+int bx_report_jsonl_summary_shard(const struct bx_totals *t,
+                                  const struct bx_shard *shard, char **out,
+                                  size_t *len);
+
 /*
  * bx_report_render() that says why it failed: problems of the report
  * stylesheet (HTML) are FATAL findings in 'diags' (XSLT-COMPILE,
@@ -1123,6 +1136,27 @@ int bx_inputs_add_list(struct bx_inputs *in, const char *list, int nul,
  * cover it whatever the machine.  Returns BX_OK or BX_E_ARG.
  */
 int bx_inputs_shard(struct bx_inputs *in, size_t index, size_t n);
+
+/*
+ * SHA-256 of the list 'in' as lower-case hex into 'out' (65 bytes): of
+ * every path in order, each followed by one NUL byte (for a list file
+ * of plain paths, `tr '\n' '\0' < list | sha256sum`).  Taken before
+ * bx_inputs_shard(), it names the whole list a shard was cut from.
+ * Returns BX_OK, BX_E_NOMEM or BX_E_INTERNAL.
+ */
+int bx_inputs_digest(const struct bx_inputs *in, char *out);
+
+/*
+ * Which shard of which list a run checked (validate --shard I/N): its
+ * jsonl summary line records it as "shard" so that `budgetx summary`
+ * can tell a missing, duplicated or foreign shard.
+ */
+struct bx_shard {
+    size_t index;  /* I, 0 <= index < count */
+    size_t count;  /* N */
+    size_t inputs; /* paths in the whole list, before sharding */
+    char list[65]; /* bx_inputs_digest() of the whole list */
+};
 
 /* The number of online processors (1 .. 256). */
 unsigned bx_batch_default_jobs(void);
