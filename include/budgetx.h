@@ -1209,9 +1209,13 @@ void bx_summary_free(struct bx_summary *s);
 /*
  * Read the report at 'path' ("-": standard input).  Every non-empty line
  * must be a "file" or "summary" object of a jsonl report (strict JSON,
- * integers only, nesting at most 16, at most 64 MiB a line); reading
+ * integers only, nesting at most 16, at most 64 MiB a line; a summary
+ * line with its counts and, if any, a well-formed "shard"); reading
  * stops at the first other one (FATAL SUMMARY-JSONL finding, file:line).
- * Returns BX_OK, BX_E_IO (IO-READ), BX_E_PARSE, BX_E_NOMEM.
+ * Whether the report is complete is only recorded: bx_summary_check()
+ * says.  A file may hold several reports one after the other (`cat` of
+ * shard reports): each ends with its summary line.  Returns BX_OK,
+ * BX_E_IO (IO-READ), BX_E_PARSE, BX_E_NOMEM.
  */
 int bx_summary_read(struct bx_summary *s, const char *path,
                     struct bx_diags *diags);
@@ -1221,6 +1225,21 @@ int bx_summary_read(struct bx_summary *s, const char *path,
  * bx_severity, -1 when none had one, -2 when they differ.
  */
 int bx_summary_fail_on(const struct bx_summary *s);
+
+/*
+ * Check that the reports read so far are one complete set, before
+ * bx_summary_report() merges them (it does not check).  Each report must
+ * end with its one summary line, whose files, accepted, rejected, counts
+ * and exit agree with its file lines; a 0-byte report is incomplete
+ * (SUMMARY-INCOMPLETE).  Reports without "shard": no two with the same
+ * content (SUMMARY-DUPLICATE).  Reports with "shard": all of them must
+ * have it, with one count, input total and list digest, each index
+ * 0 .. count-1 exactly once, each with its share of the inputs
+ * (SUMMARY-SHARDS).  Appends one FATAL finding per problem, naming the
+ * report (and line).  Returns BX_OK, BX_E_PARSE (a problem) or
+ * BX_E_NOMEM.
+ */
+int bx_summary_check(const struct bx_summary *s, struct bx_diags *diags);
 
 /*
  * Sort the files read so far and describe them in 'rep' (valid until

@@ -176,12 +176,20 @@ printf '{"type":"file"}\n' >junk.jsonl
 printf 'not json\n' >junk2.jsonl
 "$bin" summary junk2.jsonl >/dev/null 2>err.txt
 [ $? -eq 3 ] && grep -q "junk2.jsonl:1" err.txt && ok || bad "summary: bad line not located"
-# an empty shard (more shards than inputs) is a report of no file
+# an empty shard (more shards than inputs) is a report of no file: it
+# completes the set of its shards, and a report of no file summarises
 "$bin" validate --format jsonl --shard 5/6 corpus/b >empty.jsonl 2>/dev/null
 rc=$?
 [ $rc -eq 0 ] && [ "$(wc -l <empty.jsonl)" -eq 1 ] && ok || bad "empty shard: exit $rc"
-"$bin" summary --lang en empty.jsonl >empty.txt 2>&1
-[ $? -eq 0 ] && grep -q "0 files checked" empty.txt && ok || bad "summary of an empty shard"
+for i in 0 1 2 3 4; do
+    "$bin" validate --format jsonl --shard $i/6 corpus/b >empty$i.jsonl 2>/dev/null
+done
+"$bin" summary --lang en empty3.jsonl empty.jsonl empty0.jsonl empty1.jsonl \
+    empty2.jsonl empty4.jsonl >empty.txt 2>&1
+[ $? -eq 3 ] && grep -q "^budgetx: 2 files checked" empty.txt && ok || bad "summary of a set with empty shards"
+sed 's/,"shard":{[^}]*}//' empty.jsonl >noshard.jsonl
+"$bin" summary --lang en noshard.jsonl >empty.txt 2>&1
+[ $? -eq 0 ] && grep -q "0 files checked" empty.txt && ok || bad "summary of a report of no file"
 "$bin" validate --shard 4/4 corpus >/dev/null 2>&1
 [ $? -eq 2 ] && ok || bad "--shard 4/4 accepted"
 "$bin" validate --shard x corpus >/dev/null 2>&1
