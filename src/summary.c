@@ -1260,9 +1260,10 @@ static int check_shard(const struct sreport *r, const struct sreport *prev,
             &zh, "分片 %zu/%zu（共 %zu 个输入）应有 %zu 个文件，报告有 %llu 个",
             sh->index, sh->count, sh->inputs, share(sh), r->lines.files);
         buf_printf(&en,
-                   "shard %zu/%zu of %zu inputs holds %zu files, its report "
-                   "%llu",
-                   sh->index, sh->count, sh->inputs, share(sh), r->lines.files);
+                   "shard %zu/%zu of %zu inputs should hold %zu, its report "
+                   "has %llu file line%s",
+                   sh->index, sh->count, sh->inputs, share(sh), r->lines.files,
+                   plural(r->lines.files));
     }
     return fatal(diags, "SUMMARY-SHARDS", r->path, r->last, &zh, &en);
 }
