@@ -770,6 +770,30 @@ static int read_summary(struct sreport *r, const struct jval *o)
     return read_shard(r, o);
 }
 
+/*
+ * A file's counts as its line gives them ("counts"): they include the
+ * findings the caps left out (MORE-FINDINGS), which its listed findings
+ * do not.  Kept only when none is below what the listed ones count.
+ */
+static void keep_counts(struct bx_diags *d, const struct jval *o)
+{
+    const struct jval *counts = jget(o, "counts");
+    unsigned long long n[BX_SEV_COUNT];
+    int i;
+
+    for (i = 0; i < BX_SEV_COUNT; i++) {
+        if (counts == NULL ||
+            count_of(counts, bx_severity_name((enum bx_severity)i), &n[i]) !=
+                0 ||
+            n[i] < d->by_severity[i]) {
+            return;
+        }
+    }
+    for (i = 0; i < BX_SEV_COUNT; i++) {
+        d->by_severity[i] = (size_t)n[i];
+    }
+}
+
 /* Line 'lineno' starts or extends the open report. */
 static int note_line(struct reading *rd, const char *line, size_t len,
                      long lineno)
@@ -870,6 +894,7 @@ static int read_line(struct bx_summary *s, struct reading *rd, const char *line,
             rc = f->line != NULL ? read_file_line(f, &v) : BX_E_NOMEM;
             if (rc == BX_OK) {
                 s->count++;
+                keep_counts(&f->diags, &v);
                 count_file(&rd->cur.lines, &v);
             } else {
                 sfile_release(f);

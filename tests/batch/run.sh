@@ -170,6 +170,25 @@ for i in 0 1; do
 done
 "$bin" summary --lang en --format json all1.jsonl all0.jsonl >flat-all-sum.json
 same flat-all.json flat-all-sum.json "summary of --all-rules shards differs from one run"
+# findings past the caps (MORE-FINDINGS) still count: the merge keeps
+# each file's counts, not the number of findings it lists
+mkdir capped
+python3 - "$root/tests/fixtures/minimal-valid.xml" capped/rows.xml <<'PY'
+import sys
+src = open(sys.argv[1], encoding="utf-8").read()
+unit = '      <unit code="060001" name="示例单位" type="行政" level="本级"/>'
+rows = "\n".join('      <unit code="X%d" name="u" type="行政" level="本级"/>'
+                 % i for i in range(300))
+open(sys.argv[2], "w", encoding="utf-8").write(src.replace(unit, rows))
+PY
+cp "$root/tests/fixtures/minimal-valid.xml" capped/ok.xml
+"$bin" validate --lang en --format json capped >capped.json 2>/dev/null
+for i in 0 1; do
+    "$bin" validate --format jsonl --shard $i/2 capped >capped$i.jsonl 2>/dev/null
+done
+"$bin" summary --lang en --format json capped1.jsonl capped0.jsonl >capped-sum.json
+same capped.json capped-sum.json "summary of a file past the findings caps differs from one run"
+grep -q '"error":300' capped-sum.json && ok || bad "summary: counts past the caps lost"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' sum-a.json && ok || bad "summary json"
 xmllint --noout sum-a.xml 2>/dev/null && ok || bad "summary xml"
 printf '{"type":"file"}\n' >junk.jsonl
