@@ -179,7 +179,7 @@ static void test_summary_check_refuses_incomplete_reports(void)
     char *after = cat(A, summary(1, 0, 0, 0, NULL), B);
     char *rejected =
         cat(FILE_LINE("a.xml", "rejected", "1"), summary(1, 0, 0, 0, NULL), "");
-    char *cut = cat(A, B, cat(C, summary(1, 0, 0, 0, NULL), ""));
+    char *cut = cat(A B C, summary(1, 0, 0, 0, NULL), "");
     struct bx_diags diags;
     const char *text;
     size_t i;
