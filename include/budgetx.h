@@ -565,6 +565,19 @@ void bx_totals_init(struct bx_totals *t, enum bx_severity fail_on);
 void bx_totals_add(struct bx_totals *t, const struct bx_file_result *f);
 int bx_report_jsonl_summary(const struct bx_totals *t, char **out, size_t *len);
 
+struct bx_shard; /* "Batches" below */
+
+/*
+ * The same summary line with, when 'shard' is not NULL, a last key
+ * "shard": {"index":I,"count":N,"inputs":TOTAL,"list":"<hex>"}
+ * (docs/report-json.md).  NULL gives bx_report_jsonl_summary()'s bytes.
+ * Returns BX_OK, BX_E_NOMEM, or BX_E_ARG when 'shard' has index >= count
+ * or a list that is not 64 lower-case hex digits.
+ */
+int bx_report_jsonl_summary_shard(const struct bx_totals *t,
+                                  const struct bx_shard *shard, char **out,
+                                  size_t *len);
+
 /*
  * bx_report_render() that says why it failed: problems of the report
  * stylesheet (HTML) are FATAL findings in 'diags' (XSLT-COMPILE,
@@ -1124,6 +1137,27 @@ int bx_inputs_add_list(struct bx_inputs *in, const char *list, int nul,
  */
 int bx_inputs_shard(struct bx_inputs *in, size_t index, size_t n);
 
+/*
+ * SHA-256 of the list 'in' as lower-case hex into 'out' (65 bytes): of
+ * every path in order, each followed by one NUL byte (for a list file
+ * of plain paths, `tr '\n' '\0' < list | sha256sum`).  Taken before
+ * bx_inputs_shard(), it names the whole list a shard was cut from.
+ * Returns BX_OK, BX_E_NOMEM or BX_E_INTERNAL.
+ */
+int bx_inputs_digest(const struct bx_inputs *in, char *out);
+
+/*
+ * Which shard of which list a run checked (validate --shard I/N): its
+ * jsonl summary line records it as "shard" so that `budgetx summary`
+ * can tell a missing, duplicated or foreign shard.
+ */
+struct bx_shard {
+    size_t index;  /* I, 0 <= index < count */
+    size_t count;  /* N */
+    size_t inputs; /* paths in the whole list, before sharding */
+    char list[65]; /* bx_inputs_digest() of the whole list */
+};
+
 /* The number of online processors (1 .. 256). */
 unsigned bx_batch_default_jobs(void);
 
@@ -1175,9 +1209,13 @@ void bx_summary_free(struct bx_summary *s);
 /*
  * Read the report at 'path' ("-": standard input).  Every non-empty line
  * must be a "file" or "summary" object of a jsonl report (strict JSON,
- * integers only, nesting at most 16, at most 64 MiB a line); reading
+ * integers only, nesting at most 16, at most 64 MiB a line; a summary
+ * line with its counts and, if any, a well-formed "shard"); reading
  * stops at the first other one (FATAL SUMMARY-JSONL finding, file:line).
- * Returns BX_OK, BX_E_IO (IO-READ), BX_E_PARSE, BX_E_NOMEM.
+ * Whether the report is complete is only recorded: bx_summary_check()
+ * says.  A file may hold several reports one after the other (`cat` of
+ * shard reports): each ends with its summary line.  Returns BX_OK,
+ * BX_E_IO (IO-READ), BX_E_PARSE, BX_E_NOMEM.
  */
 int bx_summary_read(struct bx_summary *s, const char *path,
                     struct bx_diags *diags);
@@ -1187,6 +1225,21 @@ int bx_summary_read(struct bx_summary *s, const char *path,
  * bx_severity, -1 when none had one, -2 when they differ.
  */
 int bx_summary_fail_on(const struct bx_summary *s);
+
+/*
+ * Check that the reports read so far are one complete set, before
+ * bx_summary_report() merges them (it does not check).  Each report must
+ * end with its one summary line, whose files, accepted, rejected, counts
+ * and exit agree with its file lines; a 0-byte report is incomplete
+ * (SUMMARY-INCOMPLETE).  Reports without "shard": no two with the same
+ * content (SUMMARY-DUPLICATE).  Reports with "shard": all of them must
+ * have it, with one count, input total and list digest, each index
+ * 0 .. count-1 exactly once, each with its share of the inputs
+ * (SUMMARY-SHARDS).  Appends one FATAL finding per problem, naming the
+ * report (and line).  Returns BX_OK, BX_E_PARSE (a problem) or
+ * BX_E_NOMEM.
+ */
+int bx_summary_check(const struct bx_summary *s, struct bx_diags *diags);
 
 /*
  * Sort the files read so far and describe them in 'rep' (valid until

@@ -264,6 +264,26 @@ int bx_inputs_shard(struct bx_inputs *in, size_t index, size_t n)
     return BX_OK;
 }
 
+int bx_inputs_digest(const struct bx_inputs *in, char *out)
+{
+    struct bx_buf b;
+    size_t i;
+    int rc;
+
+    buf_init(&b);
+    for (i = 0; i < in->count; i++) {
+        buf_append(&b, in->paths[i], strlen(in->paths[i]) + 1);
+    }
+    if (b.failed) {
+        buf_release(&b);
+        return BX_E_NOMEM;
+    }
+    rc =
+        util_digest_hex("sha256", b.data != NULL ? b.data : "", b.len, out, 65);
+    buf_release(&b);
+    return rc;
+}
+
 unsigned bx_batch_default_jobs(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -134,12 +134,19 @@ int cli_batch_inputs(struct cli_batch *b, const char *cmd, char **files,
         return BX_EXIT_IO;
     }
     if (rc == BX_OK && b->shard_count > 0) {
-        rc = bx_inputs_shard(&b->inputs, b->shard_index, b->shard_count);
+        /* the whole list first: summary tells shards of other lists */
+        b->shard.index = b->shard_index;
+        b->shard.count = b->shard_count;
+        b->shard.inputs = b->inputs.count;
+        rc = bx_inputs_digest(&b->inputs, b->shard.list);
+        if (rc == BX_OK) {
+            rc = bx_inputs_shard(&b->inputs, b->shard_index, b->shard_count);
+        }
     }
     cli_print_diags(stderr, &diags, lang);
     bx_diags_release(&diags);
     if (rc != BX_OK) {
-        if (rc == BX_E_NOMEM) {
+        if (rc == BX_E_NOMEM || rc == BX_E_INTERNAL) {
             cli_internal_error(cmd, NULL, rc);
             return BX_EXIT_INTERNAL;
         }

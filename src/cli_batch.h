@@ -72,6 +72,7 @@ struct cli_batch {
     int nul;
     size_t shard_index;
     size_t shard_count; /* 0: no --shard */
+    struct bx_shard shard; /* with --shard, once the inputs are gathered */
     unsigned jobs;      /* 0: one per core */
     int unordered;
     int progress; /* -1: when stderr is a terminal, 0 never, 1 always */
@@ -92,7 +93,8 @@ int cli_batch_option(struct cli_parser *p, struct cli_batch *b, int id,
 
 /*
  * Gather the inputs: 'files' (directories walked), then --files-from,
- * then --shard.  Prints problems to stderr.  Returns BX_EXIT_OK,
+ * then --shard (b->shard records it and the whole list's digest first).
+ * Prints problems to stderr.  Returns BX_EXIT_OK,
  * BX_EXIT_USAGE (no input at all) or BX_EXIT_IO.
  */
 int cli_batch_inputs(struct cli_batch *b, const char *cmd, char **files,

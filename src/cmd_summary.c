@@ -53,7 +53,8 @@ static int own_option(struct cli_parser *p, int id, const char *arg, void *data)
     return 0;
 }
 
-/* Read every report; returns the exit code. */
+/* Read every report and check they are one complete set; returns the
+ * exit code. */
 static int read_all(struct bx_summary *s, char **files, int n,
                     enum bx_lang lang)
 {
@@ -64,6 +65,9 @@ static int read_all(struct bx_summary *s, char **files, int n,
     bx_diags_init(&diags);
     for (i = 0; rc == BX_OK && i < n; i++) {
         rc = bx_summary_read(s, files[i], &diags);
+    }
+    if (rc == BX_OK) {
+        rc = bx_summary_check(s, &diags);
     }
     cli_print_diags(stderr, &diags, lang);
     bx_diags_release(&diags);
@@ -166,16 +170,28 @@ const struct cli_command cmd_summary_def = {
     "Merge JSON Lines reports ('budgetx validate --format jsonl', one per\n"
     "shard of a run) into one report, files sorted by path: the same\n"
     "bytes whatever the order of the shards.  REPORT '-' reads standard\n"
-    "input.",
+    "input.\n"
+    "\n"
+    "Nothing is merged unless the reports are one complete set: each must\n"
+    "end with its summary line, whose counts match its file lines (a run\n"
+    "cut short or an empty report is refused: rerun that shard); the same\n"
+    "report may not be given twice; shards of 'validate --shard I/N' must\n"
+    "all come from one list and N, each I from 0 to N-1 exactly once.",
     "把 JSON Lines 报告（“budgetx validate --format jsonl”，每个分片一份）\n"
     "合并为一份报告，文件按路径排序：无论分片顺序如何，结果逐字节相同。\n"
-    "报告为“-”时读标准输入。",
+    "报告为“-”时读标准输入。\n"
+    "\n"
+    "只有完整的一组报告才会合并：每份报告须以汇总行结尾，且汇总行的计数与\n"
+    "其文件行相符（运行中断的报告或空报告被拒绝：请重新运行该分片）；同一\n"
+    "份报告不得给出两次；“validate --shard I/N”的各分片须来自同一列表和\n"
+    "同一 N，I 从 0 到 N-1 各出现一次。",
     options,
     "\nexit codes: the worst over all files, as validate's (0 all\n"
     "accepted, 1 some rejected, 3 some unreadable, 4 internal error);\n"
-    "2 usage error; 3 a report unreadable or not a budgetx jsonl report\n",
+    "2 usage error; 3 a report unreadable, not a budgetx jsonl report,\n"
+    "incomplete, given twice, or shards not one complete set\n",
     "\n退出码：取全部文件中最差者，与 validate 相同（0 全部通过，1 有未通过，\n"
-    "3 有无法读取的文件，4 内部错误）；2 用法错误；3 报告无法读取或不是\n"
-    "budgetx 的 jsonl 报告\n",
+    "3 有无法读取的文件，4 内部错误）；2 用法错误；3 报告无法读取、不是\n"
+    "budgetx 的 jsonl 报告、不完整、重复给出，或各分片不成完整的一组\n",
     "@file",
 };

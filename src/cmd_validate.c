@@ -261,7 +261,9 @@ static int write_summary(struct vrun *r)
 {
     char *line = NULL;
     size_t len = 0;
-    int rc = bx_report_jsonl_summary(&r->totals, &line, &len);
+    const struct cli_batch *b = &r->o->batch;
+    int rc = bx_report_jsonl_summary_shard(
+        &r->totals, b->shard_count > 0 ? &b->shard : NULL, &line, &len);
 
     if (rc != BX_OK || cli_write_stdout(line, len) != 0) {
         fprintf(stderr, "budgetx validate: %s\n", report_failure(rc));

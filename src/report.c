@@ -551,9 +551,34 @@ void bx_totals_add(struct bx_totals *t, const struct bx_file_result *f)
 
 int bx_report_jsonl_summary(const struct bx_totals *t, char **out, size_t *len)
 {
+    return bx_report_jsonl_summary_shard(t, NULL, out, len);
+}
+
+/* 64 lower-case hex digits, as bx_inputs_digest() writes them. */
+static int is_digest(const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < 64; i++) {
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+            return 0;
+        }
+    }
+    return s[64] == '\0';
+}
+
+int bx_report_jsonl_summary_shard(const struct bx_totals *t,
+                                  const struct bx_shard *shard, char **out,
+                                  size_t *len)
+{
     struct bx_buf b;
     size_t j;
 
+    *out = NULL;
+    if (shard != NULL &&
+        (shard->index >= shard->count || !is_digest(shard->list))) {
+        return BX_E_ARG;
+    }
     buf_init(&b);
     buf_printf(&b,
                "{\"type\":\"summary\",\"tool\":{\"name\":\"budgetx\","
@@ -564,8 +589,16 @@ int bx_report_jsonl_summary(const struct bx_totals *t, char **out, size_t *len)
         buf_printf(&b, "%s\"%s\":%zu", j ? "," : "",
                    bx_severity_name((enum bx_severity)j), t->by_severity[j]);
     }
-    buf_printf(&b, "},\"fail_on\":\"%s\",\"exit\":%d}\n",
+    buf_printf(&b, "},\"fail_on\":\"%s\",\"exit\":%d",
                bx_severity_name(t->fail_on), t->exit_code);
+    /* last, so that a report without it keeps its bytes */
+    if (shard != NULL) {
+        buf_printf(&b,
+                   ",\"shard\":{\"index\":%zu,\"count\":%zu,"
+                   "\"inputs\":%zu,\"list\":\"%s\"}",
+                   shard->index, shard->count, shard->inputs, shard->list);
+    }
+    buf_puts(&b, "}\n");
     *out = buf_take(&b, len);
     return *out != NULL ? BX_OK : BX_E_NOMEM;
 }

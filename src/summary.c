@@ -1,7 +1,9 @@
 /*
  * Merging JSON Lines reports (validate --format jsonl) from the shards of
- * a run into one report: a small strict JSON reader for those lines, and
- * the files they describe sorted by path.  Rendering is report.c's.
+ * a run into one report: a small strict JSON reader for those lines, the
+ * check that the reports are one complete set (each finished, none twice,
+ * every shard once), and the files they describe sorted by path.
+ * Rendering is report.c's.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -397,12 +399,57 @@ struct sfile {
     struct bx_coverage coverage; /* with --all-rules' list when given */
 };
 
+/* Counts over a report: of its file lines, or as its summary line says. */
+struct scounts {
+    unsigned long long files;
+    unsigned long long accepted;
+    unsigned long long rejected;
+    unsigned long long by_severity[BX_SEV_COUNT];
+    unsigned long long exit; /* the worst */
+};
+
+/* How a report ended. */
+enum send {
+    END_SUMMARY, /* with its summary line: complete if the counts agree */
+    END_NONE,    /* file lines and no summary line after them */
+    END_EMPTY    /* a file without a line */
+};
+
+/*
+ * One report read: its lines from the first to its summary line (a file
+ * may hold several: `cat` of shard reports), or to the end of the file.
+ */
+struct sreport {
+    char *path; /* the file it was read from */
+    long first; /* its first line (0: the file is empty) */
+    long last;  /* its summary line, else its last line */
+    enum send end;
+    int after_summary;    /* END_NONE: it follows a summary line */
+    struct scounts lines; /* over its file lines */
+    struct scounts said;  /* its summary line's */
+    int sharded;          /* its summary line has "shard" */
+    struct bx_shard shard;
+    char digest[65]; /* SHA-256 of its lines' SHA-256 (hex, one each) */
+};
+
 struct bx_summary {
     struct sfile *files;
     size_t count;
     size_t cap;
     struct bx_file_result *results;
     int fail_on; /* from the summary lines; -1 none yet, -2 they differ */
+    struct sreport *reports;
+    size_t nreports;
+    size_t capreports;
+};
+
+/* The report being read by bx_summary_read(). */
+struct reading {
+    const char *path;
+    struct bx_buf digests; /* hex SHA-256 of each of its lines */
+    struct sreport cur;
+    int open;   /* 'cur' has a line */
+    int closed; /* a report of this file ended with its summary line */
 };
 
 int bx_summary_new(struct bx_summary **out)
@@ -441,6 +488,10 @@ void bx_summary_free(struct bx_summary *s)
     for (i = 0; i < s->count; i++) {
         sfile_release(&s->files[i]);
     }
+    for (i = 0; i < s->nreports; i++) {
+        free(s->reports[i].path);
+    }
+    free(s->reports);
     free(s->files);
     free(s->results);
     free(s);
@@ -621,8 +672,189 @@ static int take_fail_on(struct bx_summary *s, const struct jval *o)
     return BX_OK;
 }
 
-/* One line of a report: a file (kept), a summary (checked). */
-static int read_line(struct bx_summary *s, const char *line, size_t len)
+/* A file line's verdict, counts and exit, added to its report's. */
+static void count_file(struct scounts *c, const struct jval *o)
+{
+    const struct jval *n = jget(o, "counts");
+    const char *verdict = jstr(o, "verdict");
+    unsigned long long e = (unsigned long long)jnum(o, "exit", 0);
+    int i;
+
+    c->files++;
+    if (verdict != NULL && strcmp(verdict, "accepted") == 0) {
+        c->accepted++;
+    } else {
+        c->rejected++;
+    }
+    for (i = 0; n != NULL && i < BX_SEV_COUNT; i++) {
+        c->by_severity[i] += (unsigned long long)jnum(
+            n, bx_severity_name((enum bx_severity)i), 0);
+    }
+    if (e > c->exit) {
+        c->exit = e;
+    }
+}
+
+/* A count of a summary line: a number, not negative.  0 or -1. */
+static int count_of(const struct jval *o, const char *key,
+                    unsigned long long *out)
+{
+    const struct jval *v = jget(o, key);
+
+    if (v == NULL || v->type != J_NUM || v->num < 0) {
+        return -1;
+    }
+    *out = (unsigned long long)v->num;
+    return 0;
+}
+
+/* 64 lower-case hex digits, as bx_inputs_digest() writes them. */
+static int is_digest(const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < 64; i++) {
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+            return 0;
+        }
+    }
+    return s[64] == '\0';
+}
+
+/* The "shard" of a summary line, if any; BX_OK or BX_E_PARSE. */
+static int read_shard(struct sreport *r, const struct jval *o)
+{
+    const struct jval *sh = jget(o, "shard");
+    unsigned long long index;
+    unsigned long long count;
+    unsigned long long inputs;
+    const char *list;
+
+    if (sh == NULL) {
+        return BX_OK;
+    }
+    list = jstr(sh, "list");
+    if (sh->type != J_OBJ || count_of(sh, "index", &index) != 0 ||
+        count_of(sh, "count", &count) != 0 ||
+        count_of(sh, "inputs", &inputs) != 0 || index >= count ||
+        list == NULL || !is_digest(list)) {
+        return BX_E_PARSE;
+    }
+    r->sharded = 1;
+    r->shard.index = (size_t)index;
+    r->shard.count = (size_t)count;
+    r->shard.inputs = (size_t)inputs;
+    memcpy(r->shard.list, list, sizeof(r->shard.list));
+    return BX_OK;
+}
+
+/* What a summary line says; BX_OK or BX_E_PARSE (a count missing). */
+static int read_summary(struct sreport *r, const struct jval *o)
+{
+    const struct jval *n = jget(o, "counts");
+    struct scounts *c = &r->said;
+    int i;
+
+    if (count_of(o, "files", &c->files) != 0 ||
+        count_of(o, "accepted", &c->accepted) != 0 ||
+        count_of(o, "rejected", &c->rejected) != 0 ||
+        count_of(o, "exit", &c->exit) != 0 || n == NULL || n->type != J_OBJ) {
+        return BX_E_PARSE;
+    }
+    for (i = 0; i < BX_SEV_COUNT; i++) {
+        if (count_of(n, bx_severity_name((enum bx_severity)i),
+                     &c->by_severity[i]) != 0) {
+            return BX_E_PARSE;
+        }
+    }
+    return read_shard(r, o);
+}
+
+/*
+ * A file's counts as its line gives them ("counts"): they include the
+ * findings the caps left out (MORE-FINDINGS), which its listed findings
+ * do not.  Kept only when none is below what the listed ones count.
+ */
+static void keep_counts(struct bx_diags *d, const struct jval *o)
+{
+    const struct jval *counts = jget(o, "counts");
+    unsigned long long n[BX_SEV_COUNT];
+    int i;
+
+    for (i = 0; i < BX_SEV_COUNT; i++) {
+        if (counts == NULL ||
+            count_of(counts, bx_severity_name((enum bx_severity)i), &n[i]) !=
+                0 ||
+            n[i] < d->by_severity[i]) {
+            return;
+        }
+    }
+    for (i = 0; i < BX_SEV_COUNT; i++) {
+        d->by_severity[i] = (size_t)n[i];
+    }
+}
+
+/* Line 'lineno' starts or extends the open report. */
+static int note_line(struct reading *rd, const char *line, size_t len,
+                     long lineno)
+{
+    char hex[65];
+    int rc = util_digest_hex("sha256", line, len, hex, sizeof(hex));
+
+    if (rc != BX_OK) {
+        return rc;
+    }
+    if (!rd->open) {
+        rd->open = 1;
+        rd->cur.first = lineno;
+    }
+    rd->cur.last = lineno;
+    buf_append(&rd->digests, hex, 64);
+    return rd->digests.failed ? BX_E_NOMEM : BX_OK;
+}
+
+/* The open report ends ('end'): kept for bx_summary_check(). */
+static int close_report(struct bx_summary *s, struct reading *rd, enum send end)
+{
+    struct sreport *r;
+    int rc;
+
+    if (s->nreports == s->capreports) {
+        size_t cap = s->capreports ? s->capreports * 2 : 8;
+        struct sreport *grown = realloc(s->reports, cap * sizeof(*grown));
+
+        if (grown == NULL) {
+            return BX_E_NOMEM;
+        }
+        s->reports = grown;
+        s->capreports = cap;
+    }
+    r = &s->reports[s->nreports];
+    *r = rd->cur;
+    r->end = end;
+    r->after_summary = end == END_NONE && rd->closed;
+    r->path = util_strdup(rd->path);
+    if (r->path == NULL) {
+        return BX_E_NOMEM;
+    }
+    rc = util_digest_hex("sha256",
+                         rd->digests.data != NULL ? rd->digests.data : "",
+                         rd->digests.len, r->digest, sizeof(r->digest));
+    if (rc != BX_OK) {
+        free(r->path);
+        return rc;
+    }
+    s->nreports++;
+    memset(&rd->cur, 0, sizeof(rd->cur));
+    rd->digests.len = 0;
+    rd->open = 0;
+    rd->closed |= end == END_SUMMARY;
+    return BX_OK;
+}
+
+/* One line of a report: a file (kept), a summary (checked, ends it). */
+static int read_line(struct bx_summary *s, struct reading *rd, const char *line,
+                     size_t len)
 {
     struct jparse j = {line, line + len, 0};
     struct jval v;
@@ -637,6 +869,12 @@ static int read_line(struct bx_summary *s, const char *line, size_t len)
         rc = BX_E_PARSE;
         if (type != NULL && strcmp(type, "summary") == 0) {
             rc = take_fail_on(s, &v);
+            if (rc == BX_OK) {
+                rc = read_summary(&rd->cur, &v);
+            }
+            if (rc == BX_OK) {
+                rc = close_report(s, rd, END_SUMMARY);
+            }
         } else if (type != NULL && strcmp(type, "file") == 0) {
             rc = BX_E_NOMEM;
             if (s->count == s->cap) {
@@ -656,6 +894,8 @@ static int read_line(struct bx_summary *s, const char *line, size_t len)
             rc = f->line != NULL ? read_file_line(f, &v) : BX_E_NOMEM;
             if (rc == BX_OK) {
                 s->count++;
+                keep_counts(&f->diags, &v);
+                count_file(&rd->cur.lines, &v);
             } else {
                 sfile_release(f);
             }
@@ -679,10 +919,27 @@ static void bad_line(struct bx_diags *diags, const char *path, long lineno,
                                    : "not a line of a budgetx jsonl report");
 }
 
+/* One non-empty line 'lineno' of 'n' bytes. */
+static int take_line(struct bx_summary *s, struct reading *rd, const char *line,
+                     size_t n, long lineno)
+{
+    if (n > MAX_LINE) {
+        return BX_E_LIMIT;
+    }
+    if (strlen(line) != n) {
+        return BX_E_PARSE;
+    }
+    if (note_line(rd, line, n, lineno) != BX_OK) {
+        return BX_E_NOMEM;
+    }
+    return read_line(s, rd, line, n);
+}
+
 int bx_summary_read(struct bx_summary *s, const char *path,
                     struct bx_diags *diags)
 {
     FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    struct reading rd;
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -694,6 +951,9 @@ int bx_summary_read(struct bx_summary *s, const char *path,
                       "cannot read file");
         return BX_E_IO;
     }
+    memset(&rd, 0, sizeof(rd));
+    rd.path = path;
+    buf_init(&rd.digests);
     while (rc == BX_OK && (n = getline(&line, &cap, fp)) > 0) {
         lineno++;
         if (line[n - 1] == '\n') {
@@ -702,9 +962,7 @@ int bx_summary_read(struct bx_summary *s, const char *path,
         if (n == 0) {
             continue;
         }
-        rc = (size_t)n > MAX_LINE        ? BX_E_LIMIT
-             : strlen(line) != (size_t)n ? BX_E_PARSE
-                                         : read_line(s, line, (size_t)n);
+        rc = take_line(s, &rd, line, (size_t)n, lineno);
         if (rc != BX_OK) {
             bad_line(diags, path, lineno, rc);
         }
@@ -714,6 +972,11 @@ int bx_summary_read(struct bx_summary *s, const char *path,
                       "error reading file");
         rc = BX_E_IO;
     }
+    /* what is left: lines without their summary line, or nothing at all */
+    if (rc == BX_OK && (rd.open || !rd.closed)) {
+        rc = close_report(s, &rd, rd.open ? END_NONE : END_EMPTY);
+    }
+    buf_release(&rd.digests);
     free(line);
     if (fp != stdin) {
         fclose(fp);
@@ -771,4 +1034,393 @@ int bx_summary_report(struct bx_summary *s, enum bx_lang lang,
     rep->lang = lang;
     rep->fail_on = fail_on;
     return BX_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* One complete set of reports?                                      */
+/* ---------------------------------------------------------------- */
+
+/* The status to keep of two: out of memory, else a problem found. */
+static int worse(int rc, int one)
+{
+    return rc == BX_E_NOMEM || one == BX_OK ? rc : one;
+}
+
+/* A FATAL finding of the messages in 'zh' and 'en' (released); returns
+ * BX_E_PARSE (a problem found) or BX_E_NOMEM. */
+static int fatal(struct bx_diags *diags, const char *code, const char *file,
+                 long line, struct bx_buf *zh, struct bx_buf *en)
+{
+    int rc = BX_E_NOMEM;
+
+    if (!zh->failed && !en->failed && zh->data != NULL && en->data != NULL) {
+        rc = bx_diags_addf(diags, BX_SEV_FATAL, code, file, line, zh->data,
+                           en->data);
+    }
+    buf_release(zh);
+    buf_release(en);
+    return rc != BX_OK ? rc : BX_E_PARSE;
+}
+
+/*
+ * The first count a summary line and its file lines disagree on: its
+ * name ("files", "accepted", "rejected", "exit", "counts.error" ...)
+ * into 'key', or 0 when they agree.
+ */
+static int disagreement(const struct sreport *r, char *key, size_t size,
+                        unsigned long long *said, unsigned long long *got)
+{
+    static const char *const names[] = {"files", "accepted", "rejected",
+                                        "exit"};
+    const unsigned long long *s[] = {&r->said.files, &r->said.accepted,
+                                     &r->said.rejected, &r->said.exit};
+    const unsigned long long *g[] = {&r->lines.files, &r->lines.accepted,
+                                     &r->lines.rejected, &r->lines.exit};
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        if (*s[i] != *g[i]) {
+            snprintf(key, size, "%s", names[i]);
+            *said = *s[i];
+            *got = *g[i];
+            return 1;
+        }
+    }
+    for (i = 0; i < BX_SEV_COUNT; i++) {
+        if (r->said.by_severity[i] != r->lines.by_severity[i]) {
+            snprintf(key, size, "counts.%s",
+                     bx_severity_name((enum bx_severity)i));
+            *said = r->said.by_severity[i];
+            *got = r->lines.by_severity[i];
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static const char *plural(unsigned long long n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* SUMMARY-INCOMPLETE when 'r' did not end with its summary line or
+ * that line disagrees with its file lines; BX_OK when complete. */
+static int check_complete(const struct sreport *r, struct bx_diags *diags)
+{
+    struct bx_buf zh;
+    struct bx_buf en;
+    unsigned long long said = 0;
+    unsigned long long got = 0;
+    char key[32] = "";
+    long line = r->last;
+
+    if (r->end == END_SUMMARY &&
+        !disagreement(r, key, sizeof(key), &said, &got)) {
+        return BX_OK;
+    }
+    buf_init(&zh);
+    buf_init(&en);
+    if (r->end == END_EMPTY) {
+        buf_puts(&zh, "报告为空：写它的运行没有完成");
+        buf_puts(&en, "empty report: the run that wrote it did not finish");
+    } else if (r->end == END_NONE && r->after_summary) {
+        line = r->first;
+        buf_printf(&zh, "汇总行之后还有行：其后 %llu 个文件行没有自己的汇总行",
+                   r->lines.files);
+        buf_printf(&en,
+                   "a line after the summary line: %llu file line%s follow "
+                   "it without a summary line of their own",
+                   r->lines.files, plural(r->lines.files));
+    } else if (r->end == END_NONE) {
+        buf_printf(&zh, "没有汇总行：写它的运行没有完成（%llu 个文件行）",
+                   r->lines.files);
+        buf_printf(&en,
+                   "no summary line: the run that wrote it did not finish "
+                   "(%llu file line%s)",
+                   r->lines.files, plural(r->lines.files));
+    } else if (strcmp(key, "files") == 0) {
+        buf_printf(&zh, "%llu 个文件行，但汇总行记为 %llu 个", got, said);
+        buf_printf(&en, "%llu file line%s but the summary says %llu", got,
+                   plural(got), said);
+    } else {
+        buf_printf(&zh, "汇总行的 %s 为 %llu，但文件行合计为 %llu", key, said,
+                   got);
+        buf_printf(&en, "the summary says %s %llu but the file lines give %llu",
+                   key, said, got);
+    }
+    return fatal(diags, "SUMMARY-INCOMPLETE", r->path, line, &zh, &en);
+}
+
+static int cmp_digest(const void *a, const void *b)
+{
+    const struct sreport *x = *(const struct sreport *const *)a;
+    const struct sreport *y = *(const struct sreport *const *)b;
+    int c = strcmp(x->digest, y->digest);
+
+    /* the same array: the one read first comes first */
+    return c != 0 ? c : (x > y) - (x < y);
+}
+
+/* SUMMARY-DUPLICATE for each report (of 'n', without "shard") whose
+ * lines are those of one read before it. */
+static int check_duplicates(const struct sreport **r, size_t n,
+                            struct bx_diags *diags)
+{
+    struct bx_buf zh;
+    struct bx_buf en;
+    size_t first = 0;
+    size_t i;
+    int rc = BX_OK;
+    int one;
+
+    if (n > 1) {
+        qsort(r, n, sizeof(*r), cmp_digest);
+    }
+    for (i = 1; i < n && rc != BX_E_NOMEM; i++) {
+        if (strcmp(r[i]->digest, r[first]->digest) != 0) {
+            first = i;
+            continue;
+        }
+        buf_init(&zh);
+        buf_init(&en);
+        buf_printf(&zh,
+                   "与“%s”（第 %ld 行起）是同一份报告：其中的文件会被计数两次",
+                   r[first]->path, r[first]->first);
+        buf_printf(&en,
+                   "the same report as '%s' (from line %ld): its files would "
+                   "be counted twice",
+                   r[first]->path, r[first]->first);
+        one = fatal(diags, "SUMMARY-DUPLICATE", r[i]->path, r[i]->first, &zh,
+                    &en);
+        rc = worse(rc, one);
+    }
+    return rc;
+}
+
+static int same_list(const struct bx_shard *a, const struct bx_shard *b)
+{
+    return a->count == b->count && a->inputs == b->inputs &&
+           strcmp(a->list, b->list) == 0;
+}
+
+/* SUMMARY-SHARDS: 'r' is a shard of another list than 'ref'. */
+static int foreign_shard(const struct sreport *r, const struct sreport *ref,
+                         struct bx_diags *diags)
+{
+    const struct bx_shard *a = &r->shard;
+    const struct bx_shard *b = &ref->shard;
+    struct bx_buf zh;
+    struct bx_buf en;
+
+    buf_init(&zh);
+    buf_init(&en);
+    buf_printf(&zh,
+               "分片 %zu/%zu（%zu 个输入，列表 %.12s…）与“%s”的分片 %zu/%zu"
+               "（%zu 个输入，列表 %.12s…）不属同一组：--shard 的份数或输入"
+               "列表不同",
+               a->index, a->count, a->inputs, a->list, ref->path, b->index,
+               b->count, b->inputs, b->list);
+    buf_printf(&en,
+               "shard %zu/%zu (%zu inputs, list %.12s...) does not belong "
+               "with shard %zu/%zu in '%s' (%zu inputs, list %.12s...): "
+               "another --shard count or input list",
+               a->index, a->count, a->inputs, a->list, b->index, b->count,
+               ref->path, b->inputs, b->list);
+    return fatal(diags, "SUMMARY-SHARDS", r->path, r->last, &zh, &en);
+}
+
+/* SUMMARY-SHARDS: a report without "shard" among shard reports. */
+static int unsharded(const struct sreport *r, struct bx_diags *diags)
+{
+    struct bx_buf zh;
+    struct bx_buf en;
+
+    buf_init(&zh);
+    buf_init(&en);
+    buf_puts(&zh, "没有分片信息，而其他报告是分片（validate --shard）的报告");
+    buf_puts(&en, "no shard information, while the other reports are "
+                  "shards (validate --shard)");
+    return fatal(diags, "SUMMARY-SHARDS", r->path, r->last, &zh, &en);
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+    const struct sreport *x = *(const struct sreport *const *)a;
+    const struct sreport *y = *(const struct sreport *const *)b;
+
+    if (x->shard.index != y->shard.index) {
+        return x->shard.index < y->shard.index ? -1 : 1;
+    }
+    return (x > y) - (x < y);
+}
+
+/* The number of inputs shard 'sh' holds: positions index, index+count... */
+static size_t share(const struct bx_shard *sh)
+{
+    return sh->inputs > sh->index ? (sh->inputs - sh->index - 1) / sh->count + 1
+                                  : 0;
+}
+
+/* SUMMARY-SHARDS: shard 'r' given a second time (first in 'prev'), or
+ * holding another number of files than its share. */
+static int check_shard(const struct sreport *r, const struct sreport *prev,
+                       struct bx_diags *diags)
+{
+    const struct bx_shard *sh = &r->shard;
+    struct bx_buf zh;
+    struct bx_buf en;
+
+    if (prev == NULL && r->lines.files == share(sh)) {
+        return BX_OK;
+    }
+    buf_init(&zh);
+    buf_init(&en);
+    if (prev != NULL) {
+        buf_printf(&zh, "分片 %zu/%zu 重复：“%s”（第 %ld 行）已有", sh->index,
+                   sh->count, prev->path, prev->last);
+        buf_printf(&en, "shard %zu/%zu given twice: also in '%s' (line %ld)",
+                   sh->index, sh->count, prev->path, prev->last);
+    } else {
+        buf_printf(
+            &zh, "分片 %zu/%zu（共 %zu 个输入）应有 %zu 个文件，报告有 %llu 个",
+            sh->index, sh->count, sh->inputs, share(sh), r->lines.files);
+        buf_printf(&en,
+                   "shard %zu/%zu of %zu inputs should hold %zu, its report "
+                   "has %llu file line%s",
+                   sh->index, sh->count, sh->inputs, share(sh), r->lines.files,
+                   plural(r->lines.files));
+    }
+    return fatal(diags, "SUMMARY-SHARDS", r->path, r->last, &zh, &en);
+}
+
+/* Append "a, b, ..." (at most 16 listed) of the indices absent from the
+ * sorted shards 'r'; returns how many are absent. */
+static size_t list_missing(const struct sreport **r, size_t n, size_t count,
+                           struct bx_buf *b)
+{
+    size_t missing = 0;
+    size_t next = 0;
+    size_t upto;
+    size_t i;
+
+    for (i = 0; i <= n; i++) {
+        upto = i < n ? r[i]->shard.index : count;
+        for (; next < upto && missing < 16; next++, missing++) {
+            buf_printf(b, "%s%zu", missing ? ", " : "", next);
+        }
+        if (next < upto) {
+            missing += upto - next;
+            next = upto;
+        }
+        next = i < n ? upto + 1 : next;
+    }
+    if (missing > 16) {
+        buf_puts(b, ", ...");
+    }
+    return missing;
+}
+
+/* SUMMARY-SHARDS: indices of 0 .. count-1 that no report holds. */
+static int check_missing(const struct sreport **r, size_t n,
+                         struct bx_diags *diags)
+{
+    const struct bx_shard *sh = &r[0]->shard;
+    struct bx_buf list;
+    struct bx_buf zh;
+    struct bx_buf en;
+    size_t missing;
+
+    buf_init(&list);
+    missing = list_missing(r, n, sh->count, &list);
+    if (missing == 0 || list.failed) {
+        buf_release(&list);
+        return missing == 0 ? BX_OK : BX_E_NOMEM;
+    }
+    buf_init(&zh);
+    buf_init(&en);
+    buf_printf(&zh,
+               "缺少 %zu 个分片（共 %zu 份，%zu 个输入，列表 %.12s…）：%s；"
+               "请先重新运行这些分片再汇总",
+               missing, sh->count, sh->inputs, sh->list, list.data);
+    buf_printf(&en,
+               "%zu of %zu shards missing (%zu inputs, list %.12s...): %s; "
+               "rerun them before the summary",
+               missing, sh->count, sh->inputs, sh->list, list.data);
+    buf_release(&list);
+    return fatal(diags, "SUMMARY-SHARDS", NULL, 0, &zh, &en);
+}
+
+/* The shard reports 'r' (of 'n', complete, at least one): one list, each
+ * index once, none missing, none beside a report without "shard". */
+static int check_shards(const struct sreport **r, size_t n,
+                        const struct sreport **plain, size_t nplain,
+                        struct bx_diags *diags)
+{
+    const struct sreport *ref = r[0];
+    size_t kept = 0;
+    size_t i;
+    int rc = BX_OK;
+    int one;
+
+    for (i = 0; i < nplain; i++) {
+        one = unsharded(plain[i], diags);
+        rc = worse(rc, one);
+    }
+    for (i = 0; i < n; i++) {
+        if (same_list(&r[i]->shard, &ref->shard)) {
+            r[kept++] = r[i];
+            continue;
+        }
+        one = foreign_shard(r[i], ref, diags);
+        rc = worse(rc, one);
+    }
+    qsort(r, kept, sizeof(*r), cmp_index);
+    for (i = 0; i < kept; i++) {
+        one = check_shard(r[i],
+                          i > 0 && r[i - 1]->shard.index == r[i]->shard.index
+                              ? r[i - 1]
+                              : NULL,
+                          diags);
+        rc = worse(rc, one);
+    }
+    one = check_missing(r, kept, diags);
+    return worse(rc, one);
+}
+
+int bx_summary_check(const struct bx_summary *s, struct bx_diags *diags)
+{
+    const struct sreport **sharded;
+    const struct sreport **plain;
+    size_t nsharded = 0;
+    size_t nplain = 0;
+    size_t i;
+    int rc = BX_OK;
+    int one;
+
+    sharded = calloc(s->nreports + 1, sizeof(*sharded));
+    plain = calloc(s->nreports + 1, sizeof(*plain));
+    if (sharded == NULL || plain == NULL) {
+        rc = BX_E_NOMEM;
+        goto out;
+    }
+    /* incomplete reports are named once, and left out of the set */
+    for (i = 0; i < s->nreports; i++) {
+        one = check_complete(&s->reports[i], diags);
+        if (one == BX_OK && s->reports[i].sharded) {
+            sharded[nsharded++] = &s->reports[i];
+        } else if (one == BX_OK) {
+            plain[nplain++] = &s->reports[i];
+        }
+        rc = worse(rc, one);
+    }
+    one = check_duplicates(plain, nplain, diags);
+    rc = worse(rc, one);
+    if (nsharded > 0) {
+        one = check_shards(sharded, nsharded, plain, nplain, diags);
+        rc = worse(rc, one);
+    }
+out:
+    free(sharded);
+    free(plain);
+    return rc;
 }

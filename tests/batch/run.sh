@@ -1,8 +1,10 @@
 #!/bin/sh
 # Batch runs end to end: inputs (directories, --include-glob, --files-from,
 # -0, --shard), -j 1 against -j 4, jsonl read back by python3, summary of
-# shuffled shards, the progress line, streaming bundles in flat memory, and
-# the GNU parallel recipe of docs/batch.md on localhost.
+# shuffled shards, summary refusing what is not one complete set (cut,
+# empty, miscounted, duplicated, missing or foreign shards), the progress
+# line, streaming bundles in flat memory, and the GNU parallel recipe of
+# docs/batch.md on localhost.
 # Usage: run.sh /path/to/budgetx
 set -u
 bin=$1
@@ -168,6 +170,25 @@ for i in 0 1; do
 done
 "$bin" summary --lang en --format json all1.jsonl all0.jsonl >flat-all-sum.json
 same flat-all.json flat-all-sum.json "summary of --all-rules shards differs from one run"
+# findings past the caps (MORE-FINDINGS) still count: the merge keeps
+# each file's counts, not the number of findings it lists
+mkdir capped
+python3 - "$root/tests/fixtures/minimal-valid.xml" capped/rows.xml <<'PY'
+import sys
+src = open(sys.argv[1], encoding="utf-8").read()
+unit = '      <unit code="060001" name="示例单位" type="行政" level="本级"/>'
+rows = "\n".join('      <unit code="X%d" name="u" type="行政" level="本级"/>'
+                 % i for i in range(300))
+open(sys.argv[2], "w", encoding="utf-8").write(src.replace(unit, rows))
+PY
+cp "$root/tests/fixtures/minimal-valid.xml" capped/ok.xml
+"$bin" validate --lang en --format json capped >capped.json 2>/dev/null
+for i in 0 1; do
+    "$bin" validate --format jsonl --shard $i/2 capped >capped$i.jsonl 2>/dev/null
+done
+"$bin" summary --lang en --format json capped1.jsonl capped0.jsonl >capped-sum.json
+same capped.json capped-sum.json "summary of a file past the findings caps differs from one run"
+grep -q '"error":300' capped-sum.json && ok || bad "summary: counts past the caps lost"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' sum-a.json && ok || bad "summary json"
 xmllint --noout sum-a.xml 2>/dev/null && ok || bad "summary xml"
 printf '{"type":"file"}\n' >junk.jsonl
@@ -176,12 +197,91 @@ printf '{"type":"file"}\n' >junk.jsonl
 printf 'not json\n' >junk2.jsonl
 "$bin" summary junk2.jsonl >/dev/null 2>err.txt
 [ $? -eq 3 ] && grep -q "junk2.jsonl:1" err.txt && ok || bad "summary: bad line not located"
-# an empty shard (more shards than inputs) is a report of no file
+# an empty shard (more shards than inputs) is a report of no file: it
+# completes the set of its shards, and a report of no file summarises
 "$bin" validate --format jsonl --shard 5/6 corpus/b >empty.jsonl 2>/dev/null
 rc=$?
 [ $rc -eq 0 ] && [ "$(wc -l <empty.jsonl)" -eq 1 ] && ok || bad "empty shard: exit $rc"
-"$bin" summary --lang en empty.jsonl >empty.txt 2>&1
-[ $? -eq 0 ] && grep -q "0 files checked" empty.txt && ok || bad "summary of an empty shard"
+for i in 0 1 2 3 4; do
+    "$bin" validate --format jsonl --shard $i/6 corpus/b >empty$i.jsonl 2>/dev/null
+done
+"$bin" summary --lang en empty3.jsonl empty.jsonl empty0.jsonl empty1.jsonl \
+    empty2.jsonl empty4.jsonl >empty.txt 2>&1
+[ $? -eq 3 ] && grep -q "^budgetx: 2 files checked" empty.txt && ok || bad "summary of a set with empty shards"
+sed 's/,"shard":{[^}]*}//' empty.jsonl >noshard.jsonl
+"$bin" summary --lang en noshard.jsonl >empty.txt 2>&1
+[ $? -eq 0 ] && grep -q "0 files checked" empty.txt && ok || bad "summary of a report of no file"
+
+# --- summary merges only one complete set of reports --------------------
+# refused: exit 3, no report on stdout, a finding naming the report
+refused() { # CODE TEXT DESCRIPTION REPORT...
+    code=$1 text=$2 what=$3
+    shift 3
+    "$bin" summary --lang en "$@" >refused.out 2>refused.err
+    rc=$?
+    [ $rc -eq 3 ] && [ ! -s refused.out ] && grep -q "\[$code\]" refused.err &&
+        grep -qF -- "$text" refused.err && ok ||
+        { bad "summary: $what (exit $rc)"; head -3 refused.err; }
+}
+head -n 3 flat1.jsonl >cut.jsonl # a shard killed mid-run: no summary line
+refused SUMMARY-INCOMPLETE "cut.jsonl:3: fatal: [SUMMARY-INCOMPLETE] no summary line: the run that wrote it did not finish (3 file lines)" \
+    "a shard cut short" flat0.jsonl cut.jsonl flat2.jsonl
+: >zero.jsonl
+refused SUMMARY-INCOMPLETE "zero.jsonl: fatal: [SUMMARY-INCOMPLETE] empty report" \
+    "a 0-byte report" zero.jsonl
+refused SUMMARY-INCOMPLETE "zero.jsonl: fatal" "a 0-byte shard" flat0.jsonl zero.jsonl flat2.jsonl flat1.jsonl
+flines=$(grep -c '"type":"file"' flat1.jsonl)
+sed 2d flat1.jsonl >short.jsonl # a file line lost, the summary kept
+refused SUMMARY-INCOMPLETE "short.jsonl:$flines: fatal: [SUMMARY-INCOMPLETE] $((flines - 1)) file lines but the summary says $flines" \
+    "a summary line with the wrong count" flat0.jsonl short.jsonl flat2.jsonl
+sed '$s/"accepted":[0-9]*/"accepted":999/' flat1.jsonl >forged.jsonl
+refused SUMMARY-INCOMPLETE "the summary says accepted 999 but the file lines give" \
+    "a summary line with the wrong accepted count" flat0.jsonl forged.jsonl flat2.jsonl
+{ cat flat1.jsonl; head -n 1 flat0.jsonl; } >after.jsonl
+refused SUMMARY-INCOMPLETE "after.jsonl:$((flines + 2)): fatal: [SUMMARY-INCOMPLETE] a line after the summary line" \
+    "a line after the summary" flat0.jsonl after.jsonl flat2.jsonl
+# reports one after the other in one stream: each needs its summary line
+cat cut.jsonl flat0.jsonl flat2.jsonl >cat-cut.jsonl
+refused SUMMARY-INCOMPLETE "file lines but the summary says" "a cut report inside a stream" - <cat-cut.jsonl
+refused SUMMARY-DUPLICATE "walk.jsonl:1: fatal: [SUMMARY-DUPLICATE] the same report as 'walk.jsonl' (from line 1)" \
+    "the same report twice" walk.jsonl walk.jsonl
+cp walk.jsonl walk-copy.jsonl
+refused SUMMARY-DUPLICATE "the same report as 'walk.jsonl'" "a copy of a report" walk.jsonl walk-copy.jsonl
+cat walk.jsonl walk.jsonl | refused SUMMARY-DUPLICATE "-:$((total + 2)): fatal" "the same report twice in one stream" -
+refused SUMMARY-SHARDS "1 of 3 shards missing" "a missing shard" flat2.jsonl flat0.jsonl
+grep -F "1 of 3 shards missing" refused.err | grep -q '): 1; rerun them' && ok || bad "summary: the missing shard not named"
+refused SUMMARY-SHARDS "5 of 6 shards missing (2 inputs, list " "an empty shard alone" empty.jsonl
+grep -q '): 0, 1, 2, 3, 4; rerun them' refused.err && ok || bad "summary: the missing shards not listed"
+cp flat1.jsonl flat1-again.jsonl
+refused SUMMARY-SHARDS "flat1-again.jsonl:$((flines + 1)): fatal: [SUMMARY-SHARDS] shard 1/3 given twice: also in 'flat1.jsonl'" \
+    "a duplicated shard" flat0.jsonl flat1.jsonl flat2.jsonl flat1-again.jsonl
+"$bin" validate --format jsonl --shard 1/2 corpus/a >half1.jsonl 2>/dev/null
+refused SUMMARY-SHARDS "half1.jsonl:" "shards of two counts" flat0.jsonl flat1.jsonl flat2.jsonl half1.jsonl
+grep -q "shard 1/2 .* does not belong with shard 0/3 in 'flat0.jsonl'" refused.err && ok || bad "summary: mixed counts not named"
+"$bin" validate --format jsonl --shard 1/3 corpus/a corpus/b >other1.jsonl 2>/dev/null
+refused SUMMARY-SHARDS "other1.jsonl:" "shards of two lists" flat0.jsonl other1.jsonl flat2.jsonl
+grep -q "another --shard count or input list" refused.err && grep -q "1 of 3 shards missing" refused.err &&
+    ok || bad "summary: mixed lists not named"
+refused SUMMARY-SHARDS "walk.jsonl:$((total + 1)): fatal: [SUMMARY-SHARDS] no shard information" \
+    "a report without shard among shards" flat0.jsonl flat1.jsonl flat2.jsonl walk.jsonl
+# the summary line of a shard names it and its whole list: SHA-256 of
+# every path followed by a NUL byte; a run without --shard has no "shard"
+python3 - walk.jsonl flat1.jsonl corpus/a <<'PY' && ok || bad "jsonl: the shard key"
+import hashlib, json, sys
+walk = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert "shard" not in walk[-1], walk[-1]
+shard = json.loads(open(sys.argv[2], encoding="utf-8").read().split("\n")[-2])["shard"]
+paths = [json.loads(l)["path"] for l in open(sys.argv[1], encoding="utf-8")
+         if json.loads(l)["type"] == "file" and json.loads(l)["path"].startswith(sys.argv[3] + "/")]
+digest = hashlib.sha256(b"".join(p.encode() + b"\0" for p in paths)).hexdigest()
+assert shard == {"index": 1, "count": 3, "inputs": len(paths), "list": digest}, (shard, len(paths), digest)
+PY
+# a complete set in any order: merged, and the merge carries no shard
+"$bin" summary --lang en --format jsonl flat2.jsonl flat0.jsonl flat1.jsonl >merged.jsonl
+[ $? -eq 1 ] && ! grep -q '"shard"' merged.jsonl && ok || bad "summary --format jsonl of shards"
+"$bin" summary --lang en --format json merged.jsonl >merged.json
+same flat.json merged.json "summary of a merged report differs from one run"
+
 "$bin" validate --shard 4/4 corpus >/dev/null 2>&1
 [ $? -eq 2 ] && ok || bad "--shard 4/4 accepted"
 "$bin" validate --shard x corpus >/dev/null 2>&1
