@@ -28,6 +28,19 @@
 #include "validate.h"
 #include "xmlio.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+/* libxml2 2.9.14 leaks an attribute's value when it cannot allocate its
+ * info (xmlSchemaValidatorPushAttribute(), the failure this test is
+ * about): no leak check over those runs (tests/failinject/run.sh, path
+ * "schema", tells libxml2's leaks from ours) */
+#define LEAKS_UNCHECKED() __lsan_disable()
+#define LEAKS_CHECKED() __lsan_enable()
+#else
+#define LEAKS_UNCHECKED() ((void)0)
+#define LEAKS_CHECKED() ((void)0)
+#endif
+
 static xmlFreeFunc next_free;
 static xmlMallocFunc next_malloc;
 static xmlReallocFunc next_realloc;
@@ -127,6 +140,7 @@ static void test_valid_fast_nomem_is_no_verdict(void)
     CU_ASSERT_EQUAL(bx_submission_schema_valid(sub), 1);
     bx_diags_release(&diags);
     no_realloc = 1;
+    LEAKS_UNCHECKED();
     for (n = 1; n < 100000; n++) {
         before = atomic_load(&validate_idc_fast_count);
         bx_diags_init(&diags);
@@ -144,6 +158,7 @@ static void test_valid_fast_nomem_is_no_verdict(void)
         }
         bx_diags_release(&diags);
     }
+    LEAKS_CHECKED();
     no_realloc = 0;
     CU_ASSERT_EQUAL(bad, 0);
     CU_ASSERT_TRUE(n > 10 && n < 100000);
