@@ -22,7 +22,9 @@ bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+# interrupted: stop (the EXIT trap cleans up), not go on without $tmp
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 export LC_ALL=C TZ=UTC BUDGETX_DATADIR="$root"
 # Runs use ASan's fast unwinder (ten times faster); a run that crashes or
 # leaks is run again with the slow, exact one, so that library_fault can
