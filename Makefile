@@ -226,7 +226,8 @@ FI_RULES_STEP ?= 3
 FI_RULES_DOC ?= $(CURDIR)/samples/pingdingshan-hitech-service-center-2024.xml
 FI_BUILD = build-fi
 FI_WRAP = -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc \
-          -Wl,--wrap=strdup -Wl,--wrap=strndup -Wl,--wrap=rules_eval
+          -Wl,--wrap=strdup -Wl,--wrap=strndup -Wl,--wrap=rules_eval \
+          -Wl,--wrap=xmlSchemaNewValidCtxt -Wl,--wrap=xmlSchemaFreeValidCtxt
 check-failinject:
 	$(MAKE) BUILD=$(FI_BUILD) \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address" \

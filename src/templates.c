@@ -1475,18 +1475,29 @@ static xmlNodePtr bx_child(xmlNodePtr parent, const char *name)
     return NULL;
 }
 
+/* The text of element 'el' in '*out' (xmlFree; NULL when 'el' is NULL):
+ * BX_OK, or BX_E_NOMEM (an element always has a text, if empty). */
+static int text_content(xmlNodePtr el, xmlChar **out)
+{
+    *out = el != NULL ? xmlNodeGetContent(el) : NULL;
+    return el != NULL && *out == NULL ? BX_E_NOMEM : BX_OK;
+}
+
 /* The template of 'doc' (lookup_locked(): its status; '*out' NULL when
- * the document names none). */
+ * the document names none).  A profile or year that could not be read
+ * is BX_E_NOMEM, not "names none" nor another year's template. */
 static int doc_lookup(struct bx_context *ctx, xmlDocPtr doc,
                       struct bx_diags *diags, const struct tpl_template **out)
 {
     xmlNodePtr meta = bx_child(xmlDocGetRootElement(doc), "metadata");
-    xmlChar *profile = xmlNodeGetContent(bx_child(meta, "profile"));
-    xmlChar *year = xmlNodeGetContent(bx_child(meta, "fiscalYear"));
-    int rc = BX_OK;
+    xmlChar *profile = NULL;
+    xmlChar *year = NULL;
+    int rc = text_content(bx_child(meta, "profile"), &profile);
 
     *out = NULL;
-    if (profile != NULL) {
+    if (rc == BX_OK)
+        rc = text_content(bx_child(meta, "fiscalYear"), &year);
+    if (rc == BX_OK && profile != NULL) {
         context_prefetch_wait_templates(ctx);
         context_lock(ctx);
         rc = lookup_locked(ctx, (const char *)profile,
@@ -1584,13 +1595,17 @@ static int finding(struct bx_diags *diags, struct bx_submission *sub,
 static int unknown_profile(struct bx_submission *sub, xmlNodePtr profile,
                            struct bx_diags *diags)
 {
-    xmlChar *v = xmlNodeGetContent(profile);
-    char *safe = util_escape_untrusted(v ? (const char *)v : "",
-                                       v ? strlen((const char *)v) : 0, 64);
+    xmlChar *v = NULL;
+    char *safe = NULL;
     struct bx_buf zh;
     struct bx_buf en;
     int rc = BX_E_NOMEM;
 
+    /* a profile that could not be read names no unknown template */
+    if (text_content(profile, &v) != BX_OK)
+        return BX_E_NOMEM;
+    safe = util_escape_untrusted(v ? (const char *)v : "",
+                                 v ? strlen((const char *)v) : 0, 64);
     buf_init(&zh);
     buf_init(&en);
     buf_printf(&zh, "公开模板 '%s' 不在模板目录中（budgetx templates 列出可用模板）",

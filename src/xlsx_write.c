@@ -710,6 +710,7 @@ static int skeleton(struct bx_context *ctx, const struct bx_template_opts *o,
 {
     const struct tpl_template *t;
     const char *p;
+    unsigned long nomem;
     int rc;
 
     *own = NULL;
@@ -730,7 +731,13 @@ static int skeleton(struct bx_context *ctx, const struct bx_template_opts *o,
     if (o->profile == NULL || o->profile[0] == '\0' || *p != '\0') {
         return BX_E_ARG;
     }
+    nomem = xmlio_nomem_count();
     t = templates_lookup(ctx, o->profile, o->year);
+    if (t == NULL && xmlio_nomem_count() != nomem) {
+        /* the template could not be read: it may well exist */
+        xmlio_out_of_memory(diags, o->profile);
+        return BX_E_NOMEM;
+    }
     if (t == NULL) {
         bx_diags_addf(diags, BX_SEV_FATAL, "TEMPLATE-UNKNOWN", o->profile, 0,
                       "没有这个模板：budgetx templates 列出全部模板",

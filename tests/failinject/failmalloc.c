@@ -19,7 +19,13 @@
  * tens of thousands of libxml2's: every one of them can be tried).
  * BX_FAIL_COUNT=1 also prints where the first evaluation of the business
  * rules (rules_eval(), wrapped too) began and ended: "failinject: rules
- * FIRST-LAST", the numbers of its first and last allocation.
+ * FIRST-LAST", the numbers of its first and last allocation.  Likewise
+ * "failinject: schema FIRST-LAST" for the life of the first schema
+ * validation context (xmlSchemaNewValidCtxt() to xmlSchemaFreeValidCtxt(),
+ * both wrapped): of a valid document's validate, that is the one of
+ * src/validate.c valid_fast().  With BX_FAIL_TRACE=1 the stack of the
+ * failed allocation is printed on stderr (ASan's): the prefetch threads
+ * allocate too, so the N-th allocation is not the same one every run.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -31,6 +37,8 @@
 
 #include <libxml/parser.h>
 #include <libxml/xmlmemory.h>
+#include <sanitizer/common_interface_defs.h>
+#include <libxml/xmlschemas.h>
 
 void *__real_malloc(size_t size);
 void *__real_calloc(size_t n, size_t size);
@@ -61,8 +69,12 @@ static unsigned long fail_at;
 static int fail_after;
 static int print_count;
 static int ours_only;
+static int trace; /* BX_FAIL_TRACE=1: the failed allocation's stack */
 static atomic_ulong rules_first; /* 0: not evaluated yet */
 static atomic_ulong rules_last;
+static atomic_ulong schema_first; /* 0: no validation context yet */
+static atomic_ulong schema_last;
+static _Atomic(void *) schema_ctxt; /* the first context, while alive */
 
 static int fail_now(void)
 {
@@ -74,6 +86,10 @@ static int fail_now(void)
     n = atomic_fetch_add(&count, 1) + 1;
     if (fail_at == 0 || n < fail_at || (n > fail_at && !fail_after)) {
         return 0;
+    }
+    if (trace) {
+        fprintf(stderr, "failinject: allocation %lu fails here:\n", n);
+        __sanitizer_print_stack_trace();
     }
     errno = ENOMEM;
     return 1;
@@ -146,6 +162,36 @@ int __wrap_rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     return rc;
 }
 
+xmlSchemaValidCtxtPtr __real_xmlSchemaNewValidCtxt(xmlSchemaPtr schema);
+xmlSchemaValidCtxtPtr __wrap_xmlSchemaNewValidCtxt(xmlSchemaPtr schema);
+void __real_xmlSchemaFreeValidCtxt(xmlSchemaValidCtxtPtr v);
+void __wrap_xmlSchemaFreeValidCtxt(xmlSchemaValidCtxtPtr v);
+
+/* The window of the first schema validation context (see the top). */
+xmlSchemaValidCtxtPtr __wrap_xmlSchemaNewValidCtxt(xmlSchemaPtr schema)
+{
+    unsigned long first = atomic_load(&count) + 1;
+    unsigned long none = 0;
+    xmlSchemaValidCtxtPtr v = __real_xmlSchemaNewValidCtxt(schema);
+
+    if (atomic_compare_exchange_strong(&schema_first, &none, first)) {
+        atomic_store(&schema_ctxt, (void *)v);
+        atomic_store(&schema_last, atomic_load(&count));
+    }
+    return v;
+}
+
+void __wrap_xmlSchemaFreeValidCtxt(xmlSchemaValidCtxtPtr v)
+{
+    void *mine = (void *)v;
+
+    if (v != NULL &&
+        atomic_compare_exchange_strong(&schema_ctxt, &mine, NULL)) {
+        atomic_store(&schema_last, atomic_load(&count));
+    }
+    __real_xmlSchemaFreeValidCtxt(v);
+}
+
 /* The allocations counted so far (tests/failinject/retry.c). */
 unsigned long failinject_count(void);
 
@@ -164,6 +210,11 @@ static void report(void)
                     (unsigned long)atomic_load(&rules_first),
                     (unsigned long)atomic_load(&rules_last));
         }
+        if (atomic_load(&schema_first) != 0) {
+            fprintf(stderr, "failinject: schema %lu-%lu\n",
+                    (unsigned long)atomic_load(&schema_first),
+                    (unsigned long)atomic_load(&schema_last));
+        }
     }
 }
 
@@ -179,6 +230,8 @@ __attribute__((constructor)) static void failinject_init(void)
     fail_after = after != NULL && strcmp(after, "1") == 0;
     print_count = cnt != NULL && strcmp(cnt, "1") == 0;
     ours_only = ours != NULL && strcmp(ours, "1") == 0;
+    trace = getenv("BX_FAIL_TRACE") != NULL &&
+            strcmp(getenv("BX_FAIL_TRACE"), "1") == 0;
     /* before libxml2 allocates anything: budgetx wraps these in turn */
     xmlMemSetup(xml_free, xml_malloc, xml_realloc, xml_strdup);
     /* libxml2's process-wide tables (encodings, ...) are set up before

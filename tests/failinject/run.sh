@@ -12,7 +12,8 @@
 # parse (see run_parse; only when named in FI_PATHS), convert,
 # convert-no-validate, compile (a stylesheet's compilation), bundle and
 # rules (our own allocations while the rules are evaluated, every one:
-# see run_rules); FI_PATHS selects some, FI_RUNS, FI_DENSE and
+# see run_rules) and schema (the schema validation of a valid document:
+# see run_schema); FI_PATHS selects some, FI_RUNS, FI_DENSE and
 # FI_INIT_STEP set the sampling, FI_FROM and FI_TO (allocation numbers)
 # a window of the paths run_path runs.  Usage: run.sh /path/to/budgetx-fi (and
 # /path/to/budgetx-fi-retry next to it, built from retry.c)
@@ -21,7 +22,9 @@ bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+# interrupted: stop (the EXIT trap cleans up), not go on without $tmp
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 export LC_ALL=C TZ=UTC BUDGETX_DATADIR="$root"
 # Runs use ASan's fast unwinder (ten times faster); a run that crashes or
 # leaks is run again with the slow, exact one, so that library_fault can
@@ -400,9 +403,42 @@ run_rules() {
     unset BX_FAIL_OURS
 }
 
+# schema: the life of the first schema validation context while a valid
+# document is validated (FI_SCHEMA_DOC, the sample by default): that of
+# src/validate.c valid_fast(), against the view of the schema without the
+# root's identity constraints (failmalloc.c reports the window).  FI_RUNS
+# runs spread over it, or every FI_SCHEMA_STEP-th allocation
+# (FI_SCHEMA_STEP=1: every one, about 3,500 on the sample, ten minutes).
+# Every one found libxml2 2.9.14's bad free in xmlSchemaFreeValidCtxt()
+# (xmlSchemaGetFreshAttrInfo(): see src/validate.c schema_ctxt_free()).
+run_schema() {
+    ref=$tmp/ref-schema-window
+    doc=${FI_SCHEMA_DOC:-$sample}
+    rm -rf "$ref" && mkdir "$ref"
+    (cd "$ref" && BX_FAIL_COUNT=1 "$bin" validate "$doc" >stdout 2>stderr)
+    window=$(sed -n 's/^failinject: schema \([0-9]*\)-\([0-9]*\)$/\1 \2/p' \
+        "$ref/stderr")
+    if [ -z "$window" ]; then
+        echo "FAIL schema: the clean run did not report the schema's window"
+        fail=$((fail + 1))
+        return
+    fi
+    saved_runs=$runs
+    set -- $window
+    from=$1 to=$2
+    sstep=${FI_SCHEMA_STEP:-0}
+    if [ "$sstep" -gt 0 ]; then
+        runs=$(((to - from) / sstep + 1))
+        [ "$sstep" -eq 1 ] && runs=0
+    fi
+    run_path schema "" validate "$doc"
+    runs=$saved_runs
+    from=${FI_FROM:-1} to=${FI_TO:-}
+}
+
 from=${FI_FROM:-1}
 to=${FI_TO:-}
-paths=${FI_PATHS:-exslt retry validate convert convert-no-validate compile bundle rules}
+paths=${FI_PATHS:-exslt retry validate convert convert-no-validate compile bundle rules schema}
 for p in $paths; do
     case $p in
     exslt) check_exslt ;;
@@ -411,6 +447,7 @@ for p in $paths; do
     validate) run_path validate "" validate "$sample" ;;
     parse) run_parse ;;
     rules) run_rules ;;
+    schema) run_schema ;;
     convert) run_path convert out.html convert --to html -o out.html "$sample" ;;
     convert-no-validate)
         run_path convert-no-validate out.json \
