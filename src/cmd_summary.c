@@ -104,8 +104,7 @@ static int read_all(struct bx_summary *s, char **files, int n,
         rc = bx_summary_check(s, &diags);
     }
     /* every report read: compare them with the list too */
-    if ((rc == BX_OK || rc == BX_E_PARSE) && i == n &&
-        o->files_from != NULL) {
+    if ((rc == BX_OK || rc == BX_E_PARSE) && i == n && o->files_from != NULL) {
         one = check_list(s, o, &diags);
         rc = rc == BX_OK || one == BX_E_NOMEM ? one : rc;
     }

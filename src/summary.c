@@ -1555,10 +1555,11 @@ static int list_finding(struct strays *s, int missing, const char *name,
     buf_init(&zh);
     buf_init(&en);
     if (missing) {
-        buf_printf(&zh, "列表中有 %zu 个路径未被检查（各报告中没有）：%s",
-                   s->n, s->shown.data);
-        buf_printf(&en, "%zu path%s of the list %s not checked (in no "
-                        "report): %s",
+        buf_printf(&zh, "列表中有 %zu 个路径未被检查（各报告中没有）：%s", s->n,
+                   s->shown.data);
+        buf_printf(&en,
+                   "%zu path%s of the list %s not checked (in no "
+                   "report): %s",
                    s->n, plural(s->n), s->n == 1 ? "was" : "were",
                    s->shown.data);
     } else {
@@ -1592,9 +1593,8 @@ static char **recorded_paths(const struct bx_inputs *list)
 }
 
 /* The report paths and the list's, sorted, compared: the two findings. */
-static int check_paths(const struct bx_summary *s,
-                       const struct bx_inputs *list, const char *name,
-                       struct bx_diags *diags)
+static int check_paths(const struct bx_summary *s, const struct bx_inputs *list,
+                       const char *name, struct bx_diags *diags)
 {
     struct strays missing;
     struct strays extra;
