@@ -1242,6 +1242,34 @@ int bx_summary_fail_on(const struct bx_summary *s);
 int bx_summary_check(const struct bx_summary *s, struct bx_diags *diags);
 
 /*
+ * Append every path listed in the file 'path' ("-": standard input) to
+ * 'list', split as bx_inputs_add_list() splits (one a line, a final '\r'
+ * removed, or with 'nul' NUL-separated; empty entries skipped) but each
+ * kept as written: nothing listed is opened, no directory walked.
+ * Returns BX_OK, BX_E_IO (IO-READ finding) or BX_E_NOMEM.
+ */
+int bx_summary_read_list(struct bx_inputs *list, const char *path, int nul,
+                         struct bx_diags *diags);
+
+/*
+ * Check that the files of the reports read so far are exactly the paths
+ * of 'list' (validate --files-from LIST), as a multiset: each path
+ * checked as many times as listed, compared byte for byte with the path
+ * a report records (the listed path, display-escaped as reports write
+ * it), whatever the order of the reports.  One FATAL SUMMARY-LIST
+ * finding, file 'name' (may be NULL), for the listed paths no report
+ * holds and one for the checked paths not listed, each with the count
+ * and the first 5 in byte order.  When the reports are shards (their
+ * summary line has "shard"), 'list' must also be the list they were cut
+ * from (bx_inputs_digest() and count): else one more SUMMARY-LIST
+ * finding says the list differs.  Sorts, so n log n in the paths.
+ * Returns BX_OK, BX_E_PARSE (a problem), BX_E_NOMEM or BX_E_INTERNAL.
+ */
+int bx_summary_check_list(const struct bx_summary *s,
+                          const struct bx_inputs *list, const char *name,
+                          struct bx_diags *diags);
+
+/*
  * Sort the files read so far and describe them in 'rep' (valid until
  * the next call on 's'): findings, coverage and, when the reports listed
  * them (validate --all-rules), each rule's outcome (rep->all_rules is

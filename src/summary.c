@@ -2,7 +2,8 @@
  * Merging JSON Lines reports (validate --format jsonl) from the shards of
  * a run into one report: a small strict JSON reader for those lines, the
  * check that the reports are one complete set (each finished, none twice,
- * every shard once), and the files they describe sorted by path.
+ * every shard once) and, given the input list, that they hold exactly its
+ * paths, and the files they describe sorted by path.
  * Rendering is report.c's.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -1423,4 +1424,262 @@ out:
     free(sharded);
     free(plain);
     return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* The list the reports must hold                                    */
+/* ---------------------------------------------------------------- */
+
+/* Append a copy of 's' to 'in'; BX_OK or BX_E_NOMEM. */
+static int push_path(struct bx_inputs *in, const char *s)
+{
+    char **grown;
+    char *copy = util_strdup(s);
+
+    if (copy == NULL) {
+        return BX_E_NOMEM;
+    }
+    if (in->count == in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 64;
+
+        grown = realloc(in->paths, cap * sizeof(*grown));
+        if (grown == NULL) {
+            free(copy);
+            return BX_E_NOMEM;
+        }
+        in->paths = grown;
+        in->cap = cap;
+    }
+    in->paths[in->count++] = copy;
+    return BX_OK;
+}
+
+int bx_summary_read_list(struct bx_inputs *list, const char *path, int nul,
+                         struct bx_diags *diags)
+{
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = BX_OK;
+
+    if (fp == NULL) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "IO-READ", path, 0,
+                      "无法读取文件列表", "cannot read the list of files");
+        return BX_E_IO;
+    }
+    /* split as bx_inputs_add_list() does, but nothing listed is opened */
+    while (rc == BX_OK &&
+           (n = getdelim(&line, &cap, nul ? '\0' : '\n', fp)) > 0) {
+        if (line[n - 1] == (nul ? '\0' : '\n')) {
+            line[--n] = '\0';
+        }
+        if (!nul && n > 0 && line[n - 1] == '\r') {
+            line[--n] = '\0';
+        }
+        if (n > 0) {
+            rc = push_path(list, line);
+        }
+    }
+    if (rc == BX_OK && ferror(fp)) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "IO-READ", path, 0,
+                      "读取文件列表出错", "error reading the list of files");
+        rc = BX_E_IO;
+    }
+    free(line);
+    if (fp != stdin) {
+        fclose(fp);
+    }
+    return rc;
+}
+
+/* How many paths a SUMMARY-LIST finding names (the first, sorted). */
+#define LIST_SHOWN 5
+
+/* Paths on one side only: how many, and the first LIST_SHOWN quoted. */
+struct strays {
+    size_t n;
+    struct bx_buf shown;
+};
+
+static void stray(struct strays *s, const char *path)
+{
+    if (s->n < LIST_SHOWN) {
+        buf_printf(&s->shown, "%s'%s'", s->n > 0 ? ", " : "", path);
+    } else if (s->n == LIST_SHOWN) {
+        buf_puts(&s->shown, ", ...");
+    }
+    s->n++;
+}
+
+static int cmp_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Both sides sorted: walk them once, as multisets (a path listed twice
+ * must have been checked twice).
+ */
+static void compare_sorted(char **want, size_t nwant, char **got, size_t ngot,
+                           struct strays *missing, struct strays *extra)
+{
+    size_t i = 0;
+    size_t j = 0;
+    int c;
+
+    while (i < nwant || j < ngot) {
+        c = i == nwant ? 1 : j == ngot ? -1 : strcmp(want[i], got[j]);
+        if (c == 0) {
+            i++;
+            j++;
+        } else if (c < 0) {
+            stray(missing, want[i++]);
+        } else {
+            stray(extra, got[j++]);
+        }
+    }
+}
+
+/* The SUMMARY-LIST finding of 's' (released), if it holds any path. */
+static int list_finding(struct strays *s, int missing, const char *name,
+                        struct bx_diags *diags)
+{
+    struct bx_buf zh;
+    struct bx_buf en;
+
+    if (s->n == 0 || s->shown.failed) {
+        buf_release(&s->shown);
+        return s->n == 0 ? BX_OK : BX_E_NOMEM;
+    }
+    buf_init(&zh);
+    buf_init(&en);
+    if (missing) {
+        buf_printf(&zh, "列表中有 %zu 个路径未被检查（各报告中没有）：%s", s->n,
+                   s->shown.data);
+        buf_printf(&en,
+                   "%zu path%s of the list %s not checked (in no "
+                   "report): %s",
+                   s->n, plural(s->n), s->n == 1 ? "was" : "were",
+                   s->shown.data);
+    } else {
+        buf_printf(&zh, "报告中有 %zu 个已检查的路径不在列表中：%s", s->n,
+                   s->shown.data);
+        buf_printf(&en, "%zu checked path%s %s not in the list: %s", s->n,
+                   plural(s->n), s->n == 1 ? "is" : "are", s->shown.data);
+    }
+    buf_release(&s->shown);
+    return fatal(diags, "SUMMARY-LIST", name, 0, &zh, &en);
+}
+
+/* The paths of the list as the reports record them (display-escaped);
+ * caller frees each and the array. */
+static char **recorded_paths(const struct bx_inputs *list)
+{
+    char **want = calloc(list->count + 1, sizeof(*want));
+    size_t i;
+
+    for (i = 0; want != NULL && i < list->count; i++) {
+        want[i] = util_escape_display(list->paths[i]);
+        if (want[i] == NULL) {
+            while (i > 0) {
+                free(want[--i]);
+            }
+            free(want);
+            return NULL;
+        }
+    }
+    return want;
+}
+
+/* The report paths and the list's, sorted, compared: the two findings. */
+static int check_paths(const struct bx_summary *s, const struct bx_inputs *list,
+                       const char *name, struct bx_diags *diags)
+{
+    struct strays missing;
+    struct strays extra;
+    char **want = recorded_paths(list);
+    char **got = calloc(s->count + 1, sizeof(*got));
+    size_t i;
+    int rc = BX_E_NOMEM;
+    int one;
+
+    missing.n = 0;
+    extra.n = 0;
+    buf_init(&missing.shown);
+    buf_init(&extra.shown);
+    if (want != NULL && got != NULL) {
+        for (i = 0; i < s->count; i++) {
+            got[i] = s->files[i].path;
+        }
+        qsort(want, list->count, sizeof(*want), cmp_paths);
+        qsort(got, s->count, sizeof(*got), cmp_paths);
+        compare_sorted(want, list->count, got, s->count, &missing, &extra);
+        rc = list_finding(&missing, 1, name, diags);
+        one = list_finding(&extra, 0, name, diags);
+        rc = worse(rc, one);
+    }
+    buf_release(&missing.shown);
+    buf_release(&extra.shown);
+    for (i = 0; want != NULL && i < list->count; i++) {
+        free(want[i]);
+    }
+    free(want);
+    free(got);
+    return rc;
+}
+
+/* SUMMARY-LIST: the first complete shard report cut from another list
+ * (its recorded digest and input count) than 'list'. */
+static int check_digest(const struct bx_summary *s,
+                        const struct bx_inputs *list, const char *name,
+                        struct bx_diags *diags)
+{
+    const struct sreport *r = NULL;
+    struct bx_buf zh;
+    struct bx_buf en;
+    char digest[65];
+    size_t i;
+    int rc;
+
+    for (i = 0; i < s->nreports && r == NULL; i++) {
+        if (s->reports[i].sharded && s->reports[i].end == END_SUMMARY) {
+            r = &s->reports[i];
+        }
+    }
+    if (r == NULL) {
+        return BX_OK;
+    }
+    rc = bx_inputs_digest(list, digest);
+    if (rc != BX_OK || (r->shard.inputs == list->count &&
+                        strcmp(r->shard.list, digest) == 0)) {
+        return rc;
+    }
+    buf_init(&zh);
+    buf_init(&en);
+    buf_printf(&zh,
+               "列表不同：“%s”是另一列表的分片（%zu 个输入，列表 %.12s…），"
+               "此列表有 %zu 个路径（列表 %.12s…）",
+               r->path, r->shard.inputs, r->shard.list, list->count, digest);
+    buf_printf(&en,
+               "the list differs: '%s' is a shard of another list (%zu "
+               "inputs, list %.12s...), this one has %zu path%s (list "
+               "%.12s...)",
+               r->path, r->shard.inputs, r->shard.list, list->count,
+               plural(list->count), digest);
+    return fatal(diags, "SUMMARY-LIST", name, 0, &zh, &en);
+}
+
+int bx_summary_check_list(const struct bx_summary *s,
+                          const struct bx_inputs *list, const char *name,
+                          struct bx_diags *diags)
+{
+    int rc = check_digest(s, list, name, diags);
+    int one;
+
+    if (rc == BX_E_NOMEM || rc == BX_E_INTERNAL) {
+        return rc;
+    }
+    one = check_paths(s, list, name, diags);
+    return worse(rc, one);
 }

@@ -4,7 +4,8 @@
 # shuffled shards, summary refusing what is not one complete set (cut,
 # empty, miscounted, duplicated, missing or foreign shards), the progress
 # line, streaming bundles in flat memory, and the GNU parallel recipe of
-# docs/batch.md on localhost.
+# docs/batch.md on localhost with summary --files-from (a chunk left no
+# report, a stray report, another list).
 # Usage: run.sh /path/to/budgetx
 set -u
 bin=$1
@@ -373,10 +374,47 @@ else
     "$bin" validate --format json --files-from inputs.txt >one.json 2>/dev/null
     "$bin" summary --format json j1.jsonl >walk-sum.json
     same walk-sum.json par.json "GNU parallel --pipe: merged report differs"
+    # summary --files-from: the reports hold exactly the list's paths
+    "$bin" summary --format json --files-from inputs.txt out/*.jsonl >par-list.json 2>err.txt
+    rc=$?
+    [ $rc -eq 3 ] && [ ! -s err.txt ] && ok || bad "summary --files-from of the --pipe recipe: exit $rc"
+    same par.json par-list.json "summary --files-from changes the merged report"
+    tr '\n' '\0' <inputs.txt >inputs0
+    "$bin" summary --format json --files-from inputs0 -0 out/*.jsonl >par-list0.json
+    same par.json par-list0.json "summary --files-from -0 changes the merged report"
+    "$bin" summary --format json --files-from - out/*.jsonl <inputs.txt >par-list-.json
+    same par.json par-list-.json "summary --files-from - changes the merged report"
+    "$bin" summary --files-from - - <inputs.txt >/dev/null 2>err.txt
+    [ $? -eq 2 ] && ok || bad "summary --files-from - with report -"
+    # a chunk whose job left no report: its paths named, nothing merged
+    mv out/shard-2.jsonl lost.jsonl
+    first=$(sed -n 8,12p inputs.txt | sed "s/.*/'&'/" | paste -sd, - | sed 's/,/, /g')
+    refused SUMMARY-LIST "inputs.txt: fatal: [SUMMARY-LIST] 7 paths of the list were not checked (in no report): $first, ..." \
+        "--pipe: a chunk without its report" --files-from inputs.txt out/*.jsonl
+    [ "$(grep -c SUMMARY- refused.err)" -eq 1 ] && ok || bad "--pipe: a chunk without its report: other findings"
+    # a stray report of another list: its paths named as not listed (the
+    # one listed too is checked twice: a multiset)
+    cp lost.jsonl out/shard-2.jsonl
+    cp list.jsonl out/stray.jsonl
+    refused SUMMARY-LIST "inputs.txt: fatal: [SUMMARY-LIST] 2 checked paths are not in the list: 'corpus/b/zipped.xml.gz', 'with space/m 1.xml'" \
+        "--pipe: a report of another list" --files-from inputs.txt out/*.jsonl
+    rm out/stray.jsonl
+    head -n -1 inputs.txt >short.txt
+    refused SUMMARY-LIST "1 checked path is not in the list: '$(tail -n 1 inputs.txt)'" \
+        "--pipe: a path not listed" --files-from short.txt out/*.jsonl
+    refused IO-READ "nolist.txt: fatal: [IO-READ] cannot read the list of files" \
+        "--pipe: no list" --files-from nolist.txt out/*.jsonl
     rm -rf out && mkdir out
     parallel --will-cite "\"$bin\" validate --files-from inputs.txt --shard {}/3 --format jsonl >out/{}.jsonl" ::: 0 1 2
     "$bin" summary --format json out/*.jsonl >par2.json
     same walk-sum.json par2.json "GNU parallel --shard: merged report differs"
+    "$bin" summary --format json --files-from inputs.txt out/*.jsonl >par2-list.json
+    same par2.json par2-list.json "summary --files-from of --shard reports changes the merged report"
+    # the same paths in another order: not the list the shards were cut from
+    sort -r inputs.txt >reversed.txt
+    refused SUMMARY-LIST "reversed.txt: fatal: [SUMMARY-LIST] the list differs: 'out/0.jsonl' is a shard of another list" \
+        "--shard: another list" --files-from reversed.txt out/*.jsonl
+    [ "$(grep -c SUMMARY- refused.err)" -eq 1 ] && ok || bad "--shard: another list: other findings"
 fi
 
 echo "batch: $pass passed, $fail failed"
