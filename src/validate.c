@@ -1530,14 +1530,16 @@ int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
                        struct bx_diags *diags)
 {
     struct schema_state *st = ctx->schema;
-    xmlSchemaValidCtxtPtr vctxt;
     struct valid_state vs;
+    unsigned long nomem;
     int fast;
     int ret;
+    int rc;
 
     if (sub == NULL || sub->doc == NULL) {
         return BX_E_STATE;
     }
+    sub->schema_valid = -1; /* no verdict until there is one */
     fast = valid_fast(st, sub->doc);
     if (fast == BX_E_NOMEM) {
         return BX_E_NOMEM;
@@ -1546,13 +1548,13 @@ int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
         sub->schema_valid = 1;
         return templates_check(ctx, sub, diags);
     }
-    vctxt = xmlSchemaNewValidCtxt(st->schema);
-    if (vctxt == NULL) {
-        return BX_E_NOMEM;
-    }
+    nomem = xmlio_nomem_count();
     vs.ctx = ctx;
     vs.tpl = templates_of_doc(ctx, sub->doc);
     vs.ref = templates_reference(ctx);
+    if (xmlio_nomem_count() != nomem) {
+        return BX_E_NOMEM; /* findings would be worded without them */
+    }
     vs.doc = sub->doc;
     vs.file = sub->path;
     vs.diags = diags;
@@ -1560,11 +1562,13 @@ int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
     vs.lines = NULL;
     vs.attrs_of = NULL;
     vs.attrs = NULL;
-    xmlSchemaSetValidStructuredErrors(vctxt, on_valid_error, &vs);
-    ret = xmlSchemaValidateDoc(vctxt, sub->doc);
-    xmlSchemaFreeValidCtxt(vctxt);
+    rc = schema_ctxt_validate(st->schema, sub->doc, on_valid_error, &vs, diags,
+                              &ret);
     xmlHashFree(vs.lines, NULL);
     xmlHashFree(vs.attrs, NULL);
+    if (rc != BX_OK) {
+        return rc; /* out of memory: the caller says so, nothing else */
+    }
     if (ret < 0) {
         bx_diags_addf(diags, BX_SEV_FATAL, "INTERNAL", sub->path, 0,
                       "模式校验器内部错误", "schema validator failed");
