@@ -312,9 +312,10 @@ static char *codes_of(const struct bx_diags *diags)
  * The whole schema's validation of an invalid document (bx_validate_schema()
  * past valid_fast(), src/schema_ctxt.c), each of libxml2's allocations
  * failing in turn (not its reallocations, as above, nor its 16-byte
- * allocations: a failed xmlSchemaItemListCreate() in the identity
- * constraints' bookkeeping, a keyref's, makes 2.9.14 dereference NULL
- * inside xmlSchemaValidateDoc(); valid_fast()'s view has no identity
+ * allocations: one failed in the identity constraints' bookkeeping,
+ * next to a keyref check (most likely xmlSchemaItemListCreate()), makes
+ * 2.9.14 dereference NULL inside xmlSchemaValidateDoc(); valid_fast()'s
+ * view has no identity
  * constraints, so the failinject path "schema" never met it): BX_E_NOMEM and no
  * finding, so the caller's OUT-OF-MEMORY is the only one; with nothing
  * failed, the findings of a clean run.  Before the fix the context was
