@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
 #include "xmlio.h"
 
 /*
@@ -58,13 +59,38 @@ struct guard {
     unsigned long nomem;
 };
 
-/* A report judged after a failed allocation is no finding: dropped. */
+/*
+ * A report judged after a failed allocation is no finding: dropped.  The
+ * handler gets a copy of the report: 'err' is the thread's last error,
+ * whose strings any nested report of libxml2 (an allocation failing
+ * inside the handler) frees and replaces under it.  A copy that cannot
+ * be made counts as libxml2's failure (no verdict then).
+ */
 static void on_guarded_error(void *user, xmlErrorPtr err)
 {
     struct guard *g = user;
+    xmlError copy = *err;
+    char **s[] = {&copy.message, &copy.file, &copy.str1, &copy.str2,
+                  &copy.str3};
+    size_t i;
+    int failed = 0;
 
-    if (xmlio_nomem_count() == g->nomem) {
-        g->on_error(g->data, err);
+    if (xmlio_nomem_count() != g->nomem) {
+        return;
+    }
+    for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+        if (*s[i] != NULL) {
+            *s[i] = util_strdup(*s[i]);
+            failed |= *s[i] == NULL;
+        }
+    }
+    if (failed) {
+        xmlio_nomem_note();
+    } else {
+        g->on_error(g->data, &copy);
+    }
+    for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+        free(*s[i]);
     }
 }
 
