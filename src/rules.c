@@ -22,6 +22,7 @@
 #include "datafiles.h"
 #include "hash64.h"
 #include "rules_digests.h" /* generated: rules_validated[] */
+#include "schema_ctxt.h"
 #include "templates.h"
 #include "util.h"
 #include "xmlio.h"
@@ -1624,20 +1625,18 @@ static void schema_error(void *data, xmlErrorPtr err)
 static int validate_rules(struct bx_context *ctx, xmlDocPtr doc,
                           struct bx_diags *diags)
 {
-    xmlSchemaValidCtxtPtr v;
     xmlSchemaPtr schema;
+    int verdict;
     int rc;
 
     rc = datafiles_schema(ctx, "schemas/rules.xsd", diags, &schema);
     if (rc != BX_OK)
         return rc;
-    v = xmlSchemaNewValidCtxt(schema);
-    if (v == NULL)
-        return BX_E_NOMEM;
-    xmlSchemaSetValidStructuredErrors(v, schema_error, diags);
-    rc = xmlSchemaValidateDoc(v, doc);
-    xmlSchemaFreeValidCtxt(v);
-    return rc == 0 ? BX_OK : BX_E_DATA;
+    rc = schema_ctxt_validate(schema, doc, schema_error, diags, diags,
+                              &verdict);
+    if (rc != BX_OK)
+        return rc; /* out of memory: no verdict on the rule set */
+    return verdict == 0 ? BX_OK : BX_E_DATA;
 }
 
 int rules_file_digest(const char *path, char *hex)

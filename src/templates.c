@@ -16,6 +16,7 @@
 #include "datafiles.h"
 #include "hash64.h"
 #include "rules.h"
+#include "schema_ctxt.h"
 #include "templates.h"
 #include "templates_digests.h" /* generated: templates_validated[] */
 #include "util.h"
@@ -435,7 +436,7 @@ static int check_doc(struct bx_context *ctx, struct tpl_schema *ts,
                      const char *file_hex, xmlDocPtr doc,
                      struct bx_diags *diags)
 {
-    xmlSchemaValidCtxtPtr v;
+    int verdict;
     int rc;
 
     if (validated_at_build(ts, file_hex))
@@ -447,13 +448,11 @@ static int check_doc(struct bx_context *ctx, struct tpl_schema *ts,
         if (rc != BX_OK)
             return rc;
     }
-    v = xmlSchemaNewValidCtxt(ts->schema);
-    if (v == NULL)
-        return BX_E_NOMEM;
-    xmlSchemaSetValidStructuredErrors(v, schema_error, diags);
-    rc = xmlSchemaValidateDoc(v, doc);
-    xmlSchemaFreeValidCtxt(v);
-    return rc == 0 ? BX_OK : BX_E_DATA;
+    rc = schema_ctxt_validate(ts->schema, doc, schema_error, diags, diags,
+                              &verdict);
+    if (rc != BX_OK)
+        return rc; /* out of memory: no verdict on the template */
+    return verdict == 0 ? BX_OK : BX_E_DATA;
 }
 
 static int load_file(struct bx_context *ctx, struct tpl_schema *ts,

@@ -27,6 +27,7 @@
 
 #include "internal.h"
 #include "datafiles.h"
+#include "schema_ctxt.h"
 #include "util.h"
 #include "xlsx.h"
 #include "xmlio.h"
@@ -559,8 +560,8 @@ static int check_platform(struct bx_context *ctx, struct bx_submission *sub,
 {
     xmlNodePtr root = xmlDocGetRootElement(sub->doc);
     struct schema_errors se = {sub->path, diags, 0};
-    xmlSchemaValidCtxtPtr vctx;
     xmlSchemaPtr schema;
+    int verdict;
     int rc;
 
     if (root == NULL || root->ns == NULL ||
@@ -579,17 +580,15 @@ static int check_platform(struct bx_context *ctx, struct bx_submission *sub,
     if (rc != BX_OK) {
         return rc;
     }
-    vctx = xmlSchemaNewValidCtxt(schema);
-    if (vctx == NULL) {
-        return BX_E_NOMEM;
+    rc = schema_ctxt_validate(schema, sub->doc, schema_error, &se, diags,
+                              &verdict);
+    if (rc != BX_OK) {
+        return rc; /* out of memory: neither valid nor invalid */
     }
-    xmlSchemaSetValidStructuredErrors(vctx, schema_error, &se);
-    rc = xmlSchemaValidateDoc(vctx, sub->doc);
-    xmlSchemaFreeValidCtxt(vctx);
-    if (rc < 0) {
+    if (verdict < 0) {
         return BX_E_INTERNAL;
     }
-    return rc == 0 && se.count == 0 ? BX_OK : BX_E_INVALID;
+    return verdict == 0 && se.count == 0 ? BX_OK : BX_E_INVALID;
 }
 
 int bx_transform_import(struct bx_context *ctx, struct bx_submission *sub,

@@ -23,6 +23,7 @@
 
 #include "datafiles.h"
 #include "diag.h"
+#include "schema_ctxt.h"
 #include "schema_words.h"
 #include "templates.h"
 #include "util.h"
@@ -702,71 +703,6 @@ static void on_count_error(void *user, xmlErrorPtr err)
 }
 
 /*
- * libxml2 2.9.14's xmlSchemaGetFreshAttrInfo() (xmlschemas.c) grows the
- * validation context's list of attribute infos before it allocates the
- * new info; when that allocation fails, the new slot is left
- * uninitialised and xmlSchemaFreeValidCtxt() frees it: a bad free (heap
- * corruption without ASan).  Fixed upstream in 2.14 (commit db8cce3d,
- * "schemas: Check reallocations for overflow").  The failure is reported
- * only to the thread's structured handler (__xmlSimpleError(), not the
- * context's): SCHEMASV, XML_ERR_NO_MEMORY, str1 "creating new attribute
- * info" (NULL when even that copy failed: then it may be this one).
- */
-static void on_schema_nomem(void *user, xmlErrorPtr err)
-{
-    int *corrupt = user;
-
-    if (err->domain == XML_FROM_SCHEMASV && err->code == XML_ERR_NO_MEMORY &&
-        (err->str1 == NULL ||
-         strcmp(err->str1, "creating new attribute info") == 0)) {
-        *corrupt = 1;
-    }
-}
-
-/*
- * A context that xmlSchemaFreeValidCtxt() cannot free (see above) is
- * kept here instead, never freed but reachable, so that a leak checker
- * still reports every other leak (a few kilobytes each, at most
- * PARKED_MAX; past that they leak).
- */
-#define PARKED_MAX 16
-static _Atomic(xmlSchemaValidCtxtPtr) parked[PARKED_MAX];
-static atomic_uint nparked;
-
-static void park_ctxt(xmlSchemaValidCtxtPtr v)
-{
-    unsigned i = atomic_fetch_add(&nparked, 1);
-
-    if (i < PARKED_MAX) {
-        atomic_store(&parked[i], v);
-    }
-}
-
-/*
- * Validate 'doc' with 'v' (xmlSchemaValidateDoc()'s result), then free
- * 'v' unless libxml2 left it unfreeable.  Only libxml2's report of its
- * own failure says so: this thread's structured handler is ours
- * meanwhile (and restored).
- */
-static int validate_and_free(xmlSchemaValidCtxtPtr v, xmlDocPtr doc)
-{
-    xmlStructuredErrorFunc saved = xmlStructuredError;
-    void *saved_data = xmlStructuredErrorContext;
-    int corrupt = 0;
-    int ret;
-
-    xmlSetStructuredErrorFunc(&corrupt, on_schema_nomem);
-    ret = xmlSchemaValidateDoc(v, doc);
-    xmlSetStructuredErrorFunc(saved_data, saved);
-    if (corrupt) {
-        park_ctxt(v);
-    } else {
-        xmlSchemaFreeValidCtxt(v);
-    }
-    return ret;
-}
-
-/*
  * 1: 'doc' is valid against the whole schema, found by idc_hold() and a
  * validation against the view without the root's constraints; 0: not
  * known (then validate against the whole schema, which words findings);
@@ -774,29 +710,14 @@ static int validate_and_free(xmlSchemaValidCtxtPtr v, xmlDocPtr doc)
  */
 static int valid_fast(const struct schema_state *st, xmlDocPtr doc)
 {
-    xmlSchemaValidCtxtPtr v;
-    unsigned long nomem;
     int errors = 0;
     int ret;
 
     if (st->noidc == NULL || !validate_idc_fast || !idc_hold(doc)) {
         return 0;
     }
-    nomem = xmlio_nomem_count();
-    v = xmlSchemaNewValidCtxt(st->noidc);
-    if (xmlio_nomem_count() != nomem) {
-        /* 2.9.14 returns a context without its dictionary or its list of
-         * names when those fail, and validating with it dereferences
-         * NULL (xmlSchemaClearValidCtxt()); freeing it is safe */
-        xmlSchemaFreeValidCtxt(v);
-        return BX_E_NOMEM;
-    }
-    if (v == NULL) {
-        return 0;
-    }
-    xmlSchemaSetValidStructuredErrors(v, on_count_error, &errors);
-    ret = validate_and_free(v, doc);
-    if (xmlio_nomem_count() != nomem) {
+    if (schema_ctxt_validate(st->noidc, doc, on_count_error, &errors, NULL,
+                             &ret) != BX_OK) {
         return BX_E_NOMEM; /* neither verdict can be trusted */
     }
     if (ret != 0 || errors != 0) {
@@ -1609,14 +1530,16 @@ int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
                        struct bx_diags *diags)
 {
     struct schema_state *st = ctx->schema;
-    xmlSchemaValidCtxtPtr vctxt;
     struct valid_state vs;
+    unsigned long nomem;
     int fast;
     int ret;
+    int rc;
 
     if (sub == NULL || sub->doc == NULL) {
         return BX_E_STATE;
     }
+    sub->schema_valid = -1; /* no verdict until there is one */
     fast = valid_fast(st, sub->doc);
     if (fast == BX_E_NOMEM) {
         return BX_E_NOMEM;
@@ -1625,13 +1548,13 @@ int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
         sub->schema_valid = 1;
         return templates_check(ctx, sub, diags);
     }
-    vctxt = xmlSchemaNewValidCtxt(st->schema);
-    if (vctxt == NULL) {
-        return BX_E_NOMEM;
-    }
+    nomem = xmlio_nomem_count();
     vs.ctx = ctx;
     vs.tpl = templates_of_doc(ctx, sub->doc);
     vs.ref = templates_reference(ctx);
+    if (xmlio_nomem_count() != nomem) {
+        return BX_E_NOMEM; /* findings would be worded without them */
+    }
     vs.doc = sub->doc;
     vs.file = sub->path;
     vs.diags = diags;
@@ -1639,11 +1562,13 @@ int bx_validate_schema(struct bx_context *ctx, struct bx_submission *sub,
     vs.lines = NULL;
     vs.attrs_of = NULL;
     vs.attrs = NULL;
-    xmlSchemaSetValidStructuredErrors(vctxt, on_valid_error, &vs);
-    ret = xmlSchemaValidateDoc(vctxt, sub->doc);
-    xmlSchemaFreeValidCtxt(vctxt);
+    rc = schema_ctxt_validate(st->schema, sub->doc, on_valid_error, &vs, diags,
+                              &ret);
     xmlHashFree(vs.lines, NULL);
     xmlHashFree(vs.attrs, NULL);
+    if (rc != BX_OK) {
+        return rc; /* out of memory: the caller says so, nothing else */
+    }
     if (ret < 0) {
         bx_diags_addf(diags, BX_SEV_FATAL, "INTERNAL", sub->path, 0,
                       "模式校验器内部错误", "schema validator failed");

@@ -22,6 +22,7 @@
 #include "datafiles.h"
 #include "internal.h"
 #include "package.h"
+#include "schema_ctxt.h"
 #include "sign.h"
 #include "util.h"
 #include "verify_parts.h"
@@ -263,10 +264,11 @@ static int load_manifest(struct bx_context *ctx, struct bx_verify *v,
                          struct vbundle *b)
 {
     struct bx_limits lim = {16u << 20, 64};
-    xmlSchemaValidCtxtPtr vctxt;
     xmlSchemaPtr schema;
     struct mvalid mv;
     long m = find_entry(b, PACKAGE_MANIFEST);
+    int intact;
+    int verdict;
     int rc;
 
     if (m < 0) {
@@ -292,16 +294,17 @@ static int load_manifest(struct bx_context *ctx, struct bx_verify *v,
     if (rc != BX_OK) {
         return rc;
     }
-    vctxt = xmlSchemaNewValidCtxt(schema);
-    if (vctxt == NULL) {
-        return BX_E_NOMEM;
-    }
     mv.v = v;
-    xmlSchemaSetValidStructuredErrors(vctxt, on_manifest_error, &mv);
-    if (xmlSchemaValidateDoc(vctxt, b->manifest) != 0) {
+    intact = v->intact;
+    rc = schema_ctxt_validate(schema, b->manifest, on_manifest_error, &mv,
+                              &v->diags, &verdict);
+    if (rc != BX_OK) {
+        v->intact = intact; /* out of memory: no verdict on the manifest */
+        return rc;
+    }
+    if (verdict != 0) {
         v->intact = 0;
     }
-    xmlSchemaFreeValidCtxt(vctxt);
     return v->intact ? BX_OK : BX_E_INVALID;
 }
 

@@ -11,7 +11,11 @@
  *  - a valid document is checked against its template (templates_check):
  *    a profile that could not be read is no unknown template;
  *  - bx_xlsx_template() looks its template up (xlsx_write.c skeleton()):
- *    a template that could not be read is no "no such template".
+ *    a template that could not be read is no "no such template";
+ *  - the whole schema validates an invalid document (bx_validate_schema()),
+ *    and bx_transform_import() validates an invalid platform document
+ *    (src/schema_ctxt.c, which every validation context goes through):
+ *    out of memory and no finding, or the findings of a clean run.
  * tests/failinject/run.sh, path "schema", fails every allocation of the
  * first of these in the CLI under ASan.
  */
@@ -49,6 +53,7 @@ static unsigned long fail_at; /* 0: count only */
 static unsigned long seen;
 static int armed;
 static int no_realloc; /* reallocations do not fail */
+static size_t spared;  /* allocations of this size do not fail (0: none) */
 static pthread_t armed_thread;
 
 static int fail_now(void)
@@ -63,7 +68,7 @@ static int fail_now(void)
 
 static void *failing_malloc(size_t n)
 {
-    void *p = fail_now() ? NULL : next_malloc(n);
+    void *p = (n == spared || !fail_now()) ? next_malloc(n) : NULL;
 
     if (p != NULL && armed)
         memset(p, 0xbe, n);
@@ -285,6 +290,157 @@ static void test_xlsx_template_nomem_is_no_unknown(void)
     bx_context_free(ctx);
 }
 
+/* The codes of 'diags' in order, joined by spaces (caller frees). */
+static char *codes_of(const struct bx_diags *diags)
+{
+    size_t n = 1;
+    size_t i;
+    char *s;
+
+    for (i = 0; i < diags->count; i++)
+        n += strlen(diags->items[i].code ? diags->items[i].code : "-") + 1;
+    s = calloc(1, n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    for (i = 0; i < diags->count; i++) {
+        strcat(s, diags->items[i].code ? diags->items[i].code : "-");
+        strcat(s, " ");
+    }
+    return s;
+}
+
+/*
+ * The whole schema's validation of an invalid document (bx_validate_schema()
+ * past valid_fast(), src/schema_ctxt.c), each of libxml2's allocations
+ * failing in turn (not its reallocations, as above, nor its 16-byte
+ * allocations: one failed in the identity constraints' bookkeeping,
+ * next to a keyref check (most likely xmlSchemaItemListCreate()), makes
+ * 2.9.14 dereference NULL inside xmlSchemaValidateDoc(); valid_fast()'s
+ * view has no identity
+ * constraints, so the failinject path "schema" never met it): BX_E_NOMEM and no
+ * finding, so the caller's OUT-OF-MEMORY is the only one; with nothing
+ * failed, the findings of a clean run.  Before the fix the context was
+ * created and freed directly: 2.9.14's unfreeable context aborted in
+ * xmlSchemaFreeValidCtxt(), and a failure came out as the findings judged
+ * so far plus an INTERNAL finding ("schema validator failed").
+ */
+static void test_full_validation_nomem_is_out_of_memory_only(void)
+{
+    struct bx_context *ctx = test_context();
+    struct bx_submission *sub;
+    struct bx_diags diags;
+    char *clean;
+    char *got;
+    unsigned long n;
+    int rc;
+    int bad = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    sub = load(ctx, "tests/fixtures/schema/bad-amount-text.xml");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL(bx_validate_schema(ctx, sub, &diags), BX_OK);
+    CU_ASSERT_EQUAL(bx_submission_schema_valid(sub), 0);
+    CU_ASSERT_TRUE(diags.count > 0);
+    clean = codes_of(&diags);
+    bx_diags_release(&diags);
+    no_realloc = 1;
+    spared = 2 * sizeof(void *); /* sizeof(xmlSchemaItemList) */
+    LEAKS_UNCHECKED();
+    for (n = 1; n < 100000; n++) {
+        bx_diags_init(&diags);
+        arm(n);
+        rc = bx_validate_schema(ctx, sub, &diags);
+        if (disarm() < n) { /* nothing failed: the end */
+            CU_ASSERT_EQUAL(rc, BX_OK);
+            CU_ASSERT_EQUAL(bx_submission_schema_valid(sub), 0);
+            got = codes_of(&diags);
+            CU_ASSERT_STRING_EQUAL(got, clean);
+            free(got);
+            bx_diags_release(&diags);
+            break;
+        }
+        xmlio_out_of_memory(&diags, "bad.xml"); /* what check.c adds */
+        if (rc != BX_E_NOMEM || diags.count != 1 ||
+            bx_submission_schema_valid(sub) != -1) {
+            bad++; /* a verdict, or a finding beside OUT-OF-MEMORY */
+        }
+        bx_diags_release(&diags);
+    }
+    LEAKS_CHECKED();
+    no_realloc = 0;
+    spared = 0;
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_TRUE(n > 10 && n < 100000);
+    free(clean);
+    bx_submission_free(sub);
+    bx_context_free(ctx);
+}
+
+/*
+ * bx_transform_import()'s validation of a platform document against
+ * schemas/platform.xsd (compiled beforehand), an invalid one, each of
+ * libxml2's allocations failing in turn: BX_E_NOMEM and no finding, or
+ * the clean run's BX_E_INVALID and PLATFORM-XSD findings.  Before the
+ * fix the findings judged before the failure stayed, with BX_E_INVALID
+ * (a verdict) or BX_E_INTERNAL.
+ */
+static void test_platform_validation_nomem_is_no_verdict(void)
+{
+    static const char doc[] =
+        "<BudgetDisclosure xmlns='urn:budgetx:platform:1' VERSION='1'>"
+        "<HEADER/><HEADER/></BudgetDisclosure>";
+    struct bx_context *ctx = test_context();
+    struct bx_submission *sub = NULL;
+    struct bx_output out;
+    struct bx_diags diags;
+    char *clean;
+    char *got;
+    unsigned long n;
+    int rc;
+    int bad = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    bx_diags_init(&diags);
+    CU_ASSERT_EQUAL_FATAL(bx_submission_load_memory(ctx, doc, sizeof(doc) - 1,
+                                                    "bad.xml", &diags, &sub),
+                          BX_OK);
+    bx_diags_release(&diags);
+    bx_output_init(&out);
+    CU_ASSERT_EQUAL(
+        bx_transform_import(ctx, sub, "platform", NULL, &diags, &out),
+        BX_E_INVALID);
+    CU_ASSERT_TRUE(bx_diags_has(&diags, "PLATFORM-XSD"));
+    clean = codes_of(&diags);
+    bx_diags_release(&diags);
+    no_realloc = 1;
+    LEAKS_UNCHECKED();
+    for (n = 1; n < 100000; n++) {
+        bx_diags_init(&diags);
+        arm(n);
+        rc = bx_transform_import(ctx, sub, "platform", NULL, &diags, &out);
+        if (disarm() < n) {
+            CU_ASSERT_EQUAL(rc, BX_E_INVALID);
+            got = codes_of(&diags);
+            CU_ASSERT_STRING_EQUAL(got, clean);
+            free(got);
+            bx_diags_release(&diags);
+            break;
+        }
+        if (rc != BX_E_NOMEM || diags.count != 0)
+            bad++;
+        bx_diags_release(&diags);
+    }
+    LEAKS_CHECKED();
+    no_realloc = 0;
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_TRUE(n > 10 && n < 100000);
+    CU_ASSERT_EQUAL(out.count, 0);
+    free(clean);
+    bx_output_release(&out);
+    bx_submission_free(sub);
+    bx_context_free(ctx);
+}
+
 int bx_test_suite_nomem_verdicts(void)
 {
     CU_pSuite s = CU_add_suite("nomem_verdicts", NULL, NULL);
@@ -295,7 +451,11 @@ int bx_test_suite_nomem_verdicts(void)
         CU_add_test(s, "template check out of memory is no finding",
                     test_template_check_nomem_is_no_finding) == NULL ||
         CU_add_test(s, "xlsx template out of memory is no unknown template",
-                    test_xlsx_template_nomem_is_no_unknown) == NULL) {
+                    test_xlsx_template_nomem_is_no_unknown) == NULL ||
+        CU_add_test(s, "full validation out of memory is OUT-OF-MEMORY only",
+                    test_full_validation_nomem_is_out_of_memory_only) == NULL ||
+        CU_add_test(s, "platform validation out of memory is no verdict",
+                    test_platform_validation_nomem_is_no_verdict) == NULL) {
         return -1;
     }
     return 0;
