@@ -18,6 +18,7 @@
 
 #include "budgetx.h"
 #include "util.h"
+#include "util.h"
 #include "xmlio.h"
 
 /* Directories nested deeper than this are not walked (a loop, surely). */
@@ -206,43 +207,28 @@ int bx_inputs_add(struct bx_inputs *in, const char *path,
     return push(in, util_strdup(path));
 }
 
+/* bx_inputs_add_list()'s arguments, for each entry of the list. */
+struct list_add {
+    struct bx_inputs *in;
+    const char *const *globs;
+    size_t nglobs;
+    struct bx_diags *diags;
+};
+
+static int add_listed(void *user, const char *entry)
+{
+    struct list_add *a = user;
+
+    return bx_inputs_add(a->in, entry, a->globs, a->nglobs, a->diags);
+}
+
 int bx_inputs_add_list(struct bx_inputs *in, const char *list, int nul,
                        const char *const *globs, size_t nglobs,
                        struct bx_diags *diags)
 {
-    FILE *fp = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int rc = BX_OK;
+    struct list_add a = {in, globs, nglobs, diags};
 
-    if (fp == NULL) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "IO-READ", list, 0,
-                      "无法读取文件列表", "cannot read the list of files");
-        return BX_E_IO;
-    }
-    while (rc == BX_OK &&
-           (n = getdelim(&line, &cap, nul ? '\0' : '\n', fp)) > 0) {
-        if (line[n - 1] == (nul ? '\0' : '\n')) {
-            line[--n] = '\0';
-        }
-        if (!nul && n > 0 && line[n - 1] == '\r') {
-            line[--n] = '\0';
-        }
-        if (n > 0) {
-            rc = bx_inputs_add(in, line, globs, nglobs, diags);
-        }
-    }
-    if (rc == BX_OK && ferror(fp)) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "IO-READ", list, 0,
-                      "读取文件列表出错", "error reading the list of files");
-        rc = BX_E_IO;
-    }
-    free(line);
-    if (fp != stdin) {
-        fclose(fp);
-    }
-    return rc;
+    return util_read_list(list, nul, add_listed, &a, diags);
 }
 
 int bx_inputs_shard(struct bx_inputs *in, size_t index, size_t n)

@@ -130,6 +130,18 @@ static void diag_release(struct bx_diag *d)
     free(d->cell);
 }
 
+void diags_take_back(struct bx_diags *diags, const struct bx_diags *mark)
+{
+    if (diags == NULL) {
+        return;
+    }
+    while (diags->count > mark->count) {
+        diag_release(&diags->items[--diags->count]);
+    }
+    memcpy(diags->by_severity, mark->by_severity, sizeof(diags->by_severity));
+    diags->suppressed = mark->suppressed;
+}
+
 /* One rule's (or code's) tally under the caps. */
 struct cap_entry {
     char *key;

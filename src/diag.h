@@ -15,4 +15,12 @@
  */
 int diags_admits(struct bx_diags *diags, const char *rule, const char *code);
 
+/*
+ * Take back the findings added to 'diags' since 'mark' was copied from
+ * it (its items, counts and suppressed count; the caps' per-rule tallies
+ * stay, which can only hold back later findings of the same rules).
+ * For a stage whose findings cannot be trusted (out of memory).
+ */
+void diags_take_back(struct bx_diags *diags, const struct bx_diags *mark);
+
 #endif /* BX_DIAG_H */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "util.h"
 #include "xmlio.h"
 
@@ -118,41 +119,6 @@ static int validate_and_free(xmlSchemaValidCtxtPtr v, xmlDocPtr doc)
     return ret;
 }
 
-static void diag_free_strings(struct bx_diag *d)
-{
-    free(d->code);
-    free(d->rule);
-    free(d->file);
-    free(d->xpath);
-    free(d->message_zh);
-    free(d->message_en);
-    free(d->table);
-    free(d->row);
-    free(d->column_label);
-    free(d->printed);
-    free(d->computed);
-    free(d->difference);
-    free(d->tolerance);
-    free(d->cell);
-}
-
-/*
- * Take back the findings added to 'diags' since 'mark' was copied from
- * it (its items, counts and suppressed count; the caps' per-rule tallies
- * stay, which can only hold back later findings of the same rules).
- */
-static void take_back(struct bx_diags *diags, const struct bx_diags *mark)
-{
-    if (diags == NULL) {
-        return;
-    }
-    while (diags->count > mark->count) {
-        diag_free_strings(&diags->items[--diags->count]);
-    }
-    memcpy(diags->by_severity, mark->by_severity, sizeof(diags->by_severity));
-    diags->suppressed = mark->suppressed;
-}
-
 int schema_ctxt_validate(xmlSchemaPtr schema, xmlDocPtr doc,
                          xmlStructuredErrorFunc on_error, void *data,
                          struct bx_diags *diags, int *verdict)
@@ -181,7 +147,7 @@ int schema_ctxt_validate(xmlSchemaPtr schema, xmlDocPtr doc,
     xmlSchemaSetValidStructuredErrors(v, on_guarded_error, &g);
     ret = validate_and_free(v, doc);
     if (xmlio_nomem_count() != g.nomem) {
-        take_back(diags, &mark); /* neither verdict can be trusted */
+        diags_take_back(diags, &mark); /* neither verdict can be trusted */
         return BX_E_NOMEM;
     }
     *verdict = ret;

@@ -1454,43 +1454,16 @@ static int push_path(struct bx_inputs *in, const char *s)
     return BX_OK;
 }
 
+static int push_listed(void *user, const char *entry)
+{
+    return push_path(user, entry);
+}
+
 int bx_summary_read_list(struct bx_inputs *list, const char *path, int nul,
                          struct bx_diags *diags)
 {
-    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int rc = BX_OK;
-
-    if (fp == NULL) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "IO-READ", path, 0,
-                      "无法读取文件列表", "cannot read the list of files");
-        return BX_E_IO;
-    }
     /* split as bx_inputs_add_list() does, but nothing listed is opened */
-    while (rc == BX_OK &&
-           (n = getdelim(&line, &cap, nul ? '\0' : '\n', fp)) > 0) {
-        if (line[n - 1] == (nul ? '\0' : '\n')) {
-            line[--n] = '\0';
-        }
-        if (!nul && n > 0 && line[n - 1] == '\r') {
-            line[--n] = '\0';
-        }
-        if (n > 0) {
-            rc = push_path(list, line);
-        }
-    }
-    if (rc == BX_OK && ferror(fp)) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "IO-READ", path, 0,
-                      "读取文件列表出错", "error reading the list of files");
-        rc = BX_E_IO;
-    }
-    free(line);
-    if (fp != stdin) {
-        fclose(fp);
-    }
-    return rc;
+    return util_read_list(path, nul, push_listed, list, diags);
 }
 
 /* How many paths a SUMMARY-LIST finding names (the first, sorted). */

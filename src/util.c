@@ -949,3 +949,42 @@ char *util_strdup(const char *s)
     }
     return d;
 }
+
+int util_read_list(const char *list, int nul,
+                   int (*each)(void *user, const char *entry), void *user,
+                   struct bx_diags *diags)
+{
+    FILE *fp = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = BX_OK;
+
+    if (fp == NULL) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "IO-READ", list, 0,
+                      "无法读取文件列表", "cannot read the list of files");
+        return BX_E_IO;
+    }
+    while (rc == BX_OK &&
+           (n = getdelim(&line, &cap, nul ? '\0' : '\n', fp)) > 0) {
+        if (line[n - 1] == (nul ? '\0' : '\n')) {
+            line[--n] = '\0';
+        }
+        if (!nul && n > 0 && line[n - 1] == '\r') {
+            line[--n] = '\0';
+        }
+        if (n > 0) {
+            rc = each(user, line);
+        }
+    }
+    if (rc == BX_OK && ferror(fp)) {
+        bx_diags_addf(diags, BX_SEV_FATAL, "IO-READ", list, 0,
+                      "读取文件列表出错", "error reading the list of files");
+        rc = BX_E_IO;
+    }
+    free(line);
+    if (fp != stdin) {
+        fclose(fp);
+    }
+    return rc;
+}

@@ -188,4 +188,16 @@ char *util_strdup(const char *s);
 unsigned long util_nomem_count(void);
 void util_nomem_note(void);
 
+/*
+ * Read the list of paths 'list' ("-": standard input): one a line (a
+ * final '\r' removed) or, with 'nul', separated by NUL bytes; empty
+ * entries skipped.  each(user, entry) is called for every entry in
+ * order and stops the reading when it returns anything but BX_OK.
+ * Returns BX_OK, each()'s status, or BX_E_IO (an IO-READ finding in
+ * 'diags' naming 'list').
+ */
+int util_read_list(const char *list, int nul,
+                   int (*each)(void *user, const char *entry), void *user,
+                   struct bx_diags *diags);
+
 #endif /* BX_UTIL_H */
