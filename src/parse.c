@@ -39,8 +39,8 @@ void bx_submission_free(struct bx_submission *sub)
     free(sub);
 }
 
-static int read_failed(struct bx_diags *diags, const char *path, int rc,
-                       int err)
+static int read_failed(const struct bx_context *ctx, struct bx_diags *diags,
+                       const char *path, int rc, int err)
 {
     struct bx_buf zh;
     struct bx_buf en;
@@ -48,8 +48,16 @@ static int read_failed(struct bx_diags *diags, const char *path, int rc,
     buf_init(&zh);
     buf_init(&en);
     if (rc == BX_E_LIMIT) {
-        bx_diags_addf(diags, BX_SEV_FATAL, "IO-LIMIT", path, 0,
-                      "文件超过大小上限", "file exceeds the size limit");
+        /* the limit itself: a clerk can tell a runaway file from a
+         * limit set too low for a large department */
+        buf_printf(&zh, "文件超过大小上限 %llu 字节（gzip 文件按解压后计）",
+                   (unsigned long long)ctx->opts.limits.max_bytes);
+        buf_printf(&en,
+                   "file exceeds the size limit of %llu bytes (gzip: "
+                   "after decompression)",
+                   (unsigned long long)ctx->opts.limits.max_bytes);
+        bx_diags_addf(diags, BX_SEV_FATAL, "IO-LIMIT", path, 0, zh.data,
+                      en.data);
     } else if (rc == BX_E_NOMEM) {
         xmlio_out_of_memory(diags, path);
     } else {
@@ -87,7 +95,7 @@ static int load_bytes(struct bx_context *ctx, unsigned char *bytes, size_t len,
     rc = xmlio_gunzip(&sub->bytes, &sub->len, ctx->opts.limits.max_bytes, name,
                       diags);
     if (rc == BX_E_LIMIT) {
-        read_failed(diags, name, rc, 0);
+        read_failed(ctx, diags, name, rc, 0);
         goto out;
     }
     if (rc != BX_OK) {
@@ -288,11 +296,11 @@ static int parse_streamed(struct bx_context *ctx, struct file_reader *r,
         xmlio_free_shared(sub->doc);
         sub->doc = NULL;
         if (r->err > 0) {
-            rc = read_failed(diags, name, BX_E_IO, r->err);
+            rc = read_failed(ctx, diags, name, BX_E_IO, r->err);
         } else if (r->err < 0) {
             rc = BX_E_INTERNAL;
         } else if (r->over) {
-            rc = read_failed(diags, name, BX_E_LIMIT, 0);
+            rc = read_failed(ctx, diags, name, BX_E_LIMIT, 0);
         } else {
             rc = xmlio_refuse_nul(diags, name);
         }
@@ -339,18 +347,18 @@ static int load_streamed(struct bx_context *ctx, const char *path,
     }
     if ((uint64_t)st.st_size > ctx->opts.limits.max_bytes) {
         close(fd);
-        return read_failed(diags, name, BX_E_LIMIT, 0);
+        return read_failed(ctx, diags, name, BX_E_LIMIT, 0);
     }
     r = calloc(1, sizeof(*r));
     if (r == NULL) {
         close(fd);
-        return read_failed(diags, name, BX_E_NOMEM, 0);
+        return read_failed(ctx, diags, name, BX_E_NOMEM, 0);
     }
     r->fd = fd;
     r->max = ctx->opts.limits.max_bytes;
     rc = reader_head(r);
     if (rc != 0) {
-        rc = read_failed(diags, name, BX_E_IO, rc);
+        rc = read_failed(ctx, diags, name, BX_E_IO, rc);
         goto out;
     }
     if (r->head_len >= 2 && r->head[0] == 0x1f && r->head[1] == 0x8b) {
@@ -432,7 +440,7 @@ int bx_submission_load(struct bx_context *ctx, const char *path,
     }
     rc = util_read_file(path, ctx->opts.limits.max_bytes, &bytes, &len);
     if (rc != BX_OK) {
-        return read_failed(diags, name, rc, errno);
+        return read_failed(ctx, diags, name, rc, errno);
     }
     return load_bytes(ctx, bytes, len, name, diags, out);
 }
@@ -446,11 +454,11 @@ int bx_submission_load_memory(struct bx_context *ctx, const void *buf,
 
     *out = NULL;
     if (len > ctx->opts.limits.max_bytes) {
-        return read_failed(diags, name, BX_E_LIMIT, 0);
+        return read_failed(ctx, diags, name, BX_E_LIMIT, 0);
     }
     copy = malloc(len + 1);
     if (copy == NULL) {
-        return read_failed(diags, name, BX_E_NOMEM, 0);
+        return read_failed(ctx, diags, name, BX_E_NOMEM, 0);
     }
     memcpy(copy, buf, len);
     copy[len] = '\0';
