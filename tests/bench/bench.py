@@ -10,7 +10,9 @@ BENCH_RUNS (paired rounds, default 3; quick 1), BENCH_SINGLE_RUNS
 (rounds of the one-document jobs, default 11; quick 5), BENCH_TIMEOUT (seconds
 for one run, default 120 + 0.6 per batch document), BENCH_CURVE=0 to skip
 the size curve (BENCH_PERMB_RUNS: rounds of its paired time per MB,
-default 7; quick 1).
+default 7; quick 1), BENCH_INSTR=0 to skip the instruction counts per MB
+(valgrind's callgrind; BENCH_INSTR_MAX_MB: the largest curve document
+counted, default 10; quick 0.3).
 
 Every job runs on every side in alternating order, BENCH_RUNS rounds;
 the figures are medians, the ratios are medians of the per-round ratios
@@ -26,6 +28,7 @@ of issue 12 (docs/performance.md); it reports, it does not fail.
 """
 import os
 import platform
+import re
 import resource
 import shlex
 import shutil
@@ -55,6 +58,9 @@ CURVE = os.environ.get('BENCH_CURVE', '1') != '0'
 # time per MB as paired ratios (per_mb_paired): rounds, batch documents
 PERMB_RUNS = int(os.environ.get('BENCH_PERMB_RUNS', '1' if QUICK else '7'))
 PERMB_BATCH = 200
+# instructions per MB (instr_per_mb): callgrind, deterministic
+INSTR = os.environ.get('BENCH_INSTR', '1') != '0'
+INSTR_MAX_MB = float(os.environ.get('BENCH_INSTR_MAX_MB', '0.3' if QUICK else '10'))
 LXML_PY = '/usr/bin/python3'        # the Debian python3-lxml
 FAILED = []
 # job name -> side -> (docs/s, wall, cpu, peak KB), for the goals table
@@ -220,6 +226,7 @@ def jobs(bx, files, work):
                  'cd "$OUT/b" && sha256sum ./* > SHA256SUMS && '
                  'zip -q -X -r "$OUT/bundle.zip" .' % (q(html), q(csv)))
     bx_val = '%s validate --lang en "$@" >/dev/null' % q(bx)
+    bx_xsd = '%s validate --schema-only --lang en "$@" >/dev/null' % q(bx)
     bx_html = '%s convert --to html -o "$OUT/h" "$@"' % q(bx)
     bx_bundle = '%s bundle --include html,csv -o "$OUT/bundle.zip" "$@"' % q(bx)
     lx_cmd = lambda job: '%s %s %s %s "$OUT" "$@"' % (q(lx[0]), q(lx[1]), job, q(ROOT))
@@ -231,6 +238,9 @@ def jobs(bx, files, work):
                                        ('lxml', one(lx_cmd('validate')))]),
         ('validate+rules, 2 processes', [('budgetx', two(bx_val)), ('shell', two(sh_val)),
                                          ('lxml', two(lx_cmd('validate')))]),
+        # the same work on every side: the comparators check the schema only
+        ('schema only, 1 process', [('budgetx', one(bx_xsd)), ('shell', one(sh_val)),
+                                    ('lxml', one(lx_cmd('validate')))]),
         ('convert html, 1 process', [('budgetx', one(bx_html)), ('shell', one(sh_html)),
                                      ('lxml', one(lx_cmd('html')))]),
         ('convert html, 2 processes', [('budgetx', two(bx_html)), ('shell', two(sh_html)),
@@ -247,6 +257,10 @@ def jobs(bx, files, work):
         paired(name, n, sides, work)
     f0 = files[:1]
     single = [
+        # no document: what starting a process costs on this machine, with
+        # the libraries each side links (the floor of every row below)
+        ('process start-up, no document', [('budgetx', lambda o: [bx, '--version']),
+                                           ('shell', lambda o: ['xmllint', '--version'])]),
         ('one document: validate+rules', [('budgetx', lambda o: [bx, 'validate', f0[0]]),
                                           ('shell', lambda o: ['xmllint', '--noout', '--schema', xsd, f0[0]]),
                                           ('lxml', lambda o: lx + ['validate', ROOT, o, f0[0]])]),
@@ -400,7 +414,93 @@ def per_mb_paired(bx, work, files):
     return result
 
 
-def goals(paired_mb):
+def callgrind(argv, cwd, timeout):
+    """The instructions argv executes, all its threads (valgrind's
+    callgrind): deterministic, where times on a shared machine drift.
+    Raises Failure."""
+    out = os.path.join(cwd, '.callgrind')
+    cmd = ['valgrind', '--tool=callgrind', '--callgrind-out-file=' + out] + argv
+    try:
+        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise Failure('timeout after %gs: %s' % (timeout, shlex.join(cmd)[:200]))
+    err = p.stderr.decode(errors='replace')
+    if p.returncode != 0:
+        raise Failure('exit %d: %s\n%s' % (p.returncode, shlex.join(cmd)[:200], err[-600:]))
+    got = re.search(r'Collected : (\d+)', err)
+    if not got:
+        raise Failure('no instruction count from callgrind: %s' % shlex.join(cmd)[:200])
+    return int(got.group(1))
+
+
+def instr_per_mb(bx, work, files):
+    """Instructions per MB, the work itself without the machine: callgrind
+    counts of the batch's first N/2 and N documents (one process each, -j1;
+    the difference is N/2 documents' work, the rest one process's fixed
+    cost) and of every curve document up to INSTR_MAX_MB, from 40 KB up.
+    Each point's instructions per MB over the batch's, as is and net of the
+    fixed cost; the spread is the largest over the smallest, the batch
+    included.  Returns {'v': (spread, net), 'h': (spread, net)}."""
+    if not shutil.which('valgrind'):
+        print('\n== instructions per MB: skipped, no valgrind ==')
+        return {}
+    n2 = min(20, len(files))
+    n1 = n2 // 2
+    if n1 < 1:
+        return {}
+    d = os.path.join(work, 'curve')
+    docs = []
+    for name in sorted(os.listdir(d)):
+        mb = os.path.getsize(os.path.join(d, name)) / 1e6
+        if mb <= INSTR_MAX_MB:
+            docs.append((name, mb))
+    out = os.path.join(work, 'instr')
+
+    def argv(key, what):
+        if key == 'v':
+            return [bx, 'validate', '-q', '-j1', '--lang', 'en', '--max-size',
+                    '200000000'] + what
+        return [bx, 'convert', '--to', 'html', '-j1', '--max-size', '200000000',
+                '--force', '-o',
+                fresh(out) if len(what) > 1 else os.path.join(fresh(out), 'x.html')] + what
+
+    def mb_of(fs):
+        return sum(os.path.getsize(f) for f in fs) / 1e6
+
+    result = {}
+    print('\n== instructions per MB (callgrind, one run each: deterministic); '
+          'the batch\'s first %d and %d documents, -j1 ==' % (n1, n2))
+    for key, label in (('v', 'validate+rules'), ('h', 'convert html')):
+        try:
+            ir1 = callgrind(argv(key, files[:n1]), work, TIMEOUT)
+            ir2 = callgrind(argv(key, files[:n2]), work, TIMEOUT)
+            per = (ir2 - ir1) / (mb_of(files[:n2]) - mb_of(files[:n1]))
+            fixed = ir1 - per * mb_of(files[:n1])
+            print('%s: batch %.1f Mi/MB (%.1f Mi a document); one process\'s fixed '
+                  'cost %.1f Mi' % (label, per / 1e6, per * mb_of(files[:n2]) / n2 / 1e6,
+                                    fixed / 1e6))
+            raw, net = [1.0], [1.0]
+            for name, mb in docs:
+                if key == 'h' and mb > RENDER_MAX_MB:
+                    continue
+                ir = callgrind(argv(key, [os.path.join(d, name)]), work,
+                               TIMEOUT + 120 * mb)
+                raw.append(ir / mb / per)
+                net.append(max(ir - fixed, 1) / mb / per)
+                print('  %-22s %6.2f MB  %7.1f Mi/MB  x%.2f  (net of the fixed cost x%.2f)'
+                      % (name, mb, ir / mb / 1e6, raw[-1], net[-1]), flush=True)
+        except Failure as e:
+            FAILED.append('instructions per MB, %s: %s' % (label, e))
+            print('%-20s FAILED: %s' % (label, str(e).splitlines()[0]), flush=True)
+            continue
+        result[key] = (max(raw) / min(raw), max(net) / min(net))
+        print('  spread: x%.2f (net of the fixed cost x%.2f), documents of up to %g MB'
+              % (result[key] + (INSTR_MAX_MB,)), flush=True)
+    return result
+
+
+def goals(paired_mb, instr_mb=None):
     """The figures against the goals of issue 12: reported, not enforced."""
     rows = []
 
@@ -462,6 +562,11 @@ def goals(paired_mb):
                 'x%.2f' % got[1], got[1] <= 1.5)
         else:
             add('%s: CPU s/MB within 1.5x' % label, '-', None)
+        # the work without the machine: what of the spread is ours
+        got = (instr_mb or {}).get(key)
+        if got:
+            add('%s: instructions/MB, net of start-up (callgrind)' % label,
+                'x%.2f' % got[1], got[1] <= 1.5)
     print('\n== goals of issue 12 (reported, not enforced; load average now %.1f) =='
           % os.getloadavg()[0])
     for goal, got, v in rows:
@@ -507,7 +612,8 @@ def main(argv):
         if CURVE:
             curve(bx, work)
         paired_mb = per_mb_paired(bx, work, files) if CURVE else {}
-        goals(paired_mb)
+        instr_mb = instr_per_mb(bx, work, files) if CURVE and INSTR else {}
+        goals(paired_mb, instr_mb)
     except Failure as e:
         FAILED.append(str(e))
     finally:
