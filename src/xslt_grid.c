@@ -117,6 +117,11 @@ static int attr_is(xmlAttrPtr a, const char *v)
     return eq;
 }
 
+const xmlChar *xslt_grid_attr_text(xmlAttrPtr a, xmlChar **copy)
+{
+    return attr_text(a, copy);
+}
+
 int xslt_grid_attr(const xmlNode *n, const char *name, const xmlChar **v,
                    xmlChar **copy)
 {
