@@ -225,9 +225,19 @@ static xmlNodePtr link_node(struct grid_out *o, xmlNodePtr parent, xmlNodePtr n,
 static xmlNodePtr row_node(struct grid_out *o, xmlNodePtr parent,
                            xmlElementType type, const xmlChar *name)
 {
-    xmlNodePtr n = row_alloc(o, type == XML_ATTRIBUTE_NODE ? sizeof(xmlAttr)
-                                                           : sizeof(xmlNode));
+    xmlNodePtr n;
 
+    if (type == XML_ATTRIBUTE_NODE) {
+        n = row_alloc(o, sizeof(xmlAttr));
+        if (n != NULL) {
+            memset(n, 0, sizeof(xmlAttr));
+        }
+    } else {
+        n = row_alloc(o, sizeof(xmlNode));
+        if (n != NULL) {
+            memset(n, 0, sizeof(xmlNode));
+        }
+    }
     return n != NULL ? link_node(o, parent, n, type, name) : NULL;
 }
 
@@ -351,7 +361,7 @@ static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
         return NULL;
     }
     if (o->html != NULL) {
-        if (strcmp(name, "row") == 0) {
+        if (name[0] == 'r' && strcmp(name, "row") == 0) {
             /* the rows made so far are complete: write and forget them */
             html_take_rows(o);
         }
@@ -429,6 +439,16 @@ static void set_const(struct grid_out *o, xmlNodePtr e, const char *name,
     xmlNodePtr a;
     xmlNodePtr t;
 
+    if (e != NULL && o->html != NULL) {
+        /* rows of the arena: the constant itself is the text (they are
+         * read, never freed nor changed, before the constant ends) */
+        a = row_node(o, e, XML_ATTRIBUTE_NODE, (const xmlChar *)name);
+        t = a != NULL ? row_node(o, a, XML_TEXT_NODE, xmlStringText) : NULL;
+        if (t != NULL) {
+            t->content = (xmlChar *)v;
+        }
+        return;
+    }
     if (dv == NULL) {
         set_attr(o, e, name, (const xmlChar *)v);
         return;
@@ -1357,15 +1377,15 @@ static void row_arena_release(struct row_arena *a)
     a->cur = NULL;
 }
 
-/* 'n' zeroed bytes of 'a' (NULL on ENOMEM). */
-static void *row_arena_alloc(struct row_arena *a, size_t n)
+/*
+ * Make the block after a->cur (the next one kept, or a new one) the
+ * current one until one has room for 'n' bytes.  0, or -1 on ENOMEM.
+ */
+static int row_arena_grow(struct row_arena *a, size_t n)
 {
-    const size_t align = sizeof(max_align_t);
     struct row_block *b;
     size_t cap;
-    char *p;
 
-    n = (n + align - 1) / align * align;
     while (a->cur == NULL || a->cur->cap - a->cur->used < n) {
         if (a->cur != NULL && a->cur->next != NULL) {
             a->cur = a->cur->next;
@@ -1374,11 +1394,11 @@ static void *row_arena_alloc(struct row_arena *a, size_t n)
         }
         cap = n > ROW_BLOCK ? n : ROW_BLOCK;
         if (cap > SIZE_MAX - sizeof(*b)) {
-            return NULL;
+            return -1;
         }
         b = xmlMalloc(sizeof(*b) + cap);
         if (b == NULL) {
-            return NULL;
+            return -1;
         }
         b->next = NULL;
         b->cap = cap;
@@ -1390,9 +1410,28 @@ static void *row_arena_alloc(struct row_arena *a, size_t n)
         }
         a->cur = b;
     }
+    return 0;
+}
+
+/*
+ * 'n' bytes of 'a', not zeroed: a text is written whole, a node is
+ * zeroed by row_node() (NULL on ENOMEM).
+ */
+static void *row_arena_alloc(struct row_arena *a, size_t n)
+{
+    const size_t align = sizeof(max_align_t);
+    char *p;
+
+    if (n > SIZE_MAX - align) {
+        return NULL;
+    }
+    n = (n + align - 1) / align * align;
+    if ((a->cur == NULL || a->cur->cap - a->cur->used < n) &&
+        row_arena_grow(a, n) != 0) {
+        return NULL;
+    }
     p = (char *)a->cur->data + a->cur->used;
     a->cur->used += n;
-    memset(p, 0, n);
     return p;
 }
 
@@ -1411,7 +1450,7 @@ struct html_text {
     unsigned long long off; /* where it starts there */
 };
 
-/* 'n' zeroed bytes for the rows of o->html (NULL, o->failed: ENOMEM). */
+/* 'n' bytes for the rows of o->html (NULL, o->failed: ENOMEM). */
 static void *row_alloc(struct grid_out *o, size_t n)
 {
     void *p = row_arena_alloc(&o->html->arena, n);
