@@ -35,6 +35,7 @@ struct grid_out {
     xmlNsPtr ns;            /* urn:budgetx:xslt:meta, NULL until needed */
     xmlNodeSetPtr def;      /* the table's m:h (amount columns m:a) */
     const xmlChar *table;   /* local name of the table element */
+    int kind;               /* 'table' as an enum grid_table */
     xmlNodePtr tnode;       /* the table element */
     const xmlChar *total;   /* the label of T8's unkeyed row */
     int codes;              /* T10 prints a 项目编码 column */
@@ -47,6 +48,24 @@ struct grid_out {
         const xmlChar *name;
     } names[32];
     int nnames;
+    /* the @n of each m:a of 'def' in order (NULL: none), read once per
+     * table when each is in place (cols_state 1; 2: read them each time) */
+    const xmlChar *cols[32];
+    int ncols;
+    int cols_state;
+};
+
+/* The tables whose rows differ (grid.xsl's key-cells and mode "row"). */
+enum grid_table {
+    GT_OTHER,       /* T2, T8 and any other: code | name */
+    GT_FUNC,        /* T3 T5 T9 */
+    GT_STATE_CAP,   /* T13 */
+    GT_GPB_BASIC,   /* T6 */
+    GT_ECONOMIC,    /* T7 */
+    GT_PROJECT,     /* T10 */
+    GT_THREE_PUBLIC, /* T8 */
+    GT_PERFORMANCE, /* T12 */
+    GT_PROCUREMENT  /* T14 */
 };
 
 static void html_take_rows(struct grid_out *o);
@@ -59,18 +78,32 @@ static int csv_head_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
 static void csv_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
                      xmlNodePtr node);
 
+/*
+ * Is 's' the string 'lit'?  Compared here: the names of the grid are a
+ * few bytes, shorter than the call of strcmp() that would compare them.
+ */
+static inline int same_name(const xmlChar *s, const char *lit)
+{
+    for (; *lit != '\0'; s++, lit++) {
+        if (*s != (xmlChar)*lit) {
+            return 0;
+        }
+    }
+    return *s == '\0';
+}
+
 /* Is 'n' the element {uri}'local'? */
 static int is_el(const xmlNode *n, const char *uri, const char *local)
 {
     return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           strcmp((const char *)n->name, local) == 0 &&
+           same_name(n->name, local) &&
            strcmp((const char *)n->ns->href, uri) == 0;
 }
 
 /* Is the local name of element 'n' 'local'? (any namespace) */
 static int named(const xmlNode *n, const char *local)
 {
-    return strcmp((const char *)n->name, local) == 0;
+    return same_name(n->name, local);
 }
 
 /* The first (no-namespace) attribute 'name' of 'n' (NULL: none). */
@@ -79,8 +112,7 @@ static xmlAttrPtr no_ns_attr(const xmlNode *n, const char *name)
     xmlAttrPtr a;
 
     for (a = n->properties; a != NULL; a = a->next) {
-        if (a->ns == NULL && a->name[0] == (xmlChar)name[0] &&
-            strcmp((const char *)a->name, name) == 0) {
+        if (a->ns == NULL && same_name(a->name, name)) {
             return a;
         }
     }
@@ -555,32 +587,22 @@ static void func_code(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
 }
 
 /*
- * The cell of amount column 'a' (an m:a of the table's m:h; other nodes
- * give none) of row 'r': <m:c t="amt" [rs]> holding the first attribute
- * of 'r' (any namespace) whose local name is the m:a's n, what
- * $row/@*[local-name() = $n] selects.
+ * The cell of an amount column whose m:a has @n 'name' (NULL: none) of
+ * row 'r': <m:c t="amt" [rs]> holding the first attribute of 'r' (any
+ * namespace) whose local name is 'name', what $row/@*[local-name() = $n]
+ * selects.
  */
-static void amount(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
-                   xmlNodePtr a, const xmlChar *rs)
+static void amount_of(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
+                      const xmlChar *name, const xmlChar *rs)
 {
-    xmlAttrPtr n;
-    xmlAttrPtr v = NULL;
-    xmlChar *ncopy = NULL;
+    xmlAttrPtr v;
     xmlChar *vcopy = NULL;
-    const xmlChar *name = NULL;
     const xmlChar *value = NULL;
     xmlNodePtr c;
 
-    if (!is_el(a, META_NS, "a")) {
-        return;
-    }
-    n = no_ns_attr(a, "n");
-    if (n != NULL) {
-        name = attr_text(n, &ncopy);
-        o->failed |= name == NULL;
-    }
     for (v = name != NULL ? r->properties : NULL; v != NULL; v = v->next) {
-        if (xmlStrEqual(v->name, name)) {
+        if (v->name[0] == name[0] &&
+            strcmp((const char *)v->name, (const char *)name) == 0) {
             break;
         }
     }
@@ -596,8 +618,67 @@ static void amount(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
     if (value != NULL) {
         set_text(o, c, value, -1);
     }
-    xmlFree(ncopy);
     xmlFree(vcopy);
+}
+
+/*
+ * The cell of amount column 'a' (an m:a of the table's m:h; other nodes
+ * give none) of row 'r' (amount_of()).
+ */
+static void amount(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
+                   xmlNodePtr a, const xmlChar *rs)
+{
+    xmlAttrPtr n;
+    xmlChar *ncopy = NULL;
+    const xmlChar *name = NULL;
+
+    if (!is_el(a, META_NS, "a")) {
+        return;
+    }
+    n = no_ns_attr(a, "n");
+    if (n != NULL) {
+        name = attr_text(n, &ncopy);
+        o->failed |= name == NULL;
+    }
+    amount_of(o, row, r, name, rs);
+    xmlFree(ncopy);
+}
+
+/*
+ * Read the @n of the m:a of o->def into o->cols once (cols_state 1),
+ * when there are at most 32 and each is in place (else cols_state 2:
+ * amount() reads them for each row).
+ */
+static void cols_read(struct grid_out *o)
+{
+    const int max = (int)(sizeof(o->cols) / sizeof(o->cols[0]));
+    const xmlChar *v;
+    xmlAttrPtr n;
+    xmlNodePtr a;
+    xmlChar *copy;
+    int i;
+
+    o->cols_state = 2;
+    o->ncols = 0;
+    for (i = 0; o->def != NULL && i < o->def->nodeNr; i++) {
+        for (a = o->def->nodeTab[i]->children; a != NULL; a = a->next) {
+            if (!is_el(a, META_NS, "a")) {
+                continue;
+            }
+            n = no_ns_attr(a, "n");
+            v = n != NULL ? attr_text(n, &copy) : NULL;
+            if (n != NULL && (v == NULL || copy != NULL)) {
+                /* not in place (or ENOMEM, which amount() reports) */
+                xmlFree(copy);
+                return;
+            }
+            if (o->ncols == max) {
+                return;
+            }
+            o->cols[o->ncols++] = v;
+        }
+    }
+    o->cols_state = 1;
 }
 
 /* grid.xsl "amounts": the amount cells of row 'r' (rs: none when ""). */
@@ -607,6 +688,15 @@ static void amounts(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
     xmlNodePtr a;
     int i;
 
+    if (o->cols_state == 0) {
+        cols_read(o);
+    }
+    if (o->cols_state == 1) {
+        for (i = 0; i < o->ncols; i++) {
+            amount_of(o, row, r, o->cols[i], rs);
+        }
+        return;
+    }
     for (i = 0; o->def != NULL && i < o->def->nodeNr; i++) {
         for (a = o->def->nodeTab[i]->children; a != NULL; a = a->next) {
             amount(o, row, r, a, rs);
@@ -689,19 +779,15 @@ static void key_project(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
 /* grid.xsl "key-cells": the key (non-amount) cells of row 'r'. */
 static void key_cells(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
 {
-    const char *t = (const char *)o->table;
-
-    if (strcmp(t, "expenditureSummary") == 0 ||
-        strcmp(t, "gpbExpenditure") == 0 ||
-        strcmp(t, "govFundExpenditure") == 0) {
+    if (o->kind == GT_FUNC) {
         key_func(o, row, r, 0);
-    } else if (strcmp(t, "stateCapitalExpenditure") == 0) {
+    } else if (o->kind == GT_STATE_CAP) {
         key_func(o, row, r, 1);
-    } else if (strcmp(t, "gpbBasic") == 0) {
+    } else if (o->kind == GT_GPB_BASIC) {
         key_gpb_basic(o, row, r);
-    } else if (strcmp(t, "economicSummary") == 0) {
+    } else if (o->kind == GT_ECONOMIC) {
         key_economic(o, row, r);
-    } else if (strcmp(t, "projectExpenditure") == 0) {
+    } else if (o->kind == GT_PROJECT) {
         key_project(o, row, r);
     } else {
         /* T2, T8 and any other: code | name */
@@ -956,21 +1042,20 @@ static void procurement_row(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r)
  */
 static void row_of(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r, int def)
 {
-    const char *t = (const char *)o->table;
+    int t = o->kind;
 
     if (silent(r)) {
         return;
     }
-    if (strcmp(t, "threePublic") == 0 && r->parent == o->tnode &&
+    if (t == GT_THREE_PUBLIC && r->parent == o->tnode &&
         is_el(r, BX_NS, "row")) {
         three_public_row(o, parent, r);
-    } else if (strcmp(t, "projectPerformance") == 0 &&
-               is_el(r, BX_NS, "project")) {
+    } else if (t == GT_PERFORMANCE && is_el(r, BX_NS, "project")) {
         project_rows(o, parent, r);
-    } else if (strcmp(t, "projectPerformance") == 0 &&
+    } else if (t == GT_PERFORMANCE &&
                (is_el(r, BX_NS, "dept") || is_el(r, BX_NS, "unit"))) {
         performance_group(o, parent, r, def);
-    } else if (strcmp(t, "procurement") == 0 &&
+    } else if (t == GT_PROCUREMENT &&
                (is_el(r, BX_NS, "item") || is_el(r, BX_NS, "unit") ||
                 (r->parent == o->tnode &&
                  (is_el(r, BX_NS, "total") || is_el(r, BX_NS, "dept"))))) {
@@ -978,6 +1063,32 @@ static void row_of(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r, int def)
     } else {
         keyed_row(o, parent, r, def);
     }
+}
+
+/* The enum grid_table of the table named 'name'. */
+static int table_kind(const xmlChar *name)
+{
+    static const struct {
+        const char *name;
+        int kind;
+    } map[] = {{"expenditureSummary", GT_FUNC},
+               {"gpbExpenditure", GT_FUNC},
+               {"govFundExpenditure", GT_FUNC},
+               {"stateCapitalExpenditure", GT_STATE_CAP},
+               {"gpbBasic", GT_GPB_BASIC},
+               {"economicSummary", GT_ECONOMIC},
+               {"projectExpenditure", GT_PROJECT},
+               {"threePublic", GT_THREE_PUBLIC},
+               {"projectPerformance", GT_PERFORMANCE},
+               {"procurement", GT_PROCUREMENT}};
+    size_t i;
+
+    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strcmp((const char *)name, map[i].name) == 0) {
+            return map[i].kind;
+        }
+    }
+    return GT_OTHER;
 }
 
 /* Does 't' hold a bx:project with an attribute code below it? */
@@ -1915,6 +2026,7 @@ void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     o.failed |= label == NULL || node == NULL || node->type != XML_ELEMENT_NODE;
     if (!o.failed) {
         o.table = node->name;
+        o.kind = table_kind(node->name);
         o.tnode = node;
         o.codes = has_project_code(node);
     }
