@@ -511,6 +511,28 @@ static void set_text(struct grid_out *o, xmlNodePtr e, const xmlChar *s,
     }
 }
 
+/*
+ * set_text(o, e, s, -1) of a string that outlives the rows of o->html
+ * (text of the source document read in place): in the arena the text
+ * node points at 's' instead of a copy (the rows are read and forgotten
+ * before the transformation ends, never freed nor changed).
+ */
+static void set_text_in_place(struct grid_out *o, xmlNodePtr e,
+                              const xmlChar *s)
+{
+    xmlNodePtr t;
+
+    if (e != NULL && o->html != NULL && s[0] != '\0' &&
+        (e->last == NULL || e->last->type != XML_TEXT_NODE)) {
+        t = row_node(o, e, XML_TEXT_NODE, xmlStringText);
+        if (t != NULL) {
+            t->content = (xmlChar *)s;
+        }
+        return;
+    }
+    set_text(o, e, s, -1);
+}
+
 /* <m:c t="t">'len' characters of 's' from character 'from'</m:c> */
 static xmlNodePtr cell_sub(struct grid_out *o, xmlNodePtr row, const char *t,
                            const xmlChar *s, long from, long len)
@@ -537,6 +559,14 @@ static xmlNodePtr cell_attr(struct grid_out *o, xmlNodePtr row, const char *t,
         o->failed = 1;
         return NULL;
     }
+    if (name != NULL && copy == NULL && from == 0 && len < 0) {
+        /* the whole value, in place */
+        c = cell_sub(o, row, t, NULL, 0, -1);
+        if (c != NULL) {
+            set_text_in_place(o, c, v);
+        }
+        return c;
+    }
     c = cell_sub(o, row, t, v, from, len);
     if (name != NULL) {
         xmlFree(copy);
@@ -560,14 +590,36 @@ static void blank(struct grid_out *o, xmlNodePtr row, int n)
     }
 }
 
+/* 'v' in decimal at 'buf' (24 bytes), as "%ld" writes it; returns 'buf'. */
+static char *decimal(char *buf, long v)
+{
+    char tmp[24];
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    size_t n = 0;
+    size_t i = 0;
+
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0) {
+        buf[i++] = '-';
+    }
+    while (n > 0) {
+        buf[i++] = tmp[--n];
+    }
+    buf[i] = '\0';
+    return buf;
+}
+
 /* grid.xsl "span": attribute 'name' of 'r' over 'cs' columns. */
 static void span(struct grid_out *o, xmlNodePtr row, int cs, xmlNodePtr r,
                  const char *name, const char *t)
 {
-    char n[16];
+    char n[24];
 
-    snprintf(n, sizeof(n), "%d", cs);
-    set_attr(o, cell_attr(o, row, t, r, name, 0, -1), "cs", (const xmlChar *)n);
+    set_attr(o, cell_attr(o, row, t, r, name, 0, -1), "cs",
+             (const xmlChar *)decimal(n, cs));
     skip(o, row, cs - 1);
 }
 
@@ -615,7 +667,9 @@ static void amount_of(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
     if (rs != NULL && rs[0] != '\0') {
         set_attr(o, c, "rs", rs);
     }
-    if (value != NULL) {
+    if (value != NULL && vcopy == NULL) {
+        set_text_in_place(o, c, value);
+    } else if (value != NULL) {
         set_text(o, c, value, -1);
     }
     xmlFree(vcopy);
@@ -800,30 +854,42 @@ static void key_cells(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
 static void row_attrs(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
 {
     char num[24];
-    xmlChar *kind;
-    xmlChar *copy;
+    char small[64];
+    const char *digits = "";
     const xmlChar *code;
+    xmlChar *copy;
+    xmlChar *kind;
+    size_t n = strlen((const char *)r->name);
+    size_t d;
     xmlNodePtr p;
     long depth = -3;
 
-    kind = xmlStrdup(r->name);
-    if (kind != NULL && named(r, "func")) {
+    if (named(r, "func")) {
         code = attr_text(no_ns_attr(r, "code"), &copy);
-        snprintf(num, sizeof(num), "%ld", code != NULL ? utf8_len(code) : 0);
-        kind = code != NULL ? xmlStrcat(kind, (const xmlChar *)num) : NULL;
+        if (code == NULL) {
+            o->failed = 1;
+            return;
+        }
+        digits = decimal(num, utf8_len(code));
         xmlFree(copy);
     }
+    d = strlen(digits);
+    /* the name and the digits: on the stack unless long */
+    kind = n + d < sizeof(small) ? (xmlChar *)small : xmlMalloc(n + d + 1);
     if (kind == NULL) {
         o->failed = 1;
         return;
     }
+    memcpy(kind, r->name, n);
+    memcpy(kind + n, digits, d + 1);
     set_attr(o, row, "kind", kind);
-    xmlFree(kind);
+    if (kind != (xmlChar *)small) {
+        xmlFree(kind);
+    }
     for (p = r->parent; p != NULL; p = p->parent) {
         depth += p->type == XML_ELEMENT_NODE;
     }
-    snprintf(num, sizeof(num), "%ld", depth);
-    set_attr(o, row, "depth", (const xmlChar *)num);
+    set_attr(o, row, "depth", (const xmlChar *)decimal(num, depth));
 }
 
 /* grid.xsl, mode "row" of bx:threePublic/bx:row: T8's unkeyed row. */
@@ -1339,8 +1405,12 @@ static void fixed_label(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
         o->failed = 1;
         return;
     }
-    set_text(o, c, v, -1);
-    xmlFree(copy);
+    if (copy == NULL) {
+        set_text_in_place(o, c, v);
+    } else {
+        set_text(o, c, v, -1);
+        xmlFree(copy);
+    }
 }
 
 /* The 'i'th node of 's' (from 0), or NULL. */
