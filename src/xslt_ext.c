@@ -491,7 +491,8 @@ static void html_escape(struct bx_buf *b, const xmlChar *s, int attr)
     buf_puts(b, (const char *)run);
 }
 
-/* The class html.xsl gives a body cell of type 't' (NULL: none). */
+/* The class html.xsl gives a body cell of type 't' (NULL: none): one
+ * letter (html_cell() writes one byte). */
 static const char *cell_class(const xmlChar *t)
 {
     if (t == NULL) {
@@ -660,8 +661,7 @@ static size_t len_of(const xmlChar *s)
  * element and not its only child.  Attributes and text are read in place
  * and written into room made once (this runs once per table cell).
  */
-static void html_cell(struct bx_buf *b, xmlNodePtr c, int nl, int head,
-                      int en)
+static void html_cell(struct bx_buf *b, xmlNodePtr c, int nl, int head, int en)
 {
     struct cell_in in;
     const char *cls;
@@ -720,6 +720,16 @@ out:
     }
 }
 
+/* The namespace of 'n' when it is the meta one, else NULL. */
+static const xmlNs *meta_ns_of(const xmlNode *n)
+{
+    if (n->ns != NULL && n->ns->href != NULL &&
+        strcmp((const char *)n->ns->href, META_NS) == 0) {
+        return n->ns;
+    }
+    return NULL;
+}
+
 /*
  * Does grid row 'row' have two m:c children or more?  'meta': the meta
  * namespace when the row's is it (is_meta_c()).
@@ -776,11 +786,7 @@ static int row_read(xmlNodePtr row, const xmlChar **kind, xmlChar **kcopy,
  */
 void xslt_ext_html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
 {
-    const xmlNs *meta = row->ns != NULL && row->ns->href != NULL &&
-                                strcmp((const char *)row->ns->href,
-                                       META_NS) == 0
-                            ? row->ns
-                            : NULL;
+    const xmlNs *meta = meta_ns_of(row);
     int many = cells_above_one(row, meta);
     xmlChar *kcopy;
     xmlChar *dcopy;

@@ -57,15 +57,15 @@ struct grid_out {
 
 /* The tables whose rows differ (grid.xsl's key-cells and mode "row"). */
 enum grid_table {
-    GT_OTHER,       /* T2, T8 and any other: code | name */
-    GT_FUNC,        /* T3 T5 T9 */
-    GT_STATE_CAP,   /* T13 */
-    GT_GPB_BASIC,   /* T6 */
-    GT_ECONOMIC,    /* T7 */
-    GT_PROJECT,     /* T10 */
+    GT_OTHER,        /* T2, T8 and any other: code | name */
+    GT_FUNC,         /* T3 T5 T9 */
+    GT_STATE_CAP,    /* T13 */
+    GT_GPB_BASIC,    /* T6 */
+    GT_ECONOMIC,     /* T7 */
+    GT_PROJECT,      /* T10 */
     GT_THREE_PUBLIC, /* T8 */
-    GT_PERFORMANCE, /* T12 */
-    GT_PROCUREMENT  /* T14 */
+    GT_PERFORMANCE,  /* T12 */
+    GT_PROCUREMENT   /* T14 */
 };
 
 static void html_take_rows(struct grid_out *o);
