@@ -27,14 +27,41 @@
 
 #define META_NS "urn:budgetx:xslt:meta"
 
+/*
+ * Is 's' the string 'lit'?  Compared here: the names of the grid are a
+ * few bytes, shorter than the call of strcmp() that would compare them.
+ */
+static inline int same_name(const xmlChar *s, const char *lit)
+{
+    for (; *lit != '\0'; s++, lit++) {
+        if (*s != (xmlChar)*lit) {
+            return 0;
+        }
+    }
+    return *s == '\0';
+}
+
 /* Is 'n' the element {urn:budgetx:xslt:meta}'local'? */
 static int is_meta(const xmlNode *n, const char *local)
 {
     /* the name first: it differs more often and is shorter; a tree
      * that libxslt built short of memory may lack either */
     return n->type == XML_ELEMENT_NODE && n->ns != NULL && n->name != NULL &&
-           n->ns->href != NULL && strcmp((const char *)n->name, local) == 0 &&
+           n->ns->href != NULL && same_name(n->name, local) &&
            strcmp((const char *)n->ns->href, META_NS) == 0;
+}
+
+/*
+ * is_meta(n, "c"), where 'meta' is a namespace known to be the meta one
+ * (NULL: none): the cells of a row share its namespace declaration, so
+ * their URI is compared only when the pointer differs.
+ */
+static int is_meta_c(const xmlNode *n, const xmlNs *meta)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns != NULL && n->name != NULL &&
+           n->name[0] == 'c' && n->name[1] == '\0' &&
+           (n->ns == meta || (n->ns->href != NULL &&
+                              strcmp((const char *)n->ns->href, META_NS) == 0));
 }
 
 /*
@@ -464,20 +491,29 @@ static void html_escape(struct bx_buf *b, const xmlChar *s, int attr)
     buf_puts(b, (const char *)run);
 }
 
-/* The class html.xsl gives a body cell of type 't' (NULL: none). */
+/* The class html.xsl gives a body cell of type 't' (NULL: none): one
+ * letter (html_cell() writes one byte). */
 static const char *cell_class(const xmlChar *t)
 {
-    static const char *const map[][2] = {{"amt", "n"},  {"num", "n"},
-                                         {"code", "c"}, {"label", "l"},
-                                         {"famt", "f"}, {"val", "v"}};
-    size_t i;
-
-    for (i = 0; t != NULL && i < sizeof(map) / sizeof(map[0]); i++) {
-        if (xmlStrEqual(t, (const xmlChar *)map[i][0])) {
-            return map[i][1];
-        }
+    if (t == NULL) {
+        return NULL;
     }
-    return NULL;
+    switch (t[0]) {
+    case 'a':
+        return same_name(t, "amt") ? "n" : NULL;
+    case 'n':
+        return same_name(t, "num") ? "n" : NULL;
+    case 'c':
+        return same_name(t, "code") ? "c" : NULL;
+    case 'l':
+        return same_name(t, "label") ? "l" : NULL;
+    case 'f':
+        return same_name(t, "famt") ? "f" : NULL;
+    case 'v':
+        return same_name(t, "val") ? "v" : NULL;
+    default:
+        return NULL;
+    }
 }
 
 /* Bytes at 'p': 'n' of 's'; returns the end. */
@@ -558,19 +594,55 @@ struct cell_in {
     xmlChar *copy[5];
 };
 
-/* Read cell 'c' into 'in'; -1 on ENOMEM. */
+/*
+ * The member of 'in' that attribute 'name' of a cell goes to (NULL:
+ * none, or en without 'en'); '*i' its slot of in->copy.
+ */
+static const xmlChar **cell_slot(struct cell_in *in, const xmlChar *name,
+                                 int en, int *i)
+{
+    switch (name[0]) {
+    case 't':
+        *i = 1;
+        return name[1] == '\0' ? &in->t : NULL;
+    case 'r':
+        *i = 2;
+        return same_name(name + 1, "s") ? &in->rs : NULL;
+    case 'c':
+        *i = 3;
+        return same_name(name + 1, "s") ? &in->cs : NULL;
+    case 'e':
+        *i = 4;
+        return en && same_name(name + 1, "n") ? &in->en : NULL;
+    default:
+        return NULL;
+    }
+}
+
+/*
+ * Read cell 'c' into 'in' (what xslt_grid_attr() reads of t, rs, cs and
+ * en: the first no-namespace attribute of each name), its attributes in
+ * one pass; -1 on ENOMEM.
+ */
 static int cell_read(xmlNodePtr c, int en, struct cell_in *in)
 {
+    const xmlChar **v;
+    unsigned seen = 0;
+    xmlAttrPtr a;
     int rc = 0;
+    int i;
 
     memset(in, 0, sizeof(*in));
     in->text = xslt_grid_text(c, &in->copy[0]);
     rc |= in->text == NULL ? -1 : 0;
-    rc |= xslt_grid_attr(c, "t", &in->t, &in->copy[1]);
-    rc |= xslt_grid_attr(c, "rs", &in->rs, &in->copy[2]);
-    rc |= xslt_grid_attr(c, "cs", &in->cs, &in->copy[3]);
-    if (en) {
-        rc |= xslt_grid_attr(c, "en", &in->en, &in->copy[4]);
+    for (a = c->properties; a != NULL; a = a->next) {
+        v = a->ns == NULL ? cell_slot(in, a->name, en, &i) : NULL;
+        if (v == NULL || (seen & (1u << i)) != 0) {
+            continue;
+        }
+        seen |= 1u << i;
+        *v = xslt_grid_attr_text(a, &in->copy[i]);
+        rc |= *v == NULL ? -1 : 0;
     }
     return rc;
 }
@@ -581,15 +653,15 @@ static size_t len_of(const xmlChar *s)
 }
 
 /*
- * The HTML of grid cell 'c' (html.xsl's modes grid-head and grid): th or
- * td, rowspan/colspan above 1, class by type (td) or scope="row" (a th
- * of the body), the text, the English text when 'en'.  The line break
- * before the end tag is the serialiser's: a block element whose last
- * child (the span) is an element and not its only child.  Attributes and
- * text are read in place and written into room made once (this runs
- * once per table cell).
+ * The HTML of grid cell 'c' (html.xsl's modes grid-head and grid), after
+ * a line break when 'nl': th or td, rowspan/colspan above 1, class by
+ * type (td) or scope="row" (a th of the body), the text, the English
+ * text when 'en'.  The line break before the end tag is the
+ * serialiser's: a block element whose last child (the span) is an
+ * element and not its only child.  Attributes and text are read in place
+ * and written into room made once (this runs once per table cell).
  */
-static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
+static void html_cell(struct bx_buf *b, xmlNodePtr c, int nl, int head, int en)
 {
     struct cell_in in;
     const char *cls;
@@ -609,8 +681,11 @@ static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
     if (buf_reserve(b, room) != BX_OK) {
         goto out;
     }
-    th = head || xmlStrEqual(in.t, (const xmlChar *)"th");
+    th = head || (in.t != NULL && same_name(in.t, "th"));
     p = b->data + b->len;
+    if (nl) {
+        *p++ = '\n';
+    }
     p = th ? PUT(p, "<th") : PUT(p, "<td");
     p = put_span(p, "rowspan", in.rs);
     p = put_span(p, "colspan", in.cs);
@@ -618,7 +693,7 @@ static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
     cls = th ? NULL : cell_class(in.t);
     if (cls != NULL) {
         p = PUT(p, " class=\"");
-        p = put(p, cls, strlen(cls));
+        *p++ = *cls;
         p = PUT(p, "\"");
     }
     if (th && !head) {
@@ -639,20 +714,69 @@ static void html_cell(struct bx_buf *b, xmlNodePtr c, int head, int en)
     b->len = (size_t)(p - b->data);
 out:
     for (i = 0; i < 5; i++) {
-        xmlFree(in.copy[i]);
+        if (in.copy[i] != NULL) {
+            xmlFree(in.copy[i]);
+        }
     }
 }
 
-/* The number of m:c children of grid row 'row'. */
-static int count_cells(xmlNodePtr row)
+/* The namespace of 'n' when it is the meta one, else NULL. */
+static const xmlNs *meta_ns_of(const xmlNode *n)
+{
+    if (n->ns != NULL && n->ns->href != NULL &&
+        strcmp((const char *)n->ns->href, META_NS) == 0) {
+        return n->ns;
+    }
+    return NULL;
+}
+
+/*
+ * Does grid row 'row' have two m:c children or more?  'meta': the meta
+ * namespace when the row's is it (is_meta_c()).
+ */
+static int cells_above_one(xmlNodePtr row, const xmlNs *meta)
 {
     xmlNodePtr c;
     int n = 0;
 
-    for (c = row->children; c != NULL; c = c->next) {
-        n += is_meta(c, "c");
+    for (c = row->children; c != NULL && n < 2; c = c->next) {
+        n += is_meta_c(c, meta);
     }
-    return n;
+    return n > 1;
+}
+
+/*
+ * The first no-namespace attributes kind and depth of grid row 'row'
+ * (xslt_grid_attr()), in one pass: '*kind' and '*depth' NULL when
+ * absent; copies in '*kcopy' and '*dcopy' (caller frees).  -1 on ENOMEM.
+ */
+static int row_read(xmlNodePtr row, const xmlChar **kind, xmlChar **kcopy,
+                    const xmlChar **depth, xmlChar **dcopy)
+{
+    xmlAttrPtr a;
+    int has_kind = 0;
+    int has_depth = 0;
+    int rc = 0;
+
+    *kind = NULL;
+    *depth = NULL;
+    *kcopy = NULL;
+    *dcopy = NULL;
+    for (a = row->properties; a != NULL; a = a->next) {
+        if (a->ns != NULL) {
+            continue;
+        }
+        if (!has_kind && same_name(a->name, "kind")) {
+            has_kind = 1;
+            *kind = xslt_grid_attr_text(a, kcopy);
+            rc |= *kind == NULL ? -1 : 0;
+        } else if (!has_depth && same_name(a->name, "depth")) {
+            has_depth = 1;
+            *depth = xslt_grid_attr_text(a, dcopy);
+            rc |= *depth == NULL ? -1 : 0;
+        }
+    }
+    return rc;
 }
 
 /*
@@ -662,15 +786,15 @@ static int count_cells(xmlNodePtr row)
  */
 void xslt_ext_html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
 {
+    const xmlNs *meta = meta_ns_of(row);
+    int many = cells_above_one(row, meta);
     xmlChar *kcopy;
     xmlChar *dcopy;
     const xmlChar *kind;
     const xmlChar *depth;
-    int n = count_cells(row);
     xmlNodePtr c;
 
-    if (xslt_grid_attr(row, "kind", &kind, &kcopy) != 0 ||
-        xslt_grid_attr(row, "depth", &depth, &dcopy) != 0) {
+    if (row_read(row, &kind, &kcopy, &depth, &dcopy) != 0) {
         b->failed = 1;
     }
     buf_append(b, "<tr", 3);
@@ -685,22 +809,22 @@ void xslt_ext_html_row(struct bx_buf *b, xmlNodePtr row, int head, int en)
     }
     buf_append(b, ">", 1);
     for (c = row->children; c != NULL; c = c->next) {
-        if (is_meta(c, "c")) {
-            if (n > 1) {
-                buf_append(b, "\n", 1);
-            }
-            html_cell(b, c, head, en);
+        if (is_meta_c(c, meta)) {
+            html_cell(b, c, many, head, en);
         }
     }
-    if (n > 1) {
+    if (many) {
         buf_append(b, "\n</tr>", 6);
     } else {
         buf_append(b, "</tr>", 5);
     }
-    xmlFree(kcopy);
-    xmlFree(dcopy);
+    if (kcopy != NULL) {
+        xmlFree(kcopy);
+    }
+    if (dcopy != NULL) {
+        xmlFree(dcopy);
+    }
 }
-
 /*
  * When x:keyed-rows or x:head-rows wrote grid part 'part' as HTML
  * already (html.xsl's $x-html-direct: one text node the serialiser

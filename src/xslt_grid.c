@@ -35,6 +35,7 @@ struct grid_out {
     xmlNsPtr ns;            /* urn:budgetx:xslt:meta, NULL until needed */
     xmlNodeSetPtr def;      /* the table's m:h (amount columns m:a) */
     const xmlChar *table;   /* local name of the table element */
+    int kind;               /* 'table' as an enum grid_table */
     xmlNodePtr tnode;       /* the table element */
     const xmlChar *total;   /* the label of T8's unkeyed row */
     int codes;              /* T10 prints a 项目编码 column */
@@ -47,6 +48,24 @@ struct grid_out {
         const xmlChar *name;
     } names[32];
     int nnames;
+    /* the @n of each m:a of 'def' in order (NULL: none), read once per
+     * table when each is in place (cols_state 1; 2: read them each time) */
+    const xmlChar *cols[32];
+    int ncols;
+    int cols_state;
+};
+
+/* The tables whose rows differ (grid.xsl's key-cells and mode "row"). */
+enum grid_table {
+    GT_OTHER,        /* T2, T8 and any other: code | name */
+    GT_FUNC,         /* T3 T5 T9 */
+    GT_STATE_CAP,    /* T13 */
+    GT_GPB_BASIC,    /* T6 */
+    GT_ECONOMIC,     /* T7 */
+    GT_PROJECT,      /* T10 */
+    GT_THREE_PUBLIC, /* T8 */
+    GT_PERFORMANCE,  /* T12 */
+    GT_PROCUREMENT   /* T14 */
 };
 
 static void html_take_rows(struct grid_out *o);
@@ -59,18 +78,32 @@ static int csv_head_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
 static void csv_rows(struct grid_out *o, xsltTransformContextPtr ctxt,
                      xmlNodePtr node);
 
+/*
+ * Is 's' the string 'lit'?  Compared here: the names of the grid are a
+ * few bytes, shorter than the call of strcmp() that would compare them.
+ */
+static inline int same_name(const xmlChar *s, const char *lit)
+{
+    for (; *lit != '\0'; s++, lit++) {
+        if (*s != (xmlChar)*lit) {
+            return 0;
+        }
+    }
+    return *s == '\0';
+}
+
 /* Is 'n' the element {uri}'local'? */
 static int is_el(const xmlNode *n, const char *uri, const char *local)
 {
     return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           strcmp((const char *)n->name, local) == 0 &&
+           same_name(n->name, local) &&
            strcmp((const char *)n->ns->href, uri) == 0;
 }
 
 /* Is the local name of element 'n' 'local'? (any namespace) */
 static int named(const xmlNode *n, const char *local)
 {
-    return strcmp((const char *)n->name, local) == 0;
+    return same_name(n->name, local);
 }
 
 /* The first (no-namespace) attribute 'name' of 'n' (NULL: none). */
@@ -79,8 +112,7 @@ static xmlAttrPtr no_ns_attr(const xmlNode *n, const char *name)
     xmlAttrPtr a;
 
     for (a = n->properties; a != NULL; a = a->next) {
-        if (a->ns == NULL && a->name[0] == (xmlChar)name[0] &&
-            strcmp((const char *)a->name, name) == 0) {
+        if (a->ns == NULL && same_name(a->name, name)) {
             return a;
         }
     }
@@ -115,6 +147,11 @@ static int attr_is(xmlAttrPtr a, const char *v)
 
     xmlFree(copy);
     return eq;
+}
+
+const xmlChar *xslt_grid_attr_text(xmlAttrPtr a, xmlChar **copy)
+{
+    return attr_text(a, copy);
 }
 
 int xslt_grid_attr(const xmlNode *n, const char *name, const xmlChar **v,
@@ -220,9 +257,19 @@ static xmlNodePtr link_node(struct grid_out *o, xmlNodePtr parent, xmlNodePtr n,
 static xmlNodePtr row_node(struct grid_out *o, xmlNodePtr parent,
                            xmlElementType type, const xmlChar *name)
 {
-    xmlNodePtr n = row_alloc(o, type == XML_ATTRIBUTE_NODE ? sizeof(xmlAttr)
-                                                           : sizeof(xmlNode));
+    xmlNodePtr n;
 
+    if (type == XML_ATTRIBUTE_NODE) {
+        n = row_alloc(o, sizeof(xmlAttr));
+        if (n != NULL) {
+            memset(n, 0, sizeof(xmlAttr));
+        }
+    } else {
+        n = row_alloc(o, sizeof(xmlNode));
+        if (n != NULL) {
+            memset(n, 0, sizeof(xmlNode));
+        }
+    }
     return n != NULL ? link_node(o, parent, n, type, name) : NULL;
 }
 
@@ -346,7 +393,7 @@ static xmlNodePtr meta_el(struct grid_out *o, xmlNodePtr parent,
         return NULL;
     }
     if (o->html != NULL) {
-        if (strcmp(name, "row") == 0) {
+        if (name[0] == 'r' && strcmp(name, "row") == 0) {
             /* the rows made so far are complete: write and forget them */
             html_take_rows(o);
         }
@@ -424,6 +471,16 @@ static void set_const(struct grid_out *o, xmlNodePtr e, const char *name,
     xmlNodePtr a;
     xmlNodePtr t;
 
+    if (e != NULL && o->html != NULL) {
+        /* rows of the arena: the constant itself is the text (they are
+         * read, never freed nor changed, before the constant ends) */
+        a = row_node(o, e, XML_ATTRIBUTE_NODE, (const xmlChar *)name);
+        t = a != NULL ? row_node(o, a, XML_TEXT_NODE, xmlStringText) : NULL;
+        if (t != NULL) {
+            t->content = (xmlChar *)v;
+        }
+        return;
+    }
     if (dv == NULL) {
         set_attr(o, e, name, (const xmlChar *)v);
         return;
@@ -454,6 +511,28 @@ static void set_text(struct grid_out *o, xmlNodePtr e, const xmlChar *s,
     }
 }
 
+/*
+ * set_text(o, e, s, -1) of a string that outlives the rows of o->html
+ * (text of the source document read in place): in the arena the text
+ * node points at 's' instead of a copy (the rows are read and forgotten
+ * before the transformation ends, never freed nor changed).
+ */
+static void set_text_in_place(struct grid_out *o, xmlNodePtr e,
+                              const xmlChar *s)
+{
+    xmlNodePtr t;
+
+    if (e != NULL && o->html != NULL && s[0] != '\0' &&
+        (e->last == NULL || e->last->type != XML_TEXT_NODE)) {
+        t = row_node(o, e, XML_TEXT_NODE, xmlStringText);
+        if (t != NULL) {
+            t->content = (xmlChar *)s;
+        }
+        return;
+    }
+    set_text(o, e, s, -1);
+}
+
 /* <m:c t="t">'len' characters of 's' from character 'from'</m:c> */
 static xmlNodePtr cell_sub(struct grid_out *o, xmlNodePtr row, const char *t,
                            const xmlChar *s, long from, long len)
@@ -480,6 +559,14 @@ static xmlNodePtr cell_attr(struct grid_out *o, xmlNodePtr row, const char *t,
         o->failed = 1;
         return NULL;
     }
+    if (name != NULL && copy == NULL && from == 0 && len < 0) {
+        /* the whole value, in place */
+        c = cell_sub(o, row, t, NULL, 0, -1);
+        if (c != NULL) {
+            set_text_in_place(o, c, v);
+        }
+        return c;
+    }
     c = cell_sub(o, row, t, v, from, len);
     if (name != NULL) {
         xmlFree(copy);
@@ -503,14 +590,36 @@ static void blank(struct grid_out *o, xmlNodePtr row, int n)
     }
 }
 
+/* 'v' in decimal at 'buf' (24 bytes), as "%ld" writes it; returns 'buf'. */
+static char *decimal(char *buf, long v)
+{
+    char tmp[24];
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    size_t n = 0;
+    size_t i = 0;
+
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0) {
+        buf[i++] = '-';
+    }
+    while (n > 0) {
+        buf[i++] = tmp[--n];
+    }
+    buf[i] = '\0';
+    return buf;
+}
+
 /* grid.xsl "span": attribute 'name' of 'r' over 'cs' columns. */
 static void span(struct grid_out *o, xmlNodePtr row, int cs, xmlNodePtr r,
                  const char *name, const char *t)
 {
-    char n[16];
+    char n[24];
 
-    snprintf(n, sizeof(n), "%d", cs);
-    set_attr(o, cell_attr(o, row, t, r, name, 0, -1), "cs", (const xmlChar *)n);
+    set_attr(o, cell_attr(o, row, t, r, name, 0, -1), "cs",
+             (const xmlChar *)decimal(n, cs));
     skip(o, row, cs - 1);
 }
 
@@ -530,32 +639,22 @@ static void func_code(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
 }
 
 /*
- * The cell of amount column 'a' (an m:a of the table's m:h; other nodes
- * give none) of row 'r': <m:c t="amt" [rs]> holding the first attribute
- * of 'r' (any namespace) whose local name is the m:a's n, what
- * $row/@*[local-name() = $n] selects.
+ * The cell of an amount column whose m:a has @n 'name' (NULL: none) of
+ * row 'r': <m:c t="amt" [rs]> holding the first attribute of 'r' (any
+ * namespace) whose local name is 'name', what $row/@*[local-name() = $n]
+ * selects.
  */
-static void amount(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
-                   xmlNodePtr a, const xmlChar *rs)
+static void amount_of(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
+                      const xmlChar *name, const xmlChar *rs)
 {
-    xmlAttrPtr n;
-    xmlAttrPtr v = NULL;
-    xmlChar *ncopy = NULL;
+    xmlAttrPtr v;
     xmlChar *vcopy = NULL;
-    const xmlChar *name = NULL;
     const xmlChar *value = NULL;
     xmlNodePtr c;
 
-    if (!is_el(a, META_NS, "a")) {
-        return;
-    }
-    n = no_ns_attr(a, "n");
-    if (n != NULL) {
-        name = attr_text(n, &ncopy);
-        o->failed |= name == NULL;
-    }
     for (v = name != NULL ? r->properties : NULL; v != NULL; v = v->next) {
-        if (xmlStrEqual(v->name, name)) {
+        if (v->name[0] == name[0] &&
+            strcmp((const char *)v->name, (const char *)name) == 0) {
             break;
         }
     }
@@ -568,11 +667,72 @@ static void amount(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
     if (rs != NULL && rs[0] != '\0') {
         set_attr(o, c, "rs", rs);
     }
-    if (value != NULL) {
+    if (value != NULL && vcopy == NULL) {
+        set_text_in_place(o, c, value);
+    } else if (value != NULL) {
         set_text(o, c, value, -1);
     }
-    xmlFree(ncopy);
     xmlFree(vcopy);
+}
+
+/*
+ * The cell of amount column 'a' (an m:a of the table's m:h; other nodes
+ * give none) of row 'r' (amount_of()).
+ */
+static void amount(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
+                   xmlNodePtr a, const xmlChar *rs)
+{
+    xmlAttrPtr n;
+    xmlChar *ncopy = NULL;
+    const xmlChar *name = NULL;
+
+    if (!is_el(a, META_NS, "a")) {
+        return;
+    }
+    n = no_ns_attr(a, "n");
+    if (n != NULL) {
+        name = attr_text(n, &ncopy);
+        o->failed |= name == NULL;
+    }
+    amount_of(o, row, r, name, rs);
+    xmlFree(ncopy);
+}
+
+/*
+ * Read the @n of the m:a of o->def into o->cols once (cols_state 1),
+ * when there are at most 32 and each is in place (else cols_state 2:
+ * amount() reads them for each row).
+ */
+static void cols_read(struct grid_out *o)
+{
+    const int max = (int)(sizeof(o->cols) / sizeof(o->cols[0]));
+    const xmlChar *v;
+    xmlAttrPtr n;
+    xmlNodePtr a;
+    xmlChar *copy;
+    int i;
+
+    o->cols_state = 2;
+    o->ncols = 0;
+    for (i = 0; o->def != NULL && i < o->def->nodeNr; i++) {
+        for (a = o->def->nodeTab[i]->children; a != NULL; a = a->next) {
+            if (!is_el(a, META_NS, "a")) {
+                continue;
+            }
+            n = no_ns_attr(a, "n");
+            v = n != NULL ? attr_text(n, &copy) : NULL;
+            if (n != NULL && (v == NULL || copy != NULL)) {
+                /* not in place (or ENOMEM, which amount() reports) */
+                xmlFree(copy);
+                return;
+            }
+            if (o->ncols == max) {
+                return;
+            }
+            o->cols[o->ncols++] = v;
+        }
+    }
+    o->cols_state = 1;
 }
 
 /* grid.xsl "amounts": the amount cells of row 'r' (rs: none when ""). */
@@ -582,6 +742,15 @@ static void amounts(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
     xmlNodePtr a;
     int i;
 
+    if (o->cols_state == 0) {
+        cols_read(o);
+    }
+    if (o->cols_state == 1) {
+        for (i = 0; i < o->ncols; i++) {
+            amount_of(o, row, r, o->cols[i], rs);
+        }
+        return;
+    }
     for (i = 0; o->def != NULL && i < o->def->nodeNr; i++) {
         for (a = o->def->nodeTab[i]->children; a != NULL; a = a->next) {
             amount(o, row, r, a, rs);
@@ -664,19 +833,15 @@ static void key_project(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
 /* grid.xsl "key-cells": the key (non-amount) cells of row 'r'. */
 static void key_cells(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
 {
-    const char *t = (const char *)o->table;
-
-    if (strcmp(t, "expenditureSummary") == 0 ||
-        strcmp(t, "gpbExpenditure") == 0 ||
-        strcmp(t, "govFundExpenditure") == 0) {
+    if (o->kind == GT_FUNC) {
         key_func(o, row, r, 0);
-    } else if (strcmp(t, "stateCapitalExpenditure") == 0) {
+    } else if (o->kind == GT_STATE_CAP) {
         key_func(o, row, r, 1);
-    } else if (strcmp(t, "gpbBasic") == 0) {
+    } else if (o->kind == GT_GPB_BASIC) {
         key_gpb_basic(o, row, r);
-    } else if (strcmp(t, "economicSummary") == 0) {
+    } else if (o->kind == GT_ECONOMIC) {
         key_economic(o, row, r);
-    } else if (strcmp(t, "projectExpenditure") == 0) {
+    } else if (o->kind == GT_PROJECT) {
         key_project(o, row, r);
     } else {
         /* T2, T8 and any other: code | name */
@@ -689,30 +854,42 @@ static void key_cells(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
 static void row_attrs(struct grid_out *o, xmlNodePtr row, xmlNodePtr r)
 {
     char num[24];
-    xmlChar *kind;
-    xmlChar *copy;
+    char small[64];
+    const char *digits = "";
     const xmlChar *code;
+    xmlChar *copy;
+    xmlChar *kind;
+    size_t n = strlen((const char *)r->name);
+    size_t d;
     xmlNodePtr p;
     long depth = -3;
 
-    kind = xmlStrdup(r->name);
-    if (kind != NULL && named(r, "func")) {
+    if (named(r, "func")) {
         code = attr_text(no_ns_attr(r, "code"), &copy);
-        snprintf(num, sizeof(num), "%ld", code != NULL ? utf8_len(code) : 0);
-        kind = code != NULL ? xmlStrcat(kind, (const xmlChar *)num) : NULL;
+        if (code == NULL) {
+            o->failed = 1;
+            return;
+        }
+        digits = decimal(num, utf8_len(code));
         xmlFree(copy);
     }
+    d = strlen(digits);
+    /* the name and the digits: on the stack unless long */
+    kind = n + d < sizeof(small) ? (xmlChar *)small : xmlMalloc(n + d + 1);
     if (kind == NULL) {
         o->failed = 1;
         return;
     }
+    memcpy(kind, r->name, n);
+    memcpy(kind + n, digits, d + 1);
     set_attr(o, row, "kind", kind);
-    xmlFree(kind);
+    if (kind != (xmlChar *)small) {
+        xmlFree(kind);
+    }
     for (p = r->parent; p != NULL; p = p->parent) {
         depth += p->type == XML_ELEMENT_NODE;
     }
-    snprintf(num, sizeof(num), "%ld", depth);
-    set_attr(o, row, "depth", (const xmlChar *)num);
+    set_attr(o, row, "depth", (const xmlChar *)decimal(num, depth));
 }
 
 /* grid.xsl, mode "row" of bx:threePublic/bx:row: T8's unkeyed row. */
@@ -931,21 +1108,20 @@ static void procurement_row(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r)
  */
 static void row_of(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r, int def)
 {
-    const char *t = (const char *)o->table;
+    int t = o->kind;
 
     if (silent(r)) {
         return;
     }
-    if (strcmp(t, "threePublic") == 0 && r->parent == o->tnode &&
+    if (t == GT_THREE_PUBLIC && r->parent == o->tnode &&
         is_el(r, BX_NS, "row")) {
         three_public_row(o, parent, r);
-    } else if (strcmp(t, "projectPerformance") == 0 &&
-               is_el(r, BX_NS, "project")) {
+    } else if (t == GT_PERFORMANCE && is_el(r, BX_NS, "project")) {
         project_rows(o, parent, r);
-    } else if (strcmp(t, "projectPerformance") == 0 &&
+    } else if (t == GT_PERFORMANCE &&
                (is_el(r, BX_NS, "dept") || is_el(r, BX_NS, "unit"))) {
         performance_group(o, parent, r, def);
-    } else if (strcmp(t, "procurement") == 0 &&
+    } else if (t == GT_PROCUREMENT &&
                (is_el(r, BX_NS, "item") || is_el(r, BX_NS, "unit") ||
                 (r->parent == o->tnode &&
                  (is_el(r, BX_NS, "total") || is_el(r, BX_NS, "dept"))))) {
@@ -953,6 +1129,32 @@ static void row_of(struct grid_out *o, xmlNodePtr parent, xmlNodePtr r, int def)
     } else {
         keyed_row(o, parent, r, def);
     }
+}
+
+/* The enum grid_table of the table named 'name'. */
+static int table_kind(const xmlChar *name)
+{
+    static const struct {
+        const char *name;
+        int kind;
+    } map[] = {{"expenditureSummary", GT_FUNC},
+               {"gpbExpenditure", GT_FUNC},
+               {"govFundExpenditure", GT_FUNC},
+               {"stateCapitalExpenditure", GT_STATE_CAP},
+               {"gpbBasic", GT_GPB_BASIC},
+               {"economicSummary", GT_ECONOMIC},
+               {"projectExpenditure", GT_PROJECT},
+               {"threePublic", GT_THREE_PUBLIC},
+               {"projectPerformance", GT_PERFORMANCE},
+               {"procurement", GT_PROCUREMENT}};
+    size_t i;
+
+    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strcmp((const char *)name, map[i].name) == 0) {
+            return map[i].kind;
+        }
+    }
+    return GT_OTHER;
 }
 
 /* Does 't' hold a bx:project with an attribute code below it? */
@@ -1203,8 +1405,12 @@ static void fixed_label(struct grid_out *o, xmlNodePtr row, xmlNodePtr r,
         o->failed = 1;
         return;
     }
-    set_text(o, c, v, -1);
-    xmlFree(copy);
+    if (copy == NULL) {
+        set_text_in_place(o, c, v);
+    } else {
+        set_text(o, c, v, -1);
+        xmlFree(copy);
+    }
 }
 
 /* The 'i'th node of 's' (from 0), or NULL. */
@@ -1352,15 +1558,15 @@ static void row_arena_release(struct row_arena *a)
     a->cur = NULL;
 }
 
-/* 'n' zeroed bytes of 'a' (NULL on ENOMEM). */
-static void *row_arena_alloc(struct row_arena *a, size_t n)
+/*
+ * Make the block after a->cur (the next one kept, or a new one) the
+ * current one until one has room for 'n' bytes.  0, or -1 on ENOMEM.
+ */
+static int row_arena_grow(struct row_arena *a, size_t n)
 {
-    const size_t align = sizeof(max_align_t);
     struct row_block *b;
     size_t cap;
-    char *p;
 
-    n = (n + align - 1) / align * align;
     while (a->cur == NULL || a->cur->cap - a->cur->used < n) {
         if (a->cur != NULL && a->cur->next != NULL) {
             a->cur = a->cur->next;
@@ -1369,11 +1575,11 @@ static void *row_arena_alloc(struct row_arena *a, size_t n)
         }
         cap = n > ROW_BLOCK ? n : ROW_BLOCK;
         if (cap > SIZE_MAX - sizeof(*b)) {
-            return NULL;
+            return -1;
         }
         b = xmlMalloc(sizeof(*b) + cap);
         if (b == NULL) {
-            return NULL;
+            return -1;
         }
         b->next = NULL;
         b->cap = cap;
@@ -1385,9 +1591,28 @@ static void *row_arena_alloc(struct row_arena *a, size_t n)
         }
         a->cur = b;
     }
+    return 0;
+}
+
+/*
+ * 'n' bytes of 'a', not zeroed: a text is written whole, a node is
+ * zeroed by row_node() (NULL on ENOMEM).
+ */
+static void *row_arena_alloc(struct row_arena *a, size_t n)
+{
+    const size_t align = sizeof(max_align_t);
+    char *p;
+
+    if (n > SIZE_MAX - align) {
+        return NULL;
+    }
+    n = (n + align - 1) / align * align;
+    if ((a->cur == NULL || a->cur->cap - a->cur->used < n) &&
+        row_arena_grow(a, n) != 0) {
+        return NULL;
+    }
     p = (char *)a->cur->data + a->cur->used;
     a->cur->used += n;
-    memset(p, 0, n);
     return p;
 }
 
@@ -1406,7 +1631,7 @@ struct html_text {
     unsigned long long off; /* where it starts there */
 };
 
-/* 'n' zeroed bytes for the rows of o->html (NULL, o->failed: ENOMEM). */
+/* 'n' bytes for the rows of o->html (NULL, o->failed: ENOMEM). */
 static void *row_alloc(struct grid_out *o, size_t n)
 {
     void *p = row_arena_alloc(&o->html->arena, n);
@@ -1871,6 +2096,7 @@ void xslt_grid_keyed_rows(xsltTransformContextPtr ctxt, xmlNodePtr node,
     o.failed |= label == NULL || node == NULL || node->type != XML_ELEMENT_NODE;
     if (!o.failed) {
         o.table = node->name;
+        o.kind = table_kind(node->name);
         o.tnode = node;
         o.codes = has_project_code(node);
     }

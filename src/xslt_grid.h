@@ -115,6 +115,13 @@ int xslt_grid_attr(const xmlNode *n, const char *name, const xmlChar **v,
                    xmlChar **copy);
 
 /*
+ * The string value of attribute 'a' ("" for NULL): in place when it is
+ * one text node, else a copy in '*copy', which the caller frees (NULL
+ * when not copied).  NULL on ENOMEM.
+ */
+const xmlChar *xslt_grid_attr_text(xmlAttrPtr a, xmlChar **copy);
+
+/*
  * The string value of element 'n' (XPath string(.)): in place when it is
  * one text node, "" when it has no children, else a copy in '*copy'
  * (caller frees '*copy').  NULL on ENOMEM.
