@@ -215,12 +215,59 @@ static void template_unit(const struct bx_eval *ev, xmlNodePtr t,
 }
 
 /*
+ * The unit of every element node_unit() was asked about, by its number
+ * in document order (xmlXPathOrderDocElems() leaves -number in
+ * 'content'), direct-mapped: the unit is a function of the element (its
+ * own attributes, its table's, the document's), and the checks read the
+ * figures of the same rows again and again, each time walking up to the
+ * table and naming each ancestor (a third of reading a figure).  It lies
+ * after the struct bx_unit_memo of the evaluation, in the same block.
+ */
+#define EL_UNITS 1024 /* a power of 2 */
+
+struct unit_memo_block {
+    struct bx_unit_memo m; /* first: ev->unit_memo is the block */
+    struct el_unit {
+        xmlNodePtr el;
+        struct bx_unit u;
+    } els[EL_UNITS];
+};
+
+static void node_unit_of(const struct bx_eval *ev, xmlNodePtr node,
+                         struct bx_unit *u);
+
+/*
  * The unit of the table 'node' belongs to: the table element's own unit,
  * decimals and blank attributes, else the document's (metadata/amounts).
  * Nodes outside the tables (narrative figures) are in the document's unit.
  */
 static void node_unit(const struct bx_eval *ev, xmlNodePtr node,
                       struct bx_unit *u)
+{
+    struct unit_memo_block *b = (struct unit_memo_block *)ev->unit_memo;
+    xmlNodePtr el = rules_element_of(node);
+    struct el_unit *e;
+    ptrdiff_t o;
+
+    if (b == NULL || !rules_memo || el == NULL ||
+        el->type != XML_ELEMENT_NODE) {
+        node_unit_of(ev, node, u);
+        return;
+    }
+    o = -(ptrdiff_t)(intptr_t)el->content;
+    e = &b->els[(size_t)o & (EL_UNITS - 1)];
+    if (e->el == el) {
+        *u = e->u;
+        return;
+    }
+    node_unit_of(ev, node, u);
+    e->el = el;
+    e->u = *u;
+}
+
+/* node_unit() worked out. */
+static void node_unit_of(const struct bx_eval *ev, xmlNodePtr node,
+                         struct bx_unit *u)
 {
     xmlNodePtr el = rules_element_of(node);
     xmlNodePtr t = el;
@@ -2157,7 +2204,8 @@ int rules_eval(struct bx_context *ctx, const struct bx_ruleset *rs,
     ev.xc = rs->nexprs > 0 ? calloc(rs->nexprs, sizeof(*ev.xc)) : NULL;
     for (i = 0; ev.xc != NULL && i < rs->nexprs; i++)
         ev.xc[i].truth = -1;
-    ev.unit_memo = calloc(1, sizeof(*ev.unit_memo)); /* a cache, may fail */
+    /* a cache, may fail */
+    ev.unit_memo = calloc(1, sizeof(struct unit_memo_block));
     if (ev.rc == BX_OK)
         ev.rc = rules_cov_begin(&ev);
     if (ev.rc == BX_OK)

@@ -6,8 +6,10 @@
  */
 #include "xmlio.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -690,11 +692,12 @@ struct pack_slab {
 static void ai_free(struct xmlio_attr_index *ix);
 
 /* One element's attributes in a slab: this header, its 'nattr'
- * attributes (in order), the text nodes of 'ntext' of them. */
+ * attributes (in order), the text nodes of the values they own (and,
+ * for direct_build(), copies of values): 'size' bytes in all. */
 struct pack_group {
     xmlNodePtr el;
     unsigned nattr;
-    unsigned ntext;
+    unsigned size;
 };
 
 #define PACK_HEAD PACK_ROUND(sizeof(struct pack_slab))
@@ -814,7 +817,8 @@ static void pack_element(struct parse_state *st, xmlNodePtr el)
     }
     g->el = el;
     g->nattr = n;
-    g->ntext = ntext;
+    g->size = (unsigned)(PACK_GROUP + PACK_ROUND(n * sizeof(xmlAttr) +
+                                                 ntext * sizeof(xmlNode)));
     attrs = (xmlAttrPtr)(void *)((unsigned char *)g + PACK_GROUP);
     texts = (xmlNodePtr)(void *)(attrs + n);
     for (a = el->properties, i = 0; a != NULL; a = a->next, i++) {
@@ -853,6 +857,239 @@ static void pack_element(struct parse_state *st, xmlNodePtr el)
     el->properties = attrs;
 }
 
+/*
+ * Attributes built in place.  For most elements the attributes that
+ * xmlSAX2AttributeNs() would build one block at a time (an attribute, a
+ * text node, a copy of the value), that share_values() would then free
+ * where a value was seen before and pack_element() would copy into a slab
+ * and free again, are written straight into the slab instead: the same
+ * fields, values, names, order, line numbers and sharing as those three
+ * steps leave (libxml2 2.9.14, the parser options of SAFE_OPTIONS), only
+ * without the blocks made to be freed (2 Mi of the 10 Mi a 70 KB
+ * disclosure's parse takes).  What that takes of libxml2:
+ * - a value read in place (the parser's window, *valueend a quote) gets a
+ *   text node as xmlSAX2TextNode() makes it: under XML_PARSE_COMPACT a
+ *   value under 16 bytes is held in the node itself (in 'properties' and
+ *   'nsDef'), and the node has the line the parser is at (over 65,535:
+ *   65,535 and, for XML_PARSE_BIG_LINES, the line in 'psvi');
+ * - a value the parser rewrote (a reference, a character outside ASCII,
+ *   a tab or line break: NUL-terminated, *valueend 0) goes through
+ *   xmlStringLenGetNodeList(): without a '&' left in it, one text node as
+ *   xmlNewDocText() makes it (line 0, its own copy of the value);
+ * - no attribute gets an ID or a reference without a DTD (xmlIsID(),
+ *   xmlIsRef()).
+ * Anything else (a prefix, a '&', a DTD, defaulted attributes, another
+ * option, more than DIRECT_MAX attributes, no memory for a slab) is left
+ * to libxml2 and the steps above, as before.  Copies of values of 16
+ * bytes or more live in the slab after the text nodes (pack_free() frees
+ * none of them).
+ */
+#define DIRECT_MAX 32
+
+int xmlio_direct_attrs = 1;
+
+struct direct_attr {
+    const xmlChar *value;
+    size_t len;
+    uint32_t hash;
+    int inplace;      /* read in place (xmlSAX2TextNode), else rewritten */
+    xmlNodePtr first; /* the value's first text node, or NULL */
+};
+
+static uint32_t value_hash_len(const xmlChar *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* value_hash()'s */
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        h = (h ^ s[i]) * 16777619u;
+    }
+    return h;
+}
+
+/* The first text node of value 's' ('len' bytes, hash 'h'), or NULL. */
+static xmlNodePtr value_set_find(const struct value_set *v, const xmlChar *s,
+                                 size_t len, uint32_t h)
+{
+    const xmlChar *c;
+    size_t i;
+
+    for (i = h & v->mask; v->slots[i].node != NULL; i = (i + 1) & v->mask) {
+        c = v->slots[i].node->content;
+        if (v->slots[i].hash == h && memcmp(c, s, len) == 0 &&
+            c[len] == '\0') {
+            return v->slots[i].node;
+        }
+    }
+    return NULL;
+}
+
+/* Text node 't' (not in the set: value_set_find()) as the first of its
+ * value, when there is room to say so. */
+static void value_set_add(struct value_set *v, xmlNodePtr t, uint32_t h)
+{
+    size_t i;
+
+    if (2 * (v->used + 1) > v->mask + 1 && !value_set_grow(v)) {
+        return;
+    }
+    for (i = h & v->mask; v->slots[i].node != NULL; i = (i + 1) & v->mask) {
+    }
+    v->slots[i].hash = h;
+    v->slots[i].node = t;
+    v->used++;
+}
+
+/* 1 when the parse is one whose attributes direct_build() knows how to
+ * build (see above). */
+static int direct_parse(xmlParserCtxtPtr ctxt)
+{
+    xmlDocPtr doc = ctxt->myDoc;
+
+    return ctxt->dictNames && (ctxt->options & XML_PARSE_COMPACT) &&
+           ctxt->replaceEntities == 0 && !ctxt->html && !ctxt->validate &&
+           ctxt->linenumbers && ctxt->freeAttrs == NULL &&
+           ctxt->freeElems == NULL && ctxt->input != NULL && doc != NULL &&
+           doc->intSubset == NULL && doc->extSubset == NULL;
+}
+
+/*
+ * The attributes of a start tag into 'da', with the bytes of slab
+ * direct_build() needs for them in '*size'; 0 when they are not all
+ * plain (see above).
+ */
+static int direct_plan(struct parse_state *st, int nb_attributes,
+                       const xmlChar **attributes, struct direct_attr *da,
+                       size_t *size)
+{
+    size_t texts = 0;
+    size_t bytes = 0;
+    int i;
+
+    for (i = 0; i < nb_attributes; i++) {
+        const xmlChar **at = attributes + 5 * i;
+        struct direct_attr *d = &da[i];
+
+        if (at[1] != NULL || at[3] == NULL || at[4] < at[3]) {
+            return 0;
+        }
+        d->value = at[3];
+        d->len = (size_t)(at[4] - at[3]);
+        d->inplace = *at[4] != '\0';
+        if (!d->inplace && memchr(d->value, '&', d->len) != NULL) {
+            return 0; /* a reference left for xmlStringLenGetNodeList() */
+        }
+        d->first = NULL;
+        d->hash = 0;
+        if (d->len >= 2) {
+            d->hash = value_hash_len(d->value, d->len);
+            d->first = value_set_find(st->values, d->value, d->len, d->hash);
+        }
+        if (d->first == NULL) {
+            texts++;
+            if (!d->inplace || d->len >= 2 * sizeof(void *)) {
+                bytes += d->len + 1;
+            }
+        }
+    }
+    *size = PACK_GROUP + PACK_ROUND((size_t)nb_attributes * sizeof(xmlAttr) +
+                                    texts * sizeof(xmlNode) + bytes);
+    return 1;
+}
+
+/* Text node 't' (zeroed) for value 'd' of attribute 'a', its copy of the
+ * value at '*bytes' when it needs one. */
+static void direct_text(xmlParserCtxtPtr ctxt, const struct direct_attr *d,
+                        xmlAttrPtr a, xmlNodePtr t, xmlChar **bytes)
+{
+    xmlChar *s;
+
+    t->type = XML_TEXT_NODE;
+    t->name = xmlStringText;
+    t->parent = (xmlNodePtr)a;
+    t->doc = a->doc;
+    if (d->inplace && d->len < 2 * sizeof(void *)) {
+        s = (xmlChar *)&t->properties; /* xmlSAX2TextNode, COMPACT */
+    } else {
+        s = *bytes;
+        *bytes += d->len + 1;
+    }
+    memcpy(s, d->value, d->len);
+    s[d->len] = '\0';
+    t->content = s;
+    if (!d->inplace) {
+        return; /* xmlNewDocText(): no line */
+    }
+    if (ctxt->input->line < USHRT_MAX) {
+        t->line = (unsigned short)ctxt->input->line;
+    } else {
+        t->line = USHRT_MAX;
+        if (ctxt->options & XML_PARSE_BIG_LINES) {
+            t->psvi = (void *)(ptrdiff_t)ctxt->input->line;
+        }
+    }
+}
+
+/* The attributes planned in 'da' (direct_plan()) of new element 'el' into
+ * group 'g' of 'size' bytes. */
+static void direct_build(xmlParserCtxtPtr ctxt, struct parse_state *st,
+                         xmlNodePtr el, struct pack_group *g, size_t size,
+                         struct direct_attr *da, int n,
+                         const xmlChar **attributes)
+{
+    xmlAttrPtr attrs = (xmlAttrPtr)(void *)((unsigned char *)g + PACK_GROUP);
+    xmlNodePtr texts = (xmlNodePtr)(void *)(attrs + n);
+    xmlNodePtr t;
+    xmlChar *bytes;
+    unsigned ntext = 0;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        ntext += da[i].first == NULL;
+    }
+    bytes = (xmlChar *)(texts + ntext);
+    memset(g, 0, size);
+    g->el = el;
+    g->nattr = (unsigned)n;
+    g->size = (unsigned)size;
+    ntext = 0;
+    for (i = 0; i < n; i++) {
+        xmlAttrPtr a = &attrs[i];
+        struct direct_attr *d = &da[i];
+
+        a->type = XML_ATTRIBUTE_NODE;
+        a->name = attributes[5 * i];
+        a->parent = el;
+        a->doc = el->doc;
+        a->prev = i > 0 ? &attrs[i - 1] : NULL;
+        a->next = i + 1 < n ? &attrs[i + 1] : NULL;
+        /* a value met earlier in this start tag is shared too */
+        if (d->first == NULL && d->len >= 2 && i > 0) {
+            /* its planned node and bytes stay unused */
+            d->first = value_set_find(st->values, d->value, d->len, d->hash);
+        }
+        t = d->first;
+        if (t == NULL) {
+            t = &texts[ntext++];
+            direct_text(ctxt, d, a, t, &bytes);
+            if (d->len >= 2) {
+                value_set_add(st->values, t, d->hash);
+            }
+        }
+        a->children = t;
+        a->last = t;
+    }
+    el->properties = attrs;
+}
+
+/* 'p' lies in group 'g' (a copy of a value of direct_build()). */
+static int in_group(const struct pack_group *g, const xmlChar *p)
+{
+    const unsigned char *b = (const unsigned char *)g;
+
+    return p >= b && p < b + g->size;
+}
+
 /* Give back the packed attributes of 'slabs' (one document's, which is
  * still whole): each element gets the attributes appended after the
  * parse (none, in a read-only tree) as its list. */
@@ -869,9 +1106,7 @@ static void pack_free(struct pack_slab *slabs)
         s = slabs;
         slabs = s->next;
         ai_free(s->ix);
-        for (at = 0; at < s->used;
-             at += PACK_GROUP + PACK_ROUND(g->nattr * sizeof(xmlAttr) +
-                                           g->ntext * sizeof(xmlNode))) {
+        for (at = 0; at < s->used; at += g->size) {
             g = (struct pack_group *)(void *)((unsigned char *)s + PACK_HEAD +
                                               at);
             attrs = (xmlAttrPtr)(void *)((unsigned char *)g + PACK_GROUP);
@@ -879,6 +1114,7 @@ static void pack_free(struct pack_slab *slabs)
                 t = attrs[i].children;
                 if (t != NULL && t->parent == (xmlNodePtr)&attrs[i] &&
                     t->content != (xmlChar *)&t->properties &&
+                    !in_group(g, t->content) &&
                     (t->doc == NULL || t->doc->dict == NULL ||
                      !xmlDictOwns(t->doc->dict, t->content))) {
                     xmlFree(t->content);
@@ -1210,18 +1446,42 @@ static void on_start_element(void *user, const xmlChar *localname,
     xmlParserCtxtPtr ctxt = user;
     struct parse_state *st = ctxt->_private;
     xmlNodePtr parent = ctxt->node;
+    struct direct_attr da[DIRECT_MAX];
+    struct pack_group *g = NULL;
+    size_t size = 0;
 
-    xmlSAX2StartElementNs(user, localname, prefix, uri, nb_namespaces,
-                          namespaces, nb_attributes, nb_defaulted, attributes);
-    /* Only a new element: when libxml2 could not build or push it (out of
-     * memory) ctxt->node is still the parent, whose values are shared
-     * already; sharing them again found each first holder's own node in
-     * the table and freed it (a use after free in xmlio_free_shared,
-     * found by make check-failinject). */
-    if (st != NULL && st->values != NULL && nb_attributes > 0 &&
-        ctxt->node != NULL && ctxt->node != parent) {
-        share_values(st, ctxt->node);
-        pack_element(st, ctxt->node);
+    if (xmlio_direct_attrs && st != NULL && st->values != NULL &&
+        nb_attributes > 0 && nb_attributes <= DIRECT_MAX && nb_defaulted == 0 &&
+        direct_parse(ctxt) &&
+        direct_plan(st, nb_attributes, attributes, da, &size)) {
+        g = pack_alloc(st, size);
+    }
+    if (g != NULL) {
+        xmlSAX2StartElementNs(user, localname, prefix, uri, nb_namespaces,
+                              namespaces, 0, 0, NULL);
+        /* as below; and libxml2 adds no attribute to an element it ran
+         * short of memory for (xmlSAX2ErrMemory() disables SAX) */
+        if (ctxt->node != NULL && ctxt->node != parent &&
+            !ctxt->disableSAX) {
+            direct_build(ctxt, st, ctxt->node, g, size, da, nb_attributes,
+                         attributes);
+        } else {
+            st->slabs->used -= size; /* the last taken: given back */
+        }
+    } else {
+        xmlSAX2StartElementNs(user, localname, prefix, uri, nb_namespaces,
+                              namespaces, nb_attributes, nb_defaulted,
+                              attributes);
+        /* Only a new element: when libxml2 could not build or push it (out
+         * of memory) ctxt->node is still the parent, whose values are
+         * shared already; sharing them again found each first holder's own
+         * node in the table and freed it (a use after free in
+         * xmlio_free_shared, found by make check-failinject). */
+        if (st != NULL && st->values != NULL && nb_attributes > 0 &&
+            ctxt->node != NULL && ctxt->node != parent) {
+            share_values(st, ctxt->node);
+            pack_element(st, ctxt->node);
+        }
     }
     if (st != NULL && ctxt->node != NULL && ctxt->node != parent &&
         ++st->nel >= xmlio_ai_min_elems) {

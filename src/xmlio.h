@@ -144,6 +144,11 @@ struct xmlio_attr_index {
 /* Documents of fewer elements get no index (4096; tests lower it). */
 extern size_t xmlio_ai_min_elems;
 
+/* 0: xmlio_parse_shared() leaves every attribute to libxml2 before it
+ * shares and packs them, as it did before the attributes were built in
+ * place (1; tests compare the two trees). */
+extern int xmlio_direct_attrs;
+
 /* The index of 'doc' (a document of xmlio_parse_shared()), or NULL: none
  * was recorded (another parse, a small document, no attributes, short of
  * memory). */
