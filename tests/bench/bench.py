@@ -434,6 +434,19 @@ def callgrind(argv, cwd, timeout):
     return int(got.group(1))
 
 
+def sanitized(bx):
+    """Whether bx was built with a sanitizer (make asan, ubsan): its
+    runtime's entry points are in the binary, statically or dynamically
+    linked alike."""
+    try:
+        with open(bx, 'rb') as f:
+            data = f.read()
+    except OSError:
+        return False
+    return any(m in data for m in (b'__asan_init', b'__ubsan_handle_',
+                                   b'__tsan_init', b'__msan_init'))
+
+
 def instr_per_mb(bx, work, files):
     """Instructions per MB, the work itself without the machine: callgrind
     counts of the batch's first N/2 and N documents (one process each, -j1;
@@ -444,6 +457,10 @@ def instr_per_mb(bx, work, files):
     included.  Returns {'v': (spread, net), 'h': (spread, net)}."""
     if not shutil.which('valgrind'):
         print('\n== instructions per MB: skipped, no valgrind ==')
+        return {}
+    if sanitized(bx):
+        print('\n== instructions per MB: skipped, a sanitizer build '
+              '(valgrind cannot run it) ==')
         return {}
     n2 = min(20, len(files))
     n1 = n2 // 2
